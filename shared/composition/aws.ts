@@ -1,0 +1,27 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LambdaSettings } from '../config/lambda-settings';
+import { systemClock } from '../domain/clock';
+import { ApiTokenVerifier } from '../secrets/api-token-verifier';
+import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../secrets/secrets-manager-token-store';
+import { DynamoDbStores } from '../store/dynamodb-stores';
+import { UndiciFleetApi } from '../tesla/undici-fleet-api';
+import { StoredAccessTokens } from '../tokens/stored-access-tokens';
+
+/** Builds the AWS adapters once per cold start. Readers get tokens through Secrets Manager and never refresh. */
+export function buildAwsDeps(settings: LambdaSettings) {
+  const secrets = new SecretsManagerClient({});
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  const stores = new DynamoDbStores({ client: dynamo, tableName: settings.tableName, snapshotRetentionDays: settings.snapshotRetentionDays });
+  const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
+  const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
+  const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock);
+  const fleet = new UndiciFleetApi({ baseUrl: settings.fleetApiUrl, tokens });
+  const apiTokens = new ApiTokenVerifier(async () => {
+    const out = await secrets.send(new GetSecretValueCommand({ SecretId: settings.apiTokenSecretId }));
+    if (!out.SecretString) throw new Error('the API token secret is empty');
+    return out.SecretString;
+  });
+  return { secrets, dynamo, stores, tokenStore, fleet, apiTokens, clock: systemClock };
+}

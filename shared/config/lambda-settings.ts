@@ -1,0 +1,29 @@
+import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
+import { SettingsReader, type Env } from './settings-reader';
+
+/** What every function reads from its environment at cold start. CDK sets all of these. */
+export interface LambdaSettings {
+  tableName: string;
+  teslaSecretId: string;
+  apiTokenSecretId: string;
+  fleetApiUrl: string;
+  authUrl: string;
+  snapshotRetentionDays: number;
+  includeLocation: boolean;
+  allowedCommands: ReadonlySet<string>;
+}
+
+export function parseLambdaSettings(env: Env): LambdaSettings {
+  const read = new SettingsReader(env);
+  return {
+    tableName: read.required('TABLE_NAME'),
+    teslaSecretId: read.required('TESLA_SECRET_ID'),
+    apiTokenSecretId: read.required('API_TOKEN_SECRET_ID'),
+    fleetApiUrl: read.url('TESLA_FLEET_API_URL', FLEET_API_HOSTS.na)!,
+    authUrl: read.url('TESLA_AUTH_URL', TESLA_AUTH_URL)!,
+    snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
+    includeLocation: read.bool('INCLUDE_LOCATION', false),
+    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
+  };
+}

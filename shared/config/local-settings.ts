@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { TESLA_AUTH_URL } from '../tesla/regions';
+import { SettingsReader, type Env } from './settings-reader';
+
+/** Settings of `npm start`. Without TESLA_FLEET_API_URL the built-in simulator is the car. */
+export interface LocalSettings {
+  port: number;
+  dataDir: string;
+  apiToken: string | undefined;
+  collectIntervalSeconds: number;
+  /** Undefined: start the simulator and use it. */
+  fleetApiUrl: string | undefined;
+  authUrl: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  refreshToken: string | undefined;
+  includeLocation: boolean;
+  allowedCommands: ReadonlySet<string>;
+  snapshotRetentionDays: number;
+}
+
+const TOKEN_CHARS = /^[\x21-\x7e]{8,4096}$/;
+
+export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
+  const read = new SettingsReader(env);
+  const fleetApiUrl = read.url('TESLA_FLEET_API_URL');
+  return {
+    port: read.int('PORT', { min: 0, max: 65535, default: 3000 }),
+    dataDir: resolve(cwd, read.optional('DATA_DIR') ?? '.data'),
+    apiToken: read.secret('API_TOKEN', /^[A-Za-z0-9._~+/=-]{16,256}$/, '16 to 256 URL-safe characters'),
+    collectIntervalSeconds: read.int('COLLECT_INTERVAL_SECONDS', { min: 5, max: 86_400, default: 60 }),
+    fleetApiUrl,
+    // With the simulator, token calls go to it unless TESLA_AUTH_URL says otherwise.
+    authUrl: read.url('TESLA_AUTH_URL', fleetApiUrl === undefined ? undefined : TESLA_AUTH_URL) ?? '',
+    clientId: read.optional('TESLA_CLIENT_ID'),
+    clientSecret: read.secret('TESLA_CLIENT_SECRET', TOKEN_CHARS, 'printable characters without spaces'),
+    refreshToken: read.secret('TESLA_REFRESH_TOKEN', TOKEN_CHARS, 'printable characters without spaces'),
+    includeLocation: read.bool('INCLUDE_LOCATION', false),
+    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
+    snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const none = z.strictObject({});
+const celsius = z.number().min(15).max(28);
+
+/**
+ * The commands the API forwards, each with the schema of its body (ranges from Tesla's documentation).
+ * Bodies are strict: an unknown field is an error, not something silently dropped on the way to the car.
+ */
+export const COMMAND_SCHEMAS = {
+  wake_up: none,
+  auto_conditioning_start: none,
+  auto_conditioning_stop: none,
+  set_temps: z.strictObject({ driver_temp: celsius, passenger_temp: celsius }),
+  door_lock: none,
+  door_unlock: none,
+  charge_start: none,
+  charge_stop: none,
+  set_charge_limit: z.strictObject({ percent: z.int().min(50).max(100) }),
+  set_charging_amps: z.strictObject({ charging_amps: z.int().min(1).max(80) }),
+  charge_port_door_open: none,
+  charge_port_door_close: none,
+  honk_horn: none,
+  flash_lights: none,
+  actuate_trunk: z.strictObject({ which_trunk: z.enum(['front', 'rear']) }),
+  set_sentry_mode: z.strictObject({ on: z.boolean() }),
+  remote_seat_heater_request: z.strictObject({ seat_position: z.int().min(0).max(8), level: z.int().min(0).max(3) }),
+  window_control: z.strictObject({
+    command: z.enum(['vent', 'close']),
+    lat: z.number().min(-90).max(90),
+    lon: z.number().min(-180).max(180),
+  }),
+} as const;
+
+export type CommandName = keyof typeof COMMAND_SCHEMAS;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_SCHEMAS, name);
+}
+
+/** Commands that open the car or move it are off until the owner allows them. */
+export const DEFAULT_DISALLOWED: ReadonlySet<CommandName> = new Set(['door_unlock', 'window_control']);
+
+export const DEFAULT_ALLOWED_COMMANDS: ReadonlySet<CommandName> = new Set(
+  (Object.keys(COMMAND_SCHEMAS) as CommandName[]).filter((c) => !DEFAULT_DISALLOWED.has(c)),
+);
+
+/**
+ * Answers with `result: false` that mean the car is already where the command would put it; the API reports these
+ * as success with the reason shown.
+ */
+export const ALREADY_DONE_REASONS: ReadonlySet<string> = new Set([
+  'already_set',
+  'already_max_range',
+  'already_standard',
+  'complete',
+  'is_charging',
+  'not_charging',
+  'already_on',
+  'already_off',
+]);

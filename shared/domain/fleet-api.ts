@@ -1,0 +1,25 @@
+import type { VehicleSummary } from './vehicle';
+
+export interface CommandResult {
+  result: boolean;
+  reason: string;
+}
+
+/**
+ * The port through which the domain talks to Tesla. One implementation speaks HTTP to the Fleet API;
+ * the simulator is reached through the same implementation. Errors are the classes in `fleet-errors`.
+ */
+export interface FleetApi {
+  /** Free: the account's cars and whether each is online. Never wakes a car. */
+  listVehicles(): Promise<VehicleSummary[]>;
+  /** Free: one car's online state. Never wakes it, never resets its sleep timer. */
+  getVehicle(vin: string): Promise<VehicleSummary>;
+  /** Billed as data; resets the car's sleep timer. Returns the raw `response` object. */
+  getVehicleData(vin: string, options: { includeLocation: boolean }): Promise<unknown>;
+  /** Billed as a wake. */
+  wakeUp(vin: string): Promise<VehicleSummary>;
+  /** Billed as a command. */
+  sendCommand(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult>;
+}
+
+export type BillingCategory = 'data' | 'command' | 'wake' | 'free';

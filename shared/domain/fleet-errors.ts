@@ -1,0 +1,65 @@
+/**
+ * Failures of the Fleet API, as the FleetApi port reports them. Adapters translate HTTP answers into these;
+ * the domain and the HTTP layer decide what each means for the owner.
+ */
+export class FleetApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 408: the car is asleep or offline. */
+export class VehicleUnavailableError extends FleetApiError {
+  constructor(readonly vin: string) {
+    super(`vehicle ${vin} is unavailable (asleep or offline)`, 408);
+  }
+}
+
+/** 429: rate limited; retry after the given seconds. */
+export class RateLimitedError extends FleetApiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`rate limited by the Fleet API; retry in ${retryAfterSeconds} s`, 429);
+  }
+}
+
+/** 421: the account lives in another region; `baseUrl` is the host Tesla named, if it named one. */
+export class WrongRegionError extends FleetApiError {
+  constructor(readonly baseUrl: string | null) {
+    super(`the Tesla account is served by another region${baseUrl ? ` (${baseUrl})` : ''}`, 421);
+  }
+}
+
+/** 401 from a Fleet endpoint: the access token is expired or invalid. */
+export class AccessTokenRejectedError extends FleetApiError {
+  constructor() {
+    super('the Fleet API rejected the access token', 401);
+  }
+}
+
+/** The refresh chain is lost: the owner must log in again. */
+export class LoginRequiredError extends FleetApiError {
+  constructor(detail: string) {
+    super(`Tesla requires a new login: ${detail}`, 401);
+  }
+}
+
+/** 403 "Tesla Vehicle Command Protocol required": the car only accepts signed commands. */
+export class CommandSigningRequiredError extends FleetApiError {
+  constructor(readonly vin: string) {
+    super(`vehicle ${vin} only accepts signed commands (Vehicle Command Protocol)`, 403);
+  }
+}
+
+/** Any other answer we did not expect; `status` is Tesla's. */
+export class UnexpectedFleetResponseError extends FleetApiError {}
+
+/** The Fleet API did not answer (network failure or timeout). Not billed. */
+export class FleetApiUnreachableError extends FleetApiError {
+  constructor(detail: string) {
+    super(`the Fleet API could not be reached: ${detail}`, 0);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * A snapshot is the subset of a `vehicle_data` answer worth keeping. The Fleet API's fields may be missing,
+ * null, or placeholder strings such as "<invalid>", so every field is parsed on its own and falls back to null.
+ */
+export interface Snapshot {
+  vin: string;
+  /** When the car measured it (ms), from the payload's timestamps; the receive time when the car gave none. */
+  takenAt: number;
+  odometerMi: number | null;
+  batteryLevel: number | null;
+  rangeMi: number | null;
+  chargingState: string | null;
+  locked: boolean | null;
+  shiftState: string | null;
+  speedMph: number | null;
+  softwareVersion: string | null;
+  /** Conditions that keep a car awake; the polling policy reads them. */
+  userPresent: boolean | null;
+  sentryMode: boolean | null;
+  climateOn: boolean | null;
+  preconditioning: boolean | null;
+  doorsOpen: boolean | null;
+  updateInProgress: boolean | null;
+  location: { latitude: number; longitude: number } | null;
+}
+
+type Json = Record<string, unknown>;
+
+function obj(value: unknown): Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' && value !== '<invalid>' ? value : null;
+}
+
+function bool(value: unknown): boolean | null {
+  return typeof value === 'boolean' ? value : null;
+}
+
+const DOOR_FIELDS = ['df', 'dr', 'pf', 'pr', 'ft', 'rt'] as const;
+const UPDATE_BUSY = new Set(['downloading', 'downloading_wifi_wait', 'installing', 'scheduled']);
+
+/** `body` is the whole response (`{"response": {...}}`) or its `response` member. */
+export function snapshotFromVehicleData(vin: string, body: unknown, receivedAt: number): Snapshot {
+  const root = obj(body);
+  const data = 'response' in root ? obj(root.response) : root;
+  const vehicle = obj(data.vehicle_state);
+  const charge = obj(data.charge_state);
+  const drive = obj(data.drive_state);
+  const climate = obj(data.climate_state);
+  const update = obj(vehicle.software_update);
+
+  const doors = DOOR_FIELDS.map((f) => num(vehicle[f]));
+  const known = doors.filter((d): d is number => d !== null);
+  const updateStatus = str(update.status);
+  const latitude = num(drive.latitude);
+  const longitude = num(drive.longitude);
+  const version = str(vehicle.car_version);
+
+  return {
+    vin,
+    takenAt: num(vehicle.timestamp) ?? num(charge.timestamp) ?? num(drive.timestamp) ?? receivedAt,
+    odometerMi: num(vehicle.odometer),
+    batteryLevel: num(charge.battery_level),
+    rangeMi: num(charge.battery_range),
+    chargingState: str(charge.charging_state),
+    locked: bool(vehicle.locked),
+    shiftState: str(drive.shift_state),
+    speedMph: num(drive.speed),
+    softwareVersion: version === null ? null : (version.split(' ')[0] ?? version),
+    userPresent: bool(vehicle.is_user_present),
+    sentryMode: bool(vehicle.sentry_mode),
+    climateOn: bool(climate.is_climate_on),
+    preconditioning: bool(climate.is_preconditioning),
+    doorsOpen: known.length === 0 ? null : known.some((d) => d !== 0),
+    updateInProgress: updateStatus === null ? null : UPDATE_BUSY.has(updateStatus),
+    location: latitude !== null && longitude !== null ? { latitude, longitude } : null,
+  };
+}
+
+/** Driving: in gear (D, R, N) or moving. */
+export function isDriving(s: Snapshot): boolean {
+  return (s.shiftState !== null && s.shiftState !== 'P') || (s.speedMph ?? 0) > 0;
+}
+
+export function isCharging(s: Snapshot): boolean {
+  return s.chargingState === 'Charging' || s.chargingState === 'Starting';
+}
+
+/** True when nothing in the snapshot would keep the car awake, so it may fall asleep if left alone. */
+export function isIdle(s: Snapshot): boolean {
+  return (
+    !isDriving(s) &&
+    !isCharging(s) &&
+    s.userPresent !== true &&
+    s.sentryMode !== true &&
+    s.climateOn !== true &&
+    s.preconditioning !== true &&
+    s.doorsOpen !== true &&
+    s.updateInProgress !== true
+  );
+}

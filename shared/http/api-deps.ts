@@ -1,0 +1,16 @@
+import type { Clock } from '../domain/clock';
+import type { CollectorSummary } from '../domain/collector';
+import type { FleetApi } from '../domain/fleet-api';
+import type { Log, SnapshotStore, VehicleStore } from '../domain/stores';
+
+/** What the HTTP API needs, built once per cold start by the function (or by the local host). */
+export interface ApiDeps {
+  vehicles: VehicleStore;
+  snapshots: SnapshotStore;
+  fleet: FleetApi;
+  clock: Clock;
+  log: Log;
+  allowedCommands: ReadonlySet<string>;
+  /** Local host only: runs one collector pass now (`POST /local/collect`). */
+  collectNow?: () => Promise<CollectorSummary>;
+}

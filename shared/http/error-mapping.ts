@@ -1,0 +1,55 @@
+import {
+  CommandSigningRequiredError,
+  FleetApiError,
+  FleetApiUnreachableError,
+  LoginRequiredError,
+  RateLimitedError,
+  VehicleUnavailableError,
+  WrongRegionError,
+} from '../domain/fleet-errors';
+import { InvalidCursorError } from '../store/invalid-cursor-error';
+import { TokenBundleInvalidError } from '../tokens/token-bundle';
+import { NoTokenError } from '../tokens/token-refresh';
+import { ApiError } from './api-error';
+import { errorBody, json, type HttpResult } from './responses';
+
+/** Seconds a client should wait before retrying a command to a car that is asleep. */
+export const ASLEEP_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * Turns a thrown error into the response the caller sees. Known failures get their own status and code; anything
+ * else is a bare 500 so that no internal detail (let alone a secret) reaches the client. `expose` tells the caller
+ * whether the error was one we expected (so unexpected ones can be logged in full).
+ */
+export function errorToResponse(error: unknown): { response: HttpResult; expected: boolean } {
+  const mapped = toApiError(error);
+  if (mapped === null) {
+    return { response: json(500, errorBody('internal_error', 'internal server error')), expected: false };
+  }
+  return { response: json(mapped.status, errorBody(mapped.code, mapped.message), mapped.headers), expected: true };
+}
+
+function toApiError(error: unknown): ApiError | null {
+  if (error instanceof ApiError) return error;
+  if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
+  if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
+  if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
+  if (!(error instanceof FleetApiError)) return null;
+  if (error instanceof VehicleUnavailableError) {
+    return new ApiError(503, 'vehicle_unavailable', 'the car is asleep or offline; wake it and retry', {
+      'retry-after': String(ASLEEP_RETRY_AFTER_SECONDS),
+    });
+  }
+  if (error instanceof RateLimitedError) {
+    return new ApiError(429, 'tesla_rate_limited', error.message, { 'retry-after': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof LoginRequiredError) {
+    return new ApiError(502, 'tesla_login_required', 'the Tesla login has expired: run `npm run login` to sign in again');
+  }
+  if (error instanceof CommandSigningRequiredError) {
+    return new ApiError(501, 'command_signing_required', `${error.message}; signed commands are not supported yet`);
+  }
+  if (error instanceof WrongRegionError) return new ApiError(502, 'tesla_wrong_region', error.message);
+  if (error instanceof FleetApiUnreachableError) return new ApiError(504, 'tesla_unreachable', 'the Fleet API did not answer');
+  return new ApiError(502, 'tesla_error', `the Fleet API answered ${error.status}`);
+}

@@ -1,0 +1,38 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Log } from '../domain/stores';
+import { bearerToken, type ApiTokenVerifier } from '../secrets/api-token-verifier';
+import { ApiError } from './api-error';
+import { errorToResponse } from './error-mapping';
+import type { HttpResult } from './responses';
+
+type Middleware = MiddlewareObj<APIGatewayProxyEventV2, HttpResult>;
+
+/** Checks the API token before anything else runs; public routes (e.g. `GET /health`) pass without one. */
+export function requireApiToken(verifier: ApiTokenVerifier, publicRoutes: ReadonlySet<string>): Middleware {
+  return {
+    before: async ({ event }) => {
+      if (publicRoutes.has(`${event.requestContext.http.method.toUpperCase()} ${event.rawPath}`)) return;
+      const ok = await verifier.verify(bearerToken(event.headers.authorization ?? event.headers.Authorization));
+      if (!ok) {
+        throw new ApiError(401, 'unauthorized', 'missing or wrong API token: send Authorization: Bearer <API token>', {
+          'www-authenticate': 'Bearer',
+        });
+      }
+    },
+  };
+}
+
+/** Turns any error into a JSON response; unexpected ones are logged (name and stack, no request data) and hidden. */
+export function jsonErrors(log: Log): Middleware {
+  return {
+    onError: (request) => {
+      const { response, expected } = errorToResponse(request.error);
+      if (!expected) {
+        const error = request.error;
+        log.error('unhandled error', { name: error?.name, stack: error?.stack?.split('\n').slice(0, 8).join('\n') });
+      }
+      request.response = response;
+    },
+  };
+}

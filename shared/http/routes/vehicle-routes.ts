@@ -1,0 +1,44 @@
+import { ApiError } from '../api-error';
+import type { ApiDeps } from '../api-deps';
+import { requireVin } from '../request-input';
+import { json } from '../responses';
+import type { Route } from '../router';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Reads of what the collector stored; none of these calls Tesla. */
+export function vehicleRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/vehicles',
+      handle: async () => {
+        const records = await deps.vehicles.listVehicles();
+        return json(200, {
+          vehicles: records.map((r) => ({
+            vin: r.vin,
+            displayName: r.displayName,
+            state: r.state,
+            lastSeenAt: iso(r.lastSeenAt),
+            lastSnapshotAt: iso(r.lastSnapshotAt),
+          })),
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/state',
+      handle: async ({ params }) => {
+        const vin = requireVin(params.vin);
+        const [record, snapshot] = await Promise.all([deps.vehicles.getVehicle(vin), deps.snapshots.latestSnapshot(vin)]);
+        if (record === null && snapshot === null) throw new ApiError(404, 'vehicle_not_found', `no vehicle ${vin} has been seen`);
+        return json(200, {
+          vin,
+          state: record?.state ?? 'unknown',
+          lastSeenAt: iso(record?.lastSeenAt ?? null),
+          snapshot: snapshot === null ? null : { ...snapshot, takenAt: iso(snapshot.takenAt) },
+        });
+      },
+    },
+  ];
+}

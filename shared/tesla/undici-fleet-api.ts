@@ -1,0 +1,156 @@
+import { request, type Dispatcher } from 'undici';
+import type { CommandResult, FleetApi } from '../domain/fleet-api';
+import {
+  AccessTokenRejectedError,
+  CommandSigningRequiredError,
+  FleetApiUnreachableError,
+  RateLimitedError,
+  UnexpectedFleetResponseError,
+  VehicleUnavailableError,
+  WrongRegionError,
+} from '../domain/fleet-errors';
+import { parseOnlineState, type VehicleSummary } from '../domain/vehicle';
+import type { AccessTokenProvider } from '../tokens/ports';
+import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
+import { baseUrlFromWrongRegion } from './regions';
+
+export interface FleetApiOptions {
+  baseUrl: string;
+  tokens: AccessTokenProvider;
+  dispatcher?: Dispatcher;
+  timeoutMs?: number;
+  /** Told when a 421 moved the client to another region's host, so the caller can remember it. */
+  onRegionChange?: (baseUrl: string) => void;
+}
+
+interface Call {
+  method: 'GET' | 'POST';
+  path: string;
+  vin?: string;
+  body?: Record<string, unknown>;
+}
+
+const DATA_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'vehicle_state'];
+
+/**
+ * The Fleet API over undici. A 401 renews the token and retries once; a 421 naming another host moves there and
+ * retries once. Everything else becomes a FleetApiError for the caller to decide on — nothing here retries a
+ * command, because a retried command can happen twice.
+ */
+export class UndiciFleetApi implements FleetApi {
+  private baseUrl: string;
+
+  constructor(private readonly options: FleetApiOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  }
+
+  get currentBaseUrl(): string {
+    return this.baseUrl;
+  }
+
+  async listVehicles(): Promise<VehicleSummary[]> {
+    const body = await this.call({ method: 'GET', path: '/api/1/vehicles' });
+    const list = (body as { response?: unknown }).response;
+    if (!Array.isArray(list)) throw new UnexpectedFleetResponseError('vehicle list without a response array', 200);
+    return list.map(toSummary).filter((v): v is VehicleSummary => v !== null);
+  }
+
+  async getVehicle(vin: string): Promise<VehicleSummary> {
+    return this.summaryOf(await this.call({ method: 'GET', path: `/api/1/vehicles/${encodeURIComponent(vin)}`, vin }));
+  }
+
+  async getVehicleData(vin: string, options: { includeLocation: boolean }): Promise<unknown> {
+    const endpoints = options.includeLocation ? [...DATA_ENDPOINTS, 'location_data'] : DATA_ENDPOINTS;
+    const path = `/api/1/vehicles/${encodeURIComponent(vin)}/vehicle_data?endpoints=${encodeURIComponent(endpoints.join(';'))}`;
+    const body = await this.call({ method: 'GET', path, vin });
+    return (body as { response?: unknown }).response ?? null;
+  }
+
+  async wakeUp(vin: string): Promise<VehicleSummary> {
+    return this.summaryOf(await this.call({ method: 'POST', path: `/api/1/vehicles/${encodeURIComponent(vin)}/wake_up`, vin }));
+  }
+
+  async sendCommand(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult> {
+    const path = `/api/1/vehicles/${encodeURIComponent(vin)}/command/${encodeURIComponent(command)}`;
+    const answer = await this.call({ method: 'POST', path, vin, body });
+    const response = (answer as { response?: { result?: unknown; reason?: unknown } }).response;
+    if (typeof response?.result !== 'boolean') throw new UnexpectedFleetResponseError('command answer without a result', 200);
+    return { result: response.result, reason: typeof response.reason === 'string' ? response.reason : '' };
+  }
+
+  private summaryOf(body: unknown): VehicleSummary {
+    const summary = toSummary((body as { response?: unknown }).response);
+    if (summary === null) throw new UnexpectedFleetResponseError('vehicle answer without a VIN', 200);
+    return summary;
+  }
+
+  private async call(call: Call, attempt = { token: false, region: false }): Promise<unknown> {
+    const token = await this.options.tokens.get();
+    const { status, raw, retryAfter } = await this.send(call, token);
+    if (status >= 200 && status < 300) return parseJson(raw) ?? {};
+
+    const body = parseJson(raw);
+    const message = errorText(body, raw);
+    if (status === 401 && !attempt.token) {
+      await this.options.tokens.renewAfterRejection(token);
+      return this.call(call, { ...attempt, token: true });
+    }
+    if (status === 421) {
+      const url = baseUrlFromWrongRegion(message);
+      if (url !== null && url !== this.baseUrl && !attempt.region) {
+        this.baseUrl = url;
+        this.options.onRegionChange?.(url);
+        return this.call(call, { ...attempt, region: true });
+      }
+      throw new WrongRegionError(url);
+    }
+    throw this.errorFor(status, message, raw, retryAfter, call.vin);
+  }
+
+  private errorFor(status: number, message: string, raw: string, retryAfter: string | string[] | undefined, vin?: string): Error {
+    switch (status) {
+      case 401:
+        return new AccessTokenRejectedError();
+      case 403:
+        if (/vehicle command protocol required/i.test(message) && vin) return new CommandSigningRequiredError(vin);
+        return new UnexpectedFleetResponseError(`Tesla refused the request (403): ${message.slice(0, 200)}`, 403);
+      case 408:
+        return new VehicleUnavailableError(vin ?? 'unknown');
+      case 429:
+        return new RateLimitedError(retryAfterSeconds(retryAfter, raw) ?? 300);
+      default:
+        return new UnexpectedFleetResponseError(`Fleet API answered ${status}: ${message.slice(0, 200)}`, status);
+    }
+  }
+
+  private async send(call: Call, token: string): Promise<{ status: number; raw: string; retryAfter: string | string[] | undefined }> {
+    try {
+      const res = await request(`${this.baseUrl}${call.path}`, {
+        method: call.method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(call.body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(call.body ? { body: JSON.stringify(call.body) } : {}),
+        headersTimeout: this.options.timeoutMs ?? 20_000,
+        bodyTimeout: this.options.timeoutMs ?? 20_000,
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      });
+      return { status: res.statusCode, raw: await res.body.text(), retryAfter: res.headers['retry-after'] };
+    } catch (error) {
+      throw new FleetApiUnreachableError(error instanceof Error ? error.message : 'request failed');
+    }
+  }
+}
+
+function toSummary(value: unknown): VehicleSummary | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const v = value as Record<string, unknown>;
+  if (typeof v.vin !== 'string') return null;
+  return {
+    vin: v.vin,
+    displayName: typeof v.display_name === 'string' ? v.display_name : null,
+    state: parseOnlineState(v.state),
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Everything the system holds of the owner's Tesla authorization, kept as one JSON secret. Nothing else in the
+ * system stores a Tesla token.
+ */
+export const tokenBundleSchema = z.object({
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1).optional(),
+  refreshToken: z.string().min(1),
+  accessToken: z.string().min(1).optional(),
+  /** ms since the epoch. */
+  accessTokenExpiresAt: z.number().int().optional(),
+  scopes: z.array(z.string()).optional(),
+  /** The Fleet API host that serves this account, once known. */
+  fleetApiBaseUrl: z.url().optional(),
+  updatedAt: z.number().int().optional(),
+});
+
+export type TokenBundle = z.infer<typeof tokenBundleSchema>;
+
+export class TokenBundleInvalidError extends Error {
+  constructor(detail: string) {
+    super(`the stored Tesla token bundle is invalid: ${detail}`);
+    this.name = 'TokenBundleInvalidError';
+  }
+}
+
+/** Parses stored JSON; the error names the bad fields, never their values. */
+export function parseTokenBundle(json: string): TokenBundle {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new TokenBundleInvalidError('not JSON');
+  }
+  const parsed = tokenBundleSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new TokenBundleInvalidError(parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', '));
+  }
+  return parsed.data;
+}
+
+/** Renew this long before the access token expires (Tesla suggests within a minute of expiry). */
+export const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+export function needsRenewal(bundle: TokenBundle, now: number): boolean {
+  return bundle.accessToken === undefined || (bundle.accessTokenExpiresAt ?? 0) - RENEW_BEFORE_EXPIRY_MS <= now;
+}
