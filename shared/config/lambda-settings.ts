@@ -27,3 +27,17 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
   };
 }
+
+/** The rotation function needs only Tesla's hosts: the secret arrives in each rotation event. */
+export interface RotationSettings {
+  fleetApiUrl: string;
+  authUrl: string;
+}
+
+export function parseRotationSettings(env: Env): RotationSettings {
+  const read = new SettingsReader(env);
+  return {
+    fleetApiUrl: read.url('TESLA_FLEET_API_URL', FLEET_API_HOSTS.na)!,
+    authUrl: read.url('TESLA_AUTH_URL', TESLA_AUTH_URL)!,
+  };
+}

@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createApiHandler } from '../../functions/api/create-handler';
+import { createCollectorHandler } from '../../functions/collector/create-handler';
+import { ConfigError } from '../../shared/config/config-error';
+import type { LocalSettings } from '../../shared/config/local-settings';
+import { systemClock, type Clock } from '../../shared/domain/clock';
+import type { CollectorSummary } from '../../shared/domain/collector';
+import type { Log } from '../../shared/domain/stores';
+import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
+import { FileTokenStore } from '../../shared/secrets/file-token-store';
+import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
+import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
+import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
+import type { TokenStore } from '../../shared/tokens/ports';
+import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
+import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
+import { DEFAULT_SIM_VIN, FleetSimulator, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
+import { startLocalDynamo } from './dynalite-server';
+import { IntervalScheduler } from './interval-scheduler';
+import { serveLambda } from './lambda-http-adapter';
+
+export const LOCAL_TABLE_NAME = 'tesla-fleet-logger';
+
+export interface LocalHostOptions {
+  /** Replaces the simulator's defaults (tests use a manual clock). */
+  simulator?: FleetSimulatorOptions;
+  /** The clock of the collector and API; defaults to the simulator's, else the system clock. */
+  clock?: Clock;
+  log?: Log;
+  /** Told after each scheduled collector pass. */
+  onCollect?: (summary: CollectorSummary | Error) => void;
+  /** Run the scheduler (default true). */
+  schedule?: boolean;
+}
+
+export interface LocalHost {
+  url: string;
+  apiToken: string;
+  /** The built-in car, when no real Fleet API was configured. */
+  simulator: FleetSimulator | null;
+  collectNow(): Promise<CollectorSummary>;
+  stop(): Promise<void>;
+}
+
+const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * Everything `npm start` runs, in one process: dynalite (persistent under DATA_DIR), the simulator unless a real
+ * Fleet API is configured, the same API and collector handlers the Lambdas use, and a scheduler for the collector.
+ */
+export async function startLocalHost(settings: LocalSettings, options: LocalHostOptions = {}): Promise<LocalHost> {
+  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  const log = options.log ?? quietLog;
+  const dynamo = await startLocalDynamo({ path: join(settings.dataDir, 'dynamodb'), tableName: LOCAL_TABLE_NAME });
+  const stopping: Array<() => Promise<void>> = [() => dynamo.stop()];
+  try {
+    const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const stores = new DynamoDbStores({ client: doc, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: settings.snapshotRetentionDays });
+
+    let simulator: FleetSimulator | null = null;
+    let fleetApiUrl: string;
+    let authUrl: string;
+    let tokenStore: TokenStore;
+    if (settings.fleetApiUrl === undefined) {
+      // Continue the simulated car's odometer from what was stored last time, so history never runs backwards.
+      const last = await stores.latestSnapshot(DEFAULT_SIM_VIN);
+      simulator = await FleetSimulator.start(
+        options.simulator ?? {
+          cars: [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3', odometerMi: last?.odometerMi ?? 12_000, batteryLevel: last?.batteryLevel ?? 70 }],
+        },
+      );
+      stopping.unshift(() => simulator!.stop());
+      fleetApiUrl = simulator.baseUrl;
+      authUrl = settings.authUrl || simulator.baseUrl;
+      // The simulator's login chain is new every run: keep its tokens apart from a real account's.
+      tokenStore = new FileTokenStore(join(settings.dataDir, 'sim-tesla-tokens.json'));
+      const login = simulator.login();
+      await tokenStore.write({
+        clientId: SIM_CLIENT_ID,
+        refreshToken: login.refresh_token,
+        accessToken: login.access_token,
+        accessTokenExpiresAt: simulator.clock.now() + login.expires_in * 1000,
+        scopes: login.scope.split(' '),
+        fleetApiBaseUrl: simulator.baseUrl,
+        updatedAt: simulator.clock.now(),
+      });
+    } else {
+      fleetApiUrl = settings.fleetApiUrl;
+      authUrl = settings.authUrl;
+      tokenStore = new FileTokenStore(join(settings.dataDir, 'tesla-tokens.json'));
+      await seedRealTokens(tokenStore, settings, log);
+    }
+
+    const clock = options.clock ?? simulator?.clock ?? systemClock;
+    const renewer = new InProcessTokenRenewer(tokenStore, new UndiciOAuthClient({ authUrl }), clock);
+    const tokens = new StoredAccessTokens(tokenStore, renewer, clock);
+    const fleet = new UndiciFleetApi({
+      baseUrl: (await tokenStore.read())?.fleetApiBaseUrl ?? fleetApiUrl,
+      tokens,
+      onRegionChange: (baseUrl) => void rememberRegion(tokenStore, baseUrl),
+    });
+
+    const collector = createCollectorHandler({ fleet, vehicles: stores, snapshots: stores, clock, log, includeLocation: settings.includeLocation });
+    let pass: Promise<CollectorSummary> | null = null;
+    const collectNow = (): Promise<CollectorSummary> => {
+      pass ??= collector(undefined, {} as never).finally(() => {
+        pass = null;
+      });
+      return pass;
+    };
+
+    const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
+    const api = createApiHandler(
+      { vehicles: stores, snapshots: stores, fleet, clock, log, allowedCommands: settings.allowedCommands, collectNow },
+      new ApiTokenVerifier(() => Promise.resolve(apiToken)),
+    );
+    const { server, url } = await serveLambda(api, settings.port);
+    stopping.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
+
+    const scheduler = new IntervalScheduler(settings.collectIntervalSeconds * 1000, async () => {
+      try {
+        options.onCollect?.(await collectNow());
+      } catch (error) {
+        options.onCollect?.(error instanceof Error ? error : new Error('collector failed'));
+      }
+    });
+    if (options.schedule !== false) {
+      scheduler.start();
+      void scheduler.runOnce();
+    }
+    stopping.unshift(() => scheduler.stop());
+
+    return { url, apiToken, simulator, collectNow, stop: () => stopAll(stopping) };
+  } catch (error) {
+    await stopAll(stopping);
+    throw error;
+  }
+}
+
+async function stopAll(steps: Array<() => Promise<void>>): Promise<void> {
+  for (const step of steps.splice(0)) await step().catch(() => undefined);
+}
+
+/** TESLA_REFRESH_TOKEN seeds an empty store only: once stored, the token rotates and the variable goes stale. */
+async function seedRealTokens(store: TokenStore, settings: LocalSettings, log: Log): Promise<void> {
+  const stored = await store.read();
+  if (stored !== null) {
+    if (settings.refreshToken !== undefined && settings.refreshToken !== stored.refreshToken) {
+      log.warn('TESLA_REFRESH_TOKEN ignored: a newer token is already stored; delete the stored token file to re-seed');
+    }
+    return;
+  }
+  if (settings.refreshToken === undefined) throw new ConfigError('TESLA_REFRESH_TOKEN', 'must be set when TESLA_FLEET_API_URL is set and no token is stored yet');
+  if (settings.clientId === undefined) throw new ConfigError('TESLA_CLIENT_ID', 'must be set when TESLA_FLEET_API_URL is set');
+  await store.write({
+    clientId: settings.clientId,
+    refreshToken: settings.refreshToken,
+    ...(settings.clientSecret ? { clientSecret: settings.clientSecret } : {}),
+    fleetApiBaseUrl: settings.fleetApiUrl,
+  });
+}
+
+async function rememberRegion(store: TokenStore, baseUrl: string): Promise<void> {
+  const bundle = await store.read();
+  if (bundle && bundle.fleetApiBaseUrl !== baseUrl) await store.write({ ...bundle, fleetApiBaseUrl: baseUrl });
+}
+
+/** The API token generated on first start and kept, owner-readable only, in DATA_DIR. */
+async function loadOrCreateApiToken(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'api-token');
+  try {
+    const existing = (await readFile(path, 'utf8')).trim();
+    if (existing.length >= 16) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const token = randomBytes(32).toString('base64url');
+  const handle = await open(path, 'w', 0o600);
+  try {
+    await handle.writeFile(`${token}\n`);
+  } finally {
+    await handle.close();
+  }
+  return token;
+}

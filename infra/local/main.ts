@@ -1,0 +1,53 @@
+import { ConfigError } from '../../shared/config/config-error';
+import { parseLocalSettings } from '../../shared/config/local-settings';
+import { DEFAULT_SIM_VIN } from '../simulator/fleet-simulator';
+import { startLocalHost } from './local-host';
+
+/** `npm start`: the whole system on this machine. Settings come from the environment (see README). */
+async function main(): Promise<void> {
+  const settings = parseLocalSettings(process.env, process.cwd());
+  const host = await startLocalHost(settings, {
+    log: {
+      info: () => undefined,
+      warn: (message) => console.warn(`warning: ${message}`),
+      error: (message) => console.error(`error: ${message}`),
+    },
+    onCollect: (summary) => {
+      if (summary instanceof Error) {
+        console.error(`${new Date().toISOString()} collector failed: ${summary.message}`);
+        return;
+      }
+      const cars = summary.vehicles
+        .map((v) => `${v.vin} ${v.state} ${v.decision}(${v.reason})${v.odometerMi != null ? ` odometer ${v.odometerMi.toFixed(2)} mi` : ''}`)
+        .join('; ');
+      const r = summary.requests;
+      console.log(`${summary.startedAt} collect: ${cars || 'no vehicles'} | requests data=${r.data} free=${r.free}`);
+    },
+  });
+
+  const vin = host.simulator ? DEFAULT_SIM_VIN : '<VIN>';
+  console.log(`
+Tesla Fleet logger running at ${host.url}
+  car:        ${host.simulator ? `built-in simulator (${host.simulator.baseUrl}), VIN ${DEFAULT_SIM_VIN}` : settings.fleetApiUrl}
+  data:       ${settings.dataDir}
+  collector:  every ${settings.collectIntervalSeconds} s
+  API token:  ${host.apiToken}
+
+Try:
+  curl -H "Authorization: Bearer ${host.apiToken}" ${host.url}/vehicles
+  curl -H "Authorization: Bearer ${host.apiToken}" "${host.url}/vehicles/${vin}/odometer"
+  curl -X POST -H "Authorization: Bearer ${host.apiToken}" ${host.url}/vehicles/${vin}/commands/door_lock
+`);
+
+  const shutdown = (): void => {
+    void host.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`configuration error: ${error.message}`);
+  else console.error(`failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,274 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BillingCategory } from '../../shared/domain/fleet-api';
+import type { FleetRegion } from '../../shared/tesla/regions';
+import { DEMO_PROFILE } from './drive-profile';
+import { SimCar, UnknownCommandError, type SimCarOptions } from './sim-car';
+import { SimClock } from './sim-clock';
+import { SimBilling, SimRateLimiter } from './sim-metering';
+import { SimOAuth, type IssuedTokens } from './sim-oauth';
+
+export interface FleetSimulatorOptions {
+  clock?: SimClock;
+  /** The region the simulated account lives in; requests to another region's listener get 421. */
+  accountRegion?: FleetRegion;
+  /** Regions to listen for (one port each); always includes the account's. */
+  regions?: FleetRegion[];
+  clientId?: string;
+  accessTokenTtlSeconds?: number;
+  /** Omit `anchor` to start each car's profile at the simulator's start. */
+  cars?: Array<Omit<SimCarOptions, 'profile'> & { profile?: SimCarOptions['profile'] }>;
+}
+
+export const SIM_CLIENT_ID = 'sim-client-id';
+export const DEFAULT_SIM_VIN = '5YJ3E7EB0SF000001';
+
+const ALL_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'gui_settings', 'vehicle_config', 'vehicle_state'];
+const KNOWN_ENDPOINTS = new Set([...ALL_ENDPOINTS, 'closures_state', 'location_data', 'charge_schedule_data', 'preconditioning_schedule_data']);
+const ASLEEP_BODY = { response: null, error: 'vehicle unavailable: {:error=>"vehicle unavailable:"}', error_description: '' };
+const SIGNING_REQUIRED_BODY = {
+  response: null,
+  error:
+    'Tesla Vehicle Command Protocol required, please refer to the documentation here: https://developer.tesla.com/docs/fleet-api#2023-10-09-rest-api-vehicle-commands-endpoint-deprecation-warning',
+  error_description: '',
+};
+
+interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+  category?: BillingCategory;
+  vin?: string | null;
+}
+
+/**
+ * A Fleet API + OAuth server in-process, faithful to the reference where it matters to this project: sleep and
+ * wake timing, 408 when asleep, single-use rotating refresh tokens, 401/421/429, and billing counts.
+ * Also serves `GET /sim/usage` (billing counters) and `GET /sim/cars` for people and tests.
+ */
+export class FleetSimulator {
+  readonly clock: SimClock;
+  readonly oauth: SimOAuth;
+  readonly billing = new SimBilling();
+  readonly cars = new Map<string, SimCar>();
+  readonly accountRegion: FleetRegion;
+  private readonly limiter: SimRateLimiter;
+  private readonly servers = new Map<FleetRegion, { server: Server; url: string }>();
+
+  private constructor(options: FleetSimulatorOptions) {
+    this.clock = options.clock ?? new SimClock();
+    this.accountRegion = options.accountRegion ?? 'na';
+    this.oauth = new SimOAuth(this.clock, options.clientId ?? SIM_CLIENT_ID, options.accessTokenTtlSeconds);
+    this.limiter = new SimRateLimiter(this.clock);
+    const now = this.clock.now();
+    const cars = options.cars ?? [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3' }];
+    for (const car of cars) {
+      this.cars.set(car.vin, new SimCar({ ...car, profile: car.profile ?? DEMO_PROFILE, anchor: car.anchor ?? now }, now));
+    }
+  }
+
+  static async start(options: FleetSimulatorOptions = {}): Promise<FleetSimulator> {
+    const sim = new FleetSimulator(options);
+    const regions = new Set([sim.accountRegion, ...(options.regions ?? [])]);
+    for (const region of regions) {
+      const server = createServer((req, res) => void sim.serve(region, req, res));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      sim.servers.set(region, { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    }
+    return sim;
+  }
+
+  /** The account's Fleet API base URL (its token endpoint is on the same server). */
+  get baseUrl(): string {
+    return this.urlFor(this.accountRegion);
+  }
+
+  urlFor(region: FleetRegion): string {
+    const entry = this.servers.get(region);
+    if (!entry) throw new Error(`the simulator does not listen for region ${region}`);
+    return entry.url;
+  }
+
+  /** The tokens an owner would hold after logging in. */
+  login(): IssuedTokens {
+    return this.oauth.login();
+  }
+
+  car(vin: string): SimCar {
+    const car = this.cars.get(vin);
+    if (!car) throw new Error(`no simulated car ${vin}`);
+    car.advanceTo(this.clock.now());
+    return car;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.servers.values()].map(({ server }) => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })),
+    );
+    this.servers.clear();
+  }
+
+  private async serve(region: FleetRegion, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let reply: Reply;
+    try {
+      const raw = await readBody(req);
+      reply = this.route(region, req.method ?? 'GET', new URL(req.url ?? '/', 'http://sim'), req.headers.authorization, raw);
+    } catch {
+      reply = { status: 500, body: { response: null, error: 'internal error', error_description: '' } };
+    }
+    if (reply.category) this.billing.record(reply.category, reply.status, reply.vin ?? null);
+    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status, { 'content-type': typeof reply.body === 'string' ? 'text/plain' : 'application/json', ...reply.headers });
+    res.end(text);
+  }
+
+  private route(region: FleetRegion, method: string, url: URL, authorization: string | undefined, raw: string): Reply {
+    const path = url.pathname;
+    if (path === '/oauth2/v3/token' && method === 'POST') return this.token(raw);
+    if (path === '/sim/usage' && method === 'GET') return { status: 200, body: this.billing.toJSON() };
+    if (path === '/sim/cars' && method === 'GET') return { status: 200, body: this.carsReport() };
+    if (!path.startsWith('/api/1/')) return { status: 404, body: envelopeError('not_found') };
+
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? null;
+    const problem = this.oauth.checkAccessToken(token);
+    // Unauthenticated and wrong-region answers cannot be attributed to an account, so they are not billed here.
+    if (problem !== null) return { status: 401, body: envelopeError(problem) };
+    if (region !== this.accountRegion) {
+      return {
+        status: 421,
+        body: envelopeError(`user out of region, use base URL: ${this.baseUrl}, see https://developer.tesla.com/docs/fleet-api#regional-requirements`),
+      };
+    }
+    return this.vehicles(method, path, url, raw);
+  }
+
+  private vehicles(method: string, path: string, url: URL, raw: string): Reply {
+    const now = this.clock.now();
+    if (path === '/api/1/vehicles' && method === 'GET') {
+      const list = [...this.cars.values()].map((car) => {
+        car.advanceTo(now);
+        return this.summary(car);
+      });
+      return { status: 200, body: { response: list, count: list.length }, category: 'free' };
+    }
+    const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|command\/([^/]+)))?$/.exec(path);
+    const car = match ? this.find(decodeURIComponent(match[1]!)) : undefined;
+    if (!match || !car) return { status: 404, body: envelopeError('not_found') };
+    car.advanceTo(now);
+    const action = match[2];
+    const vin = car.vin;
+
+    if (action === undefined && method === 'GET') return { status: 200, body: { response: this.summary(car) }, category: 'free', vin };
+    if (action === 'vehicle_data' && method === 'GET') {
+      return this.limited(vin, 'data') ?? this.vehicleData(car, url, now);
+    }
+    if (action === 'wake_up' && method === 'POST') {
+      const limited = this.limited(vin, 'wake');
+      if (limited) return limited;
+      car.wake(now);
+      return { status: 200, body: { response: this.summary(car) }, category: 'wake', vin };
+    }
+    if (match[3] !== undefined && method === 'POST') {
+      return this.limited(vin, 'command') ?? this.command(car, decodeURIComponent(match[3]), raw, now);
+    }
+    return { status: 405, body: envelopeError('method not allowed') };
+  }
+
+  private vehicleData(car: SimCar, url: URL, now: number): Reply {
+    const vin = car.vin;
+    if (car.state() !== 'online') return { status: 408, body: ASLEEP_BODY, category: 'data', vin };
+    const requested = url.searchParams.get('endpoints');
+    const endpoints = requested === null ? ALL_ENDPOINTS : requested.split(';').map((e) => e.trim()).filter(Boolean);
+    if (endpoints.some((e) => !KNOWN_ENDPOINTS.has(e))) {
+      return { status: 400, body: envelopeError('invalid endpoints'), category: 'data', vin };
+    }
+    car.touch(now);
+    return { status: 200, body: { response: car.vehicleData(now, new Set(endpoints)) }, category: 'data', vin };
+  }
+
+  private command(car: SimCar, name: string, raw: string, now: number): Reply {
+    const vin = car.vin;
+    if (car.requiresSigning) return { status: 403, body: SIGNING_REQUIRED_BODY, category: 'command', vin };
+    if (car.state() !== 'online') return { status: 408, body: ASLEEP_BODY, category: 'command', vin };
+    let body: Record<string, unknown> = {};
+    if (raw.trim() !== '') {
+      try {
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        return { status: 400, body: envelopeError('invalid json'), category: 'command', vin };
+      }
+    }
+    try {
+      return { status: 200, body: { response: car.command(name, body, now) }, category: 'command', vin };
+    } catch (error) {
+      if (error instanceof UnknownCommandError) return { status: 400, body: envelopeError('invalid_command'), category: 'command', vin };
+      throw error;
+    }
+  }
+
+  private limited(vin: string, category: BillingCategory): Reply | null {
+    const retryAfter = this.limiter.take(vin, category);
+    if (retryAfter === null) return null;
+    return { status: 429, body: `Retry in ${retryAfter} seconds`, headers: { 'retry-after': String(retryAfter) }, category, vin };
+  }
+
+  private token(raw: string): Reply {
+    const form = new URLSearchParams(raw);
+    if (form.get('grant_type') !== 'refresh_token') {
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'the simulator issues tokens by refresh only' } };
+    }
+    const outcome = this.oauth.refresh(form.get('client_id') ?? '', form.get('refresh_token') ?? '');
+    if (!outcome.ok) return { status: outcome.status, body: { error: outcome.error, error_description: outcome.description } };
+    return { status: 200, body: outcome.tokens };
+  }
+
+  private find(idOrVin: string): SimCar | undefined {
+    return this.cars.get(idOrVin) ?? [...this.cars.values()].find((c) => String(c.id) === idOrVin);
+  }
+
+  private summary(car: SimCar): Record<string, unknown> {
+    return {
+      id: car.id,
+      vehicle_id: car.id % 1_000_000,
+      vin: car.vin,
+      display_name: car.displayName,
+      color: null,
+      access_type: 'OWNER',
+      option_codes: null,
+      granular_access: { hide_private: false },
+      tokens: [],
+      state: car.state(),
+      in_service: false,
+      id_s: String(car.id),
+      calendar_enabled: true,
+      api_version: 73,
+      backseat_token: null,
+      backseat_token_updated_at: null,
+      ble_autopair_enrolled: false,
+    };
+  }
+
+  private carsReport(): unknown {
+    const now = this.clock.now();
+    return {
+      now: new Date(now).toISOString(),
+      cars: [...this.cars.values()].map((car) => {
+        car.advanceTo(now);
+        return { vin: car.vin, state: car.state(), activity: car.currentActivity, odometerMi: car.odometerMi, batteryLevel: car.batteryLevel, locked: car.locked };
+      }),
+    };
+  }
+}
+
+function envelopeError(error: string): { response: null; error: string; error_description: string } {
+  return { response: null, error, error_description: '' };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

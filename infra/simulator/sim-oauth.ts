@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { HOUR_MS } from '../../shared/domain/clock';
+import type { Clock } from '../../shared/domain/clock';
+
+export interface IssuedTokens {
+  access_token: string;
+  refresh_token: string;
+  id_token: string;
+  expires_in: number;
+  token_type: 'Bearer';
+  scope: string;
+}
+
+export type RefreshOutcome = { ok: true; tokens: IssuedTokens } | { ok: false; status: number; error: string; description: string };
+
+/** Tesla keeps honouring the most recently used refresh token for this long. */
+export const REUSE_GRACE_MS = 24 * HOUR_MS;
+export const SCOPES = 'openid offline_access user_data vehicle_device_data vehicle_location vehicle_cmds vehicle_charging_cmds';
+
+/**
+ * The OAuth side of the simulator: one login chain per account, with Tesla's rules. Refresh tokens are single
+ * use; a refresh invalidates the previous refresh token and all access tokens issued before; the most recently
+ * used refresh token still works for 24 hours (so a lost answer can be recovered); anything else is
+ * `login_required`.
+ */
+export class SimOAuth {
+  private current: string | null = null;
+  private previous: { token: string; usedAt: number } | null = null;
+  private readonly accessTokens = new Map<string, number>();
+  /** Successful refreshes, for tests that count them. */
+  refreshCount = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly clientId: string,
+    private readonly accessTokenTtlSeconds = 8 * 3600,
+  ) {}
+
+  /** What a completed login would give the owner. Starts a new chain, ending any other. */
+  login(): IssuedTokens {
+    this.previous = null;
+    return this.issue();
+  }
+
+  refresh(clientId: string, refreshToken: string): RefreshOutcome {
+    if (clientId !== this.clientId) return { ok: false, status: 401, error: 'invalid_client', description: 'unknown client_id' };
+    const now = this.clock.now();
+    if (refreshToken === this.current) {
+      this.previous = { token: refreshToken, usedAt: now };
+      return this.refreshed();
+    }
+    if (this.previous && refreshToken === this.previous.token && now - this.previous.usedAt < REUSE_GRACE_MS) {
+      return this.refreshed();
+    }
+    return { ok: false, status: 401, error: 'login_required', description: 'The refresh token is invalid or expired' };
+  }
+
+  /** Null when valid; otherwise why not. */
+  checkAccessToken(token: string | null): string | null {
+    if (token === null) return 'missing bearer token';
+    const expiresAt = this.accessTokens.get(token);
+    if (expiresAt === undefined) return 'invalid bearer token';
+    return this.clock.now() >= expiresAt ? 'token expired (401)' : null;
+  }
+
+  private refreshed(): RefreshOutcome {
+    this.refreshCount += 1;
+    return { ok: true, tokens: this.issue() };
+  }
+
+  private issue(): IssuedTokens {
+    this.accessTokens.clear();
+    const access = `sim-at.${randomBytes(18).toString('base64url')}`;
+    this.current = `sim-rt.${randomBytes(24).toString('base64url')}`;
+    this.accessTokens.set(access, this.clock.now() + this.accessTokenTtlSeconds * 1000);
+    return {
+      access_token: access,
+      refresh_token: this.current,
+      id_token: `sim-id.${randomBytes(12).toString('base64url')}`,
+      expires_in: this.accessTokenTtlSeconds,
+      token_type: 'Bearer',
+      scope: SCOPES,
+    };
+  }
+}
