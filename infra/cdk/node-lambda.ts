@@ -1,0 +1,41 @@
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Every function alike: current Node on ARM64, an ESM bundle (minified, with source maps), its own log group. */
+export function nodeLambda(scope: Construct, id: string, props: { entry: string; timeout: Duration; environment: Record<string, string> } & Partial<NodejsFunctionProps>): NodejsFunction {
+  const { entry, environment, ...rest } = props;
+  return new NodejsFunction(scope, id, {
+    runtime: Runtime.NODEJS_24_X,
+    architecture: Architecture.ARM_64,
+    memorySize: 256,
+    entry: join(ROOT, entry),
+    handler: 'handler',
+    projectRoot: ROOT,
+    depsLockFilePath: join(ROOT, 'package-lock.json'),
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'tesla-fleet-logger',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...environment,
+    },
+    bundling: {
+      format: OutputFormat.ESM,
+      target: 'node22',
+      minify: true,
+      sourceMap: true,
+      mainFields: ['module', 'main'],
+      // ESM bundles of CommonJS dependencies still call require().
+      banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+    ...rest,
+  });
+}

@@ -1,0 +1,108 @@
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnStage, HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
+import type { DeployConfig } from './deploy-config';
+import { nodeLambda } from './node-lambda';
+
+export interface TeslaLoggerStackProps extends StackProps {
+  config: DeployConfig;
+}
+
+/** Rotate well inside the access token's 8-hour life (4 h is Secrets Manager's shortest schedule). */
+export const TOKEN_ROTATION_EVERY = Duration.hours(4);
+
+/**
+ * The whole deployment: the table, the two secrets (Tesla tokens with their rotation, the API token), the API,
+ * collector and rotation functions, the HTTP API and the collector's schedule.
+ */
+export class TeslaLoggerStack extends Stack {
+  constructor(scope: Construct, id: string, props: TeslaLoggerStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.awsManagedKey(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const teslaTokens = new Secret(this, 'TeslaTokens', {
+      description: 'Tesla Fleet API OAuth tokens (JSON). Seed with `npm run login`; rotated by the TokenRotation function.',
+      // Empty until the owner logs in; the system reports "not configured" until then.
+      secretStringValue: SecretValue.unsafePlainText('{}'),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const apiToken = new Secret(this, 'ApiToken', {
+      description: 'Bearer token for the HTTP API.',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+    });
+
+    const common = {
+      TESLA_FLEET_API_URL: config.fleetApiUrl,
+    };
+    const readerEnv = {
+      ...common,
+      TABLE_NAME: table.tableName,
+      TESLA_SECRET_ID: teslaTokens.secretArn,
+      API_TOKEN_SECRET_ID: apiToken.secretArn,
+      SNAPSHOT_RETENTION_DAYS: String(config.snapshotRetentionDays),
+      INCLUDE_LOCATION: String(config.includeLocation),
+      ALLOWED_COMMANDS: config.allowedCommands.join(','),
+    };
+
+    const apiFn = nodeLambda(this, 'ApiFunction', { entry: 'functions/api/handler.ts', timeout: Duration.seconds(29), environment: readerEnv });
+    const collectorFn = nodeLambda(this, 'CollectorFunction', {
+      entry: 'functions/collector/handler.ts',
+      timeout: Duration.minutes(2),
+      environment: readerEnv,
+    });
+    const rotationFn = nodeLambda(this, 'TokenRotationFunction', {
+      entry: 'functions/token-rotation/handler.ts',
+      timeout: Duration.minutes(1),
+      environment: common,
+    });
+
+    table.grantReadData(apiFn);
+    table.grantReadWriteData(collectorFn);
+    apiToken.grantRead(apiFn);
+    for (const reader of [apiFn, collectorFn]) {
+      teslaTokens.grantRead(reader);
+      // Readers never write tokens: they may only ask for a rotation and watch it happen.
+      reader.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:RotateSecret'], resources: [teslaTokens.secretArn] }));
+    }
+    teslaTokens.addRotationSchedule('Rotation', {
+      rotationLambda: rotationFn,
+      automaticallyAfter: TOKEN_ROTATION_EVERY,
+      rotateImmediatelyOnUpdate: false,
+    });
+
+    const httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Tesla Fleet logger API',
+      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', apiFn),
+    });
+    const stage = httpApi.defaultStage?.node.defaultChild as CfnStage;
+    stage.defaultRouteSettings = { throttlingBurstLimit: 20, throttlingRateLimit: 10 };
+
+    new Rule(this, 'CollectorSchedule', {
+      description: 'Runs the collector',
+      schedule: Schedule.rate(Duration.minutes(config.collectorRateMinutes)),
+      targets: [new LambdaFunction(collectorFn, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
+    new CfnOutput(this, 'ApiTokenSecretArn', { value: apiToken.secretArn, description: 'Read the API token with `aws secretsmanager get-secret-value`' });
+    new CfnOutput(this, 'TeslaTokenSecretArn', { value: teslaTokens.secretArn });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+  }
+}
