@@ -1,0 +1,191 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../../functions/api/create-handler';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
+import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
+import { httpEvent } from '../../support/api-events';
+import { FakeFleetApi } from '../../support/fake-fleet-api';
+import { MemoryStores } from '../../support/memory-stores';
+
+const TOKEN = 'test-api-token-0123456789';
+const VIN = '5YJ3E7EB0SF000001';
+const NOW = Date.parse('2026-06-15T12:00:00Z');
+
+function setup() {
+  const fleet = new FakeFleetApi();
+  const stores = new MemoryStores();
+  const logged: string[] = [];
+  const log = { info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})) };
+  const handler = createApiHandler(
+    { vehicles: stores, snapshots: stores, fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
+  );
+  const call = async (...args: Parameters<typeof httpEvent>) => {
+    const res = await handler(httpEvent(...args), {} as Context);
+    return { status: res.statusCode!, headers: res.headers ?? {}, body: JSON.parse(res.body ?? 'null') };
+  };
+  return { fleet, stores, call, logged };
+}
+
+const ROUTES: Array<[string, string]> = [
+  ['GET', '/vehicles'],
+  ['GET', `/vehicles/${VIN}/state`],
+  ['GET', `/vehicles/${VIN}/odometer`],
+  ['POST', `/vehicles/${VIN}/commands/door_lock`],
+  ['GET', '/no/such/route'],
+];
+
+describe('API auth', () => {
+  it.each(ROUTES)('%s %s without a token or with a wrong one is 401 and reaches nothing', async (method, path) => {
+    const { call, fleet } = setup();
+    for (const token of [undefined, 'wrong-token-wrong-token', '', `${TOKEN}x`]) {
+      const res = await call(method, path, token === undefined ? {} : { token });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('unauthorized');
+    }
+    expect(fleet.calls).toEqual([]);
+  });
+
+  it('serves /health without a token', async () => {
+    const { call } = setup();
+    expect(await call('GET', '/health')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('answers unknown paths 404 and wrong methods 405 once authenticated', async () => {
+    const { call } = setup();
+    expect((await call('GET', '/nope', { token: TOKEN })).status).toBe(404);
+    const res = await call('DELETE', '/vehicles', { token: TOKEN });
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET');
+  });
+});
+
+describe('commands', () => {
+  const cmd = (command: string, body?: string) => ['POST', `/vehicles/${VIN}/commands/${command}`, { token: TOKEN, ...(body !== undefined ? { body } : {}) }] as const;
+
+  it.each([
+    [['POST', '/vehicles/NOTAVIN/commands/door_lock', { token: TOKEN }], 400, 'invalid_vin'],
+    [cmd('self_destruct'), 400, 'unknown_command'],
+    [cmd('__proto__'), 400, 'unknown_command'],
+    [cmd('door_unlock'), 403, 'command_not_allowed'],
+    [cmd('set_charge_limit', '{"percent": 101}'), 400, 'invalid_command_body'],
+    [cmd('set_charge_limit', '{"percent": "80"}'), 400, 'invalid_command_body'],
+    [cmd('set_charge_limit', '{}'), 400, 'invalid_command_body'],
+    [cmd('door_lock', '{"extra": 1}'), 400, 'invalid_command_body'],
+    [cmd('door_lock', '{not json'), 400, 'invalid_json'],
+    [cmd('door_lock', '[1,2]'), 400, 'invalid_body'],
+    [cmd('door_lock', `{"a":"${'x'.repeat(9000)}"}`), 400, 'body_too_large'],
+  ] as const)('rejects %j with %i %s and never calls Tesla', async (args, status, code) => {
+    const { call, fleet } = setup();
+    const res = await call(...(args as unknown as Parameters<typeof httpEvent>));
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.message.length).toBeGreaterThan(5);
+    expect(fleet.calls).toEqual([]);
+  });
+
+  it('names the offending field', async () => {
+    const { call } = setup();
+    const res = await call(...cmd('set_charge_limit', '{"percent": 20}'));
+    expect(res.body.error.message).toMatch(/^percent: /);
+  });
+
+  it('sends a valid command and reports success', async () => {
+    const { call, fleet } = setup();
+    const res = await call(...cmd('set_charge_limit', '{"percent": 90}'));
+    expect(res).toMatchObject({ status: 200, body: { vin: VIN, command: 'set_charge_limit', outcome: 'done' } });
+    expect(fleet.calls).toEqual([{ method: 'sendCommand', vin: VIN, command: 'set_charge_limit', body: { percent: 90 } }]);
+  });
+
+  it('treats "already in that state" as success with the reason', async () => {
+    const { call, fleet } = setup();
+    fleet.commandResult = () => ({ result: false, reason: 'already_set' });
+    expect(await call(...cmd('set_charge_limit', '{"percent": 80}'))).toMatchObject({ status: 200, body: { outcome: 'already_done', reason: 'already_set' } });
+    fleet.commandResult = () => ({ result: false, reason: 'disconnected' });
+    expect(await call(...cmd('charge_start'))).toMatchObject({ status: 409, body: { error: { code: 'command_failed' } } });
+  });
+
+  it('wakes through the wake endpoint', async () => {
+    const { call, fleet } = setup();
+    expect(await call(...cmd('wake_up'))).toMatchObject({ status: 200, body: { outcome: 'done', state: 'asleep' } });
+    expect(fleet.calls.map((c) => c.method)).toEqual(['wakeUp']);
+  });
+
+  it.each([
+    [new VehicleUnavailableError(VIN), 503, 'vehicle_unavailable', '30'],
+    [new RateLimitedError(45), 429, 'tesla_rate_limited', '45'],
+    [new LoginRequiredError('login_required'), 502, 'tesla_login_required', undefined],
+  ])('maps %s to %i %s', async (error, status, code, retryAfter) => {
+    const { call, fleet } = setup();
+    fleet.sendCommand = () => Promise.reject(error);
+    const res = await call(...cmd('door_lock'));
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(res.headers['retry-after']).toBe(retryAfter);
+  });
+
+  it('hides unexpected failures behind a bare 500 and logs no request data', async () => {
+    const { call, fleet, logged } = setup();
+    fleet.sendCommand = () => Promise.reject(new Error('db password is hunter2'));
+    const res = await call(...cmd('door_lock'));
+    expect(res).toEqual({ status: 500, headers: expect.anything(), body: { error: { code: 'internal_error', message: 'internal server error' } } });
+    expect(logged.join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('history', () => {
+  async function seeded() {
+    const ctx = setup();
+    for (const [iso, odometer] of [['2026-06-13T08:00:00Z', 100], ['2026-06-13T18:00:00Z', 110], ['2026-06-14T09:00:00Z', 125.5]] as const) {
+      await ctx.stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: Date.parse(iso) } }, 0));
+    }
+    await ctx.stores.putVehicle({ vin: VIN, displayName: 'Car', state: 'online', lastSeenAt: NOW, lastSnapshotAt: Date.parse('2026-06-14T09:00:00Z'), polling: { idleSince: null, quietUntil: null, backoffUntil: null } });
+    return ctx;
+  }
+
+  it('serves raw odometer readings and pages through them', async () => {
+    const { call } = await seeded();
+    const first = await call('GET', `/vehicles/${VIN}/odometer`, { token: TOKEN, query: { limit: '2' } });
+    expect(first.status).toBe(200);
+    expect(first.body.readings).toEqual([
+      { at: '2026-06-13T08:00:00.000Z', odometer: 100 },
+      { at: '2026-06-13T18:00:00.000Z', odometer: 110 },
+    ]);
+    const second = await call('GET', `/vehicles/${VIN}/odometer`, { token: TOKEN, query: { limit: '2', cursor: first.body.nextCursor } });
+    expect(second.body.readings).toEqual([{ at: '2026-06-14T09:00:00.000Z', odometer: 125.5 }]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('serves a daily series in km over a date range', async () => {
+    const { call } = await seeded();
+    const res = await call('GET', `/vehicles/${VIN}/odometer`, { token: TOKEN, query: { resolution: 'day', unit: 'km', from: '2026-06-13', to: '2026-06-13' } });
+    expect(res.body.days).toEqual([{ date: '2026-06-13', first: 160.934, last: 177.028, distance: 16.093 }]);
+  });
+
+  it.each([
+    [{ from: 'yesterday' }, 'from'],
+    [{ from: '2026-06-14', to: '2026-06-13' }, '`from` must not be after `to`'],
+    [{ resolution: 'hour' }, 'resolution'],
+    [{ unit: 'furlong' }, 'unit'],
+    [{ limit: '0' }, 'limit'],
+    [{ limit: 'many' }, 'limit'],
+    [{ colour: 'red' }, 'colour'],
+    [{ cursor: 'garbage' }, 'cursor'],
+    [{ resolution: 'day', from: '2020-01-01', to: '2026-01-01' }, 'at most 366 days'],
+  ])('rejects the query %o naming %s', async (query, named) => {
+    const { call } = await seeded();
+    const res = await call('GET', `/vehicles/${VIN}/odometer`, { token: TOKEN, query });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(named);
+  });
+
+  it('serves the latest state, and 404 for a car never seen', async () => {
+    const { call } = await seeded();
+    const res = await call('GET', `/vehicles/${VIN}/state`, { token: TOKEN });
+    expect(res.body).toMatchObject({ vin: VIN, state: 'online', snapshot: { odometerMi: 125.5, takenAt: '2026-06-14T09:00:00.000Z' } });
+    expect((await call('GET', '/vehicles/5YJ3E7EB0SF000002/state', { token: TOKEN })).status).toBe(404);
+    expect((await call('GET', '/vehicles', { token: TOKEN })).body.vehicles).toHaveLength(1);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { runCollectorPass } from '../../../shared/domain/collector';
+import { RateLimitedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { teslaFixtureJson } from '../../support/fixtures';
+import { FakeFleetApi } from '../../support/fake-fleet-api';
+import { MemoryStores } from '../../support/memory-stores';
+
+const ONLINE = '5YJSA7E21JF230000';
+const ASLEEP = '5YJ3E7EA3LF760000';
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function setup() {
+  const fleet = new FakeFleetApi();
+  fleet.vehicles = [
+    { vin: ONLINE, displayName: 'Teslarossa', state: 'online' },
+    { vin: ASLEEP, displayName: 'Tessi', state: 'asleep' },
+  ];
+  const data = teslaFixtureJson<{ response: Record<string, unknown> }>('vehicle_data.ha-tesla_fleet-model3-online-parked.json').response;
+  fleet.vehicleData = () => data;
+  const stores = new MemoryStores();
+  let now = Date.parse('2026-05-01T10:00:00Z');
+  const clock = { now: () => now };
+  const deps = { fleet, vehicles: stores, snapshots: stores, clock, log: silent, includeLocation: false };
+  return { fleet, stores, deps, advance: (ms: number) => (now += ms) };
+}
+
+describe('collector pass', () => {
+  it('fetches data only for the online car and stores its snapshot without location', async () => {
+    const { fleet, stores, deps } = setup();
+    const summary = await runCollectorPass(deps);
+
+    expect(fleet.calls.filter((c) => c.method === 'getVehicleData').map((c) => c.vin)).toEqual([ONLINE]);
+    expect(fleet.calls.some((c) => c.method === 'wakeUp')).toBe(false);
+    expect(summary).toMatchObject({ vehiclesSeen: 2, snapshotsWritten: 1, requests: { data: 1, free: 1, wake: 0, command: 0 } });
+    const stored = await stores.latestSnapshot(ONLINE);
+    expect(stored?.odometerMi).toBe(6481.019282);
+    expect(stored?.location).toBeNull();
+    expect((await stores.getVehicle(ASLEEP))?.state).toBe('asleep');
+    expect(await stores.latestSnapshot(ASLEEP)).toBeNull();
+  });
+
+  it('keeps location when the owner enabled it', async () => {
+    const { stores, deps } = setup();
+    await runCollectorPass({ ...deps, includeLocation: true });
+    expect((await stores.latestSnapshot(ONLINE))?.location).toEqual({ latitude: -30.222626, longitude: -97.6236871 });
+  });
+
+  it('records one car failing without stopping the others, and backs off that car', async () => {
+    const { fleet, stores, deps, advance } = setup();
+    fleet.vehicles = [...fleet.vehicles, { vin: '5YJ3E7EB0SF000001', displayName: null, state: 'online' }];
+    fleet.vehicleData = (vin) => {
+      if (vin === ONLINE) throw new RateLimitedError(120);
+      return { vehicle_state: { odometer: 10, timestamp: 1 } };
+    };
+    const summary = await runCollectorPass(deps);
+    expect(summary.snapshotsWritten).toBe(1);
+    expect(summary.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'failed' });
+    expect(summary.requests.data).toBe(2); // the 429 is billed too
+
+    advance(60_000);
+    const again = await runCollectorPass(deps);
+    expect(again.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'skip', reason: 'backing_off' });
+    expect((await stores.getVehicle(ONLINE))?.polling.backoffUntil).not.toBeNull();
+  });
+
+  it('marks a car that answered 408 as asleep, and does not count 5xx as billed', async () => {
+    const { fleet, stores, deps } = setup();
+    fleet.vehicleData = (vin) => {
+      throw vin === ONLINE ? new VehicleUnavailableError(vin) : new UnexpectedFleetResponseError('boom', 503);
+    };
+    const summary = await runCollectorPass(deps);
+    expect((await stores.getVehicle(ONLINE))?.state).toBe('asleep');
+    expect(summary.requests.data).toBe(1);
+  });
+
+  it('writes the same observation once however often the pass is retried', async () => {
+    const { stores, deps } = setup();
+    await runCollectorPass(deps);
+    await runCollectorPass(deps);
+    expect([...stores.snapshots.keys()].filter((k) => k.startsWith(ONLINE))).toHaveLength(1);
+  });
+
+  it('fails the pass when the car list cannot be read', async () => {
+    const { fleet, deps } = setup();
+    fleet.listVehicles = () => Promise.reject(new UnexpectedFleetResponseError('down', 503));
+    await expect(runCollectorPass(deps)).rejects.toThrow('down');
+  });
+});

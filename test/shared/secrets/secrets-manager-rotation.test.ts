@@ -1,0 +1,113 @@
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { LoginRequiredError } from '../../../shared/domain/fleet-errors';
+import { rotate, RotationStateError, type RotationEvent } from '../../../shared/secrets/secrets-manager-rotation';
+import type { OAuthClient } from '../../../shared/tokens/ports';
+
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:tesla-abc';
+const CURRENT = { clientId: 'cid', refreshToken: 'rt-current', accessToken: 'at-current', accessTokenExpiresAt: 1 };
+const sm = mockClient(SecretsManagerClient);
+const logs: string[] = [];
+const log = { info: (m: string, e?: object) => logs.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: () => undefined };
+
+function oauth(answer: () => Promise<{ accessToken: string; refreshToken: string; expiresInSeconds: number; scopes: null }>) {
+  const calls: string[] = [];
+  const client: OAuthClient = {
+    refresh: (input) => {
+      calls.push(input.refreshToken);
+      return answer();
+    },
+  };
+  return { client, calls };
+}
+
+const event = (Step: RotationEvent['Step']): RotationEvent => ({ Step, SecretId: SECRET, ClientRequestToken: 'v-new' });
+const deps = (client: OAuthClient, testAccessToken = () => Promise.resolve()) => ({
+  client: new SecretsManagerClient({}),
+  oauth: client,
+  clock: { now: () => 1_000 },
+  log,
+  testAccessToken,
+});
+
+beforeEach(() => {
+  sm.reset();
+  logs.length = 0;
+  sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: { 'v-old': ['AWSCURRENT'], 'v-new': ['AWSPENDING'] } });
+  sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify(CURRENT), VersionId: 'v-old' });
+});
+
+describe('token rotation', () => {
+  it('createSecret refreshes once with the current refresh token and stores the new pair as AWSPENDING', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    const tesla = oauth(() => Promise.resolve({ accessToken: 'at-next', refreshToken: 'rt-next', expiresInSeconds: 28800, scopes: null }));
+    await rotate(event('createSecret'), deps(tesla.client));
+
+    expect(tesla.calls).toEqual(['rt-current']);
+    const put = sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
+    expect(put).toMatchObject({ SecretId: SECRET, ClientRequestToken: 'v-new', VersionStages: ['AWSPENDING'] });
+    expect(JSON.parse(put.SecretString!)).toMatchObject({ clientId: 'cid', refreshToken: 'rt-next', accessToken: 'at-next', accessTokenExpiresAt: 1_000 + 28_800_000 });
+    expect(logs.join('\n')).not.toMatch(/rt-next|at-next|rt-current/);
+  });
+
+  it('a retried createSecret does not spend another refresh token', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({ SecretString: '{}' });
+    const tesla = oauth(() => Promise.reject(new Error('must not be called')));
+    await rotate(event('createSecret'), deps(tesla.client));
+    expect(tesla.calls).toEqual([]);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('a crash after Tesla answered is recovered by refreshing again with the still-current token', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    sm.on(PutSecretValueCommand).rejectsOnce(new Error('function killed')).resolves({});
+    const tesla = oauth(() => Promise.resolve({ accessToken: 'a', refreshToken: 'r', expiresInSeconds: 10, scopes: null }));
+    await expect(rotate(event('createSecret'), deps(tesla.client))).rejects.toThrow('function killed');
+    await rotate(event('createSecret'), deps(tesla.client));
+    // Both attempts used the AWSCURRENT refresh token, which Tesla honours for 24 h after its last use.
+    expect(tesla.calls).toEqual(['rt-current', 'rt-current']);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(2);
+  });
+
+  it('surfaces login_required from Tesla and stores nothing', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    const tesla = oauth(() => Promise.reject(new LoginRequiredError('login_required')));
+    await expect(rotate(event('createSecret'), deps(tesla.client))).rejects.toBeInstanceOf(LoginRequiredError);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('testSecret proves the pending access token works', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({
+      SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-pending' }),
+    });
+    const tested: string[] = [];
+    await rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, (b) => (tested.push(b.accessToken!), Promise.resolve())));
+    expect(tested).toEqual(['at-pending']);
+    await expect(
+      rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, () => Promise.reject(new Error('rejected')))),
+    ).rejects.toThrow('rejected');
+  });
+
+  it('finishSecret moves AWSCURRENT to the new version', async () => {
+    await rotate(event('finishSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client));
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]!.args[0].input).toEqual({
+      SecretId: SECRET,
+      VersionStage: 'AWSCURRENT',
+      MoveToVersionId: 'v-new',
+      RemoveFromVersionId: 'v-old',
+    });
+  });
+
+  it('refuses a version that is not pending', async () => {
+    sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: { 'v-old': ['AWSCURRENT'], 'v-new': [] } });
+    await expect(rotate(event('createSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client))).rejects.toBeInstanceOf(RotationStateError);
+  });
+});

@@ -1,0 +1,139 @@
+import { MockAgent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CommandSigningRequiredError,
+  RateLimitedError,
+  UnexpectedFleetResponseError,
+  VehicleUnavailableError,
+  WrongRegionError,
+} from '../../../shared/domain/fleet-errors';
+import { UndiciFleetApi } from '../../../shared/tesla/undici-fleet-api';
+import type { AccessTokenProvider } from '../../../shared/tokens/ports';
+import { teslaFixture } from '../../support/fixtures';
+
+const NA = 'https://fleet-api.prd.na.vn.cloud.tesla.com';
+const EU = 'https://fleet-api.prd.eu.vn.cloud.tesla.com';
+const VIN = '5YJ3E7EA3LF760000';
+const JSON_HEADERS = { headers: { 'content-type': 'application/json' } };
+
+class CountingTokens implements AccessTokenProvider {
+  renewals: string[] = [];
+  token = 'at-1';
+  get(): Promise<string> {
+    return Promise.resolve(this.token);
+  }
+  renewAfterRejection(rejected: string): Promise<string> {
+    this.renewals.push(rejected);
+    this.token = `at-${this.renewals.length + 1}`;
+    return Promise.resolve(this.token);
+  }
+}
+
+let agent: MockAgent;
+let tokens: CountingTokens;
+let regionChanges: string[];
+const client = (baseUrl = NA) =>
+  new UndiciFleetApi({ baseUrl, tokens, dispatcher: agent, onRegionChange: (url) => regionChanges.push(url) });
+
+beforeEach(() => {
+  agent = new MockAgent();
+  agent.disableNetConnect();
+  tokens = new CountingTokens();
+  regionChanges = [];
+});
+afterEach(async () => {
+  await agent.close();
+});
+
+describe('UndiciFleetApi', () => {
+  it('lists vehicles from a real Fleet answer, sending the bearer token', async () => {
+    agent
+      .get(NA)
+      .intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-1' } })
+      .reply(200, teslaFixture('vehicles_list.teslalogger-fleet-2024-models-online-model3-asleep.json'), JSON_HEADERS);
+    await expect(client().listVehicles()).resolves.toEqual([
+      { vin: '5YJSA7E21JF230000', displayName: 'Teslarossa', state: 'online' },
+      { vin: '5YJ3E7EA3LF760000', displayName: 'Tessi', state: 'asleep' },
+    ]);
+  });
+
+  it('asks vehicle_data for location only when told to', async () => {
+    const paths: string[] = [];
+    agent
+      .get(NA)
+      .intercept({ path: (p) => (paths.push(p), p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`)), method: 'GET' })
+      .reply(200, teslaFixture('vehicle_data.ha-tesla_fleet-model3-online-parked.json'), JSON_HEADERS)
+      .times(2);
+    const data = (await client().getVehicleData(VIN, { includeLocation: false })) as { vehicle_state: { odometer: number } };
+    expect(data.vehicle_state.odometer).toBe(6481.019282);
+    await client().getVehicleData(VIN, { includeLocation: true });
+    expect(decodeURIComponent(paths[0]!)).not.toContain('location_data');
+    expect(decodeURIComponent(paths[1]!)).toContain('location_data');
+  });
+
+  it('reads command results in either key order, and failures as result false', async () => {
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' }).reply(200, teslaFixture('command_result.timdorr-door_lock-success.json'), JSON_HEADERS);
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/command/charge_max_range`, method: 'POST' })
+      .reply(200, teslaFixture('command_result.timdorr-charge_max_range-already_max_range.json'), JSON_HEADERS);
+    await expect(client().sendCommand(VIN, 'door_lock', {})).resolves.toEqual({ result: true, reason: '' });
+    await expect(client().sendCommand(VIN, 'charge_max_range', {})).resolves.toEqual({ result: false, reason: 'already_max_range' });
+  });
+
+  it('maps 408 (asleep) to VehicleUnavailableError', async () => {
+    agent.get(NA).intercept({ path: /vehicle_data/, method: 'GET' }).reply(408, teslaFixture('error_408.alibad-docs-ownerapi-vehicle-unavailable-asleep.json'));
+    await expect(client().getVehicleData(VIN, { includeLocation: false })).rejects.toBeInstanceOf(VehicleUnavailableError);
+  });
+
+  it('maps 429 with Retry-After, and with only the "Retry in N seconds" body', async () => {
+    agent.get(NA).intercept({ path: /vehicle_data/, method: 'GET' }).reply(429, 'Retry in 17 seconds', { headers: { 'retry-after': '42' } });
+    agent.get(NA).intercept({ path: /vehicle_data/, method: 'GET' }).reply(429, 'Retry in 17 seconds');
+    await expect(client().getVehicleData(VIN, { includeLocation: false })).rejects.toMatchObject({ retryAfterSeconds: 42 });
+    const error = await client().getVehicleData(VIN, { includeLocation: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error).toMatchObject({ retryAfterSeconds: 17 });
+  });
+
+  it('recognises the "Vehicle Command Protocol required" refusal', async () => {
+    agent.get(NA).intercept({ path: /command\/door_lock/, method: 'POST' }).reply(403, teslaFixture('error_403.teslalogger-docs-vehicle-command-protocol-required.json'));
+    await expect(client().sendCommand(VIN, 'door_lock', {})).rejects.toBeInstanceOf(CommandSigningRequiredError);
+  });
+
+  it('renews the token once after a 401 and retries with the new one', async () => {
+    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-1' } }).reply(401, '');
+    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-2' } }).reply(200, '{"response":[],"count":0}', JSON_HEADERS);
+    await expect(client().listVehicles()).resolves.toEqual([]);
+    expect(tokens.renewals).toEqual(['at-1']);
+  });
+
+  it('gives up after a second 401 instead of looping', async () => {
+    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(401, '').times(3);
+    await expect(client().listVehicles()).rejects.toMatchObject({ status: 401 });
+    expect(tokens.renewals).toHaveLength(1);
+  });
+
+  it('follows a 421 to the host Tesla names, once, and reports the move', async () => {
+    const wrongRegion = teslaFixture('error_421.vehicle-command-inet-go-comment-user-out-of-region.json');
+    agent.get(EU).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(421, wrongRegion);
+    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(200, '{"response":[],"count":0}', JSON_HEADERS);
+    const api = client(EU);
+    await expect(api.listVehicles()).resolves.toEqual([]);
+    expect(api.currentBaseUrl).toBe(NA);
+    expect(regionChanges).toEqual([NA]);
+  });
+
+  it('reports a 421 that names no host as WrongRegionError', async () => {
+    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(421, '{"error":"wrong region"}');
+    await expect(client().listVehicles()).rejects.toBeInstanceOf(WrongRegionError);
+  });
+
+  it('reports other answers with Tesla status and without the token', async () => {
+    agent.get(NA).intercept({ path: /nearby/, method: 'GET' }).reply(400, teslaFixture('error_400.timdorr-invalid_endpoint.json'));
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}`, method: 'GET' }).reply(400, teslaFixture('error_400.timdorr-invalid_endpoint.json'));
+    const error = await client().getVehicle(VIN).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedFleetResponseError);
+    expect((error as Error).message).toContain('invalid_endpoint');
+    expect((error as Error).message).not.toContain('at-1');
+  });
+});
