@@ -65,13 +65,19 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     let authUrl: string;
     let tokenStore: TokenStore;
     if (settings.fleetApiUrl === undefined) {
-      // Continue the simulated car's odometer from what was stored last time, so history never runs backwards.
-      const last = await stores.latestSnapshot(DEFAULT_SIM_VIN);
-      simulator = await FleetSimulator.start(
-        options.simulator ?? {
-          cars: [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3', odometerMi: last?.odometerMi ?? 12_000, batteryLevel: last?.batteryLevel ?? 70 }],
-        },
+      // Each simulated car continues from what was stored last time, so history never runs backwards.
+      const cars = options.simulator?.cars ?? [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3' }];
+      const resumed = await Promise.all(
+        cars.map(async (car) => {
+          const last = await stores.latestSnapshot(car.vin);
+          return {
+            ...car,
+            ...(last?.odometerMi != null ? { odometerMi: last.odometerMi } : {}),
+            ...(last?.batteryLevel != null ? { batteryLevel: last.batteryLevel } : {}),
+          };
+        }),
       );
+      simulator = await FleetSimulator.start({ ...options.simulator, cars: resumed });
       stopping.unshift(() => simulator!.stop());
       fleetApiUrl = simulator.baseUrl;
       authUrl = settings.authUrl || simulator.baseUrl;

@@ -1,0 +1,74 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../../functions/api/create-handler';
+import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
+import { httpEvent } from '../../support/api-events';
+import { FakeFleetApi } from '../../support/fake-fleet-api';
+import { MemoryStores } from '../../support/memory-stores';
+
+const TOKEN = 'fuzz-api-token-0123456789';
+
+/** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NASTY = ['', ' ', '%', '%zz', '..', '../..', '\u0000', '\ud800', '😀', 'A'.repeat(300), '__proto__', 'constructor', '{}', '[]', 'null', '-1', '1e309', 'NaN', '5YJ3E7EB0SF00000I', '5yj3e7eb0sf000001'];
+const VALUES: unknown[] = [null, true, -1, 0, 1.5, 1e309, 'x', '', [], {}, { a: 1 }, 'A'.repeat(100), -0, 101, 49, 'rear', 'front'];
+
+function malformedRequest(rand: () => number): Parameters<typeof httpEvent> {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const commands = Object.keys(COMMAND_SCHEMAS);
+  const vin = rand() < 0.5 ? '5YJ3E7EB0SF000001' : pick(NASTY);
+  const kind = Math.floor(rand() * 4);
+  if (kind === 0) {
+    // A command with a body of the wrong shape: wrong types, extra keys, out-of-range values, broken JSON.
+    const body: Record<string, unknown> = {};
+    for (let i = 0; i < 1 + Math.floor(rand() * 3); i++) body[pick(['percent', 'on', 'which_trunk', 'level', 'seat_position', 'lat', 'driver_temp', pick(NASTY)])] = pick(VALUES);
+    const text = rand() < 0.2 ? JSON.stringify(body).slice(0, -1) : JSON.stringify(body);
+    return ['POST', `/vehicles/${vin}/commands/${rand() < 0.7 ? pick(commands) : pick(NASTY)}`, { token: TOKEN, body: text }];
+  }
+  if (kind === 1) {
+    const query: Record<string, string> = {};
+    for (const key of ['from', 'to', 'resolution', 'unit', 'limit', 'cursor', pick(NASTY)]) if (rand() < 0.5) query[key] = String(pick([...NASTY, ...VALUES]));
+    return ['GET', `/vehicles/${vin}/odometer`, { token: TOKEN, query }];
+  }
+  if (kind === 2) return [pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), `/${pick(NASTY)}/${pick(NASTY)}`, { token: TOKEN }];
+  return ['GET', `/vehicles/${vin}/state`, { token: rand() < 0.5 ? TOKEN : pick(NASTY) }];
+}
+
+describe('API under malformed input', () => {
+  it('answers 1,000 malformed requests with 4xx JSON errors and never calls Tesla', async () => {
+    const fleet = new FakeFleetApi();
+    const stores = new MemoryStores();
+    const handler = createApiHandler(
+      { vehicles: stores, snapshots: stores, fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+      new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
+    );
+    const rand = prng(20261123);
+    const statuses = new Map<number, number>();
+    let valid = 0;
+    for (let i = 0; i < 1000; i++) {
+      const args = malformedRequest(rand);
+      const callsBefore = fleet.calls.length;
+      const res = await handler(httpEvent(...args), {} as Context);
+      const status = res.statusCode!;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      if (status < 400) {
+        valid += 1; // a random draw can be well formed (e.g. GET state of a known VIN form): fine, but never a 5xx
+        continue;
+      }
+      expect(status, `request ${i}: ${JSON.stringify(args)}`).toBeLessThan(500);
+      expect(fleet.calls.length, `request ${i} was rejected but reached Tesla`).toBe(callsBefore);
+      expect(JSON.parse(res.body!).error.code, `request ${i}`).toMatch(/^[a-z_]+$/);
+    }
+    expect(valid).toBeLessThan(100);
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
+import { driveProfileSchema, type DriveProfile } from '../../../infra/simulator/drive-profile';
+import { SimCar } from '../../../infra/simulator/sim-car';
+
+const T0 = Date.parse('2026-01-05T00:00:00Z');
+// Drive 60 min at 30 mph from minute 0; charge from minute 120 for 60 min at 20 %/h; park otherwise (period 6 h).
+const PROFILE: DriveProfile = {
+  periodMinutes: 360,
+  segments: [
+    { activity: 'drive', startMinute: 0, minutes: 60, speedMph: 30 },
+    { activity: 'charge', startMinute: 120, minutes: 60, percentPerHour: 20 },
+  ],
+};
+
+const car = (overrides = {}) => new SimCar({ vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'T', profile: PROFILE, anchor: T0, odometerMi: 1000, batteryLevel: 60, wakeDelayMs: 30_000, ...overrides }, T0);
+const at = (minutes: number) => T0 + minutes * MINUTE_MS;
+
+describe('SimCar', () => {
+  it('drives the profile: odometer and battery move only while driving', () => {
+    const c = car();
+    c.advanceTo(at(30));
+    expect(c.odometerMi).toBeCloseTo(1015, 6);
+    expect(c.currentActivity).toBe('drive');
+    c.advanceTo(at(90));
+    expect(c.odometerMi).toBeCloseTo(1030, 6);
+    expect(c.batteryLevel).toBeCloseTo(60 - 30 * 0.3, 6);
+    c.advanceTo(at(360 + 60));
+    expect(c.odometerMi).toBeCloseTo(1060, 6); // the next period drove again
+  });
+
+  it('falls asleep 15 minutes after the drive while parked, not before', () => {
+    const c = car();
+    c.advanceTo(at(60 + 14));
+    expect(c.state()).toBe('online');
+    c.advanceTo(at(60 + 15));
+    expect(c.state()).toBe('asleep');
+  });
+
+  it('stays awake while polled: every data request resets the sleep timer', () => {
+    const c = car();
+    for (let m = 60; m <= 100; m += 10) {
+      c.advanceTo(at(m));
+      expect(c.state()).toBe('online');
+      c.touch(at(m));
+    }
+    c.advanceTo(at(115));
+    expect(c.state()).toBe('asleep');
+  });
+
+  it('takes the configured wake time to come online, then sleeps again if left alone', () => {
+    const c = car();
+    c.advanceTo(at(80));
+    expect(c.state()).toBe('asleep');
+    c.wake(at(80));
+    c.advanceTo(at(80) + 29_000);
+    expect(c.state()).toBe('asleep');
+    c.advanceTo(at(80) + 30_000);
+    expect(c.state()).toBe('online');
+    c.advanceTo(at(80) + 30_000 + 15 * MINUTE_MS);
+    expect(c.state()).toBe('asleep');
+  });
+
+  it('is held awake by sentry mode', () => {
+    const c = car();
+    c.advanceTo(at(61));
+    c.command('set_sentry_mode', { on: true }, at(61));
+    c.advanceTo(at(110));
+    expect(c.state()).toBe('online');
+  });
+
+  it('charges to the limit during a charge segment, and answers charge commands as a car would', () => {
+    const c = car();
+    c.advanceTo(at(130));
+    expect(c.command('charge_start', {}, at(130))).toEqual({ result: false, reason: 'is_charging' });
+    expect(c.command('charge_stop', {}, at(130))).toEqual({ result: true, reason: '' });
+    const stoppedAt = c.batteryLevel;
+    c.advanceTo(at(150));
+    expect(c.batteryLevel).toBe(stoppedAt);
+    expect(c.command('charge_start', {}, at(150))).toEqual({ result: true, reason: '' });
+    c.advanceTo(at(179));
+    expect(c.batteryLevel).toBeGreaterThan(stoppedAt);
+    c.advanceTo(at(200));
+    expect(c.command('charge_start', {}, at(200))).toEqual({ result: false, reason: 'disconnected' });
+    expect(c.command('set_charge_limit', { percent: 80 }, at(200))).toEqual({ result: false, reason: 'already_set' });
+  });
+
+  it('shapes vehicle_data like the Fleet API, with location only when asked', () => {
+    const c = car();
+    c.advanceTo(at(10));
+    const body = c.vehicleData(at(10), new Set(['vehicle_state', 'drive_state']));
+    expect(body).toMatchObject({ vin: '5YJ3E7EB0SF000001', state: 'online', vehicle_state: { odometer: 1005, locked: true }, drive_state: { shift_state: 'D', speed: 30 } });
+    expect(body.charge_state).toBeUndefined();
+    expect((body.drive_state as Record<string, unknown>).latitude).toBeUndefined();
+    const located = c.vehicleData(at(10), new Set(['drive_state', 'location_data']));
+    expect((located.drive_state as Record<string, unknown>).latitude).toEqual(expect.any(Number));
+  });
+
+  it('refuses wake times outside 10–60 s', () => {
+    expect(() => car({ wakeDelayMs: 5_000 })).toThrow(RangeError);
+  });
+});
+
+describe('drive profile format', () => {
+  it('rejects overlapping segments and segments past the period', () => {
+    const bad = { periodMinutes: 60, segments: [{ activity: 'drive', startMinute: 0, minutes: 30, speedMph: 10 }, { activity: 'charge', startMinute: 20, minutes: 50, percentPerHour: 5 }] };
+    const result = driveProfileSchema.safeParse(bad);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((i) => i.message).join()).toMatch(/overlap/);
+    expect(result.error!.issues.map((i) => i.message).join()).toMatch(/past the period/);
+  });
+
+  it('accepts a day-long commuter profile', () => {
+    expect(driveProfileSchema.safeParse({ periodMinutes: 1440, segments: [{ activity: 'drive', startMinute: 480, minutes: 30, speedMph: 30 }] }).success).toBe(true);
+    expect(HOUR_MS).toBe(3_600_000);
+  });
+});

@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseLocalSettings } from '../../shared/config/local-settings';
+import { MINUTE_MS } from '../../shared/domain/clock';
+import { startLocalHost, type LocalHost } from '../../infra/local/local-host';
+import { DEFAULT_SIM_VIN } from '../../infra/simulator/fleet-simulator';
+import { SimClock } from '../../infra/simulator/sim-clock';
+import { T0 } from '../support/sim-client';
+
+const VIN = DEFAULT_SIM_VIN;
+let host: LocalHost | null = null;
+afterEach(async () => {
+  await host?.stop();
+  host = null;
+});
+
+async function start(dataDir: string, clock = new SimClock(T0, 0)) {
+  const settings = parseLocalSettings({ DATA_DIR: dataDir, PORT: '0' }, process.cwd());
+  host = await startLocalHost(settings, {
+    simulator: { clock, cars: [{ vin: VIN, id: 1, displayName: 'Sim', odometerMi: 12_000 }] },
+    schedule: false,
+  });
+  const api = async (method: string, path: string, body?: unknown, token: string | null = host!.apiToken) => {
+    const res = await fetch(`${host!.url}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  };
+  return { host: host, clock, api };
+}
+
+describe('local host (npm start) end to end', () => {
+  it('shows the simulated car’s odometer rising through the HTTP API as it drives', async () => {
+    const { api, clock } = await start(await mkdtemp(join(tmpdir(), 'local-')));
+    const readings: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const pass = await api('POST', '/local/collect');
+      expect(pass.status).toBe(200);
+      expect(pass.body).toMatchObject({ vehiclesSeen: 1, snapshotsWritten: 1, requests: { free: 1, data: 1, wake: 0 } });
+      clock.advance(2 * MINUTE_MS);
+    }
+    const odometer = await api('GET', `/vehicles/${VIN}/odometer`);
+    expect(odometer.status).toBe(200);
+    for (const r of odometer.body.readings as Array<{ odometer: number }>) readings.push(r.odometer);
+    expect(readings).toHaveLength(4);
+    expect(readings[0]).toBe(12_000);
+    for (let i = 1; i < readings.length; i++) expect(readings[i]!).toBeGreaterThan(readings[i - 1]!);
+    expect(readings[3]! - readings[0]!).toBeCloseTo(3, 3); // 6 minutes at 30 mph
+
+    const state = await api('GET', `/vehicles/${VIN}/state`);
+    expect(state.body).toMatchObject({ vin: VIN, state: 'online', snapshot: { shiftState: 'D', speedMph: 30 } });
+    const vehicles = await api('GET', '/vehicles');
+    expect(vehicles.body.vehicles).toEqual([expect.objectContaining({ vin: VIN, displayName: 'Sim', state: 'online' })]);
+  });
+
+  it('sends commands to the simulated car and refuses what is not allowed, before Tesla is called', async () => {
+    const { api, host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
+    const before = { ...h.simulator!.billing.total };
+    expect((await api('POST', `/vehicles/${VIN}/commands/door_unlock`)).status).toBe(403);
+    expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 40 })).status).toBe(400);
+    expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, '{oops')).status).toBe(400);
+    expect(h.simulator!.billing.total).toEqual(before);
+
+    expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({ outcome: 'done' });
+    expect(h.simulator!.car(VIN).chargeLimit).toBe(90);
+    expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({ outcome: 'already_done', reason: 'already_set' });
+  });
+
+  it('answers 503 with Retry-After for a sleeping car, and never wakes it by collecting', async () => {
+    const { api, clock, host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
+    clock.advance(30 * MINUTE_MS);
+    const pass = await api('POST', '/local/collect');
+    expect(pass.body.vehicles[0]).toMatchObject({ state: 'asleep', decision: 'skip' });
+    expect(h.simulator!.billing.total.wake).toBe(0);
+    const res = await api('POST', `/vehicles/${VIN}/commands/honk_horn`);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('vehicle_unavailable');
+    expect(res.headers.get('retry-after')).toBe('30');
+  });
+
+  it('requires the API token, which it generates once and keeps owner-only in DATA_DIR', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const { api, host: h } = await start(dir);
+    expect((await api('GET', '/vehicles', undefined, null)).status).toBe(401);
+    expect((await api('GET', '/vehicles', undefined, 'not-the-token-at-all')).status).toBe(401);
+    expect((await api('GET', '/health', undefined, null)).status).toBe(200);
+    expect((await readFile(join(dir, 'api-token'), 'utf8')).trim()).toBe(h.apiToken);
+    expect((await stat(join(dir, 'api-token'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps history across restarts, and the simulated odometer continues from it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const first = await start(dir);
+    await first.api('POST', '/local/collect');
+    first.clock.advance(4 * MINUTE_MS);
+    await first.api('POST', '/local/collect');
+    const token = first.host.apiToken;
+    await host!.stop();
+    host = null;
+
+    const second = await start(dir, new SimClock(T0 + HOUR, 0));
+    expect(second.host.apiToken).toBe(token);
+    await second.api('POST', '/local/collect');
+    const readings = (await second.api('GET', `/vehicles/${VIN}/odometer?from=2026-03-01&to=2026-03-03`)).body.readings as Array<{ odometer: number }>;
+    expect(readings).toHaveLength(3);
+    expect(readings[2]!.odometer).toBeGreaterThanOrEqual(readings[1]!.odometer);
+  });
+});
+
+const HOUR = 60 * MINUTE_MS;
