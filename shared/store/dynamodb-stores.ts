@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Snapshot } from '../domain/snapshot';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, VehicleRecord, VehicleStore } from '../domain/stores';
 import { InvalidCursorError } from './invalid-cursor-error';

@@ -29,7 +29,7 @@ export class FakeFleetApi implements FleetApi {
     try {
       return Promise.resolve(this.vehicleData(vin));
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
   wakeUp(vin: string): Promise<VehicleSummary> {

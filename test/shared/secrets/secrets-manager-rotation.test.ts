@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { LoginRequiredError } from '../../../shared/domain/fleet-errors';
 import { rotate, RotationStateError, type RotationEvent } from '../../../shared/secrets/secrets-manager-rotation';
 import type { OAuthClient } from '../../../shared/tokens/ports';
+import type { TokenBundle } from '../../../shared/tokens/token-bundle';
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:tesla-abc';
 const CURRENT = { clientId: 'cid', refreshToken: 'rt-current', accessToken: 'at-current', accessTokenExpiresAt: 1 };
@@ -30,7 +31,7 @@ function oauth(answer: () => Promise<{ accessToken: string; refreshToken: string
 }
 
 const event = (Step: RotationEvent['Step']): RotationEvent => ({ Step, SecretId: SECRET, ClientRequestToken: 'v-new' });
-const deps = (client: OAuthClient, testAccessToken = () => Promise.resolve()) => ({
+const deps = (client: OAuthClient, testAccessToken: (bundle: TokenBundle) => Promise<void> = () => Promise.resolve()) => ({
   client: new SecretsManagerClient({}),
   oauth: client,
   clock: { now: () => 1_000 },
@@ -89,7 +90,7 @@ describe('token rotation', () => {
       SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-pending' }),
     });
     const tested: string[] = [];
-    await rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, (b) => (tested.push(b.accessToken!), Promise.resolve())));
+    await rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, (b) => (tested.push(b.accessToken ?? "none"), Promise.resolve())));
     expect(tested).toEqual(['at-pending']);
     await expect(
       rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, () => Promise.reject(new Error('rejected')))),

@@ -1,0 +1,117 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
+import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
+
+let template: Template;
+
+beforeAll(() => {
+  const app = new App();
+  const stack = new TeslaLoggerStack(app, 'Test', { config: parseDeployConfig({ teslaRegion: 'eu' }), env: { account: '111122223333', region: 'eu-west-1' } });
+  template = Template.fromStack(stack);
+});
+
+type Resource = { Properties: Record<string, any> };
+const functions = () => Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Resource>);
+const fn = (idPrefix: string) => {
+  const found = functions().find(([id]) => id.startsWith(idPrefix));
+  if (!found) throw new Error(`no function ${idPrefix}`);
+  return found;
+};
+
+/** Every action a function's role may take on any resource, flattened. */
+function policyActions(functionLogicalId: string): string[] {
+  const role = (template.findResources('AWS::Lambda::Function')[functionLogicalId] as Resource).Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) =>
+    (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === role),
+  );
+  return policies.flatMap((p) => (p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[] }>).flatMap((s) => [s.Action].flat()));
+}
+
+describe('TeslaLoggerStack', () => {
+  it('has the API, collector and token-rotation functions on ARM64 with a current Node runtime and ESM bundles', () => {
+    expect(functions().map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['ApiFunction', 'CollectorFunction', 'TokenRotationFunction']);
+    for (const [, f] of functions()) {
+      expect(f.Properties.Architectures).toEqual(['arm64']);
+      expect(f.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      expect(f.Properties.Handler).toBe('index.handler');
+      expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('points the functions at the configured Tesla region', () => {
+    expect(fn('ApiFunction')[1].Properties.Environment.Variables.TESLA_FLEET_API_URL).toBe('https://fleet-api.prd.eu.vn.cloud.tesla.com');
+  });
+
+  it('has a DynamoDB table keyed pk/sk with TTL and point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('keeps Tesla tokens in a secret rotated every 4 hours by the rotation function', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    const rotation = template.findResources('AWS::SecretsManager::RotationSchedule') as Record<string, Resource>;
+    const [schedule] = Object.values(rotation);
+    expect(schedule!.Properties.RotationRules.ScheduleExpression).toBe('rate(4 hours)');
+    expect(schedule!.Properties.RotateImmediatelyOnUpdate).toBe(false);
+    expect(schedule!.Properties.RotationLambdaARN['Fn::GetAtt'][0]).toBe(fn('TokenRotationFunction')[0]);
+  });
+
+  it('lets only the rotation function write the token secret; readers may only request a rotation', () => {
+    expect(policyActions(fn('TokenRotationFunction')[0])).toEqual(expect.arrayContaining(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']));
+    for (const reader of ['ApiFunction', 'CollectorFunction']) {
+      const actions = policyActions(fn(reader)[0]);
+      expect(actions).toContain('secretsmanager:RotateSecret');
+      expect(actions).not.toContain('secretsmanager:PutSecretValue');
+      expect(actions).not.toContain('secretsmanager:UpdateSecretVersionStage');
+      expect(actions.some((a) => a.endsWith(':*') || a === '*')).toBe(false);
+    }
+    expect(policyActions(fn('ApiFunction')[0])).not.toContain('dynamodb:PutItem');
+    expect(policyActions(fn('CollectorFunction')[0])).toContain('dynamodb:PutItem');
+  });
+
+  it('routes an HTTP API to the API function, with throttling', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  });
+
+  it('runs the collector on an EventBridge schedule without retries piling up', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn('CollectorFunction')[0], 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+  });
+
+  it('outputs the API URL and where to read the API token, never a secret value', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(['ApiTokenSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn']);
+    expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
+  });
+});
+
+describe('deployment config', () => {
+  it('rejects bad values naming the key', () => {
+    expect(() => parseDeployConfig({ teslaRegion: 'mars' })).toThrow(DeployConfigError);
+    expect(() => parseDeployConfig({ teslaRegion: 'mars' })).toThrow(/config\.teslaRegion/);
+    expect(() => parseDeployConfig({ collectorRateMinutes: 0 })).toThrow(/config\.collectorRateMinutes/);
+    expect(() => parseDeployConfig({ allowedCommands: 'door_lock,launch' })).toThrow(/config\.allowedCommands/);
+    expect(() => parseDeployConfig({ colour: 'red' })).toThrow(/colour/);
+  });
+
+  it('accepts context strings as given on the command line', () => {
+    expect(parseDeployConfig({ collectorRateMinutes: '5', includeLocation: 'true', allowedCommands: 'door_lock,honk_horn' })).toMatchObject({
+      collectorRateMinutes: 5,
+      includeLocation: true,
+      allowedCommands: ['door_lock', 'honk_horn'],
+    });
+  });
+});
