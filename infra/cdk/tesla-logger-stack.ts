@@ -39,7 +39,7 @@ export class TeslaLoggerStack extends Stack {
     });
 
     const teslaTokens = new Secret(this, 'TeslaTokens', {
-      description: 'Tesla Fleet API OAuth tokens (JSON). Seed with `npm run login`; rotated by the TokenRotation function.',
+      description: 'Tesla Fleet API OAuth tokens (JSON bundle, see README "Tesla login"); rotated by the TokenRotation function.',
       // Empty until the owner logs in; the system reports "not configured" until then.
       secretStringValue: SecretValue.unsafePlainText('{}'),
       removalPolicy: RemovalPolicy.RETAIN,

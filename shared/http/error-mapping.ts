@@ -44,7 +44,7 @@ function toApiError(error: unknown): ApiError | null {
     return new ApiError(429, 'tesla_rate_limited', error.message, { 'retry-after': String(error.retryAfterSeconds) });
   }
   if (error instanceof LoginRequiredError) {
-    return new ApiError(502, 'tesla_login_required', 'the Tesla login has expired: run `npm run login` to sign in again');
+    return new ApiError(502, 'tesla_login_required', 'the Tesla login has expired: sign in again and store the new refresh token (README, "Tesla login")');
   }
   if (error instanceof CommandSigningRequiredError) {
     return new ApiError(501, 'command_signing_required', `${error.message}; signed commands are not supported yet`);

@@ -22,7 +22,7 @@ export async function refreshBundle(bundle: TokenBundle, oauth: OAuthClient, clo
 
 export class NoTokenError extends Error {
   constructor() {
-    super('no Tesla token is stored: run `npm run login` or set TESLA_REFRESH_TOKEN');
+    super('no Tesla token is stored: set TESLA_REFRESH_TOKEN locally, or store a token bundle in the TeslaTokens secret (README, "Tesla login")');
     this.name = 'NoTokenError';
   }
 }
