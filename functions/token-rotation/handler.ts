@@ -1,31 +1,26 @@
-import middy from '@middy/core';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseRotationSettings } from '../../shared/config/lambda-settings';
 import { systemClock } from '../../shared/domain/clock';
 import { log } from '../../shared/logger';
-import { rotate, type RotationEvent } from '../../shared/secrets/secrets-manager-rotation';
-import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
+import { METRIC, METRICS_NAMESPACE, ROTATION_SERVICE } from '../../shared/metric-names';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
+import { createRotationHandler } from './create-handler';
 
 const settings = parseRotationSettings(process.env);
-const client = new SecretsManagerClient({});
-const oauth = new UndiciOAuthClient({ authUrl: settings.authUrl });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: ROTATION_SERVICE });
 
-export const handler = middy<RotationEvent, void>().handler(async (event) => {
-  log.info('token rotation step', { step: event.Step });
-  await rotate(event, {
-    client,
-    oauth,
-    clock: systemClock,
-    log,
-    testAccessToken: async (bundle) => {
-      // A free call with the pending token; a 401 here fails the step and leaves AWSCURRENT untouched.
-      const rejected = (): Promise<string> => Promise.reject(new Error('the pending access token was rejected'));
-      const fleet = new UndiciFleetApi({
-        baseUrl: bundle.fleetApiBaseUrl ?? settings.fleetApiUrl,
-        tokens: { get: () => Promise.resolve(bundle.accessToken ?? ''), renewAfterRejection: rejected },
-      });
-      await fleet.listVehicles();
+export const handler = createRotationHandler({
+  client: new SecretsManagerClient({}),
+  oauth: new UndiciOAuthClient({ authUrl: settings.authUrl }),
+  clock: systemClock,
+  log,
+  fleetApiUrl: settings.fleetApiUrl,
+  signals: {
+    failed: (kind) => {
+      metrics.addMetric(METRIC.tokenRotationFailures, MetricUnit.Count, 1);
+      if (kind === 'login_required') metrics.addMetric(METRIC.teslaLoginRequired, MetricUnit.Count, 1);
     },
-  });
-});
+  },
+}).use(logMetrics(metrics));

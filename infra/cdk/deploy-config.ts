@@ -8,6 +8,7 @@ export const deployConfigSchema = z.strictObject({
   collectorRateMinutes: z.coerce.number().int().min(1).max(60).default(1),
   snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(400),
   includeLocation: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(false),
+  alarmEmail: z.email().optional(),
   allowedCommands: z
     .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(Object.keys(COMMAND_SCHEMAS) as [string, ...string[]])))
     .default([...DEFAULT_ALLOWED_COMMANDS]),

@@ -5,9 +5,15 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, ROTATION_SERVICE } from '../../shared/metric-names';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
 import type { DeployConfig } from './deploy-config';
 import { nodeLambda } from './node-lambda';
@@ -39,7 +45,7 @@ export class TeslaLoggerStack extends Stack {
     });
 
     const teslaTokens = new Secret(this, 'TeslaTokens', {
-      description: 'Tesla Fleet API OAuth tokens (JSON bundle, see README "Tesla login"); rotated by the TokenRotation function.',
+      description: 'Tesla Fleet API OAuth tokens (JSON). Seed with `npm run login -- --secret-id <arn>`; rotated by the TokenRotation function.',
       // Empty until the owner logs in; the system reports "not configured" until then.
       secretStringValue: SecretValue.unsafePlainText('{}'),
       removalPolicy: RemovalPolicy.RETAIN,
@@ -95,6 +101,8 @@ export class TeslaLoggerStack extends Stack {
     const stage = httpApi.defaultStage?.node.defaultChild as CfnStage;
     stage.defaultRouteSettings = { throttlingBurstLimit: 20, throttlingRateLimit: 10 };
 
+    this.alarms(config, rotationFn);
+
     new Rule(this, 'CollectorSchedule', {
       description: 'Runs the collector',
       schedule: Schedule.rate(Duration.minutes(config.collectorRateMinutes)),
@@ -105,5 +113,36 @@ export class TeslaLoggerStack extends Stack {
     new CfnOutput(this, 'ApiTokenSecretArn', { value: apiToken.secretArn, description: 'Read the API token with `aws secretsmanager get-secret-value`' });
     new CfnOutput(this, 'TeslaTokenSecretArn', { value: teslaTokens.secretArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+  }
+
+  /** Alarms that tell the owner something needs them, to an SNS topic (e-mailed when `alarmEmail` is set). */
+  private alarms(config: DeployConfig, rotationFn: IFunction): void {
+    const topic = new Topic(this, 'Alarms', { displayName: 'Tesla Fleet logger alarms', enforceSSL: true });
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    const notify = new SnsAction(topic);
+    const loginLost = new Alarm(this, 'TeslaLoginLostAlarm', {
+      alarmDescription: 'The Tesla login chain is lost (login_required). Sign in again: npm run login -- --secret-id <TeslaTokenSecretArn>',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.teslaLoginRequired,
+        dimensionsMap: { service: ROTATION_SERVICE },
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const rotationFailing = new Alarm(this, 'TokenRotationFailingAlarm', {
+      alarmDescription: 'Tesla token rotation failed; readers will soon lack a fresh token. See the TokenRotation function logs.',
+      metric: rotationFn.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [loginLost, rotationFailing]) alarm.addAlarmAction(notify);
+    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn });
   }
 }

@@ -58,7 +58,7 @@ export class FleetSimulator {
   private constructor(options: FleetSimulatorOptions) {
     this.clock = options.clock ?? new SimClock();
     this.accountRegion = options.accountRegion ?? 'na';
-    this.oauth = new SimOAuth(this.clock, options.clientId ?? SIM_CLIENT_ID, options.accessTokenTtlSeconds);
+    this.oauth = new SimOAuth(this.clock, options.clientId ?? SIM_CLIENT_ID, options.accessTokenTtlSeconds, this.accountRegion);
     this.limiter = new SimRateLimiter(this.clock);
     const now = this.clock.now();
     const cars = options.cars ?? [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3' }];
@@ -128,6 +128,7 @@ export class FleetSimulator {
   private route(region: FleetRegion, method: string, url: URL, authorization: string | undefined, raw: string): Reply {
     const path = url.pathname;
     if (path === '/oauth2/v3/token' && method === 'POST') return this.token(raw);
+    if (path === '/oauth2/v3/authorize' && method === 'GET') return this.authorize(url);
     if (path === '/sim/usage' && method === 'GET') return { status: 200, body: this.billing.toJSON() };
     if (path === '/sim/cars' && method === 'GET') return { status: 200, body: this.carsReport() };
     if (!path.startsWith('/api/1/')) return { status: 404, body: envelopeError('not_found') };
@@ -215,12 +216,30 @@ export class FleetSimulator {
     return { status: 429, body: `Retry in ${retryAfter} seconds`, headers: { 'retry-after': String(retryAfter) }, category, vin };
   }
 
+  /** Tesla's login page, with the owner always approving: straight back to the app with a code. */
+  private authorize(url: URL): Reply {
+    const q = url.searchParams;
+    const redirectUri = q.get('redirect_uri') ?? '';
+    if (q.get('response_type') !== 'code') return { status: 400, body: { error: 'unsupported_response_type' } };
+    const outcome = this.oauth.authorize(q.get('client_id') ?? '', redirectUri);
+    if ('error' in outcome) return { status: 400, body: { error: outcome.error } };
+    const target = new URL(redirectUri);
+    target.searchParams.set('code', outcome.code);
+    target.searchParams.set('state', q.get('state') ?? '');
+    return { status: 302, body: '', headers: { location: target.toString() } };
+  }
+
   private token(raw: string): Reply {
     const form = new URLSearchParams(raw);
-    if (form.get('grant_type') !== 'refresh_token') {
-      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'the simulator issues tokens by refresh only' } };
+    const field = (name: string): string => form.get(name) ?? '';
+    let outcome;
+    if (field('grant_type') === 'refresh_token') {
+      outcome = this.oauth.refresh(field('client_id'), field('refresh_token'));
+    } else if (field('grant_type') === 'authorization_code') {
+      outcome = this.oauth.exchangeCode({ clientId: field('client_id'), clientSecret: field('client_secret'), code: field('code'), redirectUri: field('redirect_uri') });
+    } else {
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'use refresh_token or authorization_code' } };
     }
-    const outcome = this.oauth.refresh(form.get('client_id') ?? '', form.get('refresh_token') ?? '');
     if (!outcome.ok) return { status: outcome.status, body: { error: outcome.error, error_description: outcome.description } };
     return { status: 200, body: outcome.tokens };
   }

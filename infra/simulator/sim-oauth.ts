@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HOUR_MS } from '../../shared/domain/clock';
 import type { Clock } from '../../shared/domain/clock';
+import { FLEET_API_HOSTS, type FleetRegion } from '../../shared/tesla/regions';
 
 export interface IssuedTokens {
   access_token: string;
@@ -30,11 +31,36 @@ export class SimOAuth {
   /** Successful refreshes, for tests that count them. */
   refreshCount = 0;
 
+  private readonly codes = new Map<string, { redirectUri: string; expiresAt: number }>();
+
   constructor(
     private readonly clock: Clock,
     readonly clientId: string,
     private readonly accessTokenTtlSeconds = 8 * 3600,
+    private readonly region: FleetRegion = 'na',
+    readonly clientSecret = 'sim-client-secret',
   ) {}
+
+  /** The owner approved the app: a single-use code for the redirect (valid 10 minutes). */
+  authorize(clientId: string, redirectUri: string): { code: string } | { error: string } {
+    if (clientId !== this.clientId) return { error: 'invalid_client' };
+    if (!/^https?:\/\//.test(redirectUri)) return { error: 'invalid_redirect_uri' };
+    const code = `sim-code.${randomBytes(12).toString('base64url')}`;
+    this.codes.set(code, { redirectUri, expiresAt: this.clock.now() + 10 * 60_000 });
+    return { code };
+  }
+
+  exchangeCode(input: { clientId: string; clientSecret: string; code: string; redirectUri: string }): RefreshOutcome {
+    if (input.clientId !== this.clientId || input.clientSecret !== this.clientSecret) {
+      return { ok: false, status: 401, error: 'invalid_client', description: 'unknown client or wrong secret' };
+    }
+    const grant = this.codes.get(input.code);
+    this.codes.delete(input.code);
+    if (!grant || grant.expiresAt <= this.clock.now() || grant.redirectUri !== input.redirectUri) {
+      return { ok: false, status: 400, error: 'invalid_grant', description: 'the code is invalid, used, expired or for another redirect_uri' };
+    }
+    return { ok: true, tokens: this.login() };
+  }
 
   /** What a completed login would give the owner. Starts a new chain, ending any other. */
   login(): IssuedTokens {
@@ -70,7 +96,14 @@ export class SimOAuth {
 
   private issue(): IssuedTokens {
     this.accessTokens.clear();
-    const access = `sim-at.${randomBytes(18).toString('base64url')}`;
+    const now = this.clock.now();
+    // Shaped like Tesla's: a JWT whose claims name the account's region and the granted scopes.
+    const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const access = [
+      part({ alg: 'none', typ: 'JWT' }),
+      part({ iss: 'fleet-simulator', aud: [FLEET_API_HOSTS[this.region]], ou_code: this.region.toUpperCase(), scp: SCOPES.split(' '), iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + this.accessTokenTtlSeconds, jti: randomBytes(12).toString('base64url') }),
+      randomBytes(16).toString('base64url'),
+    ].join('.');
     this.current = `sim-rt.${randomBytes(24).toString('base64url')}`;
     this.accessTokens.set(access, this.clock.now() + this.accessTokenTtlSeconds * 1000);
     return {

@@ -7,6 +7,7 @@ import {
   VehicleUnavailableError,
   WrongRegionError,
 } from '../domain/fleet-errors';
+import { RotationTimeoutError } from '../secrets/secrets-manager-token-store';
 import { InvalidCursorError } from '../store/invalid-cursor-error';
 import { TokenBundleInvalidError } from '../tokens/token-bundle';
 import { NoTokenError } from '../tokens/token-refresh';
@@ -34,6 +35,9 @@ function toApiError(error: unknown): ApiError | null {
   if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
+  if (error instanceof RotationTimeoutError) {
+    return new ApiError(503, 'tesla_token_unavailable', 'no fresh Tesla token yet; if this persists, check the token rotation alarm', { 'retry-after': '60' });
+  }
   if (!(error instanceof FleetApiError)) return null;
   if (error instanceof VehicleUnavailableError) {
     return new ApiError(503, 'vehicle_unavailable', 'the car is asleep or offline; wake it and retry', {
@@ -44,7 +48,7 @@ function toApiError(error: unknown): ApiError | null {
     return new ApiError(429, 'tesla_rate_limited', error.message, { 'retry-after': String(error.retryAfterSeconds) });
   }
   if (error instanceof LoginRequiredError) {
-    return new ApiError(502, 'tesla_login_required', 'the Tesla login has expired: sign in again and store the new refresh token (README, "Tesla login")');
+    return new ApiError(502, 'tesla_login_required', 'the Tesla login has expired: run `npm run login` to sign in again');
   }
   if (error instanceof CommandSigningRequiredError) {
     return new ApiError(501, 'command_signing_required', `${error.message}; signed commands are not supported yet`);

@@ -61,7 +61,8 @@ export class SecretsManagerRotationRenewer implements TokenRenewer {
   async renew(): Promise<TokenBundle> {
     const before = await this.store.readVersion();
     const described = await this.client.send(new DescribeSecretCommand({ SecretId: this.secretId }));
-    const pending = Object.values(described.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSPENDING'));
+    // After a successful rotation AWSPENDING may stay on the AWSCURRENT version; only elsewhere does it mean "under way".
+    const pending = Object.values(described.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'));
     if (!pending) {
       try {
         await this.client.send(new RotateSecretCommand({ SecretId: this.secretId }));

@@ -14,9 +14,26 @@ export interface OAuthClientOptions {
 export class UndiciOAuthClient implements OAuthClient {
   constructor(private readonly options: OAuthClientOptions) {}
 
-  async refresh(input: { clientId: string; clientSecret?: string; refreshToken: string }): Promise<TokenGrant> {
+  refresh(input: { clientId: string; clientSecret?: string; refreshToken: string }): Promise<TokenGrant> {
     const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: input.clientId, refresh_token: input.refreshToken });
     if (input.clientSecret) form.set('client_secret', input.clientSecret);
+    return this.grant(form);
+  }
+
+  exchangeCode(input: { clientId: string; clientSecret: string; code: string; redirectUri: string; audience: string }): Promise<TokenGrant> {
+    return this.grant(
+      new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: input.clientId,
+        client_secret: input.clientSecret,
+        code: input.code,
+        redirect_uri: input.redirectUri,
+        audience: input.audience,
+      }),
+    );
+  }
+
+  private async grant(form: URLSearchParams): Promise<TokenGrant> {
     let status: number;
     let raw: string;
     try {

@@ -17,6 +17,8 @@ export interface TokenGrant {
 /** Tesla's token endpoint. */
 export interface OAuthClient {
   refresh(input: { clientId: string; clientSecret?: string; refreshToken: string }): Promise<TokenGrant>;
+  /** The authorization-code grant of the one-time login; `audience` is the account's Fleet API host. */
+  exchangeCode(input: { clientId: string; clientSecret: string; code: string; redirectUri: string; audience: string }): Promise<TokenGrant>;
 }
 
 /**

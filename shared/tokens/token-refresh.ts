@@ -1,4 +1,5 @@
-import type { OAuthClient, TokenRenewer, TokenStore } from './ports';
+import { fleetApiBaseUrlOf, readAccessTokenClaims } from '../tesla/token-claims';
+import type { OAuthClient, TokenGrant, TokenRenewer, TokenStore } from './ports';
 import type { TokenBundle } from './token-bundle';
 import type { Clock } from '../domain/clock';
 
@@ -9,20 +10,31 @@ export async function refreshBundle(bundle: TokenBundle, oauth: OAuthClient, clo
     refreshToken: bundle.refreshToken,
     ...(bundle.clientSecret ? { clientSecret: bundle.clientSecret } : {}),
   });
-  const now = clock.now();
+  return bundleFromGrant(bundle, grant, clock.now());
+}
+
+/**
+ * Folds a token grant into a bundle. The access token's claims fill in what the grant does not say: the granted
+ * scopes, and the account's region when none was known yet (a region learned from a 421 is kept).
+ */
+export function bundleFromGrant(base: Omit<TokenBundle, 'refreshToken'>, grant: TokenGrant, now: number): TokenBundle {
+  const claims = readAccessTokenClaims(grant.accessToken);
+  const region = base.fleetApiBaseUrl ?? (claims ? fleetApiBaseUrlOf(claims) : null);
+  const scopes = grant.scopes ?? (claims && claims.scopes.length > 0 ? claims.scopes : base.scopes);
   return {
-    ...bundle,
+    ...base,
     accessToken: grant.accessToken,
     refreshToken: grant.refreshToken,
     accessTokenExpiresAt: now + grant.expiresInSeconds * 1000,
-    ...(grant.scopes ? { scopes: grant.scopes } : {}),
+    ...(scopes ? { scopes } : {}),
+    ...(region ? { fleetApiBaseUrl: region } : {}),
     updatedAt: now,
   };
 }
 
 export class NoTokenError extends Error {
   constructor() {
-    super('no Tesla token is stored: set TESLA_REFRESH_TOKEN locally, or store a token bundle in the TeslaTokens secret (README, "Tesla login")');
+    super('no Tesla token is stored: run `npm run login` (or set TESLA_REFRESH_TOKEN locally)');
     this.name = 'NoTokenError';
   }
 }

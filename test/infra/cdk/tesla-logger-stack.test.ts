@@ -93,7 +93,7 @@ describe('TeslaLoggerStack', () => {
 
   it('outputs the API URL and where to read the API token, never a secret value', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['ApiTokenSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiTokenSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn']);
     expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
   });
 });
@@ -113,5 +113,22 @@ describe('deployment config', () => {
       includeLocation: true,
       allowedCommands: ['door_lock', 'honk_horn'],
     });
+  });
+});
+
+describe('alarms', () => {
+  it('alarms to an SNS topic when the Tesla login is lost or rotation fails, e-mailing the owner when configured', () => {
+    const app = new App();
+    const t = Template.fromStack(new TeslaLoggerStack(app, 'Alarmed', { config: parseDeployConfig({ alarmEmail: 'owner@example.com' }) }));
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'TeslaFleetLogger',
+      MetricName: 'TeslaLoginRequired',
+      Dimensions: [{ Name: 'service', Value: 'token-rotation' }],
+      Threshold: 1,
+      AlarmActions: [Match.anyValue()],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', AlarmActions: [Match.anyValue()] });
+    expect(() => parseDeployConfig({ alarmEmail: 'not-an-email' })).toThrow(/config\.alarmEmail/);
   });
 });

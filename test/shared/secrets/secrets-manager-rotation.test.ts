@@ -26,6 +26,7 @@ function oauth(answer: () => Promise<{ accessToken: string; refreshToken: string
       calls.push(input.refreshToken);
       return answer();
     },
+    exchangeCode: () => Promise.reject(new Error('rotation never exchanges a code')),
   };
   return { client, calls };
 }

@@ -1,0 +1,86 @@
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ConfigError } from '../../shared/config/config-error';
+import { SettingsReader } from '../../shared/config/settings-reader';
+import { FileTokenStore } from '../../shared/secrets/file-token-store';
+import { SecretsManagerTokenStore } from '../../shared/secrets/secrets-manager-token-store';
+import { FLEET_API_HOSTS, TESLA_AUTH_URL, type FleetRegion } from '../../shared/tesla/regions';
+import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
+import { LOCATION_SCOPE, LOGIN_SCOPES, TESLA_AUTHORIZE_URL } from '../../shared/tokens/authorization-code';
+import { runLogin } from './login-flow';
+
+const USAGE = `npm run login -- [options]
+
+Signs the owner in to Tesla once (authorization-code flow) and stores the token bundle:
+in Secrets Manager with --secret-id, otherwise in DATA_DIR/tesla-tokens.json for \`npm start\`.
+
+  --client-id ID        your Tesla app's client id      (or TESLA_CLIENT_ID)
+  --client-secret S     your Tesla app's client secret  (or TESLA_CLIENT_SECRET)
+  --region na|eu|cn     the account's region (default na), or --fleet-api-url URL
+  --redirect-uri URI    as registered with Tesla (default http://localhost:8765/callback)
+  --no-location         do not ask for the vehicle_location scope
+  --secret-id ARN       store in this Secrets Manager secret (the stack's TeslaTokenSecretArn output)
+  --data-dir DIR        local store directory (default DATA_DIR or ./.data)
+  --authorize-url URL   login page (default ${TESLA_AUTHORIZE_URL})
+  --auth-url URL        token host (default ${TESLA_AUTH_URL})`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      region: { type: 'string' },
+      'fleet-api-url': { type: 'string' },
+      'redirect-uri': { type: 'string' },
+      'no-location': { type: 'boolean' },
+      'secret-id': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'authorize-url': { type: 'string' },
+      'auth-url': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const env = new SettingsReader({
+    ...process.env,
+    ...(values['client-id'] ? { TESLA_CLIENT_ID: values['client-id'] } : {}),
+    ...(values['client-secret'] ? { TESLA_CLIENT_SECRET: values['client-secret'] } : {}),
+  });
+  const region = (values.region ?? 'na') as FleetRegion;
+  if (!(region in FLEET_API_HOSTS)) throw new ConfigError('--region', 'must be na, eu or cn');
+  const fleetApiUrl = new SettingsReader({ U: values['fleet-api-url'] }).url('U', FLEET_API_HOSTS[region])!;
+  const store = values['secret-id']
+    ? new SecretsManagerTokenStore(new SecretsManagerClient({}), values['secret-id'])
+    : new FileTokenStore(join(values['data-dir'] ?? env.optional('DATA_DIR') ?? '.data', 'tesla-tokens.json'));
+
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const pasted = new Promise<string>((resolve) => rl.once('line', resolve));
+  try {
+    await runLogin({
+      clientId: env.required('TESLA_CLIENT_ID'),
+      clientSecret: env.required('TESLA_CLIENT_SECRET'),
+      redirectUri: values['redirect-uri'] ?? 'http://localhost:8765/callback',
+      authorizeUrl: values['authorize-url'] ?? TESLA_AUTHORIZE_URL,
+      fleetApiUrl,
+      scopes: values['no-location'] ? LOGIN_SCOPES : [...LOGIN_SCOPES, LOCATION_SCOPE],
+      oauth: new UndiciOAuthClient({ authUrl: values['auth-url'] ?? TESLA_AUTH_URL }),
+      store,
+      now: () => Date.now(),
+      say: (line) => console.log(line),
+      pasted,
+    });
+    console.log(values['secret-id'] ? `Stored in ${values['secret-id']}.` : 'Stored for `npm start` (set TESLA_FLEET_API_URL to use it).');
+  } finally {
+    rl.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`login failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

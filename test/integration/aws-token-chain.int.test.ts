@@ -1,0 +1,120 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRotationHandler } from '../../functions/token-rotation/create-handler';
+import { FleetSimulator, SIM_CLIENT_ID } from '../../infra/simulator/fleet-simulator';
+import { SimClock } from '../../infra/simulator/sim-clock';
+import { HOUR_MS, systemClock } from '../../shared/domain/clock';
+import { LoginRequiredError } from '../../shared/domain/fleet-errors';
+import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../../shared/secrets/secrets-manager-token-store';
+import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
+import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
+import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
+import { FakeSecretsManager } from '../support/fake-secrets-manager';
+import { T0 } from '../support/sim-client';
+
+const SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:TeslaTokens-abc123';
+let sim: FleetSimulator;
+let sm: FakeSecretsManager;
+let clock: SimClock;
+let logs: string[];
+let signals: string[];
+
+beforeEach(async () => {
+  clock = new SimClock(T0, 0);
+  sim = await FleetSimulator.start({ clock });
+  sm = new FakeSecretsManager(SECRET);
+  const login = sim.login();
+  sm.seed(JSON.stringify({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000, fleetApiBaseUrl: sim.baseUrl }));
+  logs = [];
+  signals = [];
+  const capture = (level: string) => (message: string, extra?: object) => logs.push(`${level} ${message} ${JSON.stringify(extra ?? {})}`);
+  const handler = createRotationHandler({
+    client: new SecretsManagerClient({ region: 'eu-west-1' }),
+    oauth: new UndiciOAuthClient({ authUrl: sim.baseUrl }),
+    clock,
+    log: { info: capture('INFO'), warn: capture('WARN'), error: capture('ERROR') },
+    signals: { failed: (kind) => signals.push(kind) },
+    fleetApiUrl: sim.baseUrl,
+  });
+  sm.rotationFunction = async (step, token) => {
+    await handler({ Step: step, SecretId: SECRET, ClientRequestToken: token }, {} as Context);
+  };
+});
+
+afterEach(async () => {
+  sm.restore();
+  await sim.stop();
+});
+
+/** One Lambda container: its own clients and caches, reading AWSCURRENT and asking for rotation when needed. */
+function reader(timeoutMs = 10_000) {
+  const client = new SecretsManagerClient({ region: 'eu-west-1' });
+  const store = new SecretsManagerTokenStore(client, SECRET);
+  const renewer = new SecretsManagerRotationRenewer(client, store, SECRET, systemClock, { timeoutMs, pollMs: 10 });
+  return new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens: new StoredAccessTokens(store, renewer, clock) });
+}
+
+function secretsIn(text: string): string[] {
+  const bundle = JSON.parse(sm.current()!) as { refreshToken: string; accessToken: string };
+  return [bundle.refreshToken, bundle.accessToken].filter((s) => text.includes(s));
+}
+
+describe('token chain in AWS (rotation function + readers) against the simulator', () => {
+  it('20 containers whose token expired cause exactly one Tesla refresh, and all get the new token', async () => {
+    const containers = Array.from({ length: 20 }, reader);
+    clock.advance(8 * HOUR_MS + 1);
+    const results = await Promise.all(containers.map((fleet) => fleet.listVehicles()));
+    expect(results.every((r) => r.length === 1)).toBe(true);
+    expect(sim.oauth.refreshCount).toBe(1);
+    expect(sm.rotations).toHaveLength(1);
+    expect(secretsIn(logs.join('\n'))).toEqual([]);
+  });
+
+  it('a 401 from Tesla (token revoked early) makes readers rotate and retry once', async () => {
+    const fleet = reader();
+    await fleet.listVehicles();
+    // Someone else refreshed the chain (e.g. a second install): our access token is now invalid.
+    const bundle = JSON.parse(sm.current()!) as { refreshToken: string };
+    const stolen = sim.oauth.refresh(SIM_CLIENT_ID, bundle.refreshToken);
+    expect(stolen.ok).toBe(true);
+    await expect(fleet.listVehicles()).resolves.toHaveLength(1);
+    expect(sim.oauth.refreshCount).toBe(2);
+  });
+
+  it('a rotation killed after Tesla answered is recovered on the re-attempt, within Tesla’s 24-hour grace', async () => {
+    const original = sm.rotationFunction!;
+    let kill = true;
+    sm.rotationFunction = async (step, token) => {
+      if (step === 'createSecret' && kill) {
+        kill = false;
+        // Tesla answers, then the function dies before PutSecretValue: simulate by refreshing and dropping the answer.
+        const current = JSON.parse(sm.current()!) as { refreshToken: string };
+        expect(sim.oauth.refresh(SIM_CLIENT_ID, current.refreshToken).ok).toBe(true);
+        throw new Error('function timed out');
+      }
+      await original(step, token);
+    };
+    const before = sm.current();
+    clock.advance(8 * HOUR_MS + 1);
+    await expect(reader(500).listVehicles()).rejects.toThrow(/rotation did not finish/);
+    expect(sm.failures).toEqual([new Error('function timed out')]);
+    expect(sm.current()).toBe(before);
+
+    clock.advance(6 * HOUR_MS); // Secrets Manager re-attempts the failed rotation later
+    await sm.runRotation(sm.rotations[0]!.token);
+    expect(sm.current()).not.toBe(before);
+    await expect(reader().listVehicles()).resolves.toHaveLength(1);
+  });
+
+  it('after the 24-hour grace the loss is reported clearly: login_required, a signal for the alarm, an error line', async () => {
+    const current = JSON.parse(sm.current()!) as { refreshToken: string };
+    expect(sim.oauth.refresh(SIM_CLIENT_ID, current.refreshToken).ok).toBe(true); // answer lost
+    clock.advance(25 * HOUR_MS);
+    sm.versions.set('lost-chain', { value: null, stages: new Set(['AWSPENDING']) });
+    await expect(sm.runRotation('lost-chain')).rejects.toBeInstanceOf(LoginRequiredError);
+    expect(signals).toEqual(['login_required']);
+    expect(logs.some((l) => l.startsWith('ERROR tesla login lost') && l.includes('"code":"tesla_login_required"'))).toBe(true);
+    expect(logs.join('\n')).not.toContain(current.refreshToken);
+  });
+});

@@ -1,0 +1,81 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLogin } from '../../infra/local/login-flow';
+import { FleetSimulator, SIM_CLIENT_ID } from '../../infra/simulator/fleet-simulator';
+import { SimClock } from '../../infra/simulator/sim-clock';
+import { FileTokenStore } from '../../shared/secrets/file-token-store';
+import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
+import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
+import { LOCATION_SCOPE, LOGIN_SCOPES, LoginFlowError } from '../../shared/tokens/authorization-code';
+import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
+import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
+import { T0 } from '../support/sim-client';
+
+let sim: FleetSimulator;
+afterEach(async () => {
+  await sim.stop();
+});
+
+async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise<string>; state?: 'tamper' } = {}) {
+  const clock = new SimClock(T0, 0);
+  sim = await FleetSimulator.start({ clock });
+  const store = new FileTokenStore(join(await mkdtemp(join(tmpdir(), 'login-')), 'tesla-tokens.json'));
+  const said: string[] = [];
+  let pasted: ((text: string) => void) | undefined;
+  const pastePromise = new Promise<string>((resolve) => (pasted = resolve));
+  const bundle = runLogin({
+    clientId: SIM_CLIENT_ID,
+    clientSecret: sim.oauth.clientSecret,
+    redirectUri: options.pasteInstead ? 'https://example.invalid/callback' : 'http://127.0.0.1:0/callback',
+    authorizeUrl: `${sim.baseUrl}/oauth2/v3/authorize`,
+    fleetApiUrl: sim.baseUrl,
+    scopes: [...LOGIN_SCOPES, LOCATION_SCOPE],
+    oauth: new UndiciOAuthClient({ authUrl: sim.baseUrl }),
+    store,
+    now: () => clock.now(),
+    say: (line) => {
+      said.push(line);
+      if (!line.startsWith('http')) return;
+      // The owner's browser: open the authorize URL and follow Tesla's redirect.
+      if (options.pasteInstead) void options.pasteInstead(line).then((text) => pasted!(text));
+      else void fetch(options.state === 'tamper' ? line.replace(/state=[^&]+/, 'state=forged') : line);
+    },
+    pasted: pastePromise,
+    timeoutMs: 5_000,
+  });
+  return { bundle, store, said, clock };
+}
+
+describe('npm run login against the simulator', () => {
+  it('completes through the loopback redirect and stores a bundle the client can use', async () => {
+    const { bundle, store, said, clock } = await login();
+    const stored = await bundle;
+    expect(await store.read()).toEqual(stored);
+    expect(stored).toMatchObject({ clientId: SIM_CLIENT_ID, fleetApiBaseUrl: sim.baseUrl, scopes: expect.arrayContaining(['offline_access', 'vehicle_location']) });
+    expect(said.join('\n')).not.toContain(stored.refreshToken);
+    expect(said.join('\n')).not.toContain(stored.accessToken!);
+    expect(said[1]).toMatch(/response_type=code/);
+    expect(said[1]).toMatch(/scope=openid\+offline_access/);
+
+    const oauth = new UndiciOAuthClient({ authUrl: sim.baseUrl });
+    const fleet = new UndiciFleetApi({ baseUrl: stored.fleetApiBaseUrl!, tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, oauth, clock), clock) });
+    await expect(fleet.listVehicles()).resolves.toHaveLength(1);
+  });
+
+  it('accepts the pasted redirect URL when the redirect is not a loopback address', async () => {
+    const { bundle } = await login({
+      pasteInstead: async (authorizeUrl) => {
+        const res = await fetch(authorizeUrl, { redirect: 'manual' });
+        return res.headers.get('location')!;
+      },
+    });
+    await expect(bundle).resolves.toMatchObject({ clientId: SIM_CLIENT_ID });
+  });
+
+  it('refuses a redirect that does not carry the state it sent', async () => {
+    const { bundle } = await login({ state: 'tamper' });
+    await expect(bundle).rejects.toBeInstanceOf(LoginFlowError);
+  });
+});
