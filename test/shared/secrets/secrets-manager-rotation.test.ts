@@ -108,6 +108,22 @@ describe('token rotation', () => {
     });
   });
 
+  it('a step re-run after finishSecret already promoted the version does nothing', async () => {
+    sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: { 'v-old': ['AWSPREVIOUS'], 'v-new': ['AWSCURRENT', 'AWSPENDING'] } });
+    const tesla = oauth(() => Promise.reject(new Error('must not be called')));
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) await rotate(event(step), deps(tesla.client));
+    expect(tesla.calls).toEqual([]);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+  });
+
+  it('setSecret has nothing to change at Tesla and touches nothing', async () => {
+    const tesla = oauth(() => Promise.reject(new Error('must not be called')));
+    await rotate(event('setSecret'), deps(tesla.client));
+    expect(tesla.calls).toEqual([]);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
   it('refuses a version that is not pending', async () => {
     sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: { 'v-old': ['AWSCURRENT'], 'v-new': [] } });
     await expect(rotate(event('createSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client))).rejects.toBeInstanceOf(RotationStateError);
