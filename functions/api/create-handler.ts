@@ -7,12 +7,13 @@ import { createRouter } from '../../shared/http/router';
 import { commandRoutes } from '../../shared/http/routes/command-routes';
 import { odometerRoutes } from '../../shared/http/routes/odometer-routes';
 import { PUBLIC_ROUTES, systemRoutes } from '../../shared/http/routes/system-routes';
+import { usageRoutes } from '../../shared/http/routes/usage-routes';
 import { vehicleRoutes } from '../../shared/http/routes/vehicle-routes';
 import type { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 
 /** The HTTP API as one middy handler; the Lambda entry and the local host both serve exactly this. */
 export function createApiHandler(deps: ApiDeps, verifier: ApiTokenVerifier) {
-  const route = createRouter([...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...commandRoutes(deps)]);
+  const route = createRouter([...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps)]);
   return middy<APIGatewayProxyEventV2, HttpResult>()
     .use(jsonErrors(deps.log))
     .use(requireApiToken(verifier, PUBLIC_ROUTES))

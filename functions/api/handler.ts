@@ -11,6 +11,8 @@ export const handler = createApiHandler(
   {
     vehicles: aws.stores,
     snapshots: aws.stores,
+    usage: aws.stores,
+    monthlyBudgetUsd: settings.monthlyBudgetUsd,
     fleet: aws.fleet,
     clock: aws.clock,
     log,

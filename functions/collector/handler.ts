@@ -10,6 +10,8 @@ export const handler = createCollectorHandler({
   fleet: aws.fleet,
   vehicles: aws.stores,
   snapshots: aws.stores,
+  usage: aws.stores,
+  monthlyBudgetUsd: settings.monthlyBudgetUsd,
   clock: aws.clock,
   log,
   includeLocation: settings.includeLocation,

@@ -9,6 +9,7 @@ export const deployConfigSchema = z.strictObject({
   snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(400),
   includeLocation: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(false),
   alarmEmail: z.email().optional(),
+  monthlyBudgetUsd: z.coerce.number().min(0).max(10_000).default(10),
   allowedCommands: z
     .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(Object.keys(COMMAND_SCHEMAS) as [string, ...string[]])))
     .default([...DEFAULT_ALLOWED_COMMANDS]),

@@ -66,6 +66,7 @@ export class TeslaLoggerStack extends Stack {
       SNAPSHOT_RETENTION_DAYS: String(config.snapshotRetentionDays),
       INCLUDE_LOCATION: String(config.includeLocation),
       ALLOWED_COMMANDS: config.allowedCommands.join(','),
+      MONTHLY_BUDGET_USD: String(config.monthlyBudgetUsd),
     };
 
     const apiFn = nodeLambda(this, 'ApiFunction', { entry: 'functions/api/handler.ts', timeout: Duration.seconds(29), environment: readerEnv });

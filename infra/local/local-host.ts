@@ -109,7 +109,16 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       onRegionChange: (baseUrl) => void rememberRegion(tokenStore, baseUrl),
     });
 
-    const collector = createCollectorHandler({ fleet, vehicles: stores, snapshots: stores, clock, log, includeLocation: settings.includeLocation });
+    const collector = createCollectorHandler({
+      fleet,
+      vehicles: stores,
+      snapshots: stores,
+      usage: stores,
+      clock,
+      log,
+      includeLocation: settings.includeLocation,
+      monthlyBudgetUsd: settings.monthlyBudgetUsd,
+    });
     let pass: Promise<CollectorSummary> | null = null;
     const collectNow = (): Promise<CollectorSummary> => {
       pass ??= collector(undefined, {} as never).finally(() => {
@@ -120,7 +129,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
 
     const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
     const api = createApiHandler(
-      { vehicles: stores, snapshots: stores, fleet, clock, log, allowedCommands: settings.allowedCommands, collectNow },
+      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: settings.monthlyBudgetUsd, fleet, clock, log, allowedCommands: settings.allowedCommands, collectNow },
       new ApiTokenVerifier(() => Promise.resolve(apiToken)),
     );
     const { server, url } = await serveLambda(api, settings.port);

@@ -1,4 +1,5 @@
 import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
 import { SettingsReader, type Env } from './settings-reader';
 
@@ -12,6 +13,7 @@ export interface LambdaSettings {
   snapshotRetentionDays: number;
   includeLocation: boolean;
   allowedCommands: ReadonlySet<string>;
+  monthlyBudgetUsd: number;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -25,6 +27,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
     includeLocation: read.bool('INCLUDE_LOCATION', false),
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
+    monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
   };
 }
 

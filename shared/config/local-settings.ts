@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { TESLA_AUTH_URL } from '../tesla/regions';
 import { SettingsReader, type Env } from './settings-reader';
 
@@ -18,6 +19,7 @@ export interface LocalSettings {
   includeLocation: boolean;
   allowedCommands: ReadonlySet<string>;
   snapshotRetentionDays: number;
+  monthlyBudgetUsd: number;
 }
 
 const TOKEN_CHARS = /^[\x21-\x7e]{8,4096}$/;
@@ -39,5 +41,6 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
     includeLocation: read.bool('INCLUDE_LOCATION', false),
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
+    monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
   };
 }

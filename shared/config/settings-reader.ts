@@ -27,6 +27,16 @@ export class SettingsReader {
     return value;
   }
 
+  number(name: string, options: { min: number; max: number; default: number }): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return options.default;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || value < options.min || value > options.max) {
+      throw new ConfigError(name, `must be a number from ${options.min} to ${options.max} (got '${raw.slice(0, 40)}')`);
+    }
+    return value;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const raw = this.optional(name)?.toLowerCase();
     if (raw === undefined) return fallback;

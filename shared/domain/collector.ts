@@ -1,20 +1,24 @@
-import type { Clock } from './clock';
+import { budgetPace, costUsd, monthKey, type BudgetPace } from './billing';
+import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
 import { FleetApiError, RateLimitedError, VehicleUnavailableError } from './fleet-errors';
-import { afterFailure, afterSnapshot, decidePoll, INITIAL_MEMORY, type PollDecision, type PollFailure } from './polling-policy';
+import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure } from './polling-policy';
 import { meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { snapshotFromVehicleData } from './snapshot';
-import type { Log, SnapshotStore, VehicleRecord, VehicleStore } from './stores';
+import type { Log, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
 
 export interface CollectorDeps {
   fleet: FleetApi;
   vehicles: VehicleStore;
   snapshots: SnapshotStore;
+  usage: UsageLedger;
   clock: Clock;
   log: Log;
   includeLocation: boolean;
+  /** The account's monthly Tesla budget in USD, shared equally by its cars. */
+  monthlyBudgetUsd: number;
   /** Cars handled at once. */
   concurrency?: number;
 }
@@ -26,6 +30,8 @@ export interface VehicleOutcome {
   reason: string;
   snapshotWritten: boolean;
   odometerMi?: number | null;
+  /** When polling is slowed by the budget, by how much. */
+  slowdown?: number;
 }
 
 export interface CollectorSummary {
@@ -37,30 +43,41 @@ export interface CollectorSummary {
   vehicles: VehicleOutcome[];
 }
 
+/** A vehicle record whose only change is lastSeenAt is rewritten at most this often (it is what `GET /vehicles` shows). */
+const SEEN_REFRESH_MS = 10 * MINUTE_MS;
+
 /**
  * One collector pass: list the account's cars (free), and for each car let the polling policy decide whether
- * a billed `vehicle_data` request is worth it. A car's failure is recorded in its outcome and never stops the
- * others; only failing to list the cars fails the pass.
+ * a billed `vehicle_data` request is worth it, at the pace the month's budget allows. A car's failure is recorded
+ * in its outcome and never stops the others; only failing to list the cars fails the pass. The requests made are
+ * added to the usage ledger.
  */
 export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSummary> {
   const meter = new RequestMeter();
   const fleet = meteredFleetApi(deps.fleet, meter);
   const startedAt = deps.clock.now();
-  const cars = await fleet.listVehicles();
-  const outcomes = await mapWithConcurrency(cars, deps.concurrency ?? 4, (car) => collectOne({ ...deps, fleet }, car));
-  return {
-    startedAt: new Date(startedAt).toISOString(),
-    vehiclesSeen: cars.length,
-    snapshotsWritten: outcomes.filter((o) => o.snapshotWritten).length,
-    requests: { ...meter.counts },
-    vehicles: outcomes,
-  };
+  try {
+    const cars = await fleet.listVehicles();
+    const budgetPerCar = deps.monthlyBudgetUsd / Math.max(1, cars.length);
+    const outcomes = await mapWithConcurrency(cars, deps.concurrency ?? 4, (car) => collectOne({ ...deps, fleet }, car, budgetPerCar));
+    return {
+      startedAt: new Date(startedAt).toISOString(),
+      vehiclesSeen: cars.length,
+      snapshotsWritten: outcomes.filter((o) => o.snapshotWritten).length,
+      requests: { ...meter.counts },
+      vehicles: outcomes,
+    };
+  } finally {
+    const month = monthKey(startedAt);
+    await Promise.all([...meter.byScope].map(([scope, counts]) => deps.usage.addUsage(scope, month, counts)));
+  }
 }
 
-async function collectOne(deps: CollectorDeps, car: VehicleSummary): Promise<VehicleOutcome> {
+async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: number): Promise<VehicleOutcome> {
   const now = deps.clock.now();
-  const previous = await deps.vehicles.getVehicle(car.vin);
-  const step = decidePoll(previous?.polling ?? INITIAL_MEMORY, car.state, now);
+  const [previous, spent] = await Promise.all([deps.vehicles.getVehicle(car.vin), deps.usage.getUsage(car.vin, monthKey(now))]);
+  const pace: BudgetPace = budgetPace(costUsd(spent), budgetUsd, now);
+  const step = decidePoll(normalizeMemory(previous?.polling), car.state, now, pace);
   const record: VehicleRecord = {
     vin: car.vin,
     displayName: car.displayName,
@@ -69,10 +86,10 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary): Promise<Veh
     lastSnapshotAt: previous?.lastSnapshotAt ?? null,
     polling: step.memory,
   };
-  const base = { vin: car.vin, state: car.state, snapshotWritten: false };
+  const base = { vin: car.vin, state: car.state, snapshotWritten: false, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
 
   if (step.decision.action === 'skip') {
-    await deps.vehicles.putVehicle(record);
+    if (changed(previous, record)) await deps.vehicles.putVehicle(record);
     return { ...base, decision: 'skip', reason: step.decision.reason };
   }
 
@@ -84,9 +101,9 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary): Promise<Veh
     await deps.vehicles.putVehicle({
       ...record,
       lastSnapshotAt: Math.max(snapshot.takenAt, record.lastSnapshotAt ?? 0),
-      polling: afterSnapshot(record.polling, snapshot, now),
+      polling: afterSnapshot(record.polling, snapshot, now, pace),
     });
-    return { ...base, decision: 'fetch', reason: 'online', snapshotWritten: true, odometerMi: snapshot.odometerMi };
+    return { ...base, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi };
   } catch (error) {
     const failure = classifyFailure(error);
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
@@ -95,6 +112,13 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary): Promise<Veh
     await deps.vehicles.putVehicle({ ...record, state, polling: memory });
     return { ...base, state, decision: 'failed', reason: describe(error) };
   }
+}
+
+/** True when the record says something new, or its lastSeenAt is getting stale. */
+function changed(previous: VehicleRecord | null, next: VehicleRecord): boolean {
+  if (previous === null) return true;
+  if (next.lastSeenAt - previous.lastSeenAt >= SEEN_REFRESH_MS) return true;
+  return JSON.stringify({ ...previous, lastSeenAt: 0 }) !== JSON.stringify({ ...next, lastSeenAt: 0 });
 }
 
 function classifyFailure(error: unknown): PollFailure | null {

@@ -1,67 +1,89 @@
-import { MINUTE_MS } from './clock';
-import { isIdle, type Snapshot } from './snapshot';
+import { HOUR_MS, MINUTE_MS } from './clock';
+import { NORMAL_PACE, type BudgetPace } from './billing';
+import { isCharging, isDriving, isIdle, type Snapshot } from './snapshot';
 import type { VehicleOnlineState } from './vehicle';
 
 /**
- * Decides, for one car at one collector run, whether to spend a billed `vehicle_data` request.
- * Pure: all it knows comes in as arguments, all it changes goes out as the returned memory.
+ * When to spend a billed `vehicle_data` request on a car. Pure: everything it knows comes in as arguments, and
+ * everything it changes goes out as the returned memory.
  *
- * Rules (after TeslaMate's state machine):
- * - never wake a car: only an `online` car is asked for data;
- * - a car idle for IDLE_BEFORE_SLEEP_MS is left alone for SLEEP_WINDOW_MS so that it can fall asleep
- *   (a data request would reset its sleep timer), while the free state endpoint keeps watching it;
- * - after a 408/429/5xx, wait before asking again.
+ * The odometer changes only while the car drives, so one reading per parking records every drive exactly. Hence:
+ * - never wake a car; ask only an `online` car, and ask at once when it comes online (before it drives off);
+ * - while it drives, ask every DRIVING_INTERVAL to notice soon after it parks;
+ * - once parked and idle, go quiet so that its ~15-minute sleep timer can run out (a data request resets it); a
+ *   car still online after the quiet window is asked once more, and left alone for twice as long each time;
+ * - while it charges or something holds it awake (sentry, climate, someone inside, doors open, an update), ask
+ *   rarely: it will not sleep anyway, and each request costs;
+ * - after a 408, 429 (Retry-After) or 5xx, wait; when the month's budget runs ahead, stretch every interval.
  */
-export const IDLE_BEFORE_SLEEP_MS = 15 * MINUTE_MS;
+export const DRIVING_INTERVAL_MS = 5 * MINUTE_MS;
+export const CHARGING_INTERVAL_MS = 20 * MINUTE_MS;
+export const HELD_AWAKE_INTERVAL_MS = 30 * MINUTE_MS;
 export const SLEEP_WINDOW_MS = 21 * MINUTE_MS;
+export const MAX_SLEEP_WINDOW_MS = 4 * HOUR_MS;
 export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5 * MINUTE_MS;
 export const UNAVAILABLE_BACKOFF_MS = 1 * MINUTE_MS;
 export const SERVER_ERROR_BACKOFF_MS = 2 * MINUTE_MS;
 
+/** What the policy last learned of the car. `offline`/`asleep` come from the free state call, the rest from data. */
+export type Phase = 'unknown' | 'asleep' | 'driving' | 'charging' | 'held_awake' | 'letting_sleep';
+
 export interface PollingMemory {
-  /** Since when the car has looked idle in consecutive snapshots; null while it is in use. */
-  idleSince: number | null;
-  /** Until when no data is requested so the car can sleep. */
-  quietUntil: number | null;
-  /** Until when nothing is requested after an error. */
+  phase: Phase;
+  /** No data request before this time (ms); null: whenever the car is online. */
+  nextDataAt: number | null;
+  /** Quiet windows in a row after which the car was still online and idle. */
+  quietStreak: number;
+  /** No request at all before this time, after an error. */
   backoffUntil: number | null;
 }
 
-export const INITIAL_MEMORY: PollingMemory = { idleSince: null, quietUntil: null, backoffUntil: null };
+export const INITIAL_MEMORY: PollingMemory = { phase: 'unknown', nextDataAt: null, quietStreak: 0, backoffUntil: null };
 
-export type PollDecision =
-  | { action: 'fetch'; reason: 'online' }
-  | { action: 'skip'; reason: 'not_online' | 'backing_off' | 'letting_car_sleep' };
+export type SkipReason = 'not_online' | 'backing_off' | 'letting_car_sleep' | 'waiting' | 'budget_exhausted';
+export type PollDecision = { action: 'fetch'; reason: 'came_online' | 'due' } | { action: 'skip'; reason: SkipReason };
 
 export interface PollStep {
   decision: PollDecision;
   memory: PollingMemory;
 }
 
-export function decidePoll(memory: PollingMemory, state: VehicleOnlineState, now: number): PollStep {
-  if (state !== 'online') {
-    // Asleep or offline: the quiet window did its job; start afresh when it wakes.
-    return { decision: { action: 'skip', reason: 'not_online' }, memory: { ...memory, idleSince: null, quietUntil: null } };
-  }
-  if (memory.backoffUntil !== null && now < memory.backoffUntil) {
-    return { decision: { action: 'skip', reason: 'backing_off' }, memory };
-  }
-  if (memory.quietUntil !== null && now < memory.quietUntil) {
-    return { decision: { action: 'skip', reason: 'letting_car_sleep' }, memory };
-  }
-  if (memory.idleSince !== null && now - memory.idleSince >= IDLE_BEFORE_SLEEP_MS && memory.quietUntil === null) {
-    return {
-      decision: { action: 'skip', reason: 'letting_car_sleep' },
-      memory: { ...memory, quietUntil: now + SLEEP_WINDOW_MS },
-    };
-  }
-  return { decision: { action: 'fetch', reason: 'online' }, memory: { ...memory, backoffUntil: null, quietUntil: null } };
+/** Accepts memory written by older versions (or nothing) and returns a well-formed one. */
+export function normalizeMemory(raw: unknown): PollingMemory {
+  const m = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<PollingMemory>;
+  const phases: Phase[] = ['unknown', 'asleep', 'driving', 'charging', 'held_awake', 'letting_sleep'];
+  return {
+    phase: m.phase !== undefined && phases.includes(m.phase) ? m.phase : 'unknown',
+    nextDataAt: typeof m.nextDataAt === 'number' ? m.nextDataAt : null,
+    quietStreak: typeof m.quietStreak === 'number' ? m.quietStreak : 0,
+    backoffUntil: typeof m.backoffUntil === 'number' ? m.backoffUntil : null,
+  };
 }
 
-/** Folds a fresh snapshot into the memory: idle time accumulates only while every snapshot looks idle. */
-export function afterSnapshot(memory: PollingMemory, snapshot: Snapshot, now: number): PollingMemory {
-  if (!isIdle(snapshot)) return { ...memory, idleSince: null };
-  return { ...memory, idleSince: memory.idleSince ?? now };
+export function decidePoll(memory: PollingMemory, state: VehicleOnlineState, now: number, pace: BudgetPace = NORMAL_PACE): PollStep {
+  if (state !== 'online') {
+    return { decision: { action: 'skip', reason: 'not_online' }, memory: { ...memory, phase: 'asleep', nextDataAt: null, quietStreak: 0 } };
+  }
+  if (memory.backoffUntil !== null && now < memory.backoffUntil) return { decision: { action: 'skip', reason: 'backing_off' }, memory };
+  if (pace.exhausted) return { decision: { action: 'skip', reason: 'budget_exhausted' }, memory };
+  const cleared = { ...memory, backoffUntil: null };
+  if (memory.phase === 'asleep' || memory.phase === 'unknown') return { decision: { action: 'fetch', reason: 'came_online' }, memory: cleared };
+  if (memory.nextDataAt !== null && now < memory.nextDataAt) {
+    return { decision: { action: 'skip', reason: memory.phase === 'letting_sleep' ? 'letting_car_sleep' : 'waiting' }, memory };
+  }
+  return { decision: { action: 'fetch', reason: 'due' }, memory: cleared };
+}
+
+/** Folds a fresh snapshot into the memory and schedules the next data request. */
+export function afterSnapshot(memory: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE): PollingMemory {
+  const later = (ms: number): number => now + ms * pace.slowdown;
+  if (isDriving(snapshot)) return { ...memory, phase: 'driving', nextDataAt: later(DRIVING_INTERVAL_MS), quietStreak: 0 };
+  if (isCharging(snapshot)) return { ...memory, phase: 'charging', nextDataAt: later(CHARGING_INTERVAL_MS), quietStreak: 0 };
+  if (!isIdle(snapshot)) return { ...memory, phase: 'held_awake', nextDataAt: later(HELD_AWAKE_INTERVAL_MS), quietStreak: 0 };
+  // Parked and idle. If we were already letting it sleep, it did not: give it a longer window each time.
+  const streak = memory.phase === 'letting_sleep' ? memory.quietStreak + 1 : 0;
+  const window = Math.min(SLEEP_WINDOW_MS * 2 ** streak, MAX_SLEEP_WINDOW_MS);
+  return { ...memory, phase: 'letting_sleep', nextDataAt: later(window), quietStreak: streak };
 }
 
 export type PollFailure = { kind: 'unavailable' } | { kind: 'rate_limited'; retryAfterMs: number | null } | { kind: 'server_error' };
@@ -69,7 +91,8 @@ export type PollFailure = { kind: 'unavailable' } | { kind: 'rate_limited'; retr
 export function afterFailure(memory: PollingMemory, failure: PollFailure, now: number): PollingMemory {
   switch (failure.kind) {
     case 'unavailable':
-      return { ...memory, backoffUntil: now + UNAVAILABLE_BACKOFF_MS };
+      // 408: it went to sleep (or is badly connected); the free state call will tell when it is back.
+      return { ...memory, phase: 'asleep', nextDataAt: null, backoffUntil: now + UNAVAILABLE_BACKOFF_MS };
     case 'rate_limited':
       return { ...memory, backoffUntil: now + (failure.retryAfterMs ?? DEFAULT_RATE_LIMIT_BACKOFF_MS) };
     case 'server_error':

@@ -7,36 +7,48 @@ export function emptyCounts(): RequestCounts {
   return { data: 0, command: 0, wake: 0, free: 0 };
 }
 
+export function addCounts(a: RequestCounts, b: RequestCounts): RequestCounts {
+  return { data: a.data + b.data, command: a.command + b.command, wake: a.wake + b.wake, free: a.free + b.free };
+}
+
+/** Account-wide calls (the vehicle list) are kept under this scope. */
+export const ACCOUNT_SCOPE = 'ACCOUNT';
+
 /**
- * Counts Fleet requests by billing category. Tesla bills every answer with a status below 500, errors
- * included (a 408 costs as much as data), so a failure counts unless Tesla never answered or answered 5xx.
+ * Counts Fleet requests by billing category, in total and per vehicle. Tesla bills every answer with a status
+ * below 500, errors included (a 408 costs as much as data), so a failure counts unless Tesla never answered or
+ * answered 5xx.
  */
 export class RequestMeter {
   readonly counts: RequestCounts = emptyCounts();
+  readonly byScope = new Map<string, RequestCounts>();
 
-  record(category: BillingCategory, error?: unknown): void {
+  record(category: BillingCategory, scope: string, error?: unknown): void {
     if (error instanceof FleetApiError && (error.status === 0 || error.status >= 500)) return;
     this.counts[category] += 1;
+    const counts = this.byScope.get(scope) ?? emptyCounts();
+    counts[category] += 1;
+    this.byScope.set(scope, counts);
   }
 }
 
-/** Wraps a FleetApi so that every call is recorded on `meter` under its billing category. */
+/** Wraps a FleetApi so that every call is recorded on `meter` under its billing category and vehicle. */
 export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi {
-  const counted = async <T>(category: BillingCategory, call: () => Promise<T>): Promise<T> => {
+  const counted = async <T>(category: BillingCategory, scope: string, call: () => Promise<T>): Promise<T> => {
     try {
       const value = await call();
-      meter.record(category);
+      meter.record(category, scope);
       return value;
     } catch (error) {
-      meter.record(category, error);
+      meter.record(category, scope, error);
       throw error;
     }
   };
   return {
-    listVehicles: () => counted('free', () => inner.listVehicles()),
-    getVehicle: (vin) => counted('free', () => inner.getVehicle(vin)),
-    getVehicleData: (vin, options) => counted('data', () => inner.getVehicleData(vin, options)),
-    wakeUp: (vin) => counted('wake', () => inner.wakeUp(vin)),
-    sendCommand: (vin, command, body) => counted('command', () => inner.sendCommand(vin, command, body)),
+    listVehicles: () => counted('free', ACCOUNT_SCOPE, () => inner.listVehicles()),
+    getVehicle: (vin) => counted('free', vin, () => inner.getVehicle(vin)),
+    getVehicleData: (vin, options) => counted('data', vin, () => inner.getVehicleData(vin, options)),
+    wakeUp: (vin) => counted('wake', vin, () => inner.wakeUp(vin)),
+    sendCommand: (vin, command, body) => counted('command', vin, () => inner.sendCommand(vin, command, body)),
   };
 }

@@ -1,4 +1,6 @@
+import type { DayRollup } from './odometer-history';
 import type { PollingMemory } from './polling-policy';
+import type { RequestCounts } from './request-meter';
 import type { Snapshot } from './snapshot';
 import type { VehicleOnlineState } from './vehicle';
 
@@ -34,11 +36,19 @@ export interface SnapshotQuery {
 }
 
 export interface SnapshotStore {
-  /** Idempotent: writing a snapshot with the same vin and takenAt twice leaves one item. */
+  /** Idempotent: writing a snapshot with the same vin and takenAt twice leaves one item. Keeps the day rollup current. */
   putSnapshot(snapshot: Snapshot): Promise<void>;
+  /** Day rollups with fromDate ≤ date ≤ toDate (YYYY-MM-DD), and the last day with data before fromDate. */
+  dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }>;
   latestSnapshot(vin: string): Promise<Snapshot | null>;
   /** Oldest first, fromMs ≤ takenAt ≤ toMs. */
   snapshotsBetween(vin: string, query: SnapshotQuery): Promise<SnapshotPage>;
+}
+
+/** Billable Fleet requests per vehicle (or ACCOUNT_SCOPE) per month ("2026-11"). */
+export interface UsageLedger {
+  addUsage(scope: string, month: string, counts: RequestCounts): Promise<void>;
+  getUsage(scope: string, month: string): Promise<RequestCounts>;
 }
 
 /** The part of a structured logger the domain uses (Powertools' Logger fits it). */

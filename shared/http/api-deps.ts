@@ -1,12 +1,15 @@
 import type { Clock } from '../domain/clock';
 import type { CollectorSummary } from '../domain/collector';
 import type { FleetApi } from '../domain/fleet-api';
-import type { Log, SnapshotStore, VehicleStore } from '../domain/stores';
+import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
 
 /** What the HTTP API needs, built once per cold start by the function (or by the local host). */
 export interface ApiDeps {
   vehicles: VehicleStore;
   snapshots: SnapshotStore;
+  usage: UsageLedger;
+  /** The account's monthly Tesla budget (USD), shared equally by its cars. */
+  monthlyBudgetUsd: number;
   fleet: FleetApi;
   clock: Clock;
   log: Log;

@@ -1,9 +1,12 @@
-import type { DynamoDBDocumentClient} from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DAY_MS } from '../domain/clock';
+import { utcDate, type DayRollup } from '../domain/odometer-history';
+import { emptyCounts, type RequestCounts } from '../domain/request-meter';
 import type { Snapshot } from '../domain/snapshot';
-import type { SnapshotPage, SnapshotQuery, SnapshotStore, VehicleRecord, VehicleStore } from '../domain/stores';
+import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../domain/stores';
 import { InvalidCursorError } from './invalid-cursor-error';
-import { ACCOUNT_PK, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, vehiclePk, vehicleSk } from './table-schema';
+import { ACCOUNT_PK, daySk, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
 
 export interface DynamoDbStoreOptions {
   client: DynamoDBDocumentClient;
@@ -12,8 +15,8 @@ export interface DynamoDbStoreOptions {
   snapshotRetentionDays: number;
 }
 
-/** Vehicle records and snapshots in the single table (see table-schema). */
-export class DynamoDbStores implements VehicleStore, SnapshotStore {
+/** Vehicle records, snapshots, day rollups and the usage ledger in the single table (see table-schema). */
+export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger {
   constructor(private readonly options: DynamoDbStoreOptions) {}
 
   async listVehicles(): Promise<VehicleRecord[]> {
@@ -56,6 +59,83 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore {
         Item: { pk: vehiclePk(snapshot.vin), sk: snapshotSk(snapshot.takenAt), snapshot, [TTL_ATTRIBUTE]: expiresAt },
       }),
     );
+    await this.updateRollup(snapshot);
+  }
+
+  /**
+   * Keeps the day's lowest and highest odometer. DynamoDB cannot take a min/max in an update, so each bound is a
+   * conditional write that only moves outwards: repeating or reordering writes cannot make a day wrong.
+   */
+  private async updateRollup(snapshot: Snapshot): Promise<void> {
+    if (snapshot.odometerMi === null) return;
+    const date = utcDate(snapshot.takenAt);
+    const bound = async (attribute: 'firstOdometerMi' | 'lastOdometerMi', comparison: '>' | '<'): Promise<void> => {
+      try {
+        await this.options.client.send(
+          new UpdateCommand({
+            TableName: this.options.tableName,
+            Key: { pk: vehiclePk(snapshot.vin), sk: daySk(date) },
+            UpdateExpression: `SET #a = :o, vin = :vin, #d = :date`,
+            ConditionExpression: `attribute_not_exists(#a) OR #a ${comparison} :o`,
+            ExpressionAttributeNames: { '#a': attribute, '#d': 'date' },
+            ExpressionAttributeValues: { ':o': snapshot.odometerMi, ':vin': snapshot.vin, ':date': date },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    };
+    await bound('firstOdometerMi', '>');
+    await bound('lastOdometerMi', '<');
+  }
+
+  async dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }> {
+    const days: DayRollup[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': daySk(fromDate), ':to': daySk(toDate) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      days.push(...(page.Items ?? []).map(toRollup));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const dayBefore = utcDate(Date.parse(`${fromDate}T00:00:00Z`) - DAY_MS);
+    const previous = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':lo': daySk('0000-00-00'), ':hi': daySk(dayBefore) },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const before = previous.Items?.[0];
+    return { days, before: before ? toRollup(before) : null };
+  }
+
+  async addUsage(scope: string, month: string, counts: RequestCounts): Promise<void> {
+    if (counts.data + counts.command + counts.wake + counts.free === 0) return;
+    await this.options.client.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { pk: usagePk(scope), sk: usageSk(month) },
+        UpdateExpression: 'ADD #data :data, #command :command, #wake :wake, #free :free',
+        ExpressionAttributeNames: { '#data': 'data', '#command': 'command', '#wake': 'wake', '#free': 'free' },
+        ExpressionAttributeValues: { ':data': counts.data, ':command': counts.command, ':wake': counts.wake, ':free': counts.free },
+      }),
+    );
+  }
+
+  async getUsage(scope: string, month: string): Promise<RequestCounts> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: usagePk(scope), sk: usageSk(month) } }));
+    const counts = emptyCounts();
+    for (const key of Object.keys(counts) as Array<keyof RequestCounts>) counts[key] = typeof Item?.[key] === 'number' ? Item[key] : 0;
+    return counts;
   }
 
   async latestSnapshot(vin: string): Promise<Snapshot | null> {
@@ -100,4 +180,13 @@ function decodeCursor(cursor: string, pk: string): Record<string, unknown> {
   } catch {
     throw new InvalidCursorError();
   }
+}
+
+function toRollup(item: Record<string, unknown>): DayRollup {
+  return {
+    vin: String(item.vin),
+    date: String(item.date),
+    firstOdometerMi: Number(item.firstOdometerMi),
+    lastOdometerMi: Number(item.lastOdometerMi),
+  };
 }

@@ -6,6 +6,10 @@
  * |-----------------|-----------------|-----------------------------|
  * | vehicle record  | ACCOUNT         | VEHICLE#<vin>               |
  * | snapshot        | VEHICLE#<vin>   | SNAP#<ISO-8601 takenAt>     |
+ * | day rollup      | VEHICLE#<vin>   | DAY#<YYYY-MM-DD>            |
+ * | usage ledger    | VEHICLE#<vin> or ACCOUNT | USAGE#<YYYY-MM>    |
+ *
+ * Snapshots expire (TTL); rollups and the ledger are small and kept.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /** Epoch seconds after which DynamoDB may delete the item (TTL is enabled on this attribute in CDK). */
@@ -16,3 +20,6 @@ export const vehicleSk = (vin: string): string => `VEHICLE#${vin}`;
 export const vehiclePk = (vin: string): string => `VEHICLE#${vin}`;
 export const snapshotSk = (takenAt: number): string => `SNAP#${new Date(takenAt).toISOString()}`;
 export const SNAPSHOT_SK_PREFIX = 'SNAP#';
+export const daySk = (date: string): string => `DAY#${date}`;
+export const usageSk = (month: string): string => `USAGE#${month}`;
+export const usagePk = (scope: string): string => (scope === ACCOUNT_PK ? ACCOUNT_PK : vehiclePk(scope));

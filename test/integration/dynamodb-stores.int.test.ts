@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INITIAL_MEMORY } from '../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { InvalidCursorError } from '../../shared/store/invalid-cursor-error';
@@ -52,7 +53,7 @@ describe('DynamoDbStores on dynalite', () => {
   });
 
   it('keeps one record per vehicle', async () => {
-    const record = { vin: VIN, displayName: 'A', state: 'online' as const, lastSeenAt: 1, lastSnapshotAt: null, polling: { idleSince: null, quietUntil: null, backoffUntil: null } };
+    const record = { vin: VIN, displayName: 'A', state: 'online' as const, lastSeenAt: 1, lastSnapshotAt: null, polling: INITIAL_MEMORY };
     await stores.putVehicle(record);
     await stores.putVehicle({ ...record, state: 'asleep', lastSeenAt: 2 });
     await stores.putVehicle({ ...record, vin: OTHER });

@@ -37,19 +37,24 @@ describe('local host (npm start) end to end', () => {
   it('shows the simulated car’s odometer rising through the HTTP API as it drives', async () => {
     const { api, clock } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     const readings: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    // The collector asks a driving car every 5 minutes; run a pass each minute as the schedule would.
+    for (let minute = 0; minute <= 10; minute++) {
       const pass = await api('POST', '/local/collect');
       expect(pass.status).toBe(200);
-      expect(pass.body).toMatchObject({ vehiclesSeen: 1, snapshotsWritten: 1, requests: { free: 1, data: 1, wake: 0 } });
-      clock.advance(2 * MINUTE_MS);
+      expect(pass.body).toMatchObject({ vehiclesSeen: 1, requests: { free: 1, wake: 0 } });
+      expect(pass.body.requests.data).toBe(minute % 5 === 0 ? 1 : 0);
+      clock.advance(MINUTE_MS);
     }
     const odometer = await api('GET', `/vehicles/${VIN}/odometer`);
     expect(odometer.status).toBe(200);
     for (const r of odometer.body.readings as Array<{ odometer: number }>) readings.push(r.odometer);
-    expect(readings).toHaveLength(4);
+    expect(readings).toHaveLength(3);
     expect(readings[0]).toBe(12_000);
     for (let i = 1; i < readings.length; i++) expect(readings[i]!).toBeGreaterThan(readings[i - 1]!);
-    expect(readings[3]! - readings[0]!).toBeCloseTo(3, 3); // 6 minutes at 30 mph
+    expect(readings[2]! - readings[0]!).toBeCloseTo(5, 3); // 10 minutes at 30 mph
+
+    const usage = await api('GET', `/vehicles/${VIN}/usage`);
+    expect(usage.body).toMatchObject({ month: '2026-03', requests: { data: 3, wake: 0 }, estimatedCostUsd: 0.006, budgetUsd: 10, accountRequests: { free: 11 } });
 
     const state = await api('GET', `/vehicles/${VIN}/state`);
     expect(state.body).toMatchObject({ vin: VIN, state: 'online', snapshot: { shiftState: 'D', speedMph: 30 } });
@@ -96,7 +101,7 @@ describe('local host (npm start) end to end', () => {
     const dir = await mkdtemp(join(tmpdir(), 'local-'));
     const first = await start(dir);
     await first.api('POST', '/local/collect');
-    first.clock.advance(4 * MINUTE_MS);
+    first.clock.advance(5 * MINUTE_MS);
     await first.api('POST', '/local/collect');
     const token = first.host.apiToken;
     await host!.stop();

@@ -1,10 +1,13 @@
 import { InvalidCursorError } from '../../shared/store/invalid-cursor-error';
 import type { Snapshot } from '../../shared/domain/snapshot';
-import type { SnapshotPage, SnapshotQuery, SnapshotStore, VehicleRecord, VehicleStore } from '../../shared/domain/stores';
+import { rollupsFromSnapshots, type DayRollup } from '../../shared/domain/odometer-history';
+import { addCounts, emptyCounts, type RequestCounts } from '../../shared/domain/request-meter';
+import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../../shared/domain/stores';
 
 /** In-memory stores for unit tests of code above the storage port. */
-export class MemoryStores implements VehicleStore, SnapshotStore {
+export class MemoryStores implements VehicleStore, SnapshotStore, UsageLedger {
   readonly vehicles = new Map<string, VehicleRecord>();
+  readonly usage = new Map<string, RequestCounts>();
   readonly snapshots = new Map<string, Snapshot>();
 
   listVehicles(): Promise<VehicleRecord[]> {
@@ -31,6 +34,18 @@ export class MemoryStores implements VehicleStore, SnapshotStore {
     if (!Number.isInteger(start) || start < 0) return Promise.reject(new InvalidCursorError());
     const items = all.slice(start, start + query.limit);
     return Promise.resolve({ items, cursor: start + query.limit < all.length ? String(start + query.limit) : null });
+  }
+  dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }> {
+    const all = rollupsFromSnapshots(this.of(vin));
+    const before = all.filter((d) => d.date < fromDate);
+    return Promise.resolve({ days: all.filter((d) => d.date >= fromDate && d.date <= toDate), before: before[before.length - 1] ?? null });
+  }
+  addUsage(scope: string, month: string, counts: RequestCounts): Promise<void> {
+    this.usage.set(`${scope}#${month}`, addCounts(this.usage.get(`${scope}#${month}`) ?? emptyCounts(), counts));
+    return Promise.resolve();
+  }
+  getUsage(scope: string, month: string): Promise<RequestCounts> {
+    return Promise.resolve({ ...(this.usage.get(`${scope}#${month}`) ?? emptyCounts()) });
   }
   private of(vin: string): Snapshot[] {
     return [...this.snapshots.values()].filter((s) => s.vin === vin).sort((a, b) => a.takenAt - b.takenAt);

@@ -49,7 +49,7 @@ describe('API under malformed input', () => {
     const fleet = new FakeFleetApi();
     const stores = new MemoryStores();
     const handler = createApiHandler(
-      { vehicles: stores, snapshots: stores, fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
       new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
     );
     const rand = prng(20261123);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/api/create-handler';
 import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
 import { LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { httpEvent } from '../../support/api-events';
@@ -19,7 +20,7 @@ function setup() {
   const logged: string[] = [];
   const log = { info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})) };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {
@@ -141,7 +142,7 @@ describe('history', () => {
     for (const [iso, odometer] of [['2026-06-13T08:00:00Z', 100], ['2026-06-13T18:00:00Z', 110], ['2026-06-14T09:00:00Z', 125.5]] as const) {
       await ctx.stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: Date.parse(iso) } }, 0));
     }
-    await ctx.stores.putVehicle({ vin: VIN, displayName: 'Car', state: 'online', lastSeenAt: NOW, lastSnapshotAt: Date.parse('2026-06-14T09:00:00Z'), polling: { idleSince: null, quietUntil: null, backoffUntil: null } });
+    await ctx.stores.putVehicle({ vin: VIN, displayName: 'Car', state: 'online', lastSeenAt: NOW, lastSnapshotAt: Date.parse('2026-06-14T09:00:00Z'), polling: INITIAL_MEMORY });
     return ctx;
   }
 
@@ -173,7 +174,7 @@ describe('history', () => {
     [{ limit: 'many' }, 'limit'],
     [{ colour: 'red' }, 'colour'],
     [{ cursor: 'garbage' }, 'cursor'],
-    [{ resolution: 'day', from: '2020-01-01', to: '2026-01-01' }, 'at most 366 days'],
+    [{ resolution: 'day', from: '2000-01-01', to: '2026-01-01' }, 'at most 3660 days'],
   ])('rejects the query %o naming %s', async (query, named) => {
     const { call } = await seeded();
     const res = await call('GET', `/vehicles/${VIN}/odometer`, { token: TOKEN, query });

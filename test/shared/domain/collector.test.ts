@@ -20,7 +20,7 @@ function setup() {
   const stores = new MemoryStores();
   let now = Date.parse('2026-05-01T10:00:00Z');
   const clock = { now: () => now };
-  const deps = { fleet, vehicles: stores, snapshots: stores, clock, log: silent, includeLocation: false };
+  const deps = { fleet, vehicles: stores, snapshots: stores, usage: stores, clock, log: silent, includeLocation: false, monthlyBudgetUsd: 10 };
   return { fleet, stores, deps, advance: (ms: number) => (now += ms) };
 }
 
@@ -73,11 +73,31 @@ describe('collector pass', () => {
     expect(summary.requests.data).toBe(1);
   });
 
-  it('writes the same observation once however often the pass is retried', async () => {
+  it('does not ask again when a pass is retried at once', async () => {
+    const { fleet, stores, deps } = setup();
+    await runCollectorPass(deps);
+    await runCollectorPass(deps);
+    expect(fleet.calls.filter((c) => c.method === 'getVehicleData')).toHaveLength(1);
+    expect([...stores.snapshots.keys()].filter((k) => k.startsWith(ONLINE))).toHaveLength(1);
+  });
+
+  it('adds each pass’s requests to the month’s usage ledger, per car and for the account', async () => {
     const { stores, deps } = setup();
     await runCollectorPass(deps);
-    await runCollectorPass(deps);
-    expect([...stores.snapshots.keys()].filter((k) => k.startsWith(ONLINE))).toHaveLength(1);
+    expect(await stores.getUsage(ONLINE, '2026-05')).toEqual({ data: 1, command: 0, wake: 0, free: 0 });
+    expect(await stores.getUsage('ACCOUNT', '2026-05')).toEqual({ data: 0, command: 0, wake: 0, free: 1 });
+  });
+
+  it('stops billed polling of a car whose share of the budget is spent, and slows one running ahead', async () => {
+    const { fleet, stores, deps } = setup();
+    await stores.addUsage(ONLINE, '2026-05', { data: 2_400, command: 0, wake: 0, free: 0 }); // $4.80 of a $5 share
+    const summary = await runCollectorPass(deps);
+    expect(summary.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'skip', reason: 'budget_exhausted' });
+    expect(fleet.calls.some((c) => c.method === 'getVehicleData')).toBe(false);
+
+    const slowed = setup();
+    await slowed.stores.addUsage(ONLINE, '2026-05', { data: 600, command: 0, wake: 0, free: 0 }); // $1.20 on May 1st
+    expect((await runCollectorPass(slowed.deps)).vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'fetch', slowdown: 8 });
   });
 
   it('fails the pass when the car list cannot be read', async () => {

@@ -1,78 +1,104 @@
 import { describe, expect, it } from 'vitest';
+import { budgetPace, costUsd, monthFraction } from '../../../shared/domain/billing';
 import { MINUTE_MS } from '../../../shared/domain/clock';
-import {
-  afterFailure,
-  afterSnapshot,
-  decidePoll,
-  INITIAL_MEMORY,
-  SLEEP_WINDOW_MS,
-  type PollingMemory,
-} from '../../../shared/domain/polling-policy';
-import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
+import { afterFailure, afterSnapshot, decidePoll, INITIAL_MEMORY, normalizeMemory, type PollingMemory } from '../../../shared/domain/polling-policy';
+import { snapshotFromVehicleData, type Snapshot } from '../../../shared/domain/snapshot';
 import type { VehicleOnlineState } from '../../../shared/domain/vehicle';
 
-const parked = snapshotFromVehicleData('V', { vehicle_state: { df: 0, locked: true, sentry_mode: false }, drive_state: { shift_state: null } }, 0);
-const driving = snapshotFromVehicleData('V', { drive_state: { shift_state: 'D', speed: 40 } }, 0);
-const sentry = snapshotFromVehicleData('V', { vehicle_state: { sentry_mode: true } }, 0);
+const car = (fields: object) => snapshotFromVehicleData('V', fields, 0);
+const parked = car({ vehicle_state: { df: 0, locked: true, sentry_mode: false }, drive_state: { shift_state: null } });
+const driving = car({ drive_state: { shift_state: 'D', speed: 40 } });
+const charging = car({ charge_state: { charging_state: 'Charging' } });
+const sentry = car({ vehicle_state: { sentry_mode: true } });
 
-type Step = { minute: number; state: VehicleOnlineState; car?: typeof parked };
+/** One minute of a scenario: what the free state call says, and what vehicle_data would answer. */
+type Minute = { state: VehicleOnlineState; car?: Snapshot };
+const span = (n: number, state: VehicleOnlineState, c?: Snapshot): Minute[] => Array.from({ length: n }, () => ({ state, ...(c ? { car: c } : {}) }));
 
-/** Feeds the policy one observation a minute (as the collector would) and returns the minutes at which it fetched. */
-function run(steps: Step[]): number[] {
+/** Feeds the policy one collector run a minute and returns the minutes at which it asked for data. */
+function run(minutes: Minute[], pace = { slowdown: 1, exhausted: false }): number[] {
   let memory: PollingMemory = INITIAL_MEMORY;
   const fetched: number[] = [];
-  for (const step of steps) {
-    const now = step.minute * MINUTE_MS;
-    const { decision, memory: next } = decidePoll(memory, step.state, now);
-    memory = next;
-    if (decision.action === 'fetch') {
-      fetched.push(step.minute);
-      memory = afterSnapshot(memory, step.car ?? parked, now);
+  minutes.forEach((m, minute) => {
+    const now = minute * MINUTE_MS;
+    const step = decidePoll(memory, m.state, now, pace);
+    memory = step.memory;
+    if (step.decision.action === 'fetch') {
+      fetched.push(minute);
+      memory = afterSnapshot(memory, m.car ?? parked, now, pace);
     }
-  }
+  });
   return fetched;
 }
 
-const minutes = (from: number, to: number, state: VehicleOnlineState, car?: typeof parked): Step[] =>
-  Array.from({ length: to - from }, (_, i) => ({ minute: from + i, state, ...(car ? { car } : {}) }));
-
-describe('polling policy', () => {
+describe('polling policy scenarios', () => {
   it('never asks a sleeping or offline car for data', () => {
-    expect(run([...minutes(0, 30, 'asleep'), ...minutes(30, 40, 'offline')])).toEqual([]);
+    expect(run([...span(30, 'asleep'), ...span(10, 'offline')])).toEqual([]);
   });
 
-  it('polls every run while the car drives', () => {
-    expect(run(minutes(0, 20, 'online', driving))).toHaveLength(20);
+  it('asks as soon as a car comes online, every 5 minutes while it drives, and once it has parked', () => {
+    // asleep 10 min, wakes and drives 30 min, parks.
+    const day = [...span(10, 'asleep'), ...span(30, 'online', driving), ...span(20, 'online', parked)];
+    expect(run(day)).toEqual([10, 15, 20, 25, 30, 35, 40]);
   });
 
-  it('stops asking a parked car after 15 idle minutes, so it can fall asleep', () => {
-    const fetched = run(minutes(0, 40, 'online', parked));
-    // Minutes 0..14 fetched (idle since 0); at minute 15 the window opens: silence for 21 minutes, then one check.
-    expect(fetched).toEqual([...Array.from({ length: 15 }, (_, i) => i), 36]);
-    expect(fetched.some((m) => m >= 15 && m < 15 + SLEEP_WINDOW_MS / MINUTE_MS)).toBe(false);
+  it('leaves a parked, idle car alone so it can fall asleep', () => {
+    // Parked from minute 0; the car would sleep at minute 15 unless asked.
+    const fetched = run([...span(15, 'online', parked), ...span(45, 'asleep')]);
+    expect(fetched).toEqual([0]);
   });
 
-  it('after the quiet window, checks once and lets a still-idle car alone again', () => {
-    const fetched = run(minutes(0, 80, 'online', parked));
-    // The window opens on the run after each check: one data request per 22 minutes for a car that will not sleep.
-    expect(fetched.filter((m) => m >= 15)).toEqual([36, 58]);
+  it('gives a car that will not sleep ever longer quiet windows', () => {
+    const fetched = run(span(320, 'online', parked));
+    expect(fetched).toEqual([0, 21, 21 + 42, 21 + 42 + 84, 21 + 42 + 84 + 168]);
   });
 
-  it('keeps polling a car that sentry mode holds awake (it is not idle, so no quiet window applies)', () => {
-    expect(run(minutes(0, 30, 'online', sentry))).toHaveLength(30);
+  it('polls a charging car every 20 minutes and a car held awake by sentry every 30', () => {
+    expect(run(span(61, 'online', charging))).toEqual([0, 20, 40, 60]);
+    expect(run(span(61, 'online', sentry))).toEqual([0, 30, 60]);
   });
 
-  it('starts afresh after the car slept and woke', () => {
-    const fetched = run([...minutes(0, 20, 'online', parked), ...minutes(20, 30, 'asleep'), ...minutes(30, 33, 'online', driving)]);
-    expect(fetched.slice(-3)).toEqual([30, 31, 32]);
+  it('catches a second drive after a short stop, once the quiet window ends', () => {
+    const errand = [...span(10, 'online', driving), ...span(8, 'online', parked), ...span(30, 'online', driving), ...span(10, 'online', parked)];
+    const fetched = run(errand);
+    expect(fetched.slice(0, 4)).toEqual([0, 5, 10, 31]); // parked at 10 (asked), window ends at 31: driving again
+    expect(fetched).toContain(51); // and its end is seen
   });
 
-  it('waits Retry-After after a 429 and a minute after a 408', () => {
-    let memory = afterFailure(INITIAL_MEMORY, { kind: 'rate_limited', retryAfterMs: 120_000 }, 0);
-    expect(decidePoll(memory, 'online', 119_000).decision.action).toBe('skip');
+  it('stretches intervals when the budget runs ahead, and stops billed polling when it is spent', () => {
+    expect(run(span(30, 'online', driving), { slowdown: 2, exhausted: false })).toEqual([0, 10, 20]);
+    expect(run(span(30, 'online', driving), { slowdown: 1, exhausted: true })).toEqual([]);
+  });
+
+  it('waits Retry-After after a 429, and treats a 408 as asleep', () => {
+    let memory = afterFailure({ ...INITIAL_MEMORY, phase: 'driving' }, { kind: 'rate_limited', retryAfterMs: 120_000 }, 0);
+    expect(decidePoll(memory, 'online', 119_000).decision).toEqual({ action: 'skip', reason: 'backing_off' });
     expect(decidePoll(memory, 'online', 120_000).decision.action).toBe('fetch');
     memory = afterFailure(INITIAL_MEMORY, { kind: 'unavailable' }, 0);
+    expect(memory.phase).toBe('asleep');
     expect(decidePoll(memory, 'online', 30_000).decision).toEqual({ action: 'skip', reason: 'backing_off' });
-    expect(decidePoll(memory, 'online', 60_000).decision.action).toBe('fetch');
+    expect(decidePoll(memory, 'online', 60_000).decision).toEqual({ action: 'fetch', reason: 'came_online' });
+  });
+
+  it('reads memory written by an older version as a fresh start', () => {
+    expect(normalizeMemory({ idleSince: 5, quietUntil: null })).toEqual(INITIAL_MEMORY);
+    expect(normalizeMemory(undefined)).toEqual(INITIAL_MEMORY);
+  });
+});
+
+describe('budget', () => {
+  it('prices requests as Tesla does', () => {
+    expect(costUsd({ data: 500, command: 1000, wake: 50, free: 99 })).toBeCloseTo(3, 10);
+  });
+
+  it('slows polling when spend runs ahead of a straight line through the month, and stops near the end of the budget', () => {
+    const mid = Date.parse('2026-11-16T00:00:00Z'); // half way through November
+    expect(monthFraction(mid)).toBeCloseTo(0.5, 5);
+    expect(budgetPace(2, 10, mid)).toEqual({ slowdown: 1, exhausted: false });
+    expect(budgetPace(6, 10, mid)).toEqual({ slowdown: 2, exhausted: false });
+    expect(budgetPace(9, 10, mid)).toEqual({ slowdown: 4, exhausted: false });
+    expect(budgetPace(9.6, 10, mid)).toEqual({ slowdown: 8, exhausted: true });
+    // Early in the month a little spend is no alarm.
+    expect(budgetPace(0.9, 10, Date.parse('2026-11-01T06:00:00Z')).slowdown).toBe(1);
   });
 });

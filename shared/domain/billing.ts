@@ -1,0 +1,52 @@
+import type { BillingCategory } from './fleet-api';
+import type { RequestCounts } from './request-meter';
+
+/** Tesla's pay-per-use prices (USD per request): data 500/$1, commands 1,000/$1, wakes 50/$1. */
+export const PRICE_USD: Record<BillingCategory, number> = { data: 1 / 500, command: 1 / 1000, wake: 1 / 50, free: 0 };
+/** Every account gets this much usage free each month. */
+export const MONTHLY_CREDIT_USD = 10;
+
+export function costUsd(counts: RequestCounts): number {
+  return (Object.keys(PRICE_USD) as BillingCategory[]).reduce((sum, c) => sum + counts[c] * PRICE_USD[c], 0);
+}
+
+/** "2026-11" for a time in November 2026 (UTC). */
+export function monthKey(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 7);
+}
+
+/** How far through its (UTC) month `ms` is, 0..1. */
+export function monthFraction(ms: number): number {
+  const d = new Date(ms);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return (ms - start) / (end - start);
+}
+
+export interface BudgetPace {
+  /** Multiplies every polling interval. */
+  slowdown: number;
+  /** Stop billed data requests altogether for the rest of the month. */
+  exhausted: boolean;
+}
+
+/** Spend below this share of the budget is never slowed: the month's first days would otherwise look "fast". */
+const FLOOR_SHARE = 0.1;
+/** Keep this share of the budget for commands the owner sends. */
+const RESERVE_SHARE = 0.05;
+
+/**
+ * Compares the month's spend with a straight-line pace through the month. Ahead of pace, polling slows (×2, ×4, ×8);
+ * within the last 5 % of the budget, billed polling stops so commands still fit.
+ */
+export function budgetPace(spentUsd: number, budgetUsd: number, now: number): BudgetPace {
+  if (budgetUsd <= 0) return { slowdown: 1, exhausted: true };
+  if (spentUsd >= budgetUsd * (1 - RESERVE_SHARE)) return { slowdown: 8, exhausted: true };
+  if (spentUsd <= budgetUsd * FLOOR_SHARE) return { slowdown: 1, exhausted: false };
+  const allowed = budgetUsd * Math.max(monthFraction(now), FLOOR_SHARE);
+  const pace = spentUsd / allowed;
+  const slowdown = pace <= 1 ? 1 : pace <= 1.5 ? 2 : pace <= 2 ? 4 : 8;
+  return { slowdown, exhausted: false };
+}
+
+export const NORMAL_PACE: BudgetPace = { slowdown: 1, exhausted: false };
