@@ -57,6 +57,12 @@ export class SimCar {
   private t: number;
   private lastActiveAt: number;
   private asleep = false;
+  /** The last time the car was active for its own reasons (not because somebody asked it for data). */
+  private lastOwnActiveAt: number;
+  /** Every drive so far, the last one open while the car drives. */
+  readonly trips: Trip[] = [];
+  /** Time the car stayed awake only because data requests kept resetting its sleep timer. */
+  awakeByPollingMs = 0;
   private wakingAt: number | null = null;
   private readonly anchor: number;
   private readonly wakeDelayMs: number;
@@ -78,6 +84,7 @@ export class SimCar {
     this.sleepAfterMs = options.sleepAfterMs ?? 15 * MINUTE_MS;
     this.t = now;
     this.lastActiveAt = now;
+    this.lastOwnActiveAt = now;
     ({ activity: this.activity, until: this.activityUntil } = activityAt(options.profile, this.anchor, now));
   }
 
@@ -101,33 +108,47 @@ export class SimCar {
         this.asleep = false;
         this.wakingAt = null;
         this.lastActiveAt = end;
+        this.lastOwnActiveAt = end;
       }
       if (this.climateOffAt !== null && this.climateOffAt <= end) this.climateOffAt = null;
       if (this.chargeStoppedUntil !== null && this.chargeStoppedUntil <= end) this.chargeStoppedUntil = null;
-      if (!this.asleep && !this.heldAwake() && end - this.lastActiveAt >= this.sleepAfterMs) this.asleep = true;
+      if (!this.asleep && !this.heldAwake() && end - this.lastActiveAt >= this.sleepAfterMs) {
+        this.asleep = true;
+        this.awakeByPollingMs += Math.max(0, this.lastActiveAt - this.lastOwnActiveAt);
+      }
       this.t = end;
     }
   }
 
   private live(activity: Activity, from: number, to: number): void {
     const hours = (to - from) / HOUR_MS;
+    const open = this.trips[this.trips.length - 1];
     if (activity.kind === 'drive') {
+      if (open === undefined || open.endAt !== null) this.trips.push({ startAt: from, endAt: null, startOdometerMi: this.odometerMi, endOdometerMi: null });
       this.asleep = false;
       this.wakingAt = null;
       this.odometerMi += activity.speedMph * hours;
       this.batteryLevel = Math.max(0, this.batteryLevel - activity.speedMph * hours * PERCENT_PER_MILE);
       this.lastActiveAt = to;
-    } else if (activity.kind === 'charge' && this.isChargingNow(activity)) {
+      this.lastOwnActiveAt = to;
+      return;
+    }
+    if (open !== undefined && open.endAt === null) {
+      open.endAt = from;
+      open.endOdometerMi = this.odometerMi;
+    }
+    if (activity.kind === 'charge' && this.isChargingNow(activity)) {
       this.asleep = false;
       const needed = this.chargeLimit - this.batteryLevel;
       const gained = activity.percentPerHour * hours;
       if (gained >= needed) {
         this.batteryLevel = this.chargeLimit;
-        this.lastActiveAt = from + (needed / activity.percentPerHour) * HOUR_MS;
+        this.lastActiveAt = Math.max(this.lastActiveAt, from + (needed / activity.percentPerHour) * HOUR_MS);
       } else {
         this.batteryLevel += gained;
         this.lastActiveAt = to;
       }
+      this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, this.lastActiveAt);
     }
   }
 
@@ -249,6 +270,7 @@ export class SimCar {
   /** Applies a REST command; the car must be online (the server checks). */
   command(name: string, body: Record<string, unknown>, now: number): CommandOutcome {
     this.touch(now);
+    if (!this.asleep) this.lastOwnActiveAt = now;
     const ok: CommandOutcome = { result: true, reason: '' };
     switch (name) {
       case 'door_lock':
@@ -313,6 +335,14 @@ export class SimCar {
         throw new UnknownCommandError(name);
     }
   }
+}
+
+/** A drive as it happened, for checking what a logger recorded. */
+export interface Trip {
+  startAt: number;
+  endAt: number | null;
+  startOdometerMi: number;
+  endOdometerMi: number | null;
 }
 
 export class UnknownCommandError extends Error {

@@ -61,3 +61,40 @@ describe('DynamoDbStores on dynalite', () => {
     expect((await stores.listVehicles()).map((r) => r.vin).sort()).toEqual([VIN, OTHER]);
   });
 });
+
+describe('day rollups and usage ledger on dynalite', () => {
+  const CAR = '5YJ3E7EB0SF000003';
+
+  it('keeps each day’s lowest and highest odometer whatever the order or repetition of writes', async () => {
+    const writes = [
+      snap(CAR, '2026-07-01T18:00:00Z', 2030),
+      snap(CAR, '2026-07-01T08:00:00Z', 2000),
+      snap(CAR, '2026-07-01T12:00:00Z', 2010),
+      snap(CAR, '2026-07-01T18:00:00Z', 2030),
+      snap(CAR, '2026-07-02T09:00:00Z', 2045),
+    ];
+    for (const s of writes) await stores.putSnapshot(s);
+    const { days, before } = await stores.dayRollups(CAR, '2026-07-01', '2026-07-02');
+    expect(before).toBeNull();
+    expect(days).toEqual([
+      { vin: CAR, date: '2026-07-01', firstOdometerMi: 2000, lastOdometerMi: 2030 },
+      { vin: CAR, date: '2026-07-02', firstOdometerMi: 2045, lastOdometerMi: 2045 },
+    ]);
+    expect((await stores.dayRollups(CAR, '2026-07-02', '2026-07-31')).before).toMatchObject({ date: '2026-07-01', lastOdometerMi: 2030 });
+  });
+
+  it('answers a year of daily history with one item per day', async () => {
+    const YEAR_CAR = '5YJ3E7EB0SF000004';
+    const start = Date.parse('2025-01-01T12:00:00Z');
+    for (let d = 0; d < 365; d++) await stores.putSnapshot(snap(YEAR_CAR, new Date(start + d * 86_400_000).toISOString(), 10_000 + d * 20));
+    const { days } = await stores.dayRollups(YEAR_CAR, '2025-01-01', '2025-12-31');
+    expect(days).toHaveLength(365);
+  });
+
+  it('adds usage atomically per car and month', async () => {
+    await Promise.all(Array.from({ length: 10 }, () => stores.addUsage(CAR, '2026-07', { data: 1, command: 0, wake: 0, free: 2 })));
+    await stores.addUsage(CAR, '2026-07', { data: 0, command: 3, wake: 1, free: 0 });
+    expect(await stores.getUsage(CAR, '2026-07')).toEqual({ data: 10, command: 3, wake: 1, free: 20 });
+    expect(await stores.getUsage(CAR, '2026-08')).toEqual({ data: 0, command: 0, wake: 0, free: 0 });
+  });
+});

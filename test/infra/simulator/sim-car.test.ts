@@ -96,6 +96,28 @@ describe('SimCar', () => {
     expect((located.drive_state as Record<string, unknown>).latitude).toEqual(expect.any(Number));
   });
 
+  it('logs each drive with its start and end odometer', () => {
+    const c = car();
+    c.advanceTo(at(30));
+    expect(c.trips).toEqual([{ startAt: T0, endAt: null, startOdometerMi: 1000, endOdometerMi: null }]);
+    c.advanceTo(at(400));
+    expect(c.trips[0]).toMatchObject({ startAt: T0, endAt: at(60), startOdometerMi: 1000 });
+    expect(c.trips[0]!.endOdometerMi).toBeCloseTo(1030, 6);
+    expect(c.trips[1]).toMatchObject({ startAt: at(360), endAt: null });
+  });
+
+  it('counts the minutes a car stayed awake only because it was asked for data', () => {
+    const c = car();
+    c.advanceTo(at(70));
+    c.touch(at(70)); // parked since 60: would sleep at 75, now at 85
+    c.advanceTo(at(100));
+    expect(c.state()).toBe('asleep');
+    expect(c.awakeByPollingMs).toBe(10 * MINUTE_MS);
+    const quiet = car();
+    quiet.advanceTo(at(100));
+    expect(quiet.awakeByPollingMs).toBe(0);
+  });
+
   it('refuses wake times outside 10–60 s', () => {
     expect(() => car({ wakeDelayMs: 5_000 })).toThrow(RangeError);
   });

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { costUsd } from '../../shared/domain/billing';
+import { DAY_MS, MINUTE_MS } from '../../shared/domain/clock';
+import { runCollectorPass } from '../../shared/domain/collector';
+import type { Snapshot } from '../../shared/domain/snapshot';
+import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
+import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
+import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
+import type { TokenStore } from '../../shared/tokens/ports';
+import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
+import type { TokenBundle } from '../../shared/tokens/token-bundle';
+import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
+import { startLocalDynamo } from '../local/dynalite-server';
+import { COMMUTER_PROFILE, driveProfileSchema, type DriveProfile } from '../simulator/drive-profile';
+import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
+import { SimClock } from '../simulator/sim-clock';
+import { countDynamo } from './dynamo-counter';
+import { driveAccuracy } from './drive-accuracy';
+
+const USAGE = `npm run bench:month -- [--profile FILE] [--days N] [--cars N]
+
+Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
+with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
+--profile FILE loads a drive profile (JSON, format in infra/simulator/drive-profile.ts); default: a commuter's day.`;
+
+class MemoryTokenStore implements TokenStore {
+  constructor(private bundle: TokenBundle) {}
+  read(): Promise<TokenBundle | null> {
+    return Promise.resolve(this.bundle);
+  }
+  write(bundle: TokenBundle): Promise<void> {
+    this.bundle = bundle;
+    return Promise.resolve();
+  }
+}
+
+async function loadProfile(path: string | undefined): Promise<DriveProfile> {
+  if (path === undefined) return COMMUTER_PROFILE;
+  const parsed = driveProfileSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, help: { type: 'boolean' } } });
+  if (values.help) return console.log(USAGE);
+  const days = Number(values.days ?? 30);
+  const carCount = Number(values.cars ?? 1);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new Error('--days must be a whole number from 1 to 366');
+  if (!Number.isInteger(carCount) || carCount < 1 || carCount > 10) throw new Error('--cars must be a whole number from 1 to 10');
+  const profile = await loadProfile(values.profile);
+
+  const start = Date.parse('2026-03-01T00:00:00Z');
+  const end = start + days * DAY_MS;
+  const clock = new SimClock(start, 0);
+  const vins = Array.from({ length: carCount }, (_, i) => `5YJ3E7EB0SF${String(100001 + i)}`);
+  const sim = await FleetSimulator.start({
+    clock,
+    // Cars share the profile, each shifted by 7 minutes so that they do not move in lockstep.
+    cars: vins.map((vin, i) => ({ vin, id: 1000 + i, displayName: `Bench ${i + 1}`, profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 })),
+  });
+  const dynamo = await startLocalDynamo({ tableName: 'bench' });
+  const counts = countDynamo(dynamo.client);
+  const stores = new DynamoDbStores({ client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), tableName: 'bench', snapshotRetentionDays: 400 });
+  const login = sim.login();
+  const tokenStore = new MemoryTokenStore({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000 });
+  const tokens = new StoredAccessTokens(tokenStore, new InProcessTokenRenewer(tokenStore, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock, 0);
+  const fleet = new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens });
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  const wallStart = performance.now();
+  let passes = 0;
+  for (let t = start; t < end; t += MINUTE_MS) {
+    clock.advance(t - clock.now());
+    await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10 });
+    passes += 1;
+  }
+  clock.advance(end - clock.now());
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  const written = { ...counts };
+
+  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), profile "${profile.name ?? values.profile}", ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
+  for (const vin of vins) {
+    const car = sim.car(vin);
+    const billed = sim.billing.byVehicle.get(vin) ?? { data: 0, command: 0, wake: 0, free: 0 };
+    const snapshots: Snapshot[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await stores.snapshotsBetween(vin, { fromMs: start, toMs: end, limit: 1000, cursor });
+      snapshots.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor !== null);
+    const accuracy = driveAccuracy(car.trips, snapshots, { at: start, odometerMi: 20_000 }, end);
+    const billable = billed.data + billed.command + billed.wake;
+    console.log(`${vin} (${car.displayName})`);
+    console.log(`  billable requests      ${billable}  (data ${billed.data}, command ${billed.command}, wake ${billed.wake}); free ${billed.free} + account list ${sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((s, c) => s + c.free, 0)}`);
+    console.log(`  estimated Tesla cost   $${costUsd(billed).toFixed(2)}  (target ≤ 1,000 billable, ≤ $2)`);
+    console.log(`  wakes by collector     ${billed.wake}  (target 0)`);
+    console.log(`  drives recorded        ${accuracy.drivesRecorded} / ${accuracy.drivesDriven} driven`);
+    console.log(`  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}`);
+    console.log(`  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`);
+    console.log(`  kept awake by polling  ${(car.awakeByPollingMs / MINUTE_MS).toFixed(0)} min over the month`);
+    console.log(`  snapshots stored       ${snapshots.length}\n`);
+  }
+  console.log(`DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`);
+
+  // A year of daily history: one snapshot per day for a year, then the daily query the API makes.
+  const yearVin = '5YJ3E7EB0SF200001';
+  for (let d = 0; d < 365; d++) {
+    await stores.putSnapshot({ vin: yearVin, takenAt: Date.parse('2025-01-01T12:00:00Z') + d * DAY_MS, odometerMi: 1000 + d * 25 } as Snapshot);
+  }
+  const readBefore = counts.itemsRead;
+  const year = await stores.dayRollups(yearVin, '2025-01-01', '2025-12-31');
+  console.log(`daily-resolution year query: ${counts.itemsRead - readBefore} items read for ${year.days.length} days (target ≤ 400)\n`);
+
+  await sim.stop();
+  await dynamo.stop();
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
