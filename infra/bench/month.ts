@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     console.log(`  drives recorded        ${accuracy.drivesRecorded} / ${accuracy.drivesDriven} driven`);
     console.log(`  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}`);
     console.log(`  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`);
-    console.log(`  kept awake by polling  ${(car.awakeByPollingMs / MINUTE_MS).toFixed(0)} min over the month`);
+    console.log(`  kept awake by polling  ${(car.awakeByPollingMs / MINUTE_MS).toFixed(0)} min over ${days} days`);
     console.log(`  snapshots stored       ${snapshots.length}\n`);
   }
   console.log(`DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`);
