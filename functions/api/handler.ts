@@ -4,6 +4,9 @@ import { log } from '../../shared/logger';
 import { createApiHandler } from './create-handler';
 
 // Cold start: settings are checked and adapters built once; a bad setting fails the init, loudly.
+/** The function's timeout is 29 s and API Gateway's 30 s: leave room to answer. */
+const COMMAND_TIMEOUT_MS = 25_000;
+
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 
@@ -17,6 +20,10 @@ export const handler = createApiHandler(
     clock: aws.clock,
     log,
     allowedCommands: settings.allowedCommands,
+    audit: aws.commands,
+    idempotency: aws.commands,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   },
   aws.apiTokens,
 );

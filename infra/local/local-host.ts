@@ -11,6 +11,7 @@ import type { CollectorSummary } from '../../shared/domain/collector';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
+import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
@@ -59,6 +60,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
   try {
     const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     const stores = new DynamoDbStores({ client: doc, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: settings.snapshotRetentionDays });
+    const commands = new DynamoDbCommandStores({ client: doc, tableName: LOCAL_TABLE_NAME, auditRetentionDays: settings.snapshotRetentionDays });
 
     let simulator: FleetSimulator | null = null;
     let fleetApiUrl: string;
@@ -129,7 +131,22 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
 
     const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
     const api = createApiHandler(
-      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: settings.monthlyBudgetUsd, fleet, clock, log, allowedCommands: settings.allowedCommands, collectNow },
+      {
+        vehicles: stores,
+        snapshots: stores,
+        usage: stores,
+        monthlyBudgetUsd: settings.monthlyBudgetUsd,
+        fleet,
+        clock,
+        log,
+        allowedCommands: settings.allowedCommands,
+        audit: commands,
+        idempotency: commands,
+        commandTimeoutMs: 25_000,
+        // On the simulator's clock a wait moves simulated time (instantly when the clock is driven by hand).
+        sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
+        collectNow,
+      },
       new ApiTokenVerifier(() => Promise.resolve(apiToken)),
     );
     const { server, url } = await serveLambda(api, settings.port);

@@ -5,6 +5,7 @@ import type { LambdaSettings } from '../config/lambda-settings';
 import { systemClock } from '../domain/clock';
 import { ApiTokenVerifier } from '../secrets/api-token-verifier';
 import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../secrets/secrets-manager-token-store';
+import { DynamoDbCommandStores } from '../store/dynamodb-command-stores';
 import { DynamoDbStores } from '../store/dynamodb-stores';
 import { UndiciFleetApi } from '../tesla/undici-fleet-api';
 import { StoredAccessTokens } from '../tokens/stored-access-tokens';
@@ -14,6 +15,7 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const secrets = new SecretsManagerClient({});
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const stores = new DynamoDbStores({ client: dynamo, tableName: settings.tableName, snapshotRetentionDays: settings.snapshotRetentionDays });
+  const commands = new DynamoDbCommandStores({ client: dynamo, tableName: settings.tableName, auditRetentionDays: settings.snapshotRetentionDays });
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
   const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock);
@@ -23,5 +25,5 @@ export function buildAwsDeps(settings: LambdaSettings) {
     if (!out.SecretString) throw new Error('the API token secret is empty');
     return out.SecretString;
   });
-  return { secrets, dynamo, stores, tokenStore, fleet, apiTokens, clock: systemClock };
+  return { secrets, dynamo, stores, commands, tokenStore, fleet, apiTokens, clock: systemClock };
 }

@@ -16,12 +16,15 @@ export const COMMAND_SCHEMAS = {
   door_unlock: none,
   charge_start: none,
   charge_stop: none,
+  charge_max_range: none,
+  charge_standard: none,
   set_charge_limit: z.strictObject({ percent: z.int().min(50).max(100) }),
   set_charging_amps: z.strictObject({ charging_amps: z.int().min(1).max(80) }),
   charge_port_door_open: none,
   charge_port_door_close: none,
   honk_horn: none,
   flash_lights: none,
+  remote_start_drive: none,
   actuate_trunk: z.strictObject({ which_trunk: z.enum(['front', 'rear']) }),
   set_sentry_mode: z.strictObject({ on: z.boolean() }),
   remote_seat_heater_request: z.strictObject({ seat_position: z.int().min(0).max(8), level: z.int().min(0).max(3) }),
@@ -38,8 +41,8 @@ export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(COMMAND_SCHEMAS, name);
 }
 
-/** Commands that open the car or move it are off until the owner allows them. */
-export const DEFAULT_DISALLOWED: ReadonlySet<CommandName> = new Set(['door_unlock', 'window_control']);
+/** Commands that open the car or let it be driven are off until the owner allows them. */
+export const DEFAULT_DISALLOWED: ReadonlySet<CommandName> = new Set(['door_unlock', 'remote_start_drive', 'window_control']);
 
 export const DEFAULT_ALLOWED_COMMANDS: ReadonlySet<CommandName> = new Set(
   (Object.keys(COMMAND_SCHEMAS) as CommandName[]).filter((c) => !DEFAULT_DISALLOWED.has(c)),

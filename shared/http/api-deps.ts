@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock';
 import type { CollectorSummary } from '../domain/collector';
+import type { CommandAuditLog, IdempotencyStore } from '../domain/command-ports';
 import type { FleetApi } from '../domain/fleet-api';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
 
@@ -14,6 +15,12 @@ export interface ApiDeps {
   clock: Clock;
   log: Log;
   allowedCommands: ReadonlySet<string>;
+  audit: CommandAuditLog;
+  idempotency: IdempotencyStore;
+  /** How long a command request may take, waking included (API Gateway gives up at 30 s). */
+  commandTimeoutMs: number;
+  /** Waits between checks of a waking car. */
+  sleep(ms: number): Promise<void>;
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary>;
 }

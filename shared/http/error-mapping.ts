@@ -8,6 +8,7 @@ import {
   WrongRegionError,
 } from '../domain/fleet-errors';
 import { RotationTimeoutError } from '../secrets/secrets-manager-token-store';
+import { VehicleWakeTimeoutError } from '../domain/command-service';
 import { InvalidCursorError } from '../store/invalid-cursor-error';
 import { TokenBundleInvalidError } from '../tokens/token-bundle';
 import { NoTokenError } from '../tokens/token-refresh';
@@ -35,6 +36,9 @@ function toApiError(error: unknown): ApiError | null {
   if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
+  if (error instanceof VehicleWakeTimeoutError) {
+    return new ApiError(503, 'vehicle_waking', 'the car is waking up but was not online in time; retry shortly', { 'retry-after': '15' });
+  }
   if (error instanceof RotationTimeoutError) {
     return new ApiError(503, 'tesla_token_unavailable', 'no fresh Tesla token yet; if this persists, check the token rotation alarm', { 'retry-after': '60' });
   }

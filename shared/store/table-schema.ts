@@ -8,8 +8,11 @@
  * | snapshot        | VEHICLE#<vin>   | SNAP#<ISO-8601 takenAt>     |
  * | day rollup      | VEHICLE#<vin>   | DAY#<YYYY-MM-DD>            |
  * | usage ledger    | VEHICLE#<vin> or ACCOUNT | USAGE#<YYYY-MM>    |
+ * | command audit   | VEHICLE#<vin>   | CMD#<ISO time>#<id>         |
+ * | idempotency key | VEHICLE#<vin>   | IDEM#<key>                  |
  *
- * Snapshots expire (TTL); rollups and the ledger are small and kept.
+ * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day; rollups and the
+ * ledger are small and kept.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 /** Epoch seconds after which DynamoDB may delete the item (TTL is enabled on this attribute in CDK). */
@@ -23,3 +26,7 @@ export const SNAPSHOT_SK_PREFIX = 'SNAP#';
 export const daySk = (date: string): string => `DAY#${date}`;
 export const usageSk = (month: string): string => `USAGE#${month}`;
 export const usagePk = (scope: string): string => (scope === ACCOUNT_PK ? ACCOUNT_PK : vehiclePk(scope));
+/** Command audit entries sort by time under the car: CMD#<ISO time>#<id>. */
+export const commandSk = (at: number, id: string): string => `CMD#${new Date(at).toISOString()}#${id}`;
+export const COMMAND_SK_PREFIX = 'CMD#';
+export const idempotencySk = (key: string): string => `IDEM#${key}`;

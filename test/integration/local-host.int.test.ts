@@ -75,16 +75,65 @@ describe('local host (npm start) end to end', () => {
     expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({ outcome: 'already_done', reason: 'already_set' });
   });
 
-  it('answers 503 with Retry-After for a sleeping car, and never wakes it by collecting', async () => {
+  it('never wakes a sleeping car by collecting, but wakes it for a command and logs that', async () => {
     const { api, clock, host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     clock.advance(30 * MINUTE_MS);
     const pass = await api('POST', '/local/collect');
     expect(pass.body.vehicles[0]).toMatchObject({ state: 'asleep', decision: 'skip' });
     expect(h.simulator!.billing.total.wake).toBe(0);
+
     const res = await api('POST', `/vehicles/${VIN}/commands/honk_horn`);
-    expect(res.status).toBe(503);
-    expect(res.body.error.code).toBe('vehicle_unavailable');
-    expect(res.headers.get('retry-after')).toBe('30');
+    expect(res.body).toMatchObject({ outcome: 'done', woke: true });
+    expect(h.simulator!.billing.total.wake).toBe(1);
+    expect(h.simulator!.billing.total.command).toBe(1); // no billed 408 on the way
+    const audit = await api('GET', `/vehicles/${VIN}/commands`);
+    expect(audit.body.commands[0]).toMatchObject({ command: 'honk_horn', outcome: 'done', woke: true, transport: 'rest' });
+  });
+
+  it('runs a command once however often it is retried with the same Idempotency-Key', async () => {
+    const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
+    const send = () =>
+      fetch(`${h.url}/vehicles/${VIN}/commands/flash_lights`, { method: 'POST', headers: { authorization: `Bearer ${h.apiToken}`, 'idempotency-key': 'shortcut-42' } });
+    const answers = await Promise.all([send(), send(), send()]);
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    expect((await send()).headers.get('idempotent-replayed')).toBe('true');
+    expect(h.simulator!.billing.total.command).toBe(1);
+  });
+
+  it('maps Tesla’s refusals: signed commands required, rate limit, and a car that wakes too slowly', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const clock = new SimClock(T0, 0);
+    const settings = parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd());
+    const idle = { periodMinutes: 60, segments: [] };
+    host = await startLocalHost(settings, {
+      schedule: false,
+      simulator: {
+        clock,
+        cars: [
+          { vin: '5YJ3E7EB0SF000010', id: 10, displayName: 'Signed', requiresSigning: true },
+          { vin: '5YJ3E7EB0SF000011', id: 11, displayName: 'Busy' },
+          { vin: '5YJ3E7EB0SF000012', id: 12, displayName: 'Slow', wakeDelayMs: 60_000, profile: idle },
+        ],
+      },
+    });
+    const post = async (vin: string, command: string) => {
+      const res = await fetch(`${host!.url}/vehicles/${vin}/commands/${command}`, { method: 'POST', headers: { authorization: `Bearer ${host!.apiToken}` } });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error?: { code: string } } };
+    };
+    expect(await post('5YJ3E7EB0SF000010', 'door_lock')).toMatchObject({ status: 501, body: { error: { code: 'command_signing_required' } } });
+
+    for (let i = 0; i < 30; i++) expect((await post('5YJ3E7EB0SF000011', 'flash_lights')).status).toBe(200);
+    const limited = await post('5YJ3E7EB0SF000011', 'flash_lights');
+    expect(limited).toMatchObject({ status: 429, body: { error: { code: 'tesla_rate_limited' } } });
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+
+    clock.advance(20 * MINUTE_MS); // the idle car is asleep; it needs 60 s to wake, longer than a request may take
+    const slow = await post('5YJ3E7EB0SF000012', 'door_lock');
+    expect(slow).toMatchObject({ status: 503, retryAfter: '15', body: { error: { code: 'vehicle_waking' } } });
+    clock.advance(60_000);
+    expect((await post('5YJ3E7EB0SF000012', 'door_lock')).status).toBe(200); // the retry finds it awake
   });
 
   it('requires the API token, which it generates once and keeps owner-only in DATA_DIR', async () => {

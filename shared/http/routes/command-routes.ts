@@ -1,13 +1,22 @@
-import { ALREADY_DONE_REASONS, COMMAND_SCHEMAS, isCommandName } from '../../domain/commands';
+import { createHash, randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { CommandAuditEntry, StoredResponse } from '../../domain/command-ports';
+import { executeCommand } from '../../domain/command-service';
+import { COMMAND_SCHEMAS, isCommandName } from '../../domain/commands';
 import { ApiError, badRequest } from '../api-error';
 import type { ApiDeps } from '../api-deps';
+import { errorToResponse } from '../error-mapping';
 import { jsonObjectBody, requireVin, validate } from '../request-input';
-import { json } from '../responses';
+import { json, type HttpResult } from '../responses';
 import type { Route } from '../router';
 
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
 /**
- * `POST /vehicles/{vin}/commands/{command}`. Everything about the request is checked before Tesla is called:
- * the VIN, that the command exists and is allowed, and its body against the command's schema.
+ * `POST /vehicles/{vin}/commands/{command}`. Everything about the request is checked before Tesla is called: the
+ * VIN, that the command exists and is allowed, its body against the command's schema, and the Idempotency-Key.
+ * A sleeping car is woken first. Every command that reaches Tesla is written to the audit log.
  */
 export function commandRoutes(deps: ApiDeps): Route[] {
   return [
@@ -21,21 +30,77 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         if (!deps.allowedCommands.has(command)) {
           throw new ApiError(403, 'command_not_allowed', `the command '${command}' is not enabled for this deployment`);
         }
-        const body = validate(COMMAND_SCHEMAS[command], jsonObjectBody(event), 'invalid_command_body');
-        const started = deps.clock.now();
-
-        if (command === 'wake_up') {
-          const vehicle = await deps.fleet.wakeUp(vin);
-          return json(200, { vin, command, outcome: 'done', state: vehicle.state, latencyMs: deps.clock.now() - started });
+        const body = validate(COMMAND_SCHEMAS[command], jsonObjectBody(event), 'invalid_command_body') as Record<string, unknown>;
+        const key = event.headers['idempotency-key'] ?? null;
+        if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
+          throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–128 letters, digits or _ . : -');
         }
 
-        const { result, reason } = await deps.fleet.sendCommand(vin, command, body);
-        const latencyMs = deps.clock.now() - started;
-        deps.log.info('command sent', { vin, command, result, reason, latencyMs });
-        if (result) return json(200, { vin, command, outcome: 'done', reason, latencyMs });
-        if (ALREADY_DONE_REASONS.has(reason)) return json(200, { vin, command, outcome: 'already_done', reason, latencyMs });
-        throw new ApiError(409, 'command_failed', `the car refused ${command}: ${reason || 'no reason given'}`);
+        const started = deps.clock.now();
+        if (key !== null) {
+          const fingerprint = createHash('sha256').update(JSON.stringify([command, body])).digest('hex');
+          const claim = await deps.idempotency.claim(vin, key, fingerprint, started);
+          if (claim.kind === 'replay') return { ...json(claim.response.status, claim.response.body), headers: { ...json(0, null).headers, 'idempotent-replayed': 'true' } };
+          if (claim.kind === 'in_progress') throw new ApiError(409, 'request_in_progress', 'a request with this Idempotency-Key is still running');
+          if (claim.kind === 'mismatch') throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different command or body');
+        }
+
+        const audit = (outcome: string, reason: string, woke: boolean): Promise<void> =>
+          recordAudit(deps, { vin, id: randomUUID(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke, transport: 'rest', caller: callerOf(event), idempotencyKey: key });
+
+        try {
+          const result = await executeCommand(deps, { vin, command, body, deadline: started + deps.commandTimeoutMs });
+          await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, result.woke);
+          const response: HttpResult =
+            result.outcome === 'refused'
+              ? json(409, { error: { code: 'command_failed', message: `the car refused ${command}: ${result.reason || 'no reason given'}` } })
+              : json(200, { vin, command, outcome: result.outcome, reason: result.reason, woke: result.woke, latencyMs: deps.clock.now() - started, ...(result.state ? { state: result.state } : {}) });
+          if (key !== null) await deps.idempotency.complete(vin, key, stored(response));
+          return response;
+        } catch (error) {
+          const { response } = errorToResponse(error);
+          await audit('error', codeOf(response), false);
+          if (key !== null) {
+            // A failure worth retrying (asleep, rate limited, Tesla down) frees the key; anything else is final.
+            if ((response.statusCode ?? 500) >= 500 || response.statusCode === 429) await deps.idempotency.release(vin, key);
+            else await deps.idempotency.complete(vin, key, stored(response));
+          }
+          throw error;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/commands',
+      handle: async ({ params, query }) => {
+        const vin = requireVin(params.vin);
+        const q = validate(auditQuery, query, 'invalid_query');
+        const page = await deps.audit.list(vin, { limit: q.limit, cursor: q.cursor ?? null });
+        return json(200, { vin, commands: page.items.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), nextCursor: page.cursor });
       },
     },
   ];
+}
+
+const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(512).optional() });
+
+function callerOf(event: APIGatewayProxyEventV2): CommandAuditEntry['caller'] {
+  return { sourceIp: event.requestContext.http.sourceIp, userAgent: (event.headers['user-agent'] ?? '').slice(0, 200) };
+}
+
+function stored(response: HttpResult): StoredResponse {
+  return { status: response.statusCode ?? 200, body: JSON.parse(response.body ?? 'null') as unknown };
+}
+
+function codeOf(response: HttpResult): string {
+  return (JSON.parse(response.body ?? '{}') as { error?: { code?: string } }).error?.code ?? 'error';
+}
+
+async function recordAudit(deps: ApiDeps, entry: CommandAuditEntry): Promise<void> {
+  try {
+    await deps.audit.record(entry);
+  } catch (error) {
+    // The command happened; a lost audit line must not turn its answer into an error.
+    deps.log.error('command audit write failed', { vin: entry.vin, command: entry.command, error: error instanceof Error ? error.name : 'unknown' });
+  }
 }

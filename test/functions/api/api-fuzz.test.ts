@@ -5,6 +5,7 @@ import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domai
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { httpEvent } from '../../support/api-events';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
+import { MemoryCommandStores } from '../../support/memory-command-stores';
 import { MemoryStores } from '../../support/memory-stores';
 
 const TOKEN = 'fuzz-api-token-0123456789';
@@ -48,8 +49,9 @@ describe('API under malformed input', () => {
   it('answers 1,000 malformed requests with 4xx JSON errors and never calls Tesla', async () => {
     const fleet = new FakeFleetApi();
     const stores = new MemoryStores();
+    const commandStores = new MemoryCommandStores();
     const handler = createApiHandler(
-      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
       new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
     );
     const rand = prng(20261123);

@@ -8,6 +8,7 @@ import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { httpEvent } from '../../support/api-events';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
+import { MemoryCommandStores } from '../../support/memory-command-stores';
 import { MemoryStores } from '../../support/memory-stores';
 
 const TOKEN = 'test-api-token-0123456789';
@@ -16,18 +17,20 @@ const NOW = Date.parse('2026-06-15T12:00:00Z');
 
 function setup() {
   const fleet = new FakeFleetApi();
+  fleet.vehicles = [{ vin: VIN, displayName: 'Car', state: 'online' }];
   const stores = new MemoryStores();
+  const commands = new MemoryCommandStores();
   const logged: string[] = [];
   const log = { info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})) };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {
     const res = await handler(httpEvent(...args), {} as Context);
     return { status: res.statusCode!, headers: res.headers ?? {}, body: JSON.parse(res.body ?? 'null') };
   };
-  return { fleet, stores, call, logged };
+  return { fleet, stores, commands, call, logged };
 }
 
 const ROUTES: Array<[string, string]> = [
@@ -97,7 +100,11 @@ describe('commands', () => {
     const { call, fleet } = setup();
     const res = await call(...cmd('set_charge_limit', '{"percent": 90}'));
     expect(res).toMatchObject({ status: 200, body: { vin: VIN, command: 'set_charge_limit', outcome: 'done' } });
-    expect(fleet.calls).toEqual([{ method: 'sendCommand', vin: VIN, command: 'set_charge_limit', body: { percent: 90 } }]);
+    // The free state call first (a billed 408 is avoided for a sleeping car), then the command.
+    expect(fleet.calls).toEqual([
+      { method: 'getVehicle', vin: VIN },
+      { method: 'sendCommand', vin: VIN, command: 'set_charge_limit', body: { percent: 90 } },
+    ]);
   });
 
   it('treats "already in that state" as success with the reason', async () => {
@@ -108,19 +115,82 @@ describe('commands', () => {
     expect(await call(...cmd('charge_start'))).toMatchObject({ status: 409, body: { error: { code: 'command_failed' } } });
   });
 
-  it('wakes through the wake endpoint', async () => {
+  it('wakes a sleeping car first (free state calls, one billed wake), then sends the command', async () => {
+    const { call, fleet, commands } = setup();
+    const states = ['asleep', 'asleep', 'asleep', 'online'] as const;
+    let seen = 0;
+    fleet.getVehicle = (vin) => {
+      fleet.calls.push({ method: 'getVehicle', vin });
+      return Promise.resolve({ vin, displayName: null, state: states[Math.min(seen++, states.length - 1)]! });
+    };
+    const res = await call(...cmd('honk_horn'));
+    expect(res).toMatchObject({ status: 200, body: { outcome: 'done', woke: true } });
+    expect(fleet.calls.map((c) => c.method)).toEqual(['getVehicle', 'wakeUp', 'getVehicle', 'getVehicle', 'getVehicle', 'sendCommand']);
+    expect(commands.entries).toEqual([expect.objectContaining({ vin: VIN, command: 'honk_horn', outcome: 'done', woke: true, transport: 'rest' })]);
+  });
+
+  it('answers 503 vehicle_waking with Retry-After when the car is not online in time, and sends nothing', async () => {
+    const { call, fleet, commands } = setup();
+    fleet.vehicles = [{ vin: VIN, displayName: null, state: 'asleep' }];
+    const res = await call(...cmd('honk_horn'));
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('vehicle_waking');
+    expect(res.headers['retry-after']).toBe('15');
+    expect(fleet.calls.some((c) => c.method === 'sendCommand')).toBe(false);
+    expect(commands.entries[0]).toMatchObject({ outcome: 'error', reason: 'vehicle_waking' });
+  });
+
+  it('wake_up on an online car is done without a billed wake', async () => {
     const { call, fleet } = setup();
-    expect(await call(...cmd('wake_up'))).toMatchObject({ status: 200, body: { outcome: 'done', state: 'asleep' } });
-    expect(fleet.calls.map((c) => c.method)).toEqual(['wakeUp']);
+    expect(await call(...cmd('wake_up'))).toMatchObject({ status: 200, body: { outcome: 'done', state: 'online', woke: false } });
+    expect(fleet.calls.map((c) => c.method)).toEqual(['getVehicle']);
+  });
+
+  it('never repeats a command retried with the same Idempotency-Key, and replays its answer', async () => {
+    const { call, fleet } = setup();
+    const withKey = (key: string, body = '{"percent": 90}') =>
+      call('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { token: TOKEN, body, headers: { 'idempotency-key': key } });
+    const first = await withKey('k-1');
+    const again = await withKey('k-1');
+    expect(first.status).toBe(200);
+    expect(again).toMatchObject({ status: 200, body: first.body, headers: { 'idempotent-replayed': 'true' } });
+    expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toHaveLength(1);
+    expect((await withKey('k-1', '{"percent": 80}')).body.error.code).toBe('idempotency_key_reused');
+    expect((await withKey('bad key!')).body.error.code).toBe('invalid_idempotency_key');
+  });
+
+  it('frees the Idempotency-Key after a failure worth retrying', async () => {
+    const { call, fleet } = setup();
+    let fail = true;
+    fleet.sendCommand = (vin, command, body) => {
+      fleet.calls.push({ method: 'sendCommand', vin, command, body });
+      if (fail) return Promise.reject(new RateLimitedError(5));
+      return Promise.resolve({ result: true, reason: '' });
+    };
+    const opts = { token: TOKEN, headers: { 'idempotency-key': 'k-2' } };
+    expect((await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts)).status).toBe(429);
+    fail = false;
+    expect((await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts)).status).toBe(200);
+    expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toHaveLength(2);
+  });
+
+  it('lists the audit log newest first', async () => {
+    const { call } = setup();
+    await call(...cmd('door_lock'));
+    await call(...cmd('flash_lights'));
+    const res = await call('GET', `/vehicles/${VIN}/commands`, { token: TOKEN });
+    expect(res.body.commands.map((c: { command: string }) => c.command)).toHaveLength(2);
+    expect(res.body.commands[0]).toMatchObject({ vin: VIN, outcome: 'done', caller: { sourceIp: '127.0.0.1', userAgent: '' } });
   });
 
   it.each([
-    [new VehicleUnavailableError(VIN), 503, 'vehicle_unavailable', '30'],
+    [new VehicleUnavailableError(VIN), 503, 'vehicle_waking', '15'],
     [new RateLimitedError(45), 429, 'tesla_rate_limited', '45'],
     [new LoginRequiredError('login_required'), 502, 'tesla_login_required', undefined],
   ])('maps %s to %i %s', async (error, status, code, retryAfter) => {
     const { call, fleet } = setup();
     fleet.sendCommand = () => Promise.reject(error);
+    if (error instanceof VehicleUnavailableError) fleet.vehicles = [{ vin: VIN, displayName: null, state: 'asleep' }];
     const res = await call(...cmd('door_lock'));
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);

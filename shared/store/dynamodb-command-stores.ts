@@ -1,0 +1,91 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DAY_MS, MINUTE_MS } from '../domain/clock';
+import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../domain/command-ports';
+import { InvalidCursorError } from './invalid-cursor-error';
+import { COMMAND_SK_PREFIX, commandSk, idempotencySk, TTL_ATTRIBUTE, vehiclePk } from './table-schema';
+
+export interface CommandStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  auditRetentionDays: number;
+}
+
+/** An in-progress claim older than this is taken to belong to a request that died; the key may be claimed again. */
+const STALE_CLAIM_MS = 5 * MINUTE_MS;
+
+/** The command audit log and idempotency keys in the single table (see table-schema). */
+export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore {
+  constructor(private readonly options: CommandStoreOptions) {}
+
+  async record(entry: CommandAuditEntry): Promise<void> {
+    await this.options.client.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: { pk: vehiclePk(entry.vin), sk: commandSk(entry.at, entry.id), entry, [TTL_ATTRIBUTE]: Math.floor(entry.at / 1000) + this.options.auditRetentionDays * 86_400 },
+      }),
+    );
+  }
+
+  async list(vin: string, page: { limit: number; cursor?: string | null }): Promise<{ items: CommandAuditEntry[]; cursor: string | null }> {
+    const out = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': COMMAND_SK_PREFIX },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: page.cursor ? { pk: vehiclePk(vin), sk: decodeSk(page.cursor) } : undefined,
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((item) => item.entry as CommandAuditEntry),
+      cursor: out.LastEvaluatedKey ? Buffer.from(String(out.LastEvaluatedKey.sk)).toString('base64url') : null,
+    };
+  }
+
+  async claim(vin: string, key: string, fingerprint: string, now: number): Promise<IdempotencyClaim> {
+    try {
+      await this.options.client.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: { pk: vehiclePk(vin), sk: idempotencySk(key), fingerprint, state: 'in_progress', claimedAt: now, [TTL_ATTRIBUTE]: Math.floor((now + DAY_MS) / 1000) },
+          // Free, expired (TTL deletion can lag), or an in-progress claim left by a request that died.
+          ConditionExpression: 'attribute_not_exists(sk) OR #ttl < :nowSeconds OR (#state = :inProgress AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#state': 'state' },
+          ExpressionAttributeValues: { ':nowSeconds': Math.floor(now / 1000), ':inProgress': 'in_progress', ':stale': now - STALE_CLAIM_MS },
+        }),
+      );
+      return { kind: 'claimed' };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) }, ConsistentRead: true }));
+    if (!Item) return this.claim(vin, key, fingerprint, now); // released meanwhile
+    if (Item.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    if (Item.state === 'done') return { kind: 'replay', response: Item.response as StoredResponse };
+    return { kind: 'in_progress' };
+  }
+
+  async complete(vin: string, key: string, response: StoredResponse): Promise<void> {
+    await this.options.client.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { pk: vehiclePk(vin), sk: idempotencySk(key) },
+        UpdateExpression: 'SET #state = :done, #response = :response',
+        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+        ExpressionAttributeValues: { ':done': 'done', ':response': response },
+      }),
+    );
+  }
+
+  async release(vin: string, key: string): Promise<void> {
+    await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) } }));
+  }
+}
+
+function decodeSk(cursor: string): string {
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!sk.startsWith(COMMAND_SK_PREFIX)) throw new InvalidCursorError();
+  return sk;
+}

@@ -1,0 +1,34 @@
+import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../shared/domain/command-ports';
+
+/** In-memory audit log and idempotency keys for unit tests above those ports. */
+export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore {
+  readonly entries: CommandAuditEntry[] = [];
+  readonly keys = new Map<string, { fingerprint: string; response: StoredResponse | null }>();
+
+  record(entry: CommandAuditEntry): Promise<void> {
+    this.entries.push(structuredClone(entry));
+    return Promise.resolve();
+  }
+  list(vin: string, page: { limit: number; cursor?: string | null }): Promise<{ items: CommandAuditEntry[]; cursor: string | null }> {
+    const mine = this.entries.filter((e) => e.vin === vin).sort((a, b) => b.at - a.at);
+    const start = page.cursor ? Number(page.cursor) : 0;
+    return Promise.resolve({ items: mine.slice(start, start + page.limit), cursor: start + page.limit < mine.length ? String(start + page.limit) : null });
+  }
+  claim(vin: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+    const existing = this.keys.get(`${vin}#${key}`);
+    if (!existing) {
+      this.keys.set(`${vin}#${key}`, { fingerprint, response: null });
+      return Promise.resolve({ kind: 'claimed' });
+    }
+    if (existing.fingerprint !== fingerprint) return Promise.resolve({ kind: 'mismatch' });
+    return Promise.resolve(existing.response ? { kind: 'replay', response: existing.response } : { kind: 'in_progress' });
+  }
+  complete(vin: string, key: string, response: StoredResponse): Promise<void> {
+    this.keys.get(`${vin}#${key}`)!.response = response;
+    return Promise.resolve();
+  }
+  release(vin: string, key: string): Promise<void> {
+    this.keys.delete(`${vin}#${key}`);
+    return Promise.resolve();
+  }
+}
