@@ -2,6 +2,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INITIAL_MEMORY } from '../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
+import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { InvalidCursorError } from '../../shared/store/invalid-cursor-error';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
@@ -96,5 +97,40 @@ describe('day rollups and usage ledger on dynalite', () => {
     await stores.addUsage(CAR, '2026-07', { data: 0, command: 3, wake: 1, free: 0 });
     expect(await stores.getUsage(CAR, '2026-07')).toEqual({ data: 10, command: 3, wake: 1, free: 20 });
     expect(await stores.getUsage(CAR, '2026-08')).toEqual({ data: 0, command: 0, wake: 0, free: 0 });
+  });
+});
+
+describe('command audit and idempotency keys on dynalite', () => {
+  const CAR = '5YJ3E7EB0SF000005';
+  let commands: DynamoDbCommandStores;
+  beforeAll(() => {
+    commands = new DynamoDbCommandStores({ client: DynamoDBDocumentClient.from(dynamo.client), tableName: 'test', auditRetentionDays: 30 });
+  });
+  const entry = (at: number, command: string) => ({
+    vin: CAR, id: `id-${at}`, at, command, body: {}, outcome: 'done', reason: '', latencyMs: 5, woke: false, transport: 'rest' as const,
+    caller: { sourceIp: '127.0.0.1', userAgent: 'curl' }, idempotencyKey: null,
+  });
+
+  it('lists audit entries newest first, in pages', async () => {
+    for (const [i, c] of ['door_lock', 'honk_horn', 'flash_lights'].entries()) await commands.record(entry(Date.parse('2026-08-01T10:00:00Z') + i * 60_000, c));
+    const first = await commands.list(CAR, { limit: 2 });
+    expect(first.items.map((e) => e.command)).toEqual(['flash_lights', 'honk_horn']);
+    const second = await commands.list(CAR, { limit: 2, cursor: first.cursor });
+    expect(second.items.map((e) => e.command)).toEqual(['door_lock']);
+  });
+
+  it('lets one of many concurrent claims of a key win, then replays its answer', async () => {
+    const now = Date.parse('2026-08-01T10:00:00Z');
+    const claims = await Promise.all(Array.from({ length: 10 }, () => commands.claim(CAR, 'key-1', 'fp', now)));
+    expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
+    expect(claims.filter((c) => c.kind === 'in_progress')).toHaveLength(9);
+    await commands.complete(CAR, 'key-1', { status: 200, body: { ok: true } });
+    expect(await commands.claim(CAR, 'key-1', 'fp', now + 1000)).toEqual({ kind: 'replay', response: { status: 200, body: { ok: true } } });
+    expect(await commands.claim(CAR, 'key-1', 'other', now + 1000)).toEqual({ kind: 'mismatch' });
+    await commands.release(CAR, 'key-1');
+    expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000)).toEqual({ kind: 'claimed' });
+    // A claim left by a request that died is taken over after five minutes, not before.
+    expect(await commands.claim(CAR, 'key-1', 'fp', now + 60_000)).toEqual({ kind: 'in_progress' });
+    expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000 + 6 * 60_000)).toEqual({ kind: 'claimed' });
   });
 });

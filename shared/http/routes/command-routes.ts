@@ -82,7 +82,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
   ];
 }
 
-const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(512).optional() });
+export const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(512).optional() });
 
 function callerOf(event: APIGatewayProxyEventV2): CommandAuditEntry['caller'] {
   return { sourceIp: event.requestContext.http.sourceIp, userAgent: (event.headers['user-agent'] ?? '').slice(0, 200) };

@@ -38,8 +38,8 @@ function malformedRequest(rand: () => number): Parameters<typeof httpEvent> {
   }
   if (kind === 1) {
     const query: Record<string, string> = {};
-    for (const key of ['from', 'to', 'resolution', 'unit', 'limit', 'cursor', pick(NASTY)]) if (rand() < 0.5) query[key] = String(pick([...NASTY, ...VALUES]));
-    return ['GET', `/vehicles/${vin}/odometer`, { token: TOKEN, query }];
+    for (const key of ['from', 'to', 'resolution', 'unit', 'limit', 'cursor', 'month', pick(NASTY)]) if (rand() < 0.5) query[key] = String(pick([...NASTY, ...VALUES]));
+    return ['GET', `/vehicles/${vin}/${pick(['odometer', 'snapshots', 'usage', 'commands'])}`, { token: TOKEN, query }];
   }
   if (kind === 2) return [pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), `/${pick(NASTY)}/${pick(NASTY)}`, { token: TOKEN }];
   return ['GET', `/vehicles/${vin}/state`, { token: rand() < 0.5 ? TOKEN : pick(NASTY) }];

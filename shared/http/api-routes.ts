@@ -1,0 +1,12 @@
+import type { ApiDeps } from './api-deps';
+import type { Route } from './router';
+import { commandRoutes } from './routes/command-routes';
+import { odometerRoutes } from './routes/odometer-routes';
+import { systemRoutes } from './routes/system-routes';
+import { usageRoutes } from './routes/usage-routes';
+import { vehicleRoutes } from './routes/vehicle-routes';
+
+/** Every route of the HTTP API. */
+export function apiRoutes(deps: ApiDeps): Route[] {
+  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps)];
+}

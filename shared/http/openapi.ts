@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
+import { auditQuery } from './routes/command-routes';
+import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
+import { usageQuery } from './routes/usage-routes';
+
+type JsonSchema = { properties?: Record<string, unknown>; required?: string[]; [key: string]: unknown };
+
+function schemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+/** Query parameters from the same zod schema that validates them. */
+function queryParameters(schema: z.ZodType): unknown[] {
+  const json = schemaOf(schema);
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema: s }));
+}
+
+const VIN = { name: 'vin', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-HJ-NPR-Z0-9]{17}$' } };
+const ERROR = {
+  description: 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
+const ok = (description: string, csv = false) => ({
+  description,
+  content: { 'application/json': { schema: { type: 'object' } }, ...(csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
+});
+const errors = { '400': ERROR, '401': ERROR, '404': ERROR };
+
+/**
+ * The API's OpenAPI 3.1 document. Query parameters and command bodies come from the zod schemas the handlers
+ * validate with, so the document cannot drift from what is enforced. Only the deployment's allowed commands appear.
+ */
+export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<string, unknown> {
+  const commandPaths = Object.fromEntries(
+    (Object.keys(COMMAND_SCHEMAS) as CommandName[])
+      .filter((name) => allowedCommands.has(name))
+      .map((name) => [
+        `/vehicles/{vin}/commands/${name}`,
+        {
+          post: {
+            operationId: `command_${name}`,
+            summary: `Send ${name} (wakes the car first if needed)`,
+            parameters: [VIN, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
+            requestBody: { required: false, content: { 'application/json': { schema: schemaOf(COMMAND_SCHEMAS[name]) } } },
+            responses: { '200': ok('Done, or already in that state'), ...errors, '403': ERROR, '409': ERROR, '429': ERROR, '503': ERROR },
+          },
+        },
+      ]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Tesla Fleet logger API', version: '1' },
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+    },
+    paths: {
+      '/health': { get: { operationId: 'health', security: [], responses: { '200': ok('Alive') } } },
+      '/openapi.json': { get: { operationId: 'openapi', responses: { '200': ok('This document'), '401': ERROR } } },
+      '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
+      '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
+      '/vehicles/{vin}/odometer': {
+        get: { operationId: 'odometer', parameters: [VIN, ...queryParameters(odometerQuerySchema)], responses: { '200': ok('Odometer history', true), ...errors } },
+      },
+      '/vehicles/{vin}/snapshots': {
+        get: { operationId: 'snapshots', parameters: [VIN, ...queryParameters(snapshotsQuerySchema)], responses: { '200': ok('Stored snapshots', true), ...errors } },
+      },
+      '/vehicles/{vin}/usage': { get: { operationId: 'usage', parameters: [VIN, ...queryParameters(usageQuery)], responses: { '200': ok('Month of Fleet usage'), ...errors } } },
+      '/vehicles/{vin}/commands': { get: { operationId: 'commandAudit', parameters: [VIN, ...queryParameters(auditQuery)], responses: { '200': ok('Command audit log, newest first'), ...errors } } },
+      ...commandPaths,
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../../functions/api/create-handler';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
+import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
+import type { ApiDeps } from '../../../shared/http/api-deps';
+import { apiRoutes } from '../../../shared/http/api-routes';
+import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
+import { httpEvent } from '../../support/api-events';
+import { FakeFleetApi } from '../../support/fake-fleet-api';
+import { MemoryCommandStores } from '../../support/memory-command-stores';
+import { MemoryStores } from '../../support/memory-stores';
+
+const TOKEN = 'docs-api-token-0123456789';
+const VIN = '5YJ3E7EB0SF000001';
+const NOW = Date.parse('2026-06-15T12:00:00Z');
+
+async function setup() {
+  const stores = new MemoryStores();
+  const commands = new MemoryCommandStores();
+  const deps: ApiDeps = {
+    vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, commandTimeoutMs: 25_000,
+    sleep: () => Promise.resolve(), fleet: new FakeFleetApi(), clock: { now: () => NOW }, log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+  };
+  await stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 100.5, timestamp: Date.parse('2026-06-14T08:00:00Z'), car_version: '=HYPERLINK("x")' } }, 0));
+  await stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 120, timestamp: Date.parse('2026-06-14T18:00:00Z') } }, 0));
+  await stores.putVehicle({ vin: VIN, displayName: 'Car', state: 'online', lastSeenAt: NOW, lastSnapshotAt: null, polling: INITIAL_MEMORY });
+  const handler = createApiHandler(deps, new ApiTokenVerifier(() => Promise.resolve(TOKEN)));
+  const call = async (path: string, options: { query?: Record<string, string>; headers?: Record<string, string>; token?: string } = {}) => {
+    const res = await handler(httpEvent('GET', path, { token: TOKEN, ...options }), {} as Context);
+    return { status: res.statusCode!, headers: res.headers ?? {}, body: res.body ?? '' };
+  };
+  return { deps, call };
+}
+
+describe('OpenAPI document', () => {
+  it('is served to authenticated callers and describes every route the router knows', async () => {
+    const { deps, call } = await setup();
+    expect((await call('/openapi.json', { token: 'wrong-token-wrong-token' })).status).toBe(401);
+    const doc = JSON.parse((await call('/openapi.json')).body) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of apiRoutes(deps)) {
+      if (route.path === '/vehicles/{vin}/commands/{command}') continue;
+      expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+    }
+    for (const command of DEFAULT_ALLOWED_COMMANDS) expect(doc.paths[`/vehicles/{vin}/commands/${command}`]).toBeDefined();
+    expect(doc.paths['/vehicles/{vin}/commands/door_unlock']).toBeUndefined();
+  });
+
+  it('takes bodies and parameters from the validating schemas', async () => {
+    const { call } = await setup();
+    const doc = JSON.parse((await call('/openapi.json')).body);
+    const limit = doc.paths['/vehicles/{vin}/commands/set_charge_limit'].post.requestBody.content['application/json'].schema;
+    expect(limit).toMatchObject({ type: 'object', properties: { percent: { type: 'integer', minimum: 50, maximum: 100 } }, required: ['percent'], additionalProperties: false });
+    const params = doc.paths['/vehicles/{vin}/odometer'].get.parameters as Array<{ name: string; schema: { enum?: string[] } }>;
+    expect(params.map((p) => p.name)).toEqual(['vin', 'from', 'to', 'resolution', 'unit', 'limit', 'cursor']);
+    expect(params.find((p) => p.name === 'resolution')!.schema.enum).toEqual(['raw', 'day']);
+  });
+});
+
+describe('history as CSV and snapshots', () => {
+  it('serves raw and daily odometer history as CSV when asked', async () => {
+    const { call } = await setup();
+    const raw = await call(`/vehicles/${VIN}/odometer`, { headers: { accept: 'text/csv' } });
+    expect(raw.headers['content-type']).toMatch(/^text\/csv/);
+    expect(raw.body).toBe('at,odometer\r\n2026-06-14T08:00:00.000Z,100.5\r\n2026-06-14T18:00:00.000Z,120\r\n');
+    const day = await call(`/vehicles/${VIN}/odometer`, { query: { resolution: 'day', unit: 'km' }, headers: { accept: 'text/csv' } });
+    expect(day.body).toBe('date,first,last,distance\r\n2026-06-14,161.739,193.121,31.382\r\n');
+  });
+
+  it('lists snapshots as JSON or CSV, defusing spreadsheet formulas', async () => {
+    const { call } = await setup();
+    const json = JSON.parse((await call(`/vehicles/${VIN}/snapshots`)).body) as { snapshots: Array<{ odometerMi: number; takenAt: string }> };
+    expect(json.snapshots.map((s) => [s.takenAt, s.odometerMi])).toEqual([
+      ['2026-06-14T08:00:00.000Z', 100.5],
+      ['2026-06-14T18:00:00.000Z', 120],
+    ]);
+    const text = (await call(`/vehicles/${VIN}/snapshots`, { headers: { accept: 'text/csv' } })).body;
+    expect(text.split('\r\n')[0]).toBe('takenAt,odometerMi,batteryLevel,rangeMi,chargingState,locked,shiftState,speedMph,softwareVersion,latitude,longitude');
+    expect(text).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});
+
+describe('API token rotation', () => {
+  it('takes a rotated token into use once the cache expires', async () => {
+    let now = 0;
+    let current = 'first-token-0123456789';
+    const verifier = new ApiTokenVerifier(() => Promise.resolve(current), { now: () => now }, 60_000);
+    expect(await verifier.verify('first-token-0123456789')).toBe(true);
+    current = 'second-token-0123456789';
+    expect(await verifier.verify('second-token-0123456789')).toBe(false);
+    now = 60_000;
+    expect(await verifier.verify('second-token-0123456789')).toBe(true);
+    expect(await verifier.verify('first-token-0123456789')).toBe(false);
+  });
+});
