@@ -1,7 +1,14 @@
 /** Metric names shared by the functions that emit them and the stack that alarms on them. */
 export const METRICS_NAMESPACE = 'TeslaFleetLogger';
 export const ROTATION_SERVICE = 'token-rotation';
+export const COLLECTOR_SERVICE = 'collector';
+export const API_SERVICE = 'api';
 export const METRIC = {
   tokenRotationFailures: 'TokenRotationFailures',
   teslaLoginRequired: 'TeslaLoginRequired',
+  snapshotsWritten: 'SnapshotsWritten',
+  /** With a `category` dimension: data, command, wake, free. */
+  fleetRequests: 'FleetRequests',
+  budgetUsedPercent: 'BudgetUsedPercent',
+  commandFailures: 'CommandFailures',
 } as const;

@@ -1,6 +1,9 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
 import { log } from '../../shared/logger';
+import { API_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
 import { createApiHandler } from './create-handler';
 
 // Cold start: settings are checked and adapters built once; a bad setting fails the init, loudly.
@@ -9,6 +12,7 @@ const COMMAND_TIMEOUT_MS = 25_000;
 
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });
 
 export const handler = createApiHandler(
   {
@@ -24,6 +28,7 @@ export const handler = createApiHandler(
     idempotency: aws.commands,
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    commandFailed: () => metrics.addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
   },
   aws.apiTokens,
-);
+).use(logMetrics(metrics));

@@ -1,18 +1,37 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
+import type { BillingCategory } from '../../shared/domain/fleet-api';
 import { log } from '../../shared/logger';
+import { COLLECTOR_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
 import { createCollectorHandler } from './create-handler';
 
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: COLLECTOR_SERVICE });
 
-export const handler = createCollectorHandler({
-  fleet: aws.fleet,
-  vehicles: aws.stores,
-  snapshots: aws.stores,
-  usage: aws.stores,
-  monthlyBudgetUsd: settings.monthlyBudgetUsd,
-  clock: aws.clock,
-  log,
-  includeLocation: settings.includeLocation,
-});
+export const handler = createCollectorHandler(
+  {
+    fleet: aws.fleet,
+    vehicles: aws.stores,
+    snapshots: aws.stores,
+    usage: aws.stores,
+    monthlyBudgetUsd: settings.monthlyBudgetUsd,
+    clock: aws.clock,
+    log,
+    includeLocation: settings.includeLocation,
+  },
+  {
+    passCompleted: (summary) => {
+      metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, summary.snapshotsWritten);
+      for (const [category, count] of Object.entries(summary.requests) as Array<[BillingCategory, number]>) {
+        const single = metrics.singleMetric();
+        single.addDimension('category', category);
+        single.addMetric(METRIC.fleetRequests, MetricUnit.Count, count);
+      }
+      const used = Math.max(0, ...summary.vehicles.map((v) => v.budgetUsedPercent));
+      metrics.addMetric(METRIC.budgetUsedPercent, MetricUnit.Percent, used);
+    },
+  },
+).use(logMetrics(metrics));

@@ -1,8 +1,9 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -10,8 +11,16 @@ import { dirname, join } from 'node:path';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every function alike: current Node on ARM64, an ESM bundle (minified, with source maps), its own log group. */
-export function nodeLambda(scope: Construct, id: string, props: { entry: string; timeout: Duration; environment: Record<string, string> } & Partial<NodejsFunctionProps>): NodejsFunction {
-  const { entry, environment, ...rest } = props;
+export function nodeLambda(
+  scope: Construct,
+  id: string,
+  props: { entry: string; timeout: Duration; environment: Record<string, string>; logRetention: RetentionDays } & Partial<Omit<NodejsFunctionProps, 'logRetention'>>,
+): NodejsFunction {
+  const { entry, environment, logRetention, ...rest } = props;
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+  // Its own role, allowed to write only to its own log group (instead of the managed AWSLambdaBasicExecutionRole).
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
   return new NodejsFunction(scope, id, {
     runtime: Runtime.NODEJS_24_X,
     architecture: Architecture.ARM_64,
@@ -35,7 +44,8 @@ export function nodeLambda(scope: Construct, id: string, props: { entry: string;
       // ESM bundles of CommonJS dependencies still call require().
       banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
-    logGroup: new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+    logGroup,
+    role,
     ...rest,
   });
 }

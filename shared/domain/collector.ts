@@ -32,6 +32,8 @@ export interface VehicleOutcome {
   odometerMi?: number | null;
   /** When polling is slowed by the budget, by how much. */
   slowdown?: number;
+  /** The month's spend on this car as a share of its budget. */
+  budgetUsedPercent: number;
 }
 
 export interface CollectorSummary {
@@ -86,7 +88,8 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     lastSnapshotAt: previous?.lastSnapshotAt ?? null,
     polling: step.memory,
   };
-  const base = { vin: car.vin, state: car.state, snapshotWritten: false, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
+  const budgetUsedPercent = budgetUsd > 0 ? Math.round((costUsd(spent) / budgetUsd) * 1000) / 10 : 100;
+  const base = { vin: car.vin, state: car.state, snapshotWritten: false, budgetUsedPercent, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
 
   if (step.decision.action === 'skip') {
     if (changed(previous, record)) await deps.vehicles.putVehicle(record);

@@ -21,6 +21,8 @@ export interface ApiDeps {
   commandTimeoutMs: number;
   /** Waits between checks of a waking car. */
   sleep(ms: number): Promise<void>;
+  /** Told of every command that did not succeed (a metric in AWS). */
+  commandFailed?(code: string): void;
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary>;
 }

@@ -51,6 +51,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         try {
           const result = await executeCommand(deps, { vin, command, body, deadline: started + deps.commandTimeoutMs });
           await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, result.woke);
+          if (result.outcome === 'refused') deps.commandFailed?.('command_failed');
           const response: HttpResult =
             result.outcome === 'refused'
               ? json(409, { error: { code: 'command_failed', message: `the car refused ${command}: ${result.reason || 'no reason given'}` } })
@@ -60,6 +61,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         } catch (error) {
           const { response } = errorToResponse(error);
           await audit('error', codeOf(response), false);
+          deps.commandFailed?.(codeOf(response));
           if (key !== null) {
             // A failure worth retrying (asleep, rate limited, Tesla down) frees the key; anything else is final.
             if ((response.statusCode ?? 500) >= 500 || response.statusCode === 429) await deps.idempotency.release(vin, key);

@@ -71,10 +71,34 @@ describe('TeslaLoggerStack', () => {
       expect(actions).toContain('secretsmanager:RotateSecret');
       expect(actions).not.toContain('secretsmanager:PutSecretValue');
       expect(actions).not.toContain('secretsmanager:UpdateSecretVersionStage');
-      expect(actions.some((a) => a.endsWith(':*') || a === '*')).toBe(false);
     }
-    expect(policyActions(fn('ApiFunction')[0])).not.toContain('dynamodb:PutItem');
-    expect(policyActions(fn('CollectorFunction')[0])).toContain('dynamodb:PutItem');
+  });
+
+  it('gives each function exactly the table and log actions it uses, and no wildcard action or managed policy', () => {
+    const dynamo = (id: string) => policyActions(fn(id)[0]).filter((a) => a.startsWith('dynamodb:')).sort();
+    expect(dynamo('ApiFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(dynamo('CollectorFunction')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(dynamo('TokenRotationFunction')).toEqual([]);
+    expect(policyActions(fn('TokenRotationFunction')[0]).some((a) => a.startsWith('secretsmanager:') && a.includes('ApiToken'))).toBe(false);
+    for (const [id] of functions()) {
+      const actions = policyActions(id);
+      expect(actions.some((a) => a === '*' || a.endsWith(':*')), id).toBe(false);
+      expect(actions).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
+    }
+    for (const role of Object.values(template.findResources('AWS::IAM::Role') as Record<string, Resource>)) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('has robust defaults: collector concurrency, retries into a dead-letter queue, API access logs', () => {
+    expect(fn('CollectorFunction')[1].Properties.ReservedConcurrentExecutions).toBe(1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage') as Record<string, Resource>)[0]!;
+    expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/authorization|header|querystring|body/i);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    for (const logGroup of Object.values(template.findResources('AWS::Logs::LogGroup') as Record<string, Resource>)) {
+      expect(logGroup.Properties.RetentionInDays).toBe(30);
+    }
   });
 
   it('routes an HTTP API to the API function, with throttling', () => {
@@ -84,10 +108,16 @@ describe('TeslaLoggerStack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
   });
 
-  it('runs the collector on an EventBridge schedule without retries piling up', () => {
+  it('runs the collector on an EventBridge schedule, retrying within the minute', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn('CollectorFunction')[0], 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fn('CollectorFunction')[0], 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+          DeadLetterConfig: { Arn: Match.anyValue() },
+        }),
+      ],
     });
   });
 
@@ -129,6 +159,8 @@ describe('alarms', () => {
       AlarmActions: [Match.anyValue()],
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', AlarmActions: [Match.anyValue()] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'BudgetUsedPercent', Threshold: 80, AlarmActions: [Match.anyValue()] });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     expect(() => parseDeployConfig({ alarmEmail: 'not-an-email' })).toThrow(/config\.alarmEmail/);
   });
 });

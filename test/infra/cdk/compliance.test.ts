@@ -1,0 +1,24 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../../infra/cdk/build-app';
+import { addComplianceChecks } from '../../../infra/cdk/compliance-checks';
+
+const outdir = () => mkdtempSync(join(tmpdir(), 'cdk-out-'));
+
+describe('compliance checks (cdk-nag AwsSolutions + CloudFormation Guard)', () => {
+  it('pass with no unacknowledged finding, account-agnostic and for a concrete account', () => {
+    expect(() => buildApp({ outdir: outdir() }).app.synth()).not.toThrow();
+    expect(() => buildApp({ outdir: outdir() }, { account: '111122223333', region: 'eu-west-1' }).app.synth()).not.toThrow();
+  });
+
+  it('fail a synth that carries an unacknowledged finding', () => {
+    const app = new App({ outdir: outdir() });
+    new Queue(new Stack(app, 'Careless'), 'Plain'); // no SSL enforcement, no dead-letter queue
+    addComplianceChecks(app);
+    expect(() => app.synth()).toThrow();
+  });
+});
