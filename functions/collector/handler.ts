@@ -25,7 +25,9 @@ export const handler = createCollectorHandler(
   {
     passCompleted: (summary) => {
       metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, summary.snapshotsWritten);
-      for (const [category, count] of Object.entries(summary.requests) as Array<[BillingCategory, number]>) {
+      // Billable categories only: each metric stream costs money past CloudWatch's free ten.
+      for (const category of ['data', 'command', 'wake'] as const satisfies readonly BillingCategory[]) {
+        const count = summary.requests[category];
         const single = metrics.singleMetric();
         single.addDimension('category', category);
         single.addMetric(METRIC.fleetRequests, MetricUnit.Count, count);

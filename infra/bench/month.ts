@@ -16,6 +16,7 @@ import { startLocalDynamo } from '../local/dynalite-server';
 import { COMMUTER_PROFILE, driveProfileSchema, type DriveProfile } from '../simulator/drive-profile';
 import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
+import { estimateAwsCost } from './aws-cost';
 import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
 
@@ -105,6 +106,32 @@ async function main(): Promise<void> {
     console.log(`  snapshots stored       ${snapshots.length}\n`);
   }
   console.log(`DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`);
+
+  // AWS cost of the default deployment, scaled to 30 days, from what this run counted. Modelled latencies: a Fleet
+  // call from Lambda ~250 ms, a DynamoDB call ~8 ms; an owner's ~10 API calls a day.
+  const scale = 30 / days;
+  const fleetCalls = sim.billing.total.data + sim.billing.total.command + sim.billing.total.wake + sim.billing.total.free;
+  const collectorMs = 60 + (fleetCalls * 250 + written.requests * 8) / passes;
+  const cost = estimateAwsCost({
+    collectorInvocations: passes * scale,
+    collectorMs,
+    apiRequests: 300,
+    apiMs: 400,
+    rotationInvocations: 6 * 4 * 30, // every 4 hours, four steps
+    dynamoWrites: written.itemsWritten * scale,
+    dynamoReads: (written.requests - written.itemsWritten) * scale,
+    storedBytes: written.bytesWritten * scale * 12, // a year of history kept
+    secretsCalls: (passes / 15) * scale + 6 * 30 * 8, // one read per warm container (~15 min) and the rotations
+    logBytes: passes * scale * 700,
+    secrets: 2,
+    customMetrics: 8,
+    alarms: 4,
+    memoryMb: 256,
+  });
+  const total = (f: (l: (typeof cost)[number]) => number) => cost.reduce((sum, line) => sum + f(line), 0);
+  console.log(`\nestimated AWS cost per month (us-east-1 list prices; modelled collector run ${collectorMs.toFixed(0)} ms):`);
+  for (const line of cost) console.log(`  ${line.item.padEnd(64)} $${line.usd.toFixed(3)}   after always-free tier $${line.usdAfterFreeTier.toFixed(3)}`);
+  console.log(`  ${'total'.padEnd(64)} $${total((l) => l.usd).toFixed(2)}   after always-free tier $${total((l) => l.usdAfterFreeTier).toFixed(2)}  (target < $1)`);
 
   // A year of daily history: one snapshot per day for a year, then the daily query the API makes.
   const yearVin = '5YJ3E7EB0SF200001';
