@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'test-output/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', 'test-output/', 'functions/api/dashboard/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['infra/local/main.ts', 'infra/local/login.ts', 'infra/bench/month.ts', 'infra/app.ts'],
+    files: ['infra/local/main.ts', 'infra/local/login.ts', 'infra/bench/month.ts', 'infra/app.ts', 'infra/build-dashboard.ts', 'test/**/*.browser.test.ts'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/**/*.int.test.ts', 'test/infra/cdk/**'],
+          exclude: ['test/**/*.int.test.ts', 'test/**/*.browser.test.ts', 'test/infra/cdk/**'],
         },
       },
       {
@@ -16,6 +16,14 @@ export default defineConfig({
           include: ['test/**/*.int.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/**/*.browser.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -118,6 +118,14 @@ export class SimCar {
       }
       this.t = end;
     }
+    // What begins exactly now (a drive, a charge) already counts: a car pulling away this instant is online.
+    const current = activityAt(this.options.profile, this.anchor, now);
+    this.activity = current.activity;
+    this.activityUntil = current.until;
+    if (current.activity.kind === 'drive' || (current.activity.kind === 'charge' && this.isChargingNow(current.activity))) {
+      this.asleep = false;
+      this.wakingAt = null;
+    }
   }
 
   private live(activity: Activity, from: number, to: number): void {

@@ -118,6 +118,15 @@ describe('SimCar', () => {
     expect(quiet.awakeByPollingMs).toBe(0);
   });
 
+  it('is online the instant a drive begins, even straight from sleep', () => {
+    const c = car();
+    c.advanceTo(at(300));
+    expect(c.state()).toBe('asleep');
+    c.advanceTo(at(360)); // the next period's drive starts exactly now
+    expect(c.state()).toBe('online');
+    expect(c.currentActivity).toBe('drive');
+  });
+
   it('refuses wake times outside 10–60 s', () => {
     expect(() => car({ wakeDelayMs: 5_000 })).toThrow(RangeError);
   });

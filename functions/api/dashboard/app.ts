@@ -1,0 +1,117 @@
+import { api, tokenStore, UnauthorizedError } from './api-client';
+import { renderCommands } from './command-panel';
+import { renderOdometer, type Range } from './odometer-chart';
+
+interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
+interface State { state: string; lastSeenAt: string | null; snapshot: { batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null } | null }
+interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
+interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number }> }
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+let range: Range = 'month';
+const vin = (): string => $<HTMLSelectElement>('vehicle').value;
+
+function ago(iso: string | null): string {
+  if (!iso) return 'never';
+  const minutes = Math.round((Date.now() - Date.parse(iso)) / 60_000);
+  return minutes < 1 ? 'just now' : minutes < 90 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+}
+
+function tile(value: string, caption: string): string {
+  const div = document.createElement('div');
+  div.innerHTML = '<b></b><span></span>';
+  div.querySelector('b')!.textContent = value;
+  div.querySelector('span')!.textContent = caption;
+  return div.outerHTML;
+}
+
+async function renderState(): Promise<void> {
+  const s = await api<State>(`/vehicles/${vin()}/state`);
+  const snap = s.snapshot;
+  $('state').innerHTML = [
+    `<div><b><span class="badge ${s.state}">${s.state === 'online' ? 'online' : s.state}</span></b><span>last seen ${ago(s.lastSeenAt)}</span></div>`,
+    tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %` : '–', 'battery'),
+    tile(snap?.rangeMi != null ? `${Math.round(snap.rangeMi)} mi` : '–', 'range'),
+    tile(snap?.locked == null ? '–' : snap.locked ? 'locked' : 'unlocked', 'doors'),
+    tile(snap?.chargingState ?? '–', 'charging'),
+    tile(snap?.odometerMi != null ? `${snap.odometerMi.toFixed(1)} mi` : '–', 'odometer'),
+  ].join('');
+}
+
+async function renderUsage(): Promise<void> {
+  const u = await api<Usage>(`/vehicles/${vin()}/usage`);
+  const share = u.budgetUsd > 0 ? Math.min(100, (u.estimatedCostUsd / u.budgetUsd) * 100) : 100;
+  $('usage').innerHTML = `<p>$${u.estimatedCostUsd.toFixed(2)} of $${u.budgetUsd.toFixed(2)} budget</p>
+    <div class="meter${share >= 80 ? ' high' : ''}"><div></div></div>
+    <p>${u.requests.data} data · ${u.requests.command} commands · ${u.requests.wake} wakes</p>`;
+  // Set through the DOM: the page's CSP forbids inline style attributes.
+  $('usage').querySelector<HTMLElement>('.meter > div')!.style.width = `${share.toFixed(0)}%`;
+}
+
+async function renderAudit(): Promise<void> {
+  const a = await api<Audit>(`/vehicles/${vin()}/commands?limit=10`);
+  const body = $<HTMLTableElement>('audit').tBodies[0]!;
+  body.replaceChildren();
+  for (const c of a.commands) {
+    const row = body.insertRow();
+    for (const text of [new Date(c.at).toLocaleString(), c.command, c.reason ? `${c.outcome} (${c.reason})` : c.outcome, String(c.latencyMs)]) row.insertCell().textContent = text;
+  }
+}
+
+async function refresh(): Promise<void> {
+  await Promise.all([renderState(), renderOdometer(vin(), range, 'mi'), renderUsage(), renderAudit()]);
+}
+
+async function start(): Promise<void> {
+  const { vehicles } = await api<{ vehicles: Vehicle[] }>('/vehicles');
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('sign-out').hidden = false;
+  const select = $<HTMLSelectElement>('vehicle');
+  select.replaceChildren(...vehicles.map((v) => new Option(`${v.displayName ?? 'Car'} (${v.vin})`, v.vin)));
+  if (vehicles.length === 0) {
+    $('state').textContent = 'No car seen yet: the collector lists them on its next run.';
+    return;
+  }
+  await renderCommands(vin, () => void Promise.all([renderState(), renderAudit(), renderUsage()]));
+  await refresh();
+}
+
+function showLogin(message = ''): void {
+  $('app').hidden = true;
+  $('sign-out').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = message;
+}
+
+function guard(run: () => Promise<void>): void {
+  run().catch((error: unknown) => {
+    if (error instanceof UnauthorizedError) {
+      tokenStore.clear();
+      showLogin('That token was not accepted.');
+    } else {
+      $('command-result').textContent = `Could not load: ${error instanceof Error ? error.message : 'error'}`;
+    }
+  });
+}
+
+$('login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  tokenStore.set($<HTMLInputElement>('token').value.trim());
+  guard(start);
+});
+$('sign-out').addEventListener('click', () => {
+  tokenStore.clear();
+  showLogin();
+});
+$('vehicle').addEventListener('change', () => guard(refresh));
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-range]')) {
+  button.addEventListener('click', () => {
+    range = button.dataset.range as Range;
+    for (const b of document.querySelectorAll('[data-range]')) b.classList.toggle('active', b === button);
+    guard(() => renderOdometer(vin(), range, 'mi').then(() => undefined));
+  });
+}
+
+if (tokenStore.get()) guard(start);
+else showLogin();

@@ -1,0 +1,97 @@
+import { api, ApiClientError } from './api-client';
+
+interface JsonSchema { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; enum?: string[]; minimum?: number; maximum?: number }
+interface OpenApi { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: JsonSchema }> } } }> }
+interface CommandAnswer { outcome: 'done' | 'already_done'; reason: string; woke: boolean }
+
+const PREFIX = '/vehicles/{vin}/commands/';
+const label = (name: string): string => name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+
+/**
+ * One button per command the deployment allows, read from the OpenAPI document; commands with parameters get inputs
+ * built from their schemas (numbers with their ranges, booleans, choices).
+ */
+export async function renderCommands(getVin: () => string, onSent: () => void): Promise<void> {
+  const doc = await api<OpenApi>('/openapi.json');
+  const container = document.getElementById('commands')!;
+  container.replaceChildren();
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!path.startsWith(PREFIX) || !item.post) continue;
+    const name = path.slice(PREFIX.length);
+    const schema = item.post.requestBody?.content['application/json']?.schema ?? {};
+    container.append(commandForm(name, schema, getVin, onSent));
+  }
+}
+
+function commandForm(name: string, schema: JsonSchema, getVin: () => string, onSent: () => void): HTMLFormElement {
+  const form = document.createElement('form');
+  form.className = 'command';
+  form.dataset.command = name;
+  const fields: Array<() => [string, unknown]> = [];
+  for (const [field, spec] of Object.entries(schema.properties ?? {})) {
+    const id = `${name}-${field}`;
+    const wrap = document.createElement('div');
+    wrap.innerHTML = `<label for="${id}">${label(field)}</label>`;
+    let input: HTMLInputElement | HTMLSelectElement;
+    if (spec.enum) {
+      input = document.createElement('select');
+      for (const option of spec.enum) input.append(new Option(option, option));
+      fields.push(() => [field, input.value]);
+    } else if (spec.type === 'boolean') {
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      input = box;
+      fields.push(() => [field, box.checked]);
+    } else {
+      const num = document.createElement('input');
+      num.type = 'number';
+      if (spec.minimum !== undefined && spec.minimum > -1e15) num.min = String(spec.minimum);
+      if (spec.maximum !== undefined && spec.maximum < 1e15) num.max = String(spec.maximum);
+      num.step = spec.type === 'integer' ? '1' : 'any';
+      num.required = schema.required?.includes(field) ?? false;
+      num.value = num.min || '0';
+      input = num;
+      fields.push(() => [field, Number(num.value)]);
+    }
+    input.id = id;
+    wrap.append(input);
+    form.append(wrap);
+  }
+  const button = document.createElement('button');
+  button.type = 'submit';
+  button.textContent = label(name);
+  form.append(button);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void send(name, Object.fromEntries(fields.map((f) => f())), getVin(), button).then(onSent);
+  });
+  return form;
+}
+
+async function send(name: string, body: Record<string, unknown>, vin: string, button: HTMLButtonElement): Promise<void> {
+  const result = document.getElementById('command-result')!;
+  const show = (text: string, kind: string): void => {
+    result.textContent = text;
+    result.className = `result ${kind}`;
+  };
+  button.disabled = true;
+  show(`${label(name)}: sending…`, '');
+  // A sleeping car is woken first, which takes a while: say so.
+  const slow = setTimeout(() => show(`${label(name)}: waking the car…`, 'warn'), 1500);
+  try {
+    const answer = await api<CommandAnswer>(`/vehicles/${vin}/commands/${name}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: {},
+    });
+    const woke = answer.woke ? ' (woke the car)' : '';
+    if (answer.outcome === 'done') show(`${label(name)}: done${woke}`, 'ok');
+    else show(`${label(name)}: already set (${answer.reason})${woke}`, 'ok');
+  } catch (error) {
+    const why = error instanceof ApiClientError ? `${error.message} [${error.code}]` : 'network error';
+    show(`${label(name)}: failed: ${why}`, 'error');
+  } finally {
+    clearTimeout(slow);
+    button.disabled = false;
+  }
+}
