@@ -15,3 +15,22 @@ export function baseUrlFromWrongRegion(message: string): string | null {
   const match = /use base URL:\s*(https?:\/\/[^\s,"]+)/i.exec(message);
   return match?.[1]?.replace(/\/+$/, '') ?? null;
 }
+
+const TESLA_DOMAINS = ['.tesla.com', '.tesla.cn', '.teslamotors.com'];
+
+/**
+ * Whether a 421 may move us (and the owner's bearer token) to `target`: only to Tesla's own HTTPS hosts, as Tesla's
+ * SDK does, or to another port of the host we already talk to (a local simulator).
+ */
+export function isTrustedRegionMove(current: string, target: string): boolean {
+  let from: URL;
+  let to: URL;
+  try {
+    from = new URL(current);
+    to = new URL(target);
+  } catch {
+    return false;
+  }
+  if (to.protocol === 'https:' && TESLA_DOMAINS.some((d) => to.hostname.endsWith(d))) return true;
+  return to.hostname === from.hostname && to.protocol === from.protocol;
+}

@@ -12,7 +12,7 @@ import {
 import { parseOnlineState, type VehicleSummary } from '../domain/vehicle';
 import type { AccessTokenProvider } from '../tokens/ports';
 import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
-import { baseUrlFromWrongRegion } from './regions';
+import { baseUrlFromWrongRegion, isTrustedRegionMove } from './regions';
 
 export interface FleetApiOptions {
   baseUrl: string;
@@ -97,7 +97,7 @@ export class UndiciFleetApi implements FleetApi {
     }
     if (status === 421) {
       const url = baseUrlFromWrongRegion(message);
-      if (url !== null && url !== this.baseUrl && !attempt.region) {
+      if (url !== null && url !== this.baseUrl && !attempt.region && isTrustedRegionMove(this.baseUrl, url)) {
         this.baseUrl = url;
         this.options.onRegionChange?.(url);
         return this.call(call, { ...attempt, region: true });

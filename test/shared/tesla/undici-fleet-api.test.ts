@@ -123,6 +123,13 @@ describe('UndiciFleetApi', () => {
     expect(regionChanges).toEqual([NA]);
   });
 
+  it('never follows a 421 (with the bearer token) to a host that is not Tesla’s', async () => {
+    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(421, '{"error":"user out of region, use base URL: https://fleet-api.evil.example, see x"}');
+    const error = await client().listVehicles().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WrongRegionError);
+    expect(regionChanges).toEqual([]);
+  });
+
   it('reports a 421 that names no host as WrongRegionError', async () => {
     agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(421, '{"error":"wrong region"}');
     await expect(client().listVehicles()).rejects.toBeInstanceOf(WrongRegionError);
