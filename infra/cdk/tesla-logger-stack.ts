@@ -5,21 +5,17 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { COLLECTOR_SERVICE, METRIC, METRICS_NAMESPACE, ROTATION_SERVICE } from '../../shared/metric-names';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
 import type { DeployConfig } from './deploy-config';
 import { acknowledge, pinServiceInvokesToAccount } from './compliance-checks';
 import { nodeLambda } from './node-lambda';
+import { OwnerAlarms } from './owner-alarms';
 
 export interface TeslaLoggerStackProps extends StackProps {
   config: DeployConfig;
@@ -140,7 +136,7 @@ export class TeslaLoggerStack extends Stack {
       targets: [new LambdaFunction(collectorFn, { retryAttempts: 2, maxEventAge: Duration.minutes(1), deadLetterQueue: collectorDlq })],
     });
 
-    this.alarms(config, rotationFn, collectorFn);
+    new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
 
     pinServiceInvokesToAccount(this);
     this.acknowledgeFindings({ apiToken, httpApi, collectorDlq, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn].map((f) => f.logGroup)] });
@@ -183,52 +179,5 @@ export class TeslaLoggerStack extends Stack {
         'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
       );
     }
-  }
-
-  /** Alarms that tell the owner something needs them, to an SNS topic (e-mailed when `alarmEmail` is set). */
-  private alarms(config: DeployConfig, rotationFn: IFunction, collectorFn: IFunction): void {
-    const topic = new Topic(this, 'Alarms', { displayName: 'Tesla Fleet logger alarms', enforceSSL: true });
-    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
-    const notify = new SnsAction(topic);
-    const loginLost = new Alarm(this, 'TeslaLoginLostAlarm', {
-      alarmDescription: 'The Tesla login chain is lost (login_required). Sign in again: npm run login -- --secret-id <TeslaTokenSecretArn>',
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: METRIC.teslaLoginRequired,
-        dimensionsMap: { service: ROTATION_SERVICE },
-        statistic: 'Sum',
-        period: Duration.hours(1),
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const rotationFailing = new Alarm(this, 'TokenRotationFailingAlarm', {
-      alarmDescription: 'Tesla token rotation failed; readers will soon lack a fresh token. See the TokenRotation function logs.',
-      metric: rotationFn.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const collectorFailing = new Alarm(this, 'CollectorFailingAlarm', {
-      alarmDescription: 'The collector failed in 3 or more runs within 15 minutes (Tesla unreachable, token or permissions). See its logs.',
-      metric: collectorFn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
-      threshold: 3,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const budgetNearLimit = new Alarm(this, 'BudgetNearLimitAlarm', {
-      alarmDescription: 'A car has used 80 % of its share of the monthly Tesla budget; polling is being slowed.',
-      metric: new Metric({ namespace: METRICS_NAMESPACE, metricName: METRIC.budgetUsedPercent, dimensionsMap: { service: COLLECTOR_SERVICE }, statistic: 'Maximum', period: Duration.hours(1) }),
-      threshold: 80,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [loginLost, rotationFailing, collectorFailing, budgetNearLimit]) alarm.addAlarmAction(notify);
-    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn });
   }
 }
