@@ -3,6 +3,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
 import { log } from '../../shared/logger';
+import { SecretsManagerCommandKeyStore } from '../../shared/secrets/command-key-stores';
+import { cachedCommandKey } from '../../shared/vcp/command-key';
 import { API_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
 import { createApiHandler } from './create-handler';
 
@@ -29,6 +31,7 @@ export const handler = createApiHandler(
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     commandFailed: () => metrics.addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
+    ...(settings.commandKeySecretId ? { commandKey: cachedCommandKey(new SecretsManagerCommandKeyStore(aws.secrets, settings.commandKeySecretId)) } : {}),
   },
   aws.apiTokens,
 ).use(logMetrics(metrics));

@@ -49,6 +49,11 @@ export class TeslaLoggerStack extends Stack {
       secretStringValue: SecretValue.unsafePlainText('{}'),
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    const commandKey = new Secret(this, 'VehicleCommandKey', {
+      description: 'P-256 private key (PEM) for signed vehicle commands. Create with `npm run keys -- --secret-id <arn>`.',
+      secretStringValue: SecretValue.unsafePlainText('{}'),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const apiToken = new Secret(this, 'ApiToken', {
       description: 'Bearer token for the HTTP API.',
       generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
@@ -69,7 +74,12 @@ export class TeslaLoggerStack extends Stack {
     };
 
     const logRetention = config.logRetentionDays as RetentionDays;
-    const apiFn = nodeLambda(this, 'ApiFunction', { entry: 'functions/api/handler.ts', timeout: Duration.seconds(29), environment: readerEnv, logRetention });
+    const apiFn = nodeLambda(this, 'ApiFunction', {
+      entry: 'functions/api/handler.ts',
+      timeout: Duration.seconds(29),
+      environment: { ...readerEnv, VEHICLE_COMMAND_KEY_SECRET_ID: commandKey.secretArn },
+      logRetention,
+    });
     const collectorFn = nodeLambda(this, 'CollectorFunction', {
       entry: 'functions/collector/handler.ts',
       timeout: Duration.minutes(2),
@@ -91,6 +101,7 @@ export class TeslaLoggerStack extends Stack {
     tableActions(apiFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     tableActions(collectorFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
     apiToken.grantRead(apiFn);
+    commandKey.grantRead(apiFn);
     for (const reader of [apiFn, collectorFn]) {
       teslaTokens.grantRead(reader);
       // Readers never write tokens: they may only ask for a rotation and watch it happen.
@@ -139,16 +150,17 @@ export class TeslaLoggerStack extends Stack {
     new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
 
     pinServiceInvokesToAccount(this);
-    this.acknowledgeFindings({ apiToken, httpApi, collectorDlq, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn].map((f) => f.logGroup)] });
+    this.acknowledgeFindings({ apiToken, commandKey, httpApi, collectorDlq, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn].map((f) => f.logGroup)] });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
     new CfnOutput(this, 'ApiTokenSecretArn', { value: apiToken.secretArn, description: 'Read the API token with `aws secretsmanager get-secret-value`' });
     new CfnOutput(this, 'TeslaTokenSecretArn', { value: teslaTokens.secretArn });
+    new CfnOutput(this, 'VehicleCommandKeySecretArn', { value: commandKey.secretArn, description: 'Create the key with `npm run keys -- --secret-id <this>`' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
   /** Each deliberate departure from the rule packs, with the reason it is right for a personal deployment. */
-  private acknowledgeFindings(c: { apiToken: Secret; httpApi: HttpApi; collectorDlq: Queue; rotationFn: IFunction; logGroups: ILogGroup[] }): void {
+  private acknowledgeFindings(c: { apiToken: Secret; commandKey: Secret; httpApi: HttpApi; collectorDlq: Queue; rotationFn: IFunction; logGroups: ILogGroup[] }): void {
     acknowledge(
       c.apiToken,
       'The owner rotates the API token by hand (README): automatic rotation would silently break their shortcuts and home automation.',
@@ -159,6 +171,11 @@ export class TeslaLoggerStack extends Stack {
       'Every route but /health is authorised in the function itself, before any work: a bearer token from Secrets Manager compared in constant time. A Lambda authorizer would double the invocations for no gain.',
       'AwsSolutions::AwsSolutions-APIG4',
       'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
+    );
+    acknowledge(
+      c.commandKey,
+      'Rotating the vehicle command key would unpair it from every car; the owner replaces it deliberately (npm run keys -- --force) and pairs again.',
+      'AwsSolutions::AwsSolutions-SMG4',
     );
     acknowledge(c.collectorDlq, 'This queue is the dead-letter queue of the collector schedule.', 'AwsSolutions::AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check');
     acknowledge(

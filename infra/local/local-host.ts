@@ -11,7 +11,9 @@ import type { CollectorSummary } from '../../shared/domain/collector';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
+import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
+import { cachedCommandKey } from '../../shared/vcp/command-key';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
@@ -145,6 +147,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         commandTimeoutMs: 25_000,
         // On the simulator's clock a wait moves simulated time (instantly when the clock is driven by hand).
         sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
+        commandKey: cachedCommandKey(new FileCommandKeyStore(join(settings.dataDir, 'vehicle-command-key.pem'))),
         collectNow,
       },
       new ApiTokenVerifier(() => Promise.resolve(apiToken)),

@@ -14,6 +14,8 @@ export interface LambdaSettings {
   includeLocation: boolean;
   allowedCommands: ReadonlySet<string>;
   monthlyBudgetUsd: number;
+  /** The VehicleCommandKey secret (API only). */
+  commandKeySecretId: string | undefined;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -28,6 +30,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     includeLocation: read.bool('INCLUDE_LOCATION', false),
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
+    commandKeySecretId: read.optional('VEHICLE_COMMAND_KEY_SECRET_ID'),
   };
 }
 

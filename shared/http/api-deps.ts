@@ -3,6 +3,7 @@ import type { CollectorSummary } from '../domain/collector';
 import type { CommandAuditLog, IdempotencyStore } from '../domain/command-ports';
 import type { FleetApi } from '../domain/fleet-api';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
+import type { CommandKey } from '../vcp/command-key';
 
 /** What the HTTP API needs, built once per cold start by the function (or by the local host). */
 export interface ApiDeps {
@@ -23,6 +24,8 @@ export interface ApiDeps {
   sleep(ms: number): Promise<void>;
   /** Told of every command that did not succeed (a metric in AWS). */
   commandFailed?(code: string): void;
+  /** The app's key for signed commands, if one was created (`npm run keys`). */
+  commandKey?: () => Promise<CommandKey | null>;
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary>;
 }

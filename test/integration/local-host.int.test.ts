@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseLocalSettings } from '../../shared/config/local-settings';
+import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
+import { commandKeyFromPem, generateCommandKeyPem } from '../../shared/vcp/command-key';
 import { MINUTE_MS } from '../../shared/domain/clock';
 import { startLocalHost, type LocalHost } from '../../infra/local/local-host';
 import { DEFAULT_SIM_VIN } from '../../infra/simulator/fleet-simulator';
@@ -144,6 +146,24 @@ describe('local host (npm start) end to end', () => {
     expect((await api('GET', '/health', undefined, null)).status).toBe(200);
     expect((await readFile(join(dir, 'api-token'), 'utf8')).trim()).toBe(h.apiToken);
     expect((await stat(join(dir, 'api-token'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('serves the public key for signed commands without a token once one exists, never the private key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const { host: h } = await start(dir);
+    const path = '/.well-known/appspecific/com.tesla.3p.public-key.pem';
+    const missing = await fetch(`${h.url}${path}`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('no_command_key');
+
+    const pem = generateCommandKeyPem();
+    await new FileCommandKeyStore(join(dir, 'vehicle-command-key.pem')).writePem(pem);
+    const found = await fetch(`${h.url}${path}`);
+    const text = await found.text();
+    expect(found.status).toBe(200);
+    expect(found.headers.get('content-type')).toBe('application/x-pem-file');
+    expect(text).toBe(commandKeyFromPem(pem).publicKeyPem);
+    expect(text).not.toContain('PRIVATE');
   });
 
   it('keeps history across restarts, and the simulated odometer continues from it', async () => {

@@ -1,5 +1,6 @@
 import type { ApiDeps } from '../api-deps';
 import { openApiDocument } from '../openapi';
+import { ApiError } from '../api-error';
 import { json } from '../responses';
 import type { Route } from '../router';
 
@@ -8,6 +9,15 @@ export function systemRoutes(deps: ApiDeps): Route[] {
   const routes: Route[] = [
     { method: 'GET', path: '/health', handle: () => Promise.resolve(json(200, { status: 'ok' })) },
     { method: 'GET', path: '/openapi.json', handle: () => Promise.resolve(json(200, document)) },
+    {
+      method: 'GET',
+      path: PUBLIC_KEY_PATH,
+      handle: async () => {
+        const key = (await deps.commandKey?.()) ?? null;
+        if (key === null) throw new ApiError(404, 'no_command_key', 'no vehicle command key yet: run `npm run keys`');
+        return { statusCode: 200, headers: { 'content-type': 'application/x-pem-file', 'cache-control': 'max-age=300' }, body: key.publicKeyPem };
+      },
+    },
   ];
   const collectNow = deps.collectNow;
   if (collectNow) {
@@ -16,5 +26,8 @@ export function systemRoutes(deps: ApiDeps): Route[] {
   return routes;
 }
 
+/** Where Tesla (and the owner's pairing) fetch the app's public key. */
+export const PUBLIC_KEY_PATH = '/.well-known/appspecific/com.tesla.3p.public-key.pem';
+
 /** Routes anyone may call without the API token. */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health', `GET ${PUBLIC_KEY_PATH}`]);

@@ -56,7 +56,7 @@ describe('TeslaLoggerStack', () => {
   });
 
   it('keeps Tesla tokens in a secret rotated every 4 hours by the rotation function', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
     const rotation = template.findResources('AWS::SecretsManager::RotationSchedule') as Record<string, Resource>;
     const [schedule] = Object.values(rotation);
     expect(schedule!.Properties.RotationRules.ScheduleExpression).toBe('rate(4 hours)');
@@ -79,7 +79,17 @@ describe('TeslaLoggerStack', () => {
     expect(dynamo('ApiFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('CollectorFunction')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('TokenRotationFunction')).toEqual([]);
-    expect(policyActions(fn('TokenRotationFunction')[0]).some((a) => a.startsWith('secretsmanager:') && a.includes('ApiToken'))).toBe(false);
+    // Only the API reads the vehicle command key (and the API token).
+    const readsSecret = (id: string, secretPrefix: string): boolean => {
+      const role = (template.findResources('AWS::Lambda::Function')[fn(id)[0]] as Resource).Properties.Role['Fn::GetAtt'][0];
+      return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+        .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === role))
+        .some((p) => JSON.stringify(p.Properties.PolicyDocument).includes(secretPrefix));
+    };
+    expect(readsSecret('ApiFunction', 'VehicleCommandKey')).toBe(true);
+    expect(readsSecret('CollectorFunction', 'VehicleCommandKey')).toBe(false);
+    expect(readsSecret('TokenRotationFunction', 'VehicleCommandKey')).toBe(false);
+    expect(readsSecret('CollectorFunction', 'ApiToken')).toBe(false);
     for (const [id] of functions()) {
       const actions = policyActions(id);
       expect(actions.some((a) => a === '*' || a.endsWith(':*')), id).toBe(false);
@@ -123,7 +133,7 @@ describe('TeslaLoggerStack', () => {
 
   it('outputs the API URL and where to read the API token, never a secret value', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiTokenSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiTokenSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn', 'VehicleCommandKeySecretArn']);
     expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
   });
 });
