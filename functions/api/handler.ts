@@ -5,6 +5,7 @@ import { buildAwsDeps } from '../../shared/composition/aws';
 import { log } from '../../shared/logger';
 import { SecretsManagerCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { cachedCommandKey } from '../../shared/vcp/command-key';
+import { MemorySessionCache, SignedCommandClient } from '../../shared/vcp/signed-command-client';
 import { API_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
 import { createApiHandler } from './create-handler';
 
@@ -15,6 +16,14 @@ const COMMAND_TIMEOUT_MS = 25_000;
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });
+
+/** Signed commands when the stack has a VehicleCommandKey secret; sessions live for the container. */
+function signedCommands() {
+  if (!settings.commandKeySecretId) return {};
+  const commandKey = cachedCommandKey(new SecretsManagerCommandKeyStore(aws.secrets, settings.commandKeySecretId));
+  const signed = new SignedCommandClient({ transport: aws.fleet, key: commandKey, sessions: new MemorySessionCache(), clock: aws.clock });
+  return { commandKey, signed, restOnly: new Set<string>() };
+}
 
 export const handler = createApiHandler(
   {
@@ -31,7 +40,7 @@ export const handler = createApiHandler(
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     commandFailed: () => metrics.addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
-    ...(settings.commandKeySecretId ? { commandKey: cachedCommandKey(new SecretsManagerCommandKeyStore(aws.secrets, settings.commandKeySecretId)) } : {}),
+    ...signedCommands(),
   },
   aws.apiTokens,
 ).use(logMetrics(metrics));

@@ -14,6 +14,7 @@ import { FileTokenStore } from '../../shared/secrets/file-token-store';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { cachedCommandKey } from '../../shared/vcp/command-key';
+import { MemorySessionCache, SignedCommandClient } from '../../shared/vcp/signed-command-client';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
@@ -113,6 +114,15 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       onRegionChange: (baseUrl) => void rememberRegion(tokenStore, baseUrl),
     });
 
+    // The app's command key; with the simulator, the owner "pairs" it as soon as it exists.
+    const loadKey = cachedCommandKey(new FileCommandKeyStore(join(settings.dataDir, 'vehicle-command-key.pem')));
+    const commandKey = async () => {
+      const key = await loadKey();
+      if (key && simulator) simulator.pairKey(key.publicKey);
+      return key;
+    };
+    const signed = new SignedCommandClient({ transport: fleet, key: commandKey, sessions: new MemorySessionCache(), clock });
+
     const collector = createCollectorHandler({
       fleet,
       vehicles: stores,
@@ -147,7 +157,9 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         commandTimeoutMs: 25_000,
         // On the simulator's clock a wait moves simulated time (instantly when the clock is driven by hand).
         sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
-        commandKey: cachedCommandKey(new FileCommandKeyStore(join(settings.dataDir, 'vehicle-command-key.pem'))),
+        commandKey,
+        signed,
+        restOnly: new Set(),
         collectNow,
       },
       new ApiTokenVerifier(() => Promise.resolve(apiToken)),

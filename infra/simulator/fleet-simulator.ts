@@ -5,6 +5,7 @@ import type { FleetRegion } from '../../shared/tesla/regions';
 import { DEMO_PROFILE } from './drive-profile';
 import { SimCar, UnknownCommandError, type SimCarOptions } from './sim-car';
 import { SimClock } from './sim-clock';
+import { SimSignedEndpoint } from './sim-signed';
 import { SimBilling, SimRateLimiter } from './sim-metering';
 import { SimOAuth, type IssuedTokens } from './sim-oauth';
 
@@ -51,6 +52,8 @@ export class FleetSimulator {
   readonly oauth: SimOAuth;
   readonly billing = new SimBilling();
   readonly cars = new Map<string, SimCar>();
+  /** Each car's Vehicle Command Protocol endpoint. */
+  readonly signed = new Map<string, SimSignedEndpoint>();
   readonly accountRegion: FleetRegion;
   private readonly limiter: SimRateLimiter;
   private readonly servers = new Map<FleetRegion, { server: Server; url: string }>();
@@ -64,6 +67,7 @@ export class FleetSimulator {
     const cars = options.cars ?? [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3' }];
     for (const car of cars) {
       this.cars.set(car.vin, new SimCar({ ...car, profile: car.profile ?? DEMO_PROFILE, anchor: car.anchor ?? now }, now));
+      this.signed.set(car.vin, new SimSignedEndpoint(car.vin, now));
     }
   }
 
@@ -92,6 +96,11 @@ export class FleetSimulator {
   /** The tokens an owner would hold after logging in. */
   login(): IssuedTokens {
     return this.oauth.login();
+  }
+
+  /** The owner pairs the app's public key with every car (as at https://tesla.com/_ak/<domain>). */
+  pairKey(publicKey: Buffer): void {
+    for (const endpoint of this.signed.values()) endpoint.pair(publicKey);
   }
 
   car(vin: string): SimCar {
@@ -155,7 +164,7 @@ export class FleetSimulator {
       });
       return { status: 200, body: { response: list, count: list.length }, category: 'free' };
     }
-    const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|command\/([^/]+)))?$/.exec(path);
+    const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|signed_command|command\/([^/]+)))?$/.exec(path);
     const car = match ? this.find(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !car) return { status: 404, body: envelopeError('not_found') };
     car.advanceTo(now);
@@ -171,6 +180,9 @@ export class FleetSimulator {
       if (limited) return limited;
       car.wake(now);
       return { status: 200, body: { response: this.summary(car) }, category: 'wake', vin };
+    }
+    if (action === 'signed_command' && method === 'POST') {
+      return this.limited(vin, 'command') ?? this.signedCommand(car, raw, now);
     }
     if (match[3] !== undefined && method === 'POST') {
       return this.limited(vin, 'command') ?? this.command(car, decodeURIComponent(match[3]), raw, now);
@@ -208,6 +220,22 @@ export class FleetSimulator {
       if (error instanceof UnknownCommandError) return { status: 400, body: envelopeError('invalid_command'), category: 'command', vin };
       throw error;
     }
+  }
+
+  private signedCommand(car: SimCar, raw: string, now: number): Reply {
+    const vin = car.vin;
+    if (!car.supportsSigning) return { status: 422, body: envelopeError('vehicle does not support signed commands'), category: 'command', vin };
+    if (car.state() !== 'online') return { status: 408, body: ASLEEP_BODY, category: 'command', vin };
+    let message: Buffer;
+    try {
+      const body = JSON.parse(raw) as { routable_message?: unknown };
+      if (typeof body.routable_message !== 'string') throw new Error('no routable_message');
+      message = Buffer.from(body.routable_message, 'base64');
+    } catch {
+      return { status: 400, body: envelopeError('invalid routable_message'), category: 'command', vin };
+    }
+    const reply = this.signed.get(vin)!.handle(message, now, (command, args) => car.command(command, args, now));
+    return { status: 200, body: { response: reply.toString('base64') }, category: 'command', vin };
   }
 
   private limited(vin: string, category: BillingCategory): Reply | null {

@@ -12,6 +12,8 @@ export interface SimCarOptions {
   batteryLevel?: number;
   /** Only signed commands accepted (REST commands get Tesla's 403). */
   requiresSigning?: boolean;
+  /** Speaks the Vehicle Command Protocol (default true); a pre-2021 Model S/X does not (signed_command gets 422). */
+  supportsSigning?: boolean;
   /** Simulated time a wake_up takes: 10–60 s. */
   wakeDelayMs?: number;
   sleepAfterMs?: number;
@@ -37,6 +39,7 @@ export class SimCar {
   readonly id: number;
   readonly displayName: string;
   readonly requiresSigning: boolean;
+  readonly supportsSigning: boolean;
   offline = false;
 
   odometerMi: number;
@@ -76,6 +79,7 @@ export class SimCar {
     this.id = options.id;
     this.displayName = options.displayName;
     this.requiresSigning = options.requiresSigning ?? false;
+    this.supportsSigning = options.supportsSigning ?? true;
     this.odometerMi = options.odometerMi ?? 12_000;
     this.batteryLevel = options.batteryLevel ?? 70;
     this.anchor = options.anchor ?? 0;

@@ -11,7 +11,7 @@ export interface CommandAuditEntry {
   reason: string;
   latencyMs: number;
   woke: boolean;
-  transport: 'rest';
+  transport: 'signed' | 'rest';
   caller: { sourceIp: string; userAgent: string };
   idempotencyKey: string | null;
 }

@@ -1,10 +1,21 @@
 import type { Clock } from './clock';
 import { ALREADY_DONE_REASONS } from './commands';
-import type { FleetApi } from './fleet-api';
-import { VehicleUnavailableError } from './fleet-errors';
+import type { CommandResult, FleetApi } from './fleet-api';
+import { NoCommandKeyError } from '../vcp/signed-command-client';
+import { SignedCommandsUnsupportedError, VehicleUnavailableError } from './fleet-errors';
+
+/** Sends a command signed (Vehicle Command Protocol); see shared/vcp. */
+export interface SignedSender {
+  canSign(command: string, body: Record<string, unknown>): boolean;
+  send(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult>;
+}
 
 export interface CommandServiceDeps {
   fleet: FleetApi;
+  /** Present when the deployment has a command key; tried first for commands it can encode. */
+  signed?: SignedSender;
+  /** Cars that answered 422 to signed_command in this process: REST for them. */
+  restOnly?: Set<string>;
   clock: Clock;
   /** Waits (a simulation's clock may jump instead). */
   sleep(ms: number): Promise<void>;
@@ -15,6 +26,7 @@ export interface CommandResultSummary {
   reason: string;
   /** The car had to be woken first. */
   woke: boolean;
+  transport: 'signed' | 'rest';
   state?: string;
 }
 
@@ -54,16 +66,31 @@ export async function executeCommand(
   };
 
   await ensureOnline();
-  if (command === 'wake_up') return { outcome: 'done', reason: '', woke, state: 'online' };
+  if (command === 'wake_up') return { outcome: 'done', reason: '', woke, state: 'online', transport: 'rest' };
+  let transport: 'signed' | 'rest' = 'rest';
+  const sendOnce = async (): Promise<CommandResult> => {
+    if (deps.signed && deps.signed.canSign(command, body) && !deps.restOnly?.has(vin)) {
+      try {
+        transport = 'signed';
+        return await deps.signed.send(vin, command, body);
+      } catch (error) {
+        // 422: this car predates the protocol; no key yet: try REST (a car that needs signing then says so).
+        if (error instanceof SignedCommandsUnsupportedError) deps.restOnly?.add(vin);
+        else if (!(error instanceof NoCommandKeyError)) throw error;
+      }
+    }
+    transport = 'rest';
+    return deps.fleet.sendCommand(vin, command, body);
+  };
   let answer;
   try {
-    answer = await deps.fleet.sendCommand(vin, command, body);
+    answer = await sendOnce();
   } catch (error) {
     // Asleep again between the state call and the command (408): the command did not run, so it is safe to resend.
     if (!(error instanceof VehicleUnavailableError)) throw error;
     await ensureOnline();
-    answer = await deps.fleet.sendCommand(vin, command, body);
+    answer = await sendOnce();
   }
-  if (answer.result) return { outcome: 'done', reason: answer.reason, woke };
-  return { outcome: ALREADY_DONE_REASONS.has(answer.reason) ? 'already_done' : 'refused', reason: answer.reason, woke };
+  if (answer.result) return { outcome: 'done', reason: answer.reason, woke, transport };
+  return { outcome: ALREADY_DONE_REASONS.has(answer.reason) ? 'already_done' : 'refused', reason: answer.reason, woke, transport };
 }

@@ -54,6 +54,13 @@ export class CommandSigningRequiredError extends FleetApiError {
   }
 }
 
+/** 422 from signed_command: the car does not speak the Vehicle Command Protocol; REST commands still work. */
+export class SignedCommandsUnsupportedError extends FleetApiError {
+  constructor(readonly vin: string) {
+    super(`vehicle ${vin} does not support signed commands`, 422);
+  }
+}
+
 /** Any other answer we did not expect; `status` is Tesla's. */
 export class UnexpectedFleetResponseError extends FleetApiError {}
 

@@ -9,6 +9,7 @@ import {
 } from '../domain/fleet-errors';
 import { RotationTimeoutError } from '../secrets/secrets-manager-token-store';
 import { VehicleWakeTimeoutError } from '../domain/command-service';
+import { CommandKeyNotAcceptedError, SessionInfoRejectedError, SignedCommandFaultError } from '../vcp/signed-command-client';
 import { InvalidCursorError } from '../store/invalid-cursor-error';
 import { TokenBundleInvalidError } from '../tokens/token-bundle';
 import { NoTokenError } from '../tokens/token-refresh';
@@ -36,6 +37,9 @@ function toApiError(error: unknown): ApiError | null {
   if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
+  if (error instanceof CommandKeyNotAcceptedError) return new ApiError(403, 'command_key_not_accepted', error.message);
+  if (error instanceof SignedCommandFaultError) return new ApiError(502, 'vehicle_command_fault', error.message);
+  if (error instanceof SessionInfoRejectedError) return new ApiError(502, 'vehicle_session_rejected', error.message);
   if (error instanceof VehicleWakeTimeoutError) {
     return new ApiError(503, 'vehicle_waking', 'the car is waking up but was not online in time; retry shortly', { 'retry-after': '15' });
   }

@@ -66,6 +66,14 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
     paths: {
       '/health': { get: { operationId: 'health', security: [], responses: { '200': ok('Alive') } } },
       '/openapi.json': { get: { operationId: 'openapi', responses: { '200': ok('This document'), '401': ERROR } } },
+      '/.well-known/appspecific/com.tesla.3p.public-key.pem': {
+        get: {
+          operationId: 'commandPublicKey',
+          security: [],
+          summary: 'The public key Tesla pairs with the cars, for signed commands',
+          responses: { '200': { description: 'SPKI PEM', content: { 'application/x-pem-file': { schema: { type: 'string' } } } }, '404': ERROR },
+        },
+      },
       '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
       '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
       '/vehicles/{vin}/odometer': {

@@ -5,6 +5,7 @@ import {
   CommandSigningRequiredError,
   FleetApiUnreachableError,
   RateLimitedError,
+  SignedCommandsUnsupportedError,
   UnexpectedFleetResponseError,
   VehicleUnavailableError,
   WrongRegionError,
@@ -78,6 +79,15 @@ export class UndiciFleetApi implements FleetApi {
     return { result: response.result, reason: typeof response.reason === 'string' ? response.reason : '' };
   }
 
+  /** POST signed_command with a RoutableMessage; returns the car's RoutableMessage. */
+  async signedCommand(vin: string, routableMessage: Buffer): Promise<Buffer> {
+    const path = `/api/1/vehicles/${encodeURIComponent(vin)}/signed_command`;
+    const answer = await this.call({ method: 'POST', path, vin, body: { routable_message: routableMessage.toString('base64') } });
+    const response = (answer as { response?: unknown }).response;
+    if (typeof response !== 'string') throw new UnexpectedFleetResponseError('signed_command answer without a response', 200);
+    return Buffer.from(response, 'base64');
+  }
+
   private summaryOf(body: unknown): VehicleSummary {
     const summary = toSummary((body as { response?: unknown }).response);
     if (summary === null) throw new UnexpectedFleetResponseError('vehicle answer without a VIN', 200);
@@ -116,6 +126,9 @@ export class UndiciFleetApi implements FleetApi {
         return new UnexpectedFleetResponseError(`Tesla refused the request (403): ${message.slice(0, 200)}`, 403);
       case 408:
         return new VehicleUnavailableError(vin ?? 'unknown');
+      case 422:
+        if (vin) return new SignedCommandsUnsupportedError(vin);
+        return new UnexpectedFleetResponseError(`Fleet API answered 422: ${message.slice(0, 200)}`, 422);
       case 429:
         return new RateLimitedError(retryAfterSeconds(retryAfter, raw) ?? 300);
       default:

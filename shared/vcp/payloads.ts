@@ -1,5 +1,5 @@
 import { DOMAIN, type Domain } from './crypto';
-import { ProtoWriter } from './protobuf';
+import { fieldReader, ProtoWriter, readFields } from './protobuf';
 
 /** A command as the car's domain takes it: which domain, and the protobuf payload. */
 export interface DomainPayload {
@@ -54,4 +54,55 @@ export function signedPayload(command: string, body: Record<string, unknown>): D
     default:
       return null;
   }
+}
+
+/** The reverse of signedPayload: what a car makes of a payload (the simulator uses it). Null when unknown. */
+export function decodeSignedPayload(domain: number, payload: Buffer): { command: string; body: Record<string, unknown> } | null {
+  const top = readFields(payload);
+  if (domain === DOMAIN.vehicleSecurity) {
+    const rke = top.get(2)?.[0];
+    if (rke?.wireType === 0) {
+      const action = Number(rke.value);
+      const name = action === RKE.lock ? 'door_lock' : action === RKE.unlock ? 'door_unlock' : action === RKE.remoteDrive ? 'remote_start_drive' : null;
+      return name ? { command: name, body: {} } : null;
+    }
+    const closure = top.get(4)?.[0];
+    if (closure?.wireType === 2) {
+      const which = readFields(closure.value);
+      if (which.has(CLOSURE.frontTrunk)) return { command: 'actuate_trunk', body: { which_trunk: 'front' } };
+      if (which.has(CLOSURE.rearTrunk)) return { command: 'actuate_trunk', body: { which_trunk: 'rear' } };
+    }
+    return null;
+  }
+  const action = top.get(2)?.[0];
+  if (action?.wireType !== 2) return null;
+  const vehicleAction = readFields(action.value);
+  const hvac = vehicleAction.get(10)?.[0];
+  if (hvac?.wireType === 2) return { command: fieldReader(readFields(hvac.value)).uint(1) === 1 ? 'auto_conditioning_start' : 'auto_conditioning_stop', body: {} };
+  const limit = vehicleAction.get(5)?.[0];
+  if (limit?.wireType === 2) return { command: 'set_charge_limit', body: { percent: fieldReader(readFields(limit.value)).uint(1) ?? 0 } };
+  const charging = vehicleAction.get(6)?.[0];
+  if (charging?.wireType === 2) {
+    const kind = readFields(charging.value);
+    const names: Record<number, string> = { 2: 'charge_start', 3: 'charge_standard', 4: 'charge_max_range', 5: 'charge_stop' };
+    const field = [...kind.keys()][0];
+    return field !== undefined && names[field] ? { command: names[field], body: {} } : null;
+  }
+  return null;
+}
+
+/** CarServer.Response{actionStatus{result (0 OK, 1 ERROR), result_reason{plain_text}}}. */
+export function encodeCarServerResponse(ok: boolean, reason: string): Buffer {
+  return new ProtoWriter().message(1, (s) => {
+    s.uint(1, ok ? 0 : 1);
+    if (reason) s.message(2, (r) => r.bytes(1, Buffer.from(reason)));
+  }).finish();
+}
+
+export function decodeCarServerResponse(payload: Buffer): { ok: boolean; reason: string } {
+  const status = fieldReader(readFields(payload)).bytes(1);
+  if (!status) return { ok: true, reason: '' };
+  const s = fieldReader(readFields(status));
+  const reason = s.bytes(2);
+  return { ok: (s.uint(1) ?? 0) === 0, reason: reason ? (fieldReader(readFields(reason)).bytes(1)?.toString('utf8') ?? '') : '' };
 }

@@ -45,17 +45,17 @@ export function commandRoutes(deps: ApiDeps): Route[] {
           if (claim.kind === 'mismatch') throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different command or body');
         }
 
-        const audit = (outcome: string, reason: string, woke: boolean): Promise<void> =>
-          recordAudit(deps, { vin, id: randomUUID(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke, transport: 'rest', caller: callerOf(event), idempotencyKey: key });
+        const audit = (outcome: string, reason: string, woke: boolean, transport: 'signed' | 'rest' = 'rest'): Promise<void> =>
+          recordAudit(deps, { vin, id: randomUUID(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke, transport, caller: callerOf(event), idempotencyKey: key });
 
         try {
           const result = await executeCommand(deps, { vin, command, body, deadline: started + deps.commandTimeoutMs });
-          await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, result.woke);
+          await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, result.woke, result.transport);
           if (result.outcome === 'refused') deps.commandFailed?.('command_failed');
           const response: HttpResult =
             result.outcome === 'refused'
               ? json(409, { error: { code: 'command_failed', message: `the car refused ${command}: ${result.reason || 'no reason given'}` } })
-              : json(200, { vin, command, outcome: result.outcome, reason: result.reason, woke: result.woke, latencyMs: deps.clock.now() - started, ...(result.state ? { state: result.state } : {}) });
+              : json(200, { vin, command, outcome: result.outcome, reason: result.reason, woke: result.woke, transport: result.transport, latencyMs: deps.clock.now() - started, ...(result.state ? { state: result.state } : {}) });
           if (key !== null) await deps.idempotency.complete(vin, key, stored(response));
           return response;
         } catch (error) {

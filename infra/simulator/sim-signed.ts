@@ -1,0 +1,123 @@
+import { createECDH, randomBytes, timingSafeEqual } from 'node:crypto';
+import { commandMetadata, DOMAIN, hmacPersonalizedTag, sessionInfoTag, sharedKey, SIGNATURE_TYPE, type Domain } from '../../shared/vcp/crypto';
+import { encodeSessionInfo } from '../../shared/vcp/messages';
+import { decodeSignedPayload, encodeCarServerResponse } from '../../shared/vcp/payloads';
+import { fieldReader, ProtoWriter, readFields } from '../../shared/vcp/protobuf';
+import { FAULT } from '../../shared/vcp/signed-command-client';
+
+interface DomainState {
+  privateKey: Buffer;
+  publicKey: Buffer;
+  epoch: Buffer;
+  /** Highest counter seen per signer (hex public key). */
+  counters: Map<string, number>;
+}
+
+/** The outcome of a command the car ran; the car itself is the caller's. */
+export type RunCommand = (command: string, body: Record<string, unknown>) => { result: boolean; reason: string };
+
+const TIME_TO_LIVE_LIMIT_S = 60;
+const FAULT_TTL_TOO_LONG = 20;
+
+/**
+ * One car's Vehicle Command Protocol endpoint, as the simulator serves it through `signed_command`: per-domain keys,
+ * epoch and clock; paired public keys; authenticated session info; HMAC verification; and the protocol's faults for
+ * unknown keys, replayed counters, expired or tampered messages.
+ */
+export class SimSignedEndpoint {
+  private readonly domains = new Map<number, DomainState>();
+  private readonly paired = new Set<string>();
+  private readonly bootAt: number;
+
+  constructor(
+    private readonly vin: string,
+    now: number,
+  ) {
+    this.bootAt = now;
+    for (const domain of [DOMAIN.vehicleSecurity, DOMAIN.infotainment]) {
+      const ecdh = createECDH('prime256v1');
+      ecdh.generateKeys();
+      this.domains.set(domain, { privateKey: ecdh.getPrivateKey(), publicKey: ecdh.getPublicKey(), epoch: randomBytes(16), counters: new Map() });
+    }
+  }
+
+  /** The owner approved the key in the Tesla app. */
+  pair(publicKey: Buffer): void {
+    this.paired.add(publicKey.toString('hex'));
+  }
+
+  /** A new epoch (as after a reboot): counters start over and old sessions are stale. */
+  newEpoch(domain: Domain): void {
+    const state = this.domains.get(domain)!;
+    state.epoch = randomBytes(16);
+    state.counters.clear();
+  }
+
+  private clock(now: number): number {
+    return Math.floor((now - this.bootAt) / 1000);
+  }
+
+  handle(message: Buffer, now: number, run: RunCommand): Buffer {
+    const top = readFields(message);
+    const f = fieldReader(top);
+    const to = f.bytes(6);
+    const domain = to ? (fieldReader(readFields(to)).uint(1) ?? 0) : 0;
+    const state = this.domains.get(domain);
+    const uuid = f.bytes(51) ?? Buffer.alloc(0);
+    const reply = new ProtoWriter().message(6, (d) => d.bytes(2, fieldReader(readFields(f.bytes(7) ?? Buffer.alloc(0))).bytes(2) ?? Buffer.alloc(16))).message(7, (d) => d.uint(1, domain));
+    if (!state) return reply.message(12, (s) => s.uint(1, 2).uint(2, 1)).bytes(50, uuid).finish();
+
+    const request = f.bytes(14);
+    if (request) {
+      const clientKey = fieldReader(readFields(request)).bytes(1) ?? Buffer.alloc(0);
+      return this.withSessionInfo(reply, state, clientKey, uuid, now).bytes(50, uuid).finish();
+    }
+
+    const signature = f.bytes(13);
+    const payload = f.bytes(10) ?? Buffer.alloc(0);
+    const sig = signature ? fieldReader(readFields(signature)) : null;
+    const signer = sig?.bytes(1) ? fieldReader(readFields(sig.bytes(1)!)).bytes(1) : undefined;
+    const hmacData = sig?.bytes(8) ? fieldReader(readFields(sig.bytes(8)!)) : null;
+    const fault = (n: number, attachSession: boolean): Buffer => {
+      const w = reply.message(12, (s) => s.uint(1, 2).uint(2, n));
+      return (attachSession && signer ? this.withSessionInfo(w, state, signer, uuid, now) : w).bytes(50, uuid).finish();
+    };
+    if (!signer || !hmacData) return fault(FAULT.invalidSignature, false);
+    if (!this.paired.has(signer.toString('hex'))) return fault(FAULT.unknownKey, false);
+
+    const epoch = hmacData.bytes(1) ?? Buffer.alloc(0);
+    const counter = hmacData.uint(2) ?? 0;
+    const expiresAt = hmacData.fixed32(3) ?? 0;
+    const tag = hmacData.bytes(4) ?? Buffer.alloc(0);
+    const clock = this.clock(now);
+    if (!epoch.equals(state.epoch)) return fault(FAULT.incorrectEpoch, true);
+    if (expiresAt < clock) return fault(FAULT.timeExpired, true);
+    if (expiresAt > clock + TIME_TO_LIVE_LIMIT_S) return fault(FAULT_TTL_TOO_LONG, true);
+    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain: domain as Domain, vin: this.vin, epoch, expiresAt, counter, flags: fieldReader(top).uint(52) ?? 0 });
+    const expected = hmacPersonalizedTag(sharedKey(state.privateKey, signer), meta, payload);
+    if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) return fault(FAULT.invalidSignature, true);
+    const last = state.counters.get(signer.toString('hex')) ?? 0;
+    if (counter <= last) return fault(FAULT.invalidCounter, true);
+    state.counters.set(signer.toString('hex'), counter);
+
+    const decoded = decodeSignedPayload(domain, payload);
+    if (!decoded) return fault(FAULT.invalidSignature, false);
+    const outcome = run(decoded.command, decoded.body);
+    if (domain === DOMAIN.infotainment) return reply.bytes(10, encodeCarServerResponse(outcome.result, outcome.reason)).bytes(50, uuid).finish();
+    return reply.bytes(50, uuid).finish(); // VCSEC: an empty reply is success
+  }
+
+  private withSessionInfo(reply: ProtoWriter, state: DomainState, clientKey: Buffer, uuid: Buffer, now: number): ProtoWriter {
+    const known = this.paired.has(clientKey.toString('hex'));
+    const info = encodeSessionInfo({
+      counter: state.counters.get(clientKey.toString('hex')) ?? 0,
+      publicKey: state.publicKey,
+      epoch: state.epoch,
+      clockTime: this.clock(now),
+      status: known ? 0 : 1,
+      handle: undefined,
+    });
+    const tag = clientKey.length === 65 ? sessionInfoTag(sharedKey(state.privateKey, clientKey), this.vin, uuid, info) : Buffer.alloc(32);
+    return reply.bytes(15, info).message(13, (sd) => sd.message(6, (t) => t.bytes(1, tag)));
+  }
+}

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../domain/clock';
+import type { CommandResult } from '../domain/fleet-api';
+import type { CommandKey } from './command-key';
+import { commandMetadata, hmacPersonalizedTag, sharedKey, SIGNATURE_TYPE, verifySessionInfoTag, type Domain } from './crypto';
+import { decodeRoutableReply, decodeSessionInfo, sessionInfoRequest, signedCommandMessage, type RoutableReply } from './messages';
+import { decodeCarServerResponse, signedPayload } from './payloads';
+
+/** Posts a RoutableMessage to the car (Fleet API `signed_command`) and returns the car's reply. */
+export interface SignedCommandTransport {
+  signedCommand(vin: string, routableMessage: Buffer): Promise<Buffer>;
+}
+
+/** What is kept between invocations per car and domain, so a warm path is one round trip. */
+export interface VehicleSession {
+  vin: string;
+  domain: Domain;
+  vehiclePublicKey: Buffer;
+  epoch: Buffer;
+  counter: number;
+  /** Our clock (s) minus the car's clock_time at the handshake. */
+  timeZero: number;
+}
+
+export interface SessionCache {
+  get(vin: string, domain: Domain): Promise<VehicleSession | null>;
+  put(session: VehicleSession): Promise<void>;
+}
+
+export class MemorySessionCache implements SessionCache {
+  private readonly sessions = new Map<string, VehicleSession>();
+  get(vin: string, domain: Domain): Promise<VehicleSession | null> {
+    return Promise.resolve(this.sessions.get(`${vin}#${domain}`) ?? null);
+  }
+  put(session: VehicleSession): Promise<void> {
+    this.sessions.set(`${session.vin}#${session.domain}`, { ...session });
+    return Promise.resolve();
+  }
+}
+
+export const FAULT = { unknownKey: 3, inactiveKey: 4, invalidSignature: 5, invalidCounter: 6, insufficientPrivileges: 7, incorrectEpoch: 15, timeExpired: 17 } as const;
+const RESYNC_FAULTS = new Set<number>([FAULT.invalidSignature, FAULT.invalidCounter, FAULT.incorrectEpoch, FAULT.timeExpired]);
+const COMMAND_LIFETIME_S = 10;
+
+export class NoCommandKeyError extends Error {
+  constructor() {
+    super('no vehicle command key: run `npm run keys` and pair it with the car');
+    this.name = 'NoCommandKeyError';
+  }
+}
+
+/** The car does not know our key (or it is inactive / lacks the privilege). */
+export class CommandKeyNotAcceptedError extends Error {
+  constructor(
+    readonly vin: string,
+    readonly fault: number,
+  ) {
+    super(
+      fault === FAULT.inactiveKey
+        ? `the car ${vin} has our key but it is inactive`
+        : fault === FAULT.insufficientPrivileges
+          ? `our key lacks the privilege for this command on ${vin}`
+          : `the car ${vin} does not know our key: pair it in the Tesla app at https://tesla.com/_ak/<your domain>`,
+    );
+    this.name = 'CommandKeyNotAcceptedError';
+  }
+}
+
+/** The protocol layer refused the command for another reason (fault number from MessageFault_E). */
+export class SignedCommandFaultError extends Error {
+  constructor(readonly fault: number) {
+    super(`the car's command protocol refused the command (fault ${fault})`);
+    this.name = 'SignedCommandFaultError';
+  }
+}
+
+/** A session info whose tag did not verify: a forged or corrupted answer. */
+export class SessionInfoRejectedError extends Error {
+  constructor() {
+    super('the car’s session info failed authentication');
+    this.name = 'SessionInfoRejectedError';
+  }
+}
+
+/**
+ * Sends commands signed HMAC_PERSONALIZED (what the Fleet API accepts): a per-domain handshake whose session info
+ * is authenticated, then counter, expiry and metadata signed with a subkey of the ECDH-derived session key. On a
+ * stale counter, epoch or clock the car attaches fresh session info; it is authenticated, adopted, and the command
+ * re-signed once.
+ */
+export class SignedCommandClient {
+  constructor(
+    private readonly deps: {
+      transport: SignedCommandTransport;
+      key: () => Promise<CommandKey | null>;
+      sessions: SessionCache;
+      clock: Clock;
+      random?: (n: number) => Buffer;
+    },
+  ) {}
+
+  /** Whether `command` has a signed encoding (otherwise it must go by REST). */
+  canSign(command: string, body: Record<string, unknown>): boolean {
+    return signedPayload(command, body) !== null;
+  }
+
+  async send(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult> {
+    const encoded = signedPayload(command, body);
+    if (encoded === null) throw new Error(`no signed encoding for ${command}`);
+    const key = await this.deps.key();
+    if (key === null) throw new NoCommandKeyError();
+    let session = (await this.deps.sessions.get(vin, encoded.domain)) ?? (await this.handshake(vin, encoded.domain, key));
+    for (let attempt = 0; ; attempt++) {
+      const uuid = this.random(16);
+      const reply = await this.sign(vin, encoded.domain, encoded.payload, key, session, uuid);
+      session = { ...session, counter: session.counter + 1 };
+      if (reply.fault === 0) {
+        await this.deps.sessions.put(session);
+        if (encoded.domain === 3 && reply.payload && reply.payload.length > 0) {
+          const result = decodeCarServerResponse(reply.payload);
+          return { result: result.ok, reason: result.reason };
+        }
+        return { result: true, reason: '' };
+      }
+      if (reply.fault === FAULT.unknownKey || reply.fault === FAULT.inactiveKey || reply.fault === FAULT.insufficientPrivileges) {
+        throw new CommandKeyNotAcceptedError(vin, reply.fault);
+      }
+      if (!RESYNC_FAULTS.has(reply.fault) || attempt > 0) throw new SignedCommandFaultError(reply.fault);
+      session = reply.sessionInfo && reply.sessionInfoTag ? this.adopt(vin, encoded.domain, key, reply, uuid) : await this.handshake(vin, encoded.domain, key);
+      await this.deps.sessions.put(session);
+    }
+  }
+
+  private async sign(vin: string, domain: Domain, payload: Buffer, key: CommandKey, session: VehicleSession, uuid: Buffer): Promise<RoutableReply> {
+    const counter = session.counter + 1;
+    const expiresAt = Math.floor(this.deps.clock.now() / 1000) - session.timeZero + COMMAND_LIFETIME_S;
+    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain, vin, epoch: session.epoch, expiresAt, counter, flags: 0 });
+    const tag = hmacPersonalizedTag(sharedKey(key.privateRaw, session.vehiclePublicKey), meta, payload);
+    const message = signedCommandMessage(domain, payload, { publicKey: key.publicKey, epoch: session.epoch, counter, expiresAt, tag }, this.random(16), uuid, 0);
+    return decodeRoutableReply(await this.deps.transport.signedCommand(vin, message));
+  }
+
+  private async handshake(vin: string, domain: Domain, key: CommandKey): Promise<VehicleSession> {
+    const uuid = this.random(16);
+    const reply = decodeRoutableReply(await this.deps.transport.signedCommand(vin, sessionInfoRequest(domain, key.publicKey, this.random(16), uuid)));
+    if (!reply.sessionInfo || !reply.sessionInfoTag) throw new SignedCommandFaultError(reply.fault);
+    const session = this.adopt(vin, domain, key, reply, uuid);
+    await this.deps.sessions.put(session);
+    return session;
+  }
+
+  /** Authenticates session info (challenge: the uuid of our request) and turns it into a session. */
+  private adopt(vin: string, domain: Domain, key: CommandKey, reply: RoutableReply, uuid: Buffer): VehicleSession {
+    const info = decodeSessionInfo(reply.sessionInfo!);
+    if (info.status === 1) throw new CommandKeyNotAcceptedError(vin, FAULT.unknownKey);
+    const sessionKey = sharedKey(key.privateRaw, info.publicKey);
+    if (!verifySessionInfoTag(sessionKey, vin, uuid, reply.sessionInfo!, reply.sessionInfoTag!)) throw new SessionInfoRejectedError();
+    return { vin, domain, vehiclePublicKey: info.publicKey, epoch: info.epoch, counter: info.counter, timeZero: Math.floor(this.deps.clock.now() / 1000) - info.clockTime };
+  }
+
+  private random(n: number): Buffer {
+    return this.deps.random?.(n) ?? randomBytes(n);
+  }
+}

@@ -1,0 +1,154 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLocalHost, type LocalHost } from '../../infra/local/local-host';
+import type { FleetSimulator } from '../../infra/simulator/fleet-simulator';
+import { SimClock } from '../../infra/simulator/sim-clock';
+import { parseLocalSettings } from '../../shared/config/local-settings';
+import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
+import { commandKeyFromPem, generateCommandKeyPem, type CommandKey } from '../../shared/vcp/command-key';
+import { DOMAIN } from '../../shared/vcp/crypto';
+import { decodeRoutableReply } from '../../shared/vcp/messages';
+import { CommandKeyNotAcceptedError, FAULT, MemorySessionCache, SignedCommandClient, type SignedCommandTransport } from '../../shared/vcp/signed-command-client';
+import { simulatorWithClient, T0 } from '../support/sim-client';
+
+const VIN = '5YJ3E7EB0SF000021';
+let sim: FleetSimulator | null = null;
+let host: LocalHost | null = null;
+afterEach(async () => {
+  await sim?.stop();
+  await host?.stop();
+  sim = null;
+  host = null;
+});
+
+/** A transport that records what it sends, and can hold, alter or replay a message. */
+class RecordingTransport implements SignedCommandTransport {
+  readonly sent: Buffer[] = [];
+  constructor(private readonly inner: SignedCommandTransport) {}
+  signedCommand(vin: string, message: Buffer): Promise<Buffer> {
+    this.sent.push(message);
+    return this.inner.signedCommand(vin, message);
+  }
+}
+
+async function setup(options: { pair?: boolean } = {}) {
+  const ctx = await simulatorWithClient({ cars: [{ vin: VIN, id: 21, displayName: 'Signed', requiresSigning: true }] });
+  sim = ctx.sim;
+  const key: CommandKey = commandKeyFromPem(generateCommandKeyPem());
+  if (options.pair !== false) ctx.sim.pairKey(key.publicKey);
+  const transport = new RecordingTransport(ctx.fleet);
+  const sessions = new MemorySessionCache();
+  const client = new SignedCommandClient({ transport, key: () => Promise.resolve(key), sessions, clock: ctx.clock });
+  return { ...ctx, key, sessions, transport, client };
+}
+
+describe('signed commands against the simulator', () => {
+  it('locks and unlocks through VCSEC, and a warm session takes one round trip', async () => {
+    const { client, transport, sim: s } = await setup();
+    await expect(client.send(VIN, 'door_unlock', {})).resolves.toEqual({ result: true, reason: '' });
+    expect(s.car(VIN).locked).toBe(false);
+    expect(transport.sent).toHaveLength(2); // handshake + command
+    await expect(client.send(VIN, 'door_lock', {})).resolves.toEqual({ result: true, reason: '' });
+    expect(s.car(VIN).locked).toBe(true);
+    expect(transport.sent).toHaveLength(3);
+  });
+
+  it('runs climate and charge-limit commands through Infotainment, with the car’s own answer', async () => {
+    const { client, sim: s } = await setup();
+    await expect(client.send(VIN, 'auto_conditioning_start', {})).resolves.toEqual({ result: true, reason: '' });
+    expect(s.car(VIN).climateOn).toBe(true);
+    await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: true, reason: '' });
+    expect(s.car(VIN).chargeLimit).toBe(90);
+    await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: false, reason: 'already_set' });
+  });
+
+  it('refuses a key the owner never paired', async () => {
+    const { client } = await setup({ pair: false });
+    await expect(client.send(VIN, 'door_lock', {})).rejects.toBeInstanceOf(CommandKeyNotAcceptedError);
+  });
+
+  it('rejects a replayed, an expired and a tampered message with the protocol’s faults', async () => {
+    const { client, transport, fleet, clock, key, sessions } = await setup();
+    await client.send(VIN, 'door_lock', {});
+    const signedLock = transport.sent.at(-1)!;
+    expect(decodeRoutableReply(await fleet.signedCommand(VIN, signedLock)).fault).toBe(FAULT.invalidCounter); // replay
+
+    await client.send(VIN, 'door_unlock', {});
+    const tampered = Buffer.from(transport.sent.at(-1)!);
+    const at = tampered.indexOf(Buffer.from([0x52, 0x02, 0x10, 0x00])); // payload field: RKE unlock
+    tampered[at + 3] = 0x01; // … turned into lock
+    expect(decodeRoutableReply(await fleet.signedCommand(VIN, tampered)).fault).toBe(FAULT.invalidSignature);
+
+    // Held back past its expiry: build a fresh message, then deliver it 30 s later.
+    let held: Buffer | null = null;
+    const holding = new SignedCommandClient({
+      transport: { signedCommand: (_vin, m) => ((held = m), Promise.resolve(Buffer.alloc(0))) },
+      key: () => Promise.resolve(key),
+      sessions,
+      clock,
+    });
+    await holding.send(VIN, 'door_lock', {});
+    clock.advance(30_000);
+    const reply = decodeRoutableReply(await fleet.signedCommand(VIN, held!));
+    expect(reply.fault).toBe(FAULT.timeExpired);
+    expect(reply.sessionInfo).toBeDefined(); // fresh session info comes with it, to resynchronise
+  });
+
+  it('recovers when the car starts a new epoch: adopts the attached session info and re-signs once', async () => {
+    const { client, transport, sim: s } = await setup();
+    await client.send(VIN, 'auto_conditioning_start', {});
+    s.signed.get(VIN)!.newEpoch(DOMAIN.infotainment);
+    const before = transport.sent.length;
+    await expect(client.send(VIN, 'auto_conditioning_stop', {})).resolves.toEqual({ result: true, reason: '' });
+    expect(transport.sent.length - before).toBe(2); // refused (stale epoch) + re-signed
+    expect(s.car(VIN).climateOn).toBe(false);
+  });
+});
+
+describe('the command API picks the transport per car', () => {
+  it('signs for a car that needs it, falls back to REST on 422, and never shows the private key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'signed-'));
+    const pem = generateCommandKeyPem();
+    await new FileCommandKeyStore(join(dir, 'vehicle-command-key.pem')).writePem(pem);
+    host = await startLocalHost(parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd()), {
+      schedule: false,
+      simulator: {
+        clock: new SimClock(T0, 0),
+        cars: [
+          { vin: VIN, id: 21, displayName: 'New', requiresSigning: true },
+          { vin: '5YJSA7E21JF230099', id: 22, displayName: 'Old S', supportsSigning: false },
+        ],
+      },
+    });
+    const post = async (vin: string, command: string, body?: object) => {
+      const res = await fetch(`${host!.url}/vehicles/${vin}/commands/${command}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${host!.apiToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const bodies: string[] = [];
+    const signedLock = await post(VIN, 'door_lock');
+    bodies.push(signedLock.text);
+    expect(signedLock.status).toBe(200);
+    expect(JSON.parse(signedLock.text)).toMatchObject({ outcome: 'done', transport: 'signed' });
+    const rest = await post('5YJSA7E21JF230099', 'set_charge_limit', { percent: 85 });
+    bodies.push(rest.text);
+    expect(JSON.parse(rest.text)).toMatchObject({ outcome: 'done', transport: 'rest' });
+    expect(host.simulator!.car('5YJSA7E21JF230099').chargeLimit).toBe(85);
+
+    const audit = await fetch(`${host.url}/vehicles/${VIN}/commands`, { headers: { authorization: `Bearer ${host.apiToken}` } });
+    const auditText = await audit.text();
+    bodies.push(auditText);
+    expect(JSON.parse(auditText).commands[0]).toMatchObject({ command: 'door_lock', transport: 'signed' });
+
+    const secret = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+    for (const body of bodies) {
+      expect(body).not.toContain(secret.slice(10, 50));
+      expect(body).not.toContain('PRIVATE KEY');
+    }
+  });
+});
