@@ -5,7 +5,8 @@ import { buildAwsDeps } from '../../shared/composition/aws';
 import { log } from '../../shared/logger';
 import { SecretsManagerCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { cachedCommandKey } from '../../shared/vcp/command-key';
-import { MemorySessionCache, SignedCommandClient } from '../../shared/vcp/signed-command-client';
+import { DynamoDbSessionCache } from '../../shared/store/dynamodb-session-cache';
+import { SignedCommandClient } from '../../shared/vcp/signed-command-client';
 import { API_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
 import { createApiHandler } from './create-handler';
 
@@ -17,11 +18,11 @@ const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });
 
-/** Signed commands when the stack has a VehicleCommandKey secret; sessions live for the container. */
+/** Signed commands when the stack has a VehicleCommandKey secret; sessions are kept in the table. */
 function signedCommands() {
   if (!settings.commandKeySecretId) return {};
   const commandKey = cachedCommandKey(new SecretsManagerCommandKeyStore(aws.secrets, settings.commandKeySecretId));
-  const signed = new SignedCommandClient({ transport: aws.fleet, key: commandKey, sessions: new MemorySessionCache(), clock: aws.clock });
+  const signed = new SignedCommandClient({ transport: aws.fleet, key: commandKey, sessions: new DynamoDbSessionCache(aws.dynamo, settings.tableName), clock: aws.clock });
   return { commandKey, signed, restOnly: new Set<string>() };
 }
 

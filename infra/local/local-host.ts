@@ -14,7 +14,8 @@ import { FileTokenStore } from '../../shared/secrets/file-token-store';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { cachedCommandKey } from '../../shared/vcp/command-key';
-import { MemorySessionCache, SignedCommandClient } from '../../shared/vcp/signed-command-client';
+import { DynamoDbSessionCache } from '../../shared/store/dynamodb-session-cache';
+import { SignedCommandClient } from '../../shared/vcp/signed-command-client';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
@@ -121,7 +122,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       if (key && simulator) simulator.pairKey(key.publicKey);
       return key;
     };
-    const signed = new SignedCommandClient({ transport: fleet, key: commandKey, sessions: new MemorySessionCache(), clock });
+    const signed = new SignedCommandClient({ transport: fleet, key: commandKey, sessions: new DynamoDbSessionCache(doc, LOCAL_TABLE_NAME), clock });
 
     const collector = createCollectorHandler({
       fleet,

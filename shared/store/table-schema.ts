@@ -10,6 +10,7 @@
  * | usage ledger    | VEHICLE#<vin> or ACCOUNT | USAGE#<YYYY-MM>    |
  * | command audit   | VEHICLE#<vin>   | CMD#<ISO time>#<id>         |
  * | idempotency key | VEHICLE#<vin>   | IDEM#<key>                  |
+ * | signing session | VEHICLE#<vin>   | VCP#<domain>                |
  *
  * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day; rollups and the
  * ledger are small and kept.
@@ -30,3 +31,5 @@ export const usagePk = (scope: string): string => (scope === ACCOUNT_PK ? ACCOUN
 export const commandSk = (at: number, id: string): string => `CMD#${new Date(at).toISOString()}#${id}`;
 export const COMMAND_SK_PREFIX = 'CMD#';
 export const idempotencySk = (key: string): string => `IDEM#${key}`;
+/** Vehicle Command Protocol session per car and domain: VCP#<domain>. */
+export const commandSessionSk = (domain: number): string => `VCP#${domain}`;

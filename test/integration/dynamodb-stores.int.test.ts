@@ -1,4 +1,5 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbSessionCache } from '../../shared/store/dynamodb-session-cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INITIAL_MEMORY } from '../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
@@ -132,5 +133,21 @@ describe('command audit and idempotency keys on dynalite', () => {
     // A claim left by a request that died is taken over after five minutes, not before.
     expect(await commands.claim(CAR, 'key-1', 'fp', now + 60_000)).toEqual({ kind: 'in_progress' });
     expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000 + 6 * 60_000)).toEqual({ kind: 'claimed' });
+  });
+});
+
+describe('signed-command sessions on dynalite', () => {
+  it('round-trips a session and never moves its counter backwards within an epoch', async () => {
+    const cache = new DynamoDbSessionCache(DynamoDBDocumentClient.from(dynamo.client), 'test');
+    const session = { vin: VIN, domain: 3 as const, vehiclePublicKey: Buffer.alloc(65, 4), epoch: Buffer.alloc(16, 1), counter: 10, timeZero: 12345 };
+    expect(await cache.get(VIN, 3)).toBeNull();
+    await cache.put(session);
+    expect(await cache.get(VIN, 3)).toEqual(session);
+    await cache.put({ ...session, counter: 7 }); // a slower container
+    expect((await cache.get(VIN, 3))?.counter).toBe(10);
+    await cache.put({ ...session, epoch: Buffer.alloc(16, 2), counter: 1 }); // a new epoch starts over
+    expect(await cache.get(VIN, 3)).toMatchObject({ counter: 1, epoch: Buffer.alloc(16, 2) });
+    const stored = JSON.stringify(await DynamoDBDocumentClient.from(dynamo.client).send(new GetCommand({ TableName: 'test', Key: { pk: `VEHICLE#${VIN}`, sk: 'VCP#3' } })));
+    expect(stored).not.toMatch(/PRIVATE|privateRaw/);
   });
 });
