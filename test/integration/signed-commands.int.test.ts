@@ -112,8 +112,11 @@ describe('the command API picks the transport per car', () => {
     const dir = await mkdtemp(join(tmpdir(), 'signed-'));
     const pem = generateCommandKeyPem();
     await new FileCommandKeyStore(join(dir, 'vehicle-command-key.pem')).writePem(pem);
+    const logged: string[] = [];
+    const capture = (message: string, extra?: object): void => void logged.push(`${message} ${JSON.stringify(extra ?? {})}`);
     host = await startLocalHost(parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd()), {
       schedule: false,
+      log: { info: capture, warn: capture, error: capture },
       simulator: {
         clock: new SimClock(T0, 0),
         cars: [
@@ -146,7 +149,8 @@ describe('the command API picks the transport per car', () => {
     expect(JSON.parse(auditText).commands[0]).toMatchObject({ command: 'door_lock', transport: 'signed' });
 
     const secret = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
-    for (const body of bodies) {
+    expect(logged.length).toBeGreaterThan(0); // the commands were logged…
+    for (const body of [...bodies, logged.join('\n')]) {
       expect(body).not.toContain(secret.slice(10, 50));
       expect(body).not.toContain('PRIVATE KEY');
     }
