@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const vin = host.simulator ? DEFAULT_SIM_VIN : '<VIN>';
   console.log(`
 Tesla Fleet logger running at ${host.url}
+  dashboard:  ${host.url}/  (sign in with the API token)
   car:        ${host.simulator ? `built-in simulator (${host.simulator.baseUrl}), VIN ${DEFAULT_SIM_VIN}` : settings.fleetApiUrl}
   data:       ${settings.dataDir}
   collector:  every ${settings.collectIntervalSeconds} s
