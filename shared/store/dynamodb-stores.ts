@@ -19,22 +19,23 @@ export interface DynamoDbStoreOptions {
 export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger {
   constructor(private readonly options: DynamoDbStoreOptions) {}
 
-  async listVehicles(): Promise<VehicleRecord[]> {
-    const records: VehicleRecord[] = [];
+  /** Every item a key condition selects, following LastEvaluatedKey through all pages. */
+  private async queryAll(keyCondition: string, values: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.options.client.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': ACCOUNT_PK, ':prefix': 'VEHICLE#' },
-          ExclusiveStartKey: start,
-        }),
+        new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: keyCondition, ExpressionAttributeValues: values, ExclusiveStartKey: start }),
       );
-      records.push(...(page.Items ?? []).map((item) => item.record as VehicleRecord));
+      items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return records;
+    return items;
+  }
+
+  async listVehicles(): Promise<VehicleRecord[]> {
+    const items = await this.queryAll('pk = :pk AND begins_with(sk, :prefix)', { ':pk': ACCOUNT_PK, ':prefix': 'VEHICLE#' });
+    return items.map((item) => item.record as VehicleRecord);
   }
 
   async getVehicle(vin: string): Promise<VehicleRecord | null> {
@@ -90,20 +91,7 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
   }
 
   async dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }> {
-    const days: DayRollup[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.options.client.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': daySk(fromDate), ':to': daySk(toDate) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      days.push(...(page.Items ?? []).map(toRollup));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const days = (await this.queryAll('pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': daySk(fromDate), ':to': daySk(toDate) })).map(toRollup);
     const dayBefore = utcDate(Date.parse(`${fromDate}T00:00:00Z`) - DAY_MS);
     const previous = await this.options.client.send(
       new QueryCommand({
