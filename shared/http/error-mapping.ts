@@ -59,7 +59,7 @@ function toApiError(error: unknown): ApiError | null {
     return new ApiError(502, 'tesla_login_required', 'the Tesla login has expired: run `npm run login` to sign in again');
   }
   if (error instanceof CommandSigningRequiredError) {
-    return new ApiError(501, 'command_signing_required', `${error.message}, and this command has no signed encoding yet (or no key is set up: npm run keys)`);
+    return new ApiError(501, 'command_signing_required', `${error.message}: set up a vehicle command key (npm run keys) and pair it with the car`);
   }
   if (error instanceof WrongRegionError) return new ApiError(502, 'tesla_wrong_region', error.message);
   if (error instanceof FleetApiUnreachableError) return new ApiError(504, 'tesla_unreachable', 'the Fleet API did not answer');

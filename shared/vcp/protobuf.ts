@@ -41,6 +41,15 @@ export class ProtoWriter {
     return this;
   }
 
+  /** float (32-bit, little-endian), as HvacTemperatureAdjustmentAction's temperatures. */
+  float(field: number, value: number): this {
+    this.tag(field, FIXED32);
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(value);
+    this.parts.push(b);
+    return this;
+  }
+
   bytes(field: number, value: Uint8Array): this {
     this.tag(field, BYTES);
     this.parts.push(varint(value.length), Buffer.from(value));
@@ -117,6 +126,10 @@ export function fieldReader(fields: Map<number, ProtoValue[]>) {
     fixed32: (n: number): number | undefined => {
       const v = last(n);
       return v?.wireType === 5 ? v.value.readUInt32LE(0) : undefined;
+    },
+    float: (n: number): number | undefined => {
+      const v = last(n);
+      return v?.wireType === 5 ? v.value.readFloatLE(0) : undefined;
     },
     bytes: (n: number): Buffer | undefined => {
       const v = last(n);

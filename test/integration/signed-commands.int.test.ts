@@ -138,6 +138,13 @@ describe('the command API picks the transport per car', () => {
     bodies.push(signedLock.text);
     expect(signedLock.status).toBe(200);
     expect(JSON.parse(signedLock.text)).toMatchObject({ outcome: 'done', transport: 'signed' });
+    // Commands beyond the reference's examples go signed too, parameters intact.
+    for (const [command, body] of [['honk_horn', {}], ['set_temps', { driver_temp: 22.5, passenger_temp: 20 }], ['set_sentry_mode', { on: true }]] as const) {
+      const res = await post(VIN, command, body);
+      bodies.push(res.text);
+      expect(JSON.parse(res.text), command).toMatchObject({ outcome: 'done', transport: 'signed' });
+    }
+    expect(host.simulator!.car(VIN)).toMatchObject({ driverTemp: 22.5, passengerTemp: 20, sentryMode: true });
     const rest = await post('5YJSA7E21JF230099', 'set_charge_limit', { percent: 85 });
     bodies.push(rest.text);
     expect(JSON.parse(rest.text)).toMatchObject({ outcome: 'done', transport: 'rest' });

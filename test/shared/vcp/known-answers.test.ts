@@ -15,7 +15,8 @@ import {
   verifySessionInfoTag,
 } from '../../../shared/vcp/crypto';
 import { decodeRoutableReply, decodeSessionInfo, encodeSessionInfo, sessionInfoRequest, signedCommandMessage } from '../../../shared/vcp/messages';
-import { signedPayload } from '../../../shared/vcp/payloads';
+import { COMMAND_SCHEMAS } from '../../../shared/domain/commands';
+import { decodeSignedPayload, signedPayload } from '../../../shared/vcp/payloads';
 import { readFields } from '../../../shared/vcp/protobuf';
 
 /** Vectors from the Vehicle Command Protocol reference (../shared/reference/vehicle-command-protocol.md §5). */
@@ -129,8 +130,30 @@ describe('payloads (hand-encoded in the reference)', () => {
     expect(signedPayload(command, body)).toEqual({ domain, payload: hex(payloadHex) });
   });
 
-  it('has no signed encoding for commands the reference does not give', () => {
-    expect(signedPayload('honk_horn', {})).toBeNull();
+  it('encodes the other commands from car_server.proto field numbers', () => {
+    // Action{vehicleAction=2{<field>}}: honk 27, flash 26, charging amps 43{1: 32}.
+    expect(signedPayload('honk_horn', {})!.payload.toString('hex')).toBe('1203da0100');
+    expect(signedPayload('flash_lights', {})!.payload.toString('hex')).toBe('1203d20100');
+    expect(signedPayload('set_charging_amps', { charging_amps: 32 })!.payload.toString('hex')).toBe('1205da02020820');
+    expect(signedPayload('wake_up', {})).toBeNull(); // a wake goes through the wake endpoint
+  });
+
+  it('round-trips every signable command through the car-side decoder, parameters included', () => {
+    const bodies: Record<string, Record<string, unknown>> = {
+      set_temps: { driver_temp: 21.5, passenger_temp: 19 },
+      set_charge_limit: { percent: 77 },
+      set_charging_amps: { charging_amps: 12 },
+      actuate_trunk: { which_trunk: 'front' },
+      set_sentry_mode: { on: true },
+      remote_seat_heater_request: { seat_position: 4, level: 2 },
+      window_control: { command: 'close' },
+    };
+    for (const command of Object.keys(COMMAND_SCHEMAS).filter((c) => c !== 'wake_up')) {
+      const body = bodies[command] ?? {};
+      const encoded = signedPayload(command, body);
+      expect(encoded, command).not.toBeNull();
+      expect(decodeSignedPayload(encoded!.domain, encoded!.payload), command).toEqual({ command, body });
+    }
   });
 });
 
