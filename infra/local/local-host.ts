@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../../functions/api/create-handler';
@@ -11,6 +11,7 @@ import type { CollectorSummary } from '../../shared/domain/collector';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
+import { readIfExists, writeOwnerOnly } from '../../shared/secrets/owner-only-file';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { cachedCommandKey } from '../../shared/vcp/command-key';
@@ -225,18 +226,9 @@ async function rememberRegion(store: TokenStore, baseUrl: string): Promise<void>
 /** The API token generated on first start and kept, owner-readable only, in DATA_DIR. */
 async function loadOrCreateApiToken(dataDir: string): Promise<string> {
   const path = join(dataDir, 'api-token');
-  try {
-    const existing = (await readFile(path, 'utf8')).trim();
-    if (existing.length >= 16) return existing;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = (await readIfExists(path))?.trim();
+  if (existing !== undefined && existing.length >= 16) return existing;
   const token = randomBytes(32).toString('base64url');
-  const handle = await open(path, 'w', 0o600);
-  try {
-    await handle.writeFile(`${token}\n`);
-  } finally {
-    await handle.close();
-  }
+  await writeOwnerOnly(path, `${token}\n`);
   return token;
 }

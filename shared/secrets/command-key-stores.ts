@@ -1,32 +1,17 @@
 import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { CommandKeyStore } from '../vcp/command-key';
+import { readIfExists, writeOwnerOnly } from './owner-only-file';
 
 /** Locally: one PEM file readable by the owner only, replaced atomically. */
 export class FileCommandKeyStore implements CommandKeyStore {
   constructor(private readonly path: string) {}
 
-  async readPem(): Promise<string | null> {
-    try {
-      return await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+  readPem(): Promise<string | null> {
+    return readIfExists(this.path);
   }
 
-  async writePem(pem: string): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    const handle = await open(temporary, 'w', 0o600);
-    try {
-      await handle.writeFile(pem);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, this.path);
+  writePem(pem: string): Promise<void> {
+    return writeOwnerOnly(this.path, pem);
   }
 }
 
