@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
+import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import { buildAwsDeps } from '../../shared/composition/aws';
 import { log } from '../../shared/logger';
 import { SecretsManagerCommandKeyStore } from '../../shared/secrets/command-key-stores';
@@ -11,9 +12,6 @@ import { API_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-name
 import { createApiHandler } from './create-handler';
 
 // Cold start: settings are checked and adapters built once; a bad setting fails the init, loudly.
-/** The function's timeout is 29 s and API Gateway's 30 s: leave room to answer. */
-const COMMAND_TIMEOUT_MS = 25_000;
-
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });

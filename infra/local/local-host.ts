@@ -8,6 +8,7 @@ import { ConfigError } from '../../shared/config/config-error';
 import type { LocalSettings } from '../../shared/config/local-settings';
 import { systemClock, type Clock } from '../../shared/domain/clock';
 import type { CollectorSummary } from '../../shared/domain/collector';
+import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
@@ -156,7 +157,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         allowedCommands: settings.allowedCommands,
         audit: commands,
         idempotency: commands,
-        commandTimeoutMs: 25_000,
+        commandTimeoutMs: COMMAND_TIMEOUT_MS,
         // On the simulator's clock a wait moves simulated time (instantly when the clock is driven by hand).
         sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
         commandKey,

@@ -78,7 +78,8 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
 async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: number): Promise<VehicleOutcome> {
   const now = deps.clock.now();
   const [previous, spent] = await Promise.all([deps.vehicles.getVehicle(car.vin), deps.usage.getUsage(car.vin, monthKey(now))]);
-  const pace: BudgetPace = budgetPace(costUsd(spent), budgetUsd, now);
+  const spentUsd = costUsd(spent);
+  const pace: BudgetPace = budgetPace(spentUsd, budgetUsd, now);
   const step = decidePoll(normalizeMemory(previous?.polling), car.state, now, pace);
   const record: VehicleRecord = {
     vin: car.vin,
@@ -88,7 +89,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     lastSnapshotAt: previous?.lastSnapshotAt ?? null,
     polling: step.memory,
   };
-  const budgetUsedPercent = budgetUsd > 0 ? Math.round((costUsd(spent) / budgetUsd) * 1000) / 10 : 100;
+  const budgetUsedPercent = budgetUsd > 0 ? Math.round((spentUsd / budgetUsd) * 1000) / 10 : 100;
   const base = { vin: car.vin, state: car.state, snapshotWritten: false, budgetUsedPercent, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
 
   if (step.decision.action === 'skip') {

@@ -38,6 +38,9 @@ export class VehicleWakeTimeoutError extends Error {
   }
 }
 
+/** How long a command request may take, waking included: API Gateway gives up at 30 s, the function at 29 s. */
+export const COMMAND_TIMEOUT_MS = 25_000;
+
 /** How often to look (with the free state call) whether a woken car is online. */
 export const WAKE_POLL_MS = 2_000;
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import type { CommandResult } from '../domain/fleet-api';
 import type { CommandKey } from './command-key';
-import { commandMetadata, hmacPersonalizedTag, sharedKey, SIGNATURE_TYPE, verifySessionInfoTag, type Domain } from './crypto';
+import { commandMetadata, DOMAIN, hmacPersonalizedTag, sharedKey, SIGNATURE_TYPE, verifySessionInfoTag, type Domain } from './crypto';
 import { decodeRoutableReply, decodeSessionInfo, sessionInfoRequest, signedCommandMessage, type RoutableReply } from './messages';
 import { decodeCarServerResponse, signedPayload } from './payloads';
 
@@ -116,7 +116,7 @@ export class SignedCommandClient {
       session = { ...session, counter: session.counter + 1 };
       if (reply.fault === 0) {
         await this.deps.sessions.put(session);
-        if (encoded.domain === 3 && reply.payload && reply.payload.length > 0) {
+        if (encoded.domain === DOMAIN.infotainment && reply.payload && reply.payload.length > 0) {
           const result = decodeCarServerResponse(reply.payload);
           return { result: result.ok, reason: result.reason };
         }

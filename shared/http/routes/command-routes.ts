@@ -8,7 +8,7 @@ import { ApiError, badRequest } from '../api-error';
 import type { ApiDeps } from '../api-deps';
 import { errorToResponse } from '../error-mapping';
 import { jsonObjectBody, requireVin, validate } from '../request-input';
-import { json, type HttpResult } from '../responses';
+import { errorBody, json, type HttpResult } from '../responses';
 import type { Route } from '../router';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -40,7 +40,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         if (key !== null) {
           const fingerprint = createHash('sha256').update(JSON.stringify([command, body])).digest('hex');
           const claim = await deps.idempotency.claim(vin, key, fingerprint, started);
-          if (claim.kind === 'replay') return { ...json(claim.response.status, claim.response.body), headers: { ...json(0, null).headers, 'idempotent-replayed': 'true' } };
+          if (claim.kind === 'replay') return json(claim.response.status, claim.response.body, { 'idempotent-replayed': 'true' });
           if (claim.kind === 'in_progress') throw new ApiError(409, 'request_in_progress', 'a request with this Idempotency-Key is still running');
           if (claim.kind === 'mismatch') throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different command or body');
         }
@@ -54,14 +54,15 @@ export function commandRoutes(deps: ApiDeps): Route[] {
           if (result.outcome === 'refused') deps.commandFailed?.('command_failed');
           const response: HttpResult =
             result.outcome === 'refused'
-              ? json(409, { error: { code: 'command_failed', message: `the car refused ${command}: ${result.reason || 'no reason given'}` } })
+              ? json(409, errorBody('command_failed', `the car refused ${command}: ${result.reason || 'no reason given'}`))
               : json(200, { vin, command, outcome: result.outcome, reason: result.reason, woke: result.woke, transport: result.transport, latencyMs: deps.clock.now() - started, ...(result.state ? { state: result.state } : {}) });
           if (key !== null) await deps.idempotency.complete(vin, key, stored(response));
           return response;
         } catch (error) {
           const { response } = errorToResponse(error);
-          await audit('error', codeOf(response), false);
-          deps.commandFailed?.(codeOf(response));
+          const code = codeOf(response);
+          await audit('error', code, false);
+          deps.commandFailed?.(code);
           if (key !== null) {
             // A failure worth retrying (asleep, rate limited, Tesla down) frees the key; anything else is final.
             if ((response.statusCode ?? 500) >= 500 || response.statusCode === 429) await deps.idempotency.release(vin, key);
