@@ -153,7 +153,14 @@ describe('the command API picks the transport per car', () => {
     const audit = await fetch(`${host.url}/vehicles/${VIN}/commands`, { headers: { authorization: `Bearer ${host.apiToken}` } });
     const auditText = await audit.text();
     bodies.push(auditText);
-    expect(JSON.parse(auditText).commands[0]).toMatchObject({ command: 'door_lock', transport: 'signed' });
+    // The simulated clock stands still here, so all four share one millisecond: the log still lists newest first.
+    const logged4 = (JSON.parse(auditText) as { commands: { command: string; transport: string }[] }).commands;
+    expect(logged4.map((c) => [c.command, c.transport])).toEqual([
+      ['set_sentry_mode', 'signed'],
+      ['set_temps', 'signed'],
+      ['honk_horn', 'signed'],
+      ['door_lock', 'signed'],
+    ]);
 
     const secret = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
     expect(logged.length).toBeGreaterThan(0); // the commands were logged…

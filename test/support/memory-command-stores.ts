@@ -10,7 +10,7 @@ export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore {
     return Promise.resolve();
   }
   list(vin: string, page: { limit: number; cursor?: string | null }): Promise<{ items: CommandAuditEntry[]; cursor: string | null }> {
-    const mine = this.entries.filter((e) => e.vin === vin).sort((a, b) => b.at - a.at);
+    const mine = this.entries.filter((e) => e.vin === vin).sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
     const start = page.cursor ? Number(page.cursor) : 0;
     return Promise.resolve({ items: mine.slice(start, start + page.limit), cursor: start + page.limit < mine.length ? String(start + page.limit) : null });
   }

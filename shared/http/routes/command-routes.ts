@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sortableId } from '../sortable-id';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { CommandAuditEntry, StoredResponse } from '../../domain/command-ports';
@@ -46,7 +47,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         }
 
         const audit = (outcome: string, reason: string, woke: boolean, transport: 'signed' | 'rest' = 'rest'): Promise<void> =>
-          recordAudit(deps, { vin, id: randomUUID(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke, transport, caller: callerOf(event), idempotencyKey: key });
+          recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke, transport, caller: callerOf(event), idempotencyKey: key });
 
         try {
           const result = await executeCommand(deps, { vin, command, body, deadline: started + deps.commandTimeoutMs });

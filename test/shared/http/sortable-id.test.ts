@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { sortableId } from '../../../shared/http/sortable-id';
+
+describe('sortableId', () => {
+  it('sorts in creation order and never repeats', () => {
+    const ids = Array.from({ length: 2000 }, () => sortableId());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
