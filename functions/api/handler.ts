@@ -20,8 +20,8 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SER
 function signedCommands() {
   if (!settings.commandKeySecretId) return {};
   const commandKey = cachedCommandKey(new SecretsManagerCommandKeyStore(aws.secrets, settings.commandKeySecretId));
-  const signed = new SignedCommandClient({ transport: aws.fleet, key: commandKey, sessions: new DynamoDbSessionCache(aws.dynamo, settings.tableName), clock: aws.clock });
-  return { commandKey, signed, restOnly: new Set<string>() };
+  const signed = new SignedCommandClient({ key: commandKey, sessions: new DynamoDbSessionCache(aws.dynamo, settings.tableName), clock: aws.clock });
+  return { commandKey, signed };
 }
 
 export const handler = createApiHandler(
@@ -36,6 +36,7 @@ export const handler = createApiHandler(
     allowedCommands: settings.allowedCommands,
     audit: aws.commands,
     idempotency: aws.commands,
+    signing: aws.commands,
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     commandFailed: () => metrics.addMetric(METRIC.commandFailures, MetricUnit.Count, 1),

@@ -124,7 +124,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       if (key && simulator) simulator.pairKey(key.publicKey);
       return key;
     };
-    const signed = new SignedCommandClient({ transport: fleet, key: commandKey, sessions: new DynamoDbSessionCache(doc, LOCAL_TABLE_NAME), clock });
+    const signed = new SignedCommandClient({ key: commandKey, sessions: new DynamoDbSessionCache(doc, LOCAL_TABLE_NAME), clock });
 
     const collector = createCollectorHandler({
       fleet,
@@ -162,7 +162,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
         commandKey,
         signed,
-        restOnly: new Set(),
+        signing: commands,
         collectNow,
       },
       new ApiTokenVerifier(() => Promise.resolve(apiToken)),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
 import type { FleetRegion } from '../../shared/tesla/regions';
 import { DEMO_PROFILE } from './drive-profile';
-import { SimCar, UnknownCommandError, type SimCarOptions } from './sim-car';
+import { SIM_FIRMWARE, SimCar, UnknownCommandError, type SimCarOptions } from './sim-car';
 import { SimClock } from './sim-clock';
 import { SimSignedEndpoint } from './sim-signed';
 import { SimBilling, SimRateLimiter } from './sim-metering';
@@ -55,6 +55,8 @@ export class FleetSimulator {
   /** Each car's Vehicle Command Protocol endpoint. */
   readonly signed = new Map<string, SimSignedEndpoint>();
   readonly accountRegion: FleetRegion;
+  /** The public key registered for the app (set when the owner pairs it). */
+  private appKey: Buffer | null = null;
   private readonly limiter: SimRateLimiter;
   private readonly servers = new Map<FleetRegion, { server: Server; url: string }>();
 
@@ -98,9 +100,13 @@ export class FleetSimulator {
     return this.oauth.login();
   }
 
-  /** The owner pairs the app's public key with every car (as at https://tesla.com/_ak/<domain>). */
-  pairKey(publicKey: Buffer): void {
-    for (const endpoint of this.signed.values()) endpoint.pair(publicKey);
+  /**
+   * The owner pairs the app's public key with every car, or with the listed ones (as at
+   * https://tesla.com/_ak/<domain>). The key also becomes the app's registered key that `fleet_status` reports on.
+   */
+  pairKey(publicKey: Buffer, vins?: string[]): void {
+    this.appKey = publicKey;
+    for (const [vin, endpoint] of this.signed) if (!vins || vins.includes(vin)) endpoint.pair(publicKey);
   }
 
   car(vin: string): SimCar {
@@ -164,6 +170,7 @@ export class FleetSimulator {
       });
       return { status: 200, body: { response: list, count: list.length }, category: 'free' };
     }
+    if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return this.fleetStatus(raw);
     const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|signed_command|command\/([^/]+)))?$/.exec(path);
     const car = match ? this.find(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !car) return { status: 404, body: envelopeError('not_found') };
@@ -270,6 +277,38 @@ export class FleetSimulator {
     }
     if (!outcome.ok) return { status: outcome.status, body: { error: outcome.error, error_description: outcome.description } };
     return { status: 200, body: outcome.tokens };
+  }
+
+  /** Tesla's shape: paired and unpaired VINs (for the app's key), and per car whether it needs signed commands. */
+  private fleetStatus(raw: string): Reply {
+    let vins: unknown;
+    try {
+      vins = (JSON.parse(raw) as { vins?: unknown }).vins;
+    } catch {
+      vins = undefined;
+    }
+    if (!Array.isArray(vins) || vins.length === 0 || !vins.every((v) => typeof v === 'string')) {
+      return { status: 400, body: envelopeError('vins must be a non-empty list of VINs'), category: 'data' };
+    }
+    const cars = (vins).map((vin) => this.cars.get(vin)).filter((car): car is SimCar => car !== undefined);
+    const paired = (car: SimCar): boolean => this.appKey !== null && this.signed.get(car.vin)!.isPaired(this.appKey);
+    const response = {
+      key_paired_vins: cars.filter(paired).map((car) => car.vin),
+      unpaired_vins: cars.filter((car) => !paired(car)).map((car) => car.vin),
+      vehicle_info: Object.fromEntries(
+        cars.map((car) => [
+          car.vin,
+          {
+            firmware_version: SIM_FIRMWARE,
+            vehicle_command_protocol_required: car.requiresSigning,
+            discounted_device_data: false,
+            fleet_telemetry_version: '1.1.0',
+            total_number_of_keys: this.signed.get(car.vin)!.pairedKeys + 2,
+          },
+        ]),
+      ),
+    };
+    return { status: 200, body: { response }, category: 'data', vin: cars.length === 1 ? cars[0]!.vin : undefined };
   }
 
   private find(idOrVin: string): SimCar | undefined {

@@ -1,6 +1,9 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { activityAt, type Activity, type DriveProfile } from './drive-profile';
 
+/** The firmware every simulated car runs. */
+export const SIM_FIRMWARE = '2026.38.4';
+
 export interface SimCarOptions {
   vin: string;
   id: number;
@@ -259,7 +262,7 @@ export class SimCar {
     if (endpoints.has('vehicle_state')) {
       body.vehicle_state = {
         api_version: 73,
-        car_version: '2026.38.4 5b1e3c7a9f20',
+        car_version: `${SIM_FIRMWARE} 5b1e3c7a9f20`,
         odometer: round(this.odometerMi, 6),
         locked: this.locked,
         sentry_mode: this.sentryMode,

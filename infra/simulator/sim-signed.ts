@@ -46,6 +46,14 @@ export class SimSignedEndpoint {
     this.paired.add(publicKey.toString('hex'));
   }
 
+  isPaired(publicKey: Buffer): boolean {
+    return this.paired.has(publicKey.toString('hex'));
+  }
+
+  get pairedKeys(): number {
+    return this.paired.size;
+  }
+
   /** A new epoch (as after a reboot): counters start over and old sessions are stale. */
   newEpoch(domain: Domain): void {
     const state = this.domains.get(domain)!;

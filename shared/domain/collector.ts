@@ -70,8 +70,7 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
       vehicles: outcomes,
     };
   } finally {
-    const month = monthKey(startedAt);
-    await Promise.all([...meter.byScope].map(([scope, counts]) => deps.usage.addUsage(scope, month, counts)));
+    await meter.saveTo(deps.usage, startedAt);
   }
 }
 

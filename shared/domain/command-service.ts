@@ -1,21 +1,22 @@
 import type { Clock } from './clock';
 import { ALREADY_DONE_REASONS } from './commands';
 import type { CommandResult, FleetApi } from './fleet-api';
-import { NoCommandKeyError } from '../vcp/signed-command-client';
-import { SignedCommandsUnsupportedError, VehicleUnavailableError } from './fleet-errors';
+import { CommandSigningRequiredError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from './fleet-errors';
+import { chooseTransport, type SigningStatusStore, type Transport } from './signing-status';
 
-/** Sends a command signed (Vehicle Command Protocol); see shared/vcp. */
+/** Sends a command signed (Vehicle Command Protocol) through the given Fleet API; see shared/vcp. */
 export interface SignedSender {
-  canSign(command: string, body: Record<string, unknown>): boolean;
-  send(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult>;
+  /** A key exists and the command has a signed encoding. */
+  canSign(command: string, body: Record<string, unknown>): Promise<boolean>;
+  send(fleet: Pick<FleetApi, 'signedCommand'>, vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult>;
 }
 
 export interface CommandServiceDeps {
   fleet: FleetApi;
-  /** Present when the deployment has a command key; tried first for commands it can encode. */
+  /** Present when the deployment can sign (Vehicle Command Protocol). */
   signed?: SignedSender;
-  /** Cars that answered 422 to signed_command in this process: REST for them. */
-  restOnly?: Set<string>;
+  /** Which cars need signing, remembered between invocations. */
+  signing: SigningStatusStore;
   clock: Clock;
   /** Waits (a simulation's clock may jump instead). */
   sleep(ms: number): Promise<void>;
@@ -26,7 +27,7 @@ export interface CommandResultSummary {
   reason: string;
   /** The car had to be woken first. */
   woke: boolean;
-  transport: 'signed' | 'rest';
+  transport: Transport;
   state?: string;
 }
 
@@ -68,22 +69,35 @@ export async function executeCommand(
     }
   };
 
+  if (command === 'wake_up') {
+    await ensureOnline();
+    return { outcome: 'done', reason: '', woke, state: 'online', transport: 'rest' };
+  }
+  // Decided before any wake, so a car that cannot take the command costs no wake.
+  let transport = await transportFor(deps, vin, command, body);
   await ensureOnline();
-  if (command === 'wake_up') return { outcome: 'done', reason: '', woke, state: 'online', transport: 'rest' };
-  let transport: 'signed' | 'rest' = 'rest';
+
   const sendOnce = async (): Promise<CommandResult> => {
-    if (deps.signed && deps.signed.canSign(command, body) && !deps.restOnly?.has(vin)) {
+    if (transport === 'signed') {
       try {
-        transport = 'signed';
-        return await deps.signed.send(vin, command, body);
+        return await deps.signed!.send(deps.fleet, vin, command, body);
       } catch (error) {
-        // 422: this car predates the protocol; no key yet: try REST (a car that needs signing then says so).
-        if (error instanceof SignedCommandsUnsupportedError) deps.restOnly?.add(vin);
-        else if (!(error instanceof NoCommandKeyError)) throw error;
+        // 422: this car predates the protocol. Remember it and use REST (the signed command did not run).
+        if (!(error instanceof SignedCommandsUnsupportedError)) throw error;
+        await deps.signing.putSigningStatus(vin, { required: false, source: 'command_answer', checkedAt: deps.clock.now() });
+        transport = 'rest';
       }
     }
-    transport = 'rest';
-    return deps.fleet.sendCommand(vin, command, body);
+    try {
+      return await deps.fleet.sendCommand(vin, command, body);
+    } catch (error) {
+      // 403 "Vehicle Command Protocol required": the REST command did not run. Remember it; sign if we can.
+      if (!(error instanceof CommandSigningRequiredError)) throw error;
+      await deps.signing.putSigningStatus(vin, { required: true, source: 'command_answer', checkedAt: deps.clock.now() });
+      if (!deps.signed || !(await deps.signed.canSign(command, body))) throw error;
+      transport = 'signed';
+      return deps.signed.send(deps.fleet, vin, command, body);
+    }
   };
   let answer;
   try {
@@ -96,4 +110,27 @@ export async function executeCommand(
   }
   if (answer.result) return { outcome: 'done', reason: answer.reason, woke, transport };
   return { outcome: ALREADY_DONE_REASONS.has(answer.reason) ? 'already_done' : 'refused', reason: answer.reason, woke, transport };
+}
+
+/**
+ * Signed or REST for this car: from what we remember, else from one `fleet_status` call, whose answer is kept. If
+ * Tesla cannot say, signed is tried first (a car that predates the protocol answers 422, and that is kept instead).
+ */
+async function transportFor(deps: CommandServiceDeps, vin: string, command: string, body: Record<string, unknown>): Promise<Transport> {
+  const canSign = deps.signed ? await deps.signed.canSign(command, body) : false;
+  const known = await deps.signing.getSigningStatus(vin);
+  const choice = chooseTransport({ canSign, status: known });
+  // A car that only takes signed commands, and nothing to sign with: say so without waking it.
+  if (choice === 'rest' && known?.required) throw new CommandSigningRequiredError(vin);
+  if (choice !== 'ask') return choice;
+  let required: boolean | null = null;
+  try {
+    required = (await deps.fleet.fleetStatus([vin])).get(vin)?.protocolRequired ?? null;
+  } catch (error) {
+    // Only an answer Tesla should not have given is passed over; token, rate and network errors stop the command.
+    if (!(error instanceof UnexpectedFleetResponseError)) throw error;
+  }
+  if (required === null) return 'signed';
+  await deps.signing.putSigningStatus(vin, { required, source: 'fleet_status', checkedAt: deps.clock.now() });
+  return required ? 'signed' : 'rest';
 }

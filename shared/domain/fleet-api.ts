@@ -1,5 +1,13 @@
 import type { VehicleSummary } from './vehicle';
 
+/** What `fleet_status` says of one car; null where Tesla did not say. */
+export interface VehicleSigningInfo {
+  /** The car refuses unsigned (REST) commands. */
+  protocolRequired: boolean | null;
+  /** The app's public key is paired with the car. */
+  keyPaired: boolean | null;
+}
+
 export interface CommandResult {
   result: boolean;
   reason: string;
@@ -20,6 +28,10 @@ export interface FleetApi {
   wakeUp(vin: string): Promise<VehicleSummary>;
   /** Billed as a command. */
   sendCommand(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult>;
+  /** Billed as a command: posts a Vehicle Command Protocol RoutableMessage, returns the car's reply. */
+  signedCommand(vin: string, routableMessage: Buffer): Promise<Buffer>;
+  /** Whether each car needs signed commands and has the app's key; counted as data (Tesla does not say). */
+  fleetStatus(vins: string[]): Promise<Map<string, VehicleSigningInfo>>;
 }
 
 export type BillingCategory = 'data' | 'command' | 'wake' | 'free';

@@ -1,5 +1,7 @@
+import { monthKey } from './billing';
 import type { BillingCategory, FleetApi } from './fleet-api';
 import { FleetApiError } from './fleet-errors';
+import type { UsageLedger } from './stores';
 
 export type RequestCounts = Record<BillingCategory, number>;
 
@@ -30,6 +32,12 @@ export class RequestMeter {
     counts[category] += 1;
     this.byScope.set(scope, counts);
   }
+
+  /** Adds what was counted to the ledger under the month of `at`. */
+  async saveTo(ledger: UsageLedger, at: number): Promise<void> {
+    const month = monthKey(at);
+    await Promise.all([...this.byScope].map(([scope, counts]) => ledger.addUsage(scope, month, counts)));
+  }
 }
 
 /** Wraps a FleetApi so that every call is recorded on `meter` under its billing category and vehicle. */
@@ -50,5 +58,7 @@ export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi 
     getVehicleData: (vin, options) => counted('data', vin, () => inner.getVehicleData(vin, options)),
     wakeUp: (vin) => counted('wake', vin, () => inner.wakeUp(vin)),
     sendCommand: (vin, command, body) => counted('command', vin, () => inner.sendCommand(vin, command, body)),
+    signedCommand: (vin, message) => counted('command', vin, () => inner.signedCommand(vin, message)),
+    fleetStatus: (vins) => counted('data', vins.length === 1 ? vins[0]! : ACCOUNT_SCOPE, () => inner.fleetStatus(vins)),
   };
 }

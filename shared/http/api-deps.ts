@@ -3,6 +3,7 @@ import type { CollectorSummary } from '../domain/collector';
 import type { CommandAuditLog, IdempotencyStore } from '../domain/command-ports';
 import type { SignedSender } from '../domain/command-service';
 import type { FleetApi } from '../domain/fleet-api';
+import type { SigningStatusStore } from '../domain/signing-status';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
 import type { CommandKey } from '../vcp/command-key';
 
@@ -27,8 +28,8 @@ export interface ApiDeps {
   commandFailed?(code: string): void;
   /** Signed commands (Vehicle Command Protocol), tried first where the command has a signed encoding. */
   signed?: SignedSender;
-  /** Cars found not to speak the protocol (422), shared for the life of the process. */
-  restOnly?: Set<string>;
+  /** Which cars need signed commands, remembered in the table. */
+  signing: SigningStatusStore;
   /** The app's key for signed commands, if one was created (`npm run keys`). */
   commandKey?: () => Promise<CommandKey | null>;
   /** Local host only: runs one collector pass now (`POST /local/collect`). */

@@ -2,8 +2,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DAY_MS, MINUTE_MS } from '../domain/clock';
 import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../domain/command-ports';
+import type { SigningStatus, SigningStatusStore } from '../domain/signing-status';
 import { InvalidCursorError } from './invalid-cursor-error';
-import { COMMAND_SK_PREFIX, commandSk, idempotencySk, TTL_ATTRIBUTE, vehiclePk } from './table-schema';
+import { COMMAND_SK_PREFIX, commandSk, idempotencySk, SIGNING_STATUS_SK, TTL_ATTRIBUTE, vehiclePk } from './table-schema';
 
 export interface CommandStoreOptions {
   client: DynamoDBDocumentClient;
@@ -14,8 +15,8 @@ export interface CommandStoreOptions {
 /** An in-progress claim older than this is taken to belong to a request that died; the key may be claimed again. */
 const STALE_CLAIM_MS = 5 * MINUTE_MS;
 
-/** The command audit log and idempotency keys in the single table (see table-schema). */
-export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore {
+/** The command audit log, idempotency keys and each car's signing status in the single table (see table-schema). */
+export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore {
   constructor(private readonly options: CommandStoreOptions) {}
 
   async record(entry: CommandAuditEntry): Promise<void> {
@@ -81,6 +82,15 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore 
 
   async release(vin: string, key: string): Promise<void> {
     await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) } }));
+  }
+
+  async getSigningStatus(vin: string): Promise<SigningStatus | null> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: SIGNING_STATUS_SK } }));
+    return Item ? (Item.status as SigningStatus) : null;
+  }
+
+  async putSigningStatus(vin: string, status: SigningStatus): Promise<void> {
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: SIGNING_STATUS_SK, status } }));
   }
 }
 

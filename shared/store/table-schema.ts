@@ -11,6 +11,7 @@
  * | command audit   | VEHICLE#<vin>   | CMD#<ISO time>#<id>         |
  * | idempotency key | VEHICLE#<vin>   | IDEM#<key>                  |
  * | signing session | VEHICLE#<vin>   | VCP#<domain>                |
+ * | signing status  | VEHICLE#<vin>   | SIGNING                     |
  *
  * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day; rollups and the
  * ledger are small and kept.
@@ -33,3 +34,5 @@ export const COMMAND_SK_PREFIX = 'CMD#';
 export const idempotencySk = (key: string): string => `IDEM#${key}`;
 /** Vehicle Command Protocol session per car and domain: VCP#<domain>. */
 export const commandSessionSk = (domain: number): string => `VCP#${domain}`;
+/** Whether the car needs signed commands (see domain/signing-status). */
+export const SIGNING_STATUS_SK = 'SIGNING';

@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import type { CommandResult, FleetApi } from '../domain/fleet-api';
+import type { CommandResult, FleetApi, VehicleSigningInfo } from '../domain/fleet-api';
 import {
   AccessTokenRejectedError,
   CommandSigningRequiredError,
@@ -88,6 +88,14 @@ export class UndiciFleetApi implements FleetApi {
     return Buffer.from(response, 'base64');
   }
 
+  /** POST fleet_status: per car, whether it needs signed commands and whether the app's key is paired. */
+  async fleetStatus(vins: string[]): Promise<Map<string, VehicleSigningInfo>> {
+    const answer = await this.call({ method: 'POST', path: '/api/1/vehicles/fleet_status', body: { vins } });
+    const response = (answer as { response?: unknown }).response;
+    if (typeof response !== 'object' || response === null) throw new UnexpectedFleetResponseError('fleet_status answer without a response', 200);
+    return parseFleetStatus(response as Record<string, unknown>, vins);
+  }
+
   private summaryOf(body: unknown): VehicleSummary {
     const summary = toSummary((body as { response?: unknown }).response);
     if (summary === null) throw new UnexpectedFleetResponseError('vehicle answer without a VIN', 200);
@@ -155,6 +163,23 @@ export class UndiciFleetApi implements FleetApi {
       throw new FleetApiUnreachableError(error instanceof Error ? error.message : 'request failed');
     }
   }
+}
+
+function parseFleetStatus(response: Record<string, unknown>, vins: string[]): Map<string, VehicleSigningInfo> {
+  const listed = (key: string): string[] => (Array.isArray(response[key]) ? (response[key] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+  const paired = new Set(listed('key_paired_vins'));
+  const unpaired = new Set(listed('unpaired_vins'));
+  const info = typeof response.vehicle_info === 'object' && response.vehicle_info !== null ? (response.vehicle_info as Record<string, unknown>) : {};
+  const out = new Map<string, VehicleSigningInfo>();
+  for (const vin of vins) {
+    const car = info[vin] as { vehicle_command_protocol_required?: unknown } | undefined;
+    const required = car?.vehicle_command_protocol_required;
+    out.set(vin, {
+      protocolRequired: typeof required === 'boolean' ? required : null,
+      keyPaired: paired.has(vin) ? true : unpaired.has(vin) ? false : null,
+    });
+  }
+  return out;
 }
 
 function toSummary(value: unknown): VehicleSummary | null {

@@ -91,7 +91,6 @@ export class SessionInfoRejectedError extends Error {
 export class SignedCommandClient {
   constructor(
     private readonly deps: {
-      transport: SignedCommandTransport;
       key: () => Promise<CommandKey | null>;
       sessions: SessionCache;
       clock: Clock;
@@ -99,20 +98,21 @@ export class SignedCommandClient {
     },
   ) {}
 
-  /** Whether `command` has a signed encoding (otherwise it must go by REST). */
-  canSign(command: string, body: Record<string, unknown>): boolean {
-    return signedPayload(command, body) !== null;
+  /** Whether a key exists and `command` has a signed encoding (otherwise it must go by REST). */
+  async canSign(command: string, body: Record<string, unknown>): Promise<boolean> {
+    return signedPayload(command, body) !== null && (await this.deps.key()) !== null;
   }
 
-  async send(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult> {
+  /** Sends through `transport` (the Fleet API's `signed_command`, metered by the caller). */
+  async send(transport: SignedCommandTransport, vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult> {
     const encoded = signedPayload(command, body);
     if (encoded === null) throw new Error(`no signed encoding for ${command}`);
     const key = await this.deps.key();
     if (key === null) throw new NoCommandKeyError();
-    let session = (await this.deps.sessions.get(vin, encoded.domain)) ?? (await this.handshake(vin, encoded.domain, key));
+    let session = (await this.deps.sessions.get(vin, encoded.domain)) ?? (await this.handshake(transport, vin, encoded.domain, key));
     for (let attempt = 0; ; attempt++) {
       const uuid = this.random(16);
-      const reply = await this.sign(vin, encoded.domain, encoded.payload, key, session, uuid);
+      const reply = await this.sign(transport, vin, encoded.domain, encoded.payload, key, session, uuid);
       session = { ...session, counter: session.counter + 1 };
       if (reply.fault === 0) {
         await this.deps.sessions.put(session);
@@ -126,23 +126,23 @@ export class SignedCommandClient {
         throw new CommandKeyNotAcceptedError(vin, reply.fault);
       }
       if (!RESYNC_FAULTS.has(reply.fault) || attempt > 0) throw new SignedCommandFaultError(reply.fault);
-      session = reply.sessionInfo && reply.sessionInfoTag ? this.adopt(vin, encoded.domain, key, reply, uuid) : await this.handshake(vin, encoded.domain, key);
+      session = reply.sessionInfo && reply.sessionInfoTag ? this.adopt(vin, encoded.domain, key, reply, uuid) : await this.handshake(transport, vin, encoded.domain, key);
       await this.deps.sessions.put(session);
     }
   }
 
-  private async sign(vin: string, domain: Domain, payload: Buffer, key: CommandKey, session: VehicleSession, uuid: Buffer): Promise<RoutableReply> {
+  private async sign(transport: SignedCommandTransport, vin: string, domain: Domain, payload: Buffer, key: CommandKey, session: VehicleSession, uuid: Buffer): Promise<RoutableReply> {
     const counter = session.counter + 1;
     const expiresAt = Math.floor(this.deps.clock.now() / 1000) - session.timeZero + COMMAND_LIFETIME_S;
     const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain, vin, epoch: session.epoch, expiresAt, counter, flags: 0 });
     const tag = hmacPersonalizedTag(sharedKey(key.privateRaw, session.vehiclePublicKey), meta, payload);
     const message = signedCommandMessage(domain, payload, { publicKey: key.publicKey, epoch: session.epoch, counter, expiresAt, tag }, this.random(16), uuid, 0);
-    return decodeRoutableReply(await this.deps.transport.signedCommand(vin, message));
+    return decodeRoutableReply(await transport.signedCommand(vin, message));
   }
 
-  private async handshake(vin: string, domain: Domain, key: CommandKey): Promise<VehicleSession> {
+  private async handshake(transport: SignedCommandTransport, vin: string, domain: Domain, key: CommandKey): Promise<VehicleSession> {
     const uuid = this.random(16);
-    const reply = decodeRoutableReply(await this.deps.transport.signedCommand(vin, sessionInfoRequest(domain, key.publicKey, this.random(16), uuid)));
+    const reply = decodeRoutableReply(await transport.signedCommand(vin, sessionInfoRequest(domain, key.publicKey, this.random(16), uuid)));
     if (!reply.sessionInfo || !reply.sessionInfoTag) throw new SignedCommandFaultError(reply.fault);
     const session = this.adopt(vin, domain, key, reply, uuid);
     await this.deps.sessions.put(session);

@@ -134,6 +134,14 @@ describe('command audit and idempotency keys on dynalite', () => {
     expect(await commands.claim(CAR, 'key-1', 'fp', now + 60_000)).toEqual({ kind: 'in_progress' });
     expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000 + 6 * 60_000)).toEqual({ kind: 'claimed' });
   });
+
+  it('remembers per car whether it needs signed commands, the latest word winning', async () => {
+    expect(await commands.getSigningStatus(CAR)).toBeNull();
+    await commands.putSigningStatus(CAR, { required: false, source: 'fleet_status', checkedAt: 1 });
+    await commands.putSigningStatus(CAR, { required: true, source: 'command_answer', checkedAt: 2 });
+    expect(await commands.getSigningStatus(CAR)).toEqual({ required: true, source: 'command_answer', checkedAt: 2 });
+    expect(await commands.getSigningStatus('5YJ3E7EB0SF000006')).toBeNull();
+  });
 });
 
 describe('signed-command sessions on dynalite', () => {

@@ -4,6 +4,7 @@ import { LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '.
 import { meteredFleetApi, RequestMeter } from '../../shared/domain/request-meter';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
 import { DEFAULT_SIM_VIN, SIM_CLIENT_ID, type FleetSimulator } from '../../infra/simulator/fleet-simulator';
+import { commandKeyFromPem, generateCommandKeyPem } from '../../shared/vcp/command-key';
 import { simulatorWithClient } from '../support/sim-client';
 
 const VIN = DEFAULT_SIM_VIN;
@@ -89,5 +90,15 @@ describe('Fleet client against the simulator', () => {
     await expect(metered.getVehicleData(VIN, { includeLocation: false })).rejects.toBeInstanceOf(VehicleUnavailableError); // billed all the same
     expect(meter.counts).toEqual(sim.billing.total);
     expect(meter.counts).toEqual({ free: 1, data: 2, command: 1, wake: 0 });
+  });
+
+  it('says through fleet_status which cars need signing and have the app key paired', async () => {
+    const NEW = '5YJ3E7EB0SF000041';
+    const OLD = '5YJSA7E21JF230041';
+    const { fleet, sim } = await setup({ cars: [{ vin: NEW, id: 41, displayName: 'New', requiresSigning: true }, { vin: OLD, id: 42, displayName: 'Old', supportsSigning: false }] });
+    sim.pairKey(commandKeyFromPem(generateCommandKeyPem()).publicKey, [NEW]);
+    const status = await fleet.fleetStatus([NEW, OLD]);
+    expect(status.get(NEW)).toEqual({ protocolRequired: true, keyPaired: true });
+    expect(status.get(OLD)).toEqual({ protocolRequired: false, keyPaired: false });
   });
 });

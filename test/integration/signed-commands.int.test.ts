@@ -40,7 +40,8 @@ async function setup(options: { pair?: boolean } = {}) {
   if (options.pair !== false) ctx.sim.pairKey(key.publicKey);
   const transport = new RecordingTransport(ctx.fleet);
   const sessions = new MemorySessionCache();
-  const client = new SignedCommandClient({ transport, key: () => Promise.resolve(key), sessions, clock: ctx.clock });
+  const signer = new SignedCommandClient({ key: () => Promise.resolve(key), sessions, clock: ctx.clock });
+  const client = { send: (vin: string, command: string, body: Record<string, unknown>) => signer.send(transport, vin, command, body) };
   return { ...ctx, key, sessions, transport, client };
 }
 
@@ -83,13 +84,8 @@ describe('signed commands against the simulator', () => {
 
     // Held back past its expiry: build a fresh message, then deliver it 30 s later.
     let held: Buffer | null = null;
-    const holding = new SignedCommandClient({
-      transport: { signedCommand: (_vin, m) => ((held = m), Promise.resolve(Buffer.alloc(0))) },
-      key: () => Promise.resolve(key),
-      sessions,
-      clock,
-    });
-    await holding.send(VIN, 'door_lock', {});
+    const holding = new SignedCommandClient({ key: () => Promise.resolve(key), sessions, clock });
+    await holding.send({ signedCommand: (_vin, m) => ((held = m), Promise.resolve(Buffer.alloc(0))) }, VIN, 'door_lock', {});
     clock.advance(30_000);
     const reply = decodeRoutableReply(await fleet.signedCommand(VIN, held!));
     expect(reply.fault).toBe(FAULT.timeExpired);

@@ -1,4 +1,4 @@
-import type { CommandResult, FleetApi } from '../../shared/domain/fleet-api';
+import type { CommandResult, FleetApi, VehicleSigningInfo } from '../../shared/domain/fleet-api';
 import type { VehicleSummary } from '../../shared/domain/vehicle';
 
 export interface FleetCall {
@@ -14,6 +14,8 @@ export class FakeFleetApi implements FleetApi {
   vehicles: VehicleSummary[] = [];
   vehicleData: (vin: string) => unknown = () => ({});
   commandResult: (vin: string, command: string) => CommandResult = () => ({ result: true, reason: '' });
+  /** What `fleet_status` says of a car (throw to make the call fail). */
+  signingInfo: (vin: string) => VehicleSigningInfo = () => ({ protocolRequired: null, keyPaired: null });
 
   listVehicles(): Promise<VehicleSummary[]> {
     this.calls.push({ method: 'listVehicles' });
@@ -38,6 +40,22 @@ export class FakeFleetApi implements FleetApi {
   }
   sendCommand(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult> {
     this.calls.push({ method: 'sendCommand', vin, command, body });
-    return Promise.resolve(this.commandResult(vin, command));
+    try {
+      return Promise.resolve(this.commandResult(vin, command));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  signedCommand(vin: string): Promise<Buffer> {
+    this.calls.push({ method: 'signedCommand', vin });
+    return Promise.reject(new Error('FakeFleetApi does not speak the Vehicle Command Protocol; use the simulator'));
+  }
+  fleetStatus(vins: string[]): Promise<Map<string, VehicleSigningInfo>> {
+    this.calls.push({ method: 'fleetStatus', vin: vins.join(',') });
+    try {
+      return Promise.resolve(new Map(vins.map((vin) => [vin, this.signingInfo(vin)])));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
 }

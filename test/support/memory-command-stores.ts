@@ -1,7 +1,9 @@
+import type { SigningStatus, SigningStatusStore } from '../../shared/domain/signing-status';
 import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../shared/domain/command-ports';
 
-/** In-memory audit log and idempotency keys for unit tests above those ports. */
-export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore {
+/** In-memory audit log, idempotency keys and signing status for unit tests above those ports. */
+export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore {
+  readonly signing = new Map<string, SigningStatus>();
   readonly entries: CommandAuditEntry[] = [];
   readonly keys = new Map<string, { fingerprint: string; response: StoredResponse | null }>();
 
@@ -29,6 +31,13 @@ export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore {
   }
   release(vin: string, key: string): Promise<void> {
     this.keys.delete(`${vin}#${key}`);
+    return Promise.resolve();
+  }
+  getSigningStatus(vin: string): Promise<SigningStatus | null> {
+    return Promise.resolve(this.signing.get(vin) ?? null);
+  }
+  putSigningStatus(vin: string, status: SigningStatus): Promise<void> {
+    this.signing.set(vin, status);
     return Promise.resolve();
   }
 }

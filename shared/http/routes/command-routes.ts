@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { CommandAuditEntry, StoredResponse } from '../../domain/command-ports';
 import { executeCommand } from '../../domain/command-service';
+import { meteredFleetApi, RequestMeter } from '../../domain/request-meter';
 import { COMMAND_SCHEMAS, isCommandName } from '../../domain/commands';
 import { ApiError, badRequest } from '../api-error';
 import type { ApiDeps } from '../api-deps';
@@ -49,8 +50,11 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         const audit = (outcome: string, reason: string, woke: boolean, transport: 'signed' | 'rest' = 'rest'): Promise<void> =>
           recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke, transport, caller: callerOf(event), idempotencyKey: key });
 
+        // Every Fleet request the command makes (state, wake, fleet_status, command) goes into the usage ledger.
+        const meter = new RequestMeter();
+        const commandDeps = { ...deps, fleet: meteredFleetApi(deps.fleet, meter) };
         try {
-          const result = await executeCommand(deps, { vin, command, body, deadline: started + deps.commandTimeoutMs });
+          const result = await executeCommand(commandDeps, { vin, command, body, deadline: started + deps.commandTimeoutMs });
           await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, result.woke, result.transport);
           if (result.outcome === 'refused') deps.commandFailed?.('command_failed');
           const response: HttpResult =
@@ -70,6 +74,8 @@ export function commandRoutes(deps: ApiDeps): Route[] {
             else await deps.idempotency.complete(vin, key, stored(response));
           }
           throw error;
+        } finally {
+          await recordUsage(deps, meter, started);
         }
       },
     },
@@ -98,6 +104,15 @@ function stored(response: HttpResult): StoredResponse {
 
 function codeOf(response: HttpResult): string {
   return (JSON.parse(response.body ?? '{}') as { error?: { code?: string } }).error?.code ?? 'error';
+}
+
+async function recordUsage(deps: ApiDeps, meter: RequestMeter, at: number): Promise<void> {
+  try {
+    await meter.saveTo(deps.usage, at);
+  } catch (error) {
+    // As with the audit line: the command's answer stands; the gap is logged.
+    deps.log.error('usage ledger write failed', { counts: meter.counts, error: error instanceof Error ? error.name : 'unknown' });
+  }
 }
 
 async function recordAudit(deps: ApiDeps, entry: CommandAuditEntry): Promise<void> {

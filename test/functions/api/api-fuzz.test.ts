@@ -51,7 +51,7 @@ describe('API under malformed input', () => {
     const stores = new MemoryStores();
     const commandStores = new MemoryCommandStores();
     const handler = createApiHandler(
-      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, signing: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
       new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
     );
     const rand = prng(20261123);

@@ -23,7 +23,7 @@ function setup() {
   const logged: string[] = [];
   const log = { info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})) };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {
@@ -120,7 +120,7 @@ describe('commands', () => {
   });
 
   it('wakes a sleeping car first (free state calls, one billed wake), then sends the command', async () => {
-    const { call, fleet, commands } = setup();
+    const { call, fleet, commands, stores } = setup();
     const states = ['asleep', 'asleep', 'asleep', 'online'] as const;
     let seen = 0;
     fleet.getVehicle = (vin) => {
@@ -131,6 +131,9 @@ describe('commands', () => {
     expect(res).toMatchObject({ status: 200, body: { outcome: 'done', woke: true } });
     expect(fleet.calls.map((c) => c.method)).toEqual(['getVehicle', 'wakeUp', 'getVehicle', 'getVehicle', 'getVehicle', 'sendCommand']);
     expect(commands.entries).toEqual([expect.objectContaining({ vin: VIN, command: 'honk_horn', outcome: 'done', woke: true, transport: 'rest' })]);
+    // What the command cost goes into the month's ledger, where /usage and the collector's budget see it.
+    expect(await stores.getUsage(VIN, '2026-06')).toEqual({ data: 0, command: 1, wake: 1, free: 4 });
+    expect((await call('GET', `/vehicles/${VIN}/usage`, { token: TOKEN })).body).toMatchObject({ requests: { command: 1, wake: 1 }, estimatedCostUsd: 0.021 });
   });
 
   it('answers 503 vehicle_waking with Retry-After when the car is not online in time, and sends nothing', async () => {
