@@ -16,10 +16,9 @@ const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });
 
-/** Signed commands when the stack has a VehicleCommandKey secret; sessions are kept in the table. */
+/** Signed commands once the API secret holds a key (`npm run keys`); sessions are kept in the table. */
 function signedCommands() {
-  if (!settings.commandKeySecretId) return {};
-  const commandKey = cachedCommandKey(new SecretsManagerCommandKeyStore(aws.secrets, settings.commandKeySecretId));
+  const commandKey = cachedCommandKey(new SecretsManagerCommandKeyStore(aws.apiSecret));
   const signed = new SignedCommandClient({ key: commandKey, sessions: new DynamoDbSessionCache(aws.dynamo, settings.tableName), clock: aws.clock });
   return { commandKey, signed };
 }

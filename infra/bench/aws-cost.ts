@@ -37,6 +37,9 @@ export interface UsageCounts {
   memoryMb: number;
 }
 
+/** What the default stack holds that is billed per item; a CDK test checks these against the synthesised template. */
+export const DEFAULT_STACK_ITEMS = { secrets: 2, alarms: 4 } as const;
+
 export interface CostLine {
   item: string;
   usd: number;

@@ -16,7 +16,7 @@ import { startLocalDynamo } from '../local/dynalite-server';
 import { COMMUTER_PROFILE, driveProfileSchema, type DriveProfile } from '../simulator/drive-profile';
 import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
-import { estimateAwsCost } from './aws-cost';
+import { DEFAULT_STACK_ITEMS, estimateAwsCost } from './aws-cost';
 import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
 
@@ -123,9 +123,8 @@ async function main(): Promise<void> {
     storedBytes: written.bytesWritten * scale * 12, // a year of history kept
     secretsCalls: (passes / 15) * scale + 6 * 30 * 8, // one read per warm container (~15 min) and the rotations
     logBytes: passes * scale * 700,
-    secrets: 2,
+    ...DEFAULT_STACK_ITEMS,
     customMetrics: 8,
-    alarms: 4,
     memoryMb: 256,
   });
   const total = (f: (l: (typeof cost)[number]) => number) => cost.reduce((sum, line) => sum + f(line), 0);

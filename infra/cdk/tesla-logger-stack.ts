@@ -49,14 +49,12 @@ export class TeslaLoggerStack extends Stack {
       secretStringValue: SecretValue.unsafePlainText('{}'),
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const commandKey = new Secret(this, 'VehicleCommandKey', {
-      description: 'P-256 private key (PEM) for signed vehicle commands. Create with `npm run keys -- --secret-id <arn>`.',
-      secretStringValue: SecretValue.unsafePlainText('{}'),
+    // One secret for what only the API reads: its bearer token (generated here) and, once `npm run keys` stores it,
+    // the vehicle command private key. Secrets Manager bills per secret, so two would cost $0.40 a month more.
+    const apiSecret = new Secret(this, 'ApiSecret', {
+      description: 'API bearer token (apiToken, generated at deploy; read or rotate with `npm run api-token`) and the vehicle command private key (vehicleCommandKey, PEM; create with `npm run keys`).',
+      generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'apiToken', passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const apiToken = new Secret(this, 'ApiToken', {
-      description: 'Bearer token for the HTTP API.',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
     });
 
     const common = {
@@ -66,7 +64,7 @@ export class TeslaLoggerStack extends Stack {
       ...common,
       TABLE_NAME: table.tableName,
       TESLA_SECRET_ID: teslaTokens.secretArn,
-      API_TOKEN_SECRET_ID: apiToken.secretArn,
+      API_SECRET_ID: apiSecret.secretArn,
       SNAPSHOT_RETENTION_DAYS: String(config.snapshotRetentionDays),
       INCLUDE_LOCATION: String(config.includeLocation),
       ALLOWED_COMMANDS: config.allowedCommands.join(','),
@@ -77,7 +75,7 @@ export class TeslaLoggerStack extends Stack {
     const apiFn = nodeLambda(this, 'ApiFunction', {
       entry: 'functions/api/handler.ts',
       timeout: Duration.seconds(29),
-      environment: { ...readerEnv, VEHICLE_COMMAND_KEY_SECRET_ID: commandKey.secretArn },
+      environment: readerEnv,
       logRetention,
     });
     const collectorFn = nodeLambda(this, 'CollectorFunction', {
@@ -100,8 +98,7 @@ export class TeslaLoggerStack extends Stack {
     };
     tableActions(apiFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     tableActions(collectorFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
-    apiToken.grantRead(apiFn);
-    commandKey.grantRead(apiFn);
+    apiSecret.grantRead(apiFn);
     for (const reader of [apiFn, collectorFn]) {
       teslaTokens.grantRead(reader);
       // Readers never write tokens: they may only ask for a rotation and watch it happen.
@@ -150,20 +147,19 @@ export class TeslaLoggerStack extends Stack {
     new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
 
     pinServiceInvokesToAccount(this);
-    this.acknowledgeFindings({ apiToken, commandKey, httpApi, collectorDlq, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn].map((f) => f.logGroup)] });
+    this.acknowledgeFindings({ apiSecret, httpApi, collectorDlq, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn].map((f) => f.logGroup)] });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
-    new CfnOutput(this, 'ApiTokenSecretArn', { value: apiToken.secretArn, description: 'Read the API token with `aws secretsmanager get-secret-value`' });
+    new CfnOutput(this, 'ApiSecretArn', { value: apiSecret.secretArn, description: 'Read the API token with `npm run api-token -- --secret-id <this>`; store the command key with `npm run keys -- --secret-id <this>`' });
     new CfnOutput(this, 'TeslaTokenSecretArn', { value: teslaTokens.secretArn });
-    new CfnOutput(this, 'VehicleCommandKeySecretArn', { value: commandKey.secretArn, description: 'Create the key with `npm run keys -- --secret-id <this>`' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
   /** Each deliberate departure from the rule packs, with the reason it is right for a personal deployment. */
-  private acknowledgeFindings(c: { apiToken: Secret; commandKey: Secret; httpApi: HttpApi; collectorDlq: Queue; rotationFn: IFunction; logGroups: ILogGroup[] }): void {
+  private acknowledgeFindings(c: { apiSecret: Secret; httpApi: HttpApi; collectorDlq: Queue; rotationFn: IFunction; logGroups: ILogGroup[] }): void {
     acknowledge(
-      c.apiToken,
-      'The owner rotates the API token by hand (README): automatic rotation would silently break their shortcuts and home automation.',
+      c.apiSecret,
+      'The owner rotates the API token by hand (npm run api-token -- --rotate): automatic rotation would silently break their shortcuts and home automation. The vehicle command key beside it must not rotate at all: a new key has to be paired with every car again.',
       'AwsSolutions::AwsSolutions-SMG4',
     );
     acknowledge(
@@ -171,11 +167,6 @@ export class TeslaLoggerStack extends Stack {
       'Every route but /health is authorised in the function itself, before any work: a bearer token from Secrets Manager compared in constant time. A Lambda authorizer would double the invocations for no gain.',
       'AwsSolutions::AwsSolutions-APIG4',
       'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
-    );
-    acknowledge(
-      c.commandKey,
-      'Rotating the vehicle command key would unpair it from every car; the owner replaces it deliberately (npm run keys -- --force) and pairs again.',
-      'AwsSolutions::AwsSolutions-SMG4',
     );
     acknowledge(c.collectorDlq, 'This queue is the dead-letter queue of the collector schedule.', 'AwsSolutions::AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check');
     acknowledge(

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerApiSecret } from '../../shared/secrets/api-secret';
 import { FileCommandKeyStore, SecretsManagerCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { commandKeyFromPem, generateCommandKeyPem } from '../../shared/vcp/command-key';
 
 const USAGE = `npm run keys -- [--secret-id ARN] [--data-dir DIR] [--force]
 
 Creates the app's P-256 key pair for signed commands. The private key goes only to the key store: the stack's
-VehicleCommandKey secret (--secret-id, its ARN is a stack output) or DATA_DIR/vehicle-command-key.pem (mode 600)
+API secret (--secret-id, the ApiSecretArn stack output) or DATA_DIR/vehicle-command-key.pem (mode 600)
 for \`npm start\`. Prints the public key, which the API serves at
 /.well-known/appspecific/com.tesla.3p.public-key.pem. An existing key is kept unless --force: a new key must be
 paired with every car again.`;
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'secret-id': { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } } });
   if (values.help) return console.log(USAGE);
   const store = values['secret-id']
-    ? new SecretsManagerCommandKeyStore(new SecretsManagerClient({}), values['secret-id'])
+    ? new SecretsManagerCommandKeyStore(new SecretsManagerApiSecret(new SecretsManagerClient({}), values['secret-id']))
     : new FileCommandKeyStore(join(values['data-dir'] ?? process.env.DATA_DIR ?? '.data', 'vehicle-command-key.pem'));
   const existing = await store.readPem();
   if (existing !== null && !values.force) {

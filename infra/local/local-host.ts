@@ -118,7 +118,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     });
 
     // The app's command key; with the simulator, the owner "pairs" it as soon as it exists.
-    const loadKey = cachedCommandKey(new FileCommandKeyStore(join(settings.dataDir, 'vehicle-command-key.pem')));
+    // Locally a key made by `npm run keys` while the host runs is picked up at the next command.
+    const loadKey = cachedCommandKey(new FileCommandKeyStore(join(settings.dataDir, 'vehicle-command-key.pem')), { missingTtlMs: 0 });
     const commandKey = async () => {
       const key = await loadKey();
       if (key && simulator) simulator.pairKey(key.publicKey);

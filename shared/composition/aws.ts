@@ -1,8 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LambdaSettings } from '../config/lambda-settings';
 import { systemClock } from '../domain/clock';
+import { SecretsManagerApiSecret } from '../secrets/api-secret';
 import { ApiTokenVerifier } from '../secrets/api-token-verifier';
 import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../secrets/secrets-manager-token-store';
 import { DynamoDbCommandStores } from '../store/dynamodb-command-stores';
@@ -20,10 +21,11 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
   const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock);
   const fleet = new UndiciFleetApi({ baseUrl: settings.fleetApiUrl, tokens });
+  const apiSecret = new SecretsManagerApiSecret(secrets, settings.apiSecretId);
   const apiTokens = new ApiTokenVerifier(async () => {
-    const out = await secrets.send(new GetSecretValueCommand({ SecretId: settings.apiTokenSecretId }));
-    if (!out.SecretString) throw new Error('the API token secret is empty');
-    return out.SecretString;
+    const token = (await apiSecret.read()).apiToken;
+    if (token === null) throw new Error('the API secret has no apiToken');
+    return token;
   });
-  return { secrets, dynamo, stores, commands, tokenStore, fleet, apiTokens, clock: systemClock };
+  return { secrets, dynamo, stores, commands, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
 }

@@ -7,15 +7,14 @@ import { SettingsReader, type Env } from './settings-reader';
 export interface LambdaSettings {
   tableName: string;
   teslaSecretId: string;
-  apiTokenSecretId: string;
+  /** The API secret: API token and vehicle command key (read by the API only). */
+  apiSecretId: string;
   fleetApiUrl: string;
   authUrl: string;
   snapshotRetentionDays: number;
   includeLocation: boolean;
   allowedCommands: ReadonlySet<string>;
   monthlyBudgetUsd: number;
-  /** The VehicleCommandKey secret (API only). */
-  commandKeySecretId: string | undefined;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -23,14 +22,13 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
   return {
     tableName: read.required('TABLE_NAME'),
     teslaSecretId: read.required('TESLA_SECRET_ID'),
-    apiTokenSecretId: read.required('API_TOKEN_SECRET_ID'),
+    apiSecretId: read.required('API_SECRET_ID'),
     fleetApiUrl: read.url('TESLA_FLEET_API_URL', FLEET_API_HOSTS.na)!,
     authUrl: read.url('TESLA_AUTH_URL', TESLA_AUTH_URL)!,
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
     includeLocation: read.bool('INCLUDE_LOCATION', false),
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
-    commandKeySecretId: read.optional('VEHICLE_COMMAND_KEY_SECRET_ID'),
   };
 }
 

@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CommandKeyStore } from '../vcp/command-key';
+import type { SecretsManagerApiSecret } from './api-secret';
 import { readIfExists, writeOwnerOnly } from './owner-only-file';
 
 /** Locally: one PEM file readable by the owner only, replaced atomically. */
@@ -15,24 +15,16 @@ export class FileCommandKeyStore implements CommandKeyStore {
   }
 }
 
-/** In AWS: the PEM as the VehicleCommandKey secret's value ("{}" until `npm run keys` stores one). */
+/** In AWS: the `vehicleCommandKey` field of the API secret (absent until `npm run keys` stores one). */
 export class SecretsManagerCommandKeyStore implements CommandKeyStore {
-  constructor(
-    private readonly client: SecretsManagerClient,
-    private readonly secretId: string,
-  ) {}
+  constructor(private readonly secret: SecretsManagerApiSecret) {}
 
   async readPem(): Promise<string | null> {
-    try {
-      const text = (await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId }))).SecretString ?? '';
-      return text.includes('PRIVATE KEY') ? text : null;
-    } catch (error) {
-      if (error instanceof ResourceNotFoundException) return null;
-      throw error;
-    }
+    const pem = (await this.secret.read()).vehicleCommandKey;
+    return pem !== null && pem.includes('PRIVATE KEY') ? pem : null;
   }
 
-  async writePem(pem: string): Promise<void> {
-    await this.client.send(new PutSecretValueCommand({ SecretId: this.secretId, SecretString: pem }));
+  writePem(pem: string): Promise<void> {
+    return this.secret.update({ vehicleCommandKey: pem });
   }
 }

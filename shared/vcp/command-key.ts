@@ -50,12 +50,17 @@ export interface CommandKeyStore {
 }
 
 /** Loads the key from its store, keeping a found key for `ttlMs` (a missing one is looked for again next time). */
-export function cachedCommandKey(store: CommandKeyStore, now: () => number = Date.now, ttlMs = 5 * 60_000): () => Promise<CommandKey | null> {
-  let cached: { key: CommandKey; at: number } | null = null;
+export function cachedCommandKey(
+  store: CommandKeyStore,
+  options: { now?: () => number; ttlMs?: number; missingTtlMs?: number } = {},
+): () => Promise<CommandKey | null> {
+  const { now = Date.now, ttlMs = 5 * 60_000, missingTtlMs = 60_000 } = options;
+  // "No key yet" is cached too (for less time), so a deployment without one does not read the secret per command.
+  let cached: { key: CommandKey | null; at: number } | null = null;
   return async () => {
-    if (cached && now() - cached.at < ttlMs) return cached.key;
+    if (cached && now() - cached.at < (cached.key ? ttlMs : missingTtlMs)) return cached.key;
     const pem = await store.readPem();
-    cached = pem === null ? null : { key: commandKeyFromPem(pem), at: now() };
-    return cached?.key ?? null;
+    cached = { key: pem === null ? null : commandKeyFromPem(pem), at: now() };
+    return cached.key;
   };
 }

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_STACK_ITEMS } from '../../../infra/bench/aws-cost';
 import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
 import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
 
@@ -56,7 +57,6 @@ describe('TeslaLoggerStack', () => {
   });
 
   it('keeps Tesla tokens in a secret rotated every 4 hours by the rotation function', () => {
-    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
     const rotation = template.findResources('AWS::SecretsManager::RotationSchedule') as Record<string, Resource>;
     const [schedule] = Object.values(rotation);
     expect(schedule!.Properties.RotationRules.ScheduleExpression).toBe('rate(4 hours)');
@@ -79,17 +79,16 @@ describe('TeslaLoggerStack', () => {
     expect(dynamo('ApiFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('CollectorFunction')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('TokenRotationFunction')).toEqual([]);
-    // Only the API reads the vehicle command key (and the API token).
+    // Only the API reads the API secret (its token and the vehicle command key).
     const readsSecret = (id: string, secretPrefix: string): boolean => {
       const role = (template.findResources('AWS::Lambda::Function')[fn(id)[0]] as Resource).Properties.Role['Fn::GetAtt'][0];
       return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
         .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === role))
         .some((p) => JSON.stringify(p.Properties.PolicyDocument).includes(secretPrefix));
     };
-    expect(readsSecret('ApiFunction', 'VehicleCommandKey')).toBe(true);
-    expect(readsSecret('CollectorFunction', 'VehicleCommandKey')).toBe(false);
-    expect(readsSecret('TokenRotationFunction', 'VehicleCommandKey')).toBe(false);
-    expect(readsSecret('CollectorFunction', 'ApiToken')).toBe(false);
+    expect(readsSecret('ApiFunction', 'ApiSecret')).toBe(true);
+    expect(readsSecret('CollectorFunction', 'ApiSecret')).toBe(false);
+    expect(readsSecret('TokenRotationFunction', 'ApiSecret')).toBe(false);
     for (const [id] of functions()) {
       const actions = policyActions(id);
       expect(actions.some((a) => a === '*' || a.endsWith(':*')), id).toBe(false);
@@ -133,8 +132,21 @@ describe('TeslaLoggerStack', () => {
 
   it('outputs the API URL and where to read the API token, never a secret value', () => {
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiTokenSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn', 'VehicleCommandKeySecretArn']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn']);
     expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
+  });
+});
+
+describe('what the cost model counts', () => {
+  it('matches the stack: its secrets and alarms, each billed per month', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', DEFAULT_STACK_ITEMS.secrets);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', DEFAULT_STACK_ITEMS.alarms);
+  });
+
+  it('generates the API token inside the API secret, beside where the command key will go', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{}', GenerateStringKey: 'apiToken', ExcludePunctuation: true }),
+    });
   });
 });
 

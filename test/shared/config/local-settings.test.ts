@@ -48,7 +48,7 @@ describe('local settings', () => {
 describe('lambda settings', () => {
   it('requires what CDK sets', () => {
     expect(() => parseLambdaSettings({})).toThrow('TABLE_NAME must be set');
-    const s = parseLambdaSettings({ TABLE_NAME: 't', TESLA_SECRET_ID: 's', API_TOKEN_SECRET_ID: 'a', ALLOWED_COMMANDS: 'door_lock' });
+    const s = parseLambdaSettings({ TABLE_NAME: 't', TESLA_SECRET_ID: 's', API_SECRET_ID: 'a', ALLOWED_COMMANDS: 'door_lock' });
     expect(s.fleetApiUrl).toBe('https://fleet-api.prd.na.vn.cloud.tesla.com');
     expect([...s.allowedCommands]).toEqual(['door_lock']);
   });

@@ -35,10 +35,17 @@ describe('vehicle command key', () => {
   it('is kept in an owner-only file, and found once it exists', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'key-'));
     const store = new FileCommandKeyStore(join(dir, 'vehicle-command-key.pem'));
-    const load = cachedCommandKey(store);
+    let now = 0;
+    const load = cachedCommandKey(store, { now: () => now });
     expect(await load()).toBeNull();
     await store.writePem(generateCommandKeyPem());
     expect((await stat(join(dir, 'vehicle-command-key.pem'))).mode & 0o777).toBe(0o600);
-    expect((await load())?.publicKey).toHaveLength(65);
+    expect(await load()).toBeNull(); // "no key" is remembered for a minute…
+    now += 60_000;
+    const found = await load(); // …then the new key is found
+    expect(found?.publicKey).toHaveLength(65);
+    await store.writePem(generateCommandKeyPem());
+    now += 60_000;
+    expect((await load())?.publicKey).toEqual(found!.publicKey); // a found key is kept five minutes
   });
 });
