@@ -13,6 +13,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
 import type { DeployConfig } from './deploy-config';
+import { ApiDomain } from './api-domain';
 import { acknowledge, pinServiceInvokesToAccount } from './compliance-checks';
 import { nodeLambda } from './node-lambda';
 import { OwnerAlarms } from './owner-alarms';
@@ -143,6 +144,15 @@ export class TeslaLoggerStack extends Stack {
       schedule: Schedule.rate(Duration.minutes(config.collectorRateMinutes)),
       targets: [new LambdaFunction(collectorFn, { retryAttempts: 2, maxEventAge: Duration.minutes(1), deadLetterQueue: collectorDlq })],
     });
+
+    if (config.customDomainName && config.certificateArn) {
+      new ApiDomain(this, 'ApiDomain', {
+        httpApi,
+        domainName: config.customDomainName,
+        certificateArn: config.certificateArn,
+        ...(config.hostedZoneId && config.hostedZoneName ? { hostedZone: { id: config.hostedZoneId, name: config.hostedZoneName } } : {}),
+      });
+    }
 
     new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
 

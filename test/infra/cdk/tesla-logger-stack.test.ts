@@ -168,6 +168,49 @@ describe('deployment config', () => {
   });
 });
 
+describe('custom domain', () => {
+  const CERT = 'arn:aws:acm:eu-west-1:111122223333:certificate/0b6f4b5e-1c2d-4e3f-9a8b-7c6d5e4f3a2b';
+  const synth = (config: Record<string, unknown>) => {
+    const app = new App();
+    const stack = new TeslaLoggerStack(app, 'Domain', { config: parseDeployConfig({ teslaRegion: 'eu', ...config }), env: { account: '111122223333', region: 'eu-west-1' } });
+    return Template.fromStack(stack);
+  };
+
+  it('is absent by default', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+  });
+
+  it('maps the API to the owner’s domain with TLS 1.2, aliases it in the hosted zone, and says where to pair', () => {
+    const t = synth({ customDomainName: 'Tesla.Example.com', certificateArn: CERT, hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'tesla.example.com',
+      DomainNameConfigurations: [Match.objectLike({ CertificateArn: CERT, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' })],
+    });
+    t.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    t.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'tesla.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+    const outputs = t.findOutputs('*');
+    expect(outputs.PairingUrl!.Value).toBe('https://tesla.com/_ak/tesla.example.com');
+    expect(outputs.PublicKeyUrl!.Value).toBe('https://tesla.example.com/.well-known/appspecific/com.tesla.3p.public-key.pem');
+  });
+
+  it('without a hosted zone, outputs the target for the owner’s CNAME instead', () => {
+    const t = synth({ customDomainName: 'tesla.example.com', certificateArn: CERT });
+    t.resourceCountIs('AWS::Route53::RecordSet', 0);
+    expect(Object.keys(t.findOutputs('*'))).toContain('ApiDomainTarget');
+  });
+
+  it('refuses half a configuration, a domain outside its zone, and a certificate from another region', () => {
+    expect(() => parseDeployConfig({ customDomainName: 'tesla.example.com' })).toThrow(/config\.certificateArn: is required/);
+    expect(() => parseDeployConfig({ certificateArn: CERT })).toThrow(/config\.customDomainName/);
+    expect(() => parseDeployConfig({ customDomainName: 'tesla.example.com', certificateArn: CERT, hostedZoneId: 'Z0123456789ABCDEFGHIJ' })).toThrow(/config\.hostedZoneName/);
+    expect(() => parseDeployConfig({ customDomainName: 'tesla.example.org', certificateArn: CERT, hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' })).toThrow(
+      /must be inside the hosted zone example\.com/,
+    );
+    expect(() => parseDeployConfig({ customDomainName: 'https://tesla.example.com', certificateArn: CERT })).toThrow(/config\.customDomainName: must be a host name/);
+    expect(() => synth({ customDomainName: 'tesla.example.com', certificateArn: CERT.replace('eu-west-1', 'us-east-1') })).toThrow(/certificate is in us-east-1.*eu-west-1/);
+  });
+});
+
 describe('alarms', () => {
   it('alarms to an SNS topic when the Tesla login is lost or rotation fails, e-mailing the owner when configured', () => {
     const app = new App();
