@@ -27,6 +27,7 @@ const FAULT_TTL_TOO_LONG = 20;
 export class SimSignedEndpoint {
   private readonly domains = new Map<number, DomainState>();
   private readonly paired = new Set<string>();
+  private readonly scripted: { fault: number; ranAnyway: boolean }[] = [];
   private readonly bootAt: number;
 
   constructor(
@@ -52,6 +53,14 @@ export class SimSignedEndpoint {
 
   get pairedKeys(): number {
     return this.paired.size;
+  }
+
+  /**
+   * The next verified command is answered with `fault` (BUSY, TIMEOUT, REMOTE_ACCESS_DISABLED, …), as a real car
+   * sometimes does. With `ranAnyway` the car runs the command first: its acknowledgement is what got lost.
+   */
+  failNext(fault: number, ranAnyway = false): void {
+    this.scripted.push({ fault, ranAnyway });
   }
 
   /** A new epoch (as after a reboot): counters start over and old sessions are stale. */
@@ -110,6 +119,11 @@ export class SimSignedEndpoint {
 
     const decoded = decodeSignedPayload(domain, payload);
     if (!decoded) return fault(FAULT.invalidSignature, false);
+    const scripted = this.scripted.shift();
+    if (scripted) {
+      if (scripted.ranAnyway) run(decoded.command, decoded.body);
+      return fault(scripted.fault, false);
+    }
     const outcome = run(decoded.command, decoded.body);
     if (domain === DOMAIN.infotainment) return reply.bytes(10, encodeCarServerResponse(outcome.result, outcome.reason)).bytes(50, uuid).finish();
     return reply.bytes(50, uuid).finish(); // VCSEC: an empty reply is success

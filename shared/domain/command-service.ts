@@ -1,7 +1,7 @@
 import type { Clock } from './clock';
 import { ALREADY_DONE_REASONS } from './commands';
 import type { CommandResult, FleetApi } from './fleet-api';
-import { CommandSigningRequiredError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from './fleet-errors';
+import { CommandOutcomeUnknownError, CommandSigningRequiredError, leavesOutcomeUnknown, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from './fleet-errors';
 import { chooseTransport, type SigningStatusStore, type Transport } from './signing-status';
 
 /** Sends a command signed (Vehicle Command Protocol) through the given Fleet API; see shared/vcp. */
@@ -77,10 +77,18 @@ export async function executeCommand(
   let transport = await transportFor(deps, vin, command, body);
   await ensureOnline();
 
+  // Once a command is on its way, a lost answer is reported as such and never retried.
+  const dispatch = async (send: () => Promise<CommandResult>): Promise<CommandResult> => {
+    try {
+      return await send();
+    } catch (error) {
+      throw leavesOutcomeUnknown(error) ? new CommandOutcomeUnknownError(vin, command) : error;
+    }
+  };
   const sendOnce = async (): Promise<CommandResult> => {
     if (transport === 'signed') {
       try {
-        return await deps.signed!.send(deps.fleet, vin, command, body);
+        return await dispatch(() => deps.signed!.send(deps.fleet, vin, command, body));
       } catch (error) {
         // 422: this car predates the protocol. Remember it and use REST (the signed command did not run).
         if (!(error instanceof SignedCommandsUnsupportedError)) throw error;
@@ -89,14 +97,14 @@ export async function executeCommand(
       }
     }
     try {
-      return await deps.fleet.sendCommand(vin, command, body);
+      return await dispatch(() => deps.fleet.sendCommand(vin, command, body));
     } catch (error) {
       // 403 "Vehicle Command Protocol required": the REST command did not run. Remember it; sign if we can.
       if (!(error instanceof CommandSigningRequiredError)) throw error;
       await deps.signing.putSigningStatus(vin, { required: true, source: 'command_answer', checkedAt: deps.clock.now() });
       if (!deps.signed || !(await deps.signed.canSign(command, body))) throw error;
       transport = 'signed';
-      return deps.signed.send(deps.fleet, vin, command, body);
+      return dispatch(() => deps.signed!.send(deps.fleet, vin, command, body));
     }
   };
   let answer;

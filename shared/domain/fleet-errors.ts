@@ -70,3 +70,22 @@ export class FleetApiUnreachableError extends FleetApiError {
     super(`the Fleet API could not be reached: ${detail}`, 0);
   }
 }
+
+/**
+ * A command went out but no answer came back (network failure, a 5xx, or the car's own timeout): it may or may not
+ * have run. Not retried, and an Idempotency-Key keeps this answer, so that a retry never repeats the command.
+ */
+export class CommandOutcomeUnknownError extends Error {
+  constructor(
+    readonly vin: string,
+    readonly command: string,
+  ) {
+    super(`${command} was sent to ${vin} but no answer came back; it may have run`);
+    this.name = 'CommandOutcomeUnknownError';
+  }
+}
+
+/** Whether a failure of a command request leaves it unknown whether the car ran the command. */
+export function leavesOutcomeUnknown(error: unknown): boolean {
+  return error instanceof FleetApiUnreachableError || (error instanceof UnexpectedFleetResponseError && error.status >= 500);
+}

@@ -1,4 +1,5 @@
 import {
+  CommandOutcomeUnknownError,
   CommandSigningRequiredError,
   FleetApiError,
   FleetApiUnreachableError,
@@ -9,12 +10,15 @@ import {
 } from '../domain/fleet-errors';
 import { RotationTimeoutError } from '../secrets/secrets-manager-token-store';
 import { VehicleWakeTimeoutError } from '../domain/command-service';
-import { CommandKeyNotAcceptedError, SessionInfoRejectedError, SignedCommandFaultError } from '../vcp/signed-command-client';
+import { CommandKeyNotAcceptedError, FAULT, SessionInfoRejectedError, SignedCommandFaultError } from '../vcp/signed-command-client';
 import { InvalidCursorError } from '../store/invalid-cursor-error';
 import { TokenBundleInvalidError } from '../tokens/token-bundle';
 import { NoTokenError } from '../tokens/token-refresh';
 import { ApiError } from './api-error';
 import { errorBody, json, type HttpResult } from './responses';
+
+/** The error code for a command that went out without an answer: it may have run, so it is never retried. */
+export const COMMAND_OUTCOME_UNKNOWN = 'command_outcome_unknown';
 
 /** Seconds a client should wait before retrying a command to a car that is asleep. */
 export const ASLEEP_RETRY_AFTER_SECONDS = 30;
@@ -38,7 +42,14 @@ function toApiError(error: unknown): ApiError | null {
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof CommandKeyNotAcceptedError) return new ApiError(403, 'command_key_not_accepted', error.message);
-  if (error instanceof SignedCommandFaultError) return new ApiError(502, 'vehicle_command_fault', error.message);
+  if (error instanceof SignedCommandFaultError) {
+    if (error.fault === FAULT.busy) return new ApiError(503, 'vehicle_busy', error.message, { 'retry-after': '5' });
+    if (error.fault === FAULT.remoteAccessDisabled) return new ApiError(403, 'remote_access_disabled', error.message);
+    return new ApiError(502, 'vehicle_command_fault', error.message);
+  }
+  if (error instanceof CommandOutcomeUnknownError) {
+    return new ApiError(504, COMMAND_OUTCOME_UNKNOWN, `${error.message}: check the car's state before sending it again`);
+  }
   if (error instanceof SessionInfoRejectedError) return new ApiError(502, 'vehicle_session_rejected', error.message);
   if (error instanceof VehicleWakeTimeoutError) {
     return new ApiError(503, 'vehicle_waking', 'the car is waking up but was not online in time; retry shortly', { 'retry-after': '15' });

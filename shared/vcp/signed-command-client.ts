@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import type { CommandResult } from '../domain/fleet-api';
+import { CommandOutcomeUnknownError } from '../domain/fleet-errors';
 import type { CommandKey } from './command-key';
 import { commandMetadata, DOMAIN, hmacPersonalizedTag, sharedKey, SIGNATURE_TYPE, verifySessionInfoTag, type Domain } from './crypto';
 import { decodeRoutableReply, decodeSessionInfo, sessionInfoRequest, signedCommandMessage, type RoutableReply } from './messages';
@@ -38,7 +39,18 @@ export class MemorySessionCache implements SessionCache {
   }
 }
 
-export const FAULT = { unknownKey: 3, inactiveKey: 4, invalidSignature: 5, invalidCounter: 6, insufficientPrivileges: 7, incorrectEpoch: 15, timeExpired: 17 } as const;
+export const FAULT = {
+  busy: 1,
+  timeout: 2,
+  unknownKey: 3,
+  inactiveKey: 4,
+  invalidSignature: 5,
+  invalidCounter: 6,
+  insufficientPrivileges: 7,
+  incorrectEpoch: 15,
+  timeExpired: 17,
+  remoteAccessDisabled: 21,
+} as const;
 const RESYNC_FAULTS = new Set<number>([FAULT.invalidSignature, FAULT.invalidCounter, FAULT.incorrectEpoch, FAULT.timeExpired]);
 const COMMAND_LIFETIME_S = 10;
 
@@ -69,7 +81,13 @@ export class CommandKeyNotAcceptedError extends Error {
 /** The protocol layer refused the command for another reason (fault number from MessageFault_E). */
 export class SignedCommandFaultError extends Error {
   constructor(readonly fault: number) {
-    super(`the car's command protocol refused the command (fault ${fault})`);
+    super(
+      fault === FAULT.busy
+        ? 'the car is busy and did not take the command; retry in a few seconds'
+        : fault === FAULT.remoteAccessDisabled
+          ? 'the car refuses remote commands: turn on Controls > Safety > Allow Mobile Access'
+          : `the car's command protocol refused the command (fault ${fault})`,
+    );
     this.name = 'SignedCommandFaultError';
   }
 }
@@ -114,8 +132,9 @@ export class SignedCommandClient {
       const uuid = this.random(16);
       const reply = await this.sign(transport, vin, encoded.domain, encoded.payload, key, session, uuid);
       session = { ...session, counter: session.counter + 1 };
+      // The car has seen this counter even if it then refused the command, so it is kept either way.
+      await this.deps.sessions.put(session);
       if (reply.fault === 0) {
-        await this.deps.sessions.put(session);
         if (encoded.domain === DOMAIN.infotainment && reply.payload && reply.payload.length > 0) {
           const result = decodeCarServerResponse(reply.payload);
           return { result: result.ok, reason: result.reason };
@@ -125,6 +144,8 @@ export class SignedCommandClient {
       if (reply.fault === FAULT.unknownKey || reply.fault === FAULT.inactiveKey || reply.fault === FAULT.insufficientPrivileges) {
         throw new CommandKeyNotAcceptedError(vin, reply.fault);
       }
+      // The car's own timeout: the command may have run.
+      if (reply.fault === FAULT.timeout) throw new CommandOutcomeUnknownError(vin, command);
       if (!RESYNC_FAULTS.has(reply.fault) || attempt > 0) throw new SignedCommandFaultError(reply.fault);
       session = reply.sessionInfo && reply.sessionInfoTag ? this.adopt(vin, encoded.domain, key, reply, uuid) : await this.handshake(transport, vin, encoded.domain, key);
       await this.deps.sessions.put(session);

@@ -6,11 +6,13 @@ import { startLocalHost, type LocalHost } from '../../infra/local/local-host';
 import type { FleetSimulator } from '../../infra/simulator/fleet-simulator';
 import { SimClock } from '../../infra/simulator/sim-clock';
 import { parseLocalSettings } from '../../shared/config/local-settings';
+import { CommandOutcomeUnknownError } from '../../shared/domain/fleet-errors';
+import { errorToResponse } from '../../shared/http/error-mapping';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { commandKeyFromPem, generateCommandKeyPem, type CommandKey } from '../../shared/vcp/command-key';
 import { DOMAIN } from '../../shared/vcp/crypto';
 import { decodeRoutableReply } from '../../shared/vcp/messages';
-import { CommandKeyNotAcceptedError, FAULT, MemorySessionCache, SignedCommandClient, type SignedCommandTransport } from '../../shared/vcp/signed-command-client';
+import { CommandKeyNotAcceptedError, FAULT, MemorySessionCache, SignedCommandClient, SignedCommandFaultError, type SignedCommandTransport } from '../../shared/vcp/signed-command-client';
 import { simulatorWithClient, T0 } from '../support/sim-client';
 
 const VIN = '5YJ3E7EB0SF000021';
@@ -100,6 +102,31 @@ describe('signed commands against the simulator', () => {
     await expect(client.send(VIN, 'auto_conditioning_stop', {})).resolves.toEqual({ result: true, reason: '' });
     expect(transport.sent.length - before).toBe(2); // refused (stale epoch) + re-signed
     expect(s.car(VIN).climateOn).toBe(false);
+  });
+});
+
+describe('faults a car reports after verifying the command', () => {
+  it('BUSY and REMOTE_ACCESS_DISABLED are refusals; TIMEOUT means the command may have run, so it is not resent', async () => {
+    const { client, transport, sim: s } = await setup();
+    await client.send(VIN, 'door_lock', {}); // handshake done
+    const signed = s.signed.get(VIN)!;
+
+    signed.failNext(FAULT.busy);
+    const busy = await client.send(VIN, 'door_unlock', {}).catch((e: unknown) => e);
+    expect(busy).toBeInstanceOf(SignedCommandFaultError);
+    expect(errorToResponse(busy).response).toMatchObject({ statusCode: 503, headers: { 'retry-after': '5' } });
+    expect(s.car(VIN).locked).toBe(true);
+
+    signed.failNext(FAULT.remoteAccessDisabled);
+    const disabled = await client.send(VIN, 'door_unlock', {}).catch((e: unknown) => e);
+    expect(errorToResponse(disabled).response.statusCode).toBe(403);
+    expect(errorToResponse(disabled).response.body).toMatch(/remote_access_disabled.*Allow Mobile Access/);
+
+    signed.failNext(FAULT.timeout, true);
+    const before = transport.sent.length;
+    await expect(client.send(VIN, 'door_unlock', {})).rejects.toBeInstanceOf(CommandOutcomeUnknownError);
+    expect(transport.sent.length - before).toBe(1); // sent once, not re-signed
+    expect(s.car(VIN).locked).toBe(false); // …and the car did run it
   });
 });
 

@@ -8,7 +8,7 @@ import { meteredFleetApi, RequestMeter } from '../../domain/request-meter';
 import { COMMAND_SCHEMAS, isCommandName } from '../../domain/commands';
 import { ApiError, badRequest } from '../api-error';
 import type { ApiDeps } from '../api-deps';
-import { errorToResponse } from '../error-mapping';
+import { COMMAND_OUTCOME_UNKNOWN, errorToResponse } from '../error-mapping';
 import { jsonObjectBody, requireVin, validate } from '../request-input';
 import { errorBody, json, type HttpResult } from '../responses';
 import type { Route } from '../router';
@@ -69,8 +69,10 @@ export function commandRoutes(deps: ApiDeps): Route[] {
           await audit('error', code, false);
           deps.commandFailed?.(code);
           if (key !== null) {
-            // A failure worth retrying (asleep, rate limited, Tesla down) frees the key; anything else is final.
-            if ((response.statusCode ?? 500) >= 500 || response.statusCode === 429) await deps.idempotency.release(vin, key);
+            // A failure worth retrying (asleep, rate limited, Tesla down before the command went out) frees the key;
+            // anything else is final, including a command sent without an answer: it may have run.
+            const status = response.statusCode ?? 500;
+            if ((status >= 500 && code !== COMMAND_OUTCOME_UNKNOWN) || status === 429) await deps.idempotency.release(vin, key);
             else await deps.idempotency.complete(vin, key, stored(response));
           }
           throw error;

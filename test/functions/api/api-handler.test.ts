@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/api/create-handler';
 import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
-import { LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { FleetApiUnreachableError, LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
@@ -179,6 +179,22 @@ describe('commands', () => {
     fail = false;
     expect((await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts)).status).toBe(200);
     expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toHaveLength(2);
+  });
+
+  it('never resends a command whose answer was lost, and keeps the Idempotency-Key so a retry cannot repeat it', async () => {
+    const { call, fleet, commands } = setup();
+    fleet.commandResult = () => {
+      throw new FleetApiUnreachableError('socket hang up');
+    };
+    const opts = { token: TOKEN, headers: { 'idempotency-key': 'k-3' } };
+    const first = await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts);
+    expect(first).toMatchObject({ status: 504, body: { error: { code: 'command_outcome_unknown' } } });
+    expect(first.body.error.message).toMatch(/may have run/);
+    fleet.commandResult = () => ({ result: true, reason: '' });
+    const retried = await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts);
+    expect(retried).toMatchObject({ status: 504, headers: { 'idempotent-replayed': 'true' } });
+    expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toHaveLength(1); // the horn honked at most once
+    expect(commands.entries[0]).toMatchObject({ outcome: 'error', reason: 'command_outcome_unknown' });
   });
 
   it('lists the audit log', async () => {
