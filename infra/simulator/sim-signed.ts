@@ -1,5 +1,17 @@
 import { createECDH, randomBytes, timingSafeEqual } from 'node:crypto';
-import { commandMetadata, DOMAIN, hmacPersonalizedTag, sessionInfoTag, sharedKey, SIGNATURE_TYPE, type Domain } from '../../shared/vcp/crypto';
+import {
+  commandMetadata,
+  DOMAIN,
+  FLAG_ENCRYPT_RESPONSE,
+  hmacPersonalizedTag,
+  requestHash,
+  responseMetadata,
+  sealResponse,
+  sessionInfoTag,
+  sharedKey,
+  SIGNATURE_TYPE,
+  type Domain,
+} from '../../shared/vcp/crypto';
 import { encodeSessionInfo } from '../../shared/vcp/messages';
 import { decodeSignedPayload, encodeCarServerResponse } from '../../shared/vcp/payloads';
 import { fieldReader, ProtoWriter, readFields } from '../../shared/vcp/protobuf';
@@ -11,6 +23,8 @@ interface DomainState {
   epoch: Buffer;
   /** Highest counter seen per signer (hex public key). */
   counters: Map<string, number>;
+  /** Counter of the encrypted responses this domain has sent. */
+  responseCounter: number;
 }
 
 /** The outcome of a command the car ran; the car itself is the caller's. */
@@ -38,7 +52,7 @@ export class SimSignedEndpoint {
     for (const domain of [DOMAIN.vehicleSecurity, DOMAIN.infotainment]) {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
-      this.domains.set(domain, { privateKey: ecdh.getPrivateKey(), publicKey: ecdh.getPublicKey(), epoch: randomBytes(16), counters: new Map() });
+      this.domains.set(domain, { privateKey: ecdh.getPrivateKey(), publicKey: ecdh.getPublicKey(), epoch: randomBytes(16), counters: new Map(), responseCounter: 0 });
     }
   }
 
@@ -110,8 +124,10 @@ export class SimSignedEndpoint {
     if (!epoch.equals(state.epoch)) return fault(FAULT.incorrectEpoch, true);
     if (expiresAt < clock) return fault(FAULT.timeExpired, true);
     if (expiresAt > clock + TIME_TO_LIVE_LIMIT_S) return fault(FAULT_TTL_TOO_LONG, true);
-    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain: domain as Domain, vin: this.vin, epoch, expiresAt, counter, flags: fieldReader(top).uint(52) ?? 0 });
-    const expected = hmacPersonalizedTag(sharedKey(state.privateKey, signer), meta, payload);
+    const flags = f.uint(52) ?? 0;
+    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain: domain as Domain, vin: this.vin, epoch, expiresAt, counter, flags });
+    const sessionKey = sharedKey(state.privateKey, signer);
+    const expected = hmacPersonalizedTag(sessionKey, meta, payload);
     if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) return fault(FAULT.invalidSignature, true);
     const last = state.counters.get(signer.toString('hex')) ?? 0;
     if (counter <= last) return fault(FAULT.invalidCounter, true);
@@ -125,8 +141,18 @@ export class SimSignedEndpoint {
       return fault(scripted.fault, false);
     }
     const outcome = run(decoded.command, decoded.body);
-    if (domain === DOMAIN.infotainment) return reply.bytes(10, encodeCarServerResponse(outcome.result, outcome.reason)).bytes(50, uuid).finish();
-    return reply.bytes(50, uuid).finish(); // VCSEC: an empty reply is success
+    // VCSEC: an empty reply is success.
+    const answer = domain === DOMAIN.infotainment ? encodeCarServerResponse(outcome.result, outcome.reason) : Buffer.alloc(0);
+    if ((flags & FLAG_ENCRYPT_RESPONSE) === 0) return (answer.length > 0 ? reply.bytes(10, answer) : reply).bytes(50, uuid).finish();
+    state.responseCounter += 1;
+    const nonce = randomBytes(12);
+    const responseMeta = responseMetadata({ domain: domain as Domain, vin: this.vin, counter: state.responseCounter, flags, requestHash: requestHash(domain as Domain, tag), fault: 0 });
+    const sealed = sealResponse(sessionKey, responseMeta, nonce, answer);
+    return reply
+      .bytes(10, sealed.ciphertext)
+      .message(13, (sd) => sd.message(9, (r) => r.bytes(1, nonce).uint(2, state.responseCounter).bytes(3, sealed.tag)))
+      .bytes(50, uuid)
+      .finish();
   }
 
   private withSessionInfo(reply: ProtoWriter, state: DomainState, clientKey: Buffer, uuid: Buffer, now: number): ProtoWriter {

@@ -6,6 +6,9 @@ export type Domain = (typeof DOMAIN)[keyof typeof DOMAIN];
 
 /** Signatures.Tag values used in metadata. */
 export const TAG = { signatureType: 0, domain: 1, personalization: 2, epoch: 3, expiresAt: 4, counter: 5, challenge: 6, flags: 7, requestHash: 8, fault: 9, end: 0xff } as const;
+/** Flags bit positions (RoutableMessage.flags): bit 1 asks the car to encrypt its response (firmware 2024.38+). */
+export const FLAG_ENCRYPT_RESPONSE = 1 << 1;
+
 /** Signatures.SignatureType values. */
 export const SIGNATURE_TYPE = { aesGcmPersonalized: 5, hmac: 6, hmacPersonalized: 8, aesGcmResponse: 9 } as const;
 
@@ -85,7 +88,7 @@ export function hmacPersonalizedTag(sessionKey: Buffer, meta: Buffer, payload: B
   return createHmac('sha256', subkey(sessionKey, 'authenticated command')).update(meta).update(payload).digest();
 }
 
-/** AES_GCM_PERSONALIZED (BLE only; kept for the published known-answer test): AAD = SHA256(metadata). */
+/** AES-128-GCM with AAD = SHA256(metadata): AES_GCM_PERSONALIZED commands (BLE only) and encrypted responses. */
 export function aesGcmPersonalized(sessionKey: Buffer, meta: Buffer, nonce: Buffer, plaintext: Buffer): { ciphertext: Buffer; tag: Buffer } {
   const cipher = createCipheriv('aes-128-gcm', sessionKey, nonce);
   cipher.setAAD(createHash('sha256').update(meta).digest());
@@ -98,4 +101,43 @@ export function aesGcmOpen(sessionKey: Buffer, aad: Buffer, nonce: Buffer, ciphe
   decipher.setAAD(aad);
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+}
+
+/** The hash that binds a response to its request: the request's signature type and tag (VCSEC: its first 16 bytes). */
+export function requestHash(domain: Domain, requestTag: Buffer): Buffer {
+  const tag = domain === DOMAIN.vehicleSecurity ? requestTag.subarray(0, 16) : requestTag;
+  return Buffer.concat([Buffer.from([SIGNATURE_TYPE.hmacPersonalized]), tag]);
+}
+
+export interface ResponseMetadata {
+  domain: Domain;
+  vin: string;
+  /** The response's own counter. */
+  counter: number;
+  flags: number;
+  requestHash: Buffer;
+  fault: number;
+}
+
+/** Metadata an encrypted response (AES_GCM_RESPONSE) is authenticated with; flags always present. */
+export function responseMetadata(m: ResponseMetadata): Buffer {
+  return metadata([
+    [TAG.signatureType, Buffer.from([SIGNATURE_TYPE.aesGcmResponse])],
+    [TAG.domain, Buffer.from([m.domain])],
+    [TAG.personalization, Buffer.from(m.vin, 'ascii')],
+    [TAG.counter, uint32BE(m.counter)],
+    [TAG.flags, uint32BE(m.flags)],
+    [TAG.requestHash, m.requestHash],
+    [TAG.fault, uint32BE(m.fault)],
+  ]);
+}
+
+/** Encrypts a response the way the car does: AES-128-GCM under K with AAD = SHA256(response metadata). */
+export function sealResponse(sessionKey: Buffer, meta: Buffer, nonce: Buffer, plaintext: Buffer): { ciphertext: Buffer; tag: Buffer } {
+  return aesGcmPersonalized(sessionKey, meta, nonce, plaintext);
+}
+
+/** Decrypts and authenticates a response; throws if anything in it or its metadata was changed. */
+export function openResponse(sessionKey: Buffer, meta: Buffer, nonce: Buffer, ciphertext: Buffer, tag: Buffer): Buffer {
+  return aesGcmOpen(sessionKey, createHash('sha256').update(meta).digest(), nonce, ciphertext, tag);
 }

@@ -73,6 +73,8 @@ export interface RoutableReply {
   requestUuid: Buffer | undefined;
   operationStatus: number;
   fault: number;
+  /** Present when the car encrypted its response (AES_GCM_Response_data); `payload` is then ciphertext. */
+  responseEncryption: { nonce: Buffer; counter: number; tag: Buffer } | undefined;
 }
 
 export function decodeRoutableReply(bytes: Buffer): RoutableReply {
@@ -80,7 +82,10 @@ export function decodeRoutableReply(bytes: Buffer): RoutableReply {
   const status = f.bytes(12);
   const statusFields = status ? fieldReader(readFields(status)) : null;
   const signature = f.bytes(13);
-  const sessionTagData = signature ? fieldReader(readFields(signature)).bytes(6) : undefined;
+  const signatureFields = signature ? fieldReader(readFields(signature)) : null;
+  const sessionTagData = signatureFields?.bytes(6);
+  const responseData = signatureFields?.bytes(9);
+  const response = responseData ? fieldReader(readFields(responseData)) : null;
   return {
     payload: f.bytes(10),
     sessionInfo: f.bytes(15),
@@ -88,5 +93,6 @@ export function decodeRoutableReply(bytes: Buffer): RoutableReply {
     requestUuid: f.bytes(50),
     operationStatus: statusFields?.uint(1) ?? 0,
     fault: statusFields?.uint(2) ?? 0,
+    responseEncryption: response ? { nonce: response.bytes(1) ?? Buffer.alloc(0), counter: response.uint(2) ?? 0, tag: response.bytes(3) ?? Buffer.alloc(0) } : undefined,
   };
 }

@@ -3,7 +3,19 @@ import type { Clock } from '../domain/clock';
 import type { CommandResult } from '../domain/fleet-api';
 import { CommandOutcomeUnknownError } from '../domain/fleet-errors';
 import type { CommandKey } from './command-key';
-import { commandMetadata, DOMAIN, hmacPersonalizedTag, sharedKey, SIGNATURE_TYPE, verifySessionInfoTag, type Domain } from './crypto';
+import {
+  commandMetadata,
+  DOMAIN,
+  FLAG_ENCRYPT_RESPONSE,
+  hmacPersonalizedTag,
+  openResponse,
+  requestHash,
+  responseMetadata,
+  sharedKey,
+  SIGNATURE_TYPE,
+  verifySessionInfoTag,
+  type Domain,
+} from './crypto';
 import { decodeRoutableReply, decodeSessionInfo, sessionInfoRequest, signedCommandMessage, type RoutableReply } from './messages';
 import { decodeCarServerResponse, signedPayload } from './payloads';
 
@@ -130,13 +142,14 @@ export class SignedCommandClient {
     let session = (await this.deps.sessions.get(vin, encoded.domain)) ?? (await this.handshake(transport, vin, encoded.domain, key));
     for (let attempt = 0; ; attempt++) {
       const uuid = this.random(16);
-      const reply = await this.sign(transport, vin, encoded.domain, encoded.payload, key, session, uuid);
+      const { reply, requestTag, sessionKey } = await this.sign(transport, vin, encoded.domain, encoded.payload, key, session, uuid);
       session = { ...session, counter: session.counter + 1 };
       // The car has seen this counter even if it then refused the command, so it is kept either way.
       await this.deps.sessions.put(session);
       if (reply.fault === 0) {
-        if (encoded.domain === DOMAIN.infotainment && reply.payload && reply.payload.length > 0) {
-          const result = decodeCarServerResponse(reply.payload);
+        const payload = this.plaintext(vin, command, encoded.domain, reply, requestTag, sessionKey);
+        if (encoded.domain === DOMAIN.infotainment && payload.length > 0) {
+          const result = decodeCarServerResponse(payload);
           return { result: result.ok, reason: result.reason };
         }
         return { result: true, reason: '' };
@@ -152,13 +165,38 @@ export class SignedCommandClient {
     }
   }
 
-  private async sign(transport: SignedCommandTransport, vin: string, domain: Domain, payload: Buffer, key: CommandKey, session: VehicleSession, uuid: Buffer): Promise<RoutableReply> {
+  private async sign(
+    transport: SignedCommandTransport,
+    vin: string,
+    domain: Domain,
+    payload: Buffer,
+    key: CommandKey,
+    session: VehicleSession,
+    uuid: Buffer,
+  ): Promise<{ reply: RoutableReply; requestTag: Buffer; sessionKey: Buffer }> {
     const counter = session.counter + 1;
     const expiresAt = Math.floor(this.deps.clock.now() / 1000) - session.timeZero + COMMAND_LIFETIME_S;
-    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain, vin, epoch: session.epoch, expiresAt, counter, flags: 0 });
-    const tag = hmacPersonalizedTag(sharedKey(key.privateRaw, session.vehiclePublicKey), meta, payload);
-    const message = signedCommandMessage(domain, payload, { publicKey: key.publicKey, epoch: session.epoch, counter, expiresAt, tag }, this.random(16), uuid, 0);
-    return decodeRoutableReply(await transport.signedCommand(vin, message));
+    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain, vin, epoch: session.epoch, expiresAt, counter, flags: FLAG_ENCRYPT_RESPONSE });
+    const sessionKey = sharedKey(key.privateRaw, session.vehiclePublicKey);
+    const tag = hmacPersonalizedTag(sessionKey, meta, payload);
+    const message = signedCommandMessage(domain, payload, { publicKey: key.publicKey, epoch: session.epoch, counter, expiresAt, tag }, this.random(16), uuid, FLAG_ENCRYPT_RESPONSE);
+    return { reply: decodeRoutableReply(await transport.signedCommand(vin, message)), requestTag: tag, sessionKey };
+  }
+
+  /**
+   * The car's answer in plaintext. We ask for encrypted responses, as Tesla's own client does; firmware before 2024.38
+   * answers in plaintext. An encrypted answer that fails authentication cannot be trusted to say what happened,
+   * though the car did answer: the command may have run.
+   */
+  private plaintext(vin: string, command: string, domain: Domain, reply: RoutableReply, requestTag: Buffer, sessionKey: Buffer): Buffer {
+    const sealed = reply.responseEncryption;
+    if (!sealed) return reply.payload ?? Buffer.alloc(0);
+    const meta = responseMetadata({ domain, vin, counter: sealed.counter, flags: FLAG_ENCRYPT_RESPONSE, requestHash: requestHash(domain, requestTag), fault: reply.fault });
+    try {
+      return openResponse(sessionKey, meta, sealed.nonce, reply.payload ?? Buffer.alloc(0), sealed.tag);
+    } catch {
+      throw new CommandOutcomeUnknownError(vin, command);
+    }
   }
 
   private async handshake(transport: SignedCommandTransport, vin: string, domain: Domain, key: CommandKey): Promise<VehicleSession> {

@@ -12,6 +12,7 @@ import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { commandKeyFromPem, generateCommandKeyPem, type CommandKey } from '../../shared/vcp/command-key';
 import { DOMAIN } from '../../shared/vcp/crypto';
 import { decodeRoutableReply } from '../../shared/vcp/messages';
+import { encodeCarServerResponse } from '../../shared/vcp/payloads';
 import { CommandKeyNotAcceptedError, FAULT, MemorySessionCache, SignedCommandClient, SignedCommandFaultError, type SignedCommandTransport } from '../../shared/vcp/signed-command-client';
 import { simulatorWithClient, T0 } from '../support/sim-client';
 
@@ -28,10 +29,16 @@ afterEach(async () => {
 /** A transport that records what it sends, and can hold, alter or replay a message. */
 class RecordingTransport implements SignedCommandTransport {
   readonly sent: Buffer[] = [];
+  readonly replies: Buffer[] = [];
+  /** Changes the car's next reply on its way back. */
+  alterNextReply: ((reply: Buffer) => Buffer) | null = null;
   constructor(private readonly inner: SignedCommandTransport) {}
-  signedCommand(vin: string, message: Buffer): Promise<Buffer> {
+  async signedCommand(vin: string, message: Buffer): Promise<Buffer> {
     this.sent.push(message);
-    return this.inner.signedCommand(vin, message);
+    let reply = await this.inner.signedCommand(vin, message);
+    if (this.alterNextReply) [reply, this.alterNextReply] = [this.alterNextReply(reply), null];
+    this.replies.push(reply);
+    return reply;
   }
 }
 
@@ -65,6 +72,24 @@ describe('signed commands against the simulator', () => {
     await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: true, reason: '' });
     expect(s.car(VIN).chargeLimit).toBe(90);
     await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: false, reason: 'already_set' });
+  });
+
+  it('asks for encrypted answers, reads them, and reports a tampered one as an unknown outcome', async () => {
+    const { client, transport, sim: s } = await setup();
+    await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: true, reason: '' });
+    await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: false, reason: 'already_set' });
+    const sealed = decodeRoutableReply(transport.replies.at(-1)!);
+    expect(sealed.responseEncryption).toBeDefined();
+    expect(sealed.payload).not.toEqual(encodeCarServerResponse(false, 'already_set')); // ciphertext on the wire, not the answer
+
+    transport.alterNextReply = (reply) => {
+      const altered = Buffer.from(reply);
+      const at = altered.indexOf(decodeRoutableReply(reply).payload!);
+      altered[at] = altered[at]! ^ 0x01; // one bit of the encrypted answer flipped
+      return altered;
+    };
+    await expect(client.send(VIN, 'set_charge_limit', { percent: 80 })).rejects.toBeInstanceOf(CommandOutcomeUnknownError);
+    expect(s.car(VIN).chargeLimit).toBe(80); // the car did run it: only its answer was spoilt
   });
 
   it('refuses a key the owner never paired', async () => {

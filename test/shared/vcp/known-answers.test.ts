@@ -5,8 +5,13 @@ import {
   aesGcmPersonalized,
   commandMetadata,
   DOMAIN,
+  FLAG_ENCRYPT_RESPONSE,
   hmacPersonalizedTag,
   metadata,
+  openResponse,
+  requestHash,
+  responseMetadata,
+  sealResponse,
   sessionInfoTag,
   sharedKey,
   SIGNATURE_TYPE,
@@ -180,5 +185,24 @@ describe('routable messages', () => {
     // HMAC_Personalized_Signature_Data.expires_at is field 3, fixed32: tag 0x1d, then 2660 little-endian.
     expect(msg.toString('hex')).toContain('1d640a0000');
     expect(msg.toString('hex').endsWith('a00302')).toBe(true); // flags = 2
+  });
+
+  it('lays out a response’s metadata as the reference says, binding it to the request by its tag', () => {
+    const requestTag = Buffer.alloc(32, 0xcd);
+    const vcsec = responseMetadata({ domain: DOMAIN.vehicleSecurity, vin: VIN, counter: 3, flags: FLAG_ENCRYPT_RESPONSE, requestHash: requestHash(DOMAIN.vehicleSecurity, requestTag), fault: 0 });
+    const vin = Buffer.from(VIN, 'ascii').toString('hex');
+    // TLV(0,[9]) TLV(1,[domain]) TLV(2,VIN) TLV(5,counter) TLV(7,flags) TLV(8, 8 || tag[:16] for VCSEC) TLV(9,fault) FF
+    expect(vcsec.toString('hex')).toBe(`0001090101020211${vin}050400000003070400000002081108${'cd'.repeat(16)}090400000000ff`);
+    const infotainment = responseMetadata({ domain: DOMAIN.infotainment, vin: VIN, counter: 1, flags: 2, requestHash: requestHash(DOMAIN.infotainment, requestTag), fault: 0 });
+    expect(infotainment.toString('hex')).toContain(`082108${'cd'.repeat(32)}09`);
+  });
+
+  it('opens a sealed response only with the metadata it was sealed under', () => {
+    const meta = responseMetadata({ domain: DOMAIN.infotainment, vin: VIN, counter: 1, flags: 2, requestHash: requestHash(DOMAIN.infotainment, Buffer.alloc(32, 1)), fault: 0 });
+    const nonce = Buffer.alloc(12, 7);
+    const sealed = sealResponse(K, meta, nonce, hex('0a020805'));
+    expect(openResponse(K, meta, nonce, sealed.ciphertext, sealed.tag)).toEqual(hex('0a020805'));
+    const otherRequest = responseMetadata({ domain: DOMAIN.infotainment, vin: VIN, counter: 1, flags: 2, requestHash: requestHash(DOMAIN.infotainment, Buffer.alloc(32, 2)), fault: 0 });
+    expect(() => openResponse(K, otherRequest, nonce, sealed.ciphertext, sealed.tag)).toThrow();
   });
 });
