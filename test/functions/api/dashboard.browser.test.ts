@@ -75,6 +75,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.locator('form[data-command="flash_lights"] button').click();
     await expect.poll(() => page.locator('#command-result').textContent(), { timeout: 30_000 }).toMatch(/Flash lights: done/);
     await expect.poll(() => page.locator('#audit tbody tr').first().textContent()).toContain('flash_lights');
+    expect(await page.locator('#audit tbody tr').first().locator('td').nth(3).textContent()).toBe('rest'); // which transport
 
     // A command with a parameter outside its range is refused with the reason, before Tesla.
     // Get past the browser's own range check, as a hand-made request would, to see the API's answer.
