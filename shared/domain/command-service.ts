@@ -77,7 +77,8 @@ export async function executeCommand(
   let transport = await transportFor(deps, vin, command, body);
   await ensureOnline();
 
-  // Once a command is on its way, a lost answer is reported as such and never retried.
+  // Once a command is on its way, a lost answer is reported as such and never retried. For a signed command this
+  // also covers a failed handshake, where nothing ran yet: when in doubt, the answer errs towards not repeating.
   const dispatch = async (send: () => Promise<CommandResult>): Promise<CommandResult> => {
     try {
       return await send();
