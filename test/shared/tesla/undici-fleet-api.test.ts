@@ -143,4 +143,32 @@ describe('UndiciFleetApi', () => {
     expect((error as Error).message).toContain('invalid_endpoint');
     expect((error as Error).message).not.toContain('at-1');
   });
+
+  it('reads fleet_status per car, saying null where Tesla says nothing', async () => {
+    const OTHER = '5YJSA7E21JF230099';
+    const UNLISTED = '5YJ3E7EB0SF000077';
+    const bodies: string[] = [];
+    agent
+      .get(NA)
+      .intercept({ path: '/api/1/vehicles/fleet_status', method: 'POST', body: (b) => (bodies.push(b), true) })
+      .reply(
+        200,
+        JSON.stringify({
+          response: {
+            key_paired_vins: [VIN],
+            unpaired_vins: [OTHER],
+            vehicle_info: {
+              [VIN]: { firmware_version: '2025.44.25', vehicle_command_protocol_required: true, discounted_device_data: false, fleet_telemetry_version: '1.1.0', total_number_of_keys: 8 },
+              [OTHER]: { firmware_version: '2023.44.30', vehicle_command_protocol_required: false },
+            },
+          },
+        }),
+        JSON_HEADERS,
+      );
+    const status = await client().fleetStatus([VIN, OTHER, UNLISTED]);
+    expect(JSON.parse(bodies[0]!)).toEqual({ vins: [VIN, OTHER, UNLISTED] });
+    expect(status.get(VIN)).toEqual({ protocolRequired: true, keyPaired: true });
+    expect(status.get(OTHER)).toEqual({ protocolRequired: false, keyPaired: false });
+    expect(status.get(UNLISTED)).toEqual({ protocolRequired: null, keyPaired: null });
+  });
 });
