@@ -8,6 +8,7 @@ import {
   VehicleUnavailableError,
   WrongRegionError,
 } from '../domain/fleet-errors';
+import { CommandKeyInvalidError } from '../vcp/command-key';
 import { RotationTimeoutError } from '../secrets/secrets-manager-token-store';
 import { VehicleWakeTimeoutError } from '../domain/command-service';
 import { CommandKeyNotAcceptedError, FAULT, SessionInfoRejectedError, SignedCommandFaultError } from '../vcp/signed-command-client';
@@ -41,6 +42,7 @@ function toApiError(error: unknown): ApiError | null {
   if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
+  if (error instanceof CommandKeyInvalidError) return new ApiError(503, 'command_key_invalid', `${error.message}: replace it with \`npm run keys -- --force\` and pair the new key`);
   if (error instanceof CommandKeyNotAcceptedError) return new ApiError(403, 'command_key_not_accepted', error.message);
   if (error instanceof SignedCommandFaultError) {
     if (error.fault === FAULT.busy) return new ApiError(503, 'vehicle_busy', error.message, { 'retry-after': '5' });

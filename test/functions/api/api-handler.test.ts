@@ -2,6 +2,8 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../functions/api/create-handler';
 import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { CommandKeyInvalidError } from '../../../shared/vcp/command-key';
+import { errorToResponse } from '../../../shared/http/error-mapping';
 import { FleetApiUnreachableError, LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
@@ -195,6 +197,12 @@ describe('commands', () => {
     expect(retried).toMatchObject({ status: 504, headers: { 'idempotent-replayed': 'true' } });
     expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toHaveLength(1); // the horn honked at most once
     expect(commands.entries[0]).toMatchObject({ outcome: 'error', reason: 'command_outcome_unknown' });
+  });
+
+  it('says so when the stored command key is unusable, instead of a bare 500', () => {
+    const { response } = errorToResponse(new CommandKeyInvalidError());
+    expect(response.statusCode).toBe(503);
+    expect(response.body).toMatch(/command_key_invalid.*npm run keys -- --force/);
   });
 
   it('lists the audit log', async () => {
