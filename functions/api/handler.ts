@@ -1,5 +1,4 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import { buildAwsDeps } from '../../shared/composition/aws';
@@ -38,8 +37,9 @@ export const handler = createApiHandler(
     signing: aws.commands,
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    commandFailed: () => metrics.addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
+    // Published at once, only on failure: a middleware flush would log "no metrics" on every other request.
+    commandFailed: () => metrics.singleMetric().addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
     ...signedCommands(),
   },
   aws.apiTokens,
-).use(logMetrics(metrics));
+);

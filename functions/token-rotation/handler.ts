@@ -1,5 +1,4 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { parseRotationSettings } from '../../shared/config/lambda-settings';
 import { systemClock } from '../../shared/domain/clock';
@@ -18,9 +17,10 @@ export const handler = createRotationHandler({
   log,
   fleetApiUrl: settings.fleetApiUrl,
   signals: {
+    // Published at once, only on failure: a middleware flush would log "no metrics" on every good rotation step.
     failed: (kind) => {
-      metrics.addMetric(METRIC.tokenRotationFailures, MetricUnit.Count, 1);
-      if (kind === 'login_required') metrics.addMetric(METRIC.teslaLoginRequired, MetricUnit.Count, 1);
+      metrics.singleMetric().addMetric(METRIC.tokenRotationFailures, MetricUnit.Count, 1);
+      if (kind === 'login_required') metrics.singleMetric().addMetric(METRIC.teslaLoginRequired, MetricUnit.Count, 1);
     },
   },
-}).use(logMetrics(metrics));
+});

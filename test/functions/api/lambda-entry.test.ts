@@ -1,0 +1,70 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { commandKeyFromPem, generateCommandKeyPem } from '../../../shared/vcp/command-key';
+import { httpEvent } from '../../support/api-events';
+
+const API_SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ApiSecret-abc';
+const TOKEN = 'deployed-api-token-0123456789abcdef';
+const PEM = generateCommandKeyPem();
+const sm = mockClient(SecretsManagerClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+const saved = { ...process.env };
+let handler: (event: ReturnType<typeof httpEvent>, context: Context) => Promise<{ statusCode?: number; body?: string }>;
+
+beforeAll(async () => {
+  // The environment CDK gives the function; the secret as the stack generates it, with a key stored beside the token.
+  Object.assign(process.env, {
+    AWS_REGION: 'eu-west-1',
+    TABLE_NAME: 'table',
+    TESLA_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:TeslaTokens-abc',
+    API_SECRET_ID: API_SECRET,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  sm.on(GetSecretValueCommand, { SecretId: process.env.TESLA_SECRET_ID }).resolves({ SecretString: '{}' }); // before npm run login
+  sm.on(GetSecretValueCommand, { SecretId: API_SECRET }).resolves({ SecretString: JSON.stringify({ apiToken: TOKEN, vehicleCommandKey: PEM }) });
+  ddb.on(QueryCommand).resolves({ Items: [] });
+  ddb.on(GetCommand).resolves({});
+  ({ handler } = await import('../../../functions/api/handler'));
+});
+
+afterAll(() => {
+  process.env = saved;
+  sm.restore();
+  ddb.restore();
+});
+
+describe('the API Lambda as deployed (cold start from its environment, AWS clients mocked)', () => {
+  it('reads its API token out of the API secret and checks it', async () => {
+    expect((await handler(httpEvent('GET', '/vehicles', { token: TOKEN }), {} as Context)).statusCode).toBe(200);
+    expect((await handler(httpEvent('GET', '/vehicles', { token: 'not-the-token-0123456789' }), {} as Context)).statusCode).toBe(401);
+  });
+
+  it('serves the public half of the command key stored beside it, and never the private half', async () => {
+    const res = await handler(httpEvent('GET', '/.well-known/appspecific/com.tesla.3p.public-key.pem'), {} as Context);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(commandKeyFromPem(PEM).publicKeyPem);
+    expect(res.body).not.toContain('PRIVATE');
+  });
+
+  it('publishes a CommandFailures metric when a command fails, and no metric noise otherwise', async () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    try {
+      await handler(httpEvent('GET', '/vehicles', { token: TOKEN }), {} as Context);
+      expect(written.join('')).not.toContain('CommandFailures');
+      const res = await handler(httpEvent('POST', '/vehicles/5YJ3E7EB0SF000001/commands/honk_horn', { token: TOKEN }), {} as Context);
+      expect(JSON.parse(res.body!).error.code).toBe('tesla_not_configured');
+    } finally {
+      spy.mockRestore();
+    }
+    const emf = written
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((line) => '_aws' in line && 'CommandFailures' in line);
+    expect(emf).toMatchObject({ CommandFailures: 1, service: 'api' });
+  });
+});
