@@ -42,7 +42,7 @@ beforeAll(async () => {
     .reply(200, teslaFixture('vehicle_data.ha-tesla_fleet-model3-online-parked.json'));
   saved.dispatcher = getGlobalDispatcher();
   setGlobalDispatcher(agent);
-  ({ handler } = (await import('../../../functions/collector/handler')) as unknown as { handler: typeof handler });
+  ({ handler } = await import('../../../functions/collector/handler'));
 });
 
 afterAll(async () => {
