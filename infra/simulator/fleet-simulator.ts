@@ -290,7 +290,7 @@ export class FleetSimulator {
     if (!Array.isArray(vins) || vins.length === 0 || !vins.every((v) => typeof v === 'string')) {
       return { status: 400, body: envelopeError('vins must be a non-empty list of VINs'), category: 'data' };
     }
-    const cars = (vins).map((vin) => this.cars.get(vin)).filter((car): car is SimCar => car !== undefined);
+    const cars = vins.map((vin) => this.cars.get(vin)).filter((car): car is SimCar => car !== undefined && car.inFleetStatus);
     const paired = (car: SimCar): boolean => this.appKey !== null && this.signed.get(car.vin)!.isPaired(this.appKey);
     const response = {
       key_paired_vins: cars.filter(paired).map((car) => car.vin),

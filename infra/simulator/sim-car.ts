@@ -17,6 +17,8 @@ export interface SimCarOptions {
   requiresSigning?: boolean;
   /** Speaks the Vehicle Command Protocol (default true); a pre-2021 Model S/X does not (signed_command gets 422). */
   supportsSigning?: boolean;
+  /** Whether `fleet_status` reports on this car (default true); false stands for an account Tesla says nothing of. */
+  inFleetStatus?: boolean;
   /** Simulated time a wake_up takes: 10–60 s. */
   wakeDelayMs?: number;
   sleepAfterMs?: number;
@@ -43,6 +45,7 @@ export class SimCar {
   readonly displayName: string;
   readonly requiresSigning: boolean;
   readonly supportsSigning: boolean;
+  readonly inFleetStatus: boolean;
   offline = false;
 
   odometerMi: number;
@@ -83,6 +86,7 @@ export class SimCar {
     this.displayName = options.displayName;
     this.requiresSigning = options.requiresSigning ?? false;
     this.supportsSigning = options.supportsSigning ?? true;
+    this.inFleetStatus = options.inFleetStatus ?? true;
     this.odometerMi = options.odometerMi ?? 12_000;
     this.batteryLevel = options.batteryLevel ?? 70;
     this.anchor = options.anchor ?? 0;

@@ -155,8 +155,10 @@ describe('faults a car reports after verifying the command', () => {
   });
 });
 
+const OLD_X = '5YJXCAE21JF230098';
+
 describe('the command API picks the transport per car', () => {
-  it('signs for a car that needs it, falls back to REST on 422, and never shows the private key', async () => {
+  it('signs for a car that needs it, sends REST to one that does not, learns from a 422, and never shows the private key', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'signed-'));
     const pem = generateCommandKeyPem();
     await new FileCommandKeyStore(join(dir, 'vehicle-command-key.pem')).writePem(pem);
@@ -170,6 +172,7 @@ describe('the command API picks the transport per car', () => {
         cars: [
           { vin: VIN, id: 21, displayName: 'New', requiresSigning: true },
           { vin: '5YJSA7E21JF230099', id: 22, displayName: 'Old S', supportsSigning: false },
+          { vin: OLD_X, id: 23, displayName: 'Old X', supportsSigning: false, inFleetStatus: false },
         ],
       },
     });
@@ -197,6 +200,10 @@ describe('the command API picks the transport per car', () => {
     bodies.push(rest.text);
     expect(JSON.parse(rest.text)).toMatchObject({ outcome: 'done', transport: 'rest' });
     expect(host.simulator!.car('5YJSA7E21JF230099').chargeLimit).toBe(85);
+    // A car fleet_status says nothing of is tried signed; its 422 is remembered, so the next command goes straight to REST.
+    for (const percent of [70, 75]) expect(JSON.parse((await post(OLD_X, 'set_charge_limit', { percent })).text)).toMatchObject({ outcome: 'done', transport: 'rest' });
+    expect(host.simulator!.car(OLD_X).chargeLimit).toBe(75);
+    expect(host.simulator!.billing.byVehicle.get(OLD_X)?.command).toBe(3); // the 422 (billed) + two REST commands
 
     const audit = await fetch(`${host.url}/vehicles/${VIN}/commands`, { headers: { authorization: `Bearer ${host.apiToken}` } });
     const auditText = await audit.text();
