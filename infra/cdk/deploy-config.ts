@@ -51,9 +51,20 @@ export class DeployConfigError extends Error {
   }
 }
 
-/** `raw` is the `config` context object (or undefined for the defaults). Errors name each offending key. */
+/**
+ * `raw` is the `config` context: an object from cdk.json, the JSON text `-c config='{…}'` passes on the command line,
+ * or undefined for the defaults. Errors name each offending key.
+ */
 export function parseDeployConfig(raw: unknown): DeployConfig {
-  const parsed = deployConfigSchema.safeParse(raw ?? {});
+  let value: unknown = raw ?? {};
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      throw new DeployConfigError(`invalid deployment configuration: config is not JSON; pass it as -c config='{"teslaRegion":"eu"}'`);
+    }
+  }
+  const parsed = deployConfigSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new DeployConfigError(`invalid deployment configuration: ${problems}`);

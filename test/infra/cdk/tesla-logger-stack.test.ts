@@ -159,6 +159,12 @@ describe('deployment config', () => {
     expect(() => parseDeployConfig({ colour: 'red' })).toThrow(/colour/);
   });
 
+  it('takes the whole config as the JSON text that -c config=… passes, and says so when it is not JSON', () => {
+    expect(parseDeployConfig('{"teslaRegion":"eu","collectorRateMinutes":5}')).toMatchObject({ teslaRegion: 'eu', collectorRateMinutes: 5, fleetApiUrl: 'https://fleet-api.prd.eu.vn.cloud.tesla.com' });
+    expect(() => parseDeployConfig('{teslaRegion: eu}')).toThrow(/config is not JSON/);
+    expect(() => parseDeployConfig('"eu"')).toThrow(/config\.\(root\)/);
+  });
+
   it('accepts context strings as given on the command line', () => {
     expect(parseDeployConfig({ collectorRateMinutes: '5', includeLocation: 'true', allowedCommands: 'door_lock,honk_horn' })).toMatchObject({
       collectorRateMinutes: 5,
