@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands';
+import { HOST_NAME } from '../../shared/tesla/app-domain';
 import { FLEET_API_HOSTS } from '../../shared/tesla/regions';
 
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /** What an owner may set through `cdk.json` context (or `-c key=value`); checked at synth. */
@@ -20,12 +20,12 @@ export const deployConfigSchema = z.strictObject({
     .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(Object.keys(COMMAND_SCHEMAS) as [string, ...string[]])))
     .default([...DEFAULT_ALLOWED_COMMANDS]),
   /** The API's own domain (Tesla registers the app by it and fetches the public key from it). */
-  customDomainName: z.string().toLowerCase().regex(HOSTNAME, 'must be a host name such as tesla.example.com').optional(),
+  customDomainName: z.string().toLowerCase().regex(HOST_NAME, 'must be a host name such as tesla.example.com').optional(),
   /** An ACM certificate for customDomainName, in the stack's region. */
   certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, 'must be an ACM certificate ARN').optional(),
   /** A Route 53 hosted zone to create the domain's alias record in (otherwise point a CNAME at the ApiDomainTarget output). */
   hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone ID').optional(),
-  hostedZoneName: z.string().toLowerCase().regex(HOSTNAME, 'must be the hosted zone’s domain name').optional(),
+  hostedZoneName: z.string().toLowerCase().regex(HOST_NAME, 'must be the hosted zone’s domain name').optional(),
 }).superRefine((c, ctx) => {
   const problem = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
   if (c.customDomainName && !c.certificateArn) problem('certificateArn', 'is required with customDomainName');

@@ -1,3 +1,4 @@
+import { PUBLIC_KEY_WELL_KNOWN_PATH as PUBLIC_KEY_PATH } from '../../tesla/app-domain';
 import type { ApiDeps } from '../api-deps';
 import { openApiDocument } from '../openapi';
 import { ApiError } from '../api-error';
@@ -25,9 +26,6 @@ export function systemRoutes(deps: ApiDeps): Route[] {
   }
   return routes;
 }
-
-/** Where Tesla (and the owner's pairing) fetch the app's public key. */
-export const PUBLIC_KEY_PATH = '/.well-known/appspecific/com.tesla.3p.public-key.pem';
 
 /** Routes anyone may call without the API token. */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health', `GET ${PUBLIC_KEY_PATH}`]);
