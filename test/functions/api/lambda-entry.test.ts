@@ -2,9 +2,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandKeyFromPem, generateCommandKeyPem } from '../../../shared/vcp/command-key';
 import { httpEvent } from '../../support/api-events';
+import { captureStdoutJson } from '../../support/emf-capture';
 
 const API_SECRET = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ApiSecret-abc';
 const TOKEN = 'deployed-api-token-0123456789abcdef';
@@ -50,21 +51,11 @@ describe('the API Lambda as deployed (cold start from its environment, AWS clien
   });
 
   it('publishes a CommandFailures metric when a command fails, and no metric noise otherwise', async () => {
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
-    try {
-      await handler(httpEvent('GET', '/vehicles', { token: TOKEN }), {} as Context);
-      expect(written.join('')).not.toContain('CommandFailures');
-      const res = await handler(httpEvent('POST', '/vehicles/5YJ3E7EB0SF000001/commands/honk_horn', { token: TOKEN }), {} as Context);
-      expect(JSON.parse(res.body!).error.code).toBe('tesla_not_configured');
-    } finally {
-      spy.mockRestore();
-    }
-    const emf = written
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .find((line) => '_aws' in line && 'CommandFailures' in line);
+    const quiet = await captureStdoutJson(() => handler(httpEvent('GET', '/vehicles', { token: TOKEN }), {} as Context));
+    expect(quiet.lines.some((line) => 'CommandFailures' in line)).toBe(false);
+    const failed = await captureStdoutJson(() => handler(httpEvent('POST', '/vehicles/5YJ3E7EB0SF000001/commands/honk_horn', { token: TOKEN }), {} as Context));
+    expect(JSON.parse(failed.result!.body!).error.code).toBe('tesla_not_configured');
+    const emf = failed.lines.find((line) => '_aws' in line && 'CommandFailures' in line);
     expect(emf).toMatchObject({ CommandFailures: 1, service: 'api' });
   });
 });

@@ -3,8 +3,9 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCom
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorSummary } from '../../../shared/domain/collector';
+import { captureStdoutJson } from '../../support/emf-capture';
 import { teslaFixture } from '../../support/fixtures';
 
 const NA = 'https://fleet-api.prd.na.vn.cloud.tesla.com';
@@ -55,22 +56,11 @@ afterAll(async () => {
 
 describe('the collector Lambda as deployed (cold start from its environment; Tesla and AWS mocked)', () => {
   it('records the online car from the stored token, leaves the sleeping one alone, and publishes its figures', async () => {
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
-    let summary: CollectorSummary;
-    try {
-      summary = await handler({}, {} as Context);
-    } finally {
-      spy.mockRestore();
-    }
+    const { result: summary, lines: emf } = await captureStdoutJson(() => handler({}, {} as Context));
     expect(summary).toMatchObject({ vehiclesSeen: 2, snapshotsWritten: 1, requests: { data: 1, wake: 0, command: 0 } });
     expect(new Set(seenTokens)).toEqual(new Set(['Bearer at-live']));
     const snapshot = ddb.commandCalls(PutCommand).find((c) => String(c.args[0].input.Item?.sk).startsWith('SNAP#'));
     expect(snapshot?.args[0].input.Item).toMatchObject({ pk: `VEHICLE#${ONLINE}`, snapshot: { odometerMi: 6481.019282 } });
-    const emf = written
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(emf).toContainEqual(expect.objectContaining({ FleetRequests: 1, category: 'data', service: 'collector' }));
     expect(emf).toContainEqual(expect.objectContaining({ SnapshotsWritten: 1 }));
   });

@@ -2,7 +2,8 @@ import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, Re
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureStdoutJson } from '../../support/emf-capture';
 
 const AUTH = 'https://fleet-auth.prd.vn.cloud.tesla.com';
 const SECRET = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:TeslaTokens-abc';
@@ -36,20 +37,11 @@ afterAll(async () => {
 
 describe('the rotation Lambda as deployed, when Tesla says the login is lost', () => {
   it('fails the step, writes nothing, and publishes the metrics the login-lost alarm reads', async () => {
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
-    try {
-      await expect(handler({ Step: 'createSecret', SecretId: SECRET, ClientRequestToken: 'v-new' }, {} as Context)).rejects.toThrow();
-    } finally {
-      spy.mockRestore();
-    }
+    const { error, lines: emf } = await captureStdoutJson(() => handler({ Step: 'createSecret', SecretId: SECRET, ClientRequestToken: 'v-new' }, {} as Context));
+    expect(error).toBeInstanceOf(Error);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
-    const emf = written
-      .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(emf).toContainEqual(expect.objectContaining({ TeslaLoginRequired: 1, service: 'token-rotation' }));
     expect(emf).toContainEqual(expect.objectContaining({ TokenRotationFailures: 1, service: 'token-rotation' }));
-    expect(written.join('')).not.toContain('rt-used-too-late');
+    expect(JSON.stringify(emf)).not.toContain('rt-used-too-late');
   });
 });
