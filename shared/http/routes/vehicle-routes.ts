@@ -30,11 +30,13 @@ export function vehicleRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/state',
       handle: async ({ params }) => {
         const vin = requireVin(params.vin);
-        const [record, snapshot] = await Promise.all([deps.vehicles.getVehicle(vin), deps.snapshots.latestSnapshot(vin)]);
+        const [record, snapshot, signing] = await Promise.all([deps.vehicles.getVehicle(vin), deps.snapshots.latestSnapshot(vin), deps.signing.getSigningStatus(vin)]);
         if (record === null && snapshot === null) throw new ApiError(404, 'vehicle_not_found', `no vehicle ${vin} has been seen`);
         return json(200, {
           vin,
           state: record?.state ?? 'unknown',
+          // Learnt at the first command (fleet_status, or the car's own answer); unknown until then.
+          commandSigning: signing === null ? 'unknown' : signing.required ? 'required' : 'not_required',
           lastSeenAt: iso(record?.lastSeenAt ?? null),
           snapshot: snapshot === null ? null : { ...snapshot, takenAt: iso(snapshot.takenAt) },
         });

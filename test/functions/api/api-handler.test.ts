@@ -284,9 +284,11 @@ describe('history', () => {
   });
 
   it('serves the latest state, and 404 for a car never seen', async () => {
-    const { call } = await seeded();
+    const { call, commands } = await seeded();
     const res = await call('GET', `/vehicles/${VIN}/state`, { token: TOKEN });
-    expect(res.body).toMatchObject({ vin: VIN, state: 'online', snapshot: { odometerMi: 125.5, takenAt: '2026-06-14T09:00:00.000Z' } });
+    expect(res.body).toMatchObject({ vin: VIN, state: 'online', commandSigning: 'unknown', snapshot: { odometerMi: 125.5, takenAt: '2026-06-14T09:00:00.000Z' } });
+    commands.signing.set(VIN, { required: true, source: 'fleet_status', checkedAt: NOW });
+    expect((await call('GET', `/vehicles/${VIN}/state`, { token: TOKEN })).body.commandSigning).toBe('required');
     expect((await call('GET', '/vehicles/5YJ3E7EB0SF000002/state', { token: TOKEN })).status).toBe(404);
     expect((await call('GET', '/vehicles', { token: TOKEN })).body.vehicles).toHaveLength(1);
   });
