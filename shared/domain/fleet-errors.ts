@@ -12,10 +12,13 @@ export class FleetApiError extends Error {
   }
 }
 
-/** 408: the car is asleep or offline. */
+/** 408 (or 503 from signed_command): the car is asleep or offline. `status` is Tesla's, which decides billing. */
 export class VehicleUnavailableError extends FleetApiError {
-  constructor(readonly vin: string) {
-    super(`vehicle ${vin} is unavailable (asleep or offline)`, 408);
+  constructor(
+    readonly vin: string,
+    status = 408,
+  ) {
+    super(`vehicle ${vin} is unavailable (asleep or offline)`, status);
   }
 }
 

@@ -79,10 +79,19 @@ export class UndiciFleetApi implements FleetApi {
     return { result: response.result, reason: typeof response.reason === 'string' ? response.reason : '' };
   }
 
-  /** POST signed_command with a RoutableMessage; returns the car's RoutableMessage. */
+  /**
+   * POST signed_command with a RoutableMessage; returns the car's RoutableMessage. On this endpoint a 503 means the
+   * car is asleep, as Tesla's own client reads it (the message was not delivered): it is reported like a 408.
+   */
   async signedCommand(vin: string, routableMessage: Buffer): Promise<Buffer> {
     const path = `/api/1/vehicles/${encodeURIComponent(vin)}/signed_command`;
-    const answer = await this.call({ method: 'POST', path, vin, body: { routable_message: routableMessage.toString('base64') } });
+    let answer: unknown;
+    try {
+      answer = await this.call({ method: 'POST', path, vin, body: { routable_message: routableMessage.toString('base64') } });
+    } catch (error) {
+      if (error instanceof UnexpectedFleetResponseError && error.status === 503) throw new VehicleUnavailableError(vin, 503);
+      throw error;
+    }
     const response = (answer as { response?: unknown }).response;
     if (typeof response !== 'string') throw new UnexpectedFleetResponseError('signed_command answer without a response', 200);
     return Buffer.from(response, 'base64');

@@ -171,4 +171,11 @@ describe('UndiciFleetApi', () => {
     expect(status.get(OTHER)).toEqual({ protocolRequired: false, keyPaired: false });
     expect(status.get(UNLISTED)).toEqual({ protocolRequired: null, keyPaired: null });
   });
+
+  it('reads a 503 from signed_command as a sleeping car (nothing delivered), like a 408', async () => {
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/signed_command`, method: 'POST' }).reply(503, '{"response":null,"error":"vehicle unavailable"}');
+    const error = await client().signedCommand(VIN, Buffer.from([1, 2, 3])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VehicleUnavailableError);
+    expect((error as VehicleUnavailableError).status).toBe(503); // Tesla does not bill a 5xx
+  });
 });
