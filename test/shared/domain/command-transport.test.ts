@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { executeCommand, type SignedSender } from '../../../shared/domain/command-service';
 import type { CommandResult } from '../../../shared/domain/fleet-api';
-import { CommandSigningRequiredError, RateLimitedError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError } from '../../../shared/domain/fleet-errors';
+import { CommandSigningRequiredError, RateLimitedError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryCommandStores } from '../../support/memory-command-stores';
 
@@ -100,5 +100,21 @@ describe('transport per car', () => {
     await expect(run()).rejects.toBeInstanceOf(RateLimitedError);
     expect(methods()).toEqual(['fleetStatus']);
     expect(signer.sent).toEqual([]);
+  });
+
+  it('wakes the car and signs again when the signed command finds it asleep (408, or 503 from signed_command)', async () => {
+    const { fleet, signer, run, methods } = setup();
+    fleet.signingInfo = () => ({ protocolRequired: true, keyPaired: true });
+    let asleep = true;
+    signer.answer = () => {
+      if (asleep) {
+        asleep = false;
+        throw new VehicleUnavailableError(VIN, 503);
+      }
+      return { result: true, reason: '' };
+    };
+    await expect(run()).resolves.toMatchObject({ outcome: 'done', transport: 'signed' });
+    expect(signer.sent).toEqual(['door_lock', 'door_lock']);
+    expect(methods()).toEqual(['fleetStatus', 'getVehicle', 'getVehicle']); // online again before the second send
   });
 });
