@@ -3,7 +3,7 @@ import { renderCommands } from './command-panel';
 import { renderOdometer, type Range } from './odometer-chart';
 
 interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
-interface State { state: string; lastSeenAt: string | null; snapshot: { batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null } | null }
+interface State { state: string; lastSeenAt: string | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null } | null }
 interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
 interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string }> }
 
@@ -35,6 +35,7 @@ async function renderState(): Promise<void> {
     tile(snap?.locked == null ? '–' : snap.locked ? 'locked' : 'unlocked', 'doors'),
     tile(snap?.chargingState ?? '–', 'charging'),
     tile(snap?.odometerMi != null ? `${snap.odometerMi.toFixed(1)} mi` : '–', 'odometer'),
+    tile(s.commandSigning === 'required' ? 'signed' : s.commandSigning === 'not_required' ? 'REST' : '–', 'commands go'),
   ].join('');
 }
 
