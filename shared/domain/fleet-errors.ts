@@ -64,6 +64,13 @@ export class SignedCommandsUnsupportedError extends FleetApiError {
   }
 }
 
+/** 404 for a car: the account has no such vehicle (a typo, or a car sold or removed). */
+export class VehicleNotFoundError extends FleetApiError {
+  constructor(readonly vin: string) {
+    super(`Tesla knows no vehicle ${vin} on this account`, 404);
+  }
+}
+
 /** Any other answer we did not expect; `status` is Tesla's. */
 export class UnexpectedFleetResponseError extends FleetApiError {}
 

@@ -5,6 +5,7 @@ import {
   FleetApiUnreachableError,
   LoginRequiredError,
   RateLimitedError,
+  VehicleNotFoundError,
   VehicleUnavailableError,
   WrongRegionError,
 } from '../domain/fleet-errors';
@@ -60,6 +61,7 @@ function toApiError(error: unknown): ApiError | null {
     return new ApiError(503, 'tesla_token_unavailable', 'no fresh Tesla token yet; if this persists, check the token rotation alarm', { 'retry-after': '60' });
   }
   if (!(error instanceof FleetApiError)) return null;
+  if (error instanceof VehicleNotFoundError) return new ApiError(404, 'vehicle_not_found', error.message);
   if (error instanceof VehicleUnavailableError) {
     return new ApiError(503, 'vehicle_unavailable', 'the car is asleep or offline; wake it and retry', {
       'retry-after': String(ASLEEP_RETRY_AFTER_SECONDS),

@@ -7,6 +7,7 @@ import {
   RateLimitedError,
   SignedCommandsUnsupportedError,
   UnexpectedFleetResponseError,
+  VehicleNotFoundError,
   VehicleUnavailableError,
   WrongRegionError,
 } from '../domain/fleet-errors';
@@ -141,6 +142,9 @@ export class UndiciFleetApi implements FleetApi {
       case 403:
         if (/vehicle command protocol required/i.test(message) && vin) return new CommandSigningRequiredError(vin);
         return new UnexpectedFleetResponseError(`Tesla refused the request (403): ${message.slice(0, 200)}`, 403);
+      case 404:
+        if (vin) return new VehicleNotFoundError(vin);
+        return new UnexpectedFleetResponseError(`Fleet API answered 404: ${message.slice(0, 200)}`, 404);
       case 408:
         return new VehicleUnavailableError(vin ?? 'unknown');
       case 422:

@@ -75,6 +75,9 @@ describe('local host (npm start) end to end', () => {
     expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({ outcome: 'done' });
     expect(h.simulator!.car(VIN).chargeLimit).toBe(90);
     expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({ outcome: 'already_done', reason: 'already_set' });
+    // A well-formed VIN the account does not have: Tesla's 404 becomes ours, not a 502.
+    const stranger = await api('POST', '/vehicles/5YJ3E7EB0SF000099/commands/honk_horn');
+    expect(stranger).toMatchObject({ status: 404, body: { error: { code: 'vehicle_not_found' } } });
   });
 
   it('never wakes a sleeping car by collecting, but wakes it for a command and logs that', async () => {
