@@ -108,9 +108,8 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     });
     return { ...base, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi };
   } catch (error) {
-    const failure = classifyFailure(error);
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
-    const memory = failure ? afterFailure(record.polling, failure, now) : record.polling;
+    const memory = afterFailure(record.polling, classifyFailure(error), now);
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
     await deps.vehicles.putVehicle({ ...record, state, polling: memory });
     return { ...base, state, decision: 'failed', reason: describe(error) };
@@ -124,11 +123,12 @@ function changed(previous: VehicleRecord | null, next: VehicleRecord): boolean {
   return JSON.stringify({ ...previous, lastSeenAt: 0 }) !== JSON.stringify({ ...next, lastSeenAt: 0 });
 }
 
-function classifyFailure(error: unknown): PollFailure | null {
+function classifyFailure(error: unknown): PollFailure {
   if (error instanceof VehicleUnavailableError) return { kind: 'unavailable' };
   if (error instanceof RateLimitedError) return { kind: 'rate_limited', retryAfterMs: error.retryAfterSeconds * 1000 };
   if (error instanceof FleetApiError && (error.status === 0 || error.status >= 500)) return { kind: 'server_error' };
-  return null;
+  if (error instanceof FleetApiError) return { kind: 'refused' };
+  return { kind: 'unexpected' };
 }
 
 function describe(error: unknown): string {

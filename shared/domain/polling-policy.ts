@@ -14,7 +14,9 @@ import type { VehicleOnlineState } from './vehicle';
  *   car still online after the quiet window is asked once more, and left alone for twice as long each time;
  * - while it charges or something holds it awake (sentry, climate, someone inside, doors open, an update), ask
  *   rarely: it will not sleep anyway, and each request costs;
- * - after a 408, 429 (Retry-After) or 5xx, wait; when the month's budget runs ahead, stretch every interval.
+ * - after a 408, 429 (Retry-After) or 5xx, wait; when the month's budget runs ahead, stretch every interval;
+ * - after any other refusal (a 403 for a missing scope, say) wait an hour, doubling up to a day: Tesla bills each
+ *   answer below 500, so asking every minute for something refused would cost ~$86 a month.
  */
 export const DRIVING_INTERVAL_MS = 5 * MINUTE_MS;
 export const CHARGING_INTERVAL_MS = 20 * MINUTE_MS;
@@ -24,6 +26,9 @@ export const MAX_SLEEP_WINDOW_MS = 4 * HOUR_MS;
 export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5 * MINUTE_MS;
 export const UNAVAILABLE_BACKOFF_MS = 1 * MINUTE_MS;
 export const SERVER_ERROR_BACKOFF_MS = 2 * MINUTE_MS;
+export const REFUSED_BACKOFF_MS = 1 * HOUR_MS;
+export const MAX_REFUSED_BACKOFF_MS = 24 * HOUR_MS;
+export const MAX_UNEXPECTED_BACKOFF_MS = 1 * HOUR_MS;
 
 /** What the policy last learned of the car. `offline`/`asleep` come from the free state call, the rest from data. */
 export type Phase = 'unknown' | 'asleep' | 'driving' | 'charging' | 'held_awake' | 'letting_sleep';
@@ -36,9 +41,11 @@ export interface PollingMemory {
   quietStreak: number;
   /** No request at all before this time, after an error. */
   backoffUntil: number | null;
+  /** Refused or unexpected failures in a row since the last snapshot; each doubles the wait. */
+  failureStreak: number;
 }
 
-export const INITIAL_MEMORY: PollingMemory = { phase: 'unknown', nextDataAt: null, quietStreak: 0, backoffUntil: null };
+export const INITIAL_MEMORY: PollingMemory = { phase: 'unknown', nextDataAt: null, quietStreak: 0, backoffUntil: null, failureStreak: 0 };
 
 export type SkipReason = 'not_online' | 'backing_off' | 'letting_car_sleep' | 'waiting' | 'budget_exhausted';
 export type PollDecision = { action: 'fetch'; reason: 'came_online' | 'due' } | { action: 'skip'; reason: SkipReason };
@@ -57,6 +64,7 @@ export function normalizeMemory(raw: unknown): PollingMemory {
     nextDataAt: typeof m.nextDataAt === 'number' ? m.nextDataAt : null,
     quietStreak: typeof m.quietStreak === 'number' ? m.quietStreak : 0,
     backoffUntil: typeof m.backoffUntil === 'number' ? m.backoffUntil : null,
+    failureStreak: typeof m.failureStreak === 'number' ? m.failureStreak : 0,
   };
 }
 
@@ -75,7 +83,8 @@ export function decidePoll(memory: PollingMemory, state: VehicleOnlineState, now
 }
 
 /** Folds a fresh snapshot into the memory and schedules the next data request. */
-export function afterSnapshot(memory: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE): PollingMemory {
+export function afterSnapshot(previous: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE): PollingMemory {
+  const memory = { ...previous, failureStreak: 0 };
   const later = (ms: number): number => now + ms * pace.slowdown;
   if (isDriving(snapshot)) return { ...memory, phase: 'driving', nextDataAt: later(DRIVING_INTERVAL_MS), quietStreak: 0 };
   if (isCharging(snapshot)) return { ...memory, phase: 'charging', nextDataAt: later(CHARGING_INTERVAL_MS), quietStreak: 0 };
@@ -86,7 +95,16 @@ export function afterSnapshot(memory: PollingMemory, snapshot: Snapshot, now: nu
   return { ...memory, phase: 'letting_sleep', nextDataAt: later(window), quietStreak: streak };
 }
 
-export type PollFailure = { kind: 'unavailable' } | { kind: 'rate_limited'; retryAfterMs: number | null } | { kind: 'server_error' };
+/**
+ * `refused`: any other answer below 500 (billed, and likely to repeat). `unexpected`: a failure of our own, such as
+ * a store write, after which the next try may again cost a billed request.
+ */
+export type PollFailure =
+  | { kind: 'unavailable' }
+  | { kind: 'rate_limited'; retryAfterMs: number | null }
+  | { kind: 'server_error' }
+  | { kind: 'refused' }
+  | { kind: 'unexpected' };
 
 export function afterFailure(memory: PollingMemory, failure: PollFailure, now: number): PollingMemory {
   switch (failure.kind) {
@@ -97,5 +115,13 @@ export function afterFailure(memory: PollingMemory, failure: PollFailure, now: n
       return { ...memory, backoffUntil: now + (failure.retryAfterMs ?? DEFAULT_RATE_LIMIT_BACKOFF_MS) };
     case 'server_error':
       return { ...memory, backoffUntil: now + SERVER_ERROR_BACKOFF_MS };
+    case 'refused':
+      return doubled(memory, now, REFUSED_BACKOFF_MS, MAX_REFUSED_BACKOFF_MS);
+    case 'unexpected':
+      return doubled(memory, now, SERVER_ERROR_BACKOFF_MS, MAX_UNEXPECTED_BACKOFF_MS);
   }
+}
+
+function doubled(memory: PollingMemory, now: number, base: number, max: number): PollingMemory {
+  return { ...memory, backoffUntil: now + Math.min(base * 2 ** memory.failureStreak, max), failureStreak: memory.failureStreak + 1 };
 }

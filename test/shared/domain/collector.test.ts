@@ -73,6 +73,19 @@ describe('collector pass', () => {
     expect(summary.requests.data).toBe(1);
   });
 
+  it('does not pay every minute for a request Tesla keeps refusing (a 403 for a missing scope)', async () => {
+    const { fleet, deps, advance } = setup();
+    fleet.vehicleData = () => {
+      throw new UnexpectedFleetResponseError('Fleet API answered 403: missing scopes', 403);
+    };
+    for (let minute = 0; minute < 24 * 60; minute++) {
+      await runCollectorPass(deps);
+      advance(60_000);
+    }
+    // 1 h, 2 h, 4 h, 8 h waits, then the 16-hour one runs past the day: five billed refusals, not 1,440.
+    expect(fleet.calls.filter((c) => c.method === 'getVehicleData')).toHaveLength(5);
+  });
+
   it('does not ask again when a pass is retried at once', async () => {
     const { fleet, stores, deps } = setup();
     await runCollectorPass(deps);

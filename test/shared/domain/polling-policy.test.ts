@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { budgetPace, costUsd, monthFraction } from '../../../shared/domain/billing';
-import { MINUTE_MS } from '../../../shared/domain/clock';
+import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
 import { afterFailure, afterSnapshot, decidePoll, INITIAL_MEMORY, normalizeMemory, type PollingMemory } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData, type Snapshot } from '../../../shared/domain/snapshot';
 import type { VehicleOnlineState } from '../../../shared/domain/vehicle';
@@ -78,6 +78,21 @@ describe('polling policy scenarios', () => {
     expect(memory.phase).toBe('asleep');
     expect(decidePoll(memory, 'online', 30_000).decision).toEqual({ action: 'skip', reason: 'backing_off' });
     expect(decidePoll(memory, 'online', 60_000).decision).toEqual({ action: 'fetch', reason: 'came_online' });
+  });
+
+  it('after a refusal that would repeat (a 403, say) waits an hour, doubling up to a day, until a snapshot succeeds', () => {
+    const waits: number[] = [];
+    let memory: PollingMemory = { ...INITIAL_MEMORY, phase: 'driving' };
+    let now = 0;
+    for (let i = 0; i < 7; i++) {
+      memory = afterFailure(memory, { kind: 'refused' }, now);
+      waits.push((memory.backoffUntil! - now) / HOUR_MS);
+      expect(decidePoll(memory, 'online', memory.backoffUntil! - 1).decision).toEqual({ action: 'skip', reason: 'backing_off' });
+      now = memory.backoffUntil!;
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 24, 24]);
+    memory = afterSnapshot(memory, driving, now);
+    expect(afterFailure(memory, { kind: 'refused' }, now).backoffUntil).toBe(now + HOUR_MS); // the streak starts over
   });
 
   it('reads memory written by an older version as a fresh start', () => {
