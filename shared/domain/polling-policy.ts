@@ -25,6 +25,7 @@ export const SLEEP_WINDOW_MS = 21 * MINUTE_MS;
 export const MAX_SLEEP_WINDOW_MS = 4 * HOUR_MS;
 export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5 * MINUTE_MS;
 export const UNAVAILABLE_BACKOFF_MS = 1 * MINUTE_MS;
+export const MAX_UNAVAILABLE_BACKOFF_MS = 30 * MINUTE_MS;
 export const SERVER_ERROR_BACKOFF_MS = 2 * MINUTE_MS;
 export const REFUSED_BACKOFF_MS = 1 * HOUR_MS;
 export const MAX_REFUSED_BACKOFF_MS = 24 * HOUR_MS;
@@ -41,7 +42,7 @@ export interface PollingMemory {
   quietStreak: number;
   /** No request at all before this time, after an error. */
   backoffUntil: number | null;
-  /** Refused or unexpected failures in a row since the last snapshot; each doubles the wait. */
+  /** Failures in a row since the last snapshot (or the car's last sleep); each doubles the wait. */
   failureStreak: number;
 }
 
@@ -70,7 +71,8 @@ export function normalizeMemory(raw: unknown): PollingMemory {
 
 export function decidePoll(memory: PollingMemory, state: VehicleOnlineState, now: number, pace: BudgetPace = NORMAL_PACE): PollStep {
   if (state !== 'online') {
-    return { decision: { action: 'skip', reason: 'not_online' }, memory: { ...memory, phase: 'asleep', nextDataAt: null, quietStreak: 0 } };
+    // Really asleep or offline: whatever failed before starts afresh when it comes back.
+    return { decision: { action: 'skip', reason: 'not_online' }, memory: { ...memory, phase: 'asleep', nextDataAt: null, quietStreak: 0, failureStreak: 0 } };
   }
   if (memory.backoffUntil !== null && now < memory.backoffUntil) return { decision: { action: 'skip', reason: 'backing_off' }, memory };
   if (pace.exhausted) return { decision: { action: 'skip', reason: 'budget_exhausted' }, memory };
@@ -109,8 +111,9 @@ export type PollFailure =
 export function afterFailure(memory: PollingMemory, failure: PollFailure, now: number): PollingMemory {
   switch (failure.kind) {
     case 'unavailable':
-      // 408: it went to sleep (or is badly connected); the free state call will tell when it is back.
-      return { ...memory, phase: 'asleep', nextDataAt: null, backoffUntil: now + UNAVAILABLE_BACKOFF_MS };
+      // 408: it went to sleep, or it is badly connected while the list still says online. The free state call tells
+      // when it is back; 408s in a row while "online" wait twice as long each time, since each one is billed.
+      return { ...doubled(memory, now, UNAVAILABLE_BACKOFF_MS, MAX_UNAVAILABLE_BACKOFF_MS), phase: 'asleep', nextDataAt: null };
     case 'rate_limited':
       return { ...memory, backoffUntil: now + (failure.retryAfterMs ?? DEFAULT_RATE_LIMIT_BACKOFF_MS) };
     case 'server_error':

@@ -80,6 +80,23 @@ describe('polling policy scenarios', () => {
     expect(decidePoll(memory, 'online', 60_000).decision).toEqual({ action: 'fetch', reason: 'came_online' });
   });
 
+  it('backs off a badly connected car that the list calls online but that answers 408 each time', () => {
+    let memory: PollingMemory = INITIAL_MEMORY;
+    const asked: number[] = [];
+    for (let minute = 0; minute < 120; minute++) {
+      const step = decidePoll(memory, 'online', minute * MINUTE_MS);
+      memory = step.memory;
+      if (step.decision.action === 'fetch') {
+        asked.push(minute);
+        memory = afterFailure(memory, { kind: 'unavailable' }, minute * MINUTE_MS);
+      }
+    }
+    expect(asked).toEqual([0, 1, 3, 7, 15, 31, 61, 91]); // waits of 1, 2, 4, 8, 16 then 30 minutes
+    // Once it really sleeps, it starts afresh.
+    memory = decidePoll(memory, 'asleep', 120 * MINUTE_MS).memory;
+    expect(afterFailure(memory, { kind: 'unavailable' }, 121 * MINUTE_MS).backoffUntil).toBe(122 * MINUTE_MS);
+  });
+
   it('after a refusal that would repeat (a 403, say) waits an hour, doubling up to a day, until a snapshot succeeds', () => {
     const waits: number[] = [];
     let memory: PollingMemory = { ...INITIAL_MEMORY, phase: 'driving' };
