@@ -4,6 +4,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { PUBLIC_KEY_WELL_KNOWN_PATH } from '../../shared/tesla/app-domain';
 import { certificateRegion, DeployConfigError } from './deploy-config';
 
 export interface ApiDomainProps {
@@ -43,7 +44,7 @@ export class ApiDomain extends Construct {
     const stack = Stack.of(this);
     new CfnOutput(stack, 'ApiDomainUrl', { value: `https://${props.domainName}` });
     new CfnOutput(stack, 'ApiDomainTarget', { value: domain.regionalDomainName, description: 'Point a CNAME for the custom domain here if its DNS is not in the hosted zone given' });
-    new CfnOutput(stack, 'PublicKeyUrl', { value: `https://${props.domainName}/.well-known/appspecific/com.tesla.3p.public-key.pem`, description: 'Where Tesla fetches the app’s public key' });
+    new CfnOutput(stack, 'PublicKeyUrl', { value: `https://${props.domainName}${PUBLIC_KEY_WELL_KNOWN_PATH}`, description: 'Where Tesla fetches the app’s public key' });
     new CfnOutput(stack, 'PairingUrl', { value: `https://tesla.com/_ak/${props.domainName}`, description: 'Open in the Tesla app, near the car, to pair the command key' });
   }
 }

@@ -2,7 +2,7 @@ import type { Clock } from './clock';
 import { ALREADY_DONE_REASONS } from './commands';
 import type { CommandResult, FleetApi } from './fleet-api';
 import { CommandOutcomeUnknownError, CommandSigningRequiredError, leavesOutcomeUnknown, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from './fleet-errors';
-import { chooseTransport, type SigningStatusStore, type Transport } from './signing-status';
+import { chooseTransport, type SigningStatus, type SigningStatusStore, type Transport } from './signing-status';
 
 /** Sends a command signed (Vehicle Command Protocol) through the given Fleet API; see shared/vcp. */
 export interface SignedSender {
@@ -74,7 +74,8 @@ export async function executeCommand(
     return { outcome: 'done', reason: '', woke, state: 'online', transport: 'rest' };
   }
   // Decided before any wake, so a car that cannot take the command costs no wake.
-  let transport = await transportFor(deps, vin, command, body);
+  const canSign = deps.signed ? await deps.signed.canSign(command, body) : false;
+  let transport = await transportFor(deps, vin, canSign);
   await ensureOnline();
 
   // Once a command is on its way, a lost answer is reported as such and never retried. For a signed command this
@@ -93,7 +94,7 @@ export async function executeCommand(
       } catch (error) {
         // 422: this car predates the protocol. Remember it and use REST (the signed command did not run).
         if (!(error instanceof SignedCommandsUnsupportedError)) throw error;
-        await deps.signing.putSigningStatus(vin, { required: false, source: 'command_answer', checkedAt: deps.clock.now() });
+        await remember(deps, vin, false, 'command_answer');
         transport = 'rest';
       }
     }
@@ -102,8 +103,8 @@ export async function executeCommand(
     } catch (error) {
       // 403 "Vehicle Command Protocol required": the REST command did not run. Remember it; sign if we can.
       if (!(error instanceof CommandSigningRequiredError)) throw error;
-      await deps.signing.putSigningStatus(vin, { required: true, source: 'command_answer', checkedAt: deps.clock.now() });
-      if (!deps.signed || !(await deps.signed.canSign(command, body))) throw error;
+      await remember(deps, vin, true, 'command_answer');
+      if (!canSign) throw error;
       transport = 'signed';
       return dispatch(() => deps.signed!.send(deps.fleet, vin, command, body));
     }
@@ -125,8 +126,7 @@ export async function executeCommand(
  * Signed or REST for this car: from what we remember, else from one `fleet_status` call, whose answer is kept. If
  * Tesla cannot say, signed is tried first (a car that predates the protocol answers 422, and that is kept instead).
  */
-async function transportFor(deps: CommandServiceDeps, vin: string, command: string, body: Record<string, unknown>): Promise<Transport> {
-  const canSign = deps.signed ? await deps.signed.canSign(command, body) : false;
+async function transportFor(deps: CommandServiceDeps, vin: string, canSign: boolean): Promise<Transport> {
   const known = await deps.signing.getSigningStatus(vin);
   const choice = chooseTransport({ canSign, status: known });
   // A car that only takes signed commands, and nothing to sign with: say so without waking it.
@@ -140,6 +140,10 @@ async function transportFor(deps: CommandServiceDeps, vin: string, command: stri
     if (!(error instanceof UnexpectedFleetResponseError)) throw error;
   }
   if (required === null) return 'signed';
-  await deps.signing.putSigningStatus(vin, { required, source: 'fleet_status', checkedAt: deps.clock.now() });
+  await remember(deps, vin, required, 'fleet_status');
   return required ? 'signed' : 'rest';
+}
+
+function remember(deps: CommandServiceDeps, vin: string, required: boolean, source: SigningStatus['source']): Promise<void> {
+  return deps.signing.putSigningStatus(vin, { required, source, checkedAt: deps.clock.now() });
 }
