@@ -1,6 +1,8 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { FleetApiUnreachableError } from '../domain/fleet-errors';
 import { PUBLIC_KEY_WELL_KNOWN_PATH } from './app-domain';
 import { errorText, parseJson } from './fleet-response';
+import { teslaRequest, type TeslaAnswer } from './tesla-request';
 
 /** The scopes asked for with the partner token (Tesla's docs: the app's scopes, without offline_access). */
 const PARTNER_SCOPES = 'openid vehicle_device_data vehicle_cmds vehicle_charging_cmds';
@@ -54,18 +56,11 @@ export async function registerPartnerDomain(input: PartnerRegistration): Promise
   return { publicKey: check.status === 200 && typeof publicKey === 'string' ? publicKey : null };
 }
 
-async function call(input: PartnerRegistration, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; raw: string }> {
+async function call(input: PartnerRegistration, method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, body?: string): Promise<TeslaAnswer> {
   try {
-    const res = await request(url, {
-      method,
-      headers: { accept: 'application/json', ...headers },
-      ...(body !== undefined ? { body } : {}),
-      headersTimeout: 15_000,
-      bodyTimeout: 15_000,
-      ...(input.dispatcher ? { dispatcher: input.dispatcher } : {}),
-    });
-    return { status: res.statusCode, raw: await res.body.text() };
+    return await teslaRequest(url, { method, headers, ...(body !== undefined ? { body } : {}), timeoutMs: 15_000, ...(input.dispatcher ? { dispatcher: input.dispatcher } : {}) });
   } catch (error) {
-    throw new PartnerRegistrationError(`${new URL(url).host} could not be reached: ${error instanceof Error ? error.message : 'request failed'}`);
+    if (!(error instanceof FleetApiUnreachableError)) throw error;
+    throw new PartnerRegistrationError(`${new URL(url).host} could not be reached: ${error.message}`);
   }
 }

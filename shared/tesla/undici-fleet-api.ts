@@ -1,9 +1,8 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { CommandResult, FleetApi, VehicleSigningInfo } from '../domain/fleet-api';
 import {
   AccessTokenRejectedError,
   CommandSigningRequiredError,
-  FleetApiUnreachableError,
   RateLimitedError,
   SignedCommandsUnsupportedError,
   UnexpectedFleetResponseError,
@@ -14,6 +13,7 @@ import {
 import { parseOnlineState, type VehicleSummary } from '../domain/vehicle';
 import type { AccessTokenProvider } from '../tokens/ports';
 import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
+import { teslaRequest, type TeslaAnswer } from './tesla-request';
 import { baseUrlFromWrongRegion, isTrustedRegionMove } from './regions';
 
 export interface FleetApiOptions {
@@ -157,24 +157,14 @@ export class UndiciFleetApi implements FleetApi {
     }
   }
 
-  private async send(call: Call, token: string): Promise<{ status: number; raw: string; retryAfter: string | string[] | undefined }> {
-    try {
-      const res = await request(`${this.baseUrl}${call.path}`, {
-        method: call.method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(call.body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(call.body ? { body: JSON.stringify(call.body) } : {}),
-        headersTimeout: this.options.timeoutMs ?? 20_000,
-        bodyTimeout: this.options.timeoutMs ?? 20_000,
-        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
-      });
-      return { status: res.statusCode, raw: await res.body.text(), retryAfter: res.headers['retry-after'] };
-    } catch (error) {
-      throw new FleetApiUnreachableError(error instanceof Error ? error.message : 'request failed');
-    }
+  private send(call: Call, token: string): Promise<TeslaAnswer> {
+    return teslaRequest(`${this.baseUrl}${call.path}`, {
+      method: call.method,
+      headers: { authorization: `Bearer ${token}`, ...(call.body ? { 'content-type': 'application/json' } : {}) },
+      ...(call.body ? { body: JSON.stringify(call.body) } : {}),
+      timeoutMs: this.options.timeoutMs ?? 20_000,
+      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+    });
   }
 }
 

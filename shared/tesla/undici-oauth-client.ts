@@ -1,7 +1,8 @@
-import { request, type Dispatcher } from 'undici';
-import { FleetApiUnreachableError, LoginRequiredError, UnexpectedFleetResponseError } from '../domain/fleet-errors';
+import type { Dispatcher } from 'undici';
+import { LoginRequiredError, UnexpectedFleetResponseError } from '../domain/fleet-errors';
 import type { OAuthClient, TokenGrant } from '../tokens/ports';
 import { errorText, parseJson } from './fleet-response';
+import { teslaRequest } from './tesla-request';
 
 export interface OAuthClientOptions {
   /** e.g. https://fleet-auth.prd.vn.cloud.tesla.com; the token endpoint is `${authUrl}/oauth2/v3/token`. */
@@ -34,22 +35,13 @@ export class UndiciOAuthClient implements OAuthClient {
   }
 
   private async grant(form: URLSearchParams): Promise<TokenGrant> {
-    let status: number;
-    let raw: string;
-    try {
-      const res = await request(`${this.options.authUrl.replace(/\/+$/, '')}/oauth2/v3/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: form.toString(),
-        headersTimeout: this.options.timeoutMs ?? 15_000,
-        bodyTimeout: this.options.timeoutMs ?? 15_000,
-        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
-      });
-      status = res.statusCode;
-      raw = await res.body.text();
-    } catch (error) {
-      throw new FleetApiUnreachableError(error instanceof Error ? error.message : 'request failed');
-    }
+    const { status, raw } = await teslaRequest(`${this.options.authUrl.replace(/\/+$/, '')}/oauth2/v3/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      timeoutMs: this.options.timeoutMs ?? 15_000,
+      ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+    });
     const body = parseJson(raw);
     if (status === 200) return parseGrant(body);
     const message = errorText(body, '');
