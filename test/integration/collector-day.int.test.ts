@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { driveAccuracy } from '../../infra/bench/drive-accuracy';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
 import { COMMUTER_PROFILE } from '../../infra/simulator/drive-profile';

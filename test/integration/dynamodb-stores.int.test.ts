@@ -1,6 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbSessionCache } from '../../shared/store/dynamodb-session-cache';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { INITIAL_MEMORY } from '../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '../../shared/domain/fleet-errors';
 import { meteredFleetApi, RequestMeter } from '../../shared/domain/request-meter';

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { parseLocalSettings } from '../../shared/config/local-settings';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { commandKeyFromPem, generateCommandKeyPem } from '../../shared/vcp/command-key';

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { runLogin } from '../../infra/local/login-flow';
 import { FleetSimulator, SIM_CLIENT_ID } from '../../infra/simulator/fleet-simulator';
 import { SimClock } from '../../infra/simulator/sim-clock';

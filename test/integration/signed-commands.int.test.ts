@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { startLocalHost, type LocalHost } from '../../infra/local/local-host';
 import type { FleetSimulator } from '../../infra/simulator/fleet-simulator';
 import { SimClock } from '../../infra/simulator/sim-clock';
@@ -193,7 +193,7 @@ describe('the command API picks the transport per car', () => {
     for (const [command, body] of [['honk_horn', {}], ['set_temps', { driver_temp: 22.5, passenger_temp: 20 }], ['set_sentry_mode', { on: true }]] as const) {
       const res = await post(VIN, command, body);
       bodies.push(res.text);
-      expect(JSON.parse(res.text), command).toMatchObject({ outcome: 'done', transport: 'signed' });
+      expect({ command, ...JSON.parse(res.text) }).toMatchObject({ command, outcome: 'done', transport: 'signed' });
     }
     expect(host.simulator!.car(VIN)).toMatchObject({ driverTemp: 22.5, passengerTemp: 20, sentryMode: true });
     const rest = await post('5YJSA7E21JF230099', 'set_charge_limit', { percent: 85 });

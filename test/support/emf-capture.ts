@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { jest } from '@jest/globals';
 
 /**
  * Runs `work` while capturing what is written to stdout, where Powertools publishes metrics (CloudWatch embedded
@@ -6,7 +6,7 @@ import { vi } from 'vitest';
  */
 export async function captureStdoutJson<T>(work: () => Promise<T>): Promise<{ result: T | undefined; error: unknown; lines: Record<string, unknown>[] }> {
   const written: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
   let result: T | undefined;
   let error: unknown = null;
   try {

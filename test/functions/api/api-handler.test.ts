@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
 import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
 import { CommandKeyInvalidError } from '../../../shared/vcp/command-key';
@@ -87,7 +87,7 @@ describe('commands', () => {
     [cmd('door_lock', '{not json'), 400, 'invalid_json'],
     [cmd('door_lock', '[1,2]'), 400, 'invalid_body'],
     [cmd('door_lock', `{"a":"${'x'.repeat(9000)}"}`), 400, 'body_too_large'],
-  ] as const)('rejects %j with %i %s and never calls Tesla', async (args, status, code) => {
+  ] as Array<[readonly unknown[], number, string]>)('rejects %j with %i %s and never calls Tesla', async (args, status, code) => {
     const { call, fleet } = setup();
     const res = await call(...(args as unknown as Parameters<typeof httpEvent>));
     expect(res.status).toBe(status);

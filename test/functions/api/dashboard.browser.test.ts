@@ -3,7 +3,8 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../support/eventually';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLocalHost, type LocalHost } from '../../../infra/local/local-host';
 import { SimClock } from '../../../infra/simulator/sim-clock';
 import { parseLocalSettings } from '../../../shared/config/local-settings';
@@ -43,7 +44,7 @@ afterAll(async () => {
   await host?.stop();
 });
 
-describe.skipIf(!available)('dashboard in headless Chromium', () => {
+(available ? describe : describe.skip)('dashboard in headless Chromium', () => {
   it('signs in, charts the odometer, runs a command and shows its result', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
     const problems: string[] = [];
@@ -54,7 +55,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.goto(host.url);
     await page.getByLabel('API token').fill('definitely-not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#login-error').textContent()).toContain('not accepted');
+    await eventually(() => page.locator('#login-error').textContent(), (v) => expect(v).toContain('not accepted'));
 
     await page.getByLabel('API token').fill(host.apiToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -63,7 +64,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     expect(await page.locator('#state').textContent()).toMatch(/%/);
 
     // Month view: one row per day with data, and a drawn chart.
-    await expect.poll(() => page.locator('#odometer-table tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await eventually(() => page.locator('#odometer-table tbody tr').count(), (v) => expect(v).toBeGreaterThanOrEqual(3));
     const firstRow = await page.locator('#odometer-table tbody tr').first().locator('td').allTextContents();
     expect(firstRow[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(Number(firstRow[1])).toBeGreaterThan(12_000);
@@ -73,8 +74,8 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     // A command from the buttons built from /openapi.json; the audit log shows it.
     expect(await page.locator('form[data-command="door_unlock"]').count()).toBe(0);
     await page.locator('form[data-command="flash_lights"] button').click();
-    await expect.poll(() => page.locator('#command-result').textContent(), { timeout: 30_000 }).toMatch(/Flash lights: done/);
-    await expect.poll(() => page.locator('#audit tbody tr').first().textContent()).toContain('flash_lights');
+    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/Flash lights: done/), 30_000);
+    await eventually(() => page.locator('#audit tbody tr').first().textContent(), (v) => expect(v).toContain('flash_lights'));
     expect(await page.locator('#audit tbody tr').first().locator('td').nth(3).textContent()).toBe('rest'); // which transport
 
     // A command with a parameter outside its range is refused with the reason, before Tesla.
@@ -82,7 +83,7 @@ describe.skipIf(!available)('dashboard in headless Chromium', () => {
     await page.evaluate("document.getElementById('set_charge_limit-percent').removeAttribute('min')");
     await page.locator('#set_charge_limit-percent').fill('20');
     await page.locator('form[data-command="set_charge_limit"] button').click();
-    await expect.poll(() => page.locator('#command-result').textContent()).toMatch(/failed: percent: .*invalid_command_body/);
+    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/failed: percent: .*invalid_command_body/));
 
     await mkdir(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });

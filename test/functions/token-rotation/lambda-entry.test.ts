@@ -2,7 +2,7 @@ import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, Re
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { captureStdoutJson } from '../../support/emf-capture';
 
 const AUTH = 'https://fleet-auth.prd.vn.cloud.tesla.com';

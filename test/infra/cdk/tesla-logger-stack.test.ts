@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_STACK_ITEMS } from '../../../infra/bench/aws-cost';
 import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
 import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
@@ -91,7 +91,7 @@ describe('TeslaLoggerStack', () => {
     expect(readsSecret('TokenRotationFunction', 'ApiSecret')).toBe(false);
     for (const [id] of functions()) {
       const actions = policyActions(id);
-      expect(actions.some((a) => a === '*' || a.endsWith(':*')), id).toBe(false);
+      expect({ id, wildcard: actions.some((a) => a === '*' || a.endsWith(':*')) }).toEqual({ id, wildcard: false });
       expect(actions).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
     }
     for (const role of Object.values(template.findResources('AWS::IAM::Role') as Record<string, Resource>)) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
 import { driveProfileSchema, type DriveProfile } from '../../../infra/simulator/drive-profile';
 import { SimCar } from '../../../infra/simulator/sim-car';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { HOUR_MS } from '../../../shared/domain/clock';
 import { SimClock } from '../../../infra/simulator/sim-clock';
 import { SimBilling, SimRateLimiter } from '../../../infra/simulator/sim-metering';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../../../shared/config/config-error';
 import { parseLambdaSettings } from '../../../shared/config/lambda-settings';
 import { parseLocalSettings } from '../../../shared/config/local-settings';

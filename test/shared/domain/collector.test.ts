@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { runCollectorPass } from '../../../shared/domain/collector';
 import { RateLimitedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { teslaFixtureJson } from '../../support/fixtures';

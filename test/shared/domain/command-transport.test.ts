@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { executeCommand, type SignedSender } from '../../../shared/domain/command-service';
 import type { CommandResult } from '../../../shared/domain/fleet-api';
 import { CommandSigningRequiredError, RateLimitedError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { budgetPace, costUsd, monthFraction } from '../../../shared/domain/billing';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
 import { afterFailure, afterSnapshot, decidePoll, INITIAL_MEMORY, normalizeMemory, type PollingMemory } from '../../../shared/domain/polling-policy';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { isDriving, isIdle, snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { teslaFixtureJson } from '../../support/fixtures';
 

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { ApiSecretFormatError, SecretsManagerApiSecret } from '../../../shared/secrets/api-secret';
 import { SecretsManagerCommandKeyStore } from '../../../shared/secrets/command-key-stores';
 import { generateCommandKeyPem } from '../../../shared/vcp/command-key';
@@ -19,7 +19,9 @@ function holding(initial: string): { value: () => string } {
   return { value: () => value };
 }
 
-beforeEach(() => sm.reset());
+beforeEach(() => {
+  sm.reset();
+});
 
 describe('the API secret', () => {
   it('stores the command key beside the generated API token, keeping the token', async () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { FileTokenStore } from '../../../shared/secrets/file-token-store';
 import { TokenBundleInvalidError } from '../../../shared/tokens/token-bundle';
 

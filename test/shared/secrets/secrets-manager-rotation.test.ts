@@ -7,7 +7,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { LoginRequiredError } from '../../../shared/domain/fleet-errors';
 import { rotate, RotationStateError, type RotationEvent } from '../../../shared/secrets/secrets-manager-rotation';
 import type { OAuthClient } from '../../../shared/tokens/ports';

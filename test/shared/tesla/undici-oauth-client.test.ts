@@ -1,5 +1,5 @@
 import { MockAgent } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { LoginRequiredError, UnexpectedFleetResponseError } from '../../../shared/domain/fleet-errors';
 import { UndiciOAuthClient } from '../../../shared/tesla/undici-oauth-client';
 import { teslaFixture } from '../../support/fixtures';

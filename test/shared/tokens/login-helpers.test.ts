@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { fleetApiBaseUrlOf, readAccessTokenClaims } from '../../../shared/tesla/token-claims';
 import { authorizeUrl, codeFromRedirect, LoginFlowError } from '../../../shared/tokens/authorization-code';
 import { bundleFromGrant } from '../../../shared/tokens/token-refresh';

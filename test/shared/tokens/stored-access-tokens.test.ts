@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { TokenRenewer, TokenStore } from '../../../shared/tokens/ports';
 import { StoredAccessTokens } from '../../../shared/tokens/stored-access-tokens';
 import type { TokenBundle } from '../../../shared/tokens/token-bundle';

@@ -2,7 +2,7 @@ import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createECDH } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { FileCommandKeyStore } from '../../../shared/secrets/command-key-stores';
 import { cachedCommandKey, commandKeyFromPem, CommandKeyInvalidError, generateCommandKeyPem } from '../../../shared/vcp/command-key';
 
