@@ -34,7 +34,7 @@ export const handler = createApiHandler(
     allowedCommands: settings.allowedCommands,
     audit: aws.commands,
     idempotency: aws.commands,
-    signing: aws.commands,
+    signing: aws.commands, rateLimits: aws.commands,
     commandTimeoutMs: COMMAND_TIMEOUT_MS,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     // Published at once, only on failure: a middleware flush would log "no metrics" on every other request.

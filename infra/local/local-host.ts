@@ -163,7 +163,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
         commandKey,
         signed,
-        signing: commands,
+        signing: commands, rateLimits: commands,
         collectNow,
       },
       new ApiTokenVerifier(() => Promise.resolve(apiToken)),

@@ -43,6 +43,11 @@ export class SimSignedEndpoint {
   private readonly paired = new Set<string>();
   private readonly scripted: { fault: number; ranAnyway: boolean }[] = [];
   private readonly bootAt: number;
+  /**
+   * The flags the car puts on its encrypted answers, and authenticates them with: `echo` repeats the request's flags,
+   * `zero` sends none (field 52 absent), as some firmware does. A client must read them from the reply.
+   */
+  responseFlags: 'echo' | 'zero' = 'echo';
 
   constructor(
     private readonly vin: string,
@@ -146,13 +151,14 @@ export class SimSignedEndpoint {
     if ((flags & FLAG_ENCRYPT_RESPONSE) === 0) return (answer.length > 0 ? reply.bytes(10, answer) : reply).bytes(50, uuid).finish();
     state.responseCounter += 1;
     const nonce = randomBytes(12);
-    const responseMeta = responseMetadata({ domain: domain as Domain, vin: this.vin, counter: state.responseCounter, flags, requestHash: requestHash(domain as Domain, tag), fault: 0 });
+    const replyFlags = this.responseFlags === 'echo' ? flags : 0;
+    const responseMeta = responseMetadata({ domain: domain as Domain, vin: this.vin, counter: state.responseCounter, flags: replyFlags, requestHash: requestHash(domain as Domain, tag), fault: 0 });
     const sealed = sealResponse(sessionKey, responseMeta, nonce, answer);
-    return reply
+    const sealedReply = reply
       .bytes(10, sealed.ciphertext)
       .message(13, (sd) => sd.message(9, (r) => r.bytes(1, nonce).uint(2, state.responseCounter).bytes(3, sealed.tag)))
-      .bytes(50, uuid)
-      .finish();
+      .bytes(50, uuid);
+    return (replyFlags !== 0 ? sealedReply.uint(52, replyFlags) : sealedReply).finish();
   }
 
   private withSessionInfo(reply: ProtoWriter, state: DomainState, clientKey: Buffer, uuid: Buffer, now: number): ProtoWriter {

@@ -13,8 +13,10 @@ import { StoredAccessTokens } from '../tokens/stored-access-tokens';
 
 /** Builds the AWS adapters once per cold start. Readers get tokens through Secrets Manager and never refresh. */
 export function buildAwsDeps(settings: LambdaSettings) {
-  const secrets = new SecretsManagerClient({});
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+  // Every AWS request has a deadline too: a stalled connection must not hold a command (and its key) past the budget.
+  const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000 };
+  const secrets = new SecretsManagerClient({ requestHandler, maxAttempts: 3 });
+  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler, maxAttempts: 3 }), { marshallOptions: { removeUndefinedValues: true } });
   const stores = new DynamoDbStores({ client: dynamo, tableName: settings.tableName, snapshotRetentionDays: settings.snapshotRetentionDays });
   const commands = new DynamoDbCommandStores({ client: dynamo, tableName: settings.tableName, auditRetentionDays: settings.snapshotRetentionDays });
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);

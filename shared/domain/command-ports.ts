@@ -10,8 +10,12 @@ export interface CommandAuditEntry {
   /** Tesla's reason, or the error code the caller got. */
   reason: string;
   latencyMs: number;
+  /** A billed wake was sent (whether or not the command then ran). */
   woke: boolean;
-  transport: 'signed' | 'rest';
+  /** The transport of the last attempt to send the command; null when it was never sent. */
+  transport: 'signed' | 'rest' | null;
+  /** Tesla's HTTP status for the request that decided the outcome; null when Tesla did not answer or was not asked. */
+  teslaStatus?: number | null;
   caller: { sourceIp: string; userAgent: string };
   idempotencyKey: string | null;
 }
@@ -32,6 +36,8 @@ export type IdempotencyClaim =
   | { kind: 'claimed' }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'in_progress' }
+  /** Still marked in progress long after any request could have run: the request died; its outcome is unknown. */
+  | { kind: 'abandoned' }
   | { kind: 'mismatch' };
 
 /**
@@ -39,7 +45,8 @@ export type IdempotencyClaim =
  * atomic: of two concurrent requests with one key, one runs and the other is told it is in progress.
  */
 export interface IdempotencyStore {
-  claim(vin: string, key: string, fingerprint: string, now: number): Promise<IdempotencyClaim>;
+  /** A claim in progress for longer than `abandonAfterMs` is reported `abandoned`, never handed out again. */
+  claim(vin: string, key: string, fingerprint: string, now: number, abandonAfterMs: number): Promise<IdempotencyClaim>;
   complete(vin: string, key: string, response: StoredResponse): Promise<void>;
   /** Frees the key so a retry runs again (after an answer worth retrying, such as "car still waking"). */
   release(vin: string, key: string): Promise<void>;

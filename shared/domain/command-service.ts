@@ -1,7 +1,16 @@
 import type { Clock } from './clock';
 import { ALREADY_DONE_REASONS } from './commands';
 import type { CommandResult, FleetApi } from './fleet-api';
-import { CommandOutcomeUnknownError, CommandSigningRequiredError, leavesOutcomeUnknown, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from './fleet-errors';
+import {
+  CommandOutcomeUnknownError,
+  CommandSigningRequiredError,
+  leavesOutcomeUnknown,
+  RateLimitedError,
+  SignedCommandsUnsupportedError,
+  UnexpectedFleetResponseError,
+  VehicleUnavailableError,
+} from './fleet-errors';
+import { secondsLeft, type RateLimitKind, type RateLimitMemory } from './rate-limit-memory';
 import { chooseTransport, type SigningStatus, type SigningStatusStore, type Transport } from './signing-status';
 
 /** Sends a command signed (Vehicle Command Protocol) through the given Fleet API; see shared/vcp. */
@@ -17,6 +26,8 @@ export interface CommandServiceDeps {
   signed?: SignedSender;
   /** Which cars need signing, remembered between invocations. */
   signing: SigningStatusStore;
+  /** Tesla's 429s per car, so a rate-limited car is not asked (and billed) again before it said to. */
+  rateLimits: RateLimitMemory;
   clock: Clock;
   /** Waits (a simulation's clock may jump instead). */
   sleep(ms: number): Promise<void>;
@@ -31,6 +42,16 @@ export interface CommandResultSummary {
   state?: string;
 }
 
+/**
+ * What a command did before it ended, whichever way it ended: the audit log records this for failures too (a billed
+ * wake, the transport that was tried).
+ */
+export interface CommandProgress {
+  woke: boolean;
+  /** The transport of the last attempt to send the command; null if it was never sent. */
+  transport: Transport | null;
+}
+
 /** The car did not come online before the request's deadline. */
 export class VehicleWakeTimeoutError extends Error {
   constructor(readonly vin: string) {
@@ -39,8 +60,17 @@ export class VehicleWakeTimeoutError extends Error {
   }
 }
 
-/** How long a command request may take, waking included: API Gateway gives up at 30 s, the function at 29 s. */
-export const COMMAND_TIMEOUT_MS = 25_000;
+/**
+ * How long a command request may take, waking included. Every Tesla request inside it is cut off at this deadline,
+ * so with the writes that follow it ends well inside the API function's 29 s (and API Gateway's 30 s).
+ */
+export const COMMAND_TIMEOUT_MS = 22_000;
+
+/**
+ * An Idempotency-Key still marked in progress after this long belongs to a request that died (the function's
+ * timeout is 29 s): its outcome is unknown, and it is never run again.
+ */
+export const ABANDONED_CLAIM_MS = 60_000;
 
 /** How often to look (with the free state call) whether a woken car is online. */
 export const WAKE_POLL_MS = 2_000;
@@ -48,19 +78,32 @@ export const WAKE_POLL_MS = 2_000;
 /**
  * Sends one command, waking the car first if it sleeps. The free state call decides; a billed wake is spent only
  * on a car that is not online, and the command is sent only once the car is. Nothing here retries a command that
- * Tesla answered: a retried command can happen twice.
+ * Tesla may have run: a retried command can happen twice.
  */
 export async function executeCommand(
   deps: CommandServiceDeps,
   request: { vin: string; command: string; body: Record<string, unknown>; deadline: number },
+  progress: CommandProgress = { woke: false, transport: null },
 ): Promise<CommandResultSummary> {
   const { vin, command, body, deadline } = request;
-  let woke = false;
+  const refuseIfRateLimited = async (kind: RateLimitKind): Promise<void> => {
+    const wait = secondsLeft(await deps.rateLimits.rateLimitedUntil(vin, kind), deps.clock.now());
+    if (wait > 0) throw new RateLimitedError(wait);
+  };
+  const rememberRateLimit = async <T>(kind: RateLimitKind, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof RateLimitedError) await deps.rateLimits.rememberRateLimit(vin, kind, deps.clock.now() + error.retryAfterSeconds * 1000);
+      throw error;
+    }
+  };
   const ensureOnline = async (): Promise<void> => {
     let state = (await deps.fleet.getVehicle(vin)).state;
     if (state === 'online') return;
-    woke = true;
-    state = (await deps.fleet.wakeUp(vin)).state;
+    await refuseIfRateLimited('wake');
+    progress.woke = true;
+    state = (await rememberRateLimit('wake', () => deps.fleet.wakeUp(vin))).state;
     // Bounded by count as well as by time, so a clock that stands still cannot keep us here.
     for (let polls = Math.floor((deadline - deps.clock.now()) / WAKE_POLL_MS); state !== 'online'; polls--) {
       if (polls <= 0 || deps.clock.now() + WAKE_POLL_MS > deadline) throw new VehicleWakeTimeoutError(vin);
@@ -71,26 +114,27 @@ export async function executeCommand(
 
   if (command === 'wake_up') {
     await ensureOnline();
-    return { outcome: 'done', reason: '', woke, state: 'online', transport: 'rest' };
+    return { outcome: 'done', reason: '', woke: progress.woke, state: 'online', transport: 'rest' };
   }
+  await refuseIfRateLimited('command');
   // Decided before any wake, so a car that cannot take the command costs no wake.
   const canSign = deps.signed ? await deps.signed.canSign(command, body) : false;
   let transport = await transportFor(deps, vin, canSign);
-  await ensureOnline();
 
-  // Once a command is on its way, a lost answer is reported as such and never retried. For a signed command this
-  // also covers a failed handshake, where nothing ran yet: when in doubt, the answer errs towards not repeating.
-  const dispatch = async (send: () => Promise<CommandResult>): Promise<CommandResult> => {
+  // Once a command is on its way, an answer that does not prove it was refused is an unknown outcome, never retried.
+  // For a signed command this also covers a handshake that got no answer: when in doubt, never repeat.
+  const dispatch = async (via: Transport, send: () => Promise<CommandResult>): Promise<CommandResult> => {
+    progress.transport = via;
     try {
       return await send();
     } catch (error) {
-      throw leavesOutcomeUnknown(error) ? new CommandOutcomeUnknownError(vin, command) : error;
+      throw leavesOutcomeUnknown(error) ? new CommandOutcomeUnknownError(vin, command, { cause: error }) : error;
     }
   };
   const sendOnce = async (): Promise<CommandResult> => {
     if (transport === 'signed') {
       try {
-        return await dispatch(() => deps.signed!.send(deps.fleet, vin, command, body));
+        return await dispatch('signed', () => deps.signed!.send(deps.fleet, vin, command, body));
       } catch (error) {
         // 422: this car predates the protocol. Remember it and use REST (the signed command did not run).
         if (!(error instanceof SignedCommandsUnsupportedError)) throw error;
@@ -99,27 +143,30 @@ export async function executeCommand(
       }
     }
     try {
-      return await dispatch(() => deps.fleet.sendCommand(vin, command, body));
+      return await dispatch('rest', () => deps.fleet.sendCommand(vin, command, body));
     } catch (error) {
       // 403 "Vehicle Command Protocol required": the REST command did not run. Remember it; sign if we can.
       if (!(error instanceof CommandSigningRequiredError)) throw error;
       await remember(deps, vin, true, 'command_answer');
       if (!canSign) throw error;
       transport = 'signed';
-      return dispatch(() => deps.signed!.send(deps.fleet, vin, command, body));
+      return dispatch('signed', () => deps.signed!.send(deps.fleet, vin, command, body));
     }
   };
-  let answer;
-  try {
-    answer = await sendOnce();
-  } catch (error) {
-    // Asleep again between the state call and the command (408): the command did not run, so it is safe to resend.
-    if (!(error instanceof VehicleUnavailableError)) throw error;
+  const answer = await rememberRateLimit('command', async () => {
     await ensureOnline();
-    answer = await sendOnce();
-  }
-  if (answer.result) return { outcome: 'done', reason: answer.reason, woke, transport };
-  return { outcome: ALREADY_DONE_REASONS.has(answer.reason) ? 'already_done' : 'refused', reason: answer.reason, woke, transport };
+    try {
+      return await sendOnce();
+    } catch (error) {
+      // Asleep again between the state call and the command (408): the command did not run, so it is safe to resend.
+      if (!(error instanceof VehicleUnavailableError)) throw error;
+      await ensureOnline();
+      return sendOnce();
+    }
+  });
+  const summary = { reason: answer.reason, woke: progress.woke, transport };
+  if (answer.result) return { outcome: 'done', ...summary };
+  return { outcome: ALREADY_DONE_REASONS.has(answer.reason) ? 'already_done' : 'refused', ...summary };
 }
 
 /**

@@ -89,13 +89,48 @@ export class CommandOutcomeUnknownError extends Error {
   constructor(
     readonly vin: string,
     readonly command: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${command} was sent to ${vin} but no answer came back; it may have run`);
+    super(`${command} was sent to ${vin} but no readable answer came back; it may have run`, options);
     this.name = 'CommandOutcomeUnknownError';
   }
 }
 
-/** Whether a failure of a command request leaves it unknown whether the car ran the command. */
+/**
+ * A 2xx whose body is not the documented shape (HTML, truncated or empty JSON, a missing field). Tesla answered, so
+ * it is billed, but the answer says nothing we can trust: never a reading, and for a command an unknown outcome.
+ */
+export class UnreadableAnswerError extends UnexpectedFleetResponseError {}
+
+/** The request was never sent (no time left in its budget): nothing can have run. Not billed. */
+export class RequestNotSentError extends FleetApiError {
+  constructor(detail: string) {
+    super(`the request was not sent: ${detail}`, 0);
+  }
+}
+
+/**
+ * Errors that prove a command did not run although it was on its way: the token could not be had, the key is
+ * unusable, the car's protocol layer refused it. Adapters mark such errors with this property.
+ */
+export interface CommandNotRunMark {
+  readonly commandDidNotRun: true;
+}
+
+function markedNotRun(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as Partial<CommandNotRunMark>).commandDidNotRun === true;
+}
+
+/**
+ * Whether a failure while a command was being sent leaves it unknown whether the car ran it. Only answers that say
+ * the command was refused (a 4xx from Tesla, a protocol refusal, a request never sent) are known not to have run;
+ * everything else — no answer, a reset, a 5xx, a 2xx we cannot read, an error we did not foresee — may hide a
+ * command that ran, so it is reported as unknown and never sent again.
+ */
 export function leavesOutcomeUnknown(error: unknown): boolean {
-  return error instanceof FleetApiUnreachableError || (error instanceof UnexpectedFleetResponseError && error.status >= 500);
+  if (error instanceof CommandOutcomeUnknownError) return true;
+  if (error instanceof RequestNotSentError || markedNotRun(error)) return false;
+  if (error instanceof VehicleUnavailableError) return false; // 408, or 503 from signed_command: not delivered
+  if (error instanceof FleetApiError) return error.status === 0 || error.status >= 500 || error.status < 400;
+  return true;
 }

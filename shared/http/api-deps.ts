@@ -3,6 +3,7 @@ import type { CollectorSummary } from '../domain/collector';
 import type { CommandAuditLog, IdempotencyStore } from '../domain/command-ports';
 import type { SignedSender } from '../domain/command-service';
 import type { FleetApi } from '../domain/fleet-api';
+import type { RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatusStore } from '../domain/signing-status';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
 import type { CommandKey } from '../vcp/command-key';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   signed?: SignedSender;
   /** Which cars need signed commands, remembered in the table. */
   signing: SigningStatusStore;
+  /** Tesla's 429s per car, remembered so the next request waits instead of paying for another 429. */
+  rateLimits: RateLimitMemory;
   /** The app's key for signed commands, if one was created (`npm run keys`). */
   commandKey?: () => Promise<CommandKey | null>;
   /** Local host only: runs one collector pass now (`POST /local/collect`). */

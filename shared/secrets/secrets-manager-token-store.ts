@@ -1,3 +1,4 @@
+import type { CommandNotRunMark } from '../domain/fleet-errors';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -38,7 +39,10 @@ export class SecretsManagerTokenStore implements TokenStore {
   }
 }
 
-export class RotationTimeoutError extends Error {
+export class RotationTimeoutError extends Error implements CommandNotRunMark {
+  /** Raised before a command reached the car, or as the car's refusal of it. */
+  readonly commandDidNotRun = true as const;
+
   constructor() {
     super('the token rotation did not finish in time');
     this.name = 'RotationTimeoutError';

@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DAY_MS, MINUTE_MS } from '../domain/clock';
+import { DAY_MS } from '../domain/clock';
 import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../domain/command-ports';
+import type { RateLimitKind, RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatus, SigningStatusStore } from '../domain/signing-status';
 import { InvalidCursorError } from './invalid-cursor-error';
-import { COMMAND_SK_PREFIX, commandSk, idempotencySk, SIGNING_STATUS_SK, TTL_ATTRIBUTE, vehiclePk } from './table-schema';
+import { COMMAND_SK_PREFIX, commandSk, idempotencySk, rateLimitSk, SIGNING_STATUS_SK, TTL_ATTRIBUTE, vehiclePk } from './table-schema';
 
 export interface CommandStoreOptions {
   client: DynamoDBDocumentClient;
@@ -12,11 +13,8 @@ export interface CommandStoreOptions {
   auditRetentionDays: number;
 }
 
-/** An in-progress claim older than this is taken to belong to a request that died; the key may be claimed again. */
-const STALE_CLAIM_MS = 5 * MINUTE_MS;
-
-/** The command audit log, idempotency keys and each car's signing status in the single table (see table-schema). */
-export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore {
+/** The command audit log, idempotency keys, each car's signing status and rate limits in the single table (see table-schema). */
+export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore, RateLimitMemory {
   constructor(private readonly options: CommandStoreOptions) {}
 
   async record(entry: CommandAuditEntry): Promise<void> {
@@ -45,16 +43,17 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
     };
   }
 
-  async claim(vin: string, key: string, fingerprint: string, now: number): Promise<IdempotencyClaim> {
+  async claim(vin: string, key: string, fingerprint: string, now: number, abandonAfterMs: number): Promise<IdempotencyClaim> {
     try {
       await this.options.client.send(
         new PutCommand({
           TableName: this.options.tableName,
           Item: { pk: vehiclePk(vin), sk: idempotencySk(key), fingerprint, state: 'in_progress', claimedAt: now, [TTL_ATTRIBUTE]: Math.floor((now + DAY_MS) / 1000) },
-          // Free, expired (TTL deletion can lag), or an in-progress claim left by a request that died.
-          ConditionExpression: 'attribute_not_exists(sk) OR #ttl < :nowSeconds OR (#state = :inProgress AND claimedAt < :stale)',
-          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE, '#state': 'state' },
-          ExpressionAttributeValues: { ':nowSeconds': Math.floor(now / 1000), ':inProgress': 'in_progress', ':stale': now - STALE_CLAIM_MS },
+          // Free, or expired (TTL deletion can lag). A claim left in progress by a request that died is never taken
+          // over: that request may have sent the command.
+          ConditionExpression: 'attribute_not_exists(sk) OR #ttl < :nowSeconds',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':nowSeconds': Math.floor(now / 1000) },
         }),
       );
       return { kind: 'claimed' };
@@ -62,10 +61,10 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) }, ConsistentRead: true }));
-    if (!Item) return this.claim(vin, key, fingerprint, now); // released meanwhile
+    if (!Item) return this.claim(vin, key, fingerprint, now, abandonAfterMs); // released meanwhile
     if (Item.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (Item.state === 'done') return { kind: 'replay', response: Item.response as StoredResponse };
-    return { kind: 'in_progress' };
+    return Number(Item.claimedAt) < now - abandonAfterMs ? { kind: 'abandoned' } : { kind: 'in_progress' };
   }
 
   async complete(vin: string, key: string, response: StoredResponse): Promise<void> {
@@ -82,6 +81,17 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
 
   async release(vin: string, key: string): Promise<void> {
     await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) } }));
+  }
+
+  async rateLimitedUntil(vin: string, kind: RateLimitKind): Promise<number | null> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: rateLimitSk(kind) } }));
+    return typeof Item?.until === 'number' ? Item.until : null;
+  }
+
+  async rememberRateLimit(vin: string, kind: RateLimitKind, until: number): Promise<void> {
+    await this.options.client.send(
+      new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: rateLimitSk(kind), until, [TTL_ATTRIBUTE]: Math.ceil(until / 1000) + 3600 } }),
+    );
   }
 
   async getSigningStatus(vin: string): Promise<SigningStatus | null> {

@@ -24,6 +24,7 @@ export class DynamoDbSessionCache implements SessionCache {
       epoch: Buffer.from(String(Item.epoch), 'hex'),
       counter: Number(Item.counter),
       timeZero: Number(Item.timeZero),
+      clockTime: Number(Item.clockTime ?? 0),
     };
   }
 
@@ -38,6 +39,7 @@ export class DynamoDbSessionCache implements SessionCache {
           epoch: session.epoch.toString('hex'),
           counter: session.counter,
           timeZero: session.timeZero,
+          clockTime: session.clockTime,
         },
         // Never move the counter backwards within an epoch (two containers racing): the car would refuse it anyway.
         ConditionExpression: 'attribute_not_exists(sk) OR epoch <> :epoch OR #counter <= :counter',

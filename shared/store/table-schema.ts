@@ -12,8 +12,10 @@
  * | idempotency key | VEHICLE#<vin>   | IDEM#<key>                  |
  * | signing session | VEHICLE#<vin>   | VCP#<domain>                |
  * | signing status  | VEHICLE#<vin>   | SIGNING                     |
+ * | rate limit      | VEHICLE#<vin>   | LIMIT#<command or wake>     |
  *
- * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day; rollups and the
+ * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
+ * after they end; rollups and the
  * ledger are small and kept.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
@@ -36,3 +38,5 @@ export const idempotencySk = (key: string): string => `IDEM#${key}`;
 export const commandSessionSk = (domain: number): string => `VCP#${domain}`;
 /** Whether the car needs signed commands (see domain/signing-status). */
 export const SIGNING_STATUS_SK = 'SIGNING';
+/** Until when Tesla said to stop sending a kind of request to the car (its last 429). */
+export const rateLimitSk = (kind: string): string => `LIMIT#${kind}`;

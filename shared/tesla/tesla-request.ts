@@ -1,10 +1,12 @@
 import { request, type Dispatcher } from 'undici';
-import { FleetApiUnreachableError } from '../domain/fleet-errors';
+import { FleetApiUnreachableError, RequestNotSentError } from '../domain/fleet-errors';
+import { currentFleetCallContext } from './fleet-call-context';
 
 export interface TeslaRequest {
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** The whole exchange, body included, ends within this (and within the context's deadline, if sooner). */
   timeoutMs: number;
   dispatcher?: Dispatcher;
 }
@@ -15,22 +17,47 @@ export interface TeslaAnswer {
   retryAfter: string | string[] | undefined;
 }
 
+/** Below this much time left, a request is not started: it could not finish. */
+const MIN_REQUEST_MS = 250;
+/** Answers larger than this are not Tesla's (vehicle_data is a few KiB): the exchange is abandoned. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
+
 /**
- * One HTTP exchange with a Tesla host over undici (JSON accepted), read to the end. Whatever the status, the answer is
- * returned for the caller to judge; only a request that got no answer throws, as FleetApiUnreachableError.
+ * One HTTP exchange with a Tesla host over undici (JSON accepted), read to the end within a total deadline: the
+ * request's own timeout or the surrounding work's deadline, whichever is sooner. A trickling answer is cut off at the
+ * deadline, not kept alive by each new byte. Whatever the status, the answer is returned for the caller to judge;
+ * a request that got no (complete) answer throws FleetApiUnreachableError, and one with no time left to start is
+ * not sent (RequestNotSentError).
  */
 export async function teslaRequest(url: string, init: TeslaRequest): Promise<TeslaAnswer> {
+  const { deadline } = currentFleetCallContext();
+  const budget = Math.min(init.timeoutMs, deadline === undefined ? Infinity : deadline - Date.now());
+  if (budget < MIN_REQUEST_MS) throw new RequestNotSentError('no time left before the deadline');
+  const signal = AbortSignal.timeout(budget);
   try {
     const res = await request(url, {
       method: init.method,
       headers: { accept: 'application/json', ...init.headers },
       ...(init.body !== undefined ? { body: init.body } : {}),
-      headersTimeout: init.timeoutMs,
-      bodyTimeout: init.timeoutMs,
+      headersTimeout: budget,
+      bodyTimeout: budget,
+      signal,
       ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
     });
-    return { status: res.statusCode, raw: await res.body.text(), retryAfter: res.headers['retry-after'] };
+    return { status: res.statusCode, raw: await readBounded(res.body), retryAfter: res.headers['retry-after'] };
   } catch (error) {
-    throw new FleetApiUnreachableError(error instanceof Error ? error.message : 'request failed');
+    const timedOut = signal.aborted;
+    throw new FleetApiUnreachableError(timedOut ? `no complete answer within ${budget} ms` : error instanceof Error ? error.message : 'request failed');
   }
+}
+
+async function readBounded(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_ANSWER_BYTES) throw new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

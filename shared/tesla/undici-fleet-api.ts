@@ -1,18 +1,21 @@
 import type { Dispatcher } from 'undici';
-import type { CommandResult, FleetApi, VehicleSigningInfo } from '../domain/fleet-api';
+import type { BillingCategory, CommandResult, FleetApi, VehicleSigningInfo } from '../domain/fleet-api';
 import {
   AccessTokenRejectedError,
   CommandSigningRequiredError,
   RateLimitedError,
   SignedCommandsUnsupportedError,
   UnexpectedFleetResponseError,
+  UnreadableAnswerError,
   VehicleNotFoundError,
   VehicleUnavailableError,
   WrongRegionError,
 } from '../domain/fleet-errors';
+import { ACCOUNT_SCOPE } from '../domain/request-meter';
 import { parseOnlineState, type VehicleSummary } from '../domain/vehicle';
 import type { AccessTokenProvider } from '../tokens/ports';
 import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
+import { currentFleetCallContext } from './fleet-call-context';
 import { teslaRequest, type TeslaAnswer } from './tesla-request';
 import { baseUrlFromWrongRegion, isTrustedRegionMove } from './regions';
 
@@ -28,6 +31,8 @@ export interface FleetApiOptions {
 interface Call {
   method: 'GET' | 'POST';
   path: string;
+  /** How Tesla bills the request (for counting the answers this client retried itself). */
+  category: BillingCategory;
   vin?: string;
   body?: Record<string, unknown>;
 }
@@ -51,32 +56,34 @@ export class UndiciFleetApi implements FleetApi {
   }
 
   async listVehicles(): Promise<VehicleSummary[]> {
-    const body = await this.call({ method: 'GET', path: '/api/1/vehicles' });
+    const body = await this.call({ method: 'GET', path: '/api/1/vehicles', category: 'free' });
     const list = (body as { response?: unknown }).response;
-    if (!Array.isArray(list)) throw new UnexpectedFleetResponseError('vehicle list without a response array', 200);
+    if (!Array.isArray(list)) throw new UnreadableAnswerError('vehicle list without a response array', 200);
     return list.map(toSummary).filter((v): v is VehicleSummary => v !== null);
   }
 
   async getVehicle(vin: string): Promise<VehicleSummary> {
-    return this.summaryOf(await this.call({ method: 'GET', path: `/api/1/vehicles/${encodeURIComponent(vin)}`, vin }));
+    return this.summaryOf(await this.call({ method: 'GET', path: `/api/1/vehicles/${encodeURIComponent(vin)}`, category: 'free', vin }));
   }
 
   async getVehicleData(vin: string, options: { includeLocation: boolean }): Promise<unknown> {
     const endpoints = options.includeLocation ? [...DATA_ENDPOINTS, 'location_data'] : DATA_ENDPOINTS;
     const path = `/api/1/vehicles/${encodeURIComponent(vin)}/vehicle_data?endpoints=${encodeURIComponent(endpoints.join(';'))}`;
-    const body = await this.call({ method: 'GET', path, vin });
-    return (body as { response?: unknown }).response ?? null;
+    const body = await this.call({ method: 'GET', path, category: 'data', vin });
+    const response = (body as { response?: unknown }).response;
+    if (!isVehicleData(response)) throw new UnreadableAnswerError('vehicle_data answer without any of the state objects asked for', 200);
+    return response;
   }
 
   async wakeUp(vin: string): Promise<VehicleSummary> {
-    return this.summaryOf(await this.call({ method: 'POST', path: `/api/1/vehicles/${encodeURIComponent(vin)}/wake_up`, vin }));
+    return this.summaryOf(await this.call({ method: 'POST', path: `/api/1/vehicles/${encodeURIComponent(vin)}/wake_up`, category: 'wake', vin }));
   }
 
   async sendCommand(vin: string, command: string, body: Record<string, unknown>): Promise<CommandResult> {
     const path = `/api/1/vehicles/${encodeURIComponent(vin)}/command/${encodeURIComponent(command)}`;
-    const answer = await this.call({ method: 'POST', path, vin, body });
-    const response = (answer as { response?: { result?: unknown; reason?: unknown } }).response;
-    if (typeof response?.result !== 'boolean') throw new UnexpectedFleetResponseError('command answer without a result', 200);
+    const answer = await this.call({ method: 'POST', path, category: 'command', vin, body });
+    const response = (answer as { response?: { result?: unknown; reason?: unknown } | null }).response;
+    if (typeof response?.result !== 'boolean') throw new UnreadableAnswerError('command answer without a result', 200);
     return { result: response.result, reason: typeof response.reason === 'string' ? response.reason : '' };
   }
 
@@ -88,39 +95,47 @@ export class UndiciFleetApi implements FleetApi {
     const path = `/api/1/vehicles/${encodeURIComponent(vin)}/signed_command`;
     let answer: unknown;
     try {
-      answer = await this.call({ method: 'POST', path, vin, body: { routable_message: routableMessage.toString('base64') } });
+      answer = await this.call({ method: 'POST', path, category: 'command', vin, body: { routable_message: routableMessage.toString('base64') } });
     } catch (error) {
       if (error instanceof UnexpectedFleetResponseError && error.status === 503) throw new VehicleUnavailableError(vin, 503);
       throw error;
     }
     const response = (answer as { response?: unknown }).response;
-    if (typeof response !== 'string') throw new UnexpectedFleetResponseError('signed_command answer without a response', 200);
+    if (typeof response !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(response)) throw new UnreadableAnswerError('signed_command answer without a base64 response', 200);
     return Buffer.from(response, 'base64');
   }
 
   /** POST fleet_status: per car, whether it needs signed commands and whether the app's key is paired. */
   async fleetStatus(vins: string[]): Promise<Map<string, VehicleSigningInfo>> {
-    const answer = await this.call({ method: 'POST', path: '/api/1/vehicles/fleet_status', body: { vins } });
+    const answer = await this.call({ method: 'POST', path: '/api/1/vehicles/fleet_status', category: 'data', body: { vins } });
     const response = (answer as { response?: unknown }).response;
-    if (typeof response !== 'object' || response === null) throw new UnexpectedFleetResponseError('fleet_status answer without a response', 200);
+    if (typeof response !== 'object' || response === null) throw new UnreadableAnswerError('fleet_status answer without a response', 200);
     return parseFleetStatus(response as Record<string, unknown>, vins);
   }
 
   private summaryOf(body: unknown): VehicleSummary {
     const summary = toSummary((body as { response?: unknown }).response);
-    if (summary === null) throw new UnexpectedFleetResponseError('vehicle answer without a VIN', 200);
+    if (summary === null) throw new UnreadableAnswerError('vehicle answer without a VIN', 200);
     return summary;
   }
 
   private async call(call: Call, attempt = { token: false, region: false }): Promise<unknown> {
     const token = await this.options.tokens.get();
     const { status, raw, retryAfter } = await this.send(call, token);
-    if (status >= 200 && status < 300) return parseJson(raw) ?? {};
+    if (status >= 200 && status < 300) {
+      const parsed = parseJson(raw);
+      // An unreadable 2xx is not an empty answer: it may hide a command that ran, and it is never a reading.
+      if (typeof parsed !== 'object' || parsed === null) throw new UnreadableAnswerError(`Fleet API answered ${status} with a body that is not JSON`, status);
+      return parsed;
+    }
 
     const body = parseJson(raw);
     const message = errorText(body, raw);
+    // Both answers below are billed (status < 500) and then retried here, where the port's meter cannot see them.
+    const retried = (): void => currentFleetCallContext().onRetriedAnswer?.(call.category, call.vin ?? ACCOUNT_SCOPE);
     if (status === 401 && !attempt.token) {
       await this.options.tokens.renewAfterRejection(token);
+      retried();
       return this.call(call, { ...attempt, token: true });
     }
     if (status === 421) {
@@ -128,6 +143,7 @@ export class UndiciFleetApi implements FleetApi {
       if (url !== null && url !== this.baseUrl && !attempt.region && isTrustedRegionMove(this.baseUrl, url)) {
         this.baseUrl = url;
         this.options.onRegionChange?.(url);
+        retried();
         return this.call(call, { ...attempt, region: true });
       }
       throw new WrongRegionError(url);
@@ -166,6 +182,12 @@ export class UndiciFleetApi implements FleetApi {
       ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
     });
   }
+}
+
+function isVehicleData(response: unknown): boolean {
+  if (typeof response !== 'object' || response === null || Array.isArray(response)) return false;
+  const r = response as Record<string, unknown>;
+  return DATA_ENDPOINTS.some((endpoint) => typeof r[endpoint] === 'object' && r[endpoint] !== null);
 }
 
 function parseFleetStatus(response: Record<string, unknown>, vins: string[]): Map<string, VehicleSigningInfo> {

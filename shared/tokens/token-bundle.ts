@@ -1,3 +1,4 @@
+import type { CommandNotRunMark } from '../domain/fleet-errors';
 import { z } from 'zod';
 
 /**
@@ -19,7 +20,10 @@ export const tokenBundleSchema = z.object({
 
 export type TokenBundle = z.infer<typeof tokenBundleSchema>;
 
-export class TokenBundleInvalidError extends Error {
+export class TokenBundleInvalidError extends Error implements CommandNotRunMark {
+  /** Raised before a command reached the car, or as the car's refusal of it. */
+  readonly commandDidNotRun = true as const;
+
   constructor(detail: string) {
     super(`the stored Tesla token bundle is invalid: ${detail}`);
     this.name = 'TokenBundleInvalidError';

@@ -1,3 +1,4 @@
+import type { CommandNotRunMark } from '../domain/fleet-errors';
 import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 /** The app's P-256 key for signed commands. The private half never leaves the key store, logs or responses. */
@@ -10,7 +11,10 @@ export interface CommandKey {
   publicKeyPem: string;
 }
 
-export class CommandKeyInvalidError extends Error {
+export class CommandKeyInvalidError extends Error implements CommandNotRunMark {
+  /** Raised before a command reached the car, or as the car's refusal of it. */
+  readonly commandDidNotRun = true as const;
+
   constructor() {
     super('the stored vehicle command key is not a P-256 private key');
     this.name = 'CommandKeyInvalidError';

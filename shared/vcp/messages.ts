@@ -73,6 +73,8 @@ export interface RoutableReply {
   requestUuid: Buffer | undefined;
   operationStatus: number;
   fault: number;
+  /** The reply's own flags (field 52; 0 when absent): its encrypted payload is authenticated with these. */
+  flags: number;
   /** Present when the car encrypted its response (AES_GCM_Response_data); `payload` is then ciphertext. */
   responseEncryption: { nonce: Buffer; counter: number; tag: Buffer } | undefined;
 }
@@ -93,6 +95,7 @@ export function decodeRoutableReply(bytes: Buffer): RoutableReply {
     requestUuid: f.bytes(50),
     operationStatus: statusFields?.uint(1) ?? 0,
     fault: statusFields?.uint(2) ?? 0,
+    flags: f.uint(52) ?? 0,
     responseEncryption: response ? { nonce: response.bytes(1) ?? Buffer.alloc(0), counter: response.uint(2) ?? 0, tag: response.bytes(3) ?? Buffer.alloc(0) } : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import type { CommandResult } from '../domain/fleet-api';
-import { CommandOutcomeUnknownError } from '../domain/fleet-errors';
+import { CommandOutcomeUnknownError, type CommandNotRunMark } from '../domain/fleet-errors';
 import type { CommandKey } from './command-key';
 import {
   commandMetadata,
@@ -33,6 +33,8 @@ export interface VehicleSession {
   counter: number;
   /** Our clock (s) minus the car's clock_time at the handshake. */
   timeZero: number;
+  /** The car's clock_time in the session info last adopted: a later one that goes backwards in this epoch is refused. */
+  clockTime: number;
 }
 
 export interface SessionCache {
@@ -65,8 +67,13 @@ export const FAULT = {
 } as const;
 const RESYNC_FAULTS = new Set<number>([FAULT.invalidSignature, FAULT.invalidCounter, FAULT.incorrectEpoch, FAULT.timeExpired]);
 const COMMAND_LIFETIME_S = 10;
+/** The counter is a uint32; Tesla's client stops at its maximum rather than wrap around. */
+const MAX_COUNTER = 0xffffffff;
 
-export class NoCommandKeyError extends Error {
+export class NoCommandKeyError extends Error implements CommandNotRunMark {
+  /** Raised before a command reached the car, or as the car's refusal of it. */
+  readonly commandDidNotRun = true as const;
+
   constructor() {
     super('no vehicle command key: run `npm run keys` and pair it with the car');
     this.name = 'NoCommandKeyError';
@@ -74,7 +81,10 @@ export class NoCommandKeyError extends Error {
 }
 
 /** The car does not know our key (or it is inactive / lacks the privilege). */
-export class CommandKeyNotAcceptedError extends Error {
+export class CommandKeyNotAcceptedError extends Error implements CommandNotRunMark {
+  /** Raised before a command reached the car, or as the car's refusal of it. */
+  readonly commandDidNotRun = true as const;
+
   constructor(
     readonly vin: string,
     readonly fault: number,
@@ -91,7 +101,10 @@ export class CommandKeyNotAcceptedError extends Error {
 }
 
 /** The protocol layer refused the command for another reason (fault number from MessageFault_E). */
-export class SignedCommandFaultError extends Error {
+export class SignedCommandFaultError extends Error implements CommandNotRunMark {
+  /** Raised before a command reached the car, or as the car's refusal of it. */
+  readonly commandDidNotRun = true as const;
+
   constructor(readonly fault: number) {
     super(
       fault === FAULT.busy
@@ -104,10 +117,13 @@ export class SignedCommandFaultError extends Error {
   }
 }
 
-/** A session info whose tag did not verify: a forged or corrupted answer. */
-export class SessionInfoRejectedError extends Error {
-  constructor() {
-    super('the car’s session info failed authentication');
+/** Session info we will not adopt: its tag did not verify, or it goes backwards (an old answer replayed). */
+export class SessionInfoRejectedError extends Error implements CommandNotRunMark {
+  /** Raised before a command reached the car, or as the car's refusal of it. */
+  readonly commandDidNotRun = true as const;
+
+  constructor(why = 'failed authentication') {
+    super(`the car’s session info ${why}`);
     this.name = 'SessionInfoRejectedError';
   }
 }
@@ -141,6 +157,7 @@ export class SignedCommandClient {
     if (key === null) throw new NoCommandKeyError();
     let session = (await this.deps.sessions.get(vin, encoded.domain)) ?? (await this.handshake(transport, vin, encoded.domain, key));
     for (let attempt = 0; ; attempt++) {
+      if (session.counter >= MAX_COUNTER) throw new SessionInfoRejectedError('has no counter left in this epoch; the car must start a new one');
       const uuid = this.random(16);
       const { reply, requestTag, sessionKey } = await this.sign(transport, vin, encoded.domain, encoded.payload, key, session, uuid);
       session = { ...session, counter: session.counter + 1 };
@@ -160,7 +177,7 @@ export class SignedCommandClient {
       // The car's own timeout: the command may have run.
       if (reply.fault === FAULT.timeout) throw new CommandOutcomeUnknownError(vin, command);
       if (!RESYNC_FAULTS.has(reply.fault) || attempt > 0) throw new SignedCommandFaultError(reply.fault);
-      session = reply.sessionInfo && reply.sessionInfoTag ? this.adopt(vin, encoded.domain, key, reply, uuid) : await this.handshake(transport, vin, encoded.domain, key);
+      session = reply.sessionInfo && reply.sessionInfoTag ? this.adopt(vin, encoded.domain, key, reply, uuid, session) : await this.handshake(transport, vin, encoded.domain, key);
       await this.deps.sessions.put(session);
     }
   }
@@ -191,7 +208,8 @@ export class SignedCommandClient {
   private plaintext(vin: string, command: string, domain: Domain, reply: RoutableReply, requestTag: Buffer, sessionKey: Buffer): Buffer {
     const sealed = reply.responseEncryption;
     if (!sealed) return reply.payload ?? Buffer.alloc(0);
-    const meta = responseMetadata({ domain, vin, counter: sealed.counter, flags: FLAG_ENCRYPT_RESPONSE, requestHash: requestHash(domain, requestTag), fault: reply.fault });
+    // Authenticated with the flags the reply itself carries (0 when absent), as Tesla's client does, not ours.
+    const meta = responseMetadata({ domain, vin, counter: sealed.counter, flags: reply.flags, requestHash: requestHash(domain, requestTag), fault: reply.fault });
     try {
       return openResponse(sessionKey, meta, sealed.nonce, reply.payload ?? Buffer.alloc(0), sealed.tag);
     } catch {
@@ -208,13 +226,21 @@ export class SignedCommandClient {
     return session;
   }
 
-  /** Authenticates session info (challenge: the uuid of our request) and turns it into a session. */
-  private adopt(vin: string, domain: Domain, key: CommandKey, reply: RoutableReply, uuid: Buffer): VehicleSession {
+  /**
+   * Authenticates session info (challenge: the uuid of our request) and turns it into a session. Nothing in it is
+   * believed before its tag verifies, its status included. Within the epoch we know, info whose counter or clock
+   * goes backwards is an old answer replayed, and is refused.
+   */
+  private adopt(vin: string, domain: Domain, key: CommandKey, reply: RoutableReply, uuid: Buffer, current?: VehicleSession): VehicleSession {
     const info = decodeSessionInfo(reply.sessionInfo!);
-    if (info.status === 1) throw new CommandKeyNotAcceptedError(vin, FAULT.unknownKey);
     const sessionKey = sharedKey(key.privateRaw, info.publicKey);
     if (!verifySessionInfoTag(sessionKey, vin, uuid, reply.sessionInfo!, reply.sessionInfoTag!)) throw new SessionInfoRejectedError();
-    return { vin, domain, vehiclePublicKey: info.publicKey, epoch: info.epoch, counter: info.counter, timeZero: Math.floor(this.deps.clock.now() / 1000) - info.clockTime };
+    if (info.status === 1) throw new CommandKeyNotAcceptedError(vin, FAULT.unknownKey);
+    if (current && current.epoch.equals(info.epoch) && (info.counter < current.counter || info.clockTime < current.clockTime)) {
+      throw new SessionInfoRejectedError('goes backwards within its epoch');
+    }
+    const timeZero = Math.floor(this.deps.clock.now() / 1000) - info.clockTime;
+    return { vin, domain, vehiclePublicKey: info.publicKey, epoch: info.epoch, counter: info.counter, timeZero, clockTime: info.clockTime };
   }
 
   private random(n: number): Buffer {

@@ -23,6 +23,8 @@ afterAll(async () => {
 
 const snap = (vin: string, iso: string, odometer: number) => snapshotFromVehicleData(vin, { vehicle_state: { odometer, timestamp: Date.parse(iso) } }, 0);
 
+const ABANDON = 60_000;
+
 describe('DynamoDbStores on dynalite', () => {
   it('stores snapshots idempotently and returns the latest per car', async () => {
     await stores.putSnapshot(snap(VIN, '2026-04-01T10:00:00Z', 500));
@@ -122,17 +124,31 @@ describe('command audit and idempotency keys on dynalite', () => {
 
   it('lets one of many concurrent claims of a key win, then replays its answer', async () => {
     const now = Date.parse('2026-08-01T10:00:00Z');
-    const claims = await Promise.all(Array.from({ length: 10 }, () => commands.claim(CAR, 'key-1', 'fp', now)));
+    const claims = await Promise.all(Array.from({ length: 10 }, () => commands.claim(CAR, 'key-1', 'fp', now, ABANDON)));
     expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
     expect(claims.filter((c) => c.kind === 'in_progress')).toHaveLength(9);
     await commands.complete(CAR, 'key-1', { status: 200, body: { ok: true } });
-    expect(await commands.claim(CAR, 'key-1', 'fp', now + 1000)).toEqual({ kind: 'replay', response: { status: 200, body: { ok: true } } });
-    expect(await commands.claim(CAR, 'key-1', 'other', now + 1000)).toEqual({ kind: 'mismatch' });
+    expect(await commands.claim(CAR, 'key-1', 'fp', now + 1000, ABANDON)).toEqual({ kind: 'replay', response: { status: 200, body: { ok: true } } });
+    expect(await commands.claim(CAR, 'key-1', 'other', now + 1000, ABANDON)).toEqual({ kind: 'mismatch' });
     await commands.release(CAR, 'key-1');
-    expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000)).toEqual({ kind: 'claimed' });
-    // A claim left by a request that died is taken over after five minutes, not before.
-    expect(await commands.claim(CAR, 'key-1', 'fp', now + 60_000)).toEqual({ kind: 'in_progress' });
-    expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000 + 6 * 60_000)).toEqual({ kind: 'claimed' });
+    expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000, ABANDON)).toEqual({ kind: 'claimed' });
+  });
+
+  it('never hands out again a key whose request died holding it: it is abandoned, an unknown outcome', async () => {
+    const now = Date.parse('2026-08-01T11:00:00Z');
+    expect(await commands.claim(CAR, 'key-dead', 'fp', now, ABANDON)).toEqual({ kind: 'claimed' });
+    expect(await commands.claim(CAR, 'key-dead', 'fp', now + ABANDON - 1, ABANDON)).toEqual({ kind: 'in_progress' });
+    expect(await commands.claim(CAR, 'key-dead', 'fp', now + ABANDON + 1, ABANDON)).toEqual({ kind: 'abandoned' });
+    // Hours later, still within the key's day: never claimable again.
+    expect(await commands.claim(CAR, 'key-dead', 'fp', now + 6 * 3_600_000, ABANDON)).toEqual({ kind: 'abandoned' });
+    expect(await commands.claim(CAR, 'key-dead', 'other', now + ABANDON + 1, ABANDON)).toEqual({ kind: 'mismatch' });
+  });
+
+  it('remembers until when Tesla rate-limited a car, per kind of request', async () => {
+    expect(await commands.rateLimitedUntil(CAR, 'command')).toBeNull();
+    await commands.rememberRateLimit(CAR, 'command', 1_800_000_000_000);
+    expect(await commands.rateLimitedUntil(CAR, 'command')).toBe(1_800_000_000_000);
+    expect(await commands.rateLimitedUntil(CAR, 'wake')).toBeNull();
   });
 
   it('remembers per car whether it needs signed commands, the latest word winning', async () => {
@@ -147,7 +163,7 @@ describe('command audit and idempotency keys on dynalite', () => {
 describe('signed-command sessions on dynalite', () => {
   it('round-trips a session and never moves its counter backwards within an epoch', async () => {
     const cache = new DynamoDbSessionCache(DynamoDBDocumentClient.from(dynamo.client), 'test');
-    const session = { vin: VIN, domain: 3 as const, vehiclePublicKey: Buffer.alloc(65, 4), epoch: Buffer.alloc(16, 1), counter: 10, timeZero: 12345 };
+    const session = { vin: VIN, domain: 3 as const, vehiclePublicKey: Buffer.alloc(65, 4), epoch: Buffer.alloc(16, 1), counter: 10, timeZero: 12345, clockTime: 2650 };
     expect(await cache.get(VIN, 3)).toBeNull();
     await cache.put(session);
     expect(await cache.get(VIN, 3)).toEqual(session);

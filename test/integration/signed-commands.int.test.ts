@@ -92,6 +92,16 @@ describe('signed commands against the simulator', () => {
     expect(s.car(VIN).chargeLimit).toBe(80); // the car did run it: only its answer was spoilt
   });
 
+  it.each([['echo'], ['zero']] as Array<['echo' | 'zero']>)('reads an encrypted answer authenticated with the reply’s own flags (%s)', async (mode) => {
+    const { client, transport, sim: s } = await setup();
+    s.signed.get(VIN)!.responseFlags = mode;
+    await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: true, reason: '' });
+    const reply = decodeRoutableReply(transport.replies.at(-1)!);
+    expect(reply.responseEncryption).toBeDefined();
+    expect(reply.flags).toBe(mode === 'echo' ? 2 : 0);
+    await expect(client.send(VIN, 'set_charge_limit', { percent: 90 })).resolves.toEqual({ result: false, reason: 'already_set' });
+  });
+
   it('refuses a key the owner never paired', async () => {
     const { client } = await setup({ pair: false });
     await expect(client.send(VIN, 'door_lock', {})).rejects.toBeInstanceOf(CommandKeyNotAcceptedError);

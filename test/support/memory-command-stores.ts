@@ -1,11 +1,13 @@
+import type { RateLimitKind, RateLimitMemory } from '../../shared/domain/rate-limit-memory';
 import type { SigningStatus, SigningStatusStore } from '../../shared/domain/signing-status';
 import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../shared/domain/command-ports';
 
 /** In-memory audit log, idempotency keys and signing status for unit tests above those ports. */
-export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore {
+export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore, RateLimitMemory {
+  readonly limits = new Map<string, number>();
   readonly signing = new Map<string, SigningStatus>();
   readonly entries: CommandAuditEntry[] = [];
-  readonly keys = new Map<string, { fingerprint: string; response: StoredResponse | null }>();
+  readonly keys = new Map<string, { fingerprint: string; response: StoredResponse | null; claimedAt: number }>();
 
   record(entry: CommandAuditEntry): Promise<void> {
     this.entries.push(structuredClone(entry));
@@ -16,14 +18,22 @@ export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, S
     const start = page.cursor ? Number(page.cursor) : 0;
     return Promise.resolve({ items: mine.slice(start, start + page.limit), cursor: start + page.limit < mine.length ? String(start + page.limit) : null });
   }
-  claim(vin: string, key: string, fingerprint: string): Promise<IdempotencyClaim> {
+  claim(vin: string, key: string, fingerprint: string, now: number, abandonAfterMs: number): Promise<IdempotencyClaim> {
     const existing = this.keys.get(`${vin}#${key}`);
     if (!existing) {
-      this.keys.set(`${vin}#${key}`, { fingerprint, response: null });
+      this.keys.set(`${vin}#${key}`, { fingerprint, response: null, claimedAt: now });
       return Promise.resolve({ kind: 'claimed' });
     }
     if (existing.fingerprint !== fingerprint) return Promise.resolve({ kind: 'mismatch' });
-    return Promise.resolve(existing.response ? { kind: 'replay', response: existing.response } : { kind: 'in_progress' });
+    if (existing.response) return Promise.resolve({ kind: 'replay', response: existing.response });
+    return Promise.resolve(existing.claimedAt < now - abandonAfterMs ? { kind: 'abandoned' } : { kind: 'in_progress' });
+  }
+  rateLimitedUntil(vin: string, kind: RateLimitKind): Promise<number | null> {
+    return Promise.resolve(this.limits.get(`${vin}#${kind}`) ?? null);
+  }
+  rememberRateLimit(vin: string, kind: RateLimitKind, until: number): Promise<void> {
+    this.limits.set(`${vin}#${kind}`, until);
+    return Promise.resolve();
   }
   complete(vin: string, key: string, response: StoredResponse): Promise<void> {
     this.keys.get(`${vin}#${key}`)!.response = response;

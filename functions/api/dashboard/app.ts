@@ -5,7 +5,7 @@ import { renderOdometer, type Range } from './odometer-chart';
 interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
 interface State { state: string; lastSeenAt: string | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null } | null }
 interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
-interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string }> }
+interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string | null }> }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 let range: Range = 'month';
@@ -55,7 +55,7 @@ async function renderAudit(): Promise<void> {
   body.replaceChildren();
   for (const c of a.commands) {
     const row = body.insertRow();
-    for (const text of [new Date(c.at).toLocaleString(), c.command, c.reason ? `${c.outcome} (${c.reason})` : c.outcome, c.transport, String(c.latencyMs)]) row.insertCell().textContent = text;
+    for (const text of [new Date(c.at).toLocaleString(), c.command, c.reason ? `${c.outcome} (${c.reason})` : c.outcome, c.transport ?? '–', String(c.latencyMs)]) row.insertCell().textContent = text;
   }
 }
 

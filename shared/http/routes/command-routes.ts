@@ -3,7 +3,10 @@ import { sortableId } from '../sortable-id';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { CommandAuditEntry, StoredResponse } from '../../domain/command-ports';
-import { executeCommand } from '../../domain/command-service';
+import type { BillingCategory } from '../../domain/fleet-api';
+import { ABANDONED_CLAIM_MS, executeCommand, type CommandProgress } from '../../domain/command-service';
+import { CommandOutcomeUnknownError, FleetApiError } from '../../domain/fleet-errors';
+import { withFleetCallContext } from '../../tesla/fleet-call-context';
 import { meteredFleetApi, RequestMeter } from '../../domain/request-meter';
 import { COMMAND_SCHEMAS, isCommandName } from '../../domain/commands';
 import { ApiError, badRequest } from '../api-error';
@@ -41,21 +44,34 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         const started = deps.clock.now();
         if (key !== null) {
           const fingerprint = createHash('sha256').update(JSON.stringify([command, body])).digest('hex');
-          const claim = await deps.idempotency.claim(vin, key, fingerprint, started);
+          const claim = await deps.idempotency.claim(vin, key, fingerprint, started, ABANDONED_CLAIM_MS);
           if (claim.kind === 'replay') return json(claim.response.status, claim.response.body, { 'idempotent-replayed': 'true' });
+          if (claim.kind === 'abandoned') {
+            // The first request died while it held the key (a killed process): it may have sent the command. That is
+            // the answer from now on; the command is never sent again under this key.
+            const { response } = errorToResponse(new CommandOutcomeUnknownError(vin, command));
+            await deps.idempotency.complete(vin, key, stored(response));
+            await recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome: 'error', reason: COMMAND_OUTCOME_UNKNOWN, latencyMs: 0, woke: false, transport: null, teslaStatus: null, caller: callerOf(event), idempotencyKey: key });
+            return response;
+          }
           if (claim.kind === 'in_progress') throw new ApiError(409, 'request_in_progress', 'a request with this Idempotency-Key is still running');
           if (claim.kind === 'mismatch') throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used for a different command or body');
         }
 
-        const audit = (outcome: string, reason: string, woke: boolean, transport: 'signed' | 'rest' = 'rest'): Promise<void> =>
-          recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke, transport, caller: callerOf(event), idempotencyKey: key });
+        const progress: CommandProgress = { woke: false, transport: null };
+        const audit = (outcome: string, reason: string, teslaStatus: number | null): Promise<void> =>
+          recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke: progress.woke, transport: progress.transport, teslaStatus, caller: callerOf(event), idempotencyKey: key });
 
-        // Every Fleet request the command makes (state, wake, fleet_status, command) goes into the usage ledger.
+        // Every Fleet request the command makes (state, wake, fleet_status, command) goes into the usage ledger,
+        // including answers the client retried by itself (a 401 before a token renewal, a 421 before a region move).
         const meter = new RequestMeter();
         const commandDeps = { ...deps, fleet: meteredFleetApi(deps.fleet, meter) };
+        // No Tesla request outlives the command's budget (wall clock), so the function is never killed holding the key.
+        const context = { deadline: Date.now() + deps.commandTimeoutMs, onRetriedAnswer: (category: BillingCategory, scope: string) => meter.record(category, scope) };
         try {
-          const result = await executeCommand(commandDeps, { vin, command, body, deadline: started + deps.commandTimeoutMs });
-          await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, result.woke, result.transport);
+          const request = { vin, command, body, deadline: started + deps.commandTimeoutMs };
+          const result = await withFleetCallContext(context, () => executeCommand(commandDeps, request, progress));
+          await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, 200);
           if (result.outcome === 'refused') deps.commandFailed?.('command_failed');
           const response: HttpResult =
             result.outcome === 'refused'
@@ -66,7 +82,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         } catch (error) {
           const { response } = errorToResponse(error);
           const code = codeOf(response);
-          await audit('error', code, false);
+          await audit('error', code, teslaStatusOf(error));
           deps.commandFailed?.(code);
           if (key !== null) {
             // A failure worth retrying (asleep, rate limited, Tesla down before the command went out) frees the key;
@@ -95,6 +111,12 @@ export function commandRoutes(deps: ApiDeps): Route[] {
 }
 
 export const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(512).optional() });
+
+/** Tesla's HTTP status behind an error, when Tesla answered (0 means it did not). */
+function teslaStatusOf(error: unknown): number | null {
+  if (error instanceof CommandOutcomeUnknownError) return teslaStatusOf(error.cause);
+  return error instanceof FleetApiError && error.status > 0 ? error.status : null;
+}
 
 function callerOf(event: APIGatewayProxyEventV2): CommandAuditEntry['caller'] {
   return { sourceIp: event.requestContext.http.sourceIp, userAgent: (event.headers['user-agent'] ?? '').slice(0, 200) };

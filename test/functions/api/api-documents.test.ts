@@ -20,7 +20,7 @@ async function setup() {
   const stores = new MemoryStores();
   const commands = new MemoryCommandStores();
   const deps: ApiDeps = {
-    vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, commandTimeoutMs: 25_000,
+    vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 25_000,
     sleep: () => Promise.resolve(), fleet: new FakeFleetApi(), clock: { now: () => NOW }, log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     allowedCommands: DEFAULT_ALLOWED_COMMANDS,
   };

@@ -3,23 +3,13 @@ import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
 import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
+import { prng } from '../../support/prng';
 import { httpEvent } from '../../support/api-events';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryCommandStores } from '../../support/memory-command-stores';
 import { MemoryStores } from '../../support/memory-stores';
 
 const TOKEN = 'fuzz-api-token-0123456789';
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY = ['', ' ', '%', '%zz', '..', '../..', '\u0000', '\ud800', '😀', 'A'.repeat(300), '__proto__', 'constructor', '{}', '[]', 'null', '-1', '1e300', 'NaN', '5YJ3E7EB0SF00000I', '5yj3e7eb0sf000001'];
 const VALUES: unknown[] = [null, true, -1, 0, 1.5, 1e300, 'x', '', [], {}, { a: 1 }, 'A'.repeat(100), -0, 101, 49, 'rear', 'front'];
@@ -51,7 +41,7 @@ describe('API under malformed input', () => {
     const stores = new MemoryStores();
     const commandStores = new MemoryCommandStores();
     const handler = createApiHandler(
-      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, signing: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, signing: commandStores, rateLimits: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
       new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
     );
     const rand = prng(20261123);

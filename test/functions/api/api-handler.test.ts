@@ -4,7 +4,8 @@ import { createApiHandler } from '../../../functions/api/create-handler';
 import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
 import { CommandKeyInvalidError } from '../../../shared/vcp/command-key';
 import { errorToResponse } from '../../../shared/http/error-mapping';
-import { FleetApiUnreachableError, LoginRequiredError, RateLimitedError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { FleetApiUnreachableError, LoginRequiredError, RateLimitedError, UnexpectedFleetResponseError, VehicleNotFoundError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { eventually } from '../../support/eventually';
 import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
@@ -23,16 +24,18 @@ function setup() {
   const stores = new MemoryStores();
   const commands = new MemoryCommandStores();
   const logged: string[] = [];
+  let now = NOW;
+  const clock = { now: () => now };
   const log = { info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})) };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => NOW }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet, clock, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {
     const res = await handler(httpEvent(...args), {} as Context);
     return { status: res.statusCode!, headers: res.headers ?? {}, body: JSON.parse(res.body ?? 'null') };
   };
-  return { fleet, stores, commands, call, logged };
+  return { fleet, stores, commands, call, logged, advance: (ms: number) => (now += ms) };
 }
 
 const ROUTES: Array<[string, string]> = [
@@ -168,8 +171,8 @@ describe('commands', () => {
     expect((await withKey('bad key!')).body.error.code).toBe('invalid_idempotency_key');
   });
 
-  it('frees the Idempotency-Key after a failure worth retrying', async () => {
-    const { call, fleet } = setup();
+  it('frees the Idempotency-Key after a failure worth retrying, and waits out a 429 without paying for another', async () => {
+    const { call, fleet, advance } = setup();
     let fail = true;
     fleet.sendCommand = (vin, command, body) => {
       fleet.calls.push({ method: 'sendCommand', vin, command, body });
@@ -179,6 +182,13 @@ describe('commands', () => {
     const opts = { token: TOKEN, headers: { 'idempotency-key': 'k-2' } };
     expect((await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts)).status).toBe(429);
     fail = false;
+    // Tesla said 5 s: within them the API answers 429 itself, with the time left, and Tesla is not asked (nor paid).
+    const callsBefore = fleet.calls.length;
+    advance(2_000);
+    const early = await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts);
+    expect(early).toMatchObject({ status: 429, headers: { 'retry-after': '3' } });
+    expect(fleet.calls.length).toBe(callsBefore);
+    advance(3_000);
     expect((await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts)).status).toBe(200);
     expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toHaveLength(2);
   });
@@ -230,10 +240,65 @@ describe('commands', () => {
 
   it('hides unexpected failures behind a bare 500 and logs no request data', async () => {
     const { call, fleet, logged } = setup();
-    fleet.sendCommand = () => Promise.reject(new Error('db password is hunter2'));
+    fleet.getVehicle = () => Promise.reject(new Error('db password is hunter2'));
     const res = await call(...cmd('door_lock'));
     expect(res).toEqual({ status: 500, headers: expect.anything(), body: { error: { code: 'internal_error', message: 'internal server error' } } });
     expect(logged.join('\n')).not.toContain(TOKEN);
+    expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toEqual([]);
+  });
+
+  it('a request killed mid-command leaves its key abandoned: 409 while it could still run, then 504, never a second send', async () => {
+    const { call, fleet, advance, commands } = setup();
+    fleet.sendCommand = (vin, command, body) => {
+      fleet.calls.push({ method: 'sendCommand', vin, command, body });
+      return new Promise(() => undefined); // no answer ever: the function is killed while it waits
+    };
+    const opts = { token: TOKEN, headers: { 'idempotency-key': 'k-killed' } };
+    void call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts);
+    await eventually(() => Promise.resolve(fleet.calls.filter((c) => c.method === 'sendCommand').length), (n) => expect(n).toBe(1));
+    fleet.sendCommand = () => Promise.resolve({ result: true, reason: '' });
+    advance(30_000);
+    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({ status: 409, body: { error: { code: 'request_in_progress' } } });
+    advance(31_000);
+    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({ status: 504, body: { error: { code: 'command_outcome_unknown' } } });
+    advance(3_600_000);
+    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({ status: 504, headers: { 'idempotent-replayed': 'true' } });
+    expect(commands.entries.at(-1)).toMatchObject({ outcome: 'error', reason: 'command_outcome_unknown' });
+  });
+
+  it('the audit row of a failed command says what happened: the billed wake, the transport tried, Tesla’s status', async () => {
+    const { call, fleet, commands } = setup();
+    fleet.vehicles = [{ vin: VIN, displayName: 'Car', state: 'asleep' }];
+    fleet.wakeUp = (vin) => {
+      fleet.calls.push({ method: 'wakeUp', vin });
+      fleet.vehicles = [{ vin, displayName: 'Car', state: 'online' }];
+      return Promise.resolve({ vin, displayName: 'Car', state: 'online' });
+    };
+    fleet.commandResult = () => {
+      throw new UnexpectedFleetResponseError('Fleet API answered 500', 500);
+    };
+    expect((await call(...cmd('charge_start'))).status).toBe(504);
+    expect(commands.entries.at(-1)).toMatchObject({ command: 'charge_start', outcome: 'error', reason: 'command_outcome_unknown', woke: true, transport: 'rest', teslaStatus: 500 });
+    fleet.commandResult = () => {
+      throw new VehicleNotFoundError(VIN);
+    };
+    expect((await call(...cmd('charge_stop'))).status).toBe(404);
+    expect(commands.entries.at(-1)).toMatchObject({ command: 'charge_stop', woke: false, transport: 'rest', teslaStatus: 404 });
+  });
+
+  it('reports an unforeseen failure while the command was on its way as an unknown outcome, never a free key', async () => {
+    const { call, fleet } = setup();
+    fleet.sendCommand = (vin, command, body) => {
+      fleet.calls.push({ method: 'sendCommand', vin, command, body });
+      return Promise.reject(new Error('db password is hunter2'));
+    };
+    const opts = { token: TOKEN, headers: { 'idempotency-key': 'k-unforeseen' } };
+    const first = await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts);
+    expect(first).toMatchObject({ status: 504, body: { error: { code: 'command_outcome_unknown' } } });
+    expect(JSON.stringify(first.body)).not.toContain('hunter2');
+    fleet.sendCommand = () => Promise.resolve({ result: true, reason: '' });
+    expect((await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).status).toBe(504);
+    expect(fleet.calls.filter((c) => c.method === 'sendCommand')).toHaveLength(1);
   });
 });
 

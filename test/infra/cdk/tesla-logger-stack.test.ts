@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_STACK_ITEMS } from '../../../infra/bench/aws-cost';
 import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
 import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
+import { ABANDONED_CLAIM_MS, COMMAND_TIMEOUT_MS } from '../../../shared/domain/command-service';
 
 let template: Template;
 
@@ -39,6 +40,14 @@ describe('TeslaLoggerStack', () => {
       expect(f.Properties.Handler).toBe('index.handler');
       expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
+  });
+
+  it('gives a command its whole budget well inside the API function’s timeout, and declares a key abandoned only after it', () => {
+    const timeoutMs = (fn('ApiFunction')[1].Properties.Timeout as number) * 1000;
+    // At least 5 s are left for the writes after the last Tesla answer (each AWS request times out after 3 s).
+    expect(COMMAND_TIMEOUT_MS).toBeLessThanOrEqual(timeoutMs - 5_000);
+    // A claim older than the function can live cannot belong to a running request.
+    expect(ABANDONED_CLAIM_MS).toBeGreaterThan(timeoutMs);
   });
 
   it('points the functions at the configured Tesla region', () => {

@@ -28,7 +28,7 @@ function setup(options: { key?: boolean } = {}) {
   fleet.vehicles = [{ vin: VIN, displayName: null, state: 'online' }];
   const stores = new MemoryCommandStores();
   const signer = new FakeSigner(options.key ?? true);
-  const deps = { fleet, signed: signer, signing: stores, clock: { now: () => NOW }, sleep: () => Promise.resolve() };
+  const deps = { fleet, signed: signer, signing: stores, rateLimits: stores, clock: { now: () => NOW }, sleep: () => Promise.resolve() };
   const run = (command = 'door_lock') => executeCommand(deps, { vin: VIN, command, body: {}, deadline: NOW + 25_000 });
   const methods = () => fleet.calls.map((c) => c.method);
   return { fleet, stores, signer, run, methods };

@@ -3,10 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   CommandSigningRequiredError,
   RateLimitedError,
+  RequestNotSentError,
   UnexpectedFleetResponseError,
+  UnreadableAnswerError,
   VehicleUnavailableError,
   WrongRegionError,
 } from '../../../shared/domain/fleet-errors';
+import { withFleetCallContext } from '../../../shared/tesla/fleet-call-context';
 import { UndiciFleetApi } from '../../../shared/tesla/undici-fleet-api';
 import type { AccessTokenProvider } from '../../../shared/tokens/ports';
 import { teslaFixture } from '../../support/fixtures';
@@ -105,6 +108,37 @@ describe('UndiciFleetApi', () => {
     agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-2' } }).reply(200, '{"response":[],"count":0}', JSON_HEADERS);
     await expect(client().listVehicles()).resolves.toEqual([]);
     expect(tokens.renewals).toEqual(['at-1']);
+  });
+
+  it('counts the billed answers it retried itself: a 401 before a renewal, a 421 before a region move', async () => {
+    const retried: string[] = [];
+    const context = { onRetriedAnswer: (category: string, scope: string) => retried.push(`${category}:${scope}`) };
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST', headers: { authorization: 'Bearer at-1' } }).reply(401, '');
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' }).reply(200, teslaFixture('command_result.timdorr-door_lock-success.json'), JSON_HEADERS);
+    await withFleetCallContext(context, () => client().sendCommand(VIN, 'door_lock', {}));
+    agent.get(EU).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(421, teslaFixture('error_421.vehicle-command-inet-go-comment-user-out-of-region.json'));
+    agent.get(NA).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(200, teslaFixture('vehicle_data.ha-tesla_fleet-model3-online-parked.json'), JSON_HEADERS);
+    await withFleetCallContext(context, () => client(EU).getVehicleData(VIN, { includeLocation: false }));
+    expect(retried).toEqual([`command:${VIN}`, `data:${VIN}`]);
+  });
+
+  it.each([
+    ['HTML', '<html><body>Bad gateway</body></html>'],
+    ['truncated JSON', '{"response":{"result":tr'],
+    ['an empty body', ''],
+    ['the wrong shape', '{"response":{"ok":1}}'],
+  ])('reads a 200 with %s as unreadable, never as an answer', async (_what, body) => {
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' }).reply(200, body);
+    agent.get(NA).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(200, body);
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/signed_command`, method: 'POST' }).reply(200, body);
+    await expect(client().sendCommand(VIN, 'door_lock', {})).rejects.toBeInstanceOf(UnreadableAnswerError);
+    await expect(client().getVehicleData(VIN, { includeLocation: false })).rejects.toBeInstanceOf(UnreadableAnswerError);
+    await expect(client().signedCommand(VIN, Buffer.from([1, 2]))).rejects.toBeInstanceOf(UnreadableAnswerError);
+  });
+
+  it('does not start a request with no time left before the surrounding deadline', async () => {
+    const error = await withFleetCallContext({ deadline: Date.now() + 100 }, () => client().sendCommand(VIN, 'door_lock', {})).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestNotSentError);
   });
 
   it('gives up after a second 401 instead of looping', async () => {
