@@ -16,7 +16,9 @@ const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
 export async function serveLambda(handler: HttpLambda, port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => void handle(handler, req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is in use: stop the program using it, or start with PORT=<another port> (PORT=0 picks a free one)`) : error),
+    );
     server.listen(port, host, () => resolve());
   });
   return { server, url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${(server.address() as AddressInfo).port}` };
@@ -25,7 +27,11 @@ export async function serveLambda(handler: HttpLambda, port: number, host = '127
 async function handle(handler: HttpLambda, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const body = await readLimited(req);
-    if (body === null) return send(res, 413, { error: { code: 'body_too_large', message: 'the body is larger than 1 MiB' } });
+    if (body === null) {
+      // The rest of the body is never read, so this connection cannot carry another request: close it cleanly.
+      res.shouldKeepAlive = false;
+      return send(res, 413, { error: { code: 'body_too_large', message: 'the body is larger than 1 MiB' } }, { connection: 'close' });
+    }
     const result = await handler(toEvent(req, body), lambdaContext());
     res.writeHead(result.statusCode ?? 200, stringHeaders(result.headers));
     res.end(result.body ?? '');
@@ -86,6 +92,7 @@ function lambdaContext(): Context {
 }
 
 async function readLimited(req: IncomingMessage): Promise<string | null> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_LOCAL_BODY_BYTES) return null;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -100,7 +107,7 @@ function stringHeaders(headers: HttpResult['headers']): Record<string, string> {
   return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../../functions/api/create-handler';
@@ -12,7 +11,7 @@ import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
-import { readIfExists, writeOwnerOnly } from '../../shared/secrets/owner-only-file';
+import { readIfExists, tightenOwnerOnly, writeOwnerOnly } from '../../shared/secrets/owner-only-file';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { cachedCommandKey } from '../../shared/vcp/command-key';
@@ -59,7 +58,8 @@ const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () 
  * Fleet API is configured, the same API and collector handlers the Lambdas use, and a scheduler for the collector.
  */
 export async function startLocalHost(settings: LocalSettings, options: LocalHostOptions = {}): Promise<LocalHost> {
-  await mkdir(settings.dataDir, { recursive: true, mode: 0o700 });
+  // Owner-only through and through (tokens, keys, history), tightened if the folder already existed.
+  await tightenOwnerOnly(settings.dataDir);
   const log = options.log ?? quietLog;
   const dynamo = await startLocalDynamo({ path: join(settings.dataDir, 'dynamodb'), tableName: LOCAL_TABLE_NAME });
   const stopping: Array<() => Promise<void>> = [() => dynamo.stop()];

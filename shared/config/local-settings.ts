@@ -30,7 +30,7 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
   return {
     port: read.int('PORT', { min: 0, max: 65535, default: 3000 }),
     dataDir: resolve(cwd, read.optional('DATA_DIR') ?? '.data'),
-    apiToken: read.secret('API_TOKEN', /^[A-Za-z0-9._~+/=-]{16,256}$/, '16 to 256 URL-safe characters'),
+    apiToken: read.secret('API_TOKEN', /^[A-Za-z0-9._~+/=-]{16,256}$/, '16 to 256 characters, each a letter, a digit or one of . _ ~ + / = -'),
     collectIntervalSeconds: read.int('COLLECT_INTERVAL_SECONDS', { min: 5, max: 86_400, default: 60 }),
     fleetApiUrl,
     // With the simulator, token calls go to it unless TESLA_AUTH_URL says otherwise.

@@ -63,7 +63,8 @@ export class SettingsReader {
   /** A secret: checked for presence and shape, never echoed in the error. */
   secret(name: string, pattern: RegExp, description: string): string | undefined {
     const raw = this.optional(name);
-    if (raw !== undefined && !pattern.test(raw)) throw new ConfigError(name, `must be ${description}`);
+    // The whole rule and the length given, never the value itself.
+    if (raw !== undefined && !pattern.test(raw)) throw new ConfigError(name, `must be ${description} (got ${raw.length} characters)`);
     return raw;
   }
 
@@ -72,7 +73,9 @@ export class SettingsReader {
     if (raw === undefined) return fallback;
     const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
     const unknown = items.filter((i) => !allowed.has(i));
-    if (unknown.length > 0) throw new ConfigError(name, `names unknown entries: ${unknown.slice(0, 5).join(', ').slice(0, 200)}`);
+    if (unknown.length > 0) {
+      throw new ConfigError(name, `names unknown entries: ${unknown.slice(0, 5).join(', ').slice(0, 200)}; each entry must be one of ${[...allowed].join(', ')}`);
+    }
     return new Set(items);
   }
 }

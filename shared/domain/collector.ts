@@ -2,7 +2,7 @@ import { budgetPace, costUsd, monthKey, type BudgetPace } from './billing';
 import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
-import { FleetApiError, RateLimitedError, VehicleUnavailableError } from './fleet-errors';
+import { FleetApiError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
 import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure } from './polling-policy';
 import { meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { snapshotFromVehicleData } from './snapshot';
@@ -21,6 +21,8 @@ export interface CollectorDeps {
   monthlyBudgetUsd: number;
   /** Cars handled at once. */
   concurrency?: number;
+  /** Where the pass counts its Fleet requests (given when the caller also counts retries the client made itself). */
+  meter?: RequestMeter;
 }
 
 export interface VehicleOutcome {
@@ -55,7 +57,7 @@ const SEEN_REFRESH_MS = 10 * MINUTE_MS;
  * added to the usage ledger.
  */
 export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSummary> {
-  const meter = new RequestMeter();
+  const meter = deps.meter ?? new RequestMeter();
   const fleet = meteredFleetApi(deps.fleet, meter);
   const startedAt = deps.clock.now();
   try {
@@ -99,6 +101,8 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
   try {
     const data = await deps.fleet.getVehicleData(car.vin, { includeLocation: deps.includeLocation });
     const snapshot = snapshotFromVehicleData(car.vin, data, deps.clock.now());
+    // An answer without an odometer is not a reading (the history is built on it): a failure, never a snapshot.
+    if (snapshot.odometerMi === null) throw new UnreadableAnswerError('vehicle_data answer without an odometer', 200);
     if (!deps.includeLocation) snapshot.location = null;
     await deps.snapshots.putSnapshot(snapshot);
     await deps.vehicles.putVehicle({
@@ -126,6 +130,8 @@ function changed(previous: VehicleRecord | null, next: VehicleRecord): boolean {
 function classifyFailure(error: unknown): PollFailure {
   if (error instanceof VehicleUnavailableError) return { kind: 'unavailable' };
   if (error instanceof RateLimitedError) return { kind: 'rate_limited', retryAfterMs: error.retryAfterSeconds * 1000 };
+  // A 200 we could not read says nothing about the car: wait as after an unexpected failure, not as after a refusal.
+  if (error instanceof UnreadableAnswerError) return { kind: 'unexpected' };
   if (error instanceof FleetApiError && (error.status === 0 || error.status >= 500)) return { kind: 'server_error' };
   if (error instanceof FleetApiError) return { kind: 'refused' };
   return { kind: 'unexpected' };

@@ -146,24 +146,27 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
         ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': snapshotSk(query.fromMs), ':to': snapshotSk(query.toMs) },
         Limit: query.limit,
-        ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, vehiclePk(vin)) : undefined,
+        ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, vehiclePk(vin), query) : undefined,
       }),
     );
     return {
       items: (page.Items ?? []).map((item) => item.snapshot as Snapshot),
-      cursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : null,
+      cursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey, query) : null,
     };
   }
 }
 
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify({ sk: key.sk })).toString('base64url');
+/** A cursor names the query it continues (its time range), so it cannot be replayed against another. */
+function encodeCursor(key: Record<string, unknown>, query: SnapshotQuery): string {
+  return Buffer.from(JSON.stringify({ sk: key.sk, range: [query.fromMs, query.toMs] })).toString('base64url');
 }
 
-function decodeCursor(cursor: string, pk: string): Record<string, unknown> {
+function decodeCursor(cursor: string, pk: string, query: SnapshotQuery): Record<string, unknown> {
   try {
-    const { sk } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown };
+    const { sk, range } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown; range?: unknown };
     if (typeof sk !== 'string' || !sk.startsWith(SNAPSHOT_SK_PREFIX)) throw new InvalidCursorError();
+    if (!Array.isArray(range) || range[0] !== query.fromMs || range[1] !== query.toMs) throw new InvalidCursorError();
+    if (sk < snapshotSk(query.fromMs) || sk > snapshotSk(query.toMs)) throw new InvalidCursorError();
     return { pk, sk };
   } catch {
     throw new InvalidCursorError();

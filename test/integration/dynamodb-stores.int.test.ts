@@ -56,6 +56,17 @@ describe('DynamoDbStores on dynalite', () => {
     await expect(stores.snapshotsBetween(VIN, { ...range, limit: 2, cursor: '%%%' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
+  it('refuses a cursor reused with another range (it belongs to its query), even one DynamoDB would reject', async () => {
+    for (let i = 0; i < 5; i++) await stores.putSnapshot(snap(VIN, `2026-04-0${i + 1}T00:00:00Z`, 500 + i));
+    const range = { fromMs: Date.parse('2026-04-01'), toMs: Date.parse('2026-04-30') };
+    const { cursor } = await stores.snapshotsBetween(VIN, { ...range, limit: 2 });
+    expect(cursor).not.toBeNull();
+    await expect(stores.snapshotsBetween(VIN, { ...range, limit: 5, cursor })).resolves.toMatchObject({ items: expect.any(Array) });
+    for (const other of [{ fromMs: Date.parse('2026-04-03'), toMs: range.toMs }, { fromMs: Date.parse('2026-06-01'), toMs: Date.parse('2026-06-30') }, { fromMs: range.fromMs, toMs: Date.parse('2026-04-30T00:00:01Z') }]) {
+      await expect(stores.snapshotsBetween(VIN, { ...other, limit: 2, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    }
+  });
+
   it('keeps one record per vehicle', async () => {
     const record = { vin: VIN, displayName: 'A', state: 'online' as const, lastSeenAt: 1, lastSnapshotAt: null, polling: INITIAL_MEMORY };
     await stores.putVehicle(record);

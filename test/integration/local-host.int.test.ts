@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { Agent, request as undiciRequest } from 'undici';
+import { DataFolderError } from '../../infra/local/dynalite-server';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -185,6 +187,65 @@ describe('local host (npm start) end to end', () => {
     const readings = (await second.api('GET', `/vehicles/${VIN}/odometer?from=2026-03-01&to=2026-03-03`)).body.readings as Array<{ odometer: number }>;
     expect(readings).toHaveLength(3);
     expect(readings[2]!.odometer).toBeGreaterThanOrEqual(readings[1]!.odometer);
+  });
+});
+
+describe('local host hygiene', () => {
+  it('answers an oversized body 413 and closes that connection cleanly: the next request on a keep-alive client works', async () => {
+    const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
+    const agent = new Agent({ connections: 1, pipelining: 1 });
+    try {
+      const big = await undiciRequest(`${h.url}/vehicles/${VIN}/commands/honk_horn`, { method: 'POST', dispatcher: agent, headers: { authorization: `Bearer ${h.apiToken}` }, body: 'x'.repeat(2 * 1024 * 1024) });
+      expect(big.statusCode).toBe(413);
+      expect(((await big.body.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
+      const next = await undiciRequest(`${h.url}/health`, { dispatcher: agent });
+      expect(next.statusCode).toBe(200);
+      await next.body.text();
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('keeps DATA_DIR owner-only, tightening a folder that was too open, and removes leftover temporary files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    await chmod(dir, 0o755);
+    await writeFile(join(dir, 'api-token'), 'loose-token-loose-token-1234\n', { mode: 0o644 });
+    await writeFile(join(dir, 'tesla-tokens.json.abc.tmp'), '{"half', { mode: 0o644 });
+    await start(dir);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'api-token'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'dynamodb'))).mode & 0o777).toBe(0o700);
+    expect(await readdir(dir)).not.toContain('tesla-tokens.json.abc.tmp');
+  });
+
+  it('refuses a second host on the same DATA_DIR with one clear line, and the first keeps working', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const first = await start(dir);
+    const firstHost = host;
+    const error = await startLocalHost(parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd()), { schedule: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFolderError);
+    expect((error as Error).message).toMatch(/in use by another process.*DATA_DIR/);
+    expect((error as Error).message).not.toContain('\n');
+    host = firstHost;
+    expect((await first.api('GET', '/vehicles')).status).toBe(200);
+  });
+
+  it('refuses a damaged data folder with one clear line instead of starting empty', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    await start(dir);
+    await host!.stop();
+    host = null;
+    await writeFile(join(dir, 'dynamodb', 'CURRENT'), 'MANIFEST-999999\n');
+    const error = await startLocalHost(parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd()), { schedule: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFolderError);
+    expect((error as Error).message).toMatch(/damaged.*move it away/);
+  });
+
+  it('names the setting to change when the port is in use', async () => {
+    const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
+    const port = new URL(h.url).port;
+    const error = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'local-')), PORT: port }, process.cwd()), { schedule: false }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(new RegExp(`port ${port} .* is in use.*PORT=`));
   });
 });
 

@@ -21,8 +21,8 @@ describe('local settings', () => {
     [{ COLLECT_INTERVAL_SECONDS: '1' }, 'COLLECT_INTERVAL_SECONDS must be a whole number from 5'],
     [{ TESLA_FLEET_API_URL: 'fleet-api' }, 'TESLA_FLEET_API_URL must be an http(s) URL'],
     [{ TESLA_AUTH_URL: 'ftp://x' }, 'TESLA_AUTH_URL must be an http(s) URL'],
-    [{ API_TOKEN: 'short' }, 'API_TOKEN must be 16 to 256'],
-    [{ ALLOWED_COMMANDS: 'door_lock,self_destruct' }, 'ALLOWED_COMMANDS names unknown entries: self_destruct'],
+    [{ API_TOKEN: 'short' }, 'API_TOKEN must be 16 to 256 characters, each a letter, a digit or one of . _ ~ + / = - (got 5 characters)'],
+    [{ ALLOWED_COMMANDS: 'door_lock,self_destruct' }, 'ALLOWED_COMMANDS names unknown entries: self_destruct; each entry must be one of wake_up, '],
   ])('rejects %o with one line naming the setting', (env, message) => {
     expect(() => parseLocalSettings(env, '/x')).toThrow(ConfigError);
     expect(() => parseLocalSettings(env, '/x')).toThrow(message);
