@@ -59,6 +59,7 @@ export class FleetSimulator {
   private appKey: Buffer | null = null;
   private readonly limiter: SimRateLimiter;
   private readonly servers = new Map<FleetRegion, { server: Server; url: string }>();
+  private readonly faults: Array<{ path: RegExp; status: number; times: number }> = [];
 
   private constructor(options: FleetSimulatorOptions) {
     this.clock = options.clock ?? new SimClock();
@@ -109,6 +110,14 @@ export class FleetSimulator {
     for (const [vin, endpoint] of this.signed) if (!vins || vins.includes(vin)) endpoint.pair(publicKey);
   }
 
+  /**
+   * The next `times` requests whose path matches `path` get `status` (with Tesla's error envelope) instead of an
+   * answer, as when Tesla's servers have a bad minute. Token calls are matched too (`/oauth2/v3/token`).
+   */
+  failNext(path: RegExp, status: number, times = 1): void {
+    this.faults.push({ path, status, times });
+  }
+
   car(vin: string): SimCar {
     const car = this.cars.get(vin);
     if (!car) throw new Error(`no simulated car ${vin}`);
@@ -130,7 +139,14 @@ export class FleetSimulator {
     let reply: Reply;
     try {
       const raw = await readBody(req);
-      reply = this.route(region, req.method ?? 'GET', new URL(req.url ?? '/', 'http://sim'), req.headers.authorization, raw);
+      const url = new URL(req.url ?? '/', 'http://sim');
+      const fault = this.faults.find((f) => f.times > 0 && f.path.test(url.pathname));
+      if (fault) {
+        fault.times -= 1;
+        reply = { status: fault.status, body: { response: null, error: 'injected fault', error_description: `simulated ${fault.status}` } };
+      } else {
+        reply = this.route(region, req.method ?? 'GET', url, req.headers.authorization, raw);
+      }
     } catch {
       reply = { status: 500, body: { response: null, error: 'internal error', error_description: '' } };
     }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { Clock } from '../domain/clock';
 import type { TokenRenewer, TokenStore } from '../tokens/ports';
-import { parseTokenBundle, type TokenBundle } from '../tokens/token-bundle';
+import { needsRenewal, parseTokenBundle, type TokenBundle } from '../tokens/token-bundle';
 
 /** The token bundle as one JSON secret (AWSCURRENT). An empty or `{}` secret means "not seeded yet". */
 export class SecretsManagerTokenStore implements TokenStore {
@@ -62,25 +62,51 @@ export class SecretsManagerRotationRenewer implements TokenRenewer {
     private readonly options = { timeoutMs: 25_000, pollMs: 1_000 },
   ) {}
 
+  /**
+   * A bundle whose access token is good for a while: a new AWSCURRENT, or the pending pair of a rotation under way
+   * (its refresh already retired the current access token, and its pair is what Tesla honours). Until one appears,
+   * asks Secrets Manager to rotate — again whenever a new version turns out stale already — and polls.
+   */
   async renew(): Promise<TokenBundle> {
     const before = await this.store.readVersion();
-    const described = await this.client.send(new DescribeSecretCommand({ SecretId: this.secretId }));
-    // After a successful rotation AWSPENDING may stay on the AWSCURRENT version; only elsewhere does it mean "under way".
-    const pending = Object.values(described.VersionIdsToStages ?? {}).some((stages) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'));
-    if (!pending) {
-      try {
-        await this.client.send(new RotateSecretCommand({ SecretId: this.secretId }));
-      } catch (error) {
-        // "A previous rotation isn't complete": somebody else started it; wait for theirs.
-        if (!(error instanceof Error && /previous rotation/i.test(error.message))) throw error;
-      }
-    }
+    const usable = (bundle: TokenBundle | null | undefined): bundle is TokenBundle => bundle != null && !needsRenewal(bundle, this.clock.now());
     const deadline = this.clock.now() + this.options.timeoutMs;
-    while (this.clock.now() < deadline) {
+    let askedAtVersion: string | null = null;
+    // Bounded by count as well as by time, so a clock that stands still cannot keep us here.
+    for (let polls = Math.ceil(this.options.timeoutMs / this.options.pollMs); ; polls--) {
+      const current = await this.store.readVersion();
+      if (current && current.versionId !== before?.versionId && usable(current.bundle)) return current.bundle;
+      const pending = await this.pendingBundle();
+      if (usable(pending) && (pending.updatedAt ?? 0) >= (current?.bundle.updatedAt ?? 0)) return pending;
+      const version = current?.versionId ?? '';
+      if (askedAtVersion !== version) {
+        await this.askForRotation();
+        askedAtVersion = version;
+      }
+      if (polls <= 0 || this.clock.now() >= deadline) throw new RotationTimeoutError();
       await new Promise((resolve) => setTimeout(resolve, this.options.pollMs));
-      const now = await this.store.readVersion();
-      if (now && now.versionId !== before?.versionId) return now.bundle;
     }
-    throw new RotationTimeoutError();
+  }
+
+  /** Starts a rotation; if one is unfinished, Secrets Manager says so and re-attempts it, which is what we want. */
+  private async askForRotation(): Promise<void> {
+    try {
+      await this.client.send(new RotateSecretCommand({ SecretId: this.secretId }));
+    } catch (error) {
+      if (!(error instanceof Error && /previous rotation/i.test(error.message))) throw error;
+    }
+  }
+
+  /** The bundle of a rotation under way (AWSPENDING on a version other than AWSCURRENT), once it is stored. */
+  private async pendingBundle(): Promise<TokenBundle | null> {
+    const described = await this.client.send(new DescribeSecretCommand({ SecretId: this.secretId }));
+    const versionId = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'))?.[0];
+    if (versionId === undefined) return null;
+    try {
+      const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId, VersionId: versionId, VersionStage: 'AWSPENDING' }));
+      return parseTokenBundle(out.SecretString ?? '');
+    } catch {
+      return null; // not stored yet, or not a bundle: nothing to use
+    }
   }
 }

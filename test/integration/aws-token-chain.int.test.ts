@@ -1,10 +1,10 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createRotationHandler } from '../../functions/token-rotation/create-handler';
 import { FleetSimulator, SIM_CLIENT_ID } from '../../infra/simulator/fleet-simulator';
 import { SimClock } from '../../infra/simulator/sim-clock';
-import { HOUR_MS, systemClock } from '../../shared/domain/clock';
+import { HOUR_MS } from '../../shared/domain/clock';
 import { LoginRequiredError } from '../../shared/domain/fleet-errors';
 import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../../shared/secrets/secrets-manager-token-store';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
@@ -51,7 +51,7 @@ afterEach(async () => {
 function reader(timeoutMs = 10_000) {
   const client = new SecretsManagerClient({ region: 'eu-west-1' });
   const store = new SecretsManagerTokenStore(client, SECRET);
-  const renewer = new SecretsManagerRotationRenewer(client, store, SECRET, systemClock, { timeoutMs, pollMs: 10 });
+  const renewer = new SecretsManagerRotationRenewer(client, store, SECRET, clock, { timeoutMs, pollMs: 10 });
   return new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens: new StoredAccessTokens(store, renewer, clock) });
 }
 
@@ -116,5 +116,56 @@ describe('token chain in AWS (rotation function + readers) against the simulator
     expect(signals).toEqual(['login_required']);
     expect(logs.some((l) => l.startsWith('ERROR tesla login lost') && l.includes('"code":"tesla_login_required"'))).toBe(true);
     expect(logs.join('\n')).not.toContain(current.refreshToken);
+  });
+});
+
+describe('a rotation stopped at every step, and in every gap between steps', () => {
+  type Point = 'before createSecret' | 'Tesla answered, then killed before the write' | 'after createSecret' | 'after setSecret' | 'Tesla 503 to the test call' | 'after testSecret' | 'after finishSecret';
+  const POINTS: Point[] = ['before createSecret', 'Tesla answered, then killed before the write', 'after createSecret', 'after setSecret', 'Tesla 503 to the test call', 'after testSecret', 'after finishSecret'];
+
+  it.each(POINTS.map((p) => [p]))('%s: readers keep a usable token throughout, and later rotations never need a new login', async (point) => {
+    const original = sm.rotationFunction!;
+    let armed = true;
+    sm.rotationFunction = async (step, token) => {
+      const fire = (): never => {
+        armed = false;
+        throw new Error('function killed');
+      };
+      if (armed && point === 'before createSecret' && step === 'createSecret') fire();
+      if (armed && point === 'Tesla answered, then killed before the write' && step === 'createSecret') {
+        const current = JSON.parse(sm.current()!) as { refreshToken: string };
+        expect(sim.oauth.refresh(SIM_CLIENT_ID, current.refreshToken).ok).toBe(true); // the answer is lost with the function
+        fire();
+      }
+      if (armed && point === 'Tesla 503 to the test call' && step === 'testSecret') {
+        armed = false;
+        sim.failNext(/^\/api\/1\/vehicles$/, 503);
+      }
+      await original(step, token);
+      const after = { 'after createSecret': 'createSecret', 'after setSecret': 'setSecret', 'after testSecret': 'testSecret', 'after finishSecret': 'finishSecret' } as Record<string, string>;
+      if (armed && after[point] === step) fire();
+    };
+
+    await expect(reader().listVehicles()).resolves.toHaveLength(1);
+    await new SecretsManagerClient({ region: 'eu-west-1' }).send(new RotateSecretCommand({ SecretId: SECRET }));
+    await sm.rotations[0]!.done;
+
+    // Right after the stop, and each hour through a day of failed or pending rotations, a new container can work.
+    for (let hour = 0; hour <= 26; hour += 2) {
+      await expect(reader(5_000).listVehicles()).resolves.toHaveLength(1);
+      clock.advance(2 * HOUR_MS);
+    }
+    // Rotations go on as scheduled (every 4 h), past Tesla's 24-hour grace for any retired refresh token.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(4 * HOUR_MS);
+      const started = sm.rotations.length;
+      // The schedule's RotateSecret (refused, and re-attempted by Secrets Manager, if a rotation is unfinished).
+      await (async () => new SecretsManagerClient({ region: 'eu-west-1' }).send(new RotateSecretCommand({ SecretId: SECRET })))().catch(() => undefined);
+      await Promise.all(sm.rotations.slice(started).map((r) => r.done));
+    }
+    await expect(reader().listVehicles()).resolves.toHaveLength(1);
+    expect(signals).not.toContain('login_required');
+    expect(sm.failures.filter((e) => !(e instanceof Error && e.message === 'function killed'))).toEqual([]);
+    expect(secretsIn(logs.join('\n'))).toEqual([]);
   });
 });

@@ -52,14 +52,28 @@ export class FakeSecretsManager {
       return {};
     });
     this.mock.on(RotateSecretCommand).callsFake(() => {
-      const stuck = [...this.versions.values()].some((v) => v.stages.has('AWSPENDING') && !v.stages.has('AWSCURRENT'));
-      if (stuck) throw new InvalidRequestException({ message: "A previous rotation isn't complete. That rotation will be reattempted.", $metadata: {} });
+      const stuck = [...this.versions].find(([, v]) => v.stages.has('AWSPENDING') && !v.stages.has('AWSCURRENT'))?.[0];
+      if (stuck !== undefined) {
+        // As its message says, Secrets Manager re-attempts the unfinished rotation (never two of one secret at once).
+        if (!this.running.has(stuck)) this.rotations.push({ token: stuck, done: this.track(stuck) });
+        throw new InvalidRequestException({ message: "A previous rotation isn't complete. That rotation will be reattempted.", $metadata: {} });
+      }
       const token = randomUUID();
       this.versions.set(token, { value: null, stages: new Set() });
       this.label('AWSPENDING', token);
-      this.rotations.push({ token, done: this.runRotation(token).catch((error: unknown) => void this.failures.push(error)) });
+      this.rotations.push({ token, done: this.track(token) });
       return { VersionId: token };
     });
+  }
+
+  private readonly running = new Set<string>();
+
+  /** Runs a rotation as Secrets Manager does: nobody awaits it, failures are recorded. */
+  private track(token: string): Promise<void> {
+    this.running.add(token);
+    return this.runRotation(token)
+      .catch((error: unknown) => void this.failures.push(error))
+      .finally(() => this.running.delete(token));
   }
 
   seed(value: string): void {

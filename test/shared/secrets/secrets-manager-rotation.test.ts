@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { LoginRequiredError } from '../../../shared/domain/fleet-errors';
+import { AccessTokenRejectedError, FleetApiUnreachableError, LoginRequiredError, RateLimitedError, UnexpectedFleetResponseError } from '../../../shared/domain/fleet-errors';
 import { rotate, RotationStateError, type RotationEvent } from '../../../shared/secrets/secrets-manager-rotation';
 import type { OAuthClient } from '../../../shared/tokens/ports';
 import type { TokenBundle } from '../../../shared/tokens/token-bundle';
@@ -88,7 +88,7 @@ describe('token rotation', () => {
 
   it('testSecret proves the pending access token works', async () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({
-      SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-pending' }),
+      SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
     });
     const tested: string[] = [];
     await rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, (b) => (tested.push(b.accessToken ?? "none"), Promise.resolve())));
@@ -96,6 +96,22 @@ describe('token rotation', () => {
     await expect(
       rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, () => Promise.reject(new Error('rejected')))),
     ).rejects.toThrow('rejected');
+  });
+
+  it('testSecret lets a Tesla hiccup pass (the pair came from Tesla, and the old one is retired), and skips an expired token', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({
+      SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
+    });
+    const none = oauth(() => Promise.reject(new Error('no'))).client;
+    for (const hiccup of [new FleetApiUnreachableError('socket hang up'), new UnexpectedFleetResponseError('Fleet API answered 503', 503), new RateLimitedError(30)]) {
+      await expect(rotate(event('testSecret'), deps(none, () => Promise.reject(hiccup)))).resolves.toBeUndefined();
+    }
+    await expect(rotate(event('testSecret'), deps(none, () => Promise.reject(new AccessTokenRejectedError())))).rejects.toBeInstanceOf(AccessTokenRejectedError);
+
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-old-pending' }) });
+    const tested: string[] = [];
+    await rotate(event('testSecret'), deps(none, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())));
+    expect(tested).toEqual([]);
   });
 
   it('finishSecret moves AWSCURRENT to the new version', async () => {
