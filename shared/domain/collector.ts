@@ -2,11 +2,11 @@ import { budgetPace, costUsd, monthKey, type BudgetPace } from './billing';
 import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
-import { FleetApiError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
+import { FleetApiError, MissingScopeError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
 import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure } from './polling-policy';
 import { meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { snapshotFromVehicleData } from './snapshot';
-import type { Log, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from './stores';
+import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
 
 export interface CollectorDeps {
@@ -89,6 +89,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     lastSeenAt: now,
     lastSnapshotAt: previous?.lastSnapshotAt ?? null,
     polling: step.memory,
+    ...(previous?.problem ? { problem: previous.problem } : {}),
   };
   const budgetUsedPercent = budgetUsd > 0 ? Math.round((spentUsd / budgetUsd) * 1000) / 10 : 100;
   const base = { vin: car.vin, state: car.state, snapshotWritten: false, budgetUsedPercent, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
@@ -107,6 +108,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     await deps.snapshots.putSnapshot(snapshot);
     await deps.vehicles.putVehicle({
       ...record,
+      problem: null,
       lastSnapshotAt: Math.max(snapshot.takenAt, record.lastSnapshotAt ?? 0),
       polling: afterSnapshot(record.polling, snapshot, now, pace),
     });
@@ -115,7 +117,8 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
     const memory = afterFailure(record.polling, classifyFailure(error), now);
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
-    await deps.vehicles.putVehicle({ ...record, state, polling: memory });
+    const problem = problemOf(error, previous?.problem ?? null, now);
+    await deps.vehicles.putVehicle({ ...record, state, polling: memory, ...(problem ? { problem } : {}) });
     return { ...base, state, decision: 'failed', reason: describe(error) };
   }
 }
@@ -135,6 +138,18 @@ function classifyFailure(error: unknown): PollFailure {
   if (error instanceof FleetApiError && (error.status === 0 || error.status >= 500)) return { kind: 'server_error' };
   if (error instanceof FleetApiError) return { kind: 'refused' };
   return { kind: 'unexpected' };
+}
+
+/** A failure the owner must act on, kept on the car's record (and shown by /vehicles) until a read succeeds. */
+function problemOf(error: unknown, previous: VehicleProblem | null, now: number): VehicleProblem | null {
+  let problem: Omit<VehicleProblem, 'since'> | null = null;
+  if (error instanceof MissingScopeError) problem = { code: 'missing_scope', message: `${error.message}: add it to the app at developer.tesla.com and sign in again` };
+  else if (error instanceof UnreadableAnswerError) problem = { code: 'unreadable_answer', message: error.message };
+  else if (error instanceof FleetApiError && error.status >= 400 && error.status < 500 && !(error instanceof VehicleUnavailableError) && !(error instanceof RateLimitedError)) {
+    problem = { code: 'refused', message: error.message.slice(0, 300) };
+  }
+  if (problem === null) return null;
+  return { ...problem, since: previous?.code === problem.code ? previous.since : now };
 }
 
 function describe(error: unknown): string {

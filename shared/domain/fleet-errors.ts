@@ -57,6 +57,13 @@ export class CommandSigningRequiredError extends FleetApiError {
   }
 }
 
+/** 403 because the login lacks a scope the request needs (as its access token's claims show). */
+export class MissingScopeError extends FleetApiError {
+  constructor(readonly scopes: string[]) {
+    super(`the Tesla login lacks the scope ${scopes.join(' and ')}`, 403);
+  }
+}
+
 /** 422 from signed_command: the car does not speak the Vehicle Command Protocol; REST commands still work. */
 export class SignedCommandsUnsupportedError extends FleetApiError {
   constructor(readonly vin: string) {

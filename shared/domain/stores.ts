@@ -14,6 +14,14 @@ export interface VehicleRecord {
   /** `takenAt` of the newest stored snapshot (ms). */
   lastSnapshotAt: number | null;
   polling: PollingMemory;
+  /** What needs the owner, from the last failed read (cleared by the next snapshot): e.g. a missing scope. */
+  problem?: VehicleProblem | null;
+}
+
+export interface VehicleProblem {
+  code: 'missing_scope' | 'refused' | 'unreadable_answer';
+  message: string;
+  since: number;
 }
 
 export interface VehicleStore {

@@ -4,6 +4,7 @@ import {
   FleetApiError,
   FleetApiUnreachableError,
   LoginRequiredError,
+  MissingScopeError,
   RateLimitedError,
   VehicleNotFoundError,
   VehicleUnavailableError,
@@ -62,6 +63,9 @@ function toApiError(error: unknown): ApiError | null {
   }
   if (!(error instanceof FleetApiError)) return null;
   if (error instanceof VehicleNotFoundError) return new ApiError(404, 'vehicle_not_found', error.message);
+  if (error instanceof MissingScopeError) {
+    return new ApiError(403, 'missing_scope', `${error.message}: add it to your app at developer.tesla.com, then sign in again (npm run login) and grant it`);
+  }
   if (error instanceof VehicleUnavailableError) {
     return new ApiError(503, 'vehicle_unavailable', 'the car is asleep or offline; wake it and retry', {
       'retry-after': String(ASLEEP_RETRY_AFTER_SECONDS),

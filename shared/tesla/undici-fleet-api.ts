@@ -3,6 +3,7 @@ import type { BillingCategory, CommandResult, FleetApi, VehicleSigningInfo } fro
 import {
   AccessTokenRejectedError,
   CommandSigningRequiredError,
+  MissingScopeError,
   RateLimitedError,
   SignedCommandsUnsupportedError,
   UnexpectedFleetResponseError,
@@ -16,6 +17,7 @@ import { parseOnlineState, type VehicleSummary } from '../domain/vehicle';
 import type { AccessTokenProvider } from '../tokens/ports';
 import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
 import { currentFleetCallContext } from './fleet-call-context';
+import { readAccessTokenClaims } from './token-claims';
 import { teslaRequest, type TeslaAnswer } from './tesla-request';
 import { baseUrlFromWrongRegion, isTrustedRegionMove } from './regions';
 
@@ -148,6 +150,10 @@ export class UndiciFleetApi implements FleetApi {
       }
       throw new WrongRegionError(url);
     }
+    if (status === 403) {
+      const missing = missingScopes(call.path, token);
+      if (missing.length > 0) throw new MissingScopeError(missing);
+    }
     throw this.errorFor(status, message, raw, retryAfter, call.vin);
   }
 
@@ -182,6 +188,28 @@ export class UndiciFleetApi implements FleetApi {
       ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
     });
   }
+}
+
+const CHARGING_COMMANDS = /\/command\/(charge_|set_charge_limit|set_charging_amps)/;
+
+/**
+ * The scopes a refused request needed that the access token was not granted (from its `scp` claim); empty when the
+ * token says nothing readable, or has them all (the 403 is then about something else).
+ */
+function missingScopes(path: string, token: string): string[] {
+  const granted = readAccessTokenClaims(token)?.scopes;
+  if (!granted || granted.length === 0) return [];
+  const has = (scope: string): boolean => granted.includes(scope);
+  const needed: string[] = [];
+  if (path.includes('/vehicle_data')) {
+    if (!has('vehicle_device_data')) needed.push('vehicle_device_data');
+    if (decodeURIComponent(path).includes('location_data') && !has('vehicle_location')) needed.push('vehicle_location');
+  } else if (CHARGING_COMMANDS.test(path)) {
+    if (!has('vehicle_charging_cmds') && !has('vehicle_cmds')) needed.push('vehicle_charging_cmds');
+  } else if (path.includes('/command/') || path.endsWith('/signed_command')) {
+    if (!has('vehicle_cmds')) needed.push('vehicle_cmds');
+  }
+  return needed;
 }
 
 function isVehicleData(response: unknown): boolean {

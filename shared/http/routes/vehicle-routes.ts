@@ -21,6 +21,8 @@ export function vehicleRoutes(deps: ApiDeps): Route[] {
             state: r.state,
             lastSeenAt: iso(r.lastSeenAt),
             lastSnapshotAt: iso(r.lastSnapshotAt),
+            // Something that needs the owner (a missing scope, a refusal), until the next good reading.
+            problem: r.problem ? { ...r.problem, since: iso(r.problem.since) } : null,
           })),
         });
       },

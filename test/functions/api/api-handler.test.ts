@@ -4,7 +4,7 @@ import { createApiHandler } from '../../../functions/api/create-handler';
 import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
 import { CommandKeyInvalidError } from '../../../shared/vcp/command-key';
 import { errorToResponse } from '../../../shared/http/error-mapping';
-import { FleetApiUnreachableError, LoginRequiredError, RateLimitedError, UnexpectedFleetResponseError, VehicleNotFoundError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { FleetApiUnreachableError, LoginRequiredError, MissingScopeError, RateLimitedError, UnexpectedFleetResponseError, VehicleNotFoundError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { eventually } from '../../support/eventually';
 import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
@@ -284,6 +284,16 @@ describe('commands', () => {
     };
     expect((await call(...cmd('charge_stop'))).status).toBe(404);
     expect(commands.entries.at(-1)).toMatchObject({ command: 'charge_stop', woke: false, transport: 'rest', teslaStatus: 404 });
+  });
+
+  it('answers 403 missing_scope naming the scope and what to do', async () => {
+    const { call, fleet } = setup();
+    fleet.commandResult = () => {
+      throw new MissingScopeError(['vehicle_charging_cmds']);
+    };
+    const res = await call(...cmd('charge_start'));
+    expect(res).toMatchObject({ status: 403, body: { error: { code: 'missing_scope' } } });
+    expect(res.body.error.message).toMatch(/vehicle_charging_cmds.*npm run login/);
   });
 
   it('reports an unforeseen failure while the command was on its way as an unknown outcome, never a free key', async () => {

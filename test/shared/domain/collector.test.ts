@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runCollectorPass } from '../../../shared/domain/collector';
-import { RateLimitedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { MissingScopeError, RateLimitedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { teslaFixtureJson } from '../../support/fixtures';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryStores } from '../../support/memory-stores';
@@ -84,6 +84,21 @@ describe('collector pass', () => {
     }
     // 1 h, 2 h, 4 h, 8 h waits, then the 16-hour one runs past the day: five billed refusals, not 1,440.
     expect(fleet.calls.filter((c) => c.method === 'getVehicleData')).toHaveLength(5);
+  });
+
+  it('keeps a missing scope on the car’s record, saying what to do, until a reading succeeds', async () => {
+    const { fleet, stores, deps, advance } = setup();
+    const data = fleet.vehicleData;
+    fleet.vehicleData = () => {
+      throw new MissingScopeError(['vehicle_device_data']);
+    };
+    const summary = await runCollectorPass(deps);
+    expect(summary.vehicles.find((v) => v.vin === ONLINE)?.reason).toMatch(/lacks the scope vehicle_device_data/);
+    expect((await stores.getVehicle(ONLINE))?.problem).toMatchObject({ code: 'missing_scope', message: expect.stringMatching(/vehicle_device_data.*sign in again/) });
+    fleet.vehicleData = data;
+    advance(25 * 3_600_000);
+    await runCollectorPass(deps);
+    expect((await stores.getVehicle(ONLINE))?.problem).toBeNull();
   });
 
   it('does not ask again when a pass is retried at once', async () => {

@@ -141,6 +141,20 @@ describe('UndiciFleetApi', () => {
     expect(error).toBeInstanceOf(RequestNotSentError);
   });
 
+  it('names the scope a 403 is about, read from the token’s own claims', async () => {
+    const jwt = (scp: string[]) => `h.${Buffer.from(JSON.stringify({ scp, ou_code: 'NA' })).toString('base64url')}.s`;
+    tokens.token = jwt(['openid', 'offline_access', 'vehicle_cmds']);
+    agent.get(NA).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(403, '{"response":null,"error":"Unauthorized"}');
+    await expect(client().getVehicleData(VIN, { includeLocation: true })).rejects.toMatchObject({ name: 'MissingScopeError', scopes: ['vehicle_device_data', 'vehicle_location'] });
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/set_charge_limit`, method: 'POST' }).reply(403, '{"response":null,"error":"Unauthorized"}');
+    tokens.token = jwt(['openid', 'vehicle_device_data']);
+    await expect(client().sendCommand(VIN, 'set_charge_limit', { percent: 80 })).rejects.toMatchObject({ name: 'MissingScopeError', scopes: ['vehicle_charging_cmds'] });
+    // A token with every scope: the 403 is about something else.
+    tokens.token = jwt(['vehicle_device_data', 'vehicle_cmds', 'vehicle_charging_cmds']);
+    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/honk_horn`, method: 'POST' }).reply(403, '{"response":null,"error":"Unauthorized"}');
+    await expect(client().sendCommand(VIN, 'honk_horn', {})).rejects.toBeInstanceOf(UnexpectedFleetResponseError);
+  });
+
   it('gives up after a second 401 instead of looping', async () => {
     agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(401, '').times(3);
     await expect(client().listVehicles()).rejects.toMatchObject({ status: 401 });
