@@ -22,6 +22,37 @@ export interface Snapshot {
   doorsOpen: boolean | null;
   updateInProgress: boolean | null;
   location: { latitude: number; longitude: number } | null;
+  /** What derived history (drives, charging sessions, drain, updates) needs; absent in snapshots stored before. */
+  detail?: SnapshotDetail;
+}
+
+/** The rest of a `vehicle_data` answer worth keeping: energy, charging, climate, tyres, software. Null when unknown. */
+export interface SnapshotDetail {
+  usableBatteryLevel: number | null;
+  estRangeMi: number | null;
+  idealRangeMi: number | null;
+  chargeLimitSoc: number | null;
+  /** kWh added in the current (or last) charging session, as the car counts it. */
+  chargeEnergyAddedKwh: number | null;
+  chargerPowerKw: number | null;
+  chargerActualCurrentA: number | null;
+  chargerVoltageV: number | null;
+  chargerPhases: number | null;
+  fastChargerPresent: boolean | null;
+  fastChargerType: string | null;
+  /** Hours to full, as the car estimates it. */
+  timeToFullChargeH: number | null;
+  insideTempC: number | null;
+  outsideTempC: number | null;
+  driverTempSettingC: number | null;
+  passengerTempSettingC: number | null;
+  /** Tyre pressures in bar: front left, front right, rear left, rear right. */
+  tyrePressureBar: { fl: number | null; fr: number | null; rl: number | null; rr: number | null };
+  heading: number | null;
+  /** Drive power in kW (negative while regenerating or charging). */
+  powerKw: number | null;
+  softwareUpdateStatus: string | null;
+  softwareUpdateVersion: string | null;
 }
 
 type Json = Record<string, unknown>;
@@ -80,6 +111,29 @@ export function snapshotFromVehicleData(vin: string, body: unknown, receivedAt: 
     doorsOpen: known.length === 0 ? null : known.some((d) => d !== 0),
     updateInProgress: updateStatus === null ? null : UPDATE_BUSY.has(updateStatus),
     location: latitude !== null && longitude !== null ? { latitude, longitude } : null,
+    detail: {
+      usableBatteryLevel: num(charge.usable_battery_level),
+      estRangeMi: num(charge.est_battery_range),
+      idealRangeMi: num(charge.ideal_battery_range),
+      chargeLimitSoc: num(charge.charge_limit_soc),
+      chargeEnergyAddedKwh: num(charge.charge_energy_added),
+      chargerPowerKw: num(charge.charger_power),
+      chargerActualCurrentA: num(charge.charger_actual_current),
+      chargerVoltageV: num(charge.charger_voltage),
+      chargerPhases: num(charge.charger_phases),
+      fastChargerPresent: bool(charge.fast_charger_present),
+      fastChargerType: str(charge.fast_charger_type),
+      timeToFullChargeH: num(charge.time_to_full_charge),
+      insideTempC: num(climate.inside_temp),
+      outsideTempC: num(climate.outside_temp),
+      driverTempSettingC: num(climate.driver_temp_setting),
+      passengerTempSettingC: num(climate.passenger_temp_setting),
+      tyrePressureBar: { fl: num(vehicle.tpms_pressure_fl), fr: num(vehicle.tpms_pressure_fr), rl: num(vehicle.tpms_pressure_rl), rr: num(vehicle.tpms_pressure_rr) },
+      heading: num(drive.heading),
+      powerKw: num(drive.power),
+      softwareUpdateStatus: updateStatus,
+      softwareUpdateVersion: str(update.version),
+    },
   };
 }
 

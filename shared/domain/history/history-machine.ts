@@ -1,0 +1,243 @@
+import { MINUTE_MS } from '../clock';
+import { isCharging, isDriving, type Snapshot } from '../snapshot';
+import type { ChargingSession, Drive, HistoryPoint, SoftwareVersionSeen } from './history-records';
+
+/**
+ * Turns a car's snapshots, fed in the order they were taken, into drives, charging sessions and software versions.
+ * Pure: the state goes in and comes out, so the collector can keep it between passes and `rederive` can replay
+ * stored snapshots and get the same records.
+ *
+ * Readings are sparse (a driving car is read every few minutes, a parked one about once per parking), so a record
+ * says how precisely its bounds are known. The odometer makes distances exact whatever the gaps: a drive nobody saw
+ * (parked, parked, further on) is still recorded, marked as possibly hiding stops.
+ */
+
+/** Below this odometer change between two parked readings, the car did not drive (GPS-free rounding noise). */
+const MIN_DRIVE_MI = 0.1;
+/** Readings further apart than this inside a drive may hide a stop. */
+const HIDDEN_STOP_GAP_MS = 10 * MINUTE_MS;
+/** A rise of the battery level this large between two readings, with no drive and no charging reading, was a charge. */
+const UNSEEN_CHARGE_POINTS = 2;
+
+export interface HistoryReading extends HistoryPoint {
+  usableBatteryLevel: number | null;
+  moving: boolean;
+  charging: boolean;
+  speedMph: number | null;
+  energyAddedKwh: number | null;
+  powerKw: number | null;
+  fastCharger: boolean | null;
+}
+
+export interface OpenDrive {
+  start: HistoryPoint & { usableBatteryLevel: number | null };
+  startedBy: number;
+  lastMovingAt: number;
+  maxGapMs: number;
+  maxSpeedMph: number | null;
+  readings: number;
+}
+
+export interface OpenCharge {
+  startedAfter: number;
+  start: { at: number; batteryLevel: number | null };
+  lastChargingAt: number;
+  energyAddedKwh: number | null;
+  peakPowerKw: number | null;
+  fast: boolean | null;
+  location: HistoryPoint['location'];
+  readings: number;
+}
+
+export interface HistoryState {
+  last: HistoryReading | null;
+  drive: OpenDrive | null;
+  charge: OpenCharge | null;
+  version: string | null;
+}
+
+export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: null, version: null };
+
+export interface HistoryOptions {
+  /** Usable pack capacity in kWh, for the energy estimate of drives. */
+  packKwh: number;
+}
+
+export interface HistoryStep {
+  state: HistoryState;
+  drives: Drive[];
+  charges: ChargingSession[];
+  versions: SoftwareVersionSeen[];
+}
+
+export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: HistoryOptions): HistoryStep {
+  const out: HistoryStep = { state, drives: [], charges: [], versions: [] };
+  if (snapshot.odometerMi === null || (state.last !== null && snapshot.takenAt <= state.last.at)) return out;
+  const reading = readingOf(snapshot);
+  const last = state.last;
+  let drive = state.drive;
+  let charge = state.charge;
+  let version = state.version;
+
+  if (snapshot.softwareVersion !== null && snapshot.softwareVersion !== version) {
+    out.versions.push({ vin: snapshot.vin, version: snapshot.softwareVersion, firstSeenAt: reading.at });
+    version = snapshot.softwareVersion;
+  }
+
+  // Drives.
+  if (drive !== null) {
+    const gap = reading.at - drive.lastMovingAt;
+    if (reading.moving) {
+      drive = { ...drive, lastMovingAt: reading.at, maxGapMs: Math.max(drive.maxGapMs, gap), maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph), readings: drive.readings + 1 };
+    } else {
+      out.drives.push(closeDrive(snapshot.vin, drive, reading, Math.max(drive.maxGapMs, gap), options));
+      drive = null;
+    }
+  } else if (reading.moving) {
+    const start = last ?? reading;
+    drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
+  } else if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
+    // Parked, then parked further on: a drive (or several) between two readings.
+    const unseen: OpenDrive = { start: anchorOf(last), startedBy: reading.at, lastMovingAt: last.at, maxGapMs: reading.at - last.at, maxSpeedMph: null, readings: 0 };
+    out.drives.push(closeDrive(snapshot.vin, unseen, reading, unseen.maxGapMs, options));
+  }
+
+  // Charging sessions.
+  if (charge !== null) {
+    if (reading.charging) {
+      charge = {
+        ...charge,
+        lastChargingAt: reading.at,
+        energyAddedKwh: maxOf(charge.energyAddedKwh, reading.energyAddedKwh),
+        peakPowerKw: maxOf(charge.peakPowerKw, reading.powerKw),
+        fast: charge.fast === true || reading.fastCharger === true ? true : (reading.fastCharger ?? charge.fast),
+        readings: charge.readings + 1,
+      };
+    } else {
+      out.charges.push(closeCharge(snapshot.vin, charge, reading));
+      charge = null;
+    }
+  } else if (reading.charging) {
+    charge = {
+      startedAfter: last?.at ?? reading.at,
+      start: { at: reading.at, batteryLevel: reading.batteryLevel },
+      lastChargingAt: reading.at,
+      energyAddedKwh: reading.energyAddedKwh,
+      peakPowerKw: reading.powerKw,
+      fast: reading.fastCharger,
+      location: reading.location,
+      readings: 1,
+    };
+  } else if (last !== null && !last.charging && !last.moving && drive === null && gained(last, reading) >= UNSEEN_CHARGE_POINTS) {
+    // Charged between two readings, none of which saw it: the car's own counter still holds the session's energy.
+    const unseen: OpenCharge = { startedAfter: last.at, start: { at: last.at, batteryLevel: last.batteryLevel }, lastChargingAt: last.at, energyAddedKwh: reading.energyAddedKwh, peakPowerKw: null, fast: null, location: reading.location, readings: 0 };
+    out.charges.push(closeCharge(snapshot.vin, unseen, reading));
+  }
+
+  out.state = { last: reading, drive, charge, version };
+  return out;
+}
+
+/** Replays snapshots (any order; sorted here) from an empty state: what `rederive` does. */
+export function deriveHistory(snapshots: readonly Snapshot[], options: HistoryOptions, from: HistoryState = EMPTY_HISTORY): HistoryStep {
+  const all: HistoryStep = { state: from, drives: [], charges: [], versions: [] };
+  for (const snapshot of [...snapshots].sort((a, b) => a.takenAt - b.takenAt)) {
+    const step = foldSnapshot(all.state, snapshot, options);
+    all.state = step.state;
+    all.drives.push(...step.drives);
+    all.charges.push(...step.charges);
+    all.versions.push(...step.versions);
+  }
+  return all;
+}
+
+/** Usable pack capacity by model (VIN position 4), when the owner has not set one: a round figure, for estimates. */
+export function defaultPackKwh(vin: string): number {
+  const model = vin.charAt(3).toUpperCase();
+  return model === 'S' || model === 'X' ? 95 : 75;
+}
+
+function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions): Drive {
+  const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
+  const startLevel = drive.start.usableBatteryLevel ?? drive.start.batteryLevel;
+  const endLevel = end.usableBatteryLevel ?? end.batteryLevel;
+  const used = startLevel !== null && endLevel !== null && startLevel > endLevel ? ((startLevel - endLevel) / 100) * options.packKwh : null;
+  const efficient = used !== null && distanceMi >= 0.5;
+  return {
+    vin,
+    id: String(drive.start.at),
+    start: pointOf(drive.start),
+    startedBy: drive.startedBy,
+    endedAfter: drive.lastMovingAt,
+    end: pointOf(end),
+    distanceMi,
+    durationMs: end.at - drive.start.at,
+    estimatedEnergyKwh: used === null ? null : round(used, 2),
+    whPerMi: efficient ? Math.round((used * 1000) / distanceMi) : null,
+    whPerKm: efficient ? Math.round((used * 1000) / (distanceMi * 1.609344)) : null,
+    maxSpeedMph: drive.maxSpeedMph,
+    readings: drive.readings,
+    mayHideStops: drive.readings === 0 || maxGapMs > HIDDEN_STOP_GAP_MS,
+  };
+}
+
+function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): ChargingSession {
+  // After a session the car keeps its count until the next one starts: the first reading after it has the total.
+  const energy = maxOf(charge.energyAddedKwh, end.energyAddedKwh);
+  return {
+    vin,
+    id: String(charge.start.at),
+    startedAfter: charge.startedAfter,
+    start: charge.start,
+    lastChargingAt: charge.lastChargingAt,
+    endBy: end.at,
+    end: { at: end.at, batteryLevel: end.batteryLevel },
+    energyAddedKwh: energy === null ? null : round(energy, 2),
+    peakPowerKw: charge.peakPowerKw,
+    kind: charge.fast === true ? 'dc' : charge.fast === false ? 'ac' : 'unknown',
+    location: charge.location,
+    durationMs: end.at - charge.start.at,
+    readings: charge.readings,
+  };
+}
+
+function readingOf(s: Snapshot): HistoryReading {
+  const charging = isCharging(s);
+  return {
+    at: s.takenAt,
+    odometerMi: s.odometerMi!,
+    batteryLevel: s.batteryLevel,
+    usableBatteryLevel: s.detail?.usableBatteryLevel ?? null,
+    rangeMi: s.rangeMi,
+    location: s.location,
+    moving: isDriving(s),
+    charging,
+    speedMph: s.speedMph,
+    energyAddedKwh: s.detail?.chargeEnergyAddedKwh ?? null,
+    powerKw: charging ? (s.detail?.chargerPowerKw ?? null) : null,
+    fastCharger: s.detail?.fastChargerPresent ?? null,
+  };
+}
+
+function anchorOf(r: HistoryReading): OpenDrive['start'] {
+  return { ...pointOf(r), usableBatteryLevel: r.usableBatteryLevel };
+}
+
+function pointOf(p: HistoryPoint): HistoryPoint {
+  return { at: p.at, odometerMi: p.odometerMi, batteryLevel: p.batteryLevel, rangeMi: p.rangeMi, location: p.location };
+}
+
+function gained(a: HistoryReading, b: HistoryReading): number {
+  return a.batteryLevel !== null && b.batteryLevel !== null ? b.batteryLevel - a.batteryLevel : 0;
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,68 @@
+/**
+ * The records a car's history is made of, derived from the snapshots the collector already reads (no extra billed
+ * request). Times are ms since the epoch; distances in miles, as the car reports them.
+ */
+
+/** A point of a drive: the reading that bounds it, and where the car was when location is on. */
+export interface HistoryPoint {
+  at: number;
+  odometerMi: number;
+  batteryLevel: number | null;
+  rangeMi: number | null;
+  location: { latitude: number; longitude: number } | null;
+}
+
+export interface Drive {
+  vin: string;
+  /** Stable: the start reading's time, so deriving again gives the same id. */
+  id: string;
+  /**
+   * The drive began after `start.at` (the last reading before it) and by `startedBy` (the first reading that saw
+   * it moving; equal to the end bound when no reading saw it moving). It ended after `endedAfter` and by `end.at`.
+   */
+  start: HistoryPoint;
+  startedBy: number;
+  endedAfter: number;
+  end: HistoryPoint;
+  distanceMi: number;
+  /** end.at − start.at: the longest the drive can have taken. */
+  durationMs: number;
+  /** Usable battery % used × the pack's capacity: an estimate, as the name says. */
+  estimatedEnergyKwh: number | null;
+  whPerMi: number | null;
+  whPerKm: number | null;
+  maxSpeedMph: number | null;
+  /** Readings that saw the car moving. */
+  readings: number;
+  /**
+   * True when the car may have stopped (and gone on) between readings without a reading to show it: it was never
+   * seen moving, or readings were far apart. The distance is exact either way; the number of trips is not.
+   */
+  mayHideStops: boolean;
+}
+
+export interface ChargingSession {
+  vin: string;
+  id: string;
+  /** Began after `startedAfter` (the last reading before) and by `start.at`; ended after the last charging reading and by `endBy`. */
+  startedAfter: number;
+  start: { at: number; batteryLevel: number | null };
+  lastChargingAt: number;
+  endBy: number;
+  end: { at: number; batteryLevel: number | null };
+  /** The car's own count (`charge_energy_added`), the largest seen in the session. */
+  energyAddedKwh: number | null;
+  peakPowerKw: number | null;
+  /** DC fast charging (Supercharger or other), from `fast_charger_present`. */
+  kind: 'ac' | 'dc' | 'unknown';
+  location: { latitude: number; longitude: number } | null;
+  durationMs: number;
+  readings: number;
+}
+
+/** One software version and when the collector first saw it. */
+export interface SoftwareVersionSeen {
+  vin: string;
+  version: string;
+  firstSeenAt: number;
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from '@jest/globals';
+import { defaultPackKwh, deriveHistory, EMPTY_HISTORY, foldSnapshot } from '../../../shared/domain/history/history-machine';
+import { snapshotFromVehicleData, type Snapshot } from '../../../shared/domain/snapshot';
+import { teslaFixtureJson } from '../../support/fixtures';
+
+const VIN = '5YJ3E7EB0SF000001';
+const T0 = Date.parse('2026-06-15T07:00:00Z');
+const MIN = 60_000;
+const OPTIONS = { packKwh: 75 };
+
+interface Reading {
+  min: number;
+  odo: number;
+  soc?: number;
+  gear?: 'P' | 'D' | null;
+  speed?: number;
+  charging?: string;
+  added?: number;
+  power?: number;
+  fast?: boolean;
+  version?: string;
+  at?: { latitude: number; longitude: number };
+}
+
+/** A snapshot as the collector would store it, from the fields a scenario cares about. */
+function snap(r: Reading): Snapshot {
+  return snapshotFromVehicleData(
+    VIN,
+    {
+      vehicle_state: { odometer: r.odo, timestamp: T0 + r.min * MIN, car_version: r.version ?? '2026.20.1 abc' },
+      charge_state: { battery_level: r.soc ?? 80, usable_battery_level: r.soc ?? 80, battery_range: (r.soc ?? 80) * 3, charging_state: r.charging ?? 'Disconnected', charge_energy_added: r.added ?? 0, charger_power: r.power ?? 0, fast_charger_present: r.fast ?? false },
+      drive_state: { shift_state: r.gear === undefined ? 'P' : r.gear, speed: r.speed ?? null, ...(r.at ? r.at : {}) },
+    },
+    0,
+  );
+}
+
+const run = (readings: Reading[]) => deriveHistory(readings.map(snap), OPTIONS);
+
+describe('drives from sparse readings', () => {
+  it('a commute read every 5 minutes: one drive, bounds as precise as the readings allow, energy and efficiency', () => {
+    const { drives } = run([
+      { min: 0, odo: 1000, soc: 80 },
+      { min: 30, odo: 1001.5, soc: 79, gear: 'D', speed: 35 },
+      { min: 35, odo: 1004, soc: 78, gear: 'D', speed: 60 },
+      { min: 40, odo: 1006, soc: 77, gear: 'D', speed: 40 },
+      { min: 45, odo: 1007.5, soc: 76, gear: 'P' },
+    ]);
+    expect(drives).toHaveLength(1);
+    expect(drives[0]).toMatchObject({
+      id: String(T0),
+      start: { at: T0, odometerMi: 1000, batteryLevel: 80 },
+      startedBy: T0 + 30 * MIN,
+      endedAfter: T0 + 40 * MIN,
+      end: { at: T0 + 45 * MIN, odometerMi: 1007.5, batteryLevel: 76 },
+      distanceMi: 7.5,
+      estimatedEnergyKwh: 3, // 4 % of 75 kWh
+      whPerMi: 400,
+      whPerKm: 249,
+      maxSpeedMph: 60,
+      readings: 3,
+      mayHideStops: false,
+    });
+  });
+
+  it('parked, then parked further on, with no reading in between: the drive is recorded and marked as possibly hiding stops', () => {
+    const { drives } = run([
+      { min: 0, odo: 500, soc: 70 },
+      { min: 90, odo: 512.25, soc: 67 },
+    ]);
+    expect(drives).toEqual([expect.objectContaining({ distanceMi: 12.25, readings: 0, mayHideStops: true, startedBy: T0 + 90 * MIN, endedAfter: T0 })]);
+  });
+
+  it('two readings apart in one drive may hide a stop; a parked car that did not move makes no drive', () => {
+    const { drives } = run([
+      { min: 0, odo: 100 },
+      { min: 5, odo: 102, gear: 'D', speed: 30 },
+      { min: 25, odo: 110, gear: 'D', speed: 30 },
+      { min: 30, odo: 112 },
+      { min: 60, odo: 112.05 },
+      { min: 120, odo: 112.05 },
+    ]);
+    expect(drives).toHaveLength(1);
+    expect(drives[0]).toMatchObject({ distanceMi: 12, mayHideStops: true });
+  });
+
+  it('feeding the same readings again, or out of order, changes nothing (the collector may retry)', () => {
+    const readings = [
+      { min: 0, odo: 1000 },
+      { min: 5, odo: 1002, gear: 'D' as const, speed: 30 },
+      { min: 10, odo: 1003 },
+    ];
+    let state = EMPTY_HISTORY;
+    const drives = [];
+    for (const r of [...readings, readings[1]!, readings[0]!]) {
+      const step = foldSnapshot(state, snap(r), OPTIONS);
+      state = step.state;
+      drives.push(...step.drives);
+    }
+    expect(drives).toEqual(run(readings).drives);
+    expect(drives).toHaveLength(1);
+  });
+
+  it('ignores a reading without an odometer', () => {
+    const broken = { ...snap({ min: 5, odo: 0 }), odometerMi: null };
+    const step = foldSnapshot(foldSnapshot(EMPTY_HISTORY, snap({ min: 0, odo: 10 }), OPTIONS).state, broken, OPTIONS);
+    expect(step.state.last?.odometerMi).toBe(10);
+  });
+});
+
+describe('charging sessions', () => {
+  it('a home AC session read every 20 minutes: kWh from the car’s own counter, peak power, SoC bounds', () => {
+    const { charges } = run([
+      { min: 0, odo: 10, soc: 40 },
+      { min: 20, odo: 10, soc: 45, charging: 'Charging', added: 3.5, power: 11 },
+      { min: 40, odo: 10, soc: 55, charging: 'Charging', added: 11, power: 11 },
+      { min: 60, odo: 10, soc: 62, charging: 'Charging', added: 16.2, power: 7 },
+      { min: 80, odo: 10, soc: 64, charging: 'Complete', added: 17.7 },
+    ]);
+    expect(charges).toEqual([
+      expect.objectContaining({ startedAfter: T0, start: { at: T0 + 20 * MIN, batteryLevel: 45 }, lastChargingAt: T0 + 60 * MIN, endBy: T0 + 80 * MIN, end: { at: T0 + 80 * MIN, batteryLevel: 64 }, energyAddedKwh: 17.7, peakPowerKw: 11, kind: 'ac', readings: 3 }),
+    ]);
+  });
+
+  it('a Supercharger stop on a road trip: drive, DC session, drive', () => {
+    const { drives, charges } = run([
+      { min: 0, odo: 0, soc: 90 },
+      { min: 5, odo: 5, soc: 88, gear: 'D', speed: 70 },
+      { min: 120, odo: 140, soc: 30, gear: 'D', speed: 70 },
+      { min: 125, odo: 145, soc: 28, charging: 'Charging', added: 5, power: 150, fast: true },
+      { min: 145, odo: 145, soc: 75, charging: 'Charging', added: 36, power: 90, fast: true },
+      { min: 150, odo: 145, soc: 80, gear: 'D', speed: 65, added: 39, fast: true },
+      { min: 200, odo: 200, soc: 60 },
+    ]);
+    expect(drives.map((d) => d.distanceMi)).toEqual([145, 55]);
+    expect(charges).toEqual([expect.objectContaining({ kind: 'dc', energyAddedKwh: 39, peakPowerKw: 150 })]);
+  });
+
+  it('a charge no reading saw (battery up between two parked readings) is still a session, with the car’s count', () => {
+    const { charges } = run([
+      { min: 0, odo: 10, soc: 40 },
+      { min: 600, odo: 10, soc: 80, charging: 'Complete', added: 30.5 },
+    ]);
+    expect(charges).toEqual([expect.objectContaining({ readings: 0, energyAddedKwh: 30.5, startedAfter: T0, endBy: T0 + 600 * MIN })]);
+  });
+});
+
+describe('software versions and the real captured answer', () => {
+  it('records each version once, when first seen', () => {
+    const { versions } = run([
+      { min: 0, odo: 1, version: '2026.20.1 abc' },
+      { min: 10, odo: 1, version: '2026.20.1 abc' },
+      { min: 20, odo: 1, version: '2026.26.3 def' },
+    ]);
+    expect(versions.map((v) => [v.version, v.firstSeenAt])).toEqual([
+      ['2026.20.1', T0],
+      ['2026.26.3', T0 + 20 * MIN],
+    ]);
+  });
+
+  it('reads the fields history needs from Tesla’s captured vehicle_data', () => {
+    const data = teslaFixtureJson<{ response: unknown }>('vehicle_data.ha-tesla_fleet-model3-online-parked.json');
+    const s = snapshotFromVehicleData(VIN, data, 0);
+    expect(s.detail).toMatchObject({ usableBatteryLevel: expect.any(Number), chargeLimitSoc: expect.any(Number), insideTempC: expect.any(Number), tyrePressureBar: { fl: expect.any(Number) } });
+    expect(defaultPackKwh('5YJSA7E21JF230000')).toBe(95);
+    expect(defaultPackKwh(VIN)).toBe(75);
+  });
+});
