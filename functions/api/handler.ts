@@ -26,6 +26,7 @@ export const handler = createApiHandler(
   {
     vehicles: aws.stores,
     snapshots: aws.stores,
+    history: aws.history,
     usage: aws.stores,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
     fleet: aws.fleet,

@@ -16,6 +16,7 @@ export const handler = createCollectorHandler(
     fleet: aws.fleet,
     vehicles: aws.stores,
     snapshots: aws.stores,
+    history: aws.history,
     usage: aws.stores,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
     clock: aws.clock,

@@ -17,6 +17,7 @@ import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-store
 import { cachedCommandKey } from '../../shared/vcp/command-key';
 import { DynamoDbSessionCache } from '../../shared/store/dynamodb-session-cache';
 import { SignedCommandClient } from '../../shared/vcp/signed-command-client';
+import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
@@ -66,6 +67,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
   try {
     const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     const stores = new DynamoDbStores({ client: doc, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: settings.snapshotRetentionDays });
+    const history = new DynamoDbHistoryStore({ client: doc, tableName: LOCAL_TABLE_NAME });
     const commands = new DynamoDbCommandStores({ client: doc, tableName: LOCAL_TABLE_NAME, auditRetentionDays: settings.snapshotRetentionDays });
 
     let simulator: FleetSimulator | null = null;
@@ -131,6 +133,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       fleet,
       vehicles: stores,
       snapshots: stores,
+      history,
       usage: stores,
       clock,
       log,
@@ -150,6 +153,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       {
         vehicles: stores,
         snapshots: stores,
+        history,
         usage: stores,
         monthlyBudgetUsd: settings.monthlyBudgetUsd,
         fleet,

@@ -32,6 +32,10 @@ export interface CommandOutcome {
 
 const PERCENT_PER_MILE = 0.3;
 const MILES_PER_PERCENT = 3.1;
+/** Usable pack of the simulated car (a Model 3 Long Range): 1 % is 0.75 kWh. */
+const PACK_KWH = 75;
+/** A charge at this rate or faster is DC fast charging (about 45 kW and up). */
+const DC_PERCENT_PER_HOUR = 60;
 const CLIMATE_AUTO_OFF_MS = 30 * MINUTE_MS;
 
 /**
@@ -53,6 +57,9 @@ export class SimCar {
   locked = true;
   sentryMode = false;
   chargeLimit = 80;
+  /** kWh added in the current or last session, as the car's `charge_energy_added` counts it (reset at the next plug-in). */
+  private sessionEnergyKwh = 0;
+  private pluggedIn = false;
   chargingAmps = 16;
   driverTemp = 21;
   passengerTemp = 21;
@@ -156,10 +163,16 @@ export class SimCar {
       open.endAt = from;
       open.endOdometerMi = this.odometerMi;
     }
+    if (activity.kind !== 'charge') this.pluggedIn = false;
+    else if (!this.pluggedIn) {
+      this.pluggedIn = true;
+      this.sessionEnergyKwh = 0;
+    }
     if (activity.kind === 'charge' && this.isChargingNow(activity)) {
       this.asleep = false;
       const needed = this.chargeLimit - this.batteryLevel;
       const gained = activity.percentPerHour * hours;
+      this.sessionEnergyKwh += (Math.min(gained, needed) / 100) * PACK_KWH;
       if (gained >= needed) {
         this.batteryLevel = this.chargeLimit;
         this.lastActiveAt = Math.max(this.lastActiveAt, from + (needed / activity.percentPerHour) * HOUR_MS);
@@ -236,7 +249,9 @@ export class SimCar {
         charge_port_door_open: this.chargePortOpen || this.activity.kind === 'charge',
         charge_port_latch: this.activity.kind === 'charge' ? 'Engaged' : '<invalid>',
         charging_state: this.chargingState(),
-        charger_power: charging ? 11 : 0,
+        charger_power: charging && this.activity.kind === 'charge' ? Math.round((this.activity.percentPerHour / 100) * PACK_KWH) : 0,
+        charge_energy_added: round(this.sessionEnergyKwh, 2),
+        fast_charger_present: charging && this.activity.kind === 'charge' && this.activity.percentPerHour >= DC_PERCENT_PER_HOUR,
         charge_rate: charging ? 30 : 0,
         minutes_to_full_charge: 0,
         timestamp: now,

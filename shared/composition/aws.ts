@@ -7,6 +7,7 @@ import { SecretsManagerApiSecret } from '../secrets/api-secret';
 import { ApiTokenVerifier } from '../secrets/api-token-verifier';
 import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../secrets/secrets-manager-token-store';
 import { DynamoDbCommandStores } from '../store/dynamodb-command-stores';
+import { DynamoDbHistoryStore } from '../store/dynamodb-history-store';
 import { DynamoDbStores } from '../store/dynamodb-stores';
 import { UndiciFleetApi } from '../tesla/undici-fleet-api';
 import { StoredAccessTokens } from '../tokens/stored-access-tokens';
@@ -18,6 +19,7 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const secrets = new SecretsManagerClient({ requestHandler, maxAttempts: 3 });
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler, maxAttempts: 3 }), { marshallOptions: { removeUndefinedValues: true } });
   const stores = new DynamoDbStores({ client: dynamo, tableName: settings.tableName, snapshotRetentionDays: settings.snapshotRetentionDays });
+  const history = new DynamoDbHistoryStore({ client: dynamo, tableName: settings.tableName });
   const commands = new DynamoDbCommandStores({ client: dynamo, tableName: settings.tableName, auditRetentionDays: settings.snapshotRetentionDays });
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
@@ -29,5 +31,5 @@ export function buildAwsDeps(settings: LambdaSettings) {
     if (token === null) throw new Error('the API secret has no apiToken');
     return token;
   });
-  return { secrets, dynamo, stores, commands, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
+  return { secrets, dynamo, stores, history, commands, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
 }

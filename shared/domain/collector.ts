@@ -5,7 +5,9 @@ import type { FleetApi } from './fleet-api';
 import { FleetApiError, MissingScopeError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
 import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure } from './polling-policy';
 import { meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
-import { snapshotFromVehicleData } from './snapshot';
+import { recordHistory } from './history/history-recorder';
+import type { HistoryStore } from './history/history-store';
+import { snapshotFromVehicleData, type Snapshot } from './snapshot';
 import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
 
@@ -21,6 +23,8 @@ export interface CollectorDeps {
   monthlyBudgetUsd: number;
   /** Cars handled at once. */
   concurrency?: number;
+  /** Where derived history (drives, charging sessions) is kept; updated as each snapshot arrives. */
+  history?: HistoryStore;
   /** Where the pass counts its Fleet requests (given when the caller also counts retries the client made itself). */
   meter?: RequestMeter;
 }
@@ -106,6 +110,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     if (snapshot.odometerMi === null) throw new UnreadableAnswerError('vehicle_data answer without an odometer', 200);
     if (!deps.includeLocation) snapshot.location = null;
     await deps.snapshots.putSnapshot(snapshot);
+    if (deps.history) await recordHistorySafely(deps, snapshot);
     await deps.vehicles.putVehicle({
       ...record,
       problem: null,
@@ -120,6 +125,18 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     const problem = problemOf(error, previous?.problem ?? null, now);
     await deps.vehicles.putVehicle({ ...record, state, polling: memory, ...(problem ? { problem } : {}) });
     return { ...base, state, decision: 'failed', reason: describe(error) };
+  }
+}
+
+/**
+ * History is derived from the stored snapshot; if deriving fails, the reading is kept all the same (nothing is lost:
+ * `npm run rederive` rebuilds history from snapshots).
+ */
+async function recordHistorySafely(deps: CollectorDeps, snapshot: Snapshot): Promise<void> {
+  try {
+    await recordHistory(deps.history!, snapshot);
+  } catch (error) {
+    deps.log.error('collector: history not updated', { vin: snapshot.vin, error: describe(error) });
   }
 }
 

@@ -3,6 +3,7 @@ import type { CollectorSummary } from '../domain/collector';
 import type { CommandAuditLog, IdempotencyStore } from '../domain/command-ports';
 import type { SignedSender } from '../domain/command-service';
 import type { FleetApi } from '../domain/fleet-api';
+import type { HistoryStore } from '../domain/history/history-store';
 import type { RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatusStore } from '../domain/signing-status';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
@@ -12,6 +13,8 @@ import type { CommandKey } from '../vcp/command-key';
 export interface ApiDeps {
   vehicles: VehicleStore;
   snapshots: SnapshotStore;
+  /** Drives, charging sessions and versions derived from the snapshots. */
+  history: HistoryStore;
   usage: UsageLedger;
   /** The account's monthly Tesla budget (USD), shared equally by its cars. */
   monthlyBudgetUsd: number;

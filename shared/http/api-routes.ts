@@ -1,6 +1,7 @@
 import type { ApiDeps } from './api-deps';
 import type { Route } from './router';
 import { commandRoutes } from './routes/command-routes';
+import { historyRoutes } from './routes/history-routes';
 import { odometerRoutes } from './routes/odometer-routes';
 import { systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
@@ -8,5 +9,5 @@ import { vehicleRoutes } from './routes/vehicle-routes';
 
 /** Every route of the HTTP API. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps)];
+  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...historyRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps)];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
 import { auditQuery } from './routes/command-routes';
+import { historyQuerySchema } from './routes/history-routes';
 import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
 import { usageQuery } from './routes/usage-routes';
 
@@ -93,6 +94,21 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
       '/vehicles/{vin}/snapshots': {
         get: { operationId: 'snapshots', parameters: [VIN, ...queryParameters(snapshotsQuerySchema)], responses: { '200': ok('Stored snapshots', true), ...errors } },
       },
+      '/vehicles/{vin}/drives': {
+        get: { operationId: 'drives', summary: 'Drives derived from the readings, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Drives', true), ...errors } },
+      },
+      '/vehicles/{vin}/drives/{id}': {
+        get: {
+          operationId: 'drive',
+          summary: 'One drive with the readings that bound it',
+          parameters: [VIN, { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
+          responses: { '200': ok('The drive'), ...errors },
+        },
+      },
+      '/vehicles/{vin}/charges': {
+        get: { operationId: 'charges', summary: 'Charging sessions, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Charging sessions', true), ...errors } },
+      },
+      '/vehicles/{vin}/updates': { get: { operationId: 'updates', summary: 'Software versions and when each was first seen', parameters: [VIN], responses: { '200': ok('Versions'), ...errors } } },
       '/vehicles/{vin}/usage': { get: { operationId: 'usage', parameters: [VIN, ...queryParameters(usageQuery)], responses: { '200': ok('Month of Fleet usage'), ...errors } } },
       '/vehicles/{vin}/commands': { get: { operationId: 'commandAudit', parameters: [VIN, ...queryParameters(auditQuery)], responses: { '200': ok('Command audit log, newest first'), ...errors } } },
       ...commandPaths,

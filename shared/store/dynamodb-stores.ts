@@ -5,7 +5,7 @@ import { utcDate, type DayRollup } from '../domain/odometer-history';
 import { emptyCounts, type RequestCounts } from '../domain/request-meter';
 import type { Snapshot } from '../domain/snapshot';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../domain/stores';
-import { InvalidCursorError } from './invalid-cursor-error';
+import { decodeRangeCursor, encodeRangeCursor } from './range-cursor';
 import { ACCOUNT_PK, daySk, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
 
 export interface DynamoDbStoreOptions {
@@ -140,36 +140,20 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
   }
 
   async snapshotsBetween(vin: string, query: SnapshotQuery): Promise<SnapshotPage> {
+    const range = { fromMs: query.fromMs, toMs: query.toMs, fromSk: snapshotSk(query.fromMs), toSk: snapshotSk(query.toMs) };
     const page = await this.options.client.send(
       new QueryCommand({
         TableName: this.options.tableName,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': snapshotSk(query.fromMs), ':to': snapshotSk(query.toMs) },
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': range.fromSk, ':to': range.toSk },
         Limit: query.limit,
-        ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, vehiclePk(vin), query) : undefined,
+        ExclusiveStartKey: query.cursor ? decodeRangeCursor(query.cursor, vehiclePk(vin), range) : undefined,
       }),
     );
     return {
       items: (page.Items ?? []).map((item) => item.snapshot as Snapshot),
-      cursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey, query) : null,
+      cursor: page.LastEvaluatedKey ? encodeRangeCursor(page.LastEvaluatedKey.sk, range) : null,
     };
-  }
-}
-
-/** A cursor names the query it continues (its time range), so it cannot be replayed against another. */
-function encodeCursor(key: Record<string, unknown>, query: SnapshotQuery): string {
-  return Buffer.from(JSON.stringify({ sk: key.sk, range: [query.fromMs, query.toMs] })).toString('base64url');
-}
-
-function decodeCursor(cursor: string, pk: string, query: SnapshotQuery): Record<string, unknown> {
-  try {
-    const { sk, range } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { sk?: unknown; range?: unknown };
-    if (typeof sk !== 'string' || !sk.startsWith(SNAPSHOT_SK_PREFIX)) throw new InvalidCursorError();
-    if (!Array.isArray(range) || range[0] !== query.fromMs || range[1] !== query.toMs) throw new InvalidCursorError();
-    if (sk < snapshotSk(query.fromMs) || sk > snapshotSk(query.toMs)) throw new InvalidCursorError();
-    return { pk, sk };
-  } catch {
-    throw new InvalidCursorError();
   }
 }
 

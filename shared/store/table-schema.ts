@@ -13,6 +13,10 @@
  * | signing session | VEHICLE#<vin>   | VCP#<domain>                |
  * | signing status  | VEHICLE#<vin>   | SIGNING                     |
  * | rate limit      | VEHICLE#<vin>   | LIMIT#<command or wake>     |
+ * | drive           | VEHICLE#<vin>   | DRIVE#<ISO start>           |
+ * | charging session| VEHICLE#<vin>   | CHARGE#<ISO start>          |
+ * | software version| VEHICLE#<vin>   | SWVER#<ISO first seen>      |
+ * | history state   | VEHICLE#<vin>   | HISTORY                     |
  *
  * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
  * after they end; rollups and the
@@ -40,3 +44,9 @@ export const commandSessionSk = (domain: number): string => `VCP#${domain}`;
 export const SIGNING_STATUS_SK = 'SIGNING';
 /** Until when Tesla said to stop sending a kind of request to the car (its last 429). */
 export const rateLimitSk = (kind: string): string => `LIMIT#${kind}`;
+/** Derived history (see domain/history): records keyed by their start, so deriving again overwrites, never doubles. */
+export const driveSk = (startAt: number): string => `DRIVE#${new Date(startAt).toISOString()}`;
+export const chargeSk = (startAt: number): string => `CHARGE#${new Date(startAt).toISOString()}`;
+export const versionSk = (firstSeenAt: number): string => `SWVER#${new Date(firstSeenAt).toISOString()}`;
+export const VERSION_SK_PREFIX = 'SWVER#';
+export const HISTORY_STATE_SK = 'HISTORY';

@@ -7,6 +7,7 @@ import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { httpEvent } from '../support/api-events';
 import { FAULTS_AFTER_WHICH_A_COMMAND_MAY_HAVE_RUN, FaultyTesla, type TeslaFault } from '../support/faulty-tesla';
 import { MemoryCommandStores } from '../support/memory-command-stores';
+import { MemoryHistoryStore } from '../support/memory-history-store';
 import { MemoryStores } from '../support/memory-stores';
 import { prng } from '../support/prng';
 
@@ -26,13 +27,14 @@ afterAll(() => tesla.stop());
 /** The API as the Lambda builds it, over real HTTP to the faulty double (REST commands, no signing key). */
 function api() {
   const stores = new MemoryStores();
+  const history = new MemoryHistoryStore();
   const commands = new MemoryCommandStores();
   let now = Date.parse('2026-06-15T12:00:00Z');
   const tokens = { get: () => Promise.resolve('access-token'), renewAfterRejection: () => Promise.resolve('access-token') };
   const fleet = new UndiciFleetApi({ baseUrl, tokens, timeoutMs: 5_000 });
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: COMMAND_BUDGET_MS, sleep: () => Promise.resolve(), fleet, clock: { now: () => now }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: COMMAND_BUDGET_MS, sleep: () => Promise.resolve(), fleet, clock: { now: () => now }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const send = async (key: string, percent = 80) => {

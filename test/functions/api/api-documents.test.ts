@@ -10,6 +10,7 @@ import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { httpEvent } from '../../support/api-events';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryCommandStores } from '../../support/memory-command-stores';
+import { MemoryHistoryStore } from '../../support/memory-history-store';
 import { MemoryStores } from '../../support/memory-stores';
 
 const TOKEN = 'docs-api-token-0123456789';
@@ -18,9 +19,10 @@ const NOW = Date.parse('2026-06-15T12:00:00Z');
 
 async function setup() {
   const stores = new MemoryStores();
+  const history = new MemoryHistoryStore();
   const commands = new MemoryCommandStores();
   const deps: ApiDeps = {
-    vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 25_000,
+    vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 25_000,
     sleep: () => Promise.resolve(), fleet: new FakeFleetApi(), clock: { now: () => NOW }, log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     allowedCommands: DEFAULT_ALLOWED_COMMANDS,
   };

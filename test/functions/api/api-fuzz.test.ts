@@ -7,6 +7,7 @@ import { prng } from '../../support/prng';
 import { httpEvent } from '../../support/api-events';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryCommandStores } from '../../support/memory-command-stores';
+import { MemoryHistoryStore } from '../../support/memory-history-store';
 import { MemoryStores } from '../../support/memory-stores';
 
 const TOKEN = 'fuzz-api-token-0123456789';
@@ -39,9 +40,10 @@ describe('API under malformed input', () => {
   it('answers 1,000 malformed requests with 4xx JSON errors and never calls Tesla', async () => {
     const fleet = new FakeFleetApi();
     const stores = new MemoryStores();
+  const history = new MemoryHistoryStore();
     const commandStores = new MemoryCommandStores();
     const handler = createApiHandler(
-      { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, signing: commandStores, rateLimits: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+      { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, signing: commandStores, rateLimits: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
       new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
     );
     const rand = prng(20261123);

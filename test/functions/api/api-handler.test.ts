@@ -12,6 +12,7 @@ import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { httpEvent } from '../../support/api-events';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryCommandStores } from '../../support/memory-command-stores';
+import { MemoryHistoryStore } from '../../support/memory-history-store';
 import { MemoryStores } from '../../support/memory-stores';
 
 const TOKEN = 'test-api-token-0123456789';
@@ -22,13 +23,14 @@ function setup() {
   const fleet = new FakeFleetApi();
   fleet.vehicles = [{ vin: VIN, displayName: 'Car', state: 'online' }];
   const stores = new MemoryStores();
+  const history = new MemoryHistoryStore();
   const commands = new MemoryCommandStores();
   const logged: string[] = [];
   let now = NOW;
   const clock = { now: () => now };
   const log = { info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})) };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet, clock, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet, clock, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {

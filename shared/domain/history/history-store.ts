@@ -1,0 +1,27 @@
+import type { HistoryState, HistoryStep } from './history-machine';
+import type { ChargingSession, Drive, SoftwareVersionSeen } from './history-records';
+
+export interface HistoryPage<T> {
+  items: T[];
+  /** Opaque; pass back for the next page. Null on the last page. */
+  cursor: string | null;
+}
+
+export interface HistoryQuery {
+  fromMs: number;
+  toMs: number;
+  limit: number;
+  cursor?: string | null;
+}
+
+/** Where derived history is kept: the machine's state per car, and the records it produced. */
+export interface HistoryStore {
+  getHistoryState(vin: string): Promise<HistoryState | null>;
+  /** Writes the step's records (idempotent: a record's key is its start), then the state. */
+  saveHistoryStep(vin: string, step: HistoryStep): Promise<void>;
+  /** Oldest first, by start time. */
+  listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>>;
+  getDrive(vin: string, id: string): Promise<Drive | null>;
+  listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>>;
+  listVersions(vin: string): Promise<SoftwareVersionSeen[]>;
+}

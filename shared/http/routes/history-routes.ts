@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { ChargingSession, Drive } from '../../domain/history/history-records';
+import { ApiError } from '../api-error';
+import type { ApiDeps } from '../api-deps';
+import { csv, wantsCsv } from '../csv';
+import { requireVin, validate } from '../request-input';
+import { json } from '../responses';
+import type { Route } from '../router';
+import { isoInstant, resolveRange } from '../time-range';
+
+export const historyQuerySchema = z.strictObject({
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(512).optional(),
+});
+
+const DRIVE_ID = /^\d{1,15}$/;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A drive as the API shows it: times as ISO strings, distance in both units. */
+function driveView(d: Drive) {
+  return {
+    id: d.id,
+    start: { ...d.start, at: iso(d.start.at) },
+    startedBy: iso(d.startedBy),
+    endedAfter: iso(d.endedAfter),
+    end: { ...d.end, at: iso(d.end.at) },
+    distanceMi: d.distanceMi,
+    distanceKm: Math.round(d.distanceMi * 1.609344 * 1000) / 1000,
+    durationMinutes: Math.round(d.durationMs / 60_000),
+    estimatedEnergyKwh: d.estimatedEnergyKwh,
+    whPerMi: d.whPerMi,
+    whPerKm: d.whPerKm,
+    maxSpeedMph: d.maxSpeedMph,
+    readings: d.readings,
+    mayHideStops: d.mayHideStops,
+  };
+}
+
+function chargeView(c: ChargingSession) {
+  return {
+    id: c.id,
+    startedAfter: iso(c.startedAfter),
+    start: { ...c.start, at: iso(c.start.at) },
+    lastChargingAt: iso(c.lastChargingAt),
+    endBy: iso(c.endBy),
+    end: { ...c.end, at: iso(c.end.at) },
+    energyAddedKwh: c.energyAddedKwh,
+    peakPowerKw: c.peakPowerKw,
+    kind: c.kind,
+    location: c.location,
+    durationMinutes: Math.round(c.durationMs / 60_000),
+    readings: c.readings,
+  };
+}
+
+const DRIVE_COLUMNS = ['id', 'startAt', 'endAt', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'durationMinutes', 'estimatedEnergyKwh', 'whPerMi', 'maxSpeedMph', 'mayHideStops'] as const;
+const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes'] as const;
+
+/** Drives, charging sessions and software versions derived from the stored snapshots; none of these calls Tesla. */
+export function historyRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/drives',
+      handle: async ({ params, query, event }) => {
+        const vin = requireVin(params.vin);
+        const q = validate(historyQuerySchema, query, 'invalid_query');
+        const { from, to } = resolveRange(q, deps.clock.now());
+        const page = await deps.history.listDrives(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
+        const drives = page.items.map(driveView);
+        const next: Record<string, string> = page.cursor ? { 'x-next-cursor': page.cursor } : {};
+        if (wantsCsv(event)) {
+          const rows = drives.map((d) => ({ ...d, startAt: d.start.at, endAt: d.end.at, startOdometerMi: d.start.odometerMi, endOdometerMi: d.end.odometerMi }));
+          return csv(DRIVE_COLUMNS, rows, next);
+        }
+        return json(200, { vin, from: iso(from), to: iso(to), drives, nextCursor: page.cursor });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/drives/{id}',
+      handle: async ({ params }) => {
+        const vin = requireVin(params.vin);
+        const id = params.id ?? '';
+        if (!DRIVE_ID.test(id)) throw new ApiError(400, 'invalid_drive_id', 'a drive id is the number the drives list gives');
+        const drive = await deps.history.getDrive(vin, id);
+        if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
+        // The readings that bound and fill the drive, as stored (at most a few dozen: a driving car is read every few minutes).
+        const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: drive.start.at, toMs: drive.end.at, limit: 1000 });
+        const readings = page.items.map((s) => ({ at: iso(s.takenAt), odometerMi: s.odometerMi, speedMph: s.speedMph, batteryLevel: s.batteryLevel, shiftState: s.shiftState, location: s.location }));
+        return json(200, { vin, drive: driveView(drive), readings });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/charges',
+      handle: async ({ params, query, event }) => {
+        const vin = requireVin(params.vin);
+        const q = validate(historyQuerySchema, query, 'invalid_query');
+        const { from, to } = resolveRange(q, deps.clock.now());
+        const page = await deps.history.listCharges(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
+        const charges = page.items.map(chargeView);
+        const next: Record<string, string> = page.cursor ? { 'x-next-cursor': page.cursor } : {};
+        if (wantsCsv(event)) {
+          const rows = charges.map((c) => ({ ...c, startAt: c.start.at, startBatteryLevel: c.start.batteryLevel, endBatteryLevel: c.end.batteryLevel }));
+          return csv(CHARGE_COLUMNS, rows, next);
+        }
+        return json(200, { vin, from: iso(from), to: iso(to), charges, nextCursor: page.cursor });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/updates',
+      handle: async ({ params }) => {
+        const vin = requireVin(params.vin);
+        const versions = await deps.history.listVersions(vin);
+        return json(200, { vin, versions: versions.map((v) => ({ version: v.version, firstSeenAt: iso(v.firstSeenAt) })) });
+      },
+    },
+  ];
+}

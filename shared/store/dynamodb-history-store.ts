@@ -1,0 +1,63 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { HistoryState, HistoryStep } from '../domain/history/history-machine';
+import type { ChargingSession, Drive, SoftwareVersionSeen } from '../domain/history/history-records';
+import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
+import { decodeRangeCursor, encodeRangeCursor } from './range-cursor';
+import { chargeSk, driveSk, HISTORY_STATE_SK, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+
+/** Derived history in the single table: one small item per drive, charging session and software version. */
+export class DynamoDbHistoryStore implements HistoryStore {
+  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
+
+  async getHistoryState(vin: string): Promise<HistoryState | null> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: HISTORY_STATE_SK } }));
+    return (Item?.state as HistoryState | undefined) ?? null;
+  }
+
+  async saveHistoryStep(vin: string, step: HistoryStep): Promise<void> {
+    const put = (sk: string, record: unknown) => this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk, record } }));
+    // Records first, then the state that says they were made: a crash between the two makes them again, the same.
+    await Promise.all([
+      ...step.drives.map((d) => put(driveSk(d.start.at), d)),
+      ...step.charges.map((c) => put(chargeSk(c.start.at), c)),
+      ...step.versions.map((v) => put(versionSk(v.firstSeenAt), v)),
+    ]);
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: HISTORY_STATE_SK, state: step.state } }));
+  }
+
+  listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
+    return this.page<Drive>(vin, query, driveSk);
+  }
+
+  async getDrive(vin: string, id: string): Promise<Drive | null> {
+    const at = Number(id);
+    if (!/^\d{1,15}$/.test(id) || !Number.isSafeInteger(at)) return null;
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: driveSk(at) } }));
+    return (Item?.record as Drive | undefined) ?? null;
+  }
+
+  listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>> {
+    return this.page<ChargingSession>(vin, query, chargeSk);
+  }
+
+  async listVersions(vin: string): Promise<SoftwareVersionSeen[]> {
+    const out = await this.options.client.send(
+      new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': VERSION_SK_PREFIX } }),
+    );
+    return (out.Items ?? []).map((item) => item.record as SoftwareVersionSeen);
+  }
+
+  private async page<T>(vin: string, query: HistoryQuery, sk: (ms: number) => string): Promise<HistoryPage<T>> {
+    const range = { fromMs: query.fromMs, toMs: query.toMs, fromSk: sk(query.fromMs), toSk: sk(query.toMs) };
+    const out = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': range.fromSk, ':to': range.toSk },
+        Limit: query.limit,
+        ExclusiveStartKey: query.cursor ? decodeRangeCursor(query.cursor, vehiclePk(vin), range) : undefined,
+      }),
+    );
+    return { items: (out.Items ?? []).map((item) => item.record as T), cursor: out.LastEvaluatedKey ? encodeRangeCursor(out.LastEvaluatedKey.sk, range) : null };
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startLocalHost, type LocalHost } from '../../infra/local/local-host';
+import { DEFAULT_SIM_VIN } from '../../infra/simulator/fleet-simulator';
+import { SimClock } from '../../infra/simulator/sim-clock';
+import { parseLocalSettings } from '../../shared/config/local-settings';
+import { MINUTE_MS } from '../../shared/domain/clock';
+import { T0 } from '../support/sim-client';
+
+const VIN = DEFAULT_SIM_VIN;
+let host: LocalHost;
+const clock = new SimClock(T0, 0);
+
+async function api(path: string, accept = 'application/json') {
+  const res = await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}`, accept } });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+beforeAll(async () => {
+  const settings = parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'history-')), PORT: '0' }, process.cwd());
+  host = await startLocalHost(settings, { simulator: { clock, cars: [{ vin: VIN, id: 1, displayName: 'Sim', odometerMi: 12_000, batteryLevel: 60 }] }, schedule: false });
+  // Three hours of the demo car (drive 12 min at the top of each hour, charge from minute 40), a pass a minute.
+  for (let minute = 0; minute < 3 * 60; minute++) {
+    await host.collectNow();
+    clock.advance(MINUTE_MS);
+  }
+});
+afterAll(() => host.stop());
+
+describe('history derived as the collector reads, through the API', () => {
+  it('records every drive the simulated car made, with the odometer distance it drove', async () => {
+    const res = await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`);
+    expect(res.status).toBe(200);
+    const { drives } = JSON.parse(res.text) as { drives: Array<{ id: string; distanceMi: number; start: { at: string }; end: { at: string }; readings: number }> };
+    const trips = host.simulator!.car(VIN).trips.filter((t) => t.endAt !== null);
+    expect(drives).toHaveLength(trips.length);
+    expect(trips.length).toBeGreaterThanOrEqual(2);
+    for (const [i, trip] of trips.entries()) {
+      expect(Math.abs(drives[i]!.distanceMi - (trip.endOdometerMi! - trip.startOdometerMi))).toBeLessThanOrEqual(0.1);
+      expect(Date.parse(drives[i]!.start.at)).toBeLessThanOrEqual(trip.startAt);
+      expect(Date.parse(drives[i]!.end.at)).toBeGreaterThanOrEqual(trip.endAt!);
+    }
+
+    const detail = await api(`/vehicles/${VIN}/drives/${drives[0]!.id}`);
+    expect(detail.status).toBe(200);
+    const body = JSON.parse(detail.text) as { drive: { id: string }; readings: unknown[] };
+    expect(body.drive.id).toBe(drives[0]!.id);
+    expect(body.readings.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('records the charging sessions, with kWh and AC', async () => {
+    const { charges } = JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-03`)).text) as { charges: Array<{ kind: string; energyAddedKwh: number | null; start: { batteryLevel: number }; end: { batteryLevel: number } }> };
+    expect(charges.length).toBeGreaterThanOrEqual(2);
+    for (const c of charges) {
+      expect(c.kind).toBe('ac');
+      expect(c.energyAddedKwh).toBeGreaterThan(0);
+      expect(c.end.batteryLevel).toBeGreaterThan(c.start.batteryLevel);
+    }
+  });
+
+  it('serves drives as CSV, pages with a cursor that belongs to its query, and answers bad ids and cursors with 4xx', async () => {
+    const csv = await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`, 'text/csv');
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe('id,startAt,endAt,startOdometerMi,endOdometerMi,distanceMi,distanceKm,durationMinutes,estimatedEnergyKwh,whPerMi,maxSpeedMph,mayHideStops');
+
+    const first = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1`)).text) as { nextCursor: string; drives: Array<{ id: string }> };
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1&cursor=${first.nextCursor}`)).text) as { drives: Array<{ id: string }> };
+    expect(second.drives[0]!.id).not.toBe(first.drives[0]!.id);
+    expect((await api(`/vehicles/${VIN}/drives?from=2026-03-02&to=2026-03-03&cursor=${first.nextCursor}`)).status).toBe(400);
+    expect(JSON.parse((await api(`/vehicles/${VIN}/drives/123`)).text)).toMatchObject({ error: { code: 'drive_not_found' } });
+    expect(JSON.parse((await api(`/vehicles/${VIN}/drives/abc`)).text)).toMatchObject({ error: { code: 'invalid_drive_id' } });
+    expect((await api(`/vehicles/${VIN}/drives?limit=0`)).status).toBe(400);
+  });
+
+  it('records the software version once', async () => {
+    const { versions } = JSON.parse((await api(`/vehicles/${VIN}/updates`)).text) as { versions: Array<{ version: string }> };
+    expect(versions).toHaveLength(1);
+  });
+});

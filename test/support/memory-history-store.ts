@@ -1,0 +1,40 @@
+import type { HistoryState, HistoryStep } from '../../shared/domain/history/history-machine';
+import type { ChargingSession, Drive, SoftwareVersionSeen } from '../../shared/domain/history/history-records';
+import type { HistoryPage, HistoryQuery, HistoryStore } from '../../shared/domain/history/history-store';
+
+/** In-memory derived history for unit tests above the port; cursors are offsets. */
+export class MemoryHistoryStore implements HistoryStore {
+  readonly states = new Map<string, HistoryState>();
+  readonly drives = new Map<string, Drive>();
+  readonly charges = new Map<string, ChargingSession>();
+  readonly versions = new Map<string, SoftwareVersionSeen>();
+
+  getHistoryState(vin: string): Promise<HistoryState | null> {
+    return Promise.resolve(structuredClone(this.states.get(vin) ?? null));
+  }
+  saveHistoryStep(vin: string, step: HistoryStep): Promise<void> {
+    for (const d of step.drives) this.drives.set(`${vin}#${d.start.at}`, structuredClone(d));
+    for (const c of step.charges) this.charges.set(`${vin}#${c.start.at}`, structuredClone(c));
+    for (const v of step.versions) this.versions.set(`${vin}#${v.firstSeenAt}`, structuredClone(v));
+    this.states.set(vin, structuredClone(step.state));
+    return Promise.resolve();
+  }
+  listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
+    return Promise.resolve(page([...this.drives.values()].filter((d) => d.vin === vin), (d) => d.start.at, query));
+  }
+  getDrive(vin: string, id: string): Promise<Drive | null> {
+    return Promise.resolve(this.drives.get(`${vin}#${id}`) ?? null);
+  }
+  listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>> {
+    return Promise.resolve(page([...this.charges.values()].filter((c) => c.vin === vin), (c) => c.start.at, query));
+  }
+  listVersions(vin: string): Promise<SoftwareVersionSeen[]> {
+    return Promise.resolve([...this.versions.values()].filter((v) => v.vin === vin).sort((a, b) => a.firstSeenAt - b.firstSeenAt));
+  }
+}
+
+function page<T>(all: T[], at: (item: T) => number, query: HistoryQuery): HistoryPage<T> {
+  const mine = all.filter((item) => at(item) >= query.fromMs && at(item) <= query.toMs).sort((a, b) => at(a) - at(b));
+  const start = query.cursor ? Number(query.cursor) : 0;
+  return { items: mine.slice(start, start + query.limit), cursor: start + query.limit < mine.length ? String(start + query.limit) : null };
+}
