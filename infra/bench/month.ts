@@ -5,6 +5,7 @@ import { costUsd } from '../../shared/domain/billing';
 import { DAY_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { runCollectorPass } from '../../shared/domain/collector';
 import type { Snapshot } from '../../shared/domain/snapshot';
+import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
@@ -19,6 +20,7 @@ import { SimClock } from '../simulator/sim-clock';
 import { DEFAULT_STACK_ITEMS, estimateAwsCost } from './aws-cost';
 import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
+import { historyAccuracy } from './history-accuracy';
 
 const USAGE = `npm run bench:month -- [--profile FILE] [--days N] [--cars N]
 
@@ -64,7 +66,9 @@ async function main(): Promise<void> {
   });
   const dynamo = await startLocalDynamo({ tableName: 'bench' });
   const counts = countDynamo(dynamo.client);
-  const stores = new DynamoDbStores({ client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), tableName: 'bench', snapshotRetentionDays: 400 });
+  const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+  const stores = new DynamoDbStores({ client: doc, tableName: 'bench', snapshotRetentionDays: 400 });
+  const history = new DynamoDbHistoryStore({ client: doc, tableName: 'bench' });
   const login = sim.login();
   const tokenStore = new MemoryTokenStore({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000 });
   const tokens = new StoredAccessTokens(tokenStore, new InProcessTokenRenewer(tokenStore, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock, 0);
@@ -75,7 +79,7 @@ async function main(): Promise<void> {
   let passes = 0;
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
-    await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10 });
+    await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10 });
     passes += 1;
   }
   clock.advance(end - clock.now());
@@ -103,6 +107,11 @@ async function main(): Promise<void> {
     console.log(`  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}`);
     console.log(`  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`);
     console.log(`  kept awake by polling  ${(car.awakeByPollingMs / MINUTE_MS).toFixed(0)} min over ${days} days`);
+    const range = { fromMs: start, toMs: end, limit: 10_000 };
+    const derived = historyAccuracy(car.trips, car.chargeSessions, (await history.listDrives(vin, range)).items, (await history.listCharges(vin, range)).items, end);
+    console.log(`  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} merged by a stop shorter than the readings, ${derived.drivesFlagged} flagged "may hide stops"`);
+    console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
+    console.log(`  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged; kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`);
     console.log(`  snapshots stored       ${snapshots.length}\n`);
   }
   console.log(`DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`);

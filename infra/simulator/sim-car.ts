@@ -77,6 +77,8 @@ export class SimCar {
   private lastOwnActiveAt: number;
   /** Every drive so far, the last one open while the car drives. */
   readonly trips: Trip[] = [];
+  /** Ground truth for benchmarks: every plug-in during which the car charged, with the energy it took. */
+  readonly chargeSessions: ChargeSession[] = [];
   /** Time the car stayed awake only because data requests kept resetting its sleep timer. */
   awakeByPollingMs = 0;
   private wakingAt: number | null = null;
@@ -140,6 +142,11 @@ export class SimCar {
     const current = activityAt(this.options.profile, this.anchor, now);
     this.activity = current.activity;
     this.activityUntil = current.until;
+    // Plugged in this instant: the car's session counter starts over at once, as Tesla's does.
+    if (current.activity.kind === 'charge' && !this.pluggedIn) {
+      this.pluggedIn = true;
+      this.sessionEnergyKwh = 0;
+    }
     if (current.activity.kind === 'drive' || (current.activity.kind === 'charge' && this.isChargingNow(current.activity))) {
       this.asleep = false;
       this.wakingAt = null;
@@ -163,16 +170,26 @@ export class SimCar {
       open.endAt = from;
       open.endOdometerMi = this.odometerMi;
     }
-    if (activity.kind !== 'charge') this.pluggedIn = false;
-    else if (!this.pluggedIn) {
+    const session = this.chargeSessions[this.chargeSessions.length - 1];
+    if (activity.kind !== 'charge') {
+      this.pluggedIn = false;
+      if (session !== undefined && session.endAt === null) {
+        session.endAt = from;
+        session.endLevel = this.batteryLevel;
+      }
+    } else if (!this.pluggedIn) {
       this.pluggedIn = true;
       this.sessionEnergyKwh = 0;
+    }
+    if (activity.kind === 'charge' && this.isChargingNow(activity) && (session === undefined || session.endAt !== null)) {
+      this.chargeSessions.push({ startAt: from, endAt: null, energyKwh: 0, startLevel: this.batteryLevel, endLevel: null });
     }
     if (activity.kind === 'charge' && this.isChargingNow(activity)) {
       this.asleep = false;
       const needed = this.chargeLimit - this.batteryLevel;
       const gained = activity.percentPerHour * hours;
       this.sessionEnergyKwh += (Math.min(gained, needed) / 100) * PACK_KWH;
+      this.chargeSessions[this.chargeSessions.length - 1]!.energyKwh = this.sessionEnergyKwh;
       if (gained >= needed) {
         this.batteryLevel = this.chargeLimit;
         this.lastActiveAt = Math.max(this.lastActiveAt, from + (needed / activity.percentPerHour) * HOUR_MS);
@@ -372,6 +389,14 @@ export class SimCar {
 }
 
 /** A drive as it happened, for checking what a logger recorded. */
+export interface ChargeSession {
+  startAt: number;
+  endAt: number | null;
+  energyKwh: number;
+  startLevel: number;
+  endLevel: number | null;
+}
+
 export interface Trip {
   startAt: number;
   endAt: number | null;

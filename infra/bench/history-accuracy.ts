@@ -1,0 +1,63 @@
+import type { ChargingSession, Drive } from '../../shared/domain/history/history-records';
+import type { ChargeSession, Trip } from '../simulator/sim-car';
+
+export interface HistoryAccuracy {
+  drivesDriven: number;
+  drivesDerived: number;
+  /** Trips matched one to one by a derived drive (the drive's bounds contain the trip and no other). */
+  drivesMatched: number;
+  /** Trips that share a derived drive with another trip (a stop shorter than the readings could see). */
+  tripsMerged: number;
+  /** Derived drives flagged as possibly hiding stops. */
+  drivesFlagged: number;
+  largestDistanceErrorMi: number;
+  sessionsCharged: number;
+  sessionsDerived: number;
+  sessionsMatched: number;
+  /** Largest |derived − true| kWh as a share of the true kWh, among matched sessions. */
+  largestKwhErrorShare: number;
+}
+
+const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }): boolean => a.from <= b.to && b.from <= a.to;
+
+/** Compares derived drives and charging sessions with what the simulated car really did. */
+export function historyAccuracy(trips: readonly Trip[], sessions: readonly ChargeSession[], drives: readonly Drive[], charges: readonly ChargingSession[], end: number): HistoryAccuracy {
+  const closed = trips.filter((t) => t.endAt !== null && t.endAt <= end);
+  const byDrive = new Map<Drive, Trip[]>();
+  let largestDistanceErrorMi = 0;
+  for (const trip of closed) {
+    const covering = drives.find((d) => d.start.at <= trip.startAt && d.end.at >= trip.endAt!);
+    if (covering) byDrive.set(covering, [...(byDrive.get(covering) ?? []), trip]);
+  }
+  let matched = 0;
+  let merged = 0;
+  for (const [drive, covered] of byDrive) {
+    if (covered.length === 1) {
+      matched += 1;
+      const truth = covered[0]!.endOdometerMi! - covered[0]!.startOdometerMi;
+      largestDistanceErrorMi = Math.max(largestDistanceErrorMi, Math.abs(drive.distanceMi - truth));
+    } else merged += covered.length;
+  }
+
+  const closedSessions = sessions.filter((s) => s.endAt !== null && s.endAt <= end && s.energyKwh > 0.1);
+  let sessionsMatched = 0;
+  let largestKwhErrorShare = 0;
+  for (const session of closedSessions) {
+    const derived = charges.filter((c) => overlaps({ from: c.startedAfter, to: c.endBy }, { from: session.startAt, to: session.endAt! }));
+    if (derived.length !== 1 || derived[0]!.energyAddedKwh === null) continue;
+    sessionsMatched += 1;
+    largestKwhErrorShare = Math.max(largestKwhErrorShare, Math.abs(derived[0]!.energyAddedKwh - session.energyKwh) / session.energyKwh);
+  }
+  return {
+    drivesDriven: closed.length,
+    drivesDerived: drives.length,
+    drivesMatched: matched,
+    tripsMerged: merged,
+    drivesFlagged: drives.filter((d) => d.mayHideStops).length,
+    largestDistanceErrorMi,
+    sessionsCharged: closedSessions.length,
+    sessionsDerived: charges.length,
+    sessionsMatched,
+    largestKwhErrorShare,
+  };
+}
