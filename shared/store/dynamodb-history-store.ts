@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryState, HistoryStep } from '../domain/history/history-machine';
 import type { ChargingSession, Drive, SoftwareVersionSeen } from '../domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
@@ -45,6 +45,30 @@ export class DynamoDbHistoryStore implements HistoryStore {
       new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': VERSION_SK_PREFIX } }),
     );
     return (out.Items ?? []).map((item) => item.record as SoftwareVersionSeen);
+  }
+
+  async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
+    let deleted = 0;
+    for (const [sk, prefix] of [[driveSk, 'DRIVE#'], [chargeSk, 'CHARGE#'], [versionSk, VERSION_SK_PREFIX]] as const) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.options.client.send(
+          new QueryCommand({
+            TableName: this.options.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': sk(fromMs), ':to': `${prefix}~` },
+            ProjectionExpression: 'pk, sk',
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: String(item.pk), sk: String(item.sk) } }));
+          deleted += 1;
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }
+    return deleted;
   }
 
   private async page<T>(vin: string, query: HistoryQuery, sk: (ms: number) => string): Promise<HistoryPage<T>> {

@@ -6,6 +6,9 @@ import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { InvalidCursorError } from '../../shared/store/invalid-cursor-error';
+import { deriveHistory } from '../../shared/domain/history/history-machine';
+import { rederiveHistory } from '../../shared/domain/history/rederive';
+import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
 
 const VIN = '5YJ3E7EB0SF000001';
@@ -184,5 +187,38 @@ describe('signed-command sessions on dynalite', () => {
     expect(await cache.get(VIN, 3)).toMatchObject({ counter: 1, epoch: Buffer.alloc(16, 2) });
     const stored = JSON.stringify(await DynamoDBDocumentClient.from(dynamo.client).send(new GetCommand({ TableName: 'test', Key: { pk: `VEHICLE#${VIN}`, sk: 'VCP#3' } })));
     expect(stored).not.toMatch(/PRIVATE|privateRaw/);
+  });
+});
+
+describe('derived history on dynalite', () => {
+  it('re-derives a car’s history from its snapshots, replacing records an older derivation left', async () => {
+    const client = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const history = new DynamoDbHistoryStore({ client, tableName: 'test' });
+    const car = '5YJ3E7EB0SF000077';
+    const at = (min: number) => Date.parse('2026-09-01T07:00:00Z') + min * 60_000;
+    const readings = [
+      [0, 100, 'P'],
+      [5, 102, 'D'],
+      [10, 104, 'P'],
+      [60, 104, 'P'],
+      [65, 110, 'D'],
+      [70, 113, 'P'],
+    ] as const;
+    for (const [min, odometer, gear] of readings) {
+      await stores.putSnapshot(snapshotFromVehicleData(car, { vehicle_state: { odometer, timestamp: at(min) }, drive_state: { shift_state: gear, speed: gear === 'D' ? 40 : null } }, 0));
+    }
+    // What an older, wrong derivation left behind: one drive spanning both.
+    const wrong = deriveHistory([], { packKwh: 75 });
+    wrong.drives.push({ vin: car, id: String(at(1)), start: { at: at(1), odometerMi: 100, batteryLevel: null, rangeMi: null, location: null }, startedBy: at(5), endedAfter: at(65), end: { at: at(70), odometerMi: 113, batteryLevel: null, rangeMi: null, location: null }, distanceMi: 13, durationMs: 0, estimatedEnergyKwh: null, whPerMi: null, whPerKm: null, maxSpeedMph: null, readings: 2, mayHideStops: true });
+    await history.saveHistoryStep(car, wrong);
+
+    const result = await rederiveHistory({ snapshots: stores, history }, car, { fromMs: 0, toMs: at(100) });
+    expect(result).toMatchObject({ snapshots: 6, drives: 2, deleted: 1 });
+    const drives = (await history.listDrives(car, { fromMs: 0, toMs: at(100), limit: 10 })).items;
+    expect(drives.map((d) => d.distanceMi)).toEqual([4, 9]);
+    expect(await history.getDrive(car, drives[0]!.id)).toEqual(drives[0]);
+    // Running it again changes nothing.
+    await rederiveHistory({ snapshots: stores, history }, car, { fromMs: 0, toMs: at(100) });
+    expect((await history.listDrives(car, { fromMs: 0, toMs: at(100), limit: 10 })).items).toEqual(drives);
   });
 });

@@ -28,6 +28,16 @@ export class MemoryHistoryStore implements HistoryStore {
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>> {
     return Promise.resolve(page([...this.charges.values()].filter((c) => c.vin === vin), (c) => c.start.at, query));
   }
+  clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
+    const drop = <T extends { vin: string }>(map: Map<string, T>, at: (record: T) => number): number => {
+      let deleted = 0;
+      for (const [key, record] of map) {
+        if (record.vin === vin && at(record) >= fromMs && map.delete(key)) deleted += 1;
+      }
+      return deleted;
+    };
+    return Promise.resolve(drop(this.drives, (d) => d.start.at) + drop(this.charges, (c) => c.start.at) + drop(this.versions, (v) => v.firstSeenAt));
+  }
   listVersions(vin: string): Promise<SoftwareVersionSeen[]> {
     return Promise.resolve([...this.versions.values()].filter((v) => v.vin === vin).sort((a, b) => a.firstSeenAt - b.firstSeenAt));
   }

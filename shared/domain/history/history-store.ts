@@ -24,4 +24,6 @@ export interface HistoryStore {
   getDrive(vin: string, id: string): Promise<Drive | null>;
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>>;
   listVersions(vin: string): Promise<SoftwareVersionSeen[]>;
+  /** Deletes every record that starts at or after `fromMs` (before a re-derivation writes them anew). */
+  clearHistoryFrom(vin: string, fromMs: number): Promise<number>;
 }

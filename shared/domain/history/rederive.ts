@@ -1,0 +1,28 @@
+import type { SnapshotStore } from '../stores';
+import type { Snapshot } from '../snapshot';
+import { defaultPackKwh, deriveHistory } from './history-machine';
+import type { HistoryStore } from './history-store';
+
+/**
+ * Derives a car's history again from its stored snapshots, from `fromMs` on, and replaces what was derived before:
+ * a fix to the derivation reaches old history this way. The result is what the collector would have recorded had
+ * it run the new derivation all along (the state starts empty at the first snapshot from `fromMs`).
+ */
+export async function rederiveHistory(
+  stores: { snapshots: SnapshotStore; history: HistoryStore },
+  vin: string,
+  range: { fromMs: number; toMs: number },
+  packKwh = defaultPackKwh(vin),
+): Promise<{ snapshots: number; drives: number; charges: number; versions: number; deleted: number }> {
+  const snapshots: Snapshot[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await stores.snapshots.snapshotsBetween(vin, { fromMs: range.fromMs, toMs: range.toMs, limit: 1000, cursor });
+    snapshots.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  const step = deriveHistory(snapshots, { packKwh });
+  const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
+  await stores.history.saveHistoryStep(vin, step);
+  return { snapshots: snapshots.length, drives: step.drives.length, charges: step.charges.length, versions: step.versions.length, deleted };
+}
