@@ -5,6 +5,11 @@ import { startLocalHost } from './local-host';
 
 /** `npm start`: the whole system on this machine. Settings come from the environment (see README). */
 async function main(): Promise<void> {
+  // The AWS SDK prints nine lines on Node < 22 about its releases from 2027; one line says the same here.
+  if (Number(process.versions.node.split('.')[0]) < 22) {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    console.warn(`note: Node ${process.versions.node} works; Node 22 or later is recommended (AWS SDK releases from 2027 require it)`);
+  }
   const settings = parseLocalSettings(process.env, process.cwd());
   const host = await startLocalHost(settings, {
     log: {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
 import { auditQuery } from './routes/command-routes';
-import { historyQuerySchema } from './routes/history-routes';
+import { historyQuerySchema, monthsQuerySchema } from './routes/history-routes';
 import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
 import { usageQuery } from './routes/usage-routes';
 
@@ -107,6 +107,9 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
       },
       '/vehicles/{vin}/charges': {
         get: { operationId: 'charges', summary: 'Charging sessions, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Charging sessions', true), ...errors } },
+      },
+      '/vehicles/{vin}/months': {
+        get: { operationId: 'months', summary: 'Monthly totals: distance, drives, kWh charged and used, efficiency', parameters: [VIN, ...queryParameters(monthsQuerySchema)], responses: { '200': ok('Months', true), ...errors } },
       },
       '/vehicles/{vin}/updates': { get: { operationId: 'updates', summary: 'Software versions and when each was first seen', parameters: [VIN], responses: { '200': ok('Versions'), ...errors } } },
       '/vehicles/{vin}/usage': { get: { operationId: 'usage', parameters: [VIN, ...queryParameters(usageQuery)], responses: { '200': ok('Month of Fleet usage'), ...errors } } },

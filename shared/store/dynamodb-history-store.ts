@@ -3,7 +3,8 @@ import type { HistoryState, HistoryStep } from '../domain/history/history-machin
 import type { ChargingSession, Drive, SoftwareVersionSeen } from '../domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
 import { decodeRangeCursor, encodeRangeCursor } from './range-cursor';
-import { chargeSk, driveSk, HISTORY_STATE_SK, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+import type { MonthTotals } from '../domain/history/monthly-totals';
+import { chargeSk, driveSk, HISTORY_STATE_SK, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
 
 /** Derived history in the single table: one small item per drive, charging session and software version. */
 export class DynamoDbHistoryStore implements HistoryStore {
@@ -45,6 +46,21 @@ export class DynamoDbHistoryStore implements HistoryStore {
       new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': VERSION_SK_PREFIX } }),
     );
     return (out.Items ?? []).map((item) => item.record as SoftwareVersionSeen);
+  }
+
+  async listMonths(vin: string, fromMonth: string, toMonth: string): Promise<MonthTotals[]> {
+    const out = await this.options.client.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': monthSk(fromMonth), ':to': monthSk(toMonth) },
+      }),
+    );
+    return (out.Items ?? []).map((item) => item.record as MonthTotals);
+  }
+
+  async putMonth(totals: MonthTotals): Promise<void> {
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(totals.vin), sk: monthSk(totals.month), record: totals } }));
   }
 
   async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {

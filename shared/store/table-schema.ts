@@ -17,6 +17,7 @@
  * | charging session| VEHICLE#<vin>   | CHARGE#<ISO start>          |
  * | software version| VEHICLE#<vin>   | SWVER#<ISO first seen>      |
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
+ * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  *
  * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
  * after they end; rollups and the
@@ -50,3 +51,4 @@ export const chargeSk = (startAt: number): string => `CHARGE#${new Date(startAt)
 export const versionSk = (firstSeenAt: number): string => `SWVER#${new Date(firstSeenAt).toISOString()}`;
 export const VERSION_SK_PREFIX = 'SWVER#';
 export const HISTORY_STATE_SK = 'HISTORY';
+export const monthSk = (month: string): string => `MONTH#${month}`;

@@ -75,6 +75,18 @@ describe('history derived as the collector reads, through the API', () => {
     expect((await api(`/vehicles/${VIN}/drives?limit=0`)).status).toBe(400);
   });
 
+  it('keeps monthly totals equal to the month’s drives and sessions, as JSON and CSV', async () => {
+    const { drives } = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-31`)).text) as { drives: Array<{ distanceMi: number }> };
+    const { charges } = JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-31`)).text) as { charges: Array<{ energyAddedKwh: number }> };
+    const { months } = JSON.parse((await api(`/vehicles/${VIN}/months?from=2026-01&to=2026-03`)).text) as { months: Array<Record<string, number | string>> };
+    expect(months).toHaveLength(1);
+    expect(months[0]).toMatchObject({ month: '2026-03', drives: drives.length, chargingSessions: charges.length });
+    expect(months[0]!.distanceMi).toBeCloseTo(drives.reduce((s, d) => s + d.distanceMi, 0), 3);
+    expect(months[0]!.chargedKwh).toBeCloseTo(charges.reduce((s, c) => s + c.energyAddedKwh, 0), 2);
+    expect((await api(`/vehicles/${VIN}/months?from=2026-03`, 'text/csv')).text.split('\r\n')[0]).toBe('month,distanceMi,distanceKm,drives,chargedKwh,chargingSessions,estimatedUsedKwh,whPerMi');
+    expect(JSON.parse((await api(`/vehicles/${VIN}/months?from=2026-13`)).text)).toMatchObject({ error: { code: 'invalid_query' } });
+  });
+
   it('records the software version once', async () => {
     const { versions } = JSON.parse((await api(`/vehicles/${VIN}/updates`)).text) as { versions: Array<{ version: string }> };
     expect(versions).toHaveLength(1);

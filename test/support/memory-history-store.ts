@@ -1,6 +1,7 @@
 import type { HistoryState, HistoryStep } from '../../shared/domain/history/history-machine';
 import type { ChargingSession, Drive, SoftwareVersionSeen } from '../../shared/domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../../shared/domain/history/history-store';
+import type { MonthTotals } from '../../shared/domain/history/monthly-totals';
 
 /** In-memory derived history for unit tests above the port; cursors are offsets. */
 export class MemoryHistoryStore implements HistoryStore {
@@ -8,6 +9,7 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly drives = new Map<string, Drive>();
   readonly charges = new Map<string, ChargingSession>();
   readonly versions = new Map<string, SoftwareVersionSeen>();
+  readonly months = new Map<string, MonthTotals>();
 
   getHistoryState(vin: string): Promise<HistoryState | null> {
     return Promise.resolve(structuredClone(this.states.get(vin) ?? null));
@@ -27,6 +29,13 @@ export class MemoryHistoryStore implements HistoryStore {
   }
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>> {
     return Promise.resolve(page([...this.charges.values()].filter((c) => c.vin === vin), (c) => c.start.at, query));
+  }
+  listMonths(vin: string, fromMonth: string, toMonth: string): Promise<MonthTotals[]> {
+    return Promise.resolve([...this.months.values()].filter((m) => m.vin === vin && m.month >= fromMonth && m.month <= toMonth).sort((a, b) => a.month.localeCompare(b.month)));
+  }
+  putMonth(totals: MonthTotals): Promise<void> {
+    this.months.set(`${totals.vin}#${totals.month}`, structuredClone(totals));
+    return Promise.resolve();
   }
   clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
     const drop = <T extends { vin: string }>(map: Map<string, T>, at: (record: T) => number): number => {

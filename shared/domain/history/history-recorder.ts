@@ -1,6 +1,7 @@
 import type { Snapshot } from '../snapshot';
 import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot } from './history-machine';
 import type { HistoryStore } from './history-store';
+import { monthOf, monthRange, monthTotals } from './monthly-totals';
 
 /**
  * Folds one new snapshot into the car's stored history, as the collector stores it. Records are keyed by their start,
@@ -10,5 +11,14 @@ export async function recordHistory(store: HistoryStore, snapshot: Snapshot, pac
   const state = (await store.getHistoryState(snapshot.vin)) ?? EMPTY_HISTORY;
   const step = foldSnapshot(state, snapshot, { packKwh });
   if (step.state !== state) await store.saveHistoryStep(snapshot.vin, step);
+  const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
+  for (const month of months) await refreshMonth(store, snapshot.vin, month);
   return { drives: step.drives.length, charges: step.charges.length };
+}
+
+/** Recomputes a month's totals item from the month's records (a handful of small items). */
+export async function refreshMonth(store: HistoryStore, vin: string, month: string): Promise<void> {
+  const range = { ...monthRange(month), limit: 2_000 };
+  const [drives, charges] = await Promise.all([store.listDrives(vin, range), store.listCharges(vin, range)]);
+  await store.putMonth(monthTotals(vin, month, drives.items, charges.items));
 }

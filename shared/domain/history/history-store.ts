@@ -1,5 +1,6 @@
 import type { HistoryState, HistoryStep } from './history-machine';
 import type { ChargingSession, Drive, SoftwareVersionSeen } from './history-records';
+import type { MonthTotals } from './monthly-totals';
 
 export interface HistoryPage<T> {
   items: T[];
@@ -24,6 +25,9 @@ export interface HistoryStore {
   getDrive(vin: string, id: string): Promise<Drive | null>;
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>>;
   listVersions(vin: string): Promise<SoftwareVersionSeen[]>;
+  /** Month totals, oldest first, for months from `fromMonth` to `toMonth` (YYYY-MM). */
+  listMonths(vin: string, fromMonth: string, toMonth: string): Promise<MonthTotals[]>;
+  putMonth(totals: MonthTotals): Promise<void>;
   /** Deletes every record that starts at or after `fromMs` (before a re-derivation writes them anew). */
   clearHistoryFrom(vin: string, fromMs: number): Promise<number>;
 }

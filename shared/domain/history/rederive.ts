@@ -1,7 +1,9 @@
 import type { SnapshotStore } from '../stores';
 import type { Snapshot } from '../snapshot';
 import { defaultPackKwh, deriveHistory } from './history-machine';
+import { refreshMonth } from './history-recorder';
 import type { HistoryStore } from './history-store';
+import { monthOf } from './monthly-totals';
 
 /**
  * Derives a car's history again from its stored snapshots, from `fromMs` on, and replaces what was derived before:
@@ -24,5 +26,7 @@ export async function rederiveHistory(
   const step = deriveHistory(snapshots, { packKwh });
   const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
   await stores.history.saveHistoryStep(vin, step);
+  const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
+  for (const month of months) await refreshMonth(stores.history, vin, month);
   return { snapshots: snapshots.length, drives: step.drives.length, charges: step.charges.length, versions: step.versions.length, deleted };
 }

@@ -15,6 +15,10 @@ export const historyQuerySchema = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
+const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-03');
+export const monthsQuerySchema = z.strictObject({ from: MONTH.optional(), to: MONTH.optional() });
+const MONTH_COLUMNS = ['month', 'distanceMi', 'distanceKm', 'drives', 'chargedKwh', 'chargingSessions', 'estimatedUsedKwh', 'whPerMi'] as const;
+
 const DRIVE_ID = /^\d{1,15}$/;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -108,6 +112,20 @@ export function historyRoutes(deps: ApiDeps): Route[] {
           return csv(CHARGE_COLUMNS, rows, next);
         }
         return json(200, { vin, from: iso(from), to: iso(to), charges, nextCursor: page.cursor });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/months',
+      handle: async ({ params, query, event }) => {
+        const vin = requireVin(params.vin);
+        const q = validate(monthsQuerySchema, query, 'invalid_query');
+        const to = q.to ?? iso(deps.clock.now()).slice(0, 7);
+        const from = q.from ?? iso(Date.parse(`${to}-01T00:00:00Z`) - 330 * 86_400_000).slice(0, 7);
+        if (from > to) throw new ApiError(400, 'invalid_query', '`from` must not be after `to`');
+        const months = (await deps.history.listMonths(vin, from, to)).map((m) => ({ ...m, distanceKm: Math.round(m.distanceMi * 1609.344) / 1000 }));
+        if (wantsCsv(event)) return csv(MONTH_COLUMNS, months);
+        return json(200, { vin, from, to, months });
       },
     },
     {
