@@ -36,6 +36,8 @@ export interface SnapshotDetail {
   chargeEnergyAddedKwh: number | null;
   chargerPowerKw: number | null;
   chargerActualCurrentA: number | null;
+  /** The charging current the owner set (`charge_amps`). */
+  chargeAmpsSetting: number | null;
   chargerVoltageV: number | null;
   chargerPhases: number | null;
   fastChargerPresent: boolean | null;
@@ -119,6 +121,7 @@ export function snapshotFromVehicleData(vin: string, body: unknown, receivedAt: 
       chargeEnergyAddedKwh: num(charge.charge_energy_added),
       chargerPowerKw: num(charge.charger_power),
       chargerActualCurrentA: num(charge.charger_actual_current),
+      chargeAmpsSetting: num(charge.charge_amps),
       chargerVoltageV: num(charge.charger_voltage),
       chargerPhases: num(charge.charger_phases),
       fastChargerPresent: bool(charge.fast_charger_present),

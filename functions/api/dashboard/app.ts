@@ -1,9 +1,10 @@
 import { api, tokenStore, UnauthorizedError } from './api-client';
-import { renderCommands } from './command-panel';
+import { prefillCommands, renderCommands } from './command-panel';
 import { renderOdometer, type Range } from './odometer-chart';
 
 interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
-interface State { state: string; lastSeenAt: string | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null } | null }
+interface Detail { chargeLimitSoc: number | null; chargeAmpsSetting: number | null; chargerPowerKw: number | null; timeToFullChargeH: number | null; insideTempC: number | null; outsideTempC: number | null; driverTempSettingC: number | null; passengerTempSettingC: number | null; softwareUpdateStatus: string | null; softwareUpdateVersion: string | null }
+interface State { state: string; lastSeenAt: string | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { takenAt: string; batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null; sentryMode: boolean | null; climateOn: boolean | null; softwareVersion: string | null; detail?: Detail } | null }
 interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
 interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string | null }> }
 
@@ -28,15 +29,28 @@ function tile(value: string, caption: string): string {
 async function renderState(): Promise<void> {
   const s = await api<State>(`/vehicles/${vin()}/state`);
   const snap = s.snapshot;
+  const d = snap?.detail;
+  const charging = snap?.chargingState === 'Charging' && d?.chargerPowerKw != null ? `Charging ${d.chargerPowerKw} kW${d.timeToFullChargeH ? `, full in ${Math.round(d.timeToFullChargeH * 60)} min` : ''}` : (snap?.chargingState ?? '–');
+  const temp = (c: number | null | undefined): string => (c == null ? '–' : `${c.toFixed(1)} °C`);
   $('state').innerHTML = [
     `<div><b><span class="badge ${s.state}">${s.state === 'online' ? 'online' : s.state}</span></b><span>last seen ${ago(s.lastSeenAt)}</span></div>`,
-    tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %` : '–', 'battery'),
+    tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %${d?.chargeLimitSoc != null ? ` of ${d.chargeLimitSoc} %` : ''}` : '–', 'battery (charge limit)'),
     tile(snap?.rangeMi != null ? `${Math.round(snap.rangeMi)} mi` : '–', 'range'),
+    tile(charging, 'charging'),
+    tile(snap?.climateOn == null ? '–' : `${snap.climateOn ? 'on' : 'off'} · ${temp(d?.insideTempC)} in`, `climate · ${temp(d?.outsideTempC)} outside`),
     tile(snap?.locked == null ? '–' : snap.locked ? 'locked' : 'unlocked', 'doors'),
-    tile(snap?.chargingState ?? '–', 'charging'),
+    tile(snap?.sentryMode == null ? '–' : snap.sentryMode ? 'on' : 'off', 'sentry'),
     tile(snap?.odometerMi != null ? `${snap.odometerMi.toFixed(1)} mi` : '–', 'odometer'),
-    tile(s.commandSigning === 'required' ? 'signed' : s.commandSigning === 'not_required' ? 'REST' : '–', 'commands go'),
+    tile(snap?.softwareVersion ?? '–', d?.softwareUpdateStatus ? `software · update ${d.softwareUpdateVersion ?? ''} ${d.softwareUpdateStatus}` : 'software'),
+    tile(snap ? ago(snap.takenAt) : 'never', 'last reading'),
+    tile(s.commandSigning === 'required' ? 'signed' : s.commandSigning === 'not_required' ? 'unsigned (REST)' : 'not known yet', 'how commands are sent'),
   ].join('');
+  prefillCommands({
+    'set_charge_limit-percent': d?.chargeLimitSoc,
+    'set_temps-driver_temp': d?.driverTempSettingC,
+    'set_temps-passenger_temp': d?.passengerTempSettingC,
+    'set_charging_amps-charging_amps': d?.chargeAmpsSetting,
+  });
 }
 
 async function renderUsage(): Promise<void> {

@@ -5,6 +5,9 @@ interface OpenApi { paths: Record<string, { post?: { requestBody?: { content: Re
 interface CommandAnswer { outcome: 'done' | 'already_done'; reason: string; woke: boolean }
 
 const PREFIX = '/vehicles/{vin}/commands/';
+/** Commands that act on the world around the car, or open it: the button asks for a second tap. */
+const DISRUPTIVE = new Set(['honk_horn', 'flash_lights', 'actuate_trunk', 'charge_port_door_open', 'charge_port_door_close', 'door_unlock', 'remote_start_drive', 'window_control']);
+const CONFIRM_MS = 5_000;
 const label = (name: string): string => name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 /**
@@ -49,7 +52,9 @@ function commandForm(name: string, schema: JsonSchema, getVin: () => string, onS
       if (spec.maximum !== undefined && spec.maximum < 1e15) num.max = String(spec.maximum);
       num.step = spec.type === 'integer' ? '1' : 'any';
       num.required = schema.required?.includes(field) ?? false;
-      num.value = num.min || '0';
+      // Never the range's minimum (a tap would set a 50 % limit, 15 °C): the middle, until the car's value is known.
+      const middle = num.min && num.max ? (Number(num.min) + Number(num.max)) / 2 : 0;
+      num.value = String(spec.type === 'integer' ? Math.round(middle) : middle);
       input = num;
       fields.push(() => [field, Number(num.value)]);
     }
@@ -61,15 +66,48 @@ function commandForm(name: string, schema: JsonSchema, getVin: () => string, onS
   button.type = 'submit';
   button.textContent = label(name);
   form.append(button);
+  let confirmUntil = 0;
+  form.addEventListener('invalid', () => clearResult(form), true);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void send(name, Object.fromEntries(fields.map((f) => f())), getVin(), button).then(onSent);
+    if (DISRUPTIVE.has(name) && Date.now() > confirmUntil) {
+      confirmUntil = Date.now() + CONFIRM_MS;
+      button.textContent = `Tap again to ${label(name).toLowerCase()}`;
+      button.classList.add('confirming');
+      setTimeout(() => {
+        button.textContent = label(name);
+        button.classList.remove('confirming');
+      }, CONFIRM_MS);
+      return;
+    }
+    confirmUntil = 0;
+    button.textContent = label(name);
+    button.classList.remove('confirming');
+    void send(name, Object.fromEntries(fields.map((f) => f())), getVin(), button, form).then(onSent);
   });
   return form;
 }
 
-async function send(name: string, body: Record<string, unknown>, vin: string, button: HTMLButtonElement): Promise<void> {
+/** Sets the inputs to the car's current values (charge limit, temperatures) where they are known. */
+export function prefillCommands(values: Record<string, number | null | undefined>): void {
+  for (const [id, value] of Object.entries(values)) {
+    const input = document.getElementById(id) as HTMLInputElement | null;
+    if (input && value != null && document.activeElement !== input) input.value = String(value);
+  }
+}
+
+function clearResult(form: HTMLFormElement): void {
   const result = document.getElementById('command-result')!;
+  form.after(result);
+  result.textContent = '';
+  result.className = 'result';
+}
+
+async function send(name: string, body: Record<string, unknown>, vin: string, button: HTMLButtonElement, form: HTMLFormElement): Promise<void> {
+  const result = document.getElementById('command-result')!;
+  // The answer appears next to the control that was tapped, in view, and is announced (role=status).
+  form.after(result);
+  result.scrollIntoView({ block: 'nearest' });
   const show = (text: string, kind: string): void => {
     result.textContent = text;
     result.className = `result ${kind}`;

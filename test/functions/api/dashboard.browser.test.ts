@@ -53,6 +53,9 @@ afterAll(async () => {
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
 
     await page.goto(host.url);
+    // Signed out: only the sign-in card shows.
+    expect(await page.locator('#app').isVisible()).toBe(false);
+    expect(await page.locator('#login').isVisible()).toBe(true);
     await page.getByLabel('API token').fill('definitely-not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await eventually(() => page.locator('#login-error').textContent(), (v) => expect(v).toContain('not accepted'));
@@ -73,8 +76,19 @@ afterAll(async () => {
 
     // A command from the buttons built from /openapi.json; the audit log shows it.
     expect(await page.locator('form[data-command="door_unlock"]').count()).toBe(0);
+    // A disruptive command asks for a second tap; the first sends nothing.
+    const auditRows = await page.locator('#audit tbody tr').count();
+    await page.locator('form[data-command="flash_lights"] button').click();
+    await eventually(() => page.locator('form[data-command="flash_lights"] button').textContent(), (v) => expect(v).toMatch(/Tap again/));
+    expect(await page.locator('#audit tbody tr').count()).toBe(auditRows);
     await page.locator('form[data-command="flash_lights"] button').click();
     await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/Flash lights: done/), 30_000);
+    // The answer shows next to the tapped control, inside the phone's viewport.
+    const box = (await page.locator('#command-result').boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
+    // Inputs start from the car's values, never the range's minimum.
+    expect(Number(await page.locator('#set_charge_limit-percent').inputValue())).toBeGreaterThan(50);
     await eventually(() => page.locator('#audit tbody tr').first().textContent(), (v) => expect(v).toContain('flash_lights'));
     expect(await page.locator('#audit tbody tr').first().locator('td').nth(3).textContent()).toBe('rest'); // which transport
 
@@ -85,8 +99,14 @@ afterAll(async () => {
     await page.locator('form[data-command="set_charge_limit"] button').click();
     await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/failed: percent: .*invalid_command_body/));
 
+    // No horizontal overflow on a phone, nor on a desktop.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await mkdir(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1440);
+    await page.screenshot({ path: join(OUT, 'dashboard-desktop.png'), fullPage: true });
+    console.log(`dashboard screenshots: ${OUT}`);
     expect(problems).toEqual([]);
     await page.close();
   });
