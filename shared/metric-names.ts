@@ -11,4 +11,6 @@ export const METRIC = {
   fleetRequests: 'FleetRequests',
   budgetUsedPercent: 'BudgetUsedPercent',
   commandFailures: 'CommandFailures',
+  /** Cars online without a fresh reading for hours, or failing pass after pass (Maximum per hour). */
+  vehiclesNeedingAttention: 'VehiclesNeedingAttention',
 } as const;

@@ -26,6 +26,7 @@ export const handler = createCollectorHandler(
   {
     passCompleted: (summary) => {
       metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, summary.snapshotsWritten);
+      metrics.addMetric(METRIC.vehiclesNeedingAttention, MetricUnit.Count, summary.vehiclesNeedingAttention);
       // Billable categories only: each metric stream costs money past CloudWatch's free ten.
       for (const category of ['data', 'command', 'wake'] as const satisfies readonly BillingCategory[]) {
         const count = summary.requests[category];

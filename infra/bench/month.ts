@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     secretsCalls: (passes / 15) * scale + 6 * 30 * 8, // one read per warm container (~15 min) and the rotations
     logBytes: passes * scale * 700,
     ...DEFAULT_STACK_ITEMS,
-    customMetrics: 8,
+    customMetrics: 9,
     memoryMb: 256,
   });
   const total = (f: (l: (typeof cost)[number]) => number) => cost.reduce((sum, line) => sum + f(line), 0);

@@ -41,6 +41,8 @@ export class OwnerAlarms extends Construct {
       'The collector failed in 3 or more runs within 15 minutes (Tesla unreachable, token or permissions). See its logs.');
     atLeast('BudgetNearLimitAlarm', 80, custom(METRIC.budgetUsedPercent, COLLECTOR_SERVICE, 'Maximum'),
       'A car has used 80 % of its share of the monthly Tesla budget; polling is being slowed.');
+    atLeast('VehicleNeedsAttentionAlarm', 1, custom(METRIC.vehiclesNeedingAttention, COLLECTOR_SERVICE, 'Maximum'),
+      'A car is online without a fresh reading for hours, or its reads keep failing (e.g. a missing scope). GET /vehicles shows which, and why.');
     new CfnOutput(scope, 'AlarmTopicArn', { value: topic.topicArn });
   }
 }

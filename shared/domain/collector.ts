@@ -40,16 +40,25 @@ export interface VehicleOutcome {
   slowdown?: number;
   /** The month's spend on this car as a share of its budget. */
   budgetUsedPercent: number;
+  /** Online but without a fresh reading for longer than the policy ever waits, or failing pass after pass. */
+  needsAttention: boolean;
 }
 
 export interface CollectorSummary {
   startedAt: string;
   vehiclesSeen: number;
   snapshotsWritten: number;
+  /** Cars that need the owner (see VehicleOutcome.needsAttention); a metric the stack alarms on. */
+  vehiclesNeedingAttention: number;
   /** Fleet requests this pass made, by billing category. */
   requests: RequestCounts;
   vehicles: VehicleOutcome[];
 }
+
+/** An online car the policy would have read within this (its longest quiet window is 4 h), times the budget's slowdown. */
+const STALE_ONLINE_MS = 6 * 60 * MINUTE_MS;
+/** Failed reads in a row after which a car needs the owner. */
+const FAILING_PASSES = 5;
 
 /** A vehicle record whose only change is lastSeenAt is rewritten at most this often (it is what `GET /vehicles` shows). */
 const SEEN_REFRESH_MS = 10 * MINUTE_MS;
@@ -72,6 +81,7 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
       startedAt: new Date(startedAt).toISOString(),
       vehiclesSeen: cars.length,
       snapshotsWritten: outcomes.filter((o) => o.snapshotWritten).length,
+      vehiclesNeedingAttention: outcomes.filter((o) => o.needsAttention).length,
       requests: { ...meter.counts },
       vehicles: outcomes,
     };
@@ -96,11 +106,13 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     ...(previous?.problem ? { problem: previous.problem } : {}),
   };
   const budgetUsedPercent = budgetUsd > 0 ? Math.round((spentUsd / budgetUsd) * 1000) / 10 : 100;
-  const base = { vin: car.vin, state: car.state, snapshotWritten: false, budgetUsedPercent, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
+  const base = { vin: car.vin, state: car.state, snapshotWritten: false, budgetUsedPercent, needsAttention: false, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
 
   if (step.decision.action === 'skip') {
-    if (changed(previous, record)) await deps.vehicles.putVehicle(record);
-    return { ...base, decision: 'skip', reason: step.decision.reason };
+    const stale = car.state === 'online' && !pace.exhausted && now - (record.lastSnapshotAt ?? now) > STALE_ONLINE_MS * pace.slowdown;
+    const flagged: VehicleRecord = stale && record.problem?.code !== 'stale_data' ? { ...record, problem: { code: 'stale_data', message: 'online, but no reading for over 6 hours: check GET /vehicles/{vin}/state and the collector logs', since: now } } : record;
+    if (changed(previous, flagged)) await deps.vehicles.putVehicle(flagged);
+    return { ...base, decision: 'skip', reason: step.decision.reason, needsAttention: stale || record.polling.failureStreak >= FAILING_PASSES };
   }
 
   try {
@@ -124,7 +136,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
     const problem = problemOf(error, previous?.problem ?? null, now);
     await deps.vehicles.putVehicle({ ...record, state, polling: memory, ...(problem ? { problem } : {}) });
-    return { ...base, state, decision: 'failed', reason: describe(error) };
+    return { ...base, state, decision: 'failed', reason: describe(error), needsAttention: memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope' };
   }
 }
 

@@ -2,6 +2,7 @@ import type { Clock } from './clock';
 import { ALREADY_DONE_REASONS } from './commands';
 import type { CommandResult, FleetApi } from './fleet-api';
 import {
+  CommandKeyNotPairedError,
   CommandOutcomeUnknownError,
   CommandSigningRequiredError,
   leavesOutcomeUnknown,
@@ -180,12 +181,17 @@ async function transportFor(deps: CommandServiceDeps, vin: string, canSign: bool
   if (choice === 'rest' && known?.required) throw new CommandSigningRequiredError(vin);
   if (choice !== 'ask') return choice;
   let required: boolean | null = null;
+  let paired: boolean | null = null;
   try {
-    required = (await deps.fleet.fleetStatus([vin])).get(vin)?.protocolRequired ?? null;
+    const info = (await deps.fleet.fleetStatus([vin])).get(vin);
+    required = info?.protocolRequired ?? null;
+    paired = info?.keyPaired ?? null;
   } catch (error) {
     // Only an answer Tesla should not have given is passed over; token, rate and network errors stop the command.
     if (!(error instanceof UnexpectedFleetResponseError)) throw error;
   }
+  // Say "pair the key" before any wake or signed attempt; not remembered, so the next command asks again.
+  if (required === true && paired === false) throw new CommandKeyNotPairedError(vin);
   if (required === null) return 'signed';
   await remember(deps, vin, required, 'fleet_status');
   return required ? 'signed' : 'rest';

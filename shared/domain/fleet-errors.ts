@@ -64,6 +64,16 @@ export class MissingScopeError extends FleetApiError {
   }
 }
 
+/** `fleet_status` says the app's key is not paired with a car that needs signed commands: nothing was sent. */
+export class CommandKeyNotPairedError extends Error implements CommandNotRunMark {
+  readonly commandDidNotRun = true as const;
+
+  constructor(readonly vin: string) {
+    super(`the car ${vin} needs signed commands and Tesla says our key is not paired with it`);
+    this.name = 'CommandKeyNotPairedError';
+  }
+}
+
 /** 422 from signed_command: the car does not speak the Vehicle Command Protocol; REST commands still work. */
 export class SignedCommandsUnsupportedError extends FleetApiError {
   constructor(readonly vin: string) {

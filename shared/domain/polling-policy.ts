@@ -117,7 +117,8 @@ export function afterFailure(memory: PollingMemory, failure: PollFailure, now: n
     case 'rate_limited':
       return { ...memory, backoffUntil: now + (failure.retryAfterMs ?? DEFAULT_RATE_LIMIT_BACKOFF_MS) };
     case 'server_error':
-      return { ...memory, backoffUntil: now + SERVER_ERROR_BACKOFF_MS };
+      // A short, fixed wait (Tesla's servers recover), but counted: failing pass after pass needs the owner.
+      return { ...memory, backoffUntil: now + SERVER_ERROR_BACKOFF_MS, failureStreak: memory.failureStreak + 1 };
     case 'refused':
       return doubled(memory, now, REFUSED_BACKOFF_MS, MAX_REFUSED_BACKOFF_MS);
     case 'unexpected':

@@ -19,7 +19,7 @@ export interface VehicleRecord {
 }
 
 export interface VehicleProblem {
-  code: 'missing_scope' | 'refused' | 'unreadable_answer';
+  code: 'missing_scope' | 'refused' | 'unreadable_answer' | 'stale_data';
   message: string;
   since: number;
 }

@@ -1,4 +1,5 @@
 import {
+  CommandKeyNotPairedError,
   CommandOutcomeUnknownError,
   CommandSigningRequiredError,
   FleetApiError,
@@ -46,6 +47,9 @@ function toApiError(error: unknown): ApiError | null {
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof CommandKeyInvalidError) return new ApiError(503, 'command_key_invalid', `${error.message}: replace it with \`npm run keys -- --force\` and pair the new key`);
   if (error instanceof CommandKeyNotAcceptedError) return new ApiError(403, 'command_key_not_accepted', error.message);
+  if (error instanceof CommandKeyNotPairedError) {
+    return new ApiError(403, 'command_key_not_paired', `${error.message}: open https://tesla.com/_ak/<your API domain> in the Tesla app and approve the key on the car`);
+  }
   if (error instanceof SignedCommandFaultError) {
     if (error.fault === FAULT.busy) return new ApiError(503, 'vehicle_busy', error.message, { 'retry-after': '5' });
     if (error.fault === FAULT.remoteAccessDisabled) return new ApiError(403, 'remote_access_disabled', error.message);

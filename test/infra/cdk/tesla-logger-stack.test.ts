@@ -240,7 +240,8 @@ describe('alarms', () => {
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', AlarmActions: [Match.anyValue()] });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'BudgetUsedPercent', Threshold: 80, AlarmActions: [Match.anyValue()] });
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'VehiclesNeedingAttention', Threshold: 1, Statistic: 'Maximum', AlarmActions: [Match.anyValue()] });
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     expect(() => parseDeployConfig({ alarmEmail: 'not-an-email' })).toThrow(/config\.alarmEmail/);
   });
 });

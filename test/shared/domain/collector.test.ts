@@ -101,6 +101,32 @@ describe('collector pass', () => {
     expect((await stores.getVehicle(ONLINE))?.problem).toBeNull();
   });
 
+  it('flags a car that fails pass after pass, and one online without a reading for hours, for the owner’s alarm', async () => {
+    const { fleet, stores, deps, advance } = setup();
+    fleet.vehicleData = () => {
+      throw new UnexpectedFleetResponseError('Fleet API answered 500', 500);
+    };
+    let last = await runCollectorPass(deps);
+    for (let pass = 0; pass < 40 && last.vehiclesNeedingAttention === 0; pass++) {
+      advance(60 * 60_000);
+      last = await runCollectorPass(deps);
+    }
+    expect(last.vehiclesNeedingAttention).toBe(1);
+    expect(last.vehicles.find((v) => v.vin === ONLINE)?.needsAttention).toBe(true);
+    expect((await stores.getVehicle(ONLINE))?.polling.failureStreak).toBeGreaterThanOrEqual(5);
+
+    // Recovered: no attention needed.
+    const fresh = setup();
+    expect((await runCollectorPass(fresh.deps)).vehiclesNeedingAttention).toBe(0);
+    // Online, read once, then never again for 7 hours (the policy would have asked by then): flagged and explained.
+    const record = (await fresh.stores.getVehicle(ONLINE))!;
+    await fresh.stores.putVehicle({ ...record, polling: { ...record.polling, nextDataAt: Number.MAX_SAFE_INTEGER } });
+    fresh.advance(7 * 3_600_000);
+    const stale = await runCollectorPass(fresh.deps);
+    expect(stale.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'skip', needsAttention: true });
+    expect((await fresh.stores.getVehicle(ONLINE))?.problem).toMatchObject({ code: 'stale_data' });
+  });
+
   it('does not ask again when a pass is retried at once', async () => {
     const { fleet, stores, deps } = setup();
     await runCollectorPass(deps);

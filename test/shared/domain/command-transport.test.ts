@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { executeCommand, type SignedSender } from '../../../shared/domain/command-service';
 import type { CommandResult } from '../../../shared/domain/fleet-api';
-import { CommandSigningRequiredError, RateLimitedError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import { CommandKeyNotPairedError, CommandSigningRequiredError, RateLimitedError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryCommandStores } from '../../support/memory-command-stores';
 
@@ -44,6 +44,19 @@ describe('transport per car', () => {
     expect(methods()).not.toContain('sendCommand');
     expect(signer.sent).toEqual(['door_lock', 'honk_horn']);
     expect(stores.signing.get(VIN)).toMatchObject({ required: true, source: 'fleet_status' });
+  });
+
+  it('says "pair the key" before any wake or signed attempt when fleet_status says the key is not paired, and asks again next time', async () => {
+    const { fleet, stores, signer, run, methods } = setup();
+    fleet.vehicles = [{ vin: VIN, displayName: null, state: 'asleep' }];
+    fleet.signingInfo = () => ({ protocolRequired: true, keyPaired: false });
+    await expect(run()).rejects.toBeInstanceOf(CommandKeyNotPairedError);
+    expect(methods()).toEqual(['fleetStatus']);
+    expect(signer.sent).toEqual([]);
+    expect(await stores.getSigningStatus(VIN)).toBeNull();
+    fleet.signingInfo = () => ({ protocolRequired: true, keyPaired: true }); // the owner paired it
+    fleet.vehicles = [{ vin: VIN, displayName: null, state: 'online' }];
+    await expect(run()).resolves.toMatchObject({ transport: 'signed' });
   });
 
   it('sends REST to a car fleet_status says does not need signing', async () => {
