@@ -7,7 +7,8 @@ const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate
 
 /** What an owner may set through `cdk.json` context (or `-c key=value`); checked at synth. */
 export const deployConfigSchema = z.strictObject({
-  teslaRegion: z.enum(['na', 'eu', 'cn']).default('na'),
+  /** Unset: the account's region is read from its token (and corrected by Tesla's 421); set: always this one. */
+  teslaRegion: z.enum(['na', 'eu', 'cn']).optional(),
   collectorRateMinutes: z.coerce.number().int().min(1).max(60).default(1),
   snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(400),
   includeLocation: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(false),
@@ -42,7 +43,7 @@ export function certificateRegion(arn: string): string {
   return ACM_CERTIFICATE_ARN.exec(arn)?.[1] ?? '';
 }
 
-export type DeployConfig = z.infer<typeof deployConfigSchema> & { fleetApiUrl: string };
+export type DeployConfig = z.infer<typeof deployConfigSchema> & { fleetApiUrl: string; regionFixed: boolean };
 
 export class DeployConfigError extends Error {
   constructor(message: string) {
@@ -69,5 +70,5 @@ export function parseDeployConfig(raw: unknown): DeployConfig {
     const problems = parsed.error.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new DeployConfigError(`invalid deployment configuration: ${problems}`);
   }
-  return { ...parsed.data, fleetApiUrl: FLEET_API_HOSTS[parsed.data.teslaRegion] };
+  return { ...parsed.data, fleetApiUrl: FLEET_API_HOSTS[parsed.data.teslaRegion ?? 'na'], regionFixed: parsed.data.teslaRegion !== undefined };
 }

@@ -60,6 +60,7 @@ export class TeslaLoggerStack extends Stack {
 
     const common = {
       TESLA_FLEET_API_URL: config.fleetApiUrl,
+      TESLA_REGION_FIXED: String(config.regionFixed),
     };
     const readerEnv = {
       ...common,

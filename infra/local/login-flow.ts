@@ -12,7 +12,10 @@ export interface LoginOptions {
   redirectUri: string;
   authorizeUrl: string;
   /** The account's Fleet API host: the token's audience. */
+  /** The audience of the code exchange, and the region when the token's claims do not name one. */
   fleetApiUrl: string;
+  /** The owner named the region (--region or --fleet-api-url): it wins over the token's claims. */
+  regionOverride?: boolean;
   scopes: readonly string[];
   oauth: OAuthClient;
   store: TokenStore;
@@ -56,7 +59,10 @@ export async function runLogin(options: LoginOptions): Promise<TokenBundle> {
     const code = codeFromRedirect(answer, state);
 
     const grant = await options.oauth.exchangeCode({ clientId: options.clientId, clientSecret: options.clientSecret, code, redirectUri, audience: options.fleetApiUrl });
-    const bundle = bundleFromGrant({ clientId: options.clientId, clientSecret: options.clientSecret, fleetApiBaseUrl: options.fleetApiUrl }, grant, options.now());
+    // The account's region comes from the access token's claims (ou_code), unless the owner named one.
+    const base = { clientId: options.clientId, clientSecret: options.clientSecret, ...(options.regionOverride ? { fleetApiBaseUrl: options.fleetApiUrl } : {}) };
+    const bundle = { ...bundleFromGrant(base, grant, options.now()) };
+    bundle.fleetApiBaseUrl ??= options.fleetApiUrl;
     await options.store.write(bundle);
     const scopes = bundle.scopes?.join(' ') ?? 'unknown';
     options.say(`Signed in. Granted scopes: ${scopes}. The token is stored; it expires and rotates on its own.`);

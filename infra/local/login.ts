@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       redirectUri: values['redirect-uri'] ?? 'http://localhost:8765/callback',
       authorizeUrl: values['authorize-url'] ?? TESLA_AUTHORIZE_URL,
       fleetApiUrl,
+      regionOverride: values.region !== undefined || values['fleet-api-url'] !== undefined,
       scopes: values['no-location'] ? LOGIN_SCOPES : [...LOGIN_SCOPES, LOCATION_SCOPE],
       oauth: new UndiciOAuthClient({ authUrl: values['auth-url'] ?? TESLA_AUTH_URL }),
       store,

@@ -24,7 +24,17 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
   const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock);
-  const fleet = new UndiciFleetApi({ baseUrl: settings.fleetApiUrl, tokens });
+  const fleet = new UndiciFleetApi({
+    baseUrl: settings.fleetApiUrl,
+    tokens,
+    // Unless the owner fixed the region: the host a 421 taught us, else the token's claims (ou_code).
+    ...(settings.fleetApiUrlFixed
+      ? {}
+      : {
+          resolveBaseUrl: async () => (await stores.learntFleetApiUrl()) ?? (await tokenStore.read())?.fleetApiBaseUrl,
+          onRegionChange: (baseUrl: string) => void stores.rememberFleetApiUrl(baseUrl).catch(() => undefined),
+        }),
+  });
   const apiSecret = new SecretsManagerApiSecret(secrets, settings.apiSecretId);
   const apiTokens = new ApiTokenVerifier(async () => {
     const token = (await apiSecret.read()).apiToken;

@@ -10,6 +10,8 @@ export interface LambdaSettings {
   /** The API secret: API token and vehicle command key (read by the API only). */
   apiSecretId: string;
   fleetApiUrl: string;
+  /** The owner set the region in the stack's config: it wins over the token's claims and learnt 421s. */
+  fleetApiUrlFixed: boolean;
   authUrl: string;
   snapshotRetentionDays: number;
   includeLocation: boolean;
@@ -24,6 +26,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     teslaSecretId: read.required('TESLA_SECRET_ID'),
     apiSecretId: read.required('API_SECRET_ID'),
     fleetApiUrl: read.url('TESLA_FLEET_API_URL', FLEET_API_HOSTS.na)!,
+    fleetApiUrlFixed: read.bool('TESLA_REGION_FIXED', false),
     authUrl: read.url('TESLA_AUTH_URL', TESLA_AUTH_URL)!,
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
     includeLocation: read.bool('INCLUDE_LOCATION', false),

@@ -6,7 +6,7 @@ import { emptyCounts, type RequestCounts } from '../domain/request-meter';
 import type { Snapshot } from '../domain/snapshot';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../domain/stores';
 import { decodeRangeCursor, encodeRangeCursor } from './range-cursor';
-import { ACCOUNT_PK, daySk, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
+import { ACCOUNT_PK, daySk, FLEET_HOST_SK, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
 
 export interface DynamoDbStoreOptions {
   client: DynamoDBDocumentClient;
@@ -43,6 +43,16 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
       new GetCommand({ TableName: this.options.tableName, Key: { pk: ACCOUNT_PK, sk: vehicleSk(vin) } }),
     );
     return (Item?.record as VehicleRecord | undefined) ?? null;
+  }
+
+  /** The Fleet API host Tesla's last 421 named for this account, so the next cold start goes there at once. */
+  async learntFleetApiUrl(): Promise<string | null> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: ACCOUNT_PK, sk: FLEET_HOST_SK } }));
+    return typeof Item?.baseUrl === 'string' ? Item.baseUrl : null;
+  }
+
+  async rememberFleetApiUrl(baseUrl: string): Promise<void> {
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: ACCOUNT_PK, sk: FLEET_HOST_SK, baseUrl } }));
   }
 
   async putVehicle(record: VehicleRecord): Promise<void> {

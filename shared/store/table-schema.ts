@@ -5,6 +5,7 @@
  * | item            | pk              | sk                          |
  * |-----------------|-----------------|-----------------------------|
  * | vehicle record  | ACCOUNT         | VEHICLE#<vin>               |
+ * | learnt region   | ACCOUNT         | FLEET_HOST                  |
  * | snapshot        | VEHICLE#<vin>   | SNAP#<ISO-8601 takenAt>     |
  * | day rollup      | VEHICLE#<vin>   | DAY#<YYYY-MM-DD>            |
  * | usage ledger    | VEHICLE#<vin> or ACCOUNT | USAGE#<YYYY-MM>    |
@@ -52,3 +53,5 @@ export const versionSk = (firstSeenAt: number): string => `SWVER#${new Date(firs
 export const VERSION_SK_PREFIX = 'SWVER#';
 export const HISTORY_STATE_SK = 'HISTORY';
 export const monthSk = (month: string): string => `MONTH#${month}`;
+/** The Fleet API host a 421 taught us (AWS readers cannot write the token secret). */
+export const FLEET_HOST_SK = 'FLEET_HOST';

@@ -19,7 +19,7 @@ import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
 import { currentFleetCallContext } from './fleet-call-context';
 import { readAccessTokenClaims } from './token-claims';
 import { teslaRequest, type TeslaAnswer } from './tesla-request';
-import { baseUrlFromWrongRegion, isTrustedRegionMove } from './regions';
+import { baseUrlFromWrongRegion, FLEET_API_HOSTS, isTrustedRegionMove } from './regions';
 
 export interface FleetApiOptions {
   baseUrl: string;
@@ -28,6 +28,11 @@ export interface FleetApiOptions {
   timeoutMs?: number;
   /** Told when a 421 moved the client to another region's host, so the caller can remember it. */
   onRegionChange?: (baseUrl: string) => void;
+  /**
+   * Asked once, before the first request: the account's host if known (learnt from a 421, or the token's claims).
+   * Only a Tesla Fleet host is taken; otherwise `baseUrl` stays.
+   */
+  resolveBaseUrl?: () => Promise<string | null | undefined>;
 }
 
 interface Call {
@@ -48,6 +53,7 @@ const DATA_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'vehicle
  */
 export class UndiciFleetApi implements FleetApi {
   private baseUrl: string;
+  private resolved: Promise<void> | null = null;
 
   constructor(private readonly options: FleetApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -122,6 +128,8 @@ export class UndiciFleetApi implements FleetApi {
   }
 
   private async call(call: Call, attempt = { token: false, region: false }): Promise<unknown> {
+    this.resolved ??= this.resolveBaseUrl();
+    await this.resolved;
     const token = await this.options.tokens.get();
     const { status, raw, retryAfter } = await this.send(call, token);
     if (status >= 200 && status < 300) {
@@ -155,6 +163,11 @@ export class UndiciFleetApi implements FleetApi {
       if (missing.length > 0) throw new MissingScopeError(missing);
     }
     throw this.errorFor(status, message, raw, retryAfter, call.vin);
+  }
+
+  private async resolveBaseUrl(): Promise<void> {
+    const url = (await this.options.resolveBaseUrl?.().catch(() => null))?.replace(/\/+$/, '');
+    if (url && url !== this.baseUrl && isFleetApiHost(url)) this.baseUrl = url;
   }
 
   private errorFor(status: number, message: string, raw: string, retryAfter: string | string[] | undefined, vin?: string): Error {
@@ -210,6 +223,10 @@ function missingScopes(path: string, token: string): string[] {
     if (!has('vehicle_cmds')) needed.push('vehicle_cmds');
   }
   return needed;
+}
+
+function isFleetApiHost(url: string): boolean {
+  return (Object.values(FLEET_API_HOSTS) as string[]).includes(url);
 }
 
 function isVehicleData(response: unknown): boolean {

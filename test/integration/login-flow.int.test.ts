@@ -18,9 +18,9 @@ afterEach(async () => {
   await sim.stop();
 });
 
-async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise<string>; state?: 'tamper' } = {}) {
+async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise<string>; state?: 'tamper'; regionFromToken?: boolean } = {}) {
   const clock = new SimClock(T0, 0);
-  sim = await FleetSimulator.start({ clock });
+  sim = await FleetSimulator.start({ clock, accountRegion: 'eu' });
   const store = new FileTokenStore(join(await mkdtemp(join(tmpdir(), 'login-')), 'tesla-tokens.json'));
   const said: string[] = [];
   let pasted: ((text: string) => void) | undefined;
@@ -31,6 +31,8 @@ async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise
     redirectUri: options.pasteInstead ? 'https://example.invalid/callback' : 'http://127.0.0.1:0/callback',
     authorizeUrl: `${sim.baseUrl}/oauth2/v3/authorize`,
     fleetApiUrl: sim.baseUrl,
+    // The simulator is a host the owner names (as --fleet-api-url does), unless the test reads the region from the token.
+    regionOverride: !options.regionFromToken,
     scopes: [...LOGIN_SCOPES, LOCATION_SCOPE],
     oauth: new UndiciOAuthClient({ authUrl: sim.baseUrl }),
     store,
@@ -62,6 +64,11 @@ describe('npm run login against the simulator', () => {
     const oauth = new UndiciOAuthClient({ authUrl: sim.baseUrl });
     const fleet = new UndiciFleetApi({ baseUrl: stored.fleetApiBaseUrl!, tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, oauth, clock), clock) });
     await expect(fleet.listVehicles()).resolves.toHaveLength(1);
+  });
+
+  it('takes the account’s region from the token’s claims when the owner names none', async () => {
+    const { bundle } = await login({ regionFromToken: true });
+    expect((await bundle).fleetApiBaseUrl).toBe('https://fleet-api.prd.eu.vn.cloud.tesla.com');
   });
 
   it('accepts the pasted redirect URL when the redirect is not a loopback address', async () => {

@@ -51,7 +51,9 @@ describe('TeslaLoggerStack', () => {
   });
 
   it('points the functions at the configured Tesla region', () => {
-    expect(fn('ApiFunction')[1].Properties.Environment.Variables.TESLA_FLEET_API_URL).toBe('https://fleet-api.prd.eu.vn.cloud.tesla.com');
+    expect(fn('ApiFunction')[1].Properties.Environment.Variables).toMatchObject({ TESLA_FLEET_API_URL: 'https://fleet-api.prd.eu.vn.cloud.tesla.com', TESLA_REGION_FIXED: 'true' });
+    // Without teslaRegion, the functions read the account's region from its token (and from Tesla's 421s).
+    expect(parseDeployConfig({})).toMatchObject({ regionFixed: false, fleetApiUrl: 'https://fleet-api.prd.na.vn.cloud.tesla.com' });
   });
 
   it('has a DynamoDB table keyed pk/sk with TTL and point-in-time recovery', () => {

@@ -155,6 +155,17 @@ describe('UndiciFleetApi', () => {
     await expect(client().sendCommand(VIN, 'honk_horn', {})).rejects.toBeInstanceOf(UnexpectedFleetResponseError);
   });
 
+  it('starts on the host it is told before its first request (a learnt region, or the token’s), but only a Tesla one', async () => {
+    agent.get(EU).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(200, '{"response":[],"count":0}', JSON_HEADERS);
+    const api = new UndiciFleetApi({ baseUrl: NA, tokens, dispatcher: agent, resolveBaseUrl: () => Promise.resolve(EU) });
+    await expect(api.listVehicles()).resolves.toEqual([]);
+    expect(api.currentBaseUrl).toBe(EU);
+    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(200, '{"response":[],"count":0}', JSON_HEADERS);
+    const stays = new UndiciFleetApi({ baseUrl: NA, tokens, dispatcher: agent, resolveBaseUrl: () => Promise.resolve('https://fleet-api.evil.example') });
+    await expect(stays.listVehicles()).resolves.toEqual([]);
+    expect(stays.currentBaseUrl).toBe(NA);
+  });
+
   it('gives up after a second 401 instead of looping', async () => {
     agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(401, '').times(3);
     await expect(client().listVehicles()).rejects.toMatchObject({ status: 401 });
