@@ -4,7 +4,7 @@ import { renderOdometer, type Range } from './odometer-chart';
 
 interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
 interface Detail { chargeLimitSoc: number | null; chargeAmpsSetting: number | null; chargerPowerKw: number | null; timeToFullChargeH: number | null; insideTempC: number | null; outsideTempC: number | null; driverTempSettingC: number | null; passengerTempSettingC: number | null; softwareUpdateStatus: string | null; softwareUpdateVersion: string | null }
-interface State { state: string; lastSeenAt: string | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { takenAt: string; batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null; sentryMode: boolean | null; climateOn: boolean | null; softwareVersion: string | null; detail?: Detail } | null }
+interface State { state: string; lastSeenAt: string | null; problem: { code: string; message: string; since: string } | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { takenAt: string; batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null; sentryMode: boolean | null; climateOn: boolean | null; softwareVersion: string | null; detail?: Detail } | null }
 interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
 interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string | null }> }
 
@@ -32,6 +32,10 @@ async function renderState(): Promise<void> {
   const d = snap?.detail;
   const charging = snap?.chargingState === 'Charging' && d?.chargerPowerKw != null ? `Charging ${d.chargerPowerKw} kW${d.timeToFullChargeH ? `, full in ${Math.round(d.timeToFullChargeH * 60)} min` : ''}` : (snap?.chargingState ?? '–');
   const temp = (c: number | null | undefined): string => (c == null ? '–' : `${c.toFixed(1)} °C`);
+  // Something that needs the owner (a missing scope, no fresh reading), said plainly above the tiles.
+  const problem = $('problem');
+  problem.hidden = s.problem === null;
+  problem.textContent = s.problem ? `Needs you: ${s.problem.message} (since ${new Date(s.problem.since).toLocaleString()})` : '';
   $('state').innerHTML = [
     `<div><b><span class="badge ${s.state}">${s.state === 'online' ? 'online' : s.state}</span></b><span>last seen ${ago(s.lastSeenAt)}</span></div>`,
     tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %${d?.chargeLimitSoc != null ? ` of ${d.chargeLimitSoc} %` : ''}` : '–', 'battery (charge limit)'),

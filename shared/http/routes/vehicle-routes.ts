@@ -40,6 +40,7 @@ export function vehicleRoutes(deps: ApiDeps): Route[] {
           // Learnt at the first command (fleet_status, or the car's own answer); unknown until then.
           commandSigning: signing === null ? 'unknown' : signing.required ? 'required' : 'not_required',
           lastSeenAt: iso(record?.lastSeenAt ?? null),
+          problem: record?.problem ? { ...record.problem, since: iso(record.problem.since) } : null,
           snapshot: snapshot === null ? null : { ...snapshot, takenAt: iso(snapshot.takenAt) },
         });
       },

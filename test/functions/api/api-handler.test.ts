@@ -369,4 +369,13 @@ describe('history', () => {
     expect((await call('GET', '/vehicles/5YJ3E7EB0SF000002/state', { token: TOKEN })).status).toBe(404);
     expect((await call('GET', '/vehicles', { token: TOKEN })).body.vehicles).toHaveLength(1);
   });
+
+  it('shows what needs the owner on the car, in /vehicles and /state', async () => {
+    const { call, stores } = await seeded();
+    const record = (await stores.getVehicle(VIN))!;
+    await stores.putVehicle({ ...record, problem: { code: 'missing_scope', message: 'the Tesla login lacks the scope vehicle_device_data', since: NOW } });
+    const problem = { code: 'missing_scope', message: expect.stringContaining('vehicle_device_data'), since: new Date(NOW).toISOString() };
+    expect((await call('GET', '/vehicles', { token: TOKEN })).body.vehicles[0].problem).toEqual(problem);
+    expect((await call('GET', `/vehicles/${VIN}/state`, { token: TOKEN })).body.problem).toEqual(problem);
+  });
 });
