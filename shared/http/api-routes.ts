@@ -2,6 +2,7 @@ import type { ApiDeps } from './api-deps';
 import type { Route } from './router';
 import { commandRoutes } from './routes/command-routes';
 import { historyRoutes } from './routes/history-routes';
+import { logbookRoutes } from './routes/logbook-routes';
 import { odometerRoutes } from './routes/odometer-routes';
 import { systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
@@ -9,5 +10,5 @@ import { vehicleRoutes } from './routes/vehicle-routes';
 
 /** Every route of the HTTP API. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...historyRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps)];
+  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...historyRoutes(deps), ...logbookRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps)];
 }

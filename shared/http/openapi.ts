@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
 import { auditQuery } from './routes/command-routes';
 import { historyQuerySchema, monthsQuerySchema } from './routes/history-routes';
+import { driveEditSchema, logbookQuerySchema } from './routes/logbook-routes';
 import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
 import { usageQuery } from './routes/usage-routes';
 
@@ -104,6 +105,19 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
           parameters: [VIN, { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
           responses: { '200': ok('The drive'), ...errors },
         },
+        patch: {
+          operationId: 'annotateDrive',
+          summary: 'Set a drive’s purpose and note (a new logbook entry; earlier ones stay, odometer figures never change)',
+          parameters: [VIN, { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(driveEditSchema) } } },
+          responses: { '200': ok('The annotation and its logbook entry'), ...errors },
+        },
+      },
+      '/vehicles/{vin}/logbook': {
+        get: { operationId: 'logbook', summary: 'The year’s trip logbook in your time zone, each entry hash-chained (CSV for a tax office)', parameters: [VIN, ...queryParameters(logbookQuerySchema)], responses: { '200': ok('Logbook', true), ...errors } },
+      },
+      '/vehicles/{vin}/logbook/verify': {
+        get: { operationId: 'logbookVerify', summary: 'Whether the logbook’s hash chain is intact and matches the recorded drives', parameters: [VIN], responses: { '200': ok('Chain check'), ...errors } },
       },
       '/vehicles/{vin}/charges': {
         get: { operationId: 'charges', summary: 'Charging sessions, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Charging sessions', true), ...errors } },

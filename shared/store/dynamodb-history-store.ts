@@ -4,7 +4,8 @@ import type { ChargingSession, Drive, SoftwareVersionSeen } from '../domain/hist
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
 import { decodeRangeCursor, encodeRangeCursor } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
-import { chargeSk, driveSk, HISTORY_STATE_SK, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+import type { LogEntry } from '../domain/history/logbook';
+import { chargeSk, driveSk, HISTORY_STATE_SK, LOG_SK_PREFIX, logSk, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
 
 /** Derived history in the single table: one small item per drive, charging session and software version. */
 export class DynamoDbHistoryStore implements HistoryStore {
@@ -61,6 +62,38 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   async putMonth(totals: MonthTotals): Promise<void> {
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(totals.vin), sk: monthSk(totals.month), record: totals } }));
+  }
+
+  async lastLogEntries(vin: string, count: number): Promise<LogEntry[]> {
+    const out = await this.options.client.send(
+      new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX }, ScanIndexForward: false, Limit: count }),
+    );
+    return (out.Items ?? []).map((item) => item.entry as LogEntry);
+  }
+
+  async appendLogEntry(entry: LogEntry): Promise<boolean> {
+    try {
+      await this.options.client.send(
+        new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(entry.vin), sk: logSk(entry.seq), entry }, ConditionExpression: 'attribute_not_exists(sk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async logEntries(vin: string): Promise<LogEntry[]> {
+    const entries: LogEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.options.client.send(
+        new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX }, ExclusiveStartKey: start }),
+      );
+      entries.push(...(out.Items ?? []).map((item) => item.entry as LogEntry));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return entries;
   }
 
   async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {

@@ -19,6 +19,7 @@
  * | software version| VEHICLE#<vin>   | SWVER#<ISO first seen>      |
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
+ * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
  *
  * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
  * after they end; rollups and the
@@ -55,3 +56,6 @@ export const HISTORY_STATE_SK = 'HISTORY';
 export const monthSk = (month: string): string => `MONTH#${month}`;
 /** The Fleet API host a 421 taught us (AWS readers cannot write the token secret). */
 export const FLEET_HOST_SK = 'FLEET_HOST';
+/** The trip logbook's chain: append-only, in sequence order (see domain/history/logbook). */
+export const logSk = (seq: number): string => `LOG#${String(seq).padStart(12, '0')}`;
+export const LOG_SK_PREFIX = 'LOG#';

@@ -13,8 +13,12 @@ const VIN = DEFAULT_SIM_VIN;
 let host: LocalHost;
 const clock = new SimClock(T0, 0);
 
-async function api(path: string, accept = 'application/json') {
-  const res = await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}`, accept } });
+async function api(path: string, accept = 'application/json', init: { method?: string; body?: unknown } = {}) {
+  const res = await fetch(`${host.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${host.apiToken}`, accept, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
@@ -85,6 +89,33 @@ describe('history derived as the collector reads, through the API', () => {
     expect(months[0]!.chargedKwh).toBeCloseTo(charges.reduce((s, c) => s + c.energyAddedKwh, 0), 2);
     expect((await api(`/vehicles/${VIN}/months?from=2026-03`, 'text/csv')).text.split('\r\n')[0]).toBe('month,distanceMi,distanceKm,drives,chargedKwh,chargingSessions,estimatedUsedKwh,whPerMi');
     expect(JSON.parse((await api(`/vehicles/${VIN}/months?from=2026-13`)).text)).toMatchObject({ error: { code: 'invalid_query' } });
+  });
+
+  it('keeps a tamper-evident trip logbook: purposes and notes as new entries, CSV for a tax office, a chain that verifies', async () => {
+    const { drives } = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`)).text) as { drives: Array<{ id: string; start: { odometerMi: number }; end: { odometerMi: number } }> };
+    const id = drives[0]!.id;
+    const first = await api(`/vehicles/${VIN}/drives/${id}`, 'application/json', { method: 'PATCH', body: { purpose: 'business', note: 'client visit' } });
+    expect(first.status).toBe(200);
+    expect(JSON.parse(first.text)).toMatchObject({ purpose: 'business', note: 'client visit', entry: { hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    const second = JSON.parse((await api(`/vehicles/${VIN}/drives/${id}`, 'application/json', { method: 'PATCH', body: { note: 'client visit, Acme' } })).text) as { purpose: string; note: string };
+    expect(second).toMatchObject({ purpose: 'business', note: 'client visit, Acme' }); // the purpose carried over
+
+    const book = JSON.parse((await api(`/vehicles/${VIN}/logbook?year=2026&tz=Europe/Berlin`)).text) as { entries: Array<Record<string, unknown>> };
+    expect(book.entries).toHaveLength(drives.length);
+    expect(book.entries[0]).toMatchObject({ driveId: id, purpose: 'business', note: 'client visit, Acme', edits: 1, startOdometerMi: drives[0]!.start.odometerMi, endOdometerMi: drives[0]!.end.odometerMi });
+    const csv = await api(`/vehicles/${VIN}/logbook?year=2026&tz=Europe/Berlin`, 'text/csv');
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="logbook-/);
+    expect(csv.text.split('\r\n')[0]).toBe('start,end,startOdometerMi,endOdometerMi,distanceMi,distanceKm,purpose,note,from,to,driveId,edits,prevHash,hash');
+    expect(JSON.parse((await api(`/vehicles/${VIN}/logbook/verify`)).text)).toMatchObject({ intact: true, brokenAtSeq: null, changedDrives: [] });
+
+    // Bad input: 4xx naming the field; nothing recorded changes.
+    const bad = async (path: string, body?: unknown) => JSON.parse((await api(path, 'application/json', body === undefined ? {} : { method: 'PATCH', body })).text) as { error: { code: string; message: string } };
+    expect((await bad(`/vehicles/${VIN}/drives/${id}`, { purpose: 'holiday' })).error).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('purpose') });
+    expect((await bad(`/vehicles/${VIN}/drives/${id}`, { endOdometerMi: 1 })).error.code).toBe('invalid_body');
+    expect((await bad(`/vehicles/${VIN}/drives/${id}`, { note: 'x'.repeat(501) })).error.message).toContain('note');
+    expect((await bad(`/vehicles/${VIN}/drives/999`, { note: 'x' })).error.code).toBe('drive_not_found');
+    expect((await bad(`/vehicles/${VIN}/logbook?tz=Mars/Olympus`)).error).toMatchObject({ code: 'invalid_query', message: expect.stringContaining('tz') });
+    expect(JSON.parse((await api(`/vehicles/${VIN}/drives/${id}`)).text)).toMatchObject({ drive: { start: { odometerMi: drives[0]!.start.odometerMi } } });
   });
 
   it('records the software version once', async () => {

@@ -1,6 +1,7 @@
 import type { HistoryState, HistoryStep } from '../../shared/domain/history/history-machine';
 import type { ChargingSession, Drive, SoftwareVersionSeen } from '../../shared/domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../../shared/domain/history/history-store';
+import type { LogEntry } from '../../shared/domain/history/logbook';
 import type { MonthTotals } from '../../shared/domain/history/monthly-totals';
 
 /** In-memory derived history for unit tests above the port; cursors are offsets. */
@@ -10,6 +11,7 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly charges = new Map<string, ChargingSession>();
   readonly versions = new Map<string, SoftwareVersionSeen>();
   readonly months = new Map<string, MonthTotals>();
+  readonly log: LogEntry[] = [];
 
   getHistoryState(vin: string): Promise<HistoryState | null> {
     return Promise.resolve(structuredClone(this.states.get(vin) ?? null));
@@ -36,6 +38,17 @@ export class MemoryHistoryStore implements HistoryStore {
   putMonth(totals: MonthTotals): Promise<void> {
     this.months.set(`${totals.vin}#${totals.month}`, structuredClone(totals));
     return Promise.resolve();
+  }
+  lastLogEntries(vin: string, count: number): Promise<LogEntry[]> {
+    return Promise.resolve(this.log.filter((e) => e.vin === vin).sort((a, b) => b.seq - a.seq).slice(0, count).map((e) => structuredClone(e)));
+  }
+  appendLogEntry(entry: LogEntry): Promise<boolean> {
+    if (this.log.some((e) => e.vin === entry.vin && e.seq === entry.seq)) return Promise.resolve(false);
+    this.log.push(structuredClone(entry));
+    return Promise.resolve(true);
+  }
+  logEntries(vin: string): Promise<LogEntry[]> {
+    return Promise.resolve(this.log.filter((e) => e.vin === vin).sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e)));
   }
   clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
     const drop = <T extends { vin: string }>(map: Map<string, T>, at: (record: T) => number): number => {

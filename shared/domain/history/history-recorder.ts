@@ -1,6 +1,8 @@
 import type { Snapshot } from '../snapshot';
 import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot } from './history-machine';
 import type { HistoryStore } from './history-store';
+import { driveFacts } from './logbook';
+import { appendToLogbook } from './logbook-store';
 import { monthOf, monthRange, monthTotals } from './monthly-totals';
 
 /**
@@ -10,6 +12,8 @@ import { monthOf, monthRange, monthTotals } from './monthly-totals';
 export async function recordHistory(store: HistoryStore, snapshot: Snapshot, packKwh = defaultPackKwh(snapshot.vin)): Promise<{ drives: number; charges: number }> {
   const state = (await store.getHistoryState(snapshot.vin)) ?? EMPTY_HISTORY;
   const step = foldSnapshot(state, snapshot, { packKwh });
+  // Logged first: if the process dies before the state is saved, the drive is derived again and not logged twice.
+  for (const drive of step.drives) await appendToLogbook(store, snapshot.vin, driveFacts(drive));
   if (step.state !== state) await store.saveHistoryStep(snapshot.vin, step);
   const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
   for (const month of months) await refreshMonth(store, snapshot.vin, month);

@@ -1,5 +1,6 @@
 import type { HistoryState, HistoryStep } from './history-machine';
 import type { ChargingSession, Drive, SoftwareVersionSeen } from './history-records';
+import type { LogbookStore } from './logbook-store';
 import type { MonthTotals } from './monthly-totals';
 
 export interface HistoryPage<T> {
@@ -15,8 +16,8 @@ export interface HistoryQuery {
   cursor?: string | null;
 }
 
-/** Where derived history is kept: the machine's state per car, and the records it produced. */
-export interface HistoryStore {
+/** Where derived history is kept: the machine's state per car, the records it produced, and the logbook. */
+export interface HistoryStore extends LogbookStore {
   getHistoryState(vin: string): Promise<HistoryState | null>;
   /** Writes the step's records (idempotent: a record's key is its start), then the state. */
   saveHistoryStep(vin: string, step: HistoryStep): Promise<void>;

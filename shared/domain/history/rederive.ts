@@ -3,6 +3,8 @@ import type { Snapshot } from '../snapshot';
 import { defaultPackKwh, deriveHistory } from './history-machine';
 import { refreshMonth } from './history-recorder';
 import type { HistoryStore } from './history-store';
+import { driveFacts } from './logbook';
+import { appendToLogbook } from './logbook-store';
 import { monthOf } from './monthly-totals';
 
 /**
@@ -25,6 +27,9 @@ export async function rederiveHistory(
   } while (cursor !== null);
   const step = deriveHistory(snapshots, { packKwh });
   const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
+  // Drives the logbook has not seen yet are logged; logged drives stay as logged (verify shows any that changed).
+  const logged = new Set((await stores.history.logEntries(vin)).filter((e) => e.kind === 'drive').map((e) => e.driveId));
+  for (const drive of step.drives) if (!logged.has(drive.id)) await appendToLogbook(stores.history, vin, driveFacts(drive));
   await stores.history.saveHistoryStep(vin, step);
   const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
   for (const month of months) await refreshMonth(stores.history, vin, month);

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { Drive } from '../../domain/history/history-records';
+import { DRIVE_PURPOSES, isTimeZone, logbookRows, verifyChain, type LogAnnotation } from '../../domain/history/logbook';
+import { appendToLogbook } from '../../domain/history/logbook-store';
+import { ApiError } from '../api-error';
+import type { ApiDeps } from '../api-deps';
+import { csv, wantsCsv } from '../csv';
+import { jsonObjectBody, requireVin, validate } from '../request-input';
+import { json } from '../responses';
+import type { Route } from '../router';
+
+export const driveEditSchema = z
+  .strictObject({
+    purpose: z.enum(DRIVE_PURPOSES as [string, ...string[]]).nullable().optional(),
+    note: z.string().max(500).nullable().optional(),
+  })
+  .refine((b) => b.purpose !== undefined || b.note !== undefined, { message: 'give a purpose or a note' });
+
+export const logbookQuerySchema = z.strictObject({
+  year: z.coerce.number().int().min(2012).max(2100).optional(),
+  tz: z.string().max(64).default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+});
+
+const LOGBOOK_COLUMNS = ['start', 'end', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'purpose', 'note', 'from', 'to', 'driveId', 'edits', 'prevHash', 'hash'] as const;
+const DRIVE_ID = /^\d{1,15}$/;
+
+/**
+ * The trip logbook: purposes and notes on drives (each edit a new entry, the original kept), the year's logbook in
+ * the owner's time zone (CSV for a tax office), and a check of its hash chain. Nothing here can change a recorded
+ * odometer figure, and none of it calls Tesla.
+ */
+export function logbookRoutes(deps: ApiDeps): Route[] {
+  return [
+    {
+      method: 'PATCH',
+      path: '/vehicles/{vin}/drives/{id}',
+      handle: async ({ params, event }) => {
+        const vin = requireVin(params.vin);
+        const id = params.id ?? '';
+        if (!DRIVE_ID.test(id)) throw new ApiError(400, 'invalid_drive_id', 'a drive id is the number the drives list gives');
+        const edit = validate(driveEditSchema, jsonObjectBody(event), 'invalid_body');
+        const drive = await deps.history.getDrive(vin, id);
+        if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
+        const previous = latestAnnotation(await deps.history.logEntries(vin), id);
+        const annotation: LogAnnotation = {
+          kind: 'annotation',
+          driveId: id,
+          purpose: (edit.purpose === undefined ? (previous?.purpose ?? null) : edit.purpose) as LogAnnotation['purpose'],
+          note: edit.note === undefined ? (previous?.note ?? null) : edit.note,
+          at: deps.clock.now(),
+        };
+        const entry = await appendToLogbook(deps.history, vin, annotation);
+        return json(200, { vin, driveId: id, purpose: annotation.purpose, note: annotation.note, entry: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash } });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/logbook',
+      handle: async ({ params, query, event }) => {
+        const vin = requireVin(params.vin);
+        const q = validate(logbookQuerySchema, query, 'invalid_query');
+        const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
+        const rows = logbookRows(await deps.history.logEntries(vin), year, q.tz);
+        if (wantsCsv(event)) return csv(LOGBOOK_COLUMNS, rows, { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"` });
+        const totalMi = Math.round(rows.reduce((s, r) => s + r.distanceMi, 0) * 1000) / 1000;
+        return json(200, { vin, year, timeZone: q.tz, totalDistanceMi: totalMi, entries: rows });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/vehicles/{vin}/logbook/verify',
+      handle: async ({ params }) => {
+        const vin = requireVin(params.vin);
+        const entries = await deps.history.logEntries(vin);
+        const first = entries.find((e) => e.kind === 'drive');
+        const drives = first ? await allDrives(deps, vin, first.kind === 'drive' ? first.startAt : 0) : [];
+        return json(200, { vin, ...verifyChain(vin, entries, new Map(drives.map((d) => [d.id, d]))) });
+      },
+    },
+  ];
+}
+
+function latestAnnotation(entries: Awaited<ReturnType<ApiDeps['history']['logEntries']>>, driveId: string): LogAnnotation | null {
+  const mine = entries.filter((e): e is typeof e & LogAnnotation => e.kind === 'annotation' && e.driveId === driveId);
+  return mine.at(-1) ?? null;
+}
+
+async function allDrives(deps: ApiDeps, vin: string, fromMs: number): Promise<Drive[]> {
+  const drives: Drive[] = [];
+  let cursor: string | null = null;
+  const toMs = deps.clock.now() + 86_400_000;
+  do {
+    const page = await deps.history.listDrives(vin, { fromMs, toMs, limit: 500, cursor });
+    drives.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return drives;
+}
+

@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { deriveHistory } from '../../../shared/domain/history/history-machine';
+import { driveFacts, logbookRows, verifyChain, type LogEntry } from '../../../shared/domain/history/logbook';
+import { appendToLogbook } from '../../../shared/domain/history/logbook-store';
+import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
+import { MemoryHistoryStore } from '../../support/memory-history-store';
+
+const VIN = '5YJ3E7EB0SF000001';
+const at = (iso: string) => Date.parse(iso);
+
+/** Three drives: two in 2026 (the second ends the year in Berlin, after midnight local time) and one in 2027. */
+function drives() {
+  const reading = (iso: string, odometer: number, gear: 'P' | 'D') => snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: at(iso) }, drive_state: { shift_state: gear, speed: gear === 'D' ? 40 : null } }, 0);
+  return deriveHistory(
+    [
+      reading('2026-06-01T07:00:00Z', 100, 'P'),
+      reading('2026-06-01T07:10:00Z', 105, 'D'),
+      reading('2026-06-01T07:20:00Z', 110, 'P'),
+      reading('2026-12-31T22:40:00Z', 110, 'P'),
+      reading('2026-12-31T22:50:00Z', 112, 'D'),
+      reading('2026-12-31T23:10:00Z', 115, 'P'),
+      reading('2027-01-02T09:00:00Z', 130, 'P'),
+    ],
+    { packKwh: 75 },
+  ).drives;
+}
+
+async function logged() {
+  const store = new MemoryHistoryStore();
+  const list = drives();
+  for (const d of list) await appendToLogbook(store, VIN, driveFacts(d));
+  await appendToLogbook(store, VIN, { kind: 'annotation', driveId: list[0]!.id, purpose: 'business', note: 'client visit', at: at('2026-06-02T10:00:00Z') });
+  await appendToLogbook(store, VIN, { kind: 'annotation', driveId: list[0]!.id, purpose: 'business', note: 'client visit, Acme', at: at('2026-06-03T10:00:00Z') });
+  return { store, list, byId: new Map(list.map((d) => [d.id, d])) };
+}
+
+describe('the trip logbook', () => {
+  it('chains every entry to the one before, and a retried drive is logged once', async () => {
+    const { store, list, byId } = await logged();
+    await appendToLogbook(store, VIN, driveFacts(list[2]!)); // the collector retried
+    const entries = await store.logEntries(VIN);
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (let i = 1; i < entries.length; i++) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
+    expect(verifyChain(VIN, entries, byId)).toEqual({ intact: true, entries: 5, brokenAtSeq: null, changedDrives: [] });
+  });
+
+  it('shows any change to what was logged: an odometer figure, a removed entry, entries swapped, a drive changed since', async () => {
+    const { store, byId } = await logged();
+    const entries = await store.logEntries(VIN);
+    const edited = entries.map((e) => (e.seq === 2 ? ({ ...e, endOdometerMi: (e as LogEntry & { endOdometerMi: number }).endOdometerMi + 10 } as LogEntry) : e));
+    expect(verifyChain(VIN, edited, byId)).toMatchObject({ intact: false, brokenAtSeq: 2 });
+    expect(verifyChain(VIN, entries.filter((e) => e.seq !== 3), byId)).toMatchObject({ intact: false, brokenAtSeq: 4 });
+    expect(verifyChain(VIN, [entries[1]!, entries[0]!, ...entries.slice(2)].map((e, i) => ({ ...e, seq: i + 1 })), byId)).toMatchObject({ intact: false, brokenAtSeq: 1 });
+    const first = [...byId.values()][0]!;
+    const changed = new Map(byId).set(first.id, { ...first, distanceMi: first.distanceMi + 1 });
+    expect(verifyChain(VIN, entries, changed)).toMatchObject({ intact: false, brokenAtSeq: null, changedDrives: [first.id] });
+  });
+
+  it('lists a year’s drives in the owner’s time zone, with the latest purpose and note and how often they were edited', async () => {
+    const { store } = await logged();
+    const entries = await store.logEntries(VIN);
+    const utc = logbookRows(entries, 2026, 'UTC');
+    // The third drive, seen only by its odometer, is bounded by the last reading of 2026 (UTC).
+    expect(utc.map((r) => [r.start, r.distanceMi])).toEqual([
+      ['2026-06-01T07:00', 10],
+      ['2026-12-31T22:40', 5],
+      ['2026-12-31T23:10', 15],
+    ]);
+    expect(utc[0]).toMatchObject({ purpose: 'business', note: 'client visit, Acme', edits: 1, startOdometerMi: 100, endOdometerMi: 110 });
+    // In Berlin the second drive starts on New Year's Eve, 23:40, and ends in 2027; the third starts in 2027.
+    expect(logbookRows(entries, 2026, 'Europe/Berlin').map((r) => [r.start, r.end])).toEqual([
+      ['2026-06-01T09:00', '2026-06-01T09:20'],
+      ['2026-12-31T23:40', '2027-01-01T00:10'],
+    ]);
+    expect(logbookRows(entries, 2027, 'Europe/Berlin').map((r) => r.distanceMi)).toEqual([15]);
+    expect(logbookRows(entries, 2027, 'UTC')).toEqual([]);
+  });
+});
