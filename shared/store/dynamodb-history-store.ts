@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocum
 import type { HistoryState, HistoryStep } from '../domain/history/history-machine';
 import type { ChargingSession, Drive, SoftwareVersionSeen } from '../domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
-import { decodeRangeCursor, encodeRangeCursor } from './range-cursor';
+import { queryRangePage } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
 import type { LogEntry } from '../domain/history/logbook';
 import { chargeSk, driveSk, HISTORY_STATE_SK, LOG_SK_PREFIX, logSk, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
@@ -120,17 +120,9 @@ export class DynamoDbHistoryStore implements HistoryStore {
     return deleted;
   }
 
-  private async page<T>(vin: string, query: HistoryQuery, sk: (ms: number) => string): Promise<HistoryPage<T>> {
+  private page<T>(vin: string, query: HistoryQuery, sk: (ms: number) => string): Promise<HistoryPage<T>> {
     const range = { fromMs: query.fromMs, toMs: query.toMs, fromSk: sk(query.fromMs), toSk: sk(query.toMs) };
-    const out = await this.options.client.send(
-      new QueryCommand({
-        TableName: this.options.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': range.fromSk, ':to': range.toSk },
-        Limit: query.limit,
-        ExclusiveStartKey: query.cursor ? decodeRangeCursor(query.cursor, vehiclePk(vin), range) : undefined,
-      }),
-    );
-    return { items: (out.Items ?? []).map((item) => item.record as T), cursor: out.LastEvaluatedKey ? encodeRangeCursor(out.LastEvaluatedKey.sk, range) : null };
+    return queryRangePage<T>(this.options, vehiclePk(vin), range, query, 'record');
   }
+
 }

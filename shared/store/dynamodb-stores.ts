@@ -5,7 +5,7 @@ import { utcDate, type DayRollup } from '../domain/odometer-history';
 import { emptyCounts, type RequestCounts } from '../domain/request-meter';
 import type { Snapshot } from '../domain/snapshot';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../domain/stores';
-import { decodeRangeCursor, encodeRangeCursor } from './range-cursor';
+import { queryRangePage } from './range-cursor';
 import { ACCOUNT_PK, daySk, FLEET_HOST_SK, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
 
 export interface DynamoDbStoreOptions {
@@ -149,22 +149,11 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
     return (Items?.[0]?.snapshot as Snapshot | undefined) ?? null;
   }
 
-  async snapshotsBetween(vin: string, query: SnapshotQuery): Promise<SnapshotPage> {
+  snapshotsBetween(vin: string, query: SnapshotQuery): Promise<SnapshotPage> {
     const range = { fromMs: query.fromMs, toMs: query.toMs, fromSk: snapshotSk(query.fromMs), toSk: snapshotSk(query.toMs) };
-    const page = await this.options.client.send(
-      new QueryCommand({
-        TableName: this.options.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': range.fromSk, ':to': range.toSk },
-        Limit: query.limit,
-        ExclusiveStartKey: query.cursor ? decodeRangeCursor(query.cursor, vehiclePk(vin), range) : undefined,
-      }),
-    );
-    return {
-      items: (page.Items ?? []).map((item) => item.snapshot as Snapshot),
-      cursor: page.LastEvaluatedKey ? encodeRangeCursor(page.LastEvaluatedKey.sk, range) : null,
-    };
+    return queryRangePage<Snapshot>(this.options, vehiclePk(vin), range, query, 'snapshot');
   }
+
 }
 
 function toRollup(item: Record<string, unknown>): DayRollup {

@@ -1,3 +1,4 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from './invalid-cursor-error';
 
 /** The query a page belongs to: its time range, and the sort keys that bound it. */
@@ -23,4 +24,27 @@ export function decodeRangeCursor(cursor: string, pk: string, range: CursorRange
   } catch {
     throw new InvalidCursorError();
   }
+}
+
+/**
+ * One page of items under `pk` whose sort keys lie in the range, oldest first, with a cursor bound to the range.
+ * `attribute` names the item attribute that holds the record.
+ */
+export async function queryRangePage<T>(
+  db: { client: DynamoDBDocumentClient; tableName: string },
+  pk: string,
+  range: CursorRange,
+  page: { limit: number; cursor?: string | null | undefined },
+  attribute: string,
+): Promise<{ items: T[]; cursor: string | null }> {
+  const out = await db.client.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': range.fromSk, ':to': range.toSk },
+      Limit: page.limit,
+      ExclusiveStartKey: page.cursor ? decodeRangeCursor(page.cursor, pk, range) : undefined,
+    }),
+  );
+  return { items: (out.Items ?? []).map((item) => item[attribute] as T), cursor: out.LastEvaluatedKey ? encodeRangeCursor(out.LastEvaluatedKey.sk, range) : null };
 }

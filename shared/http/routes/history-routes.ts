@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChargingSession, Drive } from '../../domain/history/history-records';
+import type { HistoryPage, HistoryQuery } from '../../domain/history/history-store';
 import { ApiError } from '../api-error';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
@@ -62,26 +63,44 @@ function chargeView(c: ChargingSession) {
 const DRIVE_COLUMNS = ['id', 'startAt', 'endAt', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'durationMinutes', 'estimatedEnergyKwh', 'whPerMi', 'maxSpeedMph', 'mayHideStops'] as const;
 const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes'] as const;
 
+/**
+ * A paginated list of derived records over a time range: JSON (`key` holds the items), or CSV with `Accept: text/csv`
+ * (the next page's cursor then in `X-Next-Cursor`).
+ */
+function pagedRoute<R, V, C extends object>(
+  deps: ApiDeps,
+  path: string,
+  key: string,
+  list: (vin: string, query: HistoryQuery) => Promise<HistoryPage<R>>,
+  view: (record: R) => V,
+  columns: ReadonlyArray<keyof C & string>,
+  csvRow: (item: V) => C,
+): Route {
+  return {
+    method: 'GET',
+    path,
+    handle: async ({ params, query, event }) => {
+      const vin = requireVin(params.vin);
+      const q = validate(historyQuerySchema, query, 'invalid_query');
+      const { from, to } = resolveRange(q, deps.clock.now());
+      const page = await list(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
+      const items = page.items.map(view);
+      if (wantsCsv(event)) return csv(columns, items.map(csvRow), page.cursor ? { 'x-next-cursor': page.cursor } : {});
+      return json(200, { vin, from: iso(from), to: iso(to), [key]: items, nextCursor: page.cursor });
+    },
+  };
+}
+
 /** Drives, charging sessions and software versions derived from the stored snapshots; none of these calls Tesla. */
 export function historyRoutes(deps: ApiDeps): Route[] {
   return [
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/drives',
-      handle: async ({ params, query, event }) => {
-        const vin = requireVin(params.vin);
-        const q = validate(historyQuerySchema, query, 'invalid_query');
-        const { from, to } = resolveRange(q, deps.clock.now());
-        const page = await deps.history.listDrives(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
-        const drives = page.items.map(driveView);
-        const next: Record<string, string> = page.cursor ? { 'x-next-cursor': page.cursor } : {};
-        if (wantsCsv(event)) {
-          const rows = drives.map((d) => ({ ...d, startAt: d.start.at, endAt: d.end.at, startOdometerMi: d.start.odometerMi, endOdometerMi: d.end.odometerMi }));
-          return csv(DRIVE_COLUMNS, rows, next);
-        }
-        return json(200, { vin, from: iso(from), to: iso(to), drives, nextCursor: page.cursor });
-      },
-    },
+    pagedRoute(deps, '/vehicles/{vin}/drives', 'drives', (vin, q) => deps.history.listDrives(vin, q), driveView, DRIVE_COLUMNS, (d) => ({
+      ...d,
+      startAt: d.start.at,
+      endAt: d.end.at,
+      startOdometerMi: d.start.odometerMi,
+      endOdometerMi: d.end.odometerMi,
+    })),
     {
       method: 'GET',
       path: '/vehicles/{vin}/drives/{id}',
@@ -97,23 +116,12 @@ export function historyRoutes(deps: ApiDeps): Route[] {
         return json(200, { vin, drive: driveView(drive), readings });
       },
     },
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/charges',
-      handle: async ({ params, query, event }) => {
-        const vin = requireVin(params.vin);
-        const q = validate(historyQuerySchema, query, 'invalid_query');
-        const { from, to } = resolveRange(q, deps.clock.now());
-        const page = await deps.history.listCharges(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
-        const charges = page.items.map(chargeView);
-        const next: Record<string, string> = page.cursor ? { 'x-next-cursor': page.cursor } : {};
-        if (wantsCsv(event)) {
-          const rows = charges.map((c) => ({ ...c, startAt: c.start.at, startBatteryLevel: c.start.batteryLevel, endBatteryLevel: c.end.batteryLevel }));
-          return csv(CHARGE_COLUMNS, rows, next);
-        }
-        return json(200, { vin, from: iso(from), to: iso(to), charges, nextCursor: page.cursor });
-      },
-    },
+    pagedRoute(deps, '/vehicles/{vin}/charges', 'charges', (vin, q) => deps.history.listCharges(vin, q), chargeView, CHARGE_COLUMNS, (c) => ({
+      ...c,
+      startAt: c.start.at,
+      startBatteryLevel: c.start.batteryLevel,
+      endBatteryLevel: c.end.batteryLevel,
+    })),
     {
       method: 'GET',
       path: '/vehicles/{vin}/months',
