@@ -191,6 +191,21 @@ describe('local host (npm start) end to end', () => {
 });
 
 describe('local host hygiene', () => {
+  it('a token endpoint that fails during a pass fails that pass only: nothing stored, nothing lost, the next pass recovers', async () => {
+    const { host: h, clock, api } = await start(await mkdtemp(join(tmpdir(), 'local-')));
+    expect((await api('POST', '/local/collect')).status).toBe(200);
+    clock.advance(9 * 60 * MINUTE_MS); // the access token has expired: the next pass must refresh
+    h.simulator!.failNext(/^\/oauth2\/v3\/token$/, 503);
+    const failed = await api('POST', '/local/collect');
+    expect(failed.status).toBeGreaterThanOrEqual(500);
+    expect(failed.status).toBeLessThan(600);
+    expect(JSON.stringify(failed.body)).not.toMatch(/refresh_token|access_token/);
+    const recovered = await api('POST', '/local/collect');
+    expect(recovered.status).toBe(200);
+    expect(recovered.body).toMatchObject({ vehiclesSeen: 1 });
+    expect((await api('GET', `/vehicles/${VIN}/odometer`)).body.readings.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('answers an oversized body 413 and closes that connection cleanly: the next request on a keep-alive client works', async () => {
     const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     const agent = new Agent({ connections: 1, pipelining: 1 });
