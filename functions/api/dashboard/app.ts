@@ -1,5 +1,6 @@
 import { api, tokenStore, UnauthorizedError } from './api-client';
 import { prefillCommands, renderCommands } from './command-panel';
+import { renderCharging, renderDrives, wireLogbook } from './history-panel';
 import { renderOdometer, type Range } from './odometer-chart';
 
 interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
@@ -78,7 +79,7 @@ async function renderAudit(): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
-  await Promise.all([renderState(), renderOdometer(vin(), range, 'mi'), renderUsage(), renderAudit()]);
+  await Promise.all([renderState(), renderOdometer(vin(), range, 'mi'), renderDrives(vin()), renderCharging(vin()), renderUsage(), renderAudit()]);
 }
 
 async function start(): Promise<void> {
@@ -131,6 +132,8 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-range]'
     guard(() => renderOdometer(vin(), range, 'mi').then(() => undefined));
   });
 }
+
+wireLogbook(vin, () => guard(() => renderDrives(vin())));
 
 if (tokenStore.get()) guard(start);
 else showLogin();

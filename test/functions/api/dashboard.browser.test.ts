@@ -21,15 +21,15 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!available) return;
-  // Three simulated days up to now, collected hourly, so the charts have something to show.
+  // Three simulated days up to now, collected every 10 minutes, so the charts and history have something to show.
   const clock = new SimClock(Date.now() - 3 * 24 * HOUR_MS, 0);
   host = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'dash-')), PORT: '0' }, process.cwd()), {
     schedule: false,
     simulator: { clock, cars: [{ vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'Sim Model 3' }] },
   });
-  for (let hour = 0; hour < 72; hour++) {
+  for (let step = 0; step < 72 * 6; step++) {
     await host.collectNow();
-    clock.advance(HOUR_MS);
+    clock.advance(10 * MINUTE_MS);
   }
   clock.advance(5 * MINUTE_MS);
   await host.collectNow();
@@ -76,6 +76,18 @@ afterAll(async () => {
 
     // A command from the buttons built from /openapi.json; the audit log shows it.
     expect(await page.locator('form[data-command="door_unlock"]').count()).toBe(0);
+    // History: drives, charging sessions and months from the simulated days; a purpose goes into the logbook.
+    await eventually(() => page.locator('#drives-table tbody tr').count(), (n) => expect(n).toBeGreaterThanOrEqual(3));
+    expect(await page.locator('#charges-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('#months-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    await page.locator('#drive-purpose').selectOption('business');
+    await page.locator('#drive-note').fill('client visit');
+    await page.getByRole('button', { name: 'Save to the logbook' }).click();
+    await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toContain('Saved'));
+    await eventually(() => page.locator('#drives-table tbody tr').first().locator('td').nth(5).textContent(), (v) => expect(v).toBe('business'));
+    await page.getByRole('button', { name: 'Check the logbook’s chain' }).click();
+    await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toMatch(/Logbook intact: \d+ entries/));
+
     // A disruptive command asks for a second tap; the first sends nothing.
     const auditRows = await page.locator('#audit tbody tr').count();
     await page.locator('form[data-command="flash_lights"] button').click();
@@ -103,9 +115,15 @@ afterAll(async () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await mkdir(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });
+    const sections = async (size: string) => {
+      const cards = page.locator('#app > section');
+      for (let i = 0; i < (await cards.count()); i++) await cards.nth(i).screenshot({ path: join(OUT, `section-${i + 1}-${size}.png`) });
+    };
+    await sections('phone');
     await page.setViewportSize({ width: 1440, height: 900 });
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1440);
     await page.screenshot({ path: join(OUT, 'dashboard-desktop.png'), fullPage: true });
+    await sections('desktop');
     console.log(`dashboard screenshots: ${OUT}`);
     expect(problems).toEqual([]);
     await page.close();

@@ -1,0 +1,107 @@
+import { api, tokenStore } from './api-client';
+
+interface Drive { id: string; start: { at: string; odometerMi: number }; end: { at: string }; distanceMi: number; durationMinutes: number; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
+interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number }
+interface Month { month: string; distanceMi: number; drives: number; chargedKwh: number; whPerMi: number | null }
+interface LogRow { driveId: string; start: string; distanceMi: number; purpose: string | null; note: string | null }
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const day = (iso: string): string => new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+const time = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const num = (v: number | null, digits = 1, unit = ''): string => (v === null ? '–' : `${v.toFixed(digits)}${unit}`);
+/** Rows shown per list; every drive is in the logbook download. */
+const SHOWN = 12;
+const timeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Fills a table body with rows of text cells (never HTML: notes are the owner's free text). */
+function fill(tbody: HTMLTableSectionElement, rows: string[][]): void {
+  tbody.replaceChildren();
+  for (const cells of rows) {
+    const row = tbody.insertRow();
+    for (const text of cells) row.insertCell().textContent = text;
+  }
+}
+
+/** Drives of the last 30 days, newest first, grouped by day; a drive's purpose and note can be set below. */
+export async function renderDrives(vin: string): Promise<void> {
+  const { drives } = await api<{ drives: Drive[] }>(`/vehicles/${vin}/drives?limit=200`);
+  const book = await api<{ entries: LogRow[] }>(`/vehicles/${vin}/logbook?tz=${encodeURIComponent(timeZone())}`);
+  const purpose = new Map(book.entries.map((e) => [e.driveId, e]));
+  const newest = [...drives].reverse();
+  fill(
+    $<HTMLTableElement>('drives-table').tBodies[0]!,
+    newest.slice(0, SHOWN).map((d) => [
+      `${day(d.start.at)} ${time(d.start.at)}`,
+      `${d.distanceMi.toFixed(1)} mi${d.mayHideStops ? ' *' : ''}`,
+      `${d.durationMinutes} min`,
+      num(d.estimatedEnergyKwh, 1, ' kWh'),
+      d.whPerMi === null ? '–' : `${d.whPerMi} Wh/mi`,
+      purpose.get(d.id)?.purpose ?? '',
+    ]),
+  );
+  $('drives-empty').hidden = drives.length > 0;
+  const select = $<HTMLSelectElement>('drive-pick');
+  select.replaceChildren(...newest.map((d) => new Option(`${day(d.start.at)} ${time(d.start.at)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
+  const sync = (): void => {
+    const row = purpose.get(select.value);
+    $<HTMLSelectElement>('drive-purpose').value = row?.purpose ?? '';
+    $<HTMLInputElement>('drive-note').value = row?.note ?? '';
+  };
+  select.onchange = sync;
+  sync();
+}
+
+/** Charging sessions of the last 30 days and the monthly totals. */
+export async function renderCharging(vin: string): Promise<void> {
+  const [{ charges }, { months }] = await Promise.all([api<{ charges: Charge[] }>(`/vehicles/${vin}/charges?limit=200`), api<{ months: Month[] }>(`/vehicles/${vin}/months`)]);
+  fill(
+    $<HTMLTableElement>('charges-table').tBodies[0]!,
+    [...charges].reverse().slice(0, SHOWN).map((c) => [
+      `${day(c.start.at)} ${time(c.start.at)}`,
+      num(c.energyAddedKwh, 1, ' kWh'),
+      num(c.peakPowerKw, 0, ' kW'),
+      c.kind === 'unknown' ? '–' : c.kind.toUpperCase(),
+      `${c.start.batteryLevel ?? '–'} → ${c.end.batteryLevel ?? '–'} %`,
+    ]),
+  );
+  fill(
+    $<HTMLTableElement>('months-table').tBodies[0]!,
+    [...months].reverse().map((m) => [m.month, `${m.distanceMi.toFixed(0)} mi`, String(m.drives), `${m.chargedKwh.toFixed(1)} kWh`, m.whPerMi === null ? '–' : `${m.whPerMi} Wh/mi`]),
+  );
+}
+
+/** Wires the purpose form, the logbook download and the chain check; `after` refreshes what they change. */
+export function wireLogbook(vin: () => string, after: () => void): void {
+  const status = $('logbook-status');
+  $('drive-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = { purpose: $<HTMLSelectElement>('drive-purpose').value || null, note: $<HTMLInputElement>('drive-note').value.trim() || null };
+    status.textContent = 'Saving…';
+    api(`/vehicles/${vin()}/drives/${$<HTMLSelectElement>('drive-pick').value}`, { method: 'PATCH', body: JSON.stringify(body) })
+      .then(() => {
+        status.textContent = 'Saved as a new logbook entry.';
+        after();
+      })
+      .catch((error: unknown) => (status.textContent = `Not saved: ${error instanceof Error ? error.message : 'error'}`));
+  });
+  $('logbook-download').addEventListener('click', () => {
+    const year = new Date().getFullYear();
+    // The API needs the token, so the file is fetched and handed to the browser as a download.
+    void fetch(`/vehicles/${vin()}/logbook?year=${year}&tz=${encodeURIComponent(timeZone())}`, { headers: { authorization: `Bearer ${tokenStore.get() ?? ''}`, accept: 'text/csv' } })
+      .then((res) => res.blob())
+      .then((blob) => {
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(blob);
+        link.download = `logbook-${vin()}-${year}.csv`;
+        link.click();
+        URL.revokeObjectURL(link.href);
+      });
+  });
+  $('logbook-verify').addEventListener('click', () => {
+    void api<{ intact: boolean; entries: number; brokenAtSeq: number | null; changedDrives: string[] }>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
+      status.textContent = check.intact
+        ? `Logbook intact: ${check.entries} entries, each chained to the one before.`
+        : `Logbook NOT intact: ${check.brokenAtSeq !== null ? `entry ${check.brokenAtSeq} does not follow from the one before` : ''} ${check.changedDrives.length > 0 ? `${check.changedDrives.length} drive(s) changed since logged` : ''}`;
+    });
+  });
+}
