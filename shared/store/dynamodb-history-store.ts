@@ -1,11 +1,11 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryState, HistoryStep } from '../domain/history/history-machine';
-import type { ChargingSession, Drive, SoftwareVersionSeen } from '../domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen } from '../domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
 import { queryRangePage } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
 import type { LogEntry } from '../domain/history/logbook';
-import { chargeSk, driveSk, HISTORY_STATE_SK, LOG_SK_PREFIX, logSk, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+import { chargeSk, driveSk, HISTORY_STATE_SK, idleSk, LOG_SK_PREFIX, logSk, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
 
 /** Derived history in the single table: one small item per drive, charging session and software version. */
 export class DynamoDbHistoryStore implements HistoryStore {
@@ -23,6 +23,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
       ...step.drives.map((d) => put(driveSk(d.start.at), d)),
       ...step.charges.map((c) => put(chargeSk(c.start.at), c)),
       ...step.versions.map((v) => put(versionSk(v.firstSeenAt), v)),
+      ...(step.idles ?? []).map((i) => put(idleSk(i.startAt), i)),
     ]);
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: HISTORY_STATE_SK, state: step.state } }));
   }
@@ -36,6 +37,10 @@ export class DynamoDbHistoryStore implements HistoryStore {
     if (!/^\d{1,15}$/.test(id) || !Number.isSafeInteger(at)) return null;
     const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: driveSk(at) } }));
     return (Item?.record as Drive | undefined) ?? null;
+  }
+
+  listIdles(vin: string, query: HistoryQuery): Promise<HistoryPage<IdlePeriod>> {
+    return this.page<IdlePeriod>(vin, query, idleSk);
   }
 
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>> {
@@ -98,7 +103,7 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
     let deleted = 0;
-    for (const [sk, prefix] of [[driveSk, 'DRIVE#'], [chargeSk, 'CHARGE#'], [versionSk, VERSION_SK_PREFIX]] as const) {
+    for (const [sk, prefix] of [[driveSk, 'DRIVE#'], [chargeSk, 'CHARGE#'], [versionSk, VERSION_SK_PREFIX], [idleSk, 'IDLE#']] as const) {
       let start: Record<string, unknown> | undefined;
       do {
         const out = await this.options.client.send(

@@ -17,6 +17,7 @@
  * | drive           | VEHICLE#<vin>   | DRIVE#<ISO start>           |
  * | charging session| VEHICLE#<vin>   | CHARGE#<ISO start>          |
  * | software version| VEHICLE#<vin>   | SWVER#<ISO first seen>      |
+ * | idle period     | VEHICLE#<vin>   | IDLE#<ISO start>            |
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
@@ -59,3 +60,4 @@ export const FLEET_HOST_SK = 'FLEET_HOST';
 /** The trip logbook's chain: append-only, in sequence order (see domain/history/logbook). */
 export const logSk = (seq: number): string => `LOG#${String(seq).padStart(12, '0')}`;
 export const LOG_SK_PREFIX = 'LOG#';
+export const idleSk = (startAt: number): string => `IDLE#${new Date(startAt).toISOString()}`;

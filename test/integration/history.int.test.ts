@@ -118,6 +118,13 @@ describe('history derived as the collector reads, through the API', () => {
     expect(JSON.parse((await api(`/vehicles/${VIN}/drives/${id}`)).text)).toMatchObject({ drive: { start: { odometerMi: drives[0]!.start.odometerMi } } });
   });
 
+  it('serves idle periods (none here: the demo car is never parked an hour) as JSON and CSV', async () => {
+    const res = await api(`/vehicles/${VIN}/idles?from=2026-03-01&to=2026-03-03`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toMatchObject({ vin: VIN, idles: [] });
+    expect((await api(`/vehicles/${VIN}/idles`, 'text/csv')).text.split('\r\n')[0]).toBe('id,startAt,endAt,hours,startBatteryLevel,endBatteryLevel,batteryLost,rangeLostMi,drainPercentPerDay');
+  });
+
   it('records the software version once', async () => {
     const { versions } = JSON.parse((await api(`/vehicles/${VIN}/updates`)).text) as { versions: Array<{ version: string }> };
     expect(versions).toHaveLength(1);

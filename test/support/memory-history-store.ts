@@ -1,5 +1,5 @@
 import type { HistoryState, HistoryStep } from '../../shared/domain/history/history-machine';
-import type { ChargingSession, Drive, SoftwareVersionSeen } from '../../shared/domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen } from '../../shared/domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../../shared/domain/history/history-store';
 import type { LogEntry } from '../../shared/domain/history/logbook';
 import type { MonthTotals } from '../../shared/domain/history/monthly-totals';
@@ -12,6 +12,7 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly versions = new Map<string, SoftwareVersionSeen>();
   readonly months = new Map<string, MonthTotals>();
   readonly log: LogEntry[] = [];
+  readonly idles = new Map<string, IdlePeriod>();
 
   getHistoryState(vin: string): Promise<HistoryState | null> {
     return Promise.resolve(structuredClone(this.states.get(vin) ?? null));
@@ -20,11 +21,15 @@ export class MemoryHistoryStore implements HistoryStore {
     for (const d of step.drives) this.drives.set(`${vin}#${d.start.at}`, structuredClone(d));
     for (const c of step.charges) this.charges.set(`${vin}#${c.start.at}`, structuredClone(c));
     for (const v of step.versions) this.versions.set(`${vin}#${v.firstSeenAt}`, structuredClone(v));
+    for (const i of step.idles ?? []) this.idles.set(`${vin}#${i.startAt}`, structuredClone(i));
     this.states.set(vin, structuredClone(step.state));
     return Promise.resolve();
   }
   listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
     return Promise.resolve(page([...this.drives.values()].filter((d) => d.vin === vin), (d) => d.start.at, query));
+  }
+  listIdles(vin: string, query: HistoryQuery): Promise<HistoryPage<IdlePeriod>> {
+    return Promise.resolve(page([...this.idles.values()].filter((i) => i.vin === vin), (i) => i.startAt, query));
   }
   getDrive(vin: string, id: string): Promise<Drive | null> {
     return Promise.resolve(this.drives.get(`${vin}#${id}`) ?? null);
@@ -58,7 +63,7 @@ export class MemoryHistoryStore implements HistoryStore {
       }
       return deleted;
     };
-    return Promise.resolve(drop(this.drives, (d) => d.start.at) + drop(this.charges, (c) => c.start.at) + drop(this.versions, (v) => v.firstSeenAt));
+    return Promise.resolve(drop(this.drives, (d) => d.start.at) + drop(this.charges, (c) => c.start.at) + drop(this.versions, (v) => v.firstSeenAt) + drop(this.idles, (i) => i.startAt));
   }
   listVersions(vin: string): Promise<SoftwareVersionSeen[]> {
     return Promise.resolve([...this.versions.values()].filter((v) => v.vin === vin).sort((a, b) => a.firstSeenAt - b.firstSeenAt));

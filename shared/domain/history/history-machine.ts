@@ -1,6 +1,6 @@
 import { MINUTE_MS } from '../clock';
 import { isCharging, isDriving, type Snapshot } from '../snapshot';
-import type { ChargingSession, Drive, HistoryPoint, SoftwareVersionSeen } from './history-records';
+import type { ChargingSession, Drive, HistoryPoint, IdlePeriod, SoftwareVersionSeen } from './history-records';
 
 /**
  * Turns a car's snapshots, fed in the order they were taken, into drives, charging sessions and software versions.
@@ -54,9 +54,14 @@ export interface HistoryState {
   drive: OpenDrive | null;
   charge: OpenCharge | null;
   version: string | null;
+  /** The reading an idle period began at (the end of the last drive or session); absent in older stored states. */
+  idleSince?: HistoryReading | null;
 }
 
-export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: null, version: null };
+export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: null, version: null, idleSince: null };
+
+/** Idle periods shorter than this are not recorded (a stop between errands). */
+const MIN_IDLE_MS = 60 * MINUTE_MS;
 
 export interface HistoryOptions {
   /** Usable pack capacity in kWh, for the energy estimate of drives. */
@@ -68,10 +73,11 @@ export interface HistoryStep {
   drives: Drive[];
   charges: ChargingSession[];
   versions: SoftwareVersionSeen[];
+  idles: IdlePeriod[];
 }
 
 export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: HistoryOptions): HistoryStep {
-  const out: HistoryStep = { state, drives: [], charges: [], versions: [] };
+  const out: HistoryStep = { state, drives: [], charges: [], versions: [], idles: [] };
   if (snapshot.odometerMi === null || (state.last !== null && snapshot.takenAt <= state.last.at)) return out;
   const reading = readingOf(snapshot);
   const last = state.last;
@@ -134,19 +140,27 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     out.charges.push(closeCharge(snapshot.vin, unseen, reading));
   }
 
-  out.state = { last: reading, drive, charge, version };
+  // Idle periods: from the end of a drive or session (or the first reading) to the last reading before the next.
+  let idleSince = state.idleSince ?? null;
+  const busyNow = drive !== null || charge !== null || out.drives.length > 0 || out.charges.length > 0;
+  if (busyNow && idleSince !== null && last !== null && last.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(snapshot.vin, idleSince, last));
+  if (busyNow) idleSince = null;
+  if (drive === null && charge === null && (idleSince === null || out.drives.length > 0 || out.charges.length > 0)) idleSince = reading;
+
+  out.state = { last: reading, drive, charge, version, idleSince };
   return out;
 }
 
 /** Replays snapshots (any order; sorted here) from an empty state: what `rederive` does. */
 export function deriveHistory(snapshots: readonly Snapshot[], options: HistoryOptions, from: HistoryState = EMPTY_HISTORY): HistoryStep {
-  const all: HistoryStep = { state: from, drives: [], charges: [], versions: [] };
+  const all: HistoryStep = { state: from, drives: [], charges: [], versions: [], idles: [] };
   for (const snapshot of [...snapshots].sort((a, b) => a.takenAt - b.takenAt)) {
     const step = foldSnapshot(all.state, snapshot, options);
     all.state = step.state;
     all.drives.push(...step.drives);
     all.charges.push(...step.charges);
     all.versions.push(...step.versions);
+    all.idles.push(...step.idles);
   }
   return all;
 }
@@ -198,6 +212,23 @@ function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): Char
     location: charge.location,
     durationMs: end.at - charge.start.at,
     readings: charge.readings,
+  };
+}
+
+function idlePeriod(vin: string, from: HistoryReading, to: HistoryReading): IdlePeriod {
+  const durationMs = to.at - from.at;
+  const lost = from.batteryLevel !== null && to.batteryLevel !== null ? from.batteryLevel - to.batteryLevel : null;
+  return {
+    vin,
+    id: String(from.at),
+    startAt: from.at,
+    endAt: to.at,
+    durationMs,
+    startBatteryLevel: from.batteryLevel,
+    endBatteryLevel: to.batteryLevel,
+    batteryLost: lost,
+    rangeLostMi: from.rangeMi !== null && to.rangeMi !== null ? round(from.rangeMi - to.rangeMi, 1) : null,
+    drainPercentPerDay: lost === null ? null : round((lost * 86_400_000) / durationMs, 2),
   };
 }
 

@@ -60,6 +60,25 @@ export interface ChargingSession {
   readings: number;
 }
 
+/**
+ * Parked and not charging, between the end of one drive or session and the start of the next: what the car lost
+ * standing still (its "vampire drain"). Bounded by readings, so it may be shorter than the real idle time.
+ */
+export interface IdlePeriod {
+  vin: string;
+  id: string;
+  startAt: number;
+  endAt: number;
+  durationMs: number;
+  startBatteryLevel: number | null;
+  endBatteryLevel: number | null;
+  /** Battery % lost (negative if it rose, e.g. a charge no reading saw). */
+  batteryLost: number | null;
+  rangeLostMi: number | null;
+  /** batteryLost scaled to 24 hours. */
+  drainPercentPerDay: number | null;
+}
+
 /** One software version and when the collector first saw it. */
 export interface SoftwareVersionSeen {
   vin: string;

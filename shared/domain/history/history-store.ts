@@ -1,5 +1,5 @@
 import type { HistoryState, HistoryStep } from './history-machine';
-import type { ChargingSession, Drive, SoftwareVersionSeen } from './history-records';
+import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen } from './history-records';
 import type { LogbookStore } from './logbook-store';
 import type { MonthTotals } from './monthly-totals';
 
@@ -26,6 +26,8 @@ export interface HistoryStore extends LogbookStore {
   getDrive(vin: string, id: string): Promise<Drive | null>;
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>>;
   listVersions(vin: string): Promise<SoftwareVersionSeen[]>;
+  /** Idle periods, oldest first, by start. */
+  listIdles(vin: string, query: HistoryQuery): Promise<HistoryPage<IdlePeriod>>;
   /** Month totals, oldest first, for months from `fromMonth` to `toMonth` (YYYY-MM). */
   listMonths(vin: string, fromMonth: string, toMonth: string): Promise<MonthTotals[]>;
   putMonth(totals: MonthTotals): Promise<void>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChargingSession, Drive } from '../../domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod } from '../../domain/history/history-records';
 import type { HistoryPage, HistoryQuery } from '../../domain/history/history-store';
 import { ApiError } from '../api-error';
 import type { ApiDeps } from '../api-deps';
@@ -60,6 +60,21 @@ function chargeView(c: ChargingSession) {
   };
 }
 
+function idleView(i: IdlePeriod) {
+  return {
+    id: i.id,
+    startAt: iso(i.startAt),
+    endAt: iso(i.endAt),
+    hours: Math.round(i.durationMs / 360_000) / 10,
+    startBatteryLevel: i.startBatteryLevel,
+    endBatteryLevel: i.endBatteryLevel,
+    batteryLost: i.batteryLost,
+    rangeLostMi: i.rangeLostMi,
+    drainPercentPerDay: i.drainPercentPerDay,
+  };
+}
+
+const IDLE_COLUMNS = ['id', 'startAt', 'endAt', 'hours', 'startBatteryLevel', 'endBatteryLevel', 'batteryLost', 'rangeLostMi', 'drainPercentPerDay'] as const;
 const DRIVE_COLUMNS = ['id', 'startAt', 'endAt', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'durationMinutes', 'estimatedEnergyKwh', 'whPerMi', 'maxSpeedMph', 'mayHideStops'] as const;
 const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes'] as const;
 
@@ -122,6 +137,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       startBatteryLevel: c.start.batteryLevel,
       endBatteryLevel: c.end.batteryLevel,
     })),
+    pagedRoute(deps, '/vehicles/{vin}/idles', 'idles', (vin, q) => deps.history.listIdles(vin, q), idleView, IDLE_COLUMNS, (i) => i),
     {
       method: 'GET',
       path: '/vehicles/{vin}/months',

@@ -145,6 +145,35 @@ describe('charging sessions', () => {
   });
 });
 
+describe('idle periods (drain)', () => {
+  it('records what a parked car lost between the end of one drive and the start of the next, as % per day', () => {
+    const { idles } = run([
+      { min: 0, odo: 1000, soc: 80 },
+      { min: 5, odo: 1002, soc: 79, gear: 'D', speed: 30 },
+      { min: 10, odo: 1004, soc: 78 },
+      { min: 10 + 8 * 60, odo: 1004, soc: 77 },
+      { min: 10 + 12 * 60, odo: 1004, soc: 76 },
+      { min: 15 + 12 * 60, odo: 1006, soc: 75, gear: 'D', speed: 30 },
+      { min: 20 + 12 * 60, odo: 1008, soc: 74 },
+    ]);
+    expect(idles).toEqual([
+      expect.objectContaining({ startAt: T0 + 10 * MIN, endAt: T0 + (10 + 12 * 60) * MIN, durationMs: 12 * 60 * MIN, startBatteryLevel: 78, endBatteryLevel: 76, batteryLost: 2, rangeLostMi: 6, drainPercentPerDay: 4 }),
+    ]);
+  });
+
+  it('ends an idle period at a charge, and ignores a stop shorter than an hour', () => {
+    const { idles } = run([
+      { min: 0, odo: 10, soc: 50 },
+      { min: 30, odo: 10, soc: 50 },
+      { min: 40, odo: 12, soc: 49, gear: 'D', speed: 20 },
+      { min: 45, odo: 13, soc: 49 },
+      { min: 300, odo: 13, soc: 48 },
+      { min: 320, odo: 13, soc: 52, charging: 'Charging', added: 3, power: 11 },
+    ]);
+    expect(idles.map((i) => [i.startAt, i.endAt])).toEqual([[T0 + 45 * MIN, T0 + 300 * MIN]]);
+  });
+});
+
 describe('software versions and the real captured answer', () => {
   it('records each version once, when first seen', () => {
     const { versions } = run([
