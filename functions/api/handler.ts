@@ -29,6 +29,7 @@ export const handler = createApiHandler(
     history: aws.history,
     usage: aws.stores,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
+    pricePerKwh: settings.pricePerKwh,
     fleet: aws.fleet,
     clock: aws.clock,
     log,

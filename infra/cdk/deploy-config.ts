@@ -14,6 +14,8 @@ export const deployConfigSchema = z.strictObject({
   includeLocation: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(false),
   alarmEmail: z.email().optional(),
   monthlyBudgetUsd: z.coerce.number().min(0).max(10_000).default(10),
+  /** What a kWh costs you, for the cost of charging sessions (a session's cost can also be set by hand). */
+  pricePerKwh: z.coerce.number().min(0).max(10).optional(),
   /** 1 keeps scheduled runs from overlapping; 0 reserves none (accounts at the default limit of 10 need 0). */
   collectorReservedConcurrency: z.coerce.number().int().min(0).max(5).default(1),
   logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365').default(30),

@@ -71,6 +71,7 @@ export class TeslaLoggerStack extends Stack {
       INCLUDE_LOCATION: String(config.includeLocation),
       ALLOWED_COMMANDS: config.allowedCommands.join(','),
       MONTHLY_BUDGET_USD: String(config.monthlyBudgetUsd),
+      ...(config.pricePerKwh !== undefined ? { PRICE_PER_KWH: String(config.pricePerKwh) } : {}),
     };
 
     const logRetention = config.logRetentionDays as RetentionDays;

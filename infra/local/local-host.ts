@@ -156,6 +156,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         history,
         usage: stores,
         monthlyBudgetUsd: settings.monthlyBudgetUsd,
+        pricePerKwh: settings.pricePerKwh,
         fleet,
         clock,
         log,

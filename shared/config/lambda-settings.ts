@@ -17,6 +17,8 @@ export interface LambdaSettings {
   includeLocation: boolean;
   allowedCommands: ReadonlySet<string>;
   monthlyBudgetUsd: number;
+  /** What a kWh costs the owner (in their currency), for the cost of charging sessions; null: unknown. */
+  pricePerKwh: number | null;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -32,6 +34,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     includeLocation: read.bool('INCLUDE_LOCATION', false),
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
+    pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
   };
 }
 

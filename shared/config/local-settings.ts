@@ -20,6 +20,8 @@ export interface LocalSettings {
   allowedCommands: ReadonlySet<string>;
   snapshotRetentionDays: number;
   monthlyBudgetUsd: number;
+  /** What a kWh costs the owner (in their currency), for the cost of charging sessions; null: unknown. */
+  pricePerKwh: number | null;
 }
 
 const TOKEN_CHARS = /^[\x21-\x7e]{8,4096}$/;
@@ -42,5 +44,6 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
+    pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
   };
 }

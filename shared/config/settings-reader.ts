@@ -37,6 +37,11 @@ export class SettingsReader {
     return value;
   }
 
+  /** A number when set, else null. */
+  optionalNumber(name: string, options: { min: number; max: number }): number | null {
+    return this.optional(name) === undefined ? null : this.number(name, { ...options, default: 0 });
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const raw = this.optional(name)?.toLowerCase();
     if (raw === undefined) return fallback;

@@ -18,6 +18,8 @@ export interface ApiDeps {
   usage: UsageLedger;
   /** The account's monthly Tesla budget (USD), shared equally by its cars. */
   monthlyBudgetUsd: number;
+  /** What a kWh costs the owner, for charging sessions' cost; unset or null: only costs set by hand are shown. */
+  pricePerKwh?: number | null;
   fleet: FleetApi;
   clock: Clock;
   log: Log;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
 import { auditQuery } from './routes/command-routes';
-import { historyQuerySchema, monthsQuerySchema } from './routes/history-routes';
+import { chargeCostSchema, historyQuerySchema, monthsQuerySchema } from './routes/history-routes';
 import { driveEditSchema, logbookQuerySchema } from './routes/logbook-routes';
 import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
 import { usageQuery } from './routes/usage-routes';
@@ -118,6 +118,15 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
       },
       '/vehicles/{vin}/logbook/verify': {
         get: { operationId: 'logbookVerify', summary: 'Whether the logbook’s hash chain is intact and matches the recorded drives', parameters: [VIN], responses: { '200': ok('Chain check'), ...errors } },
+      },
+      '/vehicles/{vin}/charges/{id}': {
+        patch: {
+          operationId: 'setChargeCost',
+          summary: 'Set what a charging session cost (null: back to the configured price per kWh)',
+          parameters: [VIN, { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(chargeCostSchema) } } },
+          responses: { '200': ok('The session with its cost'), ...errors },
+        },
       },
       '/vehicles/{vin}/charges': {
         get: { operationId: 'charges', summary: 'Charging sessions, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Charging sessions', true), ...errors } },

@@ -5,7 +5,7 @@ import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/
 import { queryRangePage } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
 import type { LogEntry } from '../domain/history/logbook';
-import { chargeSk, driveSk, HISTORY_STATE_SK, idleSk, LOG_SK_PREFIX, logSk, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+import { CHARGE_COST_SK_PREFIX, chargeCostSk, chargeSk, driveSk, HISTORY_STATE_SK, idleSk, LOG_SK_PREFIX, logSk, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
 
 /** Derived history in the single table: one small item per drive, charging session and software version. */
 export class DynamoDbHistoryStore implements HistoryStore {
@@ -37,6 +37,25 @@ export class DynamoDbHistoryStore implements HistoryStore {
     if (!/^\d{1,15}$/.test(id) || !Number.isSafeInteger(at)) return null;
     const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: driveSk(at) } }));
     return (Item?.record as Drive | undefined) ?? null;
+  }
+
+  async getCharge(vin: string, id: string): Promise<ChargingSession | null> {
+    if (!/^\d{1,15}$/.test(id)) return null;
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: chargeSk(Number(id)) } }));
+    return (Item?.record as ChargingSession | undefined) ?? null;
+  }
+
+  async chargeCosts(vin: string): Promise<Map<string, number>> {
+    const out = await this.options.client.send(
+      new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': CHARGE_COST_SK_PREFIX } }),
+    );
+    return new Map((out.Items ?? []).map((item) => [String(item.id), Number(item.cost)]));
+  }
+
+  async putChargeCost(vin: string, id: string, cost: number | null): Promise<void> {
+    const Key = { pk: vehiclePk(vin), sk: chargeCostSk(id) };
+    if (cost === null) await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key }));
+    else await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { ...Key, id, cost } }));
   }
 
   listIdles(vin: string, query: HistoryQuery): Promise<HistoryPage<IdlePeriod>> {

@@ -18,6 +18,7 @@
  * | charging session| VEHICLE#<vin>   | CHARGE#<ISO start>          |
  * | software version| VEHICLE#<vin>   | SWVER#<ISO first seen>      |
  * | idle period     | VEHICLE#<vin>   | IDLE#<ISO start>            |
+ * | session cost    | VEHICLE#<vin>   | CHARGECOST#<session id>     |
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
@@ -61,3 +62,6 @@ export const FLEET_HOST_SK = 'FLEET_HOST';
 export const logSk = (seq: number): string => `LOG#${String(seq).padStart(12, '0')}`;
 export const LOG_SK_PREFIX = 'LOG#';
 export const idleSk = (startAt: number): string => `IDLE#${new Date(startAt).toISOString()}`;
+/** A charging session's cost set by the owner, apart from the derived session so that re-deriving keeps it. */
+export const chargeCostSk = (id: string): string => `CHARGECOST#${id}`;
+export const CHARGE_COST_SK_PREFIX = 'CHARGECOST#';

@@ -23,7 +23,7 @@ async function api(path: string, accept = 'application/json', init: { method?: s
 }
 
 beforeAll(async () => {
-  const settings = parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'history-')), PORT: '0' }, process.cwd());
+  const settings = parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'history-')), PORT: '0', PRICE_PER_KWH: '0.30' }, process.cwd());
   host = await startLocalHost(settings, { simulator: { clock, cars: [{ vin: VIN, id: 1, displayName: 'Sim', odometerMi: 12_000, batteryLevel: 60 }] }, schedule: false });
   // Three hours of the demo car (drive 12 min at the top of each hour, charge from minute 40), a pass a minute.
   for (let minute = 0; minute < 3 * 60; minute++) {
@@ -116,6 +116,23 @@ describe('history derived as the collector reads, through the API', () => {
     expect((await bad(`/vehicles/${VIN}/drives/999`, { note: 'x' })).error.code).toBe('drive_not_found');
     expect((await bad(`/vehicles/${VIN}/logbook?tz=Mars/Olympus`)).error).toMatchObject({ code: 'invalid_query', message: expect.stringContaining('tz') });
     expect(JSON.parse((await api(`/vehicles/${VIN}/drives/${id}`)).text)).toMatchObject({ drive: { start: { odometerMi: drives[0]!.start.odometerMi } } });
+  });
+
+  it('prices each session at the configured kWh price, and keeps a cost the owner sets (null goes back to the price)', async () => {
+    const list = async () => (JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-03`)).text) as { charges: Array<{ id: string; energyAddedKwh: number; cost: number; costSource: string }> }).charges;
+    const [first] = await list();
+    expect(first!.costSource).toBe('price');
+    expect(first!.cost).toBeCloseTo(first!.energyAddedKwh * 0.3, 2);
+    const set = await api(`/vehicles/${VIN}/charges/${first!.id}`, 'application/json', { method: 'PATCH', body: { cost: 4.2 } });
+    expect(JSON.parse(set.text)).toMatchObject({ charge: { id: first!.id, cost: 4.2, costSource: 'set' } });
+    expect((await list())[0]).toMatchObject({ cost: 4.2, costSource: 'set' });
+    await api(`/vehicles/${VIN}/charges/${first!.id}`, 'application/json', { method: 'PATCH', body: { cost: null } });
+    expect((await list())[0]).toMatchObject({ costSource: 'price' });
+    const bad = async (id: string, body: unknown) => (JSON.parse((await api(`/vehicles/${VIN}/charges/${id}`, 'application/json', { method: 'PATCH', body })).text) as { error: { code: string; message: string } }).error;
+    expect(await bad(first!.id, { cost: -1 })).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('cost') });
+    expect(await bad(first!.id, { cost: '4' })).toMatchObject({ code: 'invalid_body' });
+    expect(await bad('42', { cost: 1 })).toMatchObject({ code: 'charge_not_found' });
+    expect(await bad('x', { cost: 1 })).toMatchObject({ code: 'invalid_charge_id' });
   });
 
   it('serves idle periods (none here: the demo car is never parked an hour) as JSON and CSV', async () => {

@@ -13,6 +13,7 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly months = new Map<string, MonthTotals>();
   readonly log: LogEntry[] = [];
   readonly idles = new Map<string, IdlePeriod>();
+  readonly costs = new Map<string, number>();
 
   getHistoryState(vin: string): Promise<HistoryState | null> {
     return Promise.resolve(structuredClone(this.states.get(vin) ?? null));
@@ -27,6 +28,17 @@ export class MemoryHistoryStore implements HistoryStore {
   }
   listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
     return Promise.resolve(page([...this.drives.values()].filter((d) => d.vin === vin), (d) => d.start.at, query));
+  }
+  getCharge(vin: string, id: string): Promise<ChargingSession | null> {
+    return Promise.resolve(this.charges.get(`${vin}#${id}`) ?? null);
+  }
+  chargeCosts(vin: string): Promise<Map<string, number>> {
+    return Promise.resolve(new Map([...this.costs].filter(([k]) => k.startsWith(`${vin}#`)).map(([k, v]) => [k.slice(vin.length + 1), v])));
+  }
+  putChargeCost(vin: string, id: string, cost: number | null): Promise<void> {
+    if (cost === null) this.costs.delete(`${vin}#${id}`);
+    else this.costs.set(`${vin}#${id}`, cost);
+    return Promise.resolve();
   }
   listIdles(vin: string, query: HistoryQuery): Promise<HistoryPage<IdlePeriod>> {
     return Promise.resolve(page([...this.idles.values()].filter((i) => i.vin === vin), (i) => i.startAt, query));

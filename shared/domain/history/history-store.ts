@@ -26,6 +26,11 @@ export interface HistoryStore extends LogbookStore {
   getDrive(vin: string, id: string): Promise<Drive | null>;
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>>;
   listVersions(vin: string): Promise<SoftwareVersionSeen[]>;
+  getCharge(vin: string, id: string): Promise<ChargingSession | null>;
+  /** Costs the owner set by hand, by session id (kept apart from the derived sessions, so re-deriving keeps them). */
+  chargeCosts(vin: string): Promise<Map<string, number>>;
+  /** Sets (or, with null, clears) a session's cost. */
+  putChargeCost(vin: string, id: string, cost: number | null): Promise<void>;
   /** Idle periods, oldest first, by start. */
   listIdles(vin: string, query: HistoryQuery): Promise<HistoryPage<IdlePeriod>>;
   /** Month totals, oldest first, for months from `fromMonth` to `toMonth` (YYYY-MM). */

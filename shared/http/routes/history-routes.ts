@@ -4,7 +4,7 @@ import type { HistoryPage, HistoryQuery } from '../../domain/history/history-sto
 import { ApiError } from '../api-error';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
-import { requireVin, validate } from '../request-input';
+import { jsonObjectBody, requireVin, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
 import { isoInstant, resolveRange } from '../time-range';
@@ -21,6 +21,8 @@ export const monthsQuerySchema = z.strictObject({ from: MONTH.optional(), to: MO
 const MONTH_COLUMNS = ['month', 'distanceMi', 'distanceKm', 'drives', 'chargedKwh', 'chargingSessions', 'estimatedUsedKwh', 'whPerMi'] as const;
 
 const DRIVE_ID = /^\d{1,15}$/;
+/** A session's cost in the owner's currency; null clears it (the configured price applies again). */
+export const chargeCostSchema = z.strictObject({ cost: z.number().min(0).max(100_000).nullable() });
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A drive as the API shows it: times as ISO strings, distance in both units. */
@@ -43,7 +45,17 @@ function driveView(d: Drive) {
   };
 }
 
-function chargeView(c: ChargingSession) {
+/** A session's cost: the one the owner set, else its kWh at the configured price, else unknown. */
+type PricedSession = ChargingSession & { cost: number | null; costSource: 'set' | 'price' | null };
+
+function priced(c: ChargingSession, costs: ReadonlyMap<string, number>, pricePerKwh: number | null | undefined): PricedSession {
+  const set = costs.get(c.id);
+  if (set !== undefined) return { ...c, cost: set, costSource: 'set' };
+  if (pricePerKwh != null && c.energyAddedKwh !== null) return { ...c, cost: Math.round(c.energyAddedKwh * pricePerKwh * 100) / 100, costSource: 'price' };
+  return { ...c, cost: null, costSource: null };
+}
+
+function chargeView(c: PricedSession) {
   return {
     id: c.id,
     startedAfter: iso(c.startedAfter),
@@ -57,6 +69,8 @@ function chargeView(c: ChargingSession) {
     location: c.location,
     durationMinutes: Math.round(c.durationMs / 60_000),
     readings: c.readings,
+    cost: c.cost,
+    costSource: c.costSource,
   };
 }
 
@@ -76,7 +90,12 @@ function idleView(i: IdlePeriod) {
 
 const IDLE_COLUMNS = ['id', 'startAt', 'endAt', 'hours', 'startBatteryLevel', 'endBatteryLevel', 'batteryLost', 'rangeLostMi', 'drainPercentPerDay'] as const;
 const DRIVE_COLUMNS = ['id', 'startAt', 'endAt', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'durationMinutes', 'estimatedEnergyKwh', 'whPerMi', 'maxSpeedMph', 'mayHideStops'] as const;
-const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes'] as const;
+const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes', 'cost'] as const;
+
+async function pricedCharges(deps: ApiDeps, vin: string, query: HistoryQuery): Promise<HistoryPage<PricedSession>> {
+  const [page, costs] = await Promise.all([deps.history.listCharges(vin, query), deps.history.chargeCosts(vin)]);
+  return { items: page.items.map((c) => priced(c, costs, deps.pricePerKwh)), cursor: page.cursor };
+}
 
 /**
  * A paginated list of derived records over a time range: JSON (`key` holds the items), or CSV with `Accept: text/csv`
@@ -131,13 +150,27 @@ export function historyRoutes(deps: ApiDeps): Route[] {
         return json(200, { vin, drive: driveView(drive), readings });
       },
     },
-    pagedRoute(deps, '/vehicles/{vin}/charges', 'charges', (vin, q) => deps.history.listCharges(vin, q), chargeView, CHARGE_COLUMNS, (c) => ({
+    pagedRoute(deps, '/vehicles/{vin}/charges', 'charges', (vin, q) => pricedCharges(deps, vin, q), chargeView, CHARGE_COLUMNS, (c) => ({
       ...c,
       startAt: c.start.at,
       startBatteryLevel: c.start.batteryLevel,
       endBatteryLevel: c.end.batteryLevel,
     })),
     pagedRoute(deps, '/vehicles/{vin}/idles', 'idles', (vin, q) => deps.history.listIdles(vin, q), idleView, IDLE_COLUMNS, (i) => i),
+    {
+      method: 'PATCH',
+      path: '/vehicles/{vin}/charges/{id}',
+      handle: async ({ params, event }) => {
+        const vin = requireVin(params.vin);
+        const id = params.id ?? '';
+        if (!DRIVE_ID.test(id)) throw new ApiError(400, 'invalid_charge_id', 'a session id is the number the charges list gives');
+        const { cost } = validate(chargeCostSchema, jsonObjectBody(event), 'invalid_body');
+        const session = await deps.history.getCharge(vin, id);
+        if (session === null) throw new ApiError(404, 'charge_not_found', `no charging session ${id} for ${vin}`);
+        await deps.history.putChargeCost(vin, id, cost);
+        return json(200, { vin, charge: chargeView(priced(session, await deps.history.chargeCosts(vin), deps.pricePerKwh)) });
+      },
+    },
     {
       method: 'GET',
       path: '/vehicles/{vin}/months',
