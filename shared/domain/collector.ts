@@ -121,7 +121,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     // An answer without an odometer is not a reading (the history is built on it): a failure, never a snapshot.
     if (snapshot.odometerMi === null) throw new UnreadableAnswerError('vehicle_data answer without an odometer', 200);
     if (!deps.includeLocation) snapshot.location = null;
-    await deps.snapshots.putSnapshot(snapshot);
+    await deps.snapshots.putSnapshot(snapshot, deps.includeLocation ? data : withoutLocation(data));
     if (deps.history) await recordHistorySafely(deps, snapshot);
     await deps.vehicles.putVehicle({
       ...record,
@@ -167,6 +167,15 @@ function classifyFailure(error: unknown): PollFailure {
   if (error instanceof FleetApiError && (error.status === 0 || error.status >= 500)) return { kind: 'server_error' };
   if (error instanceof FleetApiError) return { kind: 'refused' };
   return { kind: 'unexpected' };
+}
+
+/** The answer without any position, for owners who did not turn location on. */
+function withoutLocation(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  const { drive_state: drive, ...rest } = data as Record<string, unknown>;
+  if (typeof drive !== 'object' || drive === null) return data;
+  const kept = Object.fromEntries(Object.entries(drive).filter(([key]) => !/latitude|longitude|heading|active_route/.test(key)));
+  return { ...rest, drive_state: kept };
 }
 
 /** A failure the owner must act on, kept on the car's record (and shown by /vehicles) until a read succeeds. */

@@ -45,7 +45,8 @@ export interface SnapshotQuery {
 
 export interface SnapshotStore {
   /** Idempotent: writing a snapshot with the same vin and takenAt twice leaves one item. Keeps the day rollup current. */
-  putSnapshot(snapshot: Snapshot): Promise<void>;
+  /** `raw` is the whole `vehicle_data` answer, kept (compressed, with the same expiry) so views can be derived again. */
+  putSnapshot(snapshot: Snapshot, raw?: unknown): Promise<void>;
   /** Day rollups with fromDate ≤ date ≤ toDate (YYYY-MM-DD), and the last day with data before fromDate. */
   dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }>;
   latestSnapshot(vin: string): Promise<Snapshot | null>;

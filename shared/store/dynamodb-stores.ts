@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DAY_MS } from '../domain/clock';
@@ -55,19 +56,28 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: ACCOUNT_PK, sk: FLEET_HOST_SK, baseUrl } }));
   }
 
+  /** The whole `vehicle_data` answer stored with a snapshot, or null (none kept, or expired). */
+  async rawSnapshot(vin: string, takenAt: number): Promise<unknown> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: snapshotSk(takenAt) }, ProjectionExpression: '#raw', ExpressionAttributeNames: { '#raw': 'raw' } }));
+    const raw = Item?.raw as Uint8Array | undefined;
+    return raw ? (JSON.parse(gunzipSync(raw).toString('utf8')) as unknown) : null;
+  }
+
   async putVehicle(record: VehicleRecord): Promise<void> {
     await this.options.client.send(
       new PutCommand({ TableName: this.options.tableName, Item: { pk: ACCOUNT_PK, sk: vehicleSk(record.vin), record } }),
     );
   }
 
-  async putSnapshot(snapshot: Snapshot): Promise<void> {
+  async putSnapshot(snapshot: Snapshot, raw?: unknown): Promise<void> {
     const expiresAt = Math.floor(snapshot.takenAt / 1000) + this.options.snapshotRetentionDays * 86_400;
+    // The whole answer, gzipped (a few KiB of JSON become about one), expires with the snapshot.
+    const body = raw === undefined ? {} : { raw: gzipSync(JSON.stringify(raw)) };
     // Keyed by the car's own timestamp: storing the same observation again overwrites it with itself.
     await this.options.client.send(
       new PutCommand({
         TableName: this.options.tableName,
-        Item: { pk: vehiclePk(snapshot.vin), sk: snapshotSk(snapshot.takenAt), snapshot, [TTL_ATTRIBUTE]: expiresAt },
+        Item: { pk: vehiclePk(snapshot.vin), sk: snapshotSk(snapshot.takenAt), snapshot, ...body, [TTL_ATTRIBUTE]: expiresAt },
       }),
     );
     await this.updateRollup(snapshot);

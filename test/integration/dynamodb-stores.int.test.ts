@@ -59,6 +59,14 @@ describe('DynamoDbStores on dynalite', () => {
     await expect(stores.snapshotsBetween(VIN, { ...range, limit: 2, cursor: '%%%' })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 
+  it('keeps the whole vehicle_data answer with a snapshot, compressed, and gives it back', async () => {
+    const raw = { vehicle_state: { odometer: 4242.5, car_version: '2026.20.1 abc', tpms_pressure_fl: 2.9 }, charge_state: { battery_level: 77, charge_energy_added: 12.5 } };
+    const s = snapshotFromVehicleData(VIN, raw, Date.parse('2026-04-20T10:00:00Z'));
+    await stores.putSnapshot(s, raw);
+    expect(await stores.rawSnapshot(VIN, s.takenAt)).toEqual(raw);
+    expect(await stores.rawSnapshot(VIN, s.takenAt + 1)).toBeNull();
+  });
+
   it('refuses a cursor reused with another range (it belongs to its query), even one DynamoDB would reject', async () => {
     for (let i = 0; i < 5; i++) await stores.putSnapshot(snap(VIN, `2026-04-0${i + 1}T00:00:00Z`, 500 + i));
     const range = { fromMs: Date.parse('2026-04-01'), toMs: Date.parse('2026-04-30') };

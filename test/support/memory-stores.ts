@@ -20,8 +20,11 @@ export class MemoryStores implements VehicleStore, SnapshotStore, UsageLedger {
     this.vehicles.set(record.vin, structuredClone(record));
     return Promise.resolve();
   }
-  putSnapshot(snapshot: Snapshot): Promise<void> {
+  /** The raw answers stored with snapshots, by vin#takenAt. */
+  readonly raw = new Map<string, unknown>();
+  putSnapshot(snapshot: Snapshot, raw?: unknown): Promise<void> {
     this.snapshots.set(`${snapshot.vin}#${snapshot.takenAt}`, structuredClone(snapshot));
+    if (raw !== undefined) this.raw.set(`${snapshot.vin}#${snapshot.takenAt}`, structuredClone(raw));
     return Promise.resolve();
   }
   latestSnapshot(vin: string): Promise<Snapshot | null> {

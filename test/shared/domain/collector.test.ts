@@ -43,6 +43,16 @@ describe('collector pass', () => {
     const { stores, deps } = setup();
     await runCollectorPass({ ...deps, includeLocation: true });
     expect((await stores.latestSnapshot(ONLINE))?.location).toEqual({ latitude: -30.222626, longitude: -97.6236871 });
+    expect(JSON.stringify([...stores.raw.values()])).toContain('-97.6236871');
+  });
+
+  it('keeps the whole answer with each snapshot, without any position unless location is on', async () => {
+    const { stores, deps } = setup();
+    await runCollectorPass(deps);
+    const [raw] = [...stores.raw.values()] as Array<{ vehicle_state: { odometer: number }; drive_state: Record<string, unknown> }>;
+    expect(raw!.vehicle_state.odometer).toBe(6481.019282);
+    expect(Object.keys(raw!.drive_state).filter((k) => /latitude|longitude|heading|route/.test(k))).toEqual([]);
+    expect(JSON.stringify(raw)).not.toContain('-97.62');
   });
 
   it('records one car failing without stopping the others, and backs off that car', async () => {
