@@ -5,7 +5,7 @@ import { ApiError } from '../api-error';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
 import { jsonObjectBody, requireVin, validate } from '../request-input';
-import { json } from '../responses';
+import { json, type HttpResult } from '../responses';
 import type { Route } from '../router';
 import { isoInstant, resolveRange } from '../time-range';
 
@@ -24,6 +24,16 @@ const DRIVE_ID = /^\d{1,15}$/;
 /** A session's cost in the owner's currency; null clears it (the configured price applies again). */
 export const chargeCostSchema = z.strictObject({ cost: z.number().min(0).max(100_000).nullable() });
 const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A GPX 1.1 track of the readings' positions (numbers and times only: nothing to escape but the fixed name). */
+function gpx(name: string, points: Array<{ at: string; latitude: number; longitude: number }>): HttpResult {
+  const trkpts = points.map((p) => `<trkpt lat="${p.latitude}" lon="${p.longitude}"><time>${p.at}</time></trkpt>`).join('');
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/gpx+xml; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+    body: `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="tesla-fleet-logger" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>${name}</name><trkseg>${trkpts}</trkseg></trk></gpx>`,
+  };
+}
 
 /** A drive as the API shows it: times as ISO strings, distance in both units. */
 function driveView(d: Drive) {
@@ -138,7 +148,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
     {
       method: 'GET',
       path: '/vehicles/{vin}/drives/{id}',
-      handle: async ({ params }) => {
+      handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
         const id = params.id ?? '';
         if (!DRIVE_ID.test(id)) throw new ApiError(400, 'invalid_drive_id', 'a drive id is the number the drives list gives');
@@ -147,6 +157,11 @@ export function historyRoutes(deps: ApiDeps): Route[] {
         // The readings that bound and fill the drive, as stored (at most a few dozen: a driving car is read every few minutes).
         const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: drive.start.at, toMs: drive.end.at, limit: 1000 });
         const readings = page.items.map((s) => ({ at: iso(s.takenAt), odometerMi: s.odometerMi, speedMph: s.speedMph, batteryLevel: s.batteryLevel, shiftState: s.shiftState, location: s.location }));
+        if (/\bapplication\/gpx\+xml\b/i.test(event.headers.accept ?? '')) {
+          const points = readings.filter((r): r is typeof r & { location: { latitude: number; longitude: number } } => r.location !== null);
+          if (points.length === 0) throw new ApiError(404, 'no_track', 'this drive has no positions: turn location on (INCLUDE_LOCATION / includeLocation) to record tracks');
+          return gpx(`Drive ${drive.id}`, points.map((p) => ({ at: p.at, ...p.location })));
+        }
         return json(200, { vin, drive: driveView(drive), readings });
       },
     },
