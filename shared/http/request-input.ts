@@ -5,6 +5,16 @@ import { badRequest } from './api-error';
 
 export const MAX_BODY_BYTES = 8 * 1024;
 
+const RECORD_ID = /^\d{1,15}$/;
+
+/** A drive's or session's id from the path (the start time in ms, as the lists give it). */
+export function requireRecordId(value: string | undefined, kind: 'drive' | 'charge'): string {
+  if (value === undefined || !RECORD_ID.test(value)) {
+    throw badRequest(`invalid_${kind}_id`, `a ${kind === 'drive' ? 'drive' : 'session'} id is the number the ${kind === 'drive' ? 'drives' : 'charges'} list gives`);
+  }
+  return value;
+}
+
 export function requireVin(value: string | undefined): string {
   if (value === undefined || !isVin(value)) {
     throw badRequest('invalid_vin', 'the VIN must be 17 characters: digits and capital letters except I, O and Q');

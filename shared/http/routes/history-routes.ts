@@ -4,7 +4,7 @@ import type { HistoryPage, HistoryQuery } from '../../domain/history/history-sto
 import { ApiError } from '../api-error';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
-import { jsonObjectBody, requireVin, validate } from '../request-input';
+import { jsonObjectBody, requireRecordId, requireVin, validate } from '../request-input';
 import { json, type HttpResult } from '../responses';
 import type { Route } from '../router';
 import { isoInstant, resolveRange } from '../time-range';
@@ -20,7 +20,6 @@ const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 
 export const monthsQuerySchema = z.strictObject({ from: MONTH.optional(), to: MONTH.optional() });
 const MONTH_COLUMNS = ['month', 'distanceMi', 'distanceKm', 'drives', 'chargedKwh', 'chargingSessions', 'estimatedUsedKwh', 'whPerMi'] as const;
 
-const DRIVE_ID = /^\d{1,15}$/;
 /** A session's cost in the owner's currency; null clears it (the configured price applies again). */
 export const chargeCostSchema = z.strictObject({ cost: z.number().min(0).max(100_000).nullable() });
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -150,8 +149,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/drives/{id}',
       handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
-        const id = params.id ?? '';
-        if (!DRIVE_ID.test(id)) throw new ApiError(400, 'invalid_drive_id', 'a drive id is the number the drives list gives');
+        const id = requireRecordId(params.id, 'drive');
         const drive = await deps.history.getDrive(vin, id);
         if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
         // The readings that bound and fill the drive, as stored (at most a few dozen: a driving car is read every few minutes).
@@ -177,8 +175,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/charges/{id}',
       handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
-        const id = params.id ?? '';
-        if (!DRIVE_ID.test(id)) throw new ApiError(400, 'invalid_charge_id', 'a session id is the number the charges list gives');
+        const id = requireRecordId(params.id, 'charge');
         const { cost } = validate(chargeCostSchema, jsonObjectBody(event), 'invalid_body');
         const session = await deps.history.getCharge(vin, id);
         if (session === null) throw new ApiError(404, 'charge_not_found', `no charging session ${id} for ${vin}`);

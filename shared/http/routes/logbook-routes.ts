@@ -5,7 +5,7 @@ import { appendToLogbook } from '../../domain/history/logbook-store';
 import { ApiError } from '../api-error';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
-import { jsonObjectBody, requireVin, validate } from '../request-input';
+import { jsonObjectBody, requireRecordId, requireVin, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
 
@@ -22,7 +22,6 @@ export const logbookQuerySchema = z.strictObject({
 });
 
 const LOGBOOK_COLUMNS = ['start', 'end', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'purpose', 'note', 'from', 'to', 'driveId', 'edits', 'prevHash', 'hash'] as const;
-const DRIVE_ID = /^\d{1,15}$/;
 
 /**
  * The trip logbook: purposes and notes on drives (each edit a new entry, the original kept), the year's logbook in
@@ -36,8 +35,7 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/drives/{id}',
       handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
-        const id = params.id ?? '';
-        if (!DRIVE_ID.test(id)) throw new ApiError(400, 'invalid_drive_id', 'a drive id is the number the drives list gives');
+        const id = requireRecordId(params.id, 'drive');
         const edit = validate(driveEditSchema, jsonObjectBody(event), 'invalid_body');
         const drive = await deps.history.getDrive(vin, id);
         if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
