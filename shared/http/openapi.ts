@@ -62,9 +62,15 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         },
       ]),
   );
-  return {
+  return withSummariesAndTags({
     openapi: '3.1.0',
-    info: { title: 'Tesla Fleet logger API', version: '1' },
+    info: {
+      title: 'Tesla Fleet logger API',
+      version: '1',
+      description: 'Commands to your Tesla, and its odometer, drives, charging and logbook, from your own deployment. Every operation but the public ones needs the API token as a bearer token.',
+      license: { name: 'UNLICENSED', identifier: 'LicenseRef-UNLICENSED' },
+    },
+    servers: [{ url: '/', description: 'this deployment (locally http://localhost:3000, in AWS the ApiUrl output)' }],
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -78,7 +84,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
     },
     paths: {
       '/health': { get: { operationId: 'health', security: [], responses: { '200': ok('Alive') } } },
-      '/openapi.json': { get: { operationId: 'openapi', responses: { '200': ok('This document'), '401': ERROR } } },
+      '/openapi.json': { get: { operationId: 'openapi', security: [], responses: { '200': ok('This document') } } },
       '/.well-known/appspecific/com.tesla.3p.public-key.pem': {
         get: {
           operationId: 'commandPublicKey',
@@ -142,5 +148,49 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
       '/vehicles/{vin}/commands': { get: { operationId: 'commandAudit', parameters: [VIN, ...queryParameters(auditQuery)], responses: { '200': ok('Command audit log, newest first'), ...errors } } },
       ...commandPaths,
     },
-  };
+  });
+}
+
+/** What each operation does, for those whose summary is not written beside them. */
+const SUMMARIES: Record<string, string> = {
+  health: 'Liveness (no token needed)',
+  openapi: 'This document (no token needed)',
+  listVehicles: 'The cars the collector has seen, with what needs you',
+  vehicleState: 'A car’s latest snapshot, how its commands are sent, and what needs you',
+  odometer: 'Odometer history: raw readings or one row per day',
+  snapshots: 'The stored snapshots, oldest first',
+  usage: 'The month’s billable Tesla requests, estimated cost and budget share',
+  commandAudit: 'The command audit log, newest first',
+};
+
+/** Groups operations by what they are about, in the order a reader looks for them. */
+function tagOf(path: string): string {
+  if (path.includes('/commands')) return 'commands';
+  if (/\/(logbook|drives\/\{id\})/.test(path)) return path.includes('/drives/') ? 'history' : 'logbook';
+  if (/\/(drives|charges|idles|months|updates)/.test(path)) return 'history';
+  if (/\/(odometer|snapshots)/.test(path)) return 'odometer';
+  if (path.includes('/usage')) return 'usage';
+  if (path.startsWith('/vehicles')) return 'vehicles';
+  return 'system';
+}
+
+const TAGS = [
+  { name: 'vehicles', description: 'Cars and their latest state' },
+  { name: 'odometer', description: 'Odometer readings and daily history' },
+  { name: 'history', description: 'Drives, charging sessions, idle periods, months, software versions' },
+  { name: 'logbook', description: 'The tamper-evident trip logbook' },
+  { name: 'commands', description: 'Commands to the car, and their audit log' },
+  { name: 'usage', description: 'Tesla API usage and budget' },
+  { name: 'system', description: 'Health, this document, the public key for signed commands' },
+];
+
+/** Every operation gets a summary and a tag, so the document reads (and lints) well. */
+function withSummariesAndTags(doc: { paths: Record<string, Record<string, Record<string, unknown>>> } & Record<string, unknown>): Record<string, unknown> {
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const operation of Object.values(item)) {
+      operation.summary ??= SUMMARIES[String(operation.operationId)] ?? String(operation.operationId);
+      operation.tags = [tagOf(path)];
+    }
+  }
+  return { ...doc, tags: TAGS };
 }

@@ -28,4 +28,4 @@ export function systemRoutes(deps: ApiDeps): Route[] {
 }
 
 /** Routes anyone may call without the API token. */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health', `GET ${PUBLIC_KEY_PATH}`]);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health', 'GET /openapi.json', `GET ${PUBLIC_KEY_PATH}`]);

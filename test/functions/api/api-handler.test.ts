@@ -48,7 +48,6 @@ const ROUTES: Array<[string, string]> = [
   ['GET', `/vehicles/${VIN}/commands`],
   ['GET', `/vehicles/${VIN}/snapshots`],
   ['GET', `/vehicles/${VIN}/usage`],
-  ['GET', '/openapi.json'],
   ['GET', '/no/such/route'],
 ];
 
