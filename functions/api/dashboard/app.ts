@@ -61,9 +61,20 @@ async function renderState(): Promise<void> {
 async function renderUsage(): Promise<void> {
   const u = await api<Usage>(`/vehicles/${vin()}/usage`);
   const share = u.budgetUsd > 0 ? Math.min(100, (u.estimatedCostUsd / u.budgetUsd) * 100) : 100;
+  // A straight line from the month so far to its end: what the month will cost at this pace.
+  const now = new Date();
+  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  const elapsed = Math.max((now.getTime() - start) / (end - start), 1 / 30);
+  const projected = u.estimatedCostUsd / elapsed;
   $('usage').innerHTML = `<p>$${u.estimatedCostUsd.toFixed(2)} of $${u.budgetUsd.toFixed(2)} budget</p>
     <div class="meter${share >= 80 ? ' high' : ''}"><div></div></div>
-    <p>${u.requests.data} data · ${u.requests.command} commands · ${u.requests.wake} wakes</p>`;
+    <p id="usage-projection">At this pace, about $${projected.toFixed(2)} by the end of the month${projected > u.budgetUsd ? ': over the budget, so polling slows down' : ''}.</p>
+    <table><tbody>
+      <tr><td>Vehicle data</td><td>${u.requests.data}</td><td>$${(u.requests.data / 500).toFixed(2)}</td></tr>
+      <tr><td>Commands</td><td>${u.requests.command}</td><td>$${(u.requests.command / 1000).toFixed(2)}</td></tr>
+      <tr><td>Wakes</td><td>${u.requests.wake}</td><td>$${(u.requests.wake / 50).toFixed(2)}</td></tr>
+    </tbody></table>`;
   // Set through the DOM: the page's CSP forbids inline style attributes.
   $('usage').querySelector<HTMLElement>('.meter > div')!.style.width = `${share.toFixed(0)}%`;
 }

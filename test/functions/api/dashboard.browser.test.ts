@@ -88,6 +88,10 @@ afterAll(async () => {
     await page.getByRole('button', { name: 'Check the logbook’s chain' }).click();
     await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toMatch(/Logbook intact: \d+ entries/));
 
+    // Usage: by category, and where the month is heading.
+    await eventually(() => page.locator('#usage-projection').textContent(), (v) => expect(v).toMatch(/At this pace, about \$\d+\.\d{2} by the end of the month/));
+    expect(await page.locator('#usage tbody tr').count()).toBe(3);
+
     // A disruptive command asks for a second tap; the first sends nothing.
     const auditRows = await page.locator('#audit tbody tr').count();
     await page.locator('form[data-command="flash_lights"] button').click();
