@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocum
 import type { HistoryState, HistoryStep } from '../domain/history/history-machine';
 import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen } from '../domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
+import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
 import type { LogEntry } from '../domain/history/logbook';
@@ -108,38 +109,18 @@ export class DynamoDbHistoryStore implements HistoryStore {
   }
 
   async logEntries(vin: string): Promise<LogEntry[]> {
-    const entries: LogEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.options.client.send(
-        new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX }, ExclusiveStartKey: start }),
-      );
-      entries.push(...(out.Items ?? []).map((item) => item.entry as LogEntry));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return entries;
+    const items = await queryAll(this.options, 'pk = :pk AND begins_with(sk, :prefix)', { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX });
+    return items.map((item) => item.entry as LogEntry);
   }
 
   async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
     let deleted = 0;
     for (const [sk, prefix] of [[driveSk, 'DRIVE#'], [chargeSk, 'CHARGE#'], [versionSk, VERSION_SK_PREFIX], [idleSk, 'IDLE#']] as const) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await this.options.client.send(
-          new QueryCommand({
-            TableName: this.options.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':from': sk(fromMs), ':to': `${prefix}~` },
-            ProjectionExpression: 'pk, sk',
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: String(item.pk), sk: String(item.sk) } }));
-          deleted += 1;
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      const keys = await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': sk(fromMs), ':to': `${prefix}~` }, 'pk, sk');
+      for (const item of keys) {
+        await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: String(item.pk), sk: String(item.sk) } }));
+        deleted += 1;
+      }
     }
     return deleted;
   }
@@ -148,5 +129,4 @@ export class DynamoDbHistoryStore implements HistoryStore {
     const range = { fromMs: query.fromMs, toMs: query.toMs, fromSk: sk(query.fromMs), toSk: sk(query.toMs) };
     return queryRangePage<T>(this.options, vehiclePk(vin), range, query, 'record');
   }
-
 }

@@ -6,6 +6,7 @@ import { utcDate, type DayRollup } from '../domain/odometer-history';
 import { emptyCounts, type RequestCounts } from '../domain/request-meter';
 import type { Snapshot } from '../domain/snapshot';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../domain/stores';
+import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
 import { ACCOUNT_PK, daySk, FLEET_HOST_SK, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
 
@@ -20,22 +21,8 @@ export interface DynamoDbStoreOptions {
 export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger {
   constructor(private readonly options: DynamoDbStoreOptions) {}
 
-  /** Every item a key condition selects, following LastEvaluatedKey through all pages. */
-  private async queryAll(keyCondition: string, values: Record<string, unknown>): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.options.client.send(
-        new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: keyCondition, ExpressionAttributeValues: values, ExclusiveStartKey: start }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   async listVehicles(): Promise<VehicleRecord[]> {
-    const items = await this.queryAll('pk = :pk AND begins_with(sk, :prefix)', { ':pk': ACCOUNT_PK, ':prefix': 'VEHICLE#' });
+    const items = await queryAll(this.options, 'pk = :pk AND begins_with(sk, :prefix)', { ':pk': ACCOUNT_PK, ':prefix': 'VEHICLE#' });
     return items.map((item) => item.record as VehicleRecord);
   }
 
@@ -111,7 +98,7 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
   }
 
   async dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }> {
-    const days = (await this.queryAll('pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': daySk(fromDate), ':to': daySk(toDate) })).map(toRollup);
+    const days = (await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': daySk(fromDate), ':to': daySk(toDate) })).map(toRollup);
     const dayBefore = utcDate(Date.parse(`${fromDate}T00:00:00Z`) - DAY_MS);
     const previous = await this.options.client.send(
       new QueryCommand({
