@@ -20,6 +20,8 @@ function queryParameters(schema: z.ZodType): unknown[] {
 }
 
 const VIN = { name: 'vin', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-HJ-NPR-Z0-9]{17}$' } };
+/** A drive's or session's id: its start time in ms, as the lists give it. */
+const RECORD_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } };
 const ERROR = {
   description: 'Error',
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
@@ -108,13 +110,13 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         get: {
           operationId: 'drive',
           summary: 'One drive with the readings that bound it',
-          parameters: [VIN, { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
+          parameters: [VIN, RECORD_ID],
           responses: { '200': ok('The drive'), ...errors },
         },
         patch: {
           operationId: 'annotateDrive',
           summary: 'Set a drive’s purpose and note (a new logbook entry; earlier ones stay, odometer figures never change)',
-          parameters: [VIN, { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
+          parameters: [VIN, RECORD_ID],
           requestBody: { required: true, content: { 'application/json': { schema: schemaOf(driveEditSchema) } } },
           responses: { '200': ok('The annotation and its logbook entry'), ...errors },
         },
@@ -129,7 +131,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         patch: {
           operationId: 'setChargeCost',
           summary: 'Set what a charging session cost (null: back to the configured price per kWh)',
-          parameters: [VIN, { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } }],
+          parameters: [VIN, RECORD_ID],
           requestBody: { required: true, content: { 'application/json': { schema: schemaOf(chargeCostSchema) } } },
           responses: { '200': ok('The session with its cost'), ...errors },
         },

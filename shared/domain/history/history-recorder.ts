@@ -1,5 +1,5 @@
 import type { Snapshot } from '../snapshot';
-import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot } from './history-machine';
+import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot, type HistoryStep } from './history-machine';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
 import { appendToLogbook } from './logbook-store';
@@ -15,13 +15,18 @@ export async function recordHistory(store: HistoryStore, snapshot: Snapshot, pac
   // Logged first: if the process dies before the state is saved, the drive is derived again and not logged twice.
   for (const drive of step.drives) await appendToLogbook(store, snapshot.vin, driveFacts(drive));
   if (step.state !== state) await store.saveHistoryStep(snapshot.vin, step);
-  const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
-  for (const month of months) await refreshMonth(store, snapshot.vin, month);
+  await refreshMonthsOf(store, snapshot.vin, step);
   return { drives: step.drives.length, charges: step.charges.length };
 }
 
+/** Recomputes the totals of every month a step recorded a drive or session in. */
+export async function refreshMonthsOf(store: HistoryStore, vin: string, step: Pick<HistoryStep, 'drives' | 'charges'>): Promise<void> {
+  const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
+  for (const month of months) await refreshMonth(store, vin, month);
+}
+
 /** Recomputes a month's totals item from the month's records (a handful of small items). */
-export async function refreshMonth(store: HistoryStore, vin: string, month: string): Promise<void> {
+async function refreshMonth(store: HistoryStore, vin: string, month: string): Promise<void> {
   const range = { ...monthRange(month), limit: 2_000 };
   const [drives, charges] = await Promise.all([store.listDrives(vin, range), store.listCharges(vin, range)]);
   await store.putMonth(monthTotals(vin, month, drives.items, charges.items));

@@ -1,11 +1,10 @@
 import type { SnapshotStore } from '../stores';
 import type { Snapshot } from '../snapshot';
 import { defaultPackKwh, deriveHistory } from './history-machine';
-import { refreshMonth } from './history-recorder';
+import { refreshMonthsOf } from './history-recorder';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
 import { appendToLogbook } from './logbook-store';
-import { monthOf } from './monthly-totals';
 
 /**
  * Derives a car's history again from its stored snapshots, from `fromMs` on, and replaces what was derived before:
@@ -31,7 +30,6 @@ export async function rederiveHistory(
   const logged = new Set((await stores.history.logEntries(vin)).filter((e) => e.kind === 'drive').map((e) => e.driveId));
   for (const drive of step.drives) if (!logged.has(drive.id)) await appendToLogbook(stores.history, vin, driveFacts(drive));
   await stores.history.saveHistoryStep(vin, step);
-  const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
-  for (const month of months) await refreshMonth(stores.history, vin, month);
+  await refreshMonthsOf(stores.history, vin, step);
   return { snapshots: snapshots.length, drives: step.drives.length, charges: step.charges.length, versions: step.versions.length, deleted };
 }

@@ -101,6 +101,13 @@ const IDLE_COLUMNS = ['id', 'startAt', 'endAt', 'hours', 'startBatteryLevel', 'e
 const DRIVE_COLUMNS = ['id', 'startAt', 'endAt', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'durationMinutes', 'estimatedEnergyKwh', 'whPerMi', 'maxSpeedMph', 'mayHideStops'] as const;
 const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes', 'cost'] as const;
 
+/** The drive, or 404 drive_not_found. */
+export async function requireDrive(deps: ApiDeps, vin: string, id: string): Promise<Drive> {
+  const drive = await deps.history.getDrive(vin, id);
+  if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
+  return drive;
+}
+
 async function pricedCharges(deps: ApiDeps, vin: string, query: HistoryQuery): Promise<HistoryPage<PricedSession>> {
   const [page, costs] = await Promise.all([deps.history.listCharges(vin, query), deps.history.chargeCosts(vin)]);
   return { items: page.items.map((c) => priced(c, costs, deps.pricePerKwh)), cursor: page.cursor };
@@ -150,8 +157,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
         const id = requireRecordId(params.id, 'drive');
-        const drive = await deps.history.getDrive(vin, id);
-        if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
+        const drive = await requireDrive(deps, vin, id);
         // The readings that bound and fill the drive, as stored (at most a few dozen: a driving car is read every few minutes).
         const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: drive.start.at, toMs: drive.end.at, limit: 1000 });
         const readings = page.items.map((s) => ({ at: iso(s.takenAt), odometerMi: s.odometerMi, speedMph: s.speedMph, batteryLevel: s.batteryLevel, shiftState: s.shiftState, location: s.location }));

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { Drive } from '../../domain/history/history-records';
 import { DRIVE_PURPOSES, isTimeZone, logbookRows, verifyChain, type LogAnnotation } from '../../domain/history/logbook';
 import { appendToLogbook } from '../../domain/history/logbook-store';
-import { ApiError } from '../api-error';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
 import { jsonObjectBody, requireRecordId, requireVin, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
+import { requireDrive } from './history-routes';
 
 export const driveEditSchema = z
   .strictObject({
@@ -37,8 +37,7 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
         const vin = requireVin(params.vin);
         const id = requireRecordId(params.id, 'drive');
         const edit = validate(driveEditSchema, jsonObjectBody(event), 'invalid_body');
-        const drive = await deps.history.getDrive(vin, id);
-        if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
+        await requireDrive(deps, vin, id);
         const previous = latestAnnotation(await deps.history.logEntries(vin), id);
         const annotation: LogAnnotation = {
           kind: 'annotation',
