@@ -11,6 +11,7 @@ import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
+import { FileReadTokenStore } from '../../shared/secrets/read-token-stores';
 import { readIfExists, tightenOwnerOnly, writeOwnerOnly } from '../../shared/secrets/owner-only-file';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
@@ -25,6 +26,7 @@ import type { TokenStore } from '../../shared/tokens/ports';
 import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
 import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
 import { DEFAULT_SIM_VIN, FleetSimulator, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
+import { dataFile } from './data-files';
 import { startLocalDynamo } from './dynalite-server';
 import { IntervalScheduler } from './interval-scheduler';
 import { serveLambda } from './lambda-http-adapter';
@@ -92,7 +94,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       fleetApiUrl = simulator.baseUrl;
       authUrl = settings.authUrl || simulator.baseUrl;
       // The simulator's login chain is new every run: keep its tokens apart from a real account's.
-      tokenStore = new FileTokenStore(join(settings.dataDir, 'sim-tesla-tokens.json'));
+      tokenStore = new FileTokenStore(dataFile(settings.dataDir, 'simTeslaTokens'));
       const login = simulator.login();
       await tokenStore.write({
         clientId: SIM_CLIENT_ID,
@@ -106,7 +108,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     } else {
       fleetApiUrl = settings.fleetApiUrl;
       authUrl = settings.authUrl;
-      tokenStore = new FileTokenStore(join(settings.dataDir, 'tesla-tokens.json'));
+      tokenStore = new FileTokenStore(dataFile(settings.dataDir, 'teslaTokens'));
       await seedRealTokens(tokenStore, settings, log);
     }
 
@@ -121,7 +123,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
 
     // The app's command key; with the simulator, the owner "pairs" it as soon as it exists.
     // Locally a key made by `npm run keys` while the host runs is picked up at the next command.
-    const loadKey = cachedCommandKey(new FileCommandKeyStore(join(settings.dataDir, 'vehicle-command-key.pem')), { missingTtlMs: 0 });
+    const loadKey = cachedCommandKey(new FileCommandKeyStore(dataFile(settings.dataDir, 'commandKey')), { missingTtlMs: 0 });
     const commandKey = async () => {
       const key = await loadKey();
       if (key && simulator) simulator.pairKey(key.publicKey);
@@ -149,6 +151,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     };
 
     const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
+    const readTokens = new FileReadTokenStore(dataFile(settings.dataDir, 'readTokens'));
     const api = createApiHandler(
       {
         vehicles: stores,
@@ -171,7 +174,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         signing: commands, rateLimits: commands,
         collectNow,
       },
-      new ApiTokenVerifier(() => Promise.resolve(apiToken)),
+      // Read on every request locally, so `npm run api-token` takes effect at once.
+      new ApiTokenVerifier(async () => ({ owner: apiToken, readTokens: await readTokens.read() }), systemClock, 0),
     );
     const { server, url } = await serveLambda(api, settings.port);
     stopping.unshift(
@@ -232,7 +236,7 @@ async function rememberRegion(store: TokenStore, baseUrl: string): Promise<void>
 
 /** The API token generated on first start and kept, owner-readable only, in DATA_DIR. */
 async function loadOrCreateApiToken(dataDir: string): Promise<string> {
-  const path = join(dataDir, 'api-token');
+  const path = dataFile(dataDir, 'apiToken');
   const existing = (await readIfExists(path))?.trim();
   if (existing !== undefined && existing.length >= 16) return existing;
   const token = randomBytes(32).toString('base64url');

@@ -37,9 +37,9 @@ export function buildAwsDeps(settings: LambdaSettings) {
   });
   const apiSecret = new SecretsManagerApiSecret(secrets, settings.apiSecretId);
   const apiTokens = new ApiTokenVerifier(async () => {
-    const token = (await apiSecret.read()).apiToken;
-    if (token === null) throw new Error('the API secret has no apiToken');
-    return token;
+    const secret = await apiSecret.read();
+    if (secret.apiToken === null) throw new Error('the API secret has no apiToken');
+    return { owner: secret.apiToken, readTokens: secret.readTokens };
   });
   return { secrets, dynamo, stores, history, commands, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
 }

@@ -16,7 +16,8 @@ export interface CommandAuditEntry {
   transport: 'signed' | 'rest' | null;
   /** Tesla's HTTP status for the request that decided the outcome; null when Tesla did not answer or was not asked. */
   teslaStatus?: number | null;
-  caller: { sourceIp: string; userAgent: string };
+  /** Where it came from, and which API token sent it (`owner` or a read-only token's name; older rows lack it). */
+  caller: { sourceIp: string; userAgent: string; token?: string };
   idempotencyKey: string | null;
 }
 

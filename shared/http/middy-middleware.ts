@@ -3,22 +3,30 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Log } from '../domain/stores';
 import { bearerToken, type ApiTokenVerifier } from '../secrets/api-token-verifier';
 import { ApiError } from './api-error';
+import { readOnlyMayUse, setCaller } from './api-caller';
 import { errorToResponse } from './error-mapping';
 import type { HttpResult } from './responses';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEventV2, HttpResult>;
 
-/** Checks the API token before anything else runs; public routes (e.g. `GET /health`) pass without one. */
+/**
+ * Checks the API token before anything else runs; public routes (e.g. `GET /health`) pass without one. A read-only
+ * token may only read: anything else is `403 forbidden_for_token`, before the request is even validated.
+ */
 export function requireApiToken(verifier: ApiTokenVerifier, publicRoutes: ReadonlySet<string>): Middleware {
   return {
     before: async ({ event }) => {
       if (publicRoutes.has(`${event.requestContext.http.method.toUpperCase()} ${event.rawPath}`)) return;
-      const ok = await verifier.verify(bearerToken(event.headers.authorization ?? event.headers.Authorization));
-      if (!ok) {
+      const caller = await verifier.verify(bearerToken(event.headers.authorization ?? event.headers.Authorization));
+      if (caller === null) {
         throw new ApiError(401, 'unauthorized', 'missing or wrong API token: send Authorization: Bearer <API token>', {
           'www-authenticate': 'Bearer',
         });
       }
+      if (caller.role === 'read' && !readOnlyMayUse(event.requestContext.http.method.toUpperCase())) {
+        throw new ApiError(403, 'forbidden_for_token', `the read-only token '${caller.name}' may only read (GET); commands and edits need the owner's token`);
+      }
+      setCaller(event, caller);
     },
   };
 }

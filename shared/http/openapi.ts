@@ -31,6 +31,8 @@ const ok = (description: string, csv = false) => ({
   content: { 'application/json': { schema: { type: 'object' } }, ...(csv ? { 'text/csv': { schema: { type: 'string' } } } : {}) },
 });
 const errors = { '400': ERROR, '401': ERROR, '404': ERROR };
+/** Changes need the owner's token: a read-only token gets 403 forbidden_for_token. */
+const editErrors = { ...errors, '403': ERROR };
 
 /**
  * The API's OpenAPI 3.1 document. Query parameters and command bodies come from the zod schemas the handlers
@@ -69,13 +71,13 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
     info: {
       title: 'Tesla Fleet logger API',
       version: '1',
-      description: 'Commands to your Tesla, and its odometer, drives, charging and logbook, from your own deployment. Every operation but the public ones needs the API token as a bearer token.',
+      description: 'Commands to your Tesla, and its odometer, drives, charging and logbook, from your own deployment. Every operation but the public ones needs an API token as a bearer token: the owner’s token for everything, or a read-only token for GET operations (anything else answers 403 forbidden_for_token).',
       license: { name: 'UNLICENSED', identifier: 'LicenseRef-UNLICENSED' },
     },
     servers: [{ url: '/', description: 'this deployment (locally http://localhost:3000, in AWS the ApiUrl output)' }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The owner’s API token, or a read-only token (GET only) made with npm run api-token -- --read-only --name NAME' } },
       schemas: {
         Error: {
           type: 'object',
@@ -118,7 +120,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
           summary: 'Set a drive’s purpose and note (a new logbook entry; earlier ones stay, odometer figures never change)',
           parameters: [VIN, RECORD_ID],
           requestBody: { required: true, content: { 'application/json': { schema: schemaOf(driveEditSchema) } } },
-          responses: { '200': ok('The annotation and its logbook entry'), ...errors },
+          responses: { '200': ok('The annotation and its logbook entry'), ...editErrors },
         },
       },
       '/vehicles/{vin}/logbook': {
@@ -133,7 +135,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
           summary: 'Set what a charging session cost (null: back to the configured price per kWh)',
           parameters: [VIN, RECORD_ID],
           requestBody: { required: true, content: { 'application/json': { schema: schemaOf(chargeCostSchema) } } },
-          responses: { '200': ok('The session with its cost'), ...errors },
+          responses: { '200': ok('The session with its cost'), ...editErrors },
         },
       },
       '/vehicles/{vin}/charges': {

@@ -10,6 +10,7 @@ import { withFleetCallContext } from '../../tesla/fleet-call-context';
 import { meteredFleetApi, RequestMeter } from '../../domain/request-meter';
 import { COMMAND_SCHEMAS, isCommandName } from '../../domain/commands';
 import { ApiError, badRequest } from '../api-error';
+import { callerOf } from '../api-caller';
 import type { ApiDeps } from '../api-deps';
 import { COMMAND_OUTCOME_UNKNOWN, errorToResponse } from '../error-mapping';
 import { jsonObjectBody, requireVin, validate } from '../request-input';
@@ -51,7 +52,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
             // the answer from now on; the command is never sent again under this key.
             const { response } = errorToResponse(new CommandOutcomeUnknownError(vin, command));
             await deps.idempotency.complete(vin, key, stored(response));
-            await recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome: 'error', reason: COMMAND_OUTCOME_UNKNOWN, latencyMs: 0, woke: false, transport: null, teslaStatus: null, caller: callerOf(event), idempotencyKey: key });
+            await recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome: 'error', reason: COMMAND_OUTCOME_UNKNOWN, latencyMs: 0, woke: false, transport: null, teslaStatus: null, caller: auditCaller(event), idempotencyKey: key });
             return response;
           }
           if (claim.kind === 'in_progress') throw new ApiError(409, 'request_in_progress', 'a request with this Idempotency-Key is still running');
@@ -60,7 +61,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
 
         const progress: CommandProgress = { woke: false, transport: null };
         const audit = (outcome: string, reason: string, teslaStatus: number | null): Promise<void> =>
-          recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke: progress.woke, transport: progress.transport, teslaStatus, caller: callerOf(event), idempotencyKey: key });
+          recordAudit(deps, { vin, id: sortableId(), at: started, command, body, outcome, reason, latencyMs: deps.clock.now() - started, woke: progress.woke, transport: progress.transport, teslaStatus, caller: auditCaller(event), idempotencyKey: key });
 
         // Every Fleet request the command makes (state, wake, fleet_status, command) goes into the usage ledger,
         // including answers the client retried by itself (a 401 before a token renewal, a 421 before a region move).
@@ -118,8 +119,8 @@ function teslaStatusOf(error: unknown): number | null {
   return error instanceof FleetApiError && error.status > 0 ? error.status : null;
 }
 
-function callerOf(event: APIGatewayProxyEventV2): CommandAuditEntry['caller'] {
-  return { sourceIp: event.requestContext.http.sourceIp, userAgent: (event.headers['user-agent'] ?? '').slice(0, 200) };
+function auditCaller(event: APIGatewayProxyEventV2): CommandAuditEntry['caller'] {
+  return { sourceIp: event.requestContext.http.sourceIp, userAgent: (event.headers['user-agent'] ?? '').slice(0, 200), token: callerOf(event).name };
 }
 
 function stored(response: HttpResult): StoredResponse {

@@ -103,11 +103,11 @@ describe('API token rotation', () => {
     let now = 0;
     let current = 'first-token-0123456789';
     const verifier = new ApiTokenVerifier(() => Promise.resolve(current), { now: () => now }, 60_000);
-    expect(await verifier.verify('first-token-0123456789')).toBe(true);
+    expect((await verifier.verify('first-token-0123456789'))?.role).toBe('owner');
     current = 'second-token-0123456789';
-    expect(await verifier.verify('second-token-0123456789')).toBe(false);
+    expect(await verifier.verify('second-token-0123456789')).toBeNull();
     now = 60_000;
-    expect(await verifier.verify('second-token-0123456789')).toBe(true);
-    expect(await verifier.verify('first-token-0123456789')).toBe(false);
+    expect((await verifier.verify('second-token-0123456789'))?.role).toBe('owner');
+    expect(await verifier.verify('first-token-0123456789')).toBeNull();
   });
 });

@@ -222,7 +222,7 @@ describe('commands', () => {
     await call(...cmd('flash_lights'));
     const res = await call('GET', `/vehicles/${VIN}/commands`, { token: TOKEN });
     expect((res.body.commands as Array<{ command: string }>).map((c) => c.command).sort()).toEqual(["door_lock", "flash_lights"]);
-    expect(res.body.commands[0]).toMatchObject({ vin: VIN, outcome: 'done', caller: { sourceIp: '127.0.0.1', userAgent: '' } });
+    expect(res.body.commands[0]).toMatchObject({ vin: VIN, outcome: 'done', caller: { sourceIp: '127.0.0.1', userAgent: '', token: 'owner' } });
   });
 
   it.each([

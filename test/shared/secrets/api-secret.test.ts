@@ -39,7 +39,7 @@ describe('the API secret', () => {
     holding(JSON.stringify({ apiToken: 'old', vehicleCommandKey: pem }));
     const secret = new SecretsManagerApiSecret(new SecretsManagerClient({}), ARN);
     await secret.update({ apiToken: 'new' });
-    expect(await secret.read()).toEqual({ apiToken: 'new', vehicleCommandKey: pem });
+    expect(await secret.read()).toEqual({ apiToken: 'new', vehicleCommandKey: pem, readTokens: [] });
   });
 
   it('refuses a value that is not a JSON object, without repeating it, and writes nothing', async () => {

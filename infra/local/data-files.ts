@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+
+/**
+ * What `npm start` and the local scripts keep in DATA_DIR (default ./.data), each owner-readable only. One list,
+ * so the scripts (`login`, `keys`, `api-token`) find what the running host uses without loading it.
+ */
+export const DATA_FILES = {
+  /** The owner's API token, made on first start. */
+  apiToken: 'api-token',
+  /** Hashes of read-only API tokens. */
+  readTokens: 'read-tokens.json',
+  /** The app's private key for signed commands (`npm run keys`). */
+  commandKey: 'vehicle-command-key.pem',
+  /** Tesla tokens for a real account (`npm run login`). */
+  teslaTokens: 'tesla-tokens.json',
+  /** Tesla tokens for the built-in simulator (a new chain every start, or `npm run login -- --simulator`). */
+  simTeslaTokens: 'sim-tesla-tokens.json',
+  /** Where the running host's simulator and API listen, while it runs. */
+  simulator: 'simulator.json',
+} as const;
+
+export function dataDirOf(flag: string | undefined): string {
+  return flag ?? process.env.DATA_DIR ?? '.data';
+}
+
+export function dataFile(dataDir: string, file: keyof typeof DATA_FILES): string {
+  return join(dataDir, DATA_FILES[file]);
+}
