@@ -144,7 +144,11 @@ export async function executeCommand(
       }
     }
     try {
-      return await dispatch('rest', () => deps.fleet.sendCommand(vin, command, body));
+      const answer = await dispatch('rest', () => deps.fleet.sendCommand(vin, command, body));
+      // The car took an unsigned command: it does not need signing. Learnt once, so /state can say so; only a hint,
+      // so a failure to store it never turns a command that ran into an error.
+      await learnNotRequired(deps, vin).catch(() => undefined);
+      return answer;
     } catch (error) {
       // 403 "Vehicle Command Protocol required": the REST command did not run. Remember it; sign if we can.
       if (!(error instanceof CommandSigningRequiredError)) throw error;
@@ -195,6 +199,10 @@ async function transportFor(deps: CommandServiceDeps, vin: string, canSign: bool
   if (required === null) return 'signed';
   await remember(deps, vin, required, 'fleet_status');
   return required ? 'signed' : 'rest';
+}
+
+async function learnNotRequired(deps: CommandServiceDeps, vin: string): Promise<void> {
+  if ((await deps.signing.getSigningStatus(vin)) === null) await remember(deps, vin, false, 'command_answer');
 }
 
 function remember(deps: CommandServiceDeps, vin: string, required: boolean, source: SigningStatus['source']): Promise<void> {

@@ -369,6 +369,19 @@ describe('history', () => {
     expect((await call('GET', '/vehicles', { token: TOKEN })).body.vehicles).toHaveLength(1);
   });
 
+  it('says commands go unsigned once the car has taken a REST command (no key to sign with)', async () => {
+    const { call } = await seeded();
+    expect((await call('POST', `/vehicles/${VIN}/commands/door_lock`, { token: TOKEN })).status).toBe(200);
+    expect((await call('GET', `/vehicles/${VIN}/state`, { token: TOKEN })).body.commandSigning).toBe('not_required');
+  });
+
+  it('a command that ran is still reported done when remembering the transport fails', async () => {
+    const { call, commands } = await seeded();
+    commands.putSigningStatus = () => Promise.reject(new Error('table unavailable'));
+    const res = await call('POST', `/vehicles/${VIN}/commands/door_lock`, { token: TOKEN, headers: { 'idempotency-key': 'k1' } });
+    expect(res).toMatchObject({ status: 200, body: { outcome: 'done' } });
+  });
+
   it('shows what needs the owner on the car, in /vehicles and /state', async () => {
     const { call, stores } = await seeded();
     const record = (await stores.getVehicle(VIN))!;
