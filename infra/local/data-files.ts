@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { readIfExists } from '../../shared/secrets/owner-only-file';
 
 /**
  * What `npm start` and the local scripts keep in DATA_DIR (default ./.data), each owner-readable only. One list,
@@ -25,4 +26,26 @@ export function dataDirOf(flag: string | undefined): string {
 
 export function dataFile(dataDir: string, file: keyof typeof DATA_FILES): string {
   return join(dataDir, DATA_FILES[file]);
+}
+
+/** What DATA_DIR/simulator.json holds while `npm start` runs the simulator. */
+export interface RunningSimulator {
+  /** The simulated Fleet API, which also serves the OAuth pages and /_ak/<domain>. */
+  fleetApiUrl: string;
+  /** The local API (whose domain the pairing page fetches the public key from). */
+  apiUrl: string;
+  pid: number;
+}
+
+/** The running host's simulator, or null when none runs (no file, or its process is gone). */
+export async function runningSimulator(dataDir: string): Promise<RunningSimulator | null> {
+  const text = await readIfExists(dataFile(dataDir, 'simulator'));
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as RunningSimulator;
+    process.kill(value.pid, 0);
+    return value;
+  } catch {
+    return null;
+  }
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../../functions/api/create-handler';
 import { createCollectorHandler } from '../../functions/collector/create-handler';
 import { ConfigError } from '../../shared/config/config-error';
 import type { LocalSettings } from '../../shared/config/local-settings';
-import { systemClock, type Clock } from '../../shared/domain/clock';
+import { HOUR_MS, systemClock, type Clock } from '../../shared/domain/clock';
 import type { CollectorSummary } from '../../shared/domain/collector';
 import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import type { Log } from '../../shared/domain/stores';
@@ -25,7 +26,8 @@ import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
 import type { TokenStore } from '../../shared/tokens/ports';
 import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
 import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
-import { DEFAULT_SIM_VIN, FleetSimulator, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
+import { DEFAULT_SIM_VIN, FleetSimulator, SIGNED_SIM_VIN, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
+import type { RunningSimulator } from './data-files';
 import { dataFile } from './data-files';
 import { startLocalDynamo } from './dynalite-server';
 import { IntervalScheduler } from './interval-scheduler';
@@ -78,7 +80,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     let tokenStore: TokenStore;
     if (settings.fleetApiUrl === undefined) {
       // Each simulated car continues from what was stored last time, so history never runs backwards.
-      const cars = options.simulator?.cars ?? [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3' }];
+      const cars = options.simulator?.cars ?? localSimCars(systemClock.now());
       const resumed = await Promise.all(
         cars.map(async (car) => {
           const last = await stores.latestSnapshot(car.vin);
@@ -121,14 +123,9 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       onRegionChange: (baseUrl) => void rememberRegion(tokenStore, baseUrl),
     });
 
-    // The app's command key; with the simulator, the owner "pairs" it as soon as it exists.
-    // Locally a key made by `npm run keys` while the host runs is picked up at the next command.
-    const loadKey = cachedCommandKey(new FileCommandKeyStore(dataFile(settings.dataDir, 'commandKey')), { missingTtlMs: 0 });
-    const commandKey = async () => {
-      const key = await loadKey();
-      if (key && simulator) simulator.pairKey(key.publicKey);
-      return key;
-    };
+    // The app's command key. A key made by `npm run keys` while the host runs is picked up at the next command; the
+    // simulated cars take it once the owner pairs it on the simulator's /_ak/<domain> page, as with a real car.
+    const commandKey = cachedCommandKey(new FileCommandKeyStore(dataFile(settings.dataDir, 'commandKey')), { missingTtlMs: 0 });
     const signed = new SignedCommandClient({ key: commandKey, sessions: new DynamoDbSessionCache(doc, LOCAL_TABLE_NAME), clock });
 
     const collector = createCollectorHandler({
@@ -199,11 +196,30 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     }
     stopping.unshift(() => scheduler.stop());
 
+    if (simulator) {
+      // For `npm run login -- --simulator` and `npm run keys`, which run beside the host.
+      const file = dataFile(settings.dataDir, 'simulator');
+      await writeOwnerOnly(file, `${JSON.stringify({ fleetApiUrl: simulator.baseUrl, apiUrl: url, pid: process.pid } satisfies RunningSimulator, null, 2)}\n`);
+      stopping.push(() => rm(file, { force: true }));
+    }
+
     return { url, apiToken, simulator, collectNow, stop: () => stopAll(stopping) };
   } catch (error) {
     await stopAll(stopping);
     throw error;
   }
+}
+
+/**
+ * The cars `npm start` simulates: an older Model 3 that takes REST commands, and a Model Y that takes only signed
+ * ones. Both follow the demo profile from the top of the clock hour (they drive minutes 0–12 of every hour).
+ */
+export function localSimCars(now: number): NonNullable<FleetSimulatorOptions['cars']> {
+  const anchor = Math.floor(now / HOUR_MS) * HOUR_MS;
+  return [
+    { vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3', anchor },
+    { vin: SIGNED_SIM_VIN, id: 1492932263280002, displayName: 'Sim Model Y', requiresSigning: true, anchor },
+  ];
 }
 
 async function stopAll(steps: Array<() => Promise<void>>): Promise<void> {

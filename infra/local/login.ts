@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError } from '../../shared/config/config-error';
@@ -9,6 +8,9 @@ import { SecretsManagerTokenStore } from '../../shared/secrets/secrets-manager-t
 import { FLEET_API_HOSTS, TESLA_AUTH_URL, type FleetRegion } from '../../shared/tesla/regions';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
 import { LOCATION_SCOPE, LOGIN_SCOPES, TESLA_AUTHORIZE_URL } from '../../shared/tokens/authorization-code';
+import { SIM_CLIENT_ID } from '../simulator/fleet-simulator';
+import { SIM_CLIENT_SECRET } from '../simulator/sim-oauth';
+import { dataDirOf, dataFile, runningSimulator } from './data-files';
 import { runLogin } from './login-flow';
 
 const USAGE = `npm run login -- [options]
@@ -18,9 +20,11 @@ in Secrets Manager with --secret-id, otherwise in DATA_DIR/tesla-tokens.json for
 
   --client-id ID        your Tesla app's client id      (or TESLA_CLIENT_ID)
   --client-secret S     your Tesla app's client secret  (or TESLA_CLIENT_SECRET)
+  --simulator           sign in to the simulated Tesla of the running \`npm start\` instead (its client id and
+                        secret are built in); the host uses the new login at its next request
   --region na|eu|cn     the account's region (default na), or --fleet-api-url URL
   --redirect-uri URI    as registered with Tesla (default http://localhost:8765/callback)
-  --no-location         do not ask for the vehicle_location scope
+  --location            also ask for the vehicle_location scope (needed with INCLUDE_LOCATION=true)
   --secret-id ARN       store in this Secrets Manager secret (the stack's TeslaTokenSecretArn output)
   --data-dir DIR        local store directory (default DATA_DIR or ./.data)
   --authorize-url URL   login page (default ${TESLA_AUTHORIZE_URL})
@@ -34,7 +38,8 @@ async function main(): Promise<void> {
       region: { type: 'string' },
       'fleet-api-url': { type: 'string' },
       'redirect-uri': { type: 'string' },
-      'no-location': { type: 'boolean' },
+      location: { type: 'boolean' },
+      simulator: { type: 'boolean' },
       'secret-id': { type: 'string' },
       'data-dir': { type: 'string' },
       'authorize-url': { type: 'string' },
@@ -51,16 +56,17 @@ async function main(): Promise<void> {
     ...(values['client-id'] ? { TESLA_CLIENT_ID: values['client-id'] } : {}),
     ...(values['client-secret'] ? { TESLA_CLIENT_SECRET: values['client-secret'] } : {}),
   });
+  const dataDir = dataDirOf(values['data-dir']);
+  const scopes = values.location ? [...LOGIN_SCOPES, LOCATION_SCOPE] : LOGIN_SCOPES;
+  if (values.simulator) return loginToSimulator(dataDir, values['redirect-uri'], scopes);
   const region = (values.region ?? 'na') as FleetRegion;
   if (!(region in FLEET_API_HOSTS)) throw new ConfigError('--region', 'must be na, eu or cn');
   const fleetApiUrl = new SettingsReader({ U: values['fleet-api-url'] }).url('U', FLEET_API_HOSTS[region])!;
   const store = values['secret-id']
     ? new SecretsManagerTokenStore(new SecretsManagerClient({}), values['secret-id'])
-    : new FileTokenStore(join(values['data-dir'] ?? env.optional('DATA_DIR') ?? '.data', 'tesla-tokens.json'));
+    : new FileTokenStore(dataFile(dataDir, 'teslaTokens'));
 
-  const rl = createInterface({ input: process.stdin, terminal: false });
-  const pasted = new Promise<string>((resolve) => rl.once('line', resolve));
-  try {
+  await withPastedLine(async (pasted) => {
     await runLogin({
       clientId: env.required('TESLA_CLIENT_ID'),
       clientSecret: env.required('TESLA_CLIENT_SECRET'),
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
       authorizeUrl: values['authorize-url'] ?? TESLA_AUTHORIZE_URL,
       fleetApiUrl,
       regionOverride: values.region !== undefined || values['fleet-api-url'] !== undefined,
-      scopes: values['no-location'] ? LOGIN_SCOPES : [...LOGIN_SCOPES, LOCATION_SCOPE],
+      scopes,
       oauth: new UndiciOAuthClient({ authUrl: values['auth-url'] ?? TESLA_AUTH_URL }),
       store,
       now: () => Date.now(),
@@ -76,6 +82,37 @@ async function main(): Promise<void> {
       pasted,
     });
     console.log(values['secret-id'] ? `Stored in ${values['secret-id']}.` : 'Stored for `npm start` (set TESLA_FLEET_API_URL to use it).');
+  });
+}
+
+/** The same flow against the simulated Tesla of a running `npm start`: consent page, code, token exchange. */
+async function loginToSimulator(dataDir: string, redirectUri: string | undefined, scopes: readonly string[]): Promise<void> {
+  const sim = await runningSimulator(dataDir);
+  if (sim === null) throw new ConfigError('--simulator', `needs \`npm start\` running with DATA_DIR=${dataDir} (start it in another terminal first)`);
+  await withPastedLine(async (pasted) => {
+    await runLogin({
+      clientId: SIM_CLIENT_ID,
+      clientSecret: SIM_CLIENT_SECRET,
+      redirectUri: redirectUri ?? 'http://localhost:8765/callback',
+      authorizeUrl: `${sim.fleetApiUrl}/oauth2/v3/authorize`,
+      fleetApiUrl: sim.fleetApiUrl,
+      regionOverride: true,
+      scopes,
+      oauth: new UndiciOAuthClient({ authUrl: sim.fleetApiUrl }),
+      store: new FileTokenStore(dataFile(dataDir, 'simTeslaTokens')),
+      now: () => Date.now(),
+      say: (line) => console.log(line),
+      pasted,
+    });
+  });
+  console.log('Stored for the running `npm start`; it signs in afresh at its next start.');
+}
+
+/** Runs `step` with what the owner may paste on standard input (the redirect URL or code). */
+async function withPastedLine(step: (pasted: Promise<string>) => Promise<void>): Promise<void> {
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    await step(new Promise<string>((resolve) => rl.once('line', resolve)));
   } finally {
     rl.close();
   }

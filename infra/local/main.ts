@@ -1,6 +1,6 @@
 import { ConfigError } from '../../shared/config/config-error';
 import { parseLocalSettings } from '../../shared/config/local-settings';
-import { DEFAULT_SIM_VIN } from '../simulator/fleet-simulator';
+import { DEFAULT_SIM_VIN, SIGNED_SIM_VIN } from '../simulator/fleet-simulator';
 import { startLocalHost } from './local-host';
 
 /** `npm start`: the whole system on this machine. Settings come from the environment (see README). */
@@ -30,19 +30,28 @@ async function main(): Promise<void> {
     },
   });
 
+  const auth = `-H "Authorization: Bearer ${host.apiToken}"`;
+  const domain = new URL(host.url).host;
+  const cars = host.simulator
+    ? `built-in simulator at ${host.simulator.baseUrl}
+              ${DEFAULT_SIM_VIN} Sim Model 3 (takes REST commands)
+              ${SIGNED_SIM_VIN} Sim Model Y (takes only signed commands: npm run keys, then pair at
+                                ${host.simulator.baseUrl}/_ak/${domain})
+              both drive minutes 0–12 and charge minutes 40–55 of every clock hour`
+    : settings.fleetApiUrl;
   const vin = host.simulator ? DEFAULT_SIM_VIN : '<VIN>';
   console.log(`
 Tesla Fleet logger running at ${host.url}
   dashboard:  ${host.url}/  (sign in with the API token)
-  car:        ${host.simulator ? `built-in simulator (${host.simulator.baseUrl}), VIN ${DEFAULT_SIM_VIN}` : settings.fleetApiUrl}
+  cars:       ${cars}
   data:       ${settings.dataDir}
-  collector:  every ${settings.collectIntervalSeconds} s
+  collector:  a pass every ${settings.collectIntervalSeconds} s; each pass reads only the cars whose next reading is due
   API token:  ${host.apiToken}
 
 Try:
-  curl -H "Authorization: Bearer ${host.apiToken}" ${host.url}/vehicles
-  curl -H "Authorization: Bearer ${host.apiToken}" "${host.url}/vehicles/${vin}/odometer"
-  curl -X POST -H "Authorization: Bearer ${host.apiToken}" ${host.url}/vehicles/${vin}/commands/door_lock
+  curl ${auth} ${host.url}/vehicles
+  curl ${auth} "${host.url}/vehicles/${vin}/odometer"
+  curl -X POST ${auth} ${host.url}/vehicles/${vin}/commands/door_lock
 `);
 
   const shutdown = (): void => {

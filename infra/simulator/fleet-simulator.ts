@@ -8,6 +8,7 @@ import { SimClock } from './sim-clock';
 import { SimSignedEndpoint } from './sim-signed';
 import { SimBilling, SimRateLimiter } from './sim-metering';
 import { SimOAuth, type IssuedTokens } from './sim-oauth';
+import { consentPage, errorPage, isDomain, keyUrl, pairedPage, pairingPage, publicKeyFromPem } from './sim-pages';
 
 export interface FleetSimulatorOptions {
   clock?: SimClock;
@@ -23,6 +24,8 @@ export interface FleetSimulatorOptions {
 
 export const SIM_CLIENT_ID = 'sim-client-id';
 export const DEFAULT_SIM_VIN = '5YJ3E7EB0SF000001';
+/** The local host's second car, which takes only signed commands, as current cars do. */
+export const SIGNED_SIM_VIN = '7SAYGDEE5PF000002';
 
 const ALL_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'gui_settings', 'vehicle_config', 'vehicle_state'];
 const KNOWN_ENDPOINTS = new Set([...ALL_ENDPOINTS, 'closures_state', 'location_data', 'charge_schedule_data', 'preconditioning_schedule_data']);
@@ -34,9 +37,15 @@ const SIGNING_REQUIRED_BODY = {
   error_description: '',
 };
 
+const CHARGING_COMMANDS = new Set(['charge_start', 'charge_stop', 'charge_max_range', 'charge_standard', 'set_charge_limit', 'set_charging_amps', 'charge_port_door_open', 'charge_port_door_close']);
+/** How long the pairing page waits for the app's domain to serve its public key. */
+const KEY_FETCH_TIMEOUT_MS = 5_000;
+
 interface Reply {
   status: number;
   body: unknown;
+  /** `body` is an HTML page. */
+  html?: boolean;
   headers?: Record<string, string>;
   category?: BillingCategory;
   vin?: string | null;
@@ -144,6 +153,8 @@ export class FleetSimulator {
       if (fault) {
         fault.times -= 1;
         reply = { status: fault.status, body: { response: null, error: 'injected fault', error_description: `simulated ${fault.status}` } };
+      } else if (url.pathname.startsWith('/_ak/')) {
+        reply = await this.pairing(req.method ?? 'GET', url, raw);
       } else {
         reply = this.route(region, req.method ?? 'GET', url, req.headers.authorization, raw);
       }
@@ -152,14 +163,16 @@ export class FleetSimulator {
     }
     if (reply.category) this.billing.record(reply.category, reply.status, reply.vin ?? null);
     const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': typeof reply.body === 'string' ? 'text/plain' : 'application/json', ...reply.headers });
+    const type = reply.html ? 'text/html; charset=utf-8' : typeof reply.body === 'string' ? 'text/plain' : 'application/json';
+    res.writeHead(reply.status, { 'content-type': type, ...reply.headers });
     res.end(text);
   }
 
   private route(region: FleetRegion, method: string, url: URL, authorization: string | undefined, raw: string): Reply {
     const path = url.pathname;
     if (path === '/oauth2/v3/token' && method === 'POST') return this.token(raw);
-    if (path === '/oauth2/v3/authorize' && method === 'GET') return this.authorize(url);
+    if (path === '/oauth2/v3/authorize' && method === 'GET') return this.consent(url.searchParams);
+    if (path === '/oauth2/v3/authorize' && method === 'POST') return this.authorize(new URLSearchParams(raw));
     if (path === '/sim/usage' && method === 'GET') return { status: 200, body: this.billing.toJSON() };
     if (path === '/sim/cars' && method === 'GET') return { status: 200, body: this.carsReport() };
     if (!path.startsWith('/api/1/')) return { status: 404, body: envelopeError('not_found') };
@@ -168,6 +181,8 @@ export class FleetSimulator {
     const problem = this.oauth.checkAccessToken(token);
     // Unauthenticated and wrong-region answers cannot be attributed to an account, so they are not billed here.
     if (problem !== null) return { status: 401, body: envelopeError(problem) };
+    const missing = this.missingScope(path, url, new Set(this.oauth.scopesOf(token!)));
+    if (missing !== null) return { status: 403, body: envelopeError(`Unauthorized missing scopes: ${missing}`) };
     if (region !== this.accountRegion) {
       return {
         status: 421,
@@ -267,17 +282,68 @@ export class FleetSimulator {
     return { status: 429, body: `Retry in ${retryAfter} seconds`, headers: { 'retry-after': String(retryAfter) }, category, vin };
   }
 
-  /** Tesla's login page, with the owner always approving: straight back to the app with a code. */
-  private authorize(url: URL): Reply {
-    const q = url.searchParams;
-    const redirectUri = q.get('redirect_uri') ?? '';
+  /** Tesla's login and consent page (the owner is taken as signed in): the requested scopes, to allow or deny. */
+  private consent(q: URLSearchParams): Reply {
     if (q.get('response_type') !== 'code') return { status: 400, body: { error: 'unsupported_response_type' } };
-    const outcome = this.oauth.authorize(q.get('client_id') ?? '', redirectUri);
-    if ('error' in outcome) return { status: 400, body: { error: outcome.error } };
+    const problem = this.oauth.checkAuthorizeRequest(q.get('client_id') ?? '', q.get('redirect_uri') ?? '');
+    if (problem !== null) return { status: 400, body: { error: problem } };
+    return { status: 200, body: consentPage(q, this.oauth.clientId), html: true };
+  }
+
+  /** The owner's answer on the consent page: back to the app with a code for the ticked scopes, or access_denied. */
+  private authorize(form: URLSearchParams): Reply {
+    const redirectUri = form.get('redirect_uri') ?? '';
+    const problem = this.oauth.checkAuthorizeRequest(form.get('client_id') ?? '', redirectUri);
+    if (problem !== null || form.get('response_type') !== 'code') return { status: 400, body: { error: problem ?? 'unsupported_response_type' } };
     const target = new URL(redirectUri);
-    target.searchParams.set('code', outcome.code);
-    target.searchParams.set('state', q.get('state') ?? '');
+    if (form.get('decision') === 'allow') {
+      const outcome = this.oauth.authorize(form.get('client_id')!, redirectUri, form.getAll('scope'));
+      if ('error' in outcome) return { status: 400, body: { error: outcome.error } };
+      target.searchParams.set('code', outcome.code);
+    } else {
+      target.searchParams.set('error', 'access_denied');
+    }
+    target.searchParams.set('state', form.get('state') ?? '');
     return { status: 302, body: '', headers: { location: target.toString() } };
+  }
+
+  /**
+   * `tesla.com/_ak/<domain>`: the owner adds an app's key to cars. The page fetches the key the domain publishes,
+   * as Tesla does, so what is paired is what the app serves.
+   */
+  private async pairing(method: string, url: URL, raw: string): Promise<Reply> {
+    const domain = decodeURIComponent(url.pathname.slice('/_ak/'.length)).replace(/\/+$/, '');
+    if (!isDomain(domain)) return { status: 400, body: errorPage(`'${domain.slice(0, 100)}' is not a domain (host or host:port)`), html: true };
+    const cars = [...this.cars.values()].map((car) => ({ vin: car.vin, displayName: car.displayName }));
+    if (method === 'GET') return { status: 200, body: pairingPage(domain, cars), html: true };
+    if (method !== 'POST') return { status: 405, body: envelopeError('method not allowed') };
+    const vins = new URLSearchParams(raw).getAll('vin').filter((vin) => this.cars.has(vin));
+    if (vins.length === 0) return { status: 400, body: errorPage('tick at least one car'), html: true };
+    let key: Buffer;
+    try {
+      const res = await fetch(keyUrl(domain), { signal: AbortSignal.timeout(KEY_FETCH_TIMEOUT_MS), redirect: 'error' });
+      if (!res.ok) throw new Error(`${keyUrl(domain)} answered ${res.status}; run \`npm run keys\` first`);
+      key = publicKeyFromPem(await res.text());
+    } catch (error) {
+      return { status: 502, body: errorPage(`could not get the app's public key: ${error instanceof Error ? error.message : 'no answer'}`), html: true };
+    }
+    this.pairKey(key, vins);
+    return { status: 200, body: pairedPage(domain, vins.map((vin) => this.cars.get(vin)!.displayName)), html: true };
+  }
+
+  /** The scope a Fleet API request needs and the token lacks, as Tesla answers 403 for it; null when it has them. */
+  private missingScope(path: string, url: URL, granted: ReadonlySet<string>): string | null {
+    if (/\/vehicle_data$/.test(path)) {
+      if (!granted.has('vehicle_device_data')) return 'vehicle_device_data';
+      if ((url.searchParams.get('endpoints') ?? '').includes('location_data') && !granted.has('vehicle_location')) return 'vehicle_location';
+      return null;
+    }
+    const command = /\/command\/([^/]+)$/.exec(path)?.[1];
+    if (command !== undefined && CHARGING_COMMANDS.has(command)) return granted.has('vehicle_cmds') || granted.has('vehicle_charging_cmds') ? null : 'vehicle_charging_cmds';
+    if (command !== undefined) return granted.has('vehicle_cmds') ? null : 'vehicle_cmds';
+    // A signed command's name is inside its envelope: either command scope lets it through to the car.
+    if (path.endsWith('/signed_command')) return granted.has('vehicle_cmds') || granted.has('vehicle_charging_cmds') ? null : 'vehicle_cmds';
+    return null;
   }
 
   private token(raw: string): Reply {

@@ -14,6 +14,9 @@ export interface IssuedTokens {
 
 export type RefreshOutcome = { ok: true; tokens: IssuedTokens } | { ok: false; status: number; error: string; description: string };
 
+/** The simulated developer app's secret (not a secret: the simulator is local). */
+export const SIM_CLIENT_SECRET = 'sim-client-secret';
+
 /** Tesla keeps honouring the most recently used refresh token for this long. */
 export const REUSE_GRACE_MS = 24 * HOUR_MS;
 export const SCOPES = 'openid offline_access user_data vehicle_device_data vehicle_location vehicle_cmds vehicle_charging_cmds';
@@ -27,26 +30,36 @@ export const SCOPES = 'openid offline_access user_data vehicle_device_data vehic
 export class SimOAuth {
   private current: string | null = null;
   private previous: { token: string; usedAt: number } | null = null;
-  private readonly accessTokens = new Map<string, number>();
+  private readonly accessTokens = new Map<string, { expiresAt: number; scopes: readonly string[] }>();
+  /** The scopes the owner granted to the current chain (a refresh keeps them). */
+  private scopes: readonly string[] = SCOPES.split(' ');
   /** Successful refreshes, for tests that count them. */
   refreshCount = 0;
 
-  private readonly codes = new Map<string, { redirectUri: string; expiresAt: number }>();
+  private readonly codes = new Map<string, { redirectUri: string; expiresAt: number; scopes: readonly string[] }>();
 
   constructor(
     private readonly clock: Clock,
     readonly clientId: string,
     private readonly accessTokenTtlSeconds = 8 * 3600,
     private readonly region: FleetRegion = 'na',
-    readonly clientSecret = 'sim-client-secret',
+    readonly clientSecret = SIM_CLIENT_SECRET,
   ) {}
 
-  /** The owner approved the app: a single-use code for the redirect (valid 10 minutes). */
-  authorize(clientId: string, redirectUri: string): { code: string } | { error: string } {
-    if (clientId !== this.clientId) return { error: 'invalid_client' };
-    if (!/^https?:\/\//.test(redirectUri)) return { error: 'invalid_redirect_uri' };
+  /** Whether an authorize request names this app and a usable redirect (checked before the consent page shows). */
+  checkAuthorizeRequest(clientId: string, redirectUri: string): string | null {
+    if (clientId !== this.clientId) return 'invalid_client';
+    if (!/^https?:\/\//.test(redirectUri)) return 'invalid_redirect_uri';
+    return null;
+  }
+
+  /** The owner approved the app with these scopes: a single-use code for the redirect (valid 10 minutes). */
+  authorize(clientId: string, redirectUri: string, scopes: readonly string[] = SCOPES.split(' ')): { code: string } | { error: string } {
+    const problem = this.checkAuthorizeRequest(clientId, redirectUri);
+    if (problem !== null) return { error: problem };
+    const known = new Set(SCOPES.split(' '));
     const code = `sim-code.${randomBytes(12).toString('base64url')}`;
-    this.codes.set(code, { redirectUri, expiresAt: this.clock.now() + 10 * 60_000 });
+    this.codes.set(code, { redirectUri, expiresAt: this.clock.now() + 10 * 60_000, scopes: [...new Set(scopes)].filter((s) => known.has(s)) });
     return { code };
   }
 
@@ -59,12 +72,13 @@ export class SimOAuth {
     if (!grant || grant.expiresAt <= this.clock.now() || grant.redirectUri !== input.redirectUri) {
       return { ok: false, status: 400, error: 'invalid_grant', description: 'the code is invalid, used, expired or for another redirect_uri' };
     }
-    return { ok: true, tokens: this.login() };
+    return { ok: true, tokens: this.login(grant.scopes) };
   }
 
   /** What a completed login would give the owner. Starts a new chain, ending any other. */
-  login(): IssuedTokens {
+  login(scopes: readonly string[] = SCOPES.split(' ')): IssuedTokens {
     this.previous = null;
+    this.scopes = scopes;
     return this.issue();
   }
 
@@ -84,9 +98,14 @@ export class SimOAuth {
   /** Null when valid; otherwise why not. */
   checkAccessToken(token: string | null): string | null {
     if (token === null) return 'missing bearer token';
-    const expiresAt = this.accessTokens.get(token);
-    if (expiresAt === undefined) return 'invalid bearer token';
-    return this.clock.now() >= expiresAt ? 'token expired (401)' : null;
+    const entry = this.accessTokens.get(token);
+    if (entry === undefined) return 'invalid bearer token';
+    return this.clock.now() >= entry.expiresAt ? 'token expired (401)' : null;
+  }
+
+  /** The scopes a valid access token carries. */
+  scopesOf(token: string): readonly string[] {
+    return this.accessTokens.get(token)?.scopes ?? [];
   }
 
   private refreshed(): RefreshOutcome {
@@ -101,18 +120,18 @@ export class SimOAuth {
     const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
     const access = [
       part({ alg: 'none', typ: 'JWT' }),
-      part({ iss: 'fleet-simulator', aud: [FLEET_API_HOSTS[this.region]], ou_code: this.region.toUpperCase(), scp: SCOPES.split(' '), iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + this.accessTokenTtlSeconds, jti: randomBytes(12).toString('base64url') }),
+      part({ iss: 'fleet-simulator', aud: [FLEET_API_HOSTS[this.region]], ou_code: this.region.toUpperCase(), scp: this.scopes, iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + this.accessTokenTtlSeconds, jti: randomBytes(12).toString('base64url') }),
       randomBytes(16).toString('base64url'),
     ].join('.');
     this.current = `sim-rt.${randomBytes(24).toString('base64url')}`;
-    this.accessTokens.set(access, this.clock.now() + this.accessTokenTtlSeconds * 1000);
+    this.accessTokens.set(access, { expiresAt: this.clock.now() + this.accessTokenTtlSeconds * 1000, scopes: this.scopes });
     return {
       access_token: access,
       refresh_token: this.current,
       id_token: `sim-id.${randomBytes(12).toString('base64url')}`,
       expires_in: this.accessTokenTtlSeconds,
       token_type: 'Bearer',
-      scope: SCOPES,
+      scope: this.scopes.join(' '),
     };
   }
 }

@@ -51,8 +51,13 @@ export function revokeReadToken(records: readonly ReadTokenRecord[], name: strin
 /** The records in a stored value; anything malformed is left out (it can then never match a token). */
 export function parseReadTokens(value: unknown): ReadTokenRecord[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(
-    (r): r is ReadTokenRecord =>
-      typeof r === 'object' && r !== null && typeof r.name === 'string' && NAME.test(r.name) && typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256) && typeof r.createdAt === 'string',
-  );
+  const records: ReadTokenRecord[] = [];
+  for (const item of value as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { name, sha256, createdAt } = item as Record<string, unknown>;
+    if (typeof name === 'string' && NAME.test(name) && typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) && typeof createdAt === 'string') {
+      records.push({ name, sha256, createdAt });
+    }
+  }
+  return records;
 }

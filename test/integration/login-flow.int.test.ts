@@ -9,16 +9,18 @@ import { FileTokenStore } from '../../shared/secrets/file-token-store';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
 import { LOCATION_SCOPE, LOGIN_SCOPES, LoginFlowError } from '../../shared/tokens/authorization-code';
+import { MissingScopeError } from '../../shared/domain/fleet-errors';
 import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
 import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
 import { T0 } from '../support/sim-client';
+import { answerConsent } from '../support/sim-consent';
 
 let sim: FleetSimulator;
 afterEach(async () => {
   await sim.stop();
 });
 
-async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise<string>; state?: 'tamper'; regionFromToken?: boolean } = {}) {
+async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise<string>; state?: 'tamper'; regionFromToken?: boolean; untick?: string[] } = {}) {
   const clock = new SimClock(T0, 0);
   sim = await FleetSimulator.start({ clock, accountRegion: 'eu' });
   const store = new FileTokenStore(join(await mkdtemp(join(tmpdir(), 'login-')), 'tesla-tokens.json'));
@@ -42,7 +44,7 @@ async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise
       if (!line.startsWith('http')) return;
       // The owner's browser: open the authorize URL and follow Tesla's redirect.
       if (options.pasteInstead) void options.pasteInstead(line).then((text) => pasted!(text));
-      else void fetch(options.state === 'tamper' ? line.replace(/state=[^&]+/, 'state=forged') : line);
+      else void answerConsent(line, { untick: options.untick }).then((location) => fetch(options.state === 'tamper' ? location.replace(/state=[^&]+/, 'state=forged') : location));
     },
     pasted: pastePromise,
     timeoutMs: 5_000,
@@ -74,11 +76,33 @@ describe('npm run login against the simulator', () => {
   it('accepts the pasted redirect URL when the redirect is not a loopback address', async () => {
     const { bundle } = await login({
       pasteInstead: async (authorizeUrl) => {
-        const res = await fetch(authorizeUrl, { redirect: 'manual' });
-        return res.headers.get('location')!;
+        return answerConsent(authorizeUrl);
       },
     });
     await expect(bundle).resolves.toMatchObject({ clientId: SIM_CLIENT_ID });
+  });
+
+  it('grants only the scopes the owner left ticked, and the simulated Fleet API enforces them', async () => {
+    const { bundle, store, clock } = await login({ untick: ['vehicle_location', 'vehicle_cmds'] });
+    const stored = await bundle;
+    expect(stored.scopes).toEqual(expect.arrayContaining(['offline_access', 'vehicle_device_data', 'vehicle_charging_cmds']));
+    expect(stored.scopes).not.toContain('vehicle_location');
+    const fleet = new UndiciFleetApi({ baseUrl: stored.fleetApiBaseUrl!, tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock) });
+    const vin = (await fleet.listVehicles())[0]!.vin;
+    await fleet.wakeUp(vin);
+    clock.advance(60_000);
+    await expect(fleet.getVehicleData(vin, { includeLocation: true })).rejects.toBeInstanceOf(MissingScopeError);
+    await expect(fleet.sendCommand(vin, 'honk_horn', {})).rejects.toMatchObject({ scopes: ['vehicle_cmds'] });
+    await expect(fleet.sendCommand(vin, 'charge_start', {})).resolves.toBeDefined();
+    await expect(fleet.getVehicleData(vin, { includeLocation: false })).resolves.toMatchObject({ vin });
+  });
+
+  it('an owner who denies gets no token, and nothing is stored', async () => {
+    const clock = new SimClock(T0, 0);
+    sim = await FleetSimulator.start({ clock });
+    const location = await answerConsent(`${sim.baseUrl}/oauth2/v3/authorize?response_type=code&client_id=${SIM_CLIENT_ID}&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/cb')}&scope=openid&state=s`, { deny: true });
+    expect(new URL(location).searchParams.get('error')).toBe('access_denied');
+    expect(new URL(location).searchParams.get('code')).toBeNull();
   });
 
   it('refuses a redirect that does not carry the state it sent', async () => {

@@ -195,6 +195,16 @@ describe('the command API picks the transport per car', () => {
       return { status: res.status, text: await res.text() };
     };
     const bodies: string[] = [];
+    // Not paired yet: said before any wake or signed attempt.
+    const unpaired = await post(VIN, 'door_lock');
+    expect({ status: unpaired.status, code: JSON.parse(unpaired.text).error.code }).toEqual({ status: 403, code: 'command_key_not_paired' });
+    expect(host.simulator!.billing.byVehicle.get(VIN)?.wake ?? 0).toBe(0);
+    // The owner pairs the key on the simulator's tesla.com/_ak/<domain> page, which fetches it from the API's domain.
+    const pairPage = `${host.simulator!.baseUrl}/_ak/${new URL(host.url).host}`;
+    expect(await (await fetch(pairPage)).text()).toContain('Add a virtual key');
+    const paired = await fetch(pairPage, { method: 'POST', body: new URLSearchParams([['vin', VIN]]) });
+    expect(paired.status).toBe(200);
+    expect(await paired.text()).toContain('was added to New');
     const signedLock = await post(VIN, 'door_lock');
     bodies.push(signedLock.text);
     expect(signedLock.status).toBe(200);
@@ -218,13 +228,14 @@ describe('the command API picks the transport per car', () => {
     const audit = await fetch(`${host.url}/vehicles/${VIN}/commands`, { headers: { authorization: `Bearer ${host.apiToken}` } });
     const auditText = await audit.text();
     bodies.push(auditText);
-    // The simulated clock stands still here, so all four share one millisecond: the log still lists newest first.
+    // The simulated clock stands still here, so all share one millisecond: the log still lists newest first.
     const logged4 = (JSON.parse(auditText) as { commands: { command: string; transport: string }[] }).commands;
     expect(logged4.map((c) => [c.command, c.transport])).toEqual([
       ['set_sentry_mode', 'signed'],
       ['set_temps', 'signed'],
       ['honk_horn', 'signed'],
       ['door_lock', 'signed'],
+      ['door_lock', null], // refused before sending: the key was not paired yet
     ]);
 
     const secret = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
