@@ -16,6 +16,8 @@ export const DATA_FILES = {
   teslaTokens: 'tesla-tokens.json',
   /** Tesla tokens for the built-in simulator (a new chain every start, or `npm run login -- --simulator`). */
   simTeslaTokens: 'sim-tesla-tokens.json',
+  /** Which keys the owner paired with which simulated car (kept across restarts, as a car keeps them). */
+  simPairings: 'sim-pairings.json',
   /** Where the running host's simulator and API listen, while it runs. */
   simulator: 'simulator.json',
 } as const;

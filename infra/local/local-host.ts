@@ -29,6 +29,7 @@ import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
 import { DEFAULT_SIM_VIN, FleetSimulator, SIGNED_SIM_VIN, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
 import type { RunningSimulator } from './data-files';
 import { dataFile } from './data-files';
+import { SimPairings } from './sim-pairings';
 import { startLocalDynamo } from './dynalite-server';
 import { IntervalScheduler } from './interval-scheduler';
 import { serveLambda } from './lambda-http-adapter';
@@ -91,7 +92,9 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
           };
         }),
       );
-      simulator = await FleetSimulator.start({ ...options.simulator, cars: resumed });
+      const pairings = new SimPairings(dataFile(settings.dataDir, 'simPairings'));
+      simulator = await FleetSimulator.start({ ...options.simulator, cars: resumed, onPair: (key, vins) => void pairings.add(key, vins).catch((error: unknown) => log.warn(`could not keep the pairing: ${String(error)}`)) });
+      await pairings.restore(simulator);
       stopping.unshift(() => simulator!.stop());
       fleetApiUrl = simulator.baseUrl;
       authUrl = settings.authUrl || simulator.baseUrl;

@@ -18,6 +18,8 @@ export interface FleetSimulatorOptions {
   regions?: FleetRegion[];
   clientId?: string;
   accessTokenTtlSeconds?: number;
+  /** Told whenever the owner pairs a key (the local host keeps pairings across restarts, as a car does). */
+  onPair?: (publicKey: Buffer, vins: string[]) => void;
   /** Omit `anchor` to start each car's profile at the simulator's start. */
   cars?: Array<Omit<SimCarOptions, 'profile'> & { profile?: SimCarOptions['profile'] }>;
 }
@@ -69,12 +71,14 @@ export class FleetSimulator {
   private readonly limiter: SimRateLimiter;
   private readonly servers = new Map<FleetRegion, { server: Server; url: string }>();
   private readonly faults: Array<{ path: RegExp; status: number; times: number }> = [];
+  private readonly onPair: FleetSimulatorOptions['onPair'];
 
   private constructor(options: FleetSimulatorOptions) {
     this.clock = options.clock ?? new SimClock();
     this.accountRegion = options.accountRegion ?? 'na';
     this.oauth = new SimOAuth(this.clock, options.clientId ?? SIM_CLIENT_ID, options.accessTokenTtlSeconds, this.accountRegion);
     this.limiter = new SimRateLimiter(this.clock);
+    this.onPair = options.onPair;
     const now = this.clock.now();
     const cars = options.cars ?? [{ vin: DEFAULT_SIM_VIN, id: 1492932263280001, displayName: 'Sim Model 3' }];
     for (const car of cars) {
@@ -116,7 +120,9 @@ export class FleetSimulator {
    */
   pairKey(publicKey: Buffer, vins?: string[]): void {
     this.appKey = publicKey;
-    for (const [vin, endpoint] of this.signed) if (!vins || vins.includes(vin)) endpoint.pair(publicKey);
+    const paired = [...this.signed.keys()].filter((vin) => !vins || vins.includes(vin));
+    for (const vin of paired) this.signed.get(vin)!.pair(publicKey);
+    this.onPair?.(publicKey, paired);
   }
 
   /**
