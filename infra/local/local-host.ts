@@ -95,6 +95,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       const pairings = new SimPairings(dataFile(settings.dataDir, 'simPairings'));
       simulator = await FleetSimulator.start({ ...options.simulator, cars: resumed, onPair: (key, vins) => void pairings.add(key, vins).catch((error: unknown) => log.warn(`could not keep the pairing: ${String(error)}`)) });
       await pairings.restore(simulator);
+      stopping.push(() => pairings.settled());
       stopping.unshift(() => simulator!.stop());
       fleetApiUrl = simulator.baseUrl;
       authUrl = settings.authUrl || simulator.baseUrl;

@@ -26,6 +26,11 @@ export class SimPairings {
     return this.writing;
   }
 
+  /** Resolves once every pairing so far is written (the host waits for it when it stops). */
+  settled(): Promise<void> {
+    return this.writing.catch(() => undefined);
+  }
+
   private async read(): Promise<Record<string, string[]>> {
     const text = await readIfExists(this.path);
     if (text === null) return {};

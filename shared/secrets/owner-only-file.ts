@@ -57,7 +57,12 @@ export async function tightenOwnerOnly(dir: string, topLevel = true): Promise<vo
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) await tightenOwnerOnly(path, false);
-    else if (topLevel && entry.isFile() && entry.name.endsWith('.tmp')) await unlink(path);
+    // A leftover of an interrupted write; gone already if that write has just finished.
+    else if (topLevel && entry.isFile() && entry.name.endsWith('.tmp')) await unlink(path).catch(ignoreMissing);
     else if (entry.isFile()) await chmod(path, 0o600);
   }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }

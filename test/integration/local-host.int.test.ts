@@ -171,6 +171,19 @@ describe('local host (npm start) end to end', () => {
     expect(text).not.toContain('PRIVATE');
   });
 
+  it('keeps a key paired on the simulator’s /_ak page across restarts, as a car keeps its keys', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const pem = generateCommandKeyPem();
+    await new FileCommandKeyStore(join(dir, 'vehicle-command-key.pem')).writePem(pem);
+    const first = await start(dir);
+    const page = `${first.host.simulator!.baseUrl}/_ak/${new URL(first.host.url).host}`;
+    expect((await fetch(page, { method: 'POST', body: new URLSearchParams([['vin', VIN]]) })).status).toBe(200);
+    await host!.stop();
+    host = null;
+    const second = await start(dir);
+    expect(second.host.simulator!.signed.get(VIN)!.isPaired(commandKeyFromPem(pem).publicKey)).toBe(true);
+  });
+
   it('keeps history across restarts, and the simulated odometer continues from it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'local-'));
     const first = await start(dir);
