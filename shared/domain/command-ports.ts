@@ -19,6 +19,8 @@ export interface CommandAuditEntry {
   /** Where it came from, and which API token sent it (`owner` or a read-only token's name; older rows lack it). */
   caller: { sourceIp: string; userAgent: string; token?: string };
   idempotencyKey: string | null;
+  /** Who asked: the API (a person or an integration), or a scheduled automation. Older rows lack it (API). */
+  source?: 'api' | 'automation';
 }
 
 export interface CommandAuditLog {
