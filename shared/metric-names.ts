@@ -3,6 +3,7 @@ export const METRICS_NAMESPACE = 'TeslaFleetLogger';
 export const ROTATION_SERVICE = 'token-rotation';
 export const COLLECTOR_SERVICE = 'collector';
 export const API_SERVICE = 'api';
+export const AUTOMATION_SERVICE = 'automation-runner';
 export const METRIC = {
   tokenRotationFailures: 'TokenRotationFailures',
   teslaLoginRequired: 'TeslaLoginRequired',
@@ -13,4 +14,6 @@ export const METRIC = {
   commandFailures: 'CommandFailures',
   /** Cars online without a fresh reading for hours, or failing pass after pass (Maximum per hour). */
   vehiclesNeedingAttention: 'VehiclesNeedingAttention',
+  /** Automation occurrences that ended in an error or a refusal (not skips). */
+  automationFailures: 'AutomationFailures',
 } as const;

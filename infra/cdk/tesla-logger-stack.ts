@@ -16,6 +16,7 @@ import type { DeployConfig } from './deploy-config';
 import { ApiDomain } from './api-domain';
 import { acknowledge, pinServiceInvokesToAccount } from './compliance-checks';
 import { nodeLambda } from './node-lambda';
+import { Automations } from './automations';
 import { OwnerAlarms } from './owner-alarms';
 
 export interface TeslaLoggerStackProps extends StackProps {
@@ -81,6 +82,9 @@ export class TeslaLoggerStack extends Stack {
       environment: readerEnv,
       logRetention,
     });
+    const automations = new Automations(this, 'Automations', { environment: readerEnv, logRetention, apiFn });
+    for (const [name, value] of Object.entries(automations.apiEnvironment)) apiFn.addEnvironment(name, value);
+    const runnerFn = automations.runnerFn;
     const collectorFn = nodeLambda(this, 'CollectorFunction', {
       entry: 'functions/collector/handler.ts',
       timeout: Duration.minutes(2),
@@ -101,8 +105,11 @@ export class TeslaLoggerStack extends Stack {
     };
     tableActions(apiFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     tableActions(collectorFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
+    tableActions(runnerFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     apiSecret.grantRead(apiFn);
-    for (const reader of [apiFn, collectorFn]) {
+    // The runner signs commands with the key in the API secret, as the API does.
+    apiSecret.grantRead(runnerFn);
+    for (const reader of [apiFn, collectorFn, runnerFn]) {
       teslaTokens.grantRead(reader);
       // Readers never write tokens: they may only ask for a rotation and watch it happen.
       reader.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:RotateSecret'], resources: [teslaTokens.secretArn] }));
@@ -159,7 +166,7 @@ export class TeslaLoggerStack extends Stack {
     new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
 
     pinServiceInvokesToAccount(this);
-    this.acknowledgeFindings({ apiSecret, httpApi, collectorDlq, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn].map((f) => f.logGroup)] });
+    this.acknowledgeFindings({ apiSecret, httpApi, collectorDlq, automationDlq: automations.deadLetters, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn, runnerFn].map((f) => f.logGroup)] });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
     new CfnOutput(this, 'ApiSecretArn', { value: apiSecret.secretArn, description: 'Read the API token with `npm run api-token -- --secret-id <this>`; store the command key with `npm run keys -- --secret-id <this>`' });
@@ -168,7 +175,7 @@ export class TeslaLoggerStack extends Stack {
   }
 
   /** Each deliberate departure from the rule packs, with the reason it is right for a personal deployment. */
-  private acknowledgeFindings(c: { apiSecret: Secret; httpApi: HttpApi; collectorDlq: Queue; rotationFn: IFunction; logGroups: ILogGroup[] }): void {
+  private acknowledgeFindings(c: { apiSecret: Secret; httpApi: HttpApi; collectorDlq: Queue; automationDlq: Queue; rotationFn: IFunction; logGroups: ILogGroup[] }): void {
     acknowledge(
       c.apiSecret,
       'The owner rotates the API token by hand (npm run api-token -- --rotate): automatic rotation would silently break their shortcuts and home automation. The vehicle command key beside it must not rotate at all: a new key has to be paired with every car again.',
@@ -181,6 +188,7 @@ export class TeslaLoggerStack extends Stack {
       'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
     );
     acknowledge(c.collectorDlq, 'This queue is the dead-letter queue of the collector schedule.', 'AwsSolutions::AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check');
+    acknowledge(c.automationDlq, 'This queue is the dead-letter queue of the automation schedules.', 'AwsSolutions::AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check');
     acknowledge(
       c.rotationFn.role!,
       "Added by CDK's RotationSchedule: secretsmanager:GetRandomPassword reads no secret and has no resource to scope to.",

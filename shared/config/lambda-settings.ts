@@ -19,6 +19,8 @@ export interface LambdaSettings {
   monthlyBudgetUsd: number;
   /** What a kWh costs the owner (in their currency), for the cost of charging sessions; null: unknown. */
   pricePerKwh: number | null;
+  /** Where the API puts automations' schedules (EventBridge Scheduler); absent in functions that do not. */
+  automations: { groupName: string; runnerArn: string; roleArn: string; deadLetterArn: string } | null;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -35,6 +37,10 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
     pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
+    automations:
+      read.optional('AUTOMATION_GROUP') === undefined
+        ? null
+        : { groupName: read.required('AUTOMATION_GROUP'), runnerArn: read.required('AUTOMATION_RUNNER_ARN'), roleArn: read.required('AUTOMATION_ROLE_ARN'), deadLetterArn: read.required('AUTOMATION_DLQ_ARN') },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { AutomationStore, AutomationTrigger } from '../domain/automations/automation';
 import type { Clock } from '../domain/clock';
 import type { CollectorSummary } from '../domain/collector';
 import type { CommandAuditLog, IdempotencyStore } from '../domain/command-ports';
@@ -40,6 +41,8 @@ export interface ApiDeps {
   rateLimits: RateLimitMemory;
   /** The app's key for signed commands, if one was created (`npm run keys`). */
   commandKey?: () => Promise<CommandKey | null>;
+  /** Scheduled commands: where they are kept, and what fires them (EventBridge Scheduler, or the local scheduler). */
+  automations?: { store: AutomationStore; trigger: AutomationTrigger };
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary>;
 }

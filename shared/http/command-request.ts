@@ -111,7 +111,7 @@ async function recordUsage(deps: ApiDeps, meter: RequestMeter, at: number): Prom
   }
 }
 
-async function recordAudit(deps: ApiDeps, entry: CommandAuditEntry): Promise<void> {
+export async function recordAudit(deps: ApiDeps, entry: CommandAuditEntry): Promise<void> {
   // One structured line per command; the body stays out (window_control carries coordinates).
   deps.log.info('command', { vin: entry.vin, command: entry.command, outcome: entry.outcome, reason: entry.reason, transport: entry.transport, woke: entry.woke, latencyMs: entry.latencyMs });
   try {

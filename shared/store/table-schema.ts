@@ -22,6 +22,7 @@
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
+ * | automation      | ACCOUNT         | AUTOMATION#<id>             |
  *
  * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
  * after they end; rollups and the
@@ -56,6 +57,9 @@ export const versionSk = (firstSeenAt: number): string => `SWVER#${new Date(firs
 export const VERSION_SK_PREFIX = 'SWVER#';
 export const HISTORY_STATE_SK = 'HISTORY';
 export const monthSk = (month: string): string => `MONTH#${month}`;
+/** A scheduled command (see domain/automations). */
+export const automationSk = (id: string): string => `AUTOMATION#${id}`;
+export const AUTOMATION_SK_PREFIX = 'AUTOMATION#';
 /** The Fleet API host a 421 taught us (AWS readers cannot write the token secret). */
 export const FLEET_HOST_SK = 'FLEET_HOST';
 /** The trip logbook's chain: append-only, in sequence order (see domain/history/logbook). */

@@ -33,7 +33,7 @@ function policyActions(functionLogicalId: string): string[] {
 
 describe('TeslaLoggerStack', () => {
   it('has the API, collector and token-rotation functions on ARM64 with a current Node runtime and ESM bundles', () => {
-    expect(functions().map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['ApiFunction', 'CollectorFunction', 'TokenRotationFunction']);
+    expect(functions().map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['ApiFunction', 'AutomationRunnerFunction', 'CollectorFunction', 'TokenRotationFunction']);
     for (const [, f] of functions()) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
@@ -90,7 +90,8 @@ describe('TeslaLoggerStack', () => {
     expect(dynamo('ApiFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('CollectorFunction')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('TokenRotationFunction')).toEqual([]);
-    // Only the API reads the API secret (its token and the vehicle command key).
+    expect(dynamo('AutomationRunnerFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // Only the API and the automation runner (which signs like the API) read the API secret.
     const readsSecret = (id: string, secretPrefix: string): boolean => {
       const role = (template.findResources('AWS::Lambda::Function')[fn(id)[0]] as Resource).Properties.Role['Fn::GetAtt'][0];
       return Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
@@ -98,6 +99,7 @@ describe('TeslaLoggerStack', () => {
         .some((p) => JSON.stringify(p.Properties.PolicyDocument).includes(secretPrefix));
     };
     expect(readsSecret('ApiFunction', 'ApiSecret')).toBe(true);
+    expect(readsSecret('AutomationRunnerFunction', 'ApiSecret')).toBe(true);
     expect(readsSecret('CollectorFunction', 'ApiSecret')).toBe(false);
     expect(readsSecret('TokenRotationFunction', 'ApiSecret')).toBe(false);
     for (const [id] of functions()) {
@@ -145,6 +147,46 @@ describe('TeslaLoggerStack', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiSecretArn', 'ApiUrl', 'TableName', 'TeslaTokenSecretArn']);
     expect(JSON.stringify(outputs)).not.toMatch(/SecretString|resolve:secretsmanager/);
+  });
+});
+
+describe('automations on EventBridge Scheduler', () => {
+  const statements = (roleId: string) =>
+    Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
+      .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>);
+  const schedulerRoleId = () => Object.entries(template.findResources('AWS::IAM::Role') as Record<string, Resource>).find(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'))![0];
+
+  it('has one schedule group, owned by the stack and deleted with it (its schedules with it)', () => {
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    expect(Object.values(template.findResources('AWS::Scheduler::ScheduleGroup') as Record<string, { DeletionPolicy?: string }>)[0]!.DeletionPolicy).toBe('Delete');
+    // No schedule is in the template: each automation's schedule is made by the API, inside that group.
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+  });
+
+  it('gives the schedules a role that may only invoke the runner and park failures in the dead-letter queue', () => {
+    const role = (template.findResources('AWS::IAM::Role') as Record<string, Resource>)[schedulerRoleId()]!;
+    expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
+    const granted = statements(schedulerRoleId()).map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) }));
+    expect(granted.map((g) => g.actions).flat().sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    expect(granted.find((g) => g.actions.includes('lambda:InvokeFunction'))!.resource).toContain(fn('AutomationRunnerFunction')[0]);
+    expect(granted.find((g) => g.actions.includes('sqs:SendMessage'))!.resource).toContain('AutomationsDeadLetters');
+  });
+
+  it('lets the API manage schedules only in that group, and pass only that role, only to the scheduler', () => {
+    const apiRole = (fn('ApiFunction')[1].Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
+    const scheduler = statements(apiRole).filter((s) => [s.Action].flat().some((a) => a.startsWith('scheduler:')));
+    expect(scheduler.flatMap((s) => [s.Action].flat()).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']);
+    expect(JSON.stringify(scheduler[0]!.Resource)).toMatch(/schedule\/.*automation-\*/);
+    const passRole = statements(apiRole).find((s) => [s.Action].flat().includes('iam:PassRole'))!;
+    expect(JSON.stringify(passRole.Resource)).toContain(schedulerRoleId());
+    expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+    const env = fn('ApiFunction')[1].Properties.Environment.Variables as Record<string, unknown>;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['AUTOMATION_GROUP', 'AUTOMATION_RUNNER_ARN', 'AUTOMATION_ROLE_ARN', 'AUTOMATION_DLQ_ARN']));
+  });
+
+  it('gives the runner the command budget well inside its timeout', () => {
+    expect(fn('AutomationRunnerFunction')[1].Properties.Timeout * 1000).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS + 10_000);
   });
 });
 

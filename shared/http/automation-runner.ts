@@ -1,0 +1,73 @@
+import type { ApiDeps } from './api-deps';
+import type { Automation, AutomationRun, AutomationStore } from '../domain/automations/automation';
+import { checkConditions } from '../domain/automations/conditions';
+import { ABANDONED_CLAIM_MS } from '../domain/command-service';
+import { sendCommandRequest, recordAudit } from './command-request';
+import { errorToResponse } from './error-mapping';
+import type { HttpResult } from './responses';
+import { sortableId } from './sortable-id';
+
+/** One due occurrence of an automation, as the scheduler delivers it (possibly more than once). */
+export interface AutomationOccurrence {
+  automationId: string;
+  /** Names the occurrence: EventBridge Scheduler's scheduled time, or the local scheduler's wall time. */
+  occurrence: string;
+}
+
+export interface AutomationRunnerDeps extends ApiDeps {
+  automationStore: AutomationStore;
+  /** Told when an occurrence ends in anything but done or skipped. */
+  automationFailed?(automation: Automation, run: AutomationRun): Promise<void>;
+}
+
+/**
+ * Runs one occurrence through the same path as `POST /vehicles/{vin}/commands/{command}`: wake, signing, audit
+ * (`source: automation`), usage. Each occurrence is claimed once, so a retried delivery never runs the command again
+ * or writes a second audit row: it gets the first delivery's outcome. Conditions are judged on the latest stored
+ * reading; a false one skips the occurrence with its reason in the audit log.
+ */
+export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationOccurrence): Promise<AutomationRun> {
+  const automation = await deps.automationStore.getAutomation(due.automationId);
+  const now = deps.clock.now();
+  if (automation === null) return { at: now, outcome: 'skipped', reason: 'deleted' };
+  if (!automation.enabled) return { at: now, outcome: 'skipped', reason: 'disabled' };
+
+  const key = `auto:${automation.id}:${due.occurrence}`.slice(0, 200);
+  const occurrenceKey = `occurrence:${key}`;
+  const claim = await deps.idempotency.claim(automation.vin, occurrenceKey, automation.id, now, ABANDONED_CLAIM_MS);
+  if (claim.kind === 'replay') return claim.response.body as AutomationRun;
+  if (claim.kind === 'in_progress') return { at: now, outcome: 'skipped', reason: 'already_running' };
+  // `abandoned`: an earlier delivery died part-way. Going on is safe: the command's own key below never sends twice.
+
+  const caller = { sourceIp: 'scheduler', userAgent: 'automation', token: `automation:${automation.id}` };
+  const verdict = checkConditions(automation.conditions, await deps.snapshots.latestSnapshot(automation.vin), now);
+  let run: AutomationRun;
+  if (!verdict.ok) {
+    run = { at: now, outcome: 'skipped', reason: verdict.reason };
+    await recordAudit(deps, { vin: automation.vin, id: sortableId(), at: now, command: automation.command, body: automation.body, outcome: 'skipped', reason: verdict.reason, latencyMs: 0, woke: false, transport: null, teslaStatus: null, caller, source: 'automation', idempotencyKey: key });
+  } else {
+    let response: HttpResult;
+    try {
+      response = await sendCommandRequest(deps, { vin: automation.vin, command: automation.command, body: automation.body, key, caller, source: 'automation' });
+    } catch (error) {
+      response = errorToResponse(error).response;
+    }
+    run = { at: now, ...outcomeOf(response) };
+  }
+  await deps.idempotency.complete(automation.vin, occurrenceKey, { status: 200, body: run });
+  await deps.automationStore.recordAutomationRun(automation.id, run);
+  if (automation.schedule.kind === 'once') {
+    // A one-off has had its occurrence: it stays listed with its outcome, disabled (unless deleted meanwhile).
+    const current = await deps.automationStore.getAutomation(automation.id);
+    if (current) await deps.automationStore.putAutomation({ ...current, enabled: false, lastRun: run, updatedAt: now });
+  }
+  if (run.outcome !== 'done' && run.outcome !== 'already_done' && run.outcome !== 'skipped') await deps.automationFailed?.(automation, run).catch(() => undefined);
+  return run;
+}
+
+function outcomeOf(response: HttpResult): { outcome: string; reason: string } {
+  const body = JSON.parse(response.body ?? '{}') as { outcome?: string; reason?: string; error?: { code?: string } };
+  if ((response.statusCode ?? 500) < 300) return { outcome: body.outcome ?? 'done', reason: body.reason ?? '' };
+  if (response.statusCode === 409 && body.error?.code === 'command_failed') return { outcome: 'failed', reason: body.error.code };
+  return { outcome: 'error', reason: body.error?.code ?? 'error' };
+}
