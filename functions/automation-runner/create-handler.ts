@@ -3,7 +3,7 @@ import { runAutomation, type AutomationRunnerDeps } from '../../shared/http/auto
 import type { AutomationRun } from '../../shared/domain/automations/automation';
 
 /** What each EventBridge Scheduler schedule sends (see EventBridgeAutomationTrigger). */
-const occurrenceEvent = z.strictObject({ automationId: z.string().regex(/^[0-9A-Za-z]{1,40}$/), occurrence: z.string().min(1).max(64) });
+const occurrenceEvent = z.strictObject({ automationId: z.string().regex(/^[0-9a-z-]{1,40}$/), occurrence: z.string().min(1).max(64) });
 
 /**
  * The runner: one due occurrence per invocation. A malformed event is logged and dropped (retrying cannot mend it);

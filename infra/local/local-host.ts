@@ -33,6 +33,13 @@ import { SimPairings } from './sim-pairings';
 import { startLocalDynamo } from './dynalite-server';
 import { IntervalScheduler } from './interval-scheduler';
 import { serveLambda } from './lambda-http-adapter';
+import { LocalAutomationScheduler } from './local-automation-scheduler';
+import { DynamoDbAutomationStore } from '../../shared/store/dynamodb-automation-store';
+import { runAutomation } from '../../shared/http/automation-runner';
+import type { ApiDeps } from '../../shared/http/api-deps';
+
+/** How often the local scheduler looks for due automations (EventBridge Scheduler has one-minute precision). */
+const AUTOMATION_TICK_MS = 20_000;
 
 export const LOCAL_TABLE_NAME = 'tesla-fleet-logger';
 
@@ -54,6 +61,8 @@ export interface LocalHost {
   /** The built-in car, when no real Fleet API was configured. */
   simulator: FleetSimulator | null;
   collectNow(): Promise<CollectorSummary>;
+  /** Fires automations; `tick()` runs what is due now (tests drive it on a simulated clock). */
+  automations: LocalAutomationScheduler;
   stop(): Promise<void>;
 }
 
@@ -152,29 +161,33 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     };
 
     const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
+    const automationStore = new DynamoDbAutomationStore({ client: doc, tableName: LOCAL_TABLE_NAME });
     const readTokens = new FileReadTokenStore(dataFile(settings.dataDir, 'readTokens'));
+    const commandDeps: ApiDeps = {
+      vehicles: stores,
+      snapshots: stores,
+      history,
+      usage: stores,
+      monthlyBudgetUsd: settings.monthlyBudgetUsd,
+      pricePerKwh: settings.pricePerKwh,
+      fleet,
+      clock,
+      log,
+      allowedCommands: settings.allowedCommands,
+      audit: commands,
+      idempotency: commands,
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+      // On the simulator's clock a wait moves simulated time (instantly when the clock is driven by hand).
+      sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
+      commandKey,
+      signed,
+      signing: commands, rateLimits: commands,
+    };
+    // Automations: the same runner as the Lambda, fired by the local scheduler on the host's clock.
+    const automationScheduler = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore }, due));
+    await automationScheduler.load(automationStore);
     const api = createApiHandler(
-      {
-        vehicles: stores,
-        snapshots: stores,
-        history,
-        usage: stores,
-        monthlyBudgetUsd: settings.monthlyBudgetUsd,
-        pricePerKwh: settings.pricePerKwh,
-        fleet,
-        clock,
-        log,
-        allowedCommands: settings.allowedCommands,
-        audit: commands,
-        idempotency: commands,
-        commandTimeoutMs: COMMAND_TIMEOUT_MS,
-        // On the simulator's clock a wait moves simulated time (instantly when the clock is driven by hand).
-        sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
-        commandKey,
-        signed,
-        signing: commands, rateLimits: commands,
-        collectNow,
-      },
+      { ...commandDeps, collectNow, automations: { store: automationStore, trigger: automationScheduler } },
       // Read on every request locally, so `npm run api-token` takes effect at once.
       new ApiTokenVerifier(async () => ({ owner: apiToken, readTokens: await readTokens.read() }), systemClock, 0),
     );
@@ -194,11 +207,13 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         options.onCollect?.(error instanceof Error ? error : new Error('collector failed'));
       }
     });
+    const automationTicks = new IntervalScheduler(AUTOMATION_TICK_MS, async () => void (await automationScheduler.tick()));
     if (options.schedule !== false) {
       scheduler.start();
       void scheduler.runOnce();
+      automationTicks.start();
     }
-    stopping.unshift(() => scheduler.stop());
+    stopping.unshift(() => scheduler.stop(), () => automationTicks.stop());
 
     if (simulator) {
       // For `npm run login -- --simulator` and `npm run keys`, which run beside the host.
@@ -207,7 +222,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       stopping.push(() => rm(file, { force: true }));
     }
 
-    return { url, apiToken, simulator, collectNow, stop: () => stopAll(stopping) };
+    return { url, apiToken, simulator, collectNow, automations: automationScheduler, stop: () => stopAll(stopping) };
   } catch (error) {
     await stopAll(stopping);
     throw error;

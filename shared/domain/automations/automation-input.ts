@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { COMMAND_SCHEMAS, isCommandName, type CommandName } from '../commands';
+import { COMMAND_SCHEMAS, isCommandName } from '../commands';
 import { isVin } from '../vehicle';
-import type { Automation, AutomationCondition, AutomationSchedule } from './automation';
+import type { Automation, AutomationSchedule } from './automation';
 import { CronSyntaxError, instantOf, isTimeZone, parseCron } from './cron-schedule';
 
 /** An automation the owner described cannot be kept; `field` names what to fix. */

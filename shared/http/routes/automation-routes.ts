@@ -8,7 +8,7 @@ import { json } from '../responses';
 import type { Route } from '../router';
 import { sortableId } from '../sortable-id';
 
-const AUTOMATION_ID = /^[0-9A-Za-z]{1,40}$/;
+const AUTOMATION_ID = /^[0-9a-z-]{1,40}$/;
 const MAX_AUTOMATIONS = 50;
 
 /**
