@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
 import { auditQuery } from './routes/command-routes';
+import { automationInputSchema, automationPatchSchema } from '../domain/automations/automation-input';
 import { chargeCostSchema, historyQuerySchema, monthsQuerySchema } from './routes/history-routes';
 import { driveEditSchema, logbookQuerySchema } from './routes/logbook-routes';
 import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
@@ -21,6 +22,7 @@ function queryParameters(schema: z.ZodType): unknown[] {
 
 const VIN = { name: 'vin', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-HJ-NPR-Z0-9]{17}$' } };
 /** A drive's or session's id: its start time in ms, as the lists give it. */
+const AUTOMATION_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9a-z-]{1,40}$' } };
 const RECORD_ID = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^\\d{1,15}$' } };
 const ERROR = {
   description: 'Error',
@@ -97,6 +99,26 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
           responses: { '200': { description: 'SPKI PEM', content: { 'application/x-pem-file': { schema: { type: 'string' } } } }, '404': ERROR },
         },
       },
+      '/automations': {
+        get: { operationId: 'listAutomations', summary: 'Scheduled commands, with their next run and last outcome', responses: { '200': ok('Automations'), '401': ERROR } },
+        post: {
+          operationId: 'createAutomation',
+          summary: 'Schedule a command: a cron (5 fields) or a one-off local time, in an IANA time zone, with optional conditions',
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(automationInputSchema) } } },
+          responses: { '201': ok('The automation and its next run'), ...editErrors },
+        },
+      },
+      '/automations/{id}': {
+        get: { operationId: 'automation', summary: 'One automation', parameters: [AUTOMATION_ID], responses: { '200': ok('The automation'), ...errors } },
+        patch: {
+          operationId: 'updateAutomation',
+          summary: 'Change an automation (enable, disable, rename, a new schedule, body or conditions)',
+          parameters: [AUTOMATION_ID],
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(automationPatchSchema) } } },
+          responses: { '200': ok('The automation'), ...editErrors },
+        },
+        delete: { operationId: 'deleteAutomation', summary: 'Delete an automation and its schedule', parameters: [AUTOMATION_ID], responses: { '200': ok('Deleted'), ...editErrors } },
+      },
       '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
       '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
       '/vehicles/{vin}/odometer': {
@@ -169,6 +191,7 @@ const SUMMARIES: Record<string, string> = {
 
 /** Groups operations by what they are about, in the order a reader looks for them. */
 function tagOf(path: string): string {
+  if (path.startsWith('/automations')) return 'automations';
   if (path.includes('/commands')) return 'commands';
   if (/\/(logbook|drives\/\{id\})/.test(path)) return path.includes('/drives/') ? 'history' : 'logbook';
   if (/\/(drives|charges|idles|months|updates)/.test(path)) return 'history';
@@ -184,6 +207,7 @@ const TAGS = [
   { name: 'history', description: 'Drives, charging sessions, idle periods, months, software versions' },
   { name: 'logbook', description: 'The tamper-evident trip logbook' },
   { name: 'commands', description: 'Commands to the car, and their audit log' },
+  { name: 'automations', description: 'Scheduled commands (EventBridge Scheduler in AWS)' },
   { name: 'usage', description: 'Tesla API usage and budget' },
   { name: 'system', description: 'Health, this document, the public key for signed commands' },
 ];
