@@ -2,6 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
+import { awsNotifications } from '../../shared/composition/aws-notifications';
 import { awsAutomationStore, awsCommandDeps } from '../../shared/composition/aws-command-deps';
 import { log } from '../../shared/logger';
 import { API_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
@@ -12,12 +13,14 @@ import { createApiHandler } from './create-handler';
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });
+const { outbox, notifier, emailAvailable } = awsNotifications(aws, settings, log);
 
 export const handler = createApiHandler(
   {
     ...awsCommandDeps(aws, settings, log),
     // Published at once, only on failure: a middleware flush would log "no metrics" on every other request.
     commandFailed: () => metrics.singleMetric().addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
+    notifications: { outbox, notifier, emailAvailable },
     ...(settings.automations
       ? {
           automations: {

@@ -2,6 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
+import { awsNotifications } from '../../shared/composition/aws-notifications';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
 import { log } from '../../shared/logger';
 import { COLLECTOR_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
@@ -10,6 +11,7 @@ import { createCollectorHandler } from './create-handler';
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: COLLECTOR_SERVICE });
+const { collectorNotices } = awsNotifications(aws, settings, log);
 
 export const handler = createCollectorHandler(
   {
@@ -22,6 +24,7 @@ export const handler = createCollectorHandler(
     clock: aws.clock,
     log,
     includeLocation: settings.includeLocation,
+    onReading: (car, previous, current) => collectorNotices.onReading(car, previous, current),
   },
   {
     passCompleted: (summary) => {
@@ -38,4 +41,6 @@ export const handler = createCollectorHandler(
       metrics.addMetric(METRIC.budgetUsedPercent, MetricUnit.Percent, used);
     },
   },
+  undefined,
+  collectorNotices,
 ).use(logMetrics(metrics));

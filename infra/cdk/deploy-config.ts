@@ -13,6 +13,8 @@ export const deployConfigSchema = z.strictObject({
   snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(400),
   includeLocation: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(false),
   alarmEmail: z.email().optional(),
+  /** Where e-mail notifications go (drives, charging, unlocked, …); unset: no e-mail channel (webhook and ntfy still work). */
+  notifyEmail: z.email().optional(),
   monthlyBudgetUsd: z.coerce.number().min(0).max(10_000).default(10),
   /** What a kWh costs you, for the cost of charging sessions (a session's cost can also be set by hand). */
   pricePerKwh: z.coerce.number().min(0).max(10).optional(),

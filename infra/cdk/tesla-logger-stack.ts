@@ -9,6 +9,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
@@ -63,7 +65,11 @@ export class TeslaLoggerStack extends Stack {
       TESLA_FLEET_API_URL: config.fleetApiUrl,
       TESLA_REGION_FIXED: String(config.regionFixed),
     };
+    // E-mail notifications: a topic of their own, so the owner can follow them apart from the alarms.
+    const notifyTopic = config.notifyEmail ? new Topic(this, 'Notifications', { displayName: 'Tesla Fleet logger', enforceSSL: true }) : null;
+    if (notifyTopic) notifyTopic.addSubscription(new EmailSubscription(config.notifyEmail!));
     const readerEnv = {
+      ...(notifyTopic ? { NOTIFY_TOPIC_ARN: notifyTopic.topicArn } : {}),
       ...common,
       TABLE_NAME: table.tableName,
       TESLA_SECRET_ID: teslaTokens.secretArn,
@@ -106,6 +112,9 @@ export class TeslaLoggerStack extends Stack {
     tableActions(apiFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
     tableActions(collectorFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
     tableActions(runnerFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
+    // The collector settles delivered notifications by deleting their queue entries.
+    tableActions(collectorFn, ['DeleteItem']);
+    if (notifyTopic) for (const fn of [apiFn, collectorFn, runnerFn]) notifyTopic.grantPublish(fn);
     apiSecret.grantRead(apiFn);
     // The runner signs commands with the key in the API secret, as the API does.
     apiSecret.grantRead(runnerFn);

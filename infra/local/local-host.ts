@@ -37,6 +37,13 @@ import { LocalAutomationScheduler } from './local-automation-scheduler';
 import { DynamoDbAutomationStore } from '../../shared/store/dynamodb-automation-store';
 import { runAutomation } from '../../shared/http/automation-runner';
 import type { ApiDeps } from '../../shared/http/api-deps';
+import type { Automation, AutomationRun } from '../../shared/domain/automations/automation';
+import { CollectorNotices, DELIVERY_BUDGET_MS } from '../../shared/domain/notifications/collector-notices';
+import { automationFailed as automationFailedNotice } from '../../shared/domain/notifications/notification-detectors';
+import { Notifier } from '../../shared/domain/notifications/notifier';
+import { channelsFor } from '../../shared/notify/channels';
+import { ConsoleEmailChannel } from '../../shared/notify/sns-email-channel';
+import { DynamoDbNotificationOutbox } from '../../shared/store/dynamodb-notification-outbox';
 
 /** How often the local scheduler looks for due automations (EventBridge Scheduler has one-minute precision). */
 const AUTOMATION_TICK_MS = 20_000;
@@ -141,6 +148,10 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     const commandKey = cachedCommandKey(new FileCommandKeyStore(dataFile(settings.dataDir, 'commandKey')), { missingTtlMs: 0 });
     const signed = new SignedCommandClient({ key: commandKey, sessions: new DynamoDbSessionCache(doc, LOCAL_TABLE_NAME), clock });
 
+    const outbox = new DynamoDbNotificationOutbox({ client: doc, tableName: LOCAL_TABLE_NAME });
+    // Locally e-mail is printed, not sent: there is no SNS topic.
+    const notifier = new Notifier({ outbox, channels: (config) => channelsFor(config, new ConsoleEmailChannel((line) => log.warn(line))), clock, log });
+    const notices = new CollectorNotices(notifier, outbox, stores);
     const collector = createCollectorHandler({
       fleet,
       vehicles: stores,
@@ -151,7 +162,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       log,
       includeLocation: settings.includeLocation,
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
-    });
+      onReading: (car, previous, current) => notices.onReading(car, previous, current),
+    }, undefined, undefined, notices);
     let pass: Promise<CollectorSummary> | null = null;
     const collectNow = (): Promise<CollectorSummary> => {
       pass ??= collector(undefined, {} as never).finally(() => {
@@ -184,10 +196,14 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       signing: commands, rateLimits: commands,
     };
     // Automations: the same runner as the Lambda, fired by the local scheduler on the host's clock.
-    const automationScheduler = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore }, due));
+    const automationFailed = async (automation: Automation, run: AutomationRun): Promise<void> => {
+      await notifier.notify([automationFailedNotice(automation, run)]);
+      await notifier.deliverDue(DELIVERY_BUDGET_MS);
+    };
+    const automationScheduler = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore, automationFailed }, due));
     await automationScheduler.load(automationStore);
     const api = createApiHandler(
-      { ...commandDeps, collectNow, automations: { store: automationStore, trigger: automationScheduler } },
+      { ...commandDeps, collectNow, automations: { store: automationStore, trigger: automationScheduler }, notifications: { outbox, notifier, emailAvailable: true } },
       // Read on every request locally, so `npm run api-token` takes effect at once.
       new ApiTokenVerifier(async () => ({ owner: apiToken, readTokens: await readTokens.read() }), systemClock, 0),
     );

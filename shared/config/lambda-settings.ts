@@ -21,6 +21,8 @@ export interface LambdaSettings {
   pricePerKwh: number | null;
   /** Where the API puts automations' schedules (EventBridge Scheduler); absent in functions that do not. */
   automations: { groupName: string; runnerArn: string; roleArn: string; deadLetterArn: string } | null;
+  /** The SNS topic that e-mails notifications (the stack's notifyEmail); null: no e-mail channel. */
+  notifyTopicArn: string | null;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -41,6 +43,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
       read.optional('AUTOMATION_GROUP') === undefined
         ? null
         : { groupName: read.required('AUTOMATION_GROUP'), runnerArn: read.required('AUTOMATION_RUNNER_ARN'), roleArn: read.required('AUTOMATION_ROLE_ARN'), deadLetterArn: read.required('AUTOMATION_DLQ_ARN') },
+    notifyTopicArn: read.optional('NOTIFY_TOPIC_ARN') ?? null,
   };
 }
 

@@ -1,5 +1,7 @@
 import type { AutomationStore, AutomationTrigger } from '../domain/automations/automation';
 import type { Clock } from '../domain/clock';
+import type { NotificationOutbox } from '../domain/notifications/notification';
+import type { Notifier } from '../domain/notifications/notifier';
 import type { CollectorSummary } from '../domain/collector';
 import type { CommandAuditLog, IdempotencyStore } from '../domain/command-ports';
 import type { SignedSender } from '../domain/command-service';
@@ -43,6 +45,8 @@ export interface ApiDeps {
   commandKey?: () => Promise<CommandKey | null>;
   /** Scheduled commands: where they are kept, and what fires them (EventBridge Scheduler, or the local scheduler). */
   automations?: { store: AutomationStore; trigger: AutomationTrigger };
+  /** Notifications: the owner's channels and what was delivered; e-mail only where the stack has a topic for it. */
+  notifications?: { outbox: NotificationOutbox; notifier: Notifier; emailAvailable: boolean };
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary>;
 }

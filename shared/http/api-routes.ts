@@ -2,6 +2,7 @@ import type { ApiDeps } from './api-deps';
 import type { Route } from './router';
 import { automationRoutes } from './routes/automation-routes';
 import { commandRoutes } from './routes/command-routes';
+import { notificationRoutes } from './routes/notification-routes';
 import { historyRoutes } from './routes/history-routes';
 import { logbookRoutes } from './routes/logbook-routes';
 import { odometerRoutes } from './routes/odometer-routes';
@@ -11,5 +12,5 @@ import { vehicleRoutes } from './routes/vehicle-routes';
 
 /** Every route of the HTTP API. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...historyRoutes(deps), ...logbookRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps), ...automationRoutes(deps)];
+  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...historyRoutes(deps), ...logbookRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps), ...automationRoutes(deps), ...notificationRoutes(deps)];
 }

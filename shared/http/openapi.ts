@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
 import { auditQuery } from './routes/command-routes';
+import { notificationConfigSchema } from './routes/notification-routes';
 import { automationInputSchema, automationPatchSchema } from '../domain/automations/automation-input';
 import { chargeCostSchema, historyQuerySchema, monthsQuerySchema } from './routes/history-routes';
 import { driveEditSchema, logbookQuerySchema } from './routes/logbook-routes';
@@ -119,6 +120,16 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         },
         delete: { operationId: 'deleteAutomation', summary: 'Delete an automation and its schedule', parameters: [AUTOMATION_ID], responses: { '200': ok('Deleted'), ...editErrors } },
       },
+      '/notifications': {
+        get: { operationId: 'notifications', summary: 'The notification channels (secrets hidden) and the latest deliveries', responses: { '200': ok('Channels and deliveries'), '401': ERROR } },
+        put: {
+          operationId: 'setNotifications',
+          summary: 'Set the channels (signed webhook, ntfy topic, e-mail) and which events each gets; a new webhook secret is shown once',
+          requestBody: { required: true, content: { 'application/json': { schema: schemaOf(notificationConfigSchema) } } },
+          responses: { '200': ok('The channels'), ...editErrors },
+        },
+      },
+      '/notifications/test': { post: { operationId: 'testNotifications', summary: 'Send a test notification to every channel now, and say how each went', responses: { '200': ok('Per-channel result'), ...editErrors } } },
       '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
       '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
       '/vehicles/{vin}/odometer': {
@@ -192,6 +203,7 @@ const SUMMARIES: Record<string, string> = {
 /** Groups operations by what they are about, in the order a reader looks for them. */
 function tagOf(path: string): string {
   if (path.startsWith('/automations')) return 'automations';
+  if (path.startsWith('/notifications')) return 'notifications';
   if (path.includes('/commands')) return 'commands';
   if (/\/(logbook|drives\/\{id\})/.test(path)) return path.includes('/drives/') ? 'history' : 'logbook';
   if (/\/(drives|charges|idles|months|updates)/.test(path)) return 'history';
@@ -208,6 +220,7 @@ const TAGS = [
   { name: 'logbook', description: 'The tamper-evident trip logbook' },
   { name: 'commands', description: 'Commands to the car, and their audit log' },
   { name: 'automations', description: 'Scheduled commands (EventBridge Scheduler in AWS)' },
+  { name: 'notifications', description: 'What the owner is told, and where: signed webhook, ntfy, e-mail' },
   { name: 'usage', description: 'Tesla API usage and budget' },
   { name: 'system', description: 'Health, this document, the public key for signed commands' },
 ];

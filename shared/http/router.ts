@@ -9,7 +9,7 @@ export interface RouteRequest {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** e.g. `/vehicles/{vin}/state`; a `{name}` segment matches one non-empty path segment. */
   path: string;
   handle(request: RouteRequest): Promise<HttpResult>;

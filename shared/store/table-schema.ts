@@ -23,6 +23,10 @@
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
  * | automation      | ACCOUNT         | AUTOMATION#<id>             |
+ * | notify settings | ACCOUNT         | NOTIFY#CONFIG               |
+ * | notification    | ACCOUNT         | NOTIFY#OUT#<event>#<channel>|
+ * | pending delivery| ACCOUNT         | NOTIFY#DUE#<event>#<channel>|
+ * | detector memory | ACCOUNT         | NOTIFY#WATCH#<vin>          |
  *
  * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
  * after they end; rollups and the
@@ -60,6 +64,11 @@ export const monthSk = (month: string): string => `MONTH#${month}`;
 /** A scheduled command (see domain/automations). */
 export const automationSk = (id: string): string => `AUTOMATION#${id}`;
 export const AUTOMATION_SK_PREFIX = 'AUTOMATION#';
+/** Notifications: the owner's channels, each delivery (kept 30 days), the ones still to send, detector memory. */
+export const NOTIFY_CONFIG_SK = 'NOTIFY#CONFIG';
+export const NOTIFY_OUT_PREFIX = 'NOTIFY#OUT#';
+export const NOTIFY_DUE_PREFIX = 'NOTIFY#DUE#';
+export const notifyWatchSk = (key: string): string => `NOTIFY#WATCH#${key}`;
 /** The Fleet API host a 421 taught us (AWS readers cannot write the token secret). */
 export const FLEET_HOST_SK = 'FLEET_HOST';
 /** The trip logbook's chain: append-only, in sequence order (see domain/history/logbook). */

@@ -15,8 +15,9 @@ describe('compliance checks (cdk-nag AwsSolutions + CloudFormation Guard)', () =
     expect(() => buildApp({ outdir: outdir() }, { account: '111122223333', region: 'eu-west-1' }).app.synth()).not.toThrow();
   });
 
-  it('pass with a custom domain and its alias record too', () => {
+  it('pass with a custom domain, its alias record and e-mail notifications too', () => {
     const config = {
+      notifyEmail: 'owner@example.com',
       customDomainName: 'tesla.example.com',
       certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0b6f4b5e-1c2d-4e3f-9a8b-7c6d5e4f3a2b',
       hostedZoneId: 'Z0123456789ABCDEFGHIJ',

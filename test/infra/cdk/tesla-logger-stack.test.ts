@@ -88,7 +88,7 @@ describe('TeslaLoggerStack', () => {
   it('gives each function exactly the table and log actions it uses, and no wildcard action or managed policy', () => {
     const dynamo = (id: string) => policyActions(fn(id)[0]).filter((a) => a.startsWith('dynamodb:')).sort();
     expect(dynamo('ApiFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
-    expect(dynamo('CollectorFunction')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(dynamo('CollectorFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('TokenRotationFunction')).toEqual([]);
     expect(dynamo('AutomationRunnerFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // Only the API and the automation runner (which signs like the API) read the API secret.
@@ -187,6 +187,24 @@ describe('automations on EventBridge Scheduler', () => {
 
   it('gives the runner the command budget well inside its timeout', () => {
     expect(fn('AutomationRunnerFunction')[1].Properties.Timeout * 1000).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS + 10_000);
+  });
+});
+
+describe('e-mail notifications', () => {
+  it('are off by default: no topic, no e-mail channel for the functions', () => {
+    expect(JSON.stringify(template.toJSON())).not.toContain('NOTIFY_TOPIC_ARN');
+  });
+
+  it('with notifyEmail, get their own topic and subscription, which the API, collector and runner may publish to', () => {
+    const t = Template.fromStack(new TeslaLoggerStack(new App(), 'Mail', { config: parseDeployConfig({ notifyEmail: 'owner@example.com' }), env: { account: '111122223333', region: 'eu-west-1' } }));
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
+    const withTopic = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>)
+      .filter(([, f]) => f.Properties.Environment?.Variables?.NOTIFY_TOPIC_ARN !== undefined)
+      .map(([id]) => id.replace(/[A-F0-9]{8}$/, ''))
+      .sort();
+    expect(withTopic).toEqual(['ApiFunction', 'AutomationRunnerFunction', 'CollectorFunction']);
+    const publishers = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('sns:Publish'));
+    expect(publishers).toHaveLength(3);
   });
 });
 

@@ -1,0 +1,52 @@
+import type { CollectorSummary } from '../collector';
+import type { Snapshot } from '../snapshot';
+import type { VehicleStore } from '../stores';
+import type { NotificationOutbox } from './notification';
+import { DEFAULT_UNLOCKED_MINUTES, NEW_WATCH, noticesFromPass, noticesFromReading, tokenChainLost, type CarWatch } from './notification-detectors';
+import type { Notifier } from './notifier';
+
+/** How long a pass may spend delivering notifications, after its readings are stored. */
+export const DELIVERY_BUDGET_MS = 8_000;
+const ACCOUNT_WATCH = 'account';
+
+/**
+ * The collector's side of notifications: each new reading is compared with the one before (the detectors' memory
+ * kept per car), and after the pass the cars' health and budget are looked at, then what is due is delivered within
+ * a budget. Nothing here can fail a reading or a pass: the caller catches and logs.
+ */
+export class CollectorNotices {
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly outbox: NotificationOutbox,
+    private readonly vehicles: VehicleStore,
+  ) {}
+
+  async onReading(car: { vin: string; displayName: string | null }, previous: Snapshot | null, current: Snapshot): Promise<void> {
+    const config = await this.outbox.getConfig();
+    if (config === null) return;
+    const watch = { ...NEW_WATCH, ...((await this.outbox.getWatch(car.vin)) as Partial<CarWatch> | null) };
+    const { notices, watch: next } = noticesFromReading(car.vin, car.displayName ?? car.vin, previous, current, watch, config.unlockedMinutes ?? DEFAULT_UNLOCKED_MINUTES);
+    await this.notifier.notify(notices);
+    if (JSON.stringify(next) !== JSON.stringify(watch)) await this.outbox.putWatch(car.vin, { ...next });
+  }
+
+  async afterPass(summary: CollectorSummary, now: number): Promise<void> {
+    if ((await this.outbox.getConfig()) === null) return;
+    if ((await this.outbox.getWatch(ACCOUNT_WATCH))?.tokenLostSince != null) await this.outbox.putWatch(ACCOUNT_WATCH, { tokenLostSince: null });
+    for (const outcome of summary.vehicles) {
+      const record = await this.vehicles.getVehicle(outcome.vin);
+      await this.notifier.notify(noticesFromPass(outcome.vin, record?.displayName ?? outcome.vin, record?.problem, outcome.budgetUsedPercent, now));
+    }
+    await this.notifier.deliverDue(DELIVERY_BUDGET_MS);
+  }
+
+  /** The pass could not run because Tesla refused the login: one notice per loss, until a pass works again. */
+  async loginLost(now: number): Promise<void> {
+    if ((await this.outbox.getConfig()) === null) return;
+    const since = (await this.outbox.getWatch(ACCOUNT_WATCH))?.tokenLostSince;
+    const lostSince = typeof since === 'number' ? since : now;
+    if (since !== lostSince) await this.outbox.putWatch(ACCOUNT_WATCH, { tokenLostSince: lostSince });
+    await this.notifier.notify([tokenChainLost(lostSince)]);
+    await this.notifier.deliverDue(DELIVERY_BUDGET_MS);
+  }
+}

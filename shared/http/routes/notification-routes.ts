@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { NOTIFICATION_KINDS, type NotificationConfig, type NotificationKind } from '../../domain/notifications/notification';
+import { newWebhookSecret } from '../../notify/webhook-channel';
+import { ApiError, badRequest } from '../api-error';
+import type { ApiDeps } from '../api-deps';
+import { jsonObjectBody, validate } from '../request-input';
+import { json } from '../responses';
+import type { Route } from '../router';
+
+const events = z.array(z.enum(NOTIFICATION_KINDS.filter((k) => k !== 'test') as [string, ...string[]])).min(1).max(NOTIFICATION_KINDS.length).optional();
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+/** `PUT /notifications`: the whole setup; a channel left out (or null) is switched off. */
+export const notificationConfigSchema = z.strictObject({
+  webhook: z.strictObject({ url: httpUrl, events, rotateSecret: z.boolean().optional() }).nullable().optional(),
+  ntfy: z.strictObject({ server: httpUrl.default('https://ntfy.sh'), topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'), token: z.string().min(1).max(256).optional(), events }).nullable().optional(),
+  email: z.strictObject({ events }).nullable().optional(),
+  unlockedMinutes: z.int().min(1).max(24 * 60).optional(),
+});
+
+/**
+ * `/notifications`: where the owner says which events go to which channel (a signed webhook, an ntfy topic, e-mail),
+ * tries them out, and sees what was delivered. The webhook's signing secret is shown once, when it is made.
+ */
+export function notificationRoutes(deps: ApiDeps): Route[] {
+  const notifications = (): NonNullable<ApiDeps['notifications']> => {
+    if (!deps.notifications) throw new ApiError(501, 'notifications_unavailable', 'notifications are not set up in this deployment');
+    return deps.notifications;
+  };
+  return [
+    {
+      method: 'GET',
+      path: '/notifications',
+      handle: async () => {
+        const { outbox, emailAvailable } = notifications();
+        const deliveries = await outbox.recent(20);
+        return json(200, {
+          config: redacted(await outbox.getConfig()),
+          emailAvailable,
+          recent: deliveries.map((d) => ({ id: d.notification.id, kind: d.notification.kind, title: d.notification.title, at: new Date(d.notification.at).toISOString(), channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError })),
+        });
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/notifications',
+      handle: async ({ event }) => {
+        const { outbox, emailAvailable } = notifications();
+        const input = validate(notificationConfigSchema, jsonObjectBody(event), 'invalid_notifications');
+        if (input.email && !emailAvailable) throw badRequest('invalid_notifications', 'email: e-mail needs the stack deployed with notifyEmail (see README)');
+        const previous = (await outbox.getConfig()) ?? {};
+        const config: NotificationConfig = {};
+        let shownSecret: string | null = null;
+        const kinds = (list: string[] | undefined) => (list ? { events: list as NotificationKind[] } : {});
+        if (input.webhook) {
+          const keep = !input.webhook.rotateSecret && previous.webhook?.url === input.webhook.url;
+          const secret = keep ? previous.webhook!.secret : (shownSecret = newWebhookSecret());
+          config.webhook = { url: input.webhook.url, secret, ...kinds(input.webhook.events) };
+        }
+        if (input.ntfy) config.ntfy = { server: input.ntfy.server, topic: input.ntfy.topic, ...(input.ntfy.token ? { token: input.ntfy.token } : {}), ...kinds(input.ntfy.events) };
+        if (input.email) config.email = kinds(input.email.events);
+        if (input.unlockedMinutes !== undefined) config.unlockedMinutes = input.unlockedMinutes;
+        await outbox.putConfig(config);
+        const view = redacted(config)!;
+        if (shownSecret !== null) (view.webhook as Record<string, unknown>).secret = shownSecret;
+        return json(200, { config: view, ...(shownSecret !== null ? { note: 'webhook.secret is shown only now: the receiver checks x-tesla-logger-signature with it' } : {}) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/notifications/test',
+      handle: async () => json(200, { results: await notifications().notifier.test() }),
+    },
+  ];
+}
+
+/** The settings without secrets: the webhook's signing secret and the ntfy token are never shown again. */
+function redacted(config: NotificationConfig | null): Record<string, unknown> | null {
+  if (config === null) return null;
+  return {
+    ...config,
+    ...(config.webhook ? { webhook: { ...config.webhook, secret: '(set; shown once when made)' } } : {}),
+    ...(config.ntfy ? { ntfy: { ...config.ntfy, ...(config.ntfy.token ? { token: '(set)' } : {}) } } : {}),
+  };
+}
