@@ -38,7 +38,8 @@ export function noticesFromReading(
     notices.push({ id: `${kind}:${vin}:${key}`, kind, vin, at, title: `${name}: ${title}`, message, data: { vin, ...data } });
   };
 
-  const startOdometer = watch.parkedOdometerMi ?? (previous && parked(previous) ? previous.odometerMi : null);
+  // Where the drive began: the last parked reading, else the earliest reading of it there is.
+  const startOdometer = watch.parkedOdometerMi ?? previous?.odometerMi ?? null;
   if (previous !== null && previous.takenAt < current.takenAt) {
     const moved = startOdometer !== null && current.odometerMi !== null ? current.odometerMi - startOdometer : 0;
     if (parked(current) && moved >= 0.1) {
@@ -60,7 +61,7 @@ export function noticesFromReading(
     notice('update_available', update, `software update ${update}`, `Update ${update} is ${current.detail.softwareUpdateStatus}.`, { version: update, status: current.detail.softwareUpdateStatus });
   }
 
-  const parkedOdometerMi = parked(current) ? current.odometerMi : startOdometer;
+  const parkedOdometerMi = parked(current) ? current.odometerMi : (startOdometer ?? current.odometerMi);
   let next: CarWatch = { ...watch, parkedOdometerMi };
   if (current.locked === false && parked(current)) {
     if (watch.unlockedSince === null) next = { ...next, unlockedSince: at, unlockedNotified: false };
