@@ -1,4 +1,5 @@
 import { api, tokenStore, UnauthorizedError } from './api-client';
+import { renderAutomations, wireAutomationForm } from './automation-panel';
 import { prefillCommands, renderCommands } from './command-panel';
 import { renderCharging, renderDrives, wireLogbook } from './history-panel';
 import { renderOdometer, type Range } from './odometer-chart';
@@ -11,6 +12,7 @@ interface Audit { commands: Array<{ at: string; command: string; outcome: string
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 let range: Range = 'month';
+let automationFormWired = false;
 const vin = (): string => $<HTMLSelectElement>('vehicle').value;
 
 function ago(iso: string | null): string {
@@ -90,7 +92,7 @@ async function renderAudit(): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
-  await Promise.all([renderState(), renderOdometer(vin(), range, 'mi'), renderDrives(vin()), renderCharging(vin()), renderUsage(), renderAudit()]);
+  await Promise.all([renderState(), renderOdometer(vin(), range, 'mi'), renderDrives(vin()), renderCharging(vin()), renderUsage(), renderAudit(), renderAutomations(vin)]);
 }
 
 async function start(): Promise<void> {
@@ -105,6 +107,10 @@ async function start(): Promise<void> {
     return;
   }
   await renderCommands(vin, () => void Promise.all([renderState(), renderAudit(), renderUsage()]));
+  if (!automationFormWired) {
+    automationFormWired = true;
+    await wireAutomationForm(vin);
+  }
   await refresh();
 }
 

@@ -1,6 +1,6 @@
 import { api, ApiClientError } from './api-client';
 
-interface JsonSchema { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; enum?: string[]; minimum?: number; maximum?: number }
+export interface JsonSchema { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; enum?: string[]; minimum?: number; maximum?: number }
 interface OpenApi { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: JsonSchema }> } } }> }
 interface CommandAnswer { outcome: 'done' | 'already_done'; reason: string; woke: boolean }
 
@@ -8,31 +8,23 @@ const PREFIX = '/vehicles/{vin}/commands/';
 /** Commands that act on the world around the car, or open it: the button asks for a second tap. */
 const DISRUPTIVE = new Set(['honk_horn', 'flash_lights', 'actuate_trunk', 'charge_port_door_open', 'charge_port_door_close', 'door_unlock', 'remote_start_drive', 'window_control']);
 const CONFIRM_MS = 5_000;
-const label = (name: string): string => name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+export const label = (name: string): string => name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
 /**
  * One button per command the deployment allows, read from the OpenAPI document; commands with parameters get inputs
  * built from their schemas (numbers with their ranges, booleans, choices).
  */
 export async function renderCommands(getVin: () => string, onSent: () => void): Promise<void> {
-  const doc = await api<OpenApi>('/openapi.json');
   const container = document.getElementById('commands')!;
-  container.replaceChildren();
-  for (const [path, item] of Object.entries(doc.paths)) {
-    if (!path.startsWith(PREFIX) || !item.post) continue;
-    const name = path.slice(PREFIX.length);
-    const schema = item.post.requestBody?.content['application/json']?.schema ?? {};
-    container.append(commandForm(name, schema, getVin, onSent));
-  }
+  container.replaceChildren(...(await allowedCommands()).map(({ name, schema }) => commandForm(name, schema, getVin, onSent)));
 }
 
-function commandForm(name: string, schema: JsonSchema, getVin: () => string, onSent: () => void): HTMLFormElement {
-  const form = document.createElement('form');
-  form.className = 'command';
-  form.dataset.command = name;
+/** Inputs for a command's parameters, from its schema; `values()` reads them as the command's body. */
+export function parameterInputs(name: string, schema: JsonSchema, idPrefix = ''): { elements: HTMLElement[]; values: () => Record<string, unknown> } {
   const fields: Array<() => [string, unknown]> = [];
+  const elements: HTMLElement[] = [];
   for (const [field, spec] of Object.entries(schema.properties ?? {})) {
-    const id = `${name}-${field}`;
+    const id = `${idPrefix}${name}-${field}`;
     const wrap = document.createElement('div');
     wrap.innerHTML = `<label for="${id}">${label(field)}</label>`;
     let input: HTMLInputElement | HTMLSelectElement;
@@ -60,8 +52,25 @@ function commandForm(name: string, schema: JsonSchema, getVin: () => string, onS
     }
     input.id = id;
     wrap.append(input);
-    form.append(wrap);
+    elements.push(wrap);
   }
+  return { elements, values: () => Object.fromEntries(fields.map((f) => f())) };
+}
+
+/** The commands the deployment allows, each with the schema of its body. */
+export async function allowedCommands(): Promise<Array<{ name: string; schema: JsonSchema }>> {
+  const doc = await api<OpenApi>('/openapi.json');
+  return Object.entries(doc.paths)
+    .filter(([path, item]) => path.startsWith(PREFIX) && item.post)
+    .map(([path, item]) => ({ name: path.slice(PREFIX.length), schema: item.post!.requestBody?.content['application/json']?.schema ?? {} }));
+}
+
+function commandForm(name: string, schema: JsonSchema, getVin: () => string, onSent: () => void): HTMLFormElement {
+  const form = document.createElement('form');
+  form.className = 'command';
+  form.dataset.command = name;
+  const params = parameterInputs(name, schema);
+  form.append(...params.elements);
   const button = document.createElement('button');
   button.type = 'submit';
   button.textContent = label(name);
@@ -83,7 +92,7 @@ function commandForm(name: string, schema: JsonSchema, getVin: () => string, onS
     confirmUntil = 0;
     button.textContent = label(name);
     button.classList.remove('confirming');
-    void send(name, Object.fromEntries(fields.map((f) => f())), getVin(), button, form).then(onSent);
+    void send(name, params.values(), getVin(), button, form).then(onSent);
   });
   return form;
 }

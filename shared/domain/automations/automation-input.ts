@@ -27,17 +27,26 @@ const schedule = z.union([
   z.strictObject({ at: z.string().max(16), timeZone: z.string().min(1).max(64) }),
 ]);
 
-/** The JSON an owner sends to create an automation (PATCH sends any subset of the same fields but `vin`). */
-export const automationInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(64).optional(),
-  vin: z.string(),
+const fields = {
+  name: z.string().trim().min(1).max(64),
   command: z.string().max(64),
-  body: z.record(z.string(), z.unknown()).default({}),
+  body: z.record(z.string(), z.unknown()),
   schedule,
-  enabled: z.boolean().default(true),
-  conditions: z.array(condition).max(5).default([]),
+  enabled: z.boolean(),
+  conditions: z.array(condition).max(5),
+};
+
+/** The JSON an owner sends to create an automation. */
+export const automationInputSchema = z.strictObject({
+  ...fields,
+  name: fields.name.optional(),
+  vin: z.string(),
+  body: fields.body.default({}),
+  enabled: fields.enabled.default(true),
+  conditions: fields.conditions.default([]),
 });
-export const automationPatchSchema = automationInputSchema.omit({ vin: true }).partial().strict();
+/** PATCH: any of the same fields but `vin`; what is left out stays as it was (no defaults here). */
+export const automationPatchSchema = z.strictObject(fields).partial();
 
 export type AutomationInput = z.infer<typeof automationInputSchema>;
 

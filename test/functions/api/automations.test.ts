@@ -52,6 +52,11 @@ describe('/automations', () => {
     expect(automations.scheduled.get(id)?.command).toBe('auto_conditioning_start');
     expect((await call('GET', '/automations')).body.automations).toHaveLength(1);
 
+    // A change keeps what it does not name: the body and conditions of a command with parameters stay.
+    const limit = await call('POST', '/automations', { ...weekdayClimate, command: 'set_charge_limit', body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }] });
+    expect(await call('PATCH', `/automations/${limit.body.id as string}`, { enabled: false })).toMatchObject({ status: 200, body: { body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }], enabled: false } });
+    await call('DELETE', `/automations/${limit.body.id as string}`);
+
     const off = await call('PATCH', `/automations/${id}`, { enabled: false });
     expect(off).toMatchObject({ status: 200, body: { enabled: false, nextRunAt: null, name: 'Precondition' } });
     expect(automations.scheduled.get(id)?.enabled).toBe(false);

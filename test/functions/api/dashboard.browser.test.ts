@@ -115,6 +115,27 @@ afterAll(async () => {
     await page.locator('form[data-command="set_charge_limit"] button').click();
     await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/failed: percent: .*invalid_command_body/));
 
+    // Automations: create one for weekday mornings with a parameter and a condition, switch it off, delete it.
+    await page.locator('#automation-name').fill('Morning limit');
+    await page.locator('#automation-command').selectOption('set_charge_limit');
+    await page.locator('#automation-set_charge_limit-percent').fill('85');
+    await page.locator('#automation-plugged').check();
+    await page.getByRole('button', { name: 'Add automation' }).click();
+    await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(1));
+    const row = page.locator('#automations-table tbody tr').first();
+    expect(await row.locator('td').nth(2).textContent()).toBe('weekdays 07:30');
+    expect(await row.locator('td').nth(3).textContent()).not.toBe('–'); // its next run
+    const stored = (await (await fetch(`${host.url}/automations`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as { automations: Array<{ body: unknown; conditions: unknown; schedule: { cron: string } }> };
+    expect(stored.automations[0]).toMatchObject({ body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }], schedule: { cron: '30 7 * * 1-5' } });
+    await page.getByRole('button', { name: 'Turn off Morning limit' }).click();
+    await eventually(() => row.locator('td').nth(3).textContent(), (v) => expect(v).toBe('–'));
+    await mkdir(OUT, { recursive: true });
+    await page.locator('#automations-card').screenshot({ path: join(OUT, 'automations-phone.png') });
+    await page.getByRole('button', { name: 'Delete Morning limit' }).click();
+    expect(await page.locator('#automations-table tbody tr').count()).toBe(1); // a second tap is needed
+    await page.getByRole('button', { name: 'Delete Morning limit' }).click();
+    await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(0));
+
     // No horizontal overflow on a phone, nor on a desktop.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await mkdir(OUT, { recursive: true });

@@ -1,0 +1,116 @@
+import { api, ApiClientError } from './api-client';
+import { allowedCommands, label, parameterInputs, type JsonSchema } from './command-panel';
+
+interface Automation {
+  id: string;
+  name: string;
+  vin: string;
+  command: string;
+  schedule: { kind: 'cron'; cron: string; timeZone: string } | { kind: 'once'; at: string; timeZone: string };
+  enabled: boolean;
+  conditions: Array<{ kind: string }>;
+  nextRunAt: string | null;
+  lastRun: { at: string; outcome: string; reason: string } | null;
+}
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const zone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const CONFIRM_MS = 5_000;
+
+function when(a: Automation): string {
+  if (a.schedule.kind === 'once') return `once, ${a.schedule.at.replace('T', ' ')}`;
+  const [minute, hour, , , dow] = a.schedule.cron.split(' ');
+  const time = /^\d+$/.test(minute!) && /^\d+$/.test(hour!) ? `${hour!.padStart(2, '0')}:${minute!.padStart(2, '0')}` : a.schedule.cron;
+  return dow === '*' ? `daily ${time}` : dow === '1-5' ? `weekdays ${time}` : a.schedule.cron;
+}
+
+/** The list, with a switch and a delete (tap twice) per automation, and each one's next run and last outcome. */
+export async function renderAutomations(getVin: () => string): Promise<void> {
+  const { automations } = await api<{ automations: Automation[] }>('/automations');
+  const mine = automations.filter((a) => a.vin === getVin());
+  $('automations-empty').hidden = mine.length > 0;
+  $('automations-list').hidden = mine.length === 0;
+  const body = $<HTMLTableElement>('automations-table').tBodies[0]!;
+  body.replaceChildren();
+  for (const a of mine) {
+    const row = body.insertRow();
+    for (const text of [a.name, label(a.command), when(a), a.nextRunAt ? new Date(a.nextRunAt).toLocaleString() : '–', a.lastRun ? `${a.lastRun.outcome}${a.lastRun.reason ? ` (${a.lastRun.reason})` : ''}` : '–']) row.insertCell().textContent = text;
+    const actions = row.insertCell();
+    const toggle = document.createElement('button');
+    toggle.type = 'button';
+    toggle.textContent = a.enabled ? 'Turn off' : 'Turn on';
+    toggle.setAttribute('aria-label', `${a.enabled ? 'Turn off' : 'Turn on'} ${a.name}`);
+    toggle.addEventListener('click', () => void change(`/automations/${a.id}`, 'PATCH', { enabled: !a.enabled }, getVin));
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.textContent = 'Delete';
+    remove.setAttribute('aria-label', `Delete ${a.name}`);
+    let confirmUntil = 0;
+    remove.addEventListener('click', () => {
+      if (Date.now() > confirmUntil) {
+        confirmUntil = Date.now() + CONFIRM_MS;
+        remove.textContent = 'Tap again to delete';
+        remove.classList.add('confirming');
+        return;
+      }
+      void change(`/automations/${a.id}`, 'DELETE', undefined, getVin);
+    });
+    actions.append(toggle, remove);
+  }
+}
+
+async function change(path: string, method: string, body: unknown, getVin: () => string): Promise<void> {
+  const status = $('automation-status');
+  try {
+    await api(path, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    status.textContent = method === 'DELETE' ? 'Deleted, with its schedule.' : 'Saved.';
+  } catch (error) {
+    status.textContent = `Not saved: ${error instanceof ApiClientError ? error.message : 'network error'}`;
+  }
+  await renderAutomations(getVin);
+}
+
+/** The form: a command (with its parameters), when (daily, weekdays, once, or a cron) in this browser's zone, and a condition. */
+export async function wireAutomationForm(getVin: () => string): Promise<void> {
+  const commands = await allowedCommands();
+  const select = $<HTMLSelectElement>('automation-command');
+  select.replaceChildren(...commands.map((c) => new Option(label(c.name), c.name)));
+  select.value = commands.some((c) => c.name === 'auto_conditioning_start') ? 'auto_conditioning_start' : (commands[0]?.name ?? '');
+  let params = { elements: [] as HTMLElement[], values: (): Record<string, unknown> => ({}) };
+  const showParams = (): void => {
+    const schema: JsonSchema = commands.find((c) => c.name === select.value)?.schema ?? {};
+    params = parameterInputs(select.value, schema, 'automation-');
+    $('automation-params').replaceChildren(...params.elements);
+  };
+  select.addEventListener('change', showParams);
+  showParams();
+  const whenSelect = $<HTMLSelectElement>('automation-when');
+  const showWhen = (): void => {
+    $('automation-date-field').hidden = whenSelect.value !== 'once';
+    $('automation-cron-field').hidden = whenSelect.value !== 'cron';
+    $('automation-time-field').hidden = whenSelect.value === 'cron';
+  };
+  whenSelect.addEventListener('change', showWhen);
+  showWhen();
+  $('automation-zone').textContent = `Times are in ${zone()}.`;
+
+  $('automation-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const [hour, minute] = $<HTMLInputElement>('automation-time').value.split(':').map(Number);
+    const kind = whenSelect.value;
+    const schedule =
+      kind === 'once'
+        ? { at: `${$<HTMLInputElement>('automation-date').value}T${$<HTMLInputElement>('automation-time').value}`, timeZone: zone() }
+        : { cron: kind === 'cron' ? $<HTMLInputElement>('automation-cron').value.trim() : `${minute ?? 0} ${hour ?? 0} * * ${kind === 'weekdays' ? '1-5' : '*'}`, timeZone: zone() };
+    const name = $<HTMLInputElement>('automation-name').value.trim();
+    const input = {
+      vin: getVin(),
+      command: select.value,
+      body: params.values(),
+      schedule,
+      ...(name ? { name } : {}),
+      conditions: $<HTMLInputElement>('automation-plugged').checked ? [{ kind: 'plugged_in' }] : [],
+    };
+    void change('/automations', 'POST', input, getVin);
+  });
+}
