@@ -87,10 +87,12 @@ async function main(): Promise<void> {
   const written = { ...counts };
 
   console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), profile "${profile.name ?? values.profile}", ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
+  const snapshotsCounted: Snapshot[][] = [];
   for (const vin of vins) {
     const car = sim.car(vin);
     const billed = sim.billing.byVehicle.get(vin) ?? { data: 0, command: 0, wake: 0, free: 0 };
     const snapshots: Snapshot[] = [];
+    snapshotsCounted.push(snapshots);
     let cursor: string | null = null;
     do {
       const page = await stores.snapshotsBetween(vin, { fromMs: start, toMs: end, limit: 1000, cursor });
@@ -117,7 +119,10 @@ async function main(): Promise<void> {
   console.log(`DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`);
 
   // AWS cost of the default deployment, scaled to 30 days, from what this run counted. Modelled latencies: a Fleet
-  // call from Lambda ~250 ms, a DynamoDB call ~8 ms; an owner's ~10 API calls a day.
+  // call from Lambda ~250 ms, a DynamoDB call ~8 ms; an owner's ~10 API calls a day; two automations a day (a wake
+  // and a command each); notifications on, ~10 a day on each of webhook, ntfy and e-mail. With notifications on, a
+  // pass reads their settings and the queue (2 reads), and each reading its predecessor and the detectors' memory
+  // (3 reads); each notification and channel is ~4 writes (record, queue, settle, delete).
   const scale = 30 / days;
   const fleetCalls = sim.billing.total.data + sim.billing.total.command + sim.billing.total.wake + sim.billing.total.free;
   const collectorMs = 60 + (fleetCalls * 250 + written.requests * 8) / passes;
@@ -127,14 +132,17 @@ async function main(): Promise<void> {
     apiRequests: 300,
     apiMs: 400,
     rotationInvocations: 6 * 4 * 30, // every 4 hours, four steps
-    dynamoWrites: written.itemsWritten * scale,
-    dynamoReads: (written.requests - written.itemsWritten) * scale,
+    dynamoWrites: written.itemsWritten * scale + 10 * 30 * 3 * 4 + 60 * 4,
+    dynamoReads: (written.requests - written.itemsWritten) * scale + passes * scale * 2 + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale * 3 + 60 * 6,
     storedBytes: written.bytesWritten * scale * 12, // a year of history kept
     secretsCalls: (passes / 15) * scale + 6 * 30 * 8, // one read per warm container (~15 min) and the rotations
     logBytes: passes * scale * 700,
     ...DEFAULT_STACK_ITEMS,
-    customMetrics: 9,
+    customMetrics: 10,
     memoryMb: 256,
+    automationRuns: 60,
+    automationMs: 60 + 3 * 250 + 0.5 * 20_000, // state, wake, command; half the runs wait ~20 s for a sleeping car
+    emailNotifications: 10 * 30,
   });
   const total = (f: (l: (typeof cost)[number]) => number) => cost.reduce((sum, line) => sum + f(line), 0);
   console.log(`\nestimated AWS cost per month (us-east-1 list prices; modelled collector run ${collectorMs.toFixed(0)} ms):`);
