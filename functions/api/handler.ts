@@ -1,5 +1,4 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
 import { awsNotifications } from '../../shared/composition/aws-notifications';
@@ -25,7 +24,7 @@ export const handler = createApiHandler(
       ? {
           automations: {
             store: awsAutomationStore(aws, settings),
-            trigger: new EventBridgeAutomationTrigger(new SchedulerClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 3 }), settings.automations),
+            trigger: new EventBridgeAutomationTrigger((scheduler) => new scheduler.SchedulerClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 3 }), settings.automations),
           },
         }
       : {}),

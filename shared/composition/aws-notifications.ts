@@ -1,4 +1,3 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { LambdaSettings } from '../config/lambda-settings';
 import type { Automation, AutomationRun } from '../domain/automations/automation';
 import { CollectorNotices, DELIVERY_BUDGET_MS } from '../domain/notifications/collector-notices';
@@ -13,7 +12,7 @@ import type { buildAwsDeps } from './aws';
 /** Notifications in AWS: the queue in the table, webhook and ntfy over HTTPS, e-mail through the stack's topic. */
 export function awsNotifications(aws: ReturnType<typeof buildAwsDeps>, settings: LambdaSettings, log: Log) {
   const outbox = new DynamoDbNotificationOutbox({ client: aws.dynamo, tableName: settings.tableName });
-  const email = settings.notifyTopicArn ? new SnsEmailChannel(new SNSClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 }), settings.notifyTopicArn) : null;
+  const email = settings.notifyTopicArn ? new SnsEmailChannel((sns) => new sns.SNSClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 }), settings.notifyTopicArn) : null;
   const notifier = new Notifier({ outbox, channels: (config) => channelsFor(config, email), clock: aws.clock, log });
   return {
     outbox,

@@ -1,12 +1,4 @@
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ResourceNotFoundException,
-  UpdateScheduleCommand,
-  type CreateScheduleCommandInput,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
+import type { CreateScheduleCommandInput, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Automation, AutomationTrigger } from '../domain/automations/automation';
 import { parseCron, toEventBridgeCron } from '../domain/automations/cron-schedule';
 
@@ -24,33 +16,47 @@ export interface EventBridgeTriggerOptions {
 /** The schedule's name for an automation (unique in the group). */
 export const scheduleName = (id: string): string => `automation-${id}`;
 
+/** The SDK is loaded on first use: only the automation routes need it, and a cold start should not pay for it. */
+const sdk = () => import('@aws-sdk/client-scheduler');
+
 /**
  * One EventBridge Scheduler schedule per automation, in the stack's group, targeting the runner with the
  * automation's id and the occurrence's scheduled time (the runner's idempotency key).
  */
 export class EventBridgeAutomationTrigger implements AutomationTrigger {
+  private client: Promise<SchedulerClient> | null = null;
+
   constructor(
-    private readonly client: SchedulerClient,
+    private readonly makeClient: (module: Awaited<ReturnType<typeof sdk>>) => SchedulerClient,
     private readonly options: EventBridgeTriggerOptions,
   ) {}
+
+  private async send(command: 'create' | 'update' | 'delete', input: CreateScheduleCommandInput | { Name: string; GroupName: string }): Promise<void> {
+    const m = await sdk();
+    this.client ??= Promise.resolve(this.makeClient(m));
+    const client = await this.client;
+    if (command === 'create') await client.send(new m.CreateScheduleCommand(input as CreateScheduleCommandInput));
+    else if (command === 'update') await client.send(new m.UpdateScheduleCommand(input as CreateScheduleCommandInput));
+    else await client.send(new m.DeleteScheduleCommand(input));
+  }
 
   async apply(automation: Automation): Promise<void> {
     // A one-off that has had its time, and is off, needs no schedule (EventBridge deletes it after it runs anyway).
     if (automation.schedule.kind === 'once' && !automation.enabled) return this.remove(automation.id);
     const input = this.scheduleFor(automation);
     try {
-      await this.client.send(new CreateScheduleCommand(input));
+      await this.send('create', input);
     } catch (error) {
-      if (!(error instanceof ConflictException)) throw error;
-      await this.client.send(new UpdateScheduleCommand(input));
+      if (!(error instanceof (await sdk()).ConflictException)) throw error;
+      await this.send('update', input);
     }
   }
 
   async remove(id: string): Promise<void> {
     try {
-      await this.client.send(new DeleteScheduleCommand({ Name: scheduleName(id), GroupName: this.options.groupName }));
+      await this.send('delete', { Name: scheduleName(id), GroupName: this.options.groupName });
     } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
+      if (!(error instanceof (await sdk()).ResourceNotFoundException)) throw error;
     }
   }
 

@@ -14,7 +14,7 @@ describe('EventBridge Scheduler trigger', () => {
   it('makes one schedule per automation in the group, in the owner’s zone, invoking only the runner with the occurrence time', async () => {
     const sm = mockClient(SchedulerClient);
     sm.on(CreateScheduleCommand).resolves({});
-    await new EventBridgeAutomationTrigger(new SchedulerClient({}), OPTIONS).apply(automation());
+    await new EventBridgeAutomationTrigger(() => new SchedulerClient({}), OPTIONS).apply(automation());
     const input = sm.commandCalls(CreateScheduleCommand)[0]!.args[0].input;
     expect(input).toMatchObject({
       Name: 'automation-00001a-abc', GroupName: 'grp', ScheduleExpression: 'cron(30 7 ? * MON,TUE,WED,THU,FRI *)', ScheduleExpressionTimezone: 'Europe/Berlin', State: 'ENABLED',
@@ -28,7 +28,7 @@ describe('EventBridge Scheduler trigger', () => {
     const sm = mockClient(SchedulerClient);
     sm.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     sm.on(UpdateScheduleCommand).resolves({});
-    const trigger = new EventBridgeAutomationTrigger(new SchedulerClient({}), OPTIONS);
+    const trigger = new EventBridgeAutomationTrigger(() => new SchedulerClient({}), OPTIONS);
     await trigger.apply(automation({ enabled: false }));
     expect(sm.commandCalls(UpdateScheduleCommand)[0]!.args[0].input.State).toBe('DISABLED');
     expect(trigger.scheduleFor(automation({ schedule: { kind: 'once', at: '2026-12-01T07:30', timeZone: 'Europe/Berlin' } }))).toMatchObject({ ScheduleExpression: 'at(2026-12-01T07:30:00)', ActionAfterCompletion: 'DELETE' });
@@ -37,7 +37,7 @@ describe('EventBridge Scheduler trigger', () => {
   it('removes a schedule, and treats one already gone as removed', async () => {
     const sm = mockClient(SchedulerClient);
     sm.on(DeleteScheduleCommand).rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
-    await expect(new EventBridgeAutomationTrigger(new SchedulerClient({}), OPTIONS).remove('x')).resolves.toBeUndefined();
+    await expect(new EventBridgeAutomationTrigger(() => new SchedulerClient({}), OPTIONS).remove('x')).resolves.toBeUndefined();
     expect(sm.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({ Name: 'automation-x', GroupName: 'grp' });
   });
 });
