@@ -1,6 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
+import { collectorListing } from '../../shared/config/listing-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
 import { awsNotifications } from '../../shared/composition/aws-notifications';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
@@ -25,6 +26,8 @@ export const handler = createCollectorHandler(
     log,
     includeLocation: settings.includeLocation,
     onReading: (car, previous, current) => collectorNotices.onReading(car, previous, current),
+    ...collectorListing(settings),
+    listing: aws.stores,
   },
   {
     passCompleted: (summary) => {

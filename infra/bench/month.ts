@@ -17,16 +17,19 @@ import { startLocalDynamo } from '../local/dynalite-server';
 import { COMMUTER_PROFILE, driveProfileSchema, type DriveProfile } from '../simulator/drive-profile';
 import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
+import { collectorListing } from '../../shared/config/listing-settings';
 import { DEFAULT_STACK_ITEMS, estimateAwsCost } from './aws-cost';
 import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
 
-const USAGE = `npm run bench:month -- [--profile FILE] [--days N] [--cars N]
+const USAGE = `npm run bench:month -- [--profile FILE] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N]
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
---profile FILE loads a drive profile (JSON, format in infra/simulator/drive-profile.ts); default: a commuter's day.`;
+--profile FILE loads a drive profile (JSON, format in infra/simulator/drive-profile.ts); default: a commuter's day.
+--list-price USD prices 1,000 list calls (Tesla reports them free; default 0), paid from the budget first.
+--asleep-list-minutes N lists sleeping cars only every N minutes once all have slept that long (default 1).`;
 
 class MemoryTokenStore implements TokenStore {
   constructor(private bundle: TokenBundle) {}
@@ -47,13 +50,17 @@ async function loadProfile(path: string | undefined): Promise<DriveProfile> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) return console.log(USAGE);
   const days = Number(values.days ?? 30);
   const carCount = Number(values.cars ?? 1);
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new Error('--days must be a whole number from 1 to 366');
   if (!Number.isInteger(carCount) || carCount < 1 || carCount > 10) throw new Error('--cars must be a whole number from 1 to 10');
   const profile = await loadProfile(values.profile);
+  const listingSettings = { listCallPricePer1000Usd: Number(values['list-price'] ?? 0), asleepListIntervalMinutes: Number(values['asleep-list-minutes'] ?? 1) };
+  if (!(listingSettings.listCallPricePer1000Usd >= 0)) throw new Error('--list-price must be a number of USD per 1,000 calls');
+  if (!Number.isInteger(listingSettings.asleepListIntervalMinutes) || listingSettings.asleepListIntervalMinutes < 1 || listingSettings.asleepListIntervalMinutes > 60) throw new Error('--asleep-list-minutes must be 1–60');
+  const listing = collectorListing(listingSettings);
 
   const start = Date.parse('2026-03-01T00:00:00Z');
   const end = start + days * DAY_MS;
@@ -79,7 +86,7 @@ async function main(): Promise<void> {
   let passes = 0;
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
-    await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10 });
+    await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores });
     passes += 1;
   }
   clock.advance(end - clock.now());
@@ -116,6 +123,8 @@ async function main(): Promise<void> {
     console.log(`  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged; kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`);
     console.log(`  snapshots stored       ${snapshots.length}\n`);
   }
+  const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);
+  console.log(`list calls (account)    ${listCalls} in ${passes} passes${listingSettings.asleepListIntervalMinutes > 1 ? `, sleeping cars listed every ${listingSettings.asleepListIntervalMinutes} min` : ''}; at $${listingSettings.listCallPricePer1000Usd} per 1,000: $${((listCalls * listingSettings.listCallPricePer1000Usd) / 1000).toFixed(2)} a month, paid from the budget first`);
   console.log(`DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`);
 
   // AWS cost of the default deployment, scaled to 30 days, from what this run counted. Modelled latencies: a Fleet

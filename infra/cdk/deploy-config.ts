@@ -18,6 +18,10 @@ export const deployConfigSchema = z.strictObject({
   monthlyBudgetUsd: z.coerce.number().min(0).max(10_000).default(10),
   /** What a kWh costs you, for the cost of charging sessions (a session's cost can also be set by hand). */
   pricePerKwh: z.coerce.number().min(0).max(10).optional(),
+  /** USD per 1,000 list or state calls, if you budget for them (Tesla reports them free). */
+  listCallPricePer1000Usd: z.coerce.number().min(0).max(100).default(0),
+  /** Once every car has been asleep this long, list the cars only this often (1: every collector run). */
+  asleepListIntervalMinutes: z.coerce.number().int().min(1).max(60).default(1),
   /** 1 keeps scheduled runs from overlapping; 0 reserves none (accounts at the default limit of 10 need 0). */
   collectorReservedConcurrency: z.coerce.number().int().min(0).max(5).default(1),
   logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365').default(30),

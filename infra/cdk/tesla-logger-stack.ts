@@ -79,6 +79,8 @@ export class TeslaLoggerStack extends Stack {
       ALLOWED_COMMANDS: config.allowedCommands.join(','),
       MONTHLY_BUDGET_USD: String(config.monthlyBudgetUsd),
       ...(config.pricePerKwh !== undefined ? { PRICE_PER_KWH: String(config.pricePerKwh) } : {}),
+      LIST_CALL_PRICE_PER_1000_USD: String(config.listCallPricePer1000Usd),
+      ASLEEP_LIST_INTERVAL_MINUTES: String(config.asleepListIntervalMinutes),
     };
 
     const logRetention = config.logRetentionDays as RetentionDays;

@@ -28,6 +28,7 @@ import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
 import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
 import { DEFAULT_SIM_VIN, FleetSimulator, SIGNED_SIM_VIN, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
 import type { RunningSimulator } from './data-files';
+import { collectorListing } from '../../shared/config/listing-settings';
 import { dataFile } from './data-files';
 import { SimPairings } from './sim-pairings';
 import { startLocalDynamo } from './dynalite-server';
@@ -163,6 +164,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       includeLocation: settings.includeLocation,
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
       onReading: (car, previous, current) => notices.onReading(car, previous, current),
+      ...collectorListing(settings),
+      listing: stores,
     }, undefined, undefined, notices);
     let pass: Promise<CollectorSummary> | null = null;
     const collectNow = (): Promise<CollectorSummary> => {

@@ -1,10 +1,11 @@
 import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
 import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
+import { readListingSettings, type ListingSettings } from './listing-settings';
 import { SettingsReader, type Env } from './settings-reader';
 
 /** What every function reads from its environment at cold start. CDK sets all of these. */
-export interface LambdaSettings {
+export interface LambdaSettings extends ListingSettings {
   tableName: string;
   teslaSecretId: string;
   /** The API secret: API token and vehicle command key (read by the API only). */
@@ -39,6 +40,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
     pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
+    ...readListingSettings(read),
     automations:
       read.optional('AUTOMATION_GROUP') === undefined
         ? null

@@ -6,8 +6,12 @@ export const PRICE_USD: Record<BillingCategory, number> = { data: 1 / 500, comma
 /** Every account gets this much usage free each month. */
 export const MONTHLY_CREDIT_USD = 10;
 
-export function costUsd(counts: RequestCounts): number {
-  return (Object.keys(PRICE_USD) as BillingCategory[]).reduce((sum, c) => sum + counts[c] * PRICE_USD[c], 0);
+/**
+ * What the counted requests cost. Tesla publishes no price for the calls it reports as free (the vehicle list, one
+ * car's state); `freeCallPriceUsd` prices them (per call) for an owner who wants to budget for them: 0 by default.
+ */
+export function costUsd(counts: RequestCounts, freeCallPriceUsd = 0): number {
+  return (Object.keys(PRICE_USD) as BillingCategory[]).reduce((sum, c) => sum + counts[c] * (c === 'free' ? freeCallPriceUsd : PRICE_USD[c]), 0);
 }
 
 /** "2026-11" for a time in November 2026 (UTC). */

@@ -4,7 +4,8 @@ import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
 import { FleetApiError, MissingScopeError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
 import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure } from './polling-policy';
-import { meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
+import { ACCOUNT_SCOPE, meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
+import { afterListing, listDue, NEW_LISTING, type ListingMemoryStore } from './list-policy';
 import { recordHistory } from './history/history-recorder';
 import type { HistoryStore } from './history/history-store';
 import { snapshotFromVehicleData, type Snapshot } from './snapshot';
@@ -27,6 +28,12 @@ export interface CollectorDeps {
   history?: HistoryStore;
   /** Where the pass counts its Fleet requests (given when the caller also counts retries the client made itself). */
   meter?: RequestMeter;
+  /** What a list or state call costs, if Tesla ever bills them (USD per call; default 0, as reported). */
+  listCallPriceUsd?: number;
+  /** Once every car has been asleep this long, list the cars only this often (default 0: every pass). */
+  asleepListIntervalMs?: number;
+  /** Where that is remembered between passes (needed with asleepListIntervalMs). */
+  listing?: ListingMemoryStore;
   /** Told of each new reading with the one before it (notifications); its failure never fails the reading. */
   onReading?: (car: { vin: string; displayName: string | null }, previous: Snapshot | null, current: Snapshot) => Promise<void>;
 }
@@ -55,6 +62,8 @@ export interface CollectorSummary {
   /** Fleet requests this pass made, by billing category. */
   requests: RequestCounts;
   vehicles: VehicleOutcome[];
+  /** Every car has been asleep for a while, and this pass did not list them (see asleepListIntervalMs). */
+  listSkipped?: boolean;
 }
 
 /** An online car the policy would have read within this (its longest quiet window is 4 h), times the budget's slowdown. */
@@ -76,8 +85,17 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
   const fleet = meteredFleetApi(deps.fleet, meter);
   const startedAt = deps.clock.now();
   try {
+    const interval = deps.asleepListIntervalMs ?? 0;
+    const listing = interval > 0 && deps.listing ? ((await deps.listing.getListingMemory()) ?? NEW_LISTING) : null;
+    if (listing && !listDue(listing, startedAt, interval)) {
+      return { startedAt: new Date(startedAt).toISOString(), vehiclesSeen: 0, snapshotsWritten: 0, vehiclesNeedingAttention: 0, requests: { ...meter.counts }, vehicles: [], listSkipped: true };
+    }
     const cars = await fleet.listVehicles();
-    const budgetPerCar = deps.monthlyBudgetUsd / Math.max(1, cars.length);
+    if (listing) await deps.listing!.putListingMemory(afterListing(listing, cars, startedAt));
+    // The account's own calls (the list) are paid from the budget before it is shared among the cars.
+    const price = deps.listCallPriceUsd ?? 0;
+    const accountSpend = price > 0 ? costUsd(await deps.usage.getUsage(ACCOUNT_SCOPE, monthKey(startedAt)), price) : 0;
+    const budgetPerCar = Math.max(0, deps.monthlyBudgetUsd - accountSpend) / Math.max(1, cars.length);
     const outcomes = await mapWithConcurrency(cars, deps.concurrency ?? 4, (car) => collectOne({ ...deps, fleet }, car, budgetPerCar));
     return {
       startedAt: new Date(startedAt).toISOString(),
@@ -95,7 +113,7 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
 async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: number): Promise<VehicleOutcome> {
   const now = deps.clock.now();
   const [previous, spent] = await Promise.all([deps.vehicles.getVehicle(car.vin), deps.usage.getUsage(car.vin, monthKey(now))]);
-  const spentUsd = costUsd(spent);
+  const spentUsd = costUsd(spent, deps.listCallPriceUsd ?? 0);
   const pace: BudgetPace = budgetPace(spentUsd, budgetUsd, now);
   const step = decidePoll(normalizeMemory(previous?.polling), car.state, now, pace);
   const record: VehicleRecord = {

@@ -23,6 +23,8 @@ export interface ApiDeps {
   monthlyBudgetUsd: number;
   /** What a kWh costs the owner, for charging sessions' cost; unset or null: only costs set by hand are shown. */
   pricePerKwh?: number | null;
+  /** What a list or state call costs, if Tesla ever bills them (USD per call; default 0). */
+  listCallPriceUsd?: number;
   fleet: FleetApi;
   clock: Clock;
   log: Log;

@@ -1,3 +1,4 @@
+import type { ListingMemory, ListingMemoryStore } from '../domain/list-policy';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,7 +9,7 @@ import type { Snapshot } from '../domain/snapshot';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../domain/stores';
 import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
-import { ACCOUNT_PK, daySk, FLEET_HOST_SK, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
+import { ACCOUNT_PK, daySk, FLEET_HOST_SK, LISTING_SK, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
 
 export interface DynamoDbStoreOptions {
   client: DynamoDBDocumentClient;
@@ -18,7 +19,7 @@ export interface DynamoDbStoreOptions {
 }
 
 /** Vehicle records, snapshots, day rollups and the usage ledger in the single table (see table-schema). */
-export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger {
+export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger, ListingMemoryStore {
   constructor(private readonly options: DynamoDbStoreOptions) {}
 
   async listVehicles(): Promise<VehicleRecord[]> {
@@ -41,6 +42,15 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger 
 
   async rememberFleetApiUrl(baseUrl: string): Promise<void> {
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: ACCOUNT_PK, sk: FLEET_HOST_SK, baseUrl } }));
+  }
+
+  async getListingMemory(): Promise<ListingMemory | null> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: ACCOUNT_PK, sk: LISTING_SK } }));
+    return (Item?.memory as ListingMemory | undefined) ?? null;
+  }
+
+  async putListingMemory(memory: ListingMemory): Promise<void> {
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: ACCOUNT_PK, sk: LISTING_SK, memory } }));
   }
 
   /** The whole `vehicle_data` answer stored with a snapshot, or null (none kept, or expired). */

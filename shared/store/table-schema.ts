@@ -6,6 +6,7 @@
  * |-----------------|-----------------|-----------------------------|
  * | vehicle record  | ACCOUNT         | VEHICLE#<vin>               |
  * | learnt region   | ACCOUNT         | FLEET_HOST                  |
+ * | listing memory  | ACCOUNT         | LISTING                     |
  * | snapshot        | VEHICLE#<vin>   | SNAP#<ISO-8601 takenAt>     |
  * | day rollup      | VEHICLE#<vin>   | DAY#<YYYY-MM-DD>            |
  * | usage ledger    | VEHICLE#<vin> or ACCOUNT | USAGE#<YYYY-MM>    |
@@ -71,6 +72,8 @@ export const NOTIFY_DUE_PREFIX = 'NOTIFY#DUE#';
 export const notifyWatchSk = (key: string): string => `NOTIFY#WATCH#${key}`;
 /** The Fleet API host a 421 taught us (AWS readers cannot write the token secret). */
 export const FLEET_HOST_SK = 'FLEET_HOST';
+/** When the cars were last listed, and since when all have been asleep (see domain/list-policy). */
+export const LISTING_SK = 'LISTING';
 /** The trip logbook's chain: append-only, in sequence order (see domain/history/logbook). */
 export const logSk = (seq: number): string => `LOG#${String(seq).padStart(12, '0')}`;
 export const LOG_SK_PREFIX = 'LOG#';

@@ -27,7 +27,7 @@ export function usageRoutes(deps: ApiDeps): Route[] {
           vin,
           month,
           requests,
-          estimatedCostUsd: round(costUsd(requests)),
+          estimatedCostUsd: round(costUsd(requests, deps.listCallPriceUsd ?? 0)),
           budgetUsd: round(deps.monthlyBudgetUsd / Math.max(1, cars.length)),
           accountRequests: account,
           note: 'Estimated from the requests this system made, at Tesla’s published prices; Tesla’s invoice is authoritative.',
