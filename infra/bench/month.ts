@@ -23,11 +23,13 @@ import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
 
-const USAGE = `npm run bench:month -- [--profile FILE] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N]
+const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N] [--poor-connectivity SHARE]
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
 --profile FILE loads a drive profile (JSON, format in infra/simulator/drive-profile.ts); default: a commuter's day.
+--profiles gives each car its own profile (one car per file).
+--poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
 --list-price USD prices 1,000 list calls (Tesla reports them free; default 0), paid from the budget first.
 --asleep-list-minutes N lists sleeping cars only every N minutes once all have slept that long (default 1).`;
 
@@ -50,13 +52,17 @@ async function loadProfile(path: string | undefined): Promise<DriveProfile> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) return console.log(USAGE);
   const days = Number(values.days ?? 30);
-  const carCount = Number(values.cars ?? 1);
+  const profileFiles = values.profiles?.split(',').filter(Boolean) ?? null;
+  const carCount = profileFiles ? profileFiles.length : Number(values.cars ?? 1);
+  const poorConnectivity = Number(values['poor-connectivity'] ?? 0);
+  if (!(poorConnectivity >= 0 && poorConnectivity <= 0.5)) throw new Error('--poor-connectivity must be a share from 0 to 0.5');
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new Error('--days must be a whole number from 1 to 366');
   if (!Number.isInteger(carCount) || carCount < 1 || carCount > 10) throw new Error('--cars must be a whole number from 1 to 10');
   const profile = await loadProfile(values.profile);
+  const profiles = profileFiles ? await Promise.all(profileFiles.map((file) => loadProfile(file))) : null;
   const listingSettings = { listCallPricePer1000Usd: Number(values['list-price'] ?? 0), asleepListIntervalMinutes: Number(values['asleep-list-minutes'] ?? 1) };
   if (!(listingSettings.listCallPricePer1000Usd >= 0)) throw new Error('--list-price must be a number of USD per 1,000 calls');
   if (!Number.isInteger(listingSettings.asleepListIntervalMinutes) || listingSettings.asleepListIntervalMinutes < 1 || listingSettings.asleepListIntervalMinutes > 60) throw new Error('--asleep-list-minutes must be 1–60');
@@ -69,7 +75,7 @@ async function main(): Promise<void> {
   const sim = await FleetSimulator.start({
     clock,
     // Cars share the profile, each shifted by 7 minutes so that they do not move in lockstep.
-    cars: vins.map((vin, i) => ({ vin, id: 1000 + i, displayName: `Bench ${i + 1}`, profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 })),
+    cars: vins.map((vin, i) => ({ vin, id: 1000 + i, displayName: `Bench ${i + 1}`, profile: profiles?.[i] ?? profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000, poorConnectivity })),
   });
   const dynamo = await startLocalDynamo({ tableName: 'bench' });
   const counts = countDynamo(dynamo.client);
@@ -93,7 +99,7 @@ async function main(): Promise<void> {
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const written = { ...counts };
 
-  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), profile "${profile.name ?? values.profile}", ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
+  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), ${profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`}${poorConnectivity > 0 ? `, ${Math.round(poorConnectivity * 100)} % of data requests lost to poor connectivity` : ''}, ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
   const snapshotsCounted: Snapshot[][] = [];
   for (const vin of vins) {
     const car = sim.car(vin);

@@ -236,7 +236,7 @@ export class FleetSimulator {
 
   private vehicleData(car: SimCar, url: URL, now: number): Reply {
     const vin = car.vin;
-    if (car.state() !== 'online') return { status: 408, body: ASLEEP_BODY, category: 'data', vin };
+    if (car.state() !== 'online' || car.dropsRequest()) return { status: 408, body: ASLEEP_BODY, category: 'data', vin };
     const requested = url.searchParams.get('endpoints');
     const endpoints = requested === null ? ALL_ENDPOINTS : requested.split(';').map((e) => e.trim()).filter(Boolean);
     if (endpoints.some((e) => !KNOWN_ENDPOINTS.has(e))) {

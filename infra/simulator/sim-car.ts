@@ -22,6 +22,11 @@ export interface SimCarOptions {
   /** Simulated time a wake_up takes: 10–60 s. */
   wakeDelayMs?: number;
   sleepAfterMs?: number;
+  /**
+   * A badly connected car: online in the vehicle list, yet this share (0–1) of its data requests get 408 (billed), as
+   * a car in a garage with weak signal does. Deterministic: every ⌈1/share⌉-th request, so runs repeat.
+   */
+  poorConnectivity?: number;
 }
 
 export type CarState = 'online' | 'asleep' | 'offline';
@@ -130,7 +135,12 @@ export class SimCar {
         this.lastActiveAt = end;
         this.lastOwnActiveAt = end;
       }
-      if (this.climateOffAt !== null && this.climateOffAt <= end) this.climateOffAt = null;
+      if (this.climateOffAt !== null && this.climateOffAt <= end) {
+        // Climate ending is the car's own activity: like a drive, it starts the ~15-minute countdown to sleep.
+        this.climateOffAt = null;
+        this.lastActiveAt = Math.max(this.lastActiveAt, end);
+        this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, end);
+      }
       if (this.chargeStoppedUntil !== null && this.chargeStoppedUntil <= end) this.chargeStoppedUntil = null;
       if (!this.asleep && !this.heldAwake() && end - this.lastActiveAt >= this.sleepAfterMs) {
         this.asleep = true;
@@ -217,6 +227,16 @@ export class SimCar {
   /** A data request or a command: resets the sleep timer of an awake car. */
   touch(now: number): void {
     if (!this.asleep) this.lastActiveAt = now;
+  }
+
+  private dataRequests = 0;
+
+  /** Whether this data request is lost to poor connectivity (408 while online); see `poorConnectivity`. */
+  dropsRequest(): boolean {
+    const share = this.options.poorConnectivity ?? 0;
+    if (share <= 0) return false;
+    this.dataRequests += 1;
+    return this.dataRequests % Math.max(1, Math.round(1 / share)) === 0;
   }
 
   /** Starts waking; the car is online `wakeDelayMs` later. */
@@ -335,6 +355,7 @@ export class SimCar {
         return ok;
       case 'auto_conditioning_stop':
         this.climateOffAt = null;
+        this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, now);
         return ok;
       case 'set_temps':
         this.driverTemp = Number(body.driver_temp);
@@ -370,6 +391,8 @@ export class SimCar {
         this.chargePortOpen = false;
         return ok;
       case 'set_sentry_mode':
+        // Sentry switched off counts as the car's own activity: it stays awake ~15 minutes after, as real cars do.
+        if (this.sentryMode && body.on !== true) this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, now);
         this.sentryMode = body.on === true;
         return ok;
       case 'remote_seat_heater_request':

@@ -37,6 +37,37 @@ describe('SimCar', () => {
     expect(c.state()).toBe('asleep');
   });
 
+  it('stays awake about 15 minutes after climate or sentry ends, not a moment less', () => {
+    // Parked from minute 60; the profile charges from 120, so everything here ends before that.
+    const c = car();
+    c.advanceTo(at(62));
+    c.command('auto_conditioning_start', {}, at(62)); // climate runs 30 minutes, to 92
+    c.advanceTo(at(92) + 14 * MINUTE_MS);
+    expect(c.state()).toBe('online');
+    c.advanceTo(at(92) + 15 * MINUTE_MS);
+    expect(c.state()).toBe('asleep');
+
+    const s = car();
+    s.advanceTo(at(62));
+    s.command('set_sentry_mode', { on: true }, at(62));
+    s.advanceTo(at(85)); // held awake by sentry
+    expect(s.state()).toBe('online');
+    s.command('set_sentry_mode', { on: false }, at(85));
+    s.advanceTo(at(99));
+    expect(s.state()).toBe('online');
+    s.advanceTo(at(100));
+    expect(s.state()).toBe('asleep');
+    // Neither counts as kept awake by polling.
+    expect(s.awakeByPollingMs).toBe(0);
+  });
+
+  it('a badly connected car answers some data requests 408 while the list calls it online', () => {
+    const c = car({ poorConnectivity: 0.25 });
+    const dropped = Array.from({ length: 8 }, () => c.dropsRequest());
+    expect(dropped).toEqual([false, false, false, true, false, false, false, true]);
+    expect(car().dropsRequest()).toBe(false);
+  });
+
   it('stays awake while polled: every data request resets the sleep timer', () => {
     const c = car();
     for (let m = 60; m <= 100; m += 10) {
