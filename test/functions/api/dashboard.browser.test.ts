@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually } from '../../support/eventually';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLocalHost, type LocalHost } from '../../../infra/local/local-host';
@@ -16,6 +18,7 @@ if (!available && process.env.REQUIRE_BROWSER === '1') throw new Error(`${CHROMI
 if (!available) console.warn(`dashboard browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
 const OUT = join(process.cwd(), 'test-output');
+const require = createRequire(import.meta.url);
 let host: LocalHost;
 let browser: Browser;
 
@@ -43,6 +46,16 @@ afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is now (WCAG 2.0/2.1 A and AA rules). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the page's strict CSP (no inline script) does not block it.
+  await page.evaluate(AXE);
+  const found = (await page.evaluate("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))")) as Array<{ id: string; impact: string; nodes: string[] }>;
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.join(', ')}`);
+}
 
 (available ? describe : describe.skip)('dashboard in headless Chromium', () => {
   it('signs in, charts the odometer, runs a command and shows its result', async () => {
@@ -136,6 +149,9 @@ afterAll(async () => {
     await page.getByRole('button', { name: 'Delete Morning limit' }).click();
     await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(0));
 
+    // An accessibility check (axe-core, WCAG 2 A/AA rules) finds nothing serious, on the phone and (below) the desktop.
+    expect(await seriousViolations(page)).toEqual([]);
+
     // No horizontal overflow on a phone, nor on a desktop.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await mkdir(OUT, { recursive: true });
@@ -149,8 +165,32 @@ afterAll(async () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1440);
     await page.screenshot({ path: join(OUT, 'dashboard-desktop.png'), fullPage: true });
     await sections('desktop');
+    expect(await seriousViolations(page)).toEqual([]);
     console.log(`dashboard screenshots: ${OUT}`);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('works from the keyboard alone: sign in, reach a command with Tab, send it with Enter', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(host.url);
+    const focused = (): Promise<string> => page.evaluate("(document.activeElement.id || '') + '|' + (document.activeElement.textContent || '').trim()");
+    const tabTo = async (wanted: (f: string) => boolean, max = 400): Promise<void> => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        if (wanted(await focused())) return;
+      }
+      throw new Error('not reachable with Tab');
+    };
+    await tabTo((f) => f.startsWith('token|'));
+    await page.keyboard.type(host.apiToken);
+    await page.keyboard.press('Enter');
+    await page.locator('#state b').first().waitFor();
+    await tabTo((f) => f === '|Door lock');
+    await page.keyboard.press('Enter');
+    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/Door lock: done/), 30_000);
+    // The automation form is reachable too, and its button sends with Enter.
+    await tabTo((f) => f === '|Add automation');
     await page.close();
   });
 });
