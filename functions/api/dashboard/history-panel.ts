@@ -1,12 +1,13 @@
 import { api, tokenStore } from './api-client';
 
 interface Drive { id: string; start: { at: string; odometerMi: number }; end: { at: string }; distanceMi: number; durationMinutes: number; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
-interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number }
+interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number; cost: number | null; costSource: 'set' | 'price' | null }
 interface Month { month: string; distanceMi: number; drives: number; chargedKwh: number; whPerMi: number | null }
 interface LogRow { driveId: string; start: string; distanceMi: number; purpose: string | null; note: string | null }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const day = (iso: string): string => new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+const longDay = (iso: string): string => new Date(iso).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
 const time = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 const num = (v: number | null, digits = 1, unit = ''): string => (v === null ? '–' : `${v.toFixed(digits)}${unit}`);
 /** Rows shown per list; every drive is in the logbook download. */
@@ -28,17 +29,30 @@ export async function renderDrives(vin: string): Promise<void> {
   const book = await api<{ entries: LogRow[] }>(`/vehicles/${vin}/logbook?tz=${encodeURIComponent(timeZone())}`);
   const purpose = new Map(book.entries.map((e) => [e.driveId, e]));
   const newest = [...drives].reverse();
-  fill(
-    $<HTMLTableElement>('drives-table').tBodies[0]!,
-    newest.slice(0, SHOWN).map((d) => [
-      `${day(d.start.at)} ${time(d.start.at)}`,
-      `${d.distanceMi.toFixed(1)} mi${d.mayHideStops ? ' *' : ''}`,
-      `${d.durationMinutes} min`,
-      num(d.estimatedEnergyKwh, 1, ' kWh'),
-      d.whPerMi === null ? '–' : `${d.whPerMi} Wh/mi`,
-      purpose.get(d.id)?.purpose ?? '',
-    ]),
-  );
+  // Grouped by day: a heading row with the day's drives and distance, then each drive by its start time.
+  const body = $<HTMLTableElement>('drives-table').tBodies[0]!;
+  body.replaceChildren();
+  const shown = newest.slice(0, SHOWN);
+  let current = '';
+  for (const d of shown) {
+    const date = longDay(d.start.at);
+    if (date !== current) {
+      current = date;
+      const same = shown.filter((x) => longDay(x.start.at) === date);
+      const heading = body.insertRow();
+      heading.className = 'day';
+      const cell = document.createElement('th');
+      cell.colSpan = 6;
+      cell.scope = 'rowgroup';
+      cell.textContent = `${date} · ${same.length} drive${same.length === 1 ? '' : 's'} · ${same.reduce((sum, x) => sum + x.distanceMi, 0).toFixed(1)} mi`;
+      heading.append(cell);
+    }
+    const row = body.insertRow();
+    row.className = 'drive';
+    for (const text of [time(d.start.at), `${d.distanceMi.toFixed(1)} mi${d.mayHideStops ? ' *' : ''}`, `${d.durationMinutes} min`, num(d.estimatedEnergyKwh, 1, ' kWh'), d.whPerMi === null ? '–' : `${d.whPerMi} Wh/mi`, purpose.get(d.id)?.purpose ?? '']) {
+      row.insertCell().textContent = text;
+    }
+  }
   $('drives-empty').hidden = drives.length > 0;
   const select = $<HTMLSelectElement>('drive-pick');
   select.replaceChildren(...newest.map((d) => new Option(`${day(d.start.at)} ${time(d.start.at)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
@@ -62,6 +76,8 @@ export async function renderCharging(vin: string): Promise<void> {
       num(c.peakPowerKw, 0, ' kW'),
       c.kind === 'unknown' ? '–' : c.kind.toUpperCase(),
       `${c.start.batteryLevel ?? '–'} → ${c.end.batteryLevel ?? '–'} %`,
+      // The owner's own figure, or the kWh at PRICE_PER_KWH ("≈"); none without either.
+      c.cost === null ? '–' : `${c.costSource === 'price' ? '≈ ' : ''}${c.cost.toFixed(2)}`,
     ]),
   );
   fill(

@@ -1,12 +1,12 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { api } from './api-client';
+import { aggregate, bucketFor, type Bucket, type DayRow } from './chart-buckets';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
 
-export type Range = 'day' | 'week' | 'month' | 'year';
-const DAYS: Record<Range, number> = { day: 1, week: 7, month: 30, year: 365 };
+export type Range = 'day' | 'week' | 'month' | 'year' | 'all';
+const DAYS: Record<Range, number> = { day: 1, week: 7, month: 30, year: 365, all: 3650 };
 
-interface DayRow { date: string; first: number; last: number; distance: number }
 interface Reading { at: string; odometer: number }
 
 let chart: Chart | null = null;
@@ -17,15 +17,18 @@ export async function renderOdometer(vin: string, range: Range, unit: 'mi' | 'km
   let labels: string[];
   let odometer: number[];
   let distance: number[] | null = null;
+  let bucket: Bucket = 'day';
   if (range === 'day') {
     const raw = await api<{ readings: Reading[] }>(`/vehicles/${vin}/odometer?resolution=raw&unit=${unit}&limit=1000&from=${encodeURIComponent(from)}`);
     labels = raw.readings.map((r) => new Date(r.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
     odometer = raw.readings.map((r) => r.odometer);
   } else {
     const daily = await api<{ days: DayRow[] }>(`/vehicles/${vin}/odometer?resolution=day&unit=${unit}&from=${encodeURIComponent(from)}`);
-    labels = daily.days.map((d) => d.date);
-    odometer = daily.days.map((d) => d.last);
-    distance = daily.days.map((d) => d.distance);
+    bucket = bucketFor(daily.days);
+    const rows = aggregate(daily.days, bucket);
+    labels = rows.map((r) => r.label);
+    odometer = rows.map((r) => r.last);
+    distance = rows.map((r) => r.distance);
   }
   fillTable(labels, odometer, distance, unit);
 
@@ -35,7 +38,7 @@ export async function renderOdometer(vin: string, range: Range, unit: 'mi' | 'km
     data: {
       labels,
       datasets: [
-        ...(distance ? [{ type: 'bar' as const, label: `Distance (${unit}/day)`, data: distance, yAxisID: 'distance', backgroundColor: 'rgba(196, 22, 28, 0.55)' }] : []),
+        ...(distance ? [{ type: 'bar' as const, label: `Distance (${unit}/${bucket})`, data: distance, yAxisID: 'distance', backgroundColor: 'rgba(196, 22, 28, 0.55)' }] : []),
         { type: 'line' as const, label: `Odometer (${unit})`, data: odometer, yAxisID: 'odometer', borderColor: '#1d1f23', pointRadius: 2, tension: 0.1 },
       ],
     },

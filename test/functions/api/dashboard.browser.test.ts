@@ -84,20 +84,27 @@ async function seriousViolations(page: Page): Promise<string[]> {
     const firstRow = await page.locator('#odometer-table tbody tr').first().locator('td').allTextContents();
     expect(firstRow[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(Number(firstRow[1])).toBeGreaterThan(12_000);
+    // "All" (ten years) with three days of data still draws a bar a day, not one bar across the chart.
+    await page.getByRole('button', { name: 'All' }).click();
+    await eventually(() => page.locator('#odometer-table thead').textContent(), (v) => expect(v).toContain('Distance'));
+    expect(await page.locator('#odometer-table tbody tr').count()).toBeGreaterThanOrEqual(3);
+    await page.getByRole('button', { name: 'Month', exact: true }).click();
     const canvas = page.locator('#odometer-chart');
     expect((await canvas.boundingBox())!.height).toBeGreaterThan(100);
 
     // A command from the buttons built from /openapi.json; the audit log shows it.
     expect(await page.locator('form[data-command="door_unlock"]').count()).toBe(0);
     // History: drives, charging sessions and months from the simulated days; a purpose goes into the logbook.
-    await eventually(() => page.locator('#drives-table tbody tr').count(), (n) => expect(n).toBeGreaterThanOrEqual(3));
+    await eventually(() => page.locator('#drives-table tbody tr.drive').count(), (n) => expect(n).toBeGreaterThanOrEqual(3));
+    // Grouped by day under a heading row that counts them.
+    expect(await page.locator('#drives-table tbody tr.day').first().textContent()).toMatch(/· \d+ drives? · \d+\.\d mi$/);
     expect(await page.locator('#charges-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#months-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     await page.locator('#drive-purpose').selectOption('business');
     await page.locator('#drive-note').fill('client visit');
     await page.getByRole('button', { name: 'Save to the logbook' }).click();
     await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toContain('Saved'));
-    await eventually(() => page.locator('#drives-table tbody tr').first().locator('td').nth(5).textContent(), (v) => expect(v).toBe('business'));
+    await eventually(() => page.locator('#drives-table tbody tr.drive').first().locator('td').nth(5).textContent(), (v) => expect(v).toBe('business'));
     await page.getByRole('button', { name: 'Check the logbook’s chain' }).click();
     await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toMatch(/Logbook intact: \d+ entries/));
 
