@@ -60,9 +60,38 @@ export async function renderDrives(vin: string): Promise<void> {
     const row = purpose.get(select.value);
     $<HTMLSelectElement>('drive-purpose').value = row?.purpose ?? '';
     $<HTMLInputElement>('drive-note').value = row?.note ?? '';
+    if (select.value) void renderDriveDetail(vin, select.value);
   };
   select.onchange = sync;
   sync();
+}
+
+interface DriveDetail {
+  drive: Drive & { start: { at: string; odometerMi: number; batteryLevel: number | null }; end: { at: string; odometerMi: number; batteryLevel: number | null }; startedBy: string; endedAfter: string; maxSpeedMph: number | null; readings: number };
+  readings: Array<{ at: string; odometerMi: number | null; speedMph: number | null; shiftState: string | null }>;
+}
+
+/** The picked drive in full: when it could have started and ended, odometer and battery at each end, and its readings. */
+async function renderDriveDetail(vin: string, id: string): Promise<void> {
+  const { drive: d, readings } = await api<DriveDetail>(`/vehicles/${vin}/drives/${id}`);
+  const items: Array<[string, string]> = [
+    ['Started', `between ${time(d.start.at)} and ${time(d.startedBy)}`],
+    ['Ended', `between ${time(d.endedAfter)} and ${time(d.end.at)}`],
+    ['Odometer', `${d.start.odometerMi.toFixed(1)} → ${d.end.odometerMi.toFixed(1)} mi (${d.distanceMi.toFixed(1)} mi)`],
+    ['Battery', `${d.start.batteryLevel ?? '–'} → ${d.end.batteryLevel ?? '–'} %`],
+    ['Energy (est.)', `${num(d.estimatedEnergyKwh, 1, ' kWh')}${d.whPerMi === null ? '' : ` · ${d.whPerMi} Wh/mi`}`],
+    ['Top speed seen', num(d.maxSpeedMph, 0, ' mph')],
+    ['Readings', `${readings.length} (${d.readings} while moving)${d.mayHideStops ? ' · may hide a short stop' : ''}`],
+  ];
+  const list = $('drive-detail');
+  list.replaceChildren();
+  for (const [term, value] of items) {
+    const dt = document.createElement('dt');
+    dt.textContent = term;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    list.append(dt, dd);
+  }
 }
 
 /** Charging sessions of the last 30 days and the monthly totals. */

@@ -100,6 +100,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.locator('#drives-table tbody tr.day').first().textContent()).toMatch(/· \d+ drives? · \d+\.\d mi$/);
     expect(await page.locator('#charges-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#months-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // The picked drive in full, below the form.
+    await eventually(() => page.locator('#drive-detail').textContent(), (v) => expect(v).toMatch(/Odometer[\d.]+ → [\d.]+ mi \([\d.]+ mi\)/));
+    expect(await page.locator('#drive-detail').textContent()).toMatch(/Readings\d+ \(\d+ while moving\)/);
     await page.locator('#drive-purpose').selectOption('business');
     await page.locator('#drive-note').fill('client visit');
     await page.getByRole('button', { name: 'Save to the logbook' }).click();
