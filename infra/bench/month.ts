@@ -18,17 +18,23 @@ import { COMMUTER_PROFILE, driveProfileSchema, type DriveProfile } from '../simu
 import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
 import { collectorListing } from '../../shared/config/listing-settings';
+import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
+import { recordHistory } from '../../shared/domain/history/history-recorder';
+import type { FleetApi } from '../../shared/domain/fleet-api';
+import { SimCar } from '../simulator/sim-car';
 import { DEFAULT_STACK_ITEMS, estimateAwsCost } from './aws-cost';
 import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
 
-const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N] [--poor-connectivity SHARE]
+const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min]
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
 --profile FILE loads a drive profile (JSON, format in infra/simulator/drive-profile.ts); default: a commuter's day.
 --profiles gives each car its own profile (one car per file).
+--policy fixed-10min replaces the collector by a naive poller (vehicle_data every 10 minutes, whatever the car does),
+for comparison.
 --poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
 --list-price USD prices 1,000 list calls (Tesla reports them free; default 0), paid from the budget first.
 --asleep-list-minutes N lists sleeping cars only every N minutes once all have slept that long (default 1).`;
@@ -52,12 +58,14 @@ async function loadProfile(path: string | undefined): Promise<DriveProfile> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, policy: { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) return console.log(USAGE);
   const days = Number(values.days ?? 30);
   const profileFiles = values.profiles?.split(',').filter(Boolean) ?? null;
   const carCount = profileFiles ? profileFiles.length : Number(values.cars ?? 1);
   const poorConnectivity = Number(values['poor-connectivity'] ?? 0);
+  const policy = values.policy ?? 'adaptive';
+  if (policy !== 'adaptive' && policy !== 'fixed-10min') throw new Error('--policy must be adaptive or fixed-10min');
   if (!(poorConnectivity >= 0 && poorConnectivity <= 0.5)) throw new Error('--poor-connectivity must be a share from 0 to 0.5');
   if (!Number.isInteger(days) || days < 1 || days > 366) throw new Error('--days must be a whole number from 1 to 366');
   if (!Number.isInteger(carCount) || carCount < 1 || carCount > 10) throw new Error('--cars must be a whole number from 1 to 10');
@@ -88,18 +96,33 @@ async function main(): Promise<void> {
   const fleet = new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+  // Shadow cars: the same profiles, in the same simulated time, that nobody ever asks anything. The minutes a
+  // polled car is awake beyond its shadow's are the minutes polling kept it awake, even if it never slept.
+  const shadows = vins.map((vin, i) => new SimCar({ vin, id: 9000 + i, displayName: 'shadow', profile: profiles?.[i] ?? profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 }, start));
+  const awakeMinutes = new Map(vins.map((vin) => [vin, { polled: 0, shadow: 0 }]));
+
   const wallStart = performance.now();
   let passes = 0;
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
-    await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores });
+    if (policy === 'adaptive') {
+      await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores });
+    } else if ((t - start) % (10 * MINUTE_MS) === 0) {
+      await naivePoll(fleet, vins, stores, history, clock.now());
+    }
+    vins.forEach((vin, i) => {
+      const minutes = awakeMinutes.get(vin)!;
+      if (sim.car(vin).state() === 'online') minutes.polled += 1;
+      shadows[i]!.advanceTo(t);
+      if (shadows[i]!.state() === 'online') minutes.shadow += 1;
+    });
     passes += 1;
   }
   clock.advance(end - clock.now());
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const written = { ...counts };
 
-  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), ${profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`}${poorConnectivity > 0 ? `, ${Math.round(poorConnectivity * 100)} % of data requests lost to poor connectivity` : ''}, ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
+  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), ${profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`}${policy === 'fixed-10min' ? ', naive poller every 10 minutes' : ''}${poorConnectivity > 0 ? `, ${Math.round(poorConnectivity * 100)} % of data requests lost to poor connectivity` : ''}, ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
   const snapshotsCounted: Snapshot[][] = [];
   for (const vin of vins) {
     const car = sim.car(vin);
@@ -121,7 +144,9 @@ async function main(): Promise<void> {
     console.log(`  drives recorded        ${accuracy.drivesRecorded} / ${accuracy.drivesDriven} driven`);
     console.log(`  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}`);
     console.log(`  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`);
-    console.log(`  kept awake by polling  ${(car.awakeByPollingMs / MINUTE_MS).toFixed(0)} min over ${days} days`);
+    const awake = awakeMinutes.get(vin)!;
+    console.log(`  kept awake by polling  ${Math.max(0, awake.polled - awake.shadow)} min over ${days} days (awake ${awake.polled} min; the same car never polled: ${awake.shadow} min)`);
+    console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
     const range = { fromMs: start, toMs: end, limit: 10_000 };
     const derived = historyAccuracy(car.trips, car.chargeSessions, (await history.listDrives(vin, range)).items, (await history.listCharges(vin, range)).items, end);
     console.log(`  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} merged by a stop shorter than the readings, ${derived.drivesFlagged} flagged "may hide stops"`);
@@ -175,6 +200,20 @@ async function main(): Promise<void> {
 
   await sim.stop();
   await dynamo.stop();
+}
+
+/** What a naive logger does: ask every car for vehicle_data on a fixed clock, whatever it is doing (a 408 is billed too). */
+async function naivePoll(fleet: FleetApi, vins: readonly string[], stores: DynamoDbStores, history: DynamoDbHistoryStore, now: number): Promise<void> {
+  for (const vin of vins) {
+    try {
+      const snapshot = snapshotFromVehicleData(vin, await fleet.getVehicleData(vin, { includeLocation: false }), now);
+      if (snapshot.odometerMi === null) continue;
+      await stores.putSnapshot(snapshot);
+      await recordHistory(history, snapshot);
+    } catch {
+      // asleep (408) or refused: the request was billed all the same
+    }
+  }
 }
 
 main().catch((error: unknown) => {
