@@ -12,7 +12,8 @@ import { MINUTE_MS } from '../../shared/domain/clock';
 export const driveProfileSchema = z
   .strictObject({
     name: z.string().optional(),
-    periodMinutes: z.int().min(10).max(7 * 24 * 60),
+    // Up to two months: a month parked at an airport is a profile too.
+    periodMinutes: z.int().min(10).max(62 * 24 * 60),
     segments: z.array(
       z.discriminatedUnion('activity', [
         z.strictObject({ activity: z.literal('drive'), startMinute: z.int().min(0), minutes: z.int().min(1), speedMph: z.number().positive().max(150) }),

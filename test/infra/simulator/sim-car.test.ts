@@ -61,6 +61,17 @@ describe('SimCar', () => {
     expect(s.awakeByPollingMs).toBe(0);
   });
 
+  it('takes profiles up to two months long (a month parked at an airport), and refuses longer ones', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const airport = driveProfileSchema.parse(JSON.parse(await readFile('infra/bench/profiles/airport-month.json', 'utf8')));
+    expect(airport.periodMinutes).toBe(31 * 24 * 60);
+    const c = new SimCar({ vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'T', profile: airport, anchor: T0, odometerMi: 1000, batteryLevel: 60 }, T0);
+    c.advanceTo(T0 + 20 * 24 * HOUR_MS);
+    expect(c.state()).toBe('asleep'); // parked for weeks
+    expect(c.odometerMi).toBeCloseTo(1000 + 45 * (50 / 60), 6);
+    expect(driveProfileSchema.safeParse({ periodMinutes: 63 * 24 * 60, segments: [] }).success).toBe(false);
+  });
+
   it('a badly connected car answers some data requests 408 while the list calls it online', () => {
     const c = car({ poorConnectivity: 0.25 });
     const dropped = Array.from({ length: 8 }, () => c.dropsRequest());
