@@ -25,7 +25,7 @@ export const handler = createCollectorHandler(
     clock: aws.clock,
     log,
     includeLocation: settings.includeLocation,
-    onReading: (car, previous, current) => collectorNotices.onReading(car, previous, current),
+    onReading: (car, reading) => collectorNotices.onReading(car, reading),
     ...collectorListing(settings),
     listing: aws.stores,
   },

@@ -161,8 +161,9 @@ async function main(): Promise<void> {
   // AWS cost of the default deployment, scaled to 30 days, from what this run counted. Modelled latencies: a Fleet
   // call from Lambda ~250 ms, a DynamoDB call ~8 ms; an owner's ~10 API calls a day; two automations a day (a wake
   // and a command each); notifications on, ~10 a day on each of webhook, ntfy and e-mail. With notifications on, a
-  // pass reads their settings and the queue (2 reads), and each reading its predecessor and the detectors' memory
-  // (3 reads); each notification and channel is ~4 writes (record, queue, settle, delete).
+  // pass reads their settings and the queue (2 reads), and each reading reads the settings and the detectors' memory
+  // (which holds the reading before) and writes that memory back (2 reads, 1 write); each notification and channel is
+  // ~4 writes (record, queue, settle, delete).
   const scale = 30 / days;
   const fleetCalls = sim.billing.total.data + sim.billing.total.command + sim.billing.total.wake + sim.billing.total.free;
   const collectorMs = 60 + (fleetCalls * 250 + written.requests * 8) / passes;
@@ -172,8 +173,8 @@ async function main(): Promise<void> {
     apiRequests: 300,
     apiMs: 400,
     rotationInvocations: 6 * 4 * 30, // every 4 hours, four steps
-    dynamoWrites: written.itemsWritten * scale + 10 * 30 * 3 * 4 + 60 * 4,
-    dynamoReads: (written.requests - written.itemsWritten) * scale + passes * scale * 2 + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale * 3 + 60 * 6,
+    dynamoWrites: written.itemsWritten * scale + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale + 10 * 30 * 3 * 4 + 60 * 4,
+    dynamoReads: (written.requests - written.itemsWritten) * scale + passes * scale * 2 + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale * 2 + 60 * 6,
     storedBytes: written.bytesWritten * scale * 12, // a year of history kept
     secretsCalls: (passes / 15) * scale + 6 * 30 * 8, // one read per warm container (~15 min) and the rotations
     logBytes: passes * scale * 700,

@@ -163,7 +163,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       log,
       includeLocation: settings.includeLocation,
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
-      onReading: (car, previous, current) => notices.onReading(car, previous, current),
+      onReading: (car, reading) => notices.onReading(car, reading),
       ...collectorListing(settings),
       listing: stores,
     }, undefined, undefined, notices);

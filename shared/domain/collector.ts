@@ -34,8 +34,8 @@ export interface CollectorDeps {
   asleepListIntervalMs?: number;
   /** Where that is remembered between passes (needed with asleepListIntervalMs). */
   listing?: ListingMemoryStore;
-  /** Told of each new reading with the one before it (notifications); its failure never fails the reading. */
-  onReading?: (car: { vin: string; displayName: string | null }, previous: Snapshot | null, current: Snapshot) => Promise<void>;
+  /** Told of each new reading (notifications); its failure never fails the reading. */
+  onReading?: (car: { vin: string; displayName: string | null }, reading: Snapshot) => Promise<void>;
 }
 
 export interface VehicleOutcome {
@@ -141,11 +141,10 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     // An answer without an odometer is not a reading (the history is built on it): a failure, never a snapshot.
     if (snapshot.odometerMi === null) throw new UnreadableAnswerError('vehicle_data answer without an odometer', 200);
     if (!deps.includeLocation) snapshot.location = null;
-    const before = deps.onReading ? await deps.snapshots.latestSnapshot(car.vin).catch(() => null) : null;
     await deps.snapshots.putSnapshot(snapshot, deps.includeLocation ? data : withoutLocation(data));
     if (deps.history) await recordHistorySafely(deps, snapshot);
     if (deps.onReading) {
-      await deps.onReading({ vin: car.vin, displayName: car.displayName }, before, snapshot).catch((error: unknown) => deps.log.warn('collector: notifications failed', { vin: car.vin, error: describe(error) }));
+      await deps.onReading({ vin: car.vin, displayName: car.displayName }, snapshot).catch((error: unknown) => deps.log.warn('collector: notifications failed', { vin: car.vin, error: describe(error) }));
     }
     await deps.vehicles.putVehicle({
       ...record,

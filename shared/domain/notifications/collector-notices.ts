@@ -21,13 +21,18 @@ export class CollectorNotices {
     private readonly vehicles: VehicleStore,
   ) {}
 
-  async onReading(car: { vin: string; displayName: string | null }, previous: Snapshot | null, current: Snapshot): Promise<void> {
+  /** Compares a new reading with the one the detectors saw before it, kept in their memory (no extra read). */
+  async onReading(car: { vin: string; displayName: string | null }, current: Snapshot): Promise<void> {
     const config = await this.outbox.getConfig();
     if (config === null) return;
-    const watch = { ...NEW_WATCH, ...((await this.outbox.getWatch(car.vin)) as Partial<CarWatch> | null) };
+    const stored = (await this.outbox.getWatch(car.vin)) as (Partial<CarWatch> & { last?: Snapshot | null }) | null;
+    const { last: previous = null, ...rest } = stored ?? {};
+    const watch: CarWatch = { ...NEW_WATCH, ...rest };
     const { notices, watch: next } = noticesFromReading(car.vin, car.displayName ?? car.vin, previous, current, watch, config.unlockedMinutes ?? DEFAULT_UNLOCKED_MINUTES);
     await this.notifier.notify(notices);
-    if (JSON.stringify(next) !== JSON.stringify(watch)) await this.outbox.putWatch(car.vin, { ...next });
+    // A reading older than the last one seen (a retried pass) does not replace it.
+    const last = previous !== null && previous.takenAt > current.takenAt ? previous : current;
+    await this.outbox.putWatch(car.vin, { ...next, last });
   }
 
   async afterPass(summary: CollectorSummary, now: number): Promise<void> {
