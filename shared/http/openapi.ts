@@ -121,7 +121,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         delete: { operationId: 'deleteAutomation', summary: 'Delete an automation and its schedule', parameters: [AUTOMATION_ID], responses: { '200': ok('Deleted'), ...editErrors } },
       },
       '/notifications': {
-        get: { operationId: 'notifications', summary: 'The notification channels (secrets hidden) and the latest deliveries', responses: { '200': ok('Channels and deliveries'), '401': ERROR } },
+        get: { operationId: 'notifications', summary: 'The notification channels (secrets hidden; owner token only) and the latest deliveries', responses: { '200': ok('Channels and deliveries'), '401': ERROR, '403': ERROR } },
         put: {
           operationId: 'setNotifications',
           summary: 'Set the channels (signed webhook, ntfy topic, e-mail) and which events each gets; a new webhook secret is shown once',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { NOTIFICATION_KINDS, type NotificationConfig, type NotificationKind } from '../../domain/notifications/notification';
 import { newWebhookSecret } from '../../notify/webhook-channel';
 import { ApiError, badRequest } from '../api-error';
+import { callerOf } from '../api-caller';
 import type { ApiDeps } from '../api-deps';
 import { jsonObjectBody, validate } from '../request-input';
 import { json } from '../responses';
@@ -31,7 +32,11 @@ export function notificationRoutes(deps: ApiDeps): Route[] {
     {
       method: 'GET',
       path: '/notifications',
-      handle: async () => {
+      handle: async ({ event }) => {
+        // A webhook URL often carries its own secret (Home Assistant's webhook id), and knowing an ntfy topic is
+        // enough to read it: only the owner's token sees them.
+        const caller = callerOf(event);
+        if (caller.role !== 'owner') throw new ApiError(403, 'forbidden_for_token', `the read-only token '${caller.name}' may not see the notification channels`);
         const { outbox, emailAvailable } = notifications();
         const deliveries = await outbox.recent(20);
         return json(200, {

@@ -60,6 +60,12 @@ describe('read-only API tokens', () => {
     expect(commands.entries).toEqual([]);
   });
 
+  it('may not see the notification channels (a webhook URL or an ntfy topic is itself a secret)', async () => {
+    const { call } = setup(records);
+    const res = await call('GET', '/notifications', { token: ha });
+    expect({ status: res.status, code: res.body.error.code }).toEqual({ status: 403, code: 'forbidden_for_token' });
+  });
+
   it('the owner token still commands, and the audit log names the token that sent each command', async () => {
     const { call } = setup(records);
     expect((await call('POST', `/vehicles/${VIN}/commands/door_lock`, { token: OWNER })).status).toBe(200);
