@@ -39,7 +39,7 @@ import { DynamoDbAutomationStore } from '../../shared/store/dynamodb-automation-
 import { runAutomation } from '../../shared/http/automation-runner';
 import type { ApiDeps } from '../../shared/http/api-deps';
 import type { Automation, AutomationRun } from '../../shared/domain/automations/automation';
-import { CollectorNotices, DELIVERY_BUDGET_MS } from '../../shared/domain/notifications/collector-notices';
+import { CollectorNotices } from '../../shared/domain/notifications/collector-notices';
 import { automationFailed as automationFailedNotice } from '../../shared/domain/notifications/notification-detectors';
 import { Notifier } from '../../shared/domain/notifications/notifier';
 import { channelsFor } from '../../shared/notify/channels';
@@ -199,10 +199,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       signing: commands, rateLimits: commands,
     };
     // Automations: the same runner as the Lambda, fired by the local scheduler on the host's clock.
-    const automationFailed = async (automation: Automation, run: AutomationRun): Promise<void> => {
-      await notifier.notify([automationFailedNotice(automation, run)]);
-      await notifier.deliverDue(DELIVERY_BUDGET_MS);
-    };
+    const automationFailed = (automation: Automation, run: AutomationRun): Promise<void> => notifier.sendNow([automationFailedNotice(automation, run)]);
     const automationScheduler = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore, automationFailed }, due));
     await automationScheduler.load(automationStore);
     const api = createApiHandler(

@@ -1,6 +1,6 @@
 import type { LambdaSettings } from '../config/lambda-settings';
 import type { Automation, AutomationRun } from '../domain/automations/automation';
-import { CollectorNotices, DELIVERY_BUDGET_MS } from '../domain/notifications/collector-notices';
+import { CollectorNotices } from '../domain/notifications/collector-notices';
 import { automationFailed } from '../domain/notifications/notification-detectors';
 import { Notifier } from '../domain/notifications/notifier';
 import type { Log } from '../domain/stores';
@@ -19,9 +19,6 @@ export function awsNotifications(aws: ReturnType<typeof buildAwsDeps>, settings:
     notifier,
     emailAvailable: email !== null,
     collectorNotices: new CollectorNotices(notifier, outbox, aws.stores),
-    automationFailed: async (automation: Automation, run: AutomationRun): Promise<void> => {
-      await notifier.notify([automationFailed(automation, run)]);
-      await notifier.deliverDue(DELIVERY_BUDGET_MS);
-    },
+    automationFailed: (automation: Automation, run: AutomationRun): Promise<void> => notifier.sendNow([automationFailed(automation, run)]),
   };
 }

@@ -3,10 +3,8 @@ import type { Snapshot } from '../snapshot';
 import type { VehicleStore } from '../stores';
 import type { NotificationOutbox } from './notification';
 import { DEFAULT_UNLOCKED_MINUTES, NEW_WATCH, noticesFromPass, noticesFromReading, tokenChainLost, type CarWatch } from './notification-detectors';
-import type { Notifier } from './notifier';
+import { DELIVERY_BUDGET_MS, type Notifier } from './notifier';
 
-/** How long a pass may spend delivering notifications, after its readings are stored. */
-export const DELIVERY_BUDGET_MS = 8_000;
 const ACCOUNT_WATCH = 'account';
 
 /**
@@ -29,29 +27,30 @@ export class CollectorNotices {
     const { last: previous = null, ...rest } = stored ?? {};
     const watch: CarWatch = { ...NEW_WATCH, ...rest };
     const { notices, watch: next } = noticesFromReading(car.vin, car.displayName ?? car.vin, previous, current, watch, config.unlockedMinutes ?? DEFAULT_UNLOCKED_MINUTES);
-    await this.notifier.notify(notices);
+    await this.notifier.notify(notices, config);
     // A reading older than the last one seen (a retried pass) does not replace it.
     const last = previous !== null && previous.takenAt > current.takenAt ? previous : current;
     await this.outbox.putWatch(car.vin, { ...next, last });
   }
 
   async afterPass(summary: CollectorSummary, now: number): Promise<void> {
-    if ((await this.outbox.getConfig()) === null) return;
+    const config = await this.outbox.getConfig();
+    if (config === null) return;
     if ((await this.outbox.getWatch(ACCOUNT_WATCH))?.tokenLostSince != null) await this.outbox.putWatch(ACCOUNT_WATCH, { tokenLostSince: null });
     for (const outcome of summary.vehicles) {
       const record = await this.vehicles.getVehicle(outcome.vin);
-      await this.notifier.notify(noticesFromPass(outcome.vin, record?.displayName ?? outcome.vin, record?.problem, outcome.budgetUsedPercent, now));
+      await this.notifier.notify(noticesFromPass(outcome.vin, record?.displayName ?? outcome.vin, record?.problem, outcome.budgetUsedPercent, now), config);
     }
-    await this.notifier.deliverDue(DELIVERY_BUDGET_MS);
+    await this.notifier.deliverDue(DELIVERY_BUDGET_MS, config);
   }
 
   /** The pass could not run because Tesla refused the login: one notice per loss, until a pass works again. */
   async loginLost(now: number): Promise<void> {
-    if ((await this.outbox.getConfig()) === null) return;
+    const config = await this.outbox.getConfig();
+    if (config === null) return;
     const since = (await this.outbox.getWatch(ACCOUNT_WATCH))?.tokenLostSince;
     const lostSince = typeof since === 'number' ? since : now;
     if (since !== lostSince) await this.outbox.putWatch(ACCOUNT_WATCH, { tokenLostSince: lostSince });
-    await this.notifier.notify([tokenChainLost(lostSince)]);
-    await this.notifier.deliverDue(DELIVERY_BUDGET_MS);
+    await this.notifier.sendNow([tokenChainLost(lostSince)], config);
   }
 }

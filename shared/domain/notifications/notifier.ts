@@ -6,6 +6,8 @@ import { wantsKind, type ChannelName, type Delivery, type Notification, type Not
 export const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 12 * 3_600_000];
 /** One request to a channel never takes longer than this. */
 export const CHANNEL_REQUEST_MS = 4_000;
+/** How long one invocation may spend delivering notifications, after its own work is done. */
+export const DELIVERY_BUDGET_MS = 8_000;
 
 export interface NotifierDeps {
   outbox: NotificationOutbox;
@@ -23,9 +25,10 @@ export interface NotifierDeps {
 export class Notifier {
   constructor(private readonly deps: NotifierDeps) {}
 
-  async notify(notices: readonly Notification[]): Promise<number> {
+  /** Queues the notices; `config` when the caller has just read it (saves reading it again). */
+  async notify(notices: readonly Notification[], known?: NotificationConfig | null): Promise<number> {
     if (notices.length === 0) return 0;
-    const config = await this.deps.outbox.getConfig();
+    const config = known === undefined ? await this.deps.outbox.getConfig() : known;
     if (config === null) return 0;
     const now = this.deps.clock.now();
     let queued = 0;
@@ -38,9 +41,9 @@ export class Notifier {
   }
 
   /** Delivers what is due, until `budgetMs` is spent; returns the deliveries it settled. */
-  async deliverDue(budgetMs: number): Promise<Delivery[]> {
+  async deliverDue(budgetMs: number, known?: NotificationConfig | null): Promise<Delivery[]> {
     const started = Date.now();
-    const config = await this.deps.outbox.getConfig();
+    const config = known === undefined ? await this.deps.outbox.getConfig() : known;
     if (config === null) return [];
     const channels = new Map(this.deps.channels(config).map((c) => [c.name, c]));
     const due = await this.deps.outbox.due(this.deps.clock.now(), 50);
@@ -56,6 +59,13 @@ export class Notifier {
       }),
     );
     return settled;
+  }
+
+  /** Queues the notices and delivers what is due at once, within the delivery budget (a failed automation, a lost login). */
+  async sendNow(notices: readonly Notification[], known?: NotificationConfig | null): Promise<void> {
+    const config = known === undefined ? await this.deps.outbox.getConfig() : known;
+    await this.notify(notices, config);
+    await this.deliverDue(DELIVERY_BUDGET_MS, config);
   }
 
   /** Sends one test notification to every configured channel at once, and says how each went. */
