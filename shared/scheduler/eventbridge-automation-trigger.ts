@@ -24,39 +24,39 @@ const sdk = () => import('@aws-sdk/client-scheduler');
  * automation's id and the occurrence's scheduled time (the runner's idempotency key).
  */
 export class EventBridgeAutomationTrigger implements AutomationTrigger {
-  private client: Promise<SchedulerClient> | null = null;
+  private client: SchedulerClient | null = null;
 
   constructor(
     private readonly makeClient: (module: Awaited<ReturnType<typeof sdk>>) => SchedulerClient,
     private readonly options: EventBridgeTriggerOptions,
   ) {}
 
-  private async send(command: 'create' | 'update' | 'delete', input: CreateScheduleCommandInput | { Name: string; GroupName: string }): Promise<void> {
+  /** The SDK module and its client, made on first use. */
+  private async scheduler(): Promise<{ m: Awaited<ReturnType<typeof sdk>>; client: SchedulerClient }> {
     const m = await sdk();
-    this.client ??= Promise.resolve(this.makeClient(m));
-    const client = await this.client;
-    if (command === 'create') await client.send(new m.CreateScheduleCommand(input as CreateScheduleCommandInput));
-    else if (command === 'update') await client.send(new m.UpdateScheduleCommand(input as CreateScheduleCommandInput));
-    else await client.send(new m.DeleteScheduleCommand(input));
+    this.client ??= this.makeClient(m);
+    return { m, client: this.client };
   }
 
   async apply(automation: Automation): Promise<void> {
     // A one-off that has had its time, and is off, needs no schedule (EventBridge deletes it after it runs anyway).
     if (automation.schedule.kind === 'once' && !automation.enabled) return this.remove(automation.id);
     const input = this.scheduleFor(automation);
+    const { m, client } = await this.scheduler();
     try {
-      await this.send('create', input);
+      await client.send(new m.CreateScheduleCommand(input));
     } catch (error) {
-      if (!(error instanceof (await sdk()).ConflictException)) throw error;
-      await this.send('update', input);
+      if (!(error instanceof m.ConflictException)) throw error;
+      await client.send(new m.UpdateScheduleCommand(input));
     }
   }
 
   async remove(id: string): Promise<void> {
+    const { m, client } = await this.scheduler();
     try {
-      await this.send('delete', { Name: scheduleName(id), GroupName: this.options.groupName });
+      await client.send(new m.DeleteScheduleCommand({ Name: scheduleName(id), GroupName: this.options.groupName }));
     } catch (error) {
-      if (!(error instanceof (await sdk()).ResourceNotFoundException)) throw error;
+      if (!(error instanceof m.ResourceNotFoundException)) throw error;
     }
   }
 
