@@ -1,23 +1,40 @@
 import { z } from 'zod';
-import { MINUTE_MS } from '../../shared/domain/clock';
+import { DAY_MS, MINUTE_MS } from '../../shared/domain/clock';
+import { PACK_KWH } from './sim-energy';
 
 /**
  * How a simulated car spends its time, repeated every `periodMinutes` from `anchor`. Minutes not covered by a
  * segment are spent parked. JSON format (also what `--profile FILE` loads):
  *
- *   { "periodMinutes": 1440,
- *     "segments": [ { "startMinute": 480, "minutes": 35, "activity": "drive", "speedMph": 32 },
+ *   { "periodMinutes": 1440, "outsideTempC": 8, "softwareUpdateEveryDays": 21,
+ *     "segments": [ { "startMinute": 460, "minutes": 20, "activity": "climate" },
+ *                   { "startMinute": 480, "minutes": 35, "activity": "drive", "speedMph": 32 },
+ *                   { "startMinute": 600, "minutes": 240, "activity": "sentry" },
+ *                   { "startMinute": 900, "minutes": 30, "activity": "supercharge", "peakKw": 250 },
  *                   { "startMinute": 1200, "minutes": 180, "activity": "charge", "percentPerHour": 15 } ] }
+ *
+ * - `charge`: plugged in at a steady rate (60 %/h and faster counts as DC fast charging);
+ * - `supercharge`: a DC fast charger whose power tapers from `peakKw` as the battery fills;
+ * - `sentry` and `climate` (preconditioning): parked, but held awake and drawing more, as the owner's settings do;
+ * - `outsideTempC` (default 12) changes what driving and climate cost;
+ * - `softwareUpdateEveryDays`: every so many days an update becomes available; it installs at 02:00 the next night,
+ *   holding the car awake for 30 minutes (if the car is out then, it installs without that).
  */
+const timed = { startMinute: z.int().min(0), minutes: z.int().min(1) };
 export const driveProfileSchema = z
   .strictObject({
     name: z.string().optional(),
     // Up to two months: a month parked at an airport is a profile too.
     periodMinutes: z.int().min(10).max(62 * 24 * 60),
+    outsideTempC: z.number().min(-40).max(50).optional(),
+    softwareUpdateEveryDays: z.int().min(2).max(365).optional(),
     segments: z.array(
       z.discriminatedUnion('activity', [
-        z.strictObject({ activity: z.literal('drive'), startMinute: z.int().min(0), minutes: z.int().min(1), speedMph: z.number().positive().max(150) }),
-        z.strictObject({ activity: z.literal('charge'), startMinute: z.int().min(0), minutes: z.int().min(1), percentPerHour: z.number().positive().max(400) }),
+        z.strictObject({ activity: z.literal('drive'), ...timed, speedMph: z.number().positive().max(150) }),
+        z.strictObject({ activity: z.literal('charge'), ...timed, percentPerHour: z.number().positive().max(400) }),
+        z.strictObject({ activity: z.literal('supercharge'), ...timed, peakKw: z.number().min(20).max(400) }),
+        z.strictObject({ activity: z.literal('sentry'), ...timed }),
+        z.strictObject({ activity: z.literal('climate'), ...timed }),
       ]),
     ),
   })
@@ -33,7 +50,15 @@ export const driveProfileSchema = z
 export type DriveProfile = z.infer<typeof driveProfileSchema>;
 export type Segment = DriveProfile['segments'][number];
 
-export type Activity = { kind: 'park' } | { kind: 'drive'; speedMph: number } | { kind: 'charge'; percentPerHour: number };
+/** What keeps a parked car awake on its own: sentry, the cabin conditioned, a software update installing. */
+export type Hold = 'sentry' | 'climate' | 'update';
+
+/** `charge`: `ratedKw` is the charger's power (DC: at low charge, tapering above 30 %). */
+export type Activity = { kind: 'park'; hold: Hold | null } | { kind: 'drive'; speedMph: number } | { kind: 'charge'; ratedKw: number; dc: boolean };
+
+/** A `charge` segment at this rate or faster is DC fast charging (about 45 kW and up). */
+const DC_PERCENT_PER_HOUR = 60;
+const PARKED: Activity = { kind: 'park', hold: null };
 
 /** The default local demo: an hour-long loop that starts with a drive, so the odometer rises within a minute. */
 export const DEMO_PROFILE: DriveProfile = {
@@ -59,6 +84,15 @@ export const COMMUTER_PROFILE: DriveProfile = {
 
 /** Where in the profile time `t` falls: the activity and when that activity ends (ms). */
 export function activityAt(profile: DriveProfile, anchor: number, t: number): { activity: Activity; until: number } {
+  const planned = plannedActivityAt(profile, anchor, t);
+  const install = installWindowAround(profile, anchor, t);
+  if (install === null || planned.activity.kind !== 'park' || planned.activity.hold !== null) return planned;
+  // An update installs only while the car is parked with nothing else to do.
+  if (t < install.from) return { activity: planned.activity, until: Math.min(planned.until, install.from) };
+  return { activity: { kind: 'park', hold: 'update' }, until: Math.min(planned.until, install.to) };
+}
+
+function plannedActivityAt(profile: DriveProfile, anchor: number, t: number): { activity: Activity; until: number } {
   const period = profile.periodMinutes * MINUTE_MS;
   const offset = (((t - anchor) % period) + period) % period;
   const periodStart = t - offset;
@@ -66,14 +100,50 @@ export function activityAt(profile: DriveProfile, anchor: number, t: number): { 
   for (const s of sorted) {
     const start = periodStart + s.startMinute * MINUTE_MS;
     const end = start + s.minutes * MINUTE_MS;
-    if (t < start) return { activity: { kind: 'park' }, until: start };
-    if (t < end) {
-      return {
-        activity: s.activity === 'drive' ? { kind: 'drive', speedMph: s.speedMph } : { kind: 'charge', percentPerHour: s.percentPerHour },
-        until: end,
-      };
-    }
+    if (t < start) return { activity: PARKED, until: start };
+    if (t < end) return { activity: activityOf(s), until: end };
   }
   const first = sorted[0];
-  return { activity: { kind: 'park' }, until: periodStart + period + (first ? first.startMinute * MINUTE_MS : 0) };
+  return { activity: PARKED, until: periodStart + period + (first ? first.startMinute * MINUTE_MS : 0) };
+}
+
+function activityOf(s: Segment): Activity {
+  switch (s.activity) {
+    case 'drive':
+      return { kind: 'drive', speedMph: s.speedMph };
+    case 'charge':
+      return { kind: 'charge', ratedKw: (s.percentPerHour / 100) * PACK_KWH, dc: s.percentPerHour >= DC_PERCENT_PER_HOUR };
+    case 'supercharge':
+      return { kind: 'charge', ratedKw: s.peakKw, dc: true };
+    case 'sentry':
+    case 'climate':
+      return { kind: 'park', hold: s.activity };
+  }
+}
+
+const INSTALL_AT_MS = 26 * 60 * MINUTE_MS; // 02:00 the night after the update became available
+const INSTALL_MS = 30 * MINUTE_MS;
+
+/** How many updates have been offered by `t` (the first `softwareUpdateEveryDays` after the anchor). */
+export function updatesOffered(profile: DriveProfile, anchor: number, t: number): number {
+  const every = profile.softwareUpdateEveryDays;
+  if (every === undefined || t < anchor) return 0;
+  return Math.floor((t - anchor) / (every * DAY_MS));
+}
+
+/** The install window of the latest update offered by `t`, or of none. */
+function installWindowAround(profile: DriveProfile, anchor: number, t: number): { from: number; to: number } | null {
+  const offered = updatesOffered(profile, anchor, t);
+  if (offered === 0) return null;
+  const from = anchor + offered * profile.softwareUpdateEveryDays! * DAY_MS + INSTALL_AT_MS;
+  return t < from + INSTALL_MS ? { from, to: from + INSTALL_MS } : null;
+}
+
+/** The software as it stands at `t`: updates installed, and whether one is waiting or installing. */
+export function softwareAt(profile: DriveProfile, anchor: number, t: number, activity: Activity): { installed: number; pending: 'available' | 'installing' | null } {
+  const offered = updatesOffered(profile, anchor, t);
+  if (offered === 0) return { installed: 0, pending: null };
+  if (activity.kind === 'park' && activity.hold === 'update') return { installed: offered - 1, pending: 'installing' };
+  const window = installWindowAround(profile, anchor, t);
+  return window !== null ? { installed: offered - 1, pending: 'available' } : { installed: offered, pending: null };
 }

@@ -1,5 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
-import { activityAt, type Activity, type DriveProfile } from './drive-profile';
+import { activityAt, softwareAt, type Activity, type DriveProfile } from './drive-profile';
+import { dcChargeKw, driveWhPerMile, MILES_PER_PERCENT, PACK_KWH, parkedDrawKw, percentOf } from './sim-energy';
 
 /** The firmware every simulated car runs. */
 export const SIM_FIRMWARE = '2026.38.4';
@@ -35,18 +36,17 @@ export interface CommandOutcome {
   reason: string;
 }
 
-const PERCENT_PER_MILE = 0.3;
-const MILES_PER_PERCENT = 3.1;
-/** Usable pack of the simulated car (a Model 3 Long Range): 1 % is 0.75 kWh. */
-const PACK_KWH = 75;
-/** A charge at this rate or faster is DC fast charging (about 45 kW and up). */
-const DC_PERCENT_PER_HOUR = 60;
 const CLIMATE_AUTO_OFF_MS = 30 * MINUTE_MS;
+const DEFAULT_OUTSIDE_TEMP_C = 12;
+/** DC charging power changes with the charge, so it is integrated in steps this long. */
+const CHARGE_STEP_MS = MINUTE_MS;
 
 /**
  * One simulated car. Its life follows the drive profile; between requests it is advanced lazily to the clock's time.
  * It falls asleep `sleepAfterMs` after the last thing that kept it awake (driving, charging, a data request, a
- * command, a finished wake) while nothing else holds it awake (sentry mode, climate on).
+ * command, a finished wake) while nothing else holds it awake (sentry mode, climate on, an update installing).
+ * Its battery follows the energy model in sim-energy.ts: driving by speed and outside temperature, a small draw
+ * parked (more awake, more with sentry or climate), AC or tapering DC charging.
  */
 export class SimCar {
   readonly vin: string;
@@ -72,7 +72,7 @@ export class SimCar {
   seatHeaters = new Map<number, number>();
 
   private climateOffAt: number | null = null;
-  private activity: Activity = { kind: 'park' };
+  private activity: Activity = { kind: 'park', hold: null };
   private activityUntil = 0;
   private chargeStoppedUntil: number | null = null;
   private t: number;
@@ -114,7 +114,24 @@ export class SimCar {
   }
 
   get climateOn(): boolean {
-    return this.climateOffAt !== null;
+    return this.climateOffAt !== null || this.hold() === 'climate';
+  }
+
+  get sentryOn(): boolean {
+    return this.sentryMode || this.hold() === 'sentry';
+  }
+
+  private hold(activity: Activity = this.activity): string | null {
+    return activity.kind === 'park' ? activity.hold : null;
+  }
+
+  private get outsideTempC(): number {
+    return this.options.profile.outsideTempC ?? DEFAULT_OUTSIDE_TEMP_C;
+  }
+
+  /** The moment an awake car with nothing holding it falls asleep, or never. */
+  private sleepDueAt(): number {
+    return this.asleep || this.heldAwake() ? Infinity : this.lastActiveAt + this.sleepAfterMs;
   }
 
   get currentActivity(): Activity['kind'] {
@@ -125,8 +142,9 @@ export class SimCar {
   advanceTo(now: number): void {
     while (this.t < now) {
       const { activity, until } = activityAt(this.options.profile, this.anchor, this.t);
-      const end = Math.min(until, now, this.wakingAt ?? Infinity, this.climateOffAt ?? Infinity);
       this.activity = activity;
+      const sleepAt = this.sleepDueAt();
+      const end = Math.min(until, now, this.wakingAt ?? Infinity, this.climateOffAt ?? Infinity, sleepAt > this.t ? sleepAt : Infinity);
       this.activityUntil = until;
       this.live(activity, this.t, end);
       if (this.wakingAt !== null && this.wakingAt <= end) {
@@ -170,8 +188,9 @@ export class SimCar {
       if (open === undefined || open.endAt !== null) this.trips.push({ startAt: from, endAt: null, startOdometerMi: this.odometerMi, endOdometerMi: null });
       this.asleep = false;
       this.wakingAt = null;
-      this.odometerMi += activity.speedMph * hours;
-      this.batteryLevel = Math.max(0, this.batteryLevel - activity.speedMph * hours * PERCENT_PER_MILE);
+      const miles = activity.speedMph * hours;
+      this.odometerMi += miles;
+      this.batteryLevel = Math.max(0, this.batteryLevel - percentOf((miles * driveWhPerMile(activity.speedMph, this.outsideTempC)) / 1000));
       this.lastActiveAt = to;
       this.lastOwnActiveAt = to;
       return;
@@ -187,28 +206,50 @@ export class SimCar {
         session.endAt = from;
         session.endLevel = this.batteryLevel;
       }
-    } else if (!this.pluggedIn) {
+      if (activity.hold !== null) {
+        // Sentry, climate or an install: the car's own doing, awake throughout, and its end starts the sleep timer.
+        this.asleep = false;
+        this.wakingAt = null;
+        this.lastActiveAt = Math.max(this.lastActiveAt, to);
+        this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, to);
+      }
+      this.drain(hours);
+      return;
+    }
+    if (!this.pluggedIn) {
       this.pluggedIn = true;
       this.sessionEnergyKwh = 0;
     }
-    if (activity.kind === 'charge' && this.isChargingNow(activity) && (session === undefined || session.endAt !== null)) {
-      this.chargeSessions.push({ startAt: from, endAt: null, energyKwh: 0, startLevel: this.batteryLevel, endLevel: null });
+    if (!this.isChargingNow(activity)) return this.drain(hours);
+    if (session === undefined || session.endAt !== null) {
+      this.chargeSessions.push({ startAt: from, endAt: null, energyKwh: 0, startLevel: this.batteryLevel, endLevel: null, dc: activity.dc });
     }
-    if (activity.kind === 'charge' && this.isChargingNow(activity)) {
-      this.asleep = false;
+    this.asleep = false;
+    let t = from;
+    while (t < to && this.batteryLevel < this.chargeLimit) {
+      const step = Math.min(CHARGE_STEP_MS, to - t);
+      const kw = this.chargePowerKw(activity);
       const needed = this.chargeLimit - this.batteryLevel;
-      const gained = activity.percentPerHour * hours;
-      this.sessionEnergyKwh += (Math.min(gained, needed) / 100) * PACK_KWH;
-      this.chargeSessions[this.chargeSessions.length - 1]!.energyKwh = this.sessionEnergyKwh;
-      if (gained >= needed) {
-        this.batteryLevel = this.chargeLimit;
-        this.lastActiveAt = Math.max(this.lastActiveAt, from + (needed / activity.percentPerHour) * HOUR_MS);
-      } else {
-        this.batteryLevel += gained;
-        this.lastActiveAt = to;
-      }
-      this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, this.lastActiveAt);
+      const gained = percentOf((kw * step) / HOUR_MS);
+      const taken = Math.min(gained, needed);
+      this.batteryLevel += taken;
+      this.sessionEnergyKwh += (taken / 100) * PACK_KWH;
+      t += gained > needed ? (needed / gained) * step : step;
     }
+    this.chargeSessions[this.chargeSessions.length - 1]!.energyKwh = this.sessionEnergyKwh;
+    this.lastActiveAt = Math.max(this.lastActiveAt, t);
+    this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, this.lastActiveAt);
+  }
+
+  /** What standing costs, for `hours` in the car's present state. */
+  private drain(hours: number): void {
+    const kw = parkedDrawKw({ asleep: this.asleep, sentry: this.sentryOn, climate: this.climateOn }, this.outsideTempC);
+    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf(kw * hours));
+  }
+
+  private chargePowerKw(activity: Extract<Activity, { kind: 'charge' }> | null = this.activity.kind === 'charge' ? this.activity : null): number {
+    if (activity === null) return 0;
+    return activity.dc ? dcChargeKw(activity.ratedKw, this.batteryLevel) : activity.ratedKw;
   }
 
   private isChargingNow(activity: Activity = this.activity): boolean {
@@ -216,7 +257,7 @@ export class SimCar {
   }
 
   private heldAwake(): boolean {
-    return this.sentryMode || this.climateOn;
+    return this.sentryOn || this.climateOn || this.hold() === 'update';
   }
 
   state(): CarState {
@@ -271,6 +312,10 @@ export class SimCar {
       ble_autopair_enrolled: false,
     };
     if (endpoints.has('charge_state')) {
+      const plugged = this.activity.kind === 'charge' ? this.activity : null;
+      const kw = charging ? this.chargePowerKw() : 0;
+      const volts = plugged === null ? 0 : plugged.dc ? 390 : 240;
+      const toFullH = charging && kw > 0 ? ((this.chargeLimit - this.batteryLevel) / 100) * PACK_KWH / kw : 0;
       body.charge_state = {
         battery_level: Math.round(this.batteryLevel),
         usable_battery_level: Math.round(this.batteryLevel),
@@ -283,26 +328,32 @@ export class SimCar {
         charge_amps: this.chargingAmps,
         charge_current_request: this.chargingAmps,
         charge_current_request_max: 48,
-        charge_port_door_open: this.chargePortOpen || this.activity.kind === 'charge',
-        charge_port_latch: this.activity.kind === 'charge' ? 'Engaged' : '<invalid>',
+        charge_port_door_open: this.chargePortOpen || plugged !== null,
+        charge_port_latch: plugged !== null ? 'Engaged' : '<invalid>',
         charging_state: this.chargingState(),
-        charger_power: charging && this.activity.kind === 'charge' ? Math.round((this.activity.percentPerHour / 100) * PACK_KWH) : 0,
+        charger_power: Math.round(kw),
+        charger_voltage: charging ? volts : 0,
+        charger_actual_current: charging && volts > 0 ? Math.round((kw * 1000) / volts) : 0,
+        charger_phases: charging && plugged !== null && !plugged.dc ? 1 : null,
         charge_energy_added: round(this.sessionEnergyKwh, 2),
-        fast_charger_present: charging && this.activity.kind === 'charge' && this.activity.percentPerHour >= DC_PERCENT_PER_HOUR,
-        charge_rate: charging ? 30 : 0,
-        minutes_to_full_charge: 0,
+        fast_charger_present: charging && plugged !== null && plugged.dc,
+        fast_charger_type: plugged === null ? '<invalid>' : plugged.dc ? 'Supercharger' : 'ACSingleWireCAN',
+        charge_rate: charging ? round((kw / PACK_KWH) * 100 * MILES_PER_PERCENT, 1) : 0,
+        time_to_full_charge: round(toFullH, 2),
+        minutes_to_full_charge: Math.round(toFullH * 60),
         timestamp: now,
       };
     }
     if (endpoints.has('climate_state')) {
+      const outside = this.outsideTempC;
       body.climate_state = {
         driver_temp_setting: this.driverTemp,
         passenger_temp_setting: this.passengerTemp,
-        inside_temp: 21.5,
-        outside_temp: 12,
+        inside_temp: this.climateOn || driving ? this.driverTemp : round(outside + (this.asleep ? 0 : 3), 1),
+        outside_temp: outside,
         is_climate_on: this.climateOn,
         is_auto_conditioning_on: this.climateOn,
-        is_preconditioning: false,
+        is_preconditioning: this.hold() === 'climate',
         seat_heater_left: this.seatHeaters.get(0) ?? 0,
         seat_heater_right: this.seatHeaters.get(1) ?? 0,
         min_avail_temp: 15,
@@ -311,17 +362,19 @@ export class SimCar {
       };
     }
     if (endpoints.has('drive_state')) {
-      const drive: Record<string, unknown> = { shift_state: driving ? 'D' : null, speed, power: driving ? 18 : 0, heading: 185, timestamp: now };
+      const power = speed !== null ? Math.round((speed * driveWhPerMile(speed, this.outsideTempC)) / 1000) : charging ? -Math.round(this.chargePowerKw()) : 0;
+      const drive: Record<string, unknown> = { shift_state: driving ? 'D' : null, speed, power, heading: 185, timestamp: now };
       if (endpoints.has('location_data')) Object.assign(drive, { latitude: 37.4925, longitude: -121.9447, gps_as_of: Math.floor(now / 1000) });
       body.drive_state = drive;
     }
     if (endpoints.has('vehicle_state')) {
+      const software = softwareAt(this.options.profile, this.anchor, now, this.activity);
       body.vehicle_state = {
         api_version: 73,
-        car_version: `${SIM_FIRMWARE} 5b1e3c7a9f20`,
+        car_version: `${firmware(software.installed)} 5b1e3c7a9f20`,
         odometer: round(this.odometerMi, 6),
         locked: this.locked,
-        sentry_mode: this.sentryMode,
+        sentry_mode: this.sentryOn,
         sentry_mode_available: true,
         is_user_present: driving,
         df: 0,
@@ -330,7 +383,14 @@ export class SimCar {
         pr: 0,
         ft: 0,
         rt: 0,
-        software_update: { status: '', download_perc: 0, install_perc: 1, version: ' ', expected_duration_sec: 2700 },
+        tpms_pressure_fl: 2.9,
+        tpms_pressure_fr: 2.9,
+        tpms_pressure_rl: 2.9,
+        tpms_pressure_rr: 2.9,
+        software_update:
+          software.pending === null
+            ? { status: '', download_perc: 0, install_perc: 1, version: ' ', expected_duration_sec: 2700 }
+            : { status: software.pending, download_perc: 100, install_perc: software.pending === 'installing' ? 50 : 1, version: firmware(software.installed + 1), expected_duration_sec: 1800 },
         vehicle_name: this.displayName,
         timestamp: now,
       };
@@ -418,6 +478,8 @@ export interface ChargeSession {
   energyKwh: number;
   startLevel: number;
   endLevel: number | null;
+  /** DC fast charging. */
+  dc: boolean;
 }
 
 export interface Trip {
@@ -432,6 +494,12 @@ export class UnknownCommandError extends Error {
     super(`unknown command ${name}`);
     this.name = 'UnknownCommandError';
   }
+}
+
+/** The firmware after `installed` updates: the patch number counts them. */
+function firmware(installed: number): string {
+  const [year, week, patch] = SIM_FIRMWARE.split('.').map(Number);
+  return `${year}.${week}.${patch! + installed}`;
 }
 
 function round(value: number, digits: number): number {

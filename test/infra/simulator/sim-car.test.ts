@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
 import { driveProfileSchema, type DriveProfile } from '../../../infra/simulator/drive-profile';
 import { SimCar } from '../../../infra/simulator/sim-car';
+import { ASLEEP_KW, AWAKE_KW, dcChargeKw, driveWhPerMile, percentOf } from '../../../infra/simulator/sim-energy';
 
 const T0 = Date.parse('2026-01-05T00:00:00Z');
 // Drive 60 min at 30 mph from minute 0; charge from minute 120 for 60 min at 20 %/h; park otherwise (period 6 h).
@@ -17,14 +18,16 @@ const car = (overrides = {}) => new SimCar({ vin: '5YJ3E7EB0SF000001', id: 1, di
 const at = (minutes: number) => T0 + minutes * MINUTE_MS;
 
 describe('SimCar', () => {
-  it('drives the profile: odometer and battery move only while driving', () => {
+  it('drives the profile: the odometer moves only while driving, the battery by the energy model', () => {
     const c = car();
     c.advanceTo(at(30));
     expect(c.odometerMi).toBeCloseTo(1015, 6);
     expect(c.currentActivity).toBe('drive');
     c.advanceTo(at(90));
     expect(c.odometerMi).toBeCloseTo(1030, 6);
-    expect(c.batteryLevel).toBeCloseTo(60 - 30 * 0.3, 6);
+    // 30 miles at 30 mph and 12 °C, then parked 15 minutes awake and 15 asleep.
+    const used = percentOf((30 * driveWhPerMile(30, 12)) / 1000) + percentOf(AWAKE_KW / 4 + ASLEEP_KW / 4);
+    expect(c.batteryLevel).toBeCloseTo(60 - used, 6);
     c.advanceTo(at(360 + 60));
     expect(c.odometerMi).toBeCloseTo(1060, 6); // the next period drove again
   });
@@ -118,7 +121,7 @@ describe('SimCar', () => {
     expect(c.command('charge_stop', {}, at(130))).toEqual({ result: true, reason: '' });
     const stoppedAt = c.batteryLevel;
     c.advanceTo(at(150));
-    expect(c.batteryLevel).toBe(stoppedAt);
+    expect(c.batteryLevel).toBeCloseTo(stoppedAt - percentOf(AWAKE_KW / 4 + ASLEEP_KW / 12), 6); // stopped: standing, asleep after 15 minutes
     expect(c.command('charge_start', {}, at(150))).toEqual({ result: true, reason: '' });
     c.advanceTo(at(179));
     expect(c.batteryLevel).toBeGreaterThan(stoppedAt);
@@ -171,6 +174,79 @@ describe('SimCar', () => {
 
   it('refuses wake times outside 10–60 s', () => {
     expect(() => car({ wakeDelayMs: 5_000 })).toThrow(RangeError);
+  });
+});
+
+describe('energy model', () => {
+  it('costs more per mile at speed and in the cold', () => {
+    expect(driveWhPerMile(65, 15)).toBeGreaterThan(driveWhPerMile(30, 15) * 1.2);
+    expect(driveWhPerMile(30, -5)).toBeCloseTo(driveWhPerMile(30, 15) * 1.3, 6);
+    expect(driveWhPerMile(65, 20)).toBeGreaterThan(230);
+    expect(driveWhPerMile(65, 20)).toBeLessThan(270);
+  });
+
+  it('tapers DC charging above 30 %', () => {
+    expect(dcChargeKw(250, 20)).toBe(250);
+    expect(dcChargeKw(250, 65)).toBeLessThan(200);
+    expect(dcChargeKw(250, 100)).toBeCloseTo(25, 6);
+  });
+
+  const parked = (segments: DriveProfile['segments'], extra: Partial<DriveProfile> = {}, batteryLevel = 60) =>
+    new SimCar({ vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'T', profile: { periodMinutes: 1440, segments, ...extra }, anchor: T0, odometerMi: 1000, batteryLevel }, T0);
+
+  it('drains a little asleep, more awake, and much more with sentry on', () => {
+    const asleep = parked([]);
+    asleep.advanceTo(at(15 + 24 * 60));
+    // Awake 15 minutes at the start, then asleep a day: about half a percent.
+    expect(60 - asleep.batteryLevel).toBeCloseTo(percentOf(AWAKE_KW / 4 + ASLEEP_KW * 24), 6);
+    const sentry = parked([{ activity: 'sentry', startMinute: 0, minutes: 600 }]);
+    sentry.advanceTo(at(599));
+    expect(sentry.state()).toBe('online');
+    expect(sentry.sentryOn).toBe(true);
+    expect(60 - sentry.batteryLevel).toBeGreaterThan(4); // ten hours of sentry: ~0.47 kW
+    sentry.advanceTo(at(614));
+    expect(sentry.state()).toBe('online'); // sentry just ended: the usual 15 minutes
+    sentry.advanceTo(at(615));
+    expect(sentry.state()).toBe('asleep');
+    expect(sentry.awakeByPollingMs).toBe(0);
+  });
+
+  it('preconditions in a climate segment, reported as such, and charges the tapering curve at a Supercharger', () => {
+    const c = parked([
+      { activity: 'climate', startMinute: 100, minutes: 20 },
+      { activity: 'supercharge', startMinute: 200, minutes: 30, peakKw: 250 },
+    ], { outsideTempC: -5 }, 20);
+    c.advanceTo(at(110));
+    const climate = c.vehicleData(at(110), new Set(['climate_state'])).climate_state as Record<string, unknown>;
+    expect(climate).toMatchObject({ is_preconditioning: true, is_climate_on: true, outside_temp: -5 });
+    c.advanceTo(at(210));
+    const charge = c.vehicleData(at(210), new Set(['charge_state'])).charge_state as Record<string, number | boolean | string>;
+    expect(charge).toMatchObject({ charging_state: 'Charging', fast_charger_present: true, fast_charger_type: 'Supercharger' });
+    expect(charge.charger_power).toBeGreaterThan(120); // tapering from 250 kW
+    expect(charge.time_to_full_charge).toBeGreaterThan(0);
+    c.advanceTo(at(240));
+    const done = c.chargeSessions[0]!;
+    expect(done.dc).toBe(true);
+    expect(done.endLevel).toBeCloseTo(80, 1); // from 20 % to the 80 % limit within the half hour (then standing)
+    expect(done.energyKwh).toBeCloseTo(((80 - done.startLevel) / 100) * 75, 6);
+    expect((c.vehicleData(at(240), new Set(['charge_state'])).charge_state as Record<string, number>).charge_energy_added).toBeCloseTo(done.energyKwh, 2);
+  });
+
+  it('is offered a software update every so many days and installs it the next night, held awake', () => {
+    const c = parked([], { softwareUpdateEveryDays: 10 });
+    const version = (t: number) => {
+      c.advanceTo(t);
+      const state = c.vehicleData(t, new Set(['vehicle_state'])).vehicle_state as { car_version: string; software_update: { status: string; version: string } };
+      return { version: state.car_version.split(' ')[0], status: state.software_update.status, next: state.software_update.version };
+    };
+    expect(version(at(9 * 24 * 60))).toEqual({ version: '2026.38.4', status: '', next: ' ' });
+    expect(version(at(10 * 24 * 60 + 60))).toEqual({ version: '2026.38.4', status: 'available', next: '2026.38.5' });
+    expect(version(at(11 * 24 * 60 + 130))).toEqual({ version: '2026.38.4', status: 'installing', next: '2026.38.5' });
+    expect(c.state()).toBe('online');
+    expect(version(at(11 * 24 * 60 + 160))).toEqual({ version: '2026.38.5', status: '', next: ' ' });
+    expect(c.state()).toBe('online'); // the install ended at 02:30; asleep by 02:45
+    c.advanceTo(at(11 * 24 * 60 + 166));
+    expect(c.state()).toBe('asleep');
   });
 });
 

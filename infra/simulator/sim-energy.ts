@@ -1,0 +1,56 @@
+/**
+ * The simulated car's energy model: what driving, standing and charging do to its battery. Round figures for a
+ * Model 3 Long Range, close enough to real cars that derived efficiency, drain and charging figures look like the
+ * ones owners know, and simple enough that a benchmark can hold a logger to them.
+ */
+
+/** Usable pack: 1 % is 0.75 kWh. */
+export const PACK_KWH = 75;
+/** Rated range per battery %, as the car reports `battery_range`. */
+export const MILES_PER_PERCENT = 3.1;
+
+/**
+ * Wh per mile at a steady speed: rolling resistance plus drag, which grows with the square of speed (~195 Wh/mi at
+ * 30 mph, ~250 at 65, ~290 at 80), and more in the cold (cabin and battery heating, +1.5 % per °C below 15 °C) or
+ * the heat (air conditioning, +1 % per °C above 30 °C).
+ */
+export function driveWhPerMile(speedMph: number, outsideTempC: number): number {
+  const base = 180 + 0.016 * speedMph * speedMph;
+  const cold = Math.max(0, 15 - outsideTempC) * 0.015;
+  const hot = Math.max(0, outsideTempC - 30) * 0.01;
+  return base * (1 + cold + hot);
+}
+
+/** What a parked car draws, in kW: a little asleep, more awake, much more with the cabin conditioned. */
+export function parkedDrawKw(state: { asleep: boolean; sentry: boolean; climate: boolean }, outsideTempC: number): number {
+  if (state.asleep) return ASLEEP_KW;
+  let kw = AWAKE_KW;
+  if (state.sentry) kw += SENTRY_EXTRA_KW;
+  if (state.climate) kw += climateKw(outsideTempC);
+  return kw;
+}
+
+/** Asleep: ~0.5 % a day. */
+export const ASLEEP_KW = 0.016;
+/** Awake and idle (computers on): ~0.3 % an hour. */
+export const AWAKE_KW = 0.22;
+/** Sentry's cameras on top of being awake: ~0.25 kW more. */
+export const SENTRY_EXTRA_KW = 0.25;
+
+/** The cabin conditioned: more the further outside is from a comfortable 21 °C. */
+export function climateKw(outsideTempC: number): number {
+  return 1 + Math.abs(outsideTempC - 21) * 0.12;
+}
+
+/**
+ * A DC fast charger's power at a state of charge: the peak up to 30 %, then falling steadily to a tenth of it at
+ * 100 %, as Superchargers taper.
+ */
+export function dcChargeKw(peakKw: number, batteryLevel: number): number {
+  if (batteryLevel <= 30) return peakKw;
+  const share = 1 - (0.9 * (Math.min(100, batteryLevel) - 30)) / 70;
+  return peakKw * share;
+}
+
+/** Battery % that `kwh` makes up. */
+export const percentOf = (kwh: number): number => (kwh / PACK_KWH) * 100;
