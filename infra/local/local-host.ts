@@ -89,7 +89,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
   try {
     const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     const stores = new DynamoDbStores({ client: doc, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: settings.snapshotRetentionDays });
-    const history = new DynamoDbHistoryStore({ client: doc, tableName: LOCAL_TABLE_NAME });
+    const history = new DynamoDbHistoryStore({ client: doc, tableName: LOCAL_TABLE_NAME, stateChangeRetentionDays: settings.snapshotRetentionDays });
     const commands = new DynamoDbCommandStores({ client: doc, tableName: LOCAL_TABLE_NAME, auditRetentionDays: settings.snapshotRetentionDays });
 
     let simulator: FleetSimulator | null = null;

@@ -17,6 +17,8 @@ import { PACK_KWH } from './sim-energy';
  * - `supercharge`: a DC fast charger whose power tapers from `peakKw` as the battery fills;
  * - `sentry` and `climate` (preconditioning): parked, but held awake and drawing more, as the owner's settings do;
  * - `outsideTempC` (default 12) changes what driving and climate cost;
+ * - `wakeBeforeDriveMinutes` (default 0): the car wakes this long before each drive that follows a parking, as a
+ *   real one does when the owner walks up with the phone key;
  * - `softwareUpdateEveryDays`: every so many days an update becomes available; it installs at 02:00 the next night,
  *   holding the car awake for 30 minutes (if the car is out then, it installs without that).
  */
@@ -27,6 +29,7 @@ export const driveProfileSchema = z
     // Up to two months: a month parked at an airport is a profile too.
     periodMinutes: z.int().min(10).max(62 * 24 * 60),
     outsideTempC: z.number().min(-40).max(50).optional(),
+    wakeBeforeDriveMinutes: z.int().min(0).max(10).optional(),
     softwareUpdateEveryDays: z.int().min(2).max(365).optional(),
     segments: z.array(
       z.discriminatedUnion('activity', [
@@ -50,8 +53,11 @@ export const driveProfileSchema = z
 export type DriveProfile = z.infer<typeof driveProfileSchema>;
 export type Segment = DriveProfile['segments'][number];
 
-/** What keeps a parked car awake on its own: sentry, the cabin conditioned, a software update installing. */
-export type Hold = 'sentry' | 'climate' | 'update';
+/**
+ * What keeps a parked car awake on its own: sentry, the cabin conditioned, a software update installing, the owner
+ * walking up to drive.
+ */
+export type Hold = 'sentry' | 'climate' | 'update' | 'owner';
 
 /** `charge`: `ratedKw` is the charger's power (DC: at low charge, tapering above 30 %). */
 export type Activity = { kind: 'park'; hold: Hold | null } | { kind: 'drive'; speedMph: number } | { kind: 'charge'; ratedKw: number; dc: boolean };
@@ -84,12 +90,21 @@ export const COMMUTER_PROFILE: DriveProfile = {
 
 /** Where in the profile time `t` falls: the activity and when that activity ends (ms). */
 export function activityAt(profile: DriveProfile, anchor: number, t: number): { activity: Activity; until: number } {
-  const planned = plannedActivityAt(profile, anchor, t);
+  const planned = withOwnerApproach(profile, anchor, t, plannedActivityAt(profile, anchor, t));
   const install = installWindowAround(profile, anchor, t);
   if (install === null || planned.activity.kind !== 'park' || planned.activity.hold !== null) return planned;
   // An update installs only while the car is parked with nothing else to do.
   if (t < install.from) return { activity: planned.activity, until: Math.min(planned.until, install.from) };
   return { activity: { kind: 'park', hold: 'update' }, until: Math.min(planned.until, install.to) };
+}
+
+/** The last `wakeBeforeDriveMinutes` of a plain parking before a drive: the owner is at the car. */
+function withOwnerApproach(profile: DriveProfile, anchor: number, t: number, planned: { activity: Activity; until: number }): { activity: Activity; until: number } {
+  const lead = (profile.wakeBeforeDriveMinutes ?? 0) * MINUTE_MS;
+  if (lead === 0 || planned.activity.kind !== 'park' || planned.activity.hold !== null) return planned;
+  if (plannedActivityAt(profile, anchor, planned.until).activity.kind !== 'drive') return planned;
+  if (t < planned.until - lead) return { activity: planned.activity, until: planned.until - lead };
+  return { activity: { kind: 'park', hold: 'owner' }, until: planned.until };
 }
 
 function plannedActivityAt(profile: DriveProfile, anchor: number, t: number): { activity: Activity; until: number } {

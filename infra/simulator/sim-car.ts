@@ -175,7 +175,9 @@ export class SimCar {
       this.pluggedIn = true;
       this.sessionEnergyKwh = 0;
     }
-    if (current.activity.kind === 'drive' || (current.activity.kind === 'charge' && this.isChargingNow(current.activity))) {
+    const ownDoing = current.activity.kind === 'drive' || (current.activity.kind === 'park' && current.activity.hold !== null) || (current.activity.kind === 'charge' && this.isChargingNow(current.activity));
+    if (ownDoing) {
+      if (this.asleep) this.lastActiveAt = this.lastOwnActiveAt = now;
       this.asleep = false;
       this.wakingAt = null;
     }

@@ -19,7 +19,7 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const secrets = new SecretsManagerClient({ requestHandler, maxAttempts: 3 });
   const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler, maxAttempts: 3 }), { marshallOptions: { removeUndefinedValues: true } });
   const stores = new DynamoDbStores({ client: dynamo, tableName: settings.tableName, snapshotRetentionDays: settings.snapshotRetentionDays });
-  const history = new DynamoDbHistoryStore({ client: dynamo, tableName: settings.tableName });
+  const history = new DynamoDbHistoryStore({ client: dynamo, tableName: settings.tableName, stateChangeRetentionDays: settings.snapshotRetentionDays });
   const commands = new DynamoDbCommandStores({ client: dynamo, tableName: settings.tableName, auditRetentionDays: settings.snapshotRetentionDays });
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);

@@ -6,7 +6,7 @@ import { FleetApiError, MissingScopeError, RateLimitedError, UnreadableAnswerErr
 import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure } from './polling-policy';
 import { ACCOUNT_SCOPE, meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { afterListing, listDue, NEW_LISTING, type ListingMemoryStore } from './list-policy';
-import { recordHistory } from './history/history-recorder';
+import { recordHistory, recordStateChange } from './history/history-recorder';
 import type { HistoryStore } from './history/history-store';
 import { snapshotFromVehicleData, type Snapshot } from './snapshot';
 import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
@@ -120,11 +120,15 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     vin: car.vin,
     displayName: car.displayName,
     state: car.state,
+    listedState: car.state,
     lastSeenAt: now,
     lastSnapshotAt: previous?.lastSnapshotAt ?? null,
     polling: step.memory,
     ...(previous?.problem ? { problem: previous.problem } : {}),
   };
+  // A change of the listed state (free to see) goes into the history first: idle periods count the car's sleep.
+  const listedBefore = previous === null ? null : (previous.listedState ?? previous.state);
+  if (deps.history && listedBefore !== car.state) await recordHistorySafely(deps, car.vin, (history) => recordStateChange(history, { vin: car.vin, at: now, state: car.state }));
   const budgetUsedPercent = budgetUsd > 0 ? Math.round((spentUsd / budgetUsd) * 1000) / 10 : 100;
   const base = { vin: car.vin, state: car.state, snapshotWritten: false, budgetUsedPercent, needsAttention: false, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
 
@@ -142,7 +146,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     if (snapshot.odometerMi === null) throw new UnreadableAnswerError('vehicle_data answer without an odometer', 200);
     if (!deps.includeLocation) snapshot.location = null;
     await deps.snapshots.putSnapshot(snapshot, deps.includeLocation ? data : withoutLocation(data));
-    if (deps.history) await recordHistorySafely(deps, snapshot);
+    if (deps.history) await recordHistorySafely(deps, car.vin, (history) => recordHistory(history, snapshot));
     if (deps.onReading) {
       await deps.onReading({ vin: car.vin, displayName: car.displayName }, snapshot).catch((error: unknown) => deps.log.warn('collector: notifications failed', { vin: car.vin, error: describe(error) }));
     }
@@ -164,14 +168,14 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
 }
 
 /**
- * History is derived from the stored snapshot; if deriving fails, the reading is kept all the same (nothing is lost:
- * `npm run rederive` rebuilds history from snapshots).
+ * History is derived from the stored snapshot (and state changes); if deriving fails, the reading is kept all the same
+ * (nothing is lost: `npm run rederive` rebuilds history from snapshots).
  */
-async function recordHistorySafely(deps: CollectorDeps, snapshot: Snapshot): Promise<void> {
+async function recordHistorySafely(deps: CollectorDeps, vin: string, record: (history: HistoryStore) => Promise<unknown>): Promise<void> {
   try {
-    await recordHistory(deps.history!, snapshot);
+    await record(deps.history!);
   } catch (error) {
-    deps.log.error('collector: history not updated', { vin: snapshot.vin, error: describe(error) });
+    deps.log.error('collector: history not updated', { vin, error: describe(error) });
   }
 }
 

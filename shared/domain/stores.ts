@@ -9,6 +9,11 @@ export interface VehicleRecord {
   vin: string;
   displayName: string | null;
   state: VehicleOnlineState;
+  /**
+   * The state the vehicle list last gave (`state` also turns `asleep` after a 408): a change of it is a state change
+   * in the car's history. Absent in records written before it was kept.
+   */
+  listedState?: VehicleOnlineState;
   /** When the collector last heard of the car (ms). */
   lastSeenAt: number;
   /** `takenAt` of the newest stored snapshot (ms). */

@@ -175,7 +175,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         get: { operationId: 'charges', summary: 'Charging sessions, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Charging sessions', true), ...errors } },
       },
       '/vehicles/{vin}/idles': {
-        get: { operationId: 'idles', summary: 'Idle periods between drives and sessions: battery and range lost, drain per day', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Idle periods', true), ...errors } },
+        get: { operationId: 'idles', summary: 'Idle periods between drives and sessions: battery and range lost, drain per day, and the share of the time the car was seen asleep', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Idle periods', true), ...errors } },
       },
       '/vehicles/{vin}/months': {
         get: { operationId: 'months', summary: 'Monthly totals: distance, drives, kWh charged and used, efficiency', parameters: [VIN, ...queryParameters(monthsQuerySchema)], responses: { '200': ok('Months', true), ...errors } },

@@ -1,16 +1,28 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryState, HistoryStep } from '../domain/history/history-machine';
-import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen } from '../domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen, StateChange } from '../domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
 import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
 import type { LogEntry } from '../domain/history/logbook';
-import { CHARGE_COST_SK_PREFIX, chargeCostSk, chargeSk, driveSk, HISTORY_STATE_SK, idleSk, LOG_SK_PREFIX, logSk, monthSk, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+import { CHARGE_COST_SK_PREFIX, chargeCostSk, chargeSk, driveSk, HISTORY_STATE_SK, idleSk, LOG_SK_PREFIX, logSk, monthSk, stateChangeSk, TTL_ATTRIBUTE, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
 
 /** Derived history in the single table: one small item per drive, charging session and software version. */
 export class DynamoDbHistoryStore implements HistoryStore {
-  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
+  /** `stateChangeRetentionDays`: how long state changes are kept (the snapshots' retention; default 400 days). */
+  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string; stateChangeRetentionDays?: number }) {}
+
+  async putStateChange(change: StateChange, state: HistoryState): Promise<void> {
+    const expiresAt = Math.floor(change.at / 1000) + (this.options.stateChangeRetentionDays ?? 400) * 86_400;
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(change.vin), sk: stateChangeSk(change.at), change, [TTL_ATTRIBUTE]: expiresAt } }));
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(change.vin), sk: HISTORY_STATE_SK, state } }));
+  }
+
+  async stateChangesBetween(vin: string, fromMs: number, toMs: number): Promise<StateChange[]> {
+    const items = await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': stateChangeSk(fromMs), ':to': stateChangeSk(toMs) });
+    return items.map((item) => item.change as StateChange);
+  }
 
   async getHistoryState(vin: string): Promise<HistoryState | null> {
     const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: HISTORY_STATE_SK } }));

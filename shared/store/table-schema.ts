@@ -19,6 +19,7 @@
  * | charging session| VEHICLE#<vin>   | CHARGE#<ISO start>          |
  * | software version| VEHICLE#<vin>   | SWVER#<ISO first seen>      |
  * | idle period     | VEHICLE#<vin>   | IDLE#<ISO start>            |
+ * | state change    | VEHICLE#<vin>   | STATE#<ISO time>            |
  * | session cost    | VEHICLE#<vin>   | CHARGECOST#<session id>     |
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
@@ -29,7 +30,7 @@
  * | pending delivery| ACCOUNT         | NOTIFY#DUE#<event>#<channel>|
  * | detector memory | ACCOUNT         | NOTIFY#WATCH#<vin>          |
  *
- * Snapshots and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
+ * Snapshots, state changes and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
  * after they end; rollups and the
  * ledger are small and kept.
  */
@@ -81,3 +82,5 @@ export const idleSk = (startAt: number): string => `IDLE#${new Date(startAt).toI
 /** A charging session's cost set by the owner, apart from the derived session so that re-deriving keeps it. */
 export const chargeCostSk = (id: string): string => `CHARGECOST#${id}`;
 export const CHARGE_COST_SK_PREFIX = 'CHARGECOST#';
+/** A change of the car's listed state (online, asleep, offline), kept for idle periods' asleep share. */
+export const stateChangeSk = (at: number): string => `STATE#${new Date(at).toISOString()}`;

@@ -8,6 +8,7 @@ import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { InvalidCursorError } from '../../shared/store/invalid-cursor-error';
 import { deriveHistory } from '../../shared/domain/history/history-machine';
 import { rederiveHistory } from '../../shared/domain/history/rederive';
+import { recordHistory, recordStateChange } from '../../shared/domain/history/history-recorder';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
 
@@ -228,5 +229,30 @@ describe('derived history on dynalite', () => {
     // Running it again changes nothing.
     await rederiveHistory({ snapshots: stores, history }, car, { fromMs: 0, toMs: at(100) });
     expect((await history.listDrives(car, { fromMs: 0, toMs: at(100), limit: 10 })).items).toEqual(drives);
+  });
+
+  it('keeps state changes with the snapshots’ TTL, and re-deriving gives the idle period the asleep share the collector gave it', async () => {
+    const client = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const history = new DynamoDbHistoryStore({ client, tableName: 'test', stateChangeRetentionDays: 30 });
+    const car = '5YJ3E7EB0SF000078';
+    const at = (min: number) => Date.parse('2026-09-02T18:00:00Z') + min * 60_000;
+    const parked = (min: number, odometer: number, gear: 'P' | 'D' = 'P') => snapshotFromVehicleData(car, { vehicle_state: { odometer, timestamp: at(min) }, charge_state: { battery_level: 70 }, drive_state: { shift_state: gear, speed: gear === 'D' ? 30 : null } }, 0);
+    // As the collector does it: a reading, the car falls asleep, wakes 10 hours later, is read, drives off.
+    await recordHistory(history, parked(0, 500));
+    await recordStateChange(history, { vin: car, at: at(15), state: 'asleep' });
+    await recordStateChange(history, { vin: car, at: at(615), state: 'online' });
+    for (const s of [parked(616, 500), parked(620, 502, 'D')]) {
+      await stores.putSnapshot(s);
+      await recordHistory(history, s);
+    }
+    await stores.putSnapshot(parked(0, 500));
+    const live = (await history.listIdles(car, { fromMs: 0, toMs: at(1000), limit: 10 })).items;
+    expect(live).toHaveLength(1);
+    expect(live[0]!.asleepShare).toBeCloseTo(600 / 616, 3);
+
+    const item = await client.send(new GetCommand({ TableName: 'test', Key: { pk: `VEHICLE#${car}`, sk: `STATE#${new Date(at(15)).toISOString()}` } }));
+    expect(item.Item).toMatchObject({ change: { state: 'asleep' }, expiresAt: Math.floor(at(15) / 1000) + 30 * 86_400 });
+    await rederiveHistory({ snapshots: stores, history }, car, { fromMs: 0, toMs: at(1000) });
+    expect((await history.listIdles(car, { fromMs: 0, toMs: at(1000), limit: 10 })).items).toEqual(live);
   });
 });

@@ -10,6 +10,7 @@ import { MINUTE_MS } from '../../shared/domain/clock';
 import { T0 } from '../support/sim-client';
 
 const VIN = DEFAULT_SIM_VIN;
+const PARKER = '5YJ3E7EB0SF000042';
 let host: LocalHost;
 const clock = new SimClock(T0, 0);
 
@@ -24,7 +25,17 @@ async function api(path: string, accept = 'application/json', init: { method?: s
 
 beforeAll(async () => {
   const settings = parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'history-')), PORT: '0', PRICE_PER_KWH: '0.30' }, process.cwd());
-  host = await startLocalHost(settings, { simulator: { clock, cars: [{ vin: VIN, id: 1, displayName: 'Sim', odometerMi: 12_000, batteryLevel: 60 }] }, schedule: false });
+  host = await startLocalHost(settings, {
+    simulator: {
+      clock,
+      cars: [
+        { vin: VIN, id: 1, displayName: 'Sim', odometerMi: 12_000, batteryLevel: 60 },
+        // Drives at minutes 0 and 150, parked between (the owner's phone wakes it 2 minutes before the second drive).
+        { vin: PARKER, id: 2, displayName: 'Parker', odometerMi: 5_000, batteryLevel: 70, anchor: T0, profile: { periodMinutes: 1440, wakeBeforeDriveMinutes: 2, segments: [{ activity: 'drive', startMinute: 0, minutes: 10, speedMph: 30 }, { activity: 'drive', startMinute: 150, minutes: 10, speedMph: 30 }] } },
+      ],
+    },
+    schedule: false,
+  });
   // Three hours of the demo car (drive 12 min at the top of each hour, charge from minute 40), a pass a minute.
   for (let minute = 0; minute < 3 * 60; minute++) {
     await host.collectNow();
@@ -139,7 +150,24 @@ describe('history derived as the collector reads, through the API', () => {
     const res = await api(`/vehicles/${VIN}/idles?from=2026-03-01&to=2026-03-03`);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toMatchObject({ vin: VIN, idles: [] });
-    expect((await api(`/vehicles/${VIN}/idles`, 'text/csv')).text.split('\r\n')[0]).toBe('id,startAt,endAt,hours,startBatteryLevel,endBatteryLevel,batteryLost,rangeLostMi,drainPercentPerDay');
+    expect((await api(`/vehicles/${VIN}/idles`, 'text/csv')).text.split('\r\n')[0]).toBe('id,startAt,endAt,hours,startBatteryLevel,endBatteryLevel,batteryLost,rangeLostMi,drainPercentPerDay,asleepShare,endedByCharge');
+  });
+
+  it('records a car parked over two hours as an idle period: its drain, and how long the list showed it asleep', async () => {
+    const { idles } = JSON.parse((await api(`/vehicles/${PARKER}/idles?from=2026-03-01&to=2026-03-03`)).text) as { idles: Array<{ startAt: string; endAt: string; batteryLost: number; asleepShare: number; endedByCharge: boolean }> };
+    expect(idles).toHaveLength(1);
+    const [idle] = idles;
+    // From the reading after the first drive (minutes 10–11) to the one when the owner's phone woke it (148–149).
+    expect((Date.parse(idle!.startAt) - T0) / MINUTE_MS).toBeGreaterThanOrEqual(10);
+    expect((Date.parse(idle!.startAt) - T0) / MINUTE_MS).toBeLessThanOrEqual(12);
+    expect((Date.parse(idle!.endAt) - T0) / MINUTE_MS).toBeGreaterThanOrEqual(148);
+    expect((Date.parse(idle!.endAt) - T0) / MINUTE_MS).toBeLessThan(150);
+    // Asleep from 15 minutes after the drive (minute 25) until the phone woke it (148): the list saw it within a minute.
+    const truth = (148 - 25) / ((Date.parse(idle!.endAt) - Date.parse(idle!.startAt)) / MINUTE_MS);
+    expect(Math.abs(idle!.asleepShare - truth)).toBeLessThanOrEqual(0.02);
+    expect(idle!.endedByCharge).toBe(false);
+    expect(idle!.batteryLost).toBeGreaterThanOrEqual(0);
+    expect(idle!.batteryLost).toBeLessThanOrEqual(1); // whole % from the car: a sleeping car loses little in two hours
   });
 
   it('records the software version once', async () => {

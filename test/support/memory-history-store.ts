@@ -1,5 +1,5 @@
 import type { HistoryState, HistoryStep } from '../../shared/domain/history/history-machine';
-import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen } from '../../shared/domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen, StateChange } from '../../shared/domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../../shared/domain/history/history-store';
 import type { LogEntry } from '../../shared/domain/history/logbook';
 import type { MonthTotals } from '../../shared/domain/history/monthly-totals';
@@ -14,6 +14,16 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly log: LogEntry[] = [];
   readonly idles = new Map<string, IdlePeriod>();
   readonly costs = new Map<string, number>();
+  readonly stateChanges: StateChange[] = [];
+
+  putStateChange(change: StateChange, state: HistoryState): Promise<void> {
+    this.stateChanges.push(structuredClone(change));
+    this.states.set(change.vin, structuredClone(state));
+    return Promise.resolve();
+  }
+  stateChangesBetween(vin: string, fromMs: number, toMs: number): Promise<StateChange[]> {
+    return Promise.resolve(this.stateChanges.filter((c) => c.vin === vin && c.at >= fromMs && c.at <= toMs).sort((a, b) => a.at - b.at));
+  }
 
   getHistoryState(vin: string): Promise<HistoryState | null> {
     return Promise.resolve(structuredClone(this.states.get(vin) ?? null));

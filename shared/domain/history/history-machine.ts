@@ -1,6 +1,6 @@
 import { MINUTE_MS } from '../clock';
 import { isCharging, isDriving, type Snapshot } from '../snapshot';
-import type { ChargingSession, Drive, HistoryPoint, IdlePeriod, SoftwareVersionSeen } from './history-records';
+import type { ChargingSession, Drive, HistoryPoint, IdlePeriod, SoftwareVersionSeen, StateChange } from './history-records';
 
 /**
  * Turns a car's snapshots, fed in the order they were taken, into drives, charging sessions and software versions.
@@ -56,6 +56,15 @@ export interface HistoryState {
   version: string | null;
   /** The reading an idle period began at (the end of the last drive or session); absent in older stored states. */
   idleSince?: HistoryReading | null;
+  /** Sleep seen during the current idle period; absent until the first state change is folded in. */
+  sleep?: SleepSeen;
+}
+
+export interface SleepSeen {
+  /** Asleep since (ms), or null when last seen online or offline. */
+  asleepSince: number | null;
+  /** Time asleep so far within the current idle period, not counting an open stretch. */
+  asleepMs: number;
 }
 
 export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: null, version: null, idleSince: null };
@@ -74,6 +83,15 @@ export interface HistoryStep {
   charges: ChargingSession[];
   versions: SoftwareVersionSeen[];
   idles: IdlePeriod[];
+}
+
+/** Folds in a change of the listed state: sleep within an idle period is counted towards its `asleepShare`. */
+export function foldStateChange(state: HistoryState, change: Pick<StateChange, 'at' | 'state'>): HistoryState {
+  const sleep = state.sleep ?? { asleepSince: null, asleepMs: 0 };
+  if (change.state === 'asleep') return { ...state, sleep: sleep.asleepSince !== null ? sleep : { ...sleep, asleepSince: change.at } };
+  const idleStart = state.idleSince?.at ?? null;
+  const slept = sleep.asleepSince !== null && idleStart !== null ? Math.max(0, change.at - Math.max(sleep.asleepSince, idleStart)) : 0;
+  return { ...state, sleep: { asleepSince: null, asleepMs: sleep.asleepMs + slept } };
 }
 
 export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: HistoryOptions): HistoryStep {
@@ -142,19 +160,57 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
 
   // Idle periods: from the end of a drive or session (or the first reading) to the last reading before the next.
   let idleSince = state.idleSince ?? null;
+  let sleep = state.sleep;
   const busyNow = drive !== null || charge !== null || out.drives.length > 0 || out.charges.length > 0;
-  if (busyNow && idleSince !== null && last !== null && last.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(snapshot.vin, idleSince, last));
+  if (busyNow && idleSince !== null && last !== null) {
+    const end = idleEnd(idleSince, last, reading, state.charge === null && charge !== null, options);
+    if (end.point.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(snapshot.vin, idleSince, end, sleep));
+  }
   if (busyNow) idleSince = null;
-  if (drive === null && charge === null && (idleSince === null || out.drives.length > 0 || out.charges.length > 0)) idleSince = reading;
+  if (drive === null && charge === null && (idleSince === null || out.drives.length > 0 || out.charges.length > 0)) {
+    idleSince = reading;
+    if (sleep !== undefined) sleep = { ...sleep, asleepMs: 0 };
+  }
 
-  out.state = { last: reading, drive, charge, version, idleSince };
+  out.state = { last: reading, drive, charge, version, idleSince, ...(sleep !== undefined ? { sleep } : {}) };
   return out;
 }
 
-/** Replays snapshots (any order; sorted here) from an empty state: what `rederive` does. */
-export function deriveHistory(snapshots: readonly Snapshot[], options: HistoryOptions, from: HistoryState = EMPTY_HISTORY): HistoryStep {
+interface IdleEnd {
+  point: Pick<HistoryReading, 'at' | 'batteryLevel' | 'rangeMi'>;
+  endedByCharge: boolean;
+}
+
+/**
+ * Where an idle period ends: at the last parked reading before the drive or session that ends it. When that is the
+ * period's own first reading and a charging session has just begun, the first charging reading stands in for it,
+ * less what the session had added by then (the car's `charge_energy_added`): a car read once when it parked and
+ * again when it began charging at night still shows its evening's drain.
+ */
+function idleEnd(since: HistoryReading, last: HistoryReading, reading: HistoryReading, chargeBegan: boolean, options: HistoryOptions): IdleEnd {
+  if (last.at > since.at || !chargeBegan || !reading.charging || reading.energyAddedKwh === null || reading.batteryLevel === null) return { point: last, endedByCharge: false };
+  const addedPercent = (reading.energyAddedKwh / options.packKwh) * 100;
+  const milesPerPercent = reading.rangeMi !== null && reading.batteryLevel > 0 ? reading.rangeMi / reading.batteryLevel : null;
+  return {
+    point: {
+      at: reading.at,
+      batteryLevel: round(reading.batteryLevel - addedPercent, 1),
+      rangeMi: milesPerPercent === null || reading.rangeMi === null ? null : round(reading.rangeMi - addedPercent * milesPerPercent, 2),
+    },
+    endedByCharge: true,
+  };
+}
+
+/**
+ * Replays snapshots and state changes (any order; merged by time here, a change before a reading taken at the same
+ * moment) from an empty state: what `rederive` does.
+ */
+export function deriveHistory(snapshots: readonly Snapshot[], options: HistoryOptions, from: HistoryState = EMPTY_HISTORY, changes: readonly StateChange[] = []): HistoryStep {
   const all: HistoryStep = { state: from, drives: [], charges: [], versions: [], idles: [] };
+  const pending = [...changes].sort((a, b) => a.at - b.at);
+  let next = 0;
   for (const snapshot of [...snapshots].sort((a, b) => a.takenAt - b.takenAt)) {
+    while (next < pending.length && pending[next]!.at <= snapshot.takenAt) all.state = foldStateChange(all.state, pending[next++]!);
     const step = foldSnapshot(all.state, snapshot, options);
     all.state = step.state;
     all.drives.push(...step.drives);
@@ -162,6 +218,7 @@ export function deriveHistory(snapshots: readonly Snapshot[], options: HistoryOp
     all.versions.push(...step.versions);
     all.idles.push(...step.idles);
   }
+  while (next < pending.length) all.state = foldStateChange(all.state, pending[next++]!);
   return all;
 }
 
@@ -215,9 +272,11 @@ function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): Char
   };
 }
 
-function idlePeriod(vin: string, from: HistoryReading, to: HistoryReading): IdlePeriod {
+function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, sleep: SleepSeen | undefined): IdlePeriod {
+  const to = end.point;
   const durationMs = to.at - from.at;
-  const lost = from.batteryLevel !== null && to.batteryLevel !== null ? from.batteryLevel - to.batteryLevel : null;
+  const lost = from.batteryLevel !== null && to.batteryLevel !== null ? round(from.batteryLevel - to.batteryLevel, 1) : null;
+  const openSleep = sleep?.asleepSince != null ? Math.max(0, to.at - Math.max(sleep.asleepSince, from.at)) : 0;
   return {
     vin,
     id: String(from.at),
@@ -229,6 +288,8 @@ function idlePeriod(vin: string, from: HistoryReading, to: HistoryReading): Idle
     batteryLost: lost,
     rangeLostMi: from.rangeMi !== null && to.rangeMi !== null ? round(from.rangeMi - to.rangeMi, 1) : null,
     drainPercentPerDay: lost === null ? null : round((lost * 86_400_000) / durationMs, 2),
+    asleepShare: sleep === undefined ? null : round(Math.min(1, (sleep.asleepMs + openSleep) / durationMs), 3),
+    ...(end.endedByCharge ? { endedByCharge: true } : {}),
   };
 }
 

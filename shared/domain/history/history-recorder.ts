@@ -1,5 +1,6 @@
 import type { Snapshot } from '../snapshot';
-import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot, type HistoryStep } from './history-machine';
+import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot, foldStateChange, type HistoryStep } from './history-machine';
+import type { StateChange } from './history-records';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
 import { appendToLogbook } from './logbook-store';
@@ -17,6 +18,12 @@ export async function recordHistory(store: HistoryStore, snapshot: Snapshot, pac
   if (step.state !== state) await store.saveHistoryStep(snapshot.vin, step);
   await refreshMonthsOf(store, snapshot.vin, step);
   return { drives: step.drives.length, charges: step.charges.length };
+}
+
+/** Keeps a change of the car's listed state and folds it into its history (idle periods' asleep share). */
+export async function recordStateChange(store: HistoryStore, change: StateChange): Promise<void> {
+  const state = (await store.getHistoryState(change.vin)) ?? EMPTY_HISTORY;
+  await store.putStateChange(change, foldStateChange(state, change));
 }
 
 /** Recomputes the totals of every month a step recorded a drive or session in. */

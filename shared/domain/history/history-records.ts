@@ -77,6 +77,23 @@ export interface IdlePeriod {
   rangeLostMi: number | null;
   /** batteryLost scaled to 24 hours. */
   drainPercentPerDay: number | null;
+  /**
+   * The share of the period (0–1) the collector saw the car asleep, from the state it lists every pass (free); null
+   * when no state was observed (history derived from snapshots stored before observations were kept).
+   */
+  asleepShare: number | null;
+  /**
+   * True when the period ended as a charging session began and no parked reading came between: the end level is the
+   * first charging reading's, less the energy the car says that session had added by then.
+   */
+  endedByCharge?: boolean;
+}
+
+/** The car's online state as the collector's free list call saw it change: the raw material of `asleepShare`. */
+export interface StateChange {
+  vin: string;
+  at: number;
+  state: 'online' | 'asleep' | 'offline' | 'unknown';
 }
 
 /** One software version and when the collector first saw it. */

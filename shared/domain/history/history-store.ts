@@ -1,5 +1,5 @@
 import type { HistoryState, HistoryStep } from './history-machine';
-import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen } from './history-records';
+import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen, StateChange } from './history-records';
 import type { LogbookStore } from './logbook-store';
 import type { MonthTotals } from './monthly-totals';
 
@@ -36,6 +36,10 @@ export interface HistoryStore extends LogbookStore {
   /** Month totals, oldest first, for months from `fromMonth` to `toMonth` (YYYY-MM). */
   listMonths(vin: string, fromMonth: string, toMonth: string): Promise<MonthTotals[]>;
   putMonth(totals: MonthTotals): Promise<void>;
+  /** Keeps a change of the car's listed state (kept like a snapshot: re-deriving needs it), then the state it led to. */
+  putStateChange(change: StateChange, state: HistoryState): Promise<void>;
+  /** State changes from `fromMs` to `toMs`, oldest first. */
+  stateChangesBetween(vin: string, fromMs: number, toMs: number): Promise<StateChange[]>;
   /** Deletes every record that starts at or after `fromMs` (before a re-derivation writes them anew). */
   clearHistoryFrom(vin: string, fromMs: number): Promise<number>;
 }

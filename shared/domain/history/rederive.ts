@@ -24,7 +24,8 @@ export async function rederiveHistory(
     snapshots.push(...page.items);
     cursor = page.cursor;
   } while (cursor !== null);
-  const step = deriveHistory(snapshots, { packKwh });
+  const changes = await stores.history.stateChangesBetween(vin, range.fromMs, range.toMs);
+  const step = deriveHistory(snapshots, { packKwh }, undefined, changes);
   const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
   // Drives the logbook has not seen yet are logged; logged drives stay as logged (verify shows any that changed).
   const logged = new Set((await stores.history.logEntries(vin)).filter((e) => e.kind === 'drive').map((e) => e.driveId));

@@ -94,10 +94,13 @@ function idleView(i: IdlePeriod) {
     batteryLost: i.batteryLost,
     rangeLostMi: i.rangeLostMi,
     drainPercentPerDay: i.drainPercentPerDay,
+    // Older records (derived before sleep was observed) have none: unknown, not "never asleep".
+    asleepShare: i.asleepShare ?? null,
+    endedByCharge: i.endedByCharge === true,
   };
 }
 
-const IDLE_COLUMNS = ['id', 'startAt', 'endAt', 'hours', 'startBatteryLevel', 'endBatteryLevel', 'batteryLost', 'rangeLostMi', 'drainPercentPerDay'] as const;
+const IDLE_COLUMNS = ['id', 'startAt', 'endAt', 'hours', 'startBatteryLevel', 'endBatteryLevel', 'batteryLost', 'rangeLostMi', 'drainPercentPerDay', 'asleepShare', 'endedByCharge'] as const;
 const DRIVE_COLUMNS = ['id', 'startAt', 'endAt', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'durationMinutes', 'estimatedEnergyKwh', 'whPerMi', 'maxSpeedMph', 'mayHideStops'] as const;
 const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes', 'cost'] as const;
 

@@ -232,6 +232,19 @@ describe('energy model', () => {
     expect((c.vehicleData(at(240), new Set(['charge_state'])).charge_state as Record<string, number>).charge_energy_added).toBeCloseTo(done.energyKwh, 2);
   });
 
+  it('wakes a couple of minutes before a drive from a parking, as it does for the owner’s phone key', () => {
+    const c = parked([{ activity: 'drive', startMinute: 300, minutes: 10, speedMph: 30 }], { wakeBeforeDriveMinutes: 2 });
+    c.advanceTo(at(297));
+    expect(c.state()).toBe('asleep');
+    c.advanceTo(at(298));
+    expect(c.state()).toBe('online');
+    expect(c.currentActivity).toBe('park');
+    expect(c.odometerMi).toBe(1000);
+    c.advanceTo(at(305));
+    expect(c.odometerMi).toBeCloseTo(1002.5, 6);
+    expect(c.awakeByPollingMs).toBe(0);
+  });
+
   it('is offered a software update every so many days and installs it the next night, held awake', () => {
     const c = parked([], { softwareUpdateEveryDays: 10 });
     const version = (t: number) => {

@@ -4,6 +4,7 @@ import { MissingScopeError, RateLimitedError, UnexpectedFleetResponseError, Vehi
 import { teslaFixtureJson } from '../../support/fixtures';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryStores } from '../../support/memory-stores';
+import { MemoryHistoryStore } from '../../support/memory-history-store';
 
 const ONLINE = '5YJSA7E21JF230000';
 const ASLEEP = '5YJ3E7EA3LF760000';
@@ -81,6 +82,24 @@ describe('collector pass', () => {
     const summary = await runCollectorPass(deps);
     expect((await stores.getVehicle(ONLINE))?.state).toBe('asleep');
     expect(summary.requests.data).toBe(1);
+  });
+
+  it('keeps each change of the listed state for the history (idle periods’ asleep share), not a 408 taken for sleep', async () => {
+    const { fleet, deps, advance } = setup();
+    const history = new MemoryHistoryStore();
+    fleet.vehicleData = (vin) => {
+      throw new VehicleUnavailableError(vin); // a badly connected car: online in the list, 408 to data
+    };
+    await runCollectorPass({ ...deps, history });
+    advance(60_000);
+    await runCollectorPass({ ...deps, history });
+    fleet.vehicles = fleet.vehicles.map((v) => ({ ...v, state: v.vin === ONLINE ? 'asleep' : 'online' }));
+    advance(60_000);
+    await runCollectorPass({ ...deps, history });
+    const seen = (vin: string) => history.stateChanges.filter((c) => c.vin === vin).map((c) => [c.at - Date.parse('2026-05-01T10:00:00Z'), c.state]);
+    expect(seen(ONLINE)).toEqual([[0, 'online'], [120_000, 'asleep']]);
+    expect(seen(ASLEEP)).toEqual([[0, 'asleep'], [120_000, 'online']]);
+    expect((await history.getHistoryState(ONLINE))?.sleep).toEqual({ asleepSince: Date.parse('2026-05-01T10:02:00Z'), asleepMs: 0 });
   });
 
   it('does not pay every minute for a request Tesla keeps refusing (a 403 for a missing scope)', async () => {

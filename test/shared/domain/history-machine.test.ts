@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { defaultPackKwh, deriveHistory, EMPTY_HISTORY, foldSnapshot } from '../../../shared/domain/history/history-machine';
+import { defaultPackKwh, deriveHistory, EMPTY_HISTORY, foldSnapshot, foldStateChange } from '../../../shared/domain/history/history-machine';
 import { snapshotFromVehicleData, type Snapshot } from '../../../shared/domain/snapshot';
 import { teslaFixtureJson } from '../../support/fixtures';
 
@@ -171,6 +171,58 @@ describe('idle periods (drain)', () => {
       { min: 320, odo: 13, soc: 52, charging: 'Charging', added: 3, power: 11 },
     ]);
     expect(idles.map((i) => [i.startAt, i.endAt])).toEqual([[T0 + 45 * MIN, T0 + 300 * MIN]]);
+  });
+
+  it('read once when parked and again when charging began at night: the evening drain, less what the charge had added', () => {
+    const { idles } = run([
+      { min: 0, odo: 10, soc: 60, gear: 'D', speed: 30 },
+      { min: 5, odo: 12, soc: 60 }, // parked
+      { min: 185, odo: 12, soc: 60, charging: 'Charging', added: 0.75, power: 11 }, // 1 % in already
+      { min: 205, odo: 12, soc: 63, charging: 'Charging', added: 3, power: 11 },
+    ]);
+    expect(idles).toEqual([expect.objectContaining({ startAt: T0 + 5 * MIN, endAt: T0 + 185 * MIN, endBatteryLevel: 59, batteryLost: 1, rangeLostMi: 3, endedByCharge: true })]);
+  });
+
+  it('says how much of the period the collector saw the car asleep, from the list’s state changes', () => {
+    const readings = [
+      { min: 0, odo: 1000, soc: 80, gear: 'D' as const, speed: 30 },
+      { min: 10, odo: 1004, soc: 78 }, // parked
+      { min: 10 + 10 * 60, odo: 1004, soc: 77 }, // woke 10 h later (the owner's phone), read before it moves
+      { min: 15 + 10 * 60, odo: 1006, soc: 76, gear: 'D' as const, speed: 30 },
+    ];
+    const changes = [
+      { vin: VIN, at: T0 - 5 * MIN, state: 'online' as const },
+      { vin: VIN, at: T0 + 25 * MIN, state: 'asleep' as const }, // 15 minutes after parking
+      { vin: VIN, at: T0 + (9 + 10 * 60) * MIN, state: 'online' as const },
+    ];
+    const { idles } = deriveHistory(readings.map(snap), OPTIONS, undefined, changes);
+    expect(idles).toHaveLength(1);
+    // Asleep from minute 25 to minute 609 of a period from 10 to 610.
+    expect(idles[0]!.asleepShare).toBeCloseTo((609 - 25) / 600, 3);
+    // A nap before the period began does not count; no state seen at all is unknown, not "never asleep".
+    const napBefore = [{ vin: VIN, at: T0 - 60 * MIN, state: 'asleep' as const }, ...changes.slice(0, 1), { vin: VIN, at: T0 + (9 + 10 * 60) * MIN, state: 'online' as const }];
+    expect(deriveHistory(readings.map(snap), OPTIONS, undefined, napBefore).idles[0]!.asleepShare).toBe(0);
+    expect(run(readings).idles[0]!.asleepShare).toBeNull();
+  });
+
+  it('the collector’s way (state changes folded as they come, between readings) gives what re-deriving gives', () => {
+    const changes = [
+      { vin: VIN, at: T0 + 25 * MIN, state: 'asleep' as const },
+      { vin: VIN, at: T0 + 300 * MIN, state: 'online' as const },
+    ];
+    const readings = [{ min: 10, odo: 1004, soc: 78 }, { min: 301, odo: 1004, soc: 77 }, { min: 305, odo: 1006, soc: 76, gear: 'D' as const, speed: 30 }];
+    let state = EMPTY_HISTORY;
+    const live = [];
+    state = foldSnapshot(state, snap(readings[0]!), OPTIONS).state;
+    state = foldStateChange(state, changes[0]!);
+    state = foldStateChange(state, changes[1]!);
+    for (const r of readings.slice(1)) {
+      const step = foldSnapshot(state, snap(r), OPTIONS);
+      state = step.state;
+      live.push(...step.idles);
+    }
+    expect(live).toEqual(deriveHistory(readings.map(snap), OPTIONS, undefined, changes).idles);
+    expect(live[0]!.asleepShare).toBeCloseTo(275 / 291, 3);
   });
 });
 
