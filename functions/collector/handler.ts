@@ -2,6 +2,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { collectorListing } from '../../shared/config/listing-settings';
+import { collectorPolling } from '../../shared/config/polling-settings';
 import { buildAwsDeps } from '../../shared/composition/aws';
 import { awsNotifications } from '../../shared/composition/aws-notifications';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
@@ -27,6 +28,7 @@ export const handler = createCollectorHandler(
     includeLocation: settings.includeLocation,
     onReading: (car, reading) => collectorNotices.onReading(car, reading),
     ...collectorListing(settings),
+    ...collectorPolling(settings),
     listing: aws.stores,
   },
   {

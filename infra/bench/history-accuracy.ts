@@ -14,6 +14,8 @@ export interface HistoryAccuracy {
   sessionsCharged: number;
   sessionsDerived: number;
   sessionsMatched: number;
+  /** Sessions charged at a DC fast charger. */
+  sessionsDc: number;
   /** Largest |derived − true| kWh as a share of the true kWh, among matched sessions. */
   largestKwhErrorShare: number;
 }
@@ -58,6 +60,7 @@ export function historyAccuracy(trips: readonly Trip[], sessions: readonly Charg
     sessionsCharged: closedSessions.length,
     sessionsDerived: charges.length,
     sessionsMatched,
+    sessionsDc: closedSessions.filter((s) => s.dc).length,
     largestKwhErrorShare,
   };
 }

@@ -18,6 +18,7 @@ import { COMMUTER_PROFILE, driveProfileSchema, type DriveProfile } from '../simu
 import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
 import { collectorListing } from '../../shared/config/listing-settings';
+import { collectorPolling } from '../../shared/config/polling-settings';
 import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import type { FleetApi } from '../../shared/domain/fleet-api';
@@ -26,8 +27,10 @@ import { DEFAULT_STACK_ITEMS, estimateAwsCost } from './aws-cost';
 import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
+import { idleAccuracy, type CarTimeline } from './idle-accuracy';
+import { updatesInstalled } from '../simulator/drive-profile';
 
-const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min]
+const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N] [--poor-connectivity SHARE] [--driving-interval MIN] [--policy adaptive|fixed-10min]
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
@@ -37,7 +40,8 @@ with DynamoDB on dynalite, then prints what it cost and how well it recorded the
 for comparison.
 --poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
 --list-price USD prices 1,000 list calls (Tesla reports them free; default 0), paid from the budget first.
---asleep-list-minutes N lists sleeping cars only every N minutes once all have slept that long (default 1).`;
+--asleep-list-minutes N lists sleeping cars only every N minutes once all have slept that long (default 1).
+--driving-interval MIN reads a driving car every MIN minutes (1–14; default 5, as DRIVING_INTERVAL_MINUTES).`;
 
 class MemoryTokenStore implements TokenStore {
   constructor(private bundle: TokenBundle) {}
@@ -58,7 +62,7 @@ async function loadProfile(path: string | undefined): Promise<DriveProfile> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, policy: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, 'driving-interval': { type: 'string' }, policy: { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) return console.log(USAGE);
   const days = Number(values.days ?? 30);
   const profileFiles = values.profiles?.split(',').filter(Boolean) ?? null;
@@ -75,6 +79,9 @@ async function main(): Promise<void> {
   if (!(listingSettings.listCallPricePer1000Usd >= 0)) throw new Error('--list-price must be a number of USD per 1,000 calls');
   if (!Number.isInteger(listingSettings.asleepListIntervalMinutes) || listingSettings.asleepListIntervalMinutes < 1 || listingSettings.asleepListIntervalMinutes > 60) throw new Error('--asleep-list-minutes must be 1–60');
   const listing = collectorListing(listingSettings);
+  const drivingIntervalMinutes = Number(values['driving-interval'] ?? 5);
+  if (!Number.isInteger(drivingIntervalMinutes) || drivingIntervalMinutes < 1 || drivingIntervalMinutes > 14) throw new Error('--driving-interval must be 1–14 minutes');
+  const polling = collectorPolling({ drivingIntervalMinutes });
 
   const start = Date.parse('2026-03-01T00:00:00Z');
   const end = start + days * DAY_MS;
@@ -100,19 +107,23 @@ async function main(): Promise<void> {
   // polled car is awake beyond its shadow's are the minutes polling kept it awake, even if it never slept.
   const shadows = vins.map((vin, i) => new SimCar({ vin, id: 9000 + i, displayName: 'shadow', profile: profiles?.[i] ?? profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 }, start));
   const awakeMinutes = new Map(vins.map((vin) => [vin, { polled: 0, shadow: 0 }]));
+  const timelines = new Map<string, CarTimeline>(vins.map((vin) => [vin, { start, batteryLevel: [], asleep: [] }]));
 
   const wallStart = performance.now();
   let passes = 0;
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
     if (policy === 'adaptive') {
-      await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores });
+      await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores, ...polling });
     } else if ((t - start) % (10 * MINUTE_MS) === 0) {
       await naivePoll(fleet, vins, stores, history, clock.now());
     }
     vins.forEach((vin, i) => {
       const minutes = awakeMinutes.get(vin)!;
-      if (sim.car(vin).state() === 'online') minutes.polled += 1;
+      const car = sim.car(vin); // advanced to now, as any request would
+      if (car.state() === 'online') minutes.polled += 1;
+      timelines.get(vin)!.batteryLevel.push(car.batteryLevel);
+      timelines.get(vin)!.asleep.push(car.state() === 'asleep');
       shadows[i]!.advanceTo(t);
       if (shadows[i]!.state() === 'online') minutes.shadow += 1;
     });
@@ -122,7 +133,7 @@ async function main(): Promise<void> {
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const written = { ...counts };
 
-  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), ${profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`}${policy === 'fixed-10min' ? ', naive poller every 10 minutes' : ''}${poorConnectivity > 0 ? `, ${Math.round(poorConnectivity * 100)} % of data requests lost to poor connectivity` : ''}, ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
+  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), ${profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`}${policy === 'fixed-10min' ? ', naive poller every 10 minutes' : ''}${poorConnectivity > 0 ? `, ${Math.round(poorConnectivity * 100)} % of data requests lost to poor connectivity` : ''}${drivingIntervalMinutes !== 5 ? `, driving cars read every ${drivingIntervalMinutes} min` : ''}, ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
   const snapshotsCounted: Snapshot[][] = [];
   for (const vin of vins) {
     const car = sim.car(vin);
@@ -151,7 +162,13 @@ async function main(): Promise<void> {
     const derived = historyAccuracy(car.trips, car.chargeSessions, (await history.listDrives(vin, range)).items, (await history.listCharges(vin, range)).items, end);
     console.log(`  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} merged by a stop shorter than the readings, ${derived.drivesFlagged} flagged "may hide stops"`);
     console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
-    console.log(`  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged; kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`);
+    console.log(`  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`);
+    const idle = idleAccuracy((await history.listIdles(vin, range)).items, timelines.get(vin)!);
+    console.log(`  idle periods           ${idle.periods}; drain ${idle.drainPercentPerDay.derived.toFixed(2)} %/day derived, ${idle.drainPercentPerDay.truth.toFixed(2)} true; largest error ${idle.largestRangeErrorMi.toFixed(2)} mi of range (${idle.largestLostErrorPoints.toFixed(1)} points in the car's whole %)`);
+    console.log(`  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state`);
+    const carProfile = profiles?.[vins.indexOf(vin)] ?? profile;
+    const versions = await history.listVersions(vin);
+    console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
     console.log(`  snapshots stored       ${snapshots.length}\n`);
   }
   const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);

@@ -22,6 +22,8 @@ export const deployConfigSchema = z.strictObject({
   listCallPricePer1000Usd: z.coerce.number().min(0).max(100).default(0),
   /** Once every car has been asleep this long, list the cars only this often (1: every collector run). */
   asleepListIntervalMinutes: z.coerce.number().int().min(1).max(60).default(1),
+  /** How often a driving car is read, in minutes: shorter splits drives at shorter stops, and costs more. */
+  drivingIntervalMinutes: z.coerce.number().int().min(1).max(14).default(5),
   /** 1 keeps scheduled runs from overlapping; 0 reserves none (accounts at the default limit of 10 need 0). */
   collectorReservedConcurrency: z.coerce.number().int().min(0).max(5).default(1),
   logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365').default(30),

@@ -81,6 +81,7 @@ export class TeslaLoggerStack extends Stack {
       ...(config.pricePerKwh !== undefined ? { PRICE_PER_KWH: String(config.pricePerKwh) } : {}),
       LIST_CALL_PRICE_PER_1000_USD: String(config.listCallPricePer1000Usd),
       ASLEEP_LIST_INTERVAL_MINUTES: String(config.asleepListIntervalMinutes),
+      DRIVING_INTERVAL_MINUTES: String(config.drivingIntervalMinutes),
     };
 
     const logRetention = config.logRetentionDays as RetentionDays;

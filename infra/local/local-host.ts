@@ -29,6 +29,7 @@ import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
 import { DEFAULT_SIM_VIN, FleetSimulator, SIGNED_SIM_VIN, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
 import type { RunningSimulator } from './data-files';
 import { collectorListing } from '../../shared/config/listing-settings';
+import { collectorPolling } from '../../shared/config/polling-settings';
 import { dataFile } from './data-files';
 import { SimPairings } from './sim-pairings';
 import { startLocalDynamo } from './dynalite-server';
@@ -165,6 +166,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
       onReading: (car, reading) => notices.onReading(car, reading),
       ...collectorListing(settings),
+      ...collectorPolling(settings),
       listing: stores,
     }, undefined, undefined, notices);
     let pass: Promise<CollectorSummary> | null = null;

@@ -19,8 +19,8 @@ import { PACK_KWH } from './sim-energy';
  * - `outsideTempC` (default 12) changes what driving and climate cost;
  * - `wakeBeforeDriveMinutes` (default 0): the car wakes this long before each drive that follows a parking, as a
  *   real one does when the owner walks up with the phone key;
- * - `softwareUpdateEveryDays`: every so many days an update becomes available; it installs at 02:00 the next night,
- *   holding the car awake for 30 minutes (if the car is out then, it installs without that).
+ * - `softwareUpdateEveryDays`: every so many days after the car's start an update becomes available; it installs at
+ *   02:00 UTC the next night, holding the car awake for 30 minutes (if the car is out then, it installs without that).
  */
 const timed = { startMinute: z.int().min(0), minutes: z.int().min(1) };
 export const driveProfileSchema = z
@@ -76,10 +76,16 @@ export const DEMO_PROFILE: DriveProfile = {
   ],
 };
 
-/** A commuter's day in UTC: two commutes, an errand in the evening, charging overnight. */
+/**
+ * A commuter's day in UTC: two commutes, an errand in the evening, charging overnight; a cool 8 °C, the phone key
+ * waking the car before each drive, and a software update every two weeks.
+ */
 export const COMMUTER_PROFILE: DriveProfile = {
   name: 'commuter-daily',
   periodMinutes: 1440,
+  outsideTempC: 8,
+  wakeBeforeDriveMinutes: 2,
+  softwareUpdateEveryDays: 14,
   segments: [
     { activity: 'drive', startMinute: 7 * 60 + 40, minutes: 35, speedMph: 32 },
     { activity: 'drive', startMinute: 17 * 60 + 15, minutes: 40, speedMph: 28 },
@@ -89,9 +95,9 @@ export const COMMUTER_PROFILE: DriveProfile = {
 };
 
 /** Where in the profile time `t` falls: the activity and when that activity ends (ms). */
-export function activityAt(profile: DriveProfile, anchor: number, t: number): { activity: Activity; until: number } {
+export function activityAt(profile: DriveProfile, anchor: number, t: number, updatesSince = anchor): { activity: Activity; until: number } {
   const planned = withOwnerApproach(profile, anchor, t, plannedActivityAt(profile, anchor, t));
-  const install = installWindowAround(profile, anchor, t);
+  const install = installWindowAround(profile, updatesSince, t);
   if (install === null || planned.activity.kind !== 'park' || planned.activity.hold !== null) return planned;
   // An update installs only while the car is parked with nothing else to do.
   if (t < install.from) return { activity: planned.activity, until: Math.min(planned.until, install.from) };
@@ -136,29 +142,41 @@ function activityOf(s: Segment): Activity {
   }
 }
 
-const INSTALL_AT_MS = 26 * 60 * MINUTE_MS; // 02:00 the night after the update became available
+const INSTALL_AT_MS = 26 * 60 * MINUTE_MS; // 02:00 UTC the night after the day the update was offered
 const INSTALL_MS = 30 * MINUTE_MS;
 
-/** How many updates have been offered by `t` (the first `softwareUpdateEveryDays` after the anchor). */
-export function updatesOffered(profile: DriveProfile, anchor: number, t: number): number {
+/** How many updates have been offered by `t`, one every `softwareUpdateEveryDays` after `since` (the car's start). */
+export function updatesOffered(profile: DriveProfile, since: number, t: number): number {
   const every = profile.softwareUpdateEveryDays;
-  if (every === undefined || t < anchor) return 0;
-  return Math.floor((t - anchor) / (every * DAY_MS));
+  if (every === undefined || t < since) return 0;
+  return Math.floor((t - since) / (every * DAY_MS));
 }
 
-/** The install window of the latest update offered by `t`, or of none. */
-function installWindowAround(profile: DriveProfile, anchor: number, t: number): { from: number; to: number } | null {
-  const offered = updatesOffered(profile, anchor, t);
+/** How many updates have finished installing by `t`. */
+export function updatesInstalled(profile: DriveProfile, since: number, t: number): number {
+  const offered = updatesOffered(profile, since, t);
+  return offered > 0 && installWindow(profile, since, offered).to > t ? offered - 1 : offered;
+}
+
+function installWindow(profile: DriveProfile, since: number, update: number): { from: number; to: number } {
+  const offeredAt = since + update * profile.softwareUpdateEveryDays! * DAY_MS;
+  const from = offeredAt - (offeredAt % DAY_MS) + INSTALL_AT_MS;
+  return { from, to: from + INSTALL_MS };
+}
+
+/** The install window of the latest update offered by `t`, while it has not ended. */
+function installWindowAround(profile: DriveProfile, since: number, t: number): { from: number; to: number } | null {
+  const offered = updatesOffered(profile, since, t);
   if (offered === 0) return null;
-  const from = anchor + offered * profile.softwareUpdateEveryDays! * DAY_MS + INSTALL_AT_MS;
-  return t < from + INSTALL_MS ? { from, to: from + INSTALL_MS } : null;
+  const window = installWindow(profile, since, offered);
+  return t < window.to ? window : null;
 }
 
 /** The software as it stands at `t`: updates installed, and whether one is waiting or installing. */
-export function softwareAt(profile: DriveProfile, anchor: number, t: number, activity: Activity): { installed: number; pending: 'available' | 'installing' | null } {
-  const offered = updatesOffered(profile, anchor, t);
+export function softwareAt(profile: DriveProfile, since: number, t: number, activity: Activity): { installed: number; pending: 'available' | 'installing' | null } {
+  const offered = updatesOffered(profile, since, t);
   if (offered === 0) return { installed: 0, pending: null };
   if (activity.kind === 'park' && activity.hold === 'update') return { installed: offered - 1, pending: 'installing' };
-  const window = installWindowAround(profile, anchor, t);
+  const window = installWindowAround(profile, since, t);
   return window !== null ? { installed: offered - 1, pending: 'available' } : { installed: offered, pending: null };
 }

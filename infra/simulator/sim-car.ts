@@ -37,6 +37,8 @@ export interface CommandOutcome {
 }
 
 const CLIMATE_AUTO_OFF_MS = 30 * MINUTE_MS;
+/** A car that has charged to its limit and stays plugged in charges again only after losing this much, as real ones do. */
+const TOP_UP_POINTS = 2;
 const DEFAULT_OUTSIDE_TEMP_C = 12;
 /** DC charging power changes with the charge, so it is integrated in steps this long. */
 const CHARGE_STEP_MS = MINUTE_MS;
@@ -65,6 +67,8 @@ export class SimCar {
   /** kWh added in the current or last session, as the car's `charge_energy_added` counts it (reset at the next plug-in). */
   private sessionEnergyKwh = 0;
   private pluggedIn = false;
+  /** Reached the limit since it was plugged in: it tops up only once the level has fallen TOP_UP_POINTS below. */
+  private fullThisPlug = false;
   chargingAmps = 16;
   driverTemp = 21;
   passengerTemp = 21;
@@ -88,6 +92,8 @@ export class SimCar {
   awakeByPollingMs = 0;
   private wakingAt: number | null = null;
   private readonly anchor: number;
+  /** When the car's simulated life began: software updates count from here. */
+  private readonly createdAt: number;
   private readonly wakeDelayMs: number;
   private readonly sleepAfterMs: number;
 
@@ -108,9 +114,10 @@ export class SimCar {
     if (this.wakeDelayMs < 10_000 || this.wakeDelayMs > 60_000) throw new RangeError('wakeDelayMs must be 10–60 s');
     this.sleepAfterMs = options.sleepAfterMs ?? 15 * MINUTE_MS;
     this.t = now;
+    this.createdAt = now;
     this.lastActiveAt = now;
     this.lastOwnActiveAt = now;
-    ({ activity: this.activity, until: this.activityUntil } = activityAt(options.profile, this.anchor, now));
+    ({ activity: this.activity, until: this.activityUntil } = activityAt(options.profile, this.anchor, now, now));
   }
 
   get climateOn(): boolean {
@@ -141,7 +148,7 @@ export class SimCar {
   /** Moves the car's life forward to `now`. */
   advanceTo(now: number): void {
     while (this.t < now) {
-      const { activity, until } = activityAt(this.options.profile, this.anchor, this.t);
+      const { activity, until } = activityAt(this.options.profile, this.anchor, this.t, this.createdAt);
       this.activity = activity;
       const sleepAt = this.sleepDueAt();
       const end = Math.min(until, now, this.wakingAt ?? Infinity, this.climateOffAt ?? Infinity, sleepAt > this.t ? sleepAt : Infinity);
@@ -167,12 +174,13 @@ export class SimCar {
       this.t = end;
     }
     // What begins exactly now (a drive, a charge) already counts: a car pulling away this instant is online.
-    const current = activityAt(this.options.profile, this.anchor, now);
+    const current = activityAt(this.options.profile, this.anchor, now, this.createdAt);
     this.activity = current.activity;
     this.activityUntil = current.until;
     // Plugged in this instant: the car's session counter starts over at once, as Tesla's does.
     if (current.activity.kind === 'charge' && !this.pluggedIn) {
       this.pluggedIn = true;
+      this.fullThisPlug = false;
       this.sessionEnergyKwh = 0;
     }
     const ownDoing = current.activity.kind === 'drive' || (current.activity.kind === 'park' && current.activity.hold !== null) || (current.activity.kind === 'charge' && this.isChargingNow(current.activity));
@@ -220,6 +228,7 @@ export class SimCar {
     }
     if (!this.pluggedIn) {
       this.pluggedIn = true;
+      this.fullThisPlug = false;
       this.sessionEnergyKwh = 0;
     }
     if (!this.isChargingNow(activity)) return this.drain(hours);
@@ -238,6 +247,7 @@ export class SimCar {
       this.sessionEnergyKwh += (taken / 100) * PACK_KWH;
       t += gained > needed ? (needed / gained) * step : step;
     }
+    if (this.batteryLevel >= this.chargeLimit) this.fullThisPlug = true;
     this.chargeSessions[this.chargeSessions.length - 1]!.energyKwh = this.sessionEnergyKwh;
     this.lastActiveAt = Math.max(this.lastActiveAt, t);
     this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, this.lastActiveAt);
@@ -255,8 +265,10 @@ export class SimCar {
   }
 
   private isChargingNow(activity: Activity = this.activity): boolean {
-    return activity.kind === 'charge' && this.chargeStoppedUntil === null && this.batteryLevel < this.chargeLimit;
+    const below = this.chargeLimit - (this.fullThisPlug ? TOP_UP_POINTS : 0);
+    return activity.kind === 'charge' && this.chargeStoppedUntil === null && this.batteryLevel < below;
   }
+
 
   private heldAwake(): boolean {
     return this.sentryOn || this.climateOn || this.hold() === 'update';
@@ -289,7 +301,7 @@ export class SimCar {
 
   private chargingState(): string {
     if (this.activity.kind !== 'charge') return 'Disconnected';
-    if (this.batteryLevel >= this.chargeLimit) return 'Complete';
+    if (this.batteryLevel >= this.chargeLimit || (this.fullThisPlug && !this.isChargingNow())) return 'Complete';
     return this.chargeStoppedUntil === null ? 'Charging' : 'Stopped';
   }
 
@@ -370,7 +382,7 @@ export class SimCar {
       body.drive_state = drive;
     }
     if (endpoints.has('vehicle_state')) {
-      const software = softwareAt(this.options.profile, this.anchor, now, this.activity);
+      const software = softwareAt(this.options.profile, this.createdAt, now, this.activity);
       body.vehicle_state = {
         api_version: 73,
         car_version: `${firmware(software.installed)} 5b1e3c7a9f20`,
@@ -427,11 +439,13 @@ export class SimCar {
         const percent = Number(body.percent);
         if (percent === this.chargeLimit) return { result: false, reason: 'already_set' };
         this.chargeLimit = percent;
+        this.fullThisPlug = false;
         return ok;
       }
       case 'charge_max_range':
         if (this.chargeLimit === 100) return { result: false, reason: 'already_max_range' };
         this.chargeLimit = 100;
+        this.fullThisPlug = false;
         return ok;
       case 'set_charging_amps':
         this.chargingAmps = Number(body.charging_amps);
@@ -439,8 +453,9 @@ export class SimCar {
       case 'charge_start':
         if (this.activity.kind !== 'charge') return { result: false, reason: 'disconnected' };
         if (this.batteryLevel >= this.chargeLimit) return { result: false, reason: 'complete' };
-        if (this.chargeStoppedUntil === null) return { result: false, reason: 'is_charging' };
+        if (this.isChargingNow()) return { result: false, reason: 'is_charging' };
         this.chargeStoppedUntil = null;
+        this.fullThisPlug = false;
         return ok;
       case 'charge_stop':
         if (!this.isChargingNow()) return { result: false, reason: 'not_charging' };

@@ -2,10 +2,11 @@ import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
 import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
 import { readListingSettings, type ListingSettings } from './listing-settings';
+import { readPollingSettings, type PollingSettings } from './polling-settings';
 import { SettingsReader, type Env } from './settings-reader';
 
 /** What every function reads from its environment at cold start. CDK sets all of these. */
-export interface LambdaSettings extends ListingSettings {
+export interface LambdaSettings extends ListingSettings, PollingSettings {
   tableName: string;
   teslaSecretId: string;
   /** The API secret: API token and vehicle command key (read by the API only). */
@@ -41,6 +42,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
     pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
     ...readListingSettings(read),
+    ...readPollingSettings(read),
     automations:
       read.optional('AUTOMATION_GROUP') === undefined
         ? null

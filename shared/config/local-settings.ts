@@ -3,10 +3,11 @@ import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
 import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { TESLA_AUTH_URL } from '../tesla/regions';
 import { readListingSettings, type ListingSettings } from './listing-settings';
+import { readPollingSettings, type PollingSettings } from './polling-settings';
 import { SettingsReader, type Env } from './settings-reader';
 
 /** Settings of `npm start`. Without TESLA_FLEET_API_URL the built-in simulator is the car. */
-export interface LocalSettings extends ListingSettings {
+export interface LocalSettings extends ListingSettings, PollingSettings {
   port: number;
   dataDir: string;
   apiToken: string | undefined;
@@ -47,5 +48,6 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
     pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
     ...readListingSettings(read),
+    ...readPollingSettings(read),
   };
 }

@@ -3,7 +3,7 @@ import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
 import { FleetApiError, MissingScopeError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
-import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure } from './polling-policy';
+import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure, type PollingTuning } from './polling-policy';
 import { ACCOUNT_SCOPE, meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { afterListing, listDue, NEW_LISTING, type ListingMemoryStore } from './list-policy';
 import { recordHistory, recordStateChange } from './history/history-recorder';
@@ -34,6 +34,8 @@ export interface CollectorDeps {
   asleepListIntervalMs?: number;
   /** Where that is remembered between passes (needed with asleepListIntervalMs). */
   listing?: ListingMemoryStore;
+  /** The owner's tuning of the polling policy (default: its defaults). */
+  polling?: PollingTuning;
   /** Told of each new reading (notifications); its failure never fails the reading. */
   onReading?: (car: { vin: string; displayName: string | null }, reading: Snapshot) => Promise<void>;
 }
@@ -154,12 +156,12 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
       ...record,
       problem: null,
       lastSnapshotAt: Math.max(snapshot.takenAt, record.lastSnapshotAt ?? 0),
-      polling: afterSnapshot(record.polling, snapshot, now, pace),
+      polling: afterSnapshot(record.polling, snapshot, now, pace, deps.polling),
     });
     return { ...base, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi };
   } catch (error) {
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
-    const memory = afterFailure(record.polling, classifyFailure(error), now);
+    const memory = afterFailure(record.polling, classifyFailure(error), now, deps.polling);
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
     const problem = problemOf(error, previous?.problem ?? null, now);
     await deps.vehicles.putVehicle({ ...record, state, polling: memory, ...(problem ? { problem } : {}) });

@@ -9,17 +9,29 @@ import type { VehicleOnlineState } from './vehicle';
  *
  * The odometer changes only while the car drives, so one reading per parking records every drive exactly. Hence:
  * - never wake a car; ask only an `online` car, and ask at once when it comes online (before it drives off);
- * - while it drives, ask every DRIVING_INTERVAL to notice soon after it parks;
+ * - while it drives, ask every driving interval (5 minutes unless the owner tunes it) to notice soon after it parks:
+ *   a parking longer than the interval is always seen, as the car stays awake ~15 minutes after it parks;
  * - once parked and idle, go quiet so that its ~15-minute sleep timer can run out (a data request resets it); a
  *   car still online after the quiet window is asked once more, and left alone for twice as long each time;
- * - while it charges or something holds it awake (sentry, climate, someone inside, doors open, an update), ask
- *   rarely: it will not sleep anyway, and each request costs;
- * - after a 408, 429 (Retry-After) or 5xx, wait; when the month's budget runs ahead, stretch every interval;
+ * - while it charges, ask again when the car expects to be full (its own `time_to_full_charge`, plus a margin,
+ *   within 10 minutes to 2 hours): the session's start and end readings carry its kWh; when something else holds
+ *   it awake (sentry, climate, someone inside, doors open, an update), ask rarely: it will not sleep anyway;
+ * - after a 429 (Retry-After) or 5xx, wait; after a 408 from a car the list calls online (a weak signal: nothing
+ *   reached the car), keep to the schedule of what it was doing rather than asking again at once, so a badly
+ *   connected car costs no more than a well connected one; when the month's budget runs ahead, stretch every
+ *   interval;
  * - after any other refusal (a 403 for a missing scope, say) wait an hour, doubling up to a day: Tesla bills each
  *   answer below 500, so asking every minute for something refused would cost ~$86 a month.
  */
 export const DRIVING_INTERVAL_MS = 5 * MINUTE_MS;
+/** The longest driving interval that still reads every parked car before it sleeps (~15 minutes after parking). */
+export const MAX_DRIVING_INTERVAL_MS = 14 * MINUTE_MS;
+/** While charging, when the car gives no time to full. */
 export const CHARGING_INTERVAL_MS = 20 * MINUTE_MS;
+export const MIN_CHARGING_INTERVAL_MS = 10 * MINUTE_MS;
+export const MAX_CHARGING_INTERVAL_MS = 2 * HOUR_MS;
+/** Read this long after the car expects to be full, so that the reading shows the session ended. */
+export const FULL_MARGIN_MS = 5 * MINUTE_MS;
 export const HELD_AWAKE_INTERVAL_MS = 30 * MINUTE_MS;
 export const SLEEP_WINDOW_MS = 21 * MINUTE_MS;
 export const MAX_SLEEP_WINDOW_MS = 4 * HOUR_MS;
@@ -84,17 +96,32 @@ export function decidePoll(memory: PollingMemory, state: VehicleOnlineState, now
   return { decision: { action: 'fetch', reason: 'due' }, memory: cleared };
 }
 
+/** What the owner may tune. */
+export interface PollingTuning {
+  /** How often a driving car is read (ms), from 1 minute to MAX_DRIVING_INTERVAL_MS. */
+  drivingIntervalMs: number;
+}
+
+export const DEFAULT_TUNING: PollingTuning = { drivingIntervalMs: DRIVING_INTERVAL_MS };
+
 /** Folds a fresh snapshot into the memory and schedules the next data request. */
-export function afterSnapshot(previous: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE): PollingMemory {
+export function afterSnapshot(previous: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE, tuning: PollingTuning = DEFAULT_TUNING): PollingMemory {
   const memory = { ...previous, failureStreak: 0 };
   const later = (ms: number): number => now + ms * pace.slowdown;
-  if (isDriving(snapshot)) return { ...memory, phase: 'driving', nextDataAt: later(DRIVING_INTERVAL_MS), quietStreak: 0 };
-  if (isCharging(snapshot)) return { ...memory, phase: 'charging', nextDataAt: later(CHARGING_INTERVAL_MS), quietStreak: 0 };
+  if (isDriving(snapshot)) return { ...memory, phase: 'driving', nextDataAt: later(Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS)), quietStreak: 0 };
+  if (isCharging(snapshot)) return { ...memory, phase: 'charging', nextDataAt: later(chargingInterval(snapshot)), quietStreak: 0 };
   if (!isIdle(snapshot)) return { ...memory, phase: 'held_awake', nextDataAt: later(HELD_AWAKE_INTERVAL_MS), quietStreak: 0 };
   // Parked and idle. If we were already letting it sleep, it did not: give it a longer window each time.
   const streak = memory.phase === 'letting_sleep' ? memory.quietStreak + 1 : 0;
   const window = Math.min(SLEEP_WINDOW_MS * 2 ** streak, MAX_SLEEP_WINDOW_MS);
   return { ...memory, phase: 'letting_sleep', nextDataAt: later(window), quietStreak: streak };
+}
+
+/** Until the car expects to be full, plus a margin; the plain interval when it does not say. */
+function chargingInterval(snapshot: Snapshot): number {
+  const hours = snapshot.detail?.timeToFullChargeH ?? null;
+  if (hours === null || hours <= 0) return CHARGING_INTERVAL_MS;
+  return Math.min(MAX_CHARGING_INTERVAL_MS, Math.max(MIN_CHARGING_INTERVAL_MS, hours * HOUR_MS + FULL_MARGIN_MS));
 }
 
 /**
@@ -108,12 +135,17 @@ export type PollFailure =
   | { kind: 'refused' }
   | { kind: 'unexpected' };
 
-export function afterFailure(memory: PollingMemory, failure: PollFailure, now: number): PollingMemory {
+export function afterFailure(memory: PollingMemory, failure: PollFailure, now: number, tuning: PollingTuning = DEFAULT_TUNING): PollingMemory {
   switch (failure.kind) {
-    case 'unavailable':
-      // 408: it went to sleep, or it is badly connected while the list still says online. The free state call tells
-      // when it is back; 408s in a row while "online" wait twice as long each time, since each one is billed.
-      return { ...doubled(memory, now, UNAVAILABLE_BACKOFF_MS, MAX_UNAVAILABLE_BACKOFF_MS), phase: 'asleep', nextDataAt: null };
+    case 'unavailable': {
+      // 408 from a car the list called online: it is badly connected (or fell asleep this very moment; the next
+      // list says so). Nothing reached the car, so keep to its schedule rather than asking again at once: each 408
+      // is billed. 408s in a row also wait twice as long each time.
+      const waited = doubled(memory, now, UNAVAILABLE_BACKOFF_MS, MAX_UNAVAILABLE_BACKOFF_MS);
+      if (memory.phase === 'unknown' || memory.phase === 'asleep') return { ...waited, phase: 'asleep', nextDataAt: null };
+      const retry = retryAfterLostRead(memory, tuning);
+      return { ...waited, nextDataAt: now + retry.ms, quietStreak: retry.quietStreak };
+    }
     case 'rate_limited':
       return { ...memory, backoffUntil: now + (failure.retryAfterMs ?? DEFAULT_RATE_LIMIT_BACKOFF_MS) };
     case 'server_error':
@@ -123,6 +155,25 @@ export function afterFailure(memory: PollingMemory, failure: PollFailure, now: n
       return doubled(memory, now, REFUSED_BACKOFF_MS, MAX_REFUSED_BACKOFF_MS);
     case 'unexpected':
       return doubled(memory, now, SERVER_ERROR_BACKOFF_MS, MAX_UNEXPECTED_BACKOFF_MS);
+  }
+}
+
+/**
+ * When to ask again after a read lost to a weak signal. A driving car is asked again soon enough that a parking it
+ * may have begun is still read before the car sleeps (15 minutes after it parked); the others at their usual pace.
+ */
+function retryAfterLostRead(memory: PollingMemory, tuning: PollingTuning): { ms: number; quietStreak: number } {
+  switch (memory.phase) {
+    case 'driving': {
+      const interval = Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS);
+      return { ms: Math.min(interval, Math.max(UNAVAILABLE_BACKOFF_MS, MAX_DRIVING_INTERVAL_MS + MINUTE_MS - interval)), quietStreak: 0 };
+    }
+    case 'charging':
+      return { ms: CHARGING_INTERVAL_MS, quietStreak: 0 };
+    case 'letting_sleep':
+      return { ms: Math.min(SLEEP_WINDOW_MS * 2 ** (memory.quietStreak + 1), MAX_SLEEP_WINDOW_MS), quietStreak: memory.quietStreak + 1 };
+    default:
+      return { ms: HELD_AWAKE_INTERVAL_MS, quietStreak: 0 };
   }
 }
 

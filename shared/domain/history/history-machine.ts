@@ -16,6 +16,13 @@ import type { ChargingSession, Drive, HistoryPoint, IdlePeriod, SoftwareVersionS
 const MIN_DRIVE_MI = 0.1;
 /** Readings further apart than this inside a drive may hide a stop. */
 const HIDDEN_STOP_GAP_MS = 10 * MINUTE_MS;
+/**
+ * Between two readings that both saw the car moving at a speed, an average speed (odometer over time) below this
+ * share of the slower of the two says it stood still for part of the gap: a stop no reading saw.
+ */
+const STOPPED_SPEED_SHARE = 0.5;
+/** Speeds below this (mph) are crawling in traffic, and say nothing about stops. */
+const MOVING_MPH = 5;
 /** A rise of the battery level this large between two readings, with no drive and no charging reading, was a charge. */
 const UNSEEN_CHARGE_POINTS = 2;
 
@@ -33,6 +40,10 @@ export interface OpenDrive {
   start: HistoryPoint & { usableBatteryLevel: number | null };
   startedBy: number;
   lastMovingAt: number;
+  /** The odometer and speed the last moving reading saw (absent in states stored before they were kept). */
+  lastMoving?: { odometerMi: number; speedMph: number | null };
+  /** A gap between moving readings whose average speed says the car stood still for part of it. */
+  slowGap?: boolean;
   maxGapMs: number;
   maxSpeedMph: number | null;
   readings: number;
@@ -112,14 +123,15 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   if (drive !== null) {
     const gap = reading.at - drive.lastMovingAt;
     if (reading.moving) {
-      drive = { ...drive, lastMovingAt: reading.at, maxGapMs: Math.max(drive.maxGapMs, gap), maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph), readings: drive.readings + 1 };
+      const slowGap = drive.slowGap === true || stoodStill(drive, reading);
+      drive = { ...drive, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, slowGap, maxGapMs: Math.max(drive.maxGapMs, gap), maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph), readings: drive.readings + 1 };
     } else {
       out.drives.push(closeDrive(snapshot.vin, drive, reading, Math.max(drive.maxGapMs, gap), options));
       drive = null;
     }
   } else if (reading.moving) {
     const start = last ?? reading;
-    drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
+    drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
   } else if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.
     const unseen: OpenDrive = { start: anchorOf(last), startedBy: reading.at, lastMovingAt: last.at, maxGapMs: reading.at - last.at, maxSpeedMph: null, readings: 0 };
@@ -248,8 +260,18 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
     whPerKm: efficient ? Math.round((used * 1000) / (distanceMi * 1.609344)) : null,
     maxSpeedMph: drive.maxSpeedMph,
     readings: drive.readings,
-    mayHideStops: drive.readings === 0 || maxGapMs > HIDDEN_STOP_GAP_MS,
+    mayHideStops: drive.readings === 0 || maxGapMs > HIDDEN_STOP_GAP_MS || drive.slowGap === true,
   };
+}
+
+/** True when the car covered much less ground between two moving readings than their speeds say it would have. */
+function stoodStill(drive: OpenDrive, reading: HistoryReading): boolean {
+  const before = drive.lastMoving;
+  const hours = (reading.at - drive.lastMovingAt) / 3_600_000;
+  if (before === undefined || hours <= 0 || before.speedMph === null || reading.speedMph === null) return false;
+  const slower = Math.min(before.speedMph, reading.speedMph);
+  if (slower < MOVING_MPH) return false;
+  return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower;
 }
 
 function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): ChargingSession {

@@ -232,6 +232,20 @@ describe('energy model', () => {
     expect((c.vehicleData(at(240), new Set(['charge_state'])).charge_state as Record<string, number>).charge_energy_added).toBeCloseTo(done.energyKwh, 2);
   });
 
+  it('stays plugged in at its limit without topping up for every tenth of a percent it loses', () => {
+    const c = parked([{ activity: 'charge', startMinute: 0, minutes: 24 * 60, percentPerHour: 20 }], {}, 75);
+    c.advanceTo(at(60));
+    expect(c.chargeSessions).toHaveLength(1);
+    c.advanceTo(at(20 * 60)); // asleep at the limit: ~0.5 % a day, far from the 2 points that start a top-up
+    const state = () => (c.vehicleData(at(20 * 60), new Set(['charge_state'])).charge_state as { charging_state: string }).charging_state;
+    expect(state()).toBe('Complete');
+    expect(c.state()).toBe('asleep');
+    expect(c.chargeSessions).toHaveLength(1);
+    expect(c.command('charge_start', {}, at(20 * 60))).toEqual({ result: true, reason: '' }); // the owner asks: it tops up
+    c.advanceTo(at(20 * 60 + 1));
+    expect(state()).toBe('Charging');
+  });
+
   it('wakes a couple of minutes before a drive from a parking, as it does for the owner’s phone key', () => {
     const c = parked([{ activity: 'drive', startMinute: 300, minutes: 10, speedMph: 30 }], { wakeBeforeDriveMinutes: 2 });
     c.advanceTo(at(297));

@@ -84,6 +84,27 @@ describe('drives from sparse readings', () => {
     expect(drives[0]).toMatchObject({ distanceMi: 12, mayHideStops: true });
   });
 
+  it('a stop between two readings that both saw it moving shows in the odometer: the drive may hide it', () => {
+    const errands = run([
+      { min: 0, odo: 1000 },
+      { min: 5, odo: 1001.5, gear: 'D', speed: 22 },
+      // 5 minutes at 22 mph is 1.8 miles; it covered 0.4: it stood still for about 4 of them.
+      { min: 10, odo: 1001.9, gear: 'D', speed: 22 },
+      { min: 15, odo: 1003.7, gear: 'D', speed: 22 },
+      { min: 20, odo: 1004, gear: 'P' },
+    ]);
+    expect(errands.drives[0]).toMatchObject({ distanceMi: 4, mayHideStops: true });
+    // The same at a steady pace, or crawling in traffic, hides nothing.
+    const steady = run([
+      { min: 0, odo: 1000 },
+      { min: 5, odo: 1001.5, gear: 'D', speed: 22 },
+      { min: 10, odo: 1003.3, gear: 'D', speed: 22 },
+      { min: 15, odo: 1003.5, gear: 'D', speed: 3 },
+      { min: 20, odo: 1004, gear: 'P' },
+    ]);
+    expect(steady.drives[0]).toMatchObject({ distanceMi: 4, mayHideStops: false });
+  });
+
   it('feeding the same readings again, or out of order, changes nothing (the collector may retry)', () => {
     const readings = [
       { min: 0, odo: 1000 },

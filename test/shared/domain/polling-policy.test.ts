@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { budgetPace, costUsd, monthFraction } from '../../../shared/domain/billing';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
-import { afterFailure, afterSnapshot, decidePoll, INITIAL_MEMORY, normalizeMemory, type PollingMemory } from '../../../shared/domain/polling-policy';
+import { afterFailure, afterSnapshot, decidePoll, DEFAULT_TUNING, INITIAL_MEMORY, normalizeMemory, type PollingMemory } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData, type Snapshot } from '../../../shared/domain/snapshot';
 import type { VehicleOnlineState } from '../../../shared/domain/vehicle';
 
@@ -16,7 +16,7 @@ type Minute = { state: VehicleOnlineState; car?: Snapshot };
 const span = (n: number, state: VehicleOnlineState, c?: Snapshot): Minute[] => Array.from({ length: n }, () => ({ state, ...(c ? { car: c } : {}) }));
 
 /** Feeds the policy one collector run a minute and returns the minutes at which it asked for data. */
-function run(minutes: Minute[], pace = { slowdown: 1, exhausted: false }): number[] {
+function run(minutes: Minute[], pace = { slowdown: 1, exhausted: false }, tuning = DEFAULT_TUNING): number[] {
   let memory: PollingMemory = INITIAL_MEMORY;
   const fetched: number[] = [];
   minutes.forEach((m, minute) => {
@@ -25,7 +25,7 @@ function run(minutes: Minute[], pace = { slowdown: 1, exhausted: false }): numbe
     memory = step.memory;
     if (step.decision.action === 'fetch') {
       fetched.push(minute);
-      memory = afterSnapshot(memory, m.car ?? parked, now, pace);
+      memory = afterSnapshot(memory, m.car ?? parked, now, pace, tuning);
     }
   });
   return fetched;
@@ -51,6 +51,34 @@ describe('polling policy scenarios', () => {
   it('gives a car that will not sleep ever longer quiet windows', () => {
     const fetched = run(span(320, 'online', parked));
     expect(fetched).toEqual([0, 21, 21 + 42, 21 + 42 + 84, 21 + 42 + 84 + 168]);
+  });
+
+  it('reads a charging car again when it expects to be full (its own estimate, plus 5 minutes, within 10 min–2 h)', () => {
+    const toFull = (hours: number) => car({ charge_state: { charging_state: 'Charging', time_to_full_charge: hours } });
+    expect(run(span(140, 'online', toFull(1)))).toEqual([0, 65, 130]);
+    expect(run(span(250, 'online', toFull(6.5)))).toEqual([0, 120, 240]);
+    expect(run(span(25, 'online', toFull(0.02)))).toEqual([0, 10, 20]);
+  });
+
+  it('reads a driving car at the interval the owner tuned, never beyond the 14 minutes that still catch every parking', () => {
+    expect(run(span(31, 'online', driving), undefined, { drivingIntervalMs: 10 * MINUTE_MS })).toEqual([0, 10, 20, 30]);
+    expect(run(span(31, 'online', driving), undefined, { drivingIntervalMs: 60 * MINUTE_MS })).toEqual([0, 14, 28]);
+  });
+
+  it('after a 408 from a car the list calls online, keeps to its schedule instead of asking again at once', () => {
+    const drivingNow = afterSnapshot(INITIAL_MEMORY, driving, 0);
+    const lost = afterFailure(drivingNow, { kind: 'unavailable' }, 5 * MINUTE_MS);
+    expect(decidePoll(lost, 'online', 6 * MINUTE_MS).decision).toEqual({ action: 'skip', reason: 'waiting' });
+    expect(decidePoll(lost, 'online', 10 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
+    // At a 14-minute driving interval it asks again a minute later: a parking is still read before the car sleeps.
+    const slow = { drivingIntervalMs: 14 * MINUTE_MS };
+    const lostSlow = afterFailure(afterSnapshot(INITIAL_MEMORY, driving, 0, undefined, slow), { kind: 'unavailable' }, 14 * MINUTE_MS, slow);
+    expect(decidePoll(lostSlow, 'online', 15 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
+    // A car being left to sleep gets the next, longer quiet window; a car just come online is taken as asleep.
+    const resting = afterSnapshot(INITIAL_MEMORY, parked, 0);
+    const lostResting = afterFailure(resting, { kind: 'unavailable' }, 21 * MINUTE_MS);
+    expect(lostResting).toMatchObject({ phase: 'letting_sleep', nextDataAt: (21 + 42) * MINUTE_MS, quietStreak: 1 });
+    expect(afterFailure(INITIAL_MEMORY, { kind: 'unavailable' }, 0).phase).toBe('asleep');
   });
 
   it('polls a charging car every 20 minutes and a car held awake by sentry every 30', () => {

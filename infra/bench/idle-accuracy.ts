@@ -1,0 +1,56 @@
+import { MINUTE_MS } from '../../shared/domain/clock';
+import type { IdlePeriod } from '../../shared/domain/history/history-records';
+import { MILES_PER_PERCENT } from '../simulator/sim-energy';
+
+/** What the simulated car really did, minute by minute from `start`: its exact battery % and whether it slept. */
+export interface CarTimeline {
+  start: number;
+  batteryLevel: number[];
+  asleep: boolean[];
+}
+
+export interface IdleAccuracy {
+  periods: number;
+  /** Largest |derived − true| battery % lost over a period (the car reports whole %, so up to ~1 is expected). */
+  largestLostErrorPoints: number;
+  /** Largest |derived − true| rated range lost, in miles (the car reports it to 0.01 mi). */
+  largestRangeErrorMi: number;
+  /** Largest |derived − true| share of a period spent asleep. */
+  largestAsleepShareError: number;
+  /** Drain per day over all periods together: derived from range, and true. */
+  drainPercentPerDay: { derived: number; truth: number };
+}
+
+/** Compares derived idle periods with the simulated car's own battery and sleep over the same spans. */
+export function idleAccuracy(idles: readonly IdlePeriod[], timeline: CarTimeline): IdleAccuracy {
+  const index = (t: number) => Math.min(timeline.batteryLevel.length - 1, Math.max(0, Math.round((t - timeline.start) / MINUTE_MS)));
+  let lostError = 0;
+  let rangeError = 0;
+  let shareError = 0;
+  let derivedLost = 0;
+  let trueLost = 0;
+  let days = 0;
+  for (const idle of idles) {
+    const from = index(idle.startAt);
+    const to = index(idle.endAt);
+    const lost = timeline.batteryLevel[from]! - timeline.batteryLevel[to]!;
+    if (idle.batteryLost !== null) lostError = Math.max(lostError, Math.abs(idle.batteryLost - lost));
+    if (idle.rangeLostMi !== null) {
+      rangeError = Math.max(rangeError, Math.abs(idle.rangeLostMi - lost * MILES_PER_PERCENT));
+      derivedLost += idle.rangeLostMi / MILES_PER_PERCENT;
+      trueLost += lost;
+      days += idle.durationMs / (24 * 60 * MINUTE_MS);
+    }
+    if (idle.asleepShare !== null && to > from) {
+      const asleep = timeline.asleep.slice(from, to).filter(Boolean).length;
+      shareError = Math.max(shareError, Math.abs(idle.asleepShare - asleep / (to - from)));
+    }
+  }
+  return {
+    periods: idles.length,
+    largestLostErrorPoints: lostError,
+    largestRangeErrorMi: rangeError,
+    largestAsleepShareError: shareError,
+    drainPercentPerDay: { derived: days > 0 ? derivedLost / days : 0, truth: days > 0 ? trueLost / days : 0 },
+  };
+}
