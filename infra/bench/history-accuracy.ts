@@ -10,6 +10,9 @@ export interface HistoryAccuracy {
   tripsMerged: number;
   /** Derived drives flagged as possibly hiding stops. */
   drivesFlagged: number;
+  /** Derived drives that cover more than one trip, and how many of them are flagged (all should be). */
+  mergedDrives: number;
+  mergedDrivesFlagged: number;
   largestDistanceErrorMi: number;
   sessionsCharged: number;
   sessionsDerived: number;
@@ -33,12 +36,18 @@ export function historyAccuracy(trips: readonly Trip[], sessions: readonly Charg
   }
   let matched = 0;
   let merged = 0;
+  let mergedDrives = 0;
+  let mergedDrivesFlagged = 0;
   for (const [drive, covered] of byDrive) {
     if (covered.length === 1) {
       matched += 1;
       const truth = covered[0]!.endOdometerMi! - covered[0]!.startOdometerMi;
       largestDistanceErrorMi = Math.max(largestDistanceErrorMi, Math.abs(drive.distanceMi - truth));
-    } else merged += covered.length;
+    } else {
+      merged += covered.length;
+      mergedDrives += 1;
+      if (drive.mayHideStops) mergedDrivesFlagged += 1;
+    }
   }
 
   const closedSessions = sessions.filter((s) => s.endAt !== null && s.endAt <= end && s.energyKwh > 0.1);
@@ -56,6 +65,8 @@ export function historyAccuracy(trips: readonly Trip[], sessions: readonly Charg
     drivesMatched: matched,
     tripsMerged: merged,
     drivesFlagged: drives.filter((d) => d.mayHideStops).length,
+    mergedDrives,
+    mergedDrivesFlagged,
     largestDistanceErrorMi,
     sessionsCharged: closedSessions.length,
     sessionsDerived: charges.length,

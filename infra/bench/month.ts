@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
     const range = { fromMs: start, toMs: end, limit: 10_000 };
     const derived = historyAccuracy(car.trips, car.chargeSessions, (await history.listDrives(vin, range)).items, (await history.listCharges(vin, range)).items, end);
-    console.log(`  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} merged by a stop shorter than the readings, ${derived.drivesFlagged} flagged "may hide stops"`);
+    console.log(`  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all`);
     console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
     console.log(`  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`);
     const idle = idleAccuracy((await history.listIdles(vin, range)).items, timelines.get(vin)!);

@@ -10,7 +10,9 @@ import type { VehicleOnlineState } from './vehicle';
  * The odometer changes only while the car drives, so one reading per parking records every drive exactly. Hence:
  * - never wake a car; ask only an `online` car, and ask at once when it comes online (before it drives off);
  * - while it drives, ask every driving interval (5 minutes unless the owner tunes it) to notice soon after it parks:
- *   a parking longer than the interval is always seen, as the car stays awake ~15 minutes after it parks;
+ *   a parking longer than the interval is always seen, as the car stays awake ~15 minutes after it parks. At highway
+ *   speed (50 mph and more) ask only every 12 minutes: errands with short stops are driven in town, and a long
+ *   drive would otherwise cost a read every few minutes for hours;
  * - once parked and idle, go quiet so that its ~15-minute sleep timer can run out (a data request resets it); a
  *   car still online after the quiet window is asked once more, and left alone for twice as long each time;
  * - while it charges, ask again when the car expects to be full (its own `time_to_full_charge`, plus a margin,
@@ -26,6 +28,9 @@ import type { VehicleOnlineState } from './vehicle';
 export const DRIVING_INTERVAL_MS = 5 * MINUTE_MS;
 /** The longest driving interval that still reads every parked car before it sleeps (~15 minutes after parking). */
 export const MAX_DRIVING_INTERVAL_MS = 14 * MINUTE_MS;
+/** At this speed or faster the car is on a highway, where short stops are rare: read it every HIGHWAY_INTERVAL_MS. */
+export const HIGHWAY_MPH = 50;
+export const HIGHWAY_INTERVAL_MS = 12 * MINUTE_MS;
 /** While charging, when the car gives no time to full. */
 export const CHARGING_INTERVAL_MS = 20 * MINUTE_MS;
 export const MIN_CHARGING_INTERVAL_MS = 10 * MINUTE_MS;
@@ -108,13 +113,19 @@ export const DEFAULT_TUNING: PollingTuning = { drivingIntervalMs: DRIVING_INTERV
 export function afterSnapshot(previous: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE, tuning: PollingTuning = DEFAULT_TUNING): PollingMemory {
   const memory = { ...previous, failureStreak: 0 };
   const later = (ms: number): number => now + ms * pace.slowdown;
-  if (isDriving(snapshot)) return { ...memory, phase: 'driving', nextDataAt: later(Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS)), quietStreak: 0 };
+  if (isDriving(snapshot)) return { ...memory, phase: 'driving', nextDataAt: later(drivingInterval(snapshot, tuning)), quietStreak: 0 };
   if (isCharging(snapshot)) return { ...memory, phase: 'charging', nextDataAt: later(chargingInterval(snapshot)), quietStreak: 0 };
   if (!isIdle(snapshot)) return { ...memory, phase: 'held_awake', nextDataAt: later(HELD_AWAKE_INTERVAL_MS), quietStreak: 0 };
   // Parked and idle. If we were already letting it sleep, it did not: give it a longer window each time.
   const streak = memory.phase === 'letting_sleep' ? memory.quietStreak + 1 : 0;
   const window = Math.min(SLEEP_WINDOW_MS * 2 ** streak, MAX_SLEEP_WINDOW_MS);
   return { ...memory, phase: 'letting_sleep', nextDataAt: later(window), quietStreak: streak };
+}
+
+/** The owner's interval in town; on a highway at least HIGHWAY_INTERVAL_MS; never past MAX_DRIVING_INTERVAL_MS. */
+function drivingInterval(snapshot: Snapshot, tuning: PollingTuning): number {
+  const highway = (snapshot.speedMph ?? 0) >= HIGHWAY_MPH;
+  return Math.min(MAX_DRIVING_INTERVAL_MS, highway ? Math.max(tuning.drivingIntervalMs, HIGHWAY_INTERVAL_MS) : tuning.drivingIntervalMs);
 }
 
 /** Until the car expects to be full, plus a margin; the plain interval when it does not say. */

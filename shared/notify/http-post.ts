@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request } from '../http/lazy-undici';
 
 /** A channel did not take the notification; the message names the status or what went wrong, never the URL. */
 export class ChannelRejectedError extends Error {

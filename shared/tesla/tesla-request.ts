@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../http/lazy-undici';
 import { FleetApiUnreachableError, RequestNotSentError } from '../domain/fleet-errors';
 import { currentFleetCallContext } from './fleet-call-context';
 

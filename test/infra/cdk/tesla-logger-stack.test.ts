@@ -50,6 +50,13 @@ describe('TeslaLoggerStack', () => {
     expect(ABANDONED_CLAIM_MS).toBeGreaterThan(timeoutMs);
   });
 
+  it('passes the owner’s polling tuning to the collector (a driving interval of 1–14 minutes; 5 by default)', () => {
+    expect(fn('CollectorFunction')[1].Properties.Environment.Variables).toMatchObject({ DRIVING_INTERVAL_MINUTES: '5' });
+    const tuned = Template.fromStack(new TeslaLoggerStack(new App(), 'Tuned', { config: parseDeployConfig({ drivingIntervalMinutes: '12' }), env: { account: '111122223333', region: 'eu-west-1' } }));
+    const collector = Object.entries(tuned.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('CollectorFunction'))!;
+    expect(collector[1].Properties.Environment.Variables).toMatchObject({ DRIVING_INTERVAL_MINUTES: '12' });
+  });
+
   it('points the functions at the configured Tesla region', () => {
     expect(fn('ApiFunction')[1].Properties.Environment.Variables).toMatchObject({ TESLA_FLEET_API_URL: 'https://fleet-api.prd.eu.vn.cloud.tesla.com', TESLA_REGION_FIXED: 'true' });
     // Without teslaRegion, the functions read the account's region from its token (and from Tesla's 421s).
@@ -228,6 +235,7 @@ describe('deployment config', () => {
     expect(() => parseDeployConfig({ collectorRateMinutes: 0 })).toThrow(/config\.collectorRateMinutes/);
     expect(() => parseDeployConfig({ allowedCommands: 'door_lock,launch' })).toThrow(/config\.allowedCommands/);
     expect(() => parseDeployConfig({ colour: 'red' })).toThrow(/colour/);
+    expect(() => parseDeployConfig({ drivingIntervalMinutes: 15 })).toThrow(/config\.drivingIntervalMinutes/);
   });
 
   it('takes the whole config as the JSON text that -c config=… passes, and says so when it is not JSON', () => {

@@ -60,6 +60,11 @@ describe('polling policy scenarios', () => {
     expect(run(span(25, 'online', toFull(0.02)))).toEqual([0, 10, 20]);
   });
 
+  it('reads a car at highway speed only every 12 minutes: short stops are made in town', () => {
+    const highway = car({ drive_state: { shift_state: 'D', speed: 68 } });
+    expect(run([...span(1, 'online', driving), ...span(40, 'online', highway)])).toEqual([0, 5, 17, 29]);
+  });
+
   it('reads a driving car at the interval the owner tuned, never beyond the 14 minutes that still catch every parking', () => {
     expect(run(span(31, 'online', driving), undefined, { drivingIntervalMs: 10 * MINUTE_MS })).toEqual([0, 10, 20, 30]);
     expect(run(span(31, 'online', driving), undefined, { drivingIntervalMs: 60 * MINUTE_MS })).toEqual([0, 14, 28]);
