@@ -14,8 +14,12 @@ import type { ChargingSession, Drive, HistoryPoint, IdlePeriod, SoftwareVersionS
 
 /** Below this odometer change between two parked readings, the car did not drive (GPS-free rounding noise). */
 const MIN_DRIVE_MI = 0.1;
-/** Readings further apart than this inside a drive may hide a stop. */
-const HIDDEN_STOP_GAP_MS = 10 * MINUTE_MS;
+/**
+ * Readings further apart than this inside a drive may hide a stop, whatever the odometer says: the car could have
+ * parked long enough to fall asleep between them. Shorter gaps (the collector reads a car on a highway every 12
+ * minutes) are judged by the odometer against the speeds (STOPPED_SPEED_SHARE).
+ */
+const HIDDEN_STOP_GAP_MS = 15 * MINUTE_MS;
 /**
  * Between two readings that both saw the car moving at a speed, an average speed (odometer over time) below this
  * share of the slower of the two says it stood still for part of the gap: a stop no reading saw.

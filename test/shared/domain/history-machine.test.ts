@@ -103,6 +103,15 @@ describe('drives from sparse readings', () => {
       { min: 20, odo: 1004, gear: 'P' },
     ]);
     expect(steady.drives[0]).toMatchObject({ distanceMi: 4, mayHideStops: false });
+    // A highway drive read every 12 minutes at a steady 68 mph hides nothing either.
+    const highway = run([
+      { min: 0, odo: 1000 },
+      { min: 5, odo: 1003, gear: 'D', speed: 68 },
+      { min: 17, odo: 1016.6, gear: 'D', speed: 68 },
+      { min: 29, odo: 1030.2, gear: 'D', speed: 66 },
+      { min: 41, odo: 1035 },
+    ]);
+    expect(highway.drives[0]).toMatchObject({ distanceMi: 35, mayHideStops: false });
   });
 
   it('feeding the same readings again, or out of order, changes nothing (the collector may retry)', () => {
