@@ -25,6 +25,8 @@ const HIDDEN_STOP_GAP_MS = 15 * MINUTE_MS;
  * share of the slower of the two says it stood still for part of the gap: a stop no reading saw.
  */
 const STOPPED_SPEED_SHARE = 0.5;
+/** A first moving reading at most this long after a parked one is judged by the odometer against its speed. */
+const OPENING_GAP_MS = 25 * MINUTE_MS;
 /** Speeds below this (mph) are crawling in traffic, and say nothing about stops. */
 const MOVING_MPH = 5;
 /** A rise of the battery level this large between two readings, with no drive and no charging reading, was a charge. */
@@ -127,7 +129,7 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   if (drive !== null) {
     const gap = reading.at - drive.lastMovingAt;
     if (reading.moving) {
-      const slowGap = drive.slowGap === true || stoodStill(drive, reading);
+      const slowGap = drive.slowGap === true || (drive.lastMoving !== undefined && stoodStill({ at: drive.lastMovingAt, ...drive.lastMoving }, reading));
       drive = { ...drive, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, slowGap, maxGapMs: Math.max(drive.maxGapMs, gap), maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph), readings: drive.readings + 1 };
     } else {
       out.drives.push(closeDrive(snapshot.vin, drive, reading, Math.max(drive.maxGapMs, gap), options));
@@ -135,7 +137,11 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     }
   } else if (reading.moving) {
     const start = last ?? reading;
-    drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
+    // Seen moving for the first time, shortly after a reading that saw it parked (as when the collector read it on
+    // waking): if it covered much less ground since than its speed says, it stood still for part of that time too,
+    // perhaps at a stop between two errands. After a longer gap, it may simply have set off late.
+    const slowGap = last !== null && reading.at - last.at <= OPENING_GAP_MS && stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
+    drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, slowGap, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
   } else if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.
     const unseen: OpenDrive = { start: anchorOf(last), startedBy: reading.at, lastMovingAt: last.at, maxGapMs: reading.at - last.at, maxSpeedMph: null, readings: 0 };
@@ -268,12 +274,14 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
   };
 }
 
-/** True when the car covered much less ground between two moving readings than their speeds say it would have. */
-function stoodStill(drive: OpenDrive, reading: HistoryReading): boolean {
-  const before = drive.lastMoving;
-  const hours = (reading.at - drive.lastMovingAt) / 3_600_000;
-  if (before === undefined || hours <= 0 || before.speedMph === null || reading.speedMph === null) return false;
-  const slower = Math.min(before.speedMph, reading.speedMph);
+/**
+ * True when the car covered much less ground between a reading and a later moving one than their speeds say it
+ * would have (the earlier reading's speed is null when it saw the car parked: the later one's alone counts).
+ */
+function stoodStill(before: { at: number; odometerMi: number; speedMph: number | null }, reading: HistoryReading): boolean {
+  const hours = (reading.at - before.at) / 3_600_000;
+  if (hours <= 0 || reading.speedMph === null) return false;
+  const slower = Math.min(before.speedMph ?? reading.speedMph, reading.speedMph);
   if (slower < MOVING_MPH) return false;
   return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower;
 }

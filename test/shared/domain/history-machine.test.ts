@@ -112,6 +112,21 @@ describe('drives from sparse readings', () => {
       { min: 41, odo: 1035 },
     ]);
     expect(highway.drives[0]).toMatchObject({ distanceMi: 35, mayHideStops: false });
+    // Read parked when it woke, then moving 21 minutes later having covered a third of what its speed says: an
+    // errand and a stop came first. A commute read the same way covered nearly all of it.
+    const afterWake = run([
+      { min: 0, odo: 1000 },
+      { min: 21, odo: 1003.75, gear: 'D', speed: 25 },
+      { min: 26, odo: 1005.8, gear: 'P' },
+    ]);
+    expect(afterWake.drives[0]).toMatchObject({ mayHideStops: true });
+    const commute = run([
+      { min: 0, odo: 1000 },
+      { min: 21, odo: 1010.1, gear: 'D', speed: 32 },
+      { min: 26, odo: 1012.8, gear: 'D', speed: 32 },
+      { min: 31, odo: 1014, gear: 'P' },
+    ]);
+    expect(commute.drives[0]).toMatchObject({ mayHideStops: false });
   });
 
   it('feeding the same readings again, or out of order, changes nothing (the collector may retry)', () => {
