@@ -19,6 +19,11 @@ export const LAMBDA_BUNDLING = {
   minify: true,
   sourcesContent: false,
   mainFields: ['module', 'main'],
+  /**
+   * The AWS SDK goes into the bundle (from its ES modules, tree-shaken) instead of being loaded from the runtime's
+   * copy: Node then runs no CommonJS export analysis over hundreds of SDK files at a cold start.
+   */
+  bundleAwsSdk: true,
   // ESM bundles of CommonJS dependencies still call require().
   banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
 } as const;
@@ -56,6 +61,7 @@ export function nodeLambda(
       sourcesContent: LAMBDA_BUNDLING.sourcesContent,
       mainFields: [...LAMBDA_BUNDLING.mainFields],
       banner: LAMBDA_BUNDLING.banner,
+      bundleAwsSDK: LAMBDA_BUNDLING.bundleAwsSdk,
     },
     logGroup,
     role,

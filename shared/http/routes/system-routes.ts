@@ -6,10 +6,11 @@ import { json } from '../responses';
 import type { Route } from '../router';
 
 export function systemRoutes(deps: ApiDeps): Route[] {
-  const document = openApiDocument(deps.allowedCommands);
+  // Built on first request, not at a cold start: turning the zod schemas into JSON Schema takes a few milliseconds.
+  let document: Record<string, unknown> | undefined;
   const routes: Route[] = [
     { method: 'GET', path: '/health', handle: () => Promise.resolve(json(200, { status: 'ok' })) },
-    { method: 'GET', path: '/openapi.json', handle: () => Promise.resolve(json(200, document)) },
+    { method: 'GET', path: '/openapi.json', handle: () => Promise.resolve(json(200, (document ??= openApiDocument(deps.allowedCommands)))) },
     {
       method: 'GET',
       path: PUBLIC_KEY_PATH,
