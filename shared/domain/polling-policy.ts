@@ -16,8 +16,9 @@ import type { VehicleOnlineState } from './vehicle';
  * - once parked and idle, go quiet so that its ~15-minute sleep timer can run out (a data request resets it); a
  *   car still online after the quiet window is asked once more, and left alone for twice as long each time;
  * - while it charges, ask again when the car expects to be full (its own `time_to_full_charge`, plus a margin,
- *   within 10 minutes to 2 hours): the session's start and end readings carry its kWh; when something else holds
- *   it awake (sentry, climate, someone inside, doors open, an update), ask rarely: it will not sleep anyway;
+ *   within 10 to 30 minutes, as it may be unplugged and driven off first): the session's start and end readings
+ *   carry its kWh; when something else holds it awake (sentry, climate, someone inside, doors open, an update),
+ *   ask rarely: it will not sleep anyway;
  * - after a 429 (Retry-After) or 5xx, wait; after a 408 from a car the list calls online (a weak signal: nothing
  *   reached the car), keep to the schedule of what it was doing rather than asking again at once, so a badly
  *   connected car costs no more than a well connected one; when the month's budget runs ahead, stretch every
@@ -34,7 +35,8 @@ export const HIGHWAY_INTERVAL_MS = 12 * MINUTE_MS;
 /** While charging, when the car gives no time to full. */
 export const CHARGING_INTERVAL_MS = 20 * MINUTE_MS;
 export const MIN_CHARGING_INTERVAL_MS = 10 * MINUTE_MS;
-export const MAX_CHARGING_INTERVAL_MS = 2 * HOUR_MS;
+/** A car can be unplugged and driven off before it is full: even then, it is read within this. */
+export const MAX_CHARGING_INTERVAL_MS = 30 * MINUTE_MS;
 /** Read this long after the car expects to be full, so that the reading shows the session ended. */
 export const FULL_MARGIN_MS = 5 * MINUTE_MS;
 export const HELD_AWAKE_INTERVAL_MS = 30 * MINUTE_MS;

@@ -149,6 +149,12 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   }
 
   // Charging sessions.
+  if (charge !== null && reading.charging && last !== null && replugged(last, reading)) {
+    // Charging at both readings, but it drove (or its counter started over) in between: two sessions, not one.
+    // The first one's count is the last it showed; it ended by this reading.
+    out.charges.push(closeCharge(snapshot.vin, charge, { ...reading, batteryLevel: null, energyAddedKwh: null }));
+    charge = null;
+  }
   if (charge !== null) {
     if (reading.charging) {
       charge = {
@@ -284,6 +290,12 @@ function stoodStill(before: { at: number; odometerMi: number; speedMph: number |
   const slower = Math.min(before.speedMph ?? reading.speedMph, reading.speedMph);
   if (slower < MOVING_MPH) return false;
   return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower;
+}
+
+/** The car was unplugged and plugged in again between two charging readings. */
+function replugged(last: HistoryReading, reading: HistoryReading): boolean {
+  if (reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) return true;
+  return last.energyAddedKwh !== null && reading.energyAddedKwh !== null && reading.energyAddedKwh < last.energyAddedKwh - 0.05;
 }
 
 function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): ChargingSession {

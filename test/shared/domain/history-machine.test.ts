@@ -181,6 +181,21 @@ describe('charging sessions', () => {
     expect(charges).toEqual([expect.objectContaining({ kind: 'dc', energyAddedKwh: 39, peakPowerKw: 150 })]);
   });
 
+  it('charging at two readings with a drive between them: two sessions, the first with the count it last showed', () => {
+    const { charges, drives } = run([
+      { min: 0, odo: 50, soc: 58, charging: 'Charging', added: 0.5, power: 22 },
+      { min: 15, odo: 50, soc: 64, charging: 'Charging', added: 5.1, power: 22 },
+      // unplugged at 20, drove 20–32, plugged in again at 40: its counter started over
+      { min: 60, odo: 56, soc: 70, charging: 'Charging', added: 5.2, power: 22 },
+      { min: 75, odo: 56, soc: 75, charging: 'Complete', added: 8.9 },
+    ]);
+    expect(drives).toEqual([expect.objectContaining({ distanceMi: 6 })]);
+    expect(charges).toEqual([
+      expect.objectContaining({ start: { at: T0, batteryLevel: 58 }, lastChargingAt: T0 + 15 * MIN, endBy: T0 + 60 * MIN, energyAddedKwh: 5.1 }),
+      expect.objectContaining({ start: { at: T0 + 60 * MIN, batteryLevel: 70 }, endBy: T0 + 75 * MIN, energyAddedKwh: 8.9 }),
+    ]);
+  });
+
   it('a charge no reading saw (battery up between two parked readings) is still a session, with the car’s count', () => {
     const { charges } = run([
       { min: 0, odo: 10, soc: 40 },
