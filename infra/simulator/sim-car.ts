@@ -1,5 +1,5 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
-import { activityAt, softwareAt, type Activity, type DriveProfile } from './drive-profile';
+import { activityAt, softwareAt, type Activity, type DriveProfile, type Hold } from './drive-profile';
 import { dcChargeKw, driveWhPerMile, MILES_PER_PERCENT, PACK_KWH, parkedDrawKw, percentOf } from './sim-energy';
 
 /** The firmware every simulated car runs. */
@@ -128,7 +128,7 @@ export class SimCar {
     return this.sentryMode || this.hold() === 'sentry';
   }
 
-  private hold(activity: Activity = this.activity): string | null {
+  private hold(activity: Activity = this.activity): Hold | null {
     return activity.kind === 'park' ? activity.hold : null;
   }
 
