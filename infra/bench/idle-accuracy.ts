@@ -15,8 +15,9 @@ export interface IdleAccuracy {
   largestLostErrorPoints: number;
   /** Largest |derived − true| rated range lost, in miles (the car reports it to 0.01 mi). */
   largestRangeErrorMi: number;
-  /** Largest |derived − true| share of a period spent asleep. */
+  /** Largest |derived − true| share of a period spent asleep, and the period it was found in. */
   largestAsleepShareError: number;
+  worstAsleepShare: { startAt: number; endAt: number; derived: number; truth: number } | null;
   /** Drain per day over all periods together: derived from range, and true. */
   drainPercentPerDay: { derived: number; truth: number };
 }
@@ -27,6 +28,7 @@ export function idleAccuracy(idles: readonly IdlePeriod[], timeline: CarTimeline
   let lostError = 0;
   let rangeError = 0;
   let shareError = 0;
+  let worst: IdleAccuracy['worstAsleepShare'] = null;
   let derivedLost = 0;
   let trueLost = 0;
   let days = 0;
@@ -42,8 +44,11 @@ export function idleAccuracy(idles: readonly IdlePeriod[], timeline: CarTimeline
       days += idle.durationMs / (24 * 60 * MINUTE_MS);
     }
     if (idle.asleepShare !== null && to > from) {
-      const asleep = timeline.asleep.slice(from, to).filter(Boolean).length;
-      shareError = Math.max(shareError, Math.abs(idle.asleepShare - asleep / (to - from)));
+      const truth = timeline.asleep.slice(from, to).filter(Boolean).length / (to - from);
+      if (Math.abs(idle.asleepShare - truth) > shareError) {
+        shareError = Math.abs(idle.asleepShare - truth);
+        worst = { startAt: idle.startAt, endAt: idle.endAt, derived: idle.asleepShare, truth };
+      }
     }
   }
   return {
@@ -51,6 +56,7 @@ export function idleAccuracy(idles: readonly IdlePeriod[], timeline: CarTimeline
     largestLostErrorPoints: lostError,
     largestRangeErrorMi: rangeError,
     largestAsleepShareError: shareError,
+    worstAsleepShare: worst,
     drainPercentPerDay: { derived: days > 0 ? derivedLost / days : 0, truth: days > 0 ? trueLost / days : 0 },
   };
 }

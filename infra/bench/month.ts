@@ -165,7 +165,8 @@ async function main(): Promise<void> {
     console.log(`  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`);
     const idle = idleAccuracy((await history.listIdles(vin, range)).items, timelines.get(vin)!);
     console.log(`  idle periods           ${idle.periods}; drain ${idle.drainPercentPerDay.derived.toFixed(2)} %/day derived, ${idle.drainPercentPerDay.truth.toFixed(2)} true; largest error ${idle.largestRangeErrorMi.toFixed(2)} mi of range (${idle.largestLostErrorPoints.toFixed(1)} points in the car's whole %)`);
-    console.log(`  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state`);
+    const worst = idle.worstAsleepShare;
+    console.log(`  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state${worst && idle.largestAsleepShareError >= 0.02 ? ` (${new Date(worst.startAt).toISOString().slice(0, 16)} to ${new Date(worst.endAt).toISOString().slice(11, 16)}: ${(worst.derived * 100).toFixed(1)} % derived, ${(worst.truth * 100).toFixed(1)} % true)` : ''}`);
     const carProfile = profiles?.[vins.indexOf(vin)] ?? profile;
     const versions = await history.listVersions(vin);
     console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
