@@ -31,10 +31,23 @@ export class DynamoDbNotificationOutbox implements NotificationOutbox {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.requeueIfLost(key);
     }
     await this.put({ sk: `${NOTIFY_DUE_PREFIX}${key}`, delivery });
+    return true;
+  }
+
+  /**
+   * Seen again, and recorded before. If the process failed between the record and its queue entry (the detectors
+   * then see the event again, as their memory was not saved), the record is pending and untried with nothing queued:
+   * it is queued now, so the notification is late but not lost. Anything tried or queued stays as it is.
+   */
+  private async requeueIfLost(key: string): Promise<boolean> {
+    const recorded = (await this.get(`${NOTIFY_OUT_PREFIX}${key}`))?.delivery as Delivery | undefined;
+    if (recorded === undefined || recorded.status !== 'pending' || recorded.attempts > 0) return false;
+    if ((await this.get(`${NOTIFY_DUE_PREFIX}${key}`)) !== undefined) return false;
+    await this.put({ sk: `${NOTIFY_DUE_PREFIX}${key}`, delivery: recorded });
     return true;
   }
 

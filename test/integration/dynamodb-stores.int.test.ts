@@ -10,6 +10,7 @@ import { deriveHistory } from '../../shared/domain/history/history-machine';
 import { rederiveHistory } from '../../shared/domain/history/rederive';
 import { recordHistory, recordStateChange } from '../../shared/domain/history/history-recorder';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
+import { DynamoDbNotificationOutbox } from '../../shared/store/dynamodb-notification-outbox';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
 
 const VIN = '5YJ3E7EB0SF000001';
@@ -254,5 +255,36 @@ describe('derived history on dynalite', () => {
     expect(item.Item).toMatchObject({ change: { state: 'asleep' }, expiresAt: Math.floor(at(15) / 1000) + 30 * 86_400 });
     await rederiveHistory({ snapshots: stores, history }, car, { fromMs: 0, toMs: at(1000) });
     expect((await history.listIdles(car, { fromMs: 0, toMs: at(1000), limit: 10 })).items).toEqual(live);
+  });
+});
+
+describe('notification queue on dynalite', () => {
+  const notice = { id: 'drive_finished#5YJ3#1', kind: 'drive_finished' as const, vin: '5YJ3', at: 1_000, title: 'Drive finished', message: '12 mi', data: {} };
+
+  it('queues an event once per channel, and again only if its queue entry was lost (the process died between the writes)', async () => {
+    const client = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    // A client whose first write of a queue entry fails, as if the process died right after the record was written.
+    let failQueueWrite = true;
+    const flaky = {
+      send: (command: { input: { Item?: { sk?: string } } }) => {
+        if (failQueueWrite && String(command.input.Item?.sk ?? '').startsWith('NOTIFY#DUE#')) {
+          failQueueWrite = false;
+          return Promise.reject(new Error('process died'));
+        }
+        return client.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const outbox = new DynamoDbNotificationOutbox({ client: flaky, tableName: 'test' });
+    await expect(outbox.enqueue(notice, 'webhook', 1_000)).rejects.toThrow('process died');
+    expect(await outbox.due(2_000, 10)).toEqual([]);
+    // Seen again (the detectors' memory was not saved): queued now, once.
+    expect(await outbox.enqueue(notice, 'webhook', 1_500)).toBe(true);
+    expect(await outbox.enqueue(notice, 'webhook', 1_600)).toBe(false);
+    const due = await outbox.due(2_000, 10);
+    expect(due).toEqual([expect.objectContaining({ channel: 'webhook', status: 'pending', notification: expect.objectContaining({ id: notice.id }) })]);
+    // Once tried, a further sighting queues nothing, whatever the outcome.
+    await outbox.settle({ ...due[0]!, attempts: 1, status: 'delivered', nextAttemptAt: null });
+    expect(await outbox.enqueue(notice, 'webhook', 3_000)).toBe(false);
+    expect(await outbox.due(4_000, 10)).toEqual([]);
   });
 });
