@@ -140,7 +140,8 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     // Seen moving for the first time, shortly after a reading that saw it parked (as when the collector read it on
     // waking): if it covered much less ground since than its speed says, it stood still for part of that time too,
     // perhaps at a stop between two errands. After a longer gap, it may simply have set off late.
-    const slowGap = last !== null && reading.at - last.at <= OPENING_GAP_MS && stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
+    // (After a charging reading, the car was busy, not waiting for its driver: no such guess.)
+    const slowGap = last !== null && !last.charging && reading.at - last.at <= OPENING_GAP_MS && stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
     drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, slowGap, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
   } else if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.

@@ -127,6 +127,14 @@ describe('drives from sparse readings', () => {
       { min: 31, odo: 1014, gear: 'P' },
     ]);
     expect(commute.drives[0]).toMatchObject({ mayHideStops: false });
+    // Charging until it set off: a late start after a charging reading is no sign of a stop.
+    const fromCharger = run([
+      { min: 0, odo: 1000, charging: 'Charging', added: 20, power: 150, fast: true },
+      { min: 21, odo: 1003.75, gear: 'D', speed: 65 },
+      { min: 33, odo: 1016.75, gear: 'D', speed: 65 },
+      { min: 45, odo: 1020, gear: 'P' },
+    ]);
+    expect(fromCharger.drives[0]).toMatchObject({ mayHideStops: false });
   });
 
   it('feeding the same readings again, or out of order, changes nothing (the collector may retry)', () => {
