@@ -82,6 +82,11 @@ export interface SleepSeen {
   asleepSince: number | null;
   /** Time asleep so far within the current idle period, not counting an open stretch. */
   asleepMs: number;
+  /**
+   * Time asleep within the current idle period up to its latest reading, which is where the period ends if the car
+   * is next seen busy: sleep after that reading (perhaps after a drive no reading saw) is not the period's.
+   */
+  asleepMsAtLast?: number;
 }
 
 export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: null, version: null, idleSince: null };
@@ -108,7 +113,7 @@ export function foldStateChange(state: HistoryState, change: Pick<StateChange, '
   if (change.state === 'asleep') return { ...state, sleep: sleep.asleepSince !== null ? sleep : { ...sleep, asleepSince: change.at } };
   const idleStart = state.idleSince?.at ?? null;
   const slept = sleep.asleepSince !== null && idleStart !== null ? Math.max(0, change.at - Math.max(sleep.asleepSince, idleStart)) : 0;
-  return { ...state, sleep: { asleepSince: null, asleepMs: sleep.asleepMs + slept } };
+  return { ...state, sleep: { ...sleep, asleepSince: null, asleepMs: sleep.asleepMs + slept } };
 }
 
 export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: HistoryOptions): HistoryStep {
@@ -193,13 +198,15 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   const busyNow = drive !== null || charge !== null || out.drives.length > 0 || out.charges.length > 0;
   if (busyNow && idleSince !== null && last !== null) {
     const end = idleEnd(idleSince, last, reading, state.charge === null && charge !== null, options);
-    if (end.point.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(snapshot.vin, idleSince, end, sleep));
+    const asleepMs = sleep === undefined ? null : end.endedByCharge ? asleepUntil(sleep, idleSince.at, reading.at) : (sleep.asleepMsAtLast ?? asleepUntil(sleep, idleSince.at, last.at));
+    if (end.point.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(snapshot.vin, idleSince, end, asleepMs));
   }
   if (busyNow) idleSince = null;
   if (drive === null && charge === null && (idleSince === null || out.drives.length > 0 || out.charges.length > 0)) {
     idleSince = reading;
     if (sleep !== undefined) sleep = { ...sleep, asleepMs: 0 };
   }
+  if (sleep !== undefined) sleep = { ...sleep, asleepMsAtLast: idleSince === null ? 0 : asleepUntil(sleep, idleSince.at, reading.at) };
 
   out.state = { last: reading, drive, charge, version, idleSince, ...(sleep !== undefined ? { sleep } : {}) };
   return out;
@@ -319,11 +326,15 @@ function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): Char
   };
 }
 
-function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, sleep: SleepSeen | undefined): IdlePeriod {
+/** Sleep within an idle period that began at `from`, counted up to `to`. */
+function asleepUntil(sleep: SleepSeen, from: number, to: number): number {
+  return sleep.asleepMs + (sleep.asleepSince !== null ? Math.max(0, to - Math.max(sleep.asleepSince, from)) : 0);
+}
+
+function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: number | null): IdlePeriod {
   const to = end.point;
   const durationMs = to.at - from.at;
   const lost = from.batteryLevel !== null && to.batteryLevel !== null ? round(from.batteryLevel - to.batteryLevel, 1) : null;
-  const openSleep = sleep?.asleepSince != null ? Math.max(0, to.at - Math.max(sleep.asleepSince, from.at)) : 0;
   return {
     vin,
     id: String(from.at),
@@ -335,7 +346,7 @@ function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, sleep: Slee
     batteryLost: lost,
     rangeLostMi: from.rangeMi !== null && to.rangeMi !== null ? round(from.rangeMi - to.rangeMi, 1) : null,
     drainPercentPerDay: lost === null ? null : round((lost * 86_400_000) / durationMs, 2),
-    asleepShare: sleep === undefined ? null : round(Math.min(1, (sleep.asleepMs + openSleep) / durationMs), 3),
+    asleepShare: asleepMs === null ? null : round(Math.min(1, asleepMs / durationMs), 3),
     ...(end.endedByCharge ? { endedByCharge: true } : {}),
   };
 }

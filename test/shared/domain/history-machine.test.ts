@@ -273,6 +273,24 @@ describe('idle periods (drain)', () => {
     expect(run(readings).idles[0]!.asleepShare).toBeNull();
   });
 
+  it('counts only the sleep before the period’s last reading: not the sleep after a drive no reading saw', () => {
+    const readings = [
+      { min: 0, odo: 1000, soc: 78 },
+      { min: 61, odo: 1000, soc: 78 }, // read on waking; its drive (62–70) went unseen, every read then got a 408
+      { min: 201, odo: 1005, soc: 76 }, // parked further on
+    ];
+    const changes = [
+      { vin: VIN, at: T0 + 15 * MIN, state: 'asleep' as const },
+      { vin: VIN, at: T0 + 60 * MIN, state: 'online' as const },
+      { vin: VIN, at: T0 + 85 * MIN, state: 'asleep' as const },
+      { vin: VIN, at: T0 + 200 * MIN, state: 'online' as const },
+    ];
+    const { idles } = deriveHistory(readings.map(snap), OPTIONS, undefined, changes);
+    expect(idles).toHaveLength(1);
+    expect(idles[0]).toMatchObject({ startAt: T0, endAt: T0 + 61 * MIN });
+    expect(idles[0]!.asleepShare).toBeCloseTo(45 / 61, 3);
+  });
+
   it('the collector’s way (state changes folded as they come, between readings) gives what re-deriving gives', () => {
     const changes = [
       { vin: VIN, at: T0 + 25 * MIN, state: 'asleep' as const },
