@@ -36,6 +36,8 @@ export interface HistoryReading extends HistoryPoint {
   usableBatteryLevel: number | null;
   moving: boolean;
   charging: boolean;
+  /** Plugged in, charging or not (absent in readings stored before it was kept). */
+  pluggedIn?: boolean;
   speedMph: number | null;
   energyAddedKwh: number | null;
   powerKw: number | null;
@@ -145,8 +147,8 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     // Seen moving for the first time, shortly after a reading that saw it parked (as when the collector read it on
     // waking): if it covered much less ground since than its speed says, it stood still for part of that time too,
     // perhaps at a stop between two errands. After a longer gap, it may simply have set off late.
-    // (After a charging reading, the car was busy, not waiting for its driver: no such guess.)
-    const slowGap = last !== null && !last.charging && reading.at - last.at <= OPENING_GAP_MS && stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
+    // (After a reading that found it plugged in, it may have stayed at the charger: no such guess.)
+    const slowGap = last !== null && !last.charging && last.pluggedIn !== true && reading.at - last.at <= OPENING_GAP_MS && stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
     drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, slowGap, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
   } else if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.
@@ -362,6 +364,7 @@ function readingOf(s: Snapshot): HistoryReading {
     location: s.location,
     moving: isDriving(s),
     charging,
+    pluggedIn: s.chargingState !== null && s.chargingState !== 'Disconnected',
     speedMph: s.speedMph,
     energyAddedKwh: s.detail?.chargeEnergyAddedKwh ?? null,
     powerKw: charging ? (s.detail?.chargerPowerKw ?? null) : null,

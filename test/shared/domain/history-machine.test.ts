@@ -135,6 +135,13 @@ describe('drives from sparse readings', () => {
       { min: 45, odo: 1020, gear: 'P' },
     ]);
     expect(fromCharger.drives[0]).toMatchObject({ mayHideStops: false });
+    const fromFullCharger = run([
+      { min: 0, odo: 1000, charging: 'Complete', added: 20 },
+      { min: 21, odo: 1003.75, gear: 'D', speed: 65 },
+      { min: 33, odo: 1016.75, gear: 'D', speed: 65 },
+      { min: 45, odo: 1020, gear: 'P' },
+    ]);
+    expect(fromFullCharger.drives[0]).toMatchObject({ mayHideStops: false });
   });
 
   it('feeding the same readings again, or out of order, changes nothing (the collector may retry)', () => {
