@@ -3,6 +3,7 @@ import { api, tokenStore } from './api-client';
 interface Drive { id: string; start: { at: string; odometerMi: number }; end: { at: string }; distanceMi: number; durationMinutes: number; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
 interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number; cost: number | null; costSource: 'set' | 'price' | null }
 interface Month { month: string; distanceMi: number; drives: number; chargedKwh: number; whPerMi: number | null }
+interface Idle { startAt: string; hours: number; rangeLostMi: number | null; drainPercentPerDay: number | null; asleepShare: number | null }
 interface LogRow { driveId: string; start: string; distanceMi: number; purpose: string | null; note: string | null }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -94,9 +95,14 @@ async function renderDriveDetail(vin: string, id: string): Promise<void> {
   }
 }
 
-/** Charging sessions of the last 30 days and the monthly totals. */
+/** Charging sessions of the last 30 days, the monthly totals, and what the car lost standing still. */
 export async function renderCharging(vin: string): Promise<void> {
-  const [{ charges }, { months }] = await Promise.all([api<{ charges: Charge[] }>(`/vehicles/${vin}/charges?limit=200`), api<{ months: Month[] }>(`/vehicles/${vin}/months`)]);
+  const [{ charges }, { months }, { idles }] = await Promise.all([
+    api<{ charges: Charge[] }>(`/vehicles/${vin}/charges?limit=200`),
+    api<{ months: Month[] }>(`/vehicles/${vin}/months`),
+    api<{ idles: Idle[] }>(`/vehicles/${vin}/idles?limit=200`),
+  ]);
+  renderIdles(idles);
   fill(
     $<HTMLTableElement>('charges-table').tBodies[0]!,
     [...charges].reverse().slice(0, SHOWN).map((c) => [
@@ -112,6 +118,21 @@ export async function renderCharging(vin: string): Promise<void> {
   fill(
     $<HTMLTableElement>('months-table').tBodies[0]!,
     [...months].reverse().map((m) => [m.month, `${m.distanceMi.toFixed(0)} mi`, String(m.drives), `${m.chargedKwh.toFixed(1)} kWh`, m.whPerMi === null ? '–' : `${m.whPerMi} Wh/mi`]),
+  );
+}
+
+/** Parked stretches of an hour or more: range lost, drain per day, and how much of it the car slept. */
+function renderIdles(idles: Idle[]): void {
+  $('idles-empty').hidden = idles.length > 0;
+  fill(
+    $<HTMLTableElement>('idles-table').tBodies[0]!,
+    [...idles].reverse().slice(0, SHOWN).map((i) => [
+      `${day(i.startAt)} ${time(i.startAt)}`,
+      i.hours.toFixed(1),
+      num(i.rangeLostMi, 1, ' mi'),
+      num(i.drainPercentPerDay, 1, ' %/day'),
+      i.asleepShare === null ? '–' : `${Math.round(i.asleepShare * 100)} %`,
+    ]),
   );
 }
 

@@ -337,6 +337,9 @@ function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: n
   const to = end.point;
   const durationMs = to.at - from.at;
   const lost = from.batteryLevel !== null && to.batteryLevel !== null ? round(from.batteryLevel - to.batteryLevel, 1) : null;
+  // The car reports whole percent but range to 0.01 mi: the drain per day is read from the range where it can be.
+  const milesPerPercent = from.rangeMi !== null && from.batteryLevel !== null && from.batteryLevel > 0 ? from.rangeMi / from.batteryLevel : null;
+  const drainLost = milesPerPercent !== null && to.rangeMi !== null ? (from.rangeMi! - to.rangeMi) / milesPerPercent : lost;
   return {
     vin,
     id: String(from.at),
@@ -347,7 +350,7 @@ function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: n
     endBatteryLevel: to.batteryLevel,
     batteryLost: lost,
     rangeLostMi: from.rangeMi !== null && to.rangeMi !== null ? round(from.rangeMi - to.rangeMi, 1) : null,
-    drainPercentPerDay: lost === null ? null : round((lost * 86_400_000) / durationMs, 2),
+    drainPercentPerDay: drainLost === null ? null : round((drainLost * 86_400_000) / durationMs, 2),
     asleepShare: asleepMs === null ? null : round(Math.min(1, asleepMs / durationMs), 3),
     ...(end.endedByCharge ? { endedByCharge: true } : {}),
   };

@@ -75,7 +75,7 @@ export interface IdlePeriod {
   /** Battery % lost (negative if it rose, e.g. a charge no reading saw). */
   batteryLost: number | null;
   rangeLostMi: number | null;
-  /** batteryLost scaled to 24 hours. */
+  /** Battery % lost per 24 hours, from the range lost where known (finer than the car's whole %), else batteryLost. */
   drainPercentPerDay: number | null;
   /**
    * The share of the period (0–1) the collector saw the car asleep, from the state it lists every pass (free); null

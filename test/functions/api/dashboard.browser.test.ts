@@ -28,7 +28,14 @@ beforeAll(async () => {
   const clock = new SimClock(Date.now() - 3 * 24 * HOUR_MS, 0);
   host = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'dash-')), PORT: '0' }, process.cwd()), {
     schedule: false,
-    simulator: { clock, cars: [{ vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'Sim Model 3' }] },
+    simulator: {
+      clock,
+      cars: [
+        { vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'Sim Model 3' },
+        // Parked all evening, then charged at night: its evenings are idle periods with a drain.
+        { vin: '5YJ3E7EB0SF000003', id: 3, displayName: 'Sim Commuter', profile: { periodMinutes: 1440, segments: [{ activity: 'drive', startMinute: 60, minutes: 30, speedMph: 30 }, { activity: 'charge', startMinute: 420, minutes: 120, percentPerHour: 12 }] } },
+      ],
+    },
   });
   for (let step = 0; step < 72 * 6; step++) {
     await host.collectNow();
@@ -76,7 +83,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.getByLabel('API token').fill(host.apiToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#state b').first().waitFor();
-    expect(await page.locator('#vehicle option').count()).toBe(1);
+    expect(await page.locator('#vehicle option').count()).toBe(2);
     expect(await page.locator('#state').textContent()).toMatch(/%/);
 
     // Month view: one row per day with data, and a drawn chart.
@@ -100,6 +107,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.locator('#drives-table tbody tr.day').first().textContent()).toMatch(/· \d+ drives? · \d+\.\d mi$/);
     expect(await page.locator('#charges-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#months-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // The demo car is never parked an hour: the idle table says so.
+    expect(await page.locator('#idles-empty').isVisible()).toBe(true);
     // The picked drive in full, below the form.
     await eventually(() => page.locator('#drive-detail').textContent(), (v) => expect(v).toMatch(/Odometer[\d.]+ → [\d.]+ mi \([\d.]+ mi\)/));
     expect(await page.locator('#drive-detail').textContent()).toMatch(/Readings\d+ \(\d+ while moving\)/);
@@ -158,6 +167,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.locator('#automations-table tbody tr').count()).toBe(1); // a second tap is needed
     await page.getByRole('button', { name: 'Delete Morning limit' }).click();
     await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(0));
+
+    // The other car stood still every evening until its night charge: each evening is an idle period with its drain
+    // and the share of it the car slept (the screenshots below show this car).
+    await page.locator('#vehicle').selectOption('5YJ3E7EB0SF000003');
+    await eventually(() => page.locator('#idles-table tbody tr').count(), (n) => expect(n).toBeGreaterThanOrEqual(2));
+    expect(await page.locator('#idles-empty').isVisible()).toBe(false);
+    const idle = await page.locator('#idles-table tbody tr').first().locator('td').allTextContents();
+    expect(idle[1]).toMatch(/^\d+\.\d$/); // hours
+    expect(idle[3]).toMatch(/^\d+\.\d %\/day$/);
+    expect(Number(idle[4]!.replace(' %', ''))).toBeGreaterThan(50); // asleep most of the evening
 
     // An accessibility check (axe-core, WCAG 2 A/AA rules) finds nothing serious, on the phone and (below) the desktop.
     expect(await seriousViolations(page)).toEqual([]);
