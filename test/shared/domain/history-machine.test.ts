@@ -84,64 +84,27 @@ describe('drives from sparse readings', () => {
     expect(drives[0]).toMatchObject({ distanceMi: 12, mayHideStops: true });
   });
 
-  it('a stop between two readings that both saw it moving shows in the odometer: the drive may hide it', () => {
-    const errands = run([
-      { min: 0, odo: 1000 },
-      { min: 5, odo: 1001.5, gear: 'D', speed: 22 },
+  // Whether a drive may hide a stop, judged by its odometer against the speeds its readings saw.
+  const D = 'D' as const;
+  it.each<[string, Reading[], boolean]>([
+    [
       // 5 minutes at 22 mph is 1.8 miles; it covered 0.4: it stood still for about 4 of them.
-      { min: 10, odo: 1001.9, gear: 'D', speed: 22 },
-      { min: 15, odo: 1003.7, gear: 'D', speed: 22 },
-      { min: 20, odo: 1004, gear: 'P' },
-    ]);
-    expect(errands.drives[0]).toMatchObject({ distanceMi: 4, mayHideStops: true });
-    // The same at a steady pace, or crawling in traffic, hides nothing.
-    const steady = run([
-      { min: 0, odo: 1000 },
-      { min: 5, odo: 1001.5, gear: 'D', speed: 22 },
-      { min: 10, odo: 1003.3, gear: 'D', speed: 22 },
-      { min: 15, odo: 1003.5, gear: 'D', speed: 3 },
-      { min: 20, odo: 1004, gear: 'P' },
-    ]);
-    expect(steady.drives[0]).toMatchObject({ distanceMi: 4, mayHideStops: false });
-    // A highway drive read every 12 minutes at a steady 68 mph hides nothing either.
-    const highway = run([
-      { min: 0, odo: 1000 },
-      { min: 5, odo: 1003, gear: 'D', speed: 68 },
-      { min: 17, odo: 1016.6, gear: 'D', speed: 68 },
-      { min: 29, odo: 1030.2, gear: 'D', speed: 66 },
-      { min: 41, odo: 1035 },
-    ]);
-    expect(highway.drives[0]).toMatchObject({ distanceMi: 35, mayHideStops: false });
-    // Read parked when it woke, then moving 21 minutes later having covered a third of what its speed says: an
-    // errand and a stop came first. A commute read the same way covered nearly all of it.
-    const afterWake = run([
-      { min: 0, odo: 1000 },
-      { min: 21, odo: 1003.75, gear: 'D', speed: 25 },
-      { min: 26, odo: 1005.8, gear: 'P' },
-    ]);
-    expect(afterWake.drives[0]).toMatchObject({ mayHideStops: true });
-    const commute = run([
-      { min: 0, odo: 1000 },
-      { min: 21, odo: 1010.1, gear: 'D', speed: 32 },
-      { min: 26, odo: 1012.8, gear: 'D', speed: 32 },
-      { min: 31, odo: 1014, gear: 'P' },
-    ]);
-    expect(commute.drives[0]).toMatchObject({ mayHideStops: false });
-    // Charging until it set off: a late start after a charging reading is no sign of a stop.
-    const fromCharger = run([
-      { min: 0, odo: 1000, charging: 'Charging', added: 20, power: 150, fast: true },
-      { min: 21, odo: 1003.75, gear: 'D', speed: 65 },
-      { min: 33, odo: 1016.75, gear: 'D', speed: 65 },
-      { min: 45, odo: 1020, gear: 'P' },
-    ]);
-    expect(fromCharger.drives[0]).toMatchObject({ mayHideStops: false });
-    const fromFullCharger = run([
-      { min: 0, odo: 1000, charging: 'Complete', added: 20 },
-      { min: 21, odo: 1003.75, gear: 'D', speed: 65 },
-      { min: 33, odo: 1016.75, gear: 'D', speed: 65 },
-      { min: 45, odo: 1020, gear: 'P' },
-    ]);
-    expect(fromFullCharger.drives[0]).toMatchObject({ mayHideStops: false });
+      'a stop between two moving readings shows in the odometer',
+      [{ min: 0, odo: 1000 }, { min: 5, odo: 1001.5, gear: D, speed: 22 }, { min: 10, odo: 1001.9, gear: D, speed: 22 }, { min: 15, odo: 1003.7, gear: D, speed: 22 }, { min: 20, odo: 1004 }],
+      true,
+    ],
+    ['a steady pace, then crawling in traffic, hides nothing', [{ min: 0, odo: 1000 }, { min: 5, odo: 1001.5, gear: D, speed: 22 }, { min: 10, odo: 1003.3, gear: D, speed: 22 }, { min: 15, odo: 1003.5, gear: D, speed: 3 }, { min: 20, odo: 1004 }], false],
+    ['a highway drive read every 12 minutes at a steady 68 mph hides nothing', [{ min: 0, odo: 1000 }, { min: 5, odo: 1003, gear: D, speed: 68 }, { min: 17, odo: 1016.6, gear: D, speed: 68 }, { min: 29, odo: 1030.2, gear: D, speed: 66 }, { min: 41, odo: 1035 }], false],
+    // Read parked on waking, then moving 21 minutes later having covered a third of what its speed says.
+    ['an errand and a stop right after the car woke', [{ min: 0, odo: 1000 }, { min: 21, odo: 1003.75, gear: D, speed: 25 }, { min: 26, odo: 1005.8 }], true],
+    ['a commute read the same way covered nearly all of it', [{ min: 0, odo: 1000 }, { min: 21, odo: 1010.1, gear: D, speed: 32 }, { min: 26, odo: 1012.8, gear: D, speed: 32 }, { min: 31, odo: 1014 }], false],
+    // Plugged in until it set off: a late start after the charger is no sign of a stop.
+    ['a late start from a charger, charging', [{ min: 0, odo: 1000, charging: 'Charging', added: 20, power: 150, fast: true }, { min: 21, odo: 1003.75, gear: D, speed: 65 }, { min: 33, odo: 1016.75, gear: D, speed: 65 }, { min: 45, odo: 1020 }], false],
+    ['a late start from a charger, full', [{ min: 0, odo: 1000, charging: 'Complete', added: 20 }, { min: 21, odo: 1003.75, gear: D, speed: 65 }, { min: 33, odo: 1016.75, gear: D, speed: 65 }, { min: 45, odo: 1020 }], false],
+  ])('may hide a stop? %s', (_says, readings, hides) => {
+    const { drives } = run(readings);
+    expect(drives).toHaveLength(1);
+    expect(drives[0]!.mayHideStops).toBe(hides);
   });
 
   it('feeding the same readings again, or out of order, changes nothing (the collector may retry)', () => {
