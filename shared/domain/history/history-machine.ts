@@ -114,8 +114,7 @@ export function foldStateChange(state: HistoryState, change: Pick<StateChange, '
   const sleep = state.sleep ?? { asleepSince: null, asleepMs: 0 };
   if (change.state === 'asleep') return { ...state, sleep: sleep.asleepSince !== null ? sleep : { ...sleep, asleepSince: change.at } };
   const idleStart = state.idleSince?.at ?? null;
-  const slept = sleep.asleepSince !== null && idleStart !== null ? Math.max(0, change.at - Math.max(sleep.asleepSince, idleStart)) : 0;
-  return { ...state, sleep: { ...sleep, asleepSince: null, asleepMs: sleep.asleepMs + slept } };
+  return { ...state, sleep: { ...sleep, asleepSince: null, asleepMs: idleStart === null ? sleep.asleepMs : asleepUntil(sleep, idleStart, change.at) } };
 }
 
 export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: HistoryOptions): HistoryStep {
@@ -228,12 +227,12 @@ interface IdleEnd {
 function idleEnd(since: HistoryReading, last: HistoryReading, reading: HistoryReading, chargeBegan: boolean, options: HistoryOptions): IdleEnd {
   if (last.at > since.at || !chargeBegan || !reading.charging || reading.energyAddedKwh === null || reading.batteryLevel === null) return { point: last, endedByCharge: false };
   const addedPercent = (reading.energyAddedKwh / options.packKwh) * 100;
-  const milesPerPercent = reading.rangeMi !== null && reading.batteryLevel > 0 ? reading.rangeMi / reading.batteryLevel : null;
+  const perPercent = milesPerPercent(reading);
   return {
     point: {
       at: reading.at,
       batteryLevel: round(reading.batteryLevel - addedPercent, 1),
-      rangeMi: milesPerPercent === null || reading.rangeMi === null ? null : round(reading.rangeMi - addedPercent * milesPerPercent, 2),
+      rangeMi: perPercent === null ? null : round(reading.rangeMi! - addedPercent * perPercent, 2),
     },
     endedByCharge: true,
   };
@@ -328,6 +327,11 @@ function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): Char
   };
 }
 
+/** Rated miles per battery %, from the reading's own range and level; null when it lacks either. */
+function milesPerPercent(r: Pick<HistoryReading, 'rangeMi' | 'batteryLevel'>): number | null {
+  return r.rangeMi !== null && r.batteryLevel !== null && r.batteryLevel > 0 ? r.rangeMi / r.batteryLevel : null;
+}
+
 /** Sleep within an idle period that began at `from`, counted up to `to`. */
 function asleepUntil(sleep: SleepSeen, from: number, to: number): number {
   return sleep.asleepMs + (sleep.asleepSince !== null ? Math.max(0, to - Math.max(sleep.asleepSince, from)) : 0);
@@ -338,8 +342,8 @@ function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: n
   const durationMs = to.at - from.at;
   const lost = from.batteryLevel !== null && to.batteryLevel !== null ? round(from.batteryLevel - to.batteryLevel, 1) : null;
   // The car reports whole percent but range to 0.01 mi: the drain per day is read from the range where it can be.
-  const milesPerPercent = from.rangeMi !== null && from.batteryLevel !== null && from.batteryLevel > 0 ? from.rangeMi / from.batteryLevel : null;
-  const drainLost = milesPerPercent !== null && to.rangeMi !== null ? (from.rangeMi! - to.rangeMi) / milesPerPercent : lost;
+  const perPercent = milesPerPercent(from);
+  const drainLost = perPercent !== null && to.rangeMi !== null ? (from.rangeMi! - to.rangeMi) / perPercent : lost;
   return {
     vin,
     id: String(from.at),
