@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runAutomation, type AutomationRunnerDeps } from '../../shared/http/automation-runner';
 import type { AutomationRun } from '../../shared/domain/automations/automation';
 

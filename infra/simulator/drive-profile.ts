@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { PACK_KWH } from './sim-energy';
 
