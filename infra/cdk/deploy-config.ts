@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands';
+import * as z from 'zod';
+import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands';
 import { HOST_NAME } from '../../shared/tesla/app-domain';
 import { FLEET_API_HOSTS } from '../../shared/tesla/regions';
 
@@ -28,7 +28,7 @@ export const deployConfigSchema = z.strictObject({
   collectorReservedConcurrency: z.coerce.number().int().min(0).max(5).default(1),
   logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365').default(30),
   allowedCommands: z
-    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(Object.keys(COMMAND_SCHEMAS) as [string, ...string[]])))
+    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(COMMAND_NAMES)))
     .default([...DEFAULT_ALLOWED_COMMANDS]),
   /** The API's own domain (Tesla registers the app by it and fetches the public key from it). */
   customDomainName: z.string().toLowerCase().regex(HOST_NAME, 'must be a host name such as tesla.example.com').optional(),

@@ -1,4 +1,4 @@
-import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
 import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
 import { readListingSettings, type ListingSettings } from './listing-settings';
@@ -38,7 +38,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     authUrl: read.url('TESLA_AUTH_URL', TESLA_AUTH_URL)!,
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
     includeLocation: read.bool('INCLUDE_LOCATION', false),
-    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
+    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(COMMAND_NAMES), DEFAULT_ALLOWED_COMMANDS),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
     pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
     ...readListingSettings(read),

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { COMMAND_SCHEMAS, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
 import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { TESLA_AUTH_URL } from '../tesla/regions';
 import { readListingSettings, type ListingSettings } from './listing-settings';
@@ -43,7 +43,7 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
     clientSecret: read.secret('TESLA_CLIENT_SECRET', TOKEN_CHARS, 'printable characters without spaces'),
     refreshToken: read.secret('TESLA_REFRESH_TOKEN', TOKEN_CHARS, 'printable characters without spaces'),
     includeLocation: read.bool('INCLUDE_LOCATION', false),
-    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(Object.keys(COMMAND_SCHEMAS)), DEFAULT_ALLOWED_COMMANDS),
+    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(COMMAND_NAMES), DEFAULT_ALLOWED_COMMANDS),
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
     pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),

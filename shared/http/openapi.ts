@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { COMMAND_SCHEMAS, type CommandName } from '../domain/commands';
+import * as z from 'zod';
+import { COMMAND_NAMES, commandSchema } from '../domain/commands';
 import { auditQuery } from './routes/command-routes';
 import { notificationConfigSchema } from './routes/notification-routes';
 import { automationInputSchema, automationPatchSchema } from '../domain/automations/automation-input';
@@ -10,13 +10,17 @@ import { usageQuery } from './routes/usage-routes';
 
 type JsonSchema = { properties?: Record<string, unknown>; required?: string[]; [key: string]: unknown };
 
-function schemaOf(schema: z.ZodType): JsonSchema {
+/** A schema, or the function that builds it on first use (`lazily`). */
+type SchemaSource = z.ZodType | (() => z.ZodType);
+
+function schemaOf(source: SchemaSource): JsonSchema {
+  const schema = typeof source === 'function' ? source() : source;
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
 
 /** Query parameters from the same zod schema that validates them. */
-function queryParameters(schema: z.ZodType): unknown[] {
+function queryParameters(schema: SchemaSource): unknown[] {
   const json = schemaOf(schema);
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema: s }));
 }
@@ -43,7 +47,7 @@ const editErrors = { ...errors, '403': ERROR };
  */
 export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<string, unknown> {
   const commandPaths = Object.fromEntries(
-    (Object.keys(COMMAND_SCHEMAS) as CommandName[])
+    COMMAND_NAMES
       .filter((name) => allowedCommands.has(name))
       .map((name) => [
         `/vehicles/{vin}/commands/${name}`,
@@ -52,7 +56,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
             operationId: `command_${name}`,
             summary: `Send ${name} (wakes the car first if needed)`,
             parameters: [VIN, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
-            requestBody: { required: false, content: { 'application/json': { schema: schemaOf(COMMAND_SCHEMAS[name]) } } },
+            requestBody: { required: false, content: { 'application/json': { schema: schemaOf(commandSchema(name)) } } },
             responses: {
               '200': ok('Done, or already in that state'),
               ...errors,

@@ -1,24 +1,27 @@
 import type { CommandNotRunMark } from '../domain/fleet-errors';
-import { z } from 'zod';
+import * as z from 'zod';
+import { lazily } from '../domain/lazily';
 
 /**
  * Everything the system holds of the owner's Tesla authorization, kept as one JSON secret. Nothing else in the
  * system stores a Tesla token.
  */
-export const tokenBundleSchema = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1).optional(),
-  refreshToken: z.string().min(1),
-  accessToken: z.string().min(1).optional(),
-  /** ms since the epoch. */
-  accessTokenExpiresAt: z.number().int().optional(),
-  scopes: z.array(z.string()).optional(),
-  /** The Fleet API host that serves this account, once known. */
-  fleetApiBaseUrl: z.url().optional(),
-  updatedAt: z.number().int().optional(),
-});
+export const tokenBundleSchema = lazily(() =>
+  z.object({
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1).optional(),
+    refreshToken: z.string().min(1),
+    accessToken: z.string().min(1).optional(),
+    /** ms since the epoch. */
+    accessTokenExpiresAt: z.number().int().optional(),
+    scopes: z.array(z.string()).optional(),
+    /** The Fleet API host that serves this account, once known. */
+    fleetApiBaseUrl: z.url().optional(),
+    updatedAt: z.number().int().optional(),
+  }),
+);
 
-export type TokenBundle = z.infer<typeof tokenBundleSchema>;
+export type TokenBundle = z.infer<ReturnType<typeof tokenBundleSchema>>;
 
 export class TokenBundleInvalidError extends Error implements CommandNotRunMark {
   /** Raised before a command reached the car, or as the car's refusal of it. */
@@ -38,7 +41,7 @@ export function parseTokenBundle(json: string): TokenBundle {
   } catch {
     throw new TokenBundleInvalidError('not JSON');
   }
-  const parsed = tokenBundleSchema.safeParse(raw);
+  const parsed = tokenBundleSchema().safeParse(raw);
   if (!parsed.success) {
     throw new TokenBundleInvalidError(parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', '));
   }

@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import { COMMAND_SCHEMAS, isCommandName } from '../commands';
+import * as z from 'zod';
+import { lazily } from '../lazily';
+import { commandSchema, isCommandName } from '../commands';
 import { isVin } from '../vehicle';
 import type { Automation, AutomationSchedule } from './automation';
 import { CronSyntaxError, instantOf, isTimeZone, parseCron } from './cron-schedule';
@@ -15,40 +16,46 @@ export class AutomationInputError extends Error {
   }
 }
 
-const condition = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('plugged_in') }),
-  z.strictObject({ kind: z.literal('battery_below'), percent: z.number().min(1).max(100) }),
-  z.strictObject({ kind: z.literal('battery_above'), percent: z.number().min(0).max(99) }),
-  z.strictObject({ kind: z.literal('parked_near'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), radiusM: z.number().min(10).max(50_000) }),
-]);
-
-const schedule = z.union([
-  z.strictObject({ cron: z.string().min(9).max(100), timeZone: z.string().min(1).max(64) }),
-  z.strictObject({ at: z.string().max(16), timeZone: z.string().min(1).max(64) }),
-]);
-
-const fields = {
-  name: z.string().trim().min(1).max(64),
-  command: z.string().max(64),
-  body: z.record(z.string(), z.unknown()),
-  schedule,
-  enabled: z.boolean(),
-  conditions: z.array(condition).max(5),
-};
+/** The JSON an owner sends to create an automation, and (`patch`) to change one. Built on first use. */
+const automationSchemas = lazily(() => {
+  const condition = z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('plugged_in') }),
+    z.strictObject({ kind: z.literal('battery_below'), percent: z.number().min(1).max(100) }),
+    z.strictObject({ kind: z.literal('battery_above'), percent: z.number().min(0).max(99) }),
+    z.strictObject({ kind: z.literal('parked_near'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), radiusM: z.number().min(10).max(50_000) }),
+  ]);
+  const schedule = z.union([
+    z.strictObject({ cron: z.string().min(9).max(100), timeZone: z.string().min(1).max(64) }),
+    z.strictObject({ at: z.string().max(16), timeZone: z.string().min(1).max(64) }),
+  ]);
+  const fields = {
+    name: z.string().trim().min(1).max(64),
+    command: z.string().max(64),
+    body: z.record(z.string(), z.unknown()),
+    schedule,
+    enabled: z.boolean(),
+    conditions: z.array(condition).max(5),
+  };
+  return {
+    input: z.strictObject({
+      ...fields,
+      name: fields.name.optional(),
+      vin: z.string(),
+      body: fields.body.default({}),
+      enabled: fields.enabled.default(true),
+      conditions: fields.conditions.default([]),
+    }),
+    /** PATCH: any of the same fields but `vin`; what is left out stays as it was (no defaults here). */
+    patch: z.strictObject(fields).partial(),
+  };
+});
 
 /** The JSON an owner sends to create an automation. */
-export const automationInputSchema = z.strictObject({
-  ...fields,
-  name: fields.name.optional(),
-  vin: z.string(),
-  body: fields.body.default({}),
-  enabled: fields.enabled.default(true),
-  conditions: fields.conditions.default([]),
-});
+export const automationInputSchema = (): ReturnType<typeof automationSchemas>['input'] => automationSchemas().input;
 /** PATCH: any of the same fields but `vin`; what is left out stays as it was (no defaults here). */
-export const automationPatchSchema = z.strictObject(fields).partial();
+export const automationPatchSchema = (): ReturnType<typeof automationSchemas>['patch'] => automationSchemas().patch;
 
-export type AutomationInput = z.infer<typeof automationInputSchema>;
+export type AutomationInput = z.infer<ReturnType<typeof automationInputSchema>>;
 
 /**
  * The automation the input describes, checked the way the command API checks a command (allow-list, body schema)
@@ -56,13 +63,13 @@ export type AutomationInput = z.infer<typeof automationInputSchema>;
  * AutomationInputError naming the field; nothing is scheduled for input that fails.
  */
 export function buildAutomation(
-  input: z.output<typeof automationInputSchema>,
+  input: z.output<ReturnType<typeof automationInputSchema>>,
   context: { id: string; now: number; allowedCommands: ReadonlySet<string>; previous?: Automation; keepsPastOnce?: boolean },
 ): Automation {
   if (!isVin(input.vin)) throw new AutomationInputError('vin', 'must be 17 characters: digits and capital letters except I, O and Q');
   if (!isCommandName(input.command)) throw new AutomationInputError('command', `unknown command '${input.command.slice(0, 64)}'`);
   if (!context.allowedCommands.has(input.command)) throw new AutomationInputError('command', `'${input.command}' is not enabled for this deployment`);
-  const body = COMMAND_SCHEMAS[input.command].safeParse(input.body);
+  const body = commandSchema(input.command).safeParse(input.body);
   if (!body.success) {
     const issue = body.error.issues[0]!;
     throw new AutomationInputError(`body${issue.path.length ? `.${issue.path.join('.')}` : ''}`, issue.message);

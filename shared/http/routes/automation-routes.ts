@@ -59,7 +59,7 @@ export function automationRoutes(deps: ApiDeps): Route[] {
       method: 'POST',
       path: '/automations',
       handle: async ({ event }) => {
-        const input = validate(automationInputSchema, jsonObjectBody(event), 'invalid_automation');
+        const input = validate(automationInputSchema(), jsonObjectBody(event), 'invalid_automation');
         const automation = build(input, sortableId());
         if ((await automations().store.listAutomations()).length >= MAX_AUTOMATIONS) throw new ApiError(409, 'too_many_automations', `at most ${MAX_AUTOMATIONS} automations`);
         return json(201, view(await save(automation, null)));
@@ -74,7 +74,7 @@ export function automationRoutes(deps: ApiDeps): Route[] {
       method: 'PATCH',
       path: '/automations/{id}',
       handle: async ({ params, event }) => {
-        const patch = validate(automationPatchSchema, jsonObjectBody(event), 'invalid_automation');
+        const patch = validate(automationPatchSchema(), jsonObjectBody(event), 'invalid_automation');
         const previous = await find(params.id);
         const schedule = previous.schedule.kind === 'cron' ? { cron: previous.schedule.cron, timeZone: previous.schedule.timeZone } : { at: previous.schedule.at, timeZone: previous.schedule.timeZone };
         const merged = { name: previous.name, vin: previous.vin, command: previous.command, body: previous.body, schedule, enabled: previous.enabled, conditions: previous.conditions, ...patch };

@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
+import { lazily } from '../../domain/lazily';
 import type { CommandAuditEntry } from '../../domain/command-ports';
-import { COMMAND_SCHEMAS, isCommandName } from '../../domain/commands';
+import { commandSchema, isCommandName } from '../../domain/commands';
 import { ApiError, badRequest } from '../api-error';
 import { callerOf } from '../api-caller';
 import type { ApiDeps } from '../api-deps';
@@ -29,7 +30,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
         if (!deps.allowedCommands.has(command)) {
           throw new ApiError(403, 'command_not_allowed', `the command '${command}' is not enabled for this deployment`);
         }
-        const body = validate(COMMAND_SCHEMAS[command], jsonObjectBody(event), 'invalid_command_body') as Record<string, unknown>;
+        const body = validate(commandSchema(command), jsonObjectBody(event), 'invalid_command_body');
         const key = event.headers['idempotency-key'] ?? null;
         if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
           throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–128 letters, digits or _ . : -');
@@ -43,7 +44,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/commands',
       handle: async ({ params, query }) => {
         const vin = requireVin(params.vin);
-        const q = validate(auditQuery, query, 'invalid_query');
+        const q = validate(auditQuery(), query, 'invalid_query');
         const page = await deps.audit.list(vin, { limit: q.limit, cursor: q.cursor ?? null });
         return json(200, { vin, commands: page.items.map((e) => ({ ...e, at: new Date(e.at).toISOString() })), nextCursor: page.cursor });
       },
@@ -51,7 +52,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
   ];
 }
 
-export const auditQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(512).optional() });
+export const auditQuery = lazily(() => z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(512).optional() }));
 
 function auditCaller(event: APIGatewayProxyEventV2): CommandAuditEntry['caller'] {
   return { sourceIp: event.requestContext.http.sourceIp, userAgent: (event.headers['user-agent'] ?? '').slice(0, 200), token: callerOf(event).name };

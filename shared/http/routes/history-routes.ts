@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { lazily } from '../../domain/lazily';
 import type { ChargingSession, Drive, IdlePeriod } from '../../domain/history/history-records';
 import type { HistoryPage, HistoryQuery } from '../../domain/history/history-store';
 import { ApiError } from '../api-error';
@@ -9,19 +10,23 @@ import { json, type HttpResult } from '../responses';
 import type { Route } from '../router';
 import { isoInstant, resolveRange } from '../time-range';
 
-export const historyQuerySchema = z.strictObject({
-  from: isoInstant.optional(),
-  to: isoInstant.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(512).optional(),
-});
+export const historyQuerySchema = lazily(() =>
+  z.strictObject({
+    from: isoInstant().optional(),
+    to: isoInstant().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(512).optional(),
+  }),
+);
 
-const MONTH = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-03');
-export const monthsQuerySchema = z.strictObject({ from: MONTH.optional(), to: MONTH.optional() });
+export const monthsQuerySchema = lazily(() => {
+  const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-03');
+  return z.strictObject({ from: month.optional(), to: month.optional() });
+});
 const MONTH_COLUMNS = ['month', 'distanceMi', 'distanceKm', 'drives', 'chargedKwh', 'chargingSessions', 'estimatedUsedKwh', 'whPerMi'] as const;
 
 /** A session's cost in the owner's currency; null clears it (the configured price applies again). */
-export const chargeCostSchema = z.strictObject({ cost: z.number().min(0).max(100_000).nullable() });
+export const chargeCostSchema = lazily(() => z.strictObject({ cost: z.number().min(0).max(100_000).nullable() }));
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** A GPX 1.1 track of the readings' positions (numbers and times only: nothing to escape but the fixed name). */
@@ -134,7 +139,7 @@ function pagedRoute<R, V, C extends object>(
     path,
     handle: async ({ params, query, event }) => {
       const vin = requireVin(params.vin);
-      const q = validate(historyQuerySchema, query, 'invalid_query');
+      const q = validate(historyQuerySchema(), query, 'invalid_query');
       const { from, to } = resolveRange(q, deps.clock.now());
       const page = await list(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
       const items = page.items.map(view);
@@ -185,7 +190,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
         const id = requireRecordId(params.id, 'charge');
-        const { cost } = validate(chargeCostSchema, jsonObjectBody(event), 'invalid_body');
+        const { cost } = validate(chargeCostSchema(), jsonObjectBody(event), 'invalid_body');
         const session = await deps.history.getCharge(vin, id);
         if (session === null) throw new ApiError(404, 'charge_not_found', `no charging session ${id} for ${vin}`);
         await deps.history.putChargeCost(vin, id, cost);
@@ -197,7 +202,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/months',
       handle: async ({ params, query, event }) => {
         const vin = requireVin(params.vin);
-        const q = validate(monthsQuerySchema, query, 'invalid_query');
+        const q = validate(monthsQuerySchema(), query, 'invalid_query');
         const to = q.to ?? iso(deps.clock.now()).slice(0, 7);
         const from = q.from ?? iso(Date.parse(`${to}-01T00:00:00Z`) - 330 * 86_400_000).slice(0, 7);
         if (from > to) throw new ApiError(400, 'invalid_query', '`from` must not be after `to`');

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { lazily } from '../../domain/lazily';
 import type { Drive } from '../../domain/history/history-records';
 import { DRIVE_PURPOSES, isTimeZone, logbookRows, verifyChain, type LogAnnotation } from '../../domain/history/logbook';
 import { appendToLogbook } from '../../domain/history/logbook-store';
@@ -9,17 +10,21 @@ import { json } from '../responses';
 import type { Route } from '../router';
 import { requireDrive } from './history-routes';
 
-export const driveEditSchema = z
-  .strictObject({
-    purpose: z.enum(DRIVE_PURPOSES as [string, ...string[]]).nullable().optional(),
-    note: z.string().max(500).nullable().optional(),
-  })
-  .refine((b) => b.purpose !== undefined || b.note !== undefined, { message: 'give a purpose or a note' });
+export const driveEditSchema = lazily(() =>
+  z
+    .strictObject({
+      purpose: z.enum(DRIVE_PURPOSES as [string, ...string[]]).nullable().optional(),
+      note: z.string().max(500).nullable().optional(),
+    })
+    .refine((b) => b.purpose !== undefined || b.note !== undefined, { message: 'give a purpose or a note' }),
+);
 
-export const logbookQuerySchema = z.strictObject({
-  year: z.coerce.number().int().min(2012).max(2100).optional(),
-  tz: z.string().max(64).default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
-});
+export const logbookQuerySchema = lazily(() =>
+  z.strictObject({
+    year: z.coerce.number().int().min(2012).max(2100).optional(),
+    tz: z.string().max(64).default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+  }),
+);
 
 const LOGBOOK_COLUMNS = ['start', 'end', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'purpose', 'note', 'from', 'to', 'driveId', 'edits', 'prevHash', 'hash'] as const;
 
@@ -36,7 +41,7 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
       handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
         const id = requireRecordId(params.id, 'drive');
-        const edit = validate(driveEditSchema, jsonObjectBody(event), 'invalid_body');
+        const edit = validate(driveEditSchema(), jsonObjectBody(event), 'invalid_body');
         await requireDrive(deps, vin, id);
         const previous = latestAnnotation(await deps.history.logEntries(vin), id);
         const annotation: LogAnnotation = {
@@ -55,7 +60,7 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/logbook',
       handle: async ({ params, query, event }) => {
         const vin = requireVin(params.vin);
-        const q = validate(logbookQuerySchema, query, 'invalid_query');
+        const q = validate(logbookQuerySchema(), query, 'invalid_query');
         const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
         const rows = logbookRows(await deps.history.logEntries(vin), year, q.tz);
         if (wantsCsv(event)) return csv(LOGBOOK_COLUMNS, rows, { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"` });

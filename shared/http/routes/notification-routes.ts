@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { lazily } from '../../domain/lazily';
 import { NOTIFICATION_KINDS, type NotificationConfig, type NotificationKind } from '../../domain/notifications/notification';
 import { newWebhookSecret } from '../../notify/webhook-channel';
 import { ApiError, badRequest } from '../api-error';
@@ -8,15 +9,16 @@ import { jsonObjectBody, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
 
-const events = z.array(z.enum(NOTIFICATION_KINDS.filter((k) => k !== 'test') as [string, ...string[]])).min(1).max(NOTIFICATION_KINDS.length).optional();
-const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
-
 /** `PUT /notifications`: the whole setup; a channel left out (or null) is switched off. */
-export const notificationConfigSchema = z.strictObject({
-  webhook: z.strictObject({ url: httpUrl, events, rotateSecret: z.boolean().optional() }).nullable().optional(),
-  ntfy: z.strictObject({ server: httpUrl.default('https://ntfy.sh'), topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'), token: z.string().min(1).max(256).optional(), events }).nullable().optional(),
-  email: z.strictObject({ events }).nullable().optional(),
-  unlockedMinutes: z.int().min(1).max(24 * 60).optional(),
+export const notificationConfigSchema = lazily(() => {
+  const events = z.array(z.enum(NOTIFICATION_KINDS.filter((k) => k !== 'test') as [string, ...string[]])).min(1).max(NOTIFICATION_KINDS.length).optional();
+  const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+  return z.strictObject({
+    webhook: z.strictObject({ url: httpUrl, events, rotateSecret: z.boolean().optional() }).nullable().optional(),
+    ntfy: z.strictObject({ server: httpUrl.default('https://ntfy.sh'), topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'), token: z.string().min(1).max(256).optional(), events }).nullable().optional(),
+    email: z.strictObject({ events }).nullable().optional(),
+    unlockedMinutes: z.int().min(1).max(24 * 60).optional(),
+  });
 });
 
 /**
@@ -51,7 +53,7 @@ export function notificationRoutes(deps: ApiDeps): Route[] {
       path: '/notifications',
       handle: async ({ event }) => {
         const { outbox, emailAvailable } = notifications();
-        const input = validate(notificationConfigSchema, jsonObjectBody(event), 'invalid_notifications');
+        const input = validate(notificationConfigSchema(), jsonObjectBody(event), 'invalid_notifications');
         if (input.email && !emailAvailable) throw badRequest('invalid_notifications', 'email: e-mail needs the stack deployed with notifyEmail (see README)');
         const previous = (await outbox.getConfig()) ?? {};
         const config: NotificationConfig = {};

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { lazily } from '../../domain/lazily';
 import { DAY_MS } from '../../domain/clock';
 import { dailyOdometerSeries, rawOdometerSeries, utcDate } from '../../domain/odometer-history';
 import { badRequest } from '../api-error';
@@ -12,21 +13,25 @@ import { isoInstant, resolveRange } from '../time-range';
 const MAX_DAY_RANGE_DAYS = 3660;
 const PAGE = 1000;
 
-export const odometerQuerySchema = z.strictObject({
-  from: isoInstant.optional(),
-  to: isoInstant.optional(),
-  resolution: z.enum(['raw', 'day']).default('raw'),
-  unit: z.enum(['mi', 'km']).default('mi'),
-  limit: z.coerce.number().int().min(1).max(PAGE).default(500),
-  cursor: z.string().max(512).optional(),
-});
+export const odometerQuerySchema = lazily(() =>
+  z.strictObject({
+    from: isoInstant().optional(),
+    to: isoInstant().optional(),
+    resolution: z.enum(['raw', 'day']).default('raw'),
+    unit: z.enum(['mi', 'km']).default('mi'),
+    limit: z.coerce.number().int().min(1).max(PAGE).default(500),
+    cursor: z.string().max(512).optional(),
+  }),
+);
 
-export const snapshotsQuerySchema = z.strictObject({
-  from: isoInstant.optional(),
-  to: isoInstant.optional(),
-  limit: z.coerce.number().int().min(1).max(PAGE).default(200),
-  cursor: z.string().max(512).optional(),
-});
+export const snapshotsQuerySchema = lazily(() =>
+  z.strictObject({
+    from: isoInstant().optional(),
+    to: isoInstant().optional(),
+    limit: z.coerce.number().int().min(1).max(PAGE).default(200),
+    cursor: z.string().max(512).optional(),
+  }),
+);
 
 const SNAPSHOT_COLUMNS = ['takenAt', 'odometerMi', 'batteryLevel', 'rangeMi', 'chargingState', 'locked', 'shiftState', 'speedMph', 'softwareVersion', 'latitude', 'longitude'] as const;
 
@@ -38,7 +43,7 @@ export function odometerRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/odometer',
       handle: async ({ params, query, event }) => {
         const vin = requireVin(params.vin);
-        const q = validate(odometerQuerySchema, query, 'invalid_query');
+        const q = validate(odometerQuerySchema(), query, 'invalid_query');
         const { from, to } = resolveRange(q, deps.clock.now());
         const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 
@@ -64,7 +69,7 @@ export function odometerRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/snapshots',
       handle: async ({ params, query, event }) => {
         const vin = requireVin(params.vin);
-        const q = validate(snapshotsQuerySchema, query, 'invalid_query');
+        const q = validate(snapshotsQuerySchema(), query, 'invalid_query');
         const { from, to } = resolveRange(q, deps.clock.now());
         const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
         const rows = page.items.map(({ location, ...s }) => ({

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { lazily } from '../../domain/lazily';
 import { costUsd, monthKey } from '../../domain/billing';
 import { ACCOUNT_SCOPE } from '../../domain/request-meter';
 import type { ApiDeps } from '../api-deps';
@@ -6,7 +7,7 @@ import { requireVin, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
 
-export const usageQuery = z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional() });
+export const usageQuery = lazily(() => z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional() }));
 
 /** The month's billable Fleet requests for one car, their estimated cost, and its share of the budget. */
 export function usageRoutes(deps: ApiDeps): Route[] {
@@ -16,7 +17,7 @@ export function usageRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/usage',
       handle: async ({ params, query }) => {
         const vin = requireVin(params.vin);
-        const month = validate(usageQuery, query, 'invalid_query').month ?? monthKey(deps.clock.now());
+        const month = validate(usageQuery(), query, 'invalid_query').month ?? monthKey(deps.clock.now());
         const [requests, account, cars] = await Promise.all([
           deps.usage.getUsage(vin, month),
           deps.usage.getUsage(ACCOUNT_SCOPE, month),

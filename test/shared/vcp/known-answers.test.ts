@@ -20,7 +20,7 @@ import {
   verifySessionInfoTag,
 } from '../../../shared/vcp/crypto';
 import { decodeRoutableReply, decodeSessionInfo, encodeSessionInfo, sessionInfoRequest, signedCommandMessage } from '../../../shared/vcp/messages';
-import { COMMAND_SCHEMAS } from '../../../shared/domain/commands';
+import { COMMAND_NAMES } from '../../../shared/domain/commands';
 import { decodeSignedPayload, signedPayload } from '../../../shared/vcp/payloads';
 import { readFields } from '../../../shared/vcp/protobuf';
 
@@ -153,7 +153,7 @@ describe('payloads (hand-encoded in the reference)', () => {
       remote_seat_heater_request: { seat_position: 4, level: 2 },
       window_control: { command: 'close' },
     };
-    for (const command of Object.keys(COMMAND_SCHEMAS).filter((c) => c !== 'wake_up')) {
+    for (const command of COMMAND_NAMES.filter((c) => c !== 'wake_up')) {
       const body = bodies[command] ?? {};
       const encoded = signedPayload(command, body);
       expect({ command, encoded: encoded !== null }).toEqual({ command, encoded: true });
