@@ -6,6 +6,7 @@ import { ApiError } from './api-error';
 import { readOnlyMayUse, setCaller } from './api-caller';
 import { errorToResponse } from './error-mapping';
 import type { HttpResult } from './responses';
+import { sourceMappedStack } from '../source-mapped-stack';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEventV2, HttpResult>;
 
@@ -38,7 +39,8 @@ export function jsonErrors(log: Log): Middleware {
       const { response, expected } = errorToResponse(request.error);
       if (!expected) {
         const error = request.error;
-        log.error('unhandled error', { name: error?.name, stack: error?.stack?.split('\n').slice(0, 8).join('\n') });
+        const stack = error?.stack?.split('\n').slice(0, 8).join('\n');
+        log.error('unhandled error', { name: error?.name, stack: stack === undefined ? undefined : sourceMappedStack(stack) });
       }
       request.response = response;
     },
