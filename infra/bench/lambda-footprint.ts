@@ -1,16 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { LAMBDA_BUNDLING } from '../cdk/node-lambda';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { lambdaBuildOptions } from '../cdk/lambda-bundle';
 
 /**
- * `npm run bench:lambda`: each function bundled exactly as the stack bundles it, then its size, its source map's
- * size, and how long importing it takes (cold start before the first event) next to a bare `node -e 0`. The AWS SDK
- * is bundled, as the stack bundles it.
+ * `npm run bench:lambda`: each function bundled exactly as the stack bundles it (`lambdaBuildOptions`), then what
+ * a cold start parses (the entry and the chunks it imports statically), the whole package, its source maps, and how
+ * long importing it takes (cold start before the first event) next to a bare `node -e 0`.
  */
-const FUNCTIONS = ['api', 'collector', 'token-rotation', 'automation-runner'];
-const RUNS = 7;
+/** As the stack deploys them: the API maps the stacks it logs itself; the others run with --enable-source-maps. */
+const FUNCTIONS = [
+  { name: 'api', nodeOptions: [] },
+  { name: 'collector', nodeOptions: ['--enable-source-maps'] },
+  { name: 'token-rotation', nodeOptions: ['--enable-source-maps'] },
+  { name: 'automation-runner', nodeOptions: ['--enable-source-maps'] },
+];
+const RUNS = 11;
 const ENV = {
   ...process.env,
   TABLE_NAME: 'bench',
@@ -26,48 +32,67 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Wall time of a node process, median of RUNS. */
+/** Wall time of one node process (ms). */
 function timeNode(args: string[]): number {
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, args, { env: ENV, encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${run.stderr.slice(0, 400)}`);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return median(times);
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, args, { env: ENV, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${run.stderr.slice(0, 400)}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/**
+ * The import's time and a bare `node -e 0`'s, run in turns RUNS times so that both see the same machine load; the
+ * ratio is the median of each turn's ratio.
+ */
+function timeAgainstBare(args: string[]): { importMs: number; bareMs: number; ratio: number } {
+  const turns = Array.from({ length: RUNS }, () => {
+    const bareMs = timeNode(['-e', '0']);
+    return { bareMs, importMs: timeNode(args) };
+  });
+  return { importMs: median(turns.map((t) => t.importMs)), bareMs: median(turns.map((t) => t.bareMs)), ratio: median(turns.map((t) => t.importMs / t.bareMs)) };
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(process.cwd(), 'node_modules', '.bench-lambda-'));
-  const bare = timeNode(['-e', '0']);
-  console.log(`bare node -e 0: ${bare.toFixed(0)} ms (median of ${RUNS})\n`);
-  console.log(`${'function'.padEnd(20)} ${'bundle'.padStart(9)} ${'map'.padStart(9)} ${'import'.padStart(9)} ${'× bare'.padStart(7)}`);
-  for (const name of FUNCTIONS) {
-    const outfile = join(dir, `${name}.mjs`);
-    await build({
-      entryPoints: [join('functions', name, 'handler.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: LAMBDA_BUNDLING.target,
-      minify: LAMBDA_BUNDLING.minify,
-      sourcemap: true,
-      sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-      mainFields: [...LAMBDA_BUNDLING.mainFields],
-      external: LAMBDA_BUNDLING.bundleAwsSdk ? [] : ['@aws-sdk/*'],
-      banner: { js: LAMBDA_BUNDLING.banner },
-      outfile,
-      logLevel: 'error',
-    });
+  console.log(`${'function'.padEnd(18)} ${'cold parse'.padStart(10)} ${'package'.padStart(9)} ${'files'.padStart(6)} ${'maps'.padStart(9)} ${'import'.padStart(8)} ${'bare'.padStart(7)} ${'× bare'.padStart(7)}`);
+  for (const { name, nodeOptions } of FUNCTIONS) {
+    const outdir = join(dir, name);
+    const { metafile } = await build(lambdaBuildOptions(join('functions', name, 'handler.ts'), outdir));
+    const files = listFiles(outdir);
+    const bytes = (list: string[]): number => list.reduce((sum, f) => sum + statSync(f).size, 0);
+    const code = files.filter((f) => f.endsWith('.mjs'));
     const importer = join(dir, `${name}-import.mjs`);
-    writeFileSync(importer, `await import(${JSON.stringify(outfile)});\n`);
-    const imported = timeNode(['--enable-source-maps', importer]);
-    const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
-    console.log(`${name.padEnd(20)} ${kib(statSync(outfile).size).padStart(9)} ${kib(statSync(`${outfile}.map`).size).padStart(9)} ${`${imported.toFixed(0)} ms`.padStart(9)} ${(imported / bare).toFixed(1).padStart(7)}`);
+    writeFileSync(importer, `await import(${JSON.stringify(join(outdir, 'index.mjs'))});\n`);
+    const timed = timeAgainstBare([...nodeOptions, importer]);
+    const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
+    console.log(
+      `${name.padEnd(18)} ${kib(coldParseBytes(metafile!, outdir)).padStart(10)} ${kib(bytes(code)).padStart(9)} ${String(code.length).padStart(6)} ${kib(bytes(files.filter((f) => f.endsWith('.map')))).padStart(9)} ${`${timed.importMs.toFixed(0)} ms`.padStart(8)} ${`${timed.bareMs.toFixed(0)} ms`.padStart(7)} ${timed.ratio.toFixed(2).padStart(7)}`,
+    );
   }
   rmSync(dir, { recursive: true, force: true });
-  console.log('\n(import: node --enable-source-maps, as the functions run, until the module has loaded; target for the API function ≤ 2× bare node)');
+  console.log('\n(cold parse: the entry and every chunk it imports statically, what a cold start must parse; the other chunks load');
+  console.log(' on the first request that needs them. import: until the module has loaded, with the Node options the function');
+  console.log(` runs with, in turns with a bare node -e 0; medians of ${RUNS}. Target for the API function ≤ 2× bare node)`);
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Bytes of the entry chunk and of everything it imports statically, transitively. */
+function coldParseBytes(metafile: Metafile, outdir: string): number {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([path, output]) => [relative(outdir, path), output]));
+  const seen = new Set<string>();
+  const visit = (path: string): void => {
+    const output = outputs.get(path);
+    if (output === undefined || seen.has(path)) return;
+    seen.add(path);
+    for (const i of output.imports) if (i.kind === 'import-statement' && !i.external) visit(relative(outdir, i.path));
+  };
+  visit('index.mjs');
+  return [...seen].reduce((sum, path) => sum + outputs.get(path)!.bytes, 0);
 }
 
 main().catch((error: unknown) => {

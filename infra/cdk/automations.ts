@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -26,7 +26,7 @@ export const AUTOMATION_RUNNER_TIMEOUT = Duration.seconds(40);
  * nothing else), and an occurrence the runner never took lands in a dead-letter queue.
  */
 export class Automations extends Construct {
-  readonly runnerFn: NodejsFunction;
+  readonly runnerFn: LambdaFunction;
   readonly group: ScheduleGroup;
   readonly deadLetters: Queue;
   readonly schedulerRole: Role;

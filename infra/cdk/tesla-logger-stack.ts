@@ -90,6 +90,8 @@ export class TeslaLoggerStack extends Stack {
       timeout: Duration.seconds(29),
       environment: readerEnv,
       logRetention,
+      // Every error the API logs goes through its error middleware, which maps the stack.
+      stackMapping: 'when-logged',
     });
     const automations = new Automations(this, 'Automations', { environment: readerEnv, logRetention, apiFn });
     for (const [name, value] of Object.entries(automations.apiEnvironment)) apiFn.addEnvironment(name, value);
