@@ -52,6 +52,9 @@ export function bundledCode(entry: string): Code {
     bundling: {
       // Never used: local bundling always succeeds or throws. The type asks for an image.
       image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      // The CDK caches bundles by these options (the local bundler's code is not part of the key): without the entry
+      // here, every function would get the first function's bundle.
+      command: ['bundle', entry],
       local: {
         tryBundle(outputDir: string): boolean {
           bundleLambda(entry, outputDir);

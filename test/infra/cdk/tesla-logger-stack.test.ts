@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -7,9 +9,11 @@ import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
 import { ABANDONED_CLAIM_MS, COMMAND_TIMEOUT_MS } from '../../../shared/domain/command-service';
 
 let template: Template;
+let assemblyDir: string;
 
 beforeAll(() => {
   const app = new App();
+  assemblyDir = app.outdir;
   const stack = new TeslaLoggerStack(app, 'Test', { config: parseDeployConfig({ teslaRegion: 'eu' }), env: { account: '111122223333', region: 'eu-west-1' } });
   template = Template.fromStack(stack);
 });
@@ -46,6 +50,22 @@ describe('TeslaLoggerStack', () => {
       ['CollectorFunction', '--enable-source-maps'],
       ['TokenRotationFunction', '--enable-source-maps'],
     ]);
+  });
+
+  it('ships each function its own bundle: its entry, split into chunks with their maps', () => {
+    const assetOf = (id: string): string => join(assemblyDir, `asset.${(fn(id)[1].Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+    const ids = ['ApiFunction', 'CollectorFunction', 'TokenRotationFunction', 'AutomationRunnerFunction'];
+    expect(new Set(ids.map(assetOf)).size).toBe(4);
+    const text = (id: string): string => readFileSync(join(assetOf(id), 'index.mjs'), 'utf8');
+    // Strings only each entry holds (log messages and settings it alone reads).
+    expect(text('ApiFunction')).toContain('unhandled error');
+    expect(text('CollectorFunction')).not.toContain('unhandled error');
+    expect(text('TokenRotationFunction')).toContain('token rotation failed');
+    expect(text('AutomationRunnerFunction')).toContain('automation event rejected');
+    const files = readdirSync(assetOf('ApiFunction'), { recursive: true }) as string[];
+    const chunks = files.filter((f) => f.endsWith('.mjs') && f !== 'index.mjs');
+    expect(chunks.length).toBeGreaterThan(3);
+    for (const f of ['index.mjs', ...chunks]) expect(files).toContain(`${f}.map`);
   });
 
   it('gives a command its whole budget well inside the API function’s timeout, and declares a key abandoned only after it', () => {
