@@ -11,6 +11,8 @@ export interface DriveAccuracy {
   largestObservedErrorMi: number;
   /** For parkings with no reading: the largest gap between the truth and the next stored reading. */
   largestMissedErrorMi: number;
+  /** The longest parking no reading saw (minutes); 0 when every parking was seen. */
+  longestMissedMinutes: number;
 }
 
 /**
@@ -32,6 +34,7 @@ export function driveAccuracy(trips: readonly Trip[], snapshots: readonly Snapsh
   const readings = snapshots.filter((s) => s.odometerMi !== null).sort((a, b) => a.takenAt - b.takenAt);
   let largestObserved = 0;
   let largestMissed = 0;
+  let longestMissedMs = 0;
   const observed = parkings.map((p) => {
     const inside = readings.filter((r) => r.takenAt >= p.from && r.takenAt <= p.to);
     if (inside.length > 0) {
@@ -41,6 +44,7 @@ export function driveAccuracy(trips: readonly Trip[], snapshots: readonly Snapsh
     }
     const next = readings.find((r) => r.takenAt > p.to);
     if (next) largestMissed = Math.max(largestMissed, Math.abs(next.odometerMi! - p.odometerMi));
+    longestMissedMs = Math.max(longestMissedMs, p.to - p.from);
     return false;
   });
   const recorded = closed.filter((_, i) => observed[i] === true && observed[i + 1] === true).length;
@@ -51,5 +55,6 @@ export function driveAccuracy(trips: readonly Trip[], snapshots: readonly Snapsh
     parkingsObserved: observed.filter(Boolean).length,
     largestObservedErrorMi: largestObserved,
     largestMissedErrorMi: largestMissed,
+    longestMissedMinutes: Math.round(longestMissedMs / 60_000),
   };
 }

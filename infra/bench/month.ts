@@ -19,7 +19,7 @@ import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
 import { collectorListing } from '../../shared/config/listing-settings';
 import { collectorPolling } from '../../shared/config/polling-settings';
-import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
+import { isCharging, isDriving, isIdle, snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import type { FleetApi } from '../../shared/domain/fleet-api';
 import { SimCar } from '../simulator/sim-car';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     console.log(`  estimated Tesla cost   $${costUsd(billed).toFixed(2)}  (target ≤ 1,000 billable, ≤ $2)`);
     console.log(`  wakes by collector     ${billed.wake}  (target 0)`);
     console.log(`  drives recorded        ${accuracy.drivesRecorded} / ${accuracy.drivesDriven} driven`);
-    console.log(`  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}`);
+    console.log(`  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}${accuracy.longestMissedMinutes > 0 ? `; the longest missed lasted ${accuracy.longestMissedMinutes} min` : ''}`);
     console.log(`  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`);
     const awake = awakeMinutes.get(vin)!;
     console.log(`  kept awake by polling  ${Math.max(0, awake.polled - awake.shadow)} min over ${days} days (awake ${awake.polled} min; the same car never polled: ${awake.shadow} min)`);
@@ -170,7 +170,8 @@ async function main(): Promise<void> {
     const carProfile = profiles?.[vins.indexOf(vin)] ?? profile;
     const versions = await history.listVersions(vin);
     console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
-    console.log(`  snapshots stored       ${snapshots.length}\n`);
+    const doing = { driving: snapshots.filter(isDriving).length, charging: snapshots.filter((x) => !isDriving(x) && isCharging(x)).length, held: snapshots.filter((x) => !isDriving(x) && !isCharging(x) && !isIdle(x)).length };
+    console.log(`  snapshots stored       ${snapshots.length}: the car was driving in ${doing.driving}, charging in ${doing.charging}, parked and held awake in ${doing.held}, parked and idle in ${snapshots.length - doing.driving - doing.charging - doing.held}\n`);
   }
   const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);
   console.log(`list calls (account)    ${listCalls} in ${passes} passes${listingSettings.asleepListIntervalMinutes > 1 ? `, sleeping cars listed every ${listingSettings.asleepListIntervalMinutes} min` : ''}; at $${listingSettings.listCallPricePer1000Usd} per 1,000: $${((listCalls * listingSettings.listCallPricePer1000Usd) / 1000).toFixed(2)} a month, paid from the budget first`);
