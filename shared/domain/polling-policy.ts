@@ -10,7 +10,8 @@ import type { VehicleOnlineState } from './vehicle';
  * The odometer changes only while the car drives, so one reading per parking records every drive exactly. Hence:
  * - never wake a car; ask only an `online` car, and ask at once when it comes online (before it drives off);
  * - while it drives, ask every driving interval (5 minutes unless the owner tunes it) to notice soon after it parks:
- *   a parking longer than the interval is always seen, as the car stays awake ~15 minutes after it parks. At highway
+ *   a parking longer than the interval is seen, as the car stays awake ~15 minutes after it parks, unless it lies
+ *   wholly within a quiet window (below), where nothing free tells a parked car from a driving one. At highway
  *   speed (50 mph and more) ask only every 12 minutes: errands with short stops are driven in town, and a long
  *   drive would otherwise cost a read every few minutes for hours;
  * - once parked and idle, go quiet so that its ~15-minute sleep timer can run out (a data request resets it); a
