@@ -5,13 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { bundleLambda } from '../../infra/cdk/lambda-bundle';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
+import { DEFAULT_SIM_VIN, FleetSimulator, SIM_CLIENT_ID } from '../../infra/simulator/fleet-simulator';
+import { SimClock } from '../../infra/simulator/sim-clock';
+import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 
 /**
- * The API function as the stack ships it: bundled by `bundleLambda` into `index.mjs` and its chunks, loaded by a
- * plain Node process (no --enable-source-maps, as the stack runs it), its handler called with API Gateway events.
- * DynamoDB is dynalite; Secrets Manager is a stand-in that answers GetSecretValue with the API secret.
+ * The functions as the stack ships them: bundled by `bundleLambda` into `index.mjs` and its chunks, loaded by a
+ * plain Node process with the Node options the stack gives them, their handlers called with the events Lambda
+ * would send. DynamoDB is dynalite, Tesla the simulator, and Secrets Manager a stand-in that answers GetSecretValue.
  */
 const API_TOKEN = 'bundle-test-token-0123456789abcdef';
 
@@ -21,6 +25,8 @@ let dir: string;
 let dynamo: LocalDynamo;
 let secrets: Server;
 let secretsUrl: string;
+let sim: FleetSimulator;
+const secretValues = new Map<string, string>();
 
 function event(path: string, token: string | null): Record<string, unknown> {
   return {
@@ -34,12 +40,17 @@ function event(path: string, token: string | null): Record<string, unknown> {
   };
 }
 
-/** Runs the bundle in a fresh Node process: one cold start, then the events in order. Returns results and logs. */
-async function runBundle(events: Array<Record<string, unknown>>, tableName: string): Promise<{ results: Result[]; logs: string }> {
-  const runner = join(dir, 'runner.mjs');
+/** Runs a bundle in a fresh Node process: one cold start, then the events in order. Returns results and logs. */
+async function runBundle(
+  name: 'api' | 'collector',
+  events: Array<Record<string, unknown>>,
+  tableName: string,
+  nodeOptions: string[] = [],
+): Promise<{ results: Result[]; logs: string }> {
+  const runner = join(dir, `${name}-runner.mjs`);
   await writeFile(
     runner,
-    `const { handler } = await import(${JSON.stringify(join(dir, 'api', 'index.mjs'))});
+    `const { handler } = await import(${JSON.stringify(join(dir, name, 'index.mjs'))});
 const results = [];
 for (const e of ${JSON.stringify(events)}) results.push(await handler(e, { awsRequestId: 'r', functionName: 'api', getRemainingTimeInMillis: () => 29000 }));
 process.stdout.write('\\n@@' + JSON.stringify(results));
@@ -55,10 +66,13 @@ process.stdout.write('\\n@@' + JSON.stringify(results));
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
+    TESLA_FLEET_API_URL: sim.baseUrl,
+    TESLA_AUTH_URL: sim.baseUrl,
+    TESLA_REGION_FIXED: 'true',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
-  const child = spawn(process.execPath, [runner], { env });
+  const child = spawn(process.execPath, [...nodeOptions, runner], { env });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -72,19 +86,28 @@ process.stdout.write('\\n@@' + JSON.stringify(results));
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bundled-api-'));
   bundleLambda('functions/api/handler.ts', join(dir, 'api'));
+  bundleLambda('functions/collector/handler.ts', join(dir, 'collector'));
   dynamo = await startLocalDynamo({ tableName: 'bundled' });
+  // The simulator on the real clock, as the child process keeps the time by it.
+  const clock = new SimClock(Date.now(), 1);
+  sim = await FleetSimulator.start({ clock });
+  const login = sim.login();
+  secretValues.set('api', JSON.stringify({ apiToken: API_TOKEN }));
+  secretValues.set('tesla', JSON.stringify({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000 }));
   secrets = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      if (target !== 'secretsmanager.GetSecretValue' || (JSON.parse(body) as { SecretId?: string }).SecretId !== 'api') {
+      const id = (JSON.parse(body) as { SecretId?: string }).SecretId ?? '';
+      const value = secretValues.get(id);
+      if (target !== 'secretsmanager.GetSecretValue' || value === undefined) {
         res.statusCode = 400;
         res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: 'no such secret' }));
         return;
       }
-      res.end(JSON.stringify({ ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:api', Name: 'api', VersionId: 'v1', SecretString: JSON.stringify({ apiToken: API_TOKEN }) }));
+      res.end(JSON.stringify({ ARN: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:${id}`, Name: id, VersionId: 'v1', SecretString: value }));
     });
   });
   await new Promise<void>((resolve) => secrets.listen(0, '127.0.0.1', resolve));
@@ -92,6 +115,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await sim.stop();
   await new Promise((resolve) => secrets.close(resolve));
   await dynamo.stop();
   await rm(dir, { recursive: true, force: true });
@@ -107,7 +131,7 @@ describe('the bundled API function', () => {
   });
 
   it('answers from a cold start, loading the chunks a request needs: health, data, the OpenAPI document, the dashboard', async () => {
-    const { results } = await runBundle([event('/health', null), event('/vehicles', null), event('/vehicles', API_TOKEN), event('/openapi.json', null), event('/', null)], 'bundled');
+    const { results } = await runBundle('api', [event('/health', null), event('/vehicles', null), event('/vehicles', API_TOKEN), event('/openapi.json', null), event('/', null)], 'bundled');
     const [health, unauthorized, vehicles, openapi, page] = results;
     expect(health).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(health!.body!)).toEqual({ status: 'ok' });
@@ -124,7 +148,7 @@ describe('the bundled API function', () => {
 
   it('logs an unexpected error with its stack mapped back to the sources, and hides it from the caller', async () => {
     // A table that does not exist: DynamoDB's error is not one the API expects.
-    const { results, logs } = await runBundle([event('/vehicles', API_TOKEN)], 'no-such-table');
+    const { results, logs } = await runBundle('api', [event('/vehicles', API_TOKEN)], 'no-such-table');
     expect(results[0]!.statusCode).toBe(500);
     expect(results[0]!.body).not.toMatch(/no-such-table|ResourceNotFound|stack/i);
     const line = logs.split('\n').find((l) => l.includes('unhandled error'));
@@ -132,5 +156,17 @@ describe('the bundled API function', () => {
     const stack = (JSON.parse(line!) as { stack: string }).stack;
     expect(stack).toMatch(/\.(ts|js):\d+:\d+/);
     expect(stack).not.toMatch(/\.mjs:\d+:\d+/);
+  }, 60_000);
+});
+
+describe('the bundled collector function', () => {
+  it('reads the simulated car through undici (a chunk of its own) and stores what it read', async () => {
+    const scheduled = { version: '0', id: 'e', 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), region: 'eu-west-1', resources: [], detail: {} };
+    const { logs } = await runBundle('collector', [scheduled], 'bundled', ['--enable-source-maps']);
+    expect(logs).not.toMatch(/"level":"ERROR"/);
+    expect(sim.billing.total.data).toBeGreaterThanOrEqual(1);
+    const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const stored = await new DynamoDbStores({ client: doc, tableName: 'bundled', snapshotRetentionDays: 30 }).latestSnapshot(DEFAULT_SIM_VIN);
+    expect(stored?.odometerMi).toBeGreaterThan(0);
   }, 60_000);
 });
