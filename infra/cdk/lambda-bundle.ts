@@ -1,8 +1,9 @@
-import { buildSync, type BuildOptions } from 'esbuild';
+import { buildSync, type BuildOptions, type OutputFile } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -40,9 +41,26 @@ export function lambdaBuildOptions(entry: string, outdir: string): BuildOptions 
   };
 }
 
+/**
+ * What esbuild produced, per entry and per path from the output folder to the project (the maps name their sources
+ * by that path, so the same path means the same bytes). One process synthesizing several stacks, as the stack tests
+ * do, bundles each function once.
+ */
+const built = new Map<string, { outdir: string; files: OutputFile[] }>();
+
 /** Bundles one function (`entry`, relative to the project root) into `outdir`: `index.mjs`, its chunks and maps. */
 export function bundleLambda(entry: string, outdir: string): void {
-  buildSync(lambdaBuildOptions(entry, outdir));
+  const key = `${entry}\0${relative(outdir, PROJECT_ROOT)}`;
+  let bundle = built.get(key);
+  if (bundle === undefined) {
+    bundle = { outdir, files: buildSync({ ...lambdaBuildOptions(entry, outdir), write: false }).outputFiles };
+    built.set(key, bundle);
+  }
+  for (const file of bundle.files) {
+    const target = join(outdir, relative(bundle.outdir, file.path));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.contents);
+  }
 }
 
 /** The function's code asset, bundled locally at synth (no Docker), hashed on what it produced. */
