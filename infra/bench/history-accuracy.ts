@@ -14,6 +14,12 @@ export interface HistoryAccuracy {
   mergedDrives: number;
   mergedDrivesFlagged: number;
   largestDistanceErrorMi: number;
+  /**
+   * How far the times a one-to-one drive is logged with (its last reading before and first reading after, as the
+   * logbook gives them) are from when the trip really started and ended: minutes, median and largest.
+   */
+  startEarlyMinutes: { median: number; largest: number };
+  endLateMinutes: { median: number; largest: number };
   sessionsCharged: number;
   sessionsDerived: number;
   sessionsMatched: number;
@@ -30,6 +36,8 @@ export function historyAccuracy(trips: readonly Trip[], sessions: readonly Charg
   const closed = trips.filter((t) => t.endAt !== null && t.endAt <= end);
   const byDrive = new Map<Drive, Trip[]>();
   let largestDistanceErrorMi = 0;
+  const startEarly: number[] = [];
+  const endLate: number[] = [];
   for (const trip of closed) {
     const covering = drives.find((d) => d.start.at <= trip.startAt && d.end.at >= trip.endAt!);
     if (covering) byDrive.set(covering, [...(byDrive.get(covering) ?? []), trip]);
@@ -43,6 +51,8 @@ export function historyAccuracy(trips: readonly Trip[], sessions: readonly Charg
       matched += 1;
       const truth = covered[0]!.endOdometerMi! - covered[0]!.startOdometerMi;
       largestDistanceErrorMi = Math.max(largestDistanceErrorMi, Math.abs(drive.distanceMi - truth));
+      startEarly.push((covered[0]!.startAt - drive.start.at) / 60_000);
+      endLate.push((drive.end.at - covered[0]!.endAt!) / 60_000);
     } else {
       merged += covered.length;
       mergedDrives += 1;
@@ -68,10 +78,17 @@ export function historyAccuracy(trips: readonly Trip[], sessions: readonly Charg
     mergedDrives,
     mergedDrivesFlagged,
     largestDistanceErrorMi,
+    startEarlyMinutes: spread(startEarly),
+    endLateMinutes: spread(endLate),
     sessionsCharged: closedSessions.length,
     sessionsDerived: charges.length,
     sessionsMatched,
     sessionsDc: closedSessions.filter((s) => s.dc).length,
     largestKwhErrorShare,
   };
+}
+
+function spread(minutes: number[]): { median: number; largest: number } {
+  const sorted = [...minutes].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)] ?? 0, largest: sorted[sorted.length - 1] ?? 0 };
 }
