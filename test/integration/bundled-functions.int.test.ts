@@ -20,6 +20,8 @@ import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 const API_TOKEN = 'bundle-test-token-0123456789abcdef';
 
 type Result = { statusCode: number; headers?: Record<string, string>; body?: string };
+const FUNCTIONS = ['api', 'collector', 'token-rotation', 'automation-runner'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
 
 let dir: string;
 let dynamo: LocalDynamo;
@@ -42,7 +44,7 @@ function event(path: string, token: string | null): Record<string, unknown> {
 
 /** Runs a bundle in a fresh Node process: one cold start, then the events in order. Returns results and logs. */
 async function runBundle(
-  name: 'api' | 'collector',
+  name: FunctionName,
   events: Array<Record<string, unknown>>,
   tableName: string,
   nodeOptions: string[] = [],
@@ -51,6 +53,7 @@ async function runBundle(
   await writeFile(
     runner,
     `const { handler } = await import(${JSON.stringify(join(dir, name, 'index.mjs'))});
+if (typeof handler !== 'function') throw new Error('no handler exported');
 const results = [];
 for (const e of ${JSON.stringify(events)}) results.push(await handler(e, { awsRequestId: 'r', functionName: 'api', getRemainingTimeInMillis: () => 29000 }));
 process.stdout.write('\\n@@' + JSON.stringify(results));
@@ -85,8 +88,7 @@ process.stdout.write('\\n@@' + JSON.stringify(results));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bundled-api-'));
-  bundleLambda('functions/api/handler.ts', join(dir, 'api'));
-  bundleLambda('functions/collector/handler.ts', join(dir, 'collector'));
+  for (const name of FUNCTIONS) bundleLambda(`functions/${name}/handler.ts`, join(dir, name));
   dynamo = await startLocalDynamo({ tableName: 'bundled' });
   // The simulator on the real clock, as the child process keeps the time by it.
   const clock = new SimClock(Date.now(), 1);
@@ -119,6 +121,13 @@ afterAll(async () => {
   await new Promise((resolve) => secrets.close(resolve));
   await dynamo.stop();
   await rm(dir, { recursive: true, force: true });
+});
+
+describe('every bundled function', () => {
+  it.each(FUNCTIONS)('%s loads from a cold start in a plain Node process and exports its handler', async (name) => {
+    const { results } = await runBundle(name, [], 'bundled', name === 'api' ? [] : ['--enable-source-maps']);
+    expect(results).toEqual([]);
+  }, 60_000);
 });
 
 describe('the bundled API function', () => {
