@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
- * How every function is bundled; the stack and `npm run bench:lambda` both call `bundleLambda`.
+ * How every function is bundled: the stack (through `bundleLambda`) and `npm run bench:lambda` use these options.
  *
  * - **Split into chunks** (ES modules): what a path loads with `import()` (undici for Tesla, the OpenAPI document,
  *   the dashboard's files, the SNS and Scheduler clients) is a file of its own, parsed only when that path first
