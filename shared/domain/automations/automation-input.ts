@@ -16,7 +16,7 @@ export class AutomationInputError extends Error {
   }
 }
 
-/** The JSON an owner sends to create an automation, and (`patch`) to change one. Built on first use. */
+/** Both automation schemas, built on first use. */
 const automationSchemas = lazily(() => {
   const condition = z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('plugged_in') }),
@@ -45,7 +45,6 @@ const automationSchemas = lazily(() => {
       enabled: fields.enabled.default(true),
       conditions: fields.conditions.default([]),
     }),
-    /** PATCH: any of the same fields but `vin`; what is left out stays as it was (no defaults here). */
     patch: z.strictObject(fields).partial(),
   };
 });
