@@ -19,7 +19,7 @@ import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
 import { collectorListing } from '../../shared/config/listing-settings';
 import { collectorPolling } from '../../shared/config/polling-settings';
-import { isCharging, isDriving, isIdle, snapshotFromVehicleData } from '../../shared/domain/snapshot';
+import { activityOf, snapshotFromVehicleData, type CarActivity } from '../../shared/domain/snapshot';
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import type { FleetApi } from '../../shared/domain/fleet-api';
 import { SimCar } from '../simulator/sim-car';
@@ -171,8 +171,9 @@ async function main(): Promise<void> {
     const carProfile = profiles?.[vins.indexOf(vin)] ?? profile;
     const versions = await history.listVersions(vin);
     console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
-    const doing = { driving: snapshots.filter(isDriving).length, charging: snapshots.filter((x) => !isDriving(x) && isCharging(x)).length, held: snapshots.filter((x) => !isDriving(x) && !isCharging(x) && !isIdle(x)).length };
-    console.log(`  snapshots stored       ${snapshots.length}: the car was driving in ${doing.driving}, charging in ${doing.charging}, parked and held awake in ${doing.held}, parked and idle in ${snapshots.length - doing.driving - doing.charging - doing.held}\n`);
+    const doing: Record<CarActivity, number> = { driving: 0, charging: 0, held_awake: 0, idle: 0 };
+    for (const snapshot of snapshots) doing[activityOf(snapshot)] += 1;
+    console.log(`  snapshots stored       ${snapshots.length}: the car was driving in ${doing.driving}, charging in ${doing.charging}, parked and held awake in ${doing.held_awake}, parked and idle in ${doing.idle}\n`);
   }
   const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);
   console.log(`list calls (account)    ${listCalls} in ${passes} passes${listingSettings.asleepListIntervalMinutes > 1 ? `, sleeping cars listed every ${listingSettings.asleepListIntervalMinutes} min` : ''}; at $${listingSettings.listCallPricePer1000Usd} per 1,000: $${((listCalls * listingSettings.listCallPricePer1000Usd) / 1000).toFixed(2)} a month, paid from the budget first`);

@@ -1,6 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from './clock';
 import { NORMAL_PACE, type BudgetPace } from './billing';
-import { isCharging, isDriving, isIdle, type Snapshot } from './snapshot';
+import { activityOf, type Snapshot } from './snapshot';
 import type { VehicleOnlineState } from './vehicle';
 
 /**
@@ -116,9 +116,16 @@ export const DEFAULT_TUNING: PollingTuning = { drivingIntervalMs: DRIVING_INTERV
 export function afterSnapshot(previous: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE, tuning: PollingTuning = DEFAULT_TUNING): PollingMemory {
   const memory = { ...previous, failureStreak: 0 };
   const later = (ms: number): number => now + ms * pace.slowdown;
-  if (isDriving(snapshot)) return { ...memory, phase: 'driving', nextDataAt: later(drivingInterval(snapshot, tuning)), quietStreak: 0 };
-  if (isCharging(snapshot)) return { ...memory, phase: 'charging', nextDataAt: later(chargingInterval(snapshot)), quietStreak: 0 };
-  if (!isIdle(snapshot)) return { ...memory, phase: 'held_awake', nextDataAt: later(HELD_AWAKE_INTERVAL_MS), quietStreak: 0 };
+  switch (activityOf(snapshot)) {
+    case 'driving':
+      return { ...memory, phase: 'driving', nextDataAt: later(drivingInterval(snapshot, tuning)), quietStreak: 0 };
+    case 'charging':
+      return { ...memory, phase: 'charging', nextDataAt: later(chargingInterval(snapshot)), quietStreak: 0 };
+    case 'held_awake':
+      return { ...memory, phase: 'held_awake', nextDataAt: later(HELD_AWAKE_INTERVAL_MS), quietStreak: 0 };
+    case 'idle':
+      break;
+  }
   // Parked and idle. If we were already letting it sleep, it did not: give it a longer window each time.
   const streak = memory.phase === 'letting_sleep' ? memory.quietStreak + 1 : 0;
   const window = Math.min(SLEEP_WINDOW_MS * 2 ** streak, MAX_SLEEP_WINDOW_MS);

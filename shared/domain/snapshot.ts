@@ -162,3 +162,12 @@ export function isIdle(s: Snapshot): boolean {
     s.updateInProgress !== true
   );
 }
+
+/** What a reading shows the car doing: driving, else charging, else held awake by something, else idle. */
+export type CarActivity = 'driving' | 'charging' | 'held_awake' | 'idle';
+
+export function activityOf(s: Snapshot): CarActivity {
+  if (isDriving(s)) return 'driving';
+  if (isCharging(s)) return 'charging';
+  return isIdle(s) ? 'idle' : 'held_awake';
+}
