@@ -1,3 +1,4 @@
+import { lazily } from '../../shared/domain/lazily';
 import type { Route } from '../../shared/http/router';
 import type * as DashboardAssets from './dashboard/generated/assets';
 
@@ -7,12 +8,12 @@ const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 type Assets = typeof DashboardAssets;
 
 /** The page's files (about 200 KiB) load on its first request: a cold start for an API call need not parse them. */
-let assets: Promise<Assets> | undefined;
+const assets: () => Promise<Assets> = lazily(() => import('./dashboard/generated/assets'));
 
 const asset = (pick: (a: Assets) => string, type: string) => async () => ({
   statusCode: 200,
   headers: { 'content-type': `${type}; charset=utf-8`, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' },
-  body: pick(await (assets ??= import('./dashboard/generated/assets'))),
+  body: pick(await assets()),
 });
 
 /** The static dashboard. Public like /health: it holds no data; everything it shows needs the API token. */

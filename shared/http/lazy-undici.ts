@@ -1,14 +1,14 @@
 import type * as Undici from 'undici';
+import { lazily } from '../domain/lazily';
 
-let undici: Promise<typeof Undici> | undefined;
+const undici = lazily(() => import('undici').then(moduleOf));
 
 /**
  * undici's `request`, loaded on first use: most API requests (history, odometer, the dashboard) never reach Tesla
  * or a notification channel, so a cold start need not parse or evaluate undici (about half a megabyte).
  */
 export async function request(...args: Parameters<typeof Undici.request>): ReturnType<typeof Undici.request> {
-  undici ??= import('undici').then(moduleOf);
-  return (await undici).request(...args);
+  return (await undici()).request(...args);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { PUBLIC_KEY_WELL_KNOWN_PATH as PUBLIC_KEY_PATH } from '../../tesla/app-domain';
+import { lazily } from '../../domain/lazily';
 import type { ApiDeps } from '../api-deps';
 import { ApiError } from '../api-error';
 import { json } from '../responses';
@@ -7,10 +8,10 @@ import type { Route } from '../router';
 export function systemRoutes(deps: ApiDeps): Route[] {
   // Loaded and built on first request, not at a cold start: the module (with zod's JSON Schema converter) is a chunk
   // of its own in the Lambda bundle, and turning the schemas into JSON Schema takes a few milliseconds.
-  let document: Promise<Record<string, unknown>> | undefined;
+  const document = lazily(() => import('../openapi').then((m) => m.openApiDocument(deps.allowedCommands)));
   const routes: Route[] = [
     { method: 'GET', path: '/health', handle: () => Promise.resolve(json(200, { status: 'ok' })) },
-    { method: 'GET', path: '/openapi.json', handle: async () => json(200, await (document ??= import('../openapi').then((m) => m.openApiDocument(deps.allowedCommands)))) },
+    { method: 'GET', path: '/openapi.json', handle: async () => json(200, await document()) },
     {
       method: 'GET',
       path: PUBLIC_KEY_PATH,
