@@ -3,18 +3,19 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { join, relative } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { lambdaBuildOptions } from '../cdk/lambda-bundle';
+import { nodeOptionsFor, type StackMapping } from '../cdk/node-lambda';
 
 /**
  * `npm run bench:lambda`: each function bundled exactly as the stack bundles it (`lambdaBuildOptions`), then what
  * a cold start parses (the entry and the chunks it imports statically), the whole package, its source maps, and how
  * long importing it takes (cold start before the first event) next to a bare `node -e 0`.
  */
-/** As the stack deploys them: the API maps the stacks it logs itself; the others run with --enable-source-maps. */
-const FUNCTIONS = [
-  { name: 'api', nodeOptions: [] },
-  { name: 'collector', nodeOptions: ['--enable-source-maps'] },
-  { name: 'token-rotation', nodeOptions: ['--enable-source-maps'] },
-  { name: 'automation-runner', nodeOptions: ['--enable-source-maps'] },
+/** As the stack deploys them: the API maps the stacks it logs itself; the others let Node map every stack. */
+const FUNCTIONS: Array<{ name: string; stackMapping: StackMapping }> = [
+  { name: 'api', stackMapping: 'when-logged' },
+  { name: 'collector', stackMapping: 'node' },
+  { name: 'token-rotation', stackMapping: 'node' },
+  { name: 'automation-runner', stackMapping: 'node' },
 ];
 const RUNS = 11;
 const ENV = {
@@ -55,7 +56,7 @@ function timeAgainstBare(args: string[]): { importMs: number; bareMs: number; ra
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(process.cwd(), 'node_modules', '.bench-lambda-'));
   console.log(`${'function'.padEnd(18)} ${'cold parse'.padStart(10)} ${'package'.padStart(9)} ${'files'.padStart(6)} ${'maps'.padStart(9)} ${'import'.padStart(8)} ${'bare'.padStart(7)} ${'× bare'.padStart(7)}`);
-  for (const { name, nodeOptions } of FUNCTIONS) {
+  for (const { name, stackMapping } of FUNCTIONS) {
     const outdir = join(dir, name);
     const { metafile } = await build(lambdaBuildOptions(join('functions', name, 'handler.ts'), outdir));
     const files = listFiles(outdir);
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
     const code = files.filter((f) => f.endsWith('.mjs'));
     const importer = join(dir, `${name}-import.mjs`);
     writeFileSync(importer, `await import(${JSON.stringify(join(outdir, 'index.mjs'))});\n`);
-    const timed = timeAgainstBare([...nodeOptions, importer]);
+    const timed = timeAgainstBare([...nodeOptionsFor(stackMapping), importer]);
     const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
     console.log(
       `${name.padEnd(18)} ${kib(coldParseBytes(metafile!, outdir)).padStart(10)} ${kib(bytes(code)).padStart(9)} ${String(code.length).padStart(6)} ${kib(bytes(files.filter((f) => f.endsWith('.map')))).padStart(9)} ${`${timed.importMs.toFixed(0)} ms`.padStart(8)} ${`${timed.bareMs.toFixed(0)} ms`.padStart(7)} ${timed.ratio.toFixed(2).padStart(7)}`,

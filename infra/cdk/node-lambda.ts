@@ -13,6 +13,11 @@ import { bundledCode } from './lambda-bundle';
  */
 export type StackMapping = 'node' | 'when-logged';
 
+/** The Node options a function runs with, for its stack mapping (`npm run bench:lambda` imports with the same). */
+export function nodeOptionsFor(stackMapping: StackMapping): string[] {
+  return stackMapping === 'node' ? ['--enable-source-maps'] : [];
+}
+
 /** Every function alike: current Node on ARM64, ESM chunks bundled by `bundledCode`, its own log group. */
 export function nodeLambda(
   scope: Construct,
@@ -22,6 +27,7 @@ export function nodeLambda(
   >,
 ): LambdaFunction {
   const { entry, environment, logRetention, stackMapping = 'node', ...rest } = props;
+  const nodeOptions = nodeOptionsFor(stackMapping).join(' ');
   const logGroup = new LogGroup(scope, `${id}Logs`, { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
   // Its own role, allowed to write only to its own log group (instead of the managed AWSLambdaBasicExecutionRole).
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -33,7 +39,7 @@ export function nodeLambda(
     code: bundledCode(entry),
     handler: 'index.handler',
     environment: {
-      ...(stackMapping === 'node' ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       POWERTOOLS_SERVICE_NAME: 'tesla-fleet-logger',
       POWERTOOLS_LOG_LEVEL: 'INFO',
       ...environment,
