@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import { runCollectorPass, type CollectorDeps, type CollectorSummary } from '../../shared/domain/collector';
+import { COLLECTOR_TIMEOUT_MS, outcomeChanged, runRecord, type CollectorHalt, type CollectorRunOutcome, type CollectorRunRecord, type CollectorRunStore } from '../../shared/domain/collector-run';
 import { LoginRequiredError } from '../../shared/domain/fleet-errors';
 import { RequestMeter } from '../../shared/domain/request-meter';
 import { withFleetCallContext } from '../../shared/tesla/fleet-call-context';
+import { NoTokenError } from '../../shared/tokens/token-refresh';
 
 /**
  * No Tesla request of a pass outlives this (wall clock), so a pass never stalls on a trickling answer and ends well
@@ -21,22 +24,34 @@ export interface PassNotices {
   loginLost(now: number): Promise<void>;
 }
 
-const NO_SIGNALS: CollectorSignals = { passCompleted: () => undefined };
+export interface CollectorHandlerOptions {
+  signals?: CollectorSignals;
+  passBudgetMs?: number;
+  notices?: PassNotices;
+  /** The run lease that keeps runs from overlapping, and the record of the last run (`npm run doctor` reads it). */
+  runs?: CollectorRunStore;
+}
 
-/** The scheduled collector: one pass per invocation. Failing to list the cars fails the invocation (and is retried). */
-export function createCollectorHandler(deps: CollectorDeps, signals: CollectorSignals = NO_SIGNALS, passBudgetMs = COLLECTOR_PASS_BUDGET_MS, notices?: PassNotices) {
+const OWNER_MUST_SIGN_IN: Record<'not_logged_in' | 'login_lost', string> = {
+  not_logged_in: 'not logged in to Tesla yet: run npm run login -- --secret-id <TeslaTokenSecretArn>; nothing is collected until then',
+  login_lost: 'the Tesla login is lost (login_required): sign in again with npm run login -- --secret-id <TeslaTokenSecretArn>',
+};
+
+/**
+ * The scheduled collector: one pass per invocation, never two at once (a lease in the table). A pass that cannot
+ * list the cars fails the invocation, except when only the owner can help (no login yet, or the login lost): that
+ * ends the run normally, recorded as such, so a deployment waiting for its first login is one quiet state rather
+ * than a failing function every minute.
+ */
+export function createCollectorHandler(deps: CollectorDeps, options: CollectorHandlerOptions = {}) {
+  const { signals, passBudgetMs = COLLECTOR_PASS_BUDGET_MS, notices, runs } = options;
   const quietly = (step: () => Promise<void>): Promise<void> => step().catch((error: unknown) => deps.log.warn('notifications failed', { error: error instanceof Error ? error.name : 'unknown' }));
-  return middy<unknown, CollectorSummary>().handler(async () => {
+
+  const pass = async (): Promise<CollectorSummary> => {
     const meter = new RequestMeter();
     const context = { deadline: Date.now() + passBudgetMs, onRetriedAnswer: (category: Parameters<RequestMeter['record']>[0], scope: string) => meter.record(category, scope) };
-    let summary: CollectorSummary;
-    try {
-      summary = await withFleetCallContext(context, () => runCollectorPass({ ...deps, meter }));
-    } catch (error) {
-      if (error instanceof LoginRequiredError && notices) await quietly(() => notices.loginLost(deps.clock.now()));
-      throw error;
-    }
-    signals.passCompleted(summary);
+    const summary = await withFleetCallContext(context, () => runCollectorPass({ ...deps, meter }));
+    signals?.passCompleted(summary);
     if (notices) await quietly(() => notices.afterPass(summary, deps.clock.now()));
     deps.log.info('collector pass', {
       vehiclesSeen: summary.vehiclesSeen,
@@ -45,5 +60,35 @@ export function createCollectorHandler(deps: CollectorDeps, signals: CollectorSi
       vehicles: summary.vehicles.map(({ vin, state, decision, reason, budgetUsedPercent }) => ({ vin, state, decision, reason, budgetUsedPercent })),
     });
     return summary;
+  };
+
+  return middy<unknown, CollectorSummary | CollectorHalt>().handler(async () => {
+    const startedAt = deps.clock.now();
+    const holder = randomUUID();
+    const lease = runs ? await runs.takeRunLease(holder, startedAt, COLLECTOR_TIMEOUT_MS) : { acquired: true, previous: null };
+    if (!lease.acquired) {
+      deps.log.info('collector run skipped: another run is still going');
+      return { halted: 'another_run', message: 'another collector run is still going' };
+    }
+    const finish = async (outcome: CollectorRunOutcome, extra: Partial<CollectorRunRecord> = {}): Promise<void> => {
+      if (runs) await runs.finishRun(holder, runRecord(lease.previous, { startedAt, endedAt: deps.clock.now(), outcome, ...extra }));
+    };
+    try {
+      const summary = await pass();
+      await finish('ok', { vehiclesSeen: summary.vehiclesSeen, snapshotsWritten: summary.snapshotsWritten });
+      return summary;
+    } catch (error) {
+      const waiting = error instanceof NoTokenError ? 'not_logged_in' : error instanceof LoginRequiredError ? 'login_lost' : null;
+      if (waiting === null) {
+        await finish('failed', { detail: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : 'unknown error' }).catch(() => undefined);
+        throw error;
+      }
+      // Said once, when the state begins; every later run records it quietly.
+      if (outcomeChanged(lease.previous, waiting)) deps.log.warn(OWNER_MUST_SIGN_IN[waiting], { code: waiting });
+      // The notice dedupes itself: one per loss.
+      if (waiting === 'login_lost' && notices) await quietly(() => notices.loginLost(deps.clock.now()));
+      await finish(waiting, { detail: OWNER_MUST_SIGN_IN[waiting] });
+      return { halted: waiting, message: OWNER_MUST_SIGN_IN[waiting] };
+    }
   });
 }

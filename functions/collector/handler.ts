@@ -1,5 +1,4 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
 import { collectorListing } from '../../shared/config/listing-settings';
 import { collectorPolling } from '../../shared/config/polling-settings';
@@ -32,20 +31,25 @@ export const handler = createCollectorHandler(
     listing: aws.stores,
   },
   {
-    passCompleted: (summary) => {
-      metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, summary.snapshotsWritten);
-      metrics.addMetric(METRIC.vehiclesNeedingAttention, MetricUnit.Count, summary.vehiclesNeedingAttention);
-      // Billable categories only: each metric stream costs money past CloudWatch's free ten.
-      for (const category of ['data', 'command', 'wake'] as const satisfies readonly BillingCategory[]) {
-        const count = summary.requests[category];
-        const single = metrics.singleMetric();
-        single.addDimension('category', category);
-        single.addMetric(METRIC.fleetRequests, MetricUnit.Count, count);
-      }
-      const used = Math.max(0, ...summary.vehicles.map((v) => v.budgetUsedPercent));
-      metrics.addMetric(METRIC.budgetUsedPercent, MetricUnit.Percent, used);
+    signals: {
+      passCompleted: (summary) => {
+        metrics.addMetric(METRIC.snapshotsWritten, MetricUnit.Count, summary.snapshotsWritten);
+        metrics.addMetric(METRIC.vehiclesNeedingAttention, MetricUnit.Count, summary.vehiclesNeedingAttention);
+        // Billable categories only: each metric stream costs money past CloudWatch's free ten.
+        for (const category of ['data', 'command', 'wake'] as const satisfies readonly BillingCategory[]) {
+          const count = summary.requests[category];
+          const single = metrics.singleMetric();
+          single.addDimension('category', category);
+          single.addMetric(METRIC.fleetRequests, MetricUnit.Count, count);
+        }
+        const used = Math.max(0, ...summary.vehicles.map((v) => v.budgetUsedPercent));
+        metrics.addMetric(METRIC.budgetUsedPercent, MetricUnit.Percent, used);
+        // Published here, not by a middleware: a run that did no pass (not logged in yet) has no figures, and an
+        // empty flush would log a warning every minute.
+        metrics.publishStoredMetrics();
+      },
     },
+    notices: collectorNotices,
+    runs: aws.collectorRuns,
   },
-  undefined,
-  collectorNotices,
-).use(logMetrics(metrics));
+);

@@ -8,6 +8,8 @@ import { ConfigError } from '../../shared/config/config-error';
 import type { LocalSettings } from '../../shared/config/local-settings';
 import { HOUR_MS, systemClock, type Clock } from '../../shared/domain/clock';
 import type { CollectorSummary } from '../../shared/domain/collector';
+import type { CollectorHalt } from '../../shared/domain/collector-run';
+import { DynamoDbCollectorRuns } from '../../shared/store/dynamodb-collector-runs';
 import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
@@ -59,7 +61,7 @@ export interface LocalHostOptions {
   clock?: Clock;
   log?: Log;
   /** Told after each scheduled collector pass. */
-  onCollect?: (summary: CollectorSummary | Error) => void;
+  onCollect?: (summary: CollectorSummary | CollectorHalt | Error) => void;
   /** Run the scheduler (default true). */
   schedule?: boolean;
 }
@@ -69,7 +71,7 @@ export interface LocalHost {
   apiToken: string;
   /** The built-in car, when no real Fleet API was configured. */
   simulator: FleetSimulator | null;
-  collectNow(): Promise<CollectorSummary>;
+  collectNow(): Promise<CollectorSummary | CollectorHalt>;
   /** Fires automations; `tick()` runs what is due now (tests drive it on a simulated clock). */
   automations: LocalAutomationScheduler;
   stop(): Promise<void>;
@@ -168,9 +170,9 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       ...collectorListing(settings),
       ...collectorPolling(settings),
       listing: stores,
-    }, undefined, undefined, notices);
-    let pass: Promise<CollectorSummary> | null = null;
-    const collectNow = (): Promise<CollectorSummary> => {
+    }, { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) });
+    let pass: Promise<CollectorSummary | CollectorHalt> | null = null;
+    const collectNow = (): Promise<CollectorSummary | CollectorHalt> => {
       pass ??= collector(undefined, {} as never).finally(() => {
         pass = null;
       });

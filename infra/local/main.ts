@@ -22,6 +22,10 @@ async function main(): Promise<void> {
         console.error(`${new Date().toISOString()} collector failed: ${summary.message}`);
         return;
       }
+      if ('halted' in summary) {
+        if (summary.halted !== 'another_run') console.warn(`${new Date().toISOString()} collector waiting: ${summary.message}`);
+        return;
+      }
       const cars = summary.vehicles
         .map((v) => `${v.vin} ${v.state} ${v.decision}(${v.reason})${v.odometerMi != null ? ` odometer ${v.odometerMi.toFixed(2)} mi` : ''}`)
         .join('; ');

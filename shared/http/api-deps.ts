@@ -1,3 +1,4 @@
+import type { CollectorHalt } from '../domain/collector-run';
 import type { AutomationStore, AutomationTrigger } from '../domain/automations/automation';
 import type { Clock } from '../domain/clock';
 import type { NotificationOutbox } from '../domain/notifications/notification';
@@ -50,5 +51,5 @@ export interface ApiDeps {
   /** Notifications: the owner's channels and what was delivered; e-mail only where the stack has a topic for it. */
   notifications?: { outbox: NotificationOutbox; notifier: Notifier; emailAvailable: boolean };
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
-  collectNow?: () => Promise<CollectorSummary>;
+  collectNow?: () => Promise<CollectorSummary | CollectorHalt>;
 }

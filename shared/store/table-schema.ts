@@ -7,6 +7,7 @@
  * | vehicle record  | ACCOUNT         | VEHICLE#<vin>               |
  * | learnt region   | ACCOUNT         | FLEET_HOST                  |
  * | listing memory  | ACCOUNT         | LISTING                     |
+ * | collector run   | ACCOUNT         | COLLECTOR_RUN               |
  * | snapshot        | VEHICLE#<vin>   | SNAP#<ISO-8601 takenAt>     |
  * | day rollup      | VEHICLE#<vin>   | DAY#<YYYY-MM-DD>            |
  * | usage ledger    | VEHICLE#<vin> or ACCOUNT | USAGE#<YYYY-MM>    |
@@ -75,6 +76,8 @@ export const notifyWatchSk = (key: string): string => `NOTIFY#WATCH#${key}`;
 export const FLEET_HOST_SK = 'FLEET_HOST';
 /** When the cars were last listed, and since when all have been asleep (see domain/list-policy). */
 export const LISTING_SK = 'LISTING';
+/** The collector's run lease and how its last run ended (see domain/collector-run). */
+export const COLLECTOR_RUN_SK = 'COLLECTOR_RUN';
 /** The trip logbook's chain: append-only, in sequence order (see domain/history/logbook). */
 export const logSk = (seq: number): string => `LOG#${String(seq).padStart(12, '0')}`;
 export const LOG_SK_PREFIX = 'LOG#';

@@ -1,3 +1,4 @@
+import type { CollectorSummary } from '../../shared/domain/collector';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createCollectorHandler } from '../../functions/collector/create-handler';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
@@ -26,8 +27,8 @@ function collector() {
   const tokens = { get: () => Promise.resolve('access-token'), renewAfterRejection: () => Promise.resolve('access-token') };
   const fleet = new UndiciFleetApi({ baseUrl, tokens, timeoutMs: 5_000 });
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const handler = createCollectorHandler({ fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log, includeLocation: false, monthlyBudgetUsd: 10 }, undefined, PASS_BUDGET_MS);
-  const pass = () => handler(undefined, {} as never);
+  const handler = createCollectorHandler({ fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log, includeLocation: false, monthlyBudgetUsd: 10 }, { passBudgetMs: PASS_BUDGET_MS });
+  const pass = async (): Promise<CollectorSummary> => (await handler(undefined, {} as never)) as CollectorSummary;
   const dataRequests = () => tesla.requests.filter((p) => p.endsWith('/vehicle_data')).length;
   return { stores, pass, dataRequests, advance: (ms: number) => (now += ms) };
 }

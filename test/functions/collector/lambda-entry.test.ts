@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CollectorSummary } from '../../../shared/domain/collector';
+import type { CollectorHalt } from '../../../shared/domain/collector-run';
 import { captureStdoutJson } from '../../support/emf-capture';
 import { teslaFixture } from '../../support/fixtures';
 
@@ -16,7 +17,7 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const agent = new MockAgent();
 const saved = { env: { ...process.env }, dispatcher: null as Dispatcher | null };
 const seenTokens: string[] = [];
-let handler: (event: unknown, context: Context) => Promise<CollectorSummary>;
+let handler: (event: unknown, context: Context) => Promise<CollectorSummary | CollectorHalt>;
 
 beforeAll(async () => {
   Object.assign(process.env, {
