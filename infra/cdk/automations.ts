@@ -5,6 +5,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance-checks';
 import { nodeLambda } from './node-lambda';
@@ -19,6 +20,9 @@ export interface AutomationsProps {
 
 /** The runner's budget: the command's 22 s inside, the table and secret reads around it. */
 export const AUTOMATION_RUNNER_TIMEOUT = Duration.seconds(40);
+
+/** An occurrence later than this is not run at all (the schedules' own retry policy uses the same age). */
+export const AUTOMATION_MAX_EVENT_AGE = Duration.minutes(15);
 
 /**
  * Scheduled commands on EventBridge Scheduler. The stack owns the schedule group, so deleting the stack deletes every
@@ -42,6 +46,11 @@ export class Automations extends Construct {
       environment: props.environment,
       logRetention: props.logRetention,
     });
+    // The schedules' retry policy and dead-letter queue cover delivery to Lambda only; a run that fails is retried by
+    // Lambda (safe: each occurrence is claimed once, so a retry never sends the command twice), for as long as an
+    // occurrence is worth running, then parked in the same queue.
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+    this.runnerFn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: AUTOMATION_MAX_EVENT_AGE, onFailure: new SqsDestination(this.deadLetters) });
 
     this.schedulerRole = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),

@@ -24,8 +24,6 @@ export const deployConfigSchema = z.strictObject({
   asleepListIntervalMinutes: z.coerce.number().int().min(1).max(60).default(1),
   /** How often a driving car is read, in minutes: shorter splits drives at shorter stops, and costs more. */
   drivingIntervalMinutes: z.coerce.number().int().min(1).max(14).default(5),
-  /** 1 keeps scheduled runs from overlapping; 0 reserves none (accounts at the default limit of 10 need 0). */
-  collectorReservedConcurrency: z.coerce.number().int().min(0).max(5).default(1),
   logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365').default(30),
   allowedCommands: z
     .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(COMMAND_NAMES)))
@@ -53,6 +51,12 @@ export function certificateRegion(arn: string): string {
   return ACM_CERTIFICATE_ARN.exec(arn)?.[1] ?? '';
 }
 
+/** Settings that once existed, with what to do now (instead of a bare "unrecognized key"). */
+const REMOVED_KEYS: Record<string, string> = {
+  collectorReservedConcurrency:
+    'no longer used: runs are kept apart by a lease in the table, because reserving concurrency fails on accounts at the default limit of 10; remove it',
+};
+
 export type DeployConfig = z.infer<typeof deployConfigSchema> & { fleetApiUrl: string; regionFixed: boolean };
 
 export class DeployConfigError extends Error {
@@ -75,6 +79,8 @@ export function parseDeployConfig(raw: unknown): DeployConfig {
       throw new DeployConfigError(`invalid deployment configuration: config is not JSON; pass it as -c config='{"teslaRegion":"eu"}'`);
     }
   }
+  const removed = Object.keys(REMOVED_KEYS).filter((key) => typeof value === 'object' && value !== null && key in value);
+  if (removed.length > 0) throw new DeployConfigError(`invalid deployment configuration: ${removed.map((key) => `config.${key}: ${REMOVED_KEYS[key]}`).join('; ')}`);
   const parsed = deployConfigSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -1,4 +1,5 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -19,6 +20,24 @@ export class OwnerAlarms extends Construct {
     super(scope, id);
     const topic = new Topic(this, 'Topic', { displayName: 'Tesla Fleet logger alarms', enforceSSL: true });
     if (props.alarmEmail) topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    // enforceSSL gives the topic a policy of its own, with only a Deny in it; a topic policy replaces SNS's default
+    // one, so nothing allows CloudWatch to publish and every alarm action fails ("... is not authorized to perform:
+    // SNS:Publish ... because no resource-based policy allows"). Allow this account's alarms, and only them.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+    const stack = Stack.of(this);
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
     const notify = new SnsAction(topic);
     const atLeast = (alarmId: string, threshold: number, metric: IMetric, alarmDescription: string): void => {
       new Alarm(scope, alarmId, {

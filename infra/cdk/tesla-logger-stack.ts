@@ -12,6 +12,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { COLLECTOR_TIMEOUT_MS } from '../../shared/domain/collector-run';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
 import type { DeployConfig } from './deploy-config';
@@ -24,6 +26,14 @@ import { OwnerAlarms } from './owner-alarms';
 export interface TeslaLoggerStackProps extends StackProps {
   config: DeployConfig;
 }
+
+/**
+ * The table and both secrets hold what an owner cannot get back: the history, the Tesla login, the key their cars
+ * paired. They survive a stack update that would replace them and a `cdk destroy`; but a first deploy that fails
+ * and rolls back deletes them (RetainExceptOnCreate), so it leaves nothing orphaned that blocks the next try.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+ */
+export const STATEFUL_REMOVAL = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
 /** Rotate well inside the access token's 8-hour life (4 h is Secrets Manager's shortest schedule). */
 export const TOKEN_ROTATION_EVERY = Duration.hours(4);
@@ -44,21 +54,21 @@ export class TeslaLoggerStack extends Stack {
       timeToLiveAttribute: TTL_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryptionV2.awsManagedKey(),
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL,
     });
 
     const teslaTokens = new Secret(this, 'TeslaTokens', {
       description: 'Tesla Fleet API OAuth tokens (JSON). Seed with `npm run login -- --secret-id <arn>`; rotated by the TokenRotation function.',
       // Empty until the owner logs in; the system reports "not configured" until then.
       secretStringValue: SecretValue.unsafePlainText('{}'),
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL,
     });
     // One secret for what only the API reads: its bearer token (generated here) and, once `npm run keys` stores it,
     // the vehicle command private key. Secrets Manager bills per secret, so two would cost $0.40 a month more.
     const apiSecret = new Secret(this, 'ApiSecret', {
       description: 'API bearer token (apiToken, generated at deploy; read or rotate with `npm run api-token`) and the vehicle command private key (vehicleCommandKey, PEM; create with `npm run keys`).',
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'apiToken', passwordLength: 48, excludePunctuation: true, includeSpace: false },
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: STATEFUL_REMOVAL,
     });
 
     const common = {
@@ -96,12 +106,14 @@ export class TeslaLoggerStack extends Stack {
     const automations = new Automations(this, 'Automations', { environment: readerEnv, logRetention, apiFn });
     for (const [name, value] of Object.entries(automations.apiEnvironment)) apiFn.addEnvironment(name, value);
     const runnerFn = automations.runnerFn;
+    // No reserved concurrency: a new account's limit is 10 and AWS keeps 10 unreserved, so reserving even 1 fails
+    // the deploy. Runs are kept apart by a lease in the table instead (domain/collector-run).
+    // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
     const collectorFn = nodeLambda(this, 'CollectorFunction', {
       entry: 'functions/collector/handler.ts',
-      timeout: Duration.minutes(2),
+      timeout: Duration.millis(COLLECTOR_TIMEOUT_MS),
       environment: readerEnv,
       logRetention,
-      ...(config.collectorReservedConcurrency > 0 ? { reservedConcurrentExecutions: config.collectorReservedConcurrency } : {}),
     });
     const rotationFn = nodeLambda(this, 'TokenRotationFunction', {
       entry: 'functions/token-rotation/handler.ts',
@@ -125,8 +137,11 @@ export class TeslaLoggerStack extends Stack {
     apiSecret.grantRead(runnerFn);
     for (const reader of [apiFn, collectorFn, runnerFn]) {
       teslaTokens.grantRead(reader);
-      // Readers never write tokens: they may only ask for a rotation and watch it happen.
+      // Readers never write tokens: they may only ask for a rotation and watch it happen. RotateSecret also needs
+      // lambda:InvokeFunction on the rotation function, or every call is refused with AccessDenied.
+      // https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
       reader.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:RotateSecret'], resources: [teslaTokens.secretArn] }));
+      reader.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [rotationFn.functionArn] }));
     }
     teslaTokens.addRotationSchedule('Rotation', {
       rotationLambda: rotationFn,
@@ -156,17 +171,23 @@ export class TeslaLoggerStack extends Stack {
       }),
     };
 
-    // A scheduled run that fails is retried twice within its minute, then parked in a queue for a look.
     const collectorDlq = new Queue(this, 'CollectorDeadLetters', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
     });
+    // EventBridge hands the event to Lambda asynchronously: its retry policy and dead-letter queue see only events
+    // Lambda would not accept. A run that fails is Lambda's to retry, so the function's own asynchronous settings
+    // decide what happens to it: not retried (the next scheduled run is a minute away, and a retry would repeat its
+    // Tesla requests), and parked in the same queue for a look.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+    // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
     new Rule(this, 'CollectorSchedule', {
       description: 'Runs the collector',
       schedule: Schedule.rate(Duration.minutes(config.collectorRateMinutes)),
       targets: [new LambdaFunction(collectorFn, { retryAttempts: 2, maxEventAge: Duration.minutes(1), deadLetterQueue: collectorDlq })],
     });
+    collectorFn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1), onFailure: new SqsDestination(collectorDlq) });
 
     if (config.customDomainName && config.certificateArn) {
       new ApiDomain(this, 'ApiDomain', {
