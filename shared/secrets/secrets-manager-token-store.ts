@@ -5,6 +5,7 @@ import {
   PutSecretValueCommand,
   ResourceNotFoundException,
   RotateSecretCommand,
+  UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { Clock } from '../domain/clock';
@@ -34,8 +35,18 @@ export class SecretsManagerTokenStore implements TokenStore {
     }
   }
 
+  /**
+   * Stores a login's new pair as AWSCURRENT (only `npm run login` writes; the functions never do). A rotation left
+   * unfinished before it holds an older pair as AWSPENDING: RotateSecret would re-attempt that rotation rather than
+   * start a new one, so its label is withdrawn here (and the rotation function would refuse to promote it anyway).
+   */
   async write(bundle: TokenBundle): Promise<void> {
-    await this.client.send(new PutSecretValueCommand({ SecretId: this.secretId, SecretString: JSON.stringify(bundle) }));
+    const out = await this.client.send(new PutSecretValueCommand({ SecretId: this.secretId, SecretString: JSON.stringify(bundle) }));
+    const described = await this.client.send(new DescribeSecretCommand({ SecretId: this.secretId }));
+    for (const [versionId, stages] of Object.entries(described.VersionIdsToStages ?? {})) {
+      if (versionId === out.VersionId || !stages.includes('AWSPENDING') || stages.includes('AWSCURRENT')) continue;
+      await this.client.send(new UpdateSecretVersionStageCommand({ SecretId: this.secretId, VersionStage: 'AWSPENDING', RemoveFromVersionId: versionId }));
+    }
   }
 }
 

@@ -169,3 +169,88 @@ describe('a rotation stopped at every step, and in every gap between steps', () 
     expect(secretsIn(logs.join('\n'))).toEqual([]);
   });
 });
+
+describe('the first deploy and the first login', () => {
+  const unseeded = (): void => {
+    sm.versions.clear();
+    sm.seed('{}'); // what the stack creates: the owner has not logged in yet
+  };
+  const loginBundle = () => {
+    const login = sim.login();
+    return { clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000, fleetApiBaseUrl: sim.baseUrl, updatedAt: clock.now() };
+  };
+  const rotateNow = async (): Promise<void> => {
+    const started = sm.rotations.length;
+    // The fake refuses synchronously, as a mocked send may; the schedule's RotateSecret is fire and forget.
+    await (async () => new SecretsManagerClient({ region: 'eu-west-1' }).send(new RotateSecretCommand({ SecretId: SECRET })))().catch(() => undefined);
+    await Promise.all(sm.rotations.slice(started).map((r) => r.done));
+  };
+
+  it('creating the rotation schedule (RotateImmediately=false runs testSecret) passes on the un-seeded secret and leaves nothing pending', async () => {
+    unseeded();
+    sm.rotationEnabled = false;
+    await expect(sm.configureRotation({ rotateImmediately: false })).resolves.toBeUndefined();
+    expect(sm.strayPending()).toEqual([]);
+    expect(sm.current()).toBe('{}');
+    expect(signals).toEqual([]);
+    expect(sim.oauth.refreshCount).toBe(0);
+  });
+
+  it('the same test passes on a secret that holds a login (a redeploy that recreates the schedule)', async () => {
+    sm.rotationEnabled = false;
+    const before = sm.current();
+    await expect(sm.configureRotation({ rotateImmediately: false })).resolves.toBeUndefined();
+    expect(sm.current()).toBe(before);
+    expect(sim.oauth.refreshCount).toBe(0);
+  });
+
+  it('scheduled rotations before the first login succeed without calling Tesla or leaving a pending version; after login they rotate', async () => {
+    unseeded();
+    for (let i = 0; i < 3; i++) {
+      await rotateNow();
+      clock.advance(4 * HOUR_MS);
+    }
+    expect(sm.failures).toEqual([]);
+    expect(signals).toEqual([]);
+    expect(sm.strayPending()).toEqual([]);
+    expect(sm.current()).toBe('{}');
+    expect(sim.oauth.refreshCount).toBe(0);
+
+    await new SecretsManagerTokenStore(new SecretsManagerClient({ region: 'eu-west-1' }), SECRET).write(loginBundle());
+    clock.advance(4 * HOUR_MS);
+    await rotateNow();
+    expect(sim.oauth.refreshCount).toBe(1);
+    await expect(reader().listVehicles()).resolves.toHaveLength(1);
+  });
+
+  it('a login clears what an unfinished rotation left pending, and that older pair is never promoted', async () => {
+    const original = sm.rotationFunction!;
+    // A rotation that stored its pair, then stopped for good before finishSecret (Tesla retired the pair since).
+    sm.rotationFunction = async (step, token) => {
+      if (step === 'finishSecret') throw new Error('function killed');
+      await original(step, token);
+    };
+    await rotateNow();
+    const [stale] = sm.strayPending();
+    expect(stale).toBeDefined();
+    const staleValue = sm.versions.get(stale!)!.value;
+    sm.rotationFunction = original;
+
+    clock.advance(HOUR_MS);
+    const login = loginBundle();
+    await new SecretsManagerTokenStore(new SecretsManagerClient({ region: 'eu-west-1' }), SECRET).write(login);
+    expect(sm.strayPending()).toEqual([]);
+    // A new rotation starts from the login, not from the stale pair.
+    await rotateNow();
+    expect(sm.current()).not.toBe(staleValue);
+    expect((JSON.parse(sm.current()!) as { updatedAt: number }).updatedAt).toBeGreaterThanOrEqual(login.updatedAt);
+
+    // Even if the label were left (an older login tool), re-attempting that rotation withdraws it instead of promoting.
+    const current = sm.current();
+    sm.versions.get(stale!)!.stages.add('AWSPENDING');
+    await sm.runRotation(stale!);
+    expect(sm.current()).toBe(current);
+    expect(sm.strayPending()).toEqual([]);
+    expect(logs.some((l) => l.startsWith('WARN token rotation: the pending version was withdrawn'))).toBe(true);
+  });
+});

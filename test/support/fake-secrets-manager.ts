@@ -44,11 +44,12 @@ export class FakeSecretsManager {
       return { VersionId: id };
     });
     this.mock.on(DescribeSecretCommand).callsFake(() => ({
-      RotationEnabled: true,
+      RotationEnabled: this.rotationEnabled,
       VersionIdsToStages: Object.fromEntries([...this.versions].filter(([, v]) => v.stages.size > 0).map(([id, v]) => [id, [...v.stages]])),
     }));
-    this.mock.on(UpdateSecretVersionStageCommand).callsFake((input: { VersionStage: string; MoveToVersionId?: string }) => {
+    this.mock.on(UpdateSecretVersionStageCommand).callsFake((input: { VersionStage: string; MoveToVersionId?: string; RemoveFromVersionId?: string }) => {
       if (input.MoveToVersionId) this.label(input.VersionStage, input.MoveToVersionId);
+      else if (input.RemoveFromVersionId) this.versions.get(input.RemoveFromVersionId)?.stages.delete(input.VersionStage);
       return {};
     });
     this.mock.on(RotateSecretCommand).callsFake(() => {
@@ -74,6 +75,39 @@ export class FakeSecretsManager {
     return this.runRotation(token)
       .catch((error: unknown) => void this.failures.push(error))
       .finally(() => this.running.delete(token));
+  }
+
+  /** Whether DescribeSecret reports rotation as configured (the stack configures it at deploy). */
+  rotationEnabled = true;
+
+  /**
+   * What creating the stack's RotationSchedule does. With RotateImmediately=false, "Secrets Manager tests the
+   * rotation configuration by running the testSecret step of the Lambda rotation function. The test creates an
+   * AWSPENDING version of the secret and then removes it." A failing test fails the resource, and so the deploy.
+   * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html
+   */
+  async configureRotation(options: { rotateImmediately: boolean }): Promise<void> {
+    this.rotationEnabled = true;
+    if (options.rotateImmediately) {
+      const token = randomUUID();
+      this.versions.set(token, { value: null, stages: new Set() });
+      this.label('AWSPENDING', token);
+      await this.runRotation(token);
+      return;
+    }
+    const token = randomUUID();
+    this.versions.set(token, { value: null, stages: new Set() });
+    this.label('AWSPENDING', token);
+    try {
+      await this.rotationFunction?.('testSecret', token);
+    } finally {
+      this.versions.delete(token);
+    }
+  }
+
+  /** Version IDs staged AWSPENDING but not AWSCURRENT: an unfinished rotation, which blocks RotateSecret. */
+  strayPending(): string[] {
+    return [...this.versions].filter(([, v]) => v.stages.has('AWSPENDING') && !v.stages.has('AWSCURRENT')).map(([id]) => id);
   }
 
   seed(value: string): void {

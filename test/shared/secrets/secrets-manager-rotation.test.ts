@@ -88,7 +88,7 @@ describe('token rotation', () => {
 
   it('testSecret proves the pending access token works', async () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({
-      SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
+      SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
     });
     const tested: string[] = [];
     await rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, (b) => (tested.push(b.accessToken ?? "none"), Promise.resolve())));
@@ -100,7 +100,7 @@ describe('token rotation', () => {
 
   it('testSecret lets a Tesla hiccup pass (the pair came from Tesla, and the old one is retired), and skips an expired token', async () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({
-      SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
+      SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
     });
     const none = oauth(() => Promise.reject(new Error('no'))).client;
     for (const hiccup of [new FleetApiUnreachableError('socket hang up'), new UnexpectedFleetResponseError('Fleet API answered 503', 503), new RateLimitedError(30)]) {
@@ -108,13 +108,14 @@ describe('token rotation', () => {
     }
     await expect(rotate(event('testSecret'), deps(none, () => Promise.reject(new AccessTokenRejectedError())))).rejects.toBeInstanceOf(AccessTokenRejectedError);
 
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, accessToken: 'at-old-pending' }) });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', accessToken: 'at-old-pending' }) });
     const tested: string[] = [];
     await rotate(event('testSecret'), deps(none, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())));
     expect(tested).toEqual([]);
   });
 
   it('finishSecret moves AWSCURRENT to the new version', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', updatedAt: 1_000 }) });
     await rotate(event('finishSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client));
     expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]!.args[0].input).toEqual({
       SecretId: SECRET,
@@ -138,6 +139,42 @@ describe('token rotation', () => {
     await rotate(event('setSecret'), deps(tesla.client));
     expect(tesla.calls).toEqual([]);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('before the first login ({} in the secret) no step calls Tesla or stores anything, and the version is withdrawn', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: '{}', VersionId: 'v-old' });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    const tesla = oauth(() => Promise.reject(new Error('must not be called')));
+    const tested: string[] = [];
+    for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
+      await rotate(event(step), deps(tesla.client, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())));
+    }
+    expect(tesla.calls).toEqual([]);
+    expect(tested).toEqual([]);
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: SECRET, VersionStage: 'AWSPENDING', RemoveFromVersionId: 'v-new' }]);
+  });
+
+  it.each([
+    ['no value', undefined],
+    ['{}', '{}'],
+    ['not JSON', 'garbage'],
+    ['the current pair again', JSON.stringify(CURRENT)],
+    ['an older pair', JSON.stringify({ ...CURRENT, refreshToken: 'rt-before', updatedAt: 500 })],
+  ])('finishSecret never promotes a pending version holding %s: it withdraws it', async (_what, value) => {
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, updatedAt: 900 }), VersionId: 'v-old' });
+    const pending = sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' });
+    if (value === undefined) pending.rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    else pending.resolves({ SecretString: value });
+    await rotate(event('finishSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client));
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: SECRET, VersionStage: 'AWSPENDING', RemoveFromVersionId: 'v-new' }]);
+  });
+
+  it('testSecret of Secrets Manager’s own configuration test passes, even before rotation reads as enabled', async () => {
+    sm.on(DescribeSecretCommand).resolves({ RotationEnabled: false, VersionIdsToStages: { 'v-old': ['AWSCURRENT'], 'v-test': ['AWSPENDING'] } });
+    await expect(rotate({ ...event('testSecret'), ClientRequestToken: 'v-test' }, deps(oauth(() => Promise.reject(new Error('no'))).client))).resolves.toBeUndefined();
+    sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: { 'v-old': ['AWSCURRENT'] } });
+    await expect(rotate({ ...event('testSecret'), ClientRequestToken: 'v-gone' }, deps(oauth(() => Promise.reject(new Error('no'))).client))).resolves.toBeUndefined();
   });
 
   it('refuses a version that is not pending', async () => {
