@@ -23,7 +23,9 @@ import { activityOf, snapshotFromVehicleData, type CarActivity } from '../../sha
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import type { FleetApi } from '../../shared/domain/fleet-api';
 import { SimCar } from '../simulator/sim-car';
-import { DEFAULT_STACK_ITEMS, estimateAwsCost } from './aws-cost';
+import { ASSUMED_COLD_STARTS_PER_DAY, DEFAULT_STACK_ITEMS, estimateAwsCost, KMS_REQUESTS_PER_DAY, secretsManagerCalls } from './aws-cost';
+import { COLLECTOR_RUN_WRITES } from '../../shared/store/dynamodb-collector-runs';
+import { READER_TOKEN_CACHE_MS, ROTATION_INTERVAL_HOURS } from '../../shared/tokens/token-bundle';
 import { countDynamo } from './dynamo-counter';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
@@ -99,7 +101,10 @@ async function main(): Promise<void> {
   const history = new DynamoDbHistoryStore({ client: doc, tableName: 'bench' });
   const login = sim.login();
   const tokenStore = new MemoryTokenStore({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000 });
-  const tokens = new StoredAccessTokens(tokenStore, new InProcessTokenRenewer(tokenStore, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock, 0);
+  // The token cache the functions use, and a count of what it reads (each read is a GetSecretValue in AWS).
+  let tokenReads = 0;
+  const countedTokens: TokenStore = { read: () => ((tokenReads += 1), tokenStore.read()), write: (bundle) => tokenStore.write(bundle) };
+  const tokens = new StoredAccessTokens(countedTokens, new InProcessTokenRenewer(tokenStore, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock, READER_TOKEN_CACHE_MS);
   const fleet = new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -194,10 +199,12 @@ async function main(): Promise<void> {
     apiRequests: 300,
     apiMs: 400,
     rotationInvocations: 6 * 4 * 30, // every 4 hours, four steps
-    dynamoWrites: written.itemsWritten * scale + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale + 10 * 30 * 3 * 4 + 60 * 4,
+    // The run lease: taken and freed by every run (DynamoDbCollectorRuns; the bench calls the pass directly).
+    dynamoWrites: passes * scale * COLLECTOR_RUN_WRITES + written.itemsWritten * scale + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale + 10 * 30 * 3 * 4 + 60 * 4,
     dynamoReads: (written.requests - written.itemsWritten) * scale + passes * scale * 2 + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale * 2 + 60 * 6,
     storedBytes: written.bytesWritten * scale * 12, // a year of history kept
-    secretsCalls: (passes / 15) * scale + 6 * 30 * 8, // one read per warm container (~15 min) and the rotations
+    secretsCalls: secretsManagerCalls({ days: 30, collectorReadsPerDay: tokenReads / days, rotationsPerDay: 24 / ROTATION_INTERVAL_HOURS, apiColdStarts: 100 }),
+    kmsRequests: 30 * KMS_REQUESTS_PER_DAY,
     logBytes: passes * scale * 700,
     ...DEFAULT_STACK_ITEMS,
     customMetrics: 10,
@@ -208,6 +215,7 @@ async function main(): Promise<void> {
   });
   const total = (f: (l: (typeof cost)[number]) => number) => cost.reduce((sum, line) => sum + f(line), 0);
   console.log(`\nestimated AWS cost per month (us-east-1 list prices; modelled collector run ${collectorMs.toFixed(0)} ms):`);
+  console.log(`  (the collector's token cache read the secret ${tokenReads} times in ${days} days; cold starts assumed ${ASSUMED_COLD_STARTS_PER_DAY} a day)`);
   for (const line of cost) console.log(`  ${line.item.padEnd(64)} $${line.usd.toFixed(3)}   after always-free tier $${line.usdAfterFreeTier.toFixed(3)}`);
   console.log(`  ${'total'.padEnd(64)} $${total((l) => l.usd).toFixed(2)}   after always-free tier $${total((l) => l.usdAfterFreeTier).toFixed(2)}  (target < $1)`);
 

@@ -14,6 +14,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { COLLECTOR_TIMEOUT_MS } from '../../shared/domain/collector-run';
+import { ROTATION_INTERVAL_HOURS } from '../../shared/tokens/token-bundle';
 import type { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
 import type { DeployConfig } from './deploy-config';
@@ -36,7 +37,7 @@ export interface TeslaLoggerStackProps extends StackProps {
 export const STATEFUL_REMOVAL = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 
 /** Rotate well inside the access token's 8-hour life (4 h is Secrets Manager's shortest schedule). */
-export const TOKEN_ROTATION_EVERY = Duration.hours(4);
+export const TOKEN_ROTATION_EVERY = Duration.hours(ROTATION_INTERVAL_HOURS);
 
 /**
  * The whole deployment: the table, the two secrets (Tesla tokens with their rotation, the API token), the API,

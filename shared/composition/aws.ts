@@ -12,6 +12,7 @@ import { DynamoDbHistoryStore } from '../store/dynamodb-history-store';
 import { DynamoDbStores } from '../store/dynamodb-stores';
 import { UndiciFleetApi } from '../tesla/undici-fleet-api';
 import { StoredAccessTokens } from '../tokens/stored-access-tokens';
+import { READER_TOKEN_CACHE_MS } from '../tokens/token-bundle';
 
 /** Builds the AWS adapters once per cold start. Readers get tokens through Secrets Manager and never refresh. */
 export function buildAwsDeps(settings: LambdaSettings) {
@@ -25,7 +26,7 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const collectorRuns = new DynamoDbCollectorRuns({ client: dynamo, tableName: settings.tableName });
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
-  const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock);
+  const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock, READER_TOKEN_CACHE_MS);
   const fleet = new UndiciFleetApi({
     baseUrl: settings.fleetApiUrl,
     tokens,
@@ -33,7 +34,7 @@ export function buildAwsDeps(settings: LambdaSettings) {
     ...(settings.fleetApiUrlFixed
       ? {}
       : {
-          resolveBaseUrl: async () => (await stores.learntFleetApiUrl()) ?? (await tokenStore.read())?.fleetApiBaseUrl,
+          resolveBaseUrl: async () => (await stores.learntFleetApiUrl()) ?? (await tokens.bundle()).fleetApiBaseUrl,
           onRegionChange: (baseUrl: string) => void stores.rememberFleetApiUrl(baseUrl).catch(() => undefined),
         }),
   });

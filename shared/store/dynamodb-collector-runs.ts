@@ -7,6 +7,9 @@ import { ACCOUNT_PK, COLLECTOR_RUN_SK } from './table-schema';
  * The collector's run lease and its last run, one item (ACCOUNT / COLLECTOR_RUN). Two writes a run: taking the lease
  * (which also reads the last run, in the same request) and finishing it.
  */
+/** Item writes each collector run makes for its lease (the cost model counts them). */
+export const COLLECTOR_RUN_WRITES = 2;
+
 export class DynamoDbCollectorRuns implements CollectorRunStore {
   constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
 

@@ -24,6 +24,11 @@ export class StoredAccessTokens implements AccessTokenProvider {
     return (await this.renew()).accessToken!;
   }
 
+  /** The bundle as last read (through the same cache): its region, scopes and the like. */
+  bundle(): Promise<TokenBundle> {
+    return this.current();
+  }
+
   async renewAfterRejection(rejected: string): Promise<string> {
     this.cached = null;
     const bundle = await this.current();

@@ -48,6 +48,16 @@ export function parseTokenBundle(json: string): TokenBundle {
   return parsed.data;
 }
 
+/** Secrets Manager rotates the token secret this often (its shortest schedule), well inside the access token's 8-hour life. */
+export const ROTATION_INTERVAL_HOURS = 4;
+
+/**
+ * How long a reader in AWS keeps the bundle it read before reading the secret again: a rotation period. What it
+ * holds stays valid until it nears expiry (then it renews at once) or Tesla retires it at the next rotation (a 401,
+ * after which it reads the secret again and retries). Reading every minute instead cost ~44,000 calls a month.
+ */
+export const READER_TOKEN_CACHE_MS = ROTATION_INTERVAL_HOURS * 3_600_000;
+
 /** Renew this long before the access token expires (Tesla suggests within a minute of expiry). */
 export const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
 

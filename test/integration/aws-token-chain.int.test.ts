@@ -10,6 +10,7 @@ import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../../s
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
 import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
+import { READER_TOKEN_CACHE_MS } from '../../shared/tokens/token-bundle';
 import { FakeSecretsManager } from '../support/fake-secrets-manager';
 import { T0 } from '../support/sim-client';
 
@@ -52,7 +53,8 @@ function reader(timeoutMs = 10_000) {
   const client = new SecretsManagerClient({ region: 'eu-west-1' });
   const store = new SecretsManagerTokenStore(client, SECRET);
   const renewer = new SecretsManagerRotationRenewer(client, store, SECRET, clock, { timeoutMs, pollMs: 10 });
-  return new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens: new StoredAccessTokens(store, renewer, clock) });
+  // Cached as the functions cache it (a rotation period): a rotation's retired token is found by Tesla's 401.
+  return new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens: new StoredAccessTokens(store, renewer, clock, READER_TOKEN_CACHE_MS) });
 }
 
 function secretsIn(text: string): string[] {
@@ -80,6 +82,28 @@ describe('token chain in AWS (rotation function + readers) against the simulator
     expect(stolen.ok).toBe(true);
     await expect(fleet.listVehicles()).resolves.toHaveLength(1);
     expect(sim.oauth.refreshCount).toBe(2);
+  });
+
+  it('a warm container reads the secret once per rotation, not once a minute, and every call still works', async () => {
+    const client = new SecretsManagerClient({ region: 'eu-west-1' });
+    const store = new SecretsManagerTokenStore(client, SECRET);
+    let reads = 0;
+    const counted = { read: () => ((reads += 1), store.read()), write: () => Promise.reject(new Error('readers never write')) };
+    const renewer = new SecretsManagerRotationRenewer(client, store, SECRET, clock, { timeoutMs: 5_000, pollMs: 10 });
+    const fleet = new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens: new StoredAccessTokens(counted, renewer, clock, READER_TOKEN_CACHE_MS) });
+    // Twelve hours of a collector run every minute, with the schedule's rotations every four hours.
+    for (let minute = 0; minute < 12 * 60; minute++) {
+      if (minute > 0 && minute % 240 === 0) {
+        await (async () => client.send(new RotateSecretCommand({ SecretId: SECRET })))();
+        await Promise.all(sm.rotations.map((r) => r.done));
+      }
+      await expect(fleet.listVehicles()).resolves.toHaveLength(1);
+      clock.advance(60_000);
+    }
+    // The first read, and one after each of the two rotations (Tesla's 401 for the retired token): 3, against 720.
+    expect(reads).toBeLessThanOrEqual(4);
+    expect(sim.oauth.refreshCount).toBe(2);
+    expect(sm.failures).toEqual([]);
   });
 
   it('a rotation killed after Tesla answered is recovered on the re-attempt, within Tesla’s 24-hour grace', async () => {
