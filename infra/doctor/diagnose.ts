@@ -114,9 +114,15 @@ function vehicles(facts: StackFacts): Finding[] {
     unreadable_answer: 'Tesla’s answers cannot be read; see the CollectorFunction logs',
     stale_data: 'the car is online but not read for hours; see the CollectorFunction logs',
   };
-  return cars
-    .filter((car) => car.problem)
-    .map((car) => ({ check: `car ${car.displayName ?? car.vin}`, verdict: 'fail', message: `${car.problem!.code}: ${car.problem!.message}`, fix: fixes[car.problem!.code] ?? 'see GET /vehicles' }));
+  const findings: Finding[] = [];
+  for (const car of cars) {
+    const check = `car ${car.displayName ?? car.vin}`;
+    if (car.problem) findings.push({ check, verdict: 'fail', message: `${car.problem.code}: ${car.problem.message}`, fix: fixes[car.problem.code] ?? 'see GET /vehicles' });
+    if (car.lastCommand?.reason === 'command_key_not_paired') {
+      findings.push({ check, verdict: 'fail', message: `its last command (${car.lastCommand.command}, ${ago(facts.now, car.lastCommand.at)}) was refused: the command key is not paired with this car`, fix: 'open the PairingUrl output in the Tesla app, on a phone next to the car, and approve the key' });
+    }
+  }
+  return findings;
 }
 
 function subscriptions(check: string, answer: Answer<SubscriptionFacts[]> | null, fixNone: string): Finding {

@@ -8,6 +8,7 @@ import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { VehicleRecord } from '../../shared/domain/stores';
 import { DynamoDbCollectorRuns } from '../../shared/store/dynamodb-collector-runs';
+import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import type { Answer, HttpFacts, StackFacts, SubscriptionFacts } from './stack-facts';
 
@@ -92,7 +93,14 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
       ? null
       : ask(async () => {
           const records: VehicleRecord[] = await new DynamoDbStores({ client: clients.dynamo, tableName, snapshotRetentionDays: 1 }).listVehicles();
-          return records.map((r) => ({ vin: r.vin, displayName: r.displayName, problem: r.problem ?? null }));
+          const audit = new DynamoDbCommandStores({ client: clients.dynamo, tableName, auditRetentionDays: 1 });
+          return Promise.all(
+            records.map(async (r) => {
+              const newest = (await audit.list(r.vin, { limit: 1 })).items[0];
+              const lastCommand = newest ? { at: newest.at, command: newest.command, outcome: newest.outcome, reason: newest.reason } : null;
+              return { vin: r.vin, displayName: r.displayName, problem: r.problem ?? null, lastCommand };
+            }),
+          );
         }),
     ask(async () => {
       const out = await clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${stackName}-` }));

@@ -153,11 +153,16 @@ describe('npm run doctor', () => {
     ddb.on(QueryCommand).resolves({
       Items: [{ pk: 'ACCOUNT', sk: 'VEHICLE#5YJ3E7EB0SF000001', record: { vin: '5YJ3E7EB0SF000001', displayName: 'Daily', problem: { code: 'missing_scope', message: 'vehicle_device_data was not granted', since: NOW - 86_400_000 } } }],
     });
+    ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'VEHICLE#5YJ3E7EB0SF000001', ':prefix': 'CMD#' } }).resolves({
+      Items: [{ entry: { vin: '5YJ3E7EB0SF000001', id: 'c1', at: NOW - 7_200_000, command: 'door_lock', body: {}, outcome: 'failed', reason: 'command_key_not_paired', latencyMs: 900, woke: false, transport: 'signed', caller: { sourceIp: '203.0.113.9', userAgent: 'curl' }, idempotencyKey: null } }],
+    });
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'TeslaFleetLogger-VehicleNeedsAttentionAlarm1-AB', StateValue: 'ALARM', StateReason: 'Threshold Crossed' }] });
     sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '3' } });
     const { byCheck } = await doctor();
     expect(byCheck('token rotation')).toMatchObject({ verdict: 'warn', message: expect.stringContaining('unfinished') });
     expect(byCheck('car Daily')).toMatchObject({ verdict: 'fail', message: 'missing_scope: vehicle_device_data was not granted', fix: expect.stringContaining('npm run login') });
+    const daily = (await doctor()).findings.filter((f) => f.check === 'car Daily');
+    expect(daily[1]).toMatchObject({ verdict: 'fail', message: expect.stringContaining('door_lock, 2 h ago) was refused: the command key is not paired'), fix: expect.stringContaining('PairingUrl') });
     expect(byCheck('alarms')).toMatchObject({ verdict: 'fail', message: expect.stringContaining('VehicleNeedsAttentionAlarm') });
     expect(byCheck('failed runs')).toMatchObject({ verdict: 'warn', message: '3 parked in CollectorDeadLetters; 3 parked in AutomationsDeadLetters' });
   });
