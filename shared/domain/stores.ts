@@ -46,6 +46,8 @@ export interface SnapshotQuery {
   toMs: number;
   limit: number;
   cursor?: string | null;
+  /** Newest first (and paged backwards); default oldest first. */
+  newestFirst?: boolean;
 }
 
 export interface SnapshotStore {
@@ -55,7 +57,7 @@ export interface SnapshotStore {
   /** Day rollups with fromDate ≤ date ≤ toDate (YYYY-MM-DD), and the last day with data before fromDate. */
   dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }>;
   latestSnapshot(vin: string): Promise<Snapshot | null>;
-  /** Oldest first, fromMs ≤ takenAt ≤ toMs. */
+  /** fromMs ≤ takenAt ≤ toMs, oldest first unless the query asks newest first. */
   snapshotsBetween(vin: string, query: SnapshotQuery): Promise<SnapshotPage>;
 }
 

@@ -93,7 +93,7 @@ export class MemoryHistoryStore implements HistoryStore {
 }
 
 function page<T>(all: T[], at: (item: T) => number, query: HistoryQuery): HistoryPage<T> {
-  const mine = all.filter((item) => at(item) >= query.fromMs && at(item) <= query.toMs).sort((a, b) => at(a) - at(b));
+  const mine = all.filter((item) => at(item) >= query.fromMs && at(item) <= query.toMs).sort((a, b) => (query.newestFirst ? at(b) - at(a) : at(a) - at(b)));
   const start = query.cursor ? Number(query.cursor) : 0;
   return { items: mine.slice(start, start + query.limit), cursor: start + query.limit < mine.length ? String(start + query.limit) : null };
 }

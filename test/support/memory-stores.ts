@@ -32,7 +32,8 @@ export class MemoryStores implements VehicleStore, SnapshotStore, UsageLedger {
     return Promise.resolve(mine[mine.length - 1] ?? null);
   }
   snapshotsBetween(vin: string, query: SnapshotQuery): Promise<SnapshotPage> {
-    const all = this.of(vin).filter((s) => s.takenAt >= query.fromMs && s.takenAt <= query.toMs);
+    const inRange = this.of(vin).filter((s) => s.takenAt >= query.fromMs && s.takenAt <= query.toMs);
+    const all = query.newestFirst ? inRange.reverse() : inRange;
     const start = query.cursor ? Number(query.cursor) : 0;
     if (!Number.isInteger(start) || start < 0) return Promise.reject(new InvalidCursorError());
     const items = all.slice(start, start + query.limit);

@@ -14,6 +14,8 @@ export interface HistoryQuery {
   toMs: number;
   limit: number;
   cursor?: string | null;
+  /** Newest first (and paged backwards); default oldest first. */
+  newestFirst?: boolean;
 }
 
 /** Where derived history is kept: the machine's state per car, the records it produced, and the logbook. */
@@ -21,7 +23,7 @@ export interface HistoryStore extends LogbookStore {
   getHistoryState(vin: string): Promise<HistoryState | null>;
   /** Writes the step's records (idempotent: a record's key is its start), then the state. */
   saveHistoryStep(vin: string, step: HistoryStep): Promise<void>;
-  /** Oldest first, by start time. */
+  /** By start time, oldest first unless the query asks newest first. */
   listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>>;
   getDrive(vin: string, id: string): Promise<Drive | null>;
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>>;

@@ -8,14 +8,16 @@ import { csv, wantsCsv } from '../csv';
 import { jsonObjectBody, requireRecordId, requireVin, validate } from '../request-input';
 import { json, type HttpResult } from '../responses';
 import type { Route } from '../router';
-import { isoInstant, resolveRange } from '../time-range';
+import { isoInstant } from '../time-range';
+import { nextPageCursor, orderParam, resolvePageQuery } from '../page-query';
 
 export const historyQuerySchema = lazily(() =>
   z.strictObject({
     from: isoInstant().optional(),
     to: isoInstant().optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().max(512).optional(),
+    order: orderParam(),
+    cursor: z.string().max(1024).optional(),
   }),
 );
 
@@ -140,11 +142,12 @@ function pagedRoute<R, V, C extends object>(
     handle: async ({ params, query, event }) => {
       const vin = requireVin(params.vin);
       const q = validate(historyQuerySchema(), query, 'invalid_query');
-      const { from, to } = resolveRange(q, deps.clock.now());
-      const page = await list(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
+      const pq = resolvePageQuery(q, vin, deps.clock.now());
+      const page = await list(vin, { fromMs: pq.from, toMs: pq.to, limit: q.limit, cursor: pq.storeCursor, newestFirst: pq.newestFirst });
       const items = page.items.map(view);
-      if (wantsCsv(event)) return csv(columns, items.map(csvRow), page.cursor ? { 'x-next-cursor': page.cursor } : {});
-      return json(200, { vin, from: iso(from), to: iso(to), [key]: items, nextCursor: page.cursor });
+      const next = nextPageCursor(page.cursor, vin, pq);
+      if (wantsCsv(event)) return csv(columns, items.map(csvRow), next ? { 'x-next-cursor': next } : {});
+      return json(200, { vin, from: iso(pq.from), to: iso(pq.to), order: pq.newestFirst ? 'newest' : 'oldest', [key]: items, nextCursor: next });
     },
   };
 }

@@ -9,6 +9,7 @@ import { requireVin, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
 import { isoInstant, resolveRange } from '../time-range';
+import { nextPageCursor, orderParam, resolvePageQuery } from '../page-query';
 
 const MAX_DAY_RANGE_DAYS = 3660;
 const PAGE = 1000;
@@ -20,7 +21,7 @@ export const odometerQuerySchema = lazily(() =>
     resolution: z.enum(['raw', 'day']).default('raw'),
     unit: z.enum(['mi', 'km']).default('mi'),
     limit: z.coerce.number().int().min(1).max(PAGE).default(500),
-    cursor: z.string().max(512).optional(),
+    cursor: z.string().max(1024).optional(),
   }),
 );
 
@@ -29,7 +30,8 @@ export const snapshotsQuerySchema = lazily(() =>
     from: isoInstant().optional(),
     to: isoInstant().optional(),
     limit: z.coerce.number().int().min(1).max(PAGE).default(200),
-    cursor: z.string().max(512).optional(),
+    order: orderParam(),
+    cursor: z.string().max(1024).optional(),
   }),
 );
 
@@ -44,15 +46,16 @@ export function odometerRoutes(deps: ApiDeps): Route[] {
       handle: async ({ params, query, event }) => {
         const vin = requireVin(params.vin);
         const q = validate(odometerQuerySchema(), query, 'invalid_query');
+        if (q.resolution === 'raw') {
+          const pq = resolvePageQuery(q, vin, deps.clock.now());
+          const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: pq.from, toMs: pq.to, limit: q.limit, cursor: pq.storeCursor });
+          const readings = rawOdometerSeries(page.items, q.unit);
+          const next = nextPageCursor(page.cursor, vin, pq);
+          if (wantsCsv(event)) return csv(['at', 'odometer'], readings, next ? { 'x-next-cursor': next } : {});
+          return json(200, { vin, unit: q.unit, resolution: 'raw', from: new Date(pq.from).toISOString(), to: new Date(pq.to).toISOString(), readings, nextCursor: next });
+        }
         const { from, to } = resolveRange(q, deps.clock.now());
         const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-
-        if (q.resolution === 'raw') {
-          const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
-          const readings = rawOdometerSeries(page.items, q.unit);
-          if (wantsCsv(event)) return csv(['at', 'odometer'], readings, page.cursor ? { 'x-next-cursor': page.cursor } : {});
-          return json(200, { vin, unit: q.unit, resolution: 'raw', ...range, readings, nextCursor: page.cursor });
-        }
         if (to - from > MAX_DAY_RANGE_DAYS * DAY_MS) {
           throw badRequest('invalid_query', `a daily series spans at most ${MAX_DAY_RANGE_DAYS} days`);
         }
@@ -70,16 +73,17 @@ export function odometerRoutes(deps: ApiDeps): Route[] {
       handle: async ({ params, query, event }) => {
         const vin = requireVin(params.vin);
         const q = validate(snapshotsQuerySchema(), query, 'invalid_query');
-        const { from, to } = resolveRange(q, deps.clock.now());
-        const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: from, toMs: to, limit: q.limit, cursor: q.cursor ?? null });
+        const pq = resolvePageQuery(q, vin, deps.clock.now());
+        const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: pq.from, toMs: pq.to, limit: q.limit, cursor: pq.storeCursor, newestFirst: pq.newestFirst });
+        const next = nextPageCursor(page.cursor, vin, pq);
         const rows = page.items.map(({ location, ...s }) => ({
           ...s,
           takenAt: new Date(s.takenAt).toISOString(),
           latitude: location?.latitude ?? null,
           longitude: location?.longitude ?? null,
         }));
-        if (wantsCsv(event)) return csv(SNAPSHOT_COLUMNS, rows, page.cursor ? { 'x-next-cursor': page.cursor } : {});
-        return json(200, { vin, from: new Date(from).toISOString(), to: new Date(to).toISOString(), snapshots: rows, nextCursor: page.cursor });
+        if (wantsCsv(event)) return csv(SNAPSHOT_COLUMNS, rows, next ? { 'x-next-cursor': next } : {});
+        return json(200, { vin, from: new Date(pq.from).toISOString(), to: new Date(pq.to).toISOString(), order: pq.newestFirst ? 'newest' : 'oldest', snapshots: rows, nextCursor: next });
       },
     },
   ];
