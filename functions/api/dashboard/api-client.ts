@@ -19,11 +19,39 @@ export const tokenStore = {
   clear: (): void => localStorage.removeItem(TOKEN_KEY),
 };
 
+/** An answer about a car that is no longer the one shown: dropped, never drawn (see selectCar). */
+export class StaleAnswerError extends Error {}
+
+let selection = 0;
+
+/**
+ * A new car is shown: every read still under way is for the car left behind, and its answer must not be drawn over
+ * the new car's (nor pair the new car with the old car's drives). Those reads are cancelled, and an answer that
+ * arrives all the same is refused with StaleAnswerError.
+ */
+let inFlight = new AbortController();
+export function selectCar(): void {
+  selection += 1;
+  inFlight.abort();
+  inFlight = new AbortController();
+}
+
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const token = tokenStore.get();
-  const res = await fetch(path, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+  const read = (init.method ?? 'GET') === 'GET';
+  const asked = selection;
+  // Reads belong to the car shown when they were made; a command or an edit is never cancelled once sent.
+  const signal = read ? inFlight.signal : null;
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, ...(signal ? { signal } : {}), headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+  } catch (error) {
+    if (signal?.aborted) throw new StaleAnswerError('the car shown changed');
+    throw error;
+  }
   if (res.status === 401) throw new UnauthorizedError('unauthorized');
   const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (read && asked !== selection) throw new StaleAnswerError('the car shown changed');
   if (!res.ok) throw new ApiClientError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${res.status}`);
   return body as T;
 }

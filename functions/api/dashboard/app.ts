@@ -1,7 +1,8 @@
-import { api, tokenStore, UnauthorizedError } from './api-client';
+import { api, selectCar, StaleAnswerError, tokenStore, UnauthorizedError } from './api-client';
+import { pendingFor } from './pending-values';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
 import { prefillCommands, renderCommands } from './command-panel';
-import { renderCharging, renderDrives, wireLogbook } from './history-panel';
+import { forgetCar, renderCharging, renderDrives, wireLogbook } from './history-panel';
 import { renderOdometer, type Range } from './odometer-chart';
 
 interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
@@ -29,11 +30,30 @@ function tile(value: string, caption: string): string {
   return div.outerHTML;
 }
 
+const PENDING = ' (sent)';
+
 async function renderState(): Promise<void> {
-  const s = await api<State>(`/vehicles/${vin()}/state`);
+  const car = vin();
+  const s = await api<State>(`/vehicles/${car}/state`);
   const snap = s.snapshot;
   const d = snap?.detail;
-  const charging = snap?.chargingState === 'Charging' && d?.chargerPowerKw != null ? `Charging ${d.chargerPowerKw} kW${d.timeToFullChargeH ? `, full in ${Math.round(d.timeToFullChargeH * 60)} min` : ''}` : (snap?.chargingState ?? '–');
+  // What a command set since the newest reading, shown as sent until a reading confirms it or says otherwise.
+  const sent = pendingFor(car, snap ? Date.parse(snap.takenAt) : null);
+  const limit = (sent.get('chargeLimitSoc')?.value as number | undefined) ?? d?.chargeLimitSoc;
+  const limitText = limit != null ? ` of ${limit} %${sent.has('chargeLimitSoc') ? PENDING : ''}` : '';
+  const onOff = (field: 'sentryMode' | 'climateOn', known: boolean | null | undefined, on = 'on', off = 'off'): string => {
+    const p = sent.get(field);
+    if (p) return `${p.value ? on : off}${PENDING}`;
+    return known == null ? '–' : known ? on : off;
+  };
+  const lockSent = sent.get('locked');
+  const doors = lockSent ? `${lockSent.value ? 'locked' : 'unlocked'}${PENDING}` : snap?.locked == null ? '–' : snap.locked ? 'locked' : 'unlocked';
+  const chargeSent = sent.get('charging');
+  const charging = chargeSent
+    ? `${chargeSent.value ? 'starting' : 'stopping'}${PENDING}`
+    : snap?.chargingState === 'Charging' && d?.chargerPowerKw != null
+      ? `Charging ${d.chargerPowerKw} kW${d.timeToFullChargeH ? `, full in ${Math.round(d.timeToFullChargeH * 60)} min` : ''}`
+      : (snap?.chargingState ?? '–');
   const temp = (c: number | null | undefined): string => (c == null ? '–' : `${c.toFixed(1)} °C`);
   // Something that needs the owner (a missing scope, no fresh reading), said plainly above the tiles.
   const problem = $('problem');
@@ -41,22 +61,23 @@ async function renderState(): Promise<void> {
   problem.textContent = s.problem ? `Needs you: ${s.problem.message} (since ${new Date(s.problem.since).toLocaleString()})` : '';
   $('state').innerHTML = [
     `<div><b><span class="badge ${s.state}">${s.state === 'online' ? 'online' : s.state}</span></b><span>last seen ${ago(s.lastSeenAt)}</span></div>`,
-    tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %${d?.chargeLimitSoc != null ? ` of ${d.chargeLimitSoc} %` : ''}` : '–', 'battery (charge limit)'),
+    tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %${limitText}` : '–', 'battery (charge limit)'),
     tile(snap?.rangeMi != null ? `${Math.round(snap.rangeMi)} mi` : '–', 'range'),
     tile(charging, 'charging'),
-    tile(snap?.climateOn == null ? '–' : `${snap.climateOn ? 'on' : 'off'} · ${temp(d?.insideTempC)} in`, `climate · ${temp(d?.outsideTempC)} outside`),
-    tile(snap?.locked == null ? '–' : snap.locked ? 'locked' : 'unlocked', 'doors'),
-    tile(snap?.sentryMode == null ? '–' : snap.sentryMode ? 'on' : 'off', 'sentry'),
+    tile(sent.has('climateOn') || snap?.climateOn != null ? `${onOff('climateOn', snap?.climateOn)} · ${temp(d?.insideTempC)} in` : '–', `climate · ${temp(d?.outsideTempC)} outside`),
+    tile(doors, 'doors'),
+    tile(onOff('sentryMode', snap?.sentryMode), 'sentry'),
     tile(snap?.odometerMi != null ? `${snap.odometerMi.toFixed(1)} mi` : '–', 'odometer'),
     tile(snap?.softwareVersion ?? '–', d?.softwareUpdateStatus ? `software · update ${d.softwareUpdateVersion ?? ''} ${d.softwareUpdateStatus}` : 'software'),
     tile(snap ? ago(snap.takenAt) : 'never', 'last reading'),
     tile(s.commandSigning === 'required' ? 'signed' : s.commandSigning === 'not_required' ? 'unsigned (REST)' : 'not known yet', 'how commands are sent'),
   ].join('');
+  // The inputs keep what was just sent rather than snapping back to the last reading's value.
   prefillCommands({
-    'set_charge_limit-percent': d?.chargeLimitSoc,
-    'set_temps-driver_temp': d?.driverTempSettingC,
+    'set_charge_limit-percent': limit,
+    'set_temps-driver_temp': (sent.get('driverTempSettingC')?.value as number | undefined) ?? d?.driverTempSettingC,
     'set_temps-passenger_temp': d?.passengerTempSettingC,
-    'set_charging_amps-charging_amps': d?.chargeAmpsSetting,
+    'set_charging_amps-charging_amps': (sent.get('chargeAmpsSetting')?.value as number | undefined) ?? d?.chargeAmpsSetting,
   });
 }
 
@@ -106,7 +127,7 @@ async function start(): Promise<void> {
     $('state').textContent = 'No car seen yet: the collector lists them on its next run.';
     return;
   }
-  await renderCommands(vin, () => void Promise.all([renderState(), renderAudit(), renderUsage()]));
+  await renderCommands(vin, () => guard(async () => void (await Promise.all([renderState(), renderAudit(), renderUsage()]))));
   if (!automationFormWired) {
     automationFormWired = true;
     await wireAutomationForm(vin);
@@ -123,6 +144,8 @@ function showLogin(message = ''): void {
 
 function guard(run: () => Promise<void>): void {
   run().catch((error: unknown) => {
+    // An answer about the car left behind: the new car's own answers are on their way.
+    if (error instanceof StaleAnswerError) return;
     if (error instanceof UnauthorizedError) {
       tokenStore.clear();
       showLogin('That token was not accepted.');
@@ -141,7 +164,24 @@ $('sign-out').addEventListener('click', () => {
   tokenStore.clear();
   showLogin();
 });
-$('vehicle').addEventListener('change', () => guard(refresh));
+$('vehicle').addEventListener('change', () => {
+  selectCar();
+  forgetCar();
+  guard(refresh);
+});
+
+/**
+ * The page stays current without asking Tesla anything: the stored state (and its "ago" times) is read again every
+ * minute, and as soon as the page is looked at again.
+ */
+const FRESH_MS = 60_000;
+const stayFresh = (): void => {
+  if (!$('app').hidden && vin()) guard(renderState);
+};
+setInterval(stayFresh, FRESH_MS);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') stayFresh();
+});
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-range]')) {
   button.addEventListener('click', () => {
     range = button.dataset.range as Range;

@@ -1,4 +1,5 @@
 import { api, ApiClientError } from './api-client';
+import { effectOf, rememberCommand } from './pending-values';
 
 export interface JsonSchema { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; enum?: string[]; minimum?: number; maximum?: number }
 interface OpenApi { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: JsonSchema }> } } }> }
@@ -132,7 +133,10 @@ async function send(name: string, body: Record<string, unknown>, vin: string, bu
       headers: {},
     });
     const woke = answer.woke ? ' (woke the car)' : '';
-    if (answer.outcome === 'done') show(`${label(name)}: done${woke}`, 'ok');
+    // The car took it; the tiles show the new value as pending until the car's next reading confirms it.
+    rememberCommand(vin, name, body);
+    const shows = effectOf(name, body).length > 0 ? '; the tile shows it as pending until the next reading' : '';
+    if (answer.outcome === 'done') show(`${label(name)}: done${woke}${shows}`, 'ok');
     else show(`${label(name)}: already set (${answer.reason})${woke}`, 'ok');
   } catch (error) {
     const why = error instanceof ApiClientError ? `${error.message} [${error.code}]` : 'network error';

@@ -1,4 +1,4 @@
-import { api, tokenStore } from './api-client';
+import { api, StaleAnswerError, tokenStore } from './api-client';
 
 interface Drive { id: string; start: { at: string; odometerMi: number }; end: { at: string }; distanceMi: number; durationMinutes: number; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
 interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number; cost: number | null; costSource: 'set' | 'price' | null }
@@ -15,6 +15,11 @@ const num = (v: number | null, digits = 1, unit = ''): string => (v === null ? '
 const SHOWN = 12;
 const timeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
+/** A drawing for the car left behind is simply not drawn; anything else is still an error. */
+function dropStale(error: unknown): void {
+  if (!(error instanceof StaleAnswerError)) throw error;
+}
+
 /** Fills a table body with rows of text cells (never HTML: notes are the owner's free text). */
 function fill(tbody: HTMLTableSectionElement, rows: string[][]): void {
   tbody.replaceChildren();
@@ -24,12 +29,27 @@ function fill(tbody: HTMLTableSectionElement, rows: string[][]): void {
   }
 }
 
+/** Drives to pick from for the logbook: the newest of the last 30 days. */
+const PICKABLE = 200;
+
+/** Empties what belongs to the car left behind, so nothing of it can be seen or edited while the new car loads. */
+export function forgetCar(): void {
+  for (const id of ['drives-table', 'charges-table', 'months-table', 'idles-table']) $<HTMLTableElement>(id).tBodies[0]!.replaceChildren();
+  const pick = $<HTMLSelectElement>('drive-pick');
+  pick.replaceChildren();
+  delete pick.dataset.vin;
+  $('drive-detail').replaceChildren();
+  $('logbook-status').textContent = '';
+}
+
 /** Drives of the last 30 days, newest first, grouped by day; a drive's purpose and note can be set below. */
 export async function renderDrives(vin: string): Promise<void> {
-  const { drives } = await api<{ drives: Drive[] }>(`/vehicles/${vin}/drives?limit=200`);
-  const book = await api<{ entries: LogRow[] }>(`/vehicles/${vin}/logbook?tz=${encodeURIComponent(timeZone())}`);
+  // Newest first from the API: the newest drives are what is shown, however many the month holds.
+  const [{ drives: newest }, book] = await Promise.all([
+    api<{ drives: Drive[] }>(`/vehicles/${vin}/drives?order=newest&limit=${PICKABLE}`),
+    api<{ entries: LogRow[] }>(`/vehicles/${vin}/logbook?tz=${encodeURIComponent(timeZone())}`),
+  ]);
   const purpose = new Map(book.entries.map((e) => [e.driveId, e]));
-  const newest = [...drives].reverse();
   // Grouped by day: a heading row with the day's drives and distance, then each drive by its start time.
   const body = $<HTMLTableElement>('drives-table').tBodies[0]!;
   body.replaceChildren();
@@ -54,14 +74,16 @@ export async function renderDrives(vin: string): Promise<void> {
       row.insertCell().textContent = text;
     }
   }
-  $('drives-empty').hidden = drives.length > 0;
+  $('drives-empty').hidden = newest.length > 0;
   const select = $<HTMLSelectElement>('drive-pick');
   select.replaceChildren(...newest.map((d) => new Option(`${day(d.start.at)} ${time(d.start.at)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
+  // The car these drives are of: a save goes to this car, whatever the car picker says by then.
+  select.dataset.vin = vin;
   const sync = (): void => {
     const row = purpose.get(select.value);
     $<HTMLSelectElement>('drive-purpose').value = row?.purpose ?? '';
     $<HTMLInputElement>('drive-note').value = row?.note ?? '';
-    if (select.value) void renderDriveDetail(vin, select.value);
+    if (select.value) renderDriveDetail(vin, select.value).catch(dropStale);
   };
   select.onchange = sync;
   sync();
@@ -98,14 +120,14 @@ async function renderDriveDetail(vin: string, id: string): Promise<void> {
 /** Charging sessions of the last 30 days, the monthly totals, and what the car lost standing still. */
 export async function renderCharging(vin: string): Promise<void> {
   const [{ charges }, { months }, { idles }] = await Promise.all([
-    api<{ charges: Charge[] }>(`/vehicles/${vin}/charges?limit=200`),
+    api<{ charges: Charge[] }>(`/vehicles/${vin}/charges?order=newest&limit=${SHOWN}`),
     api<{ months: Month[] }>(`/vehicles/${vin}/months`),
-    api<{ idles: Idle[] }>(`/vehicles/${vin}/idles?limit=200`),
+    api<{ idles: Idle[] }>(`/vehicles/${vin}/idles?order=newest&limit=${SHOWN}`),
   ]);
   renderIdles(idles);
   fill(
     $<HTMLTableElement>('charges-table').tBodies[0]!,
-    [...charges].reverse().slice(0, SHOWN).map((c) => [
+    charges.map((c) => [
       `${day(c.start.at)} ${time(c.start.at)}`,
       num(c.energyAddedKwh, 1, ' kWh'),
       num(c.peakPowerKw, 0, ' kW'),
@@ -126,7 +148,7 @@ function renderIdles(idles: Idle[]): void {
   $('idles-empty').hidden = idles.length > 0;
   fill(
     $<HTMLTableElement>('idles-table').tBodies[0]!,
-    [...idles].reverse().slice(0, SHOWN).map((i) => [
+    idles.map((i) => [
       `${day(i.startAt)} ${time(i.startAt)}`,
       i.hours.toFixed(1),
       num(i.rangeLostMi, 1, ' mi'),
@@ -142,8 +164,15 @@ export function wireLogbook(vin: () => string, after: () => void): void {
   $('drive-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const body = { purpose: $<HTMLSelectElement>('drive-purpose').value || null, note: $<HTMLInputElement>('drive-note').value.trim() || null };
+    const pick = $<HTMLSelectElement>('drive-pick');
+    // The drive and its car come from the same list: an edit can never pair one car with another's drive.
+    const car = pick.dataset.vin;
+    if (!car || car !== vin() || !pick.value) {
+      status.textContent = 'Not saved: the drives are still loading for this car.';
+      return;
+    }
     status.textContent = 'Saving…';
-    api(`/vehicles/${vin()}/drives/${$<HTMLSelectElement>('drive-pick').value}`, { method: 'PATCH', body: JSON.stringify(body) })
+    api(`/vehicles/${car}/drives/${pick.value}`, { method: 'PATCH', body: JSON.stringify(body) })
       .then(() => {
         status.textContent = 'Saved as a new logbook entry.';
         after();
@@ -164,10 +193,10 @@ export function wireLogbook(vin: () => string, after: () => void): void {
       });
   });
   $('logbook-verify').addEventListener('click', () => {
-    void api<{ intact: boolean; entries: number; brokenAtSeq: number | null; changedDrives: string[] }>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
+    api<{ intact: boolean; entries: number; brokenAtSeq: number | null; changedDrives: string[] }>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
       status.textContent = check.intact
         ? `Logbook intact: ${check.entries} entries, each chained to the one before.`
         : `Logbook NOT intact: ${check.brokenAtSeq !== null ? `entry ${check.brokenAtSeq} does not follow from the one before` : ''} ${check.changedDrives.length > 0 ? `${check.changedDrives.length} drive(s) changed since logged` : ''}`;
-    });
+    }, dropStale);
   });
 }

@@ -21,11 +21,13 @@ const OUT = join(process.cwd(), 'test-output');
 const require = createRequire(import.meta.url);
 let host: LocalHost;
 let browser: Browser;
+const DAYS = 9;
 
 beforeAll(async () => {
   if (!available) return;
-  // Three simulated days up to now, collected every 10 minutes, so the charts and history have something to show.
-  const clock = new SimClock(Date.now() - 3 * 24 * HOUR_MS, 0);
+  // Nine simulated days up to now, collected every 10 minutes: the first car drives every hour, so the month holds more
+  // drives (over 200) than one page of the API, and the page must ask for the newest, not the oldest.
+  const clock = new SimClock(Date.now() - DAYS * 24 * HOUR_MS, 0);
   host = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'dash-')), PORT: '0' }, process.cwd()), {
     schedule: false,
     simulator: {
@@ -37,7 +39,7 @@ beforeAll(async () => {
       ],
     },
   });
-  for (let step = 0; step < 72 * 6; step++) {
+  for (let step = 0; step < DAYS * 24 * 6; step++) {
     await host.collectNow();
     clock.advance(10 * MINUTE_MS);
   }
@@ -197,6 +199,68 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await seriousViolations(page)).toEqual([]);
     console.log(`dashboard screenshots: ${OUT}`);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  /** Signs in on a fresh page and waits for the first car's tiles. */
+  async function signedIn(width = 390, height = 844): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width, height } });
+    await page.goto(host.url);
+    await page.getByLabel('API token').fill(host.apiToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#state b').first().waitFor();
+    return page;
+  }
+  const apiGet = async <T,>(path: string): Promise<T> => (await (await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as T;
+  const A = '5YJ3E7EB0SF000001';
+  const B = '5YJ3E7EB0SF000003';
+
+  it('shows the newest stored drive and charge first, however many the month holds', async () => {
+    const page = await signedIn();
+    const { drives } = await apiGet<{ drives: Array<{ id: string; start: { at: string } }> }>(`/vehicles/${A}/drives?order=newest&limit=1`);
+    await eventually(() => page.locator('#drive-pick option').first().getAttribute('value'), (v) => expect(v).toBe(drives[0]!.id));
+    const heading = await page.locator('#drives-table tbody tr.day').first().textContent();
+    const newestDay = await page.evaluate(`new Date(${JSON.stringify(drives[0]!.start.at)}).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' })`);
+    expect(heading).toContain(newestDay);
+    const { charges } = await apiGet<{ charges: Array<{ start: { at: string } }> }>(`/vehicles/${A}/charges?order=newest&limit=1`);
+    const firstCharge = await page.locator('#charges-table tbody tr').first().locator('td').first().textContent();
+    expect(firstCharge).toContain(await page.evaluate(`new Date(${JSON.stringify(charges[0]!.start.at)}).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })`));
+    await page.close();
+  });
+
+  it('switching cars quickly never shows, or lets one edit, the other car’s drives (its late answers are dropped)', async () => {
+    const page = await signedIn();
+    // The first car's history answers slowly, as a cold Lambda might: its answers arrive after the switch.
+    await page.route(new RegExp(`/vehicles/${A}/(drives|charges|idles|logbook)`), async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await route.continue().catch(() => undefined);
+    });
+    const { drives: bDrives } = await apiGet<{ drives: Array<{ id: string }> }>(`/vehicles/${B}/drives?order=newest&limit=200`);
+    for (const vin of [B, A, B, A, B]) await page.locator('#vehicle').selectOption(vin);
+    await eventually(() => page.locator('#drive-pick').getAttribute('data-vin'), (v) => expect(v).toBe(B));
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // every slow answer of the first car has arrived by now
+    expect(await page.locator('#drive-pick').getAttribute('data-vin')).toBe(B);
+    expect(await page.locator('#drive-pick option').evaluateAll((options): string[] => options.map((o) => String((o as { value?: unknown }).value)))).toEqual(bDrives.map((d) => d.id));
+    // A save goes to the car the drives belong to.
+    await page.locator('#drive-purpose').selectOption('private');
+    await page.getByRole('button', { name: 'Save to the logbook' }).click();
+    await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toContain('Saved'));
+    const book = await apiGet<{ entries: Array<{ driveId: string; purpose: string | null }> }>(`/vehicles/${B}/logbook`);
+    expect(book.entries.find((e) => e.driveId === bDrives[0]!.id)?.purpose).toBe('private');
+    await page.close();
+  });
+
+  it('after a command, the tile and the input show the new value (sent) until a reading confirms it', async () => {
+    const page = await signedIn();
+    await page.locator('#set_charge_limit-percent').fill('90');
+    await page.locator('form[data-command="set_charge_limit"] button').click();
+    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/Set charge limit: (done|already set)/), 30_000);
+    await eventually(() => page.locator('#state').textContent(), (v) => expect(v).toMatch(/of 90 %/));
+    expect(await page.locator('#set_charge_limit-percent').inputValue()).toBe('90');
+    // The next reading (the collector's) confirms it: the value stays, without "(sent)".
+    await host.collectNow();
+    await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+    await eventually(() => page.locator('#state').textContent(), (v) => expect(v).toMatch(/of 90 %/));
     await page.close();
   });
 
