@@ -1,6 +1,7 @@
 import { api, StaleAnswerError, tokenStore } from './api-client';
+import { durationText, startText } from './drive-times';
 
-interface Drive { id: string; start: { at: string; odometerMi: number }; end: { at: string }; distanceMi: number; durationMinutes: number; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
+interface Drive { id: string; start: { at: string; odometerMi: number }; startedBy: string; endedAfter: string; end: { at: string }; distanceMi: number; durationMinutes: number; durationBounds: { atLeastMinutes: number; atMostMinutes: number }; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
 interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number; cost: number | null; costSource: 'set' | 'price' | null }
 interface Month { month: string; distanceMi: number; drives: number; chargedKwh: number; whPerMi: number | null }
 interface Idle { startAt: string; hours: number; rangeLostMi: number | null; drainPercentPerDay: number | null; asleepShare: number | null }
@@ -29,6 +30,12 @@ function fill(tbody: HTMLTableSectionElement, rows: string[][]): void {
   }
 }
 
+/** Both bounds of a time; the date too when they fall on different days. */
+function between(from: string, to: string): string {
+  const sameDay = longDay(from) === longDay(to);
+  return sameDay ? `between ${time(from)} and ${time(to)}` : `between ${day(from)} ${time(from)} and ${day(to)} ${time(to)}`;
+}
+
 /** Drives to pick from for the logbook: the newest of the last 30 days. */
 const PICKABLE = 200;
 
@@ -55,11 +62,12 @@ export async function renderDrives(vin: string): Promise<void> {
   body.replaceChildren();
   const shown = newest.slice(0, SHOWN);
   let current = '';
+  // Grouped by the day the car was certainly driving (its first moving reading), not the last reading before it.
   for (const d of shown) {
-    const date = longDay(d.start.at);
+    const date = longDay(d.startedBy);
     if (date !== current) {
       current = date;
-      const same = shown.filter((x) => longDay(x.start.at) === date);
+      const same = shown.filter((x) => longDay(x.startedBy) === date);
       const heading = body.insertRow();
       heading.className = 'day';
       const cell = document.createElement('th');
@@ -70,13 +78,13 @@ export async function renderDrives(vin: string): Promise<void> {
     }
     const row = body.insertRow();
     row.className = 'drive';
-    for (const text of [time(d.start.at), `${d.distanceMi.toFixed(1)} mi${d.mayHideStops ? ' *' : ''}`, `${d.durationMinutes} min`, num(d.estimatedEnergyKwh, 1, ' kWh'), d.whPerMi === null ? '–' : `${d.whPerMi} Wh/mi`, purpose.get(d.id)?.purpose ?? '']) {
+    for (const text of [startText(d), `${d.distanceMi.toFixed(1)} mi${d.mayHideStops ? ' *' : ''}`, durationText(d), num(d.estimatedEnergyKwh, 1, ' kWh'), d.whPerMi === null ? '–' : `${d.whPerMi} Wh/mi`, purpose.get(d.id)?.purpose ?? '']) {
       row.insertCell().textContent = text;
     }
   }
   $('drives-empty').hidden = newest.length > 0;
   const select = $<HTMLSelectElement>('drive-pick');
-  select.replaceChildren(...newest.map((d) => new Option(`${day(d.start.at)} ${time(d.start.at)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
+  select.replaceChildren(...newest.map((d) => new Option(`${day(d.startedBy)} ${startText(d)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
   // The car these drives are of: a save goes to this car, whatever the car picker says by then.
   select.dataset.vin = vin;
   const sync = (): void => {
@@ -98,8 +106,9 @@ interface DriveDetail {
 async function renderDriveDetail(vin: string, id: string): Promise<void> {
   const { drive: d, readings } = await api<DriveDetail>(`/vehicles/${vin}/drives/${id}`);
   const items: Array<[string, string]> = [
-    ['Started', `between ${time(d.start.at)} and ${time(d.startedBy)}`],
-    ['Ended', `between ${time(d.endedAfter)} and ${time(d.end.at)}`],
+    ['Started', between(d.start.at, d.startedBy)],
+    ['Ended', between(d.endedAfter, d.end.at)],
+    ['Took', durationText(d)],
     ['Odometer', `${d.start.odometerMi.toFixed(1)} → ${d.end.odometerMi.toFixed(1)} mi (${d.distanceMi.toFixed(1)} mi)`],
     ['Battery', `${d.start.batteryLevel ?? '–'} → ${d.end.batteryLevel ?? '–'} %`],
     ['Energy (est.)', `${num(d.estimatedEnergyKwh, 1, ' kWh')}${d.whPerMi === null ? '' : ` · ${d.whPerMi} Wh/mi`}`],

@@ -51,7 +51,10 @@ function driveView(d: Drive) {
     end: { ...d.end, at: iso(d.end.at) },
     distanceMi: d.distanceMi,
     distanceKm: Math.round(d.distanceMi * 1.609344 * 1000) / 1000,
+    /** From the last reading parked to the first parked again: the longest the drive can have taken. */
     durationMinutes: Math.round(d.durationMs / 60_000),
+    /** What the readings bound: at least from the first moving reading to the last, at most durationMinutes. */
+    durationBounds: { atLeastMinutes: Math.max(0, Math.round((d.endedAfter - d.startedBy) / 60_000)), atMostMinutes: Math.round(d.durationMs / 60_000) },
     estimatedEnergyKwh: d.estimatedEnergyKwh,
     whPerMi: d.whPerMi,
     whPerKm: d.whPerKm,

@@ -1,0 +1,27 @@
+/** How a drive's times are shown: what the readings bound, never more precise than they are. */
+
+export interface DriveTimes {
+  start: { at: string };
+  startedBy: string;
+  durationBounds: { atLeastMinutes: number; atMostMinutes: number };
+}
+
+const time = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Bounds closer than this are shown as one time; wider ones as what is known ("by", "at least"). */
+const KNOWN_WITHIN_MS = 15 * 60_000;
+
+/**
+ * When a drive started, as far as the readings tell: the last reading parked and the first moving one bound it. A car
+ * that slept before the drive was last read parked hours earlier; then only "by" the first moving reading is known.
+ */
+export function startText(d: Pick<DriveTimes, 'start' | 'startedBy'>): string {
+  return Date.parse(d.startedBy) - Date.parse(d.start.at) <= KNOWN_WITHIN_MS ? time(d.start.at) : `by ${time(d.startedBy)}`;
+}
+
+/** How long it took, as far as the readings tell: a range when they bound it closely, else the least it took. */
+export function durationText(d: Pick<DriveTimes, 'durationBounds'>): string {
+  const { atLeastMinutes: least, atMostMinutes: most } = d.durationBounds;
+  if (most - least > KNOWN_WITHIN_MS / 60_000) return `≥ ${least} min`;
+  return least === most ? `${most} min` : `${least}–${most} min`;
+}
