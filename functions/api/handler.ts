@@ -12,14 +12,14 @@ import { createApiHandler } from './create-handler';
 const settings = parseLambdaSettings(process.env);
 const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });
-const { outbox, notifier, emailAvailable } = awsNotifications(aws, settings, log);
+const { outbox, notifier, emailAvailable, policy } = awsNotifications(aws, settings, log);
 
 export const handler = createApiHandler(
   {
     ...awsCommandDeps(aws, settings, log),
     // Published at once, only on failure: a middleware flush would log "no metrics" on every other request.
     commandFailed: () => metrics.singleMetric().addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
-    notifications: { outbox, notifier, emailAvailable },
+    notifications: { outbox, notifier, emailAvailable, policy },
     ...(settings.automations
       ? {
           automations: {

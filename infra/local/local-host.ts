@@ -154,7 +154,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
 
     const outbox = new DynamoDbNotificationOutbox({ client: doc, tableName: LOCAL_TABLE_NAME });
     // Locally e-mail is printed, not sent: there is no SNS topic.
-    const notifier = new Notifier({ outbox, channels: (config) => channelsFor(config, new ConsoleEmailChannel((line) => log.warn(line))), clock, log });
+    const notifyPolicy = { allowPrivateNetworks: settings.notifyAllowPrivateNetworks };
+    const notifier = new Notifier({ outbox, channels: (config) => channelsFor(config, new ConsoleEmailChannel((line) => log.warn(line)), notifyPolicy), clock, log });
     const notices = new CollectorNotices(notifier, outbox, stores);
     const collector = createCollectorHandler({
       fleet,
@@ -207,7 +208,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     const automationScheduler = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore, automationFailed }, due));
     await automationScheduler.load(automationStore);
     const api = createApiHandler(
-      { ...commandDeps, collectNow, automations: { store: automationStore, trigger: automationScheduler }, notifications: { outbox, notifier, emailAvailable: true } },
+      { ...commandDeps, collectNow, automations: { store: automationStore, trigger: automationScheduler }, notifications: { outbox, notifier, emailAvailable: true, policy: notifyPolicy } },
       // Read on every request locally, so `npm run api-token` takes effect at once.
       new ApiTokenVerifier(async () => ({ owner: apiToken, readTokens: await readTokens.read() }), systemClock, 0),
     );

@@ -24,6 +24,8 @@ export interface LocalSettings extends ListingSettings, PollingSettings {
   monthlyBudgetUsd: number;
   /** What a kWh costs the owner (in their currency), for the cost of charging sessions; null: unknown. */
   pricePerKwh: number | null;
+  /** Lets webhook and ntfy targets be on this machine or its private network (a LAN Home Assistant, say). */
+  notifyAllowPrivateNetworks: boolean;
 }
 
 const TOKEN_CHARS = /^[\x21-\x7e]{8,4096}$/;
@@ -47,6 +49,7 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
     snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
     monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
     pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
+    notifyAllowPrivateNetworks: read.bool('NOTIFY_ALLOW_PRIVATE_NETWORKS', false),
     ...readListingSettings(read),
     ...readPollingSettings(read),
   };

@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '../notify/outbound-guard';
 import type { CollectorHalt } from '../domain/collector-run';
 import type { AutomationStore, AutomationTrigger } from '../domain/automations/automation';
 import type { Clock } from '../domain/clock';
@@ -49,7 +50,8 @@ export interface ApiDeps {
   /** Scheduled commands: where they are kept, and what fires them (EventBridge Scheduler, or the local scheduler). */
   automations?: { store: AutomationStore; trigger: AutomationTrigger };
   /** Notifications: the owner's channels and what was delivered; e-mail only where the stack has a topic for it. */
-  notifications?: { outbox: NotificationOutbox; notifier: Notifier; emailAvailable: boolean };
+  /** `policy`: where notifications may be sent (checked when a channel is set, and again when sending). */
+  notifications?: { outbox: NotificationOutbox; notifier: Notifier; emailAvailable: boolean; policy: OutboundPolicy };
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary | CollectorHalt>;
 }

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type * as Undici from 'undici';
 import { lazily } from '../domain/lazily';
 
@@ -9,6 +10,12 @@ const undici = lazily(() => import('undici').then(moduleOf));
  */
 export async function request(...args: Parameters<typeof Undici.request>): ReturnType<typeof Undici.request> {
   return (await undici()).request(...args);
+}
+
+/** An undici Agent whose connections resolve names with `lookup` (see notify/outbound-guard), made on first use. */
+export async function agentWithLookup(lookup: LookupFunction): Promise<Undici.Dispatcher> {
+  const { Agent } = await undici();
+  return new Agent({ connect: { lookup } });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Notification, NotificationChannel } from '../domain/notifications/notification';
 import { postBefore } from './http-post';
+import { PUBLIC_ONLY, type OutboundPolicy } from './outbound-guard';
 
 const TAGS: Partial<Record<Notification['kind'], string>> = {
   drive_finished: 'red_car',
@@ -18,7 +19,10 @@ const TAGS: Partial<Record<Notification['kind'], string>> = {
 export class NtfyChannel implements NotificationChannel {
   readonly name = 'ntfy' as const;
 
-  constructor(private readonly config: { server: string; topic: string; token?: string }) {}
+  constructor(
+    private readonly config: { server: string; topic: string; token?: string },
+    private readonly policy: OutboundPolicy = PUBLIC_ONLY,
+  ) {}
 
   send(notification: Notification, deadline: number): Promise<void> {
     const url = `${this.config.server.replace(/\/+$/, '')}/${encodeURIComponent(this.config.topic)}`;
@@ -30,6 +34,6 @@ export class NtfyChannel implements NotificationChannel {
       priority: notification.kind === 'token_chain_lost' || notification.kind === 'left_unlocked' ? 'high' : 'default',
     };
     if (this.config.token) headers.authorization = `Bearer ${this.config.token}`;
-    return postBefore(url, deadline, headers, notification.message);
+    return postBefore(url, deadline, headers, notification.message, this.policy);
   }
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Notification, NotificationChannel } from '../domain/notifications/notification';
 import { postBefore } from './http-post';
+import { PUBLIC_ONLY, type OutboundPolicy } from './outbound-guard';
 
 export const SIGNATURE_HEADER = 'x-tesla-logger-signature';
 export const TIMESTAMP_HEADER = 'x-tesla-logger-timestamp';
@@ -22,11 +23,14 @@ export function webhookSignature(secret: string, timestamp: string, body: string
 export class WebhookChannel implements NotificationChannel {
   readonly name = 'webhook' as const;
 
-  constructor(private readonly config: { url: string; secret: string }) {}
+  constructor(
+    private readonly config: { url: string; secret: string },
+    private readonly policy: OutboundPolicy = PUBLIC_ONLY,
+  ) {}
 
   send(notification: Notification, deadline: number): Promise<void> {
     const body = JSON.stringify({ id: notification.id, kind: notification.kind, vin: notification.vin, at: new Date(notification.at).toISOString(), title: notification.title, message: notification.message, data: notification.data });
     const timestamp = String(Math.floor(Date.now() / 1000));
-    return postBefore(this.config.url, deadline, { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: webhookSignature(this.config.secret, timestamp, body) }, body);
+    return postBefore(this.config.url, deadline, { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: webhookSignature(this.config.secret, timestamp, body) }, body, this.policy);
   }
 }

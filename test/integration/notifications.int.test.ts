@@ -46,9 +46,10 @@ async function receiver(plan: Array<number | 'hang'> = []) {
   return { received, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-async function start() {
+/** The test's receivers listen on 127.0.0.1, so the host allows its own network, as a LAN setup would. */
+async function start(env: Record<string, string> = { NOTIFY_ALLOW_PRIVATE_NETWORKS: 'true' }) {
   const clock = new SimClock(T0, 0);
-  host = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'notify-')), PORT: '0' }, process.cwd()), {
+  host = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'notify-')), PORT: '0', ...env }, process.cwd()), {
     // The car drives minutes 0–12 of each hour from T0, then parks.
     simulator: { clock, cars: [{ vin: VIN, id: 1, displayName: 'Sim', odometerMi: 1000, anchor: T0 }] },
     schedule: false,
@@ -113,7 +114,7 @@ describe('notifications on the local host', () => {
     const { api } = await start();
     await api('PUT', '/notifications', { webhook: { url: hook.url } });
     const test = await api('POST', '/notifications/test');
-    expect(test.body.results.webhook).toMatch(/^failed: no answer within/);
+    expect(test.body.results.webhook).toMatch(/^failed: not delivered: no 2xx answer within/);
     const pass = await api('POST', '/local/collect');
     expect(pass).toMatchObject({ status: 200, body: { snapshotsWritten: 1 } });
   });
@@ -130,5 +131,17 @@ describe('notifications on the local host', () => {
       expect({ field, status: res.status, named: String(res.body.error?.message).includes(field) }).toEqual({ field, status: 400, named: true });
     }
     expect((await api('GET', '/notifications')).body.config).toBeNull();
+  });
+
+  it('by default refuses targets on this machine or its network, with the reason, before sending anything', async () => {
+    const hook = await receiver();
+    const { api } = await start({});
+    for (const url of [hook.url, 'http://169.254.169.254/latest/meta-data/', 'http://2130706433:9001/', 'http://localhost/', 'http://[::1]/', 'http://192.168.1.2/']) {
+      const res = await api('PUT', '/notifications', { webhook: { url } });
+      expect({ url, status: res.status, code: res.body.error?.code }).toEqual({ url, status: 400, code: 'invalid_notifications' });
+      expect(res.body.error.message).toMatch(/^webhook\.url: the host .* (is this machine|link-local|private network|local name)/);
+    }
+    expect((await api('PUT', '/notifications', { ntfy: { server: 'http://127.0.0.1:9001', topic: 't' } })).body.error.message).toMatch(/^ntfy\.server: /);
+    expect(hook.received).toHaveLength(0);
   });
 });

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { lazily } from '../../domain/lazily';
 import { NOTIFICATION_KINDS, type NotificationConfig, type NotificationKind } from '../../domain/notifications/notification';
 import { newWebhookSecret } from '../../notify/webhook-channel';
+import { checkTargetUrl } from '../../notify/outbound-guard';
 import { ApiError, badRequest } from '../api-error';
 import { callerOf } from '../api-caller';
 import type { ApiDeps } from '../api-deps';
@@ -54,6 +55,16 @@ export function notificationRoutes(deps: ApiDeps): Route[] {
       handle: async ({ event }) => {
         const { outbox, emailAvailable } = notifications();
         const input = validate(notificationConfigSchema(), jsonObjectBody(event), 'invalid_notifications');
+        // Refused here with the reason, and checked again at every send (a name may resolve elsewhere later).
+        const target = (field: string, url: string): void => {
+          try {
+            checkTargetUrl(url, deps.notifications!.policy);
+          } catch (error) {
+            throw badRequest('invalid_notifications', `${field}: ${error instanceof Error ? error.message : 'not allowed'}`);
+          }
+        };
+        if (input.webhook) target('webhook.url', input.webhook.url);
+        if (input.ntfy) target('ntfy.server', input.ntfy.server);
         if (input.email && !emailAvailable) throw badRequest('invalid_notifications', 'email: e-mail needs the stack deployed with notifyEmail (see README)');
         const previous = (await outbox.getConfig()) ?? {};
         const config: NotificationConfig = {};
