@@ -14,9 +14,9 @@ function cell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** RFC 4180 CSV with a header row. */
-export function csv<T extends object>(columns: ReadonlyArray<keyof T & string>, rows: readonly T[], headers: Record<string, string> = {}): HttpResult {
-  const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))];
+/** RFC 4180 CSV with a header row; `footer` lines (each one cell) close the file. */
+export function csv<T extends object>(columns: ReadonlyArray<keyof T & string>, rows: readonly T[], headers: Record<string, string> = {}, footer: readonly string[] = []): HttpResult {
+  const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(',')), ...footer.map((line) => cell(line))];
   return {
     statusCode: 200,
     headers: { 'content-type': 'text/csv; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers },

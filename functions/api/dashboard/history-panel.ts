@@ -202,10 +202,15 @@ export function wireLogbook(vin: () => string, after: () => void): void {
       });
   });
   $('logbook-verify').addEventListener('click', () => {
-    api<{ intact: boolean; entries: number; brokenAtSeq: number | null; changedDrives: string[] }>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
-      status.textContent = check.intact
-        ? `Logbook intact: ${check.entries} entries, each chained to the one before.`
-        : `Logbook NOT intact: ${check.brokenAtSeq !== null ? `entry ${check.brokenAtSeq} does not follow from the one before` : ''} ${check.changedDrives.length > 0 ? `${check.changedDrives.length} drive(s) changed since logged` : ''}`;
+    api<{ intact: boolean; entries: number; head: string | null; brokenAtSeq: number | null; changedDrives: string[]; missingDrives: string[] }>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
+      const problems = [
+        check.brokenAtSeq !== null ? `entry ${check.brokenAtSeq} does not follow from the one before` : '',
+        check.changedDrives.length > 0 ? `${check.changedDrives.length} drive(s) changed since logged` : '',
+        check.missingDrives.length > 0 ? `${check.missingDrives.length} recorded drive(s) missing from it` : '',
+      ].filter(Boolean);
+      // The head to keep outside this system: checked against later, it shows any rewrite up to it.
+      const head = check.head ? ` Keep this head to check it later: ${check.head}` : '';
+      status.textContent = check.intact ? `Logbook intact: ${check.entries} entries, each chained to the one before.${head}` : `Logbook NOT intact: ${problems.join('; ')}.`;
     }, dropStale);
   });
 }

@@ -74,33 +74,72 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * The newest entry of the chain, as the owner keeps it outside the system (`<seq>:<hash>`, printed on every export).
+ * A head kept earlier proves that nothing up to it was changed, removed or re-sealed since: the chain's own hashes
+ * cannot, because whoever can write the table can also recompute them.
+ */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export const formatHead = (head: ChainHead): string => `${head.seq}:${head.hash}`;
+
+export function parseHead(text: string): ChainHead | null {
+  const match = /^(\d{1,12}):([0-9a-f]{64})$/.exec(text.trim());
+  return match ? { seq: Number(match[1]), hash: match[2]! } : null;
+}
+
 export interface ChainCheck {
   intact: boolean;
   entries: number;
+  /** The chain's newest entry now: keep it to check later that nothing up to it changed. Null for an empty chain. */
+  head: ChainHead | null;
   /** The first entry that does not follow from the one before (changed, removed or reordered), if any. */
   brokenAtSeq: number | null;
   /** Drives whose recorded figures no longer match the logbook (history changed after it was logged). */
   changedDrives: string[];
+  /** Drives recorded since the logbook began that have no entry in it (an entry removed, the tail cut off). */
+  missingDrives: string[];
+  /** Against a head kept earlier: the chain still holds it, or it lost entries, or that entry is not the same. */
+  keptHead: 'matches' | 'missing' | 'differs' | null;
 }
 
-/** Walks the chain from the first entry; compares drive entries with the drives as they are now. */
-export function verifyChain(vin: string, entries: readonly LogEntry[], currentDrives: ReadonlyMap<string, Drive>): ChainCheck {
+/**
+ * Walks the chain from the first entry and checks it is whole: each entry follows from the one before, each drive
+ * entry matches the drive as recorded now, every drive recorded since the first logged one has its entry, and, when
+ * the owner gives a head kept earlier, the chain still holds that very entry.
+ */
+export function verifyChain(vin: string, entries: readonly LogEntry[], currentDrives: ReadonlyMap<string, Drive>, keptHead: ChainHead | null = null): ChainCheck {
   let previous: LogEntry | null = null;
   let brokenAtSeq: number | null = null;
   const changedDrives: string[] = [];
-  for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
+  const logged = new Set<string>();
+  const sorted = [...entries].sort((a, b) => a.seq - b.seq);
+  for (const entry of sorted) {
     const { vin: _v, seq, prevHash, hash, ...content } = entry;
     const expectedSeq = (previous?.seq ?? 0) + 1;
     const expectedPrev = previous?.hash ?? GENESIS_HASH;
     if (brokenAtSeq === null && (seq !== expectedSeq || prevHash !== expectedPrev || hash !== hashOf(vin, seq, prevHash, content))) brokenAtSeq = seq;
     if (entry.kind === 'drive') {
+      logged.add(entry.driveId);
       const now = currentDrives.get(entry.driveId);
       const facts = now ? driveFacts(now) : null;
       if (facts === null || canonical(facts) !== canonical({ ...content })) changedDrives.push(entry.driveId);
     }
     previous = entry;
   }
-  return { intact: brokenAtSeq === null && changedDrives.length === 0, entries: entries.length, brokenAtSeq, changedDrives };
+  const missingDrives = [...currentDrives.keys()].filter((id) => !logged.has(id));
+  const last = sorted.at(-1);
+  const head = last ? { seq: last.seq, hash: last.hash } : null;
+  let kept: ChainCheck['keptHead'] = null;
+  if (keptHead) {
+    const atKept = sorted.find((e) => e.seq === keptHead.seq);
+    kept = atKept === undefined ? 'missing' : atKept.hash === keptHead.hash ? 'matches' : 'differs';
+  }
+  const intact = brokenAtSeq === null && changedDrives.length === 0 && missingDrives.length === 0 && (kept === null || kept === 'matches');
+  return { intact, entries: entries.length, head, brokenAtSeq, changedDrives, missingDrives, keptHead: kept };
 }
 
 export interface LogbookRow {

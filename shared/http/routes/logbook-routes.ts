@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { lazily } from '../../domain/lazily';
 import type { Drive } from '../../domain/history/history-records';
-import { DRIVE_PURPOSES, isTimeZone, logbookRows, verifyChain, type LogAnnotation } from '../../domain/history/logbook';
+import { DRIVE_PURPOSES, formatHead, isTimeZone, logbookRows, parseHead, verifyChain, type LogAnnotation, type LogEntry } from '../../domain/history/logbook';
 import { appendToLogbook } from '../../domain/history/logbook-store';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
@@ -23,6 +23,16 @@ export const logbookQuerySchema = lazily(() =>
   z.strictObject({
     year: z.coerce.number().int().min(2012).max(2100).optional(),
     tz: z.string().max(64).default('UTC').refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' }),
+  }),
+);
+
+export const verifyQuerySchema = lazily(() =>
+  z.strictObject({
+    head: z
+      .string()
+      .max(80)
+      .refine((v) => parseHead(v) !== null, { message: 'must be a chain head as exports print it: <entry number>:<64 hex digits>' })
+      .optional(),
   }),
 );
 
@@ -62,24 +72,39 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
         const vin = requireVin(params.vin);
         const q = validate(logbookQuerySchema(), query, 'invalid_query');
         const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
-        const rows = logbookRows(await deps.history.logEntries(vin), year, q.tz);
-        if (wantsCsv(event)) return csv(LOGBOOK_COLUMNS, rows, { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"` });
+        const entries = await deps.history.logEntries(vin);
+        const rows = logbookRows(entries, year, q.tz);
+        const head = headOf(entries);
+        if (wantsCsv(event)) {
+          // The chain head closes the file: kept with the export (or handed in with it), it proves later that nothing
+          // up to it was changed, removed or re-sealed (GET …/logbook/verify?head=…).
+          const footer = head ? [`# logbook chain head ${head} (entry number:sha256); verify later with GET /vehicles/${vin}/logbook/verify?head=${head}`] : [];
+          return csv(LOGBOOK_COLUMNS, rows, { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"`, ...(head ? { 'x-logbook-head': head } : {}) }, footer);
+        }
         const totalMi = Math.round(rows.reduce((s, r) => s + r.distanceMi, 0) * 1000) / 1000;
-        return json(200, { vin, year, timeZone: q.tz, totalDistanceMi: totalMi, entries: rows });
+        return json(200, { vin, year, timeZone: q.tz, totalDistanceMi: totalMi, chainHead: head, entries: rows });
       },
     },
     {
       method: 'GET',
       path: '/vehicles/{vin}/logbook/verify',
-      handle: async ({ params }) => {
+      handle: async ({ params, query }) => {
         const vin = requireVin(params.vin);
+        const q = validate(verifyQuerySchema(), query, 'invalid_query');
         const entries = await deps.history.logEntries(vin);
         const first = entries.find((e) => e.kind === 'drive');
         const drives = first ? await allDrives(deps, vin, first.kind === 'drive' ? first.startAt : 0) : [];
-        return json(200, { vin, ...verifyChain(vin, entries, new Map(drives.map((d) => [d.id, d]))) });
+        const check = verifyChain(vin, entries, new Map(drives.map((d) => [d.id, d])), q.head ? parseHead(q.head) : null);
+        return json(200, { vin, ...check, head: check.head ? formatHead(check.head) : null });
       },
     },
   ];
+}
+
+/** The chain's newest entry as exports print it, or null for an empty chain. */
+function headOf(entries: readonly LogEntry[]): string | null {
+  const last = entries.reduce<LogEntry | null>((newest, e) => (newest === null || e.seq > newest.seq ? e : newest), null);
+  return last ? formatHead(last) : null;
 }
 
 function latestAnnotation(entries: Awaited<ReturnType<ApiDeps['history']['logEntries']>>, driveId: string): LogAnnotation | null {

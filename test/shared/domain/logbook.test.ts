@@ -41,7 +41,7 @@ describe('the trip logbook', () => {
     const entries = await store.logEntries(VIN);
     expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     for (let i = 1; i < entries.length; i++) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
-    expect(verifyChain(VIN, entries, byId)).toEqual({ intact: true, entries: 5, brokenAtSeq: null, changedDrives: [] });
+    expect(verifyChain(VIN, entries, byId)).toEqual({ intact: true, entries: 5, head: { seq: 5, hash: entries.at(-1)!.hash }, brokenAtSeq: null, changedDrives: [], missingDrives: [], keptHead: null });
   });
 
   it('shows any change to what was logged: an odometer figure, a removed entry, entries swapped, a drive changed since', async () => {
