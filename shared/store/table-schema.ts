@@ -26,6 +26,7 @@
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
  * | automation      | ACCOUNT         | AUTOMATION#<id>             |
+ * | automation ids  | ACCOUNT         | AUTOMATIONS                 |
  * | notify settings | ACCOUNT         | NOTIFY#CONFIG               |
  * | notification    | ACCOUNT         | NOTIFY#OUT#<event>#<channel>|
  * | pending delivery| ACCOUNT         | NOTIFY#DUE#<event>#<channel>|
@@ -67,6 +68,8 @@ export const monthSk = (month: string): string => `MONTH#${month}`;
 /** A scheduled command (see domain/automations). */
 export const automationSk = (id: string): string => `AUTOMATION#${id}`;
 export const AUTOMATION_SK_PREFIX = 'AUTOMATION#';
+/** Every automation's id and when it was added: the one item whose size the automation limit is checked on. */
+export const AUTOMATION_INDEX_SK = 'AUTOMATIONS';
 /** Notifications: the owner's channels, each delivery (kept 30 days), the ones still to send, detector memory. */
 export const NOTIFY_CONFIG_SK = 'NOTIFY#CONFIG';
 export const NOTIFY_OUT_PREFIX = 'NOTIFY#OUT#';

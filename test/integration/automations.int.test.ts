@@ -74,4 +74,20 @@ describe('automations on the local host, against the simulator', () => {
     expect((await second.api('GET', `/automations/${keep.body.id as string}`)).body.lastRun).toMatchObject({ outcome: 'done' });
     expect(((await second.api('GET', `/vehicles/${VIN}/commands`)).body.commands as Array<{ command: string }>).map((c) => c.command)).toEqual(['door_lock']);
   });
+
+  it('holds its limit of 50 under 30 parallel creates, and frees a place when one is deleted', async () => {
+    const { api } = await start('2026-06-15T06:00:00Z');
+    const body = (n: number) => ({ name: `a${n}`, vin: VIN, command: 'door_lock', schedule: { cron: '0 7 * * *', timeZone: 'UTC' } });
+    for (let n = 0; n < 40; n++) expect((await api('POST', '/automations', body(n))).status).toBe(201);
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, n) => api('POST', '/automations', body(100 + n))));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === 'too_many_automations')).toBe(true);
+    expect(statuses.filter((s) => s !== 201 && s !== 409)).toEqual([]);
+    const listed = (await api('GET', '/automations')).body.automations as Array<{ id: string }>;
+    expect(listed).toHaveLength(50);
+    expect((await api('DELETE', `/automations/${listed[0]!.id}`)).status).toBe(200);
+    expect((await api('POST', '/automations', body(999))).status).toBe(201);
+    expect((await api('POST', '/automations', body(1000))).status).toBe(409);
+  });
 });

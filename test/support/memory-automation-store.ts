@@ -6,6 +6,11 @@ export class MemoryAutomationStore implements AutomationStore, AutomationTrigger
   readonly scheduled = new Map<string, Automation>();
   applyFails: Error | null = null;
 
+  addAutomation(automation: Automation, max: number): Promise<boolean> {
+    if (this.items.size >= max) return Promise.resolve(false);
+    this.items.set(automation.id, structuredClone(automation));
+    return Promise.resolve(true);
+  }
   putAutomation(automation: Automation): Promise<void> {
     this.items.set(automation.id, structuredClone(automation));
     return Promise.resolve();

@@ -34,6 +34,12 @@ export interface Automation {
 
 /** Where automations are kept. */
 export interface AutomationStore {
+  /**
+   * Stores a new automation only while fewer than `max` exist, atomically: parallel creates can never pass the
+   * limit together. False when the limit is reached.
+   */
+  addAutomation(automation: Automation, max: number): Promise<boolean>;
+  /** Replaces an existing automation (or puts back one being undone). */
   putAutomation(automation: Automation): Promise<void>;
   getAutomation(id: string): Promise<Automation | null>;
   listAutomations(): Promise<Automation[]>;

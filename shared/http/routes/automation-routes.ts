@@ -38,7 +38,8 @@ export function automationRoutes(deps: ApiDeps): Route[] {
   /** Stored first, then scheduled; if scheduling fails the change is undone, so the two never disagree for long. */
   const save = async (automation: Automation, previous: Automation | null): Promise<Automation> => {
     const { store, trigger } = automations();
-    await store.putAutomation(automation);
+    if (previous) await store.putAutomation(automation);
+    else if (!(await store.addAutomation(automation, MAX_AUTOMATIONS))) throw new ApiError(409, 'too_many_automations', `at most ${MAX_AUTOMATIONS} automations: delete one first`);
     try {
       await trigger.apply(automation);
     } catch (error) {
@@ -61,7 +62,6 @@ export function automationRoutes(deps: ApiDeps): Route[] {
       handle: async ({ event }) => {
         const input = validate(automationInputSchema(), jsonObjectBody(event), 'invalid_automation');
         const automation = build(input, sortableId());
-        if ((await automations().store.listAutomations()).length >= MAX_AUTOMATIONS) throw new ApiError(409, 'too_many_automations', `at most ${MAX_AUTOMATIONS} automations`);
         return json(201, view(await save(automation, null)));
       },
     },
