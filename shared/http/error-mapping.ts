@@ -1,3 +1,4 @@
+import { LogbookBusyError } from '../domain/history/logbook-store';
 import {
   CommandKeyNotPairedError,
   CommandOutcomeUnknownError,
@@ -43,6 +44,7 @@ export function errorToResponse(error: unknown): { response: HttpResult; expecte
 function toApiError(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
+  if (error instanceof LogbookBusyError) return new ApiError(409, 'logbook_busy', error.message, { 'retry-after': '1' });
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof CommandKeyInvalidError) return new ApiError(503, 'command_key_invalid', `${error.message}: replace it with \`npm run keys -- --force\` and pair the new key`);

@@ -11,11 +11,19 @@ export interface LogbookStore {
   logEntries(vin: string): Promise<LogEntry[]>;
 }
 
+/** Others kept appending to the chain while this append tried: nothing was written; trying again is safe. */
+export class LogbookBusyError extends Error {
+  constructor() {
+    super('the logbook is being written by others; nothing was saved, try again');
+    this.name = 'LogbookBusyError';
+  }
+}
+
 /**
  * Appends to the car's chain. A drive already logged with the same figures (a retried collector pass) is not logged
  * twice; two writers racing for a sequence number retry on the newer end of the chain.
  */
-export async function appendToLogbook(store: LogbookStore, vin: string, content: LogContent, attempts = 5): Promise<LogEntry> {
+export async function appendToLogbook(store: LogbookStore, vin: string, content: LogContent, attempts = 8): Promise<LogEntry> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const recent = await store.lastLogEntries(vin, 8);
     if (content.kind === 'drive') {
@@ -25,5 +33,5 @@ export async function appendToLogbook(store: LogbookStore, vin: string, content:
     const entry = sealEntry(vin, recent[0] ?? null, content);
     if (await store.appendLogEntry(entry)) return entry;
   }
-  throw new Error('the logbook is being written by others; try again');
+  throw new LogbookBusyError();
 }

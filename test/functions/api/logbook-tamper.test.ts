@@ -136,3 +136,15 @@ describe('logbook verify, against direct edits of the stored items', () => {
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'invalid_query', message: expect.stringContaining('<entry number>:<64 hex digits>') } } });
   });
 });
+
+describe('logbook edits in parallel', () => {
+  it('30 parallel purpose edits: each is saved or a 409 the client can retry, never a 500, and the chain stays whole', async () => {
+    const { drives } = (await call(`/vehicles/${VIN}/drives`, { from: '2026-06-01' })).body as { drives: Array<{ id: string }> };
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, n) => call(`/vehicles/${VIN}/drives/${drives[n % drives.length]!.id}`, {}, 'PATCH', { note: `edit ${n}` })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    for (const busy of answers.filter((a) => a.status === 409)) expect(busy.body).toMatchObject({ error: { code: 'logbook_busy' } });
+    const saved = statuses.filter((s) => s === 200).length;
+    expect(await verify()).toMatchObject({ intact: true, entries: 5 + saved });
+  });
+});
