@@ -3,7 +3,7 @@ import { lazily } from '../lazily';
 import { commandSchema, isCommandName } from '../commands';
 import { isVin } from '../vehicle';
 import type { Automation, AutomationSchedule } from './automation';
-import { CronSyntaxError, instantOf, isTimeZone, parseCron } from './cron-schedule';
+import { CronSyntaxError, instantOf, isCalendarDate, isTimeZone, parseCron, whyNeverRuns } from './cron-schedule';
 
 /** An automation the owner described cannot be kept; `field` names what to fix. */
 export class AutomationInputError extends Error {
@@ -93,13 +93,18 @@ function checkSchedule(input: AutomationInput['schedule'], now: number, pastAllo
   if (!isTimeZone(input.timeZone)) throw new AutomationInputError('schedule.timeZone', `unknown IANA time zone '${input.timeZone.slice(0, 64)}' (e.g. Europe/Berlin)`);
   if ('cron' in input) {
     try {
-      return { kind: 'cron', cron: parseCron(input.cron).text, timeZone: input.timeZone };
+      const cron = parseCron(input.cron);
+      const never = whyNeverRuns(cron);
+      if (never) throw new AutomationInputError('schedule.cron', never);
+      return { kind: 'cron', cron: cron.text, timeZone: input.timeZone };
     } catch (error) {
       if (error instanceof CronSyntaxError) throw new AutomationInputError('schedule.cron', error.message);
       throw error;
     }
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(input.at)) throw new AutomationInputError('schedule.at', 'must be a local date-time YYYY-MM-DDTHH:mm (in schedule.timeZone)');
+  const [year, month, day, hour, minute] = input.at.split(/[-T:]/).map(Number) as [number, number, number, number, number];
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59) throw new AutomationInputError('schedule.at', `${input.at} is not a date and time on the calendar`);
   const at = instantOf(input.at, input.timeZone);
   if (at === null) throw new AutomationInputError('schedule.at', `${input.at} does not exist in ${input.timeZone} (a clock change skips it)`);
   if (at <= now && !pastAllowed) throw new AutomationInputError('schedule.at', `${input.at} in ${input.timeZone} is in the past`);

@@ -125,6 +125,30 @@ export function cronMatches(cron: CronSchedule, w: WallTime): boolean {
 
 const MINUTE = 60_000;
 
+/** The most days each month can have (February: 29, in leap years). */
+const LONGEST_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const MONTH_NAME = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Why the schedule can never run, or null when it can: its days of the month exist in none of its months (the 30th
+ * of February, the 31st of April). Every real date falls on each weekday in some year, so a weekday never makes it
+ * impossible on its own.
+ */
+export function whyNeverRuns(cron: CronSchedule): string | null {
+  if (cron.daysOfMonth === null) return null;
+  const days = [...cron.daysOfMonth];
+  const months = [...cron.months].sort((a, b) => a - b);
+  if (months.some((m) => days.some((d) => d <= LONGEST_MONTH[m - 1]!))) return null;
+  const named = months.map((m) => MONTH_NAME[m - 1]).join(', ');
+  return `never runs: ${named} ${months.length === 1 ? 'has' : 'have'} no day ${days.sort((a, b) => a - b).join(', ')}`;
+}
+
+/** Whether a local date (year, month 1–12, day) is on the calendar. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
 /**
  * The first minute after `after` at which the schedule runs, or null within a year and a bit. A wall time that
  * occurs twice counts once (the first).

@@ -165,3 +165,16 @@ describe('the automation runner', () => {
     expect((await call('PATCH', `/automations/${id}`, { name: 'done' })).status).toBe(200);
   });
 });
+
+describe('automations that could never run', () => {
+  it('are refused with the real reason, not stored with no next run', async () => {
+    const { buildAutomation, AutomationInputError } = await import('../../../shared/domain/automations/automation-input');
+    const base = { name: 'x', vin: '5YJ3E7EB0SF000001', command: 'door_lock', body: {} };
+    const context = { id: 'a1', now: Date.parse('2026-06-15T06:00:00Z'), allowedCommands: new Set(['door_lock']) };
+    expect(() => buildAutomation({ ...base, schedule: { cron: '0 7 30 2 *', timeZone: 'UTC' } } as never, context)).toThrow(/schedule\.cron.*never runs: February has no day 30/);
+    expect(() => buildAutomation({ ...base, schedule: { at: '2027-02-30T07:00', timeZone: 'UTC' } } as never, context)).toThrow(AutomationInputError);
+    expect(() => buildAutomation({ ...base, schedule: { at: '2027-02-30T07:00', timeZone: 'UTC' } } as never, context)).toThrow(/not a date and time on the calendar/);
+    // A time a clock change skips is still said to be that.
+    expect(() => buildAutomation({ ...base, schedule: { at: '2027-03-28T02:30', timeZone: 'Europe/Berlin' } } as never, context)).toThrow(/clock change/);
+  });
+});

@@ -55,3 +55,13 @@ describe('cron schedules', () => {
     expect(isTimeZone('')).toBe(false);
   });
 });
+
+describe('schedules that can never run', () => {
+  it('are named with the reason: days that no month of the schedule has', async () => {
+    const { whyNeverRuns, parseCron } = await import('../../../../shared/domain/automations/cron-schedule');
+    expect(whyNeverRuns(parseCron('0 7 30 2 *'))).toBe('never runs: February has no day 30');
+    expect(whyNeverRuns(parseCron('0 7 31 4,6 *'))).toBe('never runs: April, June have no day 31');
+    // Leap days, a day some month has, and weekdays are possible.
+    for (const cron of ['0 7 29 2 *', '0 7 31 1-12 *', '0 7 * * 1-5', '0 7 30 2,3 *']) expect(whyNeverRuns(parseCron(cron))).toBeNull();
+  });
+});
