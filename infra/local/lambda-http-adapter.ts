@@ -41,7 +41,8 @@ async function handle(handler: HttpLambda, req: IncomingMessage, res: ServerResp
 }
 
 export function toEvent(req: IncomingMessage, body: string): APIGatewayProxyEventV2 {
-  const url = new URL(req.url ?? '/', 'http://local');
+  // Joined, not resolved: a request line of `//health` is a path, not a host name (`new URL('//health', base)`).
+  const url = new URL(`http://local${(req.url ?? '/').startsWith('/') ? '' : '/'}${req.url ?? '/'}`);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;

@@ -291,10 +291,19 @@ async function rememberRegion(store: TokenStore, baseUrl: string): Promise<void>
 }
 
 /** The API token generated on first start and kept, owner-readable only, in DATA_DIR. */
+/** What a bearer token may hold (as API_TOKEN is checked). */
+const API_TOKEN_FORMAT = /^[A-Za-z0-9._~+/=-]{16,256}$/;
+
 async function loadOrCreateApiToken(dataDir: string): Promise<string> {
   const path = dataFile(dataDir, 'apiToken');
   const existing = (await readIfExists(path))?.trim();
-  if (existing !== undefined && existing.length >= 16) return existing;
+  if (existing !== undefined && existing.length > 0) {
+    // A token no client can send (a space or a quote pasted into the file) would make every request a 401 in silence.
+    if (!API_TOKEN_FORMAT.test(existing)) {
+      throw new Error(`${path} does not hold a usable API token (16 to 256 letters, digits or . _ ~ + / = -; a space or other character was found): fix it, or delete the file to get a new token`);
+    }
+    return existing;
+  }
   const token = randomBytes(32).toString('base64url');
   await writeOwnerOnly(path, `${token}\n`);
   return token;

@@ -8,6 +8,7 @@ import { parseLocalSettings } from '../../shared/config/local-settings';
 import { FileCommandKeyStore } from '../../shared/secrets/command-key-stores';
 import { commandKeyFromPem, generateCommandKeyPem } from '../../shared/vcp/command-key';
 import { MINUTE_MS } from '../../shared/domain/clock';
+import { serveLambda } from '../../infra/local/lambda-http-adapter';
 import { startLocalHost, type LocalHost } from '../../infra/local/local-host';
 import { DEFAULT_SIM_VIN } from '../../infra/simulator/fleet-simulator';
 import { SimClock } from '../../infra/simulator/sim-clock';
@@ -151,6 +152,21 @@ describe('local host (npm start) end to end', () => {
     expect((await api('GET', '/health', undefined, null)).status).toBe(200);
     expect((await readFile(join(dir, 'api-token'), 'utf8')).trim()).toBe(h.apiToken);
     expect((await stat(join(dir, 'api-token'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('stops at start with what to do when the token file holds a token no client can send, and reads //health as a path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    await writeFile(join(dir, 'api-token'), 'abcdefgh ijklmnopqrstuvwx\n', { mode: 0o600 });
+    await expect(start(dir)).rejects.toThrow(/api-token does not hold a usable API token.*delete the file/);
+    // The adapter hands the handler the path as sent (API Gateway does the same), not "/" with "health" as a host.
+    const seen: string[] = [];
+    const { server, url } = await serveLambda((event) => (seen.push(event.rawPath), Promise.resolve({ statusCode: 204 })), 0);
+    try {
+      await fetch(`${url}//health?x=1`);
+      expect(seen).toEqual(['//health']);
+    } finally {
+      server.close();
+    }
   });
 
   it('serves the public key for signed commands without a token once one exists, never the private key', async () => {
