@@ -84,6 +84,11 @@ const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () 
  * Fleet API is configured, the same API and collector handlers the Lambdas use, and a scheduler for the collector.
  */
 export async function startLocalHost(settings: LocalSettings, options: LocalHostOptions = {}): Promise<LocalHost> {
+  // A refresh that was written but not yet renamed into place when the process died holds the only refresh token
+  // Tesla still honours: recovered before the clean-up below removes leftover temporary files.
+  for (const name of ['teslaTokens', 'simTeslaTokens'] as const) {
+    if (await new FileTokenStore(dataFile(settings.dataDir, name)).recoverInterruptedWrite()) (options.log ?? quietLog).warn(`recovered the newest Tesla tokens from an interrupted write (${dataFile(settings.dataDir, name)})`);
+  }
   // Owner-only through and through (tokens, keys, history), tightened if the folder already existed.
   await tightenOwnerOnly(settings.dataDir);
   const log = options.log ?? quietLog;
