@@ -18,6 +18,8 @@ export const DATA_FILES = {
   simTeslaTokens: 'sim-tesla-tokens.json',
   /** Which keys the owner paired with which simulated car (kept across restarts, as a car keeps them). */
   simPairings: 'sim-pairings.json',
+  /** How far the local database had got at the last collector pass (see data-checkpoint). */
+  dataCheckpoint: 'dynamodb-checkpoint.json',
   /** Where the running host's simulator and API listen, while it runs. */
   simulator: 'simulator.json',
 } as const;

@@ -10,6 +10,7 @@ import { HOUR_MS, systemClock, type Clock } from '../../shared/domain/clock';
 import type { CollectorSummary } from '../../shared/domain/collector';
 import type { CollectorHalt } from '../../shared/domain/collector-run';
 import { DynamoDbCollectorRuns } from '../../shared/store/dynamodb-collector-runs';
+import { DataCheckpoint } from './data-checkpoint';
 import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
@@ -92,10 +93,15 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
   // Owner-only through and through (tokens, keys, history), tightened if the folder already existed.
   await tightenOwnerOnly(settings.dataDir);
   const log = options.log ?? quietLog;
-  const dynamo = await startLocalDynamo({ path: join(settings.dataDir, 'dynamodb'), tableName: LOCAL_TABLE_NAME });
+  const dbPath = join(settings.dataDir, 'dynamodb');
+  const existed = DataCheckpoint.existingDatabase(dbPath);
+  const dynamo = await startLocalDynamo({ path: dbPath, tableName: LOCAL_TABLE_NAME });
   const stopping: Array<() => Promise<void>> = [() => dynamo.stop()];
   try {
     const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const checkpoint = new DataCheckpoint(doc, LOCAL_TABLE_NAME, dataFile(settings.dataDir, 'dataCheckpoint'));
+    await checkpoint.verify(existed, dbPath);
+    await checkpoint.advance();
     const stores = new DynamoDbStores({ client: doc, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: settings.snapshotRetentionDays });
     const history = new DynamoDbHistoryStore({ client: doc, tableName: LOCAL_TABLE_NAME, stateChangeRetentionDays: settings.snapshotRetentionDays });
     const commands = new DynamoDbCommandStores({ client: doc, tableName: LOCAL_TABLE_NAME, auditRetentionDays: settings.snapshotRetentionDays });
@@ -179,9 +185,11 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     }, { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) });
     let pass: Promise<CollectorSummary | CollectorHalt> | null = null;
     const collectNow = (): Promise<CollectorSummary | CollectorHalt> => {
-      pass ??= collector(undefined, {} as never).finally(() => {
-        pass = null;
-      });
+      pass ??= collector(undefined, {} as never)
+        .finally(() => checkpoint.advance().catch((error: unknown) => log.warn(`could not record the data checkpoint: ${String(error)}`)))
+        .finally(() => {
+          pass = null;
+        });
       return pass;
     };
 

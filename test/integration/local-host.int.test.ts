@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { Agent, request as undiciRequest } from 'undici';
 import { DataFolderError } from '../../infra/local/dynalite-server';
 import { tmpdir } from 'node:os';
@@ -283,6 +283,43 @@ describe('local host hygiene', () => {
     const error = await startLocalHost(parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd()), { schedule: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DataFolderError);
     expect((error as Error).message).toMatch(/damaged.*move it away/);
+  });
+
+  it.each([
+    ['64 random bytes written into its log', async (log: string) => {
+      const bytes = await readFile(log);
+      const at = Math.max(0, Math.floor(bytes.length / 2) - 32);
+      for (let i = 0; i < 64 && at + i < bytes.length; i++) bytes[at + i] = (i * 37 + 11) & 255;
+      await writeFile(log, bytes);
+    }],
+    ['its log truncated', async (log: string) => writeFile(log, (await readFile(log)).subarray(0, 16))],
+  ])('refuses a database that lost data (%s) instead of serving an emptied history', async (_what, damage) => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const { api } = await start(dir);
+    for (let i = 0; i < 3; i++) expect((await api('POST', '/local/collect')).status).toBe(200);
+    expect((await api('GET', `/vehicles/${VIN}/snapshots`)).body.snapshots.length).toBeGreaterThan(0);
+    await host!.stop();
+    host = null;
+    const logs = (await readdir(join(dir, 'dynamodb'))).filter((f) => f.endsWith('.log'));
+    expect(logs.length).toBeGreaterThan(0);
+    for (const log of logs) await damage(join(dir, 'dynamodb', log));
+    const error = await startLocalHost(parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd()), { schedule: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataFolderError);
+    expect((error as Error).message).toMatch(/has lost data.*restore that folder from a backup, or move it away/);
+  });
+
+  it('starts afresh, without a complaint, when the database folder was moved away on purpose', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const { api } = await start(dir);
+    expect((await api('POST', '/local/collect')).status).toBe(200);
+    await host!.stop();
+    host = null;
+    await rename(join(dir, 'dynamodb'), join(dir, 'dynamodb.old'));
+    const again = await start(dir);
+    expect((await again.api('GET', '/vehicles')).status).toBe(200);
+    await host!.stop();
+    host = null;
+    await start(dir); // and the count goes on from there
   });
 
   it('names the setting to change when the port is in use', async () => {
