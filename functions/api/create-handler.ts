@@ -12,7 +12,7 @@ import { DASHBOARD_PUBLIC_ROUTES, dashboardRoutes } from './dashboard-routes';
 /** The HTTP API as one middy handler; the Lambda entry and the local host both serve exactly this. */
 export function createApiHandler(deps: ApiDeps, verifier: ApiTokenVerifier) {
   return middy<APIGatewayProxyEventV2, HttpResult>()
-    .use(jsonErrors(deps.log))
+    .use(jsonErrors(deps.log, deps.pairingUrl))
     .use(requireApiToken(verifier, new Set([...PUBLIC_ROUTES, ...DASHBOARD_PUBLIC_ROUTES])))
     .handler(createRouter([...apiRoutes(deps), ...dashboardRoutes()]));
 }

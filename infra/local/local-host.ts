@@ -194,6 +194,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     };
 
     const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
+    let apiUrl: string | null = null;
     const automationStore = new DynamoDbAutomationStore({ client: doc, tableName: LOCAL_TABLE_NAME });
     const readTokens = new FileReadTokenStore(dataFile(settings.dataDir, 'readTokens'));
     const commandDeps: ApiDeps = {
@@ -215,6 +216,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       commandKey,
       signed,
       signing: commands, rateLimits: commands,
+      // The simulated cars are paired on the simulator's own /_ak/<domain> page, for the domain this API serves.
+      pairingUrl: () => (simulator && apiUrl ? `${simulator.baseUrl}/_ak/${new URL(apiUrl).host}` : null),
     };
     // Automations: the same runner as the Lambda, fired by the local scheduler on the host's clock.
     const automationFailed = (automation: Automation, run: AutomationRun): Promise<void> => notifier.sendNow([automationFailedNotice(automation, run)]);
@@ -226,6 +229,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       new ApiTokenVerifier(async () => ({ owner: apiToken, readTokens: await readTokens.read() }), systemClock, 0),
     );
     const { server, url } = await serveLambda(api, settings.port);
+    apiUrl = url;
     stopping.unshift(
       () =>
         new Promise<void>((resolve) => {

@@ -50,6 +50,8 @@ export interface ApiDeps {
   /** Scheduled commands: where they are kept, and what fires them (EventBridge Scheduler, or the local scheduler). */
   automations?: { store: AutomationStore; trigger: AutomationTrigger };
   /** Notifications: the owner's channels and what was delivered; e-mail only where the stack has a topic for it. */
+  /** Where the owner pairs this deployment's command key (locally the simulator's page), once known. */
+  pairingUrl?: () => string | null;
   /** `policy`: where notifications may be sent (checked when a channel is set, and again when sending). */
   notifications?: { outbox: NotificationOutbox; notifier: Notifier; emailAvailable: boolean; policy: OutboundPolicy };
   /** Local host only: runs one collector pass now (`POST /local/collect`). */

@@ -50,7 +50,7 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
     try {
       response = await sendCommandRequest(deps, { vin: automation.vin, command: automation.command, body: automation.body, key, caller, source: 'automation' });
     } catch (error) {
-      response = errorToResponse(error).response;
+      response = errorToResponse(error, deps.pairingUrl?.()).response;
     }
     run = { at: now, ...outcomeOf(response) };
   }

@@ -71,7 +71,7 @@ export async function sendCommandRequest(deps: ApiDeps, request: CommandRequest)
     if (key !== null) await deps.idempotency.complete(vin, key, stored(response));
     return response;
   } catch (error) {
-    const { response } = errorToResponse(error);
+    const { response } = errorToResponse(error, deps.pairingUrl?.());
     const code = codeOf(response);
     await audit('error', code, teslaStatusOf(error));
     deps.commandFailed?.(code);

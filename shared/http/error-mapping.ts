@@ -33,25 +33,26 @@ export const ASLEEP_RETRY_AFTER_SECONDS = 30;
  * else is a bare 500 so that no internal detail (let alone a secret) reaches the client. `expose` tells the caller
  * whether the error was one we expected (so unexpected ones can be logged in full).
  */
-export function errorToResponse(error: unknown): { response: HttpResult; expected: boolean } {
-  const mapped = toApiError(error);
+/** `pairingUrl`: where this deployment's key is paired (the simulator's page locally); unknown, the generic one. */
+export function errorToResponse(error: unknown, pairingUrl?: string | null): { response: HttpResult; expected: boolean } {
+  const mapped = toApiError(error, pairingUrl ?? 'https://tesla.com/_ak/<your API domain>');
   if (mapped === null) {
     return { response: json(500, errorBody('internal_error', 'internal server error')), expected: false };
   }
   return { response: json(mapped.status, errorBody(mapped.code, mapped.message), mapped.headers), expected: true };
 }
 
-function toApiError(error: unknown): ApiError | null {
+function toApiError(error: unknown, pairingUrl: string): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
   if (error instanceof LogbookBusyError) return new ApiError(409, 'logbook_busy', error.message, { 'retry-after': '1' });
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof CommandKeyInvalidError) return new ApiError(503, 'command_key_invalid', `${error.message}: replace it with \`npm run keys -- --force\` and pair the new key`);
+  // The car itself saying it does not know our key is the same news as Tesla saying it is not paired.
+  const notPaired = error instanceof CommandKeyNotPairedError || (error instanceof CommandKeyNotAcceptedError && error.fault === FAULT.unknownKey);
+  if (notPaired) return new ApiError(403, 'command_key_not_paired', `the car ${error.vin} needs signed commands and does not know our key yet: open ${pairingUrl} in the Tesla app, near the car, and approve the key`);
   if (error instanceof CommandKeyNotAcceptedError) return new ApiError(403, 'command_key_not_accepted', error.message);
-  if (error instanceof CommandKeyNotPairedError) {
-    return new ApiError(403, 'command_key_not_paired', `${error.message}: open https://tesla.com/_ak/<your API domain> in the Tesla app and approve the key on the car`);
-  }
   if (error instanceof SignedCommandFaultError) {
     if (error.fault === FAULT.busy) return new ApiError(503, 'vehicle_busy', error.message, { 'retry-after': '5' });
     if (error.fault === FAULT.remoteAccessDisabled) return new ApiError(403, 'remote_access_disabled', error.message);

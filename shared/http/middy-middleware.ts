@@ -33,10 +33,10 @@ export function requireApiToken(verifier: ApiTokenVerifier, publicRoutes: Readon
 }
 
 /** Turns any error into a JSON response; unexpected ones are logged (name and stack, no request data) and hidden. */
-export function jsonErrors(log: Log): Middleware {
+export function jsonErrors(log: Log, pairingUrl?: () => string | null): Middleware {
   return {
     onError: (request) => {
-      const { response, expected } = errorToResponse(request.error);
+      const { response, expected } = errorToResponse(request.error, pairingUrl?.());
       if (!expected) {
         const error = request.error;
         const stack = error?.stack?.split('\n').slice(0, 8).join('\n');

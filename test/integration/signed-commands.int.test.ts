@@ -199,8 +199,13 @@ describe('the command API picks the transport per car', () => {
     const unpaired = await post(VIN, 'door_lock');
     expect({ status: unpaired.status, code: JSON.parse(unpaired.text).error.code }).toEqual({ status: 403, code: 'command_key_not_paired' });
     expect(host.simulator!.billing.byVehicle.get(VIN)?.wake ?? 0).toBe(0);
-    // The owner pairs the key on the simulator's tesla.com/_ak/<domain> page, which fetches it from the API's domain.
+    // The owner pairs the key on the simulator's tesla.com/_ak/<domain> page, which fetches it from the API's domain;
+    // the answer names that very page, and says the same again when the car itself refuses the unknown key.
     const pairPage = `${host.simulator!.baseUrl}/_ak/${new URL(host.url).host}`;
+    expect(JSON.parse(unpaired.text).error.message).toContain(pairPage);
+    const again = await post(VIN, 'flash_lights');
+    expect({ status: again.status, code: JSON.parse(again.text).error.code }).toEqual({ status: 403, code: 'command_key_not_paired' });
+    expect(JSON.parse(again.text).error.message).toContain(pairPage);
     expect(await (await fetch(pairPage)).text()).toContain('Add a virtual key');
     const paired = await fetch(pairPage, { method: 'POST', body: new URLSearchParams([['vin', VIN]]) });
     expect(paired.status).toBe(200);
@@ -235,6 +240,7 @@ describe('the command API picks the transport per car', () => {
       ['set_temps', 'signed'],
       ['honk_horn', 'signed'],
       ['door_lock', 'signed'],
+      ['flash_lights', null], // refused before sending, again: still not paired
       ['door_lock', null], // refused before sending: the key was not paired yet
     ]);
 
