@@ -68,6 +68,11 @@ export class DynamoDbNotificationOutbox implements NotificationOutbox {
     else await this.db.client.send(new DeleteCommand({ TableName: this.db.tableName, Key: { pk: ACCOUNT_PK, sk: `${NOTIFY_DUE_PREFIX}${key}` } }));
   }
 
+  async recordAttempt(delivery: Delivery, now: number): Promise<void> {
+    const key = `${delivery.notification.id}#${delivery.channel}`;
+    await this.put({ sk: `${NOTIFY_OUT_PREFIX}${key}`, delivery, [TTL_ATTRIBUTE]: Math.floor(now / 1000) + KEEP_DAYS * 86_400 });
+  }
+
   async recent(limit: number): Promise<Delivery[]> {
     const items = await queryAll(this.db, 'pk = :pk AND begins_with(sk, :prefix)', { ':pk': ACCOUNT_PK, ':prefix': NOTIFY_OUT_PREFIX });
     return items

@@ -119,6 +119,17 @@ describe('notifications on the local host', () => {
     expect(pass).toMatchObject({ status: 200, body: { snapshotsWritten: 1 } });
   });
 
+  it('a test shows in the recent deliveries with how it went, and is not queued to be sent again', async () => {
+    const hook = await receiver();
+    const { api, passes } = await start();
+    await api('PUT', '/notifications', { webhook: { url: hook.url } });
+    expect((await api('POST', '/notifications/test')).body.results).toEqual({ webhook: 'delivered' });
+    const recent = (await api('GET', '/notifications')).body.recent as Array<{ kind: string; channel: string; status: string; lastError: string | null }>;
+    expect(recent).toEqual([expect.objectContaining({ kind: 'test', channel: 'webhook', status: 'delivered', lastError: null })]);
+    await passes(2);
+    expect(hook.received.filter((r) => String(r.body).includes('"kind":"test"'))).toHaveLength(1);
+  });
+
   it('refuses bad settings with a 400 naming the field, and keeps what was there', async () => {
     const { api } = await start();
     for (const [body, field] of [

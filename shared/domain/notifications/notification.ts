@@ -70,6 +70,8 @@ export interface NotificationOutbox {
   /** Deliveries waiting whose next attempt is due. */
   due(now: number, limit: number): Promise<Delivery[]>;
   settle(delivery: Delivery): Promise<void>;
+  /** Keeps a delivery made at once (a test), so the recent deliveries show it; nothing is queued. */
+  recordAttempt(delivery: Delivery, now: number): Promise<void>;
   recent(limit: number): Promise<Delivery[]>;
   /** Small per-car (or account) memory the detectors keep between readings. */
   getWatch(key: string): Promise<Record<string, unknown> | null>;

@@ -76,12 +76,17 @@ export class Notifier {
     const results: Record<string, string> = {};
     await Promise.all(
       this.deps.channels(config ?? {}).map(async (channel) => {
+        let lastError: string | null = null;
         try {
           await channel.send(notice, Date.now() + CHANNEL_REQUEST_MS);
           results[channel.name] = 'delivered';
         } catch (error) {
-          results[channel.name] = `failed: ${describe(error)}`;
+          lastError = describe(error);
+          results[channel.name] = `failed: ${lastError}`;
         }
+        // Kept with the other deliveries, so GET /notifications shows the test and how it went.
+        const delivery: Delivery = { notification: notice, channel: channel.name, attempts: 1, status: lastError === null ? 'delivered' : 'gave_up', nextAttemptAt: null, lastError };
+        await this.deps.outbox.recordAttempt(delivery, now).catch(() => undefined);
       }),
     );
     return results;
