@@ -120,6 +120,10 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
             ...car,
             ...(last?.odometerMi != null ? { odometerMi: last.odometerMi } : {}),
             ...(last?.batteryLevel != null ? { batteryLevel: last.batteryLevel } : {}),
+            // A car does not change what the owner set because the laptop restarted: no false "sentry off".
+            ...(last?.locked != null ? { locked: last.locked } : {}),
+            // (Not where the profile itself turns sentry on and off: that would pin it on.)
+            ...(last?.sentryMode != null && !car.profile?.segments.some((s) => s.activity === 'sentry') ? { sentryMode: last.sentryMode } : {}),
           };
         }),
       );

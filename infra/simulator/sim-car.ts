@@ -14,6 +14,9 @@ export interface SimCarOptions {
   anchor?: number;
   odometerMi?: number;
   batteryLevel?: number;
+  /** What the owner left set (a restarted simulator continues from the last reading, as a real car would). */
+  locked?: boolean;
+  sentryMode?: boolean;
   /** Only signed commands accepted (REST commands get Tesla's 403). */
   requiresSigning?: boolean;
   /** Speaks the Vehicle Command Protocol (default true); a pre-2021 Model S/X does not (signed_command gets 422). */
@@ -109,6 +112,8 @@ export class SimCar {
     this.inFleetStatus = options.inFleetStatus ?? true;
     this.odometerMi = options.odometerMi ?? 12_000;
     this.batteryLevel = options.batteryLevel ?? 70;
+    this.locked = options.locked ?? true;
+    this.sentryMode = options.sentryMode ?? false;
     this.anchor = options.anchor ?? 0;
     this.wakeDelayMs = options.wakeDelayMs ?? 20_000;
     if (this.wakeDelayMs < 10_000 || this.wakeDelayMs > 60_000) throw new RangeError('wakeDelayMs must be 10–60 s');

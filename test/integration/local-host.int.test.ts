@@ -322,6 +322,29 @@ describe('local host hygiene', () => {
     await start(dir); // and the count goes on from there
   });
 
+  it('a restart keeps what the owner set on the simulated car (locks, sentry): no false "sentry off" after it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'local-'));
+    const { api } = await start(dir);
+    expect((await api('POST', `/vehicles/${VIN}/commands/set_sentry_mode`, { on: true })).status).toBe(200);
+    expect((await api('POST', `/vehicles/${VIN}/commands/door_unlock`)).status).toBeGreaterThanOrEqual(200);
+    expect((await api('POST', '/local/collect')).status).toBe(200);
+    const before = (await api('GET', `/vehicles/${VIN}/state`)).body.snapshot as { sentryMode: boolean; takenAt: string };
+    expect(before.sentryMode).toBe(true);
+    await host!.stop();
+    host = null;
+    // Half an hour later: a new reading of the restarted car, not the stored one, must still say sentry on.
+    const again = await start(dir, new SimClock(T0 + 30 * MINUTE_MS, 0));
+    for (let i = 0; i < 20; i++) {
+      const now = (await again.api('GET', `/vehicles/${VIN}/state`)).body.snapshot as { takenAt: string };
+      if (Date.parse(now.takenAt) > Date.parse(before.takenAt)) break;
+      await again.api('POST', `/vehicles/${VIN}/commands/flash_lights`);
+      expect((await again.api('POST', '/local/collect')).status).toBe(200);
+    }
+    const after = (await again.api('GET', `/vehicles/${VIN}/state`)).body.snapshot as { sentryMode: boolean; takenAt: string };
+    expect(Date.parse(after.takenAt)).toBeGreaterThan(Date.parse(before.takenAt));
+    expect(after.sentryMode).toBe(true);
+  });
+
   it('names the setting to change when the port is in use', async () => {
     const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     const port = new URL(h.url).port;
