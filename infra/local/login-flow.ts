@@ -5,6 +5,16 @@ import { authorizeUrl, codeFromRedirect, LoginFlowError, newState } from '../../
 import { bundleFromGrant } from '../../shared/tokens/token-refresh';
 import type { TokenBundle } from '../../shared/tokens/token-bundle';
 
+/** What the logger cannot do without each scope it asks for. */
+const SCOPE_NEEDS: Record<string, string> = {
+  vehicle_device_data: 'the collector cannot read the cars, so nothing is recorded',
+  vehicle_cmds: 'commands cannot be sent',
+  vehicle_charging_cmds: 'charging commands cannot be sent',
+  vehicle_location: 'locations are not recorded',
+  user_data: 'the account’s region cannot be read from it',
+  openid: 'the login cannot be identified',
+};
+
 export interface LoginOptions {
   clientId: string;
   clientSecret: string;
@@ -67,6 +77,11 @@ export async function runLogin(options: LoginOptions): Promise<TokenBundle> {
     const scopes = bundle.scopes?.join(' ') ?? 'unknown';
     options.say(`Signed in. Granted scopes: ${scopes}. The token is stored; it expires and rotates on its own.`);
     if (!bundle.scopes?.includes('offline_access')) options.say('Warning: offline_access was not granted, so the login cannot be renewed.');
+    // What each missing scope costs, said now rather than found later as a car stuck in "missing scope".
+    if (bundle.scopes) {
+      const missing = options.scopes.filter((s) => s !== 'offline_access' && !bundle.scopes!.includes(s));
+      for (const scope of missing) options.say(`Warning: ${scope} was not granted: ${SCOPE_NEEDS[scope] ?? 'some requests will be refused'}. Sign in again and leave it ticked (add it to your app at developer.tesla.com if Tesla did not offer it).`);
+    }
     return bundle;
   } finally {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));

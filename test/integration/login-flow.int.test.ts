@@ -56,6 +56,7 @@ describe('npm run login against the simulator', () => {
   it('completes through the loopback redirect and stores a bundle the client can use', async () => {
     const { bundle, store, said, clock } = await login();
     const stored = await bundle;
+    expect(said.filter((line) => line.startsWith('Warning:'))).toEqual([]);
     expect(await store.read()).toEqual(stored);
     expect(stored).toMatchObject({ clientId: SIM_CLIENT_ID, fleetApiBaseUrl: sim.baseUrl, scopes: expect.arrayContaining(['offline_access', 'vehicle_location']) });
     expect(said.join('\n')).not.toContain(stored.refreshToken);
@@ -83,8 +84,10 @@ describe('npm run login against the simulator', () => {
   });
 
   it('grants only the scopes the owner left ticked, and the simulated Fleet API enforces them', async () => {
-    const { bundle, store, clock } = await login({ untick: ['vehicle_location', 'vehicle_cmds'] });
+    const { bundle, store, clock, said } = await login({ untick: ['vehicle_location', 'vehicle_cmds'] });
     const stored = await bundle;
+    // Said at once, with what each missing scope costs.
+    expect(said.filter((line) => line.startsWith('Warning:'))).toEqual([expect.stringMatching(/^Warning: vehicle_cmds was not granted: commands cannot be sent/), expect.stringMatching(/^Warning: vehicle_location was not granted: locations are not recorded/)]);
     expect(stored.scopes).toEqual(expect.arrayContaining(['offline_access', 'vehicle_device_data', 'vehicle_charging_cmds']));
     expect(stored.scopes).not.toContain('vehicle_location');
     const fleet = new UndiciFleetApi({ baseUrl: stored.fleetApiBaseUrl!, tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock) });
