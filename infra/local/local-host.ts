@@ -73,6 +73,8 @@ export interface LocalHost {
   /** The built-in car, when no real Fleet API was configured. */
   simulator: FleetSimulator | null;
   collectNow(): Promise<CollectorSummary | CollectorHalt>;
+  /** When the newest stored reading of any car was taken (ms), or null with none stored. */
+  newestReadingAt(): Promise<number | null>;
   /** Fires automations; `tick()` runs what is due now (tests drive it on a simulated clock). */
   automations: LocalAutomationScheduler;
   stop(): Promise<void>;
@@ -264,7 +266,12 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       stopping.push(() => rm(file, { force: true }));
     }
 
-    return { url, apiToken, simulator, collectNow, automations: automationScheduler, stop: () => stopAll(stopping) };
+    const newestReadingAt = async (): Promise<number | null> => {
+      const latest = await Promise.all((await stores.listVehicles()).map((v) => stores.latestSnapshot(v.vin)));
+      const times = latest.flatMap((s) => (s ? [s.takenAt] : []));
+      return times.length > 0 ? Math.max(...times) : null;
+    };
+    return { url, apiToken, simulator, collectNow, newestReadingAt, automations: automationScheduler, stop: () => stopAll(stopping) };
   } catch (error) {
     await stopAll(stopping);
     throw error;

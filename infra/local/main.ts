@@ -1,6 +1,9 @@
 import { ConfigError } from '../../shared/config/config-error';
 import { parseLocalSettings } from '../../shared/config/local-settings';
 import { DEFAULT_SIM_VIN, SIGNED_SIM_VIN } from '../simulator/fleet-simulator';
+import { DAY_MS } from '../../shared/domain/clock';
+import { SimClock } from '../simulator/sim-clock';
+import { DEMO_DATA_DIR, DEMO_DAYS, fillSimulatedHistory } from './demo';
 import { startLocalHost } from './local-host';
 
 /** `npm start`: the whole system on this machine. Settings come from the environment (see README). */
@@ -10,14 +13,22 @@ async function main(): Promise<void> {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
     console.warn(`note: Node ${process.versions.node} works; Node 22 or later is recommended (AWS SDK releases from 2027 require it)`);
   }
-  const settings = parseLocalSettings(process.env, process.cwd());
+  // --demo: a month of simulated history at once, in a folder of its own, so the dashboard, the API and the logbook
+  // can be explored in the first minute. Everything in it comes from the simulated cars.
+  const demo = process.argv.slice(2).includes('--demo');
+  const settings = parseLocalSettings(demo ? { ...process.env, DATA_DIR: process.env.DATA_DIR ?? DEMO_DATA_DIR } : process.env, process.cwd());
+  if (demo && settings.fleetApiUrl !== undefined) throw new ConfigError('--demo', 'runs on the simulated cars only: unset TESLA_FLEET_API_URL');
+  const demoClock = demo ? new SimClock(Date.now() - DEMO_DAYS * DAY_MS, 0) : null;
+  let filling = demoClock !== null;
   const host = await startLocalHost(settings, {
+    ...(demoClock ? { simulator: { clock: demoClock } } : {}),
     log: {
       info: () => undefined,
       warn: (message) => console.warn(`warning: ${message}`),
       error: (message) => console.error(`error: ${message}`),
     },
     onCollect: (summary) => {
+      if (filling) return;
       if (summary instanceof Error) {
         console.error(`${new Date().toISOString()} collector failed: ${summary.message}`);
         return;
@@ -34,6 +45,16 @@ async function main(): Promise<void> {
     },
   });
 
+  if (demoClock) {
+    // A folder filled before goes on from its newest reading.
+    const newest = await host.newestReadingAt();
+    if (newest !== null && newest > demoClock.now()) demoClock.advance(newest - demoClock.now());
+    console.log(`demo: filling ${settings.dataDir} with simulated history up to now (the cars are the simulator's, not yours)…`);
+    await fillSimulatedHistory(host, demoClock, Date.now, (day, days) => {
+      if (day % 5 === 0 || day === days) console.log(`demo: ${day} of ${days} days`);
+    });
+    filling = false;
+  }
   const auth = `-H "Authorization: Bearer ${host.apiToken}"`;
   const domain = new URL(host.url).host;
   const cars = host.simulator
