@@ -111,3 +111,18 @@ describe('API token rotation', () => {
     expect(await verifier.verify('first-token-0123456789')).toBeNull();
   });
 });
+
+describe('the page’s icon and home-screen manifest', () => {
+  it('are served without a token (a browser asks for /favicon.ico on every load), and the page links them', async () => {
+    const { call } = await setup();
+    for (const [path, type] of [['/favicon.ico', 'image/svg+xml'], ['/icon.svg', 'image/svg+xml'], ['/manifest.webmanifest', 'application/manifest+json']] as const) {
+      const res = await call(path, { token: null });
+      expect({ path, status: res.status, type: res.headers['content-type'] }).toEqual({ path, status: 200, type });
+    }
+    const manifest = JSON.parse((await call('/manifest.webmanifest', { token: null })).body) as { start_url: string; icons: unknown[] };
+    expect(manifest).toMatchObject({ start_url: '/', icons: [expect.objectContaining({ src: '/icon.svg' })] });
+    const page = await call('/', { token: null });
+    expect(page.body).toContain('rel="manifest"');
+    expect(String(page.headers['content-security-policy'])).toContain("manifest-src 'self'");
+  });
+});
