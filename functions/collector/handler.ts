@@ -29,6 +29,8 @@ export const handler = createCollectorHandler(
     ...collectorListing(settings),
     ...collectorPolling(settings),
     listing: aws.stores,
+    // Read afresh (one GetSecretValue a pass) only while a car waits for a scope: the new login's token is then used.
+    grantedScopes: async () => (await aws.tokens.bundle(true)).scopes ?? null,
   },
   {
     signals: {

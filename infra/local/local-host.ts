@@ -188,6 +188,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       ...collectorListing(settings),
       ...collectorPolling(settings),
       listing: stores,
+      grantedScopes: async () => (await tokens.bundle(true)).scopes ?? null,
     }, { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) });
     let pass: Promise<CollectorSummary | CollectorHalt> | null = null;
     const collectNow = (): Promise<CollectorSummary | CollectorHalt> => {

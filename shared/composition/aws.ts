@@ -44,5 +44,5 @@ export function buildAwsDeps(settings: LambdaSettings) {
     if (secret.apiToken === null) throw new Error('the API secret has no apiToken');
     return { owner: secret.apiToken, readTokens: secret.readTokens };
   });
-  return { secrets, dynamo, stores, history, commands, collectorRuns, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
+  return { secrets, dynamo, stores, history, commands, collectorRuns, tokens, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
 }

@@ -3,7 +3,7 @@ import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
 import { FleetApiError, MissingScopeError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
-import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure, type PollingTuning } from './polling-policy';
+import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure, type PollingMemory, type PollingTuning } from './polling-policy';
 import { ACCOUNT_SCOPE, meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { afterListing, listDue, NEW_LISTING, type ListingMemoryStore } from './list-policy';
 import { recordHistory, recordStateChange } from './history/history-recorder';
@@ -36,6 +36,11 @@ export interface CollectorDeps {
   listing?: ListingMemoryStore;
   /** The owner's tuning of the polling policy (default: its defaults). */
   polling?: PollingTuning;
+  /**
+   * The scopes the stored login grants, read afresh (not from a cache): asked only while a car waits for a scope it
+   * lacked, so a car backing off after a missing scope is read as soon as the owner has signed in again with it.
+   */
+  grantedScopes?: () => Promise<readonly string[] | null>;
   /** Told of each new reading (notifications); its failure never fails the reading. */
   onReading?: (car: { vin: string; displayName: string | null }, reading: Snapshot) => Promise<void>;
 }
@@ -117,7 +122,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
   const [previous, spent] = await Promise.all([deps.vehicles.getVehicle(car.vin), deps.usage.getUsage(car.vin, monthKey(now))]);
   const spentUsd = costUsd(spent, deps.listCallPriceUsd ?? 0);
   const pace: BudgetPace = budgetPace(spentUsd, budgetUsd, now);
-  const step = decidePoll(normalizeMemory(previous?.polling), car.state, now, pace);
+  const step = decidePoll(await afterNewLogin(deps, previous, normalizeMemory(previous?.polling)), car.state, now, pace);
   const record: VehicleRecord = {
     vin: car.vin,
     displayName: car.displayName,
@@ -170,6 +175,17 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
 }
 
 /**
+ * A car backing off after a missing scope is read again at once when the login now grants every scope it lacked
+ * (the owner signed in again): waiting out the back-off would keep its banner up for an hour after the fix.
+ */
+async function afterNewLogin(deps: CollectorDeps, previous: VehicleRecord | null, memory: PollingMemory): Promise<PollingMemory> {
+  const needed = previous?.problem?.code === 'missing_scope' ? previous.problem.scopes : undefined;
+  if (!needed?.length || memory.backoffUntil === null || !deps.grantedScopes) return memory;
+  const granted = await deps.grantedScopes().catch(() => null);
+  return granted && needed.every((scope) => granted.includes(scope)) ? { ...memory, backoffUntil: null } : memory;
+}
+
+/**
  * History is derived from the stored snapshot (and state changes); if deriving fails, the reading is kept all the same
  * (nothing is lost: `npm run rederive` rebuilds history from snapshots).
  */
@@ -210,7 +226,7 @@ function withoutLocation(data: unknown): unknown {
 /** A failure the owner must act on, kept on the car's record (and shown by /vehicles) until a read succeeds. */
 function problemOf(error: unknown, previous: VehicleProblem | null, now: number): VehicleProblem | null {
   let problem: Omit<VehicleProblem, 'since'> | null = null;
-  if (error instanceof MissingScopeError) problem = { code: 'missing_scope', message: `${error.message}: add it to the app at developer.tesla.com and sign in again` };
+  if (error instanceof MissingScopeError) problem = { code: 'missing_scope', message: `${error.message}: add it to the app at developer.tesla.com and sign in again`, scopes: error.scopes };
   else if (error instanceof UnreadableAnswerError) problem = { code: 'unreadable_answer', message: error.message };
   else if (error instanceof FleetApiError && error.status >= 400 && error.status < 500 && !(error instanceof VehicleUnavailableError) && !(error instanceof RateLimitedError)) {
     problem = { code: 'refused', message: error.message.slice(0, 300) };

@@ -27,6 +27,8 @@ export interface VehicleProblem {
   code: 'missing_scope' | 'refused' | 'unreadable_answer' | 'stale_data';
   message: string;
   since: number;
+  /** With missing_scope: the scopes the request needed. */
+  scopes?: string[];
 }
 
 export interface VehicleStore {

@@ -24,8 +24,9 @@ export class StoredAccessTokens implements AccessTokenProvider {
     return (await this.renew()).accessToken!;
   }
 
-  /** The bundle as last read (through the same cache): its region, scopes and the like. */
-  bundle(): Promise<TokenBundle> {
+  /** The bundle as last read (through the same cache), or read afresh: its region, scopes and the like. */
+  bundle(fresh = false): Promise<TokenBundle> {
+    if (fresh) this.cached = null;
     return this.current();
   }
 

@@ -130,6 +130,27 @@ describe('collector pass', () => {
     expect((await stores.getVehicle(ONLINE))?.problem).toBeNull();
   });
 
+  it('reads a car waiting out a missing scope at the next pass once the login grants it, not an hour later', async () => {
+    const { fleet, stores, deps, advance } = setup();
+    const data = fleet.vehicleData;
+    fleet.vehicleData = () => {
+      throw new MissingScopeError(['vehicle_device_data']);
+    };
+    let granted: string[] = ['openid', 'offline_access'];
+    const withLogin = { ...deps, grantedScopes: () => Promise.resolve(granted) };
+    await runCollectorPass(withLogin);
+    expect((await stores.getVehicle(ONLINE))?.problem).toMatchObject({ code: 'missing_scope', scopes: ['vehicle_device_data'] });
+    fleet.vehicleData = data;
+    // The owner has not signed in again yet: the car waits out its back-off.
+    advance(60_000);
+    expect((await runCollectorPass(withLogin)).vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'skip', reason: 'backing_off' });
+    // Signed in again with the scope: the next pass reads it, and its banner goes.
+    granted = [...granted, 'vehicle_device_data'];
+    advance(60_000);
+    expect((await runCollectorPass(withLogin)).vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'fetch', snapshotWritten: true });
+    expect((await stores.getVehicle(ONLINE))?.problem).toBeNull();
+  });
+
   it('flags a car that fails pass after pass, and one online without a reading for hours, for the owner’s alarm', async () => {
     const { fleet, stores, deps, advance } = setup();
     fleet.vehicleData = () => {
