@@ -1,5 +1,6 @@
 import { api, selectCar, StaleAnswerError, tokenStore, UnauthorizedError } from './api-client';
 import { pendingFor } from './pending-values';
+import { chargingWords, distance, renderGlance, unitStore, type Unit } from './glance';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
 import { prefillCommands, renderCommands } from './command-panel';
 import { forgetCar, renderCharging, renderDrives, wireLogbook } from './history-panel';
@@ -53,7 +54,7 @@ async function renderState(): Promise<void> {
     ? `${chargeSent.value ? 'starting' : 'stopping'}${PENDING}`
     : snap?.chargingState === 'Charging' && d?.chargerPowerKw != null
       ? `Charging ${d.chargerPowerKw} kW${d.timeToFullChargeH ? `, full in ${Math.round(d.timeToFullChargeH * 60)} min` : ''}`
-      : (snap?.chargingState ?? '–');
+      : (chargingWords(snap?.chargingState ?? null) ?? '–');
   const temp = (c: number | null | undefined): string => (c == null ? '–' : `${c.toFixed(1)} °C`);
   // Something that needs the owner (a missing scope, no fresh reading), said plainly above the tiles.
   const problem = $('problem');
@@ -62,16 +63,17 @@ async function renderState(): Promise<void> {
   $('state').innerHTML = [
     `<div><b><span class="badge ${s.state}">${s.state === 'online' ? 'online' : s.state}</span></b><span>last seen ${ago(s.lastSeenAt)}</span></div>`,
     tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %${limitText}` : '–', 'battery (charge limit)'),
-    tile(snap?.rangeMi != null ? `${Math.round(snap.rangeMi)} mi` : '–', 'range'),
+    tile(snap?.rangeMi != null ? distance(snap.rangeMi, unitStore.get()) : '–', 'range'),
     tile(charging, 'charging'),
     tile(sent.has('climateOn') || snap?.climateOn != null ? `${onOff('climateOn', snap?.climateOn)} · ${temp(d?.insideTempC)} in` : '–', `climate · ${temp(d?.outsideTempC)} outside`),
     tile(doors, 'doors'),
     tile(onOff('sentryMode', snap?.sentryMode), 'sentry'),
-    tile(snap?.odometerMi != null ? `${snap.odometerMi.toFixed(1)} mi` : '–', 'odometer'),
+    tile(snap?.odometerMi != null ? distance(snap.odometerMi, unitStore.get(), 1) : '–', 'odometer'),
     tile(snap?.softwareVersion ?? '–', d?.softwareUpdateStatus ? `software · update ${d.softwareUpdateVersion ?? ''} ${d.softwareUpdateStatus}` : 'software'),
     tile(snap ? ago(snap.takenAt) : 'never', 'last reading'),
     tile(s.commandSigning === 'required' ? 'signed' : s.commandSigning === 'not_required' ? 'unsigned (REST)' : 'not known yet', 'how commands are sent'),
   ].join('');
+  await renderGlance(car, s);
   // The inputs keep what was just sent rather than snapping back to the last reading's value.
   prefillCommands({
     'set_charge_limit-percent': limit,
@@ -185,12 +187,28 @@ document.addEventListener('visibilitychange', () => {
 for (const button of document.querySelectorAll<HTMLButtonElement>('[data-range]')) {
   button.addEventListener('click', () => {
     range = button.dataset.range as Range;
-    for (const b of document.querySelectorAll('[data-range]')) b.classList.toggle('active', b === button);
+    for (const b of document.querySelectorAll('[data-range]')) {
+      b.classList.toggle('active', b === button);
+      b.setAttribute('aria-pressed', String(b === button));
+    }
     guard(() => renderOdometer(vin(), range, 'mi').then(() => undefined));
   });
 }
 
 wireLogbook(vin, () => guard(() => renderDrives(vin())));
+
+/** km or mi, as the owner chooses (kept in this browser). */
+function showUnit(unit: Unit): void {
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-unit]')) b.setAttribute('aria-pressed', String(b.dataset.unit === unit));
+}
+showUnit(unitStore.get());
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-unit]')) {
+  button.addEventListener('click', () => {
+    unitStore.set(button.dataset.unit === 'km' ? 'km' : 'mi');
+    showUnit(unitStore.get());
+    if (!$('app').hidden && vin()) guard(renderState);
+  });
+}
 
 if (tokenStore.get()) guard(start);
 else showLogin();

@@ -264,6 +264,25 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.close();
   });
 
+  it('answers at a glance on a phone: battery, range, what the car is doing and the last drive, all on the first screen', async () => {
+    const page = await signedIn();
+    await eventually(() => page.locator('#glance-drive').textContent(), (v) => expect(v).toMatch(/^Last drive: [\d.,]+ mi, ended /));
+    expect(await page.locator('#glance-battery').textContent()).toMatch(/^\d+ %$/);
+    expect(await page.locator('#glance-range').textContent()).toMatch(/^[\d,]+ mi$/);
+    expect(await page.locator('#glance-status').textContent()).toMatch(/^(Parked|Driving|Charging|Asleep)/);
+    for (const id of ['#glance-battery', '#glance-range', '#glance-status', '#glance-drive']) {
+      const box = (await page.locator(id).boundingBox())!;
+      expect({ id, bottom: box.y + box.height <= 844 }).toEqual({ id, bottom: true });
+    }
+    // km as the owner chooses, kept in this browser.
+    await page.getByRole('button', { name: 'km', exact: true }).click();
+    await eventually(() => page.locator('#glance-range').textContent(), (v) => expect(v).toMatch(/^[\d,]+ km$/));
+    expect(await page.getByRole('button', { name: 'km', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await page.screenshot({ path: join(OUT, 'glance-phone.png') });
+    await page.getByRole('button', { name: 'mi', exact: true }).click();
+    await page.close();
+  });
+
   it('works from the keyboard alone: sign in, reach a command with Tab, send it with Enter', async () => {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(host.url);
