@@ -2,7 +2,7 @@ import { api, selectCar, StaleAnswerError, tokenStore, UnauthorizedError } from 
 import { pendingFor } from './pending-values';
 import { chargingWords, distance, renderGlance, unitStore, type Unit } from './glance';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
-import { prefillCommands, renderCommands } from './command-panel';
+import { label, prefillCommands, renderCommands } from './command-panel';
 import { forgetCar, renderCharging, renderDrives, wireLogbook } from './history-panel';
 import { renderOdometer, type Range } from './odometer-chart';
 
@@ -108,9 +108,11 @@ async function renderAudit(): Promise<void> {
   const a = await api<Audit>(`/vehicles/${vin()}/commands?limit=10`);
   const body = $<HTMLTableElement>('audit').tBodies[0]!;
   body.replaceChildren();
+  $('audit-empty').hidden = a.commands.length > 0;
+  const at = (iso: string): string => new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   for (const c of a.commands) {
     const row = body.insertRow();
-    for (const text of [new Date(c.at).toLocaleString(), c.command, c.reason ? `${c.outcome} (${c.reason})` : c.outcome, c.transport ?? '–', String(c.latencyMs)]) row.insertCell().textContent = text;
+    for (const text of [at(c.at), label(c.command), c.reason ? `${c.outcome} (${c.reason.replace(/_/g, ' ')})` : c.outcome, c.transport ?? '–', String(c.latencyMs)]) row.insertCell().textContent = text;
   }
 }
 
