@@ -134,6 +134,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         },
       },
       '/notifications/test': { post: { operationId: 'testNotifications', summary: 'Send a test notification to every channel now, and say how each went', responses: { '200': ok('Per-channel result'), ...editErrors } } },
+      '/me': { get: { operationId: 'whoAmI', responses: { '200': ok('Which token this is: role owner or read, and its name'), '401': ERROR } } },
       '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
       '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
       '/vehicles/{vin}/odometer': {

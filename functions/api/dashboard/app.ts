@@ -131,7 +131,12 @@ async function start(): Promise<void> {
     $('state').textContent = 'No car seen yet: the collector lists them on its next run.';
     return;
   }
-  await renderCommands(vin, () => guard(async () => void (await Promise.all([renderState(), renderAudit(), renderUsage()]))));
+  // A read-only token sees no control it may not use: commands, automations and logbook edits are the owner's.
+  const me = await api<{ role: 'owner' | 'read' }>('/me').catch(() => ({ role: 'owner' as const }));
+  const owner = me.role === 'owner';
+  for (const id of ['commands-card', 'automation-form', 'drive-form']) $(id).hidden = !owner;
+  document.body.classList.toggle('read-only', !owner);
+  if (owner) await renderCommands(vin, () => guard(async () => void (await Promise.all([renderState(), renderAudit(), renderUsage()]))));
   if (!automationFormWired) {
     automationFormWired = true;
     await wireAutomationForm(vin);

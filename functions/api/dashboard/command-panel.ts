@@ -17,8 +17,34 @@ export const label = (name: string): string => name.replace(/_/g, ' ').replace(/
  */
 export async function renderCommands(getVin: () => string, onSent: () => void): Promise<void> {
   const container = document.getElementById('commands')!;
-  container.replaceChildren(...(await allowedCommands()).map(({ name, schema }) => commandForm(name, schema, getVin, onSent)));
+  const commands = await allowedCommands();
+  // Grouped as an owner looks for them, each group under its heading; a command of none goes under "Other".
+  const groups = COMMAND_GROUPS.map(([title, names]) => [title, commands.filter((c) => names.includes(c.name))] as const);
+  const grouped = new Set(COMMAND_GROUPS.flatMap(([, names]) => names));
+  const other = commands.filter((c) => !grouped.has(c.name));
+  container.replaceChildren(
+    ...[...groups, ['Other', other] as const]
+      .filter(([, list]) => list.length > 0)
+      .map(([title, list]) => {
+        const group = document.createElement('section');
+        group.className = 'command-group';
+        const heading = document.createElement('h3');
+        heading.textContent = title;
+        const forms = document.createElement('div');
+        forms.className = 'commands';
+        forms.append(...list.map(({ name, schema }) => commandForm(name, schema, getVin, onSent)));
+        group.append(heading, forms);
+        return group;
+      }),
+  );
 }
+
+const COMMAND_GROUPS: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['Climate', ['auto_conditioning_start', 'auto_conditioning_stop', 'set_temps', 'remote_seat_heater_request']],
+  ['Charging', ['charge_start', 'charge_stop', 'set_charge_limit', 'charge_standard', 'charge_max_range', 'set_charging_amps', 'charge_port_door_open', 'charge_port_door_close']],
+  ['Security', ['door_lock', 'door_unlock', 'set_sentry_mode', 'actuate_trunk', 'window_control', 'remote_start_drive']],
+  ['Find the car', ['honk_horn', 'flash_lights', 'wake_up']],
+];
 
 /** Inputs for a command's parameters, from its schema; `values()` reads them as the command's body. */
 export function parameterInputs(name: string, schema: JsonSchema, idPrefix = ''): { elements: HTMLElement[]; values: () => Record<string, unknown> } {

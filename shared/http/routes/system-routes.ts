@@ -3,6 +3,7 @@ import { lazily } from '../../domain/lazily';
 import type { ApiDeps } from '../api-deps';
 import { ApiError } from '../api-error';
 import { json } from '../responses';
+import { callerOf } from '../api-caller';
 import type { Route } from '../router';
 
 export function systemRoutes(deps: ApiDeps): Route[] {
@@ -12,6 +13,8 @@ export function systemRoutes(deps: ApiDeps): Route[] {
   const routes: Route[] = [
     { method: 'GET', path: '/health', handle: () => Promise.resolve(json(200, { status: 'ok' })) },
     { method: 'GET', path: '/openapi.json', handle: async () => json(200, await document()) },
+    // Which token this is: a page shows a read-only token no control it may not use.
+    { method: 'GET', path: '/me', handle: ({ event }) => Promise.resolve(json(200, { role: callerOf(event).role, name: callerOf(event).name })) },
     {
       method: 'GET',
       path: PUBLIC_KEY_PATH,

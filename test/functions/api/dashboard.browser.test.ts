@@ -8,6 +8,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { eventually } from '../../support/eventually';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLocalHost, type LocalHost } from '../../../infra/local/local-host';
+import { FileReadTokenStore } from '../../../shared/secrets/read-token-stores';
+import { addReadToken } from '../../../shared/secrets/read-tokens';
 import { SimClock } from '../../../infra/simulator/sim-clock';
 import { parseLocalSettings } from '../../../shared/config/local-settings';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
@@ -21,6 +23,7 @@ const OUT = join(process.cwd(), 'test-output');
 const require = createRequire(import.meta.url);
 let host: LocalHost;
 let browser: Browser;
+let dataDir = '';
 const DAYS = 9;
 
 beforeAll(async () => {
@@ -28,7 +31,8 @@ beforeAll(async () => {
   // Nine simulated days up to now, collected every 10 minutes: the first car drives every hour, so the month holds more
   // drives (over 200) than one page of the API, and the page must ask for the newest, not the oldest.
   const clock = new SimClock(Date.now() - DAYS * 24 * HOUR_MS, 0);
-  host = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'dash-')), PORT: '0' }, process.cwd()), {
+  dataDir = await mkdtemp(join(tmpdir(), 'dash-'));
+  host = await startLocalHost(parseLocalSettings({ DATA_DIR: dataDir, PORT: '0' }, process.cwd()), {
     schedule: false,
     simulator: {
       clock,
@@ -286,6 +290,23 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.getByRole('button', { name: 'km', exact: true }).getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: join(OUT, 'glance-phone.png') });
     await page.getByRole('button', { name: 'mi', exact: true }).click();
+    await page.close();
+  });
+
+  it('shows a read-only token no control it may not use, and groups the owner’s commands for people', async () => {
+    const owner = await signedIn(1440, 900);
+    expect(await owner.locator('.command-group h3').allTextContents()).toEqual(expect.arrayContaining(['Climate', 'Charging', 'Security']));
+    expect(await owner.locator('#commands-card').isVisible()).toBe(true);
+    await owner.close();
+    const store = new FileReadTokenStore(join(dataDir, 'read-tokens.json'));
+    const { token, records } = addReadToken(await store.read(), 'family', Date.now());
+    await store.write(records);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(host.url);
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(() => page.locator('#glance-battery').textContent(), (v) => expect(v).toMatch(/%/));
+    for (const id of ['#commands-card', '#automation-form', '#drive-form']) expect({ id, visible: await page.locator(id).isVisible() }).toEqual({ id, visible: false });
     await page.close();
   });
 
