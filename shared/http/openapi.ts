@@ -195,6 +195,7 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
 
 /** What each operation does, for those whose summary is not written beside them. */
 const SUMMARIES: Record<string, string> = {
+  whoAmI: 'Which token this is (owner or read-only), so a client shows only what it may use',
   health: 'Liveness (no token needed)',
   openapi: 'This document (no token needed)',
   listVehicles: 'The cars the collector has seen, with what needs you',
