@@ -17,12 +17,25 @@ const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) 
 const zone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const CONFIRM_MS = 5_000;
 
+/** When it runs, in its own time zone (named when it is not this browser's). */
 function when(a: Automation): string {
-  if (a.schedule.kind === 'once') return `once, ${a.schedule.at.replace('T', ' ')}`;
+  const own = a.schedule.timeZone === zone() ? '' : ` (${a.schedule.timeZone})`;
+  if (a.schedule.kind === 'once') return `once, ${a.schedule.at.replace('T', ' ')}${own}`;
   const [minute, hour, , , dow] = a.schedule.cron.split(' ');
   const time = /^\d+$/.test(minute!) && /^\d+$/.test(hour!) ? `${hour!.padStart(2, '0')}:${minute!.padStart(2, '0')}` : a.schedule.cron;
-  return dow === '*' ? `daily ${time}` : dow === '1-5' ? `weekdays ${time}` : a.schedule.cron;
+  return `${dow === '*' ? `daily ${time}` : dow === '1-5' ? `weekdays ${time}` : a.schedule.cron}${own}`;
 }
+
+/** The form's fields as the owner sees them, for the API's messages that name a field by its path. */
+const FIELD_WORDS: Array<[RegExp, string]> = [
+  [/^schedule\.at: /, 'Date and time: '],
+  [/^schedule\.cron: /, 'Cron: '],
+  [/^schedule\.timeZone: /, 'Time zone: '],
+  [/^body\.(\w+): /, 'Setting "$1": '],
+  [/^name: /, 'Name: '],
+  [/^command: /, 'Command: '],
+];
+const inWords = (message: string): string => FIELD_WORDS.reduce((text, [path, words]) => text.replace(path, words), message);
 
 /** The list, with a switch and a delete (tap twice) per automation, and each one's next run and last outcome. */
 export async function renderAutomations(getVin: () => string): Promise<void> {
@@ -59,15 +72,18 @@ export async function renderAutomations(getVin: () => string): Promise<void> {
   }
 }
 
-async function change(path: string, method: string, body: unknown, getVin: () => string): Promise<void> {
+async function change(path: string, method: string, body: unknown, getVin: () => string): Promise<boolean> {
   const status = $('automation-status');
+  let saved = false;
   try {
     await api(path, { method, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     status.textContent = method === 'DELETE' ? 'Deleted, with its schedule.' : 'Saved.';
+    saved = true;
   } catch (error) {
-    status.textContent = `Not saved: ${error instanceof ApiClientError ? error.message : 'network error'}`;
+    status.textContent = `Not saved: ${error instanceof ApiClientError ? inWords(error.message) : 'network error'}`;
   }
   await renderAutomations(getVin);
+  return saved;
 }
 
 /** The form: a command (with its parameters), when (daily, weekdays, once, or a cron) in this browser's zone, and a condition. */
@@ -111,6 +127,12 @@ export async function wireAutomationForm(getVin: () => string): Promise<void> {
       ...(name ? { name } : {}),
       conditions: $<HTMLInputElement>('automation-plugged').checked ? [{ kind: 'plugged_in' }] : [],
     };
-    void change('/automations', 'POST', input, getVin);
+    void change('/automations', 'POST', input, getVin).then((saved) => {
+      // Saved: the form is ready for the next one.
+      if (!saved) return;
+      $<HTMLInputElement>('automation-name').value = '';
+      $<HTMLInputElement>('automation-cron').value = '';
+      $<HTMLInputElement>('automation-plugged').checked = false;
+    });
   });
 }

@@ -160,6 +160,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.locator('#automation-plugged').check();
     await page.getByRole('button', { name: 'Add automation' }).click();
     await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(1));
+    await eventually(() => page.locator('#automation-name').inputValue(), (v) => expect(v).toBe('')); // cleared for the next one
+    // A schedule that can never run is refused in words that name the field as the form shows it.
+    await page.locator('#automation-when').selectOption('cron');
+    await page.locator('#automation-cron').fill('0 7 30 2 *');
+    await page.getByRole('button', { name: 'Add automation' }).click();
+    await eventually(() => page.locator('#automation-status').textContent(), (v) => expect(v).toBe('Not saved: Cron: never runs: February has no day 30'));
+    await page.locator('#automation-when').selectOption('weekdays');
     const row = page.locator('#automations-table tbody tr').first();
     expect(await row.locator('td').nth(2).textContent()).toBe('weekdays 07:30');
     expect(await row.locator('td').nth(3).textContent()).not.toBe('–'); // its next run
