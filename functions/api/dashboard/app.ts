@@ -1,5 +1,6 @@
 import { api, selectCar, StaleAnswerError, tokenStore, UnauthorizedError } from './api-client';
 import { pendingFor } from './pending-values';
+import { renderBattery } from './battery-chart';
 import { chargingWords, distance, renderGlance, unitStore, type Unit } from './glance';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
 import { label, prefillCommands, renderCommands } from './command-panel';
@@ -116,8 +117,15 @@ async function renderAudit(): Promise<void> {
   }
 }
 
+const RANGE_DAYS: Record<Range, number> = { day: 1, week: 7, month: 30, year: 365, all: 3650 };
+
+/** The odometer and the battery over the chosen period, in the owner's unit. */
+async function renderCharts(): Promise<void> {
+  await Promise.all([renderOdometer(vin(), range, unitStore.get()), renderBattery(vin(), RANGE_DAYS[range], unitStore.get())]);
+}
+
 async function refresh(): Promise<void> {
-  await Promise.all([renderState(), renderOdometer(vin(), range, 'mi'), renderDrives(vin()), renderCharging(vin()), renderUsage(), renderAudit(), renderAutomations(vin)]);
+  await Promise.all([renderState(), renderCharts(), renderDrives(vin()), renderCharging(vin()), renderUsage(), renderAudit(), renderAutomations(vin)]);
 }
 
 async function start(): Promise<void> {
@@ -198,7 +206,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-range]'
       b.classList.toggle('active', b === button);
       b.setAttribute('aria-pressed', String(b === button));
     }
-    guard(() => renderOdometer(vin(), range, 'mi').then(() => undefined));
+    guard(renderCharts);
   });
 }
 
@@ -213,7 +221,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('[data-unit]')
   button.addEventListener('click', () => {
     unitStore.set(button.dataset.unit === 'km' ? 'km' : 'mi');
     showUnit(unitStore.get());
-    if (!$('app').hidden && vin()) guard(renderState);
+    if (!$('app').hidden && vin()) guard(async () => void (await Promise.all([renderState(), renderCharts()])));
   });
 }
 

@@ -47,8 +47,9 @@ export async function renderOdometer(vin: string, range: Range, unit: 'mi' | 'km
       maintainAspectRatio: false,
       animation: false,
       scales: {
-        odometer: { type: 'linear', position: 'left' },
-        ...(distance ? { distance: { type: 'linear' as const, position: 'right' as const, beginAtZero: true, grid: { drawOnChartArea: false } } } : {}),
+        x: { title: { display: true, text: range === 'day' ? 'Time' : `Date (a bar a ${bucket})` }, ticks: { maxTicksLimit: 10 } },
+        odometer: { type: 'linear', position: 'left', title: { display: true, text: `Odometer (${unit})` } },
+        ...(distance ? { distance: { type: 'linear' as const, position: 'right' as const, beginAtZero: true, title: { display: true, text: `Distance per ${bucket} (${unit})` }, grid: { drawOnChartArea: false } } } : {}),
       },
     },
   });

@@ -104,6 +104,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.getByRole('button', { name: 'Month', exact: true }).click();
     const canvas = page.locator('#odometer-chart');
     expect((await canvas.boundingBox())!.height).toBeGreaterThan(100);
+    // Battery and range over the month, from the stored readings.
+    await eventually(() => page.locator('#battery-chart').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThan(50));
+    expect((await page.locator('#battery-chart').boundingBox())!.height).toBeGreaterThan(100);
 
     // A command from the buttons built from /openapi.json; the audit log shows it.
     expect(await page.locator('form[data-command="door_unlock"]').count()).toBe(0);
