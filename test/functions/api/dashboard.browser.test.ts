@@ -180,6 +180,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await mkdir(OUT, { recursive: true });
     await page.locator('#automations-card').screenshot({ path: join(OUT, 'automations-phone.png') });
     await page.getByRole('button', { name: 'Delete Morning limit' }).click();
+    // The confirmation is in view, not cut off at the card's edge.
+    const confirm = (await page.getByRole('button', { name: 'Delete Morning limit' }).boundingBox())!;
+    const card = (await page.locator('#automations-card').boundingBox())!;
+    expect(confirm.x + confirm.width).toBeLessThanOrEqual(card.x + card.width);
     expect(await page.locator('#automations-table tbody tr').count()).toBe(1); // a second tap is needed
     await page.getByRole('button', { name: 'Delete Morning limit' }).click();
     await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(0));
