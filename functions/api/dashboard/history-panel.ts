@@ -1,5 +1,6 @@
 import { api, StaleAnswerError, tokenStore } from './api-client';
 import { durationText, startText } from './drive-times';
+import { renderChargeCurve } from './charge-curve';
 
 interface Drive { id: string; start: { at: string; odometerMi: number }; startedBy: string; endedAfter: string; end: { at: string }; distanceMi: number; durationMinutes: number; durationBounds: { atLeastMinutes: number; atMostMinutes: number }; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
 interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number; cost: number | null; costSource: 'set' | 'price' | null }
@@ -134,6 +135,7 @@ export async function renderCharging(vin: string): Promise<void> {
     api<{ idles: Idle[] }>(`/vehicles/${vin}/idles?order=newest&limit=${SHOWN}`),
   ]);
   renderIdles(idles);
+  await renderChargeCurve(vin);
   fill(
     $<HTMLTableElement>('charges-table').tBodies[0]!,
     charges.map((c) => [

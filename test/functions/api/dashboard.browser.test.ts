@@ -104,6 +104,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.getByRole('button', { name: 'Month', exact: true }).click();
     const canvas = page.locator('#odometer-chart');
     expect((await canvas.boundingBox())!.height).toBeGreaterThan(100);
+    // The last session's charging curve, a point a reading.
+    await eventually(() => page.locator('#charge-curve').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThan(0));
     // Battery and range over the month, from the stored readings.
     await eventually(() => page.locator('#battery-chart').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThan(50));
     expect((await page.locator('#battery-chart').boundingBox())!.height).toBeGreaterThan(100);
