@@ -70,17 +70,20 @@ export function createCollectorHandler(deps: CollectorDeps, options: CollectorHa
       deps.log.info('collector run skipped: another run is still going');
       return { halted: 'another_run', message: 'another collector run is still going' };
     }
+    // Recording how the run ended never changes how it ended: if the write fails, the lease runs out by itself.
     const finish = async (outcome: CollectorRunOutcome, extra: Partial<CollectorRunRecord> = {}): Promise<void> => {
-      if (runs) await runs.finishRun(holder, runRecord(lease.previous, { startedAt, endedAt: deps.clock.now(), outcome, ...extra }));
+      if (!runs) return;
+      await runs.finishRun(holder, runRecord(lease.previous, { startedAt, endedAt: deps.clock.now(), outcome, ...extra })).catch((error: unknown) => {
+        deps.log.warn('collector run not recorded; its lease runs out by itself', { error: error instanceof Error ? error.name : 'unknown' });
+      });
     };
+    let summary: CollectorSummary;
     try {
-      const summary = await pass();
-      await finish('ok', { vehiclesSeen: summary.vehiclesSeen, snapshotsWritten: summary.snapshotsWritten });
-      return summary;
+      summary = await pass();
     } catch (error) {
       const waiting = error instanceof NoTokenError ? 'not_logged_in' : error instanceof LoginRequiredError ? 'login_lost' : null;
       if (waiting === null) {
-        await finish('failed', { detail: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : 'unknown error' }).catch(() => undefined);
+        await finish('failed', { detail: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 300) : 'unknown error' });
         throw error;
       }
       // Said once, when the state begins; every later run records it quietly.
@@ -90,5 +93,7 @@ export function createCollectorHandler(deps: CollectorDeps, options: CollectorHa
       await finish(waiting, { detail: OWNER_MUST_SIGN_IN[waiting] });
       return { halted: waiting, message: OWNER_MUST_SIGN_IN[waiting] };
     }
+    await finish('ok', { vehiclesSeen: summary.vehiclesSeen, snapshotsWritten: summary.snapshotsWritten });
+    return summary;
   });
 }

@@ -112,3 +112,18 @@ describe('collector runs (a lease in the table instead of reserved concurrency)'
     await expect(c.run()).rejects.toThrow('socket hang up');
   });
 });
+
+describe('recording a run', () => {
+  it('a failed write of the run record never turns a good pass into a failed one', async () => {
+    const fleet = new FakeFleetApi();
+    const stores = new DynamoDbStores({ client: doc, tableName: 'runs', snapshotRetentionDays: 30 });
+    const runs = new DynamoDbCollectorRuns({ client: doc, tableName: 'runs' });
+    runs.finishRun = () => Promise.reject(new Error('ProvisionedThroughputExceededException'));
+    const warnings: string[] = [];
+    const log = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
+    const now = Date.parse('2027-03-01T08:00:00Z');
+    const handler = createCollectorHandler({ fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log, includeLocation: false, monthlyBudgetUsd: 10 }, { runs });
+    await expect(handler(undefined, {} as never)).resolves.toMatchObject({ vehiclesSeen: 0 });
+    expect(warnings).toEqual([expect.stringContaining('not recorded')]);
+  });
+});
