@@ -1,6 +1,7 @@
 import { api, StaleAnswerError, tokenStore } from './api-client';
 import { durationText, startText } from './drive-times';
 import { renderChargeCurve } from './charge-curve';
+import { drawBars } from './bar-chart';
 
 interface Drive { id: string; start: { at: string; odometerMi: number }; startedBy: string; endedAfter: string; end: { at: string }; distanceMi: number; durationMinutes: number; durationBounds: { atLeastMinutes: number; atMostMinutes: number }; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
 interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number; cost: number | null; costSource: 'set' | 'price' | null }
@@ -84,6 +85,9 @@ export async function renderDrives(vin: string): Promise<void> {
     }
   }
   $('drives-empty').hidden = newest.length > 0;
+  // Efficiency of each drive that has one, oldest first: an estimate from the battery's percent, and titled so.
+  const efficient = newest.filter((d) => d.whPerMi !== null).slice(0, 60).reverse();
+  drawBars('efficiency-chart', efficient.map((d) => ({ label: day(d.startedBy), value: d.whPerMi! })), { x: 'Drive', y: 'Wh/mi (estimated)' }, 'rgba(29, 31, 35, 0.6)');
   const select = $<HTMLSelectElement>('drive-pick');
   select.replaceChildren(...newest.map((d) => new Option(`${day(d.startedBy)} ${startText(d)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
   // The car these drives are of: a save goes to this car, whatever the car picker says by then.
@@ -157,6 +161,8 @@ export async function renderCharging(vin: string): Promise<void> {
 /** Parked stretches of an hour or more: range lost, drain per day, and how much of it the car slept. */
 function renderIdles(idles: Idle[]): void {
   $('idles-empty').hidden = idles.length > 0;
+  const measured = idles.filter((i) => i.drainPercentPerDay !== null).reverse();
+  drawBars('drain-chart', measured.map((i) => ({ label: day(i.startAt), value: i.drainPercentPerDay! })), { x: 'Parked from', y: 'Drain (%/day)' }, 'rgba(161, 92, 0, 0.6)');
   fill(
     $<HTMLTableElement>('idles-table').tBodies[0]!,
     idles.map((i) => [

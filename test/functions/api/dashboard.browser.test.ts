@@ -118,6 +118,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.locator('#drives-table tbody tr.day').first().textContent()).toMatch(/· \d+ drives? · \d+\.\d mi$/);
     expect(await page.locator('#charges-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#months-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    // Each recent drive's efficiency, as bars (an estimate, and titled so).
+    await eventually(() => page.locator('#efficiency-chart').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThan(5));
     // The demo car is never parked an hour: the idle table says so.
     expect(await page.locator('#idles-empty').isVisible()).toBe(true);
     // The picked drive in full, below the form.
@@ -199,6 +201,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(idle[1]).toMatch(/^\d+\.\d$/); // hours
     expect(idle[3]).toMatch(/^\d+\.\d %\/day$/);
     expect(Number(idle[4]!.replace(' %', ''))).toBeGreaterThan(50); // asleep most of the evening
+    await eventually(() => page.locator('#drain-chart').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThanOrEqual(2));
 
     // An accessibility check (axe-core, WCAG 2 A/AA rules) finds nothing serious, on the phone and (below) the desktop.
     expect(await seriousViolations(page)).toEqual([]);
