@@ -90,11 +90,12 @@ async function createPending(secretId: string, token: string, stages: Record<str
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  if ((await currentBundle(deps.client, secretId)) === null) {
+  const current = await currentBundle(deps.client, secretId);
+  if (current === null) {
     deps.log.info('token rotation: not logged in yet (the secret holds no token bundle); nothing to rotate');
     return;
   }
-  const base = await newestBundle(deps.client, secretId, stages, token);
+  const base = await newestBundle(deps.client, secretId, stages, token, current);
   const next = await refreshBundle(base, deps.oauth, deps.clock);
   await deps.client.send(
     new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: token, SecretString: JSON.stringify(next), VersionStages: ['AWSPENDING'] }),
@@ -145,8 +146,7 @@ function isTransient(error: unknown): boolean {
  * rotation carries a newer pair (its refresh already retired the current one). Refreshing from anything older
  * would spend a retired token, and after Tesla's 24-hour grace lose the login.
  */
-async function newestBundle(client: SecretsManagerClient, secretId: string, stages: Record<string, string[]>, exceptVersion: string): Promise<TokenBundle> {
-  const current = await readBundle(client, secretId, { VersionStage: 'AWSCURRENT' });
+async function newestBundle(client: SecretsManagerClient, secretId: string, stages: Record<string, string[]>, exceptVersion: string, current: TokenBundle): Promise<TokenBundle> {
   let newest = current;
   for (const [versionId, labels] of Object.entries(stages)) {
     if (versionId === exceptVersion || !labels.includes('AWSPENDING') || labels.includes('AWSCURRENT')) continue;
