@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../../functions/api/create-handler';
 import { createCollectorHandler } from '../../functions/collector/create-handler';
 import { ConfigError } from '../../shared/config/config-error';
-import type { LocalSettings } from '../../shared/config/local-settings';
+import { API_TOKEN_FORMAT, API_TOKEN_FORMAT_TEXT, type LocalSettings } from '../../shared/config/local-settings';
 import { HOUR_MS, systemClock, type Clock } from '../../shared/domain/clock';
 import type { CollectorSummary } from '../../shared/domain/collector';
 import type { CollectorHalt } from '../../shared/domain/collector-run';
@@ -87,14 +87,14 @@ const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () 
  * Fleet API is configured, the same API and collector handlers the Lambdas use, and a scheduler for the collector.
  */
 export async function startLocalHost(settings: LocalSettings, options: LocalHostOptions = {}): Promise<LocalHost> {
+  const log = options.log ?? quietLog;
   // A refresh that was written but not yet renamed into place when the process died holds the only refresh token
   // Tesla still honours: recovered before the clean-up below removes leftover temporary files.
   for (const name of ['teslaTokens', 'simTeslaTokens'] as const) {
-    if (await new FileTokenStore(dataFile(settings.dataDir, name)).recoverInterruptedWrite()) (options.log ?? quietLog).warn(`recovered the newest Tesla tokens from an interrupted write (${dataFile(settings.dataDir, name)})`);
+    if (await new FileTokenStore(dataFile(settings.dataDir, name)).recoverInterruptedWrite()) log.warn(`recovered the newest Tesla tokens from an interrupted write (${dataFile(settings.dataDir, name)})`);
   }
   // Owner-only through and through (tokens, keys, history), tightened if the folder already existed.
   await tightenOwnerOnly(settings.dataDir);
-  const log = options.log ?? quietLog;
   const dbPath = join(settings.dataDir, 'dynamodb');
   const existed = DataCheckpoint.existingDatabase(dbPath);
   const dynamo = await startLocalDynamo({ path: dbPath, tableName: LOCAL_TABLE_NAME });
@@ -320,16 +320,13 @@ async function rememberRegion(store: TokenStore, baseUrl: string): Promise<void>
 }
 
 /** The API token generated on first start and kept, owner-readable only, in DATA_DIR. */
-/** What a bearer token may hold (as API_TOKEN is checked). */
-const API_TOKEN_FORMAT = /^[A-Za-z0-9._~+/=-]{16,256}$/;
-
 async function loadOrCreateApiToken(dataDir: string): Promise<string> {
   const path = dataFile(dataDir, 'apiToken');
   const existing = (await readIfExists(path))?.trim();
   if (existing !== undefined && existing.length > 0) {
     // A token no client can send (a space or a quote pasted into the file) would make every request a 401 in silence.
     if (!API_TOKEN_FORMAT.test(existing)) {
-      throw new Error(`${path} does not hold a usable API token (16 to 256 letters, digits or . _ ~ + / = -; a space or other character was found): fix it, or delete the file to get a new token`);
+      throw new Error(`${path} does not hold a usable API token (${API_TOKEN_FORMAT_TEXT}; a space or other character was found): fix it, or delete the file to get a new token`);
     }
     return existing;
   }

@@ -29,6 +29,9 @@ export interface LocalSettings extends ListingSettings, PollingSettings {
 }
 
 const TOKEN_CHARS = /^[\x21-\x7e]{8,4096}$/;
+/** What the local API token may hold, set as API_TOKEN or kept in DATA_DIR/api-token: what a client can send. */
+export const API_TOKEN_FORMAT = /^[A-Za-z0-9._~+/=-]{16,256}$/;
+export const API_TOKEN_FORMAT_TEXT = '16 to 256 characters, each a letter, a digit or one of . _ ~ + / = -';
 
 export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
   const read = new SettingsReader(env);
@@ -36,7 +39,7 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
   return {
     port: read.int('PORT', { min: 0, max: 65535, default: 3000 }),
     dataDir: resolve(cwd, read.optional('DATA_DIR') ?? '.data'),
-    apiToken: read.secret('API_TOKEN', /^[A-Za-z0-9._~+/=-]{16,256}$/, '16 to 256 characters, each a letter, a digit or one of . _ ~ + / = -'),
+    apiToken: read.secret('API_TOKEN', API_TOKEN_FORMAT, API_TOKEN_FORMAT_TEXT),
     collectIntervalSeconds: read.int('COLLECT_INTERVAL_SECONDS', { min: 5, max: 86_400, default: 60 }),
     fleetApiUrl,
     // With the simulator, token calls go to it unless TESLA_AUTH_URL says otherwise.
