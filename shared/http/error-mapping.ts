@@ -1,3 +1,5 @@
+import { LogbookIndexingError } from '../domain/history/logbook-index';
+import { LogbookDamagedError } from '../domain/history/logbook-reads';
 import { LogbookBusyError } from '../domain/history/logbook-store';
 import {
   CommandKeyNotPairedError,
@@ -46,6 +48,8 @@ function toApiError(error: unknown, pairingUrl: string): ApiError | null {
   if (error instanceof ApiError) return error;
   if (error instanceof InvalidCursorError) return new ApiError(400, 'invalid_cursor', error.message);
   if (error instanceof LogbookBusyError) return new ApiError(409, 'logbook_busy', error.message, { 'retry-after': '1' });
+  if (error instanceof LogbookIndexingError) return new ApiError(503, 'logbook_indexing', error.message, { 'retry-after': '5' });
+  if (error instanceof LogbookDamagedError) return new ApiError(409, 'logbook_damaged', error.message);
   if (error instanceof NoTokenError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof TokenBundleInvalidError) return new ApiError(503, 'tesla_not_configured', error.message);
   if (error instanceof CommandKeyInvalidError) return new ApiError(503, 'command_key_invalid', `${error.message}: replace it with \`npm run keys -- --force\` and pair the new key`);

@@ -5,13 +5,15 @@ import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/
 import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
-import type { LogEntry } from '../domain/history/logbook';
-import { CHARGE_COST_SK_PREFIX, chargeCostSk, chargeSk, driveSk, HISTORY_STATE_SK, idleSk, LOG_SK_PREFIX, logSk, monthSk, stateChangeSk, TTL_ATTRIBUTE, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+import { DynamoDbLogbookStore } from './dynamodb-logbook-store';
+import { CHARGE_COST_SK_PREFIX, chargeCostSk, chargeSk, driveSk, HISTORY_STATE_SK, idleSk, monthSk, stateChangeSk, TTL_ATTRIBUTE, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
 
-/** Derived history in the single table: one small item per drive, charging session and software version. */
-export class DynamoDbHistoryStore implements HistoryStore {
+/** Derived history in the single table: one small item per drive, charging session and software version; the logbook. */
+export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements HistoryStore {
   /** `stateChangeRetentionDays`: how long state changes are kept (the snapshots' retention; default 400 days). */
-  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string; stateChangeRetentionDays?: number }) {}
+  constructor(protected override readonly options: { client: DynamoDBDocumentClient; tableName: string; stateChangeRetentionDays?: number }) {
+    super(options);
+  }
 
   async putStateChange(change: StateChange, state: HistoryState): Promise<void> {
     const expiresAt = Math.floor(change.at / 1000) + (this.options.stateChangeRetentionDays ?? 400) * 86_400;
@@ -99,30 +101,6 @@ export class DynamoDbHistoryStore implements HistoryStore {
 
   async putMonth(totals: MonthTotals): Promise<void> {
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(totals.vin), sk: monthSk(totals.month), record: totals } }));
-  }
-
-  async lastLogEntries(vin: string, count: number): Promise<LogEntry[]> {
-    const out = await this.options.client.send(
-      new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX }, ScanIndexForward: false, Limit: count }),
-    );
-    return (out.Items ?? []).map((item) => item.entry as LogEntry);
-  }
-
-  async appendLogEntry(entry: LogEntry): Promise<boolean> {
-    try {
-      await this.options.client.send(
-        new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(entry.vin), sk: logSk(entry.seq), entry }, ConditionExpression: 'attribute_not_exists(sk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  }
-
-  async logEntries(vin: string): Promise<LogEntry[]> {
-    const items = await queryAll(this.options, 'pk = :pk AND begins_with(sk, :prefix)', { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX });
-    return items.map((item) => item.entry as LogEntry);
   }
 
   async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {

@@ -30,14 +30,14 @@ export function decodeRangeCursor(cursor: string, pk: string, range: CursorRange
 /**
  * One page of items under `pk` whose sort keys lie in the range, oldest first (or newest first), with a cursor bound
  * to the range and the order.
- * `attribute` names the item attribute that holds the record.
+ * `record` names the item attribute that holds the record, or reads the record from the item.
  */
 export async function queryRangePage<T>(
   db: { client: DynamoDBDocumentClient; tableName: string },
   pk: string,
   range: CursorRange,
   page: { limit: number; cursor?: string | null | undefined; newestFirst?: boolean | undefined },
-  attribute: string,
+  record: string | ((item: Record<string, unknown>) => T),
 ): Promise<{ items: T[]; cursor: string | null }> {
   const out = await db.client.send(
     new QueryCommand({
@@ -49,5 +49,5 @@ export async function queryRangePage<T>(
       ExclusiveStartKey: page.cursor ? decodeRangeCursor(page.cursor, pk, range, page.newestFirst === true) : undefined,
     }),
   );
-  return { items: (out.Items ?? []).map((item) => item[attribute] as T), cursor: out.LastEvaluatedKey ? encodeRangeCursor(out.LastEvaluatedKey.sk, range, page.newestFirst === true) : null };
+  return { items: (out.Items ?? []).map((item) => (typeof record === 'string' ? (item[record] as T) : record(item))), cursor: out.LastEvaluatedKey ? encodeRangeCursor(out.LastEvaluatedKey.sk, range, page.newestFirst === true) : null };
 }

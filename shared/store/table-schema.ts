@@ -25,6 +25,8 @@
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
+ * | logbook index   | VEHICLE#<vin>   | LOGDRIVE#<ISO drive start>  |
+ * | index progress  | VEHICLE#<vin>   | LOGINDEX                    |
  * | automation      | ACCOUNT         | AUTOMATION#<id>             |
  * | automation ids  | ACCOUNT         | AUTOMATIONS                 |
  * | notify settings | ACCOUNT         | NOTIFY#CONFIG               |
@@ -84,6 +86,9 @@ export const COLLECTOR_RUN_SK = 'COLLECTOR_RUN';
 /** The trip logbook's chain: append-only, in sequence order (see domain/history/logbook). */
 export const logSk = (seq: number): string => `LOG#${String(seq).padStart(12, '0')}`;
 export const LOG_SK_PREFIX = 'LOG#';
+/** The logbook's index (see domain/history/logbook-index): one item per logged drive, by the drive's start. */
+export const logDriveSk = (startAt: number): string => `LOGDRIVE#${new Date(startAt).toISOString()}`;
+export const LOG_INDEX_SK = 'LOGINDEX';
 export const idleSk = (startAt: number): string => `IDLE#${new Date(startAt).toISOString()}`;
 /** A charging session's cost set by the owner, apart from the derived session so that re-deriving keeps it. */
 export const chargeCostSk = (id: string): string => `CHARGECOST#${id}`;

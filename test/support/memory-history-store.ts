@@ -2,6 +2,7 @@ import type { HistoryState, HistoryStep } from '../../shared/domain/history/hist
 import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen, StateChange } from '../../shared/domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../../shared/domain/history/history-store';
 import type { LogEntry } from '../../shared/domain/history/logbook';
+import type { LogIndexItem, LogIndexUpdate } from '../../shared/domain/history/logbook-index';
 import type { MonthTotals } from '../../shared/domain/history/monthly-totals';
 
 /** In-memory derived history for unit tests above the port; cursors are offsets. */
@@ -12,6 +13,8 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly versions = new Map<string, SoftwareVersionSeen>();
   readonly months = new Map<string, MonthTotals>();
   readonly log: LogEntry[] = [];
+  readonly logIndex = new Map<string, { driveId: string; driveSeq: number | null; noteSeq: number | null; noteSeqs: Set<number> }>();
+  readonly indexedThrough = new Map<string, number>();
   readonly idles = new Map<string, IdlePeriod>();
   readonly costs = new Map<string, number>();
   readonly stateChanges: StateChange[] = [];
@@ -74,8 +77,38 @@ export class MemoryHistoryStore implements HistoryStore {
     this.log.push(structuredClone(entry));
     return Promise.resolve(true);
   }
-  logEntries(vin: string): Promise<LogEntry[]> {
-    return Promise.resolve(this.log.filter((e) => e.vin === vin).sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e)));
+  /** Every entry of a car, oldest first (for tests; the port reads the chain a part at a time). */
+  logEntries(vin: string): LogEntry[] {
+    return this.log.filter((e) => e.vin === vin).sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e));
+  }
+  logEntriesAfter(vin: string, afterSeq: number, limit: number): Promise<LogEntry[]> {
+    return Promise.resolve(this.logEntries(vin).filter((e) => e.seq > afterSeq).slice(0, limit));
+  }
+  logEntriesAt(vin: string, seqs: readonly number[]): Promise<LogEntry[]> {
+    return Promise.resolve(this.logEntries(vin).filter((e) => seqs.includes(e.seq)));
+  }
+  logIndexedThrough(vin: string): Promise<number> {
+    return Promise.resolve(this.indexedThrough.get(vin) ?? 0);
+  }
+  applyToLogIndex(vin: string, updates: readonly LogIndexUpdate[], through: number): Promise<void> {
+    for (const u of updates) {
+      const key = `${vin}#${u.driveId}`;
+      const item = this.logIndex.get(key) ?? { driveId: u.driveId, driveSeq: null, noteSeq: null, noteSeqs: new Set<number>() };
+      if (u.driveSeq !== null && (item.driveSeq === null || item.driveSeq < u.driveSeq)) item.driveSeq = u.driveSeq;
+      for (const n of u.noteSeqs) item.noteSeqs.add(n);
+      if (u.noteSeqs.length > 0) item.noteSeq = Math.max(item.noteSeq ?? 0, ...u.noteSeqs);
+      this.logIndex.set(key, item);
+    }
+    this.indexedThrough.set(vin, Math.max(this.indexedThrough.get(vin) ?? 0, through));
+    return Promise.resolve();
+  }
+  logIndexPage(vin: string, query: HistoryQuery): Promise<HistoryPage<LogIndexItem>> {
+    const mine = [...this.logIndex].filter(([k]) => k.startsWith(`${vin}#`)).map(([, i]) => ({ driveId: i.driveId, driveSeq: i.driveSeq, noteSeq: i.noteSeq, notes: i.noteSeqs.size }));
+    return Promise.resolve(page(mine, (i) => Number(i.driveId), query));
+  }
+  logIndexItem(vin: string, driveId: string): Promise<LogIndexItem | null> {
+    const i = this.logIndex.get(`${vin}#${driveId}`);
+    return Promise.resolve(i ? { driveId: i.driveId, driveSeq: i.driveSeq, noteSeq: i.noteSeq, notes: i.noteSeqs.size } : null);
   }
   clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
     const drop = <T extends { vin: string }>(map: Map<string, T>, at: (record: T) => number): number => {

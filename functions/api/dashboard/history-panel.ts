@@ -210,11 +210,18 @@ export function wireLogbook(vin: () => string, after: () => void): void {
       });
   });
   $('logbook-verify').addEventListener('click', () => {
-    api<{ intact: boolean; entries: number; head: string | null; brokenAtSeq: number | null; changedDrives: string[]; missingDrives: string[] }>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
+    type Check = { intact: boolean | null; entries: number; head: string | null; brokenAtSeq: number | null; changedDriveCount: number; missingDriveCount: number; lostEntries: number; indexMismatches: string[] };
+    api<Check>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
+      if (check.intact === null) {
+        status.textContent = `The check did not finish in time (${check.entries.toLocaleString()} entries read); nothing is claimed. Try again.`;
+        return;
+      }
       const problems = [
         check.brokenAtSeq !== null ? `entry ${check.brokenAtSeq} does not follow from the one before` : '',
-        check.changedDrives.length > 0 ? `${check.changedDrives.length} drive(s) changed since logged` : '',
-        check.missingDrives.length > 0 ? `${check.missingDrives.length} recorded drive(s) missing from it` : '',
+        check.changedDriveCount > 0 ? `${check.changedDriveCount} drive(s) changed since logged` : '',
+        check.missingDriveCount > 0 ? `${check.missingDriveCount} recorded drive(s) missing from it` : '',
+        check.lostEntries > 0 ? `its last ${check.lostEntries} entries are gone` : '',
+        check.indexMismatches.length > 0 ? `${check.indexMismatches.length} drive(s) whose rows do not point where the chain says` : '',
       ].filter(Boolean);
       // The head to keep outside this system: checked against later, it shows any rewrite up to it.
       const head = check.head ? ` Keep this head to check it later: ${check.head}` : '';

@@ -2,21 +2,9 @@ import type { HistoryState, HistoryStep } from './history-machine';
 import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen, StateChange } from './history-records';
 import type { LogbookStore } from './logbook-store';
 import type { MonthTotals } from './monthly-totals';
+import type { HistoryPage, HistoryQuery } from './history-page';
 
-export interface HistoryPage<T> {
-  items: T[];
-  /** Opaque; pass back for the next page. Null on the last page. */
-  cursor: string | null;
-}
-
-export interface HistoryQuery {
-  fromMs: number;
-  toMs: number;
-  limit: number;
-  cursor?: string | null;
-  /** Newest first (and paged backwards); default oldest first. */
-  newestFirst?: boolean;
-}
+export type { HistoryPage, HistoryQuery } from './history-page';
 
 /** Where derived history is kept: the machine's state per car, the records it produced, and the logbook. */
 export interface HistoryStore extends LogbookStore {

@@ -4,6 +4,7 @@ import { defaultPackKwh, deriveHistory } from './history-machine';
 import { refreshMonthsOf } from './history-recorder';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
+import { catchUpLogIndex } from './logbook-index';
 import { appendToLogbook } from './logbook-store';
 
 /**
@@ -28,8 +29,10 @@ export async function rederiveHistory(
   const step = deriveHistory(snapshots, { packKwh }, undefined, changes);
   const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
   // Drives the logbook has not seen yet are logged; logged drives stay as logged (verify shows any that changed).
-  const logged = new Set((await stores.history.logEntries(vin)).filter((e) => e.kind === 'drive').map((e) => e.driveId));
-  for (const drive of step.drives) if (!logged.has(drive.id)) await appendToLogbook(stores.history, vin, driveFacts(drive));
+  await catchUpLogIndex(stores.history, vin);
+  for (const drive of step.drives) {
+    if ((await stores.history.logIndexItem(vin, drive.id))?.driveSeq == null) await appendToLogbook(stores.history, vin, driveFacts(drive));
+  }
   await stores.history.saveHistoryStep(vin, step);
   await refreshMonthsOf(stores.history, vin, step);
   return { snapshots: snapshots.length, drives: step.drives.length, charges: step.charges.length, versions: step.versions.length, deleted };

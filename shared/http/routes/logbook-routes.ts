@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { lazily } from '../../domain/lazily';
-import type { Drive } from '../../domain/history/history-records';
-import { DRIVE_PURPOSES, formatHead, isTimeZone, logbookRows, parseHead, verifyChain, type LogAnnotation, type LogEntry } from '../../domain/history/logbook';
+import { DRIVE_PURPOSES, formatHead, isTimeZone, logbookRows, parseHead, type LogAnnotation } from '../../domain/history/logbook';
+import { until } from '../../domain/history/logbook-index';
+import { latestAnnotation, loggedDrivesOfYear } from '../../domain/history/logbook-reads';
 import { appendToLogbook } from '../../domain/history/logbook-store';
+import { verifyLogbook } from '../../domain/history/logbook-verify';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
 import { jsonObjectBody, requireRecordId, requireVin, validate } from '../request-input';
@@ -36,6 +38,13 @@ export const verifyQuerySchema = lazily(() =>
   }),
 );
 
+/**
+ * How long a logbook route may spend reading before it answers: well inside API Gateway's 29 s integration timeout
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html). A verify that needs longer says it did
+ * not finish; an index still being built answers 503 with Retry-After, each call getting further.
+ */
+export const LOGBOOK_READ_BUDGET_MS = 20_000;
+
 const LOGBOOK_COLUMNS = ['start', 'end', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'purpose', 'note', 'from', 'to', 'driveId', 'edits', 'prevHash', 'hash'] as const;
 
 /**
@@ -53,7 +62,7 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
         const id = requireRecordId(params.id, 'drive');
         const edit = validate(driveEditSchema(), jsonObjectBody(event), 'invalid_body');
         await requireDrive(deps, vin, id);
-        const previous = latestAnnotation(await deps.history.logEntries(vin), id);
+        const previous = await latestAnnotation(deps.history, vin, id, budget(deps));
         const annotation: LogAnnotation = {
           kind: 'annotation',
           driveId: id,
@@ -72,9 +81,9 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
         const vin = requireVin(params.vin);
         const q = validate(logbookQuerySchema(), query, 'invalid_query');
         const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
-        const entries = await deps.history.logEntries(vin);
-        const rows = logbookRows(entries, year, q.tz);
-        const head = headOf(entries);
+        const rows = logbookRows(await loggedDrivesOfYear(deps.history, vin, year, budget(deps)), year, q.tz);
+        const [newest] = await deps.history.lastLogEntries(vin, 1);
+        const head = newest ? formatHead(newest) : null;
         if (wantsCsv(event)) {
           // The chain head closes the file: kept with the export (or handed in with it), it proves later that nothing
           // up to it was changed, removed or re-sealed (GET …/logbook/verify?head=…).
@@ -91,36 +100,11 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
       handle: async ({ params, query }) => {
         const vin = requireVin(params.vin);
         const q = validate(verifyQuerySchema(), query, 'invalid_query');
-        const entries = await deps.history.logEntries(vin);
-        const first = entries.find((e) => e.kind === 'drive');
-        const drives = first ? await allDrives(deps, vin, first.kind === 'drive' ? first.startAt : 0) : [];
-        const check = verifyChain(vin, entries, new Map(drives.map((d) => [d.id, d])), q.head ? parseHead(q.head) : null);
+        const check = await verifyLogbook(deps.history, vin, q.head ? parseHead(q.head) : null, budget(deps));
         return json(200, { vin, ...check, head: check.head ? formatHead(check.head) : null });
       },
     },
   ];
 }
 
-/** The chain's newest entry as exports print it, or null for an empty chain. */
-function headOf(entries: readonly LogEntry[]): string | null {
-  const last = entries.reduce<LogEntry | null>((newest, e) => (newest === null || e.seq > newest.seq ? e : newest), null);
-  return last ? formatHead(last) : null;
-}
-
-function latestAnnotation(entries: Awaited<ReturnType<ApiDeps['history']['logEntries']>>, driveId: string): LogAnnotation | null {
-  const mine = entries.filter((e): e is typeof e & LogAnnotation => e.kind === 'annotation' && e.driveId === driveId);
-  return mine.at(-1) ?? null;
-}
-
-async function allDrives(deps: ApiDeps, vin: string, fromMs: number): Promise<Drive[]> {
-  const drives: Drive[] = [];
-  let cursor: string | null = null;
-  const toMs = deps.clock.now() + 86_400_000;
-  do {
-    const page = await deps.history.listDrives(vin, { fromMs, toMs, limit: 500, cursor });
-    drives.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor !== null);
-  return drives;
-}
-
+const budget = (deps: ApiDeps) => until(deps.clock, deps.clock.now() + LOGBOOK_READ_BUDGET_MS);

@@ -88,12 +88,37 @@ describe('logbook verify, against direct edits of the stored items', () => {
     expect(await verify(kept)).toMatchObject({ intact: false, keptHead: 'missing' });
   });
 
-  it('the last drive removed with its entry and every later edit: only a head kept earlier shows it', async () => {
+  it('the last drive removed with its entry and every later edit: the index remembers the lost entries', async () => {
     const kept = (await verify()).head;
     const drive = cutTailAtLastDrive();
     for (const [key, d] of history.drives) if (d.id === drive) history.drives.delete(key);
-    expect(await verify()).toMatchObject({ intact: true }); // consistent with itself: nothing inside can tell
+    expect(await verify()).toMatchObject({ intact: false, lostEntries: 2, indexMismatches: expect.arrayContaining([drive]) }); // and the note cut with it
     expect(await verify(kept)).toMatchObject({ intact: false, keptHead: 'missing' });
+  });
+
+  it('the same with the index edited to match: consistent with itself, only a head kept earlier shows it', async () => {
+    const kept = (await verify()).head;
+    const drive = cutTailAtLastDrive();
+    for (const [key, d] of history.drives) if (d.id === drive) history.drives.delete(key);
+    history.logIndex.delete(`${VIN}#${drive}`);
+    history.indexedThrough.set(VIN, mine().at(-1)!.seq);
+    expect(await verify()).toMatchObject({ intact: true }); // nothing inside can tell
+    expect(await verify(kept)).toMatchObject({ intact: false, keptHead: 'missing' });
+  });
+
+  it('an index pointed at an older note shows in verify; pointed at something that is not the drive’s, reads refuse', async () => {
+    const { drives } = (await call(`/vehicles/${VIN}/drives`, { from: '2026-06-01' })).body as { drives: Array<{ id: string }> };
+    const id = drives[0]!.id;
+    expect((await call(`/vehicles/${VIN}/drives/${id}`, {}, 'PATCH', { purpose: 'private' })).status).toBe(200);
+    const item = history.logIndex.get(`${VIN}#${id}`)!;
+    const newest = item.noteSeq!;
+    item.noteSeq = Math.min(...item.noteSeqs); // the first purpose, business, would show again
+    expect(await verify()).toMatchObject({ intact: false, indexMismatches: [id] });
+    item.noteSeq = 1; // the first drive's entry, not a note
+    const year = await call(`/vehicles/${VIN}/logbook`, { year: '2026' });
+    expect(year).toMatchObject({ status: 409, body: { error: { code: 'logbook_damaged', message: expect.stringContaining('verify') } } });
+    item.noteSeq = newest;
+    expect(await verify()).toMatchObject({ intact: true });
   });
 
   it('a changed entry re-sealed so the chain holds together: the kept head differs', async () => {
