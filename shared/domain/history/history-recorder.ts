@@ -4,7 +4,7 @@ import type { StateChange } from './history-records';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
 import { appendToLogbook } from './logbook-store';
-import { monthOf, monthRange, monthTotals } from './monthly-totals';
+import { driveMonth, monthOf, monthRange, monthTotals } from './monthly-totals';
 
 /**
  * Folds one new snapshot into the car's stored history, as the collector stores it. Records are keyed by their start,
@@ -28,13 +28,20 @@ export async function recordStateChange(store: HistoryStore, change: StateChange
 
 /** Recomputes the totals of every month a step recorded a drive or session in. */
 export async function refreshMonthsOf(store: HistoryStore, vin: string, step: Pick<HistoryStep, 'drives' | 'charges'>): Promise<void> {
-  const months = new Set([...step.drives.map((d) => monthOf(d.start.at)), ...step.charges.map((c) => monthOf(c.start.at))]);
+  const months = new Set([...step.drives.map(driveMonth), ...step.charges.map((c) => monthOf(c.start.at))]);
   for (const month of months) await refreshMonth(store, vin, month);
 }
 
-/** Recomputes a month's totals item from the month's records (a handful of small items). */
+/**
+ * Recomputes a month's totals item from the month's records (a handful of small items). Drives do not overlap, so at
+ * most one drive that counts in the month (by `startedBy`) began its bounds before it: the newest one before.
+ */
 async function refreshMonth(store: HistoryStore, vin: string, month: string): Promise<void> {
   const range = { ...monthRange(month), limit: 2_000 };
-  const [drives, charges] = await Promise.all([store.listDrives(vin, range), store.listCharges(vin, range)]);
-  await store.putMonth(monthTotals(vin, month, drives.items, charges.items));
+  const [drives, before, charges] = await Promise.all([
+    store.listDrives(vin, range),
+    store.listDrives(vin, { fromMs: 0, toMs: range.fromMs - 1, limit: 1, newestFirst: true }),
+    store.listCharges(vin, range),
+  ]);
+  await store.putMonth(monthTotals(vin, month, [...before.items, ...drives.items], charges.items));
 }

@@ -27,11 +27,18 @@ export function monthRange(month: string): { fromMs: number; toMs: number } {
 }
 
 /**
- * Totals of the drives and sessions that started in `month`. Recomputed from the records each time (never added to),
+ * The month a drive counts in: that of `startedBy`, the first reading that saw it moving. After a night asleep the
+ * last reading before a drive (`start.at`) can be the evening before, even the month before; the drive lists group
+ * drives by `startedBy` too, so a month's total is the sum of the drives listed under it.
+ */
+export const driveMonth = (drive: Pick<Drive, 'startedBy'>): string => monthOf(drive.startedBy);
+
+/**
+ * Totals of the drives that started in `month` (by `driveMonth`) and of the sessions that started in it. Recomputed from the records each time (never added to),
  * so deriving the month again gives the same totals.
  */
 export function monthTotals(vin: string, month: string, drives: readonly Drive[], charges: readonly ChargingSession[]): MonthTotals {
-  const mine = drives.filter((d) => monthOf(d.start.at) === month);
+  const mine = drives.filter((d) => driveMonth(d) === month);
   const sessions = charges.filter((c) => monthOf(c.start.at) === month);
   const estimated = mine.filter((d) => d.estimatedEnergyKwh !== null);
   const estimatedUsedKwh = estimated.reduce((sum, d) => sum + d.estimatedEnergyKwh!, 0);
