@@ -50,6 +50,9 @@ async function main(): Promise<void> {
     const newest = await host.newestReadingAt();
     if (newest !== null && newest > demoClock.now()) demoClock.advance(newest - demoClock.now());
     console.log(`demo: filling ${settings.dataDir} with simulated history up to now (the cars are the simulator's, not yours)…`);
+    // About 2 minutes for a month (each simulated reading is a collector pass against dynalite): the dashboard and
+    // the API answer meanwhile, the history growing day by day.
+    console.log(`demo: the dashboard is up already at ${host.url}/ (API token ${host.apiToken}); the history grows as it fills`);
     await fillSimulatedHistory(host, demoClock, Date.now, (day, days) => {
       if (day % 5 === 0 || day === days) console.log(`demo: ${day} of ${days} days`);
     });
