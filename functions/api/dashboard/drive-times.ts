@@ -19,9 +19,14 @@ export function startText(d: Pick<DriveTimes, 'start' | 'startedBy'>): string {
   return Date.parse(d.startedBy) - Date.parse(d.start.at) <= KNOWN_WITHIN_MS ? time(d.start.at) : `by ${time(d.startedBy)}`;
 }
 
-/** How long it took, as far as the readings tell: a range when they bound it closely, else the least it took. */
+const span = (minutes: number): string => (minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`);
+
+/**
+ * How long it took, as far as the readings tell: a range when they bound it closely, else the least it took, or,
+ * when no reading saw it moving (the least is nothing), the most it can have taken.
+ */
 export function durationText(d: Pick<DriveTimes, 'durationBounds'>): string {
   const { atLeastMinutes: least, atMostMinutes: most } = d.durationBounds;
-  if (most - least > KNOWN_WITHIN_MS / 60_000) return `≥ ${least} min`;
+  if (most - least > KNOWN_WITHIN_MS / 60_000) return least === 0 ? `≤ ${span(most)}` : `≥ ${least} min`;
   return least === most ? `${most} min` : `${least}–${most} min`;
 }

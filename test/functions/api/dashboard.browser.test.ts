@@ -24,12 +24,14 @@ const require = createRequire(import.meta.url);
 let host: LocalHost;
 let browser: Browser;
 let dataDir = '';
-const DAYS = 9;
+/** A month, as the demo fills it: read every 30 minutes, every 10 in the last four days. */
+const DAYS = 30;
+const FINE_DAYS = 4;
 
 beforeAll(async () => {
   if (!available) return;
-  // Nine simulated days up to now, collected every 10 minutes: the first car drives every hour, so the month holds more
-  // drives (over 200) than one page of the API, and the page must ask for the newest, not the oldest.
+  // A simulated month of three cars up to now, the clock at its end: the first car drives every hour, so the month
+  // holds far more drives (over 700) than one page of the API, and the page must ask for the newest, not the oldest.
   const clock = new SimClock(Date.now() - DAYS * 24 * HOUR_MS, 0);
   dataDir = await mkdtemp(join(tmpdir(), 'dash-'));
   host = await startLocalHost(parseLocalSettings({ DATA_DIR: dataDir, PORT: '0' }, process.cwd()), {
@@ -40,12 +42,14 @@ beforeAll(async () => {
         { vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'Sim Model 3' },
         // Parked all evening, then charged at night: its evenings are idle periods with a drain.
         { vin: '5YJ3E7EB0SF000003', id: 3, displayName: 'Sim Commuter', profile: { periodMinutes: 1440, segments: [{ activity: 'drive', startMinute: 60, minutes: 30, speedMph: 30 }, { activity: 'charge', startMinute: 420, minutes: 120, percentPerHour: 12 }] } },
+        // Out on Saturdays, charged on Sunday nights, parked (and draining) the rest of the week.
+        { vin: '5YJ3E7EB0SF000004', id: 4, displayName: 'Sim Weekender', profile: { periodMinutes: 7 * 1440, segments: [{ activity: 'drive', startMinute: 600, minutes: 90, speedMph: 45 }, { activity: 'charge', startMinute: 1440 + 1320, minutes: 240, percentPerHour: 10 }] } },
       ],
     },
   });
-  for (let step = 0; step < DAYS * 24 * 6; step++) {
+  while (clock.now() < Date.now() - 10 * MINUTE_MS) {
     await host.collectNow();
-    clock.advance(10 * MINUTE_MS);
+    clock.advance(clock.now() < Date.now() - FINE_DAYS * 24 * HOUR_MS ? 30 * MINUTE_MS : 10 * MINUTE_MS);
   }
   clock.advance(5 * MINUTE_MS);
   await host.collectNow();
@@ -53,7 +57,7 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -89,7 +93,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.getByLabel('API token').fill(host.apiToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#state b').first().waitFor();
-    expect(await page.locator('#vehicle option').count()).toBe(2);
+    expect(await page.locator('#vehicle option').count()).toBe(3);
     expect(await page.locator('#state').textContent()).toMatch(/%/);
 
     // Month view: one row per day with data, and a drawn chart.

@@ -15,4 +15,9 @@ describe('a drive’s times, shown no more precisely than the readings bound the
     expect(startText({ start: { at: '2026-12-01T18:25:00Z' }, startedBy: '2026-12-02T11:55:00Z' })).toMatch(/^by /);
     expect(durationText(bounds(20, 1080))).toBe('≥ 20 min');
   });
+
+  it('a drive no reading saw moving (only the odometer moved between two readings): the most it can have taken', () => {
+    expect(durationText(bounds(0, 30))).toBe('≤ 30 min');
+    expect(durationText(bounds(0, 1080))).toBe('≤ 18 h');
+  });
 });
