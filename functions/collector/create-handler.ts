@@ -4,7 +4,7 @@ import { runCollectorPass, type CollectorDeps, type CollectorSummary } from '../
 import { COLLECTOR_TIMEOUT_MS, outcomeChanged, runRecord, type CollectorHalt, type CollectorRunOutcome, type CollectorRunRecord, type CollectorRunStore } from '../../shared/domain/collector-run';
 import { LoginRequiredError } from '../../shared/domain/fleet-errors';
 import { RequestMeter } from '../../shared/domain/request-meter';
-import { withFleetCallContext } from '../../shared/tesla/fleet-call-context';
+import { withFleetCallContext } from '../../shared/domain/fleet-call-context';
 import { NoTokenError } from '../../shared/tokens/token-refresh';
 
 /**

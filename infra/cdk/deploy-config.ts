@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands';
+import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands/catalogue';
 import { HOST_NAME } from '../../shared/tesla/app-domain';
 import { FLEET_API_HOSTS } from '../../shared/tesla/regions';
 

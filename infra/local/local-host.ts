@@ -11,7 +11,7 @@ import type { CollectorSummary } from '../../shared/domain/collector';
 import type { CollectorHalt } from '../../shared/domain/collector-run';
 import { DynamoDbCollectorRuns } from '../../shared/store/dynamodb-collector-runs';
 import { DataCheckpoint } from './data-checkpoint';
-import { COMMAND_TIMEOUT_MS } from '../../shared/domain/command-service';
+import { COMMAND_TIMEOUT_MS } from '../../shared/domain/commands/execute-command';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';

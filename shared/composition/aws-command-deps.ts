@@ -1,6 +1,6 @@
 import type { LambdaSettings } from '../config/lambda-settings';
 import { collectorListing } from '../config/listing-settings';
-import { COMMAND_TIMEOUT_MS } from '../domain/command-service';
+import { COMMAND_TIMEOUT_MS } from '../domain/commands/execute-command';
 import type { ApiDeps } from '../http/api-deps';
 import type { Log } from '../domain/stores';
 import { SecretsManagerCommandKeyStore } from '../secrets/command-key-stores';

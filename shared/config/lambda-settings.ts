@@ -1,4 +1,4 @@
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands/catalogue';
 import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
 import { readListingSettings, type ListingSettings } from './listing-settings';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands';
+import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands/catalogue';
 import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { TESLA_AUTH_URL } from '../tesla/regions';
 import { readListingSettings, type ListingSettings } from './listing-settings';

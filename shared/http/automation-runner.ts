@@ -1,11 +1,11 @@
 import type { ApiDeps } from './api-deps';
 import type { Automation, AutomationRun, AutomationStore } from '../domain/automations/automation';
 import { checkConditions } from '../domain/automations/conditions';
-import { ABANDONED_CLAIM_MS } from '../domain/command-service';
+import { ABANDONED_CLAIM_MS } from '../domain/commands/execute-command';
 import { sendCommandRequest, recordAudit } from './command-request';
 import { errorToResponse } from './error-mapping';
 import type { HttpResult } from './responses';
-import { sortableId } from './sortable-id';
+import { sortableId } from '../domain/sortable-id';
 
 /** One due occurrence of an automation, as the scheduler delivers it (possibly more than once). */
 export interface AutomationOccurrence {

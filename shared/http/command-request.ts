@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { CommandAuditEntry, StoredResponse } from '../domain/command-ports';
+import type { CommandAuditEntry, StoredResponse } from '../domain/commands/command-ports';
 import type { BillingCategory } from '../domain/fleet-api';
-import { ABANDONED_CLAIM_MS, executeCommand, type CommandProgress } from '../domain/command-service';
+import { ABANDONED_CLAIM_MS, executeCommand, type CommandProgress } from '../domain/commands/execute-command';
 import { CommandOutcomeUnknownError, FleetApiError } from '../domain/fleet-errors';
 import { meteredFleetApi, RequestMeter } from '../domain/request-meter';
-import { withFleetCallContext } from '../tesla/fleet-call-context';
+import { withFleetCallContext } from '../domain/fleet-call-context';
 import { ApiError } from './api-error';
 import type { ApiDeps } from './api-deps';
 import { COMMAND_OUTCOME_UNKNOWN, errorToResponse } from './error-mapping';
 import { errorBody, json, type HttpResult } from './responses';
-import { sortableId } from './sortable-id';
+import { sortableId } from '../domain/sortable-id';
 
 /** A command that passed validation, from the API or an automation. */
 export interface CommandRequest {

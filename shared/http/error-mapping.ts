@@ -16,7 +16,7 @@ import {
 } from '../domain/fleet-errors';
 import { CommandKeyInvalidError } from '../vcp/command-key';
 import { RotationTimeoutError } from '../secrets/secrets-manager-token-store';
-import { VehicleWakeTimeoutError } from '../domain/command-service';
+import { VehicleWakeTimeoutError } from '../domain/commands/execute-command';
 import { CommandKeyNotAcceptedError, FAULT, SessionInfoRejectedError, SignedCommandFaultError } from '../vcp/signed-command-client';
 import { InvalidCursorError } from '../store/invalid-cursor-error';
 import { TokenBundleInvalidError } from '../tokens/token-bundle';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { COMMAND_NAMES, commandSchema } from '../domain/commands';
+import { COMMAND_NAMES, commandSchema } from '../domain/commands/catalogue';
 import { auditQuery } from './routes/command-routes';
 import { notificationConfigSchema } from './routes/notification-routes';
 import { automationInputSchema, automationPatchSchema } from '../domain/automations/automation-input';

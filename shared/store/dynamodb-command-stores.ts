@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DAY_MS } from '../domain/clock';
-import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../domain/command-ports';
+import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../domain/commands/command-ports';
 import type { RateLimitKind, RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatus, SigningStatusStore } from '../domain/signing-status';
 import { InvalidCursorError } from './invalid-cursor-error';

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { request } from '../http/lazy-undici';
 import { FleetApiUnreachableError, RequestNotSentError } from '../domain/fleet-errors';
-import { currentFleetCallContext } from './fleet-call-context';
+import { currentFleetCallContext } from '../domain/fleet-call-context';
 
 export interface TeslaRequest {
   method: 'GET' | 'POST';

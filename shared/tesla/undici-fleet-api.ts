@@ -16,7 +16,7 @@ import { ACCOUNT_SCOPE } from '../domain/request-meter';
 import { parseOnlineState, type VehicleSummary } from '../domain/vehicle';
 import type { AccessTokenProvider } from '../tokens/ports';
 import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
-import { currentFleetCallContext } from './fleet-call-context';
+import { currentFleetCallContext } from '../domain/fleet-call-context';
 import { readAccessTokenClaims } from './token-claims';
 import { teslaRequest, type TeslaAnswer } from './tesla-request';
 import { baseUrlFromWrongRegion, FLEET_API_HOSTS, isTrustedRegionMove } from './regions';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands/catalogue';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { httpEvent } from '../support/api-events';

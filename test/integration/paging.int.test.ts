@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../functions/api/create-handler';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands/catalogue';
 import { deriveHistory } from '../../shared/domain/history/history-machine';
 import { snapshotFromVehicleData, type Snapshot } from '../../shared/domain/snapshot';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';

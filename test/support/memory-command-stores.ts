@@ -1,6 +1,6 @@
 import type { RateLimitKind, RateLimitMemory } from '../../shared/domain/rate-limit-memory';
 import type { SigningStatus, SigningStatusStore } from '../../shared/domain/signing-status';
-import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../shared/domain/command-ports';
+import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../shared/domain/commands/command-ports';
 
 /** In-memory audit log, idempotency keys and signing status for unit tests above those ports. */
 export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore, RateLimitMemory {

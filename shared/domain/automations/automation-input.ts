@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { lazily } from '../lazily';
-import { commandSchema, isCommandName } from '../commands';
+import { commandSchema, isCommandName } from '../commands/catalogue';
 import { isVin } from '../vehicle';
 import type { Automation, AutomationSchedule } from './automation';
 import { CronSyntaxError, instantOf, isCalendarDate, isTimeZone, parseCron, whyNeverRuns } from './cron-schedule';

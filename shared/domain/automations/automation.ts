@@ -1,4 +1,4 @@
-import type { CommandName } from '../commands';
+import type { CommandName } from '../commands/catalogue';
 
 /** When an automation runs: a cron in a time zone, or once at a wall time in a time zone. */
 export type AutomationSchedule = { kind: 'cron'; cron: string; timeZone: string } | { kind: 'once'; at: string; timeZone: string };

@@ -6,7 +6,7 @@ import type { ApiDeps } from '../api-deps';
 import { jsonObjectBody, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
-import { sortableId } from '../sortable-id';
+import { sortableId } from '../../domain/sortable-id';
 
 const AUTOMATION_ID = /^[0-9a-z-]{1,40}$/;
 const MAX_AUTOMATIONS = 50;

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { lazily } from '../../domain/lazily';
-import type { CommandAuditEntry } from '../../domain/command-ports';
-import { commandSchema, isCommandName } from '../../domain/commands';
+import type { CommandAuditEntry } from '../../domain/commands/command-ports';
+import { commandSchema, isCommandName } from '../../domain/commands/catalogue';
 import { ApiError, badRequest } from '../api-error';
 import { callerOf } from '../api-caller';
 import type { ApiDeps } from '../api-deps';

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import type { ApiDeps } from '../../../shared/http/api-deps';

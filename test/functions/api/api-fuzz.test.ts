@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { prng } from '../../support/prng';
 import { httpEvent } from '../../support/api-events';

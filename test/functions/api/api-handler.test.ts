@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { CommandKeyInvalidError } from '../../../shared/vcp/command-key';
 import { errorToResponse } from '../../../shared/http/error-mapping';
 import { FleetApiUnreachableError, LoginRequiredError, MissingScopeError, RateLimitedError, UnexpectedFleetResponseError, VehicleNotFoundError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';

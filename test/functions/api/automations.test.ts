@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
 import { createAutomationRunnerHandler } from '../../../functions/automation-runner/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import type { ApiDeps } from '../../../shared/http/api-deps';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';

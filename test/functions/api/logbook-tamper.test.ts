@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { recordHistory } from '../../../shared/domain/history/history-recorder';
 import { sealEntry, type LogEntry } from '../../../shared/domain/history/logbook';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';

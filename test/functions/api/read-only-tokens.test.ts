@@ -4,7 +4,7 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands';
+import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { FileReadTokenStore } from '../../../shared/secrets/read-token-stores';
 import { addReadToken, parseReadTokens, ReadTokenNameError, revokeReadToken, type ReadTokenRecord } from '../../../shared/secrets/read-tokens';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_STACK_ITEMS } from '../../../infra/bench/aws-cost';
 import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
 import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
-import { ABANDONED_CLAIM_MS, COMMAND_TIMEOUT_MS } from '../../../shared/domain/command-service';
+import { ABANDONED_CLAIM_MS, COMMAND_TIMEOUT_MS } from '../../../shared/domain/commands/execute-command';
 
 let template: Template;
 let assemblyDir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { executeCommand, type SignedSender } from '../../../shared/domain/command-service';
+import { executeCommand, type SignedSender } from '../../../shared/domain/commands/execute-command';
 import type { CommandResult } from '../../../shared/domain/fleet-api';
 import { CommandKeyNotPairedError, CommandSigningRequiredError, RateLimitedError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { FakeFleetApi } from '../../support/fake-fleet-api';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { sortableId } from '../../../shared/http/sortable-id';
+import { sortableId } from '../../../shared/domain/sortable-id';
 
 describe('sortableId', () => {
   it('sorts in creation order and never repeats', () => {

@@ -9,7 +9,7 @@ import {
   VehicleUnavailableError,
   WrongRegionError,
 } from '../../../shared/domain/fleet-errors';
-import { withFleetCallContext } from '../../../shared/tesla/fleet-call-context';
+import { withFleetCallContext } from '../../../shared/domain/fleet-call-context';
 import { UndiciFleetApi } from '../../../shared/tesla/undici-fleet-api';
 import type { AccessTokenProvider } from '../../../shared/tokens/ports';
 import { teslaFixture } from '../../support/fixtures';

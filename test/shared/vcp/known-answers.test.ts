@@ -20,7 +20,7 @@ import {
   verifySessionInfoTag,
 } from '../../../shared/vcp/crypto';
 import { decodeRoutableReply, decodeSessionInfo, encodeSessionInfo, sessionInfoRequest, signedCommandMessage } from '../../../shared/vcp/messages';
-import { COMMAND_NAMES } from '../../../shared/domain/commands';
+import { COMMAND_NAMES } from '../../../shared/domain/commands/catalogue';
 import { decodeSignedPayload, signedPayload } from '../../../shared/vcp/payloads';
 import { readFields } from '../../../shared/vcp/protobuf';
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { BillingCategory } from '../domain/fleet-api';
+import type { BillingCategory } from './fleet-api';
 
 /**
  * What one unit of work (a command request, a collector pass) asks of every Tesla request made inside it, without

@@ -1,6 +1,6 @@
-import type { Clock } from './clock';
-import { ALREADY_DONE_REASONS } from './commands';
-import type { CommandResult, FleetApi } from './fleet-api';
+import type { Clock } from '../clock';
+import { ALREADY_DONE_REASONS } from './catalogue';
+import type { CommandResult, FleetApi } from '../fleet-api';
 import {
   CommandKeyNotPairedError,
   CommandOutcomeUnknownError,
@@ -10,9 +10,9 @@ import {
   SignedCommandsUnsupportedError,
   UnexpectedFleetResponseError,
   VehicleUnavailableError,
-} from './fleet-errors';
-import { secondsLeft, type RateLimitKind, type RateLimitMemory } from './rate-limit-memory';
-import { chooseTransport, type SigningStatus, type SigningStatusStore, type Transport } from './signing-status';
+} from '../fleet-errors';
+import { secondsLeft, type RateLimitKind, type RateLimitMemory } from '../rate-limit-memory';
+import { chooseTransport, type SigningStatus, type SigningStatusStore, type Transport } from '../signing-status';
 
 /** Sends a command signed (Vehicle Command Protocol) through the given Fleet API; see shared/vcp. */
 export interface SignedSender {

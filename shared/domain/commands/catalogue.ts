@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { lazily } from './lazily';
+import { lazily } from '../lazily';
 
 /** The commands the API forwards. */
 export const COMMAND_NAMES = [
