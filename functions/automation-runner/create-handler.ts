@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { runAutomation, type AutomationRunnerDeps } from '../../shared/http/automation-runner';
+import { runAutomation, type AutomationRunnerDeps } from '../../shared/domain/automations/run-automation';
 import type { AutomationRun } from '../../shared/domain/automations/automation';
 
 /** What each EventBridge Scheduler schedule sends (see EventBridgeAutomationTrigger). */

@@ -1,7 +1,7 @@
 import type { Automation, AutomationRun, AutomationStore, AutomationTrigger } from '../../shared/domain/automations/automation';
 import { dueOccurrences } from '../../shared/domain/automations/due-occurrences';
 import type { Clock } from '../../shared/domain/clock';
-import type { AutomationOccurrence } from '../../shared/http/automation-runner';
+import type { AutomationOccurrence } from '../../shared/domain/automations/run-automation';
 
 /**
  * The local stand-in for EventBridge Scheduler: the API tells it of every change (it is the local

@@ -40,7 +40,7 @@ import { IntervalScheduler } from './interval-scheduler';
 import { serveLambda } from './lambda-http-adapter';
 import { LocalAutomationScheduler } from './local-automation-scheduler';
 import { DynamoDbAutomationStore } from '../../shared/store/dynamodb-automation-store';
-import { runAutomation } from '../../shared/http/automation-runner';
+import { runAutomation } from '../../shared/domain/automations/run-automation';
 import type { ApiDeps } from '../../shared/http/api-deps';
 import type { Automation, AutomationRun } from '../../shared/domain/automations/automation';
 import { CollectorNotices } from '../../shared/domain/notifications/collector-notices';

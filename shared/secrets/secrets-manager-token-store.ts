@@ -1,3 +1,4 @@
+import type { DescribedFailure, Failure } from '../domain/failure';
 import type { CommandNotRunMark } from '../domain/fleet-errors';
 import {
   DescribeSecretCommand,
@@ -50,13 +51,17 @@ export class SecretsManagerTokenStore implements TokenStore {
   }
 }
 
-export class RotationTimeoutError extends Error implements CommandNotRunMark {
+export class RotationTimeoutError extends Error implements CommandNotRunMark, DescribedFailure {
   /** Raised before a command reached the car, or as the car's refusal of it. */
   readonly commandDidNotRun = true as const;
 
   constructor() {
     super('the token rotation did not finish in time');
     this.name = 'RotationTimeoutError';
+  }
+
+  failure(): Failure {
+    return { code: 'tesla_token_unavailable', message: 'no fresh Tesla token yet; if this persists, check the token rotation alarm', retryAfterSeconds: 60 };
   }
 }
 

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DAY_MS } from '../domain/clock';
-import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../domain/commands/command-ports';
+import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore } from '../domain/commands/command-ports';
 import type { RateLimitKind, RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatus, SigningStatusStore } from '../domain/signing-status';
 import { InvalidCursorError } from './invalid-cursor-error';
@@ -63,11 +63,11 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
     const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) }, ConsistentRead: true }));
     if (!Item) return this.claim(vin, key, fingerprint, now, abandonAfterMs); // released meanwhile
     if (Item.fingerprint !== fingerprint) return { kind: 'mismatch' };
-    if (Item.state === 'done') return { kind: 'replay', response: Item.response as StoredResponse };
+    if (Item.state === 'done') return { kind: 'replay', value: Item.response as unknown };
     return Number(Item.claimedAt) < now - abandonAfterMs ? { kind: 'abandoned' } : { kind: 'in_progress' };
   }
 
-  async complete(vin: string, key: string, response: StoredResponse): Promise<void> {
+  async complete(vin: string, key: string, response: unknown): Promise<void> {
     await this.options.client.send(
       new UpdateCommand({
         TableName: this.options.tableName,

@@ -1,3 +1,4 @@
+import type { DescribedFailure, Failure } from '../domain/failure';
 import type { CommandNotRunMark } from '../domain/fleet-errors';
 import * as z from 'zod';
 import { lazily } from '../domain/lazily';
@@ -23,13 +24,17 @@ export const tokenBundleSchema = lazily(() =>
 
 export type TokenBundle = z.infer<ReturnType<typeof tokenBundleSchema>>;
 
-export class TokenBundleInvalidError extends Error implements CommandNotRunMark {
+export class TokenBundleInvalidError extends Error implements CommandNotRunMark, DescribedFailure {
   /** Raised before a command reached the car, or as the car's refusal of it. */
   readonly commandDidNotRun = true as const;
 
   constructor(detail: string) {
     super(`the stored Tesla token bundle is invalid: ${detail}`);
     this.name = 'TokenBundleInvalidError';
+  }
+
+  failure(): Failure {
+    return { code: 'tesla_not_configured', message: this.message };
   }
 }
 

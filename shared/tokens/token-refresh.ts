@@ -1,3 +1,4 @@
+import type { DescribedFailure, Failure } from '../domain/failure';
 import type { CommandNotRunMark } from '../domain/fleet-errors';
 import { fleetApiBaseUrlOf, readAccessTokenClaims } from '../tesla/token-claims';
 import type { OAuthClient, TokenGrant, TokenRenewer, TokenStore } from './ports';
@@ -33,13 +34,17 @@ export function bundleFromGrant(base: Omit<TokenBundle, 'refreshToken'>, grant: 
   };
 }
 
-export class NoTokenError extends Error implements CommandNotRunMark {
+export class NoTokenError extends Error implements CommandNotRunMark, DescribedFailure {
   /** Raised before a command reached the car, or as the car's refusal of it. */
   readonly commandDidNotRun = true as const;
 
   constructor() {
     super('no Tesla token is stored: run `npm run login` (or set TESLA_REFRESH_TOKEN locally)');
     this.name = 'NoTokenError';
+  }
+
+  failure(): Failure {
+    return { code: 'tesla_not_configured', message: this.message };
   }
 }
 

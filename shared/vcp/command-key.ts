@@ -1,3 +1,4 @@
+import type { DescribedFailure, Failure } from '../domain/failure';
 import type { CommandNotRunMark } from '../domain/fleet-errors';
 import { createECDH, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
@@ -11,13 +12,17 @@ export interface CommandKey {
   publicKeyPem: string;
 }
 
-export class CommandKeyInvalidError extends Error implements CommandNotRunMark {
+export class CommandKeyInvalidError extends Error implements CommandNotRunMark, DescribedFailure {
   /** Raised before a command reached the car, or as the car's refusal of it. */
   readonly commandDidNotRun = true as const;
 
   constructor() {
     super('the stored vehicle command key is not a P-256 private key');
     this.name = 'CommandKeyInvalidError';
+  }
+
+  failure(): Failure {
+    return { code: 'command_key_invalid', message: `${this.message}: replace it with \`npm run keys -- --force\` and pair the new key` };
   }
 }
 

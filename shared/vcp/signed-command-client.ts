@@ -1,7 +1,8 @@
+import type { DescribedFailure, Failure, FailureContext } from '../domain/failure';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import type { CommandResult } from '../domain/fleet-api';
-import { CommandOutcomeUnknownError, type CommandNotRunMark } from '../domain/fleet-errors';
+import { CommandOutcomeUnknownError, keyNotPaired, type CommandNotRunMark } from '../domain/fleet-errors';
 import type { CommandKey } from './command-key';
 import {
   commandMetadata,
@@ -81,7 +82,7 @@ export class NoCommandKeyError extends Error implements CommandNotRunMark {
 }
 
 /** The car does not know our key (or it is inactive / lacks the privilege). */
-export class CommandKeyNotAcceptedError extends Error implements CommandNotRunMark {
+export class CommandKeyNotAcceptedError extends Error implements CommandNotRunMark, DescribedFailure {
   /** Raised before a command reached the car, or as the car's refusal of it. */
   readonly commandDidNotRun = true as const;
 
@@ -98,10 +99,14 @@ export class CommandKeyNotAcceptedError extends Error implements CommandNotRunMa
     );
     this.name = 'CommandKeyNotAcceptedError';
   }
+
+  failure(context: FailureContext): Failure {
+    return this.fault === FAULT.unknownKey ? keyNotPaired(this.vin, context) : { code: 'command_key_not_accepted', message: this.message };
+  }
 }
 
 /** The protocol layer refused the command for another reason (fault number from MessageFault_E). */
-export class SignedCommandFaultError extends Error implements CommandNotRunMark {
+export class SignedCommandFaultError extends Error implements CommandNotRunMark, DescribedFailure {
   /** Raised before a command reached the car, or as the car's refusal of it. */
   readonly commandDidNotRun = true as const;
 
@@ -115,16 +120,26 @@ export class SignedCommandFaultError extends Error implements CommandNotRunMark 
     );
     this.name = 'SignedCommandFaultError';
   }
+
+  failure(): Failure {
+    if (this.fault === FAULT.busy) return { code: 'vehicle_busy', message: this.message, retryAfterSeconds: 5 };
+    if (this.fault === FAULT.remoteAccessDisabled) return { code: 'remote_access_disabled', message: this.message };
+    return { code: 'vehicle_command_fault', message: this.message };
+  }
 }
 
 /** Session info we will not adopt: its tag did not verify, or it goes backwards (an old answer replayed). */
-export class SessionInfoRejectedError extends Error implements CommandNotRunMark {
+export class SessionInfoRejectedError extends Error implements CommandNotRunMark, DescribedFailure {
   /** Raised before a command reached the car, or as the car's refusal of it. */
   readonly commandDidNotRun = true as const;
 
   constructor(why = 'failed authentication') {
     super(`the car’s session info ${why}`);
     this.name = 'SessionInfoRejectedError';
+  }
+
+  failure(): Failure {
+    return { code: 'vehicle_session_rejected', message: this.message };
   }
 }
 

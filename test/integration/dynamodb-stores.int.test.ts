@@ -152,7 +152,7 @@ describe('command audit and idempotency keys on dynalite', () => {
     expect(claims.filter((c) => c.kind === 'claimed')).toHaveLength(1);
     expect(claims.filter((c) => c.kind === 'in_progress')).toHaveLength(9);
     await commands.complete(CAR, 'key-1', { status: 200, body: { ok: true } });
-    expect(await commands.claim(CAR, 'key-1', 'fp', now + 1000, ABANDON)).toEqual({ kind: 'replay', response: { status: 200, body: { ok: true } } });
+    expect(await commands.claim(CAR, 'key-1', 'fp', now + 1000, ABANDON)).toEqual({ kind: 'replay', value: { status: 200, body: { ok: true } } });
     expect(await commands.claim(CAR, 'key-1', 'other', now + 1000, ABANDON)).toEqual({ kind: 'mismatch' });
     await commands.release(CAR, 'key-1');
     expect(await commands.claim(CAR, 'key-1', 'fp', now + 2000, ABANDON)).toEqual({ kind: 'claimed' });

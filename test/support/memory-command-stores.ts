@@ -1,13 +1,13 @@
 import type { RateLimitKind, RateLimitMemory } from '../../shared/domain/rate-limit-memory';
 import type { SigningStatus, SigningStatusStore } from '../../shared/domain/signing-status';
-import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../shared/domain/commands/command-ports';
+import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore } from '../../shared/domain/commands/command-ports';
 
 /** In-memory audit log, idempotency keys and signing status for unit tests above those ports. */
 export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, SigningStatusStore, RateLimitMemory {
   readonly limits = new Map<string, number>();
   readonly signing = new Map<string, SigningStatus>();
   readonly entries: CommandAuditEntry[] = [];
-  readonly keys = new Map<string, { fingerprint: string; response: StoredResponse | null; claimedAt: number }>();
+  readonly keys = new Map<string, { fingerprint: string; response: unknown; claimedAt: number }>();
 
   record(entry: CommandAuditEntry): Promise<void> {
     this.entries.push(structuredClone(entry));
@@ -25,7 +25,7 @@ export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, S
       return Promise.resolve({ kind: 'claimed' });
     }
     if (existing.fingerprint !== fingerprint) return Promise.resolve({ kind: 'mismatch' });
-    if (existing.response) return Promise.resolve({ kind: 'replay', response: existing.response });
+    if (existing.response !== null) return Promise.resolve({ kind: 'replay', value: structuredClone(existing.response) });
     return Promise.resolve(existing.claimedAt < now - abandonAfterMs ? { kind: 'abandoned' } : { kind: 'in_progress' });
   }
   rateLimitedUntil(vin: string, kind: RateLimitKind): Promise<number | null> {
@@ -35,7 +35,7 @@ export class MemoryCommandStores implements CommandAuditLog, IdempotencyStore, S
     this.limits.set(`${vin}#${kind}`, until);
     return Promise.resolve();
   }
-  complete(vin: string, key: string, response: StoredResponse): Promise<void> {
+  complete(vin: string, key: string, response: unknown): Promise<void> {
     this.keys.get(`${vin}#${key}`)!.response = response;
     return Promise.resolve();
   }

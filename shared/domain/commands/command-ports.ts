@@ -29,28 +29,24 @@ export interface CommandAuditLog {
   list(vin: string, page: { limit: number; cursor?: string | null }): Promise<{ items: CommandAuditEntry[]; cursor: string | null }>;
 }
 
-/** A stored answer to replay for a retried request. */
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
-
 export type IdempotencyClaim =
   | { kind: 'claimed' }
-  | { kind: 'replay'; response: StoredResponse }
+  /** The request with this key ended; `value` is what it kept (a command's outcome, an occurrence's run). */
+  | { kind: 'replay'; value: unknown }
   | { kind: 'in_progress' }
   /** Still marked in progress long after any request could have run: the request died; its outcome is unknown. */
   | { kind: 'abandoned' }
   | { kind: 'mismatch' };
 
 /**
- * Remembers, per car, which Idempotency-Key was used for which request and what it answered, for a day. A claim is
+ * Remembers, per car, which Idempotency-Key was used for which request and how it ended, for a day. A claim is
  * atomic: of two concurrent requests with one key, one runs and the other is told it is in progress.
  */
 export interface IdempotencyStore {
   /** A claim in progress for longer than `abandonAfterMs` is reported `abandoned`, never handed out again. */
   claim(vin: string, key: string, fingerprint: string, now: number, abandonAfterMs: number): Promise<IdempotencyClaim>;
-  complete(vin: string, key: string, response: StoredResponse): Promise<void>;
+  /** Ends the request holding the key, keeping `value` (plain JSON) for every retry. */
+  complete(vin: string, key: string, value: unknown): Promise<void>;
   /** Frees the key so a retry runs again (after an answer worth retrying, such as "car still waking"). */
   release(vin: string, key: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import type { DescribedFailure, Failure } from '../failure';
 import { ALREADY_DONE_REASONS } from './catalogue';
 import type { CommandResult, FleetApi } from '../fleet-api';
 import {
@@ -54,10 +55,14 @@ export interface CommandProgress {
 }
 
 /** The car did not come online before the request's deadline. */
-export class VehicleWakeTimeoutError extends Error {
+export class VehicleWakeTimeoutError extends Error implements DescribedFailure {
   constructor(readonly vin: string) {
     super(`vehicle ${vin} is waking up but was not online in time`);
     this.name = 'VehicleWakeTimeoutError';
+  }
+
+  failure(): Failure {
+    return { code: 'vehicle_waking', message: 'the car is waking up but was not online in time; retry shortly', retryAfterSeconds: 15 };
   }
 }
 

@@ -1,3 +1,4 @@
+import type { DescribedFailure, Failure } from '../failure';
 import type { LogbookStore } from './logbook-store';
 import type { LogEntry } from './logbook';
 
@@ -44,10 +45,14 @@ export function indexUpdates(entries: readonly LogEntry[]): LogIndexUpdate[] {
 }
 
 /** The index is still being built from a long chain (the first read after an upgrade): nothing is wrong; try again. */
-export class LogbookIndexingError extends Error {
+export class LogbookIndexingError extends Error implements DescribedFailure {
   constructor(readonly indexedThrough: number) {
     super(`the logbook is being indexed (${indexedThrough} entries so far); try again in a few seconds`);
     this.name = 'LogbookIndexingError';
+  }
+
+  failure(): Failure {
+    return { code: 'logbook_indexing', message: this.message, retryAfterSeconds: 5 };
   }
 }
 

@@ -1,12 +1,17 @@
+import type { DescribedFailure, Failure } from '../failure';
 import type { LogAnnotation, LogDriveFacts, LogEntry, LoggedDriveView } from './logbook';
 import { requireLogIndex, type IndexBudget, type LogIndexItem } from './logbook-index';
 import type { LogbookStore } from './logbook-store';
 
 /** The index points at an entry that is not what it should be: the stored data was changed; verify says how. */
-export class LogbookDamagedError extends Error {
+export class LogbookDamagedError extends Error implements DescribedFailure {
   constructor(driveId: string) {
     super(`the logbook's stored entries for drive ${driveId} are not what its index says; GET …/logbook/verify shows what changed`);
     this.name = 'LogbookDamagedError';
+  }
+
+  failure(): Failure {
+    return { code: 'logbook_damaged', message: this.message };
   }
 }
 

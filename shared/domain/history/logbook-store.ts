@@ -1,3 +1,4 @@
+import type { DescribedFailure, Failure } from '../failure';
 import type { HistoryPage, HistoryQuery } from './history-page';
 import type { LogContent, LogEntry } from './logbook';
 import { catchUpLogIndex, pages, type LogIndexItem, type LogIndexUpdate } from './logbook-index';
@@ -26,10 +27,14 @@ export interface LogbookStore {
 }
 
 /** Others kept appending to the chain while this append tried: nothing was written; trying again is safe. */
-export class LogbookBusyError extends Error {
+export class LogbookBusyError extends Error implements DescribedFailure {
   constructor() {
     super('the logbook is being written by others; nothing was saved, try again');
     this.name = 'LogbookBusyError';
+  }
+
+  failure(): Failure {
+    return { code: 'logbook_busy', message: this.message, retryAfterSeconds: 1 };
   }
 }
 

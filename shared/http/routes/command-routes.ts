@@ -6,7 +6,8 @@ import { commandSchema, isCommandName } from '../../domain/commands/catalogue';
 import { ApiError, badRequest } from '../api-error';
 import { callerOf } from '../api-caller';
 import type { ApiDeps } from '../api-deps';
-import { sendCommandRequest } from '../command-request';
+import { sendCommand } from '../../domain/commands/send-command';
+import { commandResponse } from '../command-response';
 import { jsonObjectBody, requireVin, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
@@ -23,7 +24,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
     {
       method: 'POST',
       path: '/vehicles/{vin}/commands/{command}',
-      handle: ({ params, event }) => {
+      handle: async ({ params, event }) => {
         const vin = requireVin(params.vin);
         const command = params.command ?? '';
         if (!isCommandName(command)) throw badRequest('unknown_command', `unknown command '${command.slice(0, 64)}'`);
@@ -36,7 +37,7 @@ export function commandRoutes(deps: ApiDeps): Route[] {
           throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1–128 letters, digits or _ . : -');
         }
 
-        return sendCommandRequest(deps, { vin, command, body, key, caller: auditCaller(event) });
+        return commandResponse(await sendCommand(deps, { vin, command, body, key, caller: auditCaller(event) }));
       },
     },
     {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
@@ -265,6 +266,20 @@ describe('commands', () => {
     advance(3_600_000);
     expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({ status: 504, headers: { 'idempotent-replayed': 'true' } });
     expect(commands.entries.at(-1)).toMatchObject({ outcome: 'error', reason: 'command_outcome_unknown' });
+  });
+
+  it('a key kept by the version before outcomes were kept (an HTTP answer) is replayed as it was, never sent again', async () => {
+    const { call, fleet, commands } = setup();
+    const opts = (key: string) => ({ token: TOKEN, headers: { 'idempotency-key': key } });
+    const fingerprint = (command: string, body: unknown) => createHash('sha256').update(JSON.stringify([command, body])).digest('hex');
+    const keep = (key: string, command: string, response: unknown) => commands.keys.set(`${VIN}#${key}`, { fingerprint: fingerprint(command, {}), response, claimedAt: NOW });
+    keep('old-done', 'honk_horn', { status: 200, body: { vin: VIN, command: 'honk_horn', outcome: 'done', reason: '', woke: false, transport: 'rest', latencyMs: 812 } });
+    keep('old-refused', 'flash_lights', { status: 409, body: { error: { code: 'command_failed', message: 'the car refused flash_lights: user_present' } } });
+    keep('old-unknown', 'door_lock', { status: 504, body: { error: { code: 'command_outcome_unknown', message: 'door_lock was sent but no readable answer came back' } } });
+    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts('old-done'))).toMatchObject({ status: 200, headers: { 'idempotent-replayed': 'true' }, body: { outcome: 'done', latencyMs: 812 } });
+    expect(await call('POST', `/vehicles/${VIN}/commands/flash_lights`, opts('old-refused'))).toMatchObject({ status: 409, body: { error: { code: 'command_failed', message: 'the car refused flash_lights: user_present' } } });
+    expect(await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts('old-unknown'))).toMatchObject({ status: 504, body: { error: { code: 'command_outcome_unknown' } } });
+    expect(fleet.calls).toEqual([]);
   });
 
   it('the audit row of a failed command says what happened: the billed wake, the transport tried, Tesla’s status', async () => {

@@ -1,11 +1,11 @@
-import type { ApiDeps } from './api-deps';
-import type { Automation, AutomationRun, AutomationStore } from '../domain/automations/automation';
-import { checkConditions } from '../domain/automations/conditions';
-import { ABANDONED_CLAIM_MS } from '../domain/commands/execute-command';
-import { sendCommandRequest, recordAudit } from './command-request';
-import { errorToResponse } from './error-mapping';
-import type { HttpResult } from './responses';
-import { sortableId } from '../domain/sortable-id';
+import type { Automation, AutomationRun, AutomationStore } from './automation';
+import { checkConditions } from './conditions';
+import { ABANDONED_CLAIM_MS } from '../commands/execute-command';
+import { recordAudit } from '../commands/command-audit';
+import { sendCommand, type CommandOutcome, type SendCommandDeps } from '../commands/send-command';
+import { INTERNAL_FAILURE } from '../failure';
+import type { SnapshotStore } from '../stores';
+import { sortableId } from '../sortable-id';
 
 /** One due occurrence of an automation, as the scheduler delivers it (possibly more than once). */
 export interface AutomationOccurrence {
@@ -14,7 +14,8 @@ export interface AutomationOccurrence {
   occurrence: string;
 }
 
-export interface AutomationRunnerDeps extends ApiDeps {
+export interface AutomationRunnerDeps extends SendCommandDeps {
+  snapshots: Pick<SnapshotStore, 'latestSnapshot'>;
   automationStore: AutomationStore;
   /** Told when an occurrence ends in anything but done or skipped. */
   automationFailed?(automation: Automation, run: AutomationRun): Promise<void>;
@@ -35,7 +36,7 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
   const key = `auto:${automation.id}:${due.occurrence}`.slice(0, 200);
   const occurrenceKey = `occurrence:${key}`;
   const claim = await deps.idempotency.claim(automation.vin, occurrenceKey, automation.id, now, ABANDONED_CLAIM_MS);
-  if (claim.kind === 'replay') return claim.response.body as AutomationRun;
+  if (claim.kind === 'replay') return storedRun(claim.value);
   if (claim.kind === 'in_progress') return { at: now, outcome: 'skipped', reason: 'already_running' };
   // `abandoned`: an earlier delivery died part-way. Going on is safe: the command's own key below never sends twice.
 
@@ -46,15 +47,16 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
     run = { at: now, outcome: 'skipped', reason: verdict.reason };
     await recordAudit(deps, { vin: automation.vin, id: sortableId(), at: now, command: automation.command, body: automation.body, outcome: 'skipped', reason: verdict.reason, latencyMs: 0, woke: false, transport: null, teslaStatus: null, caller, source: 'automation', idempotencyKey: key });
   } else {
-    let response: HttpResult;
+    let outcome: ReturnType<typeof outcomeOf>;
     try {
-      response = await sendCommandRequest(deps, { vin: automation.vin, command: automation.command, body: automation.body, key, caller, source: 'automation' });
-    } catch (error) {
-      response = errorToResponse(error, deps.pairingUrl?.()).response;
+      const answer = await sendCommand(deps, { vin: automation.vin, command: automation.command, body: automation.body, key, caller, source: 'automation' });
+      outcome = answer.kind === 'outcome' ? outcomeOf(answer.outcome) : { outcome: 'error', reason: answer.kind === 'key_in_use' ? 'request_in_progress' : 'idempotency_key_reused' };
+    } catch {
+      outcome = { outcome: 'error', reason: INTERNAL_FAILURE.code }; // a bug; sendCommand released the key and wrote the audit row
     }
-    run = { at: now, ...outcomeOf(response) };
+    run = { at: now, ...outcome };
   }
-  await deps.idempotency.complete(automation.vin, occurrenceKey, { status: 200, body: run });
+  await deps.idempotency.complete(automation.vin, occurrenceKey, run);
   await deps.automationStore.recordAutomationRun(automation.id, run);
   if (automation.schedule.kind === 'once') {
     // A one-off has had its occurrence: it stays listed with its outcome, disabled (unless deleted meanwhile).
@@ -65,9 +67,14 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
   return run;
 }
 
-function outcomeOf(response: HttpResult): { outcome: string; reason: string } {
-  const body = JSON.parse(response.body ?? '{}') as { outcome?: string; reason?: string; error?: { code?: string } };
-  if ((response.statusCode ?? 500) < 300) return { outcome: body.outcome ?? 'done', reason: body.reason ?? '' };
-  if (response.statusCode === 409 && body.error?.code === 'command_failed') return { outcome: 'failed', reason: body.error.code };
-  return { outcome: 'error', reason: body.error?.code ?? 'error' };
+function outcomeOf(outcome: CommandOutcome): { outcome: string; reason: string } {
+  if (outcome.kind === 'sent') return { outcome: outcome.outcome, reason: outcome.reason };
+  if (outcome.kind === 'refused') return { outcome: 'failed', reason: 'command_failed' };
+  return { outcome: 'error', reason: outcome.failure.code };
+}
+
+/** A run kept for an occurrence; versions before outcomes were kept wrapped it as an HTTP answer's body. */
+function storedRun(value: unknown): AutomationRun {
+  const kept = value as AutomationRun & { status?: number; body?: AutomationRun };
+  return kept.body !== undefined && kept.status !== undefined ? kept.body : kept;
 }
