@@ -211,6 +211,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       usage: stores,
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
       pricePerKwh: settings.pricePerKwh,
+      // As the collector budgets with it: `/usage` prices list calls the same way.
+      listCallPriceUsd: collectorListing(settings).listCallPriceUsd,
       fleet,
       clock,
       log,

@@ -14,6 +14,21 @@ export function costUsd(counts: RequestCounts, freeCallPriceUsd = 0): number {
   return (Object.keys(PRICE_USD) as BillingCategory[]).reduce((sum, c) => sum + counts[c] * (c === 'free' ? freeCallPriceUsd : PRICE_USD[c]), 0);
 }
 
+/** What each kind of counted request cost (USD), at the same prices as `costUsd`. */
+export function costByCategoryUsd(counts: RequestCounts, freeCallPriceUsd = 0): Record<BillingCategory, number> {
+  const of = (c: BillingCategory): number => counts[c] * (c === 'free' ? freeCallPriceUsd : PRICE_USD[c]);
+  return { data: of('data'), command: of('command'), wake: of('wake'), free: of('free') };
+}
+
+/**
+ * Each car's share of the month's budget: the account's own calls (the vehicle list, priced only if the owner
+ * prices them) are paid first, and the rest is shared equally. The collector paces each car by this, and `/usage`
+ * shows it, so the two never differ.
+ */
+export function carBudgetUsd(monthlyBudgetUsd: number, accountSpendUsd: number, cars: number): number {
+  return Math.max(0, monthlyBudgetUsd - accountSpendUsd) / Math.max(1, cars);
+}
+
 /** "2026-11" for a time in November 2026 (UTC). */
 export function monthKey(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);

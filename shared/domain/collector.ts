@@ -1,4 +1,4 @@
-import { budgetPace, costUsd, monthKey, type BudgetPace } from './billing';
+import { budgetPace, carBudgetUsd, costUsd, monthKey, type BudgetPace } from './billing';
 import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
@@ -102,7 +102,7 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
     // The account's own calls (the list) are paid from the budget before it is shared among the cars.
     const price = deps.listCallPriceUsd ?? 0;
     const accountSpend = price > 0 ? costUsd(await deps.usage.getUsage(ACCOUNT_SCOPE, monthKey(startedAt)), price) : 0;
-    const budgetPerCar = Math.max(0, deps.monthlyBudgetUsd - accountSpend) / Math.max(1, cars.length);
+    const budgetPerCar = carBudgetUsd(deps.monthlyBudgetUsd, accountSpend, cars.length);
     const outcomes = await mapWithConcurrency(cars, deps.concurrency ?? 4, (car) => collectOne({ ...deps, fleet }, car, budgetPerCar));
     return {
       startedAt: new Date(startedAt).toISOString(),

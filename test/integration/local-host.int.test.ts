@@ -21,8 +21,8 @@ afterEach(async () => {
   host = null;
 });
 
-async function start(dataDir: string, clock = new SimClock(T0, 0)) {
-  const settings = parseLocalSettings({ DATA_DIR: dataDir, PORT: '0' }, process.cwd());
+async function start(dataDir: string, clock = new SimClock(T0, 0), env: Record<string, string> = {}) {
+  const settings = parseLocalSettings({ DATA_DIR: dataDir, PORT: '0', ...env }, process.cwd());
   host = await startLocalHost(settings, {
     simulator: { clock, cars: [{ vin: VIN, id: 1, displayName: 'Sim', odometerMi: 12_000 }] },
     schedule: false,
@@ -39,6 +39,17 @@ async function start(dataDir: string, clock = new SimClock(T0, 0)) {
 }
 
 describe('local host (npm start) end to end', () => {
+  it('/usage prices list calls and shares the budget as the collector does (the account’s calls paid first)', async () => {
+    // $50 per 1,000 list calls: 11 passes list the cars 11 times, $0.55 paid from the budget before the car's share.
+    const { api, clock } = await start(await mkdtemp(join(tmpdir(), 'local-')), new SimClock(T0, 0), { LIST_CALL_PRICE_PER_1000_USD: '50' });
+    for (let minute = 0; minute <= 10; minute++) {
+      await api('POST', '/local/collect');
+      clock.advance(MINUTE_MS);
+    }
+    const usage = await api('GET', `/vehicles/${VIN}/usage`);
+    expect(usage.body).toMatchObject({ accountRequests: { free: 11 }, requests: { data: 3 }, costByCategoryUsd: { data: 0.006 }, estimatedCostUsd: 0.006, budgetUsd: 9.45 });
+  });
+
   it('shows the simulated car’s odometer rising through the HTTP API as it drives', async () => {
     const { api, clock } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     const readings: number[] = [];

@@ -10,7 +10,7 @@ import { renderOdometer, type Range } from './odometer-chart';
 interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
 interface Detail { chargeLimitSoc: number | null; chargeAmpsSetting: number | null; chargerPowerKw: number | null; timeToFullChargeH: number | null; insideTempC: number | null; outsideTempC: number | null; driverTempSettingC: number | null; passengerTempSettingC: number | null; softwareUpdateStatus: string | null; softwareUpdateVersion: string | null }
 interface State { state: string; lastSeenAt: string | null; problem: { code: string; message: string; since: string } | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { takenAt: string; batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null; sentryMode: boolean | null; climateOn: boolean | null; softwareVersion: string | null; detail?: Detail } | null }
-interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
+interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; costByCategoryUsd: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
 interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string | null }> }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -97,9 +97,9 @@ async function renderUsage(): Promise<void> {
     <div class="meter${share >= 80 ? ' high' : ''}"><div></div></div>
     <p id="usage-projection">At this pace, about $${projected.toFixed(2)} by the end of the month${projected > u.budgetUsd ? ': over the budget, so polling slows down' : ''}.</p>
     <table><tbody>
-      <tr><td>Vehicle data</td><td>${u.requests.data}</td><td>$${(u.requests.data / 500).toFixed(2)}</td></tr>
-      <tr><td>Commands</td><td>${u.requests.command}</td><td>$${(u.requests.command / 1000).toFixed(2)}</td></tr>
-      <tr><td>Wakes</td><td>${u.requests.wake}</td><td>$${(u.requests.wake / 50).toFixed(2)}</td></tr>
+      <tr><td>Vehicle data</td><td>${u.requests.data}</td><td>$${u.costByCategoryUsd.data.toFixed(2)}</td></tr>
+      <tr><td>Commands</td><td>${u.requests.command}</td><td>$${u.costByCategoryUsd.command.toFixed(2)}</td></tr>
+      <tr><td>Wakes</td><td>${u.requests.wake}</td><td>$${u.costByCategoryUsd.wake.toFixed(2)}</td></tr>
     </tbody></table>`;
   // Set through the DOM: the page's CSP forbids inline style attributes.
   $('usage').querySelector<HTMLElement>('.meter > div')!.style.width = `${share.toFixed(0)}%`;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { lazily } from '../../domain/lazily';
-import { costUsd, monthKey } from '../../domain/billing';
+import { carBudgetUsd, costByCategoryUsd, costUsd, monthKey } from '../../domain/billing';
 import { ACCOUNT_SCOPE } from '../../domain/request-meter';
 import type { ApiDeps } from '../api-deps';
 import { requireVin, validate } from '../request-input';
@@ -24,12 +24,16 @@ export function usageRoutes(deps: ApiDeps): Route[] {
           deps.vehicles.listVehicles(),
         ]);
         const round = (usd: number): number => Math.round(usd * 10_000) / 10_000;
+        const price = deps.listCallPriceUsd ?? 0;
+        const byCategory = costByCategoryUsd(requests, price);
         return json(200, {
           vin,
           month,
           requests,
-          estimatedCostUsd: round(costUsd(requests, deps.listCallPriceUsd ?? 0)),
-          budgetUsd: round(deps.monthlyBudgetUsd / Math.max(1, cars.length)),
+          costByCategoryUsd: Object.fromEntries(Object.entries(byCategory).map(([k, v]) => [k, round(v)])),
+          estimatedCostUsd: round(costUsd(requests, price)),
+          // The share the collector paces this car by: the account's own calls paid first, the rest shared.
+          budgetUsd: round(carBudgetUsd(deps.monthlyBudgetUsd, costUsd(account, price), cars.length)),
           accountRequests: account,
           note: 'Estimated from the requests this system made, at Tesla’s published prices; Tesla’s invoice is authoritative.',
         });
