@@ -1,7 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
-import { collectorListing } from '../../shared/config/listing-settings';
-import { collectorPolling } from '../../shared/config/polling-settings';
+import { collectorTuning } from '../../shared/config/tunables';
 import { buildAwsDeps } from '../../shared/composition/aws';
 import { awsNotifications } from '../../shared/composition/aws-notifications';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
@@ -26,8 +25,7 @@ export const handler = createCollectorHandler(
     log,
     includeLocation: settings.includeLocation,
     onReading: (car, reading) => collectorNotices.onReading(car, reading),
-    ...collectorListing(settings),
-    ...collectorPolling(settings),
+    ...collectorTuning(settings),
     listing: aws.stores,
     // Read afresh (one GetSecretValue a pass) only while a car waits for a scope: the new login's token is then used.
     grantedScopes: async () => (await aws.tokens.bundle(true)).scopes ?? null,

@@ -17,8 +17,9 @@ import { startLocalDynamo } from '../local/dynalite-server';
 import { COMMUTER_PROFILE, driveProfileSchema, type DriveProfile } from '../simulator/drive-profile';
 import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
-import { collectorListing } from '../../shared/config/listing-settings';
-import { collectorPolling } from '../../shared/config/polling-settings';
+import { ConfigError } from '../../shared/config/config-error';
+import { SettingsReader } from '../../shared/config/settings-reader';
+import { collectorTuning, readTunables, TUNABLES, type Tunable } from '../../shared/config/tunables';
 import { activityOf, snapshotFromVehicleData, type CarActivity } from '../../shared/domain/snapshot';
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import type { FleetApi } from '../../shared/domain/fleet-api';
@@ -32,7 +33,10 @@ import { historyAccuracy } from './history-accuracy';
 import { idleAccuracy, type CarTimeline } from './idle-accuracy';
 import { updatesInstalled } from '../simulator/drive-profile';
 
-const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--list-price USD] [--asleep-list-minutes N] [--poor-connectivity SHARE] [--driving-interval MIN] [--policy adaptive|fixed-10min]
+/** The settings the bench tries, read from its flags exactly as the functions read them (same limits, same defaults). */
+const BENCH_TUNABLES = Object.values(TUNABLES as Record<string, Tunable>).filter((t): t is Tunable & { benchFlag: string } => t.benchFlag !== undefined);
+
+const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min] ${BENCH_TUNABLES.map((t) => `[--${t.benchFlag} N]`).join(' ')}
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
@@ -41,9 +45,7 @@ with DynamoDB on dynalite, then prints what it cost and how well it recorded the
 --policy fixed-10min replaces the collector by a naive poller (vehicle_data every 10 minutes, whatever the car does),
 for comparison.
 --poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
---list-price USD prices 1,000 list calls (Tesla reports them free; default 0), paid from the budget first.
---asleep-list-minutes N lists sleeping cars only every N minutes once all have slept that long (default 1).
---driving-interval MIN reads a driving car every MIN minutes (1–14; default 5, as DRIVING_INTERVAL_MINUTES).`;
+${BENCH_TUNABLES.map((t) => `--${t.benchFlag} N, as ${t.env}: ${t.meaning} (${'min' in t ? `${t.min}–${t.max}, ` : ''}default ${'default' in t ? String(t.default) : 'unset'}).`).join('\n')}`;
 
 class MemoryTokenStore implements TokenStore {
   constructor(private bundle: TokenBundle) {}
@@ -63,8 +65,18 @@ async function loadProfile(path: string | undefined): Promise<DriveProfile> {
   return parsed.data;
 }
 
+function benchTunables(values: Record<string, unknown>) {
+  const env = Object.fromEntries(BENCH_TUNABLES.map((t) => [t.env, typeof values[t.benchFlag] === 'string' ? values[t.benchFlag] : undefined])) as Record<string, string | undefined>;
+  try {
+    return readTunables(new SettingsReader(env));
+  } catch (error) {
+    const flag = BENCH_TUNABLES.find((t) => error instanceof ConfigError && t.env === error.setting)?.benchFlag;
+    throw flag && error instanceof Error ? new Error(error.message.replace(/^\S+/, `--${flag}`)) : error;
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, 'list-price': { type: 'string' }, 'asleep-list-minutes': { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, 'driving-interval': { type: 'string' }, policy: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, policy: { type: 'string' }, help: { type: 'boolean' }, ...Object.fromEntries(BENCH_TUNABLES.map((t) => [t.benchFlag, { type: 'string' as const }])) } });
   if (values.help) return console.log(USAGE);
   const days = Number(values.days ?? 30);
   const profileFiles = values.profiles?.split(',').filter(Boolean) ?? null;
@@ -77,13 +89,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(carCount) || carCount < 1 || carCount > 10) throw new Error('--cars must be a whole number from 1 to 10');
   const profile = await loadProfile(values.profile);
   const profiles = profileFiles ? await Promise.all(profileFiles.map((file) => loadProfile(file))) : null;
-  const listingSettings = { listCallPricePer1000Usd: Number(values['list-price'] ?? 0), asleepListIntervalMinutes: Number(values['asleep-list-minutes'] ?? 1) };
-  if (!(listingSettings.listCallPricePer1000Usd >= 0)) throw new Error('--list-price must be a number of USD per 1,000 calls');
-  if (!Number.isInteger(listingSettings.asleepListIntervalMinutes) || listingSettings.asleepListIntervalMinutes < 1 || listingSettings.asleepListIntervalMinutes > 60) throw new Error('--asleep-list-minutes must be 1–60');
-  const listing = collectorListing(listingSettings);
-  const drivingIntervalMinutes = Number(values['driving-interval'] ?? 5);
-  if (!Number.isInteger(drivingIntervalMinutes) || drivingIntervalMinutes < 1 || drivingIntervalMinutes > 14) throw new Error('--driving-interval must be 1–14 minutes');
-  const polling = collectorPolling({ drivingIntervalMinutes });
+  const tuned = benchTunables(values);
+  const listingSettings = tuned;
+  const { drivingIntervalMinutes } = tuned;
+  const { polling, ...listing } = collectorTuning(tuned);
 
   const start = Date.parse('2026-03-01T00:00:00Z');
   const end = start + days * DAY_MS;
@@ -119,7 +128,7 @@ async function main(): Promise<void> {
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
     if (policy === 'adaptive') {
-      await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores, ...polling });
+      await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores, polling });
     } else if ((t - start) % (10 * MINUTE_MS) === 0) {
       await naivePoll(fleet, vins, stores, history, clock.now());
     }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands/catalogue';
+import { tunablesDeploySchema } from '../../shared/config/tunables';
 import { HOST_NAME } from '../../shared/tesla/app-domain';
 import { FLEET_API_HOSTS } from '../../shared/tesla/regions';
 
@@ -10,24 +10,11 @@ export const deployConfigSchema = z.strictObject({
   /** Unset: the account's region is read from its token (and corrected by Tesla's 421); set: always this one. */
   teslaRegion: z.enum(['na', 'eu', 'cn']).optional(),
   collectorRateMinutes: z.coerce.number().int().min(1).max(60).default(1),
-  snapshotRetentionDays: z.coerce.number().int().min(1).max(3650).default(400),
-  includeLocation: z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(false),
   alarmEmail: z.email().optional(),
   /** Where e-mail notifications go (drives, charging, unlocked, …); unset: no e-mail channel (webhook and ntfy still work). */
   notifyEmail: z.email().optional(),
-  monthlyBudgetUsd: z.coerce.number().min(0).max(10_000).default(10),
-  /** What a kWh costs you, for the cost of charging sessions (a session's cost can also be set by hand). */
-  pricePerKwh: z.coerce.number().min(0).max(10).optional(),
-  /** USD per 1,000 list or state calls, if you budget for them (Tesla reports them free). */
-  listCallPricePer1000Usd: z.coerce.number().min(0).max(100).default(0),
-  /** Once every car has been asleep this long, list the cars only this often (1: every collector run). */
-  asleepListIntervalMinutes: z.coerce.number().int().min(1).max(60).default(1),
-  /** How often a driving car is read, in minutes: shorter splits drives at shorter stops, and costs more. */
-  drivingIntervalMinutes: z.coerce.number().int().min(1).max(14).default(5),
+  ...tunablesDeploySchema(),
   logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365').default(30),
-  allowedCommands: z
-    .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(COMMAND_NAMES)))
-    .default([...DEFAULT_ALLOWED_COMMANDS]),
   /** The API's own domain (Tesla registers the app by it and fetches the public key from it). */
   customDomainName: z.string().toLowerCase().regex(HOST_NAME, 'must be a host name such as tesla.example.com').optional(),
   /** An ACM certificate for customDomainName, in the stack's region. */

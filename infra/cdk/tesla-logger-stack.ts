@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
+import { tunablesEnvironment } from '../../shared/config/tunables';
 import type { CfnStage} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -85,14 +86,7 @@ export class TeslaLoggerStack extends Stack {
       TABLE_NAME: table.tableName,
       TESLA_SECRET_ID: teslaTokens.secretArn,
       API_SECRET_ID: apiSecret.secretArn,
-      SNAPSHOT_RETENTION_DAYS: String(config.snapshotRetentionDays),
-      INCLUDE_LOCATION: String(config.includeLocation),
-      ALLOWED_COMMANDS: config.allowedCommands.join(','),
-      MONTHLY_BUDGET_USD: String(config.monthlyBudgetUsd),
-      ...(config.pricePerKwh !== undefined ? { PRICE_PER_KWH: String(config.pricePerKwh) } : {}),
-      LIST_CALL_PRICE_PER_1000_USD: String(config.listCallPricePer1000Usd),
-      ASLEEP_LIST_INTERVAL_MINUTES: String(config.asleepListIntervalMinutes),
-      DRIVING_INTERVAL_MINUTES: String(config.drivingIntervalMinutes),
+      ...tunablesEnvironment(config),
     };
 
     const logRetention = config.logRetentionDays as RetentionDays;

@@ -31,8 +31,7 @@ import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
 import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
 import { DEFAULT_SIM_VIN, FleetSimulator, SIGNED_SIM_VIN, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
 import type { RunningSimulator } from './data-files';
-import { collectorListing } from '../../shared/config/listing-settings';
-import { collectorPolling } from '../../shared/config/polling-settings';
+import { collectorTuning } from '../../shared/config/tunables';
 import { dataFile } from './data-files';
 import { SimPairings } from './sim-pairings';
 import { startLocalDynamo } from './dynalite-server';
@@ -185,8 +184,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       includeLocation: settings.includeLocation,
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
       onReading: (car, reading) => notices.onReading(car, reading),
-      ...collectorListing(settings),
-      ...collectorPolling(settings),
+      ...collectorTuning(settings),
       listing: stores,
       grantedScopes: async () => (await tokens.bundle(true)).scopes ?? null,
     }, { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) });
@@ -212,7 +210,7 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       monthlyBudgetUsd: settings.monthlyBudgetUsd,
       pricePerKwh: settings.pricePerKwh,
       // As the collector budgets with it: `/usage` prices list calls the same way.
-      listCallPriceUsd: collectorListing(settings).listCallPriceUsd,
+      listCallPriceUsd: collectorTuning(settings).listCallPriceUsd,
       fleet,
       clock,
       log,

@@ -1,5 +1,5 @@
 import type { LambdaSettings } from '../config/lambda-settings';
-import { collectorListing } from '../config/listing-settings';
+import { collectorTuning } from '../config/tunables';
 import { COMMAND_TIMEOUT_MS } from '../domain/commands/execute-command';
 import type { ApiDeps } from '../http/api-deps';
 import type { Log } from '../domain/stores';
@@ -23,7 +23,7 @@ export function awsCommandDeps(aws: ReturnType<typeof buildAwsDeps>, settings: L
     usage: aws.stores,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
     pricePerKwh: settings.pricePerKwh,
-    listCallPriceUsd: collectorListing(settings).listCallPriceUsd,
+    listCallPriceUsd: collectorTuning(settings).listCallPriceUsd,
     fleet: aws.fleet,
     clock: aws.clock,
     log,

@@ -1,12 +1,9 @@
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands/catalogue';
-import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
-import { readListingSettings, type ListingSettings } from './listing-settings';
-import { readPollingSettings, type PollingSettings } from './polling-settings';
 import { SettingsReader, type Env } from './settings-reader';
+import { readTunables, type Tunables } from './tunables';
 
 /** What every function reads from its environment at cold start. CDK sets all of these. */
-export interface LambdaSettings extends ListingSettings, PollingSettings {
+export interface LambdaSettings extends Tunables {
   tableName: string;
   teslaSecretId: string;
   /** The API secret: API token and vehicle command key (read by the API only). */
@@ -15,12 +12,6 @@ export interface LambdaSettings extends ListingSettings, PollingSettings {
   /** The owner set the region in the stack's config: it wins over the token's claims and learnt 421s. */
   fleetApiUrlFixed: boolean;
   authUrl: string;
-  snapshotRetentionDays: number;
-  includeLocation: boolean;
-  allowedCommands: ReadonlySet<string>;
-  monthlyBudgetUsd: number;
-  /** What a kWh costs the owner (in their currency), for the cost of charging sessions; null: unknown. */
-  pricePerKwh: number | null;
   /** Where the API puts automations' schedules (EventBridge Scheduler); absent in functions that do not. */
   automations: { groupName: string; runnerArn: string; roleArn: string; deadLetterArn: string } | null;
   /** The SNS topic that e-mails notifications (the stack's notifyEmail); null: no e-mail channel. */
@@ -36,13 +27,7 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     fleetApiUrl: read.url('TESLA_FLEET_API_URL', FLEET_API_HOSTS.na)!,
     fleetApiUrlFixed: read.bool('TESLA_REGION_FIXED', false),
     authUrl: read.url('TESLA_AUTH_URL', TESLA_AUTH_URL)!,
-    snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
-    includeLocation: read.bool('INCLUDE_LOCATION', false),
-    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(COMMAND_NAMES), DEFAULT_ALLOWED_COMMANDS),
-    monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
-    pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
-    ...readListingSettings(read),
-    ...readPollingSettings(read),
+    ...readTunables(read),
     automations:
       read.optional('AUTOMATION_GROUP') === undefined
         ? null

@@ -1,13 +1,10 @@
 import { resolve } from 'node:path';
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../domain/commands/catalogue';
-import { MONTHLY_CREDIT_USD } from '../domain/billing';
 import { TESLA_AUTH_URL } from '../tesla/regions';
-import { readListingSettings, type ListingSettings } from './listing-settings';
-import { readPollingSettings, type PollingSettings } from './polling-settings';
 import { SettingsReader, type Env } from './settings-reader';
+import { readTunables, type Tunables } from './tunables';
 
 /** Settings of `npm start`. Without TESLA_FLEET_API_URL the built-in simulator is the car. */
-export interface LocalSettings extends ListingSettings, PollingSettings {
+export interface LocalSettings extends Tunables {
   port: number;
   dataDir: string;
   apiToken: string | undefined;
@@ -18,12 +15,6 @@ export interface LocalSettings extends ListingSettings, PollingSettings {
   clientId: string | undefined;
   clientSecret: string | undefined;
   refreshToken: string | undefined;
-  includeLocation: boolean;
-  allowedCommands: ReadonlySet<string>;
-  snapshotRetentionDays: number;
-  monthlyBudgetUsd: number;
-  /** What a kWh costs the owner (in their currency), for the cost of charging sessions; null: unknown. */
-  pricePerKwh: number | null;
   /** Lets webhook and ntfy targets be on this machine or its private network (a LAN Home Assistant, say). */
   notifyAllowPrivateNetworks: boolean;
 }
@@ -47,13 +38,7 @@ export function parseLocalSettings(env: Env, cwd: string): LocalSettings {
     clientId: read.optional('TESLA_CLIENT_ID'),
     clientSecret: read.secret('TESLA_CLIENT_SECRET', TOKEN_CHARS, 'printable characters without spaces'),
     refreshToken: read.secret('TESLA_REFRESH_TOKEN', TOKEN_CHARS, 'printable characters without spaces'),
-    includeLocation: read.bool('INCLUDE_LOCATION', false),
-    allowedCommands: read.list('ALLOWED_COMMANDS', new Set(COMMAND_NAMES), DEFAULT_ALLOWED_COMMANDS),
-    snapshotRetentionDays: read.int('SNAPSHOT_RETENTION_DAYS', { min: 1, max: 3650, default: 400 }),
-    monthlyBudgetUsd: read.number('MONTHLY_BUDGET_USD', { min: 0, max: 10_000, default: MONTHLY_CREDIT_USD }),
-    pricePerKwh: read.optionalNumber('PRICE_PER_KWH', { min: 0, max: 10 }),
     notifyAllowPrivateNetworks: read.bool('NOTIFY_ALLOW_PRIVATE_NETWORKS', false),
-    ...readListingSettings(read),
-    ...readPollingSettings(read),
+    ...readTunables(read),
   };
 }
