@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 
 /** What the owner does next: pair the key with the cars, on the simulator's page locally or Tesla's for real cars. */
 async function nextStep(deployed: boolean, dataDir: string): Promise<string> {
-  const tesla = 'register your domain with Tesla (`npm run register-domain`), then open https://tesla.com/_ak/<your domain> on your phone and add the key to each car (see README)';
+  const tesla = 'register your domain with Tesla (`npm run register-domain`), then open https://tesla.com/_ak/<your domain> on your phone and add the key to each car (see docs/fleet-api-setup.md)';
   if (deployed) return `Next: ${tesla}.`;
   const sim = await runningSimulator(dataDir);
   if (sim === null) return `Next: with the simulated cars, start \`npm start\` and open the pairing page it prints; with a real car, ${tesla}.`;

@@ -5,7 +5,7 @@ import { ConfigError } from '../../shared/config/config-error';
 import { SettingsReader } from '../../shared/config/settings-reader';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
 import { SecretsManagerTokenStore } from '../../shared/secrets/secrets-manager-token-store';
-import { FLEET_API_HOSTS, TESLA_AUTH_URL, type FleetRegion } from '../../shared/tesla/regions';
+import { FLEET_API_HOSTS, TESLA_AUTH_URL, type FleetRegion } from '../../shared/domain/fleet-regions';
 import { UndiciOAuthClient } from '../../shared/tesla/undici-oauth-client';
 import { LOCATION_SCOPE, LOGIN_SCOPES, TESLA_AUTHORIZE_URL } from '../../shared/tokens/authorization-code';
 import { SIM_CLIENT_ID } from '../simulator/fleet-simulator';

@@ -6,7 +6,7 @@ import { SimClock } from '../simulator/sim-clock';
 import { DEMO_DATA_DIR, DEMO_DAYS, fillSimulatedHistory } from './demo';
 import { startLocalHost } from './local-host';
 
-/** `npm start`: the whole system on this machine. Settings come from the environment (see README). */
+/** `npm start`: the whole system on this machine. Settings come from the environment (see docs/settings.md). */
 async function main(): Promise<void> {
   // The AWS SDK prints nine lines on Node < 22 about its releases from 2027; one line says the same here.
   if (Number(process.versions.node.split('.')[0]) < 22) {

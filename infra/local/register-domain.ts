@@ -3,7 +3,7 @@ import { ConfigError } from '../../shared/config/config-error';
 import { SettingsReader } from '../../shared/config/settings-reader';
 import { HOST_NAME } from '../../shared/tesla/app-domain';
 import { registerPartnerDomain } from '../../shared/tesla/partner-registration';
-import { FLEET_API_HOSTS, TESLA_AUTH_URL, type FleetRegion } from '../../shared/tesla/regions';
+import { FLEET_API_HOSTS, TESLA_AUTH_URL, type FleetRegion } from '../../shared/domain/fleet-regions';
 
 const USAGE = `npm run register-domain -- --domain DOMAIN [--region na|eu|cn]
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
-import type { FleetRegion } from '../../shared/tesla/regions';
+import type { FleetRegion } from '../../shared/domain/fleet-regions';
 import { DEMO_PROFILE } from './drive-profile';
 import { SIM_FIRMWARE, SimCar, UnknownCommandError, type SimCarOptions } from './sim-car';
 import { SimClock } from './sim-clock';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HOUR_MS } from '../../shared/domain/clock';
 import type { Clock } from '../../shared/domain/clock';
-import { FLEET_API_HOSTS, type FleetRegion } from '../../shared/tesla/regions';
+import { FLEET_API_HOSTS, type FleetRegion } from '../../shared/domain/fleet-regions';
 
 export interface IssuedTokens {
   access_token: string;

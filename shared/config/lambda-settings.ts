@@ -1,4 +1,4 @@
-import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../tesla/regions';
+import { FLEET_API_HOSTS, TESLA_AUTH_URL } from '../domain/fleet-regions';
 import { SettingsReader, type Env } from './settings-reader';
 import { readTunables, type Tunables } from './tunables';
 

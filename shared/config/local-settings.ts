@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { TESLA_AUTH_URL } from '../tesla/regions';
+import { TESLA_AUTH_URL } from '../domain/fleet-regions';
 import { SettingsReader, type Env } from './settings-reader';
 import { readTunables, type Tunables } from './tunables';
 

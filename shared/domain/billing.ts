@@ -1,5 +1,7 @@
 import type { BillingCategory } from './fleet-api';
-import type { RequestCounts } from './request-meter';
+
+/** Fleet requests counted by billing category. */
+export type RequestCounts = Record<BillingCategory, number>;
 
 /** Tesla's pay-per-use prices (USD per request): data 500/$1, commands 1,000/$1, wakes 50/$1. */
 export const PRICE_USD: Record<BillingCategory, number> = { data: 1 / 500, command: 1 / 1000, wake: 1 / 50, free: 0 };

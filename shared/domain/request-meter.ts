@@ -1,9 +1,10 @@
-import { monthKey } from './billing';
+import { monthKey, type RequestCounts } from './billing';
 import type { BillingCategory, FleetApi } from './fleet-api';
 import { FleetApiError } from './fleet-errors';
 import type { UsageLedger } from './stores';
 
-export type RequestCounts = Record<BillingCategory, number>;
+/** Requests by billing category (defined with the prices, in billing). */
+export type { RequestCounts } from './billing';
 
 export function emptyCounts(): RequestCounts {
   return { data: 0, command: 0, wake: 0, free: 0 };

@@ -1,6 +1,6 @@
 import type { DayRollup } from './odometer-history';
 import type { PollingMemory } from './polling-policy';
-import type { RequestCounts } from './request-meter';
+import type { RequestCounts } from './billing';
 import type { Snapshot } from './snapshot';
 import type { VehicleOnlineState } from './vehicle';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { lazily } from '../domain/lazily';
-import { InvalidCursorError } from '../store/invalid-cursor-error';
+import { InvalidCursorError } from '../domain/invalid-cursor-error';
 import { resolveRange } from './time-range';
 
 /** `order=newest` lists newest first and pages backwards; the default is oldest first. */

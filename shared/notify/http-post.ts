@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { agentWithLookup, request } from '../http/lazy-undici';
+import { agentWithLookup, request } from '../outbound/lazy-undici';
 import { checkTargetUrl, guardedLookup, TargetNotAllowedError, type OutboundPolicy } from './outbound-guard';
 
 /**

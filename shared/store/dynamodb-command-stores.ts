@@ -4,7 +4,7 @@ import { DAY_MS } from '../domain/clock';
 import type { CommandAuditEntry, CommandAuditLog, IdempotencyClaim, IdempotencyStore } from '../domain/commands/command-ports';
 import type { RateLimitKind, RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatus, SigningStatusStore } from '../domain/signing-status';
-import { InvalidCursorError } from './invalid-cursor-error';
+import { InvalidCursorError } from '../domain/invalid-cursor-error';
 import { COMMAND_SK_PREFIX, commandSk, idempotencySk, rateLimitSk, SIGNING_STATUS_SK, TTL_ATTRIBUTE, vehiclePk } from './table-schema';
 
 export interface CommandStoreOptions {

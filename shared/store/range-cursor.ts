@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursorError } from './invalid-cursor-error';
+import { InvalidCursorError } from '../domain/invalid-cursor-error';
 
 /** The query a page belongs to: its time range, and the sort keys that bound it. */
 export interface CursorRange {

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { request } from '../http/lazy-undici';
+import { request } from '../outbound/lazy-undici';
 import { FleetApiUnreachableError, RequestNotSentError } from '../domain/fleet-errors';
 import { currentFleetCallContext } from '../domain/fleet-call-context';
 

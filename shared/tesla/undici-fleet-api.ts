@@ -17,9 +17,9 @@ import { parseOnlineState, type VehicleSummary } from '../domain/vehicle';
 import type { AccessTokenProvider } from '../tokens/ports';
 import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
 import { currentFleetCallContext } from '../domain/fleet-call-context';
-import { readAccessTokenClaims } from './token-claims';
+import { readAccessTokenClaims } from '../tokens/token-claims';
 import { teslaRequest, type TeslaAnswer } from './tesla-request';
-import { baseUrlFromWrongRegion, FLEET_API_HOSTS, isTrustedRegionMove } from './regions';
+import { baseUrlFromWrongRegion, FLEET_API_HOSTS, isTrustedRegionMove } from '../domain/fleet-regions';
 
 export interface FleetApiOptions {
   baseUrl: string;

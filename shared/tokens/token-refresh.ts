@@ -1,6 +1,6 @@
 import type { DescribedFailure, Failure } from '../domain/failure';
 import type { CommandNotRunMark } from '../domain/fleet-errors';
-import { fleetApiBaseUrlOf, readAccessTokenClaims } from '../tesla/token-claims';
+import { fleetApiBaseUrlOf, readAccessTokenClaims } from './token-claims';
 import type { OAuthClient, TokenGrant, TokenRenewer, TokenStore } from './ports';
 import type { TokenBundle } from './token-bundle';
 import type { Clock } from '../domain/clock';

@@ -5,7 +5,7 @@ import { INITIAL_MEMORY } from '../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
-import { InvalidCursorError } from '../../shared/store/invalid-cursor-error';
+import { InvalidCursorError } from '../../shared/domain/invalid-cursor-error';
 import { deriveHistory } from '../../shared/domain/history/history-machine';
 import { rederiveHistory } from '../../shared/domain/history/rederive';
 import { recordHistory, recordStateChange } from '../../shared/domain/history/history-recorder';

@@ -56,9 +56,9 @@ function run(script: string, args: string[], env: Record<string, string>): Run {
   };
 }
 
-/** The README's shell block that follows `marker`, made to fail on any HTTP error and pointed at this host. */
-async function readmeBlock(marker: string, host: string, dataDir: string): Promise<string> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+/** A document's shell block that follows `marker`, made to fail on any HTTP error and pointed at this host. */
+async function readmeBlock(marker: string, host: string, dataDir: string, file = 'README.md'): Promise<string> {
+  const readme = await readFile(join(ROOT, file), 'utf8');
   const from = readme.indexOf(marker);
   expect(from).toBeGreaterThan(-1);
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(from))![1]!;
@@ -106,11 +106,14 @@ describe('a newcomer’s first hour, as the README tells it', () => {
     expect(banner).toMatch(new RegExp(`/_ak/${new URL(url).host.replace('.', '\\.')}`));
   });
 
-  it('the README’s curl lines work as written', async () => {
+  it('the curl lines of the README and of docs/local.md work as written', async () => {
     await host.waitFor(/collect: .*7SAYGDEE5PF000002/); // the first pass has seen both cars
-    const { code, out } = await bash(await readmeBlock('Try it (', new URL(url).host, dataDir));
+    const front = await bash(await readmeBlock('history at once', new URL(url).host, dataDir));
+    expect({ code: front.code, out: front.out.slice(0, 2000) }).toMatchObject({ code: 0 });
+    expect(front.out).toContain('"outcome":"done"');
+    const { code, out } = await bash(await readmeBlock('Try it (', new URL(url).host, dataDir, 'docs/local.md'));
     expect({ code, out: out.slice(0, 2000) }).toMatchObject({ code: 0 });
-    expect(out).toContain('"commandSigning":"not_required"'); // as the README's last line says
+    expect(out).toContain('"commandSigning":"not_required"'); // as the document's last line says
   });
 
   it('npm run login -- --simulator goes through the consent page, and the host uses the new login', async () => {
@@ -138,7 +141,7 @@ describe('a newcomer’s first hour, as the README tells it', () => {
     const added = await fetch(pairing, { method: 'POST', body: new URLSearchParams(vins.map((vin): [string, string] => ['vin', vin])) });
     expect(await added.text()).toContain('Sim Model Y');
 
-    const { code, out } = await bash(`TOKEN=${token}\n${await readmeBlock('keeps its keys. Now:', new URL(url).host, dataDir)}`);
+    const { code, out } = await bash(`TOKEN=${token}\n${await readmeBlock('keeps its keys. Now:', new URL(url).host, dataDir, 'docs/local.md')}`);
     expect({ code, out: out.slice(0, 2000) }).toMatchObject({ code: 0 });
     expect(JSON.parse(out)).toMatchObject({ outcome: 'done', transport: 'signed' });
     expect((await api('GET', `/vehicles/${SIGNED_SIM_VIN}/state`)).body.commandSigning).toBe('required');

@@ -4,7 +4,7 @@ import type { Drive } from '../../shared/domain/history/history-records';
 import { driveFacts, logbookRows } from '../../shared/domain/history/logbook';
 import { catchUpLogIndex, indexUpdates } from '../../shared/domain/history/logbook-index';
 import { loggedDrivesOfYear } from '../../shared/domain/history/logbook-reads';
-import { appendToLogbook } from '../../shared/domain/history/logbook-store';
+import { appendToLogbook } from '../../shared/domain/history/logbook-append';
 import { verifyLogbook } from '../../shared/domain/history/logbook-verify';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';

@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '../../shared/store/invalid-cursor-error';
+import { InvalidCursorError } from '../../shared/domain/invalid-cursor-error';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { rollupsFromSnapshots, type DayRollup } from '../../shared/domain/odometer-history';
 import { addCounts, emptyCounts, type RequestCounts } from '../../shared/domain/request-meter';

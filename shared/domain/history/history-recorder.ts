@@ -3,7 +3,7 @@ import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot, foldStateChange, type Hist
 import type { StateChange } from './history-records';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
-import { appendToLogbook } from './logbook-store';
+import { appendToLogbook } from './logbook-append';
 import { driveMonth, monthOf, monthRange, monthTotals } from './monthly-totals';
 
 /**

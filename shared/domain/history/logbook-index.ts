@@ -1,5 +1,7 @@
 import type { DescribedFailure, Failure } from '../failure';
-import type { LogbookStore } from './logbook-store';
+import type { LogbookStore, LogIndexUpdate } from './logbook-store';
+
+export type { LogIndexItem, LogIndexUpdate } from './logbook-store';
 import type { LogEntry } from './logbook';
 
 /**
@@ -13,25 +15,6 @@ import type { LogEntry } from './logbook';
  * two processes applying the same entries, changes nothing (each pointer only moves forward; annotation numbers are
  * a set).
  */
-export interface LogIndexItem {
-  driveId: string;
-  /** The drive's entry (null while only annotations of a drive not logged yet are indexed). */
-  driveSeq: number | null;
-  /** The drive's newest annotation, if it has one. */
-  noteSeq: number | null;
-  /** How many annotations the drive has. */
-  notes: number;
-}
-
-/** What a run of entries adds to one drive's index item. */
-export interface LogIndexUpdate {
-  driveId: string;
-  /** The newest drive entry for the drive among the run, if any. */
-  driveSeq: number | null;
-  /** Every annotation of the drive among the run (the newest is the largest). */
-  noteSeqs: number[];
-}
-
 /** The index updates a run of entries makes, one per drive. */
 export function indexUpdates(entries: readonly LogEntry[]): LogIndexUpdate[] {
   const byDrive = new Map<string, LogIndexUpdate>();

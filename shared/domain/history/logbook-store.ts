@@ -1,8 +1,5 @@
-import type { DescribedFailure, Failure } from '../failure';
 import type { HistoryPage, HistoryQuery } from './history-page';
-import type { LogContent, LogEntry } from './logbook';
-import { catchUpLogIndex, pages, type LogIndexItem, type LogIndexUpdate } from './logbook-index';
-import { sealEntry } from './logbook';
+import type { LogEntry } from './logbook';
 
 /**
  * Where the logbook's chain is kept (append-only, one entry per sequence number) with its index. Every read is
@@ -26,36 +23,22 @@ export interface LogbookStore {
   logIndexItem(vin: string, driveId: string): Promise<LogIndexItem | null>;
 }
 
-/** Others kept appending to the chain while this append tried: nothing was written; trying again is safe. */
-export class LogbookBusyError extends Error implements DescribedFailure {
-  constructor() {
-    super('the logbook is being written by others; nothing was saved, try again');
-    this.name = 'LogbookBusyError';
-  }
-
-  failure(): Failure {
-    return { code: 'logbook_busy', message: this.message, retryAfterSeconds: 1 };
-  }
+/** Where the index says a logged drive's entries are (see logbook-index). Pointers only, never content. */
+export interface LogIndexItem {
+  driveId: string;
+  /** The drive's entry (null while only annotations of a drive not logged yet are indexed). */
+  driveSeq: number | null;
+  /** The drive's newest annotation, if it has one. */
+  noteSeq: number | null;
+  /** How many annotations the drive has. */
+  notes: number;
 }
 
-/**
- * Appends to the car's chain. A drive already logged with the same figures (a retried collector pass) is not logged
- * twice; two writers racing for a sequence number retry on the newer end of the chain. The index follows: if that
- * fails, the entry is kept and the next reader applies it.
- */
-export async function appendToLogbook(store: LogbookStore, vin: string, content: LogContent, attempts = 8): Promise<LogEntry> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const recent = await store.lastLogEntries(vin, 8);
-    if (content.kind === 'drive') {
-      const same = recent.find((e) => e.kind === 'drive' && e.driveId === content.driveId && e.endAt === content.endAt && e.endOdometerMi === content.endOdometerMi);
-      if (same) return same;
-    }
-    const entry = sealEntry(vin, recent[0] ?? null, content);
-    if (await store.appendLogEntry(entry)) {
-      // Saved either way; a long backlog (the first write after an upgrade) is left to readers, which have the time.
-      await catchUpLogIndex(store, vin, pages(2)).catch(() => undefined);
-      return entry;
-    }
-  }
-  throw new LogbookBusyError();
+/** What a run of entries adds to one drive's index item. */
+export interface LogIndexUpdate {
+  driveId: string;
+  /** The newest drive entry for the drive among the run, if any. */
+  driveSeq: number | null;
+  /** Every annotation of the drive among the run (the newest is the largest). */
+  noteSeqs: number[];
 }

@@ -5,7 +5,7 @@ import { refreshMonthsOf } from './history-recorder';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
 import { catchUpLogIndex } from './logbook-index';
-import { appendToLogbook } from './logbook-store';
+import { appendToLogbook } from './logbook-append';
 
 /**
  * Derives a car's history again from its stored snapshots, from `fromMs` on, and replaces what was derived before:

@@ -3,7 +3,7 @@ import { lazily } from '../../domain/lazily';
 import { DRIVE_PURPOSES, formatHead, isTimeZone, logbookRows, parseHead, type LogAnnotation } from '../../domain/history/logbook';
 import { until } from '../../domain/history/logbook-index';
 import { latestAnnotation, loggedDrivesOfYear } from '../../domain/history/logbook-reads';
-import { appendToLogbook } from '../../domain/history/logbook-store';
+import { appendToLogbook } from '../../domain/history/logbook-append';
 import { verifyLogbook } from '../../domain/history/logbook-verify';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';

@@ -65,7 +65,7 @@ export function notificationRoutes(deps: ApiDeps): Route[] {
         };
         if (input.webhook) target('webhook.url', input.webhook.url);
         if (input.ntfy) target('ntfy.server', input.ntfy.server);
-        if (input.email && !emailAvailable) throw badRequest('invalid_notifications', 'email: e-mail needs the stack deployed with notifyEmail (see README)');
+        if (input.email && !emailAvailable) throw badRequest('invalid_notifications', 'email: e-mail needs the stack deployed with notifyEmail (see docs/automations-and-notifications.md)');
         const previous = (await outbox.getConfig()) ?? {};
         const config: NotificationConfig = {};
         let shownSecret: string | null = null;

@@ -3,7 +3,7 @@ import type { Drive } from '../../../shared/domain/history/history-records';
 import { driveFacts, type LogEntry, logbookRows, sealEntry } from '../../../shared/domain/history/logbook';
 import { catchUpLogIndex, indexUpdates, LogbookIndexingError, pages, requireLogIndex } from '../../../shared/domain/history/logbook-index';
 import { latestAnnotation, loggedDrivesOfYear } from '../../../shared/domain/history/logbook-reads';
-import { appendToLogbook } from '../../../shared/domain/history/logbook-store';
+import { appendToLogbook } from '../../../shared/domain/history/logbook-append';
 import { verifyLogbook } from '../../../shared/domain/history/logbook-verify';
 import { MemoryHistoryStore } from '../../support/memory-history-store';
 

@@ -3,7 +3,7 @@ import { deriveHistory } from '../../../shared/domain/history/history-machine';
 import { driveFacts, logbookRows, type LogEntry } from '../../../shared/domain/history/logbook';
 import { loggedDrivesOfYear } from '../../../shared/domain/history/logbook-reads';
 import { verifyChain } from '../../../shared/domain/history/logbook-verify';
-import { appendToLogbook } from '../../../shared/domain/history/logbook-store';
+import { appendToLogbook } from '../../../shared/domain/history/logbook-append';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { MemoryHistoryStore } from '../../support/memory-history-store';
 

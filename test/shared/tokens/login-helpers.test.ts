@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { fleetApiBaseUrlOf, readAccessTokenClaims } from '../../../shared/tesla/token-claims';
+import { fleetApiBaseUrlOf, readAccessTokenClaims } from '../../../shared/tokens/token-claims';
 import { authorizeUrl, codeFromRedirect, LoginFlowError } from '../../../shared/tokens/authorization-code';
 import { bundleFromGrant } from '../../../shared/tokens/token-refresh';
 

@@ -1,4 +1,4 @@
-import type { DescribedFailure, Failure } from '../domain/failure';
+import type { DescribedFailure, Failure } from './failure';
 export class InvalidCursorError extends Error implements DescribedFailure {
   constructor() {
     super('the pagination cursor is not one this API issued');

@@ -1,4 +1,4 @@
-import { FLEET_API_HOSTS, type FleetRegion } from './regions';
+import { FLEET_API_HOSTS, type FleetRegion } from '../domain/fleet-regions';
 
 export interface AccessTokenClaims {
   /** Tesla's region code for the account: "NA", "EU" or "CN". */
