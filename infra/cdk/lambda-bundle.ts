@@ -1,9 +1,14 @@
 import { buildSync, type BuildOptions, type OutputFile } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { AssetHashType, DockerImage } from 'aws-cdk-lib';
-import { Code } from 'aws-cdk-lib/aws-lambda';
+import { AssetHashType } from 'aws-cdk-lib';
+import { Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
+
+/** The functions' runtime; the bundle's language target is derived from it, so the two cannot drift. */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+/** `node24` for `nodejs24.x`: what esbuild may leave untranspiled. */
+export const BUNDLE_TARGET = `node${/^nodejs(\d+)\.x$/.exec(LAMBDA_RUNTIME.name)![1]!}`;
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,7 +34,7 @@ export function lambdaBuildOptions(entry: string, outdir: string): BuildOptions 
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
-    target: 'node22',
+    target: BUNDLE_TARGET,
     minify: true,
     sourcemap: true,
     sourcesContent: false,
@@ -68,8 +73,8 @@ export function bundledCode(entry: string): Code {
   return Code.fromAsset(PROJECT_ROOT, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
-      // Never used: local bundling always succeeds or throws. The type asks for an image.
-      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      // Never used: local bundling always succeeds or throws. The type asks for an image: the runtime's own.
+      image: LAMBDA_RUNTIME.bundlingImage,
       // The CDK caches bundles by these options (the local bundler's code is not part of the key): without the entry
       // here, every function would get the first function's bundle.
       command: ['bundle', entry],

@@ -1,10 +1,10 @@
 import type { Duration } from 'aws-cdk-lib';
-import { Architecture, Function as LambdaFunction, Runtime, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Function as LambdaFunction, type FunctionProps } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { bundledCode } from './lambda-bundle';
+import { bundledCode, LAMBDA_RUNTIME } from './lambda-bundle';
 
 /**
  * How stack traces find their way back to the TypeScript. `node`: Node maps every stack (`--enable-source-maps`),
@@ -33,7 +33,7 @@ export function nodeLambda(
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   role.addToPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
   return new LambdaFunction(scope, id, {
-    runtime: Runtime.NODEJS_24_X,
+    runtime: LAMBDA_RUNTIME,
     architecture: Architecture.ARM_64,
     memorySize: 256,
     code: bundledCode(entry),

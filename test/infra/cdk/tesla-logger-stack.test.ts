@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_STACK_ITEMS } from '../../../infra/bench/aws-cost';
+import { BUNDLE_TARGET } from '../../../infra/cdk/lambda-bundle';
 import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
 import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
 import { ABANDONED_CLAIM_MS, COMMAND_TIMEOUT_MS } from '../../../shared/domain/commands/execute-command';
@@ -42,6 +43,8 @@ describe('TeslaLoggerStack', () => {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
       expect(f.Properties.Handler).toBe('index.handler');
+      // The bundle's language target is the runtime's Node, not an older one (esbuild would transpile for nothing).
+      expect(`node${/^nodejs(\d+)/.exec(String(f.Properties.Runtime))![1]!}`).toBe(BUNDLE_TARGET);
     }
     // The API maps the stacks it logs itself (a map is read only then); the others let Node map every stack.
     expect(functions().map(([id, f]): [string, string | null] => [id.replace(/[A-F0-9]{8}$/, ''), (f.Properties.Environment.Variables.NODE_OPTIONS as string | undefined) ?? null]).sort()).toEqual([
