@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { parseLambdaSettings } from '../../shared/config/lambda-settings';
-import { collectorTuning } from '../../shared/config/tunables';
 import { buildAwsDeps } from '../../shared/composition/aws';
+import { composeCollectorDeps } from '../../shared/composition/collector-deps';
 import { awsNotifications } from '../../shared/composition/aws-notifications';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
 import { log } from '../../shared/logger';
@@ -14,22 +14,17 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: COLLECT
 const { collectorNotices } = awsNotifications(aws, settings, log);
 
 export const handler = createCollectorHandler(
-  {
+  composeCollectorDeps({
     fleet: aws.fleet,
-    vehicles: aws.stores,
-    snapshots: aws.stores,
+    stores: aws.stores,
     history: aws.history,
-    usage: aws.stores,
-    monthlyBudgetUsd: settings.monthlyBudgetUsd,
     clock: aws.clock,
     log,
-    includeLocation: settings.includeLocation,
+    tunables: settings,
     onReading: (car, reading) => collectorNotices.onReading(car, reading),
-    ...collectorTuning(settings),
-    listing: aws.stores,
     // Read afresh (one GetSecretValue a pass) only while a car waits for a scope: the new login's token is then used.
     grantedScopes: async () => (await aws.tokens.bundle(true)).scopes ?? null,
-  },
+  }),
   {
     signals: {
       passCompleted: (summary) => {

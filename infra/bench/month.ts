@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { costUsd } from '../../shared/domain/billing';
 import { DAY_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { runCollectorPass } from '../../shared/domain/collector';
+import { composeCollectorDeps } from '../../shared/composition/collector-deps';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
@@ -19,7 +20,7 @@ import { FleetSimulator, SIM_CLIENT_ID } from '../simulator/fleet-simulator';
 import { SimClock } from '../simulator/sim-clock';
 import { ConfigError } from '../../shared/config/config-error';
 import { SettingsReader } from '../../shared/config/settings-reader';
-import { collectorTuning, readTunables, TUNABLES, type Tunable } from '../../shared/config/tunables';
+import { readTunables, TUNABLES, type Tunable } from '../../shared/config/tunables';
 import { activityOf, snapshotFromVehicleData, type CarActivity } from '../../shared/domain/snapshot';
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import type { FleetApi } from '../../shared/domain/fleet-api';
@@ -92,7 +93,6 @@ async function main(): Promise<void> {
   const tuned = benchTunables(values);
   const listingSettings = tuned;
   const { drivingIntervalMinutes } = tuned;
-  const { polling, ...listing } = collectorTuning(tuned);
 
   const start = Date.parse('2026-03-01T00:00:00Z');
   const end = start + days * DAY_MS;
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
     if (policy === 'adaptive') {
-      await runCollectorPass({ fleet, vehicles: stores, snapshots: stores, history, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10, ...listing, listing: stores, polling });
+      await runCollectorPass(composeCollectorDeps({ fleet, stores, history, clock, log: quiet, tunables: tuned }));
     } else if ((t - start) % (10 * MINUTE_MS) === 0) {
       await naivePoll(fleet, vins, stores, history, clock.now());
     }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createApiHandler } from '../../functions/api/create-handler';
 import { createCollectorHandler } from '../../functions/collector/create-handler';
+import { composeCollectorDeps } from '../../shared/composition/collector-deps';
+import { composeCommandDeps } from '../../shared/composition/command-deps';
 import { ConfigError } from '../../shared/config/config-error';
 import { API_TOKEN_FORMAT, API_TOKEN_FORMAT_TEXT, type LocalSettings } from '../../shared/config/local-settings';
 import { HOUR_MS, systemClock, type Clock } from '../../shared/domain/clock';
@@ -11,7 +13,6 @@ import type { CollectorSummary } from '../../shared/domain/collector';
 import type { CollectorHalt } from '../../shared/domain/collector-run';
 import { DynamoDbCollectorRuns } from '../../shared/store/dynamodb-collector-runs';
 import { DataCheckpoint } from './data-checkpoint';
-import { COMMAND_TIMEOUT_MS } from '../../shared/domain/commands/execute-command';
 import type { Log } from '../../shared/domain/stores';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { FileTokenStore } from '../../shared/secrets/file-token-store';
@@ -31,7 +32,6 @@ import { StoredAccessTokens } from '../../shared/tokens/stored-access-tokens';
 import { InProcessTokenRenewer } from '../../shared/tokens/token-refresh';
 import { DEFAULT_SIM_VIN, FleetSimulator, SIGNED_SIM_VIN, SIM_CLIENT_ID, type FleetSimulatorOptions } from '../simulator/fleet-simulator';
 import type { RunningSimulator } from './data-files';
-import { collectorTuning } from '../../shared/config/tunables';
 import { dataFile } from './data-files';
 import { SimPairings } from './sim-pairings';
 import { startLocalDynamo } from './dynalite-server';
@@ -40,7 +40,6 @@ import { serveLambda } from './lambda-http-adapter';
 import { LocalAutomationScheduler } from './local-automation-scheduler';
 import { DynamoDbAutomationStore } from '../../shared/store/dynamodb-automation-store';
 import { runAutomation } from '../../shared/domain/automations/run-automation';
-import type { ApiDeps } from '../../shared/http/api-deps';
 import type { Automation, AutomationRun } from '../../shared/domain/automations/automation';
 import { CollectorNotices } from '../../shared/domain/notifications/collector-notices';
 import { automationFailed as automationFailedNotice } from '../../shared/domain/notifications/notification-detectors';
@@ -173,21 +172,16 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     const notifyPolicy = { allowPrivateNetworks: settings.notifyAllowPrivateNetworks };
     const notifier = new Notifier({ outbox, channels: (config) => channelsFor(config, new ConsoleEmailChannel((line) => log.warn(line)), notifyPolicy), clock, log });
     const notices = new CollectorNotices(notifier, outbox, stores);
-    const collector = createCollectorHandler({
+    const collector = createCollectorHandler(composeCollectorDeps({
       fleet,
-      vehicles: stores,
-      snapshots: stores,
+      stores,
       history,
-      usage: stores,
       clock,
       log,
-      includeLocation: settings.includeLocation,
-      monthlyBudgetUsd: settings.monthlyBudgetUsd,
+      tunables: settings,
       onReading: (car, reading) => notices.onReading(car, reading),
-      ...collectorTuning(settings),
-      listing: stores,
       grantedScopes: async () => (await tokens.bundle(true)).scopes ?? null,
-    }, { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) });
+    }), { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) });
     let pass: Promise<CollectorSummary | CollectorHalt> | null = null;
     const collectNow = (): Promise<CollectorSummary | CollectorHalt> => {
       pass ??= collector(undefined, {} as never)
@@ -202,30 +196,21 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     let apiUrl: string | null = null;
     const automationStore = new DynamoDbAutomationStore({ client: doc, tableName: LOCAL_TABLE_NAME });
     const readTokens = new FileReadTokenStore(dataFile(settings.dataDir, 'readTokens'));
-    const commandDeps: ApiDeps = {
-      vehicles: stores,
-      snapshots: stores,
+    const commandDeps = composeCommandDeps({
+      stores,
       history,
-      usage: stores,
-      monthlyBudgetUsd: settings.monthlyBudgetUsd,
-      pricePerKwh: settings.pricePerKwh,
-      // As the collector budgets with it: `/usage` prices list calls the same way.
-      listCallPriceUsd: collectorTuning(settings).listCallPriceUsd,
+      commands,
       fleet,
       clock,
       log,
-      allowedCommands: settings.allowedCommands,
-      audit: commands,
-      idempotency: commands,
-      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+      tunables: settings,
       // On the simulator's clock a wait moves simulated time (instantly when the clock is driven by hand).
       sleep: (ms) => (simulator ? simulator.clock.sleep(ms) : new Promise((resolve) => setTimeout(resolve, ms))),
       commandKey,
       signed,
-      signing: commands, rateLimits: commands,
       // The simulated cars are paired on the simulator's own /_ak/<domain> page, for the domain this API serves.
       pairingUrl: () => (simulator && apiUrl ? `${simulator.baseUrl}/_ak/${new URL(apiUrl).host}` : null),
-    };
+    });
     // Automations: the same runner as the Lambda, fired by the local scheduler on the host's clock.
     const automationFailed = (automation: Automation, run: AutomationRun): Promise<void> => notifier.sendNow([automationFailedNotice(automation, run)]);
     const automationScheduler = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore, automationFailed }, due));

@@ -1,6 +1,5 @@
 import type { LambdaSettings } from '../config/lambda-settings';
-import { collectorTuning } from '../config/tunables';
-import { COMMAND_TIMEOUT_MS } from '../domain/commands/execute-command';
+import { composeCommandDeps } from './command-deps';
 import type { ApiDeps } from '../http/api-deps';
 import type { Log } from '../domain/stores';
 import { SecretsManagerCommandKeyStore } from '../secrets/command-key-stores';
@@ -16,27 +15,18 @@ import type { buildAwsDeps } from './aws';
  */
 export function awsCommandDeps(aws: ReturnType<typeof buildAwsDeps>, settings: LambdaSettings, log: Log): ApiDeps {
   const commandKey = cachedCommandKey(new SecretsManagerCommandKeyStore(aws.apiSecret));
-  return {
-    vehicles: aws.stores,
-    snapshots: aws.stores,
+  return composeCommandDeps({
+    stores: aws.stores,
     history: aws.history,
-    usage: aws.stores,
-    monthlyBudgetUsd: settings.monthlyBudgetUsd,
-    pricePerKwh: settings.pricePerKwh,
-    listCallPriceUsd: collectorTuning(settings).listCallPriceUsd,
+    commands: aws.commands,
     fleet: aws.fleet,
     clock: aws.clock,
     log,
-    allowedCommands: settings.allowedCommands,
-    audit: aws.commands,
-    idempotency: aws.commands,
-    signing: aws.commands,
-    rateLimits: aws.commands,
-    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    tunables: settings,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     commandKey,
     signed: new SignedCommandClient({ key: commandKey, sessions: new DynamoDbSessionCache(aws.dynamo, settings.tableName), clock: aws.clock }),
-  };
+  });
 }
 
 export function awsAutomationStore(aws: ReturnType<typeof buildAwsDeps>, settings: LambdaSettings): DynamoDbAutomationStore {

@@ -1,0 +1,39 @@
+import { collectorTuning, type Tunables } from '../config/tunables';
+import type { Clock } from '../domain/clock';
+import type { CollectorDeps } from '../domain/collector';
+import type { FleetApi } from '../domain/fleet-api';
+import type { HistoryStore } from '../domain/history/history-store';
+import type { ListingMemoryStore } from '../domain/list-policy';
+import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
+
+/**
+ * What a collector pass needs, built the same way by the Lambda, the local host and the benchmark, so that what the
+ * bench measures and the local host runs is what AWS runs. Each passes its own adapters; the tuning is the settings'.
+ */
+export function composeCollectorDeps(parts: {
+  fleet: FleetApi;
+  stores: VehicleStore & SnapshotStore & UsageLedger & ListingMemoryStore;
+  history: HistoryStore;
+  clock: Clock;
+  log: Log;
+  tunables: Pick<Tunables, 'includeLocation' | 'monthlyBudgetUsd' | 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'>;
+  grantedScopes?: CollectorDeps['grantedScopes'];
+  onReading?: CollectorDeps['onReading'];
+}): CollectorDeps {
+  const { fleet, stores, history, clock, log, tunables, grantedScopes, onReading } = parts;
+  return {
+    fleet,
+    vehicles: stores,
+    snapshots: stores,
+    history,
+    usage: stores,
+    listing: stores,
+    clock,
+    log,
+    includeLocation: tunables.includeLocation,
+    monthlyBudgetUsd: tunables.monthlyBudgetUsd,
+    ...collectorTuning(tunables),
+    ...(grantedScopes ? { grantedScopes } : {}),
+    ...(onReading ? { onReading } : {}),
+  };
+}

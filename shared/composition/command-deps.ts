@@ -1,0 +1,55 @@
+import { collectorTuning, type Tunables } from '../config/tunables';
+import type { Clock } from '../domain/clock';
+import type { CommandAuditLog, IdempotencyStore } from '../domain/commands/command-ports';
+import { COMMAND_TIMEOUT_MS, type SignedSender } from '../domain/commands/execute-command';
+import type { FleetApi } from '../domain/fleet-api';
+import type { HistoryStore } from '../domain/history/history-store';
+import type { RateLimitMemory } from '../domain/rate-limit-memory';
+import type { SigningStatusStore } from '../domain/signing-status';
+import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
+import type { ApiDeps } from '../http/api-deps';
+import type { CommandKey } from '../vcp/command-key';
+
+/**
+ * What the API and the automation runner need (reading history, sending commands), built the same way in AWS and by
+ * the local host: only the adapters differ.
+ */
+export function composeCommandDeps(parts: {
+  stores: VehicleStore & SnapshotStore & UsageLedger;
+  history: HistoryStore;
+  commands: CommandAuditLog & IdempotencyStore & SigningStatusStore & RateLimitMemory;
+  fleet: FleetApi;
+  clock: Clock;
+  log: Log;
+  tunables: Pick<Tunables, 'monthlyBudgetUsd' | 'pricePerKwh' | 'allowedCommands' | 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'>;
+  /** Waits between checks of a waking car. */
+  sleep: (ms: number) => Promise<void>;
+  commandKey: () => Promise<CommandKey | null>;
+  signed: SignedSender;
+  pairingUrl?: () => string | null;
+}): ApiDeps {
+  const { stores, history, commands, tunables } = parts;
+  return {
+    vehicles: stores,
+    snapshots: stores,
+    history,
+    usage: stores,
+    monthlyBudgetUsd: tunables.monthlyBudgetUsd,
+    pricePerKwh: tunables.pricePerKwh,
+    // As the collector budgets with it: `/usage` prices list calls the same way.
+    listCallPriceUsd: collectorTuning(tunables).listCallPriceUsd,
+    fleet: parts.fleet,
+    clock: parts.clock,
+    log: parts.log,
+    allowedCommands: tunables.allowedCommands,
+    audit: commands,
+    idempotency: commands,
+    signing: commands,
+    rateLimits: commands,
+    commandTimeoutMs: COMMAND_TIMEOUT_MS,
+    sleep: parts.sleep,
+    commandKey: parts.commandKey,
+    signed: parts.signed,
+    ...(parts.pairingUrl ? { pairingUrl: parts.pairingUrl } : {}),
+  };
+}
