@@ -24,7 +24,21 @@ export default tseslint.config(
     },
   },
   {
-    files: ['infra/local/main.ts', 'infra/local/login.ts', 'infra/local/keys.ts', 'infra/local/api-token.ts', 'infra/local/register-domain.ts', 'infra/local/rederive.ts', 'infra/local/doctor.ts', 'infra/bench/month.ts', 'infra/bench/lambda-footprint.ts', 'infra/bench/logbook.ts', 'infra/app.ts', 'infra/build-dashboard.ts', 'test/**/*.browser.test.ts'],
+    files: [
+      'infra/local/main.ts',
+      'infra/local/login.ts',
+      'infra/local/keys.ts',
+      'infra/local/api-token.ts',
+      'infra/local/register-domain.ts',
+      'infra/local/rederive.ts',
+      'infra/local/doctor.ts',
+      'infra/bench/month.ts',
+      'infra/bench/lambda-footprint.ts',
+      'infra/bench/logbook.ts',
+      'infra/app.ts',
+      'infra/build-dashboard.ts',
+      'test/**/*.browser.test.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

@@ -6,7 +6,18 @@
 const transform = {
   '^.+\\.ts$': [
     'ts-jest',
-    { useESM: true, tsconfig: { module: 'esnext', moduleResolution: 'bundler', target: 'es2023', isolatedModules: true, verbatimModuleSyntax: false, esModuleInterop: true, resolveJsonModule: true } },
+    {
+      useESM: true,
+      tsconfig: {
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        target: 'es2023',
+        isolatedModules: true,
+        verbatimModuleSyntax: false,
+        esModuleInterop: true,
+        resolveJsonModule: true,
+      },
+    },
   ],
 };
 
@@ -26,9 +37,24 @@ export default {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '\\.browser\\.test\\.ts$', '/test/infra/cdk/'],
     },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.int.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/jest/integration-timeout.ts'] },
-    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/jest/browser-timeout.ts'] },
-    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/cdk/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/support/jest/infra-timeout.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.int.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest/integration-timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/**/*.browser.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest/browser-timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/cdk/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest/infra-timeout.ts'],
+    },
   ],
   coverageDirectory: 'coverage',
   collectCoverageFrom: ['shared/**/*.ts', 'functions/**/*.ts', 'infra/**/*.ts', '!functions/api/dashboard/**'],

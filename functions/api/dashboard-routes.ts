@@ -3,13 +3,23 @@ import type { Route } from '../../shared/http/router';
 import type * as DashboardAssets from './dashboard/generated/assets';
 
 /** The page may load only its own script, style and data: no inline code, no third parties, no framing. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The page's icon (a browser asks for /favicon.ico on every load; unanswered, that was a 401 in the console). */
-const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1f2937"/><path d="M14 38c0-6 4-10 10-12l6-8h10l8 8c5 1 8 5 8 10v4h-6a6 6 0 0 1-12 0H26a6 6 0 0 1-12 0z" fill="#f9fafb"/></svg>';
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#1f2937"/><path d="M14 38c0-6 4-10 10-12l6-8h10l8 8c5 1 8 5 8 10v4h-6a6 6 0 0 1-12 0H26a6 6 0 0 1-12 0z" fill="#f9fafb"/></svg>';
 
 /** What a phone needs to add the dashboard to its home screen. */
-const MANIFEST = JSON.stringify({ name: 'Tesla Fleet logger', short_name: 'Tesla log', start_url: '/', display: 'standalone', background_color: '#f3f4f6', theme_color: '#1f2937', icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' }] });
+const MANIFEST = JSON.stringify({
+  name: 'Tesla Fleet logger',
+  short_name: 'Tesla log',
+  start_url: '/',
+  display: 'standalone',
+  background_color: '#f3f4f6',
+  theme_color: '#1f2937',
+  icons: [{ src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' }],
+});
 
 const fixed = (body: string, type: string) => () =>
   Promise.resolve({ statusCode: 200, headers: { 'content-type': type, 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=86400' }, body });
@@ -21,7 +31,13 @@ const assets: () => Promise<Assets> = lazily(() => import('./dashboard/generated
 
 const asset = (pick: (a: Assets) => string, type: string) => async () => ({
   statusCode: 200,
-  headers: { 'content-type': `${type}; charset=utf-8`, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' },
+  headers: {
+    'content-type': `${type}; charset=utf-8`,
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache',
+  },
   body: pick(await assets()),
 });
 

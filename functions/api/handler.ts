@@ -24,7 +24,10 @@ export const handler = createApiHandler(
       ? {
           automations: {
             store: awsAutomationStore(aws, settings),
-            trigger: new EventBridgeAutomationTrigger((scheduler) => new scheduler.SchedulerClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 3 }), settings.automations),
+            trigger: new EventBridgeAutomationTrigger(
+              (scheduler) => new scheduler.SchedulerClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 3 }),
+              settings.automations,
+            ),
           },
         }
       : {}),

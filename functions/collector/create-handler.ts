@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import { runCollectorPass, type CollectorDeps, type CollectorSummary } from '../../shared/domain/collector';
-import { COLLECTOR_TIMEOUT_MS, outcomeChanged, runRecord, type CollectorHalt, type CollectorRunOutcome, type CollectorRunRecord, type CollectorRunStore } from '../../shared/domain/collector-run';
+import {
+  COLLECTOR_TIMEOUT_MS,
+  outcomeChanged,
+  runRecord,
+  type CollectorHalt,
+  type CollectorRunOutcome,
+  type CollectorRunRecord,
+  type CollectorRunStore,
+} from '../../shared/domain/collector-run';
 import { LoginRequiredError } from '../../shared/domain/fleet-errors';
 import { RequestMeter } from '../../shared/domain/request-meter';
 import { withFleetCallContext } from '../../shared/domain/fleet-call-context';
@@ -45,11 +53,15 @@ const OWNER_MUST_SIGN_IN: Record<'not_logged_in' | 'login_lost', string> = {
  */
 export function createCollectorHandler(deps: CollectorDeps, options: CollectorHandlerOptions = {}) {
   const { signals, passBudgetMs = COLLECTOR_PASS_BUDGET_MS, notices, runs } = options;
-  const quietly = (step: () => Promise<void>): Promise<void> => step().catch((error: unknown) => deps.log.warn('notifications failed', { error: error instanceof Error ? error.name : 'unknown' }));
+  const quietly = (step: () => Promise<void>): Promise<void> =>
+    step().catch((error: unknown) => deps.log.warn('notifications failed', { error: error instanceof Error ? error.name : 'unknown' }));
 
   const pass = async (): Promise<CollectorSummary> => {
     const meter = new RequestMeter();
-    const context = { deadline: Date.now() + passBudgetMs, onRetriedAnswer: (category: Parameters<RequestMeter['record']>[0], scope: string) => meter.record(category, scope) };
+    const context = {
+      deadline: Date.now() + passBudgetMs,
+      onRetriedAnswer: (category: Parameters<RequestMeter['record']>[0], scope: string) => meter.record(category, scope),
+    };
     const summary = await withFleetCallContext(context, () => runCollectorPass({ ...deps, meter }));
     signals?.passCompleted(summary);
     if (notices) await quietly(() => notices.afterPass(summary, deps.clock.now()));

@@ -44,7 +44,16 @@ export const ASSUMED_COLD_STARTS_PER_DAY = 12;
  */
 export const KMS_REQUESTS_PER_DAY = 12 * 24;
 
-export const FREE = { lambdaRequests: 1_000_000, lambdaGbSeconds: 400_000, customMetrics: 10, alarms: 10, logsGb: 5, schedulerInvocations: 14_000_000, snsEmails: 1_000, snsPublishes: 1_000_000 } as const;
+export const FREE = {
+  lambdaRequests: 1_000_000,
+  lambdaGbSeconds: 400_000,
+  customMetrics: 10,
+  alarms: 10,
+  logsGb: 5,
+  schedulerInvocations: 14_000_000,
+  snsEmails: 1_000,
+  snsPublishes: 1_000_000,
+} as const;
 
 export interface UsageCounts {
   collectorInvocations: number;
@@ -94,23 +103,40 @@ export function secretsManagerCalls(u: { days: number; collectorReadsPerDay: num
 export function estimateAwsCost(u: UsageCounts): CostLine[] {
   const gb = u.memoryMb / 1024;
   const invocations = u.collectorInvocations + u.apiRequests + u.rotationInvocations + u.automationRuns;
-  const gbSeconds = gb * ((u.collectorInvocations * u.collectorMs + u.apiRequests * u.apiMs + u.rotationInvocations * 500 + u.automationRuns * u.automationMs) / 1000);
+  const gbSeconds =
+    gb * ((u.collectorInvocations * u.collectorMs + u.apiRequests * u.apiMs + u.rotationInvocations * 500 + u.automationRuns * u.automationMs) / 1000);
   const lambda = (invocations / 1e6) * PRICES.lambdaPerMillionRequests + gbSeconds * PRICES.lambdaPerGbSecondArm;
   const lambdaFree =
-    (Math.max(0, invocations - FREE.lambdaRequests) / 1e6) * PRICES.lambdaPerMillionRequests + Math.max(0, gbSeconds - FREE.lambdaGbSeconds) * PRICES.lambdaPerGbSecondArm;
-  const dynamo = (u.dynamoWrites / 1e6) * PRICES.dynamoPerMillionWrites + (u.dynamoReads / 1e6) * PRICES.dynamoPerMillionReads + (u.storedBytes / 1e9) * PRICES.dynamoStoragePerGbMonth;
+    (Math.max(0, invocations - FREE.lambdaRequests) / 1e6) * PRICES.lambdaPerMillionRequests +
+    Math.max(0, gbSeconds - FREE.lambdaGbSeconds) * PRICES.lambdaPerGbSecondArm;
+  const dynamo =
+    (u.dynamoWrites / 1e6) * PRICES.dynamoPerMillionWrites +
+    (u.dynamoReads / 1e6) * PRICES.dynamoPerMillionReads +
+    (u.storedBytes / 1e9) * PRICES.dynamoStoragePerGbMonth;
   const pitr = (u.storedBytes / 1e9) * PRICES.pitrPerGbMonth;
   const kms = (u.kmsRequests / 10_000) * PRICES.kmsPerTenThousandRequests;
   const secrets = u.secrets * PRICES.secretPerMonth + (u.secretsCalls / 10_000) * PRICES.secretsPerTenThousandCalls;
   const logsGb = u.logBytes / 1e9;
   return [
     { item: `Lambda (${invocations.toLocaleString('en-US')} invocations, ${gbSeconds.toFixed(0)} GB-s)`, usd: lambda, usdAfterFreeTier: lambdaFree },
-    { item: `DynamoDB on-demand (${Math.round(u.dynamoWrites).toLocaleString('en-US')} writes, ${Math.round(u.dynamoReads).toLocaleString('en-US')} reads)`, usd: dynamo, usdAfterFreeTier: dynamo },
+    {
+      item: `DynamoDB on-demand (${Math.round(u.dynamoWrites).toLocaleString('en-US')} writes, ${Math.round(u.dynamoReads).toLocaleString('en-US')} reads)`,
+      usd: dynamo,
+      usdAfterFreeTier: dynamo,
+    },
     { item: `DynamoDB point-in-time recovery (${(u.storedBytes / 1e6).toFixed(0)} MB table)`, usd: pitr, usdAfterFreeTier: pitr },
     { item: `KMS key aws/dynamodb (no monthly fee; ${u.kmsRequests.toLocaleString('en-US')} requests)`, usd: kms, usdAfterFreeTier: kms },
-    { item: `API Gateway HTTP API (${u.apiRequests} requests)`, usd: (u.apiRequests / 1e6) * PRICES.httpApiPerMillionRequests, usdAfterFreeTier: (u.apiRequests / 1e6) * PRICES.httpApiPerMillionRequests },
+    {
+      item: `API Gateway HTTP API (${u.apiRequests} requests)`,
+      usd: (u.apiRequests / 1e6) * PRICES.httpApiPerMillionRequests,
+      usdAfterFreeTier: (u.apiRequests / 1e6) * PRICES.httpApiPerMillionRequests,
+    },
     { item: `Secrets Manager (${u.secrets} secrets, ${u.secretsCalls.toLocaleString('en-US')} calls)`, usd: secrets, usdAfterFreeTier: secrets },
-    { item: `CloudWatch logs (${(logsGb * 1000).toFixed(0)} MB)`, usd: logsGb * PRICES.logsPerGbIngested, usdAfterFreeTier: Math.max(0, logsGb - FREE.logsGb) * PRICES.logsPerGbIngested },
+    {
+      item: `CloudWatch logs (${(logsGb * 1000).toFixed(0)} MB)`,
+      usd: logsGb * PRICES.logsPerGbIngested,
+      usdAfterFreeTier: Math.max(0, logsGb - FREE.logsGb) * PRICES.logsPerGbIngested,
+    },
     {
       item: `EventBridge Scheduler (${u.automationRuns} automation runs)`,
       usd: (u.automationRuns / 1e6) * PRICES.schedulerPerMillionInvocations,
@@ -124,7 +150,8 @@ export function estimateAwsCost(u: UsageCounts): CostLine[] {
     {
       item: `CloudWatch ${u.customMetrics} custom metrics, ${u.alarms} alarms`,
       usd: u.customMetrics * PRICES.customMetricPerMonth + u.alarms * PRICES.alarmPerMonth,
-      usdAfterFreeTier: Math.max(0, u.customMetrics - FREE.customMetrics) * PRICES.customMetricPerMonth + Math.max(0, u.alarms - FREE.alarms) * PRICES.alarmPerMonth,
+      usdAfterFreeTier:
+        Math.max(0, u.customMetrics - FREE.customMetrics) * PRICES.customMetricPerMonth + Math.max(0, u.alarms - FREE.alarms) * PRICES.alarmPerMonth,
     },
   ];
 }

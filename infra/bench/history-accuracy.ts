@@ -32,7 +32,13 @@ export interface HistoryAccuracy {
 const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }): boolean => a.from <= b.to && b.from <= a.to;
 
 /** Compares derived drives and charging sessions with what the simulated car really did. */
-export function historyAccuracy(trips: readonly Trip[], sessions: readonly ChargeSession[], drives: readonly Drive[], charges: readonly ChargingSession[], end: number): HistoryAccuracy {
+export function historyAccuracy(
+  trips: readonly Trip[],
+  sessions: readonly ChargeSession[],
+  drives: readonly Drive[],
+  charges: readonly ChargingSession[],
+  end: number,
+): HistoryAccuracy {
   const closed = trips.filter((t) => t.endAt !== null && t.endAt <= end);
   const byDrive = new Map<Drive, Trip[]>();
   let largestDistanceErrorMi = 0;

@@ -55,7 +55,9 @@ function timeAgainstBare(args: string[]): { importMs: number; bareMs: number; ra
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(process.cwd(), 'node_modules', '.bench-lambda-'));
-  console.log(`${'function'.padEnd(28)} ${'cold parse'.padStart(10)} ${'package'.padStart(9)} ${'files'.padStart(6)} ${'maps'.padStart(9)} ${'import'.padStart(8)} ${'bare'.padStart(7)} ${'× bare'.padStart(7)}`);
+  console.log(
+    `${'function'.padEnd(28)} ${'cold parse'.padStart(10)} ${'package'.padStart(9)} ${'files'.padStart(6)} ${'maps'.padStart(9)} ${'import'.padStart(8)} ${'bare'.padStart(7)} ${'× bare'.padStart(7)}`,
+  );
   // Each function as the stack bundles it (split into chunks), and as one file with the same options: what the
   // splitting itself buys, apart from bundling the SDK, zod as a namespace and lazy schemas, which both have.
   const variants = FUNCTIONS.flatMap((f) => [

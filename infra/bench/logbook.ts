@@ -27,13 +27,21 @@ const contents: LogContent[] = [];
 for (let n = 0; contents.length < ENTRIES; n++) {
   const start = Date.parse('2019-01-01T07:00:00Z') + n * 5 * 3_600_000;
   const odometer = 1000 + n * 9;
-  const drive = { vin: VIN, id: String(start), start: { at: start, odometerMi: odometer, location: { latitude: 52.5, longitude: 13.4 } }, end: { at: start + 1_500_000, odometerMi: odometer + 9, location: { latitude: 52.52, longitude: 13.41 } }, distanceMi: 9 } as unknown as Drive;
+  const drive = {
+    vin: VIN,
+    id: String(start),
+    start: { at: start, odometerMi: odometer, location: { latitude: 52.5, longitude: 13.4 } },
+    end: { at: start + 1_500_000, odometerMi: odometer + 9, location: { latitude: 52.52, longitude: 13.41 } },
+    distanceMi: 9,
+  } as unknown as Drive;
   drives.push(drive);
   contents.push(driveFacts(drive));
-  if (n % 4 === 3 && contents.length < ENTRIES) contents.push({ kind: 'annotation', driveId: drive.id, purpose: 'business', note: `visit ${n}`, at: start + 3_600_000 });
+  if (n % 4 === 3 && contents.length < ENTRIES)
+    contents.push({ kind: 'annotation', driveId: drive.id, purpose: 'business', note: `visit ${n}`, at: start + 3_600_000 });
 }
 const seedStarted = performance.now();
-for (let i = 0; i < drives.length; i += 500) await history.saveHistoryStep(VIN, { drives: drives.slice(i, i + 500), charges: [], versions: [], idles: [], state: { vin: VIN } as never });
+for (let i = 0; i < drives.length; i += 500)
+  await history.saveHistoryStep(VIN, { drives: drives.slice(i, i + 500), charges: [], versions: [], idles: [], state: { vin: VIN } as never });
 let previous: LogEntry | null = null;
 const entries = contents.map((c) => (previous = sealEntry(VIN, previous, c)));
 for (let i = 0; i < entries.length; i += 25) {
@@ -48,7 +56,11 @@ const indexMs = performance.now() - indexStarted;
 const noted = drives[drives.length - 5]!.id;
 const year = new Date(drives[Math.floor(drives.length / 2)]!.start.at).getUTCFullYear();
 // Asynchronously: dynalite answers the reader from this process's event loop.
-const reader = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/bench/logbook-reader.ts', dynamo.endpoint, TABLE, VIN, String(year), noted], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 });
+const reader = await promisify(execFile)(
+  process.execPath,
+  ['--import', 'tsx', 'infra/bench/logbook-reader.ts', dynamo.endpoint, TABLE, VIN, String(year), noted],
+  { encoding: 'utf8', env: process.env, maxBuffer: 1 << 20 },
+);
 await dynamo.stop();
 const r = JSON.parse(reader.stdout.trim().split('\n').at(-1)!) as Record<string, number | boolean>;
 
@@ -57,4 +69,6 @@ console.log(`  seeding ${(seedMs / 1000).toFixed(1)} s; building the index from 
 console.log(`  verify: intact=${String(r.intact)}, ${String(r.entries)} entries in ${String(r.verifyMs)} ms; five at once ${String(r.parallelVerifyMs)} ms`);
 console.log(`  year ${year}: ${String(r.yearRows)} rows in ${String(r.yearMs)} ms; a drive's note (what PATCH reads) in ${String(r.noteMs)} ms`);
 console.log(`  reader process memory (Lambda: 256 MB, one request at a time): RSS ${String(r.baseRssMb)} MB at start`);
-console.log(`    one verify: peak RSS ${String(r.singleRssMb)} MB, heap ${String(r.singleHeapMb)} MB; all reads, five verifies at once (the local host): RSS ${String(r.peakRssMb)} MB, heap ${String(r.peakHeapMb)} MB`);
+console.log(
+  `    one verify: peak RSS ${String(r.singleRssMb)} MB, heap ${String(r.singleHeapMb)} MB; all reads, five verifies at once (the local host): RSS ${String(r.peakRssMb)} MB, heap ${String(r.peakHeapMb)} MB`,
+);

@@ -67,7 +67,10 @@ async function loadProfile(path: string | undefined): Promise<DriveProfile> {
 }
 
 function benchTunables(values: Record<string, unknown>) {
-  const env = Object.fromEntries(BENCH_TUNABLES.map((t) => [t.env, typeof values[t.benchFlag] === 'string' ? values[t.benchFlag] : undefined])) as Record<string, string | undefined>;
+  const env = Object.fromEntries(BENCH_TUNABLES.map((t) => [t.env, typeof values[t.benchFlag] === 'string' ? values[t.benchFlag] : undefined])) as Record<
+    string,
+    string | undefined
+  >;
   try {
     return readTunables(new SettingsReader(env));
   } catch (error) {
@@ -77,7 +80,18 @@ function benchTunables(values: Record<string, unknown>) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profile: { type: 'string' }, days: { type: 'string' }, cars: { type: 'string' }, profiles: { type: 'string' }, 'poor-connectivity': { type: 'string' }, policy: { type: 'string' }, help: { type: 'boolean' }, ...Object.fromEntries(BENCH_TUNABLES.map((t) => [t.benchFlag, { type: 'string' as const }])) } });
+  const { values } = parseArgs({
+    options: {
+      profile: { type: 'string' },
+      days: { type: 'string' },
+      cars: { type: 'string' },
+      profiles: { type: 'string' },
+      'poor-connectivity': { type: 'string' },
+      policy: { type: 'string' },
+      help: { type: 'boolean' },
+      ...Object.fromEntries(BENCH_TUNABLES.map((t) => [t.benchFlag, { type: 'string' as const }])),
+    },
+  });
   if (values.help) return console.log(USAGE);
   const days = Number(values.days ?? 30);
   const profileFiles = values.profiles?.split(',').filter(Boolean) ?? null;
@@ -101,7 +115,15 @@ async function main(): Promise<void> {
   const sim = await FleetSimulator.start({
     clock,
     // Cars share the profile, each shifted by 7 minutes so that they do not move in lockstep.
-    cars: vins.map((vin, i) => ({ vin, id: 1000 + i, displayName: `Bench ${i + 1}`, profile: profiles?.[i] ?? profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000, poorConnectivity })),
+    cars: vins.map((vin, i) => ({
+      vin,
+      id: 1000 + i,
+      displayName: `Bench ${i + 1}`,
+      profile: profiles?.[i] ?? profile,
+      anchor: i * 7 * MINUTE_MS,
+      odometerMi: 20_000,
+      poorConnectivity,
+    })),
   });
   const dynamo = await startLocalDynamo({ tableName: 'bench' });
   const counts = countDynamo(dynamo.client);
@@ -109,17 +131,30 @@ async function main(): Promise<void> {
   const stores = new DynamoDbStores({ client: doc, tableName: 'bench', snapshotRetentionDays: 400 });
   const history = new DynamoDbHistoryStore({ client: doc, tableName: 'bench' });
   const login = sim.login();
-  const tokenStore = new MemoryTokenStore({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000 });
+  const tokenStore = new MemoryTokenStore({
+    clientId: SIM_CLIENT_ID,
+    refreshToken: login.refresh_token,
+    accessToken: login.access_token,
+    accessTokenExpiresAt: clock.now() + login.expires_in * 1000,
+  });
   // The token cache the functions use, and a count of what it reads (each read is a GetSecretValue in AWS).
   let tokenReads = 0;
   const countedTokens: TokenStore = { read: () => ((tokenReads += 1), tokenStore.read()), write: (bundle) => tokenStore.write(bundle) };
-  const tokens = new StoredAccessTokens(countedTokens, new InProcessTokenRenewer(tokenStore, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock, READER_TOKEN_CACHE_MS);
+  const tokens = new StoredAccessTokens(
+    countedTokens,
+    new InProcessTokenRenewer(tokenStore, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock),
+    clock,
+    READER_TOKEN_CACHE_MS,
+  );
   const fleet = new UndiciFleetApi({ baseUrl: sim.baseUrl, tokens });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
   // Shadow cars: the same profiles, in the same simulated time, that nobody ever asks anything. The minutes a
   // polled car is awake beyond its shadow's are the minutes polling kept it awake, even if it never slept.
-  const shadows = vins.map((vin, i) => new SimCar({ vin, id: 9000 + i, displayName: 'shadow', profile: profiles?.[i] ?? profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 }, start));
+  const shadows = vins.map(
+    (vin, i) =>
+      new SimCar({ vin, id: 9000 + i, displayName: 'shadow', profile: profiles?.[i] ?? profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 }, start),
+  );
   const awakeMinutes = new Map(vins.map((vin) => [vin, { polled: 0, shadow: 0 }]));
   const timelines = new Map<string, CarTimeline>(vins.map((vin) => [vin, { start, batteryLevel: [], asleep: [] }]));
 
@@ -147,7 +182,9 @@ async function main(): Promise<void> {
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const written = { ...counts };
 
-  console.log(`\nbench:month — ${days} simulated days, ${carCount} car(s), ${profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`}${policy === 'fixed-10min' ? ', naive poller every 10 minutes' : ''}${poorConnectivity > 0 ? `, ${Math.round(poorConnectivity * 100)} % of data requests lost to poor connectivity` : ''}${drivingIntervalMinutes !== 5 ? `, driving cars read every ${drivingIntervalMinutes} min` : ''}, ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`);
+  console.log(
+    `\nbench:month — ${days} simulated days, ${carCount} car(s), ${profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`}${policy === 'fixed-10min' ? ', naive poller every 10 minutes' : ''}${poorConnectivity > 0 ? `, ${Math.round(poorConnectivity * 100)} % of data requests lost to poor connectivity` : ''}${drivingIntervalMinutes !== 5 ? `, driving cars read every ${drivingIntervalMinutes} min` : ''}, ${passes} collector passes in ${wallSeconds.toFixed(1)} s\n`,
+  );
   const snapshotsCounted: Snapshot[][] = [];
   for (const vin of vins) {
     const car = sim.car(vin);
@@ -163,35 +200,65 @@ async function main(): Promise<void> {
     const accuracy = driveAccuracy(car.trips, snapshots, { at: start, odometerMi: 20_000 }, end);
     const billable = billed.data + billed.command + billed.wake;
     console.log(`${vin} (${car.displayName})`);
-    console.log(`  billable requests      ${billable}  (data ${billed.data}, command ${billed.command}, wake ${billed.wake}); free ${billed.free} + account list ${sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((s, c) => s + c.free, 0)}`);
+    console.log(
+      `  billable requests      ${billable}  (data ${billed.data}, command ${billed.command}, wake ${billed.wake}); free ${billed.free} + account list ${sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((s, c) => s + c.free, 0)}`,
+    );
     console.log(`  estimated Tesla cost   $${costUsd(billed).toFixed(2)}  (target ≤ 1,000 billable, ≤ $2)`);
     console.log(`  wakes by collector     ${billed.wake}  (target 0)`);
     console.log(`  drives recorded        ${accuracy.drivesRecorded} / ${accuracy.drivesDriven} driven`);
-    console.log(`  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}${accuracy.longestMissedMinutes > 0 ? `; the longest missed lasted ${accuracy.longestMissedMinutes} min` : ''}`);
-    console.log(`  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`);
+    console.log(
+      `  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}${accuracy.longestMissedMinutes > 0 ? `; the longest missed lasted ${accuracy.longestMissedMinutes} min` : ''}`,
+    );
+    console.log(
+      `  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`,
+    );
     const awake = awakeMinutes.get(vin)!;
-    console.log(`  kept awake by polling  ${Math.max(0, awake.polled - awake.shadow)} min over ${days} days (awake ${awake.polled} min; the same car never polled: ${awake.shadow} min)`);
+    console.log(
+      `  kept awake by polling  ${Math.max(0, awake.polled - awake.shadow)} min over ${days} days (awake ${awake.polled} min; the same car never polled: ${awake.shadow} min)`,
+    );
     console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
     const range = { fromMs: start, toMs: end, limit: 10_000 };
-    const derived = historyAccuracy(car.trips, car.chargeSessions, (await history.listDrives(vin, range)).items, (await history.listCharges(vin, range)).items, end);
-    console.log(`  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all`);
+    const derived = historyAccuracy(
+      car.trips,
+      car.chargeSessions,
+      (await history.listDrives(vin, range)).items,
+      (await history.listCharges(vin, range)).items,
+      end,
+    );
+    console.log(
+      `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all`,
+    );
     console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
-    console.log(`  drive times (logbook)  start ${derived.startEarlyMinutes.median.toFixed(0)} min early (median), ${derived.startEarlyMinutes.largest.toFixed(0)} at most; end ${derived.endLateMinutes.median.toFixed(0)} min late (median), ${derived.endLateMinutes.largest.toFixed(0)} at most`);
-    console.log(`  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`);
+    console.log(
+      `  drive times (logbook)  start ${derived.startEarlyMinutes.median.toFixed(0)} min early (median), ${derived.startEarlyMinutes.largest.toFixed(0)} at most; end ${derived.endLateMinutes.median.toFixed(0)} min late (median), ${derived.endLateMinutes.largest.toFixed(0)} at most`,
+    );
+    console.log(
+      `  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`,
+    );
     const idle = idleAccuracy((await history.listIdles(vin, range)).items, timelines.get(vin)!);
-    console.log(`  idle periods           ${idle.periods}; drain ${idle.drainPercentPerDay.derived.toFixed(2)} %/day derived, ${idle.drainPercentPerDay.truth.toFixed(2)} true; largest error ${idle.largestRangeErrorMi.toFixed(2)} mi of range (${idle.largestLostErrorPoints.toFixed(1)} points in the car's whole %)`);
+    console.log(
+      `  idle periods           ${idle.periods}; drain ${idle.drainPercentPerDay.derived.toFixed(2)} %/day derived, ${idle.drainPercentPerDay.truth.toFixed(2)} true; largest error ${idle.largestRangeErrorMi.toFixed(2)} mi of range (${idle.largestLostErrorPoints.toFixed(1)} points in the car's whole %)`,
+    );
     const worst = idle.worstAsleepShare;
-    console.log(`  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state${worst && idle.largestAsleepShareError >= 0.02 ? ` (${new Date(worst.startAt).toISOString().slice(0, 16)} to ${new Date(worst.endAt).toISOString().slice(11, 16)}: ${(worst.derived * 100).toFixed(1)} % derived, ${(worst.truth * 100).toFixed(1)} % true)` : ''}`);
+    console.log(
+      `  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state${worst && idle.largestAsleepShareError >= 0.02 ? ` (${new Date(worst.startAt).toISOString().slice(0, 16)} to ${new Date(worst.endAt).toISOString().slice(11, 16)}: ${(worst.derived * 100).toFixed(1)} % derived, ${(worst.truth * 100).toFixed(1)} % true)` : ''}`,
+    );
     const carProfile = profiles?.[vins.indexOf(vin)] ?? profile;
     const versions = await history.listVersions(vin);
     console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
     const doing: Record<CarActivity, number> = { driving: 0, charging: 0, held_awake: 0, idle: 0 };
     for (const snapshot of snapshots) doing[activityOf(snapshot)] += 1;
-    console.log(`  snapshots stored       ${snapshots.length}: the car was driving in ${doing.driving}, charging in ${doing.charging}, parked and held awake in ${doing.held_awake}, parked and idle in ${doing.idle}\n`);
+    console.log(
+      `  snapshots stored       ${snapshots.length}: the car was driving in ${doing.driving}, charging in ${doing.charging}, parked and held awake in ${doing.held_awake}, parked and idle in ${doing.idle}\n`,
+    );
   }
   const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);
-  console.log(`list calls (account)    ${listCalls} in ${passes} passes${listingSettings.asleepListIntervalMinutes > 1 ? `, sleeping cars listed every ${listingSettings.asleepListIntervalMinutes} min` : ''}; at $${listingSettings.listCallPricePer1000Usd} per 1,000: $${((listCalls * listingSettings.listCallPricePer1000Usd) / 1000).toFixed(2)} a month, paid from the budget first`);
-  console.log(`DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`);
+  console.log(
+    `list calls (account)    ${listCalls} in ${passes} passes${listingSettings.asleepListIntervalMinutes > 1 ? `, sleeping cars listed every ${listingSettings.asleepListIntervalMinutes} min` : ''}; at $${listingSettings.listCallPricePer1000Usd} per 1,000: $${((listCalls * listingSettings.listCallPricePer1000Usd) / 1000).toFixed(2)} a month, paid from the budget first`,
+  );
+  console.log(
+    `DynamoDB (all cars): ${written.itemsWritten} item writes, ${(written.bytesWritten / 1024).toFixed(0)} KiB written, ${written.requests} requests`,
+  );
 
   // AWS cost of the default deployment, scaled to 30 days, from what this run counted. Modelled latencies: a Fleet
   // call from Lambda ~250 ms, a DynamoDB call ~8 ms; an owner's ~10 API calls a day; two automations a day (a wake
@@ -209,8 +276,14 @@ async function main(): Promise<void> {
     apiMs: 400,
     rotationInvocations: 6 * 4 * 30, // every 4 hours, four steps
     // The run lease: taken and freed by every run (DynamoDbCollectorRuns; the bench calls the pass directly).
-    dynamoWrites: passes * scale * COLLECTOR_RUN_WRITES + written.itemsWritten * scale + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale + 10 * 30 * 3 * 4 + 60 * 4,
-    dynamoReads: (written.requests - written.itemsWritten) * scale + passes * scale * 2 + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale * 2 + 60 * 6,
+    dynamoWrites:
+      passes * scale * COLLECTOR_RUN_WRITES +
+      written.itemsWritten * scale +
+      snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale +
+      10 * 30 * 3 * 4 +
+      60 * 4,
+    dynamoReads:
+      (written.requests - written.itemsWritten) * scale + passes * scale * 2 + snapshotsCounted.reduce((n, list) => n + list.length, 0) * scale * 2 + 60 * 6,
     storedBytes: written.bytesWritten * scale * 12, // a year of history kept
     secretsCalls: secretsManagerCalls({ days: 30, collectorReadsPerDay: tokenReads / days, rotationsPerDay: 24 / ROTATION_INTERVAL_HOURS, apiColdStarts: 100 }),
     kmsRequests: 30 * KMS_REQUESTS_PER_DAY,
@@ -226,7 +299,9 @@ async function main(): Promise<void> {
   console.log(`\nestimated AWS cost per month (us-east-1 list prices; modelled collector run ${collectorMs.toFixed(0)} ms):`);
   console.log(`  (the collector's token cache read the secret ${tokenReads} times in ${days} days; cold starts assumed ${ASSUMED_COLD_STARTS_PER_DAY} a day)`);
   for (const line of cost) console.log(`  ${line.item.padEnd(64)} $${line.usd.toFixed(3)}   after always-free tier $${line.usdAfterFreeTier.toFixed(3)}`);
-  console.log(`  ${'total'.padEnd(64)} $${total((l) => l.usd).toFixed(2)}   after always-free tier $${total((l) => l.usdAfterFreeTier).toFixed(2)}  (target < $1)`);
+  console.log(
+    `  ${'total'.padEnd(64)} $${total((l) => l.usd).toFixed(2)}   after always-free tier $${total((l) => l.usdAfterFreeTier).toFixed(2)}  (target < $1)`,
+  );
 
   // A year of daily history: one snapshot per day for a year, then the daily query the API makes.
   const yearVin = '5YJ3E7EB0SF200001';

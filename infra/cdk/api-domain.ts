@@ -26,7 +26,9 @@ export class ApiDomain extends Construct {
     const stackRegion = Stack.of(this).region;
     const certRegion = certificateRegion(props.certificateArn);
     if (!Token.isUnresolved(stackRegion) && certRegion !== stackRegion) {
-      throw new DeployConfigError(`invalid deployment configuration: config.certificateArn: the certificate is in ${certRegion}, but a regional API needs one in the stack's region (${stackRegion})`);
+      throw new DeployConfigError(
+        `invalid deployment configuration: config.certificateArn: the certificate is in ${certRegion}, but a regional API needs one in the stack's region (${stackRegion})`,
+      );
     }
     const domain = new DomainName(this, 'Domain', {
       domainName: props.domainName,
@@ -43,8 +45,17 @@ export class ApiDomain extends Construct {
     }
     const stack = Stack.of(this);
     new CfnOutput(stack, 'ApiDomainUrl', { value: `https://${props.domainName}` });
-    new CfnOutput(stack, 'ApiDomainTarget', { value: domain.regionalDomainName, description: 'Point a CNAME for the custom domain here if its DNS is not in the hosted zone given' });
-    new CfnOutput(stack, 'PublicKeyUrl', { value: `https://${props.domainName}${PUBLIC_KEY_WELL_KNOWN_PATH}`, description: 'Where Tesla fetches the app’s public key' });
-    new CfnOutput(stack, 'PairingUrl', { value: `https://tesla.com/_ak/${props.domainName}`, description: 'Open in the Tesla app, near the car, to pair the command key' });
+    new CfnOutput(stack, 'ApiDomainTarget', {
+      value: domain.regionalDomainName,
+      description: 'Point a CNAME for the custom domain here if its DNS is not in the hosted zone given',
+    });
+    new CfnOutput(stack, 'PublicKeyUrl', {
+      value: `https://${props.domainName}${PUBLIC_KEY_WELL_KNOWN_PATH}`,
+      description: 'Where Tesla fetches the app’s public key',
+    });
+    new CfnOutput(stack, 'PairingUrl', {
+      value: `https://tesla.com/_ak/${props.domainName}`,
+      description: 'Open in the Tesla app, near the car, to pair the command key',
+    });
   }
 }

@@ -24,7 +24,9 @@ export function loadDeployConfig(context: { config?: unknown; configFile?: unkno
   const path = resolve(cwd, fileName);
   if (existsSync(path)) {
     if (context.config !== undefined) {
-      throw new DeployConfigError(`invalid deployment configuration: both ${fileName} and -c config=… are given; the settings are kept in ${fileName} alone, so put them there`);
+      throw new DeployConfigError(
+        `invalid deployment configuration: both ${fileName} and -c config=… are given; the settings are kept in ${fileName} alone, so put them there`,
+      );
     }
     return { config: parseDeployConfig(readJson(path, fileName)), source: fileName, warning: null };
   }

@@ -6,32 +6,42 @@ import { FLEET_API_HOSTS } from '../../shared/domain/fleet-regions';
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /** What an owner may set through `cdk.json` context (or `-c key=value`); checked at synth. */
-export const deployConfigSchema = z.strictObject({
-  /** Unset: the account's region is read from its token (and corrected by Tesla's 421); set: always this one. */
-  teslaRegion: z.enum(['na', 'eu', 'cn']).optional(),
-  collectorRateMinutes: z.coerce.number().int().min(1).max(60).default(1),
-  alarmEmail: z.email().optional(),
-  /** Where e-mail notifications go (drives, charging, unlocked, …); unset: no e-mail channel (webhook and ntfy still work). */
-  notifyEmail: z.email().optional(),
-  ...tunablesDeploySchema(),
-  logRetentionDays: z.coerce.number().int().refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365').default(30),
-  /** The API's own domain (Tesla registers the app by it and fetches the public key from it). */
-  customDomainName: z.string().toLowerCase().regex(HOST_NAME, 'must be a host name such as tesla.example.com').optional(),
-  /** An ACM certificate for customDomainName, in the stack's region. */
-  certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, 'must be an ACM certificate ARN').optional(),
-  /** A Route 53 hosted zone to create the domain's alias record in (otherwise point a CNAME at the ApiDomainTarget output). */
-  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone ID').optional(),
-  hostedZoneName: z.string().toLowerCase().regex(HOST_NAME, 'must be the hosted zone’s domain name').optional(),
-}).superRefine((c, ctx) => {
-  const problem = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
-  if (c.customDomainName && !c.certificateArn) problem('certificateArn', 'is required with customDomainName');
-  if (c.certificateArn && !c.customDomainName) problem('customDomainName', 'is required with certificateArn');
-  if (Boolean(c.hostedZoneId) !== Boolean(c.hostedZoneName)) problem(c.hostedZoneId ? 'hostedZoneName' : 'hostedZoneId', 'hostedZoneId and hostedZoneName go together');
-  if (c.hostedZoneName && !c.customDomainName) problem('customDomainName', 'is required with a hosted zone');
-  if (c.hostedZoneName && c.customDomainName && c.customDomainName !== c.hostedZoneName && !c.customDomainName.endsWith(`.${c.hostedZoneName}`)) {
-    problem('customDomainName', `must be inside the hosted zone ${c.hostedZoneName}`);
-  }
-});
+export const deployConfigSchema = z
+  .strictObject({
+    /** Unset: the account's region is read from its token (and corrected by Tesla's 421); set: always this one. */
+    teslaRegion: z.enum(['na', 'eu', 'cn']).optional(),
+    collectorRateMinutes: z.coerce.number().int().min(1).max(60).default(1),
+    alarmEmail: z.email().optional(),
+    /** Where e-mail notifications go (drives, charging, unlocked, …); unset: no e-mail channel (webhook and ntfy still work). */
+    notifyEmail: z.email().optional(),
+    ...tunablesDeploySchema(),
+    logRetentionDays: z.coerce
+      .number()
+      .int()
+      .refine((d) => [7, 14, 30, 60, 90, 180, 365].includes(d), 'must be 7, 14, 30, 60, 90, 180 or 365')
+      .default(30),
+    /** The API's own domain (Tesla registers the app by it and fetches the public key from it). */
+    customDomainName: z.string().toLowerCase().regex(HOST_NAME, 'must be a host name such as tesla.example.com').optional(),
+    /** An ACM certificate for customDomainName, in the stack's region. */
+    certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, 'must be an ACM certificate ARN').optional(),
+    /** A Route 53 hosted zone to create the domain's alias record in (otherwise point a CNAME at the ApiDomainTarget output). */
+    hostedZoneId: z
+      .string()
+      .regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone ID')
+      .optional(),
+    hostedZoneName: z.string().toLowerCase().regex(HOST_NAME, 'must be the hosted zone’s domain name').optional(),
+  })
+  .superRefine((c, ctx) => {
+    const problem = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
+    if (c.customDomainName && !c.certificateArn) problem('certificateArn', 'is required with customDomainName');
+    if (c.certificateArn && !c.customDomainName) problem('customDomainName', 'is required with certificateArn');
+    if (Boolean(c.hostedZoneId) !== Boolean(c.hostedZoneName))
+      problem(c.hostedZoneId ? 'hostedZoneName' : 'hostedZoneId', 'hostedZoneId and hostedZoneName go together');
+    if (c.hostedZoneName && !c.customDomainName) problem('customDomainName', 'is required with a hosted zone');
+    if (c.hostedZoneName && c.customDomainName && c.customDomainName !== c.hostedZoneName && !c.customDomainName.endsWith(`.${c.hostedZoneName}`)) {
+      problem('customDomainName', `must be inside the hosted zone ${c.hostedZoneName}`);
+    }
+  });
 
 /** The region named in an ACM certificate ARN. */
 export function certificateRegion(arn: string): string {
@@ -67,7 +77,8 @@ export function parseDeployConfig(raw: unknown): DeployConfig {
     }
   }
   const removed = Object.keys(REMOVED_KEYS).filter((key) => typeof value === 'object' && value !== null && key in value);
-  if (removed.length > 0) throw new DeployConfigError(`invalid deployment configuration: ${removed.map((key) => `config.${key}: ${REMOVED_KEYS[key]}`).join('; ')}`);
+  if (removed.length > 0)
+    throw new DeployConfigError(`invalid deployment configuration: ${removed.map((key) => `config.${key}: ${REMOVED_KEYS[key]}`).join('; ')}`);
   const parsed = deployConfigSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `config.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

@@ -34,7 +34,9 @@ export class OwnerAlarms extends Construct {
         resources: [topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          },
         },
       }),
     );
@@ -52,16 +54,36 @@ export class OwnerAlarms extends Construct {
     const custom = (metricName: string, service: string, statistic: string) =>
       new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic, period: Duration.hours(1) });
 
-    atLeast('TeslaLoginLostAlarm', 1, custom(METRIC.teslaLoginRequired, ROTATION_SERVICE, 'Sum'),
-      'The Tesla login chain is lost (login_required). Sign in again: npm run login -- --secret-id <TeslaTokenSecretArn>');
-    atLeast('TokenRotationFailingAlarm', 1, props.rotationFn.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      'Tesla token rotation failed; readers will soon lack a fresh token. See the TokenRotation function logs.');
-    atLeast('CollectorFailingAlarm', 3, props.collectorFn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
-      'The collector failed in 3 or more runs within 15 minutes (Tesla unreachable, token or permissions). See its logs.');
-    atLeast('BudgetNearLimitAlarm', 80, custom(METRIC.budgetUsedPercent, COLLECTOR_SERVICE, 'Maximum'),
-      'A car has used 80 % of its share of the monthly Tesla budget; polling is being slowed.');
-    atLeast('VehicleNeedsAttentionAlarm', 1, custom(METRIC.vehiclesNeedingAttention, COLLECTOR_SERVICE, 'Maximum'),
-      'A car is online without a fresh reading for hours, or its reads keep failing (e.g. a missing scope). GET /vehicles shows which, and why.');
+    atLeast(
+      'TeslaLoginLostAlarm',
+      1,
+      custom(METRIC.teslaLoginRequired, ROTATION_SERVICE, 'Sum'),
+      'The Tesla login chain is lost (login_required). Sign in again: npm run login -- --secret-id <TeslaTokenSecretArn>',
+    );
+    atLeast(
+      'TokenRotationFailingAlarm',
+      1,
+      props.rotationFn.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+      'Tesla token rotation failed; readers will soon lack a fresh token. See the TokenRotation function logs.',
+    );
+    atLeast(
+      'CollectorFailingAlarm',
+      3,
+      props.collectorFn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+      'The collector failed in 3 or more runs within 15 minutes (Tesla unreachable, token or permissions). See its logs.',
+    );
+    atLeast(
+      'BudgetNearLimitAlarm',
+      80,
+      custom(METRIC.budgetUsedPercent, COLLECTOR_SERVICE, 'Maximum'),
+      'A car has used 80 % of its share of the monthly Tesla budget; polling is being slowed.',
+    );
+    atLeast(
+      'VehicleNeedsAttentionAlarm',
+      1,
+      custom(METRIC.vehiclesNeedingAttention, COLLECTOR_SERVICE, 'Maximum'),
+      'A car is online without a fresh reading for hours, or its reads keep failing (e.g. a missing scope). GET /vehicles shows which, and why.',
+    );
     new CfnOutput(scope, 'AlarmTopicArn', { value: topic.topicArn });
   }
 }

@@ -1,6 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { tunablesEnvironment } from '../../shared/config/tunables';
-import type { CfnStage} from 'aws-cdk-lib/aws-apigatewayv2';
+import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -68,7 +68,8 @@ export class TeslaLoggerStack extends Stack {
     // One secret for what only the API reads: its bearer token (generated here) and, once `npm run keys` stores it,
     // the vehicle command private key. Secrets Manager bills per secret, so two would cost $0.40 a month more.
     const apiSecret = new Secret(this, 'ApiSecret', {
-      description: 'API bearer token (apiToken, generated at deploy; read or rotate with `npm run api-token`) and the vehicle command private key (vehicleCommandKey, PEM; create with `npm run keys`).',
+      description:
+        'API bearer token (apiToken, generated at deploy; read or rotate with `npm run api-token`) and the vehicle command private key (vehicleCommandKey, PEM; create with `npm run keys`).',
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'apiToken', passwordLength: 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: STATEFUL_REMOVAL,
     });
@@ -196,16 +197,33 @@ export class TeslaLoggerStack extends Stack {
     new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
 
     pinServiceInvokesToAccount(this);
-    this.acknowledgeFindings({ apiSecret, httpApi, collectorDlq, automationDlq: automations.deadLetters, rotationFn, logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn, runnerFn].map((f) => f.logGroup)] });
+    this.acknowledgeFindings({
+      apiSecret,
+      httpApi,
+      collectorDlq,
+      automationDlq: automations.deadLetters,
+      rotationFn,
+      logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn, runnerFn].map((f) => f.logGroup)],
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
-    new CfnOutput(this, 'ApiSecretArn', { value: apiSecret.secretArn, description: 'Read the API token with `npm run api-token -- --secret-id <this>`; store the command key with `npm run keys -- --secret-id <this>`' });
+    new CfnOutput(this, 'ApiSecretArn', {
+      value: apiSecret.secretArn,
+      description: 'Read the API token with `npm run api-token -- --secret-id <this>`; store the command key with `npm run keys -- --secret-id <this>`',
+    });
     new CfnOutput(this, 'TeslaTokenSecretArn', { value: teslaTokens.secretArn });
     new CfnOutput(this, 'TableName', { value: table.tableName });
   }
 
   /** Each deliberate departure from the rule packs, with the reason it is right for a personal deployment. */
-  private acknowledgeFindings(c: { apiSecret: Secret; httpApi: HttpApi; collectorDlq: Queue; automationDlq: Queue; rotationFn: IFunction; logGroups: ILogGroup[] }): void {
+  private acknowledgeFindings(c: {
+    apiSecret: Secret;
+    httpApi: HttpApi;
+    collectorDlq: Queue;
+    automationDlq: Queue;
+    rotationFn: IFunction;
+    logGroups: ILogGroup[];
+  }): void {
     acknowledge(
       c.apiSecret,
       'The owner rotates the API token by hand (npm run api-token -- --rotate): automatic rotation would silently break their shortcuts and home automation. The vehicle command key beside it must not rotate at all: a new key has to be paired with every car again.',
@@ -217,8 +235,18 @@ export class TeslaLoggerStack extends Stack {
       'AwsSolutions::AwsSolutions-APIG4',
       'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
     );
-    acknowledge(c.collectorDlq, 'This queue is the dead-letter queue of the collector schedule.', 'AwsSolutions::AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check');
-    acknowledge(c.automationDlq, 'This queue is the dead-letter queue of the automation schedules.', 'AwsSolutions::AwsSolutions-SQS3', 'cdk-validator-cfnguard::sqs_dlq_check');
+    acknowledge(
+      c.collectorDlq,
+      'This queue is the dead-letter queue of the collector schedule.',
+      'AwsSolutions::AwsSolutions-SQS3',
+      'cdk-validator-cfnguard::sqs_dlq_check',
+    );
+    acknowledge(
+      c.automationDlq,
+      'This queue is the dead-letter queue of the automation schedules.',
+      'AwsSolutions::AwsSolutions-SQS3',
+      'cdk-validator-cfnguard::sqs_dlq_check',
+    );
     acknowledge(
       c.rotationFn.role!,
       "Added by CDK's RotationSchedule: secretsmanager:GetRandomPassword reads no secret and has no resource to scope to.",

@@ -57,7 +57,18 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     if (!found) throw new Error('no such stack');
     return { status: found.StackStatus ?? 'UNKNOWN', outputs: Object.fromEntries((found.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])) };
   });
-  const none = { tokenSecret: null, lastRun: null, vehicles: null, alarms: null, alarmSubscriptions: null, notifySubscriptions: null, scheduleGroup: null, deadLetters: null, health: null, publicKey: null };
+  const none = {
+    tokenSecret: null,
+    lastRun: null,
+    vehicles: null,
+    alarms: null,
+    alarmSubscriptions: null,
+    notifySubscriptions: null,
+    scheduleGroup: null,
+    deadLetters: null,
+    health: null,
+    publicKey: null,
+  };
   if ('unanswered' in stack) return { now, stackName, stack, ...none };
 
   const resources = await clients.cloudFormation.send(new DescribeStackResourcesCommand({ StackName: stackName })).then(
@@ -71,7 +82,9 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
   const alarmTopic = stack.outputs.AlarmTopicArn ?? physical('AWS::SNS::Topic', 'AlarmsTopic');
   const notifyTopic = physical('AWS::SNS::Topic', 'Notifications');
   const group = physical('AWS::Scheduler::ScheduleGroup', 'AutomationsGroup');
-  const queues = resources.filter((r) => r.ResourceType === 'AWS::SQS::Queue' && r.PhysicalResourceId).map((r) => ({ name: r.LogicalResourceId ?? '', url: r.PhysicalResourceId! }));
+  const queues = resources
+    .filter((r) => r.ResourceType === 'AWS::SQS::Queue' && r.PhysicalResourceId)
+    .map((r) => ({ name: r.LogicalResourceId ?? '', url: r.PhysicalResourceId! }));
   const apiUrl = stack.outputs.ApiUrl;
   const publicKeyUrl = stack.outputs.PublicKeyUrl;
 
@@ -86,7 +99,12 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
       ? null
       : ask(async () => {
           const out = await clients.secrets.send(new DescribeSecretCommand({ SecretId: secretArn }));
-          return { rotationEnabled: out.RotationEnabled === true, lastRotatedAt: out.LastRotatedDate?.getTime() ?? null, nextRotationAt: out.NextRotationDate?.getTime() ?? null, stages: out.VersionIdsToStages ?? {} };
+          return {
+            rotationEnabled: out.RotationEnabled === true,
+            lastRotatedAt: out.LastRotatedDate?.getTime() ?? null,
+            nextRotationAt: out.NextRotationDate?.getTime() ?? null,
+            stages: out.VersionIdsToStages ?? {},
+          };
         }),
     tableName === null ? null : ask(async () => ({ record: await new DynamoDbCollectorRuns({ client: clients.dynamo, tableName }).lastRun() })),
     tableName === null
@@ -120,5 +138,19 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     apiUrl ? ask(() => get(`${apiUrl.replace(/\/+$/, '')}/health`)) : null,
     publicKeyUrl ? ask(() => get(publicKeyUrl)) : null,
   ]);
-  return { now, stackName, stack, tokenSecret, lastRun, vehicles, alarms, alarmSubscriptions, notifySubscriptions, scheduleGroup, deadLetters, health, publicKey };
+  return {
+    now,
+    stackName,
+    stack,
+    tokenSecret,
+    lastRun,
+    vehicles,
+    alarms,
+    alarmSubscriptions,
+    notifySubscriptions,
+    scheduleGroup,
+    deadLetters,
+    health,
+    publicKey,
+  };
 }

@@ -40,7 +40,14 @@ export interface StackFacts {
   /** How the collector's last run ended (`record` null: no run recorded yet); null: the stack has no table. */
   lastRun: Answer<{ record: CollectorRunRecord | null }> | null;
   /** Each car's problem, and its newest command (a refusal for want of a paired key shows there). */
-  vehicles: Answer<Array<{ vin: string; displayName: string | null; problem: VehicleProblem | null; lastCommand: { at: number; command: string; outcome: string; reason: string } | null }>> | null;
+  vehicles: Answer<
+    Array<{
+      vin: string;
+      displayName: string | null;
+      problem: VehicleProblem | null;
+      lastCommand: { at: number; command: string; outcome: string; reason: string } | null;
+    }>
+  > | null;
   alarms: Answer<Array<{ name: string; state: string; reason: string }>> | null;
   alarmSubscriptions: Answer<SubscriptionFacts[]> | null;
   notifySubscriptions: Answer<SubscriptionFacts[]> | null;

@@ -14,7 +14,12 @@ const FILL_STEP_MS = 10 * MINUTE_MS;
  * ends level with real time. A folder filled before resumes from its newest reading (history never runs
  * backwards). Reports progress once a simulated day.
  */
-export async function fillSimulatedHistory(host: LocalHost, clock: SimClock, now: () => number = Date.now, onDay: (day: number, days: number) => void = () => undefined): Promise<void> {
+export async function fillSimulatedHistory(
+  host: LocalHost,
+  clock: SimClock,
+  now: () => number = Date.now,
+  onDay: (day: number, days: number) => void = () => undefined,
+): Promise<void> {
   const start = clock.now();
   const days = Math.ceil((now() - start) / DAY_MS);
   let reported = 0;

@@ -13,7 +13,9 @@ It reads no secret's value and prints none. Exit status 1 when a check fails.
 --region      default AWS_REGION or your profile's region`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'stack-name': { type: 'string' }, region: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { 'stack-name': { type: 'string' }, region: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   if (values.help) return console.log(USAGE);
   const stackName = values['stack-name'] ?? 'TeslaFleetLogger';
   const facts = await gatherFacts(stackName, doctorClients(values.region), httpGet, Date.now());

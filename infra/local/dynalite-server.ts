@@ -29,8 +29,13 @@ async function checkDataFolder(path: string): Promise<void> {
     await db.open();
   } catch (error) {
     const detail = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    if (/lock/i.test(detail)) throw new DataFolderError(`the data folder ${path} is in use by another process: is another \`npm start\` running with this DATA_DIR? Stop it, or set DATA_DIR to another folder`);
-    throw new DataFolderError(`the data folder ${path} is damaged and cannot be opened (${detail.slice(0, 200)}): move it away to start with an empty history, or restore it from a backup`);
+    if (/lock/i.test(detail))
+      throw new DataFolderError(
+        `the data folder ${path} is in use by another process: is another \`npm start\` running with this DATA_DIR? Stop it, or set DATA_DIR to another folder`,
+      );
+    throw new DataFolderError(
+      `the data folder ${path} is damaged and cannot be opened (${detail.slice(0, 200)}): move it away to start with an empty history, or restore it from a backup`,
+    );
   }
   await db.close();
 }

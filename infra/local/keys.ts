@@ -14,7 +14,9 @@ for \`npm start\`. Prints the public key, which the API serves at
 paired with every car again.`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { 'secret-id': { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { 'secret-id': { type: 'string' }, 'data-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   if (values.help) return console.log(USAGE);
   const store = values['secret-id']
     ? new SecretsManagerCommandKeyStore(new SecretsManagerApiSecret(new SecretsManagerClient({}), values['secret-id']))
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
 
 /** What the owner does next: pair the key with the cars, on the simulator's page locally or Tesla's for real cars. */
 async function nextStep(deployed: boolean, dataDir: string): Promise<string> {
-  const tesla = 'register your domain with Tesla (`npm run register-domain`), then open https://tesla.com/_ak/<your domain> on your phone and add the key to each car (see docs/fleet-api-setup.md)';
+  const tesla =
+    'register your domain with Tesla (`npm run register-domain`), then open https://tesla.com/_ak/<your domain> on your phone and add the key to each car (see docs/fleet-api-setup.md)';
   if (deployed) return `Next: ${tesla}.`;
   const sim = await runningSimulator(dataDir);
   if (sim === null) return `Next: with the simulated cars, start \`npm start\` and open the pairing page it prints; with a real car, ${tesla}.`;

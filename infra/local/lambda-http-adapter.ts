@@ -17,7 +17,11 @@ export async function serveLambda(handler: HttpLambda, port: number, host = '127
   const server = createServer((req, res) => void handle(handler, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is in use: stop the program using it, or start with PORT=<another port> (PORT=0 picks a free one)`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is in use: stop the program using it, or start with PORT=<another port> (PORT=0 picks a free one)`)
+          : error,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -49,7 +49,11 @@ export class LocalAutomationScheduler implements AutomationTrigger {
     this.lastTick = now;
     const runs: AutomationRun[] = [];
     for (const { automation, occurrence } of due) {
-      const run = await this.run({ automationId: automation.id, occurrence }).catch((error: unknown) => ({ at: now, outcome: 'error', reason: error instanceof Error ? error.name : 'error' }));
+      const run = await this.run({ automationId: automation.id, occurrence }).catch((error: unknown) => ({
+        at: now,
+        outcome: 'error',
+        reason: error instanceof Error ? error.name : 'error',
+      }));
       runs.push(run);
       // A one-off is over once it has run; the runner stored it disabled.
       if (automation.schedule.kind === 'once') this.automations.set(automation.id, { ...automation, enabled: false });

@@ -89,7 +89,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
   // A refresh that was written but not yet renamed into place when the process died holds the only refresh token
   // Tesla still honours: recovered before the clean-up below removes leftover temporary files.
   for (const name of ['teslaTokens', 'simTeslaTokens'] as const) {
-    if (await new FileTokenStore(dataFile(settings.dataDir, name)).recoverInterruptedWrite()) log.warn(`recovered the newest Tesla tokens from an interrupted write (${dataFile(settings.dataDir, name)})`);
+    if (await new FileTokenStore(dataFile(settings.dataDir, name)).recoverInterruptedWrite())
+      log.warn(`recovered the newest Tesla tokens from an interrupted write (${dataFile(settings.dataDir, name)})`);
   }
   // Owner-only through and through (tokens, keys, history), tightened if the folder already existed.
   await tightenOwnerOnly(settings.dataDir);
@@ -128,7 +129,11 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
         }),
       );
       const pairings = new SimPairings(dataFile(settings.dataDir, 'simPairings'));
-      simulator = await FleetSimulator.start({ ...options.simulator, cars: resumed, onPair: (key, vins) => void pairings.add(key, vins).catch((error: unknown) => log.warn(`could not keep the pairing: ${String(error)}`)) });
+      simulator = await FleetSimulator.start({
+        ...options.simulator,
+        cars: resumed,
+        onPair: (key, vins) => void pairings.add(key, vins).catch((error: unknown) => log.warn(`could not keep the pairing: ${String(error)}`)),
+      });
       await pairings.restore(simulator);
       stopping.push(() => pairings.settled());
       stopping.unshift(() => simulator!.stop());
@@ -170,18 +175,26 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     const outbox = new DynamoDbNotificationOutbox({ client: doc, tableName: LOCAL_TABLE_NAME });
     // Locally e-mail is printed, not sent: there is no SNS topic.
     const notifyPolicy = { allowPrivateNetworks: settings.notifyAllowPrivateNetworks };
-    const notifier = new Notifier({ outbox, channels: (config) => channelsFor(config, new ConsoleEmailChannel((line) => log.warn(line)), notifyPolicy), clock, log });
-    const notices = new CollectorNotices(notifier, outbox, stores);
-    const collector = createCollectorHandler(composeCollectorDeps({
-      fleet,
-      stores,
-      history,
+    const notifier = new Notifier({
+      outbox,
+      channels: (config) => channelsFor(config, new ConsoleEmailChannel((line) => log.warn(line)), notifyPolicy),
       clock,
       log,
-      tunables: settings,
-      onReading: (car, reading) => notices.onReading(car, reading),
-      grantedScopes: async () => (await tokens.bundle(true)).scopes ?? null,
-    }), { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) });
+    });
+    const notices = new CollectorNotices(notifier, outbox, stores);
+    const collector = createCollectorHandler(
+      composeCollectorDeps({
+        fleet,
+        stores,
+        history,
+        clock,
+        log,
+        tunables: settings,
+        onReading: (car, reading) => notices.onReading(car, reading),
+        grantedScopes: async () => (await tokens.bundle(true)).scopes ?? null,
+      }),
+      { notices, runs: new DynamoDbCollectorRuns({ client: doc, tableName: LOCAL_TABLE_NAME }) },
+    );
     let pass: Promise<CollectorSummary | CollectorHalt> | null = null;
     const collectNow = (): Promise<CollectorSummary | CollectorHalt> => {
       pass ??= collector(undefined, {} as never)
@@ -216,7 +229,12 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
     const automationScheduler = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore, automationFailed }, due));
     await automationScheduler.load(automationStore);
     const api = createApiHandler(
-      { ...commandDeps, collectNow, automations: { store: automationStore, trigger: automationScheduler }, notifications: { outbox, notifier, emailAvailable: true, policy: notifyPolicy } },
+      {
+        ...commandDeps,
+        collectNow,
+        automations: { store: automationStore, trigger: automationScheduler },
+        notifications: { outbox, notifier, emailAvailable: true, policy: notifyPolicy },
+      },
       // Read on every request locally, so `npm run api-token` takes effect at once.
       new ApiTokenVerifier(async () => ({ owner: apiToken, readTokens: await readTokens.read() }), systemClock, 0),
     );
@@ -243,7 +261,10 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       void scheduler.runOnce();
       automationTicks.start();
     }
-    stopping.unshift(() => scheduler.stop(), () => automationTicks.stop());
+    stopping.unshift(
+      () => scheduler.stop(),
+      () => automationTicks.stop(),
+    );
 
     if (simulator) {
       // For `npm run login -- --simulator` and `npm run keys`, which run beside the host.
@@ -289,7 +310,8 @@ async function seedRealTokens(store: TokenStore, settings: LocalSettings, log: L
     }
     return;
   }
-  if (settings.refreshToken === undefined) throw new ConfigError('TESLA_REFRESH_TOKEN', 'must be set when TESLA_FLEET_API_URL is set and no token is stored yet');
+  if (settings.refreshToken === undefined)
+    throw new ConfigError('TESLA_REFRESH_TOKEN', 'must be set when TESLA_FLEET_API_URL is set and no token is stored yet');
   if (settings.clientId === undefined) throw new ConfigError('TESLA_CLIENT_ID', 'must be set when TESLA_FLEET_API_URL is set');
   await store.write({
     clientId: settings.clientId,
@@ -311,7 +333,9 @@ async function loadOrCreateApiToken(dataDir: string): Promise<string> {
   if (existing !== undefined && existing.length > 0) {
     // A token no client can send (a space or a quote pasted into the file) would make every request a 401 in silence.
     if (!API_TOKEN_FORMAT.test(existing)) {
-      throw new Error(`${path} does not hold a usable API token (${API_TOKEN_FORMAT_TEXT}; a space or other character was found): fix it, or delete the file to get a new token`);
+      throw new Error(
+        `${path} does not hold a usable API token (${API_TOKEN_FORMAT_TEXT}; a space or other character was found): fix it, or delete the file to get a new token`,
+      );
     }
     return existing;
   }

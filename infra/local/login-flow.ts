@@ -57,7 +57,11 @@ export async function runLogin(options: LoginOptions): Promise<TokenBundle> {
   try {
     options.say('Open this URL, sign in to Tesla and approve the app:');
     options.say(authorizeUrl({ authorizeUrl: options.authorizeUrl, clientId: options.clientId, redirectUri, scopes: options.scopes, state }));
-    options.say(loopback ? `Waiting for Tesla to redirect to ${redirectUri} (or paste the redirect URL here)…` : 'Then paste the URL you were redirected to (or just its code):');
+    options.say(
+      loopback
+        ? `Waiting for Tesla to redirect to ${redirectUri} (or paste the redirect URL here)…`
+        : 'Then paste the URL you were redirected to (or just its code):',
+    );
 
     const sources = [fromRedirect, options.pasted].filter((p): p is Promise<string> => p !== null && p !== undefined);
     if (sources.length === 0) throw new LoginFlowError('no way to receive the code: use a loopback redirect URI or paste the code');
@@ -68,9 +72,19 @@ export async function runLogin(options: LoginOptions): Promise<TokenBundle> {
     const answer = await Promise.race([...sources, timeout]).finally(() => clearTimeout(timer));
     const code = codeFromRedirect(answer, state);
 
-    const grant = await options.oauth.exchangeCode({ clientId: options.clientId, clientSecret: options.clientSecret, code, redirectUri, audience: options.fleetApiUrl });
+    const grant = await options.oauth.exchangeCode({
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      code,
+      redirectUri,
+      audience: options.fleetApiUrl,
+    });
     // The account's region comes from the access token's claims (ou_code), unless the owner named one.
-    const base = { clientId: options.clientId, clientSecret: options.clientSecret, ...(options.regionOverride ? { fleetApiBaseUrl: options.fleetApiUrl } : {}) };
+    const base = {
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      ...(options.regionOverride ? { fleetApiBaseUrl: options.fleetApiUrl } : {}),
+    };
     const bundle = { ...bundleFromGrant(base, grant, options.now()) };
     bundle.fleetApiBaseUrl ??= options.fleetApiUrl;
     await options.store.write(bundle);
@@ -80,7 +94,10 @@ export async function runLogin(options: LoginOptions): Promise<TokenBundle> {
     // What each missing scope costs, said now rather than found later as a car stuck in "missing scope".
     if (bundle.scopes) {
       const missing = options.scopes.filter((s) => s !== 'offline_access' && !bundle.scopes!.includes(s));
-      for (const scope of missing) options.say(`Warning: ${scope} was not granted: ${SCOPE_NEEDS[scope] ?? 'some requests will be refused'}. Sign in again and leave it ticked (add it to your app at developer.tesla.com if Tesla did not offer it).`);
+      for (const scope of missing)
+        options.say(
+          `Warning: ${scope} was not granted: ${SCOPE_NEEDS[scope] ?? 'some requests will be refused'}. Sign in again and leave it ticked (add it to your app at developer.tesla.com if Tesla did not offer it).`,
+        );
     }
     return bundle;
   } finally {

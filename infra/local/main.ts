@@ -41,7 +41,9 @@ async function main(): Promise<void> {
         .map((v) => `${v.vin} ${v.state} ${v.decision}(${v.reason})${v.odometerMi != null ? ` odometer ${v.odometerMi.toFixed(2)} mi` : ''}`)
         .join('; ');
       const r = summary.requests;
-      console.log(`${summary.startedAt} collect: ${summary.listSkipped ? 'all cars asleep, not listed this time' : cars || 'no vehicles'} | requests data=${r.data} free=${r.free}`);
+      console.log(
+        `${summary.startedAt} collect: ${summary.listSkipped ? 'all cars asleep, not listed this time' : cars || 'no vehicles'} | requests data=${r.data} free=${r.free}`,
+      );
     },
   });
 

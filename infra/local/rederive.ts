@@ -32,11 +32,16 @@ async function main(): Promise<void> {
   try {
     const client = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     const result = await rederiveHistory(
-      { snapshots: new DynamoDbStores({ client, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: settings.snapshotRetentionDays }), history: new DynamoDbHistoryStore({ client, tableName: LOCAL_TABLE_NAME }) },
+      {
+        snapshots: new DynamoDbStores({ client, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: settings.snapshotRetentionDays }),
+        history: new DynamoDbHistoryStore({ client, tableName: LOCAL_TABLE_NAME }),
+      },
       values.vin,
       { fromMs, toMs },
     );
-    console.log(`${values.vin}: ${result.snapshots} snapshots → ${result.drives} drives, ${result.charges} charging sessions, ${result.versions} software versions (${result.deleted} earlier records replaced)`);
+    console.log(
+      `${values.vin}: ${result.snapshots} snapshots → ${result.drives} drives, ${result.charges} charging sessions, ${result.versions} software versions (${result.deleted} earlier records replaced)`,
+    );
   } finally {
     await dynamo.stop();
   }

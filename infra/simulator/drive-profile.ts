@@ -27,7 +27,10 @@ export const driveProfileSchema = z
   .strictObject({
     name: z.string().optional(),
     // Up to two months: a month parked at an airport is a profile too.
-    periodMinutes: z.int().min(10).max(62 * 24 * 60),
+    periodMinutes: z
+      .int()
+      .min(10)
+      .max(62 * 24 * 60),
     outsideTempC: z.number().min(-40).max(50).optional(),
     wakeBeforeDriveMinutes: z.int().min(0).max(10).optional(),
     softwareUpdateEveryDays: z.int().min(2).max(365).optional(),
@@ -46,7 +49,8 @@ export const driveProfileSchema = z
     sorted.forEach((s, i) => {
       if (s.startMinute + s.minutes > p.periodMinutes) ctx.addIssue({ code: 'custom', message: `segment at minute ${s.startMinute} runs past the period` });
       const next = sorted[i + 1];
-      if (next && s.startMinute + s.minutes > next.startMinute) ctx.addIssue({ code: 'custom', message: `segments at minutes ${s.startMinute} and ${next.startMinute} overlap` });
+      if (next && s.startMinute + s.minutes > next.startMinute)
+        ctx.addIssue({ code: 'custom', message: `segments at minutes ${s.startMinute} and ${next.startMinute} overlap` });
     });
   });
 
@@ -105,7 +109,12 @@ export function activityAt(profile: DriveProfile, anchor: number, t: number, upd
 }
 
 /** The last `wakeBeforeDriveMinutes` of a plain parking before a drive: the owner is at the car. */
-function withOwnerApproach(profile: DriveProfile, anchor: number, t: number, planned: { activity: Activity; until: number }): { activity: Activity; until: number } {
+function withOwnerApproach(
+  profile: DriveProfile,
+  anchor: number,
+  t: number,
+  planned: { activity: Activity; until: number },
+): { activity: Activity; until: number } {
   const lead = (profile.wakeBeforeDriveMinutes ?? 0) * MINUTE_MS;
   if (lead === 0 || planned.activity.kind !== 'park' || planned.activity.hold !== null) return planned;
   if (plannedActivityAt(profile, anchor, planned.until).activity.kind !== 'drive') return planned;
@@ -173,7 +182,12 @@ function installWindowAround(profile: DriveProfile, since: number, t: number): {
 }
 
 /** The software as it stands at `t`: updates installed, and whether one is waiting or installing. */
-export function softwareAt(profile: DriveProfile, since: number, t: number, activity: Activity): { installed: number; pending: 'available' | 'installing' | null } {
+export function softwareAt(
+  profile: DriveProfile,
+  since: number,
+  t: number,
+  activity: Activity,
+): { installed: number; pending: 'available' | 'installing' | null } {
   const offered = updatesOffered(profile, since, t);
   if (offered === 0) return { installed: 0, pending: null };
   if (activity.kind === 'park' && activity.hold === 'update') return { installed: offered - 1, pending: 'installing' };

@@ -39,7 +39,16 @@ const SIGNING_REQUIRED_BODY = {
   error_description: '',
 };
 
-const CHARGING_COMMANDS = new Set(['charge_start', 'charge_stop', 'charge_max_range', 'charge_standard', 'set_charge_limit', 'set_charging_amps', 'charge_port_door_open', 'charge_port_door_close']);
+const CHARGING_COMMANDS = new Set([
+  'charge_start',
+  'charge_stop',
+  'charge_max_range',
+  'charge_standard',
+  'set_charge_limit',
+  'set_charging_amps',
+  'charge_port_door_open',
+  'charge_port_door_close',
+]);
 /** How long the pairing page waits for the app's domain to serve its public key. */
 const KEY_FETCH_TIMEOUT_MS = 5_000;
 
@@ -142,10 +151,13 @@ export class FleetSimulator {
 
   async stop(): Promise<void> {
     await Promise.all(
-      [...this.servers.values()].map(({ server }) => new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      })),
+      [...this.servers.values()].map(
+        ({ server }) =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      ),
     );
     this.servers.clear();
   }
@@ -238,7 +250,13 @@ export class FleetSimulator {
     const vin = car.vin;
     if (car.state() !== 'online' || car.dropsRequest()) return { status: 408, body: ASLEEP_BODY, category: 'data', vin };
     const requested = url.searchParams.get('endpoints');
-    const endpoints = requested === null ? ALL_ENDPOINTS : requested.split(';').map((e) => e.trim()).filter(Boolean);
+    const endpoints =
+      requested === null
+        ? ALL_ENDPOINTS
+        : requested
+            .split(';')
+            .map((e) => e.trim())
+            .filter(Boolean);
     if (endpoints.some((e) => !KNOWN_ENDPOINTS.has(e))) {
       return { status: 400, body: envelopeError('invalid endpoints'), category: 'data', vin };
     }
@@ -334,7 +352,14 @@ export class FleetSimulator {
       return { status: 502, body: errorPage(`could not get the app's public key: ${error instanceof Error ? error.message : 'no answer'}`), html: true };
     }
     this.pairKey(key, vins);
-    return { status: 200, body: pairedPage(domain, vins.map((vin) => this.cars.get(vin)!.displayName)), html: true };
+    return {
+      status: 200,
+      body: pairedPage(
+        domain,
+        vins.map((vin) => this.cars.get(vin)!.displayName),
+      ),
+      html: true,
+    };
   }
 
   /** The scope a Fleet API request needs and the token lacks, as Tesla answers 403 for it; null when it has them. */
@@ -345,7 +370,8 @@ export class FleetSimulator {
       return null;
     }
     const command = /\/command\/([^/]+)$/.exec(path)?.[1];
-    if (command !== undefined && CHARGING_COMMANDS.has(command)) return granted.has('vehicle_cmds') || granted.has('vehicle_charging_cmds') ? null : 'vehicle_charging_cmds';
+    if (command !== undefined && CHARGING_COMMANDS.has(command))
+      return granted.has('vehicle_cmds') || granted.has('vehicle_charging_cmds') ? null : 'vehicle_charging_cmds';
     if (command !== undefined) return granted.has('vehicle_cmds') ? null : 'vehicle_cmds';
     // A signed command's name is inside its envelope: either command scope lets it through to the car.
     if (path.endsWith('/signed_command')) return granted.has('vehicle_cmds') || granted.has('vehicle_charging_cmds') ? null : 'vehicle_cmds';
@@ -359,7 +385,12 @@ export class FleetSimulator {
     if (field('grant_type') === 'refresh_token') {
       outcome = this.oauth.refresh(field('client_id'), field('refresh_token'));
     } else if (field('grant_type') === 'authorization_code') {
-      outcome = this.oauth.exchangeCode({ clientId: field('client_id'), clientSecret: field('client_secret'), code: field('code'), redirectUri: field('redirect_uri') });
+      outcome = this.oauth.exchangeCode({
+        clientId: field('client_id'),
+        clientSecret: field('client_secret'),
+        code: field('code'),
+        redirectUri: field('redirect_uri'),
+      });
     } else {
       return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'use refresh_token or authorization_code' } };
     }
@@ -431,7 +462,14 @@ export class FleetSimulator {
       now: new Date(now).toISOString(),
       cars: [...this.cars.values()].map((car) => {
         car.advanceTo(now);
-        return { vin: car.vin, state: car.state(), activity: car.currentActivity, odometerMi: car.odometerMi, batteryLevel: car.batteryLevel, locked: car.locked };
+        return {
+          vin: car.vin,
+          state: car.state(),
+          activity: car.currentActivity,
+          odometerMi: car.odometerMi,
+          batteryLevel: car.batteryLevel,
+          locked: car.locked,
+        };
       }),
     };
   }

@@ -188,7 +188,10 @@ export class SimCar {
       this.fullThisPlug = false;
       this.sessionEnergyKwh = 0;
     }
-    const ownDoing = current.activity.kind === 'drive' || (current.activity.kind === 'park' && current.activity.hold !== null) || (current.activity.kind === 'charge' && this.isChargingNow(current.activity));
+    const ownDoing =
+      current.activity.kind === 'drive' ||
+      (current.activity.kind === 'park' && current.activity.hold !== null) ||
+      (current.activity.kind === 'charge' && this.isChargingNow(current.activity));
     if (ownDoing) {
       if (this.asleep) this.lastActiveAt = this.lastOwnActiveAt = now;
       this.asleep = false;
@@ -274,7 +277,6 @@ export class SimCar {
     return activity.kind === 'charge' && this.chargeStoppedUntil === null && this.batteryLevel < below;
   }
 
-
   private heldAwake(): boolean {
     return this.sentryOn || this.climateOn || this.hold() === 'update';
   }
@@ -334,7 +336,7 @@ export class SimCar {
       const plugged = this.activity.kind === 'charge' ? this.activity : null;
       const kw = charging ? this.chargePowerKw() : 0;
       const volts = plugged === null ? 0 : plugged.dc ? 390 : 240;
-      const toFullH = charging && kw > 0 ? ((this.chargeLimit - this.batteryLevel) / 100) * PACK_KWH / kw : 0;
+      const toFullH = charging && kw > 0 ? (((this.chargeLimit - this.batteryLevel) / 100) * PACK_KWH) / kw : 0;
       body.charge_state = {
         battery_level: Math.round(this.batteryLevel),
         usable_battery_level: Math.round(this.batteryLevel),
@@ -409,7 +411,13 @@ export class SimCar {
         software_update:
           software.pending === null
             ? { status: '', download_perc: 0, install_perc: 1, version: ' ', expected_duration_sec: 2700 }
-            : { status: software.pending, download_perc: 100, install_perc: software.pending === 'installing' ? 50 : 1, version: firmware(software.installed + 1), expected_duration_sec: 1800 },
+            : {
+                status: software.pending,
+                download_perc: 100,
+                install_perc: software.pending === 'installing' ? 50 : 1,
+                version: firmware(software.installed + 1),
+                expected_duration_sec: 1800,
+              },
         vehicle_name: this.displayName,
         timestamp: now,
       };

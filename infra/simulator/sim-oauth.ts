@@ -120,7 +120,15 @@ export class SimOAuth {
     const part = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
     const access = [
       part({ alg: 'none', typ: 'JWT' }),
-      part({ iss: 'fleet-simulator', aud: [FLEET_API_HOSTS[this.region]], ou_code: this.region.toUpperCase(), scp: this.scopes, iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + this.accessTokenTtlSeconds, jti: randomBytes(12).toString('base64url') }),
+      part({
+        iss: 'fleet-simulator',
+        aud: [FLEET_API_HOSTS[this.region]],
+        ou_code: this.region.toUpperCase(),
+        scp: this.scopes,
+        iat: Math.floor(now / 1000),
+        exp: Math.floor(now / 1000) + this.accessTokenTtlSeconds,
+        jti: randomBytes(12).toString('base64url'),
+      }),
       randomBytes(16).toString('base64url'),
     ].join('.');
     this.current = `sim-rt.${randomBytes(24).toString('base64url')}`;

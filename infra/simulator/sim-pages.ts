@@ -33,7 +33,10 @@ export function consentPage(query: URLSearchParams, clientId: string): string {
     .map((name) => `<input type="hidden" name="${name}" value="${escape(query.get(name)!)}">`)
     .join('');
   const boxes = requested
-    .map((scope) => `<label><input type="checkbox" name="scope" value="${escape(scope)}" checked${scope === 'openid' ? ' disabled' : ''}> ${escape(SCOPE_TEXT[scope]!)} <code>${escape(scope)}</code></label>`)
+    .map(
+      (scope) =>
+        `<label><input type="checkbox" name="scope" value="${escape(scope)}" checked${scope === 'openid' ? ' disabled' : ''}> ${escape(SCOPE_TEXT[scope]!)} <code>${escape(scope)}</code></label>`,
+    )
     .join('');
   return page(
     'Allow access to your account',
@@ -45,7 +48,12 @@ export function consentPage(query: URLSearchParams, clientId: string): string {
 
 /** The virtual-key page: which cars get the app's key. */
 export function pairingPage(domain: string, cars: Array<{ vin: string; displayName: string }>): string {
-  const boxes = cars.map((car) => `<label><input type="checkbox" name="vin" value="${escape(car.vin)}" checked> ${escape(car.displayName)} <code>${escape(car.vin)}</code></label>`).join('');
+  const boxes = cars
+    .map(
+      (car) =>
+        `<label><input type="checkbox" name="vin" value="${escape(car.vin)}" checked> ${escape(car.displayName)} <code>${escape(car.vin)}</code></label>`,
+    )
+    .join('');
   return page(
     `Add a virtual key for ${domain}`,
     `<p>The app at <code>${escape(domain)}</code> will be able to send signed commands to the cars you tick. Its public key is

@@ -57,7 +57,13 @@ export class SimSignedEndpoint {
     for (const domain of [DOMAIN.vehicleSecurity, DOMAIN.infotainment]) {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
-      this.domains.set(domain, { privateKey: ecdh.getPrivateKey(), publicKey: ecdh.getPublicKey(), epoch: randomBytes(16), counters: new Map(), responseCounter: 0 });
+      this.domains.set(domain, {
+        privateKey: ecdh.getPrivateKey(),
+        publicKey: ecdh.getPublicKey(),
+        epoch: randomBytes(16),
+        counters: new Map(),
+        responseCounter: 0,
+      });
     }
   }
 
@@ -100,8 +106,14 @@ export class SimSignedEndpoint {
     const domain = to ? (fieldReader(readFields(to)).uint(1) ?? 0) : 0;
     const state = this.domains.get(domain);
     const uuid = f.bytes(51) ?? Buffer.alloc(0);
-    const reply = new ProtoWriter().message(6, (d) => d.bytes(2, fieldReader(readFields(f.bytes(7) ?? Buffer.alloc(0))).bytes(2) ?? Buffer.alloc(16))).message(7, (d) => d.uint(1, domain));
-    if (!state) return reply.message(12, (s) => s.uint(1, 2).uint(2, 1)).bytes(50, uuid).finish();
+    const reply = new ProtoWriter()
+      .message(6, (d) => d.bytes(2, fieldReader(readFields(f.bytes(7) ?? Buffer.alloc(0))).bytes(2) ?? Buffer.alloc(16)))
+      .message(7, (d) => d.uint(1, domain));
+    if (!state)
+      return reply
+        .message(12, (s) => s.uint(1, 2).uint(2, 1))
+        .bytes(50, uuid)
+        .finish();
 
     const request = f.bytes(14);
     if (request) {
@@ -152,7 +164,14 @@ export class SimSignedEndpoint {
     state.responseCounter += 1;
     const nonce = randomBytes(12);
     const replyFlags = this.responseFlags === 'echo' ? flags : 0;
-    const responseMeta = responseMetadata({ domain: domain as Domain, vin: this.vin, counter: state.responseCounter, flags: replyFlags, requestHash: requestHash(domain as Domain, tag), fault: 0 });
+    const responseMeta = responseMetadata({
+      domain: domain as Domain,
+      vin: this.vin,
+      counter: state.responseCounter,
+      flags: replyFlags,
+      requestHash: requestHash(domain as Domain, tag),
+      fault: 0,
+    });
     const sealed = sealResponse(sessionKey, responseMeta, nonce, answer);
     const sealedReply = reply
       .bytes(10, sealed.ciphertext)

@@ -13,7 +13,12 @@ import type { buildAwsDeps } from './aws';
 /** Notifications in AWS: the queue in the table, webhook and ntfy over HTTPS, e-mail through the stack's topic. */
 export function awsNotifications(aws: ReturnType<typeof buildAwsDeps>, settings: LambdaSettings, log: Log) {
   const outbox = new DynamoDbNotificationOutbox({ client: aws.dynamo, tableName: settings.tableName });
-  const email = settings.notifyTopicArn ? new SnsEmailChannel((sns) => new sns.SNSClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 }), settings.notifyTopicArn) : null;
+  const email = settings.notifyTopicArn
+    ? new SnsEmailChannel(
+        (sns) => new sns.SNSClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 }),
+        settings.notifyTopicArn,
+      )
+    : null;
   // In AWS a notification goes to public addresses only: nothing on the function's own network is a target.
   const notifier = new Notifier({ outbox, channels: (config) => channelsFor(config, email, PUBLIC_ONLY), clock: aws.clock, log });
   return {

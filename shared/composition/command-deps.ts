@@ -21,7 +21,10 @@ export function composeCommandDeps(parts: {
   fleet: FleetApi;
   clock: Clock;
   log: Log;
-  tunables: Pick<Tunables, 'monthlyBudgetUsd' | 'pricePerKwh' | 'allowedCommands' | 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'>;
+  tunables: Pick<
+    Tunables,
+    'monthlyBudgetUsd' | 'pricePerKwh' | 'allowedCommands' | 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'
+  >;
   /** Waits between checks of a waking car. */
   sleep: (ms: number) => Promise<void>;
   commandKey: () => Promise<CommandKey | null>;

@@ -31,7 +31,12 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
     automations:
       read.optional('AUTOMATION_GROUP') === undefined
         ? null
-        : { groupName: read.required('AUTOMATION_GROUP'), runnerArn: read.required('AUTOMATION_RUNNER_ARN'), roleArn: read.required('AUTOMATION_ROLE_ARN'), deadLetterArn: read.required('AUTOMATION_DLQ_ARN') },
+        : {
+            groupName: read.required('AUTOMATION_GROUP'),
+            runnerArn: read.required('AUTOMATION_RUNNER_ARN'),
+            roleArn: read.required('AUTOMATION_ROLE_ARN'),
+            deadLetterArn: read.required('AUTOMATION_DLQ_ARN'),
+          },
     notifyTopicArn: read.optional('NOTIFY_TOPIC_ARN') ?? null,
   };
 }

@@ -76,10 +76,16 @@ export class SettingsReader {
   list(name: string, allowed: ReadonlySet<string>, fallback: ReadonlySet<string>): ReadonlySet<string> {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
-    const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const items = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = items.filter((i) => !allowed.has(i));
     if (unknown.length > 0) {
-      throw new ConfigError(name, `names unknown entries: ${unknown.slice(0, 5).join(', ').slice(0, 200)}; each entry must be one of ${[...allowed].join(', ')}`);
+      throw new ConfigError(
+        name,
+        `names unknown entries: ${unknown.slice(0, 5).join(', ').slice(0, 200)}; each entry must be one of ${[...allowed].join(', ')}`,
+      );
     }
     return new Set(items);
   }

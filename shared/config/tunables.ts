@@ -24,13 +24,53 @@ export type Tunable =
   | (Common & { kind: 'commands' });
 
 export const TUNABLES = {
-  snapshotRetentionDays: { kind: 'int', env: 'SNAPSHOT_RETENTION_DAYS', min: 1, max: 3650, default: 400, meaning: 'raw snapshots expire after this many days (DynamoDB TTL in AWS, not locally); daily rollups, drives and the logbook are kept' },
+  snapshotRetentionDays: {
+    kind: 'int',
+    env: 'SNAPSHOT_RETENTION_DAYS',
+    min: 1,
+    max: 3650,
+    default: 400,
+    meaning: 'raw snapshots expire after this many days (DynamoDB TTL in AWS, not locally); daily rollups, drives and the logbook are kept',
+  },
   includeLocation: { kind: 'bool', env: 'INCLUDE_LOCATION', default: false, meaning: 'also request and store the car’s location' },
-  allowedCommands: { kind: 'commands', env: 'ALLOWED_COMMANDS', meaning: 'comma-separated command allow-list (default: all but door_unlock, remote_start_drive, window_control)' },
-  monthlyBudgetUsd: { kind: 'number', env: 'MONTHLY_BUDGET_USD', min: 0, max: 10_000, default: MONTHLY_CREDIT_USD, meaning: 'the account’s monthly Tesla budget: the account’s own calls are paid first, the rest shared equally by its cars' },
-  pricePerKwh: { kind: 'optional-number', env: 'PRICE_PER_KWH', min: 0, max: 10, meaning: 'what a kWh costs you (your currency), for the cost of charging sessions; unset: only costs set by hand' },
-  listCallPricePer1000Usd: { kind: 'number', env: 'LIST_CALL_PRICE_PER_1000_USD', min: 0, max: 100, default: 0, benchFlag: 'list-price', meaning: 'what 1,000 list or state calls cost, if you budget for them (Tesla reports them free)' },
-  asleepListIntervalMinutes: { kind: 'int', env: 'ASLEEP_LIST_INTERVAL_MINUTES', min: 1, max: 60, default: 1, benchFlag: 'asleep-list-minutes', meaning: 'once every car has been asleep this long, list the cars only this often (1: every pass)' },
+  allowedCommands: {
+    kind: 'commands',
+    env: 'ALLOWED_COMMANDS',
+    meaning: 'comma-separated command allow-list (default: all but door_unlock, remote_start_drive, window_control)',
+  },
+  monthlyBudgetUsd: {
+    kind: 'number',
+    env: 'MONTHLY_BUDGET_USD',
+    min: 0,
+    max: 10_000,
+    default: MONTHLY_CREDIT_USD,
+    meaning: 'the account’s monthly Tesla budget: the account’s own calls are paid first, the rest shared equally by its cars',
+  },
+  pricePerKwh: {
+    kind: 'optional-number',
+    env: 'PRICE_PER_KWH',
+    min: 0,
+    max: 10,
+    meaning: 'what a kWh costs you (your currency), for the cost of charging sessions; unset: only costs set by hand',
+  },
+  listCallPricePer1000Usd: {
+    kind: 'number',
+    env: 'LIST_CALL_PRICE_PER_1000_USD',
+    min: 0,
+    max: 100,
+    default: 0,
+    benchFlag: 'list-price',
+    meaning: 'what 1,000 list or state calls cost, if you budget for them (Tesla reports them free)',
+  },
+  asleepListIntervalMinutes: {
+    kind: 'int',
+    env: 'ASLEEP_LIST_INTERVAL_MINUTES',
+    min: 1,
+    max: 60,
+    default: 1,
+    benchFlag: 'asleep-list-minutes',
+    meaning: 'once every car has been asleep this long, list the cars only this often (1: every pass)',
+  },
   drivingIntervalMinutes: {
     kind: 'int',
     env: 'DRIVING_INTERVAL_MINUTES',
@@ -38,7 +78,8 @@ export const TUNABLES = {
     max: MAX_DRIVING_INTERVAL_MS / 60_000,
     default: 5,
     benchFlag: 'driving-interval',
-    meaning: 'how often a driving car is read: shorter splits drives at shorter stops and costs more; any value still reads every parking before the car sleeps',
+    meaning:
+      'how often a driving car is read: shorter splits drives at shorter stops and costs more; any value still reads every parking before the car sleeps',
   },
 } as const satisfies Record<string, Tunable>;
 
@@ -75,7 +116,13 @@ export function readTunables(read: SettingsReader): Tunables {
   return Object.fromEntries(Object.keys(TUNABLES).map((name) => [name, value(name as TunableName)])) as unknown as Tunables;
 }
 
-type SchemaFor<T> = T extends { kind: 'int' | 'number' } ? z.ZodType<number> : T extends { kind: 'optional-number' } ? z.ZodType<number | undefined> : T extends { kind: 'bool' } ? z.ZodType<boolean> : z.ZodType<CommandName[]>;
+type SchemaFor<T> = T extends { kind: 'int' | 'number' }
+  ? z.ZodType<number>
+  : T extends { kind: 'optional-number' }
+    ? z.ZodType<number | undefined>
+    : T extends { kind: 'bool' }
+      ? z.ZodType<boolean>
+      : z.ZodType<CommandName[]>;
 
 function schemaFor(t: Tunable): z.ZodType {
   switch (t.kind) {
@@ -88,13 +135,26 @@ function schemaFor(t: Tunable): z.ZodType {
     case 'bool':
       return z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(t.default);
     case 'commands':
-      return z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.enum(COMMAND_NAMES))).default([...DEFAULT_ALLOWED_COMMANDS]);
+      return z
+        .preprocess(
+          (v) =>
+            typeof v === 'string'
+              ? v
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean)
+              : v,
+          z.array(z.enum(COMMAND_NAMES)),
+        )
+        .default([...DEFAULT_ALLOWED_COMMANDS]);
   }
 }
 
 /** The deploy config's keys for the tuned settings (`deploy.config.json`), checked at synth with the same limits. */
 export function tunablesDeploySchema(): { [K in TunableName]: SchemaFor<(typeof TUNABLES)[K]> } {
-  return Object.fromEntries(Object.entries(TUNABLES).map(([name, t]) => [name, schemaFor(t)])) as unknown as { [K in TunableName]: SchemaFor<(typeof TUNABLES)[K]> };
+  return Object.fromEntries(Object.entries(TUNABLES).map(([name, t]) => [name, schemaFor(t)])) as unknown as {
+    [K in TunableName]: SchemaFor<(typeof TUNABLES)[K]>;
+  };
 }
 
 /** The environment the stack sets on its functions, from the deploy config's values (unset optional ones left out). */
@@ -109,7 +169,11 @@ export function tunablesEnvironment(values: { [K in TunableName]?: string | numb
 }
 
 /** What the collector and the API take from the tuned values, in their own units. */
-export function collectorTuning(t: Pick<Tunables, 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'>): { listCallPriceUsd: number; asleepListIntervalMs: number; polling: PollingTuning } {
+export function collectorTuning(t: Pick<Tunables, 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'>): {
+  listCallPriceUsd: number;
+  asleepListIntervalMs: number;
+  polling: PollingTuning;
+} {
   return {
     listCallPriceUsd: t.listCallPricePer1000Usd / 1000,
     asleepListIntervalMs: t.asleepListIntervalMinutes > 1 ? t.asleepListIntervalMinutes * 60_000 : 0,
@@ -121,6 +185,8 @@ export function collectorTuning(t: Pick<Tunables, 'listCallPricePer1000Usd' | 'a
 export function tunablesTable(): string {
   const range = (t: Tunable): string => ('min' in t ? ` (${t.min}–${t.max.toLocaleString('en')})` : '');
   const shown = (t: Tunable): string => ('default' in t ? `\`${String(t.default)}\`` : t.kind === 'commands' ? 'see meaning' : 'unset');
-  const rows = (Object.entries(TUNABLES) as Array<[TunableName, Tunable]>).map(([name, t]) => `| \`${t.env}\` | \`${name}\` | ${shown(t)} | ${t.meaning}${range(t)} |`);
+  const rows = (Object.entries(TUNABLES) as Array<[TunableName, Tunable]>).map(
+    ([name, t]) => `| \`${t.env}\` | \`${name}\` | ${shown(t)} | ${t.meaning}${range(t)} |`,
+  );
   return ['| environment (local) | deploy config | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

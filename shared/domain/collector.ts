@@ -3,7 +3,16 @@ import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
 import { FleetApiError, MissingScopeError, RateLimitedError, UnreadableAnswerError, VehicleUnavailableError } from './fleet-errors';
-import { afterFailure, afterSnapshot, decidePoll, normalizeMemory, type PollDecision, type PollFailure, type PollingMemory, type PollingTuning } from './polling-policy';
+import {
+  afterFailure,
+  afterSnapshot,
+  decidePoll,
+  normalizeMemory,
+  type PollDecision,
+  type PollFailure,
+  type PollingMemory,
+  type PollingTuning,
+} from './polling-policy';
 import { ACCOUNT_SCOPE, meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { afterListing, listDue, NEW_LISTING, type ListingMemoryStore } from './list-policy';
 import { recordHistory, recordStateChange } from './history/history-recorder';
@@ -95,7 +104,15 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
     const interval = deps.asleepListIntervalMs ?? 0;
     const listing = interval > 0 && deps.listing ? ((await deps.listing.getListingMemory()) ?? NEW_LISTING) : null;
     if (listing && !listDue(listing, startedAt, interval)) {
-      return { startedAt: new Date(startedAt).toISOString(), vehiclesSeen: 0, snapshotsWritten: 0, vehiclesNeedingAttention: 0, requests: { ...meter.counts }, vehicles: [], listSkipped: true };
+      return {
+        startedAt: new Date(startedAt).toISOString(),
+        vehiclesSeen: 0,
+        snapshotsWritten: 0,
+        vehiclesNeedingAttention: 0,
+        requests: { ...meter.counts },
+        vehicles: [],
+        listSkipped: true,
+      };
     }
     const cars = await fleet.listVehicles();
     if (listing) await deps.listing!.putListingMemory(afterListing(listing, cars, startedAt));
@@ -135,13 +152,31 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
   };
   // A change of the listed state (free to see) goes into the history first: idle periods count the car's sleep.
   const listedBefore = previous === null ? null : (previous.listedState ?? previous.state);
-  if (deps.history && listedBefore !== car.state) await recordHistorySafely(deps, car.vin, (history) => recordStateChange(history, { vin: car.vin, at: now, state: car.state }));
+  if (deps.history && listedBefore !== car.state)
+    await recordHistorySafely(deps, car.vin, (history) => recordStateChange(history, { vin: car.vin, at: now, state: car.state }));
   const budgetUsedPercent = budgetUsd > 0 ? Math.round((spentUsd / budgetUsd) * 1000) / 10 : 100;
-  const base = { vin: car.vin, state: car.state, snapshotWritten: false, budgetUsedPercent, needsAttention: false, ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}) };
+  const base = {
+    vin: car.vin,
+    state: car.state,
+    snapshotWritten: false,
+    budgetUsedPercent,
+    needsAttention: false,
+    ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}),
+  };
 
   if (step.decision.action === 'skip') {
     const stale = car.state === 'online' && !pace.exhausted && now - (record.lastSnapshotAt ?? now) > STALE_ONLINE_MS * pace.slowdown;
-    const flagged: VehicleRecord = stale && record.problem?.code !== 'stale_data' ? { ...record, problem: { code: 'stale_data', message: 'online, but no reading for over 6 hours: check GET /vehicles/{vin}/state and the collector logs', since: now } } : record;
+    const flagged: VehicleRecord =
+      stale && record.problem?.code !== 'stale_data'
+        ? {
+            ...record,
+            problem: {
+              code: 'stale_data',
+              message: 'online, but no reading for over 6 hours: check GET /vehicles/{vin}/state and the collector logs',
+              since: now,
+            },
+          }
+        : record;
     if (changed(previous, flagged)) await deps.vehicles.putVehicle(flagged);
     return { ...base, decision: 'skip', reason: step.decision.reason, needsAttention: stale || record.polling.failureStreak >= FAILING_PASSES };
   }
@@ -155,7 +190,9 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     await deps.snapshots.putSnapshot(snapshot, deps.includeLocation ? data : withoutLocation(data));
     if (deps.history) await recordHistorySafely(deps, car.vin, (history) => recordHistory(history, snapshot));
     if (deps.onReading) {
-      await deps.onReading({ vin: car.vin, displayName: car.displayName }, snapshot).catch((error: unknown) => deps.log.warn('collector: notifications failed', { vin: car.vin, error: describe(error) }));
+      await deps
+        .onReading({ vin: car.vin, displayName: car.displayName }, snapshot)
+        .catch((error: unknown) => deps.log.warn('collector: notifications failed', { vin: car.vin, error: describe(error) }));
     }
     await deps.vehicles.putVehicle({
       ...record,
@@ -170,7 +207,13 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
     const problem = problemOf(error, previous?.problem ?? null, now);
     await deps.vehicles.putVehicle({ ...record, state, polling: memory, ...(problem ? { problem } : {}) });
-    return { ...base, state, decision: 'failed', reason: describe(error), needsAttention: memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope' };
+    return {
+      ...base,
+      state,
+      decision: 'failed',
+      reason: describe(error),
+      needsAttention: memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope',
+    };
   }
 }
 
@@ -226,9 +269,16 @@ function withoutLocation(data: unknown): unknown {
 /** A failure the owner must act on, kept on the car's record (and shown by /vehicles) until a read succeeds. */
 function problemOf(error: unknown, previous: VehicleProblem | null, now: number): VehicleProblem | null {
   let problem: Omit<VehicleProblem, 'since'> | null = null;
-  if (error instanceof MissingScopeError) problem = { code: 'missing_scope', message: `${error.message}: add it to the app at developer.tesla.com and sign in again`, scopes: error.scopes };
+  if (error instanceof MissingScopeError)
+    problem = { code: 'missing_scope', message: `${error.message}: add it to the app at developer.tesla.com and sign in again`, scopes: error.scopes };
   else if (error instanceof UnreadableAnswerError) problem = { code: 'unreadable_answer', message: error.message };
-  else if (error instanceof FleetApiError && error.status >= 400 && error.status < 500 && !(error instanceof VehicleUnavailableError) && !(error instanceof RateLimitedError)) {
+  else if (
+    error instanceof FleetApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    !(error instanceof VehicleUnavailableError) &&
+    !(error instanceof RateLimitedError)
+  ) {
     problem = { code: 'refused', message: error.message.slice(0, 300) };
   }
   if (problem === null) return null;

@@ -113,7 +113,10 @@ export class CommandKeyNotPairedError extends Error implements CommandNotRunMark
 
 /** The car does not know our key: where to pair it. (Tesla's `fleet_status` and the car's own refusal say the same.) */
 export function keyNotPaired(vin: string, context: FailureContext): Failure {
-  return { code: 'command_key_not_paired', message: `the car ${vin} needs signed commands and does not know our key yet: open ${context.pairingUrl} in the Tesla app, near the car, and approve the key` };
+  return {
+    code: 'command_key_not_paired',
+    message: `the car ${vin} needs signed commands and does not know our key yet: open ${context.pairingUrl} in the Tesla app, near the car, and approve the key`,
+  };
 }
 
 /** 422 from signed_command: the car does not speak the Vehicle Command Protocol; REST commands still work. */

@@ -113,7 +113,13 @@ export interface PollingTuning {
 export const DEFAULT_TUNING: PollingTuning = { drivingIntervalMs: DRIVING_INTERVAL_MS };
 
 /** Folds a fresh snapshot into the memory and schedules the next data request. */
-export function afterSnapshot(previous: PollingMemory, snapshot: Snapshot, now: number, pace: BudgetPace = NORMAL_PACE, tuning: PollingTuning = DEFAULT_TUNING): PollingMemory {
+export function afterSnapshot(
+  previous: PollingMemory,
+  snapshot: Snapshot,
+  now: number,
+  pace: BudgetPace = NORMAL_PACE,
+  tuning: PollingTuning = DEFAULT_TUNING,
+): PollingMemory {
   const memory = { ...previous, failureStreak: 0 };
   const later = (ms: number): number => now + ms * pace.slowdown;
   switch (activityOf(snapshot)) {
@@ -150,11 +156,7 @@ function chargingInterval(snapshot: Snapshot): number {
  * a store write, after which the next try may again cost a billed request.
  */
 export type PollFailure =
-  | { kind: 'unavailable' }
-  | { kind: 'rate_limited'; retryAfterMs: number | null }
-  | { kind: 'server_error' }
-  | { kind: 'refused' }
-  | { kind: 'unexpected' };
+  { kind: 'unavailable' } | { kind: 'rate_limited'; retryAfterMs: number | null } | { kind: 'server_error' } | { kind: 'refused' } | { kind: 'unexpected' };
 
 export function afterFailure(memory: PollingMemory, failure: PollFailure, now: number, tuning: PollingTuning = DEFAULT_TUNING): PollingMemory {
   switch (failure.kind) {

@@ -131,7 +131,12 @@ export function snapshotFromVehicleData(vin: string, body: unknown, receivedAt: 
       outsideTempC: num(climate.outside_temp),
       driverTempSettingC: num(climate.driver_temp_setting),
       passengerTempSettingC: num(climate.passenger_temp_setting),
-      tyrePressureBar: { fl: num(vehicle.tpms_pressure_fl), fr: num(vehicle.tpms_pressure_fr), rl: num(vehicle.tpms_pressure_rl), rr: num(vehicle.tpms_pressure_rr) },
+      tyrePressureBar: {
+        fl: num(vehicle.tpms_pressure_fl),
+        fr: num(vehicle.tpms_pressure_fr),
+        rl: num(vehicle.tpms_pressure_rl),
+        rr: num(vehicle.tpms_pressure_rr),
+      },
       heading: num(drive.heading),
       powerKw: num(drive.power),
       softwareUpdateStatus: updateStatus,

@@ -12,5 +12,15 @@ import { vehicleRoutes } from './routes/vehicle-routes';
 
 /** Every route of the HTTP API. */
 export function apiRoutes(deps: ApiDeps): Route[] {
-  return [...systemRoutes(deps), ...vehicleRoutes(deps), ...odometerRoutes(deps), ...historyRoutes(deps), ...logbookRoutes(deps), ...usageRoutes(deps), ...commandRoutes(deps), ...automationRoutes(deps), ...notificationRoutes(deps)];
+  return [
+    ...systemRoutes(deps),
+    ...vehicleRoutes(deps),
+    ...odometerRoutes(deps),
+    ...historyRoutes(deps),
+    ...logbookRoutes(deps),
+    ...usageRoutes(deps),
+    ...commandRoutes(deps),
+    ...automationRoutes(deps),
+    ...notificationRoutes(deps),
+  ];
 }

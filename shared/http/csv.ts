@@ -30,7 +30,12 @@ function cell(value: unknown): string {
 }
 
 /** RFC 4180 CSV with a header row; `footer` lines (each one cell) close the file. */
-export function csv<T extends object>(columns: ReadonlyArray<keyof T & string>, rows: readonly T[], headers: Record<string, string> = {}, footer: readonly string[] = []): HttpResult {
+export function csv<T extends object>(
+  columns: ReadonlyArray<keyof T & string>,
+  rows: readonly T[],
+  headers: Record<string, string> = {},
+  footer: readonly string[] = [],
+): HttpResult {
   const lines = [columns.join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(',')), ...footer.map((line) => cell(line))];
   return {
     statusCode: 200,

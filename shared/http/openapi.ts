@@ -47,44 +47,49 @@ const editErrors = { ...errors, '403': ERROR };
  */
 export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<string, unknown> {
   const commandPaths = Object.fromEntries(
-    COMMAND_NAMES
-      .filter((name) => allowedCommands.has(name))
-      .map((name) => [
-        `/vehicles/{vin}/commands/${name}`,
-        {
-          post: {
-            operationId: `command_${name}`,
-            summary: `Send ${name} (wakes the car first if needed)`,
-            parameters: [VIN, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
-            requestBody: { required: false, content: { 'application/json': { schema: schemaOf(commandSchema(name)) } } },
-            responses: {
-              '200': ok('Done, or already in that state'),
-              ...errors,
-              '403': ERROR,
-              '409': ERROR,
-              '422': ERROR,
-              '429': ERROR,
-              '501': ERROR,
-              '502': ERROR,
-              '503': ERROR,
-              '504': { ...ERROR, description: 'tesla_unreachable (nothing sent), or command_outcome_unknown: sent, answer lost, may have run' },
-            },
+    COMMAND_NAMES.filter((name) => allowedCommands.has(name)).map((name) => [
+      `/vehicles/{vin}/commands/${name}`,
+      {
+        post: {
+          operationId: `command_${name}`,
+          summary: `Send ${name} (wakes the car first if needed)`,
+          parameters: [VIN, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
+          requestBody: { required: false, content: { 'application/json': { schema: schemaOf(commandSchema(name)) } } },
+          responses: {
+            '200': ok('Done, or already in that state'),
+            ...errors,
+            '403': ERROR,
+            '409': ERROR,
+            '422': ERROR,
+            '429': ERROR,
+            '501': ERROR,
+            '502': ERROR,
+            '503': ERROR,
+            '504': { ...ERROR, description: 'tesla_unreachable (nothing sent), or command_outcome_unknown: sent, answer lost, may have run' },
           },
         },
-      ]),
+      },
+    ]),
   );
   return withSummariesAndTags({
     openapi: '3.1.0',
     info: {
       title: 'Tesla Fleet logger API',
       version: '1',
-      description: 'Commands to your Tesla, and its odometer, drives, charging and logbook, from your own deployment. Every operation but the public ones needs an API token as a bearer token: the owner’s token for everything, or a read-only token for GET operations (anything else answers 403 forbidden_for_token).',
+      description:
+        'Commands to your Tesla, and its odometer, drives, charging and logbook, from your own deployment. Every operation but the public ones needs an API token as a bearer token: the owner’s token for everything, or a read-only token for GET operations (anything else answers 403 forbidden_for_token).',
       license: { name: 'UNLICENSED', identifier: 'LicenseRef-UNLICENSED' },
     },
     servers: [{ url: '/', description: 'this deployment (locally http://localhost:3000, in AWS the ApiUrl output)' }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The owner’s API token, or a read-only token (GET only) made with npm run api-token -- --read-only --name NAME' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'The owner’s API token, or a read-only token (GET only) made with npm run api-token -- --read-only --name NAME',
+        },
+      },
       schemas: {
         Error: {
           type: 'object',
@@ -105,7 +110,11 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         },
       },
       '/automations': {
-        get: { operationId: 'listAutomations', summary: 'Scheduled commands, with their next run and last outcome', responses: { '200': ok('Automations'), '401': ERROR } },
+        get: {
+          operationId: 'listAutomations',
+          summary: 'Scheduled commands, with their next run and last outcome',
+          responses: { '200': ok('Automations'), '401': ERROR },
+        },
         post: {
           operationId: 'createAutomation',
           summary: 'Schedule a command: a cron (5 fields) or a one-off local time, in an IANA time zone, with optional conditions',
@@ -122,10 +131,19 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
           requestBody: { required: true, content: { 'application/json': { schema: schemaOf(automationPatchSchema) } } },
           responses: { '200': ok('The automation'), ...editErrors },
         },
-        delete: { operationId: 'deleteAutomation', summary: 'Delete an automation and its schedule', parameters: [AUTOMATION_ID], responses: { '200': ok('Deleted'), ...editErrors } },
+        delete: {
+          operationId: 'deleteAutomation',
+          summary: 'Delete an automation and its schedule',
+          parameters: [AUTOMATION_ID],
+          responses: { '200': ok('Deleted'), ...editErrors },
+        },
       },
       '/notifications': {
-        get: { operationId: 'notifications', summary: 'The notification channels (secrets hidden; owner token only) and the latest deliveries', responses: { '200': ok('Channels and deliveries'), '401': ERROR, '403': ERROR } },
+        get: {
+          operationId: 'notifications',
+          summary: 'The notification channels (secrets hidden; owner token only) and the latest deliveries',
+          responses: { '200': ok('Channels and deliveries'), '401': ERROR, '403': ERROR },
+        },
         put: {
           operationId: 'setNotifications',
           summary: 'Set the channels (signed webhook, ntfy topic, e-mail) and which events each gets; a new webhook secret is shown once',
@@ -133,18 +151,37 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
           responses: { '200': ok('The channels'), ...editErrors },
         },
       },
-      '/notifications/test': { post: { operationId: 'testNotifications', summary: 'Send a test notification to every channel now, and say how each went', responses: { '200': ok('Per-channel result'), ...editErrors } } },
+      '/notifications/test': {
+        post: {
+          operationId: 'testNotifications',
+          summary: 'Send a test notification to every channel now, and say how each went',
+          responses: { '200': ok('Per-channel result'), ...editErrors },
+        },
+      },
       '/me': { get: { operationId: 'whoAmI', responses: { '200': ok('Which token this is: role owner or read, and its name'), '401': ERROR } } },
       '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
       '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
       '/vehicles/{vin}/odometer': {
-        get: { operationId: 'odometer', parameters: [VIN, ...queryParameters(odometerQuerySchema)], responses: { '200': ok('Odometer history', true), ...errors } },
+        get: {
+          operationId: 'odometer',
+          parameters: [VIN, ...queryParameters(odometerQuerySchema)],
+          responses: { '200': ok('Odometer history', true), ...errors },
+        },
       },
       '/vehicles/{vin}/snapshots': {
-        get: { operationId: 'snapshots', parameters: [VIN, ...queryParameters(snapshotsQuerySchema)], responses: { '200': ok('Stored snapshots', true), ...errors } },
+        get: {
+          operationId: 'snapshots',
+          parameters: [VIN, ...queryParameters(snapshotsQuerySchema)],
+          responses: { '200': ok('Stored snapshots', true), ...errors },
+        },
       },
       '/vehicles/{vin}/drives': {
-        get: { operationId: 'drives', summary: 'Drives derived from the readings, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Drives', true), ...errors } },
+        get: {
+          operationId: 'drives',
+          summary: 'Drives derived from the readings, oldest first',
+          parameters: [VIN, ...queryParameters(historyQuerySchema)],
+          responses: { '200': ok('Drives', true), ...errors },
+        },
       },
       '/vehicles/{vin}/drives/{id}': {
         get: {
@@ -162,10 +199,20 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         },
       },
       '/vehicles/{vin}/logbook': {
-        get: { operationId: 'logbook', summary: 'The year’s trip logbook in your time zone, each entry hash-chained (CSV for a tax office)', parameters: [VIN, ...queryParameters(logbookQuerySchema)], responses: { '200': ok('Logbook', true), ...errors } },
+        get: {
+          operationId: 'logbook',
+          summary: 'The year’s trip logbook in your time zone, each entry hash-chained (CSV for a tax office)',
+          parameters: [VIN, ...queryParameters(logbookQuerySchema)],
+          responses: { '200': ok('Logbook', true), ...errors },
+        },
       },
       '/vehicles/{vin}/logbook/verify': {
-        get: { operationId: 'logbookVerify', summary: 'Whether the logbook’s hash chain is intact and matches the recorded drives', parameters: [VIN], responses: { '200': ok('Chain check'), ...errors } },
+        get: {
+          operationId: 'logbookVerify',
+          summary: 'Whether the logbook’s hash chain is intact and matches the recorded drives',
+          parameters: [VIN],
+          responses: { '200': ok('Chain check'), ...errors },
+        },
       },
       '/vehicles/{vin}/charges/{id}': {
         patch: {
@@ -177,17 +224,47 @@ export function openApiDocument(allowedCommands: ReadonlySet<string>): Record<st
         },
       },
       '/vehicles/{vin}/charges': {
-        get: { operationId: 'charges', summary: 'Charging sessions, oldest first', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Charging sessions', true), ...errors } },
+        get: {
+          operationId: 'charges',
+          summary: 'Charging sessions, oldest first',
+          parameters: [VIN, ...queryParameters(historyQuerySchema)],
+          responses: { '200': ok('Charging sessions', true), ...errors },
+        },
       },
       '/vehicles/{vin}/idles': {
-        get: { operationId: 'idles', summary: 'Idle periods between drives and sessions: battery and range lost, drain per day, and the share of the time the car was seen asleep', parameters: [VIN, ...queryParameters(historyQuerySchema)], responses: { '200': ok('Idle periods', true), ...errors } },
+        get: {
+          operationId: 'idles',
+          summary: 'Idle periods between drives and sessions: battery and range lost, drain per day, and the share of the time the car was seen asleep',
+          parameters: [VIN, ...queryParameters(historyQuerySchema)],
+          responses: { '200': ok('Idle periods', true), ...errors },
+        },
       },
       '/vehicles/{vin}/months': {
-        get: { operationId: 'months', summary: 'Monthly totals: distance, drives, kWh charged and used, efficiency', parameters: [VIN, ...queryParameters(monthsQuerySchema)], responses: { '200': ok('Months', true), ...errors } },
+        get: {
+          operationId: 'months',
+          summary: 'Monthly totals: distance, drives, kWh charged and used, efficiency',
+          parameters: [VIN, ...queryParameters(monthsQuerySchema)],
+          responses: { '200': ok('Months', true), ...errors },
+        },
       },
-      '/vehicles/{vin}/updates': { get: { operationId: 'updates', summary: 'Software versions and when each was first seen', parameters: [VIN], responses: { '200': ok('Versions'), ...errors } } },
-      '/vehicles/{vin}/usage': { get: { operationId: 'usage', parameters: [VIN, ...queryParameters(usageQuery)], responses: { '200': ok('Month of Fleet usage'), ...errors } } },
-      '/vehicles/{vin}/commands': { get: { operationId: 'commandAudit', parameters: [VIN, ...queryParameters(auditQuery)], responses: { '200': ok('Command audit log, newest first'), ...errors } } },
+      '/vehicles/{vin}/updates': {
+        get: {
+          operationId: 'updates',
+          summary: 'Software versions and when each was first seen',
+          parameters: [VIN],
+          responses: { '200': ok('Versions'), ...errors },
+        },
+      },
+      '/vehicles/{vin}/usage': {
+        get: { operationId: 'usage', parameters: [VIN, ...queryParameters(usageQuery)], responses: { '200': ok('Month of Fleet usage'), ...errors } },
+      },
+      '/vehicles/{vin}/commands': {
+        get: {
+          operationId: 'commandAudit',
+          parameters: [VIN, ...queryParameters(auditQuery)],
+          responses: { '200': ok('Command audit log, newest first'), ...errors },
+        },
+      },
       ...commandPaths,
     },
   });

@@ -29,7 +29,11 @@ interface SealedCursor {
  * pages, so the cursor carries the range it was issued for (and the car and the order), and a later page covers the
  * same one. A `from`, `to` or `order` given beside a cursor must be the cursor's own.
  */
-export function resolvePageQuery(q: { from?: string | undefined; to?: string | undefined; order?: 'oldest' | 'newest' | undefined; cursor?: string | undefined }, vin: string, now: number): PageQuery {
+export function resolvePageQuery(
+  q: { from?: string | undefined; to?: string | undefined; order?: 'oldest' | 'newest' | undefined; cursor?: string | undefined },
+  vin: string,
+  now: number,
+): PageQuery {
   if (q.cursor === undefined) {
     const { from, to } = resolveRange(q, now);
     return { from, to, newestFirst: q.order === 'newest', storeCursor: null };
@@ -54,7 +58,13 @@ export function nextPageCursor(storeCursor: string | null, vin: string, query: P
 function openCursor(cursor: string): SealedCursor {
   try {
     const sealed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<SealedCursor>;
-    if (typeof sealed.v === 'string' && Number.isSafeInteger(sealed.f) && Number.isSafeInteger(sealed.t) && typeof sealed.n === 'boolean' && typeof sealed.c === 'string') {
+    if (
+      typeof sealed.v === 'string' &&
+      Number.isSafeInteger(sealed.f) &&
+      Number.isSafeInteger(sealed.t) &&
+      typeof sealed.n === 'boolean' &&
+      typeof sealed.c === 'string'
+    ) {
       return sealed as SealedCursor;
     }
   } catch {

@@ -10,7 +10,10 @@ const RECORD_ID = /^\d{1,15}$/;
 /** A drive's or session's id from the path (the start time in ms, as the lists give it). */
 export function requireRecordId(value: string | undefined, kind: 'drive' | 'charge'): string {
   if (value === undefined || !RECORD_ID.test(value)) {
-    throw badRequest(`invalid_${kind}_id`, `a ${kind === 'drive' ? 'drive' : 'session'} id is the number the ${kind === 'drive' ? 'drives' : 'charges'} list gives`);
+    throw badRequest(
+      `invalid_${kind}_id`,
+      `a ${kind === 'drive' ? 'drive' : 'session'} id is the number the ${kind === 'drive' ? 'drives' : 'charges'} list gives`,
+    );
   }
   return value;
 }

@@ -45,7 +45,8 @@ export async function postBefore(url: string, deadline: number, headers: Record<
     status = res.statusCode;
     await res.body.dump({ limit: 64 * 1024 });
   } catch (error) {
-    const refused = error instanceof TargetNotAllowedError ? error : error instanceof Error && error.cause instanceof TargetNotAllowedError ? error.cause : null;
+    const refused =
+      error instanceof TargetNotAllowedError ? error : error instanceof Error && error.cause instanceof TargetNotAllowedError ? error.cause : null;
     if (refused) throw new ChannelRejectedError(`refused: ${refused.message}`);
     throw notDelivered;
   }

@@ -32,7 +32,22 @@ function blocks(): Record<Kind, BlockList> {
   for (const c of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7']) add('private', c);
   for (const c of ['127.0.0.0/8', '::1/128']) add('loopback', c);
   // Unspecified, "this network", link-local (the metadata service), documentation, benchmarking, multicast, reserved.
-  for (const c of ['0.0.0.0/8', '169.254.0.0/16', '192.0.0.0/24', '192.0.2.0/24', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4', '::/128', 'fe80::/10', 'ff00::/8', '2001:db8::/32']) add('never', c);
+  for (const c of [
+    '0.0.0.0/8',
+    '169.254.0.0/16',
+    '192.0.0.0/24',
+    '192.0.2.0/24',
+    '198.18.0.0/15',
+    '198.51.100.0/24',
+    '203.0.113.0/24',
+    '224.0.0.0/4',
+    '240.0.0.0/4',
+    '::/128',
+    'fe80::/10',
+    'ff00::/8',
+    '2001:db8::/32',
+  ])
+    add('never', c);
   return lists;
 }
 const BLOCKS = blocks();
@@ -69,7 +84,10 @@ export function addressRefusal(address: string, policy: OutboundPolicy): string 
 export function checkTargetUrl(url: string, policy: OutboundPolicy): void {
   let host: string;
   try {
-    host = new URL(url).hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    host = new URL(url).hostname
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '');
   } catch {
     throw new TargetNotAllowedError('the URL cannot be read');
   }
@@ -78,7 +96,10 @@ export function checkTargetUrl(url: string, policy: OutboundPolicy): void {
     if (why) throw new TargetNotAllowedError(`the host ${host} ${why}`);
     return;
   }
-  if (!policy.allowPrivateNetworks && (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.'))) {
+  if (
+    !policy.allowPrivateNetworks &&
+    (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal') || !host.includes('.'))
+  ) {
     throw new TargetNotAllowedError(`the host ${host} is a local name (set NOTIFY_ALLOW_PRIVATE_NETWORKS=true on a local host to allow it)`);
   }
 }
@@ -94,7 +115,8 @@ export function guardedLookup(policy: OutboundPolicy, resolve: typeof dnsLookup 
       if (error) return callback(error, '', 0);
       const list = typeof addresses === 'string' ? [{ address: addresses, family: isIP(addresses) }] : addresses;
       const refused = list.map((a) => addressRefusal(a.address, policy)).find((why) => why !== null);
-      if (refused || list.length === 0) return callback(new TargetNotAllowedError(`the host ${hostname} resolves to an address that ${refused ?? 'does not exist'}`), '', 0);
+      if (refused || list.length === 0)
+        return callback(new TargetNotAllowedError(`the host ${hostname} resolves to an address that ${refused ?? 'does not exist'}`), '', 0);
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
       callback(null, list[0]!.address, list[0]!.family);
     });

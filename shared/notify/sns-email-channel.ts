@@ -17,9 +17,16 @@ export class SnsEmailChannel implements NotificationChannel {
   async send(notification: Notification, deadline: number): Promise<void> {
     const m = await sdk();
     this.client ??= this.makeClient(m);
-    await this.client.send(new m.PublishCommand({ TopicArn: this.topicArn, Subject: notification.title.slice(0, 99), Message: `${notification.message}\n\n${JSON.stringify(notification.data, null, 2)}` }), {
-      abortSignal: AbortSignal.timeout(Math.max(100, deadline - Date.now())),
-    });
+    await this.client.send(
+      new m.PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: notification.title.slice(0, 99),
+        Message: `${notification.message}\n\n${JSON.stringify(notification.data, null, 2)}`,
+      }),
+      {
+        abortSignal: AbortSignal.timeout(Math.max(100, deadline - Date.now())),
+      },
+    );
   }
 }
 

@@ -29,8 +29,22 @@ export class WebhookChannel implements NotificationChannel {
   ) {}
 
   send(notification: Notification, deadline: number): Promise<void> {
-    const body = JSON.stringify({ id: notification.id, kind: notification.kind, vin: notification.vin, at: new Date(notification.at).toISOString(), title: notification.title, message: notification.message, data: notification.data });
+    const body = JSON.stringify({
+      id: notification.id,
+      kind: notification.kind,
+      vin: notification.vin,
+      at: new Date(notification.at).toISOString(),
+      title: notification.title,
+      message: notification.message,
+      data: notification.data,
+    });
     const timestamp = String(Math.floor(Date.now() / 1000));
-    return postBefore(this.config.url, deadline, { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: webhookSignature(this.config.secret, timestamp, body) }, body, this.policy);
+    return postBefore(
+      this.config.url,
+      deadline,
+      { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: webhookSignature(this.config.secret, timestamp, body) },
+      body,
+      this.policy,
+    );
   }
 }

@@ -133,7 +133,9 @@ async function testPending(secretId: string, token: string, deps: RotationDeps):
     await deps.testAccessToken(pending);
   } catch (error) {
     if (!isTransient(error)) throw error;
-    deps.log.warn('token rotation: the test call did not get an answer; promoting the pair Tesla issued', { error: error instanceof Error ? error.name : 'unknown' });
+    deps.log.warn('token rotation: the test call did not get an answer; promoting the pair Tesla issued', {
+      error: error instanceof Error ? error.name : 'unknown',
+    });
   }
 }
 
@@ -146,7 +148,13 @@ function isTransient(error: unknown): boolean {
  * rotation carries a newer pair (its refresh already retired the current one). Refreshing from anything older
  * would spend a retired token, and after Tesla's 24-hour grace lose the login.
  */
-async function newestBundle(client: SecretsManagerClient, secretId: string, stages: Record<string, string[]>, exceptVersion: string, current: TokenBundle): Promise<TokenBundle> {
+async function newestBundle(
+  client: SecretsManagerClient,
+  secretId: string,
+  stages: Record<string, string[]>,
+  exceptVersion: string,
+  current: TokenBundle,
+): Promise<TokenBundle> {
   let newest = current;
   for (const [versionId, labels] of Object.entries(stages)) {
     if (versionId === exceptVersion || !labels.includes('AWSPENDING') || labels.includes('AWSCURRENT')) continue;

@@ -116,7 +116,9 @@ export class SecretsManagerRotationRenewer implements TokenRenewer {
   /** The bundle of a rotation under way (AWSPENDING on a version other than AWSCURRENT), once it is stored. */
   private async pendingBundle(): Promise<TokenBundle | null> {
     const described = await this.client.send(new DescribeSecretCommand({ SecretId: this.secretId }));
-    const versionId = Object.entries(described.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'))?.[0];
+    const versionId = Object.entries(described.VersionIdsToStages ?? {}).find(
+      ([, stages]) => stages.includes('AWSPENDING') && !stages.includes('AWSCURRENT'),
+    )?.[0];
     if (versionId === undefined) return null;
     try {
       const out = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretId, VersionId: versionId, VersionStage: 'AWSPENDING' }));

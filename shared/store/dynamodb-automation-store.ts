@@ -48,7 +48,9 @@ export class DynamoDbAutomationStore implements AutomationStore {
     if (out.Item) return;
     const ids = Object.fromEntries((await this.listAutomations()).map((a) => [a.id, a.createdAt]));
     try {
-      await this.db.client.send(new PutCommand({ TableName: this.db.tableName, Item: { ...this.indexKey, ids }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.client.send(
+        new PutCommand({ TableName: this.db.tableName, Item: { ...this.indexKey, ids }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -59,15 +61,27 @@ export class DynamoDbAutomationStore implements AutomationStore {
     const out = await this.db.client.send(new GetCommand({ TableName: this.db.tableName, Key: this.indexKey, ConsistentRead: true }));
     const ids = (out.Item?.ids ?? {}) as Record<string, number>;
     const stored = new Set((await this.listAutomations()).map((a) => a.id));
-    const abandoned = Object.entries(ids).filter(([id, at]) => !stored.has(id) && now - at > ABANDONED_ADD_MS).map(([id]) => id);
+    const abandoned = Object.entries(ids)
+      .filter(([id, at]) => !stored.has(id) && now - at > ABANDONED_ADD_MS)
+      .map(([id]) => id);
     for (const id of abandoned) await this.removeFromIndex(id);
     return abandoned.length > 0;
   }
 
   private async removeFromIndex(id: string): Promise<void> {
-    await this.db.client.send(new UpdateCommand({ TableName: this.db.tableName, Key: this.indexKey, UpdateExpression: 'REMOVE #ids.#id', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#ids': 'ids', '#id': id } })).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.db.client
+      .send(
+        new UpdateCommand({
+          TableName: this.db.tableName,
+          Key: this.indexKey,
+          UpdateExpression: 'REMOVE #ids.#id',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#ids': 'ids', '#id': id },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async putAutomation(automation: Automation): Promise<void> {
@@ -75,7 +89,9 @@ export class DynamoDbAutomationStore implements AutomationStore {
   }
 
   async getAutomation(id: string): Promise<Automation | null> {
-    const out = await this.db.client.send(new GetCommand({ TableName: this.db.tableName, Key: { pk: ACCOUNT_PK, sk: automationSk(id) }, ConsistentRead: true }));
+    const out = await this.db.client.send(
+      new GetCommand({ TableName: this.db.tableName, Key: { pk: ACCOUNT_PK, sk: automationSk(id) }, ConsistentRead: true }),
+    );
     return (out.Item?.automation as Automation | undefined) ?? null;
   }
 

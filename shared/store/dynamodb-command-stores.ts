@@ -21,7 +21,12 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
     await this.options.client.send(
       new PutCommand({
         TableName: this.options.tableName,
-        Item: { pk: vehiclePk(entry.vin), sk: commandSk(entry.at, entry.id), entry, [TTL_ATTRIBUTE]: Math.floor(entry.at / 1000) + this.options.auditRetentionDays * 86_400 },
+        Item: {
+          pk: vehiclePk(entry.vin),
+          sk: commandSk(entry.at, entry.id),
+          entry,
+          [TTL_ATTRIBUTE]: Math.floor(entry.at / 1000) + this.options.auditRetentionDays * 86_400,
+        },
       }),
     );
   }
@@ -48,7 +53,14 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
       await this.options.client.send(
         new PutCommand({
           TableName: this.options.tableName,
-          Item: { pk: vehiclePk(vin), sk: idempotencySk(key), fingerprint, state: 'in_progress', claimedAt: now, [TTL_ATTRIBUTE]: Math.floor((now + DAY_MS) / 1000) },
+          Item: {
+            pk: vehiclePk(vin),
+            sk: idempotencySk(key),
+            fingerprint,
+            state: 'in_progress',
+            claimedAt: now,
+            [TTL_ATTRIBUTE]: Math.floor((now + DAY_MS) / 1000),
+          },
           // Free, or expired (TTL deletion can lag). A claim left in progress by a request that died is never taken
           // over: that request may have sent the command.
           ConditionExpression: 'attribute_not_exists(sk) OR #ttl < :nowSeconds',
@@ -60,7 +72,9 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) }, ConsistentRead: true }));
+    const { Item } = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: idempotencySk(key) }, ConsistentRead: true }),
+    );
     if (!Item) return this.claim(vin, key, fingerprint, now, abandonAfterMs); // released meanwhile
     if (Item.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (Item.state === 'done') return { kind: 'replay', value: Item.response as unknown };
@@ -90,7 +104,10 @@ export class DynamoDbCommandStores implements CommandAuditLog, IdempotencyStore,
 
   async rememberRateLimit(vin: string, kind: RateLimitKind, until: number): Promise<void> {
     await this.options.client.send(
-      new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: rateLimitSk(kind), until, [TTL_ATTRIBUTE]: Math.ceil(until / 1000) + 3600 } }),
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: { pk: vehiclePk(vin), sk: rateLimitSk(kind), until, [TTL_ATTRIBUTE]: Math.ceil(until / 1000) + 3600 },
+      }),
     );
   }
 

@@ -6,7 +6,20 @@ import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
 import type { MonthTotals } from '../domain/history/monthly-totals';
 import { DynamoDbLogbookStore } from './dynamodb-logbook-store';
-import { CHARGE_COST_SK_PREFIX, chargeCostSk, chargeSk, driveSk, HISTORY_STATE_SK, idleSk, monthSk, stateChangeSk, TTL_ATTRIBUTE, versionSk, VERSION_SK_PREFIX, vehiclePk } from './table-schema';
+import {
+  CHARGE_COST_SK_PREFIX,
+  chargeCostSk,
+  chargeSk,
+  driveSk,
+  HISTORY_STATE_SK,
+  idleSk,
+  monthSk,
+  stateChangeSk,
+  TTL_ATTRIBUTE,
+  versionSk,
+  VERSION_SK_PREFIX,
+  vehiclePk,
+} from './table-schema';
 
 /** Derived history in the single table: one small item per drive, charging session and software version; the logbook. */
 export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements HistoryStore {
@@ -17,12 +30,21 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
 
   async putStateChange(change: StateChange, state: HistoryState): Promise<void> {
     const expiresAt = Math.floor(change.at / 1000) + (this.options.stateChangeRetentionDays ?? 400) * 86_400;
-    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(change.vin), sk: stateChangeSk(change.at), change, [TTL_ATTRIBUTE]: expiresAt } }));
+    await this.options.client.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: { pk: vehiclePk(change.vin), sk: stateChangeSk(change.at), change, [TTL_ATTRIBUTE]: expiresAt },
+      }),
+    );
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(change.vin), sk: HISTORY_STATE_SK, state } }));
   }
 
   async stateChangesBetween(vin: string, fromMs: number, toMs: number): Promise<StateChange[]> {
-    const items = await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': stateChangeSk(fromMs), ':to': stateChangeSk(toMs) });
+    const items = await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', {
+      ':pk': vehiclePk(vin),
+      ':from': stateChangeSk(fromMs),
+      ':to': stateChangeSk(toMs),
+    });
     return items.map((item) => item.change as StateChange);
   }
 
@@ -32,7 +54,8 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
   }
 
   async saveHistoryStep(vin: string, step: HistoryStep): Promise<void> {
-    const put = (sk: string, record: unknown) => this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk, record } }));
+    const put = (sk: string, record: unknown) =>
+      this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk, record } }));
     // Records first, then the state that says they were made: a crash between the two makes them again, the same.
     await Promise.all([
       ...step.drives.map((d) => put(driveSk(d.start.at), d)),
@@ -40,7 +63,9 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
       ...step.versions.map((v) => put(versionSk(v.firstSeenAt), v)),
       ...(step.idles ?? []).map((i) => put(idleSk(i.startAt), i)),
     ]);
-    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: HISTORY_STATE_SK, state: step.state } }));
+    await this.options.client.send(
+      new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: HISTORY_STATE_SK, state: step.state } }),
+    );
   }
 
   listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
@@ -56,13 +81,19 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
 
   async getCharge(vin: string, id: string): Promise<ChargingSession | null> {
     if (!/^\d{1,15}$/.test(id)) return null;
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: chargeSk(Number(id)) } }));
+    const { Item } = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: chargeSk(Number(id)) } }),
+    );
     return (Item?.record as ChargingSession | undefined) ?? null;
   }
 
   async chargeCosts(vin: string): Promise<Map<string, number>> {
     const out = await this.options.client.send(
-      new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': CHARGE_COST_SK_PREFIX } }),
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': CHARGE_COST_SK_PREFIX },
+      }),
     );
     return new Map((out.Items ?? []).map((item) => [String(item.id), Number(item.cost)]));
   }
@@ -83,7 +114,11 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
 
   async listVersions(vin: string): Promise<SoftwareVersionSeen[]> {
     const out = await this.options.client.send(
-      new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': VERSION_SK_PREFIX } }),
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': VERSION_SK_PREFIX },
+      }),
     );
     return (out.Items ?? []).map((item) => item.record as SoftwareVersionSeen);
   }
@@ -100,13 +135,25 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
   }
 
   async putMonth(totals: MonthTotals): Promise<void> {
-    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(totals.vin), sk: monthSk(totals.month), record: totals } }));
+    await this.options.client.send(
+      new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(totals.vin), sk: monthSk(totals.month), record: totals } }),
+    );
   }
 
   async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
     let deleted = 0;
-    for (const [sk, prefix] of [[driveSk, 'DRIVE#'], [chargeSk, 'CHARGE#'], [versionSk, VERSION_SK_PREFIX], [idleSk, 'IDLE#']] as const) {
-      const keys = await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': sk(fromMs), ':to': `${prefix}~` }, 'pk, sk');
+    for (const [sk, prefix] of [
+      [driveSk, 'DRIVE#'],
+      [chargeSk, 'CHARGE#'],
+      [versionSk, VERSION_SK_PREFIX],
+      [idleSk, 'IDLE#'],
+    ] as const) {
+      const keys = await queryAll(
+        this.options,
+        'pk = :pk AND sk BETWEEN :from AND :to',
+        { ':pk': vehiclePk(vin), ':from': sk(fromMs), ':to': `${prefix}~` },
+        'pk, sk',
+      );
       for (const item of keys) {
         await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: String(item.pk), sk: String(item.sk) } }));
         deleted += 1;

@@ -18,7 +18,13 @@ export class DynamoDbLogbookStore implements LogbookStore {
 
   async lastLogEntries(vin: string, count: number): Promise<LogEntry[]> {
     const out = await this.options.client.send(
-      new QueryCommand({ TableName: this.options.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX }, ScanIndexForward: false, Limit: count }),
+      new QueryCommand({
+        TableName: this.options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': vehiclePk(vin), ':prefix': LOG_SK_PREFIX },
+        ScanIndexForward: false,
+        Limit: count,
+      }),
     );
     return (out.Items ?? []).map((item) => item.entry as LogEntry);
   }
@@ -26,7 +32,11 @@ export class DynamoDbLogbookStore implements LogbookStore {
   async appendLogEntry(entry: LogEntry): Promise<boolean> {
     try {
       await this.options.client.send(
-        new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(entry.vin), sk: logSk(entry.seq), entry }, ConditionExpression: 'attribute_not_exists(sk)' }),
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: { pk: vehiclePk(entry.vin), sk: logSk(entry.seq), entry },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
       );
       return true;
     } catch (error) {
@@ -80,7 +90,9 @@ export class DynamoDbLogbookStore implements LogbookStore {
 
   async logIndexItem(vin: string, driveId: string): Promise<LogIndexItem | null> {
     if (!/^\d{1,15}$/.test(driveId)) return null;
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: logDriveSk(Number(driveId)) } }));
+    const { Item } = await this.options.client.send(
+      new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: logDriveSk(Number(driveId)) } }),
+    );
     return Item ? indexItem(Item) : null;
   }
 
@@ -102,7 +114,13 @@ export class DynamoDbLogbookStore implements LogbookStore {
   private async update(vin: string, sk: string, expression: string, values: Record<string, unknown>, condition?: string): Promise<boolean> {
     try {
       await this.options.client.send(
-        new UpdateCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk }, UpdateExpression: expression, ExpressionAttributeValues: values, ...(condition ? { ConditionExpression: condition } : {}) }),
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { pk: vehiclePk(vin), sk },
+          UpdateExpression: expression,
+          ExpressionAttributeValues: values,
+          ...(condition ? { ConditionExpression: condition } : {}),
+        }),
       );
       return true;
     } catch (error) {
@@ -114,5 +132,10 @@ export class DynamoDbLogbookStore implements LogbookStore {
 
 function indexItem(item: Record<string, unknown>): LogIndexItem {
   const notes = item.noteSeqs instanceof Set ? item.noteSeqs.size : 0;
-  return { driveId: String(item.driveId), driveSeq: typeof item.driveSeq === 'number' ? item.driveSeq : null, noteSeq: typeof item.noteSeq === 'number' ? item.noteSeq : null, notes };
+  return {
+    driveId: String(item.driveId),
+    driveSeq: typeof item.driveSeq === 'number' ? item.driveSeq : null,
+    noteSeq: typeof item.noteSeq === 'number' ? item.noteSeq : null,
+    notes,
+  };
 }

@@ -29,25 +29,27 @@ export class DynamoDbSessionCache implements SessionCache {
   }
 
   async put(session: VehicleSession): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: vehiclePk(session.vin),
-          sk: commandSessionSk(session.domain),
-          vehiclePublicKey: session.vehiclePublicKey.toString('hex'),
-          epoch: session.epoch.toString('hex'),
-          counter: session.counter,
-          timeZero: session.timeZero,
-          clockTime: session.clockTime,
-        },
-        // Never move the counter backwards within an epoch (two containers racing): the car would refuse it anyway.
-        ConditionExpression: 'attribute_not_exists(sk) OR epoch <> :epoch OR #counter <= :counter',
-        ExpressionAttributeNames: { '#counter': 'counter' },
-        ExpressionAttributeValues: { ':epoch': session.epoch.toString('hex'), ':counter': session.counter },
-      }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-    });
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: vehiclePk(session.vin),
+            sk: commandSessionSk(session.domain),
+            vehiclePublicKey: session.vehiclePublicKey.toString('hex'),
+            epoch: session.epoch.toString('hex'),
+            counter: session.counter,
+            timeZero: session.timeZero,
+            clockTime: session.clockTime,
+          },
+          // Never move the counter backwards within an epoch (two containers racing): the car would refuse it anyway.
+          ConditionExpression: 'attribute_not_exists(sk) OR epoch <> :epoch OR #counter <= :counter',
+          ExpressionAttributeNames: { '#counter': 'counter' },
+          ExpressionAttributeValues: { ':epoch': session.epoch.toString('hex'), ':counter': session.counter },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      });
   }
 }

@@ -9,7 +9,19 @@ import type { Snapshot } from '../domain/snapshot';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../domain/stores';
 import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
-import { ACCOUNT_PK, daySk, FLEET_HOST_SK, LISTING_SK, SNAPSHOT_SK_PREFIX, snapshotSk, TTL_ATTRIBUTE, usagePk, usageSk, vehiclePk, vehicleSk } from './table-schema';
+import {
+  ACCOUNT_PK,
+  daySk,
+  FLEET_HOST_SK,
+  LISTING_SK,
+  SNAPSHOT_SK_PREFIX,
+  snapshotSk,
+  TTL_ATTRIBUTE,
+  usagePk,
+  usageSk,
+  vehiclePk,
+  vehicleSk,
+} from './table-schema';
 
 export interface DynamoDbStoreOptions {
   client: DynamoDBDocumentClient;
@@ -28,9 +40,7 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger,
   }
 
   async getVehicle(vin: string): Promise<VehicleRecord | null> {
-    const { Item } = await this.options.client.send(
-      new GetCommand({ TableName: this.options.tableName, Key: { pk: ACCOUNT_PK, sk: vehicleSk(vin) } }),
-    );
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: ACCOUNT_PK, sk: vehicleSk(vin) } }));
     return (Item?.record as VehicleRecord | undefined) ?? null;
   }
 
@@ -55,15 +65,20 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger,
 
   /** The whole `vehicle_data` answer stored with a snapshot, or null (none kept, or expired). */
   async rawSnapshot(vin: string, takenAt: number): Promise<unknown> {
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { pk: vehiclePk(vin), sk: snapshotSk(takenAt) }, ProjectionExpression: '#raw', ExpressionAttributeNames: { '#raw': 'raw' } }));
+    const { Item } = await this.options.client.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { pk: vehiclePk(vin), sk: snapshotSk(takenAt) },
+        ProjectionExpression: '#raw',
+        ExpressionAttributeNames: { '#raw': 'raw' },
+      }),
+    );
     const raw = Item?.raw as Uint8Array | undefined;
     return raw ? (JSON.parse(gunzipSync(raw).toString('utf8')) as unknown) : null;
   }
 
   async putVehicle(record: VehicleRecord): Promise<void> {
-    await this.options.client.send(
-      new PutCommand({ TableName: this.options.tableName, Item: { pk: ACCOUNT_PK, sk: vehicleSk(record.vin), record } }),
-    );
+    await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: ACCOUNT_PK, sk: vehicleSk(record.vin), record } }));
   }
 
   async putSnapshot(snapshot: Snapshot, raw?: unknown): Promise<void> {
@@ -108,7 +123,9 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger,
   }
 
   async dayRollups(vin: string, fromDate: string, toDate: string): Promise<{ days: DayRollup[]; before: DayRollup | null }> {
-    const days = (await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': daySk(fromDate), ':to': daySk(toDate) })).map(toRollup);
+    const days = (
+      await queryAll(this.options, 'pk = :pk AND sk BETWEEN :from AND :to', { ':pk': vehiclePk(vin), ':from': daySk(fromDate), ':to': daySk(toDate) })
+    ).map(toRollup);
     const dayBefore = utcDate(Date.parse(`${fromDate}T00:00:00Z`) - DAY_MS);
     const previous = await this.options.client.send(
       new QueryCommand({
@@ -160,7 +177,6 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger,
     const range = { fromMs: query.fromMs, toMs: query.toMs, fromSk: snapshotSk(query.fromMs), toSk: snapshotSk(query.toMs) };
     return queryRangePage<Snapshot>(this.options, vehiclePk(vin), range, query, 'snapshot');
   }
-
 }
 
 function toRollup(item: Record<string, unknown>): DayRollup {

@@ -11,7 +11,13 @@ export async function queryAll(
   let start: Record<string, unknown> | undefined;
   do {
     const page = await db.client.send(
-      new QueryCommand({ TableName: db.tableName, KeyConditionExpression: keyCondition, ExpressionAttributeValues: values, ExclusiveStartKey: start, ...(projection ? { ProjectionExpression: projection } : {}) }),
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: keyCondition,
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: start,
+        ...(projection ? { ProjectionExpression: projection } : {}),
+      }),
     );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;

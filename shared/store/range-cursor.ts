@@ -49,5 +49,8 @@ export async function queryRangePage<T>(
       ExclusiveStartKey: page.cursor ? decodeRangeCursor(page.cursor, pk, range, page.newestFirst === true) : undefined,
     }),
   );
-  return { items: (out.Items ?? []).map((item) => (typeof record === 'string' ? (item[record] as T) : record(item))), cursor: out.LastEvaluatedKey ? encodeRangeCursor(out.LastEvaluatedKey.sk, range, page.newestFirst === true) : null };
+  return {
+    items: (out.Items ?? []).map((item) => (typeof record === 'string' ? (item[record] as T) : record(item))),
+    cursor: out.LastEvaluatedKey ? encodeRangeCursor(out.LastEvaluatedKey.sk, range, page.newestFirst === true) : null,
+  };
 }

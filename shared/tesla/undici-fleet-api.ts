@@ -109,7 +109,8 @@ export class UndiciFleetApi implements FleetApi {
       throw error;
     }
     const response = (answer as { response?: unknown }).response;
-    if (typeof response !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(response)) throw new UnreadableAnswerError('signed_command answer without a base64 response', 200);
+    if (typeof response !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(response))
+      throw new UnreadableAnswerError('signed_command answer without a base64 response', 200);
     return Buffer.from(response, 'base64');
   }
 
@@ -236,7 +237,8 @@ function isVehicleData(response: unknown): boolean {
 }
 
 function parseFleetStatus(response: Record<string, unknown>, vins: string[]): Map<string, VehicleSigningInfo> {
-  const listed = (key: string): string[] => (Array.isArray(response[key]) ? (response[key] as unknown[]).filter((v): v is string => typeof v === 'string') : []);
+  const listed = (key: string): string[] =>
+    Array.isArray(response[key]) ? (response[key] as unknown[]).filter((v): v is string => typeof v === 'string') : [];
   const paired = new Set(listed('key_paired_vins'));
   const unpaired = new Set(listed('unpaired_vins'));
   const info = typeof response.vehicle_info === 'object' && response.vehicle_info !== null ? (response.vehicle_info as Record<string, unknown>) : {};

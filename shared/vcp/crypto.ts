@@ -5,7 +5,19 @@ export const DOMAIN = { vehicleSecurity: 2, infotainment: 3 } as const;
 export type Domain = (typeof DOMAIN)[keyof typeof DOMAIN];
 
 /** Signatures.Tag values used in metadata. */
-export const TAG = { signatureType: 0, domain: 1, personalization: 2, epoch: 3, expiresAt: 4, counter: 5, challenge: 6, flags: 7, requestHash: 8, fault: 9, end: 0xff } as const;
+export const TAG = {
+  signatureType: 0,
+  domain: 1,
+  personalization: 2,
+  epoch: 3,
+  expiresAt: 4,
+  counter: 5,
+  challenge: 6,
+  flags: 7,
+  requestHash: 8,
+  fault: 9,
+  end: 0xff,
+} as const;
 /** Flags bit positions (RoutableMessage.flags): bit 1 asks the car to encrypt its response (firmware 2024.38+). */
 export const FLAG_ENCRYPT_RESPONSE = 1 << 1;
 

@@ -96,6 +96,8 @@ export function decodeRoutableReply(bytes: Buffer): RoutableReply {
     operationStatus: statusFields?.uint(1) ?? 0,
     fault: statusFields?.uint(2) ?? 0,
     flags: f.uint(52) ?? 0,
-    responseEncryption: response ? { nonce: response.bytes(1) ?? Buffer.alloc(0), counter: response.uint(2) ?? 0, tag: response.bytes(3) ?? Buffer.alloc(0) } : undefined,
+    responseEncryption: response
+      ? { nonce: response.bytes(1) ?? Buffer.alloc(0), counter: response.uint(2) ?? 0, tag: response.bytes(3) ?? Buffer.alloc(0) }
+      : undefined,
   };
 }

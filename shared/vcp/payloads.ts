@@ -63,7 +63,9 @@ export function signedPayload(command: string, body: Record<string, unknown>): D
       return carServer(34, (w) => w.message(body.command === 'close' ? 4 : 3, () => undefined));
     case 'remote_seat_heater_request':
       return carServer(36, (h) =>
-        h.message(1, (a) => a.message(SEAT_LEVEL_FIELD + Number(body.level), () => undefined).message(SEAT_POSITION_FIELD + Number(body.seat_position), () => undefined)),
+        h.message(1, (a) =>
+          a.message(SEAT_LEVEL_FIELD + Number(body.level), () => undefined).message(SEAT_POSITION_FIELD + Number(body.seat_position), () => undefined),
+        ),
       );
     case 'set_charging_amps':
       return carServer(43, (a) => a.uint(1, Number(body.charging_amps)));
@@ -105,7 +107,8 @@ export function decodeSignedPayload(domain: number, payload: Buffer): { command:
   if (action?.wireType !== 2) return null;
   const vehicleAction = readFields(action.value);
   const hvac = vehicleAction.get(10)?.[0];
-  if (hvac?.wireType === 2) return { command: fieldReader(readFields(hvac.value)).uint(1) === 1 ? 'auto_conditioning_start' : 'auto_conditioning_stop', body: {} };
+  if (hvac?.wireType === 2)
+    return { command: fieldReader(readFields(hvac.value)).uint(1) === 1 ? 'auto_conditioning_start' : 'auto_conditioning_stop', body: {} };
   const limit = vehicleAction.get(5)?.[0];
   if (limit?.wireType === 2) return { command: 'set_charge_limit', body: { percent: fieldReader(readFields(limit.value)).uint(1) ?? 0 } };
   const [field, first] = [...vehicleAction.entries()][0] ?? [];
@@ -119,7 +122,8 @@ export function decodeSignedPayload(domain: number, payload: Buffer): { command:
     const keys = [...readFields(inner.bytes(1)!).keys()];
     const level = keys.find((k) => k >= SEAT_LEVEL_FIELD && k < SEAT_POSITION_FIELD);
     const position = keys.find((k) => k >= SEAT_POSITION_FIELD);
-    if (level !== undefined && position !== undefined) return { command: 'remote_seat_heater_request', body: { seat_position: position - SEAT_POSITION_FIELD, level: level - SEAT_LEVEL_FIELD } };
+    if (level !== undefined && position !== undefined)
+      return { command: 'remote_seat_heater_request', body: { seat_position: position - SEAT_POSITION_FIELD, level: level - SEAT_LEVEL_FIELD } };
   }
   const charging = vehicleAction.get(6)?.[0];
   if (charging?.wireType === 2) {
@@ -133,10 +137,12 @@ export function decodeSignedPayload(domain: number, payload: Buffer): { command:
 
 /** CarServer.Response{actionStatus{result (0 OK, 1 ERROR), result_reason{plain_text}}}. */
 export function encodeCarServerResponse(ok: boolean, reason: string): Buffer {
-  return new ProtoWriter().message(1, (s) => {
-    s.uint(1, ok ? 0 : 1);
-    if (reason) s.message(2, (r) => r.bytes(1, Buffer.from(reason)));
-  }).finish();
+  return new ProtoWriter()
+    .message(1, (s) => {
+      s.uint(1, ok ? 0 : 1);
+      if (reason) s.message(2, (r) => r.bytes(1, Buffer.from(reason)));
+    })
+    .finish();
 }
 
 export function decodeCarServerResponse(payload: Buffer): { ok: boolean; reason: string } {

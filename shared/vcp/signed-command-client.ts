@@ -192,7 +192,10 @@ export class SignedCommandClient {
       // The car's own timeout: the command may have run.
       if (reply.fault === FAULT.timeout) throw new CommandOutcomeUnknownError(vin, command);
       if (!RESYNC_FAULTS.has(reply.fault) || attempt > 0) throw new SignedCommandFaultError(reply.fault);
-      session = reply.sessionInfo && reply.sessionInfoTag ? this.adopt(vin, encoded.domain, key, reply, uuid, session) : await this.handshake(transport, vin, encoded.domain, key);
+      session =
+        reply.sessionInfo && reply.sessionInfoTag
+          ? this.adopt(vin, encoded.domain, key, reply, uuid, session)
+          : await this.handshake(transport, vin, encoded.domain, key);
       await this.deps.sessions.put(session);
     }
   }
@@ -208,10 +211,25 @@ export class SignedCommandClient {
   ): Promise<{ reply: RoutableReply; requestTag: Buffer; sessionKey: Buffer }> {
     const counter = session.counter + 1;
     const expiresAt = Math.floor(this.deps.clock.now() / 1000) - session.timeZero + COMMAND_LIFETIME_S;
-    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain, vin, epoch: session.epoch, expiresAt, counter, flags: FLAG_ENCRYPT_RESPONSE });
+    const meta = commandMetadata({
+      signatureType: SIGNATURE_TYPE.hmacPersonalized,
+      domain,
+      vin,
+      epoch: session.epoch,
+      expiresAt,
+      counter,
+      flags: FLAG_ENCRYPT_RESPONSE,
+    });
     const sessionKey = sharedKey(key.privateRaw, session.vehiclePublicKey);
     const tag = hmacPersonalizedTag(sessionKey, meta, payload);
-    const message = signedCommandMessage(domain, payload, { publicKey: key.publicKey, epoch: session.epoch, counter, expiresAt, tag }, this.random(16), uuid, FLAG_ENCRYPT_RESPONSE);
+    const message = signedCommandMessage(
+      domain,
+      payload,
+      { publicKey: key.publicKey, epoch: session.epoch, counter, expiresAt, tag },
+      this.random(16),
+      uuid,
+      FLAG_ENCRYPT_RESPONSE,
+    );
     return { reply: decodeRoutableReply(await transport.signedCommand(vin, message)), requestTag: tag, sessionKey };
   }
 
@@ -224,7 +242,14 @@ export class SignedCommandClient {
     const sealed = reply.responseEncryption;
     if (!sealed) return reply.payload ?? Buffer.alloc(0);
     // Authenticated with the flags the reply itself carries (0 when absent), as Tesla's client does, not ours.
-    const meta = responseMetadata({ domain, vin, counter: sealed.counter, flags: reply.flags, requestHash: requestHash(domain, requestTag), fault: reply.fault });
+    const meta = responseMetadata({
+      domain,
+      vin,
+      counter: sealed.counter,
+      flags: reply.flags,
+      requestHash: requestHash(domain, requestTag),
+      fault: reply.fault,
+    });
     try {
       return openResponse(sessionKey, meta, sealed.nonce, reply.payload ?? Buffer.alloc(0), sealed.tag);
     } catch {

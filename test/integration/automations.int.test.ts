@@ -21,7 +21,11 @@ async function start(startIso: string, dataDir?: string) {
     schedule: false,
   });
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${host!.url}${path}`, { method, headers: { authorization: `Bearer ${host!.apiToken}` }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${host!.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${host!.apiToken}` },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   /** Moves the clock a minute at a time, ticking the local scheduler as the host does. */
@@ -39,7 +43,12 @@ async function start(startIso: string, dataDir?: string) {
 describe('automations on the local host, against the simulator', () => {
   it('a due automation runs once at its local time, through the command path, and is in the audit log', async () => {
     const { api, runUntil } = await start('2026-12-01T05:50:00Z');
-    const created = await api('POST', '/automations', { vin: VIN, command: 'set_charge_limit', body: { percent: 85 }, schedule: { at: '2026-12-01T07:00', timeZone: 'Europe/Berlin' } });
+    const created = await api('POST', '/automations', {
+      vin: VIN,
+      command: 'set_charge_limit',
+      body: { percent: 85 },
+      schedule: { at: '2026-12-01T07:00', timeZone: 'Europe/Berlin' },
+    });
     expect(created.status).toBe(201);
     expect(await runUntil('2026-12-01T06:30:00Z')).toEqual([{ at: '2026-12-01T06:00:00.000Z', outcome: 'done', reason: '' }]);
     expect(host!.simulator!.car(VIN).chargeLimit).toBe(85);

@@ -26,7 +26,15 @@ beforeEach(async () => {
   sim = await FleetSimulator.start({ clock });
   sm = new FakeSecretsManager(SECRET);
   const login = sim.login();
-  sm.seed(JSON.stringify({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000, fleetApiBaseUrl: sim.baseUrl }));
+  sm.seed(
+    JSON.stringify({
+      clientId: SIM_CLIENT_ID,
+      refreshToken: login.refresh_token,
+      accessToken: login.access_token,
+      accessTokenExpiresAt: clock.now() + login.expires_in * 1000,
+      fleetApiBaseUrl: sim.baseUrl,
+    }),
+  );
   logs = [];
   signals = [];
   const capture = (level: string) => (message: string, extra?: object) => logs.push(`${level} ${message} ${JSON.stringify(extra ?? {})}`);
@@ -144,8 +152,23 @@ describe('token chain in AWS (rotation function + readers) against the simulator
 });
 
 describe('a rotation stopped at every step, and in every gap between steps', () => {
-  type Point = 'before createSecret' | 'Tesla answered, then killed before the write' | 'after createSecret' | 'after setSecret' | 'Tesla 503 to the test call' | 'after testSecret' | 'after finishSecret';
-  const POINTS: Point[] = ['before createSecret', 'Tesla answered, then killed before the write', 'after createSecret', 'after setSecret', 'Tesla 503 to the test call', 'after testSecret', 'after finishSecret'];
+  type Point =
+    | 'before createSecret'
+    | 'Tesla answered, then killed before the write'
+    | 'after createSecret'
+    | 'after setSecret'
+    | 'Tesla 503 to the test call'
+    | 'after testSecret'
+    | 'after finishSecret';
+  const POINTS: Point[] = [
+    'before createSecret',
+    'Tesla answered, then killed before the write',
+    'after createSecret',
+    'after setSecret',
+    'Tesla 503 to the test call',
+    'after testSecret',
+    'after finishSecret',
+  ];
 
   it.each(POINTS.map((p) => [p]))('%s: readers keep a usable token throughout, and later rotations never need a new login', async (point) => {
     const original = sm.rotationFunction!;
@@ -166,7 +189,12 @@ describe('a rotation stopped at every step, and in every gap between steps', () 
         sim.failNext(/^\/api\/1\/vehicles$/, 503);
       }
       await original(step, token);
-      const after = { 'after createSecret': 'createSecret', 'after setSecret': 'setSecret', 'after testSecret': 'testSecret', 'after finishSecret': 'finishSecret' } as Record<string, string>;
+      const after = {
+        'after createSecret': 'createSecret',
+        'after setSecret': 'setSecret',
+        'after testSecret': 'testSecret',
+        'after finishSecret': 'finishSecret',
+      } as Record<string, string>;
       if (armed && after[point] === step) fire();
     };
 
@@ -201,7 +229,14 @@ describe('the first deploy and the first login', () => {
   };
   const loginBundle = () => {
     const login = sim.login();
-    return { clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000, fleetApiBaseUrl: sim.baseUrl, updatedAt: clock.now() };
+    return {
+      clientId: SIM_CLIENT_ID,
+      refreshToken: login.refresh_token,
+      accessToken: login.access_token,
+      accessTokenExpiresAt: clock.now() + login.expires_in * 1000,
+      fleetApiBaseUrl: sim.baseUrl,
+      updatedAt: clock.now(),
+    };
   };
   const rotateNow = async (): Promise<void> => {
     const started = sm.rotations.length;

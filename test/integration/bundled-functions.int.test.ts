@@ -37,7 +37,13 @@ function event(path: string, token: string | null): Record<string, unknown> {
     rawPath: path,
     rawQueryString: '',
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
-    requestContext: { http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey: '$default', stage: '$default', timeEpoch: 0 },
+    requestContext: {
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+      requestId: 'r',
+      routeKey: '$default',
+      stage: '$default',
+      timeEpoch: 0,
+    },
     isBase64Encoded: false,
   };
 }
@@ -95,7 +101,15 @@ beforeAll(async () => {
   sim = await FleetSimulator.start({ clock });
   const login = sim.login();
   secretValues.set('api', JSON.stringify({ apiToken: API_TOKEN }));
-  secretValues.set('tesla', JSON.stringify({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000 }));
+  secretValues.set(
+    'tesla',
+    JSON.stringify({
+      clientId: SIM_CLIENT_ID,
+      refreshToken: login.refresh_token,
+      accessToken: login.access_token,
+      accessTokenExpiresAt: clock.now() + login.expires_in * 1000,
+    }),
+  );
   secrets = createServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
@@ -124,10 +138,14 @@ afterAll(async () => {
 });
 
 describe('every bundled function', () => {
-  it.each(FUNCTIONS)('%s loads from a cold start in a plain Node process and exports its handler', async (name) => {
-    const { results } = await runBundle(name, [], 'bundled', name === 'api' ? [] : ['--enable-source-maps']);
-    expect(results).toEqual([]);
-  }, 60_000);
+  it.each(FUNCTIONS)(
+    '%s loads from a cold start in a plain Node process and exports its handler',
+    async (name) => {
+      const { results } = await runBundle(name, [], 'bundled', name === 'api' ? [] : ['--enable-source-maps']);
+      expect(results).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe('the bundled API function', () => {
@@ -140,7 +158,11 @@ describe('the bundled API function', () => {
   });
 
   it('answers from a cold start, loading the chunks a request needs: health, data, the OpenAPI document, the dashboard', async () => {
-    const { results } = await runBundle('api', [event('/health', null), event('/vehicles', null), event('/vehicles', API_TOKEN), event('/openapi.json', null), event('/', null)], 'bundled');
+    const { results } = await runBundle(
+      'api',
+      [event('/health', null), event('/vehicles', null), event('/vehicles', API_TOKEN), event('/openapi.json', null), event('/', null)],
+      'bundled',
+    );
     const [health, unauthorized, vehicles, openapi, page] = results;
     expect(health).toMatchObject({ statusCode: 200 });
     expect(JSON.parse(health!.body!)).toEqual({ status: 'ok' });
@@ -170,7 +192,16 @@ describe('the bundled API function', () => {
 
 describe('the bundled collector function', () => {
   it('reads the simulated car through undici (a chunk of its own) and stores what it read', async () => {
-    const scheduled = { version: '0', id: 'e', 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), region: 'eu-west-1', resources: [], detail: {} };
+    const scheduled = {
+      version: '0',
+      id: 'e',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      time: new Date().toISOString(),
+      region: 'eu-west-1',
+      resources: [],
+      detail: {},
+    };
     const { logs } = await runBundle('collector', [scheduled], 'bundled', ['--enable-source-maps']);
     expect(logs).not.toMatch(/"level":"ERROR"/);
     expect(sim.billing.total.data).toBeGreaterThanOrEqual(1);

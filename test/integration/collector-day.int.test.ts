@@ -18,14 +18,30 @@ let stores: DynamoDbStores;
 
 beforeAll(async () => {
   const clock = new SimClock(START, 0);
-  const ctx = await simulatorWithClient({ clock, cars: [{ vin: VIN, id: 9, displayName: 'Commuter', profile: COMMUTER_PROFILE, anchor: 0, odometerMi: 5_000 }] });
+  const ctx = await simulatorWithClient({
+    clock,
+    cars: [{ vin: VIN, id: 9, displayName: 'Commuter', profile: COMMUTER_PROFILE, anchor: 0, odometerMi: 5_000 }],
+  });
   sim = ctx.sim;
   dynamo = await startLocalDynamo({ tableName: 'day' });
-  stores = new DynamoDbStores({ client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), tableName: 'day', snapshotRetentionDays: 30 });
+  stores = new DynamoDbStores({
+    client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: 'day',
+    snapshotRetentionDays: 30,
+  });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   for (let t = START; t < START + DAY_MS; t += MINUTE_MS) {
     clock.advance(t - clock.now());
-    await runCollectorPass({ fleet: ctx.fleet, vehicles: stores, snapshots: stores, usage: stores, clock, log: quiet, includeLocation: false, monthlyBudgetUsd: 10 });
+    await runCollectorPass({
+      fleet: ctx.fleet,
+      vehicles: stores,
+      snapshots: stores,
+      usage: stores,
+      clock,
+      log: quiet,
+      includeLocation: false,
+      monthlyBudgetUsd: 10,
+    });
   }
   clock.advance(START + DAY_MS - clock.now());
 }, 120_000);

@@ -31,7 +31,10 @@ function collector(fleet: FleetApi) {
   let now = Date.parse('2026-12-01T08:00:00Z') + table * 86_400_000;
   const warnings: string[] = [];
   const log = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
-  const handler = createCollectorHandler({ fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log, includeLocation: false, monthlyBudgetUsd: 10 }, { runs });
+  const handler = createCollectorHandler(
+    { fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log, includeLocation: false, monthlyBudgetUsd: 10 },
+    { runs },
+  );
   return { runs, warnings, run: () => handler(undefined, {} as never), advance: (ms: number) => (now += ms) };
 }
 
@@ -122,7 +125,10 @@ describe('recording a run', () => {
     const warnings: string[] = [];
     const log = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
     const now = Date.parse('2027-03-01T08:00:00Z');
-    const handler = createCollectorHandler({ fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log, includeLocation: false, monthlyBudgetUsd: 10 }, { runs });
+    const handler = createCollectorHandler(
+      { fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log, includeLocation: false, monthlyBudgetUsd: 10 },
+      { runs },
+    );
     await expect(handler(undefined, {} as never)).resolves.toMatchObject({ vehiclesSeen: 0 });
     expect(warnings).toEqual([expect.stringContaining('not recorded')]);
   });

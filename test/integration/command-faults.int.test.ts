@@ -34,11 +34,30 @@ function api() {
   const fleet = new UndiciFleetApi({ baseUrl, tokens, timeoutMs: 5_000 });
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: COMMAND_BUDGET_MS, sleep: () => Promise.resolve(), fleet, clock: { now: () => now }, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    {
+      vehicles: stores,
+      snapshots: stores,
+      history,
+      usage: stores,
+      monthlyBudgetUsd: 10,
+      audit: commands,
+      idempotency: commands,
+      signing: commands,
+      rateLimits: commands,
+      commandTimeoutMs: COMMAND_BUDGET_MS,
+      sleep: () => Promise.resolve(),
+      fleet,
+      clock: { now: () => now },
+      log,
+      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+    },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const send = async (key: string, percent = 80) => {
-    const res = await handler(httpEvent('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { token: TOKEN, body: JSON.stringify({ percent }), headers: { 'idempotency-key': key } }), {} as Context);
+    const res = await handler(
+      httpEvent('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { token: TOKEN, body: JSON.stringify({ percent }), headers: { 'idempotency-key': key } }),
+      {} as Context,
+    );
     return { status: res.statusCode!, headers: res.headers ?? {}, body: JSON.parse(res.body ?? 'null') };
   };
   return { send, commands, stores, advance: (ms: number) => (now += ms) };

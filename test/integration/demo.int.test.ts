@@ -18,7 +18,8 @@ afterEach(async () => {
 async function demoHost(dir: string, days: number) {
   const clock = new SimClock(Date.now() - days * DAY_MS, 0);
   host = await startLocalHost(parseLocalSettings({ DATA_DIR: dir, PORT: '0' }, process.cwd()), { simulator: { clock }, schedule: false });
-  const api = async (path: string) => (await (await fetch(`${host!.url}${path}`, { headers: { authorization: `Bearer ${host!.apiToken}` } })).json()) as Record<string, any>;
+  const api = async (path: string) =>
+    (await (await fetch(`${host!.url}${path}`, { headers: { authorization: `Bearer ${host!.apiToken}` } })).json()) as Record<string, any>;
   return { clock, api };
 }
 

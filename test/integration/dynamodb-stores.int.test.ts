@@ -20,7 +20,11 @@ let stores: DynamoDbStores;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ tableName: 'test' });
-  stores = new DynamoDbStores({ client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }), tableName: 'test', snapshotRetentionDays: 30 });
+  stores = new DynamoDbStores({
+    client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: 'test',
+    snapshotRetentionDays: 30,
+  });
 });
 afterAll(async () => {
   await dynamo.stop();
@@ -62,7 +66,10 @@ describe('DynamoDbStores on dynalite', () => {
   });
 
   it('keeps the whole vehicle_data answer with a snapshot, compressed, and gives it back', async () => {
-    const raw = { vehicle_state: { odometer: 4242.5, car_version: '2026.20.1 abc', tpms_pressure_fl: 2.9 }, charge_state: { battery_level: 77, charge_energy_added: 12.5 } };
+    const raw = {
+      vehicle_state: { odometer: 4242.5, car_version: '2026.20.1 abc', tpms_pressure_fl: 2.9 },
+      charge_state: { battery_level: 77, charge_energy_added: 12.5 },
+    };
     const s = snapshotFromVehicleData(VIN, raw, Date.parse('2026-04-20T10:00:00Z'));
     await stores.putSnapshot(s, raw);
     expect(await stores.rawSnapshot(VIN, s.takenAt)).toEqual(raw);
@@ -75,7 +82,11 @@ describe('DynamoDbStores on dynalite', () => {
     const { cursor } = await stores.snapshotsBetween(VIN, { ...range, limit: 2 });
     expect(cursor).not.toBeNull();
     await expect(stores.snapshotsBetween(VIN, { ...range, limit: 5, cursor })).resolves.toMatchObject({ items: expect.any(Array) });
-    for (const other of [{ fromMs: Date.parse('2026-04-03'), toMs: range.toMs }, { fromMs: Date.parse('2026-06-01'), toMs: Date.parse('2026-06-30') }, { fromMs: range.fromMs, toMs: Date.parse('2026-04-30T00:00:01Z') }]) {
+    for (const other of [
+      { fromMs: Date.parse('2026-04-03'), toMs: range.toMs },
+      { fromMs: Date.parse('2026-06-01'), toMs: Date.parse('2026-06-30') },
+      { fromMs: range.fromMs, toMs: Date.parse('2026-04-30T00:00:01Z') },
+    ]) {
       await expect(stores.snapshotsBetween(VIN, { ...other, limit: 2, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
     }
   });
@@ -134,8 +145,18 @@ describe('command audit and idempotency keys on dynalite', () => {
     commands = new DynamoDbCommandStores({ client: DynamoDBDocumentClient.from(dynamo.client), tableName: 'test', auditRetentionDays: 30 });
   });
   const entry = (at: number, command: string) => ({
-    vin: CAR, id: `id-${at}`, at, command, body: {}, outcome: 'done', reason: '', latencyMs: 5, woke: false, transport: 'rest' as const,
-    caller: { sourceIp: '127.0.0.1', userAgent: 'curl' }, idempotencyKey: null,
+    vin: CAR,
+    id: `id-${at}`,
+    at,
+    command,
+    body: {},
+    outcome: 'done',
+    reason: '',
+    latencyMs: 5,
+    woke: false,
+    transport: 'rest' as const,
+    caller: { sourceIp: '127.0.0.1', userAgent: 'curl' },
+    idempotencyKey: null,
   });
 
   it('lists audit entries newest first, in pages', async () => {
@@ -187,7 +208,15 @@ describe('command audit and idempotency keys on dynalite', () => {
 describe('signed-command sessions on dynalite', () => {
   it('round-trips a session and never moves its counter backwards within an epoch', async () => {
     const cache = new DynamoDbSessionCache(DynamoDBDocumentClient.from(dynamo.client), 'test');
-    const session = { vin: VIN, domain: 3 as const, vehiclePublicKey: Buffer.alloc(65, 4), epoch: Buffer.alloc(16, 1), counter: 10, timeZero: 12345, clockTime: 2650 };
+    const session = {
+      vin: VIN,
+      domain: 3 as const,
+      vehiclePublicKey: Buffer.alloc(65, 4),
+      epoch: Buffer.alloc(16, 1),
+      counter: 10,
+      timeZero: 12345,
+      clockTime: 2650,
+    };
     expect(await cache.get(VIN, 3)).toBeNull();
     await cache.put(session);
     expect(await cache.get(VIN, 3)).toEqual(session);
@@ -195,7 +224,9 @@ describe('signed-command sessions on dynalite', () => {
     expect((await cache.get(VIN, 3))?.counter).toBe(10);
     await cache.put({ ...session, epoch: Buffer.alloc(16, 2), counter: 1 }); // a new epoch starts over
     expect(await cache.get(VIN, 3)).toMatchObject({ counter: 1, epoch: Buffer.alloc(16, 2) });
-    const stored = JSON.stringify(await DynamoDBDocumentClient.from(dynamo.client).send(new GetCommand({ TableName: 'test', Key: { pk: `VEHICLE#${VIN}`, sk: 'VCP#3' } })));
+    const stored = JSON.stringify(
+      await DynamoDBDocumentClient.from(dynamo.client).send(new GetCommand({ TableName: 'test', Key: { pk: `VEHICLE#${VIN}`, sk: 'VCP#3' } })),
+    );
     expect(stored).not.toMatch(/PRIVATE|privateRaw/);
   });
 });
@@ -215,11 +246,32 @@ describe('derived history on dynalite', () => {
       [70, 113, 'P'],
     ] as const;
     for (const [min, odometer, gear] of readings) {
-      await stores.putSnapshot(snapshotFromVehicleData(car, { vehicle_state: { odometer, timestamp: at(min) }, drive_state: { shift_state: gear, speed: gear === 'D' ? 40 : null } }, 0));
+      await stores.putSnapshot(
+        snapshotFromVehicleData(
+          car,
+          { vehicle_state: { odometer, timestamp: at(min) }, drive_state: { shift_state: gear, speed: gear === 'D' ? 40 : null } },
+          0,
+        ),
+      );
     }
     // What an older, wrong derivation left behind: one drive spanning both.
     const wrong = deriveHistory([], { packKwh: 75 });
-    wrong.drives.push({ vin: car, id: String(at(1)), start: { at: at(1), odometerMi: 100, batteryLevel: null, rangeMi: null, location: null }, startedBy: at(5), endedAfter: at(65), end: { at: at(70), odometerMi: 113, batteryLevel: null, rangeMi: null, location: null }, distanceMi: 13, durationMs: 0, estimatedEnergyKwh: null, whPerMi: null, whPerKm: null, maxSpeedMph: null, readings: 2, mayHideStops: true });
+    wrong.drives.push({
+      vin: car,
+      id: String(at(1)),
+      start: { at: at(1), odometerMi: 100, batteryLevel: null, rangeMi: null, location: null },
+      startedBy: at(5),
+      endedAfter: at(65),
+      end: { at: at(70), odometerMi: 113, batteryLevel: null, rangeMi: null, location: null },
+      distanceMi: 13,
+      durationMs: 0,
+      estimatedEnergyKwh: null,
+      whPerMi: null,
+      whPerKm: null,
+      maxSpeedMph: null,
+      readings: 2,
+      mayHideStops: true,
+    });
     await history.saveHistoryStep(car, wrong);
 
     const result = await rederiveHistory({ snapshots: stores, history }, car, { fromMs: 0, toMs: at(100) });
@@ -237,7 +289,16 @@ describe('derived history on dynalite', () => {
     const history = new DynamoDbHistoryStore({ client, tableName: 'test', stateChangeRetentionDays: 30 });
     const car = '5YJ3E7EB0SF000078';
     const at = (min: number) => Date.parse('2026-09-02T18:00:00Z') + min * 60_000;
-    const parked = (min: number, odometer: number, gear: 'P' | 'D' = 'P') => snapshotFromVehicleData(car, { vehicle_state: { odometer, timestamp: at(min) }, charge_state: { battery_level: 70 }, drive_state: { shift_state: gear, speed: gear === 'D' ? 30 : null } }, 0);
+    const parked = (min: number, odometer: number, gear: 'P' | 'D' = 'P') =>
+      snapshotFromVehicleData(
+        car,
+        {
+          vehicle_state: { odometer, timestamp: at(min) },
+          charge_state: { battery_level: 70 },
+          drive_state: { shift_state: gear, speed: gear === 'D' ? 30 : null },
+        },
+        0,
+      );
     // As the collector does it: a reading, the car falls asleep, wakes 10 hours later, is read, drives off.
     await recordHistory(history, parked(0, 500));
     await recordStateChange(history, { vin: car, at: at(15), state: 'asleep' });

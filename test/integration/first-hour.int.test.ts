@@ -62,7 +62,10 @@ async function readmeBlock(marker: string, host: string, dataDir: string, file =
   const from = readme.indexOf(marker);
   expect(from).toBeGreaterThan(-1);
   const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(from))![1]!;
-  return block.replaceAll('localhost:3000', host).replaceAll('.data/', `${dataDir}/`).replace(/\bcurl /g, 'curl -sSf ');
+  return block
+    .replaceAll('localhost:3000', host)
+    .replaceAll('.data/', `${dataDir}/`)
+    .replace(/\bcurl /g, 'curl -sSf ');
 }
 
 function bash(script: string): Promise<{ code: number; out: string }> {
@@ -154,7 +157,10 @@ describe('a newcomer’s first hour, as the README tells it', () => {
     expect((await api('GET', '/vehicles', readOnly)).status).toBe(200);
     const refused = await api('POST', `/vehicles/${DEFAULT_SIM_VIN}/commands/door_lock`, readOnly);
     expect({ status: refused.status, code: refused.body.error.code }).toEqual({ status: 403, code: 'forbidden_for_token' });
-    const audit = (await api('GET', `/vehicles/${SIGNED_SIM_VIN}/commands`, readOnly)).body.commands as Array<{ transport: string | null; caller: { token: string } }>;
+    const audit = (await api('GET', `/vehicles/${SIGNED_SIM_VIN}/commands`, readOnly)).body.commands as Array<{
+      transport: string | null;
+      caller: { token: string };
+    }>;
     expect(audit.find((c) => c.transport === 'signed')?.caller.token).toBe('owner');
     expect(await readFile(join(dataDir, 'read-tokens.json'), 'utf8')).not.toContain(readOnly);
   });

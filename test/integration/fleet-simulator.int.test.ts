@@ -23,7 +23,10 @@ async function setup(...args: Parameters<typeof simulatorWithClient>) {
 describe('Fleet client against the simulator', () => {
   it('reads a driving car, which then falls asleep 15 minutes after parking and answers 408', async () => {
     const { fleet, clock } = await setup();
-    const driving = (await fleet.getVehicleData(VIN, { includeLocation: false })) as { vehicle_state: { odometer: number }; drive_state: { shift_state: string } };
+    const driving = (await fleet.getVehicleData(VIN, { includeLocation: false })) as {
+      vehicle_state: { odometer: number };
+      drive_state: { shift_state: string };
+    };
     expect(driving.drive_state.shift_state).toBe('D');
     clock.advance(12 * MINUTE_MS + 15 * MINUTE_MS); // the demo drive lasts 12 minutes
     expect((await fleet.getVehicle(VIN)).state).toBe('asleep');
@@ -31,7 +34,9 @@ describe('Fleet client against the simulator', () => {
   });
 
   it('wakes a sleeping car in the configured time', async () => {
-    const { fleet, clock, sim } = await setup({ cars: [{ vin: VIN, id: 7, displayName: 'W', wakeDelayMs: 25_000, profile: { periodMinutes: 60, segments: [] } }] });
+    const { fleet, clock, sim } = await setup({
+      cars: [{ vin: VIN, id: 7, displayName: 'W', wakeDelayMs: 25_000, profile: { periodMinutes: 60, segments: [] } }],
+    });
     clock.advance(16 * MINUTE_MS);
     expect((await fleet.wakeUp(VIN)).state).toBe('asleep');
     clock.advance(24_000);
@@ -95,7 +100,12 @@ describe('Fleet client against the simulator', () => {
   it('says through fleet_status which cars need signing and have the app key paired', async () => {
     const NEW = '5YJ3E7EB0SF000041';
     const OLD = '5YJSA7E21JF230041';
-    const { fleet, sim } = await setup({ cars: [{ vin: NEW, id: 41, displayName: 'New', requiresSigning: true }, { vin: OLD, id: 42, displayName: 'Old', supportsSigning: false }] });
+    const { fleet, sim } = await setup({
+      cars: [
+        { vin: NEW, id: 41, displayName: 'New', requiresSigning: true },
+        { vin: OLD, id: 42, displayName: 'Old', supportsSigning: false },
+      ],
+    });
     sim.pairKey(commandKeyFromPem(generateCommandKeyPem()).publicKey, [NEW]);
     const status = await fleet.fleetStatus([NEW, OLD]);
     expect(status.get(NEW)).toEqual({ protocolRequired: true, keyPaired: true });

@@ -31,7 +31,22 @@ beforeAll(async () => {
       cars: [
         { vin: VIN, id: 1, displayName: 'Sim', odometerMi: 12_000, batteryLevel: 60 },
         // Drives at minutes 0 and 150, parked between (the owner's phone wakes it 2 minutes before the second drive).
-        { vin: PARKER, id: 2, displayName: 'Parker', odometerMi: 5_000, batteryLevel: 70, anchor: T0, profile: { periodMinutes: 1440, wakeBeforeDriveMinutes: 2, segments: [{ activity: 'drive', startMinute: 0, minutes: 10, speedMph: 30 }, { activity: 'drive', startMinute: 150, minutes: 10, speedMph: 30 }] } },
+        {
+          vin: PARKER,
+          id: 2,
+          displayName: 'Parker',
+          odometerMi: 5_000,
+          batteryLevel: 70,
+          anchor: T0,
+          profile: {
+            periodMinutes: 1440,
+            wakeBeforeDriveMinutes: 2,
+            segments: [
+              { activity: 'drive', startMinute: 0, minutes: 10, speedMph: 30 },
+              { activity: 'drive', startMinute: 150, minutes: 10, speedMph: 30 },
+            ],
+          },
+        },
       ],
     },
     schedule: false,
@@ -48,7 +63,9 @@ describe('history derived as the collector reads, through the API', () => {
   it('records every drive the simulated car made, with the odometer distance it drove', async () => {
     const res = await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`);
     expect(res.status).toBe(200);
-    const { drives } = JSON.parse(res.text) as { drives: Array<{ id: string; distanceMi: number; start: { at: string }; end: { at: string }; readings: number }> };
+    const { drives } = JSON.parse(res.text) as {
+      drives: Array<{ id: string; distanceMi: number; start: { at: string }; end: { at: string }; readings: number }>;
+    };
     const trips = host.simulator!.car(VIN).trips.filter((t) => t.endAt !== null);
     expect(drives).toHaveLength(trips.length);
     expect(trips.length).toBeGreaterThanOrEqual(2);
@@ -66,7 +83,9 @@ describe('history derived as the collector reads, through the API', () => {
   });
 
   it('records the charging sessions, with kWh and AC', async () => {
-    const { charges } = JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-03`)).text) as { charges: Array<{ kind: string; energyAddedKwh: number | null; start: { batteryLevel: number }; end: { batteryLevel: number } }> };
+    const { charges } = JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-03`)).text) as {
+      charges: Array<{ kind: string; energyAddedKwh: number | null; start: { batteryLevel: number }; end: { batteryLevel: number } }>;
+    };
     expect(charges.length).toBeGreaterThanOrEqual(2);
     for (const c of charges) {
       expect(c.kind).toBe('ac');
@@ -78,11 +97,18 @@ describe('history derived as the collector reads, through the API', () => {
   it('serves drives as CSV, pages with a cursor that belongs to its query, and answers bad ids and cursors with 4xx', async () => {
     const csv = await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`, 'text/csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('id,startAt,endAt,startOdometerMi,endOdometerMi,distanceMi,distanceKm,durationMinutes,estimatedEnergyKwh,whPerMi,maxSpeedMph,mayHideStops');
+    expect(csv.text.split('\r\n')[0]).toBe(
+      'id,startAt,endAt,startOdometerMi,endOdometerMi,distanceMi,distanceKm,durationMinutes,estimatedEnergyKwh,whPerMi,maxSpeedMph,mayHideStops',
+    );
 
-    const first = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1`)).text) as { nextCursor: string; drives: Array<{ id: string }> };
+    const first = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1`)).text) as {
+      nextCursor: string;
+      drives: Array<{ id: string }>;
+    };
     expect(first.nextCursor).toEqual(expect.any(String));
-    const second = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1&cursor=${first.nextCursor}`)).text) as { drives: Array<{ id: string }> };
+    const second = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1&cursor=${first.nextCursor}`)).text) as {
+      drives: Array<{ id: string }>;
+    };
     expect(second.drives[0]!.id).not.toBe(first.drives[0]!.id);
     expect((await api(`/vehicles/${VIN}/drives?from=2026-03-02&to=2026-03-03&cursor=${first.nextCursor}`)).status).toBe(400);
     expect(JSON.parse((await api(`/vehicles/${VIN}/drives/123`)).text)).toMatchObject({ error: { code: 'drive_not_found' } });
@@ -92,36 +118,63 @@ describe('history derived as the collector reads, through the API', () => {
 
   it('keeps monthly totals equal to the month’s drives and sessions, as JSON and CSV', async () => {
     const { drives } = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-31`)).text) as { drives: Array<{ distanceMi: number }> };
-    const { charges } = JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-31`)).text) as { charges: Array<{ energyAddedKwh: number }> };
+    const { charges } = JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-31`)).text) as {
+      charges: Array<{ energyAddedKwh: number }>;
+    };
     const { months } = JSON.parse((await api(`/vehicles/${VIN}/months?from=2026-01&to=2026-03`)).text) as { months: Array<Record<string, number | string>> };
     expect(months).toHaveLength(1);
     expect(months[0]).toMatchObject({ month: '2026-03', drives: drives.length, chargingSessions: charges.length });
-    expect(months[0]!.distanceMi).toBeCloseTo(drives.reduce((s, d) => s + d.distanceMi, 0), 3);
-    expect(months[0]!.chargedKwh).toBeCloseTo(charges.reduce((s, c) => s + c.energyAddedKwh, 0), 2);
-    expect((await api(`/vehicles/${VIN}/months?from=2026-03`, 'text/csv')).text.split('\r\n')[0]).toBe('month,distanceMi,distanceKm,drives,chargedKwh,chargingSessions,estimatedUsedKwh,whPerMi');
+    expect(months[0]!.distanceMi).toBeCloseTo(
+      drives.reduce((s, d) => s + d.distanceMi, 0),
+      3,
+    );
+    expect(months[0]!.chargedKwh).toBeCloseTo(
+      charges.reduce((s, c) => s + c.energyAddedKwh, 0),
+      2,
+    );
+    expect((await api(`/vehicles/${VIN}/months?from=2026-03`, 'text/csv')).text.split('\r\n')[0]).toBe(
+      'month,distanceMi,distanceKm,drives,chargedKwh,chargingSessions,estimatedUsedKwh,whPerMi',
+    );
     expect(JSON.parse((await api(`/vehicles/${VIN}/months?from=2026-13`)).text)).toMatchObject({ error: { code: 'invalid_query' } });
   });
 
   it('keeps a tamper-evident trip logbook: purposes and notes as new entries, CSV for a tax office, a chain that verifies', async () => {
-    const { drives } = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`)).text) as { drives: Array<{ id: string; start: { odometerMi: number }; end: { odometerMi: number } }> };
+    const { drives } = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`)).text) as {
+      drives: Array<{ id: string; start: { odometerMi: number }; end: { odometerMi: number } }>;
+    };
     const id = drives[0]!.id;
     const first = await api(`/vehicles/${VIN}/drives/${id}`, 'application/json', { method: 'PATCH', body: { purpose: 'business', note: 'client visit' } });
     expect(first.status).toBe(200);
     expect(JSON.parse(first.text)).toMatchObject({ purpose: 'business', note: 'client visit', entry: { hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    const second = JSON.parse((await api(`/vehicles/${VIN}/drives/${id}`, 'application/json', { method: 'PATCH', body: { note: 'client visit, Acme' } })).text) as { purpose: string; note: string };
+    const second = JSON.parse(
+      (await api(`/vehicles/${VIN}/drives/${id}`, 'application/json', { method: 'PATCH', body: { note: 'client visit, Acme' } })).text,
+    ) as { purpose: string; note: string };
     expect(second).toMatchObject({ purpose: 'business', note: 'client visit, Acme' }); // the purpose carried over
 
     const book = JSON.parse((await api(`/vehicles/${VIN}/logbook?year=2026&tz=Europe/Berlin`)).text) as { entries: Array<Record<string, unknown>> };
     expect(book.entries).toHaveLength(drives.length);
-    expect(book.entries[0]).toMatchObject({ driveId: id, purpose: 'business', note: 'client visit, Acme', edits: 1, startOdometerMi: drives[0]!.start.odometerMi, endOdometerMi: drives[0]!.end.odometerMi });
+    expect(book.entries[0]).toMatchObject({
+      driveId: id,
+      purpose: 'business',
+      note: 'client visit, Acme',
+      edits: 1,
+      startOdometerMi: drives[0]!.start.odometerMi,
+      endOdometerMi: drives[0]!.end.odometerMi,
+    });
     const csv = await api(`/vehicles/${VIN}/logbook?year=2026&tz=Europe/Berlin`, 'text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="logbook-/);
     expect(csv.text.split('\r\n')[0]).toBe('start,end,startOdometerMi,endOdometerMi,distanceMi,distanceKm,purpose,note,from,to,driveId,edits,prevHash,hash');
     expect(JSON.parse((await api(`/vehicles/${VIN}/logbook/verify`)).text)).toMatchObject({ intact: true, brokenAtSeq: null, changedDrives: [] });
 
     // Bad input: 4xx naming the field; nothing recorded changes.
-    const bad = async (path: string, body?: unknown) => JSON.parse((await api(path, 'application/json', body === undefined ? {} : { method: 'PATCH', body })).text) as { error: { code: string; message: string } };
-    expect((await bad(`/vehicles/${VIN}/drives/${id}`, { purpose: 'holiday' })).error).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('purpose') });
+    const bad = async (path: string, body?: unknown) =>
+      JSON.parse((await api(path, 'application/json', body === undefined ? {} : { method: 'PATCH', body })).text) as {
+        error: { code: string; message: string };
+      };
+    expect((await bad(`/vehicles/${VIN}/drives/${id}`, { purpose: 'holiday' })).error).toMatchObject({
+      code: 'invalid_body',
+      message: expect.stringContaining('purpose'),
+    });
     expect((await bad(`/vehicles/${VIN}/drives/${id}`, { endOdometerMi: 1 })).error.code).toBe('invalid_body');
     expect((await bad(`/vehicles/${VIN}/drives/${id}`, { note: 'x'.repeat(501) })).error.message).toContain('note');
     expect((await bad(`/vehicles/${VIN}/drives/999`, { note: 'x' })).error.code).toBe('drive_not_found');
@@ -130,7 +183,12 @@ describe('history derived as the collector reads, through the API', () => {
   });
 
   it('prices each session at the configured kWh price, and keeps a cost the owner sets (null goes back to the price)', async () => {
-    const list = async () => (JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-03`)).text) as { charges: Array<{ id: string; energyAddedKwh: number; cost: number; costSource: string }> }).charges;
+    const list = async () =>
+      (
+        JSON.parse((await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-03`)).text) as {
+          charges: Array<{ id: string; energyAddedKwh: number; cost: number; costSource: string }>;
+        }
+      ).charges;
     const [first] = await list();
     expect(first!.costSource).toBe('price');
     expect(first!.cost).toBeCloseTo(first!.energyAddedKwh * 0.3, 2);
@@ -139,7 +197,12 @@ describe('history derived as the collector reads, through the API', () => {
     expect((await list())[0]).toMatchObject({ cost: 4.2, costSource: 'set' });
     await api(`/vehicles/${VIN}/charges/${first!.id}`, 'application/json', { method: 'PATCH', body: { cost: null } });
     expect((await list())[0]).toMatchObject({ costSource: 'price' });
-    const bad = async (id: string, body: unknown) => (JSON.parse((await api(`/vehicles/${VIN}/charges/${id}`, 'application/json', { method: 'PATCH', body })).text) as { error: { code: string; message: string } }).error;
+    const bad = async (id: string, body: unknown) =>
+      (
+        JSON.parse((await api(`/vehicles/${VIN}/charges/${id}`, 'application/json', { method: 'PATCH', body })).text) as {
+          error: { code: string; message: string };
+        }
+      ).error;
     expect(await bad(first!.id, { cost: -1 })).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('cost') });
     expect(await bad(first!.id, { cost: '4' })).toMatchObject({ code: 'invalid_body' });
     expect(await bad('42', { cost: 1 })).toMatchObject({ code: 'charge_not_found' });
@@ -150,11 +213,15 @@ describe('history derived as the collector reads, through the API', () => {
     const res = await api(`/vehicles/${VIN}/idles?from=2026-03-01&to=2026-03-03`);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toMatchObject({ vin: VIN, idles: [] });
-    expect((await api(`/vehicles/${VIN}/idles`, 'text/csv')).text.split('\r\n')[0]).toBe('id,startAt,endAt,hours,startBatteryLevel,endBatteryLevel,batteryLost,rangeLostMi,drainPercentPerDay,asleepShare,endedByCharge');
+    expect((await api(`/vehicles/${VIN}/idles`, 'text/csv')).text.split('\r\n')[0]).toBe(
+      'id,startAt,endAt,hours,startBatteryLevel,endBatteryLevel,batteryLost,rangeLostMi,drainPercentPerDay,asleepShare,endedByCharge',
+    );
   });
 
   it('records a car parked over two hours as an idle period: its drain, and how long the list showed it asleep', async () => {
-    const { idles } = JSON.parse((await api(`/vehicles/${PARKER}/idles?from=2026-03-01&to=2026-03-03`)).text) as { idles: Array<{ startAt: string; endAt: string; batteryLost: number; asleepShare: number; endedByCharge: boolean }> };
+    const { idles } = JSON.parse((await api(`/vehicles/${PARKER}/idles?from=2026-03-01&to=2026-03-03`)).text) as {
+      idles: Array<{ startAt: string; endAt: string; batteryLost: number; asleepShare: number; endedByCharge: boolean }>;
+    };
     expect(idles).toHaveLength(1);
     const [idle] = idles;
     // From the reading after the first drive (minutes 10–11) to the one when the owner's phone woke it (148–149).

@@ -47,7 +47,13 @@ describe('local host (npm start) end to end', () => {
       clock.advance(MINUTE_MS);
     }
     const usage = await api('GET', `/vehicles/${VIN}/usage`);
-    expect(usage.body).toMatchObject({ accountRequests: { free: 11 }, requests: { data: 3 }, costByCategoryUsd: { data: 0.006 }, estimatedCostUsd: 0.006, budgetUsd: 9.45 });
+    expect(usage.body).toMatchObject({
+      accountRequests: { free: 11 },
+      requests: { data: 3 },
+      costByCategoryUsd: { data: 0.006 },
+      estimatedCostUsd: 0.006,
+      budgetUsd: 9.45,
+    });
   });
 
   it('shows the simulated car’s odometer rising through the HTTP API as it drives', async () => {
@@ -70,7 +76,13 @@ describe('local host (npm start) end to end', () => {
     expect(readings[2]! - readings[0]!).toBeCloseTo(5, 3); // 10 minutes at 30 mph
 
     const usage = await api('GET', `/vehicles/${VIN}/usage`);
-    expect(usage.body).toMatchObject({ month: '2026-03', requests: { data: 3, wake: 0 }, estimatedCostUsd: 0.006, budgetUsd: 10, accountRequests: { free: 11 } });
+    expect(usage.body).toMatchObject({
+      month: '2026-03',
+      requests: { data: 3, wake: 0 },
+      estimatedCostUsd: 0.006,
+      budgetUsd: 10,
+      accountRequests: { free: 11 },
+    });
 
     const state = await api('GET', `/vehicles/${VIN}/state`);
     expect(state.body).toMatchObject({ vin: VIN, state: 'online', snapshot: { shiftState: 'D', speedMph: 30 } });
@@ -88,7 +100,10 @@ describe('local host (npm start) end to end', () => {
 
     expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({ outcome: 'done' });
     expect(h.simulator!.car(VIN).chargeLimit).toBe(90);
-    expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({ outcome: 'already_done', reason: 'already_set' });
+    expect((await api('POST', `/vehicles/${VIN}/commands/set_charge_limit`, { percent: 90 })).body).toMatchObject({
+      outcome: 'already_done',
+      reason: 'already_set',
+    });
     // A well-formed VIN the account does not have: Tesla's 404 becomes ours, not a 502.
     const stranger = await api('POST', '/vehicles/5YJ3E7EB0SF000099/commands/honk_horn');
     expect(stranger).toMatchObject({ status: 404, body: { error: { code: 'vehicle_not_found' } } });
@@ -112,7 +127,10 @@ describe('local host (npm start) end to end', () => {
   it('runs a command once however often it is retried with the same Idempotency-Key', async () => {
     const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     const send = () =>
-      fetch(`${h.url}/vehicles/${VIN}/commands/flash_lights`, { method: 'POST', headers: { authorization: `Bearer ${h.apiToken}`, 'idempotency-key': 'shortcut-42' } });
+      fetch(`${h.url}/vehicles/${VIN}/commands/flash_lights`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${h.apiToken}`, 'idempotency-key': 'shortcut-42' },
+      });
     const answers = await Promise.all([send(), send(), send()]);
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
@@ -250,7 +268,12 @@ describe('local host hygiene', () => {
     const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     const agent = new Agent({ connections: 1, pipelining: 1 });
     try {
-      const big = await undiciRequest(`${h.url}/vehicles/${VIN}/commands/honk_horn`, { method: 'POST', dispatcher: agent, headers: { authorization: `Bearer ${h.apiToken}` }, body: 'x'.repeat(2 * 1024 * 1024) });
+      const big = await undiciRequest(`${h.url}/vehicles/${VIN}/commands/honk_horn`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { authorization: `Bearer ${h.apiToken}` },
+        body: 'x'.repeat(2 * 1024 * 1024),
+      });
       expect(big.statusCode).toBe(413);
       expect(((await big.body.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
       const next = await undiciRequest(`${h.url}/health`, { dispatcher: agent });
@@ -297,12 +320,15 @@ describe('local host hygiene', () => {
   });
 
   it.each([
-    ['64 random bytes written into its log', async (log: string) => {
-      const bytes = await readFile(log);
-      const at = Math.max(0, Math.floor(bytes.length / 2) - 32);
-      for (let i = 0; i < 64 && at + i < bytes.length; i++) bytes[at + i] = (i * 37 + 11) & 255;
-      await writeFile(log, bytes);
-    }],
+    [
+      '64 random bytes written into its log',
+      async (log: string) => {
+        const bytes = await readFile(log);
+        const at = Math.max(0, Math.floor(bytes.length / 2) - 32);
+        for (let i = 0; i < 64 && at + i < bytes.length; i++) bytes[at + i] = (i * 37 + 11) & 255;
+        await writeFile(log, bytes);
+      },
+    ],
     ['its log truncated', async (log: string) => writeFile(log, (await readFile(log)).subarray(0, 16))],
   ])('refuses a database that lost data (%s) instead of serving an emptied history', async (_what, damage) => {
     const dir = await mkdtemp(join(tmpdir(), 'local-'));
@@ -359,7 +385,9 @@ describe('local host hygiene', () => {
   it('names the setting to change when the port is in use', async () => {
     const { host: h } = await start(await mkdtemp(join(tmpdir(), 'local-')));
     const port = new URL(h.url).port;
-    const error = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'local-')), PORT: port }, process.cwd()), { schedule: false }).catch((e: unknown) => e);
+    const error = await startLocalHost(parseLocalSettings({ DATA_DIR: await mkdtemp(join(tmpdir(), 'local-')), PORT: port }, process.cwd()), {
+      schedule: false,
+    }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(new RegExp(`port ${port} .* is in use.*PORT=`));
   });
 });

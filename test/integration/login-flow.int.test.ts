@@ -20,7 +20,9 @@ afterEach(async () => {
   await sim.stop();
 });
 
-async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise<string>; state?: 'tamper'; regionFromToken?: boolean; untick?: string[] } = {}) {
+async function login(
+  options: { pasteInstead?: (authorizeUrl: string) => Promise<string>; state?: 'tamper'; regionFromToken?: boolean; untick?: string[] } = {},
+) {
   const clock = new SimClock(T0, 0);
   sim = await FleetSimulator.start({ clock, accountRegion: 'eu' });
   const store = new FileTokenStore(join(await mkdtemp(join(tmpdir(), 'login-')), 'tesla-tokens.json'));
@@ -44,7 +46,10 @@ async function login(options: { pasteInstead?: (authorizeUrl: string) => Promise
       if (!line.startsWith('http')) return;
       // The owner's browser: open the authorize URL and follow Tesla's redirect.
       if (options.pasteInstead) void options.pasteInstead(line).then((text) => pasted!(text));
-      else void answerConsent(line, { untick: options.untick }).then((location) => fetch(options.state === 'tamper' ? location.replace(/state=[^&]+/, 'state=forged') : location));
+      else
+        void answerConsent(line, { untick: options.untick }).then((location) =>
+          fetch(options.state === 'tamper' ? location.replace(/state=[^&]+/, 'state=forged') : location),
+        );
     },
     pasted: pastePromise,
     timeoutMs: 5_000,
@@ -58,14 +63,21 @@ describe('npm run login against the simulator', () => {
     const stored = await bundle;
     expect(said.filter((line) => line.startsWith('Warning:'))).toEqual([]);
     expect(await store.read()).toEqual(stored);
-    expect(stored).toMatchObject({ clientId: SIM_CLIENT_ID, fleetApiBaseUrl: sim.baseUrl, scopes: expect.arrayContaining(['offline_access', 'vehicle_location']) });
+    expect(stored).toMatchObject({
+      clientId: SIM_CLIENT_ID,
+      fleetApiBaseUrl: sim.baseUrl,
+      scopes: expect.arrayContaining(['offline_access', 'vehicle_location']),
+    });
     expect(said.join('\n')).not.toContain(stored.refreshToken);
     expect(said.join('\n')).not.toContain(stored.accessToken!);
     expect(said[1]).toMatch(/response_type=code/);
     expect(said[1]).toMatch(/scope=openid\+offline_access/);
 
     const oauth = new UndiciOAuthClient({ authUrl: sim.baseUrl });
-    const fleet = new UndiciFleetApi({ baseUrl: stored.fleetApiBaseUrl!, tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, oauth, clock), clock) });
+    const fleet = new UndiciFleetApi({
+      baseUrl: stored.fleetApiBaseUrl!,
+      tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, oauth, clock), clock),
+    });
     await expect(fleet.listVehicles()).resolves.toHaveLength(1);
   });
 
@@ -87,10 +99,16 @@ describe('npm run login against the simulator', () => {
     const { bundle, store, clock, said } = await login({ untick: ['vehicle_location', 'vehicle_cmds'] });
     const stored = await bundle;
     // Said at once, with what each missing scope costs.
-    expect(said.filter((line) => line.startsWith('Warning:'))).toEqual([expect.stringMatching(/^Warning: vehicle_cmds was not granted: commands cannot be sent/), expect.stringMatching(/^Warning: vehicle_location was not granted: locations are not recorded/)]);
+    expect(said.filter((line) => line.startsWith('Warning:'))).toEqual([
+      expect.stringMatching(/^Warning: vehicle_cmds was not granted: commands cannot be sent/),
+      expect.stringMatching(/^Warning: vehicle_location was not granted: locations are not recorded/),
+    ]);
     expect(stored.scopes).toEqual(expect.arrayContaining(['offline_access', 'vehicle_device_data', 'vehicle_charging_cmds']));
     expect(stored.scopes).not.toContain('vehicle_location');
-    const fleet = new UndiciFleetApi({ baseUrl: stored.fleetApiBaseUrl!, tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock) });
+    const fleet = new UndiciFleetApi({
+      baseUrl: stored.fleetApiBaseUrl!,
+      tokens: new StoredAccessTokens(store, new InProcessTokenRenewer(store, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock), clock),
+    });
     const vin = (await fleet.listVehicles())[0]!.vin;
     await fleet.wakeUp(vin);
     clock.advance(60_000);
@@ -103,7 +121,10 @@ describe('npm run login against the simulator', () => {
   it('an owner who denies gets no token, and nothing is stored', async () => {
     const clock = new SimClock(T0, 0);
     sim = await FleetSimulator.start({ clock });
-    const location = await answerConsent(`${sim.baseUrl}/oauth2/v3/authorize?response_type=code&client_id=${SIM_CLIENT_ID}&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/cb')}&scope=openid&state=s`, { deny: true });
+    const location = await answerConsent(
+      `${sim.baseUrl}/oauth2/v3/authorize?response_type=code&client_id=${SIM_CLIENT_ID}&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/cb')}&scope=openid&state=s`,
+      { deny: true },
+    );
     expect(new URL(location).searchParams.get('error')).toBe('access_denied');
     expect(new URL(location).searchParams.get('code')).toBeNull();
   });

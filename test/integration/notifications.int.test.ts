@@ -55,7 +55,11 @@ async function start(env: Record<string, string> = { NOTIFY_ALLOW_PRIVATE_NETWOR
     schedule: false,
   });
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${host!.url}${path}`, { method, headers: { authorization: `Bearer ${host!.apiToken}` }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${host!.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${host!.apiToken}` },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   /** A pass a minute, as the schedule runs them, through `minutes` minutes. */
@@ -73,7 +77,10 @@ describe('notifications on the local host', () => {
     const hook = await receiver();
     const ntfy = await receiver();
     const { api, passes } = await start();
-    const set = await api('PUT', '/notifications', { webhook: { url: `${hook.url}/hook` }, ntfy: { server: ntfy.url, topic: 'my-car', events: ['drive_finished'] } });
+    const set = await api('PUT', '/notifications', {
+      webhook: { url: `${hook.url}/hook` },
+      ntfy: { server: ntfy.url, topic: 'my-car', events: ['drive_finished'] },
+    });
     expect(set.status).toBe(200);
     const secret = set.body.config.webhook.secret as string;
     expect(secret).toMatch(/^whsec_/);
@@ -89,7 +96,12 @@ describe('notifications on the local host', () => {
     expect(ntfy.received.map((r) => [r.path, r.body.startsWith('Parked after 6.0 mi')])).toEqual([['/my-car', true]]);
 
     const recent = (await api('GET', '/notifications')).body.recent as Array<{ kind: string; channel: string; status: string }>;
-    expect(recent.filter((d) => d.kind === 'drive_finished').map((d) => `${d.channel}:${d.status}`).sort()).toEqual(['ntfy:delivered', 'webhook:delivered']);
+    expect(
+      recent
+        .filter((d) => d.kind === 'drive_finished')
+        .map((d) => `${d.channel}:${d.status}`)
+        .sort(),
+    ).toEqual(['ntfy:delivered', 'webhook:delivered']);
   });
 
   it('a failing channel is retried with backoff on later passes, and never delivered twice', async () => {
@@ -147,7 +159,14 @@ describe('notifications on the local host', () => {
   it('by default refuses targets on this machine or its network, with the reason, before sending anything', async () => {
     const hook = await receiver();
     const { api } = await start({});
-    for (const url of [hook.url, 'http://169.254.169.254/latest/meta-data/', 'http://2130706433:9001/', 'http://localhost/', 'http://[::1]/', 'http://192.168.1.2/']) {
+    for (const url of [
+      hook.url,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://2130706433:9001/',
+      'http://localhost/',
+      'http://[::1]/',
+      'http://192.168.1.2/',
+    ]) {
       const res = await api('PUT', '/notifications', { webhook: { url } });
       expect({ url, status: res.status, code: res.body.error?.code }).toEqual({ url, status: 400, code: 'invalid_notifications' });
       expect(res.body.error.message).toMatch(/^webhook\.url: the host .* (is this machine|link-local|private network|local name)/);

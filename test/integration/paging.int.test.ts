@@ -31,7 +31,12 @@ let snapshots: Snapshot[];
 function month(vin: string): Snapshot[] {
   const out: Snapshot[] = [];
   let odometer = 10_000;
-  const reading = (at: number, gear: 'P' | 'D') => snapshotFromVehicleData(vin, { vehicle_state: { odometer, timestamp: at }, drive_state: { shift_state: gear, speed: gear === 'D' ? 30 : null }, charge_state: { battery_level: 70 } }, 0);
+  const reading = (at: number, gear: 'P' | 'D') =>
+    snapshotFromVehicleData(
+      vin,
+      { vehicle_state: { odometer, timestamp: at }, drive_state: { shift_state: gear, speed: gear === 'D' ? 30 : null }, charge_state: { battery_level: 70 } },
+      0,
+    );
   for (let d = DAYS; d >= 1; d--) {
     for (const hour of [8, 17]) {
       const start = END - d * 86_400_000 + (hour - 9) * 3_600_000;
@@ -59,7 +64,23 @@ beforeAll(async () => {
     await history.saveHistoryStep(vin, derived);
   }
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet: new FakeFleetApi(), clock: { now: () => now }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    {
+      vehicles: stores,
+      snapshots: stores,
+      history,
+      usage: stores,
+      monthlyBudgetUsd: 10,
+      audit: commands,
+      idempotency: commands,
+      signing: commands,
+      rateLimits: commands,
+      commandTimeoutMs: 22_000,
+      sleep: () => Promise.resolve(),
+      fleet: new FakeFleetApi(),
+      clock: { now: () => now },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+    },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   call = async (path, query = {}, accept) => {

@@ -13,7 +13,14 @@ import { commandKeyFromPem, generateCommandKeyPem, type CommandKey } from '../..
 import { DOMAIN } from '../../shared/vcp/crypto';
 import { decodeRoutableReply } from '../../shared/vcp/messages';
 import { encodeCarServerResponse } from '../../shared/vcp/payloads';
-import { CommandKeyNotAcceptedError, FAULT, MemorySessionCache, SignedCommandClient, SignedCommandFaultError, type SignedCommandTransport } from '../../shared/vcp/signed-command-client';
+import {
+  CommandKeyNotAcceptedError,
+  FAULT,
+  MemorySessionCache,
+  SignedCommandClient,
+  SignedCommandFaultError,
+  type SignedCommandTransport,
+} from '../../shared/vcp/signed-command-client';
 import { simulatorWithClient, T0 } from '../support/sim-client';
 
 const VIN = '5YJ3E7EB0SF000021';
@@ -215,7 +222,11 @@ describe('the command API picks the transport per car', () => {
     expect(signedLock.status).toBe(200);
     expect(JSON.parse(signedLock.text)).toMatchObject({ outcome: 'done', transport: 'signed' });
     // Commands beyond the reference's examples go signed too, parameters intact.
-    for (const [command, body] of [['honk_horn', {}], ['set_temps', { driver_temp: 22.5, passenger_temp: 20 }], ['set_sentry_mode', { on: true }]] as const) {
+    for (const [command, body] of [
+      ['honk_horn', {}],
+      ['set_temps', { driver_temp: 22.5, passenger_temp: 20 }],
+      ['set_sentry_mode', { on: true }],
+    ] as const) {
       const res = await post(VIN, command, body);
       bodies.push(res.text);
       expect({ command, ...JSON.parse(res.text) }).toMatchObject({ command, outcome: 'done', transport: 'signed' });
@@ -226,7 +237,8 @@ describe('the command API picks the transport per car', () => {
     expect(JSON.parse(rest.text)).toMatchObject({ outcome: 'done', transport: 'rest' });
     expect(host.simulator!.car('5YJSA7E21JF230099').chargeLimit).toBe(85);
     // A car fleet_status says nothing of is tried signed; its 422 is remembered, so the next command goes straight to REST.
-    for (const percent of [70, 75]) expect(JSON.parse((await post(OLD_X, 'set_charge_limit', { percent })).text)).toMatchObject({ outcome: 'done', transport: 'rest' });
+    for (const percent of [70, 75])
+      expect(JSON.parse((await post(OLD_X, 'set_charge_limit', { percent })).text)).toMatchObject({ outcome: 'done', transport: 'rest' });
     expect(host.simulator!.car(OLD_X).chargeLimit).toBe(75);
     expect(host.simulator!.billing.byVehicle.get(OLD_X)?.command).toBe(3); // the 422 (billed) + two REST commands
 
@@ -244,7 +256,10 @@ describe('the command API picks the transport per car', () => {
       ['door_lock', null], // refused before sending: the key was not paired yet
     ]);
 
-    const secret = pem.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+    const secret = pem
+      .split('\n')
+      .filter((l) => l && !l.startsWith('-----'))
+      .join('');
     expect(logged.length).toBeGreaterThan(0); // the commands were logged…
     for (const body of [...bodies, logged.join('\n')]) {
       expect(body).not.toContain(secret.slice(10, 50));

@@ -12,9 +12,24 @@ import { sourceMappedStack } from '../../shared/source-mapped-stack';
  */
 async function bundledThrower(): Promise<{ dir: string; stack: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'mapped-stack-'));
-  await writeFile(join(dir, 'helper.ts'), ['export function check(n: number): number {', '  if (n > 2) {', "    throw new Error('too big');", '  }', '  return n;', '}', ''].join('\n'));
-  await writeFile(join(dir, 'entry.ts'), ["import { check } from './helper';", '', 'export async function run(): Promise<void> {', '  check(3);', '}', ''].join('\n'));
-  await build({ entryPoints: [join(dir, 'entry.ts')], outfile: join(dir, 'out', 'index.mjs'), bundle: true, format: 'esm', minify: true, sourcemap: true, sourcesContent: false, logLevel: 'error' });
+  await writeFile(
+    join(dir, 'helper.ts'),
+    ['export function check(n: number): number {', '  if (n > 2) {', "    throw new Error('too big');", '  }', '  return n;', '}', ''].join('\n'),
+  );
+  await writeFile(
+    join(dir, 'entry.ts'),
+    ["import { check } from './helper';", '', 'export async function run(): Promise<void> {', '  check(3);', '}', ''].join('\n'),
+  );
+  await build({
+    entryPoints: [join(dir, 'entry.ts')],
+    outfile: join(dir, 'out', 'index.mjs'),
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    logLevel: 'error',
+  });
   await writeFile(join(dir, 'out', 'main.mjs'), "import { run } from './index.mjs';\nawait run().catch((e) => process.stdout.write(e.stack));\n");
   const child = spawnSync(process.execPath, [join(dir, 'out', 'main.mjs')], { encoding: 'utf8', env: { PATH: process.env.PATH } });
   return { dir, stack: child.stdout };
@@ -36,7 +51,12 @@ describe('sourceMappedStack', () => {
   });
 
   it('leaves frames alone when there is no map, the map is unreadable, or the frame is already a source', () => {
-    const stack = ['Error: x', '    at f (file:///var/task/index.mjs:1:200)', '    at g (file:///var/task/chunks/a.mjs:1:50)', '    at h (/var/task/shared/x.ts:12:3)'].join('\n');
+    const stack = [
+      'Error: x',
+      '    at f (file:///var/task/index.mjs:1:200)',
+      '    at g (file:///var/task/chunks/a.mjs:1:50)',
+      '    at h (/var/task/shared/x.ts:12:3)',
+    ].join('\n');
     expect(sourceMappedStack(stack, () => null)).toBe(stack);
     expect(
       sourceMappedStack(stack, () => {

@@ -38,7 +38,8 @@ export class FakeSecretsManager {
     this.mock.on(PutSecretValueCommand).callsFake((input: { ClientRequestToken?: string; SecretString: string; VersionStages?: string[] }) => {
       const id = input.ClientRequestToken ?? randomUUID();
       const existing = this.versions.get(id);
-      if (existing?.value != null && existing.value !== input.SecretString) throw new ResourceExistsException({ message: 'version exists with other value', $metadata: {} });
+      if (existing?.value != null && existing.value !== input.SecretString)
+        throw new ResourceExistsException({ message: 'version exists with other value', $metadata: {} });
       this.versions.set(id, { value: input.SecretString, stages: existing?.stages ?? new Set() });
       for (const stage of input.VersionStages ?? ['AWSCURRENT']) this.label(stage, id);
       return { VersionId: id };

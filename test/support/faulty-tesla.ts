@@ -5,19 +5,18 @@ import type { AddressInfo } from 'node:net';
  * How the double answers the next requests to a given kind of endpoint. Every fault but `rate_limited` and `none` is
  * one after which the car may have acted: the double counts the command as received either way.
  */
-export type TeslaFault =
-  | 'none'
-  | 'html'
-  | 'truncated_json'
-  | 'empty'
-  | 'wrong_shape'
-  | 'status_500'
-  | 'status_503'
-  | 'reset'
-  | 'slow_drip'
-  | 'rate_limited';
+export type TeslaFault = 'none' | 'html' | 'truncated_json' | 'empty' | 'wrong_shape' | 'status_500' | 'status_503' | 'reset' | 'slow_drip' | 'rate_limited';
 
-export const FAULTS_AFTER_WHICH_A_COMMAND_MAY_HAVE_RUN: readonly TeslaFault[] = ['html', 'truncated_json', 'empty', 'wrong_shape', 'status_500', 'status_503', 'reset', 'slow_drip'];
+export const FAULTS_AFTER_WHICH_A_COMMAND_MAY_HAVE_RUN: readonly TeslaFault[] = [
+  'html',
+  'truncated_json',
+  'empty',
+  'wrong_shape',
+  'status_500',
+  'status_503',
+  'reset',
+  'slow_drip',
+];
 
 export interface ReceivedCommand {
   vin: string;
@@ -40,7 +39,11 @@ export class FaultyTesla {
   dataFault: TeslaFault = 'none';
   stateFault: TeslaFault = 'none';
   retryAfterSeconds = 30;
-  vehicleData: Record<string, unknown> = { vehicle_state: { odometer: 12_345.6, timestamp: 0 }, charge_state: { battery_level: 80 }, drive_state: { shift_state: null } };
+  vehicleData: Record<string, unknown> = {
+    vehicle_state: { odometer: 12_345.6, timestamp: 0 },
+    charge_state: { battery_level: 80 },
+    drive_state: { shift_state: null },
+  };
   private server: Server | null = null;
   private readonly drips = new Set<NodeJS.Timeout>();
 
@@ -71,12 +74,14 @@ export class FaultyTesla {
     if (data) return this.answer(res, this.dataFault, { response: { vin: data[1], state: 'online', ...this.vehicleData } });
     const vehicle = /^\/api\/1\/vehicles\/([^/]+)$/.exec(path);
     if (vehicle) return this.answer(res, this.stateFault, { response: { vin: vehicle[1], display_name: 'Faulty', state: 'online' } });
-    if (path === '/api/1/vehicles') return this.answer(res, this.stateFault, { response: [{ vin: '5YJ3E7EB0SF000001', display_name: 'Faulty', state: 'online' }], count: 1 });
+    if (path === '/api/1/vehicles')
+      return this.answer(res, this.stateFault, { response: [{ vin: '5YJ3E7EB0SF000001', display_name: 'Faulty', state: 'online' }], count: 1 });
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ response: null, error: 'not_found' }));
   }
 
   private answer(res: ServerResponse, fault: TeslaFault, good: unknown): void {
-    const json = (status: number, body: string, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
+    const json = (status: number, body: string, headers: Record<string, string> = {}) =>
+      res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
     switch (fault) {
       case 'none':
         return void json(200, JSON.stringify(good));
@@ -93,7 +98,9 @@ export class FaultyTesla {
       case 'status_503':
         return void json(503, JSON.stringify({ response: null, error: 'upstream timeout' }));
       case 'rate_limited':
-        return void res.writeHead(429, { 'retry-after': String(this.retryAfterSeconds), 'content-type': 'text/plain' }).end(`Retry in ${this.retryAfterSeconds} seconds`);
+        return void res
+          .writeHead(429, { 'retry-after': String(this.retryAfterSeconds), 'content-type': 'text/plain' })
+          .end(`Retry in ${this.retryAfterSeconds} seconds`);
       case 'reset':
         return void res.socket?.destroy();
       case 'slow_drip': {

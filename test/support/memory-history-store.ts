@@ -40,7 +40,13 @@ export class MemoryHistoryStore implements HistoryStore {
     return Promise.resolve();
   }
   listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
-    return Promise.resolve(page([...this.drives.values()].filter((d) => d.vin === vin), (d) => d.start.at, query));
+    return Promise.resolve(
+      page(
+        [...this.drives.values()].filter((d) => d.vin === vin),
+        (d) => d.start.at,
+        query,
+      ),
+    );
   }
   getCharge(vin: string, id: string): Promise<ChargingSession | null> {
     return Promise.resolve(this.charges.get(`${vin}#${id}`) ?? null);
@@ -54,23 +60,43 @@ export class MemoryHistoryStore implements HistoryStore {
     return Promise.resolve();
   }
   listIdles(vin: string, query: HistoryQuery): Promise<HistoryPage<IdlePeriod>> {
-    return Promise.resolve(page([...this.idles.values()].filter((i) => i.vin === vin), (i) => i.startAt, query));
+    return Promise.resolve(
+      page(
+        [...this.idles.values()].filter((i) => i.vin === vin),
+        (i) => i.startAt,
+        query,
+      ),
+    );
   }
   getDrive(vin: string, id: string): Promise<Drive | null> {
     return Promise.resolve(this.drives.get(`${vin}#${id}`) ?? null);
   }
   listCharges(vin: string, query: HistoryQuery): Promise<HistoryPage<ChargingSession>> {
-    return Promise.resolve(page([...this.charges.values()].filter((c) => c.vin === vin), (c) => c.start.at, query));
+    return Promise.resolve(
+      page(
+        [...this.charges.values()].filter((c) => c.vin === vin),
+        (c) => c.start.at,
+        query,
+      ),
+    );
   }
   listMonths(vin: string, fromMonth: string, toMonth: string): Promise<MonthTotals[]> {
-    return Promise.resolve([...this.months.values()].filter((m) => m.vin === vin && m.month >= fromMonth && m.month <= toMonth).sort((a, b) => a.month.localeCompare(b.month)));
+    return Promise.resolve(
+      [...this.months.values()].filter((m) => m.vin === vin && m.month >= fromMonth && m.month <= toMonth).sort((a, b) => a.month.localeCompare(b.month)),
+    );
   }
   putMonth(totals: MonthTotals): Promise<void> {
     this.months.set(`${totals.vin}#${totals.month}`, structuredClone(totals));
     return Promise.resolve();
   }
   lastLogEntries(vin: string, count: number): Promise<LogEntry[]> {
-    return Promise.resolve(this.log.filter((e) => e.vin === vin).sort((a, b) => b.seq - a.seq).slice(0, count).map((e) => structuredClone(e)));
+    return Promise.resolve(
+      this.log
+        .filter((e) => e.vin === vin)
+        .sort((a, b) => b.seq - a.seq)
+        .slice(0, count)
+        .map((e) => structuredClone(e)),
+    );
   }
   appendLogEntry(entry: LogEntry): Promise<boolean> {
     if (this.log.some((e) => e.vin === entry.vin && e.seq === entry.seq)) return Promise.resolve(false);
@@ -79,10 +105,17 @@ export class MemoryHistoryStore implements HistoryStore {
   }
   /** Every entry of a car, oldest first (for tests; the port reads the chain a part at a time). */
   logEntries(vin: string): LogEntry[] {
-    return this.log.filter((e) => e.vin === vin).sort((a, b) => a.seq - b.seq).map((e) => structuredClone(e));
+    return this.log
+      .filter((e) => e.vin === vin)
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => structuredClone(e));
   }
   logEntriesAfter(vin: string, afterSeq: number, limit: number): Promise<LogEntry[]> {
-    return Promise.resolve(this.logEntries(vin).filter((e) => e.seq > afterSeq).slice(0, limit));
+    return Promise.resolve(
+      this.logEntries(vin)
+        .filter((e) => e.seq > afterSeq)
+        .slice(0, limit),
+    );
   }
   logEntriesAt(vin: string, seqs: readonly number[]): Promise<LogEntry[]> {
     return Promise.resolve(this.logEntries(vin).filter((e) => seqs.includes(e.seq)));
@@ -103,7 +136,9 @@ export class MemoryHistoryStore implements HistoryStore {
     return Promise.resolve();
   }
   logIndexPage(vin: string, query: HistoryQuery): Promise<HistoryPage<LogIndexItem>> {
-    const mine = [...this.logIndex].filter(([k]) => k.startsWith(`${vin}#`)).map(([, i]) => ({ driveId: i.driveId, driveSeq: i.driveSeq, noteSeq: i.noteSeq, notes: i.noteSeqs.size }));
+    const mine = [...this.logIndex]
+      .filter(([k]) => k.startsWith(`${vin}#`))
+      .map(([, i]) => ({ driveId: i.driveId, driveSeq: i.driveSeq, noteSeq: i.noteSeq, notes: i.noteSeqs.size }));
     return Promise.resolve(page(mine, (i) => Number(i.driveId), query));
   }
   logIndexItem(vin: string, driveId: string): Promise<LogIndexItem | null> {
@@ -118,7 +153,12 @@ export class MemoryHistoryStore implements HistoryStore {
       }
       return deleted;
     };
-    return Promise.resolve(drop(this.drives, (d) => d.start.at) + drop(this.charges, (c) => c.start.at) + drop(this.versions, (v) => v.firstSeenAt) + drop(this.idles, (i) => i.startAt));
+    return Promise.resolve(
+      drop(this.drives, (d) => d.start.at) +
+        drop(this.charges, (c) => c.start.at) +
+        drop(this.versions, (v) => v.firstSeenAt) +
+        drop(this.idles, (i) => i.startAt),
+    );
   }
   listVersions(vin: string): Promise<SoftwareVersionSeen[]> {
     return Promise.resolve([...this.versions.values()].filter((v) => v.vin === vin).sort((a, b) => a.firstSeenAt - b.firstSeenAt));

@@ -17,7 +17,12 @@ export async function simulatorWithClient(options: FleetSimulatorOptions = {}, c
   const sim = await FleetSimulator.start({ ...options, clock });
   const login = sim.login();
   const store = new FileTokenStore(join(await mkdtemp(join(tmpdir(), 'sim-tokens-')), 'tokens.json'));
-  await store.write({ clientId: SIM_CLIENT_ID, refreshToken: login.refresh_token, accessToken: login.access_token, accessTokenExpiresAt: clock.now() + login.expires_in * 1000 });
+  await store.write({
+    clientId: SIM_CLIENT_ID,
+    refreshToken: login.refresh_token,
+    accessToken: login.access_token,
+    accessTokenExpiresAt: clock.now() + login.expires_in * 1000,
+  });
   const renewer = new InProcessTokenRenewer(store, new UndiciOAuthClient({ authUrl: sim.baseUrl }), clock);
   const tokens = new StoredAccessTokens(store, renewer, clock, 0);
   const regionChanges: string[] = [];

@@ -44,7 +44,11 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const signal = read ? inFlight.signal : null;
   let res: Response;
   try {
-    res = await fetch(path, { ...init, ...(signal ? { signal } : {}), headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+    res = await fetch(path, {
+      ...init,
+      ...(signal ? { signal } : {}),
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    });
   } catch (error) {
     if (signal?.aborted) throw new StaleAnswerError('the car shown changed');
     throw error;

@@ -7,11 +7,51 @@ import { label, prefillCommands, renderCommands } from './command-panel';
 import { forgetCar, renderCharging, renderDrives, wireLogbook } from './history-panel';
 import { renderOdometer, type Range } from './odometer-chart';
 
-interface Vehicle { vin: string; displayName: string | null; state: string; lastSeenAt: string | null }
-interface Detail { chargeLimitSoc: number | null; chargeAmpsSetting: number | null; chargerPowerKw: number | null; timeToFullChargeH: number | null; insideTempC: number | null; outsideTempC: number | null; driverTempSettingC: number | null; passengerTempSettingC: number | null; softwareUpdateStatus: string | null; softwareUpdateVersion: string | null }
-interface State { state: string; lastSeenAt: string | null; problem: { code: string; message: string; since: string } | null; commandSigning: 'required' | 'not_required' | 'unknown'; snapshot: { takenAt: string; batteryLevel: number | null; rangeMi: number | null; locked: boolean | null; chargingState: string | null; odometerMi: number | null; sentryMode: boolean | null; climateOn: boolean | null; softwareVersion: string | null; detail?: Detail } | null }
-interface Usage { requests: Record<'data' | 'command' | 'wake' | 'free', number>; costByCategoryUsd: Record<'data' | 'command' | 'wake' | 'free', number>; estimatedCostUsd: number; budgetUsd: number }
-interface Audit { commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string | null }> }
+interface Vehicle {
+  vin: string;
+  displayName: string | null;
+  state: string;
+  lastSeenAt: string | null;
+}
+interface Detail {
+  chargeLimitSoc: number | null;
+  chargeAmpsSetting: number | null;
+  chargerPowerKw: number | null;
+  timeToFullChargeH: number | null;
+  insideTempC: number | null;
+  outsideTempC: number | null;
+  driverTempSettingC: number | null;
+  passengerTempSettingC: number | null;
+  softwareUpdateStatus: string | null;
+  softwareUpdateVersion: string | null;
+}
+interface State {
+  state: string;
+  lastSeenAt: string | null;
+  problem: { code: string; message: string; since: string } | null;
+  commandSigning: 'required' | 'not_required' | 'unknown';
+  snapshot: {
+    takenAt: string;
+    batteryLevel: number | null;
+    rangeMi: number | null;
+    locked: boolean | null;
+    chargingState: string | null;
+    odometerMi: number | null;
+    sentryMode: boolean | null;
+    climateOn: boolean | null;
+    softwareVersion: string | null;
+    detail?: Detail;
+  } | null;
+}
+interface Usage {
+  requests: Record<'data' | 'command' | 'wake' | 'free', number>;
+  costByCategoryUsd: Record<'data' | 'command' | 'wake' | 'free', number>;
+  estimatedCostUsd: number;
+  budgetUsd: number;
+}
+interface Audit {
+  commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string | null }>;
+}
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 let range: Range = 'month';
@@ -66,7 +106,10 @@ async function renderState(): Promise<void> {
     tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %${limitText}` : '–', 'battery (charge limit)'),
     tile(snap?.rangeMi != null ? distance(snap.rangeMi, unitStore.get()) : '–', 'range'),
     tile(charging, 'charging'),
-    tile(sent.has('climateOn') || snap?.climateOn != null ? `${onOff('climateOn', snap?.climateOn)} · ${temp(d?.insideTempC)} in` : '–', `climate · ${temp(d?.outsideTempC)} outside`),
+    tile(
+      sent.has('climateOn') || snap?.climateOn != null ? `${onOff('climateOn', snap?.climateOn)} · ${temp(d?.insideTempC)} in` : '–',
+      `climate · ${temp(d?.outsideTempC)} outside`,
+    ),
     tile(doors, 'doors'),
     tile(onOff('sentryMode', snap?.sentryMode), 'sentry'),
     tile(snap?.odometerMi != null ? distance(snap.odometerMi, unitStore.get(), 1) : '–', 'odometer'),
@@ -113,7 +156,14 @@ async function renderAudit(): Promise<void> {
   const at = (iso: string): string => new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   for (const c of a.commands) {
     const row = body.insertRow();
-    for (const text of [at(c.at), label(c.command), c.reason ? `${c.outcome} (${c.reason.replace(/_/g, ' ')})` : c.outcome, c.transport ?? '–', String(c.latencyMs)]) row.insertCell().textContent = text;
+    for (const text of [
+      at(c.at),
+      label(c.command),
+      c.reason ? `${c.outcome} (${c.reason.replace(/_/g, ' ')})` : c.outcome,
+      c.transport ?? '–',
+      String(c.latencyMs),
+    ])
+      row.insertCell().textContent = text;
   }
 }
 

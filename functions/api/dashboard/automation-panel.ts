@@ -47,7 +47,14 @@ export async function renderAutomations(getVin: () => string): Promise<void> {
   body.replaceChildren();
   for (const a of mine) {
     const row = body.insertRow();
-    for (const text of [a.name, label(a.command), when(a), a.nextRunAt ? new Date(a.nextRunAt).toLocaleString() : '–', a.lastRun ? `${a.lastRun.outcome}${a.lastRun.reason ? ` (${a.lastRun.reason})` : ''}` : '–']) row.insertCell().textContent = text;
+    for (const text of [
+      a.name,
+      label(a.command),
+      when(a),
+      a.nextRunAt ? new Date(a.nextRunAt).toLocaleString() : '–',
+      a.lastRun ? `${a.lastRun.outcome}${a.lastRun.reason ? ` (${a.lastRun.reason})` : ''}` : '–',
+    ])
+      row.insertCell().textContent = text;
     const actions = row.insertCell();
     const toggle = document.createElement('button');
     toggle.type = 'button';
@@ -117,7 +124,11 @@ export async function wireAutomationForm(getVin: () => string): Promise<void> {
     const schedule =
       kind === 'once'
         ? { at: `${$<HTMLInputElement>('automation-date').value}T${$<HTMLInputElement>('automation-time').value}`, timeZone: zone() }
-        : { cron: kind === 'cron' ? $<HTMLInputElement>('automation-cron').value.trim() : `${minute ?? 0} ${hour ?? 0} * * ${kind === 'weekdays' ? '1-5' : '*'}`, timeZone: zone() };
+        : {
+            cron:
+              kind === 'cron' ? $<HTMLInputElement>('automation-cron').value.trim() : `${minute ?? 0} ${hour ?? 0} * * ${kind === 'weekdays' ? '1-5' : '*'}`,
+            timeZone: zone(),
+          };
     const name = $<HTMLInputElement>('automation-name').value.trim();
     const input = {
       vin: getVin(),

@@ -20,7 +20,10 @@ export function drawBars(id: string, bars: ReadonlyArray<{ label: string; value:
         maintainAspectRatio: false,
         animation: false,
         plugins: { legend: { display: false } },
-        scales: { x: { title: { display: true, text: axes.x }, ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true, title: { display: true, text: axes.y } } },
+        scales: {
+          x: { title: { display: true, text: axes.x }, ticks: { maxTicksLimit: 8 } },
+          y: { beginAtZero: true, title: { display: true, text: axes.y } },
+        },
       },
     }),
   );

@@ -2,7 +2,11 @@ import { Chart } from 'chart.js';
 import { api } from './api-client';
 import type { Unit } from './glance';
 
-interface Reading { takenAt: string; batteryLevel: number | null; rangeMi: number | null }
+interface Reading {
+  takenAt: string;
+  batteryLevel: number | null;
+  rangeMi: number | null;
+}
 
 /** At most this many points are drawn (a month of readings is a few hundred to a few thousand). */
 const MAX_POINTS = 400;
@@ -36,7 +40,10 @@ export async function renderBattery(vin: string, days: number, unit: Unit): Prom
   const oneDay = days <= 1;
   // On a time axis (ms), not one point per step: readings come every few minutes while driving and hours apart
   // while the car sleeps, and evenly spaced points would bend time.
-  const tick = (ms: number): string => (oneDay ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : new Date(ms).toLocaleDateString([], { month: 'short', day: 'numeric' }));
+  const tick = (ms: number): string =>
+    oneDay
+      ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+      : new Date(ms).toLocaleDateString([], { month: 'short', day: 'numeric' });
   const at = (r: Reading): number => Date.parse(r.takenAt);
   const canvas = document.getElementById('battery-chart') as HTMLCanvasElement;
   canvas.dataset.points = String(shown.length);
@@ -45,8 +52,25 @@ export async function renderBattery(vin: string, days: number, unit: Unit): Prom
   chart = new Chart(canvas, {
     data: {
       datasets: [
-        { type: 'line' as const, label: 'Battery (%)', data: shown.map((r) => ({ x: at(r), y: r.batteryLevel })), yAxisID: 'battery', borderColor: '#1c7c3c', pointRadius: 0, tension: 0.1 },
-        { type: 'line' as const, label: `Range (${unit})`, data: shown.map((r) => ({ x: at(r), y: r.rangeMi === null ? null : Math.round(r.rangeMi * factor) })), yAxisID: 'range', borderColor: '#5f6672', borderDash: [4, 3], pointRadius: 0, tension: 0.1 },
+        {
+          type: 'line' as const,
+          label: 'Battery (%)',
+          data: shown.map((r) => ({ x: at(r), y: r.batteryLevel })),
+          yAxisID: 'battery',
+          borderColor: '#1c7c3c',
+          pointRadius: 0,
+          tension: 0.1,
+        },
+        {
+          type: 'line' as const,
+          label: `Range (${unit})`,
+          data: shown.map((r) => ({ x: at(r), y: r.rangeMi === null ? null : Math.round(r.rangeMi * factor) })),
+          yAxisID: 'range',
+          borderColor: '#5f6672',
+          borderDash: [4, 3],
+          pointRadius: 0,
+          tension: 0.1,
+        },
       ],
     },
     options: {

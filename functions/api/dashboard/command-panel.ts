@@ -1,13 +1,35 @@
 import { api, ApiClientError } from './api-client';
 import { effectOf, rememberCommand } from './pending-values';
 
-export interface JsonSchema { type?: string; properties?: Record<string, JsonSchema>; required?: string[]; enum?: string[]; minimum?: number; maximum?: number }
-interface OpenApi { paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: JsonSchema }> } } }> }
-interface CommandAnswer { outcome: 'done' | 'already_done'; reason: string; woke: boolean }
+export interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+}
+interface OpenApi {
+  paths: Record<string, { post?: { requestBody?: { content: Record<string, { schema: JsonSchema }> } } }>;
+}
+interface CommandAnswer {
+  outcome: 'done' | 'already_done';
+  reason: string;
+  woke: boolean;
+}
 
 const PREFIX = '/vehicles/{vin}/commands/';
 /** Commands that act on the world around the car, or open it: the button asks for a second tap. */
-const DISRUPTIVE = new Set(['honk_horn', 'flash_lights', 'actuate_trunk', 'charge_port_door_open', 'charge_port_door_close', 'door_unlock', 'remote_start_drive', 'window_control']);
+const DISRUPTIVE = new Set([
+  'honk_horn',
+  'flash_lights',
+  'actuate_trunk',
+  'charge_port_door_open',
+  'charge_port_door_close',
+  'door_unlock',
+  'remote_start_drive',
+  'window_control',
+]);
 const CONFIRM_MS = 5_000;
 export const label = (name: string): string => name.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 
@@ -41,7 +63,19 @@ export async function renderCommands(getVin: () => string, onSent: () => void): 
 
 const COMMAND_GROUPS: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Climate', ['auto_conditioning_start', 'auto_conditioning_stop', 'set_temps', 'remote_seat_heater_request']],
-  ['Charging', ['charge_start', 'charge_stop', 'set_charge_limit', 'charge_standard', 'charge_max_range', 'set_charging_amps', 'charge_port_door_open', 'charge_port_door_close']],
+  [
+    'Charging',
+    [
+      'charge_start',
+      'charge_stop',
+      'set_charge_limit',
+      'charge_standard',
+      'charge_max_range',
+      'set_charging_amps',
+      'charge_port_door_open',
+      'charge_port_door_close',
+    ],
+  ],
   ['Security', ['door_lock', 'door_unlock', 'set_sentry_mode', 'actuate_trunk', 'window_control', 'remote_start_drive']],
   ['Find the car', ['honk_horn', 'flash_lights', 'wake_up']],
 ];

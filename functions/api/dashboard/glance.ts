@@ -3,10 +3,27 @@ import { api } from './api-client';
 /** What the first screen says about the car: battery and range large, what it is doing and since when, the last drive and charge. */
 export interface GlanceState {
   state: string;
-  snapshot: { takenAt: string; batteryLevel: number | null; rangeMi: number | null; chargingState: string | null; shiftState?: string | null; speedMph?: number | null; location?: { latitude: number; longitude: number } | null; detail?: { chargerPowerKw: number | null; timeToFullChargeH: number | null } } | null;
+  snapshot: {
+    takenAt: string;
+    batteryLevel: number | null;
+    rangeMi: number | null;
+    chargingState: string | null;
+    shiftState?: string | null;
+    speedMph?: number | null;
+    location?: { latitude: number; longitude: number } | null;
+    detail?: { chargerPowerKw: number | null; timeToFullChargeH: number | null };
+  } | null;
 }
-interface LastDrive { startedBy: string; end: { at: string }; distanceMi: number }
-interface LastCharge { start: { at: string }; end: { at: string; batteryLevel: number | null }; energyAddedKwh: number | null }
+interface LastDrive {
+  startedBy: string;
+  end: { at: string };
+  distanceMi: number;
+}
+interface LastCharge {
+  start: { at: string };
+  end: { at: string; batteryLevel: number | null };
+  energyAddedKwh: number | null;
+}
 
 export type Unit = 'mi' | 'km';
 const UNIT_KEY = 'tesla-fleet-logger.unit';
@@ -23,7 +40,14 @@ export function distance(mi: number, unit: Unit, digits = 0): string {
 
 /** Tesla's charging states in plain words ("Disconnected" means not plugged in). */
 export function chargingWords(state: string | null): string | null {
-  const words: Record<string, string> = { Disconnected: 'not plugged in', Complete: 'charged', Stopped: 'plugged in, not charging', NoPower: 'plugged in, no power', Starting: 'starting to charge', Charging: 'charging' };
+  const words: Record<string, string> = {
+    Disconnected: 'not plugged in',
+    Complete: 'charged',
+    Stopped: 'plugged in, not charging',
+    NoPower: 'plugged in, no power',
+    Starting: 'starting to charge',
+    Charging: 'charging',
+  };
   return state === null ? null : (words[state] ?? state.toLowerCase());
 }
 
@@ -41,7 +65,8 @@ export function statusText(s: GlanceState, lastDrive: LastDrive | null, lastChar
   if (s.state === 'asleep') return 'Asleep';
   if (s.state === 'offline') return 'Offline';
   if (snap === null) return 'No reading yet';
-  if (snap.shiftState === 'D' || snap.shiftState === 'R' || (snap.speedMph ?? 0) > 0) return `Driving${snap.speedMph ? ` · ${Math.round(snap.speedMph)} mph` : ''}`;
+  if (snap.shiftState === 'D' || snap.shiftState === 'R' || (snap.speedMph ?? 0) > 0)
+    return `Driving${snap.speedMph ? ` · ${Math.round(snap.speedMph)} mph` : ''}`;
   if (snap.chargingState === 'Charging') {
     const kw = snap.detail?.chargerPowerKw;
     const h = snap.detail?.timeToFullChargeH;
@@ -66,6 +91,10 @@ export async function renderGlance(vin: string, s: GlanceState): Promise<void> {
   $('glance-status').textContent = statusText(s, drive, charge);
   const place = snap?.location ? ` · at ${snap.location.latitude.toFixed(4)}, ${snap.location.longitude.toFixed(4)}` : '';
   $('glance-where').textContent = place ? `Last seen${place}` : '';
-  $('glance-drive').textContent = drive ? `Last drive: ${distance(drive.distanceMi, unit, 1)}, ended ${when(drive.end.at)}` : 'No drive recorded yet: drives appear once the car has driven and parked.';
-  $('glance-charge').textContent = charge ? `Last charge: ${charge.energyAddedKwh != null ? `+${charge.energyAddedKwh.toFixed(1)} kWh` : 'energy unknown'}${charge.end.batteryLevel != null ? ` to ${charge.end.batteryLevel} %` : ''}, ${when(charge.start.at)}` : 'No charge recorded yet.';
+  $('glance-drive').textContent = drive
+    ? `Last drive: ${distance(drive.distanceMi, unit, 1)}, ended ${when(drive.end.at)}`
+    : 'No drive recorded yet: drives appear once the car has driven and parked.';
+  $('glance-charge').textContent = charge
+    ? `Last charge: ${charge.energyAddedKwh != null ? `+${charge.energyAddedKwh.toFixed(1)} kWh` : 'energy unknown'}${charge.end.batteryLevel != null ? ` to ${charge.end.batteryLevel} %` : ''}, ${when(charge.start.at)}`
+    : 'No charge recorded yet.';
 }

@@ -3,11 +3,51 @@ import { durationText, startText } from './drive-times';
 import { renderChargeCurve } from './charge-curve';
 import { drawBars } from './bar-chart';
 
-interface Drive { id: string; start: { at: string; odometerMi: number }; startedBy: string; endedAfter: string; end: { at: string }; distanceMi: number; durationMinutes: number; durationBounds: { atLeastMinutes: number; atMostMinutes: number }; estimatedEnergyKwh: number | null; whPerMi: number | null; mayHideStops: boolean }
-interface Charge { id: string; start: { at: string; batteryLevel: number | null }; end: { batteryLevel: number | null }; energyAddedKwh: number | null; peakPowerKw: number | null; kind: string; durationMinutes: number; cost: number | null; costSource: 'set' | 'price' | null }
-interface Month { month: string; distanceMi: number; drives: number; chargedKwh: number; whPerMi: number | null }
-interface Idle { startAt: string; hours: number; rangeLostMi: number | null; drainPercentPerDay: number | null; asleepShare: number | null }
-interface LogRow { driveId: string; start: string; distanceMi: number; purpose: string | null; note: string | null }
+interface Drive {
+  id: string;
+  start: { at: string; odometerMi: number };
+  startedBy: string;
+  endedAfter: string;
+  end: { at: string };
+  distanceMi: number;
+  durationMinutes: number;
+  durationBounds: { atLeastMinutes: number; atMostMinutes: number };
+  estimatedEnergyKwh: number | null;
+  whPerMi: number | null;
+  mayHideStops: boolean;
+}
+interface Charge {
+  id: string;
+  start: { at: string; batteryLevel: number | null };
+  end: { batteryLevel: number | null };
+  energyAddedKwh: number | null;
+  peakPowerKw: number | null;
+  kind: string;
+  durationMinutes: number;
+  cost: number | null;
+  costSource: 'set' | 'price' | null;
+}
+interface Month {
+  month: string;
+  distanceMi: number;
+  drives: number;
+  chargedKwh: number;
+  whPerMi: number | null;
+}
+interface Idle {
+  startAt: string;
+  hours: number;
+  rangeLostMi: number | null;
+  drainPercentPerDay: number | null;
+  asleepShare: number | null;
+}
+interface LogRow {
+  driveId: string;
+  start: string;
+  distanceMi: number;
+  purpose: string | null;
+  note: string | null;
+}
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const day = (iso: string): string => new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
@@ -80,14 +120,29 @@ export async function renderDrives(vin: string): Promise<void> {
     }
     const row = body.insertRow();
     row.className = 'drive';
-    for (const text of [startText(d), `${d.distanceMi.toFixed(1)} mi${d.mayHideStops ? ' *' : ''}`, durationText(d), num(d.estimatedEnergyKwh, 1, ' kWh'), d.whPerMi === null ? '–' : `${d.whPerMi} Wh/mi`, purpose.get(d.id)?.purpose ?? '']) {
+    for (const text of [
+      startText(d),
+      `${d.distanceMi.toFixed(1)} mi${d.mayHideStops ? ' *' : ''}`,
+      durationText(d),
+      num(d.estimatedEnergyKwh, 1, ' kWh'),
+      d.whPerMi === null ? '–' : `${d.whPerMi} Wh/mi`,
+      purpose.get(d.id)?.purpose ?? '',
+    ]) {
       row.insertCell().textContent = text;
     }
   }
   $('drives-empty').hidden = newest.length > 0;
   // Efficiency of each drive that has one, oldest first: an estimate from the battery's percent, and titled so.
-  const efficient = newest.filter((d) => d.whPerMi !== null).slice(0, 60).reverse();
-  drawBars('efficiency-chart', efficient.map((d) => ({ label: day(d.startedBy), value: d.whPerMi! })), { x: 'Drive', y: 'Wh/mi (estimated)' }, 'rgba(29, 31, 35, 0.6)');
+  const efficient = newest
+    .filter((d) => d.whPerMi !== null)
+    .slice(0, 60)
+    .reverse();
+  drawBars(
+    'efficiency-chart',
+    efficient.map((d) => ({ label: day(d.startedBy), value: d.whPerMi! })),
+    { x: 'Drive', y: 'Wh/mi (estimated)' },
+    'rgba(29, 31, 35, 0.6)',
+  );
   const select = $<HTMLSelectElement>('drive-pick');
   select.replaceChildren(...newest.map((d) => new Option(`${day(d.startedBy)} ${startText(d)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
   // The car these drives are of: a save goes to this car, whatever the car picker says by then.
@@ -103,7 +158,14 @@ export async function renderDrives(vin: string): Promise<void> {
 }
 
 interface DriveDetail {
-  drive: Drive & { start: { at: string; odometerMi: number; batteryLevel: number | null }; end: { at: string; odometerMi: number; batteryLevel: number | null }; startedBy: string; endedAfter: string; maxSpeedMph: number | null; readings: number };
+  drive: Drive & {
+    start: { at: string; odometerMi: number; batteryLevel: number | null };
+    end: { at: string; odometerMi: number; batteryLevel: number | null };
+    startedBy: string;
+    endedAfter: string;
+    maxSpeedMph: number | null;
+    readings: number;
+  };
   readings: Array<{ at: string; odometerMi: number | null; speedMph: number | null; shiftState: string | null }>;
 }
 
@@ -154,7 +216,15 @@ export async function renderCharging(vin: string): Promise<void> {
   );
   fill(
     $<HTMLTableElement>('months-table').tBodies[0]!,
-    [...months].reverse().map((m) => [m.month, `${m.distanceMi.toFixed(0)} mi`, String(m.drives), `${m.chargedKwh.toFixed(1)} kWh`, m.whPerMi === null ? '–' : `${m.whPerMi} Wh/mi`]),
+    [...months]
+      .reverse()
+      .map((m) => [
+        m.month,
+        `${m.distanceMi.toFixed(0)} mi`,
+        String(m.drives),
+        `${m.chargedKwh.toFixed(1)} kWh`,
+        m.whPerMi === null ? '–' : `${m.whPerMi} Wh/mi`,
+      ]),
   );
 }
 
@@ -162,7 +232,12 @@ export async function renderCharging(vin: string): Promise<void> {
 function renderIdles(idles: Idle[]): void {
   $('idles-empty').hidden = idles.length > 0;
   const measured = idles.filter((i) => i.drainPercentPerDay !== null).reverse();
-  drawBars('drain-chart', measured.map((i) => ({ label: day(i.startAt), value: i.drainPercentPerDay! })), { x: 'Parked from', y: 'Drain (%/day)' }, 'rgba(161, 92, 0, 0.6)');
+  drawBars(
+    'drain-chart',
+    measured.map((i) => ({ label: day(i.startAt), value: i.drainPercentPerDay! })),
+    { x: 'Parked from', y: 'Drain (%/day)' },
+    'rgba(161, 92, 0, 0.6)',
+  );
   fill(
     $<HTMLTableElement>('idles-table').tBodies[0]!,
     idles.map((i) => [
@@ -199,7 +274,9 @@ export function wireLogbook(vin: () => string, after: () => void): void {
   $('logbook-download').addEventListener('click', () => {
     const year = new Date().getFullYear();
     // The API needs the token, so the file is fetched and handed to the browser as a download.
-    void fetch(`/vehicles/${vin()}/logbook?year=${year}&tz=${encodeURIComponent(timeZone())}`, { headers: { authorization: `Bearer ${tokenStore.get() ?? ''}`, accept: 'text/csv' } })
+    void fetch(`/vehicles/${vin()}/logbook?year=${year}&tz=${encodeURIComponent(timeZone())}`, {
+      headers: { authorization: `Bearer ${tokenStore.get() ?? ''}`, accept: 'text/csv' },
+    })
       .then((res) => res.blob())
       .then((blob) => {
         const link = document.createElement('a');
@@ -210,7 +287,16 @@ export function wireLogbook(vin: () => string, after: () => void): void {
       });
   });
   $('logbook-verify').addEventListener('click', () => {
-    type Check = { intact: boolean | null; entries: number; head: string | null; brokenAtSeq: number | null; changedDriveCount: number; missingDriveCount: number; lostEntries: number; indexMismatches: string[] };
+    type Check = {
+      intact: boolean | null;
+      entries: number;
+      head: string | null;
+      brokenAtSeq: number | null;
+      changedDriveCount: number;
+      missingDriveCount: number;
+      lostEntries: number;
+      indexMismatches: string[];
+    };
     api<Check>(`/vehicles/${vin()}/logbook/verify`).then((check) => {
       if (check.intact === null) {
         status.textContent = `The check did not finish in time (${check.entries.toLocaleString()} entries read); nothing is claimed. Try again.`;
@@ -225,7 +311,9 @@ export function wireLogbook(vin: () => string, after: () => void): void {
       ].filter(Boolean);
       // The head to keep outside this system: checked against later, it shows any rewrite up to it.
       const head = check.head ? ` Keep this head to check it later: ${check.head}` : '';
-      status.textContent = check.intact ? `Logbook intact: ${check.entries} entries, each chained to the one before.${head}` : `Logbook NOT intact: ${problems.join('; ')}.`;
+      status.textContent = check.intact
+        ? `Logbook intact: ${check.entries} entries, each chained to the one before.${head}`
+        : `Logbook NOT intact: ${problems.join('; ')}.`;
     }, dropStale);
   });
 }

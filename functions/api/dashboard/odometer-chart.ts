@@ -7,7 +7,10 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineContro
 export type Range = 'day' | 'week' | 'month' | 'year' | 'all';
 const DAYS: Record<Range, number> = { day: 1, week: 7, month: 30, year: 365, all: 3650 };
 
-interface Reading { at: string; odometer: number }
+interface Reading {
+  at: string;
+  odometer: number;
+}
 
 let chart: Chart | null = null;
 
@@ -38,7 +41,9 @@ export async function renderOdometer(vin: string, range: Range, unit: 'mi' | 'km
     data: {
       labels,
       datasets: [
-        ...(distance ? [{ type: 'bar' as const, label: `Distance (${unit}/${bucket})`, data: distance, yAxisID: 'distance', backgroundColor: 'rgba(196, 22, 28, 0.55)' }] : []),
+        ...(distance
+          ? [{ type: 'bar' as const, label: `Distance (${unit}/${bucket})`, data: distance, yAxisID: 'distance', backgroundColor: 'rgba(196, 22, 28, 0.55)' }]
+          : []),
         { type: 'line' as const, label: `Odometer (${unit})`, data: odometer, yAxisID: 'odometer', borderColor: '#1d1f23', pointRadius: 2, tension: 0.1 },
       ],
     },
@@ -49,7 +54,17 @@ export async function renderOdometer(vin: string, range: Range, unit: 'mi' | 'km
       scales: {
         x: { title: { display: true, text: range === 'day' ? 'Time' : `Date (a bar a ${bucket})` }, ticks: { maxTicksLimit: 10 } },
         odometer: { type: 'linear', position: 'left', title: { display: true, text: `Odometer (${unit})` } },
-        ...(distance ? { distance: { type: 'linear' as const, position: 'right' as const, beginAtZero: true, title: { display: true, text: `Distance per ${bucket} (${unit})` }, grid: { drawOnChartArea: false } } } : {}),
+        ...(distance
+          ? {
+              distance: {
+                type: 'linear' as const,
+                position: 'right' as const,
+                beginAtZero: true,
+                title: { display: true, text: `Distance per ${bucket} (${unit})` },
+                grid: { drawOnChartArea: false },
+              },
+            }
+          : {}),
       },
     },
   });

@@ -22,7 +22,12 @@ const automationSchemas = lazily(() => {
     z.strictObject({ kind: z.literal('plugged_in') }),
     z.strictObject({ kind: z.literal('battery_below'), percent: z.number().min(1).max(100) }),
     z.strictObject({ kind: z.literal('battery_above'), percent: z.number().min(0).max(99) }),
-    z.strictObject({ kind: z.literal('parked_near'), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180), radiusM: z.number().min(10).max(50_000) }),
+    z.strictObject({
+      kind: z.literal('parked_near'),
+      latitude: z.number().min(-90).max(90),
+      longitude: z.number().min(-180).max(180),
+      radiusM: z.number().min(10).max(50_000),
+    }),
   ]);
   const schedule = z.union([
     z.strictObject({ cron: z.string().min(9).max(100), timeZone: z.string().min(1).max(64) }),
@@ -90,7 +95,8 @@ export function buildAutomation(
 
 /** `pastAllowed`: an existing, disabled one-off whose time has gone by (it can be renamed, not re-enabled). */
 function checkSchedule(input: AutomationInput['schedule'], now: number, pastAllowed: boolean): AutomationSchedule {
-  if (!isTimeZone(input.timeZone)) throw new AutomationInputError('schedule.timeZone', `unknown IANA time zone '${input.timeZone.slice(0, 64)}' (e.g. Europe/Berlin)`);
+  if (!isTimeZone(input.timeZone))
+    throw new AutomationInputError('schedule.timeZone', `unknown IANA time zone '${input.timeZone.slice(0, 64)}' (e.g. Europe/Berlin)`);
   if ('cron' in input) {
     try {
       const cron = parseCron(input.cron);
@@ -102,9 +108,11 @@ function checkSchedule(input: AutomationInput['schedule'], now: number, pastAllo
       throw error;
     }
   }
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(input.at)) throw new AutomationInputError('schedule.at', 'must be a local date-time YYYY-MM-DDTHH:mm (in schedule.timeZone)');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(input.at))
+    throw new AutomationInputError('schedule.at', 'must be a local date-time YYYY-MM-DDTHH:mm (in schedule.timeZone)');
   const [year, month, day, hour, minute] = input.at.split(/[-T:]/).map(Number) as [number, number, number, number, number];
-  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59) throw new AutomationInputError('schedule.at', `${input.at} is not a date and time on the calendar`);
+  if (!isCalendarDate(year, month, day) || hour > 23 || minute > 59)
+    throw new AutomationInputError('schedule.at', `${input.at} is not a date and time on the calendar`);
   const at = instantOf(input.at, input.timeZone);
   if (at === null) throw new AutomationInputError('schedule.at', `${input.at} does not exist in ${input.timeZone} (a clock change skips it)`);
   if (at <= now && !pastAllowed) throw new AutomationInputError('schedule.at', `${input.at} in ${input.timeZone} is in the past`);

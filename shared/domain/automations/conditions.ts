@@ -13,7 +13,8 @@ export const MAX_READING_AGE_MS = 24 * 60 * 60_000;
 export function checkConditions(conditions: readonly AutomationCondition[], latest: Snapshot | null, now: number): ConditionVerdict {
   if (conditions.length === 0) return { ok: true };
   if (latest === null) return { ok: false, reason: 'no_reading: no stored reading to check the conditions against' };
-  if (now - latest.takenAt > MAX_READING_AGE_MS) return { ok: false, reason: `stale_reading: the latest reading is from ${new Date(latest.takenAt).toISOString()}` };
+  if (now - latest.takenAt > MAX_READING_AGE_MS)
+    return { ok: false, reason: `stale_reading: the latest reading is from ${new Date(latest.takenAt).toISOString()}` };
   for (const condition of conditions) {
     const verdict = check(condition, latest);
     if (!verdict.ok) return verdict;
@@ -30,7 +31,9 @@ function check(condition: AutomationCondition, s: Snapshot): ConditionVerdict {
     case 'battery_above': {
       if (s.batteryLevel === null) return { ok: false, reason: 'unknown: the reading has no battery level' };
       const holds = condition.kind === 'battery_below' ? s.batteryLevel < condition.percent : s.batteryLevel > condition.percent;
-      return holds ? { ok: true } : { ok: false, reason: `battery_${s.batteryLevel}%: not ${condition.kind === 'battery_below' ? 'below' : 'above'} ${condition.percent}%` };
+      return holds
+        ? { ok: true }
+        : { ok: false, reason: `battery_${s.batteryLevel}%: not ${condition.kind === 'battery_below' ? 'below' : 'above'} ${condition.percent}%` };
     }
     case 'parked_near': {
       if (s.location === null) return { ok: false, reason: 'location_unknown: location is not recorded (INCLUDE_LOCATION)' };

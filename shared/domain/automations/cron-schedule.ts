@@ -72,7 +72,13 @@ function parseField(part: string, field: (typeof FIELDS)[number]): Set<number> {
 /** The same schedule as an EventBridge Scheduler expression (its day of week takes names; one day field is `?`). */
 export function toEventBridgeCron(cron: CronSchedule): string {
   const [minute, hour, dom, month] = cron.text.split(' ');
-  const dow = cron.daysOfWeek === null ? '?' : [...cron.daysOfWeek].sort((a, b) => a - b).map((d) => DAYS[d]).join(',');
+  const dow =
+    cron.daysOfWeek === null
+      ? '?'
+      : [...cron.daysOfWeek]
+          .sort((a, b) => a - b)
+          .map((d) => DAYS[d])
+          .join(',');
   return `cron(${minute} ${hour} ${cron.daysOfWeek === null ? dom : '?'} ${month} ${dow} *)`;
 }
 
@@ -101,11 +107,27 @@ export function isTimeZone(zone: string): boolean {
 export function wallTime(at: number, zone: string): WallTime {
   let format = formatters.get(zone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      weekday: 'short',
+    });
     formatters.set(zone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), weekday: DAYS.indexOf(parts.weekday!.toUpperCase()) };
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: DAYS.indexOf(parts.weekday!.toUpperCase()),
+  };
 }
 
 export function wallText(w: WallTime): string {
@@ -158,7 +180,11 @@ export function nextRun(cron: CronSchedule, zone: string, after: number): number
   const limit = t + 400 * 24 * 60 * MINUTE;
   while (t < limit) {
     const w = wallTime(t, zone);
-    if (!cron.months.has(w.month) || (cron.daysOfMonth !== null && !cron.daysOfMonth.has(w.day)) || (cron.daysOfWeek !== null && !cron.daysOfWeek.has(w.weekday))) {
+    if (
+      !cron.months.has(w.month) ||
+      (cron.daysOfMonth !== null && !cron.daysOfMonth.has(w.day)) ||
+      (cron.daysOfWeek !== null && !cron.daysOfWeek.has(w.weekday))
+    ) {
       t += (24 * 60 - (w.hour * 60 + w.minute)) * MINUTE; // to the next local midnight (or near it)
       continue;
     }

@@ -11,7 +11,11 @@ export const MAX_CATCH_UP_MS = 10 * MINUTE;
  * same occurrence and never runs; a wall time skipped by a clock change never comes up. The rules EventBridge
  * Scheduler follows.
  */
-export function dueOccurrences(automations: readonly Automation[], from: number, to: number): Array<{ automation: Automation; occurrence: string; at: number }> {
+export function dueOccurrences(
+  automations: readonly Automation[],
+  from: number,
+  to: number,
+): Array<{ automation: Automation; occurrence: string; at: number }> {
   const due: Array<{ automation: Automation; occurrence: string; at: number }> = [];
   const first = Math.max(Math.floor(from / MINUTE) * MINUTE + MINUTE, to - MAX_CATCH_UP_MS);
   for (const automation of automations) {

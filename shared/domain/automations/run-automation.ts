@@ -45,12 +45,30 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
   let run: AutomationRun;
   if (!verdict.ok) {
     run = { at: now, outcome: 'skipped', reason: verdict.reason };
-    await recordAudit(deps, { vin: automation.vin, id: sortableId(), at: now, command: automation.command, body: automation.body, outcome: 'skipped', reason: verdict.reason, latencyMs: 0, woke: false, transport: null, teslaStatus: null, caller, source: 'automation', idempotencyKey: key });
+    await recordAudit(deps, {
+      vin: automation.vin,
+      id: sortableId(),
+      at: now,
+      command: automation.command,
+      body: automation.body,
+      outcome: 'skipped',
+      reason: verdict.reason,
+      latencyMs: 0,
+      woke: false,
+      transport: null,
+      teslaStatus: null,
+      caller,
+      source: 'automation',
+      idempotencyKey: key,
+    });
   } else {
     let outcome: ReturnType<typeof outcomeOf>;
     try {
       const answer = await sendCommand(deps, { vin: automation.vin, command: automation.command, body: automation.body, key, caller, source: 'automation' });
-      outcome = answer.kind === 'outcome' ? outcomeOf(answer.outcome) : { outcome: 'error', reason: answer.kind === 'key_in_use' ? 'request_in_progress' : 'idempotency_key_reused' };
+      outcome =
+        answer.kind === 'outcome'
+          ? outcomeOf(answer.outcome)
+          : { outcome: 'error', reason: answer.kind === 'key_in_use' ? 'request_in_progress' : 'idempotency_key_reused' };
     } catch {
       outcome = { outcome: 'error', reason: INTERNAL_FAILURE.code }; // a bug; sendCommand released the key and wrote the audit row
     }
@@ -63,7 +81,8 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
     const current = await deps.automationStore.getAutomation(automation.id);
     if (current) await deps.automationStore.putAutomation({ ...current, enabled: false, lastRun: run, updatedAt: now });
   }
-  if (run.outcome !== 'done' && run.outcome !== 'already_done' && run.outcome !== 'skipped') await deps.automationFailed?.(automation, run).catch(() => undefined);
+  if (run.outcome !== 'done' && run.outcome !== 'already_done' && run.outcome !== 'skipped')
+    await deps.automationFailed?.(automation, run).catch(() => undefined);
   return run;
 }
 

@@ -77,9 +77,7 @@ export function commandSchema(name: CommandName): CommandBodySchema {
 /** Commands that open the car or let it be driven are off until the owner allows them. */
 export const DEFAULT_DISALLOWED: ReadonlySet<CommandName> = new Set(['door_unlock', 'remote_start_drive', 'window_control']);
 
-export const DEFAULT_ALLOWED_COMMANDS: ReadonlySet<CommandName> = new Set(
-  COMMAND_NAMES.filter((c) => !DEFAULT_DISALLOWED.has(c)),
-);
+export const DEFAULT_ALLOWED_COMMANDS: ReadonlySet<CommandName> = new Set(COMMAND_NAMES.filter((c) => !DEFAULT_DISALLOWED.has(c)));
 
 /**
  * Answers with `result: false` that mean the car is already where the command would put it; the API reports these

@@ -5,7 +5,15 @@ import type { CommandAuditEntry, CommandAuditLog } from './command-ports';
 /** Writes one audit row, and one structured log line; a lost row never turns the command's answer into an error. */
 export async function recordAudit(deps: { audit: CommandAuditLog; log: Log }, entry: CommandAuditEntry): Promise<void> {
   // The body stays out of the log (window_control carries coordinates).
-  deps.log.info('command', { vin: entry.vin, command: entry.command, outcome: entry.outcome, reason: entry.reason, transport: entry.transport, woke: entry.woke, latencyMs: entry.latencyMs });
+  deps.log.info('command', {
+    vin: entry.vin,
+    command: entry.command,
+    outcome: entry.outcome,
+    reason: entry.reason,
+    transport: entry.transport,
+    woke: entry.woke,
+    latencyMs: entry.latencyMs,
+  });
   try {
     await deps.audit.record(entry);
   } catch (error) {

@@ -24,7 +24,17 @@ export interface CommandRequest {
 
 /** What became of a command; kept under its Idempotency-Key and given again to every retry. */
 export type CommandOutcome =
-  | { kind: 'sent'; vin: string; command: string; outcome: 'done' | 'already_done'; reason: string; woke: boolean; transport: 'signed' | 'rest'; latencyMs: number; state?: string }
+  | {
+      kind: 'sent';
+      vin: string;
+      command: string;
+      outcome: 'done' | 'already_done';
+      reason: string;
+      woke: boolean;
+      transport: 'signed' | 'rest';
+      latencyMs: number;
+      state?: string;
+    }
   | { kind: 'refused'; vin: string; command: string; reason: string }
   | { kind: 'failed'; failure: Failure };
 
@@ -54,9 +64,15 @@ export async function sendCommand(deps: SendCommandDeps, request: CommandRequest
   const { vin, command, body, key, caller } = request;
   const source = request.source ?? 'api';
   const started = deps.clock.now();
-  const auditRow = (outcome: string, reason: string, extra: Pick<CommandAuditEntry, 'latencyMs' | 'woke' | 'transport' | 'teslaStatus'>): CommandAuditEntry => ({ vin, id: sortableId(), at: started, command, body, outcome, reason, ...extra, caller, source, idempotencyKey: key });
+  const auditRow = (
+    outcome: string,
+    reason: string,
+    extra: Pick<CommandAuditEntry, 'latencyMs' | 'woke' | 'transport' | 'teslaStatus'>,
+  ): CommandAuditEntry => ({ vin, id: sortableId(), at: started, command, body, outcome, reason, ...extra, caller, source, idempotencyKey: key });
   if (key !== null) {
-    const fingerprint = createHash('sha256').update(JSON.stringify([command, body])).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([command, body]))
+      .digest('hex');
     const claim = await deps.idempotency.claim(vin, key, fingerprint, started, ABANDONED_CLAIM_MS);
     if (claim.kind === 'replay') return { kind: 'outcome', outcome: storedOutcome(claim.value, vin), replayed: true };
     if (claim.kind === 'abandoned') {
@@ -79,18 +95,33 @@ export async function sendCommand(deps: SendCommandDeps, request: CommandRequest
   const meter = new RequestMeter();
   const commandDeps = { ...deps, fleet: meteredFleetApi(deps.fleet, meter) };
   // No Tesla request outlives the command's budget (wall clock), so the function is never killed holding the key.
-  const context = { deadline: Date.now() + deps.commandTimeoutMs, onRetriedAnswer: (category: BillingCategory, scope: string) => meter.record(category, scope) };
+  const context = {
+    deadline: Date.now() + deps.commandTimeoutMs,
+    onRetriedAnswer: (category: BillingCategory, scope: string) => meter.record(category, scope),
+  };
   try {
     let outcome: CommandOutcome;
     try {
-      const result = await withFleetCallContext(context, () => executeCommand(commandDeps, { vin, command, body, deadline: started + deps.commandTimeoutMs }, progress));
+      const result = await withFleetCallContext(context, () =>
+        executeCommand(commandDeps, { vin, command, body, deadline: started + deps.commandTimeoutMs }, progress),
+      );
       if (result.outcome === 'refused') {
         await audit('failed', result.reason, 200);
         deps.commandFailed?.('command_failed');
         outcome = { kind: 'refused', vin, command, reason: result.reason };
       } else {
         await audit(result.outcome, result.reason, 200);
-        outcome = { kind: 'sent', vin, command, outcome: result.outcome, reason: result.reason, woke: result.woke, transport: result.transport, latencyMs: deps.clock.now() - started, ...(result.state ? { state: result.state } : {}) };
+        outcome = {
+          kind: 'sent',
+          vin,
+          command,
+          outcome: result.outcome,
+          reason: result.reason,
+          woke: result.woke,
+          transport: result.transport,
+          latencyMs: deps.clock.now() - started,
+          ...(result.state ? { state: result.state } : {}),
+        };
       }
     } catch (error) {
       const failure = describeFailure(error, { pairingUrl: deps.pairingUrl?.() ?? GENERIC_PAIRING_URL });

@@ -136,7 +136,15 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     const gap = reading.at - drive.lastMovingAt;
     if (reading.moving) {
       const slowGap = drive.slowGap === true || (drive.lastMoving !== undefined && stoodStill({ at: drive.lastMovingAt, ...drive.lastMoving }, reading));
-      drive = { ...drive, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, slowGap, maxGapMs: Math.max(drive.maxGapMs, gap), maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph), readings: drive.readings + 1 };
+      drive = {
+        ...drive,
+        lastMovingAt: reading.at,
+        lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
+        slowGap,
+        maxGapMs: Math.max(drive.maxGapMs, gap),
+        maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph),
+        readings: drive.readings + 1,
+      };
     } else {
       out.drives.push(closeDrive(snapshot.vin, drive, reading, Math.max(drive.maxGapMs, gap), options));
       drive = null;
@@ -147,11 +155,32 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     // waking): if it covered much less ground since than its speed says, it stood still for part of that time too,
     // perhaps at a stop between two errands. After a longer gap, it may simply have set off late.
     // (After a reading that found it plugged in, it may have stayed at the charger: no such guess.)
-    const slowGap = last !== null && !last.charging && last.pluggedIn !== true && reading.at - last.at <= OPENING_GAP_MS && stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
-    drive = { start: anchorOf(start), startedBy: reading.at, lastMovingAt: reading.at, lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph }, slowGap, maxGapMs: 0, maxSpeedMph: reading.speedMph, readings: 1 };
+    const slowGap =
+      last !== null &&
+      !last.charging &&
+      last.pluggedIn !== true &&
+      reading.at - last.at <= OPENING_GAP_MS &&
+      stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
+    drive = {
+      start: anchorOf(start),
+      startedBy: reading.at,
+      lastMovingAt: reading.at,
+      lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
+      slowGap,
+      maxGapMs: 0,
+      maxSpeedMph: reading.speedMph,
+      readings: 1,
+    };
   } else if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.
-    const unseen: OpenDrive = { start: anchorOf(last), startedBy: reading.at, lastMovingAt: last.at, maxGapMs: reading.at - last.at, maxSpeedMph: null, readings: 0 };
+    const unseen: OpenDrive = {
+      start: anchorOf(last),
+      startedBy: reading.at,
+      lastMovingAt: last.at,
+      maxGapMs: reading.at - last.at,
+      maxSpeedMph: null,
+      readings: 0,
+    };
     out.drives.push(closeDrive(snapshot.vin, unseen, reading, unseen.maxGapMs, options));
   }
 
@@ -189,7 +218,16 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     };
   } else if (last !== null && !last.charging && !last.moving && drive === null && gained(last, reading) >= UNSEEN_CHARGE_POINTS) {
     // Charged between two readings, none of which saw it: the car's own counter still holds the session's energy.
-    const unseen: OpenCharge = { startedAfter: last.at, start: { at: last.at, batteryLevel: last.batteryLevel }, lastChargingAt: last.at, energyAddedKwh: reading.energyAddedKwh, peakPowerKw: null, fast: null, location: reading.location, readings: 0 };
+    const unseen: OpenCharge = {
+      startedAfter: last.at,
+      start: { at: last.at, batteryLevel: last.batteryLevel },
+      lastChargingAt: last.at,
+      energyAddedKwh: reading.energyAddedKwh,
+      peakPowerKw: null,
+      fast: null,
+      location: reading.location,
+      readings: 0,
+    };
     out.charges.push(closeCharge(snapshot.vin, unseen, reading));
   }
 
@@ -199,7 +237,12 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   const busyNow = drive !== null || charge !== null || out.drives.length > 0 || out.charges.length > 0;
   if (busyNow && idleSince !== null && last !== null) {
     const end = idleEnd(idleSince, last, reading, state.charge === null && charge !== null, options);
-    const asleepMs = sleep === undefined ? null : end.endedByCharge ? asleepUntil(sleep, idleSince.at, reading.at) : (sleep.asleepMsAtLast ?? asleepUntil(sleep, idleSince.at, last.at));
+    const asleepMs =
+      sleep === undefined
+        ? null
+        : end.endedByCharge
+          ? asleepUntil(sleep, idleSince.at, reading.at)
+          : (sleep.asleepMsAtLast ?? asleepUntil(sleep, idleSince.at, last.at));
     if (end.point.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(snapshot.vin, idleSince, end, asleepMs));
   }
   if (busyNow) idleSince = null;
@@ -225,7 +268,8 @@ interface IdleEnd {
  * again when it began charging at night still shows its evening's drain.
  */
 function idleEnd(since: HistoryReading, last: HistoryReading, reading: HistoryReading, chargeBegan: boolean, options: HistoryOptions): IdleEnd {
-  if (last.at > since.at || !chargeBegan || !reading.charging || reading.energyAddedKwh === null || reading.batteryLevel === null) return { point: last, endedByCharge: false };
+  if (last.at > since.at || !chargeBegan || !reading.charging || reading.energyAddedKwh === null || reading.batteryLevel === null)
+    return { point: last, endedByCharge: false };
   const addedPercent = (reading.energyAddedKwh / options.packKwh) * 100;
   const perPercent = milesPerPercent(reading);
   return {
@@ -242,7 +286,12 @@ function idleEnd(since: HistoryReading, last: HistoryReading, reading: HistoryRe
  * Replays snapshots and state changes (any order; merged by time here, a change before a reading taken at the same
  * moment) from an empty state: what `rederive` does.
  */
-export function deriveHistory(snapshots: readonly Snapshot[], options: HistoryOptions, from: HistoryState = EMPTY_HISTORY, changes: readonly StateChange[] = []): HistoryStep {
+export function deriveHistory(
+  snapshots: readonly Snapshot[],
+  options: HistoryOptions,
+  from: HistoryState = EMPTY_HISTORY,
+  changes: readonly StateChange[] = [],
+): HistoryStep {
   const all: HistoryStep = { state: from, drives: [], charges: [], versions: [], idles: [] };
   const pending = [...changes].sort((a, b) => a.at - b.at);
   let next = 0;

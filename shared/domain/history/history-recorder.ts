@@ -10,7 +10,11 @@ import { driveMonth, monthOf, monthRange, monthTotals } from './monthly-totals';
  * Folds one new snapshot into the car's stored history, as the collector stores it. Records are keyed by their start,
  * so running this twice for one snapshot writes the same records again, never two.
  */
-export async function recordHistory(store: HistoryStore, snapshot: Snapshot, packKwh = defaultPackKwh(snapshot.vin)): Promise<{ drives: number; charges: number }> {
+export async function recordHistory(
+  store: HistoryStore,
+  snapshot: Snapshot,
+  packKwh = defaultPackKwh(snapshot.vin),
+): Promise<{ drives: number; charges: number }> {
   const state = (await store.getHistoryState(snapshot.vin)) ?? EMPTY_HISTORY;
   const step = foldSnapshot(state, snapshot, { packKwh });
   // Logged first: if the process dies before the state is saved, the drive is derived again and not logged twice.

@@ -25,7 +25,9 @@ export async function appendToLogbook(store: LogbookStore, vin: string, content:
   for (let attempt = 0; attempt < attempts; attempt++) {
     const recent = await store.lastLogEntries(vin, 8);
     if (content.kind === 'drive') {
-      const same = recent.find((e) => e.kind === 'drive' && e.driveId === content.driveId && e.endAt === content.endAt && e.endOdometerMi === content.endOdometerMi);
+      const same = recent.find(
+        (e) => e.kind === 'drive' && e.driveId === content.driveId && e.endAt === content.endAt && e.endOdometerMi === content.endOdometerMi,
+      );
       if (same) return same;
     }
     const entry = sealEntry(vin, recent[0] ?? null, content);

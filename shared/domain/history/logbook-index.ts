@@ -45,10 +45,16 @@ export const INDEX_PAGE = 500;
 export type IndexBudget = () => boolean;
 
 /** A budget of a number of pages. */
-export const pages = (count: number): IndexBudget => () => --count <= 0;
+export const pages =
+  (count: number): IndexBudget =>
+  () =>
+    --count <= 0;
 
 /** A budget until a deadline (ms since epoch) on a clock. */
-export const until = (clock: { now(): number }, deadline: number): IndexBudget => () => clock.now() > deadline;
+export const until =
+  (clock: { now(): number }, deadline: number): IndexBudget =>
+  () =>
+    clock.now() > deadline;
 
 /**
  * Applies the chain's entries the index has not seen, page by page, until it is caught up or the budget is spent

@@ -26,7 +26,7 @@ export async function loggedDrivesOfYear(store: LogbookStore, vin: string, year:
   await requireLogIndex(store, vin, spent);
   const items: LogIndexItem[] = [];
   const range = { fromMs: Date.UTC(year, 0, 1) - DAY_MS, toMs: Date.UTC(year + 1, 0, 1) + DAY_MS };
-  for (let cursor: string | null = null; ; ) {
+  for (let cursor: string | null = null; ;) {
     const page = await store.logIndexPage(vin, { ...range, limit: PAGE, cursor });
     items.push(...page.items.filter((i) => i.driveSeq !== null));
     if ((cursor = page.cursor) === null) break;
@@ -50,7 +50,8 @@ async function viewsOf(store: LogbookStore, vin: string, items: readonly LogInde
   return items.map((item) => {
     const drive = bySeq.get(item.driveSeq!);
     const note = item.noteSeq === null ? null : bySeq.get(item.noteSeq);
-    if (!isDriveEntry(drive, item.driveId) || note === undefined || (note !== null && (note.kind !== 'annotation' || note.driveId !== item.driveId))) throw new LogbookDamagedError(item.driveId);
+    if (!isDriveEntry(drive, item.driveId) || note === undefined || (note !== null && (note.kind !== 'annotation' || note.driveId !== item.driveId)))
+      throw new LogbookDamagedError(item.driveId);
     return { drive, latest: note, notes: item.notes };
   });
 }

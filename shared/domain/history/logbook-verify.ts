@@ -71,9 +71,18 @@ export class ChainWalker {
     this.count += 1;
     const expectedSeq = (this.previous?.seq ?? 0) + 1;
     const expectedPrev = this.previous?.hash ?? GENESIS_HASH;
-    if (this.brokenAtSeq === null && (seq !== expectedSeq || prevHash !== expectedPrev || hash !== hashOf(this.vin, seq, prevHash, content))) this.brokenAtSeq = seq;
+    if (this.brokenAtSeq === null && (seq !== expectedSeq || prevHash !== expectedPrev || hash !== hashOf(this.vin, seq, prevHash, content)))
+      this.brokenAtSeq = seq;
     if (this.keptHead?.seq === seq) this.keptHash = hash;
-    const logged = this.drives.get(entry.driveId) ?? { driveSeq: null, facts: null, conflicting: false, recorded: false, noteSeq: null, notes: 0, indexed: false };
+    const logged = this.drives.get(entry.driveId) ?? {
+      driveSeq: null,
+      facts: null,
+      conflicting: false,
+      recorded: false,
+      noteSeq: null,
+      notes: 0,
+      indexed: false,
+    };
     if (entry.kind === 'drive') {
       const facts = digest(content);
       if (logged.facts !== null && logged.facts !== facts) logged.conflicting = true;
@@ -142,7 +151,13 @@ export class ChainWalker {
     const head = this.previous ? { seq: this.previous.seq, hash: this.previous.hash } : null;
     const keptHead = this.keptHead === null ? null : this.keptHash === null ? 'missing' : this.keptHash === this.keptHead.hash ? 'matches' : 'differs';
     const indexMismatches = [...this.indexWrong].slice(0, LISTED);
-    const intact = this.brokenAtSeq === null && changedCount === 0 && this.missingCount === 0 && options.lostEntries === 0 && indexMismatches.length === 0 && (keptHead === null || keptHead === 'matches');
+    const intact =
+      this.brokenAtSeq === null &&
+      changedCount === 0 &&
+      this.missingCount === 0 &&
+      options.lostEntries === 0 &&
+      indexMismatches.length === 0 &&
+      (keptHead === null || keptHead === 'matches');
     return {
       intact,
       complete: true,
@@ -163,7 +178,12 @@ export class ChainWalker {
 const digest = (facts: object): string => createHash('sha256').update(canonical(facts)).digest('base64');
 
 /** A whole chain in memory against the drives recorded now (no index): for tests and small tools. */
-export function verifyChain(vin: string, entries: readonly LogEntry[], currentDrives: ReadonlyMap<string, Drive>, keptHead: ChainHead | null = null): ChainCheck {
+export function verifyChain(
+  vin: string,
+  entries: readonly LogEntry[],
+  currentDrives: ReadonlyMap<string, Drive>,
+  keptHead: ChainHead | null = null,
+): ChainCheck {
   const walker = new ChainWalker(vin, keptHead);
   for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) walker.add(entry);
   for (const drive of currentDrives.values()) walker.checkDrive(drive);
@@ -183,7 +203,7 @@ export async function verifyLogbook(store: HistoryStore, vin: string, keptHead: 
   if (!(await catchUpLogIndex(store, vin, spent)).caughtUp) return walker.unfinished();
   // Read before the walk: every entry up to it existed then, and entries are never removed.
   const indexedThrough = await store.logIndexedThrough(vin);
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const entries = await store.logEntriesAfter(vin, after, PAGE);
     if (entries.length === 0) break;
     for (const entry of entries) walker.add(entry);
@@ -191,13 +211,13 @@ export async function verifyLogbook(store: HistoryStore, vin: string, keptHead: 
     if (spent()) return walker.unfinished();
   }
   const first = walker.firstLoggedStart;
-  for (let cursor: string | null = null; first !== null; ) {
+  for (let cursor: string | null = null; first !== null;) {
     const page = await store.listDrives(vin, { fromMs: first, toMs: END_OF_TIME, limit: PAGE, cursor });
     for (const drive of page.items) walker.checkDrive(drive);
     if (spent()) return walker.unfinished();
     if ((cursor = page.cursor) === null) break;
   }
-  for (let cursor: string | null = null; ; ) {
+  for (let cursor: string | null = null; ;) {
     const page = await store.logIndexPage(vin, { fromMs: 0, toMs: END_OF_TIME, limit: PAGE, cursor });
     for (const item of page.items) walker.checkIndexItem(item, indexedThrough);
     if (spent()) return walker.unfinished();
@@ -205,4 +225,3 @@ export async function verifyLogbook(store: HistoryStore, vin: string, keptHead: 
   }
   return walker.finish({ lostEntries: Math.max(0, indexedThrough - walker.headSeq), indexChecked: true });
 }
-

@@ -59,7 +59,9 @@ export function sealEntry(vin: string, previous: Pick<LogEntry, 'seq' | 'hash'> 
 }
 
 export function hashOf(vin: string, seq: number, prevHash: string, content: LogContent): string {
-  return createHash('sha256').update(canonical({ ...content, vin, seq, prevHash })).digest('hex');
+  return createHash('sha256')
+    .update(canonical({ ...content, vin, seq, prevHash }))
+    .digest('hex');
 }
 
 /** JSON with sorted keys, so the hash depends on the content only. */
@@ -119,7 +121,15 @@ export interface LoggedDriveView {
 
 /** One row per logged drive that started in `year` in the owner's time zone, with its latest annotation. */
 export function logbookRows(logged: readonly LoggedDriveView[], year: number, timeZone: string): LogbookRow[] {
-  const format = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  const format = new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  });
   const local = (ms: number): string => format.format(ms).replace(' ', 'T');
   const place = (p: LogDriveFacts['from']): string | null => (p ? `${p.latitude.toFixed(5)},${p.longitude.toFixed(5)}` : null);
   return logged

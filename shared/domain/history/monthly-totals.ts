@@ -49,7 +49,10 @@ export function monthTotals(vin: string, month: string, drives: readonly Drive[]
     month,
     distanceMi: round(mine.reduce((sum, d) => sum + d.distanceMi, 0)),
     drives: mine.length,
-    chargedKwh: round(sessions.reduce((sum, c) => sum + (c.energyAddedKwh ?? 0), 0), 2),
+    chargedKwh: round(
+      sessions.reduce((sum, c) => sum + (c.energyAddedKwh ?? 0), 0),
+      2,
+    ),
     chargingSessions: sessions.length,
     estimatedUsedKwh: round(estimatedUsedKwh, 2),
     whPerMi: estimatedMi >= 1 ? Math.round((estimatedUsedKwh * 1000) / estimatedMi) : null,

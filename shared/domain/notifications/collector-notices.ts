@@ -26,7 +26,14 @@ export class CollectorNotices {
     const stored = (await this.outbox.getWatch(car.vin)) as (Partial<CarWatch> & { last?: Snapshot | null }) | null;
     const { last: previous = null, ...rest } = stored ?? {};
     const watch: CarWatch = { ...NEW_WATCH, ...rest };
-    const { notices, watch: next } = noticesFromReading(car.vin, car.displayName ?? car.vin, previous, current, watch, config.unlockedMinutes ?? DEFAULT_UNLOCKED_MINUTES);
+    const { notices, watch: next } = noticesFromReading(
+      car.vin,
+      car.displayName ?? car.vin,
+      previous,
+      current,
+      watch,
+      config.unlockedMinutes ?? DEFAULT_UNLOCKED_MINUTES,
+    );
     await this.notifier.notify(notices, config);
     // A reading older than the last one seen (a retried pass) does not replace it.
     const last = previous !== null && previous.takenAt > current.takenAt ? previous : current;

@@ -1,6 +1,14 @@
 import type { Clock } from '../clock';
 import type { Log } from '../stores';
-import { wantsKind, type ChannelName, type Delivery, type Notification, type NotificationChannel, type NotificationConfig, type NotificationOutbox } from './notification';
+import {
+  wantsKind,
+  type ChannelName,
+  type Delivery,
+  type Notification,
+  type NotificationChannel,
+  type NotificationConfig,
+  type NotificationOutbox,
+} from './notification';
 
 /** Waits before the next attempt after each failure; after the last, the delivery is given up. */
 export const RETRY_BACKOFF_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 12 * 3_600_000];
@@ -72,7 +80,15 @@ export class Notifier {
   async test(): Promise<Record<string, string>> {
     const config = await this.deps.outbox.getConfig();
     const now = this.deps.clock.now();
-    const notice: Notification = { id: `test:${now}`, kind: 'test', vin: null, at: now, title: 'Tesla Fleet logger: test', message: 'If you read this, notifications reach you.', data: {} };
+    const notice: Notification = {
+      id: `test:${now}`,
+      kind: 'test',
+      vin: null,
+      at: now,
+      title: 'Tesla Fleet logger: test',
+      message: 'If you read this, notifications reach you.',
+      data: {},
+    };
     const results: Record<string, string> = {};
     await Promise.all(
       this.deps.channels(config ?? {}).map(async (channel) => {
@@ -85,7 +101,14 @@ export class Notifier {
           results[channel.name] = `failed: ${lastError}`;
         }
         // Kept with the other deliveries, so GET /notifications shows the test and how it went.
-        const delivery: Delivery = { notification: notice, channel: channel.name, attempts: 1, status: lastError === null ? 'delivered' : 'gave_up', nextAttemptAt: null, lastError };
+        const delivery: Delivery = {
+          notification: notice,
+          channel: channel.name,
+          attempts: 1,
+          status: lastError === null ? 'delivered' : 'gave_up',
+          nextAttemptAt: null,
+          lastError,
+        };
         await this.deps.outbox.recordAttempt(delivery, now).catch(() => undefined);
       }),
     );
@@ -102,7 +125,10 @@ export class Notifier {
     } catch (error) {
       const wait = channel ? RETRY_BACKOFF_MS[attempts - 1] : undefined;
       const lastError = describe(error);
-      settled = wait === undefined ? { ...delivery, attempts, status: 'gave_up', nextAttemptAt: null, lastError } : { ...delivery, attempts, status: 'failed', nextAttemptAt: this.deps.clock.now() + wait, lastError };
+      settled =
+        wait === undefined
+          ? { ...delivery, attempts, status: 'gave_up', nextAttemptAt: null, lastError }
+          : { ...delivery, attempts, status: 'failed', nextAttemptAt: this.deps.clock.now() + wait, lastError };
       this.deps.log.warn('notification not delivered', { channel: delivery.channel, kind: delivery.notification.kind, attempts, error: lastError });
     }
     await this.deps.outbox.settle(settled);

@@ -39,7 +39,8 @@ export function automationRoutes(deps: ApiDeps): Route[] {
   const save = async (automation: Automation, previous: Automation | null): Promise<Automation> => {
     const { store, trigger } = automations();
     if (previous) await store.putAutomation(automation);
-    else if (!(await store.addAutomation(automation, MAX_AUTOMATIONS))) throw new ApiError(409, 'too_many_automations', `at most ${MAX_AUTOMATIONS} automations: delete one first`);
+    else if (!(await store.addAutomation(automation, MAX_AUTOMATIONS)))
+      throw new ApiError(409, 'too_many_automations', `at most ${MAX_AUTOMATIONS} automations: delete one first`);
     try {
       await trigger.apply(automation);
     } catch (error) {
@@ -48,7 +49,13 @@ export function automationRoutes(deps: ApiDeps): Route[] {
     }
     return automation;
   };
-  const view = (a: Automation) => ({ ...a, createdAt: iso(a.createdAt), updatedAt: iso(a.updatedAt), lastRun: a.lastRun && { ...a.lastRun, at: iso(a.lastRun.at) }, nextRunAt: nextRunOf(a, deps.clock.now()) });
+  const view = (a: Automation) => ({
+    ...a,
+    createdAt: iso(a.createdAt),
+    updatedAt: iso(a.updatedAt),
+    lastRun: a.lastRun && { ...a.lastRun, at: iso(a.lastRun.at) },
+    nextRunAt: nextRunOf(a, deps.clock.now()),
+  });
 
   return [
     {
@@ -76,8 +83,20 @@ export function automationRoutes(deps: ApiDeps): Route[] {
       handle: async ({ params, event }) => {
         const patch = validate(automationPatchSchema(), jsonObjectBody(event), 'invalid_automation');
         const previous = await find(params.id);
-        const schedule = previous.schedule.kind === 'cron' ? { cron: previous.schedule.cron, timeZone: previous.schedule.timeZone } : { at: previous.schedule.at, timeZone: previous.schedule.timeZone };
-        const merged = { name: previous.name, vin: previous.vin, command: previous.command, body: previous.body, schedule, enabled: previous.enabled, conditions: previous.conditions, ...patch };
+        const schedule =
+          previous.schedule.kind === 'cron'
+            ? { cron: previous.schedule.cron, timeZone: previous.schedule.timeZone }
+            : { at: previous.schedule.at, timeZone: previous.schedule.timeZone };
+        const merged = {
+          name: previous.name,
+          vin: previous.vin,
+          command: previous.command,
+          body: previous.body,
+          schedule,
+          enabled: previous.enabled,
+          conditions: previous.conditions,
+          ...patch,
+        };
         // A one-off whose time has passed keeps it while disabled (it can be renamed); enabling it needs a new time.
         const automation = build(merged, previous.id, previous, previous.schedule.kind === 'once' && patch.schedule === undefined);
         return json(200, view(await save(automation, previous)));

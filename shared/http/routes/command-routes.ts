@@ -58,4 +58,3 @@ export const auditQuery = lazily(() => z.strictObject({ limit: z.coerce.number()
 function auditCaller(event: APIGatewayProxyEventV2): CommandAuditEntry['caller'] {
   return { sourceIp: event.requestContext.http.sourceIp, userAgent: (event.headers['user-agent'] ?? '').slice(0, 200), token: callerOf(event).name };
 }
-

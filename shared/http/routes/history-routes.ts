@@ -110,9 +110,45 @@ function idleView(i: IdlePeriod) {
   };
 }
 
-const IDLE_COLUMNS = ['id', 'startAt', 'endAt', 'hours', 'startBatteryLevel', 'endBatteryLevel', 'batteryLost', 'rangeLostMi', 'drainPercentPerDay', 'asleepShare', 'endedByCharge'] as const;
-const DRIVE_COLUMNS = ['id', 'startAt', 'endAt', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'durationMinutes', 'estimatedEnergyKwh', 'whPerMi', 'maxSpeedMph', 'mayHideStops'] as const;
-const CHARGE_COLUMNS = ['id', 'startAt', 'endBy', 'startBatteryLevel', 'endBatteryLevel', 'energyAddedKwh', 'peakPowerKw', 'kind', 'durationMinutes', 'cost'] as const;
+const IDLE_COLUMNS = [
+  'id',
+  'startAt',
+  'endAt',
+  'hours',
+  'startBatteryLevel',
+  'endBatteryLevel',
+  'batteryLost',
+  'rangeLostMi',
+  'drainPercentPerDay',
+  'asleepShare',
+  'endedByCharge',
+] as const;
+const DRIVE_COLUMNS = [
+  'id',
+  'startAt',
+  'endAt',
+  'startOdometerMi',
+  'endOdometerMi',
+  'distanceMi',
+  'distanceKm',
+  'durationMinutes',
+  'estimatedEnergyKwh',
+  'whPerMi',
+  'maxSpeedMph',
+  'mayHideStops',
+] as const;
+const CHARGE_COLUMNS = [
+  'id',
+  'startAt',
+  'endBy',
+  'startBatteryLevel',
+  'endBatteryLevel',
+  'energyAddedKwh',
+  'peakPowerKw',
+  'kind',
+  'durationMinutes',
+  'cost',
+] as const;
 
 /** The drive, or 404 drive_not_found. */
 export async function requireDrive(deps: ApiDeps, vin: string, id: string): Promise<Drive> {
@@ -158,13 +194,21 @@ function pagedRoute<R, V, C extends object>(
 /** Drives, charging sessions and software versions derived from the stored snapshots; none of these calls Tesla. */
 export function historyRoutes(deps: ApiDeps): Route[] {
   return [
-    pagedRoute(deps, '/vehicles/{vin}/drives', 'drives', (vin, q) => deps.history.listDrives(vin, q), driveView, DRIVE_COLUMNS, (d) => ({
-      ...d,
-      startAt: d.start.at,
-      endAt: d.end.at,
-      startOdometerMi: d.start.odometerMi,
-      endOdometerMi: d.end.odometerMi,
-    })),
+    pagedRoute(
+      deps,
+      '/vehicles/{vin}/drives',
+      'drives',
+      (vin, q) => deps.history.listDrives(vin, q),
+      driveView,
+      DRIVE_COLUMNS,
+      (d) => ({
+        ...d,
+        startAt: d.start.at,
+        endAt: d.end.at,
+        startOdometerMi: d.start.odometerMi,
+        endOdometerMi: d.end.odometerMi,
+      }),
+    ),
     {
       method: 'GET',
       path: '/vehicles/{vin}/drives/{id}',
@@ -174,22 +218,49 @@ export function historyRoutes(deps: ApiDeps): Route[] {
         const drive = await requireDrive(deps, vin, id);
         // The readings that bound and fill the drive, as stored (at most a few dozen: a driving car is read every few minutes).
         const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: drive.start.at, toMs: drive.end.at, limit: 1000 });
-        const readings = page.items.map((s) => ({ at: iso(s.takenAt), odometerMi: s.odometerMi, speedMph: s.speedMph, batteryLevel: s.batteryLevel, shiftState: s.shiftState, location: s.location }));
+        const readings = page.items.map((s) => ({
+          at: iso(s.takenAt),
+          odometerMi: s.odometerMi,
+          speedMph: s.speedMph,
+          batteryLevel: s.batteryLevel,
+          shiftState: s.shiftState,
+          location: s.location,
+        }));
         if (/\bapplication\/gpx\+xml\b/i.test(event.headers.accept ?? '')) {
           const points = readings.filter((r): r is typeof r & { location: { latitude: number; longitude: number } } => r.location !== null);
-          if (points.length === 0) throw new ApiError(404, 'no_track', 'this drive has no positions: turn location on (INCLUDE_LOCATION / includeLocation) to record tracks');
-          return gpx(`Drive ${drive.id}`, points.map((p) => ({ at: p.at, ...p.location })));
+          if (points.length === 0)
+            throw new ApiError(404, 'no_track', 'this drive has no positions: turn location on (INCLUDE_LOCATION / includeLocation) to record tracks');
+          return gpx(
+            `Drive ${drive.id}`,
+            points.map((p) => ({ at: p.at, ...p.location })),
+          );
         }
         return json(200, { vin, drive: driveView(drive), readings });
       },
     },
-    pagedRoute(deps, '/vehicles/{vin}/charges', 'charges', (vin, q) => pricedCharges(deps, vin, q), chargeView, CHARGE_COLUMNS, (c) => ({
-      ...c,
-      startAt: c.start.at,
-      startBatteryLevel: c.start.batteryLevel,
-      endBatteryLevel: c.end.batteryLevel,
-    })),
-    pagedRoute(deps, '/vehicles/{vin}/idles', 'idles', (vin, q) => deps.history.listIdles(vin, q), idleView, IDLE_COLUMNS, (i) => i),
+    pagedRoute(
+      deps,
+      '/vehicles/{vin}/charges',
+      'charges',
+      (vin, q) => pricedCharges(deps, vin, q),
+      chargeView,
+      CHARGE_COLUMNS,
+      (c) => ({
+        ...c,
+        startAt: c.start.at,
+        startBatteryLevel: c.start.batteryLevel,
+        endBatteryLevel: c.end.batteryLevel,
+      }),
+    ),
+    pagedRoute(
+      deps,
+      '/vehicles/{vin}/idles',
+      'idles',
+      (vin, q) => deps.history.listIdles(vin, q),
+      idleView,
+      IDLE_COLUMNS,
+      (i) => i,
+    ),
     {
       method: 'PATCH',
       path: '/vehicles/{vin}/charges/{id}',

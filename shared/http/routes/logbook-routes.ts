@@ -15,7 +15,10 @@ import { requireDrive } from './history-routes';
 export const driveEditSchema = lazily(() =>
   z
     .strictObject({
-      purpose: z.enum(DRIVE_PURPOSES as [string, ...string[]]).nullable().optional(),
+      purpose: z
+        .enum(DRIVE_PURPOSES as [string, ...string[]])
+        .nullable()
+        .optional(),
       note: z.string().max(500).nullable().optional(),
     })
     .refine((b) => b.purpose !== undefined || b.note !== undefined, { message: 'give a purpose or a note' }),
@@ -45,7 +48,22 @@ export const verifyQuerySchema = lazily(() =>
  */
 export const LOGBOOK_READ_BUDGET_MS = 20_000;
 
-const LOGBOOK_COLUMNS = ['start', 'end', 'startOdometerMi', 'endOdometerMi', 'distanceMi', 'distanceKm', 'purpose', 'note', 'from', 'to', 'driveId', 'edits', 'prevHash', 'hash'] as const;
+const LOGBOOK_COLUMNS = [
+  'start',
+  'end',
+  'startOdometerMi',
+  'endOdometerMi',
+  'distanceMi',
+  'distanceKm',
+  'purpose',
+  'note',
+  'from',
+  'to',
+  'driveId',
+  'edits',
+  'prevHash',
+  'hash',
+] as const;
 
 /**
  * The trip logbook: purposes and notes on drives (each edit a new entry, the original kept), the year's logbook in
@@ -71,7 +89,13 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
           at: deps.clock.now(),
         };
         const entry = await appendToLogbook(deps.history, vin, annotation);
-        return json(200, { vin, driveId: id, purpose: annotation.purpose, note: annotation.note, entry: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash } });
+        return json(200, {
+          vin,
+          driveId: id,
+          purpose: annotation.purpose,
+          note: annotation.note,
+          entry: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash },
+        });
       },
     },
     {
@@ -88,7 +112,12 @@ export function logbookRoutes(deps: ApiDeps): Route[] {
           // The chain head closes the file: kept with the export (or handed in with it), it proves later that nothing
           // up to it was changed, removed or re-sealed (GET …/logbook/verify?head=…).
           const footer = head ? [`# logbook chain head ${head} (entry number:sha256); verify later with GET /vehicles/${vin}/logbook/verify?head=${head}`] : [];
-          return csv(LOGBOOK_COLUMNS, rows, { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"`, ...(head ? { 'x-logbook-head': head } : {}) }, footer);
+          return csv(
+            LOGBOOK_COLUMNS,
+            rows,
+            { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"`, ...(head ? { 'x-logbook-head': head } : {}) },
+            footer,
+          );
         }
         const totalMi = Math.round(rows.reduce((s, r) => s + r.distanceMi, 0) * 1000) / 1000;
         return json(200, { vin, year, timeZone: q.tz, totalDistanceMi: totalMi, chainHead: head, entries: rows });

@@ -12,13 +12,29 @@ import type { Route } from '../router';
 
 /** `PUT /notifications`: the whole setup; a channel left out (or null) is switched off. */
 export const notificationConfigSchema = lazily(() => {
-  const events = z.array(z.enum(NOTIFICATION_KINDS.filter((k) => k !== 'test') as [string, ...string[]])).min(1).max(NOTIFICATION_KINDS.length).optional();
+  const events = z
+    .array(z.enum(NOTIFICATION_KINDS.filter((k) => k !== 'test') as [string, ...string[]]))
+    .min(1)
+    .max(NOTIFICATION_KINDS.length)
+    .optional();
   const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
   return z.strictObject({
     webhook: z.strictObject({ url: httpUrl, events, rotateSecret: z.boolean().optional() }).nullable().optional(),
-    ntfy: z.strictObject({ server: httpUrl.default('https://ntfy.sh'), topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'), token: z.string().min(1).max(256).optional(), events }).nullable().optional(),
+    ntfy: z
+      .strictObject({
+        server: httpUrl.default('https://ntfy.sh'),
+        topic: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'),
+        token: z.string().min(1).max(256).optional(),
+        events,
+      })
+      .nullable()
+      .optional(),
     email: z.strictObject({ events }).nullable().optional(),
-    unlockedMinutes: z.int().min(1).max(24 * 60).optional(),
+    unlockedMinutes: z
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
   });
 });
 
@@ -39,13 +55,23 @@ export function notificationRoutes(deps: ApiDeps): Route[] {
         // A webhook URL often carries its own secret (Home Assistant's webhook id), and knowing an ntfy topic is
         // enough to read it: only the owner's token sees them.
         const caller = callerOf(event);
-        if (caller.role !== 'owner') throw new ApiError(403, 'forbidden_for_token', `the read-only token '${caller.name}' may not see the notification channels`);
+        if (caller.role !== 'owner')
+          throw new ApiError(403, 'forbidden_for_token', `the read-only token '${caller.name}' may not see the notification channels`);
         const { outbox, emailAvailable } = notifications();
         const deliveries = await outbox.recent(20);
         return json(200, {
           config: redacted(await outbox.getConfig()),
           emailAvailable,
-          recent: deliveries.map((d) => ({ id: d.notification.id, kind: d.notification.kind, title: d.notification.title, at: new Date(d.notification.at).toISOString(), channel: d.channel, status: d.status, attempts: d.attempts, lastError: d.lastError })),
+          recent: deliveries.map((d) => ({
+            id: d.notification.id,
+            kind: d.notification.kind,
+            title: d.notification.title,
+            at: new Date(d.notification.at).toISOString(),
+            channel: d.channel,
+            status: d.status,
+            attempts: d.attempts,
+            lastError: d.lastError,
+          })),
         });
       },
     },
@@ -65,7 +91,8 @@ export function notificationRoutes(deps: ApiDeps): Route[] {
         };
         if (input.webhook) target('webhook.url', input.webhook.url);
         if (input.ntfy) target('ntfy.server', input.ntfy.server);
-        if (input.email && !emailAvailable) throw badRequest('invalid_notifications', 'email: e-mail needs the stack deployed with notifyEmail (see docs/automations-and-notifications.md)');
+        if (input.email && !emailAvailable)
+          throw badRequest('invalid_notifications', 'email: e-mail needs the stack deployed with notifyEmail (see docs/automations-and-notifications.md)');
         const previous = (await outbox.getConfig()) ?? {};
         const config: NotificationConfig = {};
         let shownSecret: string | null = null;
@@ -75,13 +102,22 @@ export function notificationRoutes(deps: ApiDeps): Route[] {
           const secret = keep ? previous.webhook!.secret : (shownSecret = newWebhookSecret());
           config.webhook = { url: input.webhook.url, secret, ...kinds(input.webhook.events) };
         }
-        if (input.ntfy) config.ntfy = { server: input.ntfy.server, topic: input.ntfy.topic, ...(input.ntfy.token ? { token: input.ntfy.token } : {}), ...kinds(input.ntfy.events) };
+        if (input.ntfy)
+          config.ntfy = {
+            server: input.ntfy.server,
+            topic: input.ntfy.topic,
+            ...(input.ntfy.token ? { token: input.ntfy.token } : {}),
+            ...kinds(input.ntfy.events),
+          };
         if (input.email) config.email = kinds(input.email.events);
         if (input.unlockedMinutes !== undefined) config.unlockedMinutes = input.unlockedMinutes;
         await outbox.putConfig(config);
         const view = redacted(config)!;
         if (shownSecret !== null) (view.webhook as Record<string, unknown>).secret = shownSecret;
-        return json(200, { config: view, ...(shownSecret !== null ? { note: 'webhook.secret is shown only now: the receiver checks x-tesla-logger-signature with it' } : {}) });
+        return json(200, {
+          config: view,
+          ...(shownSecret !== null ? { note: 'webhook.secret is shown only now: the receiver checks x-tesla-logger-signature with it' } : {}),
+        });
       },
     },
     {

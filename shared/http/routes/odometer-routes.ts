@@ -35,7 +35,19 @@ export const snapshotsQuerySchema = lazily(() =>
   }),
 );
 
-const SNAPSHOT_COLUMNS = ['takenAt', 'odometerMi', 'batteryLevel', 'rangeMi', 'chargingState', 'locked', 'shiftState', 'speedMph', 'softwareVersion', 'latitude', 'longitude'] as const;
+const SNAPSHOT_COLUMNS = [
+  'takenAt',
+  'odometerMi',
+  'batteryLevel',
+  'rangeMi',
+  'chargingState',
+  'locked',
+  'shiftState',
+  'speedMph',
+  'softwareVersion',
+  'latitude',
+  'longitude',
+] as const;
 
 /** History reads. JSON by default; `Accept: text/csv` gives the same rows as CSV (the next page's cursor in a header). */
 export function odometerRoutes(deps: ApiDeps): Route[] {
@@ -52,7 +64,15 @@ export function odometerRoutes(deps: ApiDeps): Route[] {
           const readings = rawOdometerSeries(page.items, q.unit);
           const next = nextPageCursor(page.cursor, vin, pq);
           if (wantsCsv(event)) return csv(['at', 'odometer'], readings, next ? { 'x-next-cursor': next } : {});
-          return json(200, { vin, unit: q.unit, resolution: 'raw', from: new Date(pq.from).toISOString(), to: new Date(pq.to).toISOString(), readings, nextCursor: next });
+          return json(200, {
+            vin,
+            unit: q.unit,
+            resolution: 'raw',
+            from: new Date(pq.from).toISOString(),
+            to: new Date(pq.to).toISOString(),
+            readings,
+            nextCursor: next,
+          });
         }
         const { from, to } = resolveRange(q, deps.clock.now());
         const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
@@ -74,7 +94,13 @@ export function odometerRoutes(deps: ApiDeps): Route[] {
         const vin = requireVin(params.vin);
         const q = validate(snapshotsQuerySchema(), query, 'invalid_query');
         const pq = resolvePageQuery(q, vin, deps.clock.now());
-        const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: pq.from, toMs: pq.to, limit: q.limit, cursor: pq.storeCursor, newestFirst: pq.newestFirst });
+        const page = await deps.snapshots.snapshotsBetween(vin, {
+          fromMs: pq.from,
+          toMs: pq.to,
+          limit: q.limit,
+          cursor: pq.storeCursor,
+          newestFirst: pq.newestFirst,
+        });
         const next = nextPageCursor(page.cursor, vin, pq);
         const rows = page.items.map(({ location, ...s }) => ({
           ...s,
@@ -83,7 +109,14 @@ export function odometerRoutes(deps: ApiDeps): Route[] {
           longitude: location?.longitude ?? null,
         }));
         if (wantsCsv(event)) return csv(SNAPSHOT_COLUMNS, rows, next ? { 'x-next-cursor': next } : {});
-        return json(200, { vin, from: new Date(pq.from).toISOString(), to: new Date(pq.to).toISOString(), order: pq.newestFirst ? 'newest' : 'oldest', snapshots: rows, nextCursor: next });
+        return json(200, {
+          vin,
+          from: new Date(pq.from).toISOString(),
+          to: new Date(pq.to).toISOString(),
+          order: pq.newestFirst ? 'newest' : 'oldest',
+          snapshots: rows,
+          nextCursor: next,
+        });
       },
     },
   ];

@@ -7,7 +7,14 @@ import { requireVin, validate } from '../request-input';
 import { json } from '../responses';
 import type { Route } from '../router';
 
-export const usageQuery = lazily(() => z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional() }));
+export const usageQuery = lazily(() =>
+  z.strictObject({
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
+      .optional(),
+  }),
+);
 
 /** The month's billable Fleet requests for one car, their estimated cost, and its share of the budget. */
 export function usageRoutes(deps: ApiDeps): Route[] {

@@ -32,7 +32,11 @@ export function vehicleRoutes(deps: ApiDeps): Route[] {
       path: '/vehicles/{vin}/state',
       handle: async ({ params }) => {
         const vin = requireVin(params.vin);
-        const [record, snapshot, signing] = await Promise.all([deps.vehicles.getVehicle(vin), deps.snapshots.latestSnapshot(vin), deps.signing.getSigningStatus(vin)]);
+        const [record, snapshot, signing] = await Promise.all([
+          deps.vehicles.getVehicle(vin),
+          deps.snapshots.latestSnapshot(vin),
+          deps.signing.getSigningStatus(vin),
+        ]);
         if (record === null && snapshot === null) throw new ApiError(404, 'vehicle_not_found', `no vehicle ${vin} has been seen`);
         return json(200, {
           vin,

@@ -22,11 +22,25 @@ async function setup() {
   const history = new MemoryHistoryStore();
   const commands = new MemoryCommandStores();
   const deps: ApiDeps = {
-    vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 25_000,
-    sleep: () => Promise.resolve(), fleet: new FakeFleetApi(), clock: { now: () => NOW }, log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    vehicles: stores,
+    snapshots: stores,
+    history,
+    usage: stores,
+    monthlyBudgetUsd: 10,
+    audit: commands,
+    idempotency: commands,
+    signing: commands,
+    rateLimits: commands,
+    commandTimeoutMs: 25_000,
+    sleep: () => Promise.resolve(),
+    fleet: new FakeFleetApi(),
+    clock: { now: () => NOW },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     allowedCommands: DEFAULT_ALLOWED_COMMANDS,
   };
-  await stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 100.5, timestamp: Date.parse('2026-06-14T08:00:00Z'), car_version: '=HYPERLINK("x")' } }, 0));
+  await stores.putSnapshot(
+    snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 100.5, timestamp: Date.parse('2026-06-14T08:00:00Z'), car_version: '=HYPERLINK("x")' } }, 0),
+  );
   await stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 120, timestamp: Date.parse('2026-06-14T18:00:00Z') } }, 0));
   await stores.putVehicle({ vin: VIN, displayName: 'Car', state: 'online', lastSeenAt: NOW, lastSnapshotAt: null, polling: INITIAL_MEMORY });
   const handler = createApiHandler(deps, new ApiTokenVerifier(() => Promise.resolve(TOKEN)));
@@ -43,7 +57,13 @@ describe('OpenAPI document', () => {
     const { deps, call } = await setup();
     const anonymous = await call('/openapi.json', { token: null });
     expect(anonymous.status).toBe(200);
-    const doc = JSON.parse(anonymous.body) as { openapi: string; paths: Record<string, Record<string, { summary?: string; tags?: string[]; operationId?: string }>>; servers: unknown[]; info: { license?: { name: string } }; tags: Array<{ name: string }> };
+    const doc = JSON.parse(anonymous.body) as {
+      openapi: string;
+      paths: Record<string, Record<string, { summary?: string; tags?: string[]; operationId?: string }>>;
+      servers: unknown[];
+      info: { license?: { name: string } };
+      tags: Array<{ name: string }>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     // What redocly's recommended rules ask for: servers, a license, and every operation with an id, a summary and a known tag.
     expect(doc.servers.length).toBeGreaterThan(0);
@@ -68,7 +88,12 @@ describe('OpenAPI document', () => {
     const { call } = await setup();
     const doc = JSON.parse((await call('/openapi.json')).body);
     const limit = doc.paths['/vehicles/{vin}/commands/set_charge_limit'].post.requestBody.content['application/json'].schema;
-    expect(limit).toMatchObject({ type: 'object', properties: { percent: { type: 'integer', minimum: 50, maximum: 100 } }, required: ['percent'], additionalProperties: false });
+    expect(limit).toMatchObject({
+      type: 'object',
+      properties: { percent: { type: 'integer', minimum: 50, maximum: 100 } },
+      required: ['percent'],
+      additionalProperties: false,
+    });
     const params = doc.paths['/vehicles/{vin}/odometer'].get.parameters as Array<{ name: string; schema: { enum?: string[] } }>;
     expect(params.map((p) => p.name)).toEqual(['vin', 'from', 'to', 'resolution', 'unit', 'limit', 'cursor']);
     expect(params.find((p) => p.name === 'resolution')!.schema.enum).toEqual(['raw', 'day']);
@@ -115,7 +140,11 @@ describe('API token rotation', () => {
 describe('the page’s icon and home-screen manifest', () => {
   it('are served without a token (a browser asks for /favicon.ico on every load), and the page links them', async () => {
     const { call } = await setup();
-    for (const [path, type] of [['/favicon.ico', 'image/svg+xml'], ['/icon.svg', 'image/svg+xml'], ['/manifest.webmanifest', 'application/manifest+json']] as const) {
+    for (const [path, type] of [
+      ['/favicon.ico', 'image/svg+xml'],
+      ['/icon.svg', 'image/svg+xml'],
+      ['/manifest.webmanifest', 'application/manifest+json'],
+    ] as const) {
       const res = await call(path, { token: null });
       expect({ path, status: res.status, type: res.headers['content-type'] }).toEqual({ path, status: 200, type });
     }

@@ -12,7 +12,28 @@ import { MemoryStores } from '../../support/memory-stores';
 
 const TOKEN = 'fuzz-api-token-0123456789';
 
-const NASTY = ['', ' ', '%', '%zz', '..', '../..', '\u0000', '\ud800', '😀', 'A'.repeat(300), '__proto__', 'constructor', '{}', '[]', 'null', '-1', '1e300', 'NaN', '5YJ3E7EB0SF00000I', '5yj3e7eb0sf000001'];
+const NASTY = [
+  '',
+  ' ',
+  '%',
+  '%zz',
+  '..',
+  '../..',
+  '\u0000',
+  '\ud800',
+  '😀',
+  'A'.repeat(300),
+  '__proto__',
+  'constructor',
+  '{}',
+  '[]',
+  'null',
+  '-1',
+  '1e300',
+  'NaN',
+  '5YJ3E7EB0SF00000I',
+  '5yj3e7eb0sf000001',
+];
 const VALUES: unknown[] = [null, true, -1, 0, 1.5, 1e300, 'x', '', [], {}, { a: 1 }, 'A'.repeat(100), -0, 101, 49, 'rear', 'front'];
 
 function malformedRequest(rand: () => number): Parameters<typeof httpEvent> {
@@ -23,13 +44,15 @@ function malformedRequest(rand: () => number): Parameters<typeof httpEvent> {
   if (kind === 0) {
     // A command with a body of the wrong shape: wrong types, extra keys, out-of-range values, broken JSON.
     const body: Record<string, unknown> = {};
-    for (let i = 0; i < 1 + Math.floor(rand() * 3); i++) body[pick(['percent', 'on', 'which_trunk', 'level', 'seat_position', 'lat', 'driver_temp', pick(NASTY)])] = pick(VALUES);
+    for (let i = 0; i < 1 + Math.floor(rand() * 3); i++)
+      body[pick(['percent', 'on', 'which_trunk', 'level', 'seat_position', 'lat', 'driver_temp', pick(NASTY)])] = pick(VALUES);
     const text = rand() < 0.2 ? JSON.stringify(body).slice(0, -1) : JSON.stringify(body);
     return ['POST', `/vehicles/${vin}/commands/${rand() < 0.7 ? pick(commands) : pick(NASTY)}`, { token: TOKEN, body: text }];
   }
   if (kind === 1) {
     const query: Record<string, string> = {};
-    for (const key of ['from', 'to', 'resolution', 'unit', 'limit', 'cursor', 'month', pick(NASTY)]) if (rand() < 0.5) query[key] = String(pick([...NASTY, ...VALUES]));
+    for (const key of ['from', 'to', 'resolution', 'unit', 'limit', 'cursor', 'month', pick(NASTY)])
+      if (rand() < 0.5) query[key] = String(pick([...NASTY, ...VALUES]));
     return ['GET', `/vehicles/${vin}/${pick(['odometer', 'snapshots', 'usage', 'commands'])}`, { token: TOKEN, query }];
   }
   if (kind === 2) return [pick(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']), `/${pick(NASTY)}/${pick(NASTY)}`, { token: TOKEN }];
@@ -40,10 +63,26 @@ describe('API under malformed input', () => {
   it('answers 1,000 malformed requests with 4xx JSON errors and never calls Tesla', async () => {
     const fleet = new FakeFleetApi();
     const stores = new MemoryStores();
-  const history = new MemoryHistoryStore();
+    const history = new MemoryHistoryStore();
     const commandStores = new MemoryCommandStores();
     const handler = createApiHandler(
-      { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commandStores, idempotency: commandStores, signing: commandStores, rateLimits: commandStores, commandTimeoutMs: 25_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+      {
+        vehicles: stores,
+        snapshots: stores,
+        history,
+        usage: stores,
+        monthlyBudgetUsd: 10,
+        audit: commandStores,
+        idempotency: commandStores,
+        signing: commandStores,
+        rateLimits: commandStores,
+        commandTimeoutMs: 25_000,
+        sleep: () => Promise.resolve(),
+        fleet,
+        clock: { now: () => Date.parse('2026-06-15T12:00:00Z') },
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+      },
       new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
     );
     const rand = prng(20261123);
@@ -60,7 +99,13 @@ describe('API under malformed input', () => {
         continue;
       }
       // The request is named in the subject, so a failure says which draw broke the rule.
-      const seen = { request: i, args, status, reachedTesla: fleet.calls.length !== callsBefore, codeIsSnakeCase: /^[a-z_]+$/.test(String(JSON.parse(res.body!).error.code)) };
+      const seen = {
+        request: i,
+        args,
+        status,
+        reachedTesla: fleet.calls.length !== callsBefore,
+        codeIsSnakeCase: /^[a-z_]+$/.test(String(JSON.parse(res.body!).error.code)),
+      };
       expect(seen).toEqual({ request: i, args, status: expect.any(Number), reachedTesla: false, codeIsSnakeCase: true });
       expect(status).toBeLessThan(500);
     }

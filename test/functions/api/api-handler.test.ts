@@ -5,7 +5,15 @@ import { createApiHandler } from '../../../functions/api/create-handler';
 import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { CommandKeyInvalidError } from '../../../shared/vcp/command-key';
 import { errorToResponse } from '../../../shared/http/error-mapping';
-import { FleetApiUnreachableError, LoginRequiredError, MissingScopeError, RateLimitedError, UnexpectedFleetResponseError, VehicleNotFoundError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import {
+  FleetApiUnreachableError,
+  LoginRequiredError,
+  MissingScopeError,
+  RateLimitedError,
+  UnexpectedFleetResponseError,
+  VehicleNotFoundError,
+  VehicleUnavailableError,
+} from '../../../shared/domain/fleet-errors';
 import { eventually } from '../../support/eventually';
 import { INITIAL_MEMORY } from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
@@ -29,9 +37,29 @@ function setup() {
   const logged: string[] = [];
   let now = NOW;
   const clock = { now: () => now };
-  const log = { info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})), warn: () => undefined, error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})) };
+  const log = {
+    info: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})),
+    warn: () => undefined,
+    error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})),
+  };
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet, clock, log, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    {
+      vehicles: stores,
+      snapshots: stores,
+      history,
+      usage: stores,
+      monthlyBudgetUsd: 10,
+      audit: commands,
+      idempotency: commands,
+      signing: commands,
+      rateLimits: commands,
+      commandTimeoutMs: 22_000,
+      sleep: () => Promise.resolve(),
+      fleet,
+      clock,
+      log,
+      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+    },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {
@@ -78,7 +106,8 @@ describe('API auth', () => {
 });
 
 describe('commands', () => {
-  const cmd = (command: string, body?: string) => ['POST', `/vehicles/${VIN}/commands/${command}`, { token: TOKEN, ...(body !== undefined ? { body } : {}) }] as const;
+  const cmd = (command: string, body?: string) =>
+    ['POST', `/vehicles/${VIN}/commands/${command}`, { token: TOKEN, ...(body !== undefined ? { body } : {}) }] as const;
 
   it.each([
     [['POST', '/vehicles/NOTAVIN/commands/door_lock', { token: TOKEN }], 400, 'invalid_vin'],
@@ -222,7 +251,7 @@ describe('commands', () => {
     await call(...cmd('door_lock'));
     await call(...cmd('flash_lights'));
     const res = await call('GET', `/vehicles/${VIN}/commands`, { token: TOKEN });
-    expect((res.body.commands as Array<{ command: string }>).map((c) => c.command).sort()).toEqual(["door_lock", "flash_lights"]);
+    expect((res.body.commands as Array<{ command: string }>).map((c) => c.command).sort()).toEqual(['door_lock', 'flash_lights']);
     expect(res.body.commands[0]).toMatchObject({ vin: VIN, outcome: 'done', caller: { sourceIp: '127.0.0.1', userAgent: '', token: 'owner' } });
   });
 
@@ -257,12 +286,18 @@ describe('commands', () => {
     };
     const opts = { token: TOKEN, headers: { 'idempotency-key': 'k-killed' } };
     void call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts);
-    await eventually(() => Promise.resolve(fleet.calls.filter((c) => c.method === 'sendCommand').length), (n) => expect(n).toBe(1));
+    await eventually(
+      () => Promise.resolve(fleet.calls.filter((c) => c.method === 'sendCommand').length),
+      (n) => expect(n).toBe(1),
+    );
     fleet.sendCommand = () => Promise.resolve({ result: true, reason: '' });
     advance(30_000);
     expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({ status: 409, body: { error: { code: 'request_in_progress' } } });
     advance(31_000);
-    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({ status: 504, body: { error: { code: 'command_outcome_unknown' } } });
+    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({
+      status: 504,
+      body: { error: { code: 'command_outcome_unknown' } },
+    });
     advance(3_600_000);
     expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts)).toMatchObject({ status: 504, headers: { 'idempotent-replayed': 'true' } });
     expect(commands.entries.at(-1)).toMatchObject({ outcome: 'error', reason: 'command_outcome_unknown' });
@@ -271,14 +306,34 @@ describe('commands', () => {
   it('a key kept by the version before outcomes were kept (an HTTP answer) is replayed as it was, never sent again', async () => {
     const { call, fleet, commands } = setup();
     const opts = (key: string) => ({ token: TOKEN, headers: { 'idempotency-key': key } });
-    const fingerprint = (command: string, body: unknown) => createHash('sha256').update(JSON.stringify([command, body])).digest('hex');
-    const keep = (key: string, command: string, response: unknown) => commands.keys.set(`${VIN}#${key}`, { fingerprint: fingerprint(command, {}), response, claimedAt: NOW });
-    keep('old-done', 'honk_horn', { status: 200, body: { vin: VIN, command: 'honk_horn', outcome: 'done', reason: '', woke: false, transport: 'rest', latencyMs: 812 } });
+    const fingerprint = (command: string, body: unknown) =>
+      createHash('sha256')
+        .update(JSON.stringify([command, body]))
+        .digest('hex');
+    const keep = (key: string, command: string, response: unknown) =>
+      commands.keys.set(`${VIN}#${key}`, { fingerprint: fingerprint(command, {}), response, claimedAt: NOW });
+    keep('old-done', 'honk_horn', {
+      status: 200,
+      body: { vin: VIN, command: 'honk_horn', outcome: 'done', reason: '', woke: false, transport: 'rest', latencyMs: 812 },
+    });
     keep('old-refused', 'flash_lights', { status: 409, body: { error: { code: 'command_failed', message: 'the car refused flash_lights: user_present' } } });
-    keep('old-unknown', 'door_lock', { status: 504, body: { error: { code: 'command_outcome_unknown', message: 'door_lock was sent but no readable answer came back' } } });
-    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts('old-done'))).toMatchObject({ status: 200, headers: { 'idempotent-replayed': 'true' }, body: { outcome: 'done', latencyMs: 812 } });
-    expect(await call('POST', `/vehicles/${VIN}/commands/flash_lights`, opts('old-refused'))).toMatchObject({ status: 409, body: { error: { code: 'command_failed', message: 'the car refused flash_lights: user_present' } } });
-    expect(await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts('old-unknown'))).toMatchObject({ status: 504, body: { error: { code: 'command_outcome_unknown' } } });
+    keep('old-unknown', 'door_lock', {
+      status: 504,
+      body: { error: { code: 'command_outcome_unknown', message: 'door_lock was sent but no readable answer came back' } },
+    });
+    expect(await call('POST', `/vehicles/${VIN}/commands/honk_horn`, opts('old-done'))).toMatchObject({
+      status: 200,
+      headers: { 'idempotent-replayed': 'true' },
+      body: { outcome: 'done', latencyMs: 812 },
+    });
+    expect(await call('POST', `/vehicles/${VIN}/commands/flash_lights`, opts('old-refused'))).toMatchObject({
+      status: 409,
+      body: { error: { code: 'command_failed', message: 'the car refused flash_lights: user_present' } },
+    });
+    expect(await call('POST', `/vehicles/${VIN}/commands/door_lock`, opts('old-unknown'))).toMatchObject({
+      status: 504,
+      body: { error: { code: 'command_outcome_unknown' } },
+    });
     expect(fleet.calls).toEqual([]);
   });
 
@@ -294,7 +349,14 @@ describe('commands', () => {
       throw new UnexpectedFleetResponseError('Fleet API answered 500', 500);
     };
     expect((await call(...cmd('charge_start'))).status).toBe(504);
-    expect(commands.entries.at(-1)).toMatchObject({ command: 'charge_start', outcome: 'error', reason: 'command_outcome_unknown', woke: true, transport: 'rest', teslaStatus: 500 });
+    expect(commands.entries.at(-1)).toMatchObject({
+      command: 'charge_start',
+      outcome: 'error',
+      reason: 'command_outcome_unknown',
+      woke: true,
+      transport: 'rest',
+      teslaStatus: 500,
+    });
     fleet.commandResult = () => {
       throw new VehicleNotFoundError(VIN);
     };
@@ -331,10 +393,21 @@ describe('commands', () => {
 describe('history', () => {
   async function seeded() {
     const ctx = setup();
-    for (const [iso, odometer] of [['2026-06-13T08:00:00Z', 100], ['2026-06-13T18:00:00Z', 110], ['2026-06-14T09:00:00Z', 125.5]] as const) {
+    for (const [iso, odometer] of [
+      ['2026-06-13T08:00:00Z', 100],
+      ['2026-06-13T18:00:00Z', 110],
+      ['2026-06-14T09:00:00Z', 125.5],
+    ] as const) {
       await ctx.stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: Date.parse(iso) } }, 0));
     }
-    await ctx.stores.putVehicle({ vin: VIN, displayName: 'Car', state: 'online', lastSeenAt: NOW, lastSnapshotAt: Date.parse('2026-06-14T09:00:00Z'), polling: INITIAL_MEMORY });
+    await ctx.stores.putVehicle({
+      vin: VIN,
+      displayName: 'Car',
+      state: 'online',
+      lastSeenAt: NOW,
+      lastSnapshotAt: Date.parse('2026-06-14T09:00:00Z'),
+      polling: INITIAL_MEMORY,
+    });
     return ctx;
   }
 
@@ -353,7 +426,10 @@ describe('history', () => {
 
   it('serves a daily series in km over a date range', async () => {
     const { call } = await seeded();
-    const res = await call('GET', `/vehicles/${VIN}/odometer`, { token: TOKEN, query: { resolution: 'day', unit: 'km', from: '2026-06-13', to: '2026-06-13' } });
+    const res = await call('GET', `/vehicles/${VIN}/odometer`, {
+      token: TOKEN,
+      query: { resolution: 'day', unit: 'km', from: '2026-06-13', to: '2026-06-13' },
+    });
     expect(res.body.days).toEqual([{ date: '2026-06-13', first: 160.934, last: 177.028, distance: 16.093 }]);
   });
 
@@ -377,7 +453,12 @@ describe('history', () => {
   it('serves the latest state, and 404 for a car never seen', async () => {
     const { call, commands } = await seeded();
     const res = await call('GET', `/vehicles/${VIN}/state`, { token: TOKEN });
-    expect(res.body).toMatchObject({ vin: VIN, state: 'online', commandSigning: 'unknown', snapshot: { odometerMi: 125.5, takenAt: '2026-06-14T09:00:00.000Z' } });
+    expect(res.body).toMatchObject({
+      vin: VIN,
+      state: 'online',
+      commandSigning: 'unknown',
+      snapshot: { odometerMi: 125.5, takenAt: '2026-06-14T09:00:00.000Z' },
+    });
     commands.signing.set(VIN, { required: true, source: 'fleet_status', checkedAt: NOW });
     expect((await call('GET', `/vehicles/${VIN}/state`, { token: TOKEN })).body.commandSigning).toBe('required');
     expect((await call('GET', '/vehicles/5YJ3E7EB0SF000002/state', { token: TOKEN })).status).toBe(404);

@@ -26,16 +26,34 @@ function setup() {
   let now = NOW;
   const failures: string[] = [];
   const deps: ApiDeps = {
-    vehicles: stores, snapshots: stores, history: new MemoryHistoryStore(), usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands,
-    commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => now }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+    vehicles: stores,
+    snapshots: stores,
+    history: new MemoryHistoryStore(),
+    usage: stores,
+    monthlyBudgetUsd: 10,
+    audit: commands,
+    idempotency: commands,
+    signing: commands,
+    rateLimits: commands,
+    commandTimeoutMs: 22_000,
+    sleep: () => Promise.resolve(),
+    fleet,
+    clock: { now: () => now },
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    allowedCommands: DEFAULT_ALLOWED_COMMANDS,
   };
   const handler = createApiHandler({ ...deps, automations: { store: automations, trigger: automations } }, new ApiTokenVerifier(() => Promise.resolve(TOKEN)));
-  const runner = createAutomationRunnerHandler({ ...deps, automationStore: automations, automationFailed: (a, run) => Promise.resolve(void failures.push(`${a.id}:${run.reason}`)) });
+  const runner = createAutomationRunnerHandler({
+    ...deps,
+    automationStore: automations,
+    automationFailed: (a, run) => Promise.resolve(void failures.push(`${a.id}:${run.reason}`)),
+  });
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await handler(httpEvent(method, path, { token: TOKEN, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }), {} as Context);
     return { status: res.statusCode!, body: JSON.parse(res.body ?? 'null') };
   };
-  const reading = (fields: object) => stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 100, timestamp: now - 60_000 }, ...fields }, now));
+  const reading = (fields: object) =>
+    stores.putSnapshot(snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 100, timestamp: now - 60_000 }, ...fields }, now));
   return { fleet, stores, commands, automations, call, runner, failures, reading, advance: (ms: number) => (now += ms) };
 }
 
@@ -47,14 +65,28 @@ describe('/automations', () => {
     const { call, automations } = setup();
     const created = await call('POST', '/automations', weekdayClimate);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Precondition', enabled: true, conditions: [], schedule: { kind: 'cron', cron: '30 7 * * 1-5', timeZone: 'Europe/Berlin' }, nextRunAt: '2026-11-30T06:30:00.000Z' });
+    expect(created.body).toMatchObject({
+      name: 'Precondition',
+      enabled: true,
+      conditions: [],
+      schedule: { kind: 'cron', cron: '30 7 * * 1-5', timeZone: 'Europe/Berlin' },
+      nextRunAt: '2026-11-30T06:30:00.000Z',
+    });
     const id = created.body.id as string;
     expect(automations.scheduled.get(id)?.command).toBe('auto_conditioning_start');
     expect((await call('GET', '/automations')).body.automations).toHaveLength(1);
 
     // A change keeps what it does not name: the body and conditions of a command with parameters stay.
-    const limit = await call('POST', '/automations', { ...weekdayClimate, command: 'set_charge_limit', body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }] });
-    expect(await call('PATCH', `/automations/${limit.body.id as string}`, { enabled: false })).toMatchObject({ status: 200, body: { body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }], enabled: false } });
+    const limit = await call('POST', '/automations', {
+      ...weekdayClimate,
+      command: 'set_charge_limit',
+      body: { percent: 85 },
+      conditions: [{ kind: 'plugged_in' }],
+    });
+    expect(await call('PATCH', `/automations/${limit.body.id as string}`, { enabled: false })).toMatchObject({
+      status: 200,
+      body: { body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }], enabled: false },
+    });
     await call('DELETE', `/automations/${limit.body.id as string}`);
 
     const off = await call('PATCH', `/automations/${id}`, { enabled: false });
@@ -131,7 +163,13 @@ describe('the automation runner', () => {
   it('runs when every condition holds on the latest reading', async () => {
     const { call, runner, fleet, reading } = setup();
     await reading({ charge_state: { battery_level: 40, charging_state: 'Stopped' } });
-    const id = (await call('POST', '/automations', { ...weekdayClimate, command: 'charge_start', conditions: [{ kind: 'plugged_in' }, { kind: 'battery_below', percent: 50 }] })).body.id as string;
+    const id = (
+      await call('POST', '/automations', {
+        ...weekdayClimate,
+        command: 'charge_start',
+        conditions: [{ kind: 'plugged_in' }, { kind: 'battery_below', percent: 50 }],
+      })
+    ).body.id as string;
     expect(await runner({ automationId: id, occurrence: 'o1' })).toMatchObject({ outcome: 'done' });
     expect(sends(fleet)).toBe(1);
   });
@@ -171,9 +209,13 @@ describe('automations that could never run', () => {
     const { buildAutomation, AutomationInputError } = await import('../../../shared/domain/automations/automation-input');
     const base = { name: 'x', vin: '5YJ3E7EB0SF000001', command: 'door_lock', body: {} };
     const context = { id: 'a1', now: Date.parse('2026-06-15T06:00:00Z'), allowedCommands: new Set(['door_lock']) };
-    expect(() => buildAutomation({ ...base, schedule: { cron: '0 7 30 2 *', timeZone: 'UTC' } } as never, context)).toThrow(/schedule\.cron.*never runs: February has no day 30/);
+    expect(() => buildAutomation({ ...base, schedule: { cron: '0 7 30 2 *', timeZone: 'UTC' } } as never, context)).toThrow(
+      /schedule\.cron.*never runs: February has no day 30/,
+    );
     expect(() => buildAutomation({ ...base, schedule: { at: '2027-02-30T07:00', timeZone: 'UTC' } } as never, context)).toThrow(AutomationInputError);
-    expect(() => buildAutomation({ ...base, schedule: { at: '2027-02-30T07:00', timeZone: 'UTC' } } as never, context)).toThrow(/not a date and time on the calendar/);
+    expect(() => buildAutomation({ ...base, schedule: { at: '2027-02-30T07:00', timeZone: 'UTC' } } as never, context)).toThrow(
+      /not a date and time on the calendar/,
+    );
     // A time a clock change skips is still said to be that.
     expect(() => buildAutomation({ ...base, schedule: { at: '2027-03-28T02:30', timeZone: 'Europe/Berlin' } } as never, context)).toThrow(/clock change/);
   });

@@ -41,9 +41,31 @@ beforeAll(async () => {
       cars: [
         { vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'Sim Model 3' },
         // Parked all evening, then charged at night: its evenings are idle periods with a drain.
-        { vin: '5YJ3E7EB0SF000003', id: 3, displayName: 'Sim Commuter', profile: { periodMinutes: 1440, segments: [{ activity: 'drive', startMinute: 60, minutes: 30, speedMph: 30 }, { activity: 'charge', startMinute: 420, minutes: 120, percentPerHour: 12 }] } },
+        {
+          vin: '5YJ3E7EB0SF000003',
+          id: 3,
+          displayName: 'Sim Commuter',
+          profile: {
+            periodMinutes: 1440,
+            segments: [
+              { activity: 'drive', startMinute: 60, minutes: 30, speedMph: 30 },
+              { activity: 'charge', startMinute: 420, minutes: 120, percentPerHour: 12 },
+            ],
+          },
+        },
         // Out on Saturdays, charged on Sunday nights, parked (and draining) the rest of the week.
-        { vin: '5YJ3E7EB0SF000004', id: 4, displayName: 'Sim Weekender', profile: { periodMinutes: 7 * 1440, segments: [{ activity: 'drive', startMinute: 600, minutes: 90, speedMph: 45 }, { activity: 'charge', startMinute: 1440 + 1320, minutes: 240, percentPerHour: 10 }] } },
+        {
+          vin: '5YJ3E7EB0SF000004',
+          id: 4,
+          displayName: 'Sim Weekender',
+          profile: {
+            periodMinutes: 7 * 1440,
+            segments: [
+              { activity: 'drive', startMinute: 600, minutes: 90, speedMph: 45 },
+              { activity: 'charge', startMinute: 1440 + 1320, minutes: 240, percentPerHour: 10 },
+            ],
+          },
+        },
       ],
     },
   });
@@ -70,7 +92,9 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the page's strict CSP (no inline script) does not block it.
   await page.evaluate(AXE);
-  const found = await page.evaluate<Array<{ id: string; impact: string; nodes: string[] }>>("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))");
+  const found = await page.evaluate<Array<{ id: string; impact: string; nodes: string[] }>>(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))",
+  );
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.join(', ')}`);
 }
 
@@ -88,7 +112,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.locator('#login').isVisible()).toBe(true);
     await page.getByLabel('API token').fill('definitely-not-the-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await eventually(() => page.locator('#login-error').textContent(), (v) => expect(v).toContain('not accepted'));
+    await eventually(
+      () => page.locator('#login-error').textContent(),
+      (v) => expect(v).toContain('not accepted'),
+    );
 
     await page.getByLabel('API token').fill(host.apiToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -97,64 +124,107 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.locator('#state').textContent()).toMatch(/%/);
 
     // Month view: one row per day with data, and a drawn chart.
-    await eventually(() => page.locator('#odometer-table tbody tr').count(), (v) => expect(v).toBeGreaterThanOrEqual(3));
+    await eventually(
+      () => page.locator('#odometer-table tbody tr').count(),
+      (v) => expect(v).toBeGreaterThanOrEqual(3),
+    );
     const firstRow = await page.locator('#odometer-table tbody tr').first().locator('td').allTextContents();
     expect(firstRow[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(Number(firstRow[1])).toBeGreaterThan(12_000);
     // "All" (ten years) with three days of data still draws a bar a day, not one bar across the chart.
     await page.getByRole('button', { name: 'All' }).click();
-    await eventually(() => page.locator('#odometer-table thead').textContent(), (v) => expect(v).toContain('Distance'));
+    await eventually(
+      () => page.locator('#odometer-table thead').textContent(),
+      (v) => expect(v).toContain('Distance'),
+    );
     expect(await page.locator('#odometer-table tbody tr').count()).toBeGreaterThanOrEqual(3);
     await page.getByRole('button', { name: 'Month', exact: true }).click();
     const canvas = page.locator('#odometer-chart');
     expect((await canvas.boundingBox())!.height).toBeGreaterThan(100);
     // The last session's charging curve, a point a reading.
-    await eventually(() => page.locator('#charge-curve').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThan(0));
+    await eventually(
+      () => page.locator('#charge-curve').getAttribute('data-points'),
+      (v) => expect(Number(v)).toBeGreaterThan(0),
+    );
     // Battery and range over the month, from the stored readings.
-    await eventually(() => page.locator('#battery-chart').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThan(50));
+    await eventually(
+      () => page.locator('#battery-chart').getAttribute('data-points'),
+      (v) => expect(Number(v)).toBeGreaterThan(50),
+    );
     expect((await page.locator('#battery-chart').boundingBox())!.height).toBeGreaterThan(100);
 
     // A command from the buttons built from /openapi.json; the audit log shows it.
     expect(await page.locator('form[data-command="door_unlock"]').count()).toBe(0);
     // History: drives, charging sessions and months from the simulated days; a purpose goes into the logbook.
-    await eventually(() => page.locator('#drives-table tbody tr.drive').count(), (n) => expect(n).toBeGreaterThanOrEqual(3));
+    await eventually(
+      () => page.locator('#drives-table tbody tr.drive').count(),
+      (n) => expect(n).toBeGreaterThanOrEqual(3),
+    );
     // Grouped by day under a heading row that counts them.
     expect(await page.locator('#drives-table tbody tr.day').first().textContent()).toMatch(/· \d+ drives? · \d+\.\d mi$/);
     expect(await page.locator('#charges-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#months-table tbody tr').count()).toBeGreaterThanOrEqual(1);
     // Each recent drive's efficiency, as bars (an estimate, and titled so).
-    await eventually(() => page.locator('#efficiency-chart').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThan(5));
+    await eventually(
+      () => page.locator('#efficiency-chart').getAttribute('data-points'),
+      (v) => expect(Number(v)).toBeGreaterThan(5),
+    );
     // The demo car is never parked an hour: the idle table says so.
     expect(await page.locator('#idles-empty').isVisible()).toBe(true);
     // The picked drive in full, below the form.
-    await eventually(() => page.locator('#drive-detail').textContent(), (v) => expect(v).toMatch(/Odometer[\d.]+ → [\d.]+ mi \([\d.]+ mi\)/));
+    await eventually(
+      () => page.locator('#drive-detail').textContent(),
+      (v) => expect(v).toMatch(/Odometer[\d.]+ → [\d.]+ mi \([\d.]+ mi\)/),
+    );
     expect(await page.locator('#drive-detail').textContent()).toMatch(/Readings\d+ \(\d+ while moving\)/);
     await page.locator('#drive-purpose').selectOption('business');
     await page.locator('#drive-note').fill('client visit');
     await page.getByRole('button', { name: 'Save to the logbook' }).click();
-    await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toContain('Saved'));
-    await eventually(() => page.locator('#drives-table tbody tr.drive').first().locator('td').nth(5).textContent(), (v) => expect(v).toBe('business'));
+    await eventually(
+      () => page.locator('#logbook-status').textContent(),
+      (v) => expect(v).toContain('Saved'),
+    );
+    await eventually(
+      () => page.locator('#drives-table tbody tr.drive').first().locator('td').nth(5).textContent(),
+      (v) => expect(v).toBe('business'),
+    );
     await page.getByRole('button', { name: 'Check the logbook’s chain' }).click();
-    await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toMatch(/Logbook intact: \d+ entries/));
+    await eventually(
+      () => page.locator('#logbook-status').textContent(),
+      (v) => expect(v).toMatch(/Logbook intact: \d+ entries/),
+    );
 
     // Usage: by category, and where the month is heading.
-    await eventually(() => page.locator('#usage-projection').textContent(), (v) => expect(v).toMatch(/At this pace, about \$\d+\.\d{2} by the end of the month/));
+    await eventually(
+      () => page.locator('#usage-projection').textContent(),
+      (v) => expect(v).toMatch(/At this pace, about \$\d+\.\d{2} by the end of the month/),
+    );
     expect(await page.locator('#usage tbody tr').count()).toBe(3);
 
     // A disruptive command asks for a second tap; the first sends nothing.
     const auditRows = await page.locator('#audit tbody tr').count();
     await page.locator('form[data-command="flash_lights"] button').click();
-    await eventually(() => page.locator('form[data-command="flash_lights"] button').textContent(), (v) => expect(v).toMatch(/Tap again/));
+    await eventually(
+      () => page.locator('form[data-command="flash_lights"] button').textContent(),
+      (v) => expect(v).toMatch(/Tap again/),
+    );
     expect(await page.locator('#audit tbody tr').count()).toBe(auditRows);
     await page.locator('form[data-command="flash_lights"] button').click();
-    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/Flash lights: done/), 30_000);
+    await eventually(
+      () => page.locator('#command-result').textContent(),
+      (v) => expect(v).toMatch(/Flash lights: done/),
+      30_000,
+    );
     // The answer shows next to the tapped control, inside the phone's viewport.
     const box = (await page.locator('#command-result').boundingBox())!;
     expect(box.y).toBeGreaterThanOrEqual(0);
     expect(box.y + box.height).toBeLessThanOrEqual(844);
     // Inputs start from the car's values, never the range's minimum.
     expect(Number(await page.locator('#set_charge_limit-percent').inputValue())).toBeGreaterThan(50);
-    await eventually(() => page.locator('#audit tbody tr').first().textContent(), (v) => expect(v).toContain('Flash lights'));
+    await eventually(
+      () => page.locator('#audit tbody tr').first().textContent(),
+      (v) => expect(v).toContain('Flash lights'),
+    );
     expect(await page.locator('#audit tbody tr').first().locator('td').nth(3).textContent()).toBe('rest'); // which transport
 
     // A command with a parameter outside its range is refused with the reason, before Tesla.
@@ -162,7 +232,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.evaluate("document.getElementById('set_charge_limit-percent').removeAttribute('min')");
     await page.locator('#set_charge_limit-percent').fill('20');
     await page.locator('form[data-command="set_charge_limit"] button').click();
-    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/failed: percent: .*invalid_command_body/));
+    await eventually(
+      () => page.locator('#command-result').textContent(),
+      (v) => expect(v).toMatch(/failed: percent: .*invalid_command_body/),
+    );
 
     // Automations: create one for weekday mornings with a parameter and a condition, switch it off, delete it.
     await page.locator('#automation-name').fill('Morning limit');
@@ -170,21 +243,35 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.locator('#automation-set_charge_limit-percent').fill('85');
     await page.locator('#automation-plugged').check();
     await page.getByRole('button', { name: 'Add automation' }).click();
-    await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(1));
-    await eventually(() => page.locator('#automation-name').inputValue(), (v) => expect(v).toBe('')); // cleared for the next one
+    await eventually(
+      () => page.locator('#automations-table tbody tr').count(),
+      (n) => expect(n).toBe(1),
+    );
+    await eventually(
+      () => page.locator('#automation-name').inputValue(),
+      (v) => expect(v).toBe(''),
+    ); // cleared for the next one
     // A schedule that can never run is refused in words that name the field as the form shows it.
     await page.locator('#automation-when').selectOption('cron');
     await page.locator('#automation-cron').fill('0 7 30 2 *');
     await page.getByRole('button', { name: 'Add automation' }).click();
-    await eventually(() => page.locator('#automation-status').textContent(), (v) => expect(v).toBe('Not saved: Cron: never runs: February has no day 30'));
+    await eventually(
+      () => page.locator('#automation-status').textContent(),
+      (v) => expect(v).toBe('Not saved: Cron: never runs: February has no day 30'),
+    );
     await page.locator('#automation-when').selectOption('weekdays');
     const row = page.locator('#automations-table tbody tr').first();
     expect(await row.locator('td').nth(2).textContent()).toBe('weekdays 07:30');
     expect(await row.locator('td').nth(3).textContent()).not.toBe('–'); // its next run
-    const stored = (await (await fetch(`${host.url}/automations`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as { automations: Array<{ body: unknown; conditions: unknown; schedule: { cron: string } }> };
+    const stored = (await (await fetch(`${host.url}/automations`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as {
+      automations: Array<{ body: unknown; conditions: unknown; schedule: { cron: string } }>;
+    };
     expect(stored.automations[0]).toMatchObject({ body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }], schedule: { cron: '30 7 * * 1-5' } });
     await page.getByRole('button', { name: 'Turn off Morning limit' }).click();
-    await eventually(() => row.locator('td').nth(3).textContent(), (v) => expect(v).toBe('–'));
+    await eventually(
+      () => row.locator('td').nth(3).textContent(),
+      (v) => expect(v).toBe('–'),
+    );
     await mkdir(OUT, { recursive: true });
     await page.locator('#automations-card').screenshot({ path: join(OUT, 'automations-phone.png') });
     await page.getByRole('button', { name: 'Delete Morning limit' }).click();
@@ -194,18 +281,27 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(confirm.x + confirm.width).toBeLessThanOrEqual(card.x + card.width);
     expect(await page.locator('#automations-table tbody tr').count()).toBe(1); // a second tap is needed
     await page.getByRole('button', { name: 'Delete Morning limit' }).click();
-    await eventually(() => page.locator('#automations-table tbody tr').count(), (n) => expect(n).toBe(0));
+    await eventually(
+      () => page.locator('#automations-table tbody tr').count(),
+      (n) => expect(n).toBe(0),
+    );
 
     // The other car stood still every evening until its night charge: each evening is an idle period with its drain
     // and the share of it the car slept (the screenshots below show this car).
     await page.locator('#vehicle').selectOption('5YJ3E7EB0SF000003');
-    await eventually(() => page.locator('#idles-table tbody tr').count(), (n) => expect(n).toBeGreaterThanOrEqual(2));
+    await eventually(
+      () => page.locator('#idles-table tbody tr').count(),
+      (n) => expect(n).toBeGreaterThanOrEqual(2),
+    );
     expect(await page.locator('#idles-empty').isVisible()).toBe(false);
     const idle = await page.locator('#idles-table tbody tr').first().locator('td').allTextContents();
     expect(idle[1]).toMatch(/^\d+\.\d$/); // hours
     expect(idle[3]).toMatch(/^\d+\.\d %\/day$/);
     expect(Number(idle[4]!.replace(' %', ''))).toBeGreaterThan(50); // asleep most of the evening
-    await eventually(() => page.locator('#drain-chart').getAttribute('data-points'), (v) => expect(Number(v)).toBeGreaterThanOrEqual(2));
+    await eventually(
+      () => page.locator('#drain-chart').getAttribute('data-points'),
+      (v) => expect(Number(v)).toBeGreaterThanOrEqual(2),
+    );
 
     // An accessibility check (axe-core, WCAG 2 A/AA rules) finds nothing serious, on the phone and (below) the desktop.
     expect(await seriousViolations(page)).toEqual([]);
@@ -244,20 +340,28 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.locator('#state b').first().waitFor();
     return page;
   }
-  const apiGet = async <T,>(path: string): Promise<T> => (await (await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as T;
+  const apiGet = async <T>(path: string): Promise<T> =>
+    (await (await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as T;
   const A = '5YJ3E7EB0SF000001';
   const B = '5YJ3E7EB0SF000003';
 
   it('shows the newest stored drive and charge first, however many the month holds', async () => {
     const page = await signedIn();
     const { drives } = await apiGet<{ drives: Array<{ id: string; start: { at: string } }> }>(`/vehicles/${A}/drives?order=newest&limit=1`);
-    await eventually(() => page.locator('#drive-pick option').first().getAttribute('value'), (v) => expect(v).toBe(drives[0]!.id));
+    await eventually(
+      () => page.locator('#drive-pick option').first().getAttribute('value'),
+      (v) => expect(v).toBe(drives[0]!.id),
+    );
     const heading = await page.locator('#drives-table tbody tr.day').first().textContent();
-    const newestDay = await page.evaluate(`new Date(${JSON.stringify(drives[0]!.start.at)}).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' })`);
+    const newestDay = await page.evaluate(
+      `new Date(${JSON.stringify(drives[0]!.start.at)}).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' })`,
+    );
     expect(heading).toContain(newestDay);
     const { charges } = await apiGet<{ charges: Array<{ start: { at: string } }> }>(`/vehicles/${A}/charges?order=newest&limit=1`);
     const firstCharge = await page.locator('#charges-table tbody tr').first().locator('td').first().textContent();
-    expect(firstCharge).toContain(await page.evaluate(`new Date(${JSON.stringify(charges[0]!.start.at)}).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })`));
+    expect(firstCharge).toContain(
+      await page.evaluate(`new Date(${JSON.stringify(charges[0]!.start.at)}).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })`),
+    );
     await page.close();
   });
 
@@ -270,14 +374,22 @@ async function seriousViolations(page: Page): Promise<string[]> {
     });
     const { drives: bDrives } = await apiGet<{ drives: Array<{ id: string }> }>(`/vehicles/${B}/drives?order=newest&limit=200`);
     for (const vin of [B, A, B, A, B]) await page.locator('#vehicle').selectOption(vin);
-    await eventually(() => page.locator('#drive-pick').getAttribute('data-vin'), (v) => expect(v).toBe(B));
+    await eventually(
+      () => page.locator('#drive-pick').getAttribute('data-vin'),
+      (v) => expect(v).toBe(B),
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // every slow answer of the first car has arrived by now
     expect(await page.locator('#drive-pick').getAttribute('data-vin')).toBe(B);
-    expect(await page.locator('#drive-pick option').evaluateAll((options): string[] => options.map((o) => String((o as { value?: unknown }).value)))).toEqual(bDrives.map((d) => d.id));
+    expect(await page.locator('#drive-pick option').evaluateAll((options): string[] => options.map((o) => String((o as { value?: unknown }).value)))).toEqual(
+      bDrives.map((d) => d.id),
+    );
     // A save goes to the car the drives belong to.
     await page.locator('#drive-purpose').selectOption('private');
     await page.getByRole('button', { name: 'Save to the logbook' }).click();
-    await eventually(() => page.locator('#logbook-status').textContent(), (v) => expect(v).toContain('Saved'));
+    await eventually(
+      () => page.locator('#logbook-status').textContent(),
+      (v) => expect(v).toContain('Saved'),
+    );
     const book = await apiGet<{ entries: Array<{ driveId: string; purpose: string | null }> }>(`/vehicles/${B}/logbook`);
     expect(book.entries.find((e) => e.driveId === bDrives[0]!.id)?.purpose).toBe('private');
     await page.close();
@@ -287,19 +399,32 @@ async function seriousViolations(page: Page): Promise<string[]> {
     const page = await signedIn();
     await page.locator('#set_charge_limit-percent').fill('90');
     await page.locator('form[data-command="set_charge_limit"] button').click();
-    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/Set charge limit: (done|already set)/), 30_000);
-    await eventually(() => page.locator('#state').textContent(), (v) => expect(v).toMatch(/of 90 %/));
+    await eventually(
+      () => page.locator('#command-result').textContent(),
+      (v) => expect(v).toMatch(/Set charge limit: (done|already set)/),
+      30_000,
+    );
+    await eventually(
+      () => page.locator('#state').textContent(),
+      (v) => expect(v).toMatch(/of 90 %/),
+    );
     expect(await page.locator('#set_charge_limit-percent').inputValue()).toBe('90');
     // The next reading (the collector's) confirms it: the value stays, without "(sent)".
     await host.collectNow();
     await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
-    await eventually(() => page.locator('#state').textContent(), (v) => expect(v).toMatch(/of 90 %/));
+    await eventually(
+      () => page.locator('#state').textContent(),
+      (v) => expect(v).toMatch(/of 90 %/),
+    );
     await page.close();
   });
 
   it('answers at a glance on a phone: battery, range, what the car is doing and the last drive, all on the first screen', async () => {
     const page = await signedIn();
-    await eventually(() => page.locator('#glance-drive').textContent(), (v) => expect(v).toMatch(/^Last drive: [\d.,]+ mi, ended /));
+    await eventually(
+      () => page.locator('#glance-drive').textContent(),
+      (v) => expect(v).toMatch(/^Last drive: [\d.,]+ mi, ended /),
+    );
     expect(await page.locator('#glance-battery').textContent()).toMatch(/^\d+ %$/);
     expect(await page.locator('#glance-range').textContent()).toMatch(/^[\d,]+ mi$/);
     expect(await page.locator('#glance-status').textContent()).toMatch(/^(Parked|Driving|Charging|Asleep)/);
@@ -309,7 +434,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     }
     // km as the owner chooses, kept in this browser.
     await page.getByRole('button', { name: 'km', exact: true }).click();
-    await eventually(() => page.locator('#glance-range').textContent(), (v) => expect(v).toMatch(/^[\d,]+ km$/));
+    await eventually(
+      () => page.locator('#glance-range').textContent(),
+      (v) => expect(v).toMatch(/^[\d,]+ km$/),
+    );
     expect(await page.getByRole('button', { name: 'km', exact: true }).getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: join(OUT, 'glance-phone.png') });
     await page.getByRole('button', { name: 'mi', exact: true }).click();
@@ -328,8 +456,12 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.goto(host.url);
     await page.getByLabel('API token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await eventually(() => page.locator('#glance-battery').textContent(), (v) => expect(v).toMatch(/%/));
-    for (const id of ['#commands-card', '#automation-form', '#drive-form']) expect({ id, visible: await page.locator(id).isVisible() }).toEqual({ id, visible: false });
+    await eventually(
+      () => page.locator('#glance-battery').textContent(),
+      (v) => expect(v).toMatch(/%/),
+    );
+    for (const id of ['#commands-card', '#automation-form', '#drive-form'])
+      expect({ id, visible: await page.locator(id).isVisible() }).toEqual({ id, visible: false });
     await page.close();
   });
 
@@ -350,7 +482,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.locator('#state b').first().waitFor();
     await tabTo((f) => f === '|Door lock');
     await page.keyboard.press('Enter');
-    await eventually(() => page.locator('#command-result').textContent(), (v) => expect(v).toMatch(/Door lock: done/), 30_000);
+    await eventually(
+      () => page.locator('#command-result').textContent(),
+      (v) => expect(v).toMatch(/Door lock: done/),
+      30_000,
+    );
     // The automation form is reachable too, and its button sends with Enter.
     await tabTo((f) => f === '|Add automation');
     await page.close();

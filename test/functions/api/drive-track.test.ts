@@ -25,12 +25,35 @@ async function setup(withLocation: boolean) {
     [10, 104, 'P', 48.12, 11.55],
   ] as const;
   const snapshots = readings.map(([min, odometer, gear, latitude, longitude]) =>
-    snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: T0 + min * 60_000 }, drive_state: { shift_state: gear, speed: gear === 'D' ? 30 : null, ...(withLocation ? { latitude, longitude } : {}) } }, 0),
+    snapshotFromVehicleData(
+      VIN,
+      {
+        vehicle_state: { odometer, timestamp: T0 + min * 60_000 },
+        drive_state: { shift_state: gear, speed: gear === 'D' ? 30 : null, ...(withLocation ? { latitude, longitude } : {}) },
+      },
+      0,
+    ),
   );
   for (const s of snapshots) await stores.putSnapshot(s);
   await history.saveHistoryStep(VIN, deriveHistory(snapshots, { packKwh: 75 }));
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet: new FakeFleetApi(), clock: { now: () => T0 + 3_600_000 }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    {
+      vehicles: stores,
+      snapshots: stores,
+      history,
+      usage: stores,
+      monthlyBudgetUsd: 10,
+      audit: commands,
+      idempotency: commands,
+      signing: commands,
+      rateLimits: commands,
+      commandTimeoutMs: 22_000,
+      sleep: () => Promise.resolve(),
+      fleet: new FakeFleetApi(),
+      clock: { now: () => T0 + 3_600_000 },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+    },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   return (path: string) => handler(httpEvent('GET', path, { token: TOKEN, headers: { accept: 'application/gpx+xml' } }), {} as Context);

@@ -30,26 +30,67 @@ beforeEach(async () => {
   let odometer = 1000;
   for (let day = 0; day < 4; day++) {
     const start = Date.parse('2026-06-10T08:00:00Z') + day * 86_400_000;
-    for (const [offset, gear] of [[0, 'P'], [5, 'D'], [10, 'D'], [15, 'P']] as const) {
+    for (const [offset, gear] of [
+      [0, 'P'],
+      [5, 'D'],
+      [10, 'D'],
+      [15, 'P'],
+    ] as const) {
       if (gear === 'D') odometer += 3;
-      const snapshot = snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: start + offset * 60_000 }, drive_state: { shift_state: gear, speed: gear === 'D' ? 35 : null } }, 0);
+      const snapshot = snapshotFromVehicleData(
+        VIN,
+        { vehicle_state: { odometer, timestamp: start + offset * 60_000 }, drive_state: { shift_state: gear, speed: gear === 'D' ? 35 : null } },
+        0,
+      );
       await stores.putSnapshot(snapshot);
       await recordHistory(history, snapshot);
     }
   }
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, history, usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet: new FakeFleetApi(), clock: { now: () => NOW }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    {
+      vehicles: stores,
+      snapshots: stores,
+      history,
+      usage: stores,
+      monthlyBudgetUsd: 10,
+      audit: commands,
+      idempotency: commands,
+      signing: commands,
+      rateLimits: commands,
+      commandTimeoutMs: 22_000,
+      sleep: () => Promise.resolve(),
+      fleet: new FakeFleetApi(),
+      clock: { now: () => NOW },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+    },
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   call = async (path, { csv, ...query } = {}, method = 'GET', body) => {
-    const res = await handler(httpEvent(method, path, { token: TOKEN, query, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(csv ? { headers: { accept: 'text/csv' } } : {}) }), {} as Context);
-    return { status: res.statusCode!, text: res.body ?? '', body: res.headers?.['content-type']?.toString().startsWith('application/json') ? JSON.parse(res.body ?? 'null') : null };
+    const res = await handler(
+      httpEvent(method, path, {
+        token: TOKEN,
+        query,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(csv ? { headers: { accept: 'text/csv' } } : {}),
+      }),
+      {} as Context,
+    );
+    return {
+      status: res.statusCode!,
+      text: res.body ?? '',
+      body: res.headers?.['content-type']?.toString().startsWith('application/json') ? JSON.parse(res.body ?? 'null') : null,
+    };
   };
   const [first] = (await call(`/vehicles/${VIN}/drives`, { from: '2026-06-01' })).body.drives;
   expect((await call(`/vehicles/${VIN}/drives/${first.id}`, {}, 'PATCH', { purpose: 'business' })).status).toBe(200);
 });
 
-interface Check { intact: boolean; head: string; [key: string]: unknown }
+interface Check {
+  intact: boolean;
+  head: string;
+  [key: string]: unknown;
+}
 const verify = async (head?: string): Promise<Check> => (await call(`/vehicles/${VIN}/logbook/verify`, head ? { head } : {})).body as Check;
 const mine = (): LogEntry[] => history.log.filter((e) => e.vin === VIN).sort((a, b) => a.seq - b.seq);
 /** Re-seals every entry from `index` on, as someone who can write the table could. */
@@ -76,7 +117,9 @@ describe('logbook verify, against direct edits of the stored items', () => {
 
   /** Removes the newest drive entry and every entry after it (the tail of the chain from that drive on). */
   const cutTailAtLastDrive = (): string => {
-    const lastDrive = mine().filter((e) => e.kind === 'drive').at(-1)!;
+    const lastDrive = mine()
+      .filter((e) => e.kind === 'drive')
+      .at(-1)!;
     for (const e of mine()) if (e.seq >= lastDrive.seq) history.log.splice(history.log.indexOf(e), 1);
     return (lastDrive as { driveId: string }).driveId;
   };
@@ -165,7 +208,9 @@ describe('logbook verify, against direct edits of the stored items', () => {
 describe('logbook edits in parallel', () => {
   it('30 parallel purpose edits: each is saved or a 409 the client can retry, never a 500, and the chain stays whole', async () => {
     const { drives } = (await call(`/vehicles/${VIN}/drives`, { from: '2026-06-01' })).body as { drives: Array<{ id: string }> };
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, n) => call(`/vehicles/${VIN}/drives/${drives[n % drives.length]!.id}`, {}, 'PATCH', { note: `edit ${n}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, n) => call(`/vehicles/${VIN}/drives/${drives[n % drives.length]!.id}`, {}, 'PATCH', { note: `edit ${n}` })),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s !== 200 && s !== 409)).toEqual([]);
     for (const busy of answers.filter((a) => a.status === 409)) expect(busy.body).toMatchObject({ error: { code: 'logbook_busy' } });

@@ -24,7 +24,23 @@ function setup(records: ReadTokenRecord[]) {
   const commands = new MemoryCommandStores();
   let current = records;
   const handler = createApiHandler(
-    { vehicles: stores, snapshots: stores, history: new MemoryHistoryStore(), usage: stores, monthlyBudgetUsd: 10, audit: commands, idempotency: commands, signing: commands, rateLimits: commands, commandTimeoutMs: 22_000, sleep: () => Promise.resolve(), fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, allowedCommands: DEFAULT_ALLOWED_COMMANDS },
+    {
+      vehicles: stores,
+      snapshots: stores,
+      history: new MemoryHistoryStore(),
+      usage: stores,
+      monthlyBudgetUsd: 10,
+      audit: commands,
+      idempotency: commands,
+      signing: commands,
+      rateLimits: commands,
+      commandTimeoutMs: 22_000,
+      sleep: () => Promise.resolve(),
+      fleet,
+      clock: { now: () => Date.parse('2026-06-15T12:00:00Z') },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
+    },
     new ApiTokenVerifier(() => Promise.resolve({ owner: OWNER, readTokens: current }), undefined, 0),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {
@@ -112,7 +128,9 @@ describe('read-only token records', () => {
   });
 
   it('drops malformed stored entries instead of trusting them', () => {
-    expect(parseReadTokens([{ name: 'ok', sha256: 'a'.repeat(64), createdAt: 'x' }, { name: 'bad', sha256: 'short', createdAt: 'x' }, null, 'x'])).toEqual([{ name: 'ok', sha256: 'a'.repeat(64), createdAt: 'x' }]);
+    expect(parseReadTokens([{ name: 'ok', sha256: 'a'.repeat(64), createdAt: 'x' }, { name: 'bad', sha256: 'short', createdAt: 'x' }, null, 'x'])).toEqual([
+      { name: 'ok', sha256: 'a'.repeat(64), createdAt: 'x' },
+    ]);
     expect(parseReadTokens({ not: 'a list' })).toEqual([]);
   });
 

@@ -29,7 +29,13 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   sm.on(GetSecretValueCommand, { SecretId: TESLA_SECRET }).resolves({
-    SecretString: JSON.stringify({ clientId: 'cid', refreshToken: 'rt', accessToken: 'at-live', accessTokenExpiresAt: Date.now() + 3_600_000, fleetApiBaseUrl: NA }),
+    SecretString: JSON.stringify({
+      clientId: 'cid',
+      refreshToken: 'rt',
+      accessToken: 'at-live',
+      accessTokenExpiresAt: Date.now() + 3_600_000,
+      fleetApiBaseUrl: NA,
+    }),
   });
   ddb.on(QueryCommand).resolves({ Items: [] });
   ddb.on(GetCommand).resolves({});
@@ -38,7 +44,9 @@ beforeAll(async () => {
   agent.disableNetConnect();
   const tesla = agent.get(NA);
   const auth = (headers: Record<string, string>) => (seenTokens.push(headers.authorization ?? ''), true);
-  tesla.intercept({ path: '/api/1/vehicles', method: 'GET', headers: auth }).reply(200, teslaFixture('vehicles_list.teslalogger-fleet-2024-models-online-model3-asleep.json'));
+  tesla
+    .intercept({ path: '/api/1/vehicles', method: 'GET', headers: auth })
+    .reply(200, teslaFixture('vehicles_list.teslalogger-fleet-2024-models-online-model3-asleep.json'));
   tesla
     .intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${ONLINE}/vehicle_data`), method: 'GET', headers: auth })
     .reply(200, teslaFixture('vehicle_data.ha-tesla_fleet-model3-online-parked.json'));

@@ -1,4 +1,10 @@
-import { DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getGlobalDispatcher, MockAgent, setGlobalDispatcher, type Dispatcher } from 'undici';
@@ -17,12 +23,16 @@ beforeAll(async () => {
   Object.assign(process.env, { AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' });
   sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: { 'v-old': ['AWSCURRENT'], 'v-new': ['AWSPENDING'] } });
   sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify(CURRENT), VersionId: 'v-old' });
-  sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'none', $metadata: {} }));
+  sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(
+    new ResourceNotFoundException({ message: 'none', $metadata: {} }),
+  );
   agent.disableNetConnect();
   agent
     .get(AUTH)
     .intercept({ path: '/oauth2/v3/token', method: 'POST' })
-    .reply(401, JSON.stringify({ error: 'login_required', error_description: 'The refresh_token is expired or revoked' }), { headers: { 'content-type': 'application/json' } });
+    .reply(401, JSON.stringify({ error: 'login_required', error_description: 'The refresh_token is expired or revoked' }), {
+      headers: { 'content-type': 'application/json' },
+    });
   saved.dispatcher = getGlobalDispatcher();
   setGlobalDispatcher(agent);
   ({ handler } = (await import('../../../functions/token-rotation/handler')) as unknown as { handler: typeof handler });
@@ -37,7 +47,9 @@ afterAll(async () => {
 
 describe('the rotation Lambda as deployed, when Tesla says the login is lost', () => {
   it('fails the step, writes nothing, and publishes the metrics the login-lost alarm reads', async () => {
-    const { error, lines: emf } = await captureStdoutJson(() => handler({ Step: 'createSecret', SecretId: SECRET, ClientRequestToken: 'v-new' }, {} as Context));
+    const { error, lines: emf } = await captureStdoutJson(() =>
+      handler({ Step: 'createSecret', SecretId: SECRET, ClientRequestToken: 'v-new' }, {} as Context),
+    );
     expect(error).toBeInstanceOf(Error);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
     expect(emf).toContainEqual(expect.objectContaining({ TeslaLoginRequired: 1, service: 'token-rotation' }));

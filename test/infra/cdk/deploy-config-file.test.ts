@@ -24,14 +24,19 @@ describe('deploy settings kept in one file of the owner’s', () => {
   });
 
   it('refuses -c config beside the file instead of merging a one-off setting that the next deploy would drop', () => {
-    expect(() => loadDeployConfig({ config: '{"teslaRegion":"na"}' }, folder({ teslaRegion: 'eu' }))).toThrow(/both deploy\.config\.json and -c config.*put them there/);
+    expect(() => loadDeployConfig({ config: '{"teslaRegion":"na"}' }, folder({ teslaRegion: 'eu' }))).toThrow(
+      /both deploy\.config\.json and -c config.*put them there/,
+    );
   });
 
   it('checks the file at synth, naming the key or the JSON error', () => {
     expect(() => loadDeployConfig({}, folder({ teslaRegion: 'mars' }))).toThrow(/config\.teslaRegion/);
     expect(() => loadDeployConfig({}, folder('{ teslaRegion: eu }'))).toThrow(/deploy\.config\.json is not valid JSON/);
     expect(() => loadDeployConfig({ configFile: 'other.json' }, folder())).toThrow(/other\.json does not exist/);
-    expect(loadDeployConfig({ configFile: 'other.json' }, folder({ teslaRegion: 'cn' }, 'other.json'))).toMatchObject({ source: 'other.json', config: { teslaRegion: 'cn' } });
+    expect(loadDeployConfig({ configFile: 'other.json' }, folder({ teslaRegion: 'cn' }, 'other.json'))).toMatchObject({
+      source: 'other.json',
+      config: { teslaRegion: 'cn' },
+    });
   });
 
   it('still takes -c config without a file, warning that those settings are not kept', () => {

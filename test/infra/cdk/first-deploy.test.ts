@@ -32,7 +32,8 @@ describe('a first deploy into a new account', () => {
   // ("... decreases account's UnreservedConcurrentExecution below its minimum value of [10]").
   // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
   it('reserves no concurrency, so it deploys on an account whose limit is 10', () => {
-    for (const [id, f] of ofType('AWS::Lambda::Function')) expect({ id, reserved: f.Properties.ReservedConcurrentExecutions }).toEqual({ id, reserved: undefined });
+    for (const [id, f] of ofType('AWS::Lambda::Function'))
+      expect({ id, reserved: f.Properties.ReservedConcurrentExecutions }).toEqual({ id, reserved: undefined });
     // Runs are kept apart by a lease that lasts as long as a run can: the function's timeout.
     expect(resources[fnId('CollectorFunction')]!.Properties.Timeout * 1000).toBe(COLLECTOR_TIMEOUT_MS);
     expect(statementsOf(roleOf(fnId('CollectorFunction'))).flatMap((s) => [s.Action].flat())).toContain('dynamodb:UpdateItem');
@@ -80,7 +81,10 @@ describe('the safety nets work once deployed', () => {
       expect.objectContaining({
         Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: 'sns:Publish',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' }, ArnLike: { 'aws:SourceArn': expect.objectContaining({ 'Fn::Join': expect.anything() }) } },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '111122223333' },
+          ArnLike: { 'aws:SourceArn': expect.objectContaining({ 'Fn::Join': expect.anything() }) },
+        },
       }),
     ]);
     expect(JSON.stringify(allows[0]!.Condition.ArnLike)).toContain(':cloudwatch:eu-west-1:111122223333:alarm:*');

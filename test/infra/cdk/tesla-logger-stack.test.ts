@@ -38,7 +38,11 @@ function policyActions(functionLogicalId: string): string[] {
 
 describe('TeslaLoggerStack', () => {
   it('has the API, collector and token-rotation functions on ARM64 with a current Node runtime and ESM bundles', () => {
-    expect(functions().map(([id]) => id.replace(/[A-F0-9]{8}$/, '')).sort()).toEqual(['ApiFunction', 'AutomationRunnerFunction', 'CollectorFunction', 'TokenRotationFunction']);
+    expect(
+      functions()
+        .map(([id]) => id.replace(/[A-F0-9]{8}$/, ''))
+        .sort(),
+    ).toEqual(['ApiFunction', 'AutomationRunnerFunction', 'CollectorFunction', 'TokenRotationFunction']);
     for (const [, f] of functions()) {
       expect(f.Properties.Architectures).toEqual(['arm64']);
       expect(f.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
@@ -47,7 +51,14 @@ describe('TeslaLoggerStack', () => {
       expect(`node${/^nodejs(\d+)/.exec(String(f.Properties.Runtime))![1]!}`).toBe(BUNDLE_TARGET);
     }
     // The API maps the stacks it logs itself (a map is read only then); the others let Node map every stack.
-    expect(functions().map(([id, f]): [string, string | null] => [id.replace(/[A-F0-9]{8}$/, ''), (f.Properties.Environment.Variables.NODE_OPTIONS as string | undefined) ?? null]).sort()).toEqual([
+    expect(
+      functions()
+        .map(([id, f]): [string, string | null] => [
+          id.replace(/[A-F0-9]{8}$/, ''),
+          (f.Properties.Environment.Variables.NODE_OPTIONS as string | undefined) ?? null,
+        ])
+        .sort(),
+    ).toEqual([
       ['ApiFunction', null],
       ['AutomationRunnerFunction', '--enable-source-maps'],
       ['CollectorFunction', '--enable-source-maps'],
@@ -81,13 +92,21 @@ describe('TeslaLoggerStack', () => {
 
   it('passes the owner’s polling tuning to the collector (a driving interval of 1–14 minutes; 5 by default)', () => {
     expect(fn('CollectorFunction')[1].Properties.Environment.Variables).toMatchObject({ DRIVING_INTERVAL_MINUTES: '5' });
-    const tuned = Template.fromStack(new TeslaLoggerStack(new App(), 'Tuned', { config: parseDeployConfig({ drivingIntervalMinutes: '12' }), env: { account: '111122223333', region: 'eu-west-1' } }));
+    const tuned = Template.fromStack(
+      new TeslaLoggerStack(new App(), 'Tuned', {
+        config: parseDeployConfig({ drivingIntervalMinutes: '12' }),
+        env: { account: '111122223333', region: 'eu-west-1' },
+      }),
+    );
     const collector = Object.entries(tuned.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('CollectorFunction'))!;
     expect(collector[1].Properties.Environment.Variables).toMatchObject({ DRIVING_INTERVAL_MINUTES: '12' });
   });
 
   it('points the functions at the configured Tesla region', () => {
-    expect(fn('ApiFunction')[1].Properties.Environment.Variables).toMatchObject({ TESLA_FLEET_API_URL: 'https://fleet-api.prd.eu.vn.cloud.tesla.com', TESLA_REGION_FIXED: 'true' });
+    expect(fn('ApiFunction')[1].Properties.Environment.Variables).toMatchObject({
+      TESLA_FLEET_API_URL: 'https://fleet-api.prd.eu.vn.cloud.tesla.com',
+      TESLA_REGION_FIXED: 'true',
+    });
     // Without teslaRegion, the functions read the account's region from its token (and from Tesla's 421s).
     expect(parseDeployConfig({})).toMatchObject({ regionFixed: false, fleetApiUrl: 'https://fleet-api.prd.na.vn.cloud.tesla.com' });
   });
@@ -112,7 +131,9 @@ describe('TeslaLoggerStack', () => {
   });
 
   it('lets only the rotation function write the token secret; readers may only request a rotation', () => {
-    expect(policyActions(fn('TokenRotationFunction')[0])).toEqual(expect.arrayContaining(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']));
+    expect(policyActions(fn('TokenRotationFunction')[0])).toEqual(
+      expect.arrayContaining(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage']),
+    );
     for (const reader of ['ApiFunction', 'CollectorFunction']) {
       const actions = policyActions(fn(reader)[0]);
       expect(actions).toContain('secretsmanager:RotateSecret');
@@ -122,11 +143,20 @@ describe('TeslaLoggerStack', () => {
   });
 
   it('gives each function exactly the table and log actions it uses, and no wildcard action or managed policy', () => {
-    const dynamo = (id: string) => policyActions(fn(id)[0]).filter((a) => a.startsWith('dynamodb:')).sort();
+    const dynamo = (id: string) =>
+      policyActions(fn(id)[0])
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
     expect(dynamo('ApiFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('CollectorFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('TokenRotationFunction')).toEqual([]);
-    expect(dynamo('AutomationRunnerFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(dynamo('AutomationRunnerFunction')).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     // Only the API and the automation runner (which signs like the API) read the API secret.
     const readsSecret = (id: string, secretPrefix: string): boolean => {
       const role = (template.findResources('AWS::Lambda::Function')[fn(id)[0]] as Resource).Properties.Role['Fn::GetAtt'][0];
@@ -190,11 +220,16 @@ describe('automations on EventBridge Scheduler', () => {
     Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Resource>)
       .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleId))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>);
-  const schedulerRoleId = () => Object.entries(template.findResources('AWS::IAM::Role') as Record<string, Resource>).find(([, r]) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'))![0];
+  const schedulerRoleId = () =>
+    Object.entries(template.findResources('AWS::IAM::Role') as Record<string, Resource>).find(([, r]) =>
+      JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    )![0];
 
   it('has one schedule group, owned by the stack and deleted with it (its schedules with it)', () => {
     template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
-    expect(Object.values(template.findResources('AWS::Scheduler::ScheduleGroup') as Record<string, { DeletionPolicy?: string }>)[0]!.DeletionPolicy).toBe('Delete');
+    expect(Object.values(template.findResources('AWS::Scheduler::ScheduleGroup') as Record<string, { DeletionPolicy?: string }>)[0]!.DeletionPolicy).toBe(
+      'Delete',
+    );
     // No schedule is in the template: each automation's schedule is made by the API, inside that group.
     template.resourceCountIs('AWS::Scheduler::Schedule', 0);
   });
@@ -203,7 +238,12 @@ describe('automations on EventBridge Scheduler', () => {
     const role = (template.findResources('AWS::IAM::Role') as Record<string, Resource>)[schedulerRoleId()]!;
     expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
     const granted = statements(schedulerRoleId()).map((s) => ({ actions: [s.Action].flat(), resource: JSON.stringify(s.Resource) }));
-    expect(granted.map((g) => g.actions).flat().sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    expect(
+      granted
+        .map((g) => g.actions)
+        .flat()
+        .sort(),
+    ).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
     expect(granted.find((g) => g.actions.includes('lambda:InvokeFunction'))!.resource).toContain(fn('AutomationRunnerFunction')[0]);
     expect(granted.find((g) => g.actions.includes('sqs:SendMessage'))!.resource).toContain('AutomationsDeadLetters');
   });
@@ -211,7 +251,12 @@ describe('automations on EventBridge Scheduler', () => {
   it('lets the API manage schedules only in that group, and pass only that role, only to the scheduler', () => {
     const apiRole = (fn('ApiFunction')[1].Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
     const scheduler = statements(apiRole).filter((s) => [s.Action].flat().some((a) => a.startsWith('scheduler:')));
-    expect(scheduler.flatMap((s) => [s.Action].flat()).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']);
+    expect(scheduler.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'scheduler:CreateSchedule',
+      'scheduler:DeleteSchedule',
+      'scheduler:GetSchedule',
+      'scheduler:UpdateSchedule',
+    ]);
     expect(JSON.stringify(scheduler[0]!.Resource)).toMatch(/schedule\/.*automation-\*/);
     const passRole = statements(apiRole).find((s) => [s.Action].flat().includes('iam:PassRole'))!;
     expect(JSON.stringify(passRole.Resource)).toContain(schedulerRoleId());
@@ -231,14 +276,21 @@ describe('e-mail notifications', () => {
   });
 
   it('with notifyEmail, get their own topic and subscription, which the API, collector and runner may publish to', () => {
-    const t = Template.fromStack(new TeslaLoggerStack(new App(), 'Mail', { config: parseDeployConfig({ notifyEmail: 'owner@example.com' }), env: { account: '111122223333', region: 'eu-west-1' } }));
+    const t = Template.fromStack(
+      new TeslaLoggerStack(new App(), 'Mail', {
+        config: parseDeployConfig({ notifyEmail: 'owner@example.com' }),
+        env: { account: '111122223333', region: 'eu-west-1' },
+      }),
+    );
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
     const withTopic = Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>)
       .filter(([, f]) => f.Properties.Environment?.Variables?.NOTIFY_TOPIC_ARN !== undefined)
       .map(([id]) => id.replace(/[A-F0-9]{8}$/, ''))
       .sort();
     expect(withTopic).toEqual(['ApiFunction', 'AutomationRunnerFunction', 'CollectorFunction']);
-    const publishers = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('sns:Publish'));
+    const publishers = Object.values(t.findResources('AWS::IAM::Policy') as Record<string, Resource>).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('sns:Publish'),
+    );
     expect(publishers).toHaveLength(3);
   });
 });
@@ -267,7 +319,11 @@ describe('deployment config', () => {
   });
 
   it('takes the whole config as the JSON text that -c config=… passes, and says so when it is not JSON', () => {
-    expect(parseDeployConfig('{"teslaRegion":"eu","collectorRateMinutes":5}')).toMatchObject({ teslaRegion: 'eu', collectorRateMinutes: 5, fleetApiUrl: 'https://fleet-api.prd.eu.vn.cloud.tesla.com' });
+    expect(parseDeployConfig('{"teslaRegion":"eu","collectorRateMinutes":5}')).toMatchObject({
+      teslaRegion: 'eu',
+      collectorRateMinutes: 5,
+      fleetApiUrl: 'https://fleet-api.prd.eu.vn.cloud.tesla.com',
+    });
     expect(() => parseDeployConfig('{teslaRegion: eu}')).toThrow(/config is not JSON/);
     expect(() => parseDeployConfig('"eu"')).toThrow(/config\.\(root\)/);
   });
@@ -285,7 +341,10 @@ describe('custom domain', () => {
   const CERT = 'arn:aws:acm:eu-west-1:111122223333:certificate/0b6f4b5e-1c2d-4e3f-9a8b-7c6d5e4f3a2b';
   const synth = (config: Record<string, unknown>) => {
     const app = new App();
-    const stack = new TeslaLoggerStack(app, 'Domain', { config: parseDeployConfig({ teslaRegion: 'eu', ...config }), env: { account: '111122223333', region: 'eu-west-1' } });
+    const stack = new TeslaLoggerStack(app, 'Domain', {
+      config: parseDeployConfig({ teslaRegion: 'eu', ...config }),
+      env: { account: '111122223333', region: 'eu-west-1' },
+    });
     return Template.fromStack(stack);
   };
 
@@ -315,12 +374,18 @@ describe('custom domain', () => {
   it('refuses half a configuration, a domain outside its zone, and a certificate from another region', () => {
     expect(() => parseDeployConfig({ customDomainName: 'tesla.example.com' })).toThrow(/config\.certificateArn: is required/);
     expect(() => parseDeployConfig({ certificateArn: CERT })).toThrow(/config\.customDomainName/);
-    expect(() => parseDeployConfig({ customDomainName: 'tesla.example.com', certificateArn: CERT, hostedZoneId: 'Z0123456789ABCDEFGHIJ' })).toThrow(/config\.hostedZoneName/);
-    expect(() => parseDeployConfig({ customDomainName: 'tesla.example.org', certificateArn: CERT, hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' })).toThrow(
-      /must be inside the hosted zone example\.com/,
+    expect(() => parseDeployConfig({ customDomainName: 'tesla.example.com', certificateArn: CERT, hostedZoneId: 'Z0123456789ABCDEFGHIJ' })).toThrow(
+      /config\.hostedZoneName/,
     );
-    expect(() => parseDeployConfig({ customDomainName: 'https://tesla.example.com', certificateArn: CERT })).toThrow(/config\.customDomainName: must be a host name/);
-    expect(() => synth({ customDomainName: 'tesla.example.com', certificateArn: CERT.replace('eu-west-1', 'us-east-1') })).toThrow(/certificate is in us-east-1.*eu-west-1/);
+    expect(() =>
+      parseDeployConfig({ customDomainName: 'tesla.example.org', certificateArn: CERT, hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' }),
+    ).toThrow(/must be inside the hosted zone example\.com/);
+    expect(() => parseDeployConfig({ customDomainName: 'https://tesla.example.com', certificateArn: CERT })).toThrow(
+      /config\.customDomainName: must be a host name/,
+    );
+    expect(() => synth({ customDomainName: 'tesla.example.com', certificateArn: CERT.replace('eu-west-1', 'us-east-1') })).toThrow(
+      /certificate is in us-east-1.*eu-west-1/,
+    );
   });
 });
 
@@ -338,7 +403,12 @@ describe('alarms', () => {
     });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', AlarmActions: [Match.anyValue()] });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'BudgetUsedPercent', Threshold: 80, AlarmActions: [Match.anyValue()] });
-    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'VehiclesNeedingAttention', Threshold: 1, Statistic: 'Maximum', AlarmActions: [Match.anyValue()] });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'VehiclesNeedingAttention',
+      Threshold: 1,
+      Statistic: 'Maximum',
+      AlarmActions: [Match.anyValue()],
+    });
     t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
     expect(() => parseDeployConfig({ alarmEmail: 'not-an-email' })).toThrow(/config\.alarmEmail/);
   });

@@ -31,7 +31,15 @@ const scheduler = mockClient(SchedulerClient);
 const sqs = mockClient(SQSClient);
 
 const awsError = (name: string, message: string): Error => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
-const run = (over: Partial<CollectorRunRecord> = {}): CollectorRunRecord => ({ startedAt: NOW - 40_000, endedAt: NOW - 38_000, outcome: 'ok', vehiclesSeen: 2, snapshotsWritten: 1, since: NOW - 86_400_000, ...over });
+const run = (over: Partial<CollectorRunRecord> = {}): CollectorRunRecord => ({
+  startedAt: NOW - 40_000,
+  endedAt: NOW - 38_000,
+  outcome: 'ok',
+  vehiclesSeen: 2,
+  snapshotsWritten: 1,
+  since: NOW - 86_400_000,
+  ...over,
+});
 
 let http: Record<string, { status: number; body: string } | Error>;
 const get: HttpGet = (url) => {
@@ -47,18 +55,59 @@ function healthyStack(outputs: Record<string, string> = {}): void {
         StackName: 'TeslaFleetLogger',
         StackStatus: 'UPDATE_COMPLETE',
         CreationTime: new Date(NOW - 7 * 86_400_000),
-        Outputs: Object.entries({ ApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com', TeslaTokenSecretArn: SECRET_ARN, AlarmTopicArn: ALARM_TOPIC, ...outputs }).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+        Outputs: Object.entries({
+          ApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+          TeslaTokenSecretArn: SECRET_ARN,
+          AlarmTopicArn: ALARM_TOPIC,
+          ...outputs,
+        }).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
       },
     ],
   });
   cfn.on(DescribeStackResourcesCommand).resolves({
     StackResources: [
-      { LogicalResourceId: 'TableCD117FA1', PhysicalResourceId: 'TeslaFleetLogger-TableCD117FA1-1Q2W3E4R5T6Y', ResourceType: 'AWS::DynamoDB::GlobalTable', ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date(NOW) },
-      { LogicalResourceId: 'TeslaTokensA5373EEA', PhysicalResourceId: SECRET_ARN, ResourceType: 'AWS::SecretsManager::Secret', ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date(NOW) },
-      { LogicalResourceId: 'AlarmsTopic3A2DFEBA', PhysicalResourceId: ALARM_TOPIC, ResourceType: 'AWS::SNS::Topic', ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date(NOW) },
-      { LogicalResourceId: 'AutomationsGroup3C1E6B1D', PhysicalResourceId: 'TeslaFleetLoggerAutomationsGroup3C1E6B1D', ResourceType: 'AWS::Scheduler::ScheduleGroup', ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date(NOW) },
-      { LogicalResourceId: 'CollectorDeadLetters74C180E4', PhysicalResourceId: `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/TeslaFleetLogger-CollectorDeadLetters74C180E4-AbC`, ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date(NOW) },
-      { LogicalResourceId: 'AutomationsDeadLetters2F89907D', PhysicalResourceId: `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/TeslaFleetLogger-AutomationsDeadLetters2F89907D-DeF`, ResourceType: 'AWS::SQS::Queue', ResourceStatus: 'CREATE_COMPLETE', Timestamp: new Date(NOW) },
+      {
+        LogicalResourceId: 'TableCD117FA1',
+        PhysicalResourceId: 'TeslaFleetLogger-TableCD117FA1-1Q2W3E4R5T6Y',
+        ResourceType: 'AWS::DynamoDB::GlobalTable',
+        ResourceStatus: 'CREATE_COMPLETE',
+        Timestamp: new Date(NOW),
+      },
+      {
+        LogicalResourceId: 'TeslaTokensA5373EEA',
+        PhysicalResourceId: SECRET_ARN,
+        ResourceType: 'AWS::SecretsManager::Secret',
+        ResourceStatus: 'CREATE_COMPLETE',
+        Timestamp: new Date(NOW),
+      },
+      {
+        LogicalResourceId: 'AlarmsTopic3A2DFEBA',
+        PhysicalResourceId: ALARM_TOPIC,
+        ResourceType: 'AWS::SNS::Topic',
+        ResourceStatus: 'CREATE_COMPLETE',
+        Timestamp: new Date(NOW),
+      },
+      {
+        LogicalResourceId: 'AutomationsGroup3C1E6B1D',
+        PhysicalResourceId: 'TeslaFleetLoggerAutomationsGroup3C1E6B1D',
+        ResourceType: 'AWS::Scheduler::ScheduleGroup',
+        ResourceStatus: 'CREATE_COMPLETE',
+        Timestamp: new Date(NOW),
+      },
+      {
+        LogicalResourceId: 'CollectorDeadLetters74C180E4',
+        PhysicalResourceId: `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/TeslaFleetLogger-CollectorDeadLetters74C180E4-AbC`,
+        ResourceType: 'AWS::SQS::Queue',
+        ResourceStatus: 'CREATE_COMPLETE',
+        Timestamp: new Date(NOW),
+      },
+      {
+        LogicalResourceId: 'AutomationsDeadLetters2F89907D',
+        PhysicalResourceId: `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/TeslaFleetLogger-AutomationsDeadLetters2F89907D-DeF`,
+        ResourceType: 'AWS::SQS::Queue',
+        ResourceStatus: 'CREATE_COMPLETE',
+        Timestamp: new Date(NOW),
+      },
     ],
   });
   sm.on(DescribeSecretCommand).resolves({
@@ -71,11 +120,19 @@ function healthyStack(outputs: Record<string, string> = {}): void {
   });
   sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ refreshToken: SECRET_VALUE }) });
   ddb.on(GetCommand).resolves({ Item: { pk: 'ACCOUNT', sk: 'COLLECTOR_RUN', lastRun: run() } });
-  ddb.on(QueryCommand).resolves({ Items: [{ pk: 'ACCOUNT', sk: 'VEHICLE#5YJ3E7EB0SF000001', record: { vin: '5YJ3E7EB0SF000001', displayName: 'Daily', problem: null } }] });
+  ddb
+    .on(QueryCommand)
+    .resolves({ Items: [{ pk: 'ACCOUNT', sk: 'VEHICLE#5YJ3E7EB0SF000001', record: { vin: '5YJ3E7EB0SF000001', displayName: 'Daily', problem: null } }] });
   cw.on(DescribeAlarmsCommand).resolves({
-    MetricAlarms: ['TeslaLoginLostAlarm', 'TokenRotationFailingAlarm', 'CollectorFailingAlarm', 'BudgetNearLimitAlarm', 'VehicleNeedsAttentionAlarm'].map((id) => ({ AlarmName: `TeslaFleetLogger-${id}ABC123-XYZ`, StateValue: 'OK', StateReason: 'Threshold Crossed: no datapoints' })),
+    MetricAlarms: ['TeslaLoginLostAlarm', 'TokenRotationFailingAlarm', 'CollectorFailingAlarm', 'BudgetNearLimitAlarm', 'VehicleNeedsAttentionAlarm'].map(
+      (id) => ({ AlarmName: `TeslaFleetLogger-${id}ABC123-XYZ`, StateValue: 'OK', StateReason: 'Threshold Crossed: no datapoints' }),
+    ),
   });
-  sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: 'email', Endpoint: 'owner@example.com', TopicArn: ALARM_TOPIC, SubscriptionArn: `${ALARM_TOPIC}:6f8c0a7e-1111-2222-3333-444455556666` }] });
+  sns.on(ListSubscriptionsByTopicCommand).resolves({
+    Subscriptions: [
+      { Protocol: 'email', Endpoint: 'owner@example.com', TopicArn: ALARM_TOPIC, SubscriptionArn: `${ALARM_TOPIC}:6f8c0a7e-1111-2222-3333-444455556666` },
+    ],
+  });
   scheduler.on(GetScheduleGroupCommand).resolves({ Name: 'TeslaFleetLoggerAutomationsGroup3C1E6B1D', State: 'ACTIVE' });
   sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '0' } });
   http = { 'https://abc123.execute-api.eu-west-1.amazonaws.com/health': { status: 200, body: '{"status":"ok"}' } };
@@ -83,7 +140,11 @@ function healthyStack(outputs: Record<string, string> = {}): void {
 
 async function doctor(): Promise<{ findings: Finding[]; report: string; byCheck: (check: string) => Finding }> {
   const findings = diagnose(await gatherFacts('TeslaFleetLogger', doctorClients('eu-west-1'), get, NOW));
-  const byCheck = (check: string): Finding => findings.find((f) => f.check === check) ?? (() => { throw new Error(`no finding ${check}: ${JSON.stringify(findings)}`); })();
+  const byCheck = (check: string): Finding =>
+    findings.find((f) => f.check === check) ??
+    (() => {
+      throw new Error(`no finding ${check}: ${JSON.stringify(findings)}`);
+    })();
   return { findings, report: formatReport('TeslaFleetLogger', findings), byCheck };
 }
 
@@ -107,12 +168,20 @@ describe('npm run doctor', () => {
   });
 
   it('right after a first deploy: not logged in, e-mail not confirmed, each with what to do', async () => {
-    ddb.on(GetCommand).resolves({ Item: { pk: 'ACCOUNT', sk: 'COLLECTOR_RUN', lastRun: run({ outcome: 'not_logged_in', since: NOW - 600_000, vehiclesSeen: undefined }) } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: 'ACCOUNT', sk: 'COLLECTOR_RUN', lastRun: run({ outcome: 'not_logged_in', since: NOW - 600_000, vehiclesSeen: undefined }) } });
     ddb.on(QueryCommand).resolves({ Items: [] });
     sm.on(DescribeSecretCommand).resolves({ ARN: SECRET_ARN, RotationEnabled: true, VersionIdsToStages: { 'v-initial': ['AWSCURRENT'] } });
-    sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [{ Protocol: 'email', Endpoint: 'owner@example.com', TopicArn: ALARM_TOPIC, SubscriptionArn: 'PendingConfirmation' }] });
+    sns
+      .on(ListSubscriptionsByTopicCommand)
+      .resolves({ Subscriptions: [{ Protocol: 'email', Endpoint: 'owner@example.com', TopicArn: ALARM_TOPIC, SubscriptionArn: 'PendingConfirmation' }] });
     const { findings, byCheck, report } = await doctor();
-    expect(byCheck('collector')).toMatchObject({ verdict: 'fail', message: expect.stringContaining('not logged in'), fix: `npm run login -- --secret-id ${SECRET_ARN}` });
+    expect(byCheck('collector')).toMatchObject({
+      verdict: 'fail',
+      message: expect.stringContaining('not logged in'),
+      fix: `npm run login -- --secret-id ${SECRET_ARN}`,
+    });
     expect(byCheck('alarm e-mails')).toMatchObject({ verdict: 'warn', fix: expect.stringContaining('Subscription Confirmation') });
     expect(byCheck('token rotation')).toMatchObject({ verdict: 'ok', message: expect.stringContaining('never rotated yet') });
     expect(exitCodeOf(findings)).toBe(1);
@@ -120,11 +189,20 @@ describe('npm run doctor', () => {
   });
 
   it('reports a refused question as not checked, names the permission, and still checks the rest', async () => {
-    sm.on(DescribeSecretCommand).rejects(awsError('AccessDeniedException', `User: arn:aws:iam::${ACCOUNT}:user/owner is not authorized to perform: secretsmanager:DescribeSecret on resource: ${SECRET_ARN}`));
+    sm.on(DescribeSecretCommand).rejects(
+      awsError(
+        'AccessDeniedException',
+        `User: arn:aws:iam::${ACCOUNT}:user/owner is not authorized to perform: secretsmanager:DescribeSecret on resource: ${SECRET_ARN}`,
+      ),
+    );
     cw.on(DescribeAlarmsCommand).rejects(awsError('Throttling', 'Rate exceeded'));
     ddb.on(GetCommand).rejects(awsError('ResourceNotFoundException', 'Requested resource not found'));
     const { byCheck, findings } = await doctor();
-    expect(byCheck('token rotation')).toMatchObject({ verdict: 'warn', message: expect.stringContaining('could not check: AccessDeniedException'), fix: expect.stringContaining('secretsmanager:DescribeSecret') });
+    expect(byCheck('token rotation')).toMatchObject({
+      verdict: 'warn',
+      message: expect.stringContaining('could not check: AccessDeniedException'),
+      fix: expect.stringContaining('secretsmanager:DescribeSecret'),
+    });
     expect(byCheck('alarms')).toMatchObject({ verdict: 'warn', message: 'could not check: Throttling: Rate exceeded' });
     expect(byCheck('collector')).toMatchObject({ verdict: 'warn', message: expect.stringContaining('ResourceNotFoundException') });
     expect(byCheck('API')).toMatchObject({ verdict: 'ok' });
@@ -135,11 +213,20 @@ describe('npm run doctor', () => {
   it('a stack that does not exist (wrong region, say) is one clear failure', async () => {
     cfn.on(DescribeStacksCommand).rejects(awsError('ValidationError', 'Stack with id TeslaFleetLogger does not exist'));
     const { findings } = await doctor();
-    expect(findings).toEqual([expect.objectContaining({ check: 'stack', verdict: 'fail', message: expect.stringContaining('does not exist'), fix: expect.stringContaining('--region') })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        check: 'stack',
+        verdict: 'fail',
+        message: expect.stringContaining('does not exist'),
+        fix: expect.stringContaining('--region'),
+      }),
+    ]);
   });
 
   it('a stack rolled back is a failure', async () => {
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'TeslaFleetLogger', StackStatus: 'UPDATE_ROLLBACK_COMPLETE', CreationTime: new Date(NOW), Outputs: [] }] });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'TeslaFleetLogger', StackStatus: 'UPDATE_ROLLBACK_COMPLETE', CreationTime: new Date(NOW), Outputs: [] }] });
     expect((await doctor()).byCheck('stack')).toMatchObject({ verdict: 'fail' });
   });
 
@@ -151,25 +238,65 @@ describe('npm run doctor', () => {
       VersionIdsToStages: { 'v-current': ['AWSCURRENT'], 'v-stuck': ['AWSPENDING'] },
     });
     ddb.on(QueryCommand).resolves({
-      Items: [{ pk: 'ACCOUNT', sk: 'VEHICLE#5YJ3E7EB0SF000001', record: { vin: '5YJ3E7EB0SF000001', displayName: 'Daily', problem: { code: 'missing_scope', message: 'vehicle_device_data was not granted', since: NOW - 86_400_000 } } }],
+      Items: [
+        {
+          pk: 'ACCOUNT',
+          sk: 'VEHICLE#5YJ3E7EB0SF000001',
+          record: {
+            vin: '5YJ3E7EB0SF000001',
+            displayName: 'Daily',
+            problem: { code: 'missing_scope', message: 'vehicle_device_data was not granted', since: NOW - 86_400_000 },
+          },
+        },
+      ],
     });
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'VEHICLE#5YJ3E7EB0SF000001', ':prefix': 'CMD#' } }).resolves({
-      Items: [{ entry: { vin: '5YJ3E7EB0SF000001', id: 'c1', at: NOW - 7_200_000, command: 'door_lock', body: {}, outcome: 'failed', reason: 'command_key_not_paired', latencyMs: 900, woke: false, transport: 'signed', caller: { sourceIp: '203.0.113.9', userAgent: 'curl' }, idempotencyKey: null } }],
+      Items: [
+        {
+          entry: {
+            vin: '5YJ3E7EB0SF000001',
+            id: 'c1',
+            at: NOW - 7_200_000,
+            command: 'door_lock',
+            body: {},
+            outcome: 'failed',
+            reason: 'command_key_not_paired',
+            latencyMs: 900,
+            woke: false,
+            transport: 'signed',
+            caller: { sourceIp: '203.0.113.9', userAgent: 'curl' },
+            idempotencyKey: null,
+          },
+        },
+      ],
     });
-    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'TeslaFleetLogger-VehicleNeedsAttentionAlarm1-AB', StateValue: 'ALARM', StateReason: 'Threshold Crossed' }] });
+    cw.on(DescribeAlarmsCommand).resolves({
+      MetricAlarms: [{ AlarmName: 'TeslaFleetLogger-VehicleNeedsAttentionAlarm1-AB', StateValue: 'ALARM', StateReason: 'Threshold Crossed' }],
+    });
     sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '3' } });
     const { byCheck } = await doctor();
     expect(byCheck('token rotation')).toMatchObject({ verdict: 'warn', message: expect.stringContaining('unfinished') });
-    expect(byCheck('car Daily')).toMatchObject({ verdict: 'fail', message: 'missing_scope: vehicle_device_data was not granted', fix: expect.stringContaining('npm run login') });
+    expect(byCheck('car Daily')).toMatchObject({
+      verdict: 'fail',
+      message: 'missing_scope: vehicle_device_data was not granted',
+      fix: expect.stringContaining('npm run login'),
+    });
     const daily = (await doctor()).findings.filter((f) => f.check === 'car Daily');
-    expect(daily[1]).toMatchObject({ verdict: 'fail', message: expect.stringContaining('door_lock, 2 h ago) was refused: the command key is not paired'), fix: expect.stringContaining('PairingUrl') });
+    expect(daily[1]).toMatchObject({
+      verdict: 'fail',
+      message: expect.stringContaining('door_lock, 2 h ago) was refused: the command key is not paired'),
+      fix: expect.stringContaining('PairingUrl'),
+    });
     expect(byCheck('alarms')).toMatchObject({ verdict: 'fail', message: expect.stringContaining('VehicleNeedsAttentionAlarm') });
     expect(byCheck('failed runs')).toMatchObject({ verdict: 'warn', message: '3 parked in CollectorDeadLetters; 3 parked in AutomationsDeadLetters' });
   });
 
   it('a collector that has not run for a while, or fails, is a failure with its reason', async () => {
     ddb.on(GetCommand).resolves({ Item: { lastRun: run({ endedAt: NOW - 3 * 3_600_000 }) } });
-    expect((await doctor()).byCheck('collector')).toMatchObject({ verdict: 'fail', message: expect.stringContaining('3 h ago: the schedule is not running it') });
+    expect((await doctor()).byCheck('collector')).toMatchObject({
+      verdict: 'fail',
+      message: expect.stringContaining('3 h ago: the schedule is not running it'),
+    });
     ddb.on(GetCommand).resolves({ Item: { lastRun: run({ outcome: 'failed', detail: 'FleetApiUnreachableError: connect ETIMEDOUT' }) } });
     expect((await doctor()).byCheck('collector')).toMatchObject({ verdict: 'fail', message: expect.stringContaining('connect ETIMEDOUT') });
     ddb.on(GetCommand).resolves({});

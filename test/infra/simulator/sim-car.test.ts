@@ -14,7 +14,11 @@ const PROFILE: DriveProfile = {
   ],
 };
 
-const car = (overrides = {}) => new SimCar({ vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'T', profile: PROFILE, anchor: T0, odometerMi: 1000, batteryLevel: 60, wakeDelayMs: 30_000, ...overrides }, T0);
+const car = (overrides = {}) =>
+  new SimCar(
+    { vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'T', profile: PROFILE, anchor: T0, odometerMi: 1000, batteryLevel: 60, wakeDelayMs: 30_000, ...overrides },
+    T0,
+  );
 const at = (minutes: number) => T0 + minutes * MINUTE_MS;
 
 describe('SimCar', () => {
@@ -134,7 +138,12 @@ describe('SimCar', () => {
     const c = car();
     c.advanceTo(at(10));
     const body = c.vehicleData(at(10), new Set(['vehicle_state', 'drive_state']));
-    expect(body).toMatchObject({ vin: '5YJ3E7EB0SF000001', state: 'online', vehicle_state: { odometer: 1005, locked: true }, drive_state: { shift_state: 'D', speed: 30 } });
+    expect(body).toMatchObject({
+      vin: '5YJ3E7EB0SF000001',
+      state: 'online',
+      vehicle_state: { odometer: 1005, locked: true },
+      drive_state: { shift_state: 'D', speed: 30 },
+    });
     expect(body.charge_state).toBeUndefined();
     expect((body.drive_state as Record<string, unknown>).latitude).toBeUndefined();
     const located = c.vehicleData(at(10), new Set(['drive_state', 'location_data']));
@@ -192,7 +201,10 @@ describe('energy model', () => {
   });
 
   const parked = (segments: DriveProfile['segments'], extra: Partial<DriveProfile> = {}, batteryLevel = 60) =>
-    new SimCar({ vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'T', profile: { periodMinutes: 1440, segments, ...extra }, anchor: T0, odometerMi: 1000, batteryLevel }, T0);
+    new SimCar(
+      { vin: '5YJ3E7EB0SF000001', id: 1, displayName: 'T', profile: { periodMinutes: 1440, segments, ...extra }, anchor: T0, odometerMi: 1000, batteryLevel },
+      T0,
+    );
 
   it('drains a little asleep, more awake, and much more with sentry on', () => {
     const asleep = parked([]);
@@ -212,10 +224,14 @@ describe('energy model', () => {
   });
 
   it('preconditions in a climate segment, reported as such, and charges the tapering curve at a Supercharger', () => {
-    const c = parked([
-      { activity: 'climate', startMinute: 100, minutes: 20 },
-      { activity: 'supercharge', startMinute: 200, minutes: 30, peakKw: 250 },
-    ], { outsideTempC: -5 }, 20);
+    const c = parked(
+      [
+        { activity: 'climate', startMinute: 100, minutes: 20 },
+        { activity: 'supercharge', startMinute: 200, minutes: 30, peakKw: 250 },
+      ],
+      { outsideTempC: -5 },
+      20,
+    );
     c.advanceTo(at(110));
     const climate = c.vehicleData(at(110), new Set(['climate_state'])).climate_state as Record<string, unknown>;
     expect(climate).toMatchObject({ is_preconditioning: true, is_climate_on: true, outside_temp: -5 });
@@ -279,7 +295,13 @@ describe('energy model', () => {
 
 describe('drive profile format', () => {
   it('rejects overlapping segments and segments past the period', () => {
-    const bad = { periodMinutes: 60, segments: [{ activity: 'drive', startMinute: 0, minutes: 30, speedMph: 10 }, { activity: 'charge', startMinute: 20, minutes: 50, percentPerHour: 5 }] };
+    const bad = {
+      periodMinutes: 60,
+      segments: [
+        { activity: 'drive', startMinute: 0, minutes: 30, speedMph: 10 },
+        { activity: 'charge', startMinute: 20, minutes: 50, percentPerHour: 5 },
+      ],
+    };
     const result = driveProfileSchema.safeParse(bad);
     expect(result.success).toBe(false);
     expect(result.error!.issues.map((i) => i.message).join()).toMatch(/overlap/);
@@ -287,7 +309,9 @@ describe('drive profile format', () => {
   });
 
   it('accepts a day-long commuter profile', () => {
-    expect(driveProfileSchema.safeParse({ periodMinutes: 1440, segments: [{ activity: 'drive', startMinute: 480, minutes: 30, speedMph: 30 }] }).success).toBe(true);
+    expect(driveProfileSchema.safeParse({ periodMinutes: 1440, segments: [{ activity: 'drive', startMinute: 480, minutes: 30, speedMph: 30 }] }).success).toBe(
+      true,
+    );
     expect(HOUR_MS).toBe(3_600_000);
   });
 });

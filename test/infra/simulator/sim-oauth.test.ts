@@ -56,7 +56,8 @@ describe('simulated limits and billing', () => {
   it('allows 60 data, 30 command and 3 wake requests per vehicle per minute', () => {
     const clock = new SimClock(0, 0);
     const limiter = new SimRateLimiter(clock);
-    const allowed = (category: 'data' | 'command' | 'wake', vin = 'V') => Array.from({ length: 100 }, () => limiter.take(vin, category)).filter((r) => r === null).length;
+    const allowed = (category: 'data' | 'command' | 'wake', vin = 'V') =>
+      Array.from({ length: 100 }, () => limiter.take(vin, category)).filter((r) => r === null).length;
     expect(allowed('data')).toBe(60);
     expect(allowed('command')).toBe(30);
     expect(allowed('wake')).toBe(3);

@@ -8,7 +8,10 @@ import { commandKeyFromPem, generateCommandKeyPem } from '../../../shared/vcp/co
 
 describe('the simulator’s pages', () => {
   it('escape what the request puts on the consent page', () => {
-    const html = consentPage(new URLSearchParams({ response_type: 'code', client_id: 'x', redirect_uri: 'http://l/"><script>', state: '<b>', scope: 'openid vehicle_cmds evil<i>' }), 'sim');
+    const html = consentPage(
+      new URLSearchParams({ response_type: 'code', client_id: 'x', redirect_uri: 'http://l/"><script>', state: '<b>', scope: 'openid vehicle_cmds evil<i>' }),
+      'sim',
+    );
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>');
     expect(html).toContain('value="vehicle_cmds" checked');
@@ -53,7 +56,13 @@ describe('pairing at /_ak/<domain>', () => {
   }
 
   it('pairs only the ticked cars with the key the domain serves', async () => {
-    sim = await FleetSimulator.start({ clock: new SimClock(0, 0), cars: [{ vin: 'V1XXXXXXXXXXXXXX1', id: 1, displayName: 'One' }, { vin: 'V2XXXXXXXXXXXXXX2', id: 2, displayName: 'Two' }] });
+    sim = await FleetSimulator.start({
+      clock: new SimClock(0, 0),
+      cars: [
+        { vin: 'V1XXXXXXXXXXXXXX1', id: 1, displayName: 'One' },
+        { vin: 'V2XXXXXXXXXXXXXX2', id: 2, displayName: 'Two' },
+      ],
+    });
     const key = commandKeyFromPem(generateCommandKeyPem());
     const domain = await keyServer(key.publicKeyPem);
     const res = await fetch(`${sim.baseUrl}/_ak/${domain}`, { method: 'POST', body: new URLSearchParams([['vin', 'V2XXXXXXXXXXXXXX2']]) });

@@ -15,7 +15,16 @@ describe('the tuned settings, defined once', () => {
   });
 
   it('a deploy config reaches the functions as the very values the local host reads from the same variables', () => {
-    const config = parseDeployConfig({ drivingIntervalMinutes: 3, monthlyBudgetUsd: 25, pricePerKwh: 0.31, includeLocation: true, allowedCommands: 'honk_horn,flash_lights', listCallPricePer1000Usd: 2, asleepListIntervalMinutes: 15, snapshotRetentionDays: 90 });
+    const config = parseDeployConfig({
+      drivingIntervalMinutes: 3,
+      monthlyBudgetUsd: 25,
+      pricePerKwh: 0.31,
+      includeLocation: true,
+      allowedCommands: 'honk_horn,flash_lights',
+      listCallPricePer1000Usd: 2,
+      asleepListIntervalMinutes: 15,
+      snapshotRetentionDays: 90,
+    });
     const env = tunablesEnvironment(config);
     const lambda = parseLambdaSettings({ ...LAMBDA_ENV, ...env });
     const local = parseLocalSettings(env, '/tmp');

@@ -97,8 +97,14 @@ describe('collector pass', () => {
     advance(60_000);
     await runCollectorPass({ ...deps, history });
     const seen = (vin: string) => history.stateChanges.filter((c) => c.vin === vin).map((c) => [c.at - Date.parse('2026-05-01T10:00:00Z'), c.state]);
-    expect(seen(ONLINE)).toEqual([[0, 'online'], [120_000, 'asleep']]);
-    expect(seen(ASLEEP)).toEqual([[0, 'asleep'], [120_000, 'online']]);
+    expect(seen(ONLINE)).toEqual([
+      [0, 'online'],
+      [120_000, 'asleep'],
+    ]);
+    expect(seen(ASLEEP)).toEqual([
+      [0, 'asleep'],
+      [120_000, 'online'],
+    ]);
     expect((await history.getHistoryState(ONLINE))?.sleep).toEqual({ asleepSince: Date.parse('2026-05-01T10:02:00Z'), asleepMs: 0 });
   });
 
@@ -123,7 +129,10 @@ describe('collector pass', () => {
     };
     const summary = await runCollectorPass(deps);
     expect(summary.vehicles.find((v) => v.vin === ONLINE)?.reason).toMatch(/lacks the scope vehicle_device_data/);
-    expect((await stores.getVehicle(ONLINE))?.problem).toMatchObject({ code: 'missing_scope', message: expect.stringMatching(/vehicle_device_data.*sign in again/) });
+    expect((await stores.getVehicle(ONLINE))?.problem).toMatchObject({
+      code: 'missing_scope',
+      message: expect.stringMatching(/vehicle_device_data.*sign in again/),
+    });
     fleet.vehicleData = data;
     advance(25 * 3_600_000);
     await runCollectorPass(deps);

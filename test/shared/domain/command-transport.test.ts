@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { executeCommand, type SignedSender } from '../../../shared/domain/commands/execute-command';
 import type { CommandResult } from '../../../shared/domain/fleet-api';
-import { CommandKeyNotPairedError, CommandSigningRequiredError, RateLimitedError, SignedCommandsUnsupportedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
+import {
+  CommandKeyNotPairedError,
+  CommandSigningRequiredError,
+  RateLimitedError,
+  SignedCommandsUnsupportedError,
+  UnexpectedFleetResponseError,
+  VehicleUnavailableError,
+} from '../../../shared/domain/fleet-errors';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
 import { MemoryCommandStores } from '../../support/memory-command-stores';
 

@@ -28,7 +28,15 @@ function snap(r: Reading): Snapshot {
     VIN,
     {
       vehicle_state: { odometer: r.odo, timestamp: T0 + r.min * MIN, car_version: r.version ?? '2026.20.1 abc' },
-      charge_state: { battery_level: r.soc ?? 80, usable_battery_level: r.soc ?? 80, battery_range: (r.soc ?? 80) * 3, charging_state: r.charging ?? 'Disconnected', charge_energy_added: r.added ?? 0, charger_power: r.power ?? 0, fast_charger_present: r.fast ?? false },
+      charge_state: {
+        battery_level: r.soc ?? 80,
+        usable_battery_level: r.soc ?? 80,
+        battery_range: (r.soc ?? 80) * 3,
+        charging_state: r.charging ?? 'Disconnected',
+        charge_energy_added: r.added ?? 0,
+        charger_power: r.power ?? 0,
+        fast_charger_present: r.fast ?? false,
+      },
       drive_state: { shift_state: r.gear === undefined ? 'P' : r.gear, speed: r.speed ?? null, ...(r.at ? r.at : {}) },
     },
     0,
@@ -90,17 +98,78 @@ describe('drives from sparse readings', () => {
     [
       // 5 minutes at 22 mph is 1.8 miles; it covered 0.4: it stood still for about 4 of them.
       'a stop between two moving readings shows in the odometer',
-      [{ min: 0, odo: 1000 }, { min: 5, odo: 1001.5, gear: D, speed: 22 }, { min: 10, odo: 1001.9, gear: D, speed: 22 }, { min: 15, odo: 1003.7, gear: D, speed: 22 }, { min: 20, odo: 1004 }],
+      [
+        { min: 0, odo: 1000 },
+        { min: 5, odo: 1001.5, gear: D, speed: 22 },
+        { min: 10, odo: 1001.9, gear: D, speed: 22 },
+        { min: 15, odo: 1003.7, gear: D, speed: 22 },
+        { min: 20, odo: 1004 },
+      ],
       true,
     ],
-    ['a steady pace, then crawling in traffic, hides nothing', [{ min: 0, odo: 1000 }, { min: 5, odo: 1001.5, gear: D, speed: 22 }, { min: 10, odo: 1003.3, gear: D, speed: 22 }, { min: 15, odo: 1003.5, gear: D, speed: 3 }, { min: 20, odo: 1004 }], false],
-    ['a highway drive read every 12 minutes at a steady 68 mph hides nothing', [{ min: 0, odo: 1000 }, { min: 5, odo: 1003, gear: D, speed: 68 }, { min: 17, odo: 1016.6, gear: D, speed: 68 }, { min: 29, odo: 1030.2, gear: D, speed: 66 }, { min: 41, odo: 1035 }], false],
+    [
+      'a steady pace, then crawling in traffic, hides nothing',
+      [
+        { min: 0, odo: 1000 },
+        { min: 5, odo: 1001.5, gear: D, speed: 22 },
+        { min: 10, odo: 1003.3, gear: D, speed: 22 },
+        { min: 15, odo: 1003.5, gear: D, speed: 3 },
+        { min: 20, odo: 1004 },
+      ],
+      false,
+    ],
+    [
+      'a highway drive read every 12 minutes at a steady 68 mph hides nothing',
+      [
+        { min: 0, odo: 1000 },
+        { min: 5, odo: 1003, gear: D, speed: 68 },
+        { min: 17, odo: 1016.6, gear: D, speed: 68 },
+        { min: 29, odo: 1030.2, gear: D, speed: 66 },
+        { min: 41, odo: 1035 },
+      ],
+      false,
+    ],
     // Read parked on waking, then moving 21 minutes later having covered a third of what its speed says.
-    ['an errand and a stop right after the car woke', [{ min: 0, odo: 1000 }, { min: 21, odo: 1003.75, gear: D, speed: 25 }, { min: 26, odo: 1005.8 }], true],
-    ['a commute read the same way covered nearly all of it', [{ min: 0, odo: 1000 }, { min: 21, odo: 1010.1, gear: D, speed: 32 }, { min: 26, odo: 1012.8, gear: D, speed: 32 }, { min: 31, odo: 1014 }], false],
+    [
+      'an errand and a stop right after the car woke',
+      [
+        { min: 0, odo: 1000 },
+        { min: 21, odo: 1003.75, gear: D, speed: 25 },
+        { min: 26, odo: 1005.8 },
+      ],
+      true,
+    ],
+    [
+      'a commute read the same way covered nearly all of it',
+      [
+        { min: 0, odo: 1000 },
+        { min: 21, odo: 1010.1, gear: D, speed: 32 },
+        { min: 26, odo: 1012.8, gear: D, speed: 32 },
+        { min: 31, odo: 1014 },
+      ],
+      false,
+    ],
     // Plugged in until it set off: a late start after the charger is no sign of a stop.
-    ['a late start from a charger, charging', [{ min: 0, odo: 1000, charging: 'Charging', added: 20, power: 150, fast: true }, { min: 21, odo: 1003.75, gear: D, speed: 65 }, { min: 33, odo: 1016.75, gear: D, speed: 65 }, { min: 45, odo: 1020 }], false],
-    ['a late start from a charger, full', [{ min: 0, odo: 1000, charging: 'Complete', added: 20 }, { min: 21, odo: 1003.75, gear: D, speed: 65 }, { min: 33, odo: 1016.75, gear: D, speed: 65 }, { min: 45, odo: 1020 }], false],
+    [
+      'a late start from a charger, charging',
+      [
+        { min: 0, odo: 1000, charging: 'Charging', added: 20, power: 150, fast: true },
+        { min: 21, odo: 1003.75, gear: D, speed: 65 },
+        { min: 33, odo: 1016.75, gear: D, speed: 65 },
+        { min: 45, odo: 1020 },
+      ],
+      false,
+    ],
+    [
+      'a late start from a charger, full',
+      [
+        { min: 0, odo: 1000, charging: 'Complete', added: 20 },
+        { min: 21, odo: 1003.75, gear: D, speed: 65 },
+        { min: 33, odo: 1016.75, gear: D, speed: 65 },
+        { min: 45, odo: 1020 },
+      ],
+      false,
+    ],
   ])('may hide a stop? %s', (_says, readings, hides) => {
     const { drives } = run(readings);
     expect(drives).toHaveLength(1);
@@ -141,7 +210,17 @@ describe('charging sessions', () => {
       { min: 80, odo: 10, soc: 64, charging: 'Complete', added: 17.7 },
     ]);
     expect(charges).toEqual([
-      expect.objectContaining({ startedAfter: T0, start: { at: T0 + 20 * MIN, batteryLevel: 45 }, lastChargingAt: T0 + 60 * MIN, endBy: T0 + 80 * MIN, end: { at: T0 + 80 * MIN, batteryLevel: 64 }, energyAddedKwh: 17.7, peakPowerKw: 11, kind: 'ac', readings: 3 }),
+      expect.objectContaining({
+        startedAfter: T0,
+        start: { at: T0 + 20 * MIN, batteryLevel: 45 },
+        lastChargingAt: T0 + 60 * MIN,
+        endBy: T0 + 80 * MIN,
+        end: { at: T0 + 80 * MIN, batteryLevel: 64 },
+        energyAddedKwh: 17.7,
+        peakPowerKw: 11,
+        kind: 'ac',
+        readings: 3,
+      }),
     ]);
   });
 
@@ -195,7 +274,16 @@ describe('idle periods (drain)', () => {
       { min: 20 + 12 * 60, odo: 1008, soc: 74 },
     ]);
     expect(idles).toEqual([
-      expect.objectContaining({ startAt: T0 + 10 * MIN, endAt: T0 + (10 + 12 * 60) * MIN, durationMs: 12 * 60 * MIN, startBatteryLevel: 78, endBatteryLevel: 76, batteryLost: 2, rangeLostMi: 6, drainPercentPerDay: 4 }),
+      expect.objectContaining({
+        startAt: T0 + 10 * MIN,
+        endAt: T0 + (10 + 12 * 60) * MIN,
+        durationMs: 12 * 60 * MIN,
+        startBatteryLevel: 78,
+        endBatteryLevel: 76,
+        batteryLost: 2,
+        rangeLostMi: 6,
+        drainPercentPerDay: 4,
+      }),
     ]);
   });
 
@@ -218,7 +306,9 @@ describe('idle periods (drain)', () => {
       { min: 185, odo: 12, soc: 60, charging: 'Charging', added: 0.75, power: 11 }, // 1 % in already
       { min: 205, odo: 12, soc: 63, charging: 'Charging', added: 3, power: 11 },
     ]);
-    expect(idles).toEqual([expect.objectContaining({ startAt: T0 + 5 * MIN, endAt: T0 + 185 * MIN, endBatteryLevel: 59, batteryLost: 1, rangeLostMi: 3, endedByCharge: true })]);
+    expect(idles).toEqual([
+      expect.objectContaining({ startAt: T0 + 5 * MIN, endAt: T0 + 185 * MIN, endBatteryLevel: 59, batteryLost: 1, rangeLostMi: 3, endedByCharge: true }),
+    ]);
   });
 
   it('says how much of the period the collector saw the car asleep, from the list’s state changes', () => {
@@ -238,7 +328,11 @@ describe('idle periods (drain)', () => {
     // Asleep from minute 25 to minute 609 of a period from 10 to 610.
     expect(idles[0]!.asleepShare).toBeCloseTo((609 - 25) / 600, 3);
     // A nap before the period began does not count; no state seen at all is unknown, not "never asleep".
-    const napBefore = [{ vin: VIN, at: T0 - 60 * MIN, state: 'asleep' as const }, ...changes.slice(0, 1), { vin: VIN, at: T0 + (9 + 10 * 60) * MIN, state: 'online' as const }];
+    const napBefore = [
+      { vin: VIN, at: T0 - 60 * MIN, state: 'asleep' as const },
+      ...changes.slice(0, 1),
+      { vin: VIN, at: T0 + (9 + 10 * 60) * MIN, state: 'online' as const },
+    ];
     expect(deriveHistory(readings.map(snap), OPTIONS, undefined, napBefore).idles[0]!.asleepShare).toBe(0);
     expect(run(readings).idles[0]!.asleepShare).toBeNull();
   });
@@ -266,7 +360,11 @@ describe('idle periods (drain)', () => {
       { vin: VIN, at: T0 + 25 * MIN, state: 'asleep' as const },
       { vin: VIN, at: T0 + 300 * MIN, state: 'online' as const },
     ];
-    const readings = [{ min: 10, odo: 1004, soc: 78 }, { min: 301, odo: 1004, soc: 77 }, { min: 305, odo: 1006, soc: 76, gear: 'D' as const, speed: 30 }];
+    const readings = [
+      { min: 10, odo: 1004, soc: 78 },
+      { min: 301, odo: 1004, soc: 77 },
+      { min: 305, odo: 1006, soc: 76, gear: 'D' as const, speed: 30 },
+    ];
     let state = EMPTY_HISTORY;
     const live = [];
     state = foldSnapshot(state, snap(readings[0]!), OPTIONS).state;
@@ -298,7 +396,12 @@ describe('software versions and the real captured answer', () => {
   it('reads the fields history needs from Tesla’s captured vehicle_data', () => {
     const data = teslaFixtureJson<{ response: unknown }>('vehicle_data.ha-tesla_fleet-model3-online-parked.json');
     const s = snapshotFromVehicleData(VIN, data, 0);
-    expect(s.detail).toMatchObject({ usableBatteryLevel: expect.any(Number), chargeLimitSoc: expect.any(Number), insideTempC: expect.any(Number), tyrePressureBar: { fl: expect.any(Number) } });
+    expect(s.detail).toMatchObject({
+      usableBatteryLevel: expect.any(Number),
+      chargeLimitSoc: expect.any(Number),
+      insideTempC: expect.any(Number),
+      tyrePressureBar: { fl: expect.any(Number) },
+    });
     expect(defaultPackKwh('5YJSA7E21JF230000')).toBe(95);
     expect(defaultPackKwh(VIN)).toBe(75);
   });

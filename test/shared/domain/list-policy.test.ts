@@ -35,7 +35,18 @@ describe('the collector with a list interval and a list price', () => {
     let memory: ListingMemory | null = null;
     const listing = { getListingMemory: () => Promise.resolve(memory), putListingMemory: (m: ListingMemory) => Promise.resolve(void (memory = m)) };
     let now = Date.parse('2026-05-01T10:00:00Z');
-    const deps = { fleet, vehicles: stores, snapshots: stores, usage: stores, clock: { now: () => now }, log: { info: () => undefined, warn: () => undefined, error: () => undefined }, includeLocation: false, monthlyBudgetUsd: 10, asleepListIntervalMs: 10 * MIN, listing };
+    const deps = {
+      fleet,
+      vehicles: stores,
+      snapshots: stores,
+      usage: stores,
+      clock: { now: () => now },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      includeLocation: false,
+      monthlyBudgetUsd: 10,
+      asleepListIntervalMs: 10 * MIN,
+      listing,
+    };
     return { fleet, stores, deps, advance: (ms: number) => (now += ms) };
   }
 

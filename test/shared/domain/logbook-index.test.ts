@@ -16,7 +16,13 @@ function logDrives(store: MemoryHistoryStore, firstDay: string, count: number): 
   for (let n = 0; n < count; n++) {
     const start = Date.parse(firstDay) + n * 86_400_000;
     const odometer = 1000 + n * 10;
-    const drive = { vin: VIN, id: String(start), start: { at: start, odometerMi: odometer, location: null }, end: { at: start + 1_200_000, odometerMi: odometer + 10, location: null }, distanceMi: 10 } as unknown as Drive;
+    const drive = {
+      vin: VIN,
+      id: String(start),
+      start: { at: start, odometerMi: odometer, location: null },
+      end: { at: start + 1_200_000, odometerMi: odometer + 10, location: null },
+      distanceMi: 10,
+    } as unknown as Drive;
     store.drives.set(`${VIN}#${start}`, drive);
     drives.push(drive);
     const previous = store.log.filter((e) => e.vin === VIN).at(-1) ?? null;

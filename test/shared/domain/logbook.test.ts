@@ -12,7 +12,8 @@ const at = (iso: string) => Date.parse(iso);
 
 /** Three drives: two in 2026 (the second ends the year in Berlin, after midnight local time) and one in 2027. */
 function drives() {
-  const reading = (iso: string, odometer: number, gear: 'P' | 'D') => snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: at(iso) }, drive_state: { shift_state: gear, speed: gear === 'D' ? 40 : null } }, 0);
+  const reading = (iso: string, odometer: number, gear: 'P' | 'D') =>
+    snapshotFromVehicleData(VIN, { vehicle_state: { odometer, timestamp: at(iso) }, drive_state: { shift_state: gear, speed: gear === 'D' ? 40 : null } }, 0);
   return deriveHistory(
     [
       reading('2026-06-01T07:00:00Z', 100, 'P'),
@@ -32,7 +33,13 @@ async function logged() {
   const list = drives();
   for (const d of list) await appendToLogbook(store, VIN, driveFacts(d));
   await appendToLogbook(store, VIN, { kind: 'annotation', driveId: list[0]!.id, purpose: 'business', note: 'client visit', at: at('2026-06-02T10:00:00Z') });
-  await appendToLogbook(store, VIN, { kind: 'annotation', driveId: list[0]!.id, purpose: 'business', note: 'client visit, Acme', at: at('2026-06-03T10:00:00Z') });
+  await appendToLogbook(store, VIN, {
+    kind: 'annotation',
+    driveId: list[0]!.id,
+    purpose: 'business',
+    note: 'client visit, Acme',
+    at: at('2026-06-03T10:00:00Z'),
+  });
   return { store, list, byId: new Map(list.map((d) => [d.id, d])) };
 }
 
@@ -62,10 +69,24 @@ describe('the trip logbook', () => {
   it('shows any change to what was logged: an odometer figure, a removed entry, entries swapped, a drive changed since', async () => {
     const { store, byId } = await logged();
     const entries = store.logEntries(VIN);
-    const edited = entries.map((e) => (e.seq === 2 ? ({ ...e, endOdometerMi: (e as LogEntry & { endOdometerMi: number }).endOdometerMi + 10 } as LogEntry) : e));
+    const edited = entries.map((e) =>
+      e.seq === 2 ? ({ ...e, endOdometerMi: (e as LogEntry & { endOdometerMi: number }).endOdometerMi + 10 } as LogEntry) : e,
+    );
     expect(verifyChain(VIN, edited, byId)).toMatchObject({ intact: false, brokenAtSeq: 2 });
-    expect(verifyChain(VIN, entries.filter((e) => e.seq !== 3), byId)).toMatchObject({ intact: false, brokenAtSeq: 4 });
-    expect(verifyChain(VIN, [entries[1]!, entries[0]!, ...entries.slice(2)].map((e, i) => ({ ...e, seq: i + 1 })), byId)).toMatchObject({ intact: false, brokenAtSeq: 1 });
+    expect(
+      verifyChain(
+        VIN,
+        entries.filter((e) => e.seq !== 3),
+        byId,
+      ),
+    ).toMatchObject({ intact: false, brokenAtSeq: 4 });
+    expect(
+      verifyChain(
+        VIN,
+        [entries[1]!, entries[0]!, ...entries.slice(2)].map((e, i) => ({ ...e, seq: i + 1 })),
+        byId,
+      ),
+    ).toMatchObject({ intact: false, brokenAtSeq: 1 });
     const first = [...byId.values()][0]!;
     const changed = new Map(byId).set(first.id, { ...first, distanceMi: first.distanceMi + 1 });
     expect(verifyChain(VIN, entries, changed)).toMatchObject({ intact: false, brokenAtSeq: null, changedDrives: [first.id] });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { budgetPace, costUsd, monthFraction } from '../../../shared/domain/billing';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/domain/clock';
-import { afterFailure, afterSnapshot, decidePoll, DEFAULT_TUNING, INITIAL_MEMORY, normalizeMemory, type PollingMemory } from '../../../shared/domain/polling-policy';
+import {
+  afterFailure,
+  afterSnapshot,
+  decidePoll,
+  DEFAULT_TUNING,
+  INITIAL_MEMORY,
+  normalizeMemory,
+  type PollingMemory,
+} from '../../../shared/domain/polling-policy';
 import { snapshotFromVehicleData, type Snapshot } from '../../../shared/domain/snapshot';
 import type { VehicleOnlineState } from '../../../shared/domain/vehicle';
 

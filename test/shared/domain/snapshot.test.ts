@@ -32,7 +32,11 @@ describe('snapshotFromVehicleData', () => {
   });
 
   it('turns missing, null and "<invalid>" fields into null instead of failing', () => {
-    const s = snapshotFromVehicleData(VIN, { response: { vehicle_state: { odometer: '<invalid>', locked: 'yes' }, charge_state: { charging_state: '<invalid>' } } }, 42);
+    const s = snapshotFromVehicleData(
+      VIN,
+      { response: { vehicle_state: { odometer: '<invalid>', locked: 'yes' }, charge_state: { charging_state: '<invalid>' } } },
+      42,
+    );
     expect(s.odometerMi).toBeNull();
     expect(s.locked).toBeNull();
     expect(s.chargingState).toBeNull();

@@ -14,7 +14,10 @@ describe('a key the car does not know', () => {
   it('is command_key_not_paired whether Tesla said so or the car refused the key, naming where to pair it', () => {
     const page = 'http://127.0.0.1:4100/_ak/127.0.0.1:3000';
     for (const error of [new CommandKeyNotPairedError(VIN), new CommandKeyNotAcceptedError(VIN, FAULT.unknownKey)]) {
-      expect(answer(error, page)).toEqual({ status: 403, error: { code: 'command_key_not_paired', message: expect.stringContaining(`open ${page} in the Tesla app`) } });
+      expect(answer(error, page)).toEqual({
+        status: 403,
+        error: { code: 'command_key_not_paired', message: expect.stringContaining(`open ${page} in the Tesla app`) },
+      });
     }
     expect(answer(new CommandKeyNotPairedError(VIN)).error.message).toContain('https://tesla.com/_ak/<your API domain>');
   });
@@ -33,7 +36,10 @@ describe('one table for failures', () => {
   });
 
   it('an error nobody foresaw is a bare 500 that says nothing of it; one that describes itself keeps its words', () => {
-    expect(errorToResponse(new Error('secret-token-abc leaked?'))).toMatchObject({ expected: false, response: { statusCode: 500, body: JSON.stringify({ error: { code: 'internal_error', message: 'internal server error' } }) } });
+    expect(errorToResponse(new Error('secret-token-abc leaked?'))).toMatchObject({
+      expected: false,
+      response: { statusCode: 500, body: JSON.stringify({ error: { code: 'internal_error', message: 'internal server error' } }) },
+    });
     expect(answer(new RateLimitedError(42))).toEqual({ status: 429, error: { code: 'tesla_rate_limited', message: expect.stringContaining('42 s') } });
     expect(errorToResponse(new RateLimitedError(42)).response.headers).toMatchObject({ 'retry-after': '42' });
   });

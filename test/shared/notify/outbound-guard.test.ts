@@ -37,9 +37,12 @@ describe('notification targets never reach this machine or its network (SSRF)', 
   });
 
   it('public hosts pass, and a local host may allow its own network, but never link-local or unspecified', () => {
-    for (const url of ['https://ntfy.sh/topic', 'https://hooks.example.com/x', 'http://8.8.8.8/', 'http://[2606:4700::1111]/']) expect(() => checkTargetUrl(url, PUBLIC_ONLY)).not.toThrow();
-    for (const url of ['http://192.168.1.10:8123/', 'http://127.0.0.1:8080/', 'http://homeassistant:8123/']) expect(() => checkTargetUrl(url, LAN)).not.toThrow();
-    for (const url of ['http://169.254.169.254/', 'http://0.0.0.0/', 'http://[fe80::1]/', 'http://224.0.0.1/']) expect(() => checkTargetUrl(url, LAN)).toThrow(TargetNotAllowedError);
+    for (const url of ['https://ntfy.sh/topic', 'https://hooks.example.com/x', 'http://8.8.8.8/', 'http://[2606:4700::1111]/'])
+      expect(() => checkTargetUrl(url, PUBLIC_ONLY)).not.toThrow();
+    for (const url of ['http://192.168.1.10:8123/', 'http://127.0.0.1:8080/', 'http://homeassistant:8123/'])
+      expect(() => checkTargetUrl(url, LAN)).not.toThrow();
+    for (const url of ['http://169.254.169.254/', 'http://0.0.0.0/', 'http://[fe80::1]/', 'http://224.0.0.1/'])
+      expect(() => checkTargetUrl(url, LAN)).toThrow(TargetNotAllowedError);
     expect(addressRefusal('192.168.1.1', PUBLIC_ONLY)).toMatch(/private network.*NOTIFY_ALLOW_PRIVATE_NETWORKS/);
     expect(addressRefusal('127.0.0.1', PUBLIC_ONLY)).toMatch(/loopback/);
   });
@@ -52,7 +55,12 @@ describe('notification targets never reach this machine or its network (SSRF)', 
 
   it('checks every address a name resolves to when connecting (a name that resolves to loopback, or rebinds to it)', async () => {
     expect(await look([{ address: '127.0.0.1', family: 4 }])).toBeInstanceOf(TargetNotAllowedError);
-    expect(await look([{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }])).toBeInstanceOf(TargetNotAllowedError);
+    expect(
+      await look([
+        { address: '93.184.216.34', family: 4 },
+        { address: '169.254.169.254', family: 4 },
+      ]),
+    ).toBeInstanceOf(TargetNotAllowedError);
     expect(await look([{ address: '::ffff:10.0.0.1', family: 6 }])).toBeInstanceOf(TargetNotAllowedError);
     expect(await look([{ address: '93.184.216.34', family: 4 }])).toBe('93.184.216.34');
   });

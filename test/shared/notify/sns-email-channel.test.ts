@@ -10,7 +10,10 @@ describe('e-mail through SNS', () => {
     let made = 0;
     const channel = new SnsEmailChannel((m) => (made++, new m.SNSClient({})), 'arn:aws:sns:eu-west-1:1:notify');
     expect(made).toBe(0);
-    await channel.send({ id: 'x', kind: 'charging_complete', vin: 'V', at: 0, title: 'Model 3: charging complete', message: 'Charged to 80 %.', data: { batteryLevel: 80 } }, Date.now() + 4_000);
+    await channel.send(
+      { id: 'x', kind: 'charging_complete', vin: 'V', at: 0, title: 'Model 3: charging complete', message: 'Charged to 80 %.', data: { batteryLevel: 80 } },
+      Date.now() + 4_000,
+    );
     await channel.send({ id: 'y', kind: 'test', vin: null, at: 0, title: 't'.repeat(200), message: 'm', data: {} }, Date.now() + 4_000);
     expect(made).toBe(1);
     const [first, second] = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
@@ -21,6 +24,11 @@ describe('e-mail through SNS', () => {
 
   it('fails the delivery when SNS refuses, so it is retried later', async () => {
     mockClient(SNSClient).on(PublishCommand).rejects(new Error('throttled'));
-    await expect(new SnsEmailChannel((m) => new m.SNSClient({}), 'arn').send({ id: 'x', kind: 'test', vin: null, at: 0, title: 't', message: 'm', data: {} }, Date.now() + 1_000)).rejects.toThrow('throttled');
+    await expect(
+      new SnsEmailChannel((m) => new m.SNSClient({}), 'arn').send(
+        { id: 'x', kind: 'test', vin: null, at: 0, title: 't', message: 'm', data: {} },
+        Date.now() + 1_000,
+      ),
+    ).rejects.toThrow('throttled');
   });
 });

@@ -8,7 +8,13 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { AccessTokenRejectedError, FleetApiUnreachableError, LoginRequiredError, RateLimitedError, UnexpectedFleetResponseError } from '../../../shared/domain/fleet-errors';
+import {
+  AccessTokenRejectedError,
+  FleetApiUnreachableError,
+  LoginRequiredError,
+  RateLimitedError,
+  UnexpectedFleetResponseError,
+} from '../../../shared/domain/fleet-errors';
 import { rotate, RotationStateError, type RotationEvent } from '../../../shared/secrets/secrets-manager-rotation';
 import type { OAuthClient } from '../../../shared/tokens/ports';
 import type { TokenBundle } from '../../../shared/tokens/token-bundle';
@@ -49,14 +55,21 @@ beforeEach(() => {
 
 describe('token rotation', () => {
   it('createSecret refreshes once with the current refresh token and stores the new pair as AWSPENDING', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(
+      new ResourceNotFoundException({ message: 'no', $metadata: {} }),
+    );
     const tesla = oauth(() => Promise.resolve({ accessToken: 'at-next', refreshToken: 'rt-next', expiresInSeconds: 28800, scopes: null }));
     await rotate(event('createSecret'), deps(tesla.client));
 
     expect(tesla.calls).toEqual(['rt-current']);
     const put = sm.commandCalls(PutSecretValueCommand)[0]!.args[0].input;
     expect(put).toMatchObject({ SecretId: SECRET, ClientRequestToken: 'v-new', VersionStages: ['AWSPENDING'] });
-    expect(JSON.parse(put.SecretString!)).toMatchObject({ clientId: 'cid', refreshToken: 'rt-next', accessToken: 'at-next', accessTokenExpiresAt: 1_000 + 28_800_000 });
+    expect(JSON.parse(put.SecretString!)).toMatchObject({
+      clientId: 'cid',
+      refreshToken: 'rt-next',
+      accessToken: 'at-next',
+      accessTokenExpiresAt: 1_000 + 28_800_000,
+    });
     expect(logs.join('\n')).not.toMatch(/rt-next|at-next|rt-current/);
   });
 
@@ -69,7 +82,9 @@ describe('token rotation', () => {
   });
 
   it('a crash after Tesla answered is recovered by refreshing again with the still-current token', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(
+      new ResourceNotFoundException({ message: 'no', $metadata: {} }),
+    );
     sm.on(PutSecretValueCommand).rejectsOnce(new Error('function killed')).resolves({});
     const tesla = oauth(() => Promise.resolve({ accessToken: 'a', refreshToken: 'r', expiresInSeconds: 10, scopes: null }));
     await expect(rotate(event('createSecret'), deps(tesla.client))).rejects.toThrow('function killed');
@@ -80,7 +95,9 @@ describe('token rotation', () => {
   });
 
   it('surfaces login_required from Tesla and stores nothing', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(
+      new ResourceNotFoundException({ message: 'no', $metadata: {} }),
+    );
     const tesla = oauth(() => Promise.reject(new LoginRequiredError('login_required')));
     await expect(rotate(event('createSecret'), deps(tesla.client))).rejects.toBeInstanceOf(LoginRequiredError);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
@@ -91,10 +108,16 @@ describe('token rotation', () => {
       SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
     });
     const tested: string[] = [];
-    await rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, (b) => (tested.push(b.accessToken ?? "none"), Promise.resolve())));
+    await rotate(
+      event('testSecret'),
+      deps(oauth(() => Promise.reject(new Error('no'))).client, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())),
+    );
     expect(tested).toEqual(['at-pending']);
     await expect(
-      rotate(event('testSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client, () => Promise.reject(new Error('rejected')))),
+      rotate(
+        event('testSecret'),
+        deps(oauth(() => Promise.reject(new Error('no'))).client, () => Promise.reject(new Error('rejected'))),
+      ),
     ).rejects.toThrow('rejected');
   });
 
@@ -103,19 +126,40 @@ describe('token rotation', () => {
       SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', accessToken: 'at-pending', accessTokenExpiresAt: 8 * 3_600_000 }),
     });
     const none = oauth(() => Promise.reject(new Error('no'))).client;
-    for (const hiccup of [new FleetApiUnreachableError('socket hang up'), new UnexpectedFleetResponseError('Fleet API answered 503', 503), new RateLimitedError(30)]) {
-      await expect(rotate(event('testSecret'), deps(none, () => Promise.reject(hiccup)))).resolves.toBeUndefined();
+    for (const hiccup of [
+      new FleetApiUnreachableError('socket hang up'),
+      new UnexpectedFleetResponseError('Fleet API answered 503', 503),
+      new RateLimitedError(30),
+    ]) {
+      await expect(
+        rotate(
+          event('testSecret'),
+          deps(none, () => Promise.reject(hiccup)),
+        ),
+      ).resolves.toBeUndefined();
     }
-    await expect(rotate(event('testSecret'), deps(none, () => Promise.reject(new AccessTokenRejectedError())))).rejects.toBeInstanceOf(AccessTokenRejectedError);
+    await expect(
+      rotate(
+        event('testSecret'),
+        deps(none, () => Promise.reject(new AccessTokenRejectedError())),
+      ),
+    ).rejects.toBeInstanceOf(AccessTokenRejectedError);
 
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', accessToken: 'at-old-pending' }) });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({
+      SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', accessToken: 'at-old-pending' }),
+    });
     const tested: string[] = [];
-    await rotate(event('testSecret'), deps(none, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())));
+    await rotate(
+      event('testSecret'),
+      deps(none, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())),
+    );
     expect(tested).toEqual([]);
   });
 
   it('finishSecret moves AWSCURRENT to the new version', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', updatedAt: 1_000 }) });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).resolves({
+      SecretString: JSON.stringify({ ...CURRENT, refreshToken: 'rt-next', updatedAt: 1_000 }),
+    });
     await rotate(event('finishSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client));
     expect(sm.commandCalls(UpdateSecretVersionStageCommand)[0]!.args[0].input).toEqual({
       SecretId: SECRET,
@@ -143,16 +187,23 @@ describe('token rotation', () => {
 
   it('before the first login ({} in the secret) no step calls Tesla or stores anything, and the version is withdrawn', async () => {
     sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: '{}', VersionId: 'v-old' });
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' }).rejects(
+      new ResourceNotFoundException({ message: 'no', $metadata: {} }),
+    );
     const tesla = oauth(() => Promise.reject(new Error('must not be called')));
     const tested: string[] = [];
     for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const) {
-      await rotate(event(step), deps(tesla.client, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())));
+      await rotate(
+        event(step),
+        deps(tesla.client, (b) => (tested.push(b.accessToken ?? 'none'), Promise.resolve())),
+      );
     }
     expect(tesla.calls).toEqual([]);
     expect(tested).toEqual([]);
     expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
-    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: SECRET, VersionStage: 'AWSPENDING', RemoveFromVersionId: 'v-new' }]);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: SECRET, VersionStage: 'AWSPENDING', RemoveFromVersionId: 'v-new' },
+    ]);
   });
 
   it.each([
@@ -162,19 +213,28 @@ describe('token rotation', () => {
     ['the current pair again', JSON.stringify(CURRENT)],
     ['an older pair', JSON.stringify({ ...CURRENT, refreshToken: 'rt-before', updatedAt: 500 })],
   ])('finishSecret never promotes a pending version holding %s: it withdraws it', async (_what, value) => {
-    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: JSON.stringify({ ...CURRENT, updatedAt: 900 }), VersionId: 'v-old' });
+    sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionStage: 'AWSCURRENT' }).resolves({
+      SecretString: JSON.stringify({ ...CURRENT, updatedAt: 900 }),
+      VersionId: 'v-old',
+    });
     const pending = sm.on(GetSecretValueCommand, { SecretId: SECRET, VersionId: 'v-new', VersionStage: 'AWSPENDING' });
     if (value === undefined) pending.rejects(new ResourceNotFoundException({ message: 'no', $metadata: {} }));
     else pending.resolves({ SecretString: value });
     await rotate(event('finishSecret'), deps(oauth(() => Promise.reject(new Error('no'))).client));
-    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([{ SecretId: SECRET, VersionStage: 'AWSPENDING', RemoveFromVersionId: 'v-new' }]);
+    expect(sm.commandCalls(UpdateSecretVersionStageCommand).map((c) => c.args[0].input)).toEqual([
+      { SecretId: SECRET, VersionStage: 'AWSPENDING', RemoveFromVersionId: 'v-new' },
+    ]);
   });
 
   it('testSecret of Secrets Manager’s own configuration test passes, even before rotation reads as enabled', async () => {
     sm.on(DescribeSecretCommand).resolves({ RotationEnabled: false, VersionIdsToStages: { 'v-old': ['AWSCURRENT'], 'v-test': ['AWSPENDING'] } });
-    await expect(rotate({ ...event('testSecret'), ClientRequestToken: 'v-test' }, deps(oauth(() => Promise.reject(new Error('no'))).client))).resolves.toBeUndefined();
+    await expect(
+      rotate({ ...event('testSecret'), ClientRequestToken: 'v-test' }, deps(oauth(() => Promise.reject(new Error('no'))).client)),
+    ).resolves.toBeUndefined();
     sm.on(DescribeSecretCommand).resolves({ RotationEnabled: true, VersionIdsToStages: { 'v-old': ['AWSCURRENT'] } });
-    await expect(rotate({ ...event('testSecret'), ClientRequestToken: 'v-gone' }, deps(oauth(() => Promise.reject(new Error('no'))).client))).resolves.toBeUndefined();
+    await expect(
+      rotate({ ...event('testSecret'), ClientRequestToken: 'v-gone' }, deps(oauth(() => Promise.reject(new Error('no'))).client)),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a version that is not pending', async () => {

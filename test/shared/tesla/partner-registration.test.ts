@@ -30,8 +30,12 @@ describe('registering the app domain with Tesla', () => {
       .reply(200, JSON.stringify({ access_token: 'partner-token', expires_in: 28800, token_type: 'Bearer' }), JSON_HEADERS);
     const tesla = agent.get(EU);
     const auth = (h: Record<string, string>) => (seen.auth.push(h.authorization ?? ''), true);
-    tesla.intercept({ path: '/api/1/partner_accounts', method: 'POST', headers: auth, body: (b) => ((seen.body = JSON.parse(b)), true) }).reply(200, '{"response":{}}', JSON_HEADERS);
-    tesla.intercept({ path: `/api/1/partner_accounts/public_key?domain=${DOMAIN}`, method: 'GET', headers: auth }).reply(200, '{"response":{"public_key":"04abcd"}}', JSON_HEADERS);
+    tesla
+      .intercept({ path: '/api/1/partner_accounts', method: 'POST', headers: auth, body: (b) => ((seen.body = JSON.parse(b)), true) })
+      .reply(200, '{"response":{}}', JSON_HEADERS);
+    tesla
+      .intercept({ path: `/api/1/partner_accounts/public_key?domain=${DOMAIN}`, method: 'GET', headers: auth })
+      .reply(200, '{"response":{"public_key":"04abcd"}}', JSON_HEADERS);
 
     await expect(register()).resolves.toEqual({ publicKey: '04abcd' });
     expect(Object.fromEntries(seen.form!)).toMatchObject({ grant_type: 'client_credentials', client_id: 'cid', client_secret: SECRET, audience: EU });
@@ -41,15 +45,24 @@ describe('registering the app domain with Tesla', () => {
   });
 
   it('stops before calling Tesla when the domain does not serve the key yet', async () => {
-    agent.get(`https://${DOMAIN}`).intercept({ path: '/.well-known/appspecific/com.tesla.3p.public-key.pem', method: 'GET' }).reply(404, '{"error":{"code":"not_found"}}');
+    agent
+      .get(`https://${DOMAIN}`)
+      .intercept({ path: '/.well-known/appspecific/com.tesla.3p.public-key.pem', method: 'GET' })
+      .reply(404, '{"error":{"code":"not_found"}}');
     const error = await register().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartnerRegistrationError);
     expect((error as Error).message).toMatch(/answered 404 without a public key.*npm run keys/);
   });
 
   it('passes on Tesla’s refusal in its own words, never the client secret', async () => {
-    agent.get(`https://${DOMAIN}`).intercept({ path: '/.well-known/appspecific/com.tesla.3p.public-key.pem', method: 'GET' }).reply(200, commandKeyFromPem(generateCommandKeyPem()).publicKeyPem);
-    agent.get(AUTH).intercept({ path: '/oauth2/v3/token', method: 'POST' }).reply(401, '{"error":"invalid_client","error_description":"client authentication failed"}', JSON_HEADERS);
+    agent
+      .get(`https://${DOMAIN}`)
+      .intercept({ path: '/.well-known/appspecific/com.tesla.3p.public-key.pem', method: 'GET' })
+      .reply(200, commandKeyFromPem(generateCommandKeyPem()).publicKeyPem);
+    agent
+      .get(AUTH)
+      .intercept({ path: '/oauth2/v3/token', method: 'POST' })
+      .reply(401, '{"error":"invalid_client","error_description":"client authentication failed"}', JSON_HEADERS);
     const error = await register().catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/partner token \(401\): invalid_client: client authentication failed/);
     expect((error as Error).message).not.toContain(SECRET);

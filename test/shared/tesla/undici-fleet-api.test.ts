@@ -35,8 +35,7 @@ class CountingTokens implements AccessTokenProvider {
 let agent: MockAgent;
 let tokens: CountingTokens;
 let regionChanges: string[];
-const client = (baseUrl = NA) =>
-  new UndiciFleetApi({ baseUrl, tokens, dispatcher: agent, onRegionChange: (url) => regionChanges.push(url) });
+const client = (baseUrl = NA) => new UndiciFleetApi({ baseUrl, tokens, dispatcher: agent, onRegionChange: (url) => regionChanges.push(url) });
 
 beforeEach(() => {
   agent = new MockAgent();
@@ -75,7 +74,10 @@ describe('UndiciFleetApi', () => {
   });
 
   it('reads command results in either key order, and failures as result false', async () => {
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' }).reply(200, teslaFixture('command_result.timdorr-door_lock-success.json'), JSON_HEADERS);
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' })
+      .reply(200, teslaFixture('command_result.timdorr-door_lock-success.json'), JSON_HEADERS);
     agent
       .get(NA)
       .intercept({ path: `/api/1/vehicles/${VIN}/command/charge_max_range`, method: 'POST' })
@@ -85,27 +87,47 @@ describe('UndiciFleetApi', () => {
   });
 
   it('maps 408 (asleep) to VehicleUnavailableError', async () => {
-    agent.get(NA).intercept({ path: /vehicle_data/, method: 'GET' }).reply(408, teslaFixture('error_408.alibad-docs-ownerapi-vehicle-unavailable-asleep.json'));
+    agent
+      .get(NA)
+      .intercept({ path: /vehicle_data/, method: 'GET' })
+      .reply(408, teslaFixture('error_408.alibad-docs-ownerapi-vehicle-unavailable-asleep.json'));
     await expect(client().getVehicleData(VIN, { includeLocation: false })).rejects.toBeInstanceOf(VehicleUnavailableError);
   });
 
   it('maps 429 with Retry-After, and with only the "Retry in N seconds" body', async () => {
-    agent.get(NA).intercept({ path: /vehicle_data/, method: 'GET' }).reply(429, 'Retry in 17 seconds', { headers: { 'retry-after': '42' } });
-    agent.get(NA).intercept({ path: /vehicle_data/, method: 'GET' }).reply(429, 'Retry in 17 seconds');
+    agent
+      .get(NA)
+      .intercept({ path: /vehicle_data/, method: 'GET' })
+      .reply(429, 'Retry in 17 seconds', { headers: { 'retry-after': '42' } });
+    agent
+      .get(NA)
+      .intercept({ path: /vehicle_data/, method: 'GET' })
+      .reply(429, 'Retry in 17 seconds');
     await expect(client().getVehicleData(VIN, { includeLocation: false })).rejects.toMatchObject({ retryAfterSeconds: 42 });
-    const error = await client().getVehicleData(VIN, { includeLocation: false }).catch((e: unknown) => e);
+    const error = await client()
+      .getVehicleData(VIN, { includeLocation: false })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error).toMatchObject({ retryAfterSeconds: 17 });
   });
 
   it('recognises the "Vehicle Command Protocol required" refusal', async () => {
-    agent.get(NA).intercept({ path: /command\/door_lock/, method: 'POST' }).reply(403, teslaFixture('error_403.teslalogger-docs-vehicle-command-protocol-required.json'));
+    agent
+      .get(NA)
+      .intercept({ path: /command\/door_lock/, method: 'POST' })
+      .reply(403, teslaFixture('error_403.teslalogger-docs-vehicle-command-protocol-required.json'));
     await expect(client().sendCommand(VIN, 'door_lock', {})).rejects.toBeInstanceOf(CommandSigningRequiredError);
   });
 
   it('renews the token once after a 401 and retries with the new one', async () => {
-    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-1' } }).reply(401, '');
-    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-2' } }).reply(200, '{"response":[],"count":0}', JSON_HEADERS);
+    agent
+      .get(NA)
+      .intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-1' } })
+      .reply(401, '');
+    agent
+      .get(NA)
+      .intercept({ path: '/api/1/vehicles', method: 'GET', headers: { authorization: 'Bearer at-2' } })
+      .reply(200, '{"response":[],"count":0}', JSON_HEADERS);
     await expect(client().listVehicles()).resolves.toEqual([]);
     expect(tokens.renewals).toEqual(['at-1']);
   });
@@ -113,11 +135,23 @@ describe('UndiciFleetApi', () => {
   it('counts the billed answers it retried itself: a 401 before a renewal, a 421 before a region move', async () => {
     const retried: string[] = [];
     const context = { onRetriedAnswer: (category: string, scope: string) => retried.push(`${category}:${scope}`) };
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST', headers: { authorization: 'Bearer at-1' } }).reply(401, '');
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' }).reply(200, teslaFixture('command_result.timdorr-door_lock-success.json'), JSON_HEADERS);
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST', headers: { authorization: 'Bearer at-1' } })
+      .reply(401, '');
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' })
+      .reply(200, teslaFixture('command_result.timdorr-door_lock-success.json'), JSON_HEADERS);
     await withFleetCallContext(context, () => client().sendCommand(VIN, 'door_lock', {}));
-    agent.get(EU).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(421, teslaFixture('error_421.vehicle-command-inet-go-comment-user-out-of-region.json'));
-    agent.get(NA).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(200, teslaFixture('vehicle_data.ha-tesla_fleet-model3-online-parked.json'), JSON_HEADERS);
+    agent
+      .get(EU)
+      .intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' })
+      .reply(421, teslaFixture('error_421.vehicle-command-inet-go-comment-user-out-of-region.json'));
+    agent
+      .get(NA)
+      .intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' })
+      .reply(200, teslaFixture('vehicle_data.ha-tesla_fleet-model3-online-parked.json'), JSON_HEADERS);
     await withFleetCallContext(context, () => client(EU).getVehicleData(VIN, { includeLocation: false }));
     expect(retried).toEqual([`command:${VIN}`, `data:${VIN}`]);
   });
@@ -128,9 +162,18 @@ describe('UndiciFleetApi', () => {
     ['an empty body', ''],
     ['the wrong shape', '{"response":{"ok":1}}'],
   ])('reads a 200 with %s as unreadable, never as an answer', async (_what, body) => {
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' }).reply(200, body);
-    agent.get(NA).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(200, body);
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/signed_command`, method: 'POST' }).reply(200, body);
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/command/door_lock`, method: 'POST' })
+      .reply(200, body);
+    agent
+      .get(NA)
+      .intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' })
+      .reply(200, body);
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/signed_command`, method: 'POST' })
+      .reply(200, body);
     await expect(client().sendCommand(VIN, 'door_lock', {})).rejects.toBeInstanceOf(UnreadableAnswerError);
     await expect(client().getVehicleData(VIN, { includeLocation: false })).rejects.toBeInstanceOf(UnreadableAnswerError);
     await expect(client().signedCommand(VIN, Buffer.from([1, 2]))).rejects.toBeInstanceOf(UnreadableAnswerError);
@@ -144,14 +187,29 @@ describe('UndiciFleetApi', () => {
   it('names the scope a 403 is about, read from the token’s own claims', async () => {
     const jwt = (scp: string[]) => `h.${Buffer.from(JSON.stringify({ scp, ou_code: 'NA' })).toString('base64url')}.s`;
     tokens.token = jwt(['openid', 'offline_access', 'vehicle_cmds']);
-    agent.get(NA).intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' }).reply(403, '{"response":null,"error":"Unauthorized"}');
-    await expect(client().getVehicleData(VIN, { includeLocation: true })).rejects.toMatchObject({ name: 'MissingScopeError', scopes: ['vehicle_device_data', 'vehicle_location'] });
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/set_charge_limit`, method: 'POST' }).reply(403, '{"response":null,"error":"Unauthorized"}');
+    agent
+      .get(NA)
+      .intercept({ path: (p) => p.startsWith(`/api/1/vehicles/${VIN}/vehicle_data`), method: 'GET' })
+      .reply(403, '{"response":null,"error":"Unauthorized"}');
+    await expect(client().getVehicleData(VIN, { includeLocation: true })).rejects.toMatchObject({
+      name: 'MissingScopeError',
+      scopes: ['vehicle_device_data', 'vehicle_location'],
+    });
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/command/set_charge_limit`, method: 'POST' })
+      .reply(403, '{"response":null,"error":"Unauthorized"}');
     tokens.token = jwt(['openid', 'vehicle_device_data']);
-    await expect(client().sendCommand(VIN, 'set_charge_limit', { percent: 80 })).rejects.toMatchObject({ name: 'MissingScopeError', scopes: ['vehicle_charging_cmds'] });
+    await expect(client().sendCommand(VIN, 'set_charge_limit', { percent: 80 })).rejects.toMatchObject({
+      name: 'MissingScopeError',
+      scopes: ['vehicle_charging_cmds'],
+    });
     // A token with every scope: the 403 is about something else.
     tokens.token = jwt(['vehicle_device_data', 'vehicle_cmds', 'vehicle_charging_cmds']);
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/command/honk_horn`, method: 'POST' }).reply(403, '{"response":null,"error":"Unauthorized"}');
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/command/honk_horn`, method: 'POST' })
+      .reply(403, '{"response":null,"error":"Unauthorized"}');
     await expect(client().sendCommand(VIN, 'honk_horn', {})).rejects.toBeInstanceOf(UnexpectedFleetResponseError);
   });
 
@@ -183,8 +241,13 @@ describe('UndiciFleetApi', () => {
   });
 
   it('never follows a 421 (with the bearer token) to a host that is not Tesla’s', async () => {
-    agent.get(NA).intercept({ path: '/api/1/vehicles', method: 'GET' }).reply(421, '{"error":"user out of region, use base URL: https://fleet-api.evil.example, see x"}');
-    const error = await client().listVehicles().catch((e: unknown) => e);
+    agent
+      .get(NA)
+      .intercept({ path: '/api/1/vehicles', method: 'GET' })
+      .reply(421, '{"error":"user out of region, use base URL: https://fleet-api.evil.example, see x"}');
+    const error = await client()
+      .listVehicles()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WrongRegionError);
     expect(regionChanges).toEqual([]);
   });
@@ -195,9 +258,17 @@ describe('UndiciFleetApi', () => {
   });
 
   it('reports other answers with Tesla status and without the token', async () => {
-    agent.get(NA).intercept({ path: /nearby/, method: 'GET' }).reply(400, teslaFixture('error_400.timdorr-invalid_endpoint.json'));
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}`, method: 'GET' }).reply(400, teslaFixture('error_400.timdorr-invalid_endpoint.json'));
-    const error = await client().getVehicle(VIN).catch((e: unknown) => e);
+    agent
+      .get(NA)
+      .intercept({ path: /nearby/, method: 'GET' })
+      .reply(400, teslaFixture('error_400.timdorr-invalid_endpoint.json'));
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}`, method: 'GET' })
+      .reply(400, teslaFixture('error_400.timdorr-invalid_endpoint.json'));
+    const error = await client()
+      .getVehicle(VIN)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnexpectedFleetResponseError);
     expect((error as Error).message).toContain('invalid_endpoint');
     expect((error as Error).message).not.toContain('at-1');
@@ -217,7 +288,13 @@ describe('UndiciFleetApi', () => {
             key_paired_vins: [VIN],
             unpaired_vins: [OTHER],
             vehicle_info: {
-              [VIN]: { firmware_version: '2025.44.25', vehicle_command_protocol_required: true, discounted_device_data: false, fleet_telemetry_version: '1.1.0', total_number_of_keys: 8 },
+              [VIN]: {
+                firmware_version: '2025.44.25',
+                vehicle_command_protocol_required: true,
+                discounted_device_data: false,
+                fleet_telemetry_version: '1.1.0',
+                total_number_of_keys: 8,
+              },
               [OTHER]: { firmware_version: '2023.44.30', vehicle_command_protocol_required: false },
             },
           },
@@ -232,8 +309,13 @@ describe('UndiciFleetApi', () => {
   });
 
   it('reads a 503 from signed_command as a sleeping car (nothing delivered), like a 408', async () => {
-    agent.get(NA).intercept({ path: `/api/1/vehicles/${VIN}/signed_command`, method: 'POST' }).reply(503, '{"response":null,"error":"vehicle unavailable"}');
-    const error = await client().signedCommand(VIN, Buffer.from([1, 2, 3])).catch((e: unknown) => e);
+    agent
+      .get(NA)
+      .intercept({ path: `/api/1/vehicles/${VIN}/signed_command`, method: 'POST' })
+      .reply(503, '{"response":null,"error":"vehicle unavailable"}');
+    const error = await client()
+      .signedCommand(VIN, Buffer.from([1, 2, 3]))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VehicleUnavailableError);
     expect((error as VehicleUnavailableError).status).toBe(503); // Tesla does not bill a 5xx
   });

@@ -28,8 +28,13 @@ describe('UndiciOAuthClient', () => {
   });
 
   it('says login_required when the chain is lost, without echoing the refresh token', async () => {
-    agent.get(AUTH).intercept({ path: '/oauth2/v3/token', method: 'POST' }).reply(401, '{"error":"login_required","error_description":"The refresh_token is invalid"}');
-    const error = await new UndiciOAuthClient({ authUrl: AUTH, dispatcher: agent }).refresh({ clientId: 'cid', refreshToken: 'rt-secret-value' }).catch((e: unknown) => e);
+    agent
+      .get(AUTH)
+      .intercept({ path: '/oauth2/v3/token', method: 'POST' })
+      .reply(401, '{"error":"login_required","error_description":"The refresh_token is invalid"}');
+    const error = await new UndiciOAuthClient({ authUrl: AUTH, dispatcher: agent })
+      .refresh({ clientId: 'cid', refreshToken: 'rt-secret-value' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LoginRequiredError);
     expect((error as Error).message).not.toContain('rt-secret-value');
   });

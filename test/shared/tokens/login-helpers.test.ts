@@ -18,7 +18,11 @@ describe('access token claims', () => {
 
   it('fills region and scopes from the claims only where the bundle does not already know them', () => {
     const grant = { accessToken: jwt({ ou_code: 'EU', scp: ['openid', 'offline_access'] }), refreshToken: 'r', expiresInSeconds: 100, scopes: null };
-    expect(bundleFromGrant({ clientId: 'c' }, grant, 0)).toMatchObject({ fleetApiBaseUrl: 'https://fleet-api.prd.eu.vn.cloud.tesla.com', scopes: ['openid', 'offline_access'], accessTokenExpiresAt: 100_000 });
+    expect(bundleFromGrant({ clientId: 'c' }, grant, 0)).toMatchObject({
+      fleetApiBaseUrl: 'https://fleet-api.prd.eu.vn.cloud.tesla.com',
+      scopes: ['openid', 'offline_access'],
+      accessTokenExpiresAt: 100_000,
+    });
     expect(bundleFromGrant({ clientId: 'c', fleetApiBaseUrl: 'https://fleet-api.prd.na.vn.cloud.tesla.com' }, grant, 0).fleetApiBaseUrl).toBe(
       'https://fleet-api.prd.na.vn.cloud.tesla.com',
     );
@@ -27,8 +31,22 @@ describe('access token claims', () => {
 
 describe('authorization code helpers', () => {
   it('builds the authorize URL with the scopes and state', () => {
-    const url = new URL(authorizeUrl({ authorizeUrl: 'https://auth.tesla.com/oauth2/v3/authorize', clientId: 'cid', redirectUri: 'http://localhost:8765/callback', scopes: ['openid', 'offline_access'], state: 's1' }));
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ response_type: 'code', client_id: 'cid', redirect_uri: 'http://localhost:8765/callback', scope: 'openid offline_access', state: 's1' });
+    const url = new URL(
+      authorizeUrl({
+        authorizeUrl: 'https://auth.tesla.com/oauth2/v3/authorize',
+        clientId: 'cid',
+        redirectUri: 'http://localhost:8765/callback',
+        scopes: ['openid', 'offline_access'],
+        state: 's1',
+      }),
+    );
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: 'cid',
+      redirect_uri: 'http://localhost:8765/callback',
+      scope: 'openid offline_access',
+      state: 's1',
+    });
   });
 
   it('takes the code from the redirect URL only with the right state, or a bare code', () => {

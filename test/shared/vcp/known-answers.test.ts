@@ -53,7 +53,9 @@ describe('key agreement and subkeys (protocol.md vectors)', () => {
   it('keeps the leading zero of a shared secret (Go ecdh_test.go)', () => {
     const e = createECDH('prime256v1');
     e.setPrivateKey(hex('5260f8d6113875d86f8ee8fea340df1ffb40c658b5455e8c33d797c53a41afd3'));
-    const x = e.computeSecret(hex('0407fb60b65b94e0de4a954c53be10003d9e69918dedfda5f4e9efb9ebd8c5bd672a53991c4068865d5fb44f97f6cecf8398f261dd1d7bc69be676afdc8ffacbcc'));
+    const x = e.computeSecret(
+      hex('0407fb60b65b94e0de4a954c53be10003d9e69918dedfda5f4e9efb9ebd8c5bd672a53991c4068865d5fb44f97f6cecf8398f261dd1d7bc69be676afdc8ffacbcc'),
+    );
     expect(x.toString('hex')).toBe('0072d5b815207a04f0c795fba0ba9e8add3f1f57148c51fface22ca15e6fd845');
   });
 
@@ -69,9 +71,13 @@ describe('session info', () => {
   });
 
   it('computes and verifies the published tag, and rejects any change', () => {
-    expect(metadata([[0, Buffer.from([6])], [2, Buffer.from(VIN)], [6, UUID]]).toString('hex')).toBe(
-      '000106021135594a333031323334353637383941424306101588d5a30eabc6f8fc9a951b11f6fd11ff',
-    );
+    expect(
+      metadata([
+        [0, Buffer.from([6])],
+        [2, Buffer.from(VIN)],
+        [6, UUID],
+      ]).toString('hex'),
+    ).toBe('000106021135594a333031323334353637383941424306101588d5a30eabc6f8fc9a951b11f6fd11ff');
     const tag = hex('996c1fe38331be138f8039c194b14db2198846ed7d8251e6749284d7b32ea002');
     expect(sessionInfoTag(K, VIN, UUID, SESSION_INFO)).toEqual(tag);
     expect(verifySessionInfoTag(K, VIN, UUID, SESSION_INFO, tag)).toBe(true);
@@ -84,7 +90,15 @@ describe('session info', () => {
 });
 
 describe('command metadata and signing', () => {
-  const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.aesGcmPersonalized, domain: DOMAIN.infotainment, vin: VIN, epoch: EPOCH, expiresAt: 2655, counter: 7, flags: 0 });
+  const meta = commandMetadata({
+    signatureType: SIGNATURE_TYPE.aesGcmPersonalized,
+    domain: DOMAIN.infotainment,
+    vin: VIN,
+    epoch: EPOCH,
+    expiresAt: 2655,
+    counter: 7,
+    flags: 0,
+  });
 
   it('serialises metadata as published (flags left out when zero)', () => {
     expect(meta.toString('hex')).toBe('000105010103021135594a333031323334353637383941424303104c463f9cc0d3d26906e982ed224adde6040400000a5f050400000007ff');
@@ -112,11 +126,27 @@ describe('command metadata and signing', () => {
   });
 
   it('signs HMAC_PERSONALIZED over metadata then payload; any change changes the tag', () => {
-    const m = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain: DOMAIN.infotainment, vin: VIN, epoch: EPOCH, expiresAt: 2660, counter: 8, flags: 0 });
+    const m = commandMetadata({
+      signatureType: SIGNATURE_TYPE.hmacPersonalized,
+      domain: DOMAIN.infotainment,
+      vin: VIN,
+      epoch: EPOCH,
+      expiresAt: 2660,
+      counter: 8,
+      flags: 0,
+    });
     const tag = hmacPersonalizedTag(K, m, hex('120452020801'));
     expect(tag).toHaveLength(32);
     expect(hmacPersonalizedTag(K, m, hex('12025200'))).not.toEqual(tag);
-    const later = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain: DOMAIN.infotainment, vin: VIN, epoch: EPOCH, expiresAt: 2660, counter: 9, flags: 0 });
+    const later = commandMetadata({
+      signatureType: SIGNATURE_TYPE.hmacPersonalized,
+      domain: DOMAIN.infotainment,
+      vin: VIN,
+      epoch: EPOCH,
+      expiresAt: 2660,
+      counter: 9,
+      flags: 0,
+    });
     expect(hmacPersonalizedTag(K, later, hex('120452020801'))).not.toEqual(tag);
   });
 });
@@ -179,7 +209,14 @@ describe('routable messages', () => {
   });
 
   it('carries the signature in signature_data.HMAC_Personalized_data with expires_at as fixed32', () => {
-    const msg = signedCommandMessage(DOMAIN.infotainment, hex('120452020801'), { publicKey: C, epoch: EPOCH, counter: 8, expiresAt: 2660, tag: Buffer.alloc(32, 0xab) }, hex('00'.repeat(16)), UUID, 2);
+    const msg = signedCommandMessage(
+      DOMAIN.infotainment,
+      hex('120452020801'),
+      { publicKey: C, epoch: EPOCH, counter: 8, expiresAt: 2660, tag: Buffer.alloc(32, 0xab) },
+      hex('00'.repeat(16)),
+      UUID,
+      2,
+    );
     const fields = readFields(msg);
     expect(fields.get(10)![0]!.value).toEqual(hex('120452020801'));
     // HMAC_Personalized_Signature_Data.expires_at is field 3, fixed32: tag 0x1d, then 2660 little-endian.
@@ -189,20 +226,48 @@ describe('routable messages', () => {
 
   it('lays out a response’s metadata as the reference says, binding it to the request by its tag', () => {
     const requestTag = Buffer.alloc(32, 0xcd);
-    const vcsec = responseMetadata({ domain: DOMAIN.vehicleSecurity, vin: VIN, counter: 3, flags: FLAG_ENCRYPT_RESPONSE, requestHash: requestHash(DOMAIN.vehicleSecurity, requestTag), fault: 0 });
+    const vcsec = responseMetadata({
+      domain: DOMAIN.vehicleSecurity,
+      vin: VIN,
+      counter: 3,
+      flags: FLAG_ENCRYPT_RESPONSE,
+      requestHash: requestHash(DOMAIN.vehicleSecurity, requestTag),
+      fault: 0,
+    });
     const vin = Buffer.from(VIN, 'ascii').toString('hex');
     // TLV(0,[9]) TLV(1,[domain]) TLV(2,VIN) TLV(5,counter) TLV(7,flags) TLV(8, 8 || tag[:16] for VCSEC) TLV(9,fault) FF
     expect(vcsec.toString('hex')).toBe(`0001090101020211${vin}050400000003070400000002081108${'cd'.repeat(16)}090400000000ff`);
-    const infotainment = responseMetadata({ domain: DOMAIN.infotainment, vin: VIN, counter: 1, flags: 2, requestHash: requestHash(DOMAIN.infotainment, requestTag), fault: 0 });
+    const infotainment = responseMetadata({
+      domain: DOMAIN.infotainment,
+      vin: VIN,
+      counter: 1,
+      flags: 2,
+      requestHash: requestHash(DOMAIN.infotainment, requestTag),
+      fault: 0,
+    });
     expect(infotainment.toString('hex')).toContain(`082108${'cd'.repeat(32)}09`);
   });
 
   it('opens a sealed response only with the metadata it was sealed under', () => {
-    const meta = responseMetadata({ domain: DOMAIN.infotainment, vin: VIN, counter: 1, flags: 2, requestHash: requestHash(DOMAIN.infotainment, Buffer.alloc(32, 1)), fault: 0 });
+    const meta = responseMetadata({
+      domain: DOMAIN.infotainment,
+      vin: VIN,
+      counter: 1,
+      flags: 2,
+      requestHash: requestHash(DOMAIN.infotainment, Buffer.alloc(32, 1)),
+      fault: 0,
+    });
     const nonce = Buffer.alloc(12, 7);
     const sealed = sealResponse(K, meta, nonce, hex('0a020805'));
     expect(openResponse(K, meta, nonce, sealed.ciphertext, sealed.tag)).toEqual(hex('0a020805'));
-    const otherRequest = responseMetadata({ domain: DOMAIN.infotainment, vin: VIN, counter: 1, flags: 2, requestHash: requestHash(DOMAIN.infotainment, Buffer.alloc(32, 2)), fault: 0 });
+    const otherRequest = responseMetadata({
+      domain: DOMAIN.infotainment,
+      vin: VIN,
+      counter: 1,
+      flags: 2,
+      requestHash: requestHash(DOMAIN.infotainment, Buffer.alloc(32, 2)),
+      fault: 0,
+    });
     expect(() => openResponse(K, otherRequest, nonce, sealed.ciphertext, sealed.tag)).toThrow();
   });
 });

@@ -5,7 +5,13 @@ import { commandKeyFromPem, generateCommandKeyPem } from '../../../shared/vcp/co
 import { DOMAIN, sessionInfoTag, sharedKey } from '../../../shared/vcp/crypto';
 import { encodeSessionInfo, type SessionInfo } from '../../../shared/vcp/messages';
 import { fieldReader, ProtoWriter, readFields } from '../../../shared/vcp/protobuf';
-import { CommandKeyNotAcceptedError, FAULT, MemorySessionCache, SessionInfoRejectedError, SignedCommandClient } from '../../../shared/vcp/signed-command-client';
+import {
+  CommandKeyNotAcceptedError,
+  FAULT,
+  MemorySessionCache,
+  SessionInfoRejectedError,
+  SignedCommandClient,
+} from '../../../shared/vcp/signed-command-client';
 
 const VIN = '5YJ3E7EB0SF000021';
 const NOW = Date.parse('2026-06-15T12:00:00Z');
@@ -20,14 +26,26 @@ function scriptedCar(script: Array<(uuid: Buffer) => Buffer>) {
   const key = commandKeyFromPem(generateCommandKeyPem());
   const epoch = randomBytes(16);
   const sent: Buffer[] = [];
-  const info = (over: Partial<SessionInfo>): SessionInfo => ({ counter: 10, publicKey: ecdh.getPublicKey(), epoch, clockTime: 1_000, status: 0, handle: undefined, ...over });
+  const info = (over: Partial<SessionInfo>): SessionInfo => ({
+    counter: 10,
+    publicKey: ecdh.getPublicKey(),
+    epoch,
+    clockTime: 1_000,
+    status: 0,
+    handle: undefined,
+    ...over,
+  });
   /** A reply carrying session info whose tag is valid for the request `uuid`, with an optional fault. */
   const reply = (uuid: Buffer, over: Partial<SessionInfo>, fault = 0, tag?: Buffer): Buffer => {
     const bytes = encodeSessionInfo(info(over));
     const realTag = sessionInfoTag(sharedKey(ecdh.getPrivateKey(), key.publicKey), VIN, uuid, bytes);
     const w = new ProtoWriter();
     if (fault !== 0) w.message(12, (s) => s.uint(1, 2).uint(2, fault));
-    return w.bytes(15, bytes).message(13, (sd) => sd.message(6, (t) => t.bytes(1, tag ?? realTag))).bytes(50, uuid).finish();
+    return w
+      .bytes(15, bytes)
+      .message(13, (sd) => sd.message(6, (t) => t.bytes(1, tag ?? realTag)))
+      .bytes(50, uuid)
+      .finish();
   };
   const transport = {
     signedCommand: (_vin: string, message: Buffer): Promise<Buffer> => {
@@ -65,7 +83,10 @@ describe('session info is believed only once authenticated, and never backwards'
   });
 
   it('refuses resync info whose clock goes backwards within the epoch', async () => {
-    const car = scriptedCar([(uuid) => car.reply(uuid, { counter: 10, clockTime: 1_000 }), (uuid) => car.reply(uuid, { counter: 20, clockTime: 900 }, FAULT.timeExpired)]);
+    const car = scriptedCar([
+      (uuid) => car.reply(uuid, { counter: 10, clockTime: 1_000 }),
+      (uuid) => car.reply(uuid, { counter: 20, clockTime: 900 }, FAULT.timeExpired),
+    ]);
     await expect(car.client.send(car.transport, VIN, 'auto_conditioning_start', {})).rejects.toThrow(/backwards/);
   });
 
@@ -82,7 +103,15 @@ describe('session info is believed only once authenticated, and never backwards'
 
   it('stops at the counter’s maximum instead of wrapping around, and sends nothing', async () => {
     const car = scriptedCar([]);
-    await car.sessions.put({ vin: VIN, domain: DOMAIN.infotainment, vehiclePublicKey: Buffer.alloc(65, 4), epoch: car.epoch, counter: 0xffffffff, timeZero: 0, clockTime: 0 });
+    await car.sessions.put({
+      vin: VIN,
+      domain: DOMAIN.infotainment,
+      vehiclePublicKey: Buffer.alloc(65, 4),
+      epoch: car.epoch,
+      counter: 0xffffffff,
+      timeZero: 0,
+      clockTime: 0,
+    });
     const failure = await car.client.send(car.transport, VIN, 'auto_conditioning_start', {}).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(SessionInfoRejectedError);
     expect(leavesOutcomeUnknown(failure)).toBe(false);

@@ -22,7 +22,14 @@ const snap = (r: Reading): Snapshot =>
   snapshotFromVehicleData(
     VIN,
     {
-      vehicle_state: { odometer: r.odometer, timestamp: T0 + r.minute * 60_000, locked: r.locked ?? true, sentry_mode: r.sentry ?? false, car_version: '2026.44.1', software_update: r.update ?? { status: '', version: '' } },
+      vehicle_state: {
+        odometer: r.odometer,
+        timestamp: T0 + r.minute * 60_000,
+        locked: r.locked ?? true,
+        sentry_mode: r.sentry ?? false,
+        car_version: '2026.44.1',
+        software_update: r.update ?? { status: '', version: '' },
+      },
       drive_state: { shift_state: r.shift ?? null, speed: r.shift === 'D' ? 30 : null },
       charge_state: { battery_level: r.battery ?? 70, charging_state: r.charging ?? 'Disconnected', charge_limit_soc: r.limit ?? 80 },
     },
@@ -59,22 +66,49 @@ describe('notifications from readings', () => {
   });
 
   it('a drive already under way at the first reading runs from that reading', () => {
-    const notices = feed([{ minute: 0, odometer: 100, shift: 'D' }, { minute: 5, odometer: 103, shift: 'D' }, { minute: 10, odometer: 104, shift: 'P' }]);
+    const notices = feed([
+      { minute: 0, odometer: 100, shift: 'D' },
+      { minute: 5, odometer: 103, shift: 'D' },
+      { minute: 10, odometer: 104, shift: 'P' },
+    ]);
     expect(notices.map((n) => n.data.distanceMi)).toEqual([4]);
   });
 
   it('a drive between two parked readings still counts; standing still does not', () => {
-    expect(feed([{ minute: 0, odometer: 100 }, { minute: 30, odometer: 103 }]).map((n) => n.kind)).toEqual(['drive_finished']);
-    expect(feed([{ minute: 0, odometer: 100 }, { minute: 30, odometer: 100.05 }])).toEqual([]);
+    expect(
+      feed([
+        { minute: 0, odometer: 100 },
+        { minute: 30, odometer: 103 },
+      ]).map((n) => n.kind),
+    ).toEqual(['drive_finished']);
+    expect(
+      feed([
+        { minute: 0, odometer: 100 },
+        { minute: 30, odometer: 100.05 },
+      ]),
+    ).toEqual([]);
   });
 
   it('charging complete, and charging that stops short of the limit', () => {
-    expect(feed([{ minute: 0, odometer: 1, charging: 'Charging', battery: 70 }, { minute: 20, odometer: 1, charging: 'Complete', battery: 80 }]).map((n) => n.kind)).toEqual(['charging_complete']);
-    const short = feed([{ minute: 0, odometer: 1, charging: 'Charging', battery: 50 }, { minute: 20, odometer: 1, charging: 'Stopped', battery: 55, limit: 90 }]);
+    expect(
+      feed([
+        { minute: 0, odometer: 1, charging: 'Charging', battery: 70 },
+        { minute: 20, odometer: 1, charging: 'Complete', battery: 80 },
+      ]).map((n) => n.kind),
+    ).toEqual(['charging_complete']);
+    const short = feed([
+      { minute: 0, odometer: 1, charging: 'Charging', battery: 50 },
+      { minute: 20, odometer: 1, charging: 'Stopped', battery: 55, limit: 90 },
+    ]);
     expect(short.map((n) => n.kind)).toEqual(['charging_stopped']);
     expect(short[0]!.message).toContain('before the 90 % limit');
     // Unplugged at the limit is not "stopped short".
-    expect(feed([{ minute: 0, odometer: 1, charging: 'Charging', battery: 79 }, { minute: 20, odometer: 1, charging: 'Disconnected', battery: 80, limit: 80 }])).toEqual([]);
+    expect(
+      feed([
+        { minute: 0, odometer: 1, charging: 'Charging', battery: 79 },
+        { minute: 20, odometer: 1, charging: 'Disconnected', battery: 80, limit: 80 },
+      ]),
+    ).toEqual([]);
   });
 
   it('left unlocked: one notice per episode, only after the minutes set, none while driving', () => {
@@ -89,7 +123,12 @@ describe('notifications from readings', () => {
     ]);
     expect(notices.map((n) => `${n.kind}@${new Date(n.at).toISOString().slice(11, 16)}`)).toEqual(['left_unlocked@08:12', 'left_unlocked@08:55']);
     expect(new Set(notices.map((n) => n.id)).size).toBe(2);
-    expect(feed([{ minute: 0, odometer: 1, locked: false, shift: 'D' }, { minute: 20, odometer: 5, locked: false, shift: 'D' }]).filter((n) => n.kind === 'left_unlocked')).toEqual([]);
+    expect(
+      feed([
+        { minute: 0, odometer: 1, locked: false, shift: 'D' },
+        { minute: 20, odometer: 5, locked: false, shift: 'D' },
+      ]).filter((n) => n.kind === 'left_unlocked'),
+    ).toEqual([]);
   });
 
   it('sentry switched, and an update offered once per version', () => {
