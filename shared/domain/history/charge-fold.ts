@@ -1,0 +1,98 @@
+import type { ChargingSession } from './history-records';
+import { maxOf, MIN_DRIVE_MI, round, type HistoryReading, type OpenCharge, type OpenDrive } from './history-state';
+
+/** A rise of the battery level this large between two readings, with no drive and no charging reading, was a charge. */
+const UNSEEN_CHARGE_POINTS = 2;
+
+/**
+ * The charging part of a reading: an open session goes on while the car charges and closes when it stops (or was
+ * unplugged and plugged in again between readings); a charge no reading saw shows in the battery level and the car's
+ * own counter.
+ */
+export function foldCharge(
+  vin: string,
+  open: OpenCharge | null,
+  last: HistoryReading | null,
+  reading: HistoryReading,
+  drive: OpenDrive | null,
+): { charge: OpenCharge | null; closed: ChargingSession[] } {
+  const out: { charges: ChargingSession[] } = { charges: [] };
+  let charge = open;
+  // Charging sessions.
+  if (charge !== null && reading.charging && last !== null && replugged(last, reading)) {
+    // Charging at both readings, but it drove (or its counter started over) in between: two sessions, not one.
+    // The first one's count is the last it showed; it ended by this reading.
+    out.charges.push(closeCharge(vin, charge, { ...reading, batteryLevel: null, energyAddedKwh: null }));
+    charge = null;
+  }
+  if (charge !== null) {
+    if (reading.charging) {
+      charge = {
+        ...charge,
+        lastChargingAt: reading.at,
+        energyAddedKwh: maxOf(charge.energyAddedKwh, reading.energyAddedKwh),
+        peakPowerKw: maxOf(charge.peakPowerKw, reading.powerKw),
+        fast: charge.fast === true || reading.fastCharger === true ? true : (reading.fastCharger ?? charge.fast),
+        readings: charge.readings + 1,
+      };
+    } else {
+      out.charges.push(closeCharge(vin, charge, reading));
+      charge = null;
+    }
+  } else if (reading.charging) {
+    charge = {
+      startedAfter: last?.at ?? reading.at,
+      start: { at: reading.at, batteryLevel: reading.batteryLevel },
+      lastChargingAt: reading.at,
+      energyAddedKwh: reading.energyAddedKwh,
+      peakPowerKw: reading.powerKw,
+      fast: reading.fastCharger,
+      location: reading.location,
+      readings: 1,
+    };
+  } else if (last !== null && !last.charging && !last.moving && drive === null && gained(last, reading) >= UNSEEN_CHARGE_POINTS) {
+    // Charged between two readings, none of which saw it: the car's own counter still holds the session's energy.
+    const unseen: OpenCharge = {
+      startedAfter: last.at,
+      start: { at: last.at, batteryLevel: last.batteryLevel },
+      lastChargingAt: last.at,
+      energyAddedKwh: reading.energyAddedKwh,
+      peakPowerKw: null,
+      fast: null,
+      location: reading.location,
+      readings: 0,
+    };
+    out.charges.push(closeCharge(vin, unseen, reading));
+  }
+  return { charge, closed: out.charges };
+}
+
+/** The car was unplugged and plugged in again between two charging readings. */
+function replugged(last: HistoryReading, reading: HistoryReading): boolean {
+  if (reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) return true;
+  return last.energyAddedKwh !== null && reading.energyAddedKwh !== null && reading.energyAddedKwh < last.energyAddedKwh - 0.05;
+}
+
+function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): ChargingSession {
+  // After a session the car keeps its count until the next one starts: the first reading after it has the total.
+  const energy = maxOf(charge.energyAddedKwh, end.energyAddedKwh);
+  return {
+    vin,
+    id: String(charge.start.at),
+    startedAfter: charge.startedAfter,
+    start: charge.start,
+    lastChargingAt: charge.lastChargingAt,
+    endBy: end.at,
+    end: { at: end.at, batteryLevel: end.batteryLevel },
+    energyAddedKwh: energy === null ? null : round(energy, 2),
+    peakPowerKw: charge.peakPowerKw,
+    kind: charge.fast === true ? 'dc' : charge.fast === false ? 'ac' : 'unknown',
+    location: charge.location,
+    durationMs: end.at - charge.start.at,
+    readings: charge.readings,
+  };
+}
+
+function gained(a: HistoryReading, b: HistoryReading): number {
+  return a.batteryLevel !== null && b.batteryLevel !== null ? b.batteryLevel - a.batteryLevel : 0;
+}

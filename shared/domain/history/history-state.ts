@@ -1,0 +1,95 @@
+import type { ChargingSession, Drive, HistoryPoint, IdlePeriod, SoftwareVersionSeen } from './history-records';
+
+/** What the history machine keeps between readings, per car (see history-machine). */
+export interface HistoryReading extends HistoryPoint {
+  usableBatteryLevel: number | null;
+  moving: boolean;
+  charging: boolean;
+  /** Plugged in, charging or not (absent in readings stored before it was kept). */
+  pluggedIn?: boolean;
+  speedMph: number | null;
+  energyAddedKwh: number | null;
+  powerKw: number | null;
+  fastCharger: boolean | null;
+}
+
+export interface OpenDrive {
+  start: HistoryPoint & { usableBatteryLevel: number | null };
+  startedBy: number;
+  lastMovingAt: number;
+  /** The odometer and speed the last moving reading saw (absent in states stored before they were kept). */
+  lastMoving?: { odometerMi: number; speedMph: number | null };
+  /** A gap between moving readings whose average speed says the car stood still for part of it. */
+  slowGap?: boolean;
+  maxGapMs: number;
+  maxSpeedMph: number | null;
+  readings: number;
+}
+
+export interface OpenCharge {
+  startedAfter: number;
+  start: { at: number; batteryLevel: number | null };
+  lastChargingAt: number;
+  energyAddedKwh: number | null;
+  peakPowerKw: number | null;
+  fast: boolean | null;
+  location: HistoryPoint['location'];
+  readings: number;
+}
+
+export interface HistoryState {
+  last: HistoryReading | null;
+  drive: OpenDrive | null;
+  charge: OpenCharge | null;
+  version: string | null;
+  /** The reading an idle period began at (the end of the last drive or session); absent in older stored states. */
+  idleSince?: HistoryReading | null;
+  /** Sleep seen during the current idle period; absent until the first state change is folded in. */
+  sleep?: SleepSeen;
+}
+
+export interface SleepSeen {
+  /** Asleep since (ms), or null when last seen online or offline. */
+  asleepSince: number | null;
+  /** Time asleep so far within the current idle period, not counting an open stretch. */
+  asleepMs: number;
+  /**
+   * Time asleep within the current idle period up to its latest reading, which is where the period ends if the car
+   * is next seen busy: sleep after that reading (perhaps after a drive no reading saw) is not the period's.
+   */
+  asleepMsAtLast?: number;
+}
+
+export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: null, version: null, idleSince: null };
+
+export interface HistoryOptions {
+  /** Usable pack capacity in kWh, for the energy estimate of drives. */
+  packKwh: number;
+}
+
+export interface HistoryStep {
+  state: HistoryState;
+  drives: Drive[];
+  charges: ChargingSession[];
+  versions: SoftwareVersionSeen[];
+  idles: IdlePeriod[];
+}
+
+/** Helpers the folds share. */
+export function pointOf(p: HistoryPoint): HistoryPoint {
+  return { at: p.at, odometerMi: p.odometerMi, batteryLevel: p.batteryLevel, rangeMi: p.rangeMi, location: p.location };
+}
+
+export function maxOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Below this odometer change between two parked readings, the car did not drive (GPS-free rounding noise). */
+export const MIN_DRIVE_MI = 0.1;

@@ -1,0 +1,109 @@
+import { MINUTE_MS } from '../clock';
+import type { IdlePeriod, StateChange } from './history-records';
+import { round, type HistoryOptions, type HistoryReading, type HistoryState, type SleepSeen } from './history-state';
+
+/** Idle periods shorter than this are not recorded (a stop between errands). */
+const MIN_IDLE_MS = 60 * MINUTE_MS;
+
+/**
+ * The idle part of a reading: a period runs from the end of a drive or session (or the first reading) to the last
+ * reading before the next one, with the drain over it and the share of it the car slept.
+ */
+export function foldIdle(
+  vin: string,
+  state: Pick<HistoryState, 'idleSince' | 'sleep' | 'charge' | 'last'>,
+  reading: HistoryReading,
+  now: { driving: boolean; charging: boolean; closedRecords: boolean },
+  options: HistoryOptions,
+): { idleSince: HistoryReading | null; sleep: SleepSeen | undefined; closed: IdlePeriod[] } {
+  const out: { idles: IdlePeriod[] } = { idles: [] };
+  const last = state.last;
+  // Idle periods: from the end of a drive or session (or the first reading) to the last reading before the next.
+  let idleSince = state.idleSince ?? null;
+  let sleep = state.sleep;
+  const busyNow = now.driving || now.charging || now.closedRecords;
+  if (busyNow && idleSince !== null && last !== null) {
+    const end = idleEnd(idleSince, last, reading, state.charge === null && now.charging, options);
+    const asleepMs =
+      sleep === undefined
+        ? null
+        : end.endedByCharge
+          ? asleepUntil(sleep, idleSince.at, reading.at)
+          : (sleep.asleepMsAtLast ?? asleepUntil(sleep, idleSince.at, last.at));
+    if (end.point.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(vin, idleSince, end, asleepMs));
+  }
+  if (busyNow) idleSince = null;
+  if (!now.driving && !now.charging && (idleSince === null || now.closedRecords)) {
+    idleSince = reading;
+    if (sleep !== undefined) sleep = { ...sleep, asleepMs: 0 };
+  }
+  if (sleep !== undefined) sleep = { ...sleep, asleepMsAtLast: idleSince === null ? 0 : asleepUntil(sleep, idleSince.at, reading.at) };
+  return { idleSince, sleep, closed: out.idles };
+}
+
+/** Folds in a change of the listed state: sleep within an idle period is counted towards its `asleepShare`. */
+export function foldStateChange(state: HistoryState, change: Pick<StateChange, 'at' | 'state'>): HistoryState {
+  const sleep = state.sleep ?? { asleepSince: null, asleepMs: 0 };
+  if (change.state === 'asleep') return { ...state, sleep: sleep.asleepSince !== null ? sleep : { ...sleep, asleepSince: change.at } };
+  const idleStart = state.idleSince?.at ?? null;
+  return { ...state, sleep: { ...sleep, asleepSince: null, asleepMs: idleStart === null ? sleep.asleepMs : asleepUntil(sleep, idleStart, change.at) } };
+}
+
+interface IdleEnd {
+  point: Pick<HistoryReading, 'at' | 'batteryLevel' | 'rangeMi'>;
+  endedByCharge: boolean;
+}
+
+/**
+ * Where an idle period ends: at the last parked reading before the drive or session that ends it. When that is the
+ * period's own first reading and a charging session has just begun, the first charging reading stands in for it,
+ * less what the session had added by then (the car's `charge_energy_added`): a car read once when it parked and
+ * again when it began charging at night still shows its evening's drain.
+ */
+function idleEnd(since: HistoryReading, last: HistoryReading, reading: HistoryReading, chargeBegan: boolean, options: HistoryOptions): IdleEnd {
+  if (last.at > since.at || !chargeBegan || !reading.charging || reading.energyAddedKwh === null || reading.batteryLevel === null)
+    return { point: last, endedByCharge: false };
+  const addedPercent = (reading.energyAddedKwh / options.packKwh) * 100;
+  const perPercent = milesPerPercent(reading);
+  return {
+    point: {
+      at: reading.at,
+      batteryLevel: round(reading.batteryLevel - addedPercent, 1),
+      rangeMi: perPercent === null ? null : round(reading.rangeMi! - addedPercent * perPercent, 2),
+    },
+    endedByCharge: true,
+  };
+}
+
+/** Rated miles per battery %, from the reading's own range and level; null when it lacks either. */
+function milesPerPercent(r: Pick<HistoryReading, 'rangeMi' | 'batteryLevel'>): number | null {
+  return r.rangeMi !== null && r.batteryLevel !== null && r.batteryLevel > 0 ? r.rangeMi / r.batteryLevel : null;
+}
+
+/** Sleep within an idle period that began at `from`, counted up to `to`. */
+function asleepUntil(sleep: SleepSeen, from: number, to: number): number {
+  return sleep.asleepMs + (sleep.asleepSince !== null ? Math.max(0, to - Math.max(sleep.asleepSince, from)) : 0);
+}
+
+function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: number | null): IdlePeriod {
+  const to = end.point;
+  const durationMs = to.at - from.at;
+  const lost = from.batteryLevel !== null && to.batteryLevel !== null ? round(from.batteryLevel - to.batteryLevel, 1) : null;
+  // The car reports whole percent but range to 0.01 mi: the drain per day is read from the range where it can be.
+  const perPercent = milesPerPercent(from);
+  const drainLost = perPercent !== null && to.rangeMi !== null ? (from.rangeMi! - to.rangeMi) / perPercent : lost;
+  return {
+    vin,
+    id: String(from.at),
+    startAt: from.at,
+    endAt: to.at,
+    durationMs,
+    startBatteryLevel: from.batteryLevel,
+    endBatteryLevel: to.batteryLevel,
+    batteryLost: lost,
+    rangeLostMi: from.rangeMi !== null && to.rangeMi !== null ? round(from.rangeMi - to.rangeMi, 1) : null,
+    drainPercentPerDay: drainLost === null ? null : round((drainLost * 86_400_000) / durationMs, 2),
+    asleepShare: asleepMs === null ? null : round(Math.min(1, asleepMs / durationMs), 3),
+    ...(end.endedByCharge ? { endedByCharge: true } : {}),
+  };
+}
