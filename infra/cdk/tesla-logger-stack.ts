@@ -7,7 +7,7 @@ import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFn, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -40,6 +40,21 @@ export const STATEFUL_REMOVAL = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
 /** Rotate well inside the access token's 8-hour life (4 h is Secrets Manager's shortest schedule). */
 export const TOKEN_ROTATION_EVERY = Duration.hours(ROTATION_INTERVAL_HOURS);
 
+interface StatefulResources {
+  table: TableV2;
+  teslaTokens: Secret;
+  apiSecret: Secret;
+}
+
+interface StackFunctions {
+  apiFn: LambdaFn;
+  collectorFn: LambdaFn;
+  rotationFn: LambdaFn;
+  runnerFn: LambdaFn;
+  automations: Automations;
+  logRetention: RetentionDays;
+}
+
 /**
  * The whole deployment: the table, the two secrets (Tesla tokens with their rotation, the API token), the API,
  * collector and rotation functions, the HTTP API and the collector's schedule.
@@ -48,7 +63,47 @@ export class TeslaLoggerStack extends Stack {
   constructor(scope: Construct, id: string, props: TeslaLoggerStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const state = this.statefulResources();
+    // E-mail notifications: a topic of their own, so the owner can follow them apart from the alarms.
+    const notifyTopic = config.notifyEmail ? new Topic(this, 'Notifications', { displayName: 'Tesla Fleet logger', enforceSSL: true }) : null;
+    if (notifyTopic) notifyTopic.addSubscription(new EmailSubscription(config.notifyEmail!));
+    const fns = this.functions(config, state, notifyTopic);
+    this.grantAccess(state, fns, notifyTopic);
+    const { httpApi, accessLogs } = this.httpApi(fns.apiFn, fns.logRetention);
+    const collectorDlq = this.collectorSchedule(config, fns.collectorFn);
+    const { apiFn, collectorFn, rotationFn, runnerFn, automations } = fns;
+    if (config.customDomainName && config.certificateArn) {
+      new ApiDomain(this, 'ApiDomain', {
+        httpApi,
+        domainName: config.customDomainName,
+        certificateArn: config.certificateArn,
+        ...(config.hostedZoneId && config.hostedZoneName ? { hostedZone: { id: config.hostedZoneId, name: config.hostedZoneName } } : {}),
+      });
+    }
 
+    new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
+
+    pinServiceInvokesToAccount(this);
+    this.acknowledgeFindings({
+      apiSecret: state.apiSecret,
+      httpApi,
+      collectorDlq,
+      automationDlq: automations.deadLetters,
+      rotationFn,
+      logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn, runnerFn].map((f) => f.logGroup)],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
+    new CfnOutput(this, 'ApiSecretArn', {
+      value: state.apiSecret.secretArn,
+      description: 'Read the API token with `npm run api-token -- --secret-id <this>`; store the command key with `npm run keys -- --secret-id <this>`',
+    });
+    new CfnOutput(this, 'TeslaTokenSecretArn', { value: state.teslaTokens.secretArn });
+    new CfnOutput(this, 'TableName', { value: state.table.tableName });
+  }
+
+  /** What an owner cannot get back (the history, the Tesla login, the API secret with the paired key): kept. */
+  private statefulResources(): StatefulResources {
     const table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
@@ -74,13 +129,16 @@ export class TeslaLoggerStack extends Stack {
       removalPolicy: STATEFUL_REMOVAL,
     });
 
+    return { table, teslaTokens, apiSecret };
+  }
+
+  /** The four functions: the API, the collector, the token rotation and the automation runner. */
+  private functions(config: DeployConfig, state: StatefulResources, notifyTopic: Topic | null): StackFunctions {
+    const { table, teslaTokens, apiSecret } = state;
     const common = {
       TESLA_FLEET_API_URL: config.fleetApiUrl,
       TESLA_REGION_FIXED: String(config.regionFixed),
     };
-    // E-mail notifications: a topic of their own, so the owner can follow them apart from the alarms.
-    const notifyTopic = config.notifyEmail ? new Topic(this, 'Notifications', { displayName: 'Tesla Fleet logger', enforceSSL: true }) : null;
-    if (notifyTopic) notifyTopic.addSubscription(new EmailSubscription(config.notifyEmail!));
     const readerEnv = {
       ...(notifyTopic ? { NOTIFY_TOPIC_ARN: notifyTopic.topicArn } : {}),
       ...common,
@@ -118,7 +176,14 @@ export class TeslaLoggerStack extends Stack {
       logRetention,
     });
 
-    // Exactly the table actions each function uses (no batch, scan or table-level actions).
+    return { apiFn, collectorFn, rotationFn, runnerFn, automations, logRetention };
+  }
+
+  /** Each function's access: exactly the table actions it uses, the secrets it reads, the topic it publishes to. */
+  private grantAccess(state: StatefulResources, fns: StackFunctions, notifyTopic: Topic | null): void {
+    const { table, teslaTokens, apiSecret } = state;
+    const { apiFn, collectorFn, rotationFn, runnerFn } = fns;
+    // No batch, scan or table-level actions.
     const tableActions = (fn: IFunction, actions: string[]): void => {
       fn.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
     };
@@ -144,7 +209,10 @@ export class TeslaLoggerStack extends Stack {
       automaticallyAfter: TOKEN_ROTATION_EVERY,
       rotateImmediatelyOnUpdate: false,
     });
+  }
 
+  /** The HTTP API in front of the API function, throttled, with an access log that holds nothing secret. */
+  private httpApi(apiFn: IFunction, logRetention: RetentionDays): { httpApi: HttpApi; accessLogs: LogGroup } {
     const httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Tesla Fleet logger API',
       defaultIntegration: new HttpLambdaIntegration('ApiIntegration', apiFn),
@@ -167,6 +235,11 @@ export class TeslaLoggerStack extends Stack {
       }),
     };
 
+    return { httpApi, accessLogs };
+  }
+
+  /** The collector's schedule, and where a failed run is parked. */
+  private collectorSchedule(config: DeployConfig, collectorFn: LambdaFn): Queue {
     const collectorDlq = new Queue(this, 'CollectorDeadLetters', {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
@@ -185,34 +258,7 @@ export class TeslaLoggerStack extends Stack {
     });
     collectorFn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1), onFailure: new SqsDestination(collectorDlq) });
 
-    if (config.customDomainName && config.certificateArn) {
-      new ApiDomain(this, 'ApiDomain', {
-        httpApi,
-        domainName: config.customDomainName,
-        certificateArn: config.certificateArn,
-        ...(config.hostedZoneId && config.hostedZoneName ? { hostedZone: { id: config.hostedZoneId, name: config.hostedZoneName } } : {}),
-      });
-    }
-
-    new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
-
-    pinServiceInvokesToAccount(this);
-    this.acknowledgeFindings({
-      apiSecret,
-      httpApi,
-      collectorDlq,
-      automationDlq: automations.deadLetters,
-      rotationFn,
-      logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn, runnerFn].map((f) => f.logGroup)],
-    });
-
-    new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
-    new CfnOutput(this, 'ApiSecretArn', {
-      value: apiSecret.secretArn,
-      description: 'Read the API token with `npm run api-token -- --secret-id <this>`; store the command key with `npm run keys -- --secret-id <this>`',
-    });
-    new CfnOutput(this, 'TeslaTokenSecretArn', { value: teslaTokens.secretArn });
-    new CfnOutput(this, 'TableName', { value: table.tableName });
+    return collectorDlq;
   }
 
   /** Each deliberate departure from the rule packs, with the reason it is right for a personal deployment. */
