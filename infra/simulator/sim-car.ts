@@ -1,9 +1,10 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { activityAt, softwareAt, type Activity, type DriveProfile, type Hold } from './drive-profile';
-import { dcChargeKw, driveWhPerMile, MILES_PER_PERCENT, PACK_KWH, parkedDrawKw, percentOf } from './sim-energy';
+import { dcChargeKw, driveWhPerMile, PACK_KWH, parkedDrawKw, percentOf } from './sim-energy';
+import { chargeStateOf, round, vehicleStateOf, vehicleSummaryOf } from './sim-vehicle-data';
 
 /** The firmware every simulated car runs. */
-export const SIM_FIRMWARE = '2026.38.4';
+export { SIM_FIRMWARE } from './sim-vehicle-data';
 
 export interface SimCarOptions {
   vin: string;
@@ -317,53 +318,23 @@ export class SimCar {
     const driving = this.activity.kind === 'drive';
     const speed = this.activity.kind === 'drive' ? this.activity.speedMph : null;
     const charging = this.isChargingNow();
-    const body: Record<string, unknown> = {
-      id: this.id,
-      user_id: 1,
-      vehicle_id: this.id % 1_000_000,
-      vin: this.vin,
-      color: null,
-      access_type: 'OWNER',
-      display_name: this.displayName,
-      state: 'online',
-      in_service: false,
-      id_s: String(this.id),
-      calendar_enabled: true,
-      api_version: 73,
-      ble_autopair_enrolled: false,
-    };
+    const plugged = this.activity.kind === 'charge' ? this.activity : null;
+    const body: Record<string, unknown> = vehicleSummaryOf(this, 'online');
     if (endpoints.has('charge_state')) {
-      const plugged = this.activity.kind === 'charge' ? this.activity : null;
-      const kw = charging ? this.chargePowerKw() : 0;
-      const volts = plugged === null ? 0 : plugged.dc ? 390 : 240;
-      const toFullH = charging && kw > 0 ? (((this.chargeLimit - this.batteryLevel) / 100) * PACK_KWH) / kw : 0;
-      body.charge_state = {
-        battery_level: Math.round(this.batteryLevel),
-        usable_battery_level: Math.round(this.batteryLevel),
-        battery_range: round(this.batteryLevel * MILES_PER_PERCENT, 2),
-        est_battery_range: round(this.batteryLevel * MILES_PER_PERCENT * 0.97, 2),
-        ideal_battery_range: round(this.batteryLevel * MILES_PER_PERCENT, 2),
-        charge_limit_soc: this.chargeLimit,
-        charge_limit_soc_min: 50,
-        charge_limit_soc_max: 100,
-        charge_amps: this.chargingAmps,
-        charge_current_request: this.chargingAmps,
-        charge_current_request_max: 48,
-        charge_port_door_open: this.chargePortOpen || plugged !== null,
-        charge_port_latch: plugged !== null ? 'Engaged' : '<invalid>',
-        charging_state: this.chargingState(),
-        charger_power: Math.round(kw),
-        charger_voltage: charging ? volts : 0,
-        charger_actual_current: charging && volts > 0 ? Math.round((kw * 1000) / volts) : 0,
-        charger_phases: charging && plugged !== null && !plugged.dc ? 1 : null,
-        charge_energy_added: round(this.sessionEnergyKwh, 2),
-        fast_charger_present: charging && plugged !== null && plugged.dc,
-        fast_charger_type: plugged === null ? '<invalid>' : plugged.dc ? 'Supercharger' : 'ACSingleWireCAN',
-        charge_rate: charging ? round((kw / PACK_KWH) * 100 * MILES_PER_PERCENT, 1) : 0,
-        time_to_full_charge: round(toFullH, 2),
-        minutes_to_full_charge: Math.round(toFullH * 60),
-        timestamp: now,
-      };
+      body.charge_state = chargeStateOf(
+        {
+          batteryLevel: this.batteryLevel,
+          chargeLimit: this.chargeLimit,
+          chargingAmps: this.chargingAmps,
+          chargePortOpen: this.chargePortOpen,
+          plugged: plugged === null ? null : { dc: plugged.dc === true },
+          charging,
+          kw: charging ? this.chargePowerKw() : 0,
+          chargingState: this.chargingState(),
+          sessionEnergyKwh: this.sessionEnergyKwh,
+        },
+        now,
+      );
     }
     if (endpoints.has('climate_state')) {
       const outside = this.outsideTempC;
@@ -390,37 +361,10 @@ export class SimCar {
     }
     if (endpoints.has('vehicle_state')) {
       const software = softwareAt(this.options.profile, this.createdAt, now, this.activity);
-      body.vehicle_state = {
-        api_version: 73,
-        car_version: `${firmware(software.installed)} 5b1e3c7a9f20`,
-        odometer: round(this.odometerMi, 6),
-        locked: this.locked,
-        sentry_mode: this.sentryOn,
-        sentry_mode_available: true,
-        is_user_present: driving,
-        df: 0,
-        dr: 0,
-        pf: 0,
-        pr: 0,
-        ft: 0,
-        rt: 0,
-        tpms_pressure_fl: 2.9,
-        tpms_pressure_fr: 2.9,
-        tpms_pressure_rl: 2.9,
-        tpms_pressure_rr: 2.9,
-        software_update:
-          software.pending === null
-            ? { status: '', download_perc: 0, install_perc: 1, version: ' ', expected_duration_sec: 2700 }
-            : {
-                status: software.pending,
-                download_perc: 100,
-                install_perc: software.pending === 'installing' ? 50 : 1,
-                version: firmware(software.installed + 1),
-                expected_duration_sec: 1800,
-              },
-        vehicle_name: this.displayName,
-        timestamp: now,
-      };
+      body.vehicle_state = vehicleStateOf(
+        { odometerMi: this.odometerMi, locked: this.locked, sentryOn: this.sentryOn, driving, displayName: this.displayName, software },
+        now,
+      );
     }
     return body;
   }
@@ -527,12 +471,3 @@ export class UnknownCommandError extends Error {
 }
 
 /** The firmware after `installed` updates: the patch number counts them. */
-function firmware(installed: number): string {
-  const [year, week, patch] = SIM_FIRMWARE.split('.').map(Number);
-  return `${year}.${week}.${patch! + installed}`;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}

@@ -1,0 +1,131 @@
+import { MILES_PER_PERCENT, PACK_KWH } from './sim-energy';
+
+/**
+ * Parts of a simulated car's `vehicle_data` answer, in Tesla's field names (see the reference and the recorded
+ * bodies in shared/fixtures/tesla), built from what the car is doing.
+ */
+
+/** The car's own fields, as both `GET /vehicles/{id}` and `vehicle_data` give them. */
+export function vehicleSummaryOf(car: { id: number; vin: string; displayName: string }, state: string): Record<string, unknown> {
+  return {
+    id: car.id,
+    user_id: 1,
+    vehicle_id: car.id % 1_000_000,
+    vin: car.vin,
+    color: null,
+    access_type: 'OWNER',
+    display_name: car.displayName,
+    state,
+    in_service: false,
+    id_s: String(car.id),
+    calendar_enabled: true,
+    api_version: 73,
+    ble_autopair_enrolled: false,
+  };
+}
+
+export interface ChargeView {
+  batteryLevel: number;
+  chargeLimit: number;
+  chargingAmps: number;
+  chargePortOpen: boolean;
+  /** Plugged in (to a DC charger or not), or not plugged in. */
+  plugged: { dc: boolean } | null;
+  charging: boolean;
+  /** The power the car draws now (0 when not charging). */
+  kw: number;
+  chargingState: string;
+  sessionEnergyKwh: number;
+}
+
+export function chargeStateOf(c: ChargeView, now: number): Record<string, unknown> {
+  const { plugged, charging, kw } = c;
+  const volts = plugged === null ? 0 : plugged.dc ? 390 : 240;
+  const toFullH = charging && kw > 0 ? (((c.chargeLimit - c.batteryLevel) / 100) * PACK_KWH) / kw : 0;
+  return {
+    battery_level: Math.round(c.batteryLevel),
+    usable_battery_level: Math.round(c.batteryLevel),
+    battery_range: round(c.batteryLevel * MILES_PER_PERCENT, 2),
+    est_battery_range: round(c.batteryLevel * MILES_PER_PERCENT * 0.97, 2),
+    ideal_battery_range: round(c.batteryLevel * MILES_PER_PERCENT, 2),
+    charge_limit_soc: c.chargeLimit,
+    charge_limit_soc_min: 50,
+    charge_limit_soc_max: 100,
+    charge_amps: c.chargingAmps,
+    charge_current_request: c.chargingAmps,
+    charge_current_request_max: 48,
+    charge_port_door_open: c.chargePortOpen || plugged !== null,
+    charge_port_latch: plugged !== null ? 'Engaged' : '<invalid>',
+    charging_state: c.chargingState,
+    charger_power: Math.round(kw),
+    charger_voltage: charging ? volts : 0,
+    charger_actual_current: charging && volts > 0 ? Math.round((kw * 1000) / volts) : 0,
+    charger_phases: charging && plugged !== null && !plugged.dc ? 1 : null,
+    charge_energy_added: round(c.sessionEnergyKwh, 2),
+    fast_charger_present: charging && plugged !== null && plugged.dc,
+    fast_charger_type: plugged === null ? '<invalid>' : plugged.dc ? 'Supercharger' : 'ACSingleWireCAN',
+    charge_rate: charging ? round((kw / PACK_KWH) * 100 * MILES_PER_PERCENT, 1) : 0,
+    time_to_full_charge: round(toFullH, 2),
+    minutes_to_full_charge: Math.round(toFullH * 60),
+    timestamp: now,
+  };
+}
+
+export interface VehicleStateView {
+  odometerMi: number;
+  locked: boolean;
+  sentryOn: boolean;
+  driving: boolean;
+  displayName: string;
+  /** The firmware installed (a count of updates), and an update pending, if any. */
+  software: { installed: number; pending: string | null };
+}
+
+export function vehicleStateOf(v: VehicleStateView, now: number): Record<string, unknown> {
+  const { software } = v;
+  return {
+    api_version: 73,
+    car_version: `${firmware(software.installed)} 5b1e3c7a9f20`,
+    odometer: round(v.odometerMi, 6),
+    locked: v.locked,
+    sentry_mode: v.sentryOn,
+    sentry_mode_available: true,
+    is_user_present: v.driving,
+    df: 0,
+    dr: 0,
+    pf: 0,
+    pr: 0,
+    ft: 0,
+    rt: 0,
+    tpms_pressure_fl: 2.9,
+    tpms_pressure_fr: 2.9,
+    tpms_pressure_rl: 2.9,
+    tpms_pressure_rr: 2.9,
+    software_update:
+      software.pending === null
+        ? { status: '', download_perc: 0, install_perc: 1, version: ' ', expected_duration_sec: 2700 }
+        : {
+            status: software.pending,
+            download_perc: 100,
+            install_perc: software.pending === 'installing' ? 50 : 1,
+            version: firmware(software.installed + 1),
+            expected_duration_sec: 1800,
+          },
+    vehicle_name: v.displayName,
+    timestamp: now,
+  };
+}
+
+/** The firmware the simulated cars start on. */
+export const SIM_FIRMWARE = '2026.38.4';
+
+/** The firmware version after `installed` updates from the simulator's own. */
+export function firmware(installed: number): string {
+  const [year, week, patch] = SIM_FIRMWARE.split('.').map(Number);
+  return `${year}.${week}.${patch! + installed}`;
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
