@@ -35,6 +35,8 @@ export default tseslint.config(
       'infra/bench/month.ts',
       'infra/bench/lambda-footprint.ts',
       'infra/bench/logbook.ts',
+      'infra/bench/teslafi-derive.ts',
+      'infra/local/import.ts',
       'infra/app.ts',
       'infra/build-dashboard.ts',
       'test/**/*.browser.test.ts',
