@@ -27,30 +27,27 @@ async function main(): Promise<void> {
   if (!values.vin || !VIN.test(values.vin)) throw new Error('--vin must be the car’s 17-character VIN (see --help)');
   if (!values.tz || !isTimeZone(values.tz)) throw new Error('--tz must be an IANA time zone such as Europe/Berlin: the zone of the Date column');
   if (files.length === 0) throw new Error('name at least one exported CSV file');
-  // Every file is read and checked before anything is stored: a file of another car stops the whole import.
-  const parsed: TeslaFiImport[] = [];
-  for (const file of files) {
-    const one = parseTeslaFi(await readFile(file, 'utf8'), { vin: values.vin, timeZone: values.tz, file: basename(file) });
-    console.log(
-      `${basename(file)}: ${one.snapshots.length} readings, ${one.changes.length} state changes${one.problems.length > 0 ? `, ${one.problems.length} rows skipped:` : ''}`,
-    );
-    for (const p of one.problems.slice(0, 20)) console.log(`  line ${p.line}: ${p.message}`);
-    parsed.push(one);
-  }
+  const vin = values.vin;
+  const timeZone = values.tz;
   const settings = parseLocalSettings(process.env, process.cwd());
+  const { includeLocation } = settings;
+  const read = async (file: string): Promise<TeslaFiImport> =>
+    parseTeslaFi(await readFile(file, 'utf8'), { vin, timeZone, file: basename(file), includeLocation });
+  // Every file is read and checked before anything is stored: a file of another car stops the whole import. Then
+  // each is read again as it is stored, so a year of files never sits in memory at once.
+  for (const file of files) {
+    const one = await read(file);
+    const skipped = one.problems.length > 0 ? `, ${one.problems.length} rows skipped:` : '';
+    console.log(`${basename(file)}: ${one.snapshots.length} readings, ${one.changes.length} state changes${skipped}`);
+    for (const p of one.problems.slice(0, 20)) console.log(`  line ${p.line}: ${p.message}`);
+  }
+  async function* batches(): AsyncGenerator<TeslaFiImport> {
+    for (const file of files) yield await read(file);
+  }
   const quiet = { info: () => undefined, warn: (m: string) => console.warn(`warning: ${m}`), error: (m: string) => console.error(m) };
   const data = await openLocalData(settings, quiet);
   try {
-    const result = await importHistory(
-      { vehicles: data.stores, snapshots: data.stores, history: data.history },
-      values.vin,
-      {
-        snapshots: parsed.flatMap((p) => p.snapshots),
-        changes: parsed.flatMap((p) => p.changes),
-        displayName: parsed.find((p) => p.displayName)?.displayName ?? null,
-      },
-      Date.now(),
-    );
+    const result = await importHistory({ vehicles: data.stores, snapshots: data.stores, history: data.history }, vin, batches(), Date.now());
     await data.checkpoint.advance();
     console.log(
       `${values.vin}: ${result.readings} readings and ${result.stateChanges} state changes stored; ${result.drives} drives and ${result.charges} charging sessions derived${result.carAdded ? '; the car is listed from now on' : ''}`,

@@ -15,42 +15,51 @@ export interface ImportResult {
   carAdded: boolean;
 }
 
+/** One file's worth of another logger's readings and state changes of one car. */
+export interface ImportBatch {
+  snapshots: readonly Snapshot[];
+  changes: readonly StateChange[];
+  displayName: string | null;
+}
+
 /**
- * Stores another logger's readings and state changes of one car as if the collector had read them, then derives the
- * car's history again from the first imported reading on, with the collector's code: drives, charging sessions, idle
- * periods, months and logbook entries come out as the collector would have made them. Readings are keyed by their
- * time, so importing the same file twice changes nothing.
+ * Stores another logger's readings and state changes of one car as if the collector had read them, a batch (a file)
+ * at a time, then derives the car's history again from the first imported reading on, with the collector's code:
+ * drives, charging sessions, idle periods, months and logbook entries come out as the collector would have made them.
+ * Readings are keyed by their time, so importing the same file twice changes nothing.
  */
 export async function importHistory(
   stores: { vehicles: VehicleStore; snapshots: SnapshotStore; history: HistoryStore },
   vin: string,
-  imported: { snapshots: readonly Snapshot[]; changes: readonly StateChange[]; displayName: string | null },
+  batches: Iterable<ImportBatch> | AsyncIterable<ImportBatch>,
   now: number,
 ): Promise<ImportResult> {
-  const times = [...imported.snapshots.map((s) => s.takenAt), ...imported.changes.map((c) => c.at)];
-  if (times.length === 0) return { readings: 0, stateChanges: 0, drives: 0, charges: 0, carAdded: false };
-  for (const snapshot of imported.snapshots) await stores.snapshots.putSnapshot(snapshot);
-  // Kept for the idle periods' asleep share; the car's current history state is left as it is.
-  const state = (await stores.history.getHistoryState(vin)) ?? EMPTY_HISTORY;
-  for (const change of imported.changes) await stores.history.putStateChange(change, state);
+  const totals = { readings: 0, stateChanges: 0, first: Number.POSITIVE_INFINITY, last: 0, newestReading: 0, displayName: null as string | null };
+  for await (const batch of batches) {
+    for (const snapshot of batch.snapshots) await stores.snapshots.putSnapshot(snapshot);
+    // Kept for the idle periods' asleep share; the car's current history state is left as it is.
+    const state = (await stores.history.getHistoryState(vin)) ?? EMPTY_HISTORY;
+    for (const change of batch.changes) await stores.history.putStateChange(change, state);
+    const times = [...batch.snapshots.map((s) => s.takenAt), ...batch.changes.map((c) => c.at)];
+    totals.readings += batch.snapshots.length;
+    totals.stateChanges += batch.changes.length;
+    totals.first = Math.min(totals.first, ...times);
+    totals.last = Math.max(totals.last, ...times);
+    totals.newestReading = Math.max(totals.newestReading, ...batch.snapshots.map((s) => s.takenAt));
+    totals.displayName ??= batch.displayName;
+  }
+  if (totals.readings + totals.stateChanges === 0) return { readings: 0, stateChanges: 0, drives: 0, charges: 0, carAdded: false };
   const known = await stores.vehicles.getVehicle(vin);
   if (known === null) {
-    const newest = imported.snapshots.reduce((n, s) => Math.max(n, s.takenAt), 0);
     await stores.vehicles.putVehicle({
       vin,
-      displayName: imported.displayName,
+      displayName: totals.displayName,
       state: 'unknown',
-      lastSeenAt: Math.max(...times),
-      lastSnapshotAt: newest || null,
+      lastSeenAt: totals.last,
+      lastSnapshotAt: totals.newestReading || null,
       polling: INITIAL_MEMORY,
     });
   }
-  const result = await rederiveHistory(stores, vin, { fromMs: Math.min(...times), toMs: now });
-  return {
-    readings: imported.snapshots.length,
-    stateChanges: imported.changes.length,
-    drives: result.drives,
-    charges: result.charges,
-    carAdded: known === null,
-  };
+  const result = await rederiveHistory(stores, vin, { fromMs: totals.first, toMs: now });
+  return { readings: totals.readings, stateChanges: totals.stateChanges, drives: result.drives, charges: result.charges, carAdded: known === null };
 }

@@ -26,8 +26,10 @@ export class TeslaFiFileError extends Error {
 }
 
 const STATES = new Set(['online', 'asleep', 'offline']);
+const POSITION = new Set(['latitude', 'longitude', 'native_latitude', 'native_longitude']);
 
-export function parseTeslaFi(text: string, options: { vin: string; timeZone: string; file: string }): TeslaFiImport {
+/** `includeLocation`: keep the car's position, as the collector does only with INCLUDE_LOCATION on (default off). */
+export function parseTeslaFi(text: string, options: { vin: string; timeZone: string; file: string; includeLocation?: boolean }): TeslaFiImport {
   const rows = csvRows(text);
   const header = rows.next();
   if (header.done) throw new TeslaFiFileError(options.file, 'is empty');
@@ -65,7 +67,9 @@ export function parseTeslaFi(text: string, options: { vin: string; timeZone: str
     if (!reading) continue;
     // TeslaFi flattens vehicle_data's sections into one row; each section is given the whole row, since the reader
     // takes each field from the section the Fleet API puts it in and the names do not collide.
-    const section = Object.fromEntries([...row].filter(([, v]) => v !== null));
+    const section = Object.fromEntries([...row].filter(([k, v]) => v !== null && (options.includeLocation === true || !POSITION.has(k))));
+    // 0,0 is where an export puts a position it does not have (or scrubbed), not a place the car was.
+    if (section.latitude === 0 && section.longitude === 0) [section.latitude, section.longitude] = [null, null];
     out.snapshots.push(
       snapshotFromVehicleData(options.vin, { charge_state: section, drive_state: section, climate_state: section, vehicle_state: section }, at),
     );

@@ -1,6 +1,6 @@
 import type { SnapshotStore } from '../stores';
 import type { Snapshot } from '../snapshot';
-import { defaultPackKwh, deriveHistory } from './history-machine';
+import { defaultPackKwh, deriveHistory, EMPTY_HISTORY } from './history-machine';
 import { refreshMonthsOf } from './history-recorder';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
@@ -9,8 +9,9 @@ import { appendToLogbook } from './logbook-append';
 
 /**
  * Derives a car's history again from its stored snapshots, from `fromMs` on, and replaces what was derived before:
- * a fix to the derivation reaches old history this way. The result is what the collector would have recorded had
- * it run the new derivation all along (the state starts empty at the first snapshot from `fromMs`).
+ * a fix to the derivation reaches old history this way, and an import derives what it stored. The result is what the
+ * collector would have recorded had it run the new derivation all along (the state starts empty at the first
+ * snapshot from `fromMs`). Snapshots are folded a page at a time, so years of readings need no more memory than a page.
  */
 export async function rederiveHistory(
   stores: { snapshots: SnapshotStore; history: HistoryStore },
@@ -18,22 +19,41 @@ export async function rederiveHistory(
   range: { fromMs: number; toMs: number },
   packKwh = defaultPackKwh(vin),
 ): Promise<{ snapshots: number; drives: number; charges: number; versions: number; deleted: number }> {
-  const snapshots: Snapshot[] = [];
+  const changes = (await stores.history.stateChangesBetween(vin, range.fromMs, range.toMs)).sort((a, b) => a.at - b.at);
+  const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
+  await catchUpLogIndex(stores.history, vin);
+  const totals = { snapshots: 0, drives: 0, charges: 0, versions: 0, deleted };
+  let state = EMPTY_HISTORY;
+  let applied = 0;
+  const fold = async (snapshots: readonly Snapshot[], upTo: number): Promise<void> => {
+    let end = applied;
+    while (end < changes.length && changes[end]!.at <= upTo) end++;
+    const due = changes.slice(applied, end);
+    applied = end;
+    const step = deriveHistory(snapshots, { packKwh }, state, due);
+    state = step.state;
+    // Drives the logbook has not seen yet are logged, in time order; logged drives stay as logged (verify shows any
+    // that changed).
+    for (const drive of step.drives) {
+      if ((await stores.history.logIndexItem(vin, drive.id))?.driveSeq == null) await appendToLogbook(stores.history, vin, driveFacts(drive));
+    }
+    await stores.history.saveHistoryStep(vin, step);
+    await refreshMonthsOf(stores.history, vin, step);
+    totals.snapshots += snapshots.length;
+    totals.drives += step.drives.length;
+    totals.charges += step.charges.length;
+    totals.versions += step.versions.length;
+  };
   let cursor: string | null = null;
   do {
-    const page = await stores.snapshots.snapshotsBetween(vin, { fromMs: range.fromMs, toMs: range.toMs, limit: 1000, cursor });
-    snapshots.push(...page.items);
+    const page = await stores.snapshots.snapshotsBetween(vin, { fromMs: range.fromMs, toMs: range.toMs, limit: PAGE, cursor });
+    // Changes up to the page's last reading belong before it; later ones wait for the next page.
+    if (page.items.length > 0) await fold(page.items, page.items.at(-1)!.takenAt);
     cursor = page.cursor;
   } while (cursor !== null);
-  const changes = await stores.history.stateChangesBetween(vin, range.fromMs, range.toMs);
-  const step = deriveHistory(snapshots, { packKwh }, undefined, changes);
-  const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
-  // Drives the logbook has not seen yet are logged; logged drives stay as logged (verify shows any that changed).
-  await catchUpLogIndex(stores.history, vin);
-  for (const drive of step.drives) {
-    if ((await stores.history.logIndexItem(vin, drive.id))?.driveSeq == null) await appendToLogbook(stores.history, vin, driveFacts(drive));
-  }
-  await stores.history.saveHistoryStep(vin, step);
-  await refreshMonthsOf(stores.history, vin, step);
-  return { snapshots: snapshots.length, drives: step.drives.length, charges: step.charges.length, versions: step.versions.length, deleted };
+  await fold([], Number.POSITIVE_INFINITY);
+  return totals;
 }
+
+/** Snapshots folded at a time. */
+const PAGE = 1000;

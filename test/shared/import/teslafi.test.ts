@@ -54,6 +54,18 @@ describe('TeslaFi CSV exports', () => {
     expect(parsed.displayName).toBe('Blue');
   });
 
+  it('keeps the car’s position only with location on, as the collector does; 0,0 is no position', () => {
+    const withPosition = [
+      `${HEADER},latitude,longitude`,
+      `1,"2026-06-10 07:00:05",${VIN},Blue,online,1000.0,P,0,80,200.0,Disconnected,0.0,0,2026.20.1,52.52,13.405`,
+      `2,"2026-06-10 07:05:05",${VIN},Blue,online,1000.0,P,0,80,200.0,Disconnected,0.0,0,2026.20.1,0.0,0.0`,
+    ].join('\n');
+    const off = parseTeslaFi(withPosition, { vin: VIN, timeZone: 'UTC', file: 'f' });
+    const on = parseTeslaFi(withPosition, { vin: VIN, timeZone: 'UTC', file: 'f', includeLocation: true });
+    expect(off.snapshots.map((s) => s.location)).toEqual([null, null]);
+    expect(on.snapshots.map((s) => s.location)).toEqual([{ latitude: 52.52, longitude: 13.405 }, null]);
+  });
+
   it('a file of another car is refused, naming the line and both cars, before anything is read from it', () => {
     expect(() => parseTeslaFi(DAY, { vin: '5YJ3E7EB0SF000001', timeZone: 'Europe/Berlin', file: 'x.csv' })).toThrow(TeslaFiFileError);
     expect(() => parseTeslaFi(DAY, { vin: '5YJ3E7EB0SF000001', timeZone: 'Europe/Berlin', file: 'x.csv' })).toThrow(
@@ -77,7 +89,7 @@ describe('TeslaFi CSV exports', () => {
     const stores = new MemoryStores();
     const history = new MemoryHistoryStore();
     const parsed = parseTeslaFi(DAY, { vin: VIN, timeZone: 'Europe/Berlin', file: 'f.csv' });
-    const once = await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, parsed, at('2026-07-01T00:00:00Z'));
+    const once = await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'));
     expect(once).toMatchObject({ readings: 7, stateChanges: 3, drives: 1, charges: 1, carAdded: true });
     const [drive] = [...history.drives.values()];
     expect(drive).toMatchObject({
@@ -90,7 +102,7 @@ describe('TeslaFi CSV exports', () => {
     expect(history.log.filter((e) => e.kind === 'drive')).toHaveLength(1);
     expect(await stores.getVehicle(VIN)).toMatchObject({ displayName: 'Blue', state: 'unknown' });
 
-    const again = await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, parsed, at('2026-07-01T00:00:00Z'));
+    const again = await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'));
     expect(again).toMatchObject({ drives: 1, charges: 1, carAdded: false });
     expect(history.drives.size).toBe(1);
     expect(history.log).toHaveLength(1); // the drive is logged once
