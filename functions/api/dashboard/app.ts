@@ -4,7 +4,8 @@ import { renderBattery } from './battery-chart';
 import { chargingWords, distance, renderGlance, unitStore, type Unit } from './glance';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
 import { label, prefillCommands, renderCommands } from './command-panel';
-import { forgetCar, renderCharging, renderDrives, wireLogbook } from './history-panel';
+import { forgetCar, renderCharging, renderDrives } from './history-panel';
+import { wireLogbook } from './logbook-panel';
 import { renderOdometer, type Range } from './odometer-chart';
 
 interface Vehicle {
