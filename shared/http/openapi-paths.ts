@@ -1,0 +1,220 @@
+import { COMMAND_NAMES, commandSchema } from '../domain/commands/catalogue';
+import { AUTOMATION_ID, editErrors, ERROR, errors, ok, queryParameters, RECORD_ID, schemaOf, VIN } from './openapi-parts';
+import { auditQuery } from './routes/command-routes';
+import { notificationConfigSchema } from './routes/notification-routes';
+import { automationInputSchema, automationPatchSchema } from '../domain/automations/automation-input';
+import { chargeCostSchema, historyQuerySchema, monthsQuerySchema } from './routes/history-routes';
+import { driveEditSchema, logbookQuerySchema } from './routes/logbook-routes';
+import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
+import { usageQuery } from './routes/usage-routes';
+
+/** Operations by path and method. */
+export type Paths = Record<string, Record<string, Record<string, unknown>>>;
+
+/** The paths that are not about one car: health, the document, the public key, automations, notifications. */
+export function accountPaths(): Paths {
+  return {
+    '/health': { get: { operationId: 'health', security: [], responses: { '200': ok('Alive') } } },
+    '/openapi.json': { get: { operationId: 'openapi', security: [], responses: { '200': ok('This document') } } },
+    '/.well-known/appspecific/com.tesla.3p.public-key.pem': {
+      get: {
+        operationId: 'commandPublicKey',
+        security: [],
+        summary: 'The public key Tesla pairs with the cars, for signed commands',
+        responses: { '200': { description: 'SPKI PEM', content: { 'application/x-pem-file': { schema: { type: 'string' } } } }, '404': ERROR },
+      },
+    },
+    '/automations': {
+      get: {
+        operationId: 'listAutomations',
+        summary: 'Scheduled commands, with their next run and last outcome',
+        responses: { '200': ok('Automations'), '401': ERROR },
+      },
+      post: {
+        operationId: 'createAutomation',
+        summary: 'Schedule a command: a cron (5 fields) or a one-off local time, in an IANA time zone, with optional conditions',
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(automationInputSchema) } } },
+        responses: { '201': ok('The automation and its next run'), ...editErrors },
+      },
+    },
+    '/automations/{id}': {
+      get: { operationId: 'automation', summary: 'One automation', parameters: [AUTOMATION_ID], responses: { '200': ok('The automation'), ...errors } },
+      patch: {
+        operationId: 'updateAutomation',
+        summary: 'Change an automation (enable, disable, rename, a new schedule, body or conditions)',
+        parameters: [AUTOMATION_ID],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(automationPatchSchema) } } },
+        responses: { '200': ok('The automation'), ...editErrors },
+      },
+      delete: {
+        operationId: 'deleteAutomation',
+        summary: 'Delete an automation and its schedule',
+        parameters: [AUTOMATION_ID],
+        responses: { '200': ok('Deleted'), ...editErrors },
+      },
+    },
+    '/notifications': {
+      get: {
+        operationId: 'notifications',
+        summary: 'The notification channels (secrets hidden; owner token only) and the latest deliveries',
+        responses: { '200': ok('Channels and deliveries'), '401': ERROR, '403': ERROR },
+      },
+      put: {
+        operationId: 'setNotifications',
+        summary: 'Set the channels (signed webhook, ntfy topic, e-mail) and which events each gets; a new webhook secret is shown once',
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(notificationConfigSchema) } } },
+        responses: { '200': ok('The channels'), ...editErrors },
+      },
+    },
+    '/notifications/test': {
+      post: {
+        operationId: 'testNotifications',
+        summary: 'Send a test notification to every channel now, and say how each went',
+        responses: { '200': ok('Per-channel result'), ...editErrors },
+      },
+    },
+    '/me': { get: { operationId: 'whoAmI', responses: { '200': ok('Which token this is: role owner or read, and its name'), '401': ERROR } } },
+    '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
+  };
+}
+
+/** One car's paths: its state, history, logbook, usage and command log. */
+export function vehiclePaths(): Paths {
+  return {
+    '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
+    '/vehicles/{vin}/odometer': {
+      get: {
+        operationId: 'odometer',
+        parameters: [VIN, ...queryParameters(odometerQuerySchema)],
+        responses: { '200': ok('Odometer history', true), ...errors },
+      },
+    },
+    '/vehicles/{vin}/snapshots': {
+      get: {
+        operationId: 'snapshots',
+        parameters: [VIN, ...queryParameters(snapshotsQuerySchema)],
+        responses: { '200': ok('Stored snapshots', true), ...errors },
+      },
+    },
+    '/vehicles/{vin}/drives': {
+      get: {
+        operationId: 'drives',
+        summary: 'Drives derived from the readings, oldest first',
+        parameters: [VIN, ...queryParameters(historyQuerySchema)],
+        responses: { '200': ok('Drives', true), ...errors },
+      },
+    },
+    '/vehicles/{vin}/drives/{id}': {
+      get: {
+        operationId: 'drive',
+        summary: 'One drive with the readings that bound it',
+        parameters: [VIN, RECORD_ID],
+        responses: { '200': ok('The drive'), ...errors },
+      },
+      patch: {
+        operationId: 'annotateDrive',
+        summary: 'Set a drive’s purpose and note (a new logbook entry; earlier ones stay, odometer figures never change)',
+        parameters: [VIN, RECORD_ID],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(driveEditSchema) } } },
+        responses: { '200': ok('The annotation and its logbook entry'), ...editErrors },
+      },
+    },
+    '/vehicles/{vin}/logbook': {
+      get: {
+        operationId: 'logbook',
+        summary: 'The year’s trip logbook in your time zone, each entry hash-chained (CSV for a tax office)',
+        parameters: [VIN, ...queryParameters(logbookQuerySchema)],
+        responses: { '200': ok('Logbook', true), ...errors },
+      },
+    },
+    '/vehicles/{vin}/logbook/verify': {
+      get: {
+        operationId: 'logbookVerify',
+        summary: 'Whether the logbook’s hash chain is intact and matches the recorded drives',
+        parameters: [VIN],
+        responses: { '200': ok('Chain check'), ...errors },
+      },
+    },
+    '/vehicles/{vin}/charges/{id}': {
+      patch: {
+        operationId: 'setChargeCost',
+        summary: 'Set what a charging session cost (null: back to the configured price per kWh)',
+        parameters: [VIN, RECORD_ID],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(chargeCostSchema) } } },
+        responses: { '200': ok('The session with its cost'), ...editErrors },
+      },
+    },
+    '/vehicles/{vin}/charges': {
+      get: {
+        operationId: 'charges',
+        summary: 'Charging sessions, oldest first',
+        parameters: [VIN, ...queryParameters(historyQuerySchema)],
+        responses: { '200': ok('Charging sessions', true), ...errors },
+      },
+    },
+    '/vehicles/{vin}/idles': {
+      get: {
+        operationId: 'idles',
+        summary: 'Idle periods between drives and sessions: battery and range lost, drain per day, and the share of the time the car was seen asleep',
+        parameters: [VIN, ...queryParameters(historyQuerySchema)],
+        responses: { '200': ok('Idle periods', true), ...errors },
+      },
+    },
+    '/vehicles/{vin}/months': {
+      get: {
+        operationId: 'months',
+        summary: 'Monthly totals: distance, drives, kWh charged and used, efficiency',
+        parameters: [VIN, ...queryParameters(monthsQuerySchema)],
+        responses: { '200': ok('Months', true), ...errors },
+      },
+    },
+    '/vehicles/{vin}/updates': {
+      get: {
+        operationId: 'updates',
+        summary: 'Software versions and when each was first seen',
+        parameters: [VIN],
+        responses: { '200': ok('Versions'), ...errors },
+      },
+    },
+    '/vehicles/{vin}/usage': {
+      get: { operationId: 'usage', parameters: [VIN, ...queryParameters(usageQuery)], responses: { '200': ok('Month of Fleet usage'), ...errors } },
+    },
+    '/vehicles/{vin}/commands': {
+      get: {
+        operationId: 'commandAudit',
+        parameters: [VIN, ...queryParameters(auditQuery)],
+        responses: { '200': ok('Command audit log, newest first'), ...errors },
+      },
+    },
+    ...commandPaths,
+  };
+}
+
+/** A path per allowed command, its body from the command's own schema. */
+export function commandPaths(allowedCommands: ReadonlySet<string>): Paths {
+  return Object.fromEntries(
+    COMMAND_NAMES.filter((name) => allowedCommands.has(name)).map((name) => [
+      `/vehicles/{vin}/commands/${name}`,
+      {
+        post: {
+          operationId: `command_${name}`,
+          summary: `Send ${name} (wakes the car first if needed)`,
+          parameters: [VIN, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
+          requestBody: { required: false, content: { 'application/json': { schema: schemaOf(commandSchema(name)) } } },
+          responses: {
+            '200': ok('Done, or already in that state'),
+            ...errors,
+            '403': ERROR,
+            '409': ERROR,
+            '422': ERROR,
+            '429': ERROR,
+            '501': ERROR,
+            '502': ERROR,
+            '503': ERROR,
+            '504': { ...ERROR, description: 'tesla_unreachable (nothing sent), or command_outcome_unknown: sent, answer lost, may have run' },
+          },
+        },
+      },
+    ]),
+  );
+}
