@@ -35,6 +35,7 @@ export default tseslint.config(
       'infra/bench/month.ts',
       'infra/bench/lambda-footprint.ts',
       'infra/bench/logbook.ts',
+      'infra/bench/month-car-report.ts',
       'infra/bench/teslafi-derive.ts',
       'infra/local/import.ts',
       'infra/app.ts',

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { costUsd } from '../../shared/domain/billing';
 import { DAY_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { runCollectorPass } from '../../shared/domain/collector';
 import { composeCollectorDeps } from '../../shared/composition/collector-deps';
@@ -21,18 +20,16 @@ import { SimClock } from '../simulator/sim-clock';
 import { ConfigError } from '../../shared/config/config-error';
 import { SettingsReader } from '../../shared/config/settings-reader';
 import { readTunables, TUNABLES, type Tunable } from '../../shared/config/tunables';
-import { activityOf, snapshotFromVehicleData, type CarActivity } from '../../shared/domain/snapshot';
+import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import type { FleetApi } from '../../shared/domain/fleet-api';
 import { SimCar } from '../simulator/sim-car';
+import { reportCar } from './month-car-report';
 import { ASSUMED_COLD_STARTS_PER_DAY, DEFAULT_STACK_ITEMS, estimateAwsCost, KMS_REQUESTS_PER_DAY, secretsManagerCalls } from './aws-cost';
 import { COLLECTOR_RUN_WRITES } from '../../shared/store/dynamodb-collector-runs';
 import { READER_TOKEN_CACHE_MS, ROTATION_INTERVAL_HOURS } from '../../shared/tokens/token-bundle';
 import { countDynamo } from './dynamo-counter';
-import { driveAccuracy } from './drive-accuracy';
-import { historyAccuracy } from './history-accuracy';
-import { idleAccuracy, type CarTimeline } from './idle-accuracy';
-import { updatesInstalled } from '../simulator/drive-profile';
+import { type CarTimeline } from './idle-accuracy';
 
 /** The settings the bench tries, read from its flags exactly as the functions read them (same limits, same defaults). */
 const BENCH_TUNABLES = Object.values(TUNABLES as Record<string, Tunable>).filter((t): t is Tunable & { benchFlag: string } => t.benchFlag !== undefined);
@@ -187,70 +184,8 @@ async function main(): Promise<void> {
   );
   const snapshotsCounted: Snapshot[][] = [];
   for (const vin of vins) {
-    const car = sim.car(vin);
-    const billed = sim.billing.byVehicle.get(vin) ?? { data: 0, command: 0, wake: 0, free: 0 };
-    const snapshots: Snapshot[] = [];
-    snapshotsCounted.push(snapshots);
-    let cursor: string | null = null;
-    do {
-      const page = await stores.snapshotsBetween(vin, { fromMs: start, toMs: end, limit: 1000, cursor });
-      snapshots.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor !== null);
-    const accuracy = driveAccuracy(car.trips, snapshots, { at: start, odometerMi: 20_000 }, end);
-    const billable = billed.data + billed.command + billed.wake;
-    console.log(`${vin} (${car.displayName})`);
-    console.log(
-      `  billable requests      ${billable}  (data ${billed.data}, command ${billed.command}, wake ${billed.wake}); free ${billed.free} + account list ${sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((s, c) => s + c.free, 0)}`,
-    );
-    console.log(`  estimated Tesla cost   $${costUsd(billed).toFixed(2)}  (target ≤ 1,000 billable, ≤ $2)`);
-    console.log(`  wakes by collector     ${billed.wake}  (target 0)`);
-    console.log(`  drives recorded        ${accuracy.drivesRecorded} / ${accuracy.drivesDriven} driven`);
-    console.log(
-      `  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}${accuracy.longestMissedMinutes > 0 ? `; the longest missed lasted ${accuracy.longestMissedMinutes} min` : ''}`,
-    );
-    console.log(
-      `  largest odometer error ${accuracy.largestObservedErrorMi.toFixed(3)} mi at an observed parking (target ≤ 0.1)${accuracy.parkingsObserved < accuracy.parkings ? `; ${accuracy.largestMissedErrorMi.toFixed(1)} mi at a missed one` : ''}`,
-    );
-    const awake = awakeMinutes.get(vin)!;
-    console.log(
-      `  kept awake by polling  ${Math.max(0, awake.polled - awake.shadow)} min over ${days} days (awake ${awake.polled} min; the same car never polled: ${awake.shadow} min)`,
-    );
-    console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
-    const range = { fromMs: start, toMs: end, limit: 10_000 };
-    const derived = historyAccuracy(
-      car.trips,
-      car.chargeSessions,
-      (await history.listDrives(vin, range)).items,
-      (await history.listCharges(vin, range)).items,
-      end,
-    );
-    console.log(
-      `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all`,
-    );
-    console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
-    console.log(
-      `  drive times (logbook)  start ${derived.startEarlyMinutes.median.toFixed(0)} min early (median), ${derived.startEarlyMinutes.largest.toFixed(0)} at most; end ${derived.endLateMinutes.median.toFixed(0)} min late (median), ${derived.endLateMinutes.largest.toFixed(0)} at most`,
-    );
-    console.log(
-      `  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`,
-    );
-    const idle = idleAccuracy((await history.listIdles(vin, range)).items, timelines.get(vin)!);
-    console.log(
-      `  idle periods           ${idle.periods}; drain ${idle.drainPercentPerDay.derived.toFixed(2)} %/day derived, ${idle.drainPercentPerDay.truth.toFixed(2)} true; largest error ${idle.largestRangeErrorMi.toFixed(2)} mi of range (${idle.largestLostErrorPoints.toFixed(1)} points in the car's whole %)`,
-    );
-    const worst = idle.worstAsleepShare;
-    console.log(
-      `  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state${worst && idle.largestAsleepShareError >= 0.02 ? ` (${new Date(worst.startAt).toISOString().slice(0, 16)} to ${new Date(worst.endAt).toISOString().slice(11, 16)}: ${(worst.derived * 100).toFixed(1)} % derived, ${(worst.truth * 100).toFixed(1)} % true)` : ''}`,
-    );
     const carProfile = profiles?.[vins.indexOf(vin)] ?? profile;
-    const versions = await history.listVersions(vin);
-    console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
-    const doing: Record<CarActivity, number> = { driving: 0, charging: 0, held_awake: 0, idle: 0 };
-    for (const snapshot of snapshots) doing[activityOf(snapshot)] += 1;
-    console.log(
-      `  snapshots stored       ${snapshots.length}: the car was driving in ${doing.driving}, charging in ${doing.charging}, parked and held awake in ${doing.held_awake}, parked and idle in ${doing.idle}\n`,
-    );
+    snapshotsCounted.push(await reportCar(vin, { sim, stores, history, start, end, days, awakeMinutes, timelines, carProfile }));
   }
   const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);
   console.log(
