@@ -8,7 +8,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFn, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, type ILogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -20,7 +20,8 @@ import type { Construct } from 'constructs';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table-schema';
 import type { DeployConfig } from './deploy-config';
 import { ApiDomain } from './api-domain';
-import { acknowledge, pinServiceInvokesToAccount } from './compliance-checks';
+import { pinServiceInvokesToAccount } from './compliance-checks';
+import { acknowledgeFindings } from './stack-findings';
 import { nodeLambda } from './node-lambda';
 import { Automations } from './automations';
 import { OwnerAlarms } from './owner-alarms';
@@ -84,7 +85,7 @@ export class TeslaLoggerStack extends Stack {
     new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
 
     pinServiceInvokesToAccount(this);
-    this.acknowledgeFindings({
+    acknowledgeFindings(this, {
       apiSecret: state.apiSecret,
       httpApi,
       collectorDlq,
@@ -259,57 +260,5 @@ export class TeslaLoggerStack extends Stack {
     collectorFn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1), onFailure: new SqsDestination(collectorDlq) });
 
     return collectorDlq;
-  }
-
-  /** Each deliberate departure from the rule packs, with the reason it is right for a personal deployment. */
-  private acknowledgeFindings(c: {
-    apiSecret: Secret;
-    httpApi: HttpApi;
-    collectorDlq: Queue;
-    automationDlq: Queue;
-    rotationFn: IFunction;
-    logGroups: ILogGroup[];
-  }): void {
-    acknowledge(
-      c.apiSecret,
-      'The owner rotates the API token by hand (npm run api-token -- --rotate): automatic rotation would silently break their shortcuts and home automation. The vehicle command key beside it must not rotate at all: a new key has to be paired with every car again.',
-      'AwsSolutions::AwsSolutions-SMG4',
-    );
-    acknowledge(
-      c.httpApi,
-      'Every route but /health is authorised in the function itself, before any work: a bearer token from Secrets Manager compared in constant time. A Lambda authorizer would double the invocations for no gain.',
-      'AwsSolutions::AwsSolutions-APIG4',
-      'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check',
-    );
-    acknowledge(
-      c.collectorDlq,
-      'This queue is the dead-letter queue of the collector schedule.',
-      'AwsSolutions::AwsSolutions-SQS3',
-      'cdk-validator-cfnguard::sqs_dlq_check',
-    );
-    acknowledge(
-      c.automationDlq,
-      'This queue is the dead-letter queue of the automation schedules.',
-      'AwsSolutions::AwsSolutions-SQS3',
-      'cdk-validator-cfnguard::sqs_dlq_check',
-    );
-    acknowledge(
-      c.rotationFn.role!,
-      "Added by CDK's RotationSchedule: secretsmanager:GetRandomPassword reads no secret and has no resource to scope to.",
-      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    );
-    acknowledge(
-      this,
-      'The functions call the public Tesla Fleet API; inside a VPC they would need a NAT gateway (~$32/month) for no protection gained: they hold no network-reachable resources.',
-      'cdk-validator-cfnguard::lambda_inside_vpc_check',
-    );
-    for (const logGroup of c.logGroups) {
-      acknowledge(
-        logGroup,
-        'Logs carry no secrets and are kept 30 days by default (logRetentionDays up to 365): a customer-managed KMS key ($1/month) and a year of logs would exceed the cost of the rest of the deployment.',
-        'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check',
-        'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
-      );
-    }
   }
 }
