@@ -1,3 +1,5 @@
+import { isTimeZone, wallTime, WEEKDAYS, type WallTime } from '../wall-time';
+
 /**
  * Five-field cron (`minute hour day-of-month month day-of-week`, as in crontab) evaluated in an IANA time zone, and
  * its EventBridge Scheduler form. Times that do not exist (the hour skipped when clocks go forward) do not run; a time
@@ -23,7 +25,7 @@ export class CronSyntaxError extends Error {
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const DAYS = WEEKDAYS;
 const FIELDS = [
   { name: 'minute', min: 0, max: 59, names: null },
   { name: 'hour', min: 0, max: 23, names: null },
@@ -83,53 +85,6 @@ export function toEventBridgeCron(cron: CronSchedule): string {
 }
 
 /** A moment as a wall clock in a time zone shows it. */
-export interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  weekday: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Whether the runtime knows the IANA time zone. */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-export function wallTime(at: number, zone: string): WallTime {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      weekday: 'short',
-    });
-    formatters.set(zone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    weekday: DAYS.indexOf(parts.weekday!.toUpperCase()),
-  };
-}
-
 export function wallText(w: WallTime): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${w.year}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}`;
@@ -219,3 +174,5 @@ export function instantOf(wall: string, zone: string): number | null {
   }
   return null;
 }
+
+export { isTimeZone, wallTime, type WallTime };

@@ -153,12 +153,4 @@ export function logbookRows(logged: readonly LoggedDriveView[], year: number, ti
     }));
 }
 
-/** Whether `timeZone` is an IANA zone this runtime knows. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from '../wall-time';
