@@ -1,3 +1,4 @@
+import { CHARGING_SCOPE_COMMANDS } from '../../shared/domain/commands/catalogue';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
 import type { SimOAuth } from './sim-oauth';
 import { consentPage } from './sim-pages';
@@ -16,17 +17,6 @@ export interface Reply {
 export function envelopeError(error: string): { response: null; error: string; error_description: string } {
   return { response: null, error, error_description: '' };
 }
-
-const CHARGING_COMMANDS = new Set([
-  'charge_start',
-  'charge_stop',
-  'charge_max_range',
-  'charge_standard',
-  'set_charge_limit',
-  'set_charging_amps',
-  'charge_port_door_open',
-  'charge_port_door_close',
-]);
 
 /** Tesla's login and consent page (the owner is taken as signed in): the requested scopes, to allow or deny. */
 export function consentReply(oauth: SimOAuth, q: URLSearchParams): Reply {
@@ -61,7 +51,7 @@ export function missingScope(path: string, url: URL, granted: ReadonlySet<string
     return null;
   }
   const command = /\/command\/([^/]+)$/.exec(path)?.[1];
-  if (command !== undefined && CHARGING_COMMANDS.has(command))
+  if (command !== undefined && CHARGING_SCOPE_COMMANDS.has(command))
     return granted.has('vehicle_cmds') || granted.has('vehicle_charging_cmds') ? null : 'vehicle_charging_cmds';
   if (command !== undefined) return granted.has('vehicle_cmds') ? null : 'vehicle_cmds';
   // A signed command's name is inside its envelope: either command scope lets it through to the car.

@@ -1,3 +1,4 @@
+import { CHARGING_SCOPE_COMMANDS } from '../domain/commands/catalogue';
 import type { Dispatcher } from 'undici';
 import type { BillingCategory, CommandResult, FleetApi, VehicleSigningInfo } from '../domain/fleet-api';
 import {
@@ -204,8 +205,6 @@ export class UndiciFleetApi implements FleetApi {
   }
 }
 
-const CHARGING_COMMANDS = /\/command\/(charge_|set_charge_limit|set_charging_amps)/;
-
 /**
  * The scopes a refused request needed that the access token was not granted (from its `scp` claim); empty when the
  * token says nothing readable, or has them all (the 403 is then about something else).
@@ -218,7 +217,7 @@ function missingScopes(path: string, token: string): string[] {
   if (path.includes('/vehicle_data')) {
     if (!has('vehicle_device_data')) needed.push('vehicle_device_data');
     if (decodeURIComponent(path).includes('location_data') && !has('vehicle_location')) needed.push('vehicle_location');
-  } else if (CHARGING_COMMANDS.test(path)) {
+  } else if (CHARGING_SCOPE_COMMANDS.has(/\/command\/([^/?]+)/.exec(path)?.[1] ?? '')) {
     if (!has('vehicle_charging_cmds') && !has('vehicle_cmds')) needed.push('vehicle_charging_cmds');
   } else if (path.includes('/command/') || path.endsWith('/signed_command')) {
     if (!has('vehicle_cmds')) needed.push('vehicle_cmds');
