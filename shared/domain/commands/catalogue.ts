@@ -98,13 +98,6 @@ export const ALREADY_DONE_REASONS: ReadonlySet<string> = new Set([
  * The commands Tesla's `vehicle_charging_cmds` scope allows (`vehicle_cmds` allows every command): a login without
  * either gets 403 for them.
  */
-export const CHARGING_SCOPE_COMMANDS: ReadonlySet<string> = new Set([
-  'charge_start',
-  'charge_stop',
-  'charge_max_range',
-  'charge_standard',
-  'set_charge_limit',
-  'set_charging_amps',
-  'charge_port_door_open',
-  'charge_port_door_close',
-]);
+export const CHARGING_SCOPE_COMMANDS: ReadonlySet<string> = new Set(
+  COMMAND_NAMES.filter((name) => name.startsWith('charge_') || name === 'set_charge_limit' || name === 'set_charging_amps'),
+);
