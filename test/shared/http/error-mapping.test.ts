@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { FAILURE_CODES, type FailureCode } from '../../../shared/domain/failure';
 import { CommandKeyNotPairedError, RateLimitedError } from '../../../shared/domain/fleet-errors';
@@ -42,5 +43,15 @@ describe('one table for failures', () => {
     });
     expect(answer(new RateLimitedError(42))).toEqual({ status: 429, error: { code: 'tesla_rate_limited', message: expect.stringContaining('42 s') } });
     expect(errorToResponse(new RateLimitedError(42)).response.headers).toMatchObject({ 'retry-after': '42' });
+  });
+});
+
+describe('the documented errors', () => {
+  it('docs/api.md lists every failure code under the status the API answers it with', () => {
+    const doc = readFileSync('docs/api.md', 'utf8').split('\n');
+    for (const [code, status] of Object.entries(FAILURE_STATUS)) {
+      const row = doc.find((line) => line.startsWith(`| ${status}`) && line.includes(`\`${code}\``));
+      expect([code, status, row !== undefined]).toEqual([code, status, true]);
+    }
   });
 });
