@@ -39,7 +39,9 @@ const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
 --profile FILE loads a drive profile (JSON, format in infra/simulator/drive-profile.ts); default: a commuter's day.
---profiles gives each car its own profile (one car per file).
+--cars N simulates 1–10 cars (default 1), sharing the account's budget as the collector does: with the default
+$10, many cars each get little of it, and the bench's parkings observed then fall, by design.
+--profiles gives each car its own profile (one car per file, up to 10).
 --policy fixed-10min replaces the collector by a naive poller (vehicle_data every 10 minutes, whatever the car does),
 for comparison.
 --poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
