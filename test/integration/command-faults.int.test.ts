@@ -1,7 +1,7 @@
+import { memoryApiDeps } from '../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands/catalogue';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
 import { httpEvent } from '../support/api-events';
@@ -34,23 +34,7 @@ function api() {
   const fleet = new UndiciFleetApi({ baseUrl, tokens, timeoutMs: 5_000 });
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const handler = createApiHandler(
-    {
-      vehicles: stores,
-      snapshots: stores,
-      history,
-      usage: stores,
-      monthlyBudgetUsd: 10,
-      audit: commands,
-      idempotency: commands,
-      signing: commands,
-      rateLimits: commands,
-      commandTimeoutMs: COMMAND_BUDGET_MS,
-      sleep: () => Promise.resolve(),
-      fleet,
-      clock: { now: () => now },
-      log,
-      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-    },
+    memoryApiDeps({ stores, history, commands, fleet, clock: { now: () => now }, log, commandTimeoutMs: COMMAND_BUDGET_MS }),
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   const send = async (key: string, percent = 80) => {

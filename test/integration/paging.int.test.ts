@@ -1,9 +1,9 @@
+import { memoryApiDeps } from '../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../functions/api/create-handler';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../shared/domain/commands/catalogue';
 import { deriveHistory } from '../../shared/domain/history/history-machine';
 import { snapshotFromVehicleData, type Snapshot } from '../../shared/domain/snapshot';
 import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
@@ -64,23 +64,7 @@ beforeAll(async () => {
     await history.saveHistoryStep(vin, derived);
   }
   const handler = createApiHandler(
-    {
-      vehicles: stores,
-      snapshots: stores,
-      history,
-      usage: stores,
-      monthlyBudgetUsd: 10,
-      audit: commands,
-      idempotency: commands,
-      signing: commands,
-      rateLimits: commands,
-      commandTimeoutMs: 22_000,
-      sleep: () => Promise.resolve(),
-      fleet: new FakeFleetApi(),
-      clock: { now: () => now },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-    },
+    memoryApiDeps({ stores, history, commands, fleet: new FakeFleetApi(), clock: { now: () => now } }),
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   call = async (path, query = {}, accept) => {

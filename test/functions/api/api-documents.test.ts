@@ -1,3 +1,4 @@
+import { memoryApiDeps } from '../../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
@@ -21,23 +22,7 @@ async function setup() {
   const stores = new MemoryStores();
   const history = new MemoryHistoryStore();
   const commands = new MemoryCommandStores();
-  const deps: ApiDeps = {
-    vehicles: stores,
-    snapshots: stores,
-    history,
-    usage: stores,
-    monthlyBudgetUsd: 10,
-    audit: commands,
-    idempotency: commands,
-    signing: commands,
-    rateLimits: commands,
-    commandTimeoutMs: 25_000,
-    sleep: () => Promise.resolve(),
-    fleet: new FakeFleetApi(),
-    clock: { now: () => NOW },
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-  };
+  const deps: ApiDeps = memoryApiDeps({ stores, history, commands, fleet: new FakeFleetApi(), clock: { now: () => NOW }, commandTimeoutMs: 25_000 });
   await stores.putSnapshot(
     snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 100.5, timestamp: Date.parse('2026-06-14T08:00:00Z'), car_version: '=HYPERLINK("x")' } }, 0),
   );

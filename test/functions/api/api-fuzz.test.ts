@@ -1,7 +1,8 @@
+import { memoryApiDeps } from '../../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
+import { COMMAND_NAMES } from '../../../shared/domain/commands/catalogue';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { prng } from '../../support/prng';
 import { httpEvent } from '../../support/api-events';
@@ -66,23 +67,7 @@ describe('API under malformed input', () => {
     const history = new MemoryHistoryStore();
     const commandStores = new MemoryCommandStores();
     const handler = createApiHandler(
-      {
-        vehicles: stores,
-        snapshots: stores,
-        history,
-        usage: stores,
-        monthlyBudgetUsd: 10,
-        audit: commandStores,
-        idempotency: commandStores,
-        signing: commandStores,
-        rateLimits: commandStores,
-        commandTimeoutMs: 25_000,
-        sleep: () => Promise.resolve(),
-        fleet,
-        clock: { now: () => Date.parse('2026-06-15T12:00:00Z') },
-        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-        allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-      },
+      memoryApiDeps({ stores, history, commands: commandStores, fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') }, commandTimeoutMs: 25_000 }),
       new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
     );
     const rand = prng(20261123);

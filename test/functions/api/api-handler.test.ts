@@ -1,8 +1,8 @@
+import { memoryApiDeps } from '../../support/memory-api-deps';
 import { createHash } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { CommandKeyInvalidError } from '../../../shared/vcp/command-key';
 import { errorToResponse } from '../../../shared/http/error-mapping';
 import {
@@ -42,26 +42,7 @@ function setup() {
     warn: () => undefined,
     error: (m: string, e?: object) => logged.push(m + JSON.stringify(e ?? {})),
   };
-  const handler = createApiHandler(
-    {
-      vehicles: stores,
-      snapshots: stores,
-      history,
-      usage: stores,
-      monthlyBudgetUsd: 10,
-      audit: commands,
-      idempotency: commands,
-      signing: commands,
-      rateLimits: commands,
-      commandTimeoutMs: 22_000,
-      sleep: () => Promise.resolve(),
-      fleet,
-      clock,
-      log,
-      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-    },
-    new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
-  );
+  const handler = createApiHandler(memoryApiDeps({ stores, history, commands, fleet, clock, log }), new ApiTokenVerifier(() => Promise.resolve(TOKEN)));
   const call = async (...args: Parameters<typeof httpEvent>) => {
     const res = await handler(httpEvent(...args), {} as Context);
     return { status: res.statusCode!, headers: res.headers ?? {}, body: JSON.parse(res.body ?? 'null') };

@@ -1,8 +1,8 @@
+import { memoryApiDeps } from '../../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
 import { createAutomationRunnerHandler } from '../../../functions/automation-runner/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import type { ApiDeps } from '../../../shared/http/api-deps';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
@@ -25,23 +25,7 @@ function setup() {
   const automations = new MemoryAutomationStore();
   let now = NOW;
   const failures: string[] = [];
-  const deps: ApiDeps = {
-    vehicles: stores,
-    snapshots: stores,
-    history: new MemoryHistoryStore(),
-    usage: stores,
-    monthlyBudgetUsd: 10,
-    audit: commands,
-    idempotency: commands,
-    signing: commands,
-    rateLimits: commands,
-    commandTimeoutMs: 22_000,
-    sleep: () => Promise.resolve(),
-    fleet,
-    clock: { now: () => now },
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-  };
+  const deps: ApiDeps = memoryApiDeps({ stores, history: new MemoryHistoryStore(), commands, fleet, clock: { now: () => now } });
   const handler = createApiHandler({ ...deps, automations: { store: automations, trigger: automations } }, new ApiTokenVerifier(() => Promise.resolve(TOKEN)));
   const runner = createAutomationRunnerHandler({
     ...deps,

@@ -1,7 +1,7 @@
+import { memoryApiDeps } from '../../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { deriveHistory } from '../../../shared/domain/history/history-machine';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
@@ -37,23 +37,7 @@ async function setup(withLocation: boolean) {
   for (const s of snapshots) await stores.putSnapshot(s);
   await history.saveHistoryStep(VIN, deriveHistory(snapshots, { packKwh: 75 }));
   const handler = createApiHandler(
-    {
-      vehicles: stores,
-      snapshots: stores,
-      history,
-      usage: stores,
-      monthlyBudgetUsd: 10,
-      audit: commands,
-      idempotency: commands,
-      signing: commands,
-      rateLimits: commands,
-      commandTimeoutMs: 22_000,
-      sleep: () => Promise.resolve(),
-      fleet: new FakeFleetApi(),
-      clock: { now: () => T0 + 3_600_000 },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-    },
+    memoryApiDeps({ stores, history, commands, fleet: new FakeFleetApi(), clock: { now: () => T0 + 3_600_000 } }),
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   return (path: string) => handler(httpEvent('GET', path, { token: TOKEN, headers: { accept: 'application/gpx+xml' } }), {} as Context);

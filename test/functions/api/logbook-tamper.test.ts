@@ -1,7 +1,7 @@
+import { memoryApiDeps } from '../../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { recordHistory } from '../../../shared/domain/history/history-recorder';
 import { sealEntry, type LogEntry } from '../../../shared/domain/history/logbook';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
@@ -47,23 +47,7 @@ beforeEach(async () => {
     }
   }
   const handler = createApiHandler(
-    {
-      vehicles: stores,
-      snapshots: stores,
-      history,
-      usage: stores,
-      monthlyBudgetUsd: 10,
-      audit: commands,
-      idempotency: commands,
-      signing: commands,
-      rateLimits: commands,
-      commandTimeoutMs: 22_000,
-      sleep: () => Promise.resolve(),
-      fleet: new FakeFleetApi(),
-      clock: { now: () => NOW },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-    },
+    memoryApiDeps({ stores, history, commands, fleet: new FakeFleetApi(), clock: { now: () => NOW } }),
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
   call = async (path, { csv, ...query } = {}, method = 'GET', body) => {

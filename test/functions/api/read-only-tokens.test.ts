@@ -1,10 +1,10 @@
+import { memoryApiDeps } from '../../support/memory-api-deps';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiHandler } from '../../../functions/api/create-handler';
-import { DEFAULT_ALLOWED_COMMANDS } from '../../../shared/domain/commands/catalogue';
 import { ApiTokenVerifier } from '../../../shared/secrets/api-token-verifier';
 import { FileReadTokenStore } from '../../../shared/secrets/read-token-stores';
 import { addReadToken, parseReadTokens, ReadTokenNameError, revokeReadToken, type ReadTokenRecord } from '../../../shared/secrets/read-tokens';
@@ -24,23 +24,7 @@ function setup(records: ReadTokenRecord[]) {
   const commands = new MemoryCommandStores();
   let current = records;
   const handler = createApiHandler(
-    {
-      vehicles: stores,
-      snapshots: stores,
-      history: new MemoryHistoryStore(),
-      usage: stores,
-      monthlyBudgetUsd: 10,
-      audit: commands,
-      idempotency: commands,
-      signing: commands,
-      rateLimits: commands,
-      commandTimeoutMs: 22_000,
-      sleep: () => Promise.resolve(),
-      fleet,
-      clock: { now: () => Date.parse('2026-06-15T12:00:00Z') },
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      allowedCommands: DEFAULT_ALLOWED_COMMANDS,
-    },
+    memoryApiDeps({ stores, history: new MemoryHistoryStore(), commands, fleet, clock: { now: () => Date.parse('2026-06-15T12:00:00Z') } }),
     new ApiTokenVerifier(() => Promise.resolve({ owner: OWNER, readTokens: current }), undefined, 0),
   );
   const call = async (...args: Parameters<typeof httpEvent>) => {
