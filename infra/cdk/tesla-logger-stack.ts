@@ -22,6 +22,7 @@ import type { DeployConfig } from './deploy-config';
 import { ApiDomain } from './api-domain';
 import { pinServiceInvokesToAccount } from './compliance-checks';
 import { acknowledgeFindings } from './stack-findings';
+import { TABLE_ACTIONS } from './table-grants';
 import { nodeLambda } from './node-lambda';
 import { Automations } from './automations';
 import { OwnerAlarms } from './owner-alarms';
@@ -184,15 +185,13 @@ export class TeslaLoggerStack extends Stack {
   private grantAccess(state: StatefulResources, fns: StackFunctions, notifyTopic: Topic | null): void {
     const { table, teslaTokens, apiSecret } = state;
     const { apiFn, collectorFn, rotationFn, runnerFn } = fns;
-    // No batch, scan or table-level actions.
-    const tableActions = (fn: IFunction, actions: string[]): void => {
+    // Exactly the table actions each function's code sends (table-grants.ts).
+    const tableActions = (fn: IFunction, actions: readonly string[]): void => {
       fn.addToRolePolicy(new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
     };
-    tableActions(apiFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
-    tableActions(collectorFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem']);
-    tableActions(runnerFn, ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem']);
-    // The collector settles delivered notifications by deleting their queue entries.
-    tableActions(collectorFn, ['DeleteItem']);
+    tableActions(apiFn, TABLE_ACTIONS.api);
+    tableActions(collectorFn, TABLE_ACTIONS.collector);
+    tableActions(runnerFn, TABLE_ACTIONS.runner);
     if (notifyTopic) for (const fn of [apiFn, collectorFn, runnerFn]) notifyTopic.grantPublish(fn);
     apiSecret.grantRead(apiFn);
     // The runner signs commands with the key in the API secret, as the API does.

@@ -147,7 +147,16 @@ describe('TeslaLoggerStack', () => {
       policyActions(fn(id)[0])
         .filter((a) => a.startsWith('dynamodb:'))
         .sort();
-    expect(dynamo('ApiFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // The logbook's year read fetches the entries its index points at with BatchGetItem (dynamodb-logbook-store):
+    // without the grant every such read is AccessDenied in AWS, which dynalite, checking no IAM, would never show.
+    expect(dynamo('ApiFunction')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     expect(dynamo('CollectorFunction')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(dynamo('TokenRotationFunction')).toEqual([]);
     expect(dynamo('AutomationRunnerFunction')).toEqual([
