@@ -10,6 +10,13 @@ import { verifyLogbook } from '../../shared/domain/history/logbook-verify';
 import { snapshotFromVehicleData } from '../../shared/domain/snapshot';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
+import type { Context } from 'aws-lambda';
+import { createApiHandler } from '../../functions/api/create-handler';
+import { ApiTokenVerifier } from '../../shared/secrets/api-token-verifier';
+import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
+import { httpEvent } from '../support/api-events';
+import { FakeFleetApi } from '../support/fake-fleet-api';
+import { memoryApiDeps } from '../support/memory-api-deps';
 
 /**
  * IAM as AWS applies it to each function's role: a table action the role was not granted is AccessDeniedException.
@@ -32,6 +39,7 @@ function asRole(endpoint: string, granted: readonly string[]): DynamoDBDocumentC
 }
 
 const VIN = '5YJ3E7EB0SF000011';
+const TOKEN = 'test-api-token-0123456789';
 let dynamo: LocalDynamo;
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ tableName: 'grants' });
@@ -75,5 +83,48 @@ describe('each function’s table code needs only the actions its role is grante
     );
     const history = new DynamoDbHistoryStore({ client: narrow, tableName: 'grants' });
     await expect(loggedDrivesOfYear(history, VIN, 2026, () => false)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+  });
+
+  it('the API’s routes, commands with an Idempotency-Key included, run with the API’s grants', async () => {
+    const role = asRole(dynamo.endpoint, TABLE_ACTIONS.api);
+    const fleet = new FakeFleetApi();
+    fleet.vehicles = [{ vin: VIN, displayName: 'Car', state: 'online' }];
+    const handler = createApiHandler(
+      memoryApiDeps({
+        stores: new DynamoDbStores({ client: role, tableName: 'grants', snapshotRetentionDays: 30 }),
+        history: new DynamoDbHistoryStore({ client: role, tableName: 'grants' }),
+        commands: new DynamoDbCommandStores({ client: role, tableName: 'grants', auditRetentionDays: 30 }),
+        fleet,
+        clock: { now: () => Date.parse('2026-06-20T12:00:00Z') },
+      }),
+      new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
+    );
+    const call = async (method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}) => {
+      const { body, ...rest } = options;
+      const res = await handler(
+        httpEvent(method, path, { token: TOKEN, ...rest, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }),
+        {} as Context,
+      );
+      return res.statusCode;
+    };
+    const { drives } = JSON.parse(
+      (await handler(httpEvent('GET', `/vehicles/${VIN}/drives`, { token: TOKEN, query: { from: '2026-06-01' } }), {} as Context)).body ?? '{}',
+    ) as { drives: Array<{ id: string }> };
+    const statuses = {
+      vehicles: await call('GET', '/vehicles'),
+      state: await call('GET', `/vehicles/${VIN}/state`),
+      odometer: await call('GET', `/vehicles/${VIN}/odometer`, { query: { from: '2026-06-01' } }),
+      charges: await call('GET', `/vehicles/${VIN}/charges`, { query: { from: '2026-06-01' } }),
+      idles: await call('GET', `/vehicles/${VIN}/idles`, { query: { from: '2026-06-01' } }),
+      months: await call('GET', `/vehicles/${VIN}/months`),
+      usage: await call('GET', `/vehicles/${VIN}/usage`),
+      edit: await call('PATCH', `/vehicles/${VIN}/drives/${drives[0]!.id}`, { body: { purpose: 'private' } }),
+      logbook: await call('GET', `/vehicles/${VIN}/logbook`, { query: { year: '2026' } }),
+      verify: await call('GET', `/vehicles/${VIN}/logbook/verify`),
+      command: await call('POST', `/vehicles/${VIN}/commands/honk_horn`, { headers: { 'idempotency-key': 'grants-1' } }),
+      replay: await call('POST', `/vehicles/${VIN}/commands/honk_horn`, { headers: { 'idempotency-key': 'grants-1' } }),
+      audit: await call('GET', `/vehicles/${VIN}/commands`),
+    };
+    expect(statuses).toEqual(Object.fromEntries(Object.keys(statuses).map((k) => [k, 200])));
   });
 });
