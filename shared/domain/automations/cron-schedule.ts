@@ -1,4 +1,4 @@
-import { isTimeZone, wallTime, WEEKDAYS, type WallTime } from '../wall-time';
+import { instantsOf, isTimeZone, wallOf, wallTime, WEEKDAYS, type WallTime } from '../wall-time';
 
 /**
  * Five-field cron (`minute hour day-of-month month day-of-week`, as in crontab) evaluated in an IANA time zone, and
@@ -122,8 +122,7 @@ export function whyNeverRuns(cron: CronSchedule): string | null {
 
 /** Whether a local date (year, month 1–12, day) is on the calendar. */
 export function isCalendarDate(year: number, month: number, day: number): boolean {
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+  return wallOf(year, month, day, 0, 0) !== null;
 }
 
 /**
@@ -166,13 +165,10 @@ export function isRepeat(t: number, zone: string, w: WallTime = wallTime(t, zone
 export function instantOf(wall: string, zone: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(wall);
   if (!match) return null;
-  const guess = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]), Number(match[4]), Number(match[5]));
-  // The zone's offset is within ±14 h: try each candidate minute offset in 15-minute steps, earliest first.
-  for (let offset = -14 * 60; offset <= 14 * 60; offset += 15) {
-    const t = guess + offset * MINUTE;
-    if (wallText(wallTime(t, zone)) === wall) return t;
-  }
-  return null;
+  const fields = wallOf(Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]));
+  // A date that does not exist (30 February) is none; otherwise the earliest instant the zone's clocks read it (none
+  // in the hour a change skips).
+  return fields === null ? null : (instantsOf(fields, zone)[0] ?? null);
 }
 
 export { isTimeZone, wallTime, type WallTime };

@@ -47,6 +47,8 @@ describe('cron schedules', () => {
     expect(instantOf('2026-03-08T02:30', 'America/New_York')).toBeNull();
     expect(iso(instantOf('2026-11-01T01:30', 'America/New_York'))).toBe('2026-11-01T05:30:00.000Z'); // the first of two
     expect(instantOf('2026-13-01T07:30', 'Europe/Berlin')).toBeNull();
+    expect(instantOf('2027-02-30T07:00', 'Europe/Berlin')).toBeNull();
+    expect(iso(instantOf('2026-06-01T12:00', 'Asia/Kathmandu'))).toBe('2026-06-01T06:15:00.000Z'); // +05:45
   });
 
   it('knows IANA zones', () => {
