@@ -35,17 +35,23 @@ export async function importHistory(
   now: number,
 ): Promise<ImportResult> {
   const totals = { readings: 0, stateChanges: 0, first: Number.POSITIVE_INFINITY, last: 0, newestReading: 0, displayName: null as string | null };
+  // State changes are kept for the idle periods' asleep share; the car's current history state is left as it is.
+  const state = (await stores.history.getHistoryState(vin)) ?? EMPTY_HISTORY;
   for await (const batch of batches) {
-    for (const snapshot of batch.snapshots) await stores.snapshots.putSnapshot(snapshot);
-    // Kept for the idle periods' asleep share; the car's current history state is left as it is.
-    const state = (await stores.history.getHistoryState(vin)) ?? EMPTY_HISTORY;
-    for (const change of batch.changes) await stores.history.putStateChange(change, state);
-    const times = [...batch.snapshots.map((s) => s.takenAt), ...batch.changes.map((c) => c.at)];
+    // A month of per-minute polls is tens of thousands of readings: folded one at a time, never spread as arguments.
+    for (const snapshot of batch.snapshots) {
+      await stores.snapshots.putSnapshot(snapshot);
+      totals.first = Math.min(totals.first, snapshot.takenAt);
+      totals.last = Math.max(totals.last, snapshot.takenAt);
+      totals.newestReading = Math.max(totals.newestReading, snapshot.takenAt);
+    }
+    for (const change of batch.changes) {
+      await stores.history.putStateChange(change, state);
+      totals.first = Math.min(totals.first, change.at);
+      totals.last = Math.max(totals.last, change.at);
+    }
     totals.readings += batch.snapshots.length;
     totals.stateChanges += batch.changes.length;
-    totals.first = Math.min(totals.first, ...times);
-    totals.last = Math.max(totals.last, ...times);
-    totals.newestReading = Math.max(totals.newestReading, ...batch.snapshots.map((s) => s.takenAt));
     totals.displayName ??= batch.displayName;
   }
   if (totals.readings + totals.stateChanges === 0) return { readings: 0, stateChanges: 0, drives: 0, charges: 0, carAdded: false };

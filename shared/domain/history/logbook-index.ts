@@ -1,8 +1,8 @@
 import type { DescribedFailure, Failure } from '../failure';
+import type { LogEntry } from './logbook';
 import type { LogbookStore, LogIndexUpdate } from './logbook-store';
 
 export type { LogIndexItem, LogIndexUpdate } from './logbook-store';
-import type { LogEntry } from './logbook';
 
 /**
  * The logbook's index: for each logged drive, where its entries are in the chain (the drive's entry, its newest
@@ -15,6 +15,7 @@ import type { LogEntry } from './logbook';
  * two processes applying the same entries, changes nothing (each pointer only moves forward; annotation numbers are
  * a set).
  */
+
 /** The index updates a run of entries makes, one per drive. */
 export function indexUpdates(entries: readonly LogEntry[]): LogIndexUpdate[] {
   const byDrive = new Map<string, LogIndexUpdate>();
