@@ -125,14 +125,16 @@ export async function sendCommand(deps: SendCommandDeps, request: CommandRequest
       }
     } catch (error) {
       const failure = describeFailure(error, { pairingUrl: deps.pairingUrl?.() ?? GENERIC_PAIRING_URL });
-      await audit('error', (failure ?? INTERNAL_FAILURE).code, teslaStatusOf(error));
-      deps.commandFailed?.((failure ?? INTERNAL_FAILURE).code);
-      // A failure worth retrying (asleep, rate limited, Tesla down before the command went out) frees the key;
-      // anything else is final, including a command sent without an answer: it may have run.
-      if (key !== null && FAILURE_CODES[(failure ?? INTERNAL_FAILURE).code].retryable) await deps.idempotency.release(vin, key);
+      const { code } = failure ?? INTERNAL_FAILURE;
+      await audit('error', code, teslaStatusOf(error));
+      deps.commandFailed?.(code);
+      // A failure worth retrying (asleep, rate limited, Tesla down before the command went out, or a bug) frees the
+      // key; anything else is final, including a command sent without an answer: it may have run.
+      const retryable = FAILURE_CODES[code].retryable;
+      if (key !== null && retryable) await deps.idempotency.release(vin, key);
       if (failure === null) throw error;
       outcome = { kind: 'failed', failure };
-      if (key !== null && !FAILURE_CODES[failure.code].retryable) await deps.idempotency.complete(vin, key, outcome);
+      if (key !== null && !retryable) await deps.idempotency.complete(vin, key, outcome);
       return { kind: 'outcome', outcome, replayed: false };
     }
     if (key !== null) await deps.idempotency.complete(vin, key, outcome);
