@@ -14,3 +14,13 @@ export interface HistoryQuery {
   /** Newest first (and paged backwards); default oldest first. */
   newestFirst?: boolean;
 }
+
+/** The items of a paged read, a page at a time, following its cursor to the end. */
+export async function* pagesOf<T>(read: (cursor: string | null) => Promise<HistoryPage<T>>): AsyncGenerator<T[]> {
+  let cursor: string | null = null;
+  do {
+    const page: HistoryPage<T> = await read(cursor);
+    yield page.items;
+    cursor = page.cursor;
+  } while (cursor !== null);
+}

@@ -1,4 +1,5 @@
 import type { DescribedFailure, Failure } from '../failure';
+import { pagesOf } from './history-page';
 import type { LogAnnotation, LogDriveFacts, LogEntry, LoggedDriveView } from './logbook';
 import { requireLogIndex, type IndexBudget, type LogIndexItem } from './logbook-index';
 import type { LogbookStore } from './logbook-store';
@@ -26,10 +27,8 @@ export async function loggedDrivesOfYear(store: LogbookStore, vin: string, year:
   await requireLogIndex(store, vin, spent);
   const items: LogIndexItem[] = [];
   const range = { fromMs: Date.UTC(year, 0, 1) - DAY_MS, toMs: Date.UTC(year + 1, 0, 1) + DAY_MS };
-  for (let cursor: string | null = null; ;) {
-    const page = await store.logIndexPage(vin, { ...range, limit: PAGE, cursor });
-    items.push(...page.items.filter((i) => i.driveSeq !== null));
-    if ((cursor = page.cursor) === null) break;
+  for await (const page of pagesOf((cursor) => store.logIndexPage(vin, { ...range, limit: PAGE, cursor }))) {
+    items.push(...page.filter((i) => i.driveSeq !== null));
   }
   return viewsOf(store, vin, items);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Drive } from './history-records';
+import { pagesOf } from './history-page';
 import type { HistoryStore } from './history-store';
 import { canonical, driveFacts, GENESIS_HASH, hashOf, type ChainHead, type LogEntry } from './logbook';
 import { catchUpLogIndex, type IndexBudget, type LogIndexItem } from './logbook-index';
@@ -211,17 +212,15 @@ export async function verifyLogbook(store: HistoryStore, vin: string, keptHead: 
     if (spent()) return walker.unfinished();
   }
   const first = walker.firstLoggedStart;
-  for (let cursor: string | null = null; first !== null;) {
-    const page = await store.listDrives(vin, { fromMs: first, toMs: END_OF_TIME, limit: PAGE, cursor });
-    for (const drive of page.items) walker.checkDrive(drive);
-    if (spent()) return walker.unfinished();
-    if ((cursor = page.cursor) === null) break;
+  if (first !== null) {
+    for await (const drives of pagesOf((cursor) => store.listDrives(vin, { fromMs: first, toMs: END_OF_TIME, limit: PAGE, cursor }))) {
+      for (const drive of drives) walker.checkDrive(drive);
+      if (spent()) return walker.unfinished();
+    }
   }
-  for (let cursor: string | null = null; ;) {
-    const page = await store.logIndexPage(vin, { fromMs: 0, toMs: END_OF_TIME, limit: PAGE, cursor });
-    for (const item of page.items) walker.checkIndexItem(item, indexedThrough);
+  for await (const items of pagesOf((cursor) => store.logIndexPage(vin, { fromMs: 0, toMs: END_OF_TIME, limit: PAGE, cursor }))) {
+    for (const item of items) walker.checkIndexItem(item, indexedThrough);
     if (spent()) return walker.unfinished();
-    if ((cursor = page.cursor) === null) break;
   }
   return walker.finish({ lostEntries: Math.max(0, indexedThrough - walker.headSeq), indexChecked: true });
 }

@@ -2,6 +2,7 @@ import type { SnapshotStore } from '../stores';
 import type { Snapshot } from '../snapshot';
 import { defaultPackKwh, deriveHistory, EMPTY_HISTORY } from './history-machine';
 import { refreshMonthsOf } from './history-recorder';
+import { pagesOf } from './history-page';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
 import { catchUpLogIndex } from './logbook-index';
@@ -44,13 +45,10 @@ export async function rederiveHistory(
     totals.charges += step.charges.length;
     totals.versions += step.versions.length;
   };
-  let cursor: string | null = null;
-  do {
-    const page = await stores.snapshots.snapshotsBetween(vin, { fromMs: range.fromMs, toMs: range.toMs, limit: PAGE, cursor });
+  for await (const snapshots of pagesOf((cursor) => stores.snapshots.snapshotsBetween(vin, { fromMs: range.fromMs, toMs: range.toMs, limit: PAGE, cursor }))) {
     // Changes up to the page's last reading belong before it; later ones wait for the next page.
-    if (page.items.length > 0) await fold(page.items, page.items.at(-1)!.takenAt);
-    cursor = page.cursor;
-  } while (cursor !== null);
+    if (snapshots.length > 0) await fold(snapshots, snapshots.at(-1)!.takenAt);
+  }
   await fold([], Number.POSITIVE_INFINITY);
   return totals;
 }
