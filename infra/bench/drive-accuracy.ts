@@ -1,5 +1,5 @@
 import type { Snapshot } from '../../shared/domain/snapshot';
-import type { Trip } from '../simulator/sim-car';
+import type { Trip } from '../simulator/sim-car-types';
 
 export interface DriveAccuracy {
   drivesDriven: number;

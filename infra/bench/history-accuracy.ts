@@ -1,5 +1,5 @@
 import type { ChargingSession, Drive } from '../../shared/domain/history/history-records';
-import type { ChargeSession, Trip } from '../simulator/sim-car';
+import type { ChargeSession, Trip } from '../simulator/sim-car-types';
 
 export interface HistoryAccuracy {
   drivesDriven: number;

@@ -36,7 +36,7 @@ export async function reportCar(
     snapshots.push(...page.items);
     cursor = page.cursor;
   } while (cursor !== null);
-  const accuracy = driveAccuracy(car.trips, snapshots, { at: start, odometerMi: 20_000 }, end);
+  const accuracy = driveAccuracy(car.truth.trips, snapshots, { at: start, odometerMi: 20_000 }, end);
   const billable = billed.data + billed.command + billed.wake;
   console.log(`${vin} (${car.displayName})`);
   console.log(
@@ -58,8 +58,8 @@ export async function reportCar(
   console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
   const range = { fromMs: start, toMs: end, limit: 10_000 };
   const derived = historyAccuracy(
-    car.trips,
-    car.chargeSessions,
+    car.truth.trips,
+    car.truth.chargeSessions,
     (await history.listDrives(vin, range)).items,
     (await history.listCharges(vin, range)).items,
     end,

@@ -1,4 +1,5 @@
-import { SIM_FIRMWARE, type SimCar } from './sim-car';
+import type { SimCar } from './sim-car';
+import { SIM_FIRMWARE } from './sim-vehicle-data';
 import { errorPage, isDomain, keyUrl, pairedPage, pairingPage, publicKeyFromPem } from './sim-pages';
 
 /** How long the pairing page waits for the app's domain to serve its public key. */

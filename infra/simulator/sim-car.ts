@@ -1,58 +1,21 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
-import { activityAt, softwareAt, type Activity, type DriveProfile, type Hold } from './drive-profile';
-import { dcChargeKw, driveWhPerMile, PACK_KWH, parkedDrawKw, percentOf } from './sim-energy';
-import { chargeStateOf, round, vehicleStateOf, vehicleSummaryOf } from './sim-vehicle-data';
-
-/** The firmware every simulated car runs. */
-export { SIM_FIRMWARE } from './sim-vehicle-data';
-
-export interface SimCarOptions {
-  vin: string;
-  id: number;
-  displayName: string;
-  profile: DriveProfile;
-  /** Where the profile's period starts (ms); default: the Unix epoch, i.e. UTC midnight for daily profiles. */
-  anchor?: number;
-  odometerMi?: number;
-  batteryLevel?: number;
-  /** What the owner left set (a restarted simulator continues from the last reading, as a real car would). */
-  locked?: boolean;
-  sentryMode?: boolean;
-  /** Only signed commands accepted (REST commands get Tesla's 403). */
-  requiresSigning?: boolean;
-  /** Speaks the Vehicle Command Protocol (default true); a pre-2021 Model S/X does not (signed_command gets 422). */
-  supportsSigning?: boolean;
-  /** Whether `fleet_status` reports on this car (default true); false stands for an account Tesla says nothing of. */
-  inFleetStatus?: boolean;
-  /** Simulated time a wake_up takes: 10–60 s. */
-  wakeDelayMs?: number;
-  sleepAfterMs?: number;
-  /**
-   * A badly connected car: online in the vehicle list, yet this share (0–1) of its data requests get 408 (billed), as
-   * a car in a garage with weak signal does. Deterministic: every ⌈1/share⌉-th request, so runs repeat.
-   */
-  poorConnectivity?: number;
-}
-
-export type CarState = 'online' | 'asleep' | 'offline';
-export interface CommandOutcome {
-  result: boolean;
-  reason: string;
-}
+import { activityAt, softwareAt, type Activity, type Hold } from './drive-profile';
+import { dcChargeKw, driveWhPerMile, integrateCharge, parkedDrawKw, percentOf } from './sim-energy';
+import { PoorSignal } from './sim-poor-signal';
+import { SimSleep } from './sim-sleep';
+import { SimTruth } from './sim-truth';
+import { applyCommand } from './sim-car-commands';
+import type { CarState, CommandOutcome, SimCarOptions } from './sim-car-types';
+import { chargeStateOf, climateStateOf, driveStateOf, vehicleStateOf, vehicleSummaryOf } from './sim-vehicle-data';
 
 const CLIMATE_AUTO_OFF_MS = 30 * MINUTE_MS;
 /** A car that has charged to its limit and stays plugged in charges again only after losing this much, as real ones do. */
 const TOP_UP_POINTS = 2;
 const DEFAULT_OUTSIDE_TEMP_C = 12;
-/** DC charging power changes with the charge, so it is integrated in steps this long. */
-const CHARGE_STEP_MS = MINUTE_MS;
 
 /**
  * One simulated car. Its life follows the drive profile; between requests it is advanced lazily to the clock's time.
- * It falls asleep `sleepAfterMs` after the last thing that kept it awake (driving, charging, a data request, a
- * command, a finished wake) while nothing else holds it awake (sentry mode, climate on, an update installing).
- * Its battery follows the energy model in sim-energy.ts: driving by speed and outside temperature, a small draw
- * parked (more awake, more with sentry or climate), AC or tapering DC charging.
+ * It sleeps as sim-sleep.ts says (sentry, climate and an install hold it awake); its battery follows sim-energy.ts.
  */
 export class SimCar {
   readonly vin: string;
@@ -84,30 +47,19 @@ export class SimCar {
   private activityUntil = 0;
   private chargeStoppedUntil: number | null = null;
   private t: number;
-  private lastActiveAt: number;
-  private asleep = false;
-  /** The last time the car was active for its own reasons (not because somebody asked it for data). */
-  private lastOwnActiveAt: number;
-  /** Every drive so far, the last one open while the car drives. */
-  readonly trips: Trip[] = [];
-  /** Ground truth for benchmarks: every plug-in during which the car charged, with the energy it took. */
-  readonly chargeSessions: ChargeSession[] = [];
-  /** Time the car stayed awake only because data requests kept resetting its sleep timer. */
-  awakeByPollingMs = 0;
-  private wakingAt: number | null = null;
+  private readonly sleep: SimSleep;
+  private readonly signal: PoorSignal;
+  /** Ground truth for benchmarks: every drive and charging session as it happened. */
+  readonly truth = new SimTruth();
   private readonly anchor: number;
   /** When the car's simulated life began: software updates count from here. */
   private readonly createdAt: number;
-  private readonly wakeDelayMs: number;
-  private readonly sleepAfterMs: number;
 
   constructor(
     private readonly options: SimCarOptions,
     now: number,
   ) {
-    this.vin = options.vin;
-    this.id = options.id;
-    this.displayName = options.displayName;
+    ({ vin: this.vin, id: this.id, displayName: this.displayName } = options);
     this.requiresSigning = options.requiresSigning ?? false;
     this.supportsSigning = options.supportsSigning ?? true;
     this.inFleetStatus = options.inFleetStatus ?? true;
@@ -116,13 +68,10 @@ export class SimCar {
     this.locked = options.locked ?? true;
     this.sentryMode = options.sentryMode ?? false;
     this.anchor = options.anchor ?? 0;
-    this.wakeDelayMs = options.wakeDelayMs ?? 20_000;
-    if (this.wakeDelayMs < 10_000 || this.wakeDelayMs > 60_000) throw new RangeError('wakeDelayMs must be 10–60 s');
-    this.sleepAfterMs = options.sleepAfterMs ?? 15 * MINUTE_MS;
+    this.signal = new PoorSignal(options.poorConnectivity ?? 0);
+    this.sleep = new SimSleep(now, options.sleepAfterMs ?? 15 * MINUTE_MS, options.wakeDelayMs ?? 20_000);
     this.t = now;
     this.createdAt = now;
-    this.lastActiveAt = now;
-    this.lastOwnActiveAt = now;
     ({ activity: this.activity, until: this.activityUntil } = activityAt(options.profile, this.anchor, now, now));
   }
 
@@ -142,9 +91,13 @@ export class SimCar {
     return this.options.profile.outsideTempC ?? DEFAULT_OUTSIDE_TEMP_C;
   }
 
-  /** The moment an awake car with nothing holding it falls asleep, or never. */
-  private sleepDueAt(): number {
-    return this.asleep || this.heldAwake() ? Infinity : this.lastActiveAt + this.sleepAfterMs;
+  private get asleep(): boolean {
+    return this.sleep.asleep;
+  }
+
+  /** Time the car stayed awake only because data requests kept resetting its sleep timer. */
+  get awakeByPollingMs(): number {
+    return this.sleep.awakeByPollingMs;
   }
 
   get currentActivity(): Activity['kind'] {
@@ -156,27 +109,16 @@ export class SimCar {
     while (this.t < now) {
       const { activity, until } = activityAt(this.options.profile, this.anchor, this.t, this.createdAt);
       this.activity = activity;
-      const sleepAt = this.sleepDueAt();
-      const end = Math.min(until, now, this.wakingAt ?? Infinity, this.climateOffAt ?? Infinity, sleepAt > this.t ? sleepAt : Infinity);
+      const end = Math.min(until, now, this.climateOffAt ?? Infinity, this.sleep.nextChangeAfter(this.t, this.heldAwake()));
       this.activityUntil = until;
       this.live(activity, this.t, end);
-      if (this.wakingAt !== null && this.wakingAt <= end) {
-        this.asleep = false;
-        this.wakingAt = null;
-        this.lastActiveAt = end;
-        this.lastOwnActiveAt = end;
-      }
       if (this.climateOffAt !== null && this.climateOffAt <= end) {
         // Climate ending is the car's own activity: like a drive, it starts the ~15-minute countdown to sleep.
         this.climateOffAt = null;
-        this.lastActiveAt = Math.max(this.lastActiveAt, end);
-        this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, end);
+        this.sleep.ownActivityEnded(end, true);
       }
       if (this.chargeStoppedUntil !== null && this.chargeStoppedUntil <= end) this.chargeStoppedUntil = null;
-      if (!this.asleep && !this.heldAwake() && end - this.lastActiveAt >= this.sleepAfterMs) {
-        this.asleep = true;
-        this.awakeByPollingMs += Math.max(0, this.lastActiveAt - this.lastOwnActiveAt);
-      }
+      this.sleep.settle(end, this.heldAwake());
       this.t = end;
     }
     // What begins exactly now (a drive, a charge) already counts: a car pulling away this instant is online.
@@ -184,82 +126,50 @@ export class SimCar {
     this.activity = current.activity;
     this.activityUntil = current.until;
     // Plugged in this instant: the car's session counter starts over at once, as Tesla's does.
-    if (current.activity.kind === 'charge' && !this.pluggedIn) {
-      this.pluggedIn = true;
-      this.fullThisPlug = false;
-      this.sessionEnergyKwh = 0;
-    }
+    if (current.activity.kind === 'charge' && !this.pluggedIn) this.plugIn();
     const ownDoing =
       current.activity.kind === 'drive' ||
       (current.activity.kind === 'park' && current.activity.hold !== null) ||
       (current.activity.kind === 'charge' && this.isChargingNow(current.activity));
-    if (ownDoing) {
-      if (this.asleep) this.lastActiveAt = this.lastOwnActiveAt = now;
-      this.asleep = false;
-      this.wakingAt = null;
-    }
+    if (ownDoing) this.sleep.ownDoingBegins(now);
   }
 
   private live(activity: Activity, from: number, to: number): void {
     const hours = (to - from) / HOUR_MS;
-    const open = this.trips[this.trips.length - 1];
-    if (activity.kind === 'drive') {
-      if (open === undefined || open.endAt !== null) this.trips.push({ startAt: from, endAt: null, startOdometerMi: this.odometerMi, endOdometerMi: null });
-      this.asleep = false;
-      this.wakingAt = null;
-      const miles = activity.speedMph * hours;
-      this.odometerMi += miles;
-      this.batteryLevel = Math.max(0, this.batteryLevel - percentOf((miles * driveWhPerMile(activity.speedMph, this.outsideTempC)) / 1000));
-      this.lastActiveAt = to;
-      this.lastOwnActiveAt = to;
-      return;
-    }
-    if (open !== undefined && open.endAt === null) {
-      open.endAt = from;
-      open.endOdometerMi = this.odometerMi;
-    }
-    const session = this.chargeSessions[this.chargeSessions.length - 1];
+    if (activity.kind === 'drive') return this.drive(activity.speedMph, from, to);
+    this.truth.stopped(from, this.odometerMi);
     if (activity.kind !== 'charge') {
       this.pluggedIn = false;
-      if (session !== undefined && session.endAt === null) {
-        session.endAt = from;
-        session.endLevel = this.batteryLevel;
-      }
-      if (activity.hold !== null) {
-        // Sentry, climate or an install: the car's own doing, awake throughout, and its end starts the sleep timer.
-        this.asleep = false;
-        this.wakingAt = null;
-        this.lastActiveAt = Math.max(this.lastActiveAt, to);
-        this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, to);
-      }
-      this.drain(hours);
-      return;
+      this.truth.unplugged(from, this.batteryLevel);
+      // Sentry, climate or an install: the car's own doing, awake throughout, and its end starts the sleep timer.
+      if (activity.hold !== null) this.sleep.activeOwnUntil(to);
+      return this.drain(hours);
     }
-    if (!this.pluggedIn) {
-      this.pluggedIn = true;
-      this.fullThisPlug = false;
-      this.sessionEnergyKwh = 0;
-    }
+    if (!this.pluggedIn) this.plugIn();
     if (!this.isChargingNow(activity)) return this.drain(hours);
-    if (session === undefined || session.endAt !== null) {
-      this.chargeSessions.push({ startAt: from, endAt: null, energyKwh: 0, startLevel: this.batteryLevel, endLevel: null, dc: activity.dc });
-    }
-    this.asleep = false;
-    let t = from;
-    while (t < to && this.batteryLevel < this.chargeLimit) {
-      const step = Math.min(CHARGE_STEP_MS, to - t);
-      const kw = this.chargePowerKw(activity);
-      const needed = this.chargeLimit - this.batteryLevel;
-      const gained = percentOf((kw * step) / HOUR_MS);
-      const taken = Math.min(gained, needed);
-      this.batteryLevel += taken;
-      this.sessionEnergyKwh += (taken / 100) * PACK_KWH;
-      t += gained > needed ? (needed / gained) * step : step;
-    }
+    this.truth.charging(from, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
+    const kwAt = (level: number): number => (activity.dc ? dcChargeKw(activity.ratedKw, level) : activity.ratedKw);
+    const charged = integrateCharge(this.batteryLevel, this.chargeLimit, to - from, kwAt);
+    this.batteryLevel = charged.level;
+    this.sessionEnergyKwh += charged.addedKwh;
     if (this.batteryLevel >= this.chargeLimit) this.fullThisPlug = true;
-    this.chargeSessions[this.chargeSessions.length - 1]!.energyKwh = this.sessionEnergyKwh;
-    this.lastActiveAt = Math.max(this.lastActiveAt, t);
-    this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, this.lastActiveAt);
+    this.truth.charging(from, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
+    this.sleep.chargingUntil(from + charged.chargedMs);
+  }
+
+  private drive(speedMph: number, from: number, to: number): void {
+    this.truth.driving(from, this.odometerMi);
+    const miles = speedMph * ((to - from) / HOUR_MS);
+    this.odometerMi += miles;
+    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf((miles * driveWhPerMile(speedMph, this.outsideTempC)) / 1000));
+    this.sleep.activeOwnUntil(to);
+  }
+
+  /** Plugged in: the car's session counter starts over, as Tesla's does. */
+  private plugIn(): void {
+    this.pluggedIn = true;
+    this.fullThisPlug = false;
+    this.sessionEnergyKwh = 0;
   }
 
   /** What standing costs, for `hours` in the car's present state. */
@@ -278,6 +188,13 @@ export class SimCar {
     return activity.kind === 'charge' && this.chargeStoppedUntil === null && this.batteryLevel < below;
   }
 
+  /** Tesla's `charging_state`. */
+  private chargingState(): string {
+    if (this.activity.kind !== 'charge') return 'Disconnected';
+    if (this.batteryLevel >= this.chargeLimit || (this.fullThisPlug && !this.isChargingNow())) return 'Complete';
+    return this.chargeStoppedUntil === null ? 'Charging' : 'Stopped';
+  }
+
   private heldAwake(): boolean {
     return this.sentryOn || this.climateOn || this.hold() === 'update';
   }
@@ -289,28 +206,17 @@ export class SimCar {
 
   /** A data request or a command: resets the sleep timer of an awake car. */
   touch(now: number): void {
-    if (!this.asleep) this.lastActiveAt = now;
+    this.sleep.touch(now);
   }
-
-  private dataRequests = 0;
 
   /** Whether this data request is lost to poor connectivity (408 while online); see `poorConnectivity`. */
   dropsRequest(): boolean {
-    const share = this.options.poorConnectivity ?? 0;
-    if (share <= 0) return false;
-    this.dataRequests += 1;
-    return this.dataRequests % Math.max(1, Math.round(1 / share)) === 0;
+    return this.signal.drops();
   }
 
   /** Starts waking; the car is online `wakeDelayMs` later. */
   wake(now: number): void {
-    if (this.asleep && this.wakingAt === null && !this.offline) this.wakingAt = now + this.wakeDelayMs;
-  }
-
-  private chargingState(): string {
-    if (this.activity.kind !== 'charge') return 'Disconnected';
-    if (this.batteryLevel >= this.chargeLimit || (this.fullThisPlug && !this.isChargingNow())) return 'Complete';
-    return this.chargeStoppedUntil === null ? 'Charging' : 'Stopped';
+    if (!this.offline) this.sleep.wake(now);
   }
 
   /** The `response` of vehicle_data, in the Fleet API's shape, with only the requested sections. */
@@ -318,156 +224,77 @@ export class SimCar {
     const driving = this.activity.kind === 'drive';
     const speed = this.activity.kind === 'drive' ? this.activity.speedMph : null;
     const charging = this.isChargingNow();
-    const plugged = this.activity.kind === 'charge' ? this.activity : null;
+    const plugged = this.activity.kind === 'charge' ? { dc: this.activity.dc === true } : null;
     const body: Record<string, unknown> = vehicleSummaryOf(this, 'online');
     if (endpoints.has('charge_state')) {
+      const { batteryLevel, chargeLimit, chargingAmps, chargePortOpen, sessionEnergyKwh } = this;
+      const kw = charging ? this.chargePowerKw() : 0;
       body.charge_state = chargeStateOf(
-        {
-          batteryLevel: this.batteryLevel,
-          chargeLimit: this.chargeLimit,
-          chargingAmps: this.chargingAmps,
-          chargePortOpen: this.chargePortOpen,
-          plugged: plugged === null ? null : { dc: plugged.dc === true },
-          charging,
-          kw: charging ? this.chargePowerKw() : 0,
-          chargingState: this.chargingState(),
-          sessionEnergyKwh: this.sessionEnergyKwh,
-        },
+        { batteryLevel, chargeLimit, chargingAmps, chargePortOpen, plugged, charging, kw, chargingState: this.chargingState(), sessionEnergyKwh },
         now,
       );
     }
     if (endpoints.has('climate_state')) {
-      const outside = this.outsideTempC;
-      body.climate_state = {
-        driver_temp_setting: this.driverTemp,
-        passenger_temp_setting: this.passengerTemp,
-        inside_temp: this.climateOn || driving ? this.driverTemp : round(outside + (this.asleep ? 0 : 3), 1),
-        outside_temp: outside,
-        is_climate_on: this.climateOn,
-        is_auto_conditioning_on: this.climateOn,
-        is_preconditioning: this.hold() === 'climate',
-        seat_heater_left: this.seatHeaters.get(0) ?? 0,
-        seat_heater_right: this.seatHeaters.get(1) ?? 0,
-        min_avail_temp: 15,
-        max_avail_temp: 28,
-        timestamp: now,
-      };
+      const { driverTemp, passengerTemp, outsideTempC, climateOn, asleep, seatHeaters } = this;
+      const view = { driverTemp, passengerTemp, outsideTempC, climateOn, asleep, seatHeaters, preconditioning: this.hold() === 'climate' };
+      body.climate_state = climateStateOf({ ...view, cabinConditioned: climateOn || driving }, now);
     }
     if (endpoints.has('drive_state')) {
-      const power = speed !== null ? Math.round((speed * driveWhPerMile(speed, this.outsideTempC)) / 1000) : charging ? -Math.round(this.chargePowerKw()) : 0;
-      const drive: Record<string, unknown> = { shift_state: driving ? 'D' : null, speed, power, heading: 185, timestamp: now };
-      if (endpoints.has('location_data')) Object.assign(drive, { latitude: 37.4925, longitude: -121.9447, gps_as_of: Math.floor(now / 1000) });
-      body.drive_state = drive;
+      const powerKw = speed !== null ? Math.round((speed * driveWhPerMile(speed, this.outsideTempC)) / 1000) : charging ? -Math.round(this.chargePowerKw()) : 0;
+      body.drive_state = driveStateOf({ speedMph: speed, powerKw, withLocation: endpoints.has('location_data') }, now);
     }
     if (endpoints.has('vehicle_state')) {
+      const { odometerMi, locked, sentryOn, displayName } = this;
       const software = softwareAt(this.options.profile, this.createdAt, now, this.activity);
-      body.vehicle_state = vehicleStateOf(
-        { odometerMi: this.odometerMi, locked: this.locked, sentryOn: this.sentryOn, driving, displayName: this.displayName, software },
-        now,
-      );
+      body.vehicle_state = vehicleStateOf({ odometerMi, locked, sentryOn, driving, displayName, software }, now);
     }
     return body;
   }
 
   /** Applies a REST command; the car must be online (the server checks). */
   command(name: string, body: Record<string, unknown>, now: number): CommandOutcome {
-    this.touch(now);
-    if (!this.asleep) this.lastOwnActiveAt = now;
-    const ok: CommandOutcome = { result: true, reason: '' };
-    switch (name) {
-      case 'door_lock':
-        this.locked = true;
-        return ok;
-      case 'door_unlock':
-        this.locked = false;
-        return ok;
-      case 'auto_conditioning_start':
-        this.climateOffAt = now + CLIMATE_AUTO_OFF_MS;
-        return ok;
-      case 'auto_conditioning_stop':
-        this.climateOffAt = null;
-        this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, now);
-        return ok;
-      case 'set_temps':
-        this.driverTemp = Number(body.driver_temp);
-        this.passengerTemp = Number(body.passenger_temp);
-        return ok;
-      case 'set_charge_limit': {
-        const percent = Number(body.percent);
-        if (percent === this.chargeLimit) return { result: false, reason: 'already_set' };
-        this.chargeLimit = percent;
-        this.fullThisPlug = false;
-        return ok;
-      }
-      case 'charge_max_range':
-        if (this.chargeLimit === 100) return { result: false, reason: 'already_max_range' };
-        this.chargeLimit = 100;
-        this.fullThisPlug = false;
-        return ok;
-      case 'set_charging_amps':
-        this.chargingAmps = Number(body.charging_amps);
-        return ok;
-      case 'charge_start':
-        if (this.activity.kind !== 'charge') return { result: false, reason: 'disconnected' };
-        if (this.batteryLevel >= this.chargeLimit) return { result: false, reason: 'complete' };
-        if (this.isChargingNow()) return { result: false, reason: 'is_charging' };
-        this.chargeStoppedUntil = null;
-        this.fullThisPlug = false;
-        return ok;
-      case 'charge_stop':
-        if (!this.isChargingNow()) return { result: false, reason: 'not_charging' };
-        this.chargeStoppedUntil = this.activityUntil;
-        return ok;
-      case 'charge_port_door_open':
-        this.chargePortOpen = true;
-        return ok;
-      case 'charge_port_door_close':
-        this.chargePortOpen = false;
-        return ok;
-      case 'set_sentry_mode':
-        // Sentry switched off counts as the car's own activity: it stays awake ~15 minutes after, as real cars do.
-        if (this.sentryMode && body.on !== true) this.lastOwnActiveAt = Math.max(this.lastOwnActiveAt, now);
-        this.sentryMode = body.on === true;
-        return ok;
-      case 'remote_seat_heater_request':
-        this.seatHeaters.set(Number(body.seat_position), Number(body.level));
-        return ok;
-      case 'honk_horn':
-      case 'flash_lights':
-      case 'actuate_trunk':
-      case 'window_control':
-      case 'remote_start_drive':
-      case 'charge_standard':
-        return ok;
-      default:
-        throw new UnknownCommandError(name);
-    }
+    this.sleep.commanded(now);
+    return applyCommand(this, name, body, now);
+  }
+
+  /** Climate on: it switches itself off after CLIMATE_AUTO_OFF_MS, as the car's does. */
+  startClimate(now: number): void {
+    this.climateOffAt = now + CLIMATE_AUTO_OFF_MS;
+  }
+
+  stopClimate(now: number): void {
+    this.climateOffAt = null;
+    this.sleep.ownActivityEnded(now);
+  }
+
+  /** A new limit; false when it is the limit already. */
+  setChargeLimit(percent: number): boolean {
+    if (percent === this.chargeLimit) return false;
+    this.chargeLimit = percent;
+    this.fullThisPlug = false;
+    return true;
+  }
+
+  /** Why charging cannot start now (Tesla's reason), or null once it has. */
+  startCharging(): string | null {
+    if (this.activity.kind !== 'charge') return 'disconnected';
+    if (this.batteryLevel >= this.chargeLimit) return 'complete';
+    if (this.isChargingNow()) return 'is_charging';
+    this.chargeStoppedUntil = null;
+    this.fullThisPlug = false;
+    return null;
+  }
+
+  /** Stops charging until the car is unplugged; Tesla's reason when it was not charging. */
+  stopCharging(): string | null {
+    if (!this.isChargingNow()) return 'not_charging';
+    this.chargeStoppedUntil = this.activityUntil;
+    return null;
+  }
+
+  setSentry(on: boolean, now: number): void {
+    // Sentry switched off counts as the car's own activity: it stays awake ~15 minutes after, as real cars do.
+    if (this.sentryMode && !on) this.sleep.ownActivityEnded(now);
+    this.sentryMode = on;
   }
 }
-
-/** A drive as it happened, for checking what a logger recorded. */
-export interface ChargeSession {
-  startAt: number;
-  endAt: number | null;
-  energyKwh: number;
-  startLevel: number;
-  endLevel: number | null;
-  /** DC fast charging. */
-  dc: boolean;
-}
-
-export interface Trip {
-  startAt: number;
-  endAt: number | null;
-  startOdometerMi: number;
-  endOdometerMi: number | null;
-}
-
-export class UnknownCommandError extends Error {
-  constructor(name: string) {
-    super(`unknown command ${name}`);
-    this.name = 'UnknownCommandError';
-  }
-}
-
-/** The firmware after `installed` updates: the patch number counts them. */

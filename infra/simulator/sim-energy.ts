@@ -54,3 +54,30 @@ export function dcChargeKw(peakKw: number, batteryLevel: number): number {
 
 /** Battery % that `kwh` makes up. */
 export const percentOf = (kwh: number): number => (kwh / PACK_KWH) * 100;
+
+/** DC charging power changes with the charge, so it is integrated in steps this long. */
+const CHARGE_STEP_MS = 60_000;
+
+/**
+ * Charges from `level` towards `limit` for `ms` at `kwAt(level)`, in steps: where it ends, what it took, and how
+ * long it charged (less than `ms` when it reached the limit).
+ */
+export function integrateCharge(
+  level: number,
+  limit: number,
+  ms: number,
+  kwAt: (level: number) => number,
+): { level: number; addedKwh: number; chargedMs: number } {
+  let t = 0;
+  let addedKwh = 0;
+  while (t < ms && level < limit) {
+    const step = Math.min(CHARGE_STEP_MS, ms - t);
+    const gained = percentOf((kwAt(level) * step) / 3_600_000);
+    const needed = limit - level;
+    const taken = Math.min(gained, needed);
+    level += taken;
+    addedKwh += (taken / 100) * PACK_KWH;
+    t += gained > needed ? (needed / gained) * step : step;
+  }
+  return { level, addedKwh, chargedMs: t };
+}

@@ -129,3 +129,47 @@ export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+export interface ClimateView {
+  driverTemp: number;
+  passengerTemp: number;
+  outsideTempC: number;
+  climateOn: boolean;
+  preconditioning: boolean;
+  /** The cabin follows the setting while the climate runs or the car drives; otherwise it sits near the outside. */
+  cabinConditioned: boolean;
+  asleep: boolean;
+  seatHeaters: ReadonlyMap<number, number>;
+}
+
+export function climateStateOf(c: ClimateView, now: number): Record<string, unknown> {
+  return {
+    driver_temp_setting: c.driverTemp,
+    passenger_temp_setting: c.passengerTemp,
+    inside_temp: c.cabinConditioned ? c.driverTemp : round(c.outsideTempC + (c.asleep ? 0 : 3), 1),
+    outside_temp: c.outsideTempC,
+    is_climate_on: c.climateOn,
+    is_auto_conditioning_on: c.climateOn,
+    is_preconditioning: c.preconditioning,
+    seat_heater_left: c.seatHeaters.get(0) ?? 0,
+    seat_heater_right: c.seatHeaters.get(1) ?? 0,
+    min_avail_temp: 15,
+    max_avail_temp: 28,
+    timestamp: now,
+  };
+}
+
+export interface DriveView {
+  /** Miles per hour while driving, else null. */
+  speedMph: number | null;
+  /** Whole kW drawn from the battery while driving (positive) or taken in while charging (negative). */
+  powerKw: number;
+  /** Whether the location scope was granted and asked for (`location_data`). */
+  withLocation: boolean;
+}
+
+export function driveStateOf(d: DriveView, now: number): Record<string, unknown> {
+  const drive: Record<string, unknown> = { shift_state: d.speedMph !== null ? 'D' : null, speed: d.speedMph, power: d.powerKw, heading: 185, timestamp: now };
+  if (d.withLocation) Object.assign(drive, { latitude: 37.4925, longitude: -121.9447, gps_as_of: Math.floor(now / 1000) });
+  return drive;
+}

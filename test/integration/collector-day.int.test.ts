@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('collector over a simulated commuter day (one pass a minute)', () => {
   it('records every drive exactly, never wakes the car, and stays far inside the budget', async () => {
     const snapshots = (await stores.snapshotsBetween(VIN, { fromMs: START, toMs: START + DAY_MS, limit: 1000 })).items;
-    const accuracy = driveAccuracy(sim.car(VIN).trips, snapshots, { at: START, odometerMi: 5_000 }, START + DAY_MS);
+    const accuracy = driveAccuracy(sim.car(VIN).truth.trips, snapshots, { at: START, odometerMi: 5_000 }, START + DAY_MS);
     expect(accuracy.drivesDriven).toBe(3);
     expect(accuracy.drivesRecorded).toBe(3);
     expect(accuracy.largestObservedErrorMi).toBeLessThanOrEqual(0.1);
@@ -73,7 +73,7 @@ describe('collector over a simulated commuter day (one pass a minute)', () => {
 
   it('serves the day’s distance from the rollup', async () => {
     const { days } = await stores.dayRollups(VIN, '2026-03-02', '2026-03-02');
-    const trips = sim.car(VIN).trips.filter((t) => t.endOdometerMi !== null);
+    const trips = sim.car(VIN).truth.trips.filter((t) => t.endOdometerMi !== null);
     const driven = trips.reduce((sum, t) => sum + (t.endOdometerMi! - t.startOdometerMi), 0);
     expect(days).toHaveLength(1);
     expect(days[0]!.lastOdometerMi - days[0]!.firstOdometerMi).toBeCloseTo(driven, 1);

@@ -66,7 +66,7 @@ describe('history derived as the collector reads, through the API', () => {
     const { drives } = JSON.parse(res.text) as {
       drives: Array<{ id: string; distanceMi: number; start: { at: string }; end: { at: string }; readings: number }>;
     };
-    const trips = host.simulator!.car(VIN).trips.filter((t) => t.endAt !== null);
+    const trips = host.simulator!.car(VIN).truth.trips.filter((t) => t.endAt !== null);
     expect(drives).toHaveLength(trips.length);
     expect(trips.length).toBeGreaterThanOrEqual(2);
     for (const [i, trip] of trips.entries()) {

@@ -153,11 +153,11 @@ describe('SimCar', () => {
   it('logs each drive with its start and end odometer', () => {
     const c = car();
     c.advanceTo(at(30));
-    expect(c.trips).toEqual([{ startAt: T0, endAt: null, startOdometerMi: 1000, endOdometerMi: null }]);
+    expect(c.truth.trips).toEqual([{ startAt: T0, endAt: null, startOdometerMi: 1000, endOdometerMi: null }]);
     c.advanceTo(at(400));
-    expect(c.trips[0]).toMatchObject({ startAt: T0, endAt: at(60), startOdometerMi: 1000 });
-    expect(c.trips[0]!.endOdometerMi).toBeCloseTo(1030, 6);
-    expect(c.trips[1]).toMatchObject({ startAt: at(360), endAt: null });
+    expect(c.truth.trips[0]).toMatchObject({ startAt: T0, endAt: at(60), startOdometerMi: 1000 });
+    expect(c.truth.trips[0]!.endOdometerMi).toBeCloseTo(1030, 6);
+    expect(c.truth.trips[1]).toMatchObject({ startAt: at(360), endAt: null });
   });
 
   it('counts the minutes a car stayed awake only because it was asked for data', () => {
@@ -241,7 +241,7 @@ describe('energy model', () => {
     expect(charge.charger_power).toBeGreaterThan(120); // tapering from 250 kW
     expect(charge.time_to_full_charge).toBeGreaterThan(0);
     c.advanceTo(at(240));
-    const done = c.chargeSessions[0]!;
+    const done = c.truth.chargeSessions[0]!;
     expect(done.dc).toBe(true);
     expect(done.endLevel).toBeCloseTo(80, 1); // from 20 % to the 80 % limit within the half hour (then standing)
     expect(done.energyKwh).toBeCloseTo(((80 - done.startLevel) / 100) * 75, 6);
@@ -251,12 +251,12 @@ describe('energy model', () => {
   it('stays plugged in at its limit without topping up for every tenth of a percent it loses', () => {
     const c = parked([{ activity: 'charge', startMinute: 0, minutes: 24 * 60, percentPerHour: 20 }], {}, 75);
     c.advanceTo(at(60));
-    expect(c.chargeSessions).toHaveLength(1);
+    expect(c.truth.chargeSessions).toHaveLength(1);
     c.advanceTo(at(20 * 60)); // asleep at the limit: ~0.5 % a day, far from the 2 points that start a top-up
     const state = () => (c.vehicleData(at(20 * 60), new Set(['charge_state'])).charge_state as { charging_state: string }).charging_state;
     expect(state()).toBe('Complete');
     expect(c.state()).toBe('asleep');
-    expect(c.chargeSessions).toHaveLength(1);
+    expect(c.truth.chargeSessions).toHaveLength(1);
     expect(c.command('charge_start', {}, at(20 * 60))).toEqual({ result: true, reason: '' }); // the owner asks: it tops up
     c.advanceTo(at(20 * 60 + 1));
     expect(state()).toBe('Charging');
