@@ -36,6 +36,7 @@ export default tseslint.config(
       'infra/bench/lambda-footprint.ts',
       'infra/bench/logbook.ts',
       'infra/bench/month-car-report.ts',
+      'infra/bench/month-aws-report.ts',
       'infra/bench/teslafi-derive.ts',
       'infra/local/import.ts',
       'infra/app.ts',
