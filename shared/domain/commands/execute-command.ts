@@ -91,65 +91,90 @@ export async function executeCommand(
   request: { vin: string; command: string; body: Record<string, unknown>; deadline: number },
   progress: CommandProgress = { woke: false, transport: null },
 ): Promise<CommandResultSummary> {
-  const { vin, command, body, deadline } = request;
-  const refuseIfRateLimited = async (kind: RateLimitKind): Promise<void> => {
-    const wait = secondsLeft(await deps.rateLimits.rateLimitedUntil(vin, kind), deps.clock.now());
+  const run = new CommandRun(deps, request, progress);
+  if (request.command === 'wake_up') {
+    await run.ensureOnline();
+    return { outcome: 'done', reason: '', woke: progress.woke, state: 'online', transport: 'rest' };
+  }
+  await run.refuseIfRateLimited('command');
+  // Decided before any wake, so a car that cannot take the command costs no wake.
+  const canSign = deps.signed ? await deps.signed.canSign(request.command, request.body) : false;
+  const transport = await transportFor(deps, request.vin, canSign);
+  const answer = await run.rememberRateLimit('command', async () => {
+    await run.ensureOnline();
+    try {
+      return await run.sendOnce(transport, canSign);
+    } catch (error) {
+      // Asleep again between the state call and the command (408): the command did not run, so it is safe to resend.
+      if (!(error instanceof VehicleUnavailableError)) throw error;
+      await run.ensureOnline();
+      return run.sendOnce(run.transport ?? transport, canSign);
+    }
+  });
+  const summary = { reason: answer.reason, woke: progress.woke, transport: run.transport ?? transport };
+  if (answer.result) return { outcome: 'done', ...summary };
+  return { outcome: ALREADY_DONE_REASONS.has(answer.reason) ? 'already_done' : 'refused', ...summary };
+}
+
+/** One command's way to the car: its wake, its rate limits, and the transports it tried (kept in `progress`). */
+class CommandRun {
+  constructor(
+    private readonly deps: CommandServiceDeps,
+    private readonly request: { vin: string; command: string; body: Record<string, unknown>; deadline: number },
+    private readonly progress: CommandProgress,
+  ) {}
+
+  /** The transport of the last attempt, or null before any. */
+  get transport(): Transport | null {
+    return this.progress.transport;
+  }
+
+  async refuseIfRateLimited(kind: RateLimitKind): Promise<void> {
+    const wait = secondsLeft(await this.deps.rateLimits.rateLimitedUntil(this.request.vin, kind), this.deps.clock.now());
     if (wait > 0) throw new RateLimitedError(wait);
-  };
-  const rememberRateLimit = async <T>(kind: RateLimitKind, call: () => Promise<T>): Promise<T> => {
+  }
+
+  async rememberRateLimit<T>(kind: RateLimitKind, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof RateLimitedError) await deps.rateLimits.rememberRateLimit(vin, kind, deps.clock.now() + error.retryAfterSeconds * 1000);
+      if (error instanceof RateLimitedError)
+        await this.deps.rateLimits.rememberRateLimit(this.request.vin, kind, this.deps.clock.now() + error.retryAfterSeconds * 1000);
       throw error;
     }
-  };
-  const ensureOnline = async (): Promise<void> => {
+  }
+
+  async ensureOnline(): Promise<void> {
+    const { deps } = this;
+    const { vin, deadline } = this.request;
     let state = (await deps.fleet.getVehicle(vin)).state;
     if (state === 'online') return;
-    await refuseIfRateLimited('wake');
-    progress.woke = true;
-    state = (await rememberRateLimit('wake', () => deps.fleet.wakeUp(vin))).state;
+    await this.refuseIfRateLimited('wake');
+    this.progress.woke = true;
+    state = (await this.rememberRateLimit('wake', () => deps.fleet.wakeUp(vin))).state;
     // Bounded by count as well as by time, so a clock that stands still cannot keep us here.
     for (let polls = Math.floor((deadline - deps.clock.now()) / WAKE_POLL_MS); state !== 'online'; polls--) {
       if (polls <= 0 || deps.clock.now() + WAKE_POLL_MS > deadline) throw new VehicleWakeTimeoutError(vin);
       await deps.sleep(WAKE_POLL_MS);
       state = (await deps.fleet.getVehicle(vin)).state;
     }
-  };
-
-  if (command === 'wake_up') {
-    await ensureOnline();
-    return { outcome: 'done', reason: '', woke: progress.woke, state: 'online', transport: 'rest' };
   }
-  await refuseIfRateLimited('command');
-  // Decided before any wake, so a car that cannot take the command costs no wake.
-  const canSign = deps.signed ? await deps.signed.canSign(command, body) : false;
-  let transport = await transportFor(deps, vin, canSign);
 
-  // Once a command is on its way, an answer that does not prove it was refused is an unknown outcome, never retried.
-  // For a signed command this also covers a handshake that got no answer: when in doubt, never repeat.
-  const dispatch = async (via: Transport, send: () => Promise<CommandResult>): Promise<CommandResult> => {
-    progress.transport = via;
-    try {
-      return await send();
-    } catch (error) {
-      throw leavesOutcomeUnknown(error) ? new CommandOutcomeUnknownError(vin, command, { cause: error }) : error;
-    }
-  };
-  const sendOnce = async (): Promise<CommandResult> => {
+  /** Sends the command once by `transport`, switching once when the car's answer proves the other one is needed. */
+  async sendOnce(transport: Transport, canSign: boolean): Promise<CommandResult> {
+    const { deps } = this;
+    const { vin, command, body } = this.request;
     if (transport === 'signed') {
       try {
-        return await dispatch('signed', () => deps.signed!.send(deps.fleet, vin, command, body));
+        return await this.dispatch('signed', () => deps.signed!.send(deps.fleet, vin, command, body));
       } catch (error) {
         // 422: this car predates the protocol. Remember it and use REST (the signed command did not run).
         if (!(error instanceof SignedCommandsUnsupportedError)) throw error;
         await remember(deps, vin, false, 'command_answer');
-        transport = 'rest';
       }
     }
     try {
-      const answer = await dispatch('rest', () => deps.fleet.sendCommand(vin, command, body));
+      const answer = await this.dispatch('rest', () => deps.fleet.sendCommand(vin, command, body));
       // The car took an unsigned command: it does not need signing. Learnt once, so /state can say so; only a hint,
       // so a failure to store it never turns a command that ran into an error.
       await learnNotRequired(deps, vin).catch(() => undefined);
@@ -159,24 +184,22 @@ export async function executeCommand(
       if (!(error instanceof CommandSigningRequiredError)) throw error;
       await remember(deps, vin, true, 'command_answer');
       if (!canSign) throw error;
-      transport = 'signed';
-      return dispatch('signed', () => deps.signed!.send(deps.fleet, vin, command, body));
+      return this.dispatch('signed', () => deps.signed!.send(deps.fleet, vin, command, body));
     }
-  };
-  const answer = await rememberRateLimit('command', async () => {
-    await ensureOnline();
+  }
+
+  /**
+   * Once a command is on its way, an answer that does not prove it was refused is an unknown outcome, never retried.
+   * For a signed command this also covers a handshake that got no answer: when in doubt, never repeat.
+   */
+  private async dispatch(via: Transport, send: () => Promise<CommandResult>): Promise<CommandResult> {
+    this.progress.transport = via;
     try {
-      return await sendOnce();
+      return await send();
     } catch (error) {
-      // Asleep again between the state call and the command (408): the command did not run, so it is safe to resend.
-      if (!(error instanceof VehicleUnavailableError)) throw error;
-      await ensureOnline();
-      return sendOnce();
+      throw leavesOutcomeUnknown(error) ? new CommandOutcomeUnknownError(this.request.vin, this.request.command, { cause: error }) : error;
     }
-  });
-  const summary = { reason: answer.reason, woke: progress.woke, transport };
-  if (answer.result) return { outcome: 'done', ...summary };
-  return { outcome: ALREADY_DONE_REASONS.has(answer.reason) ? 'already_done' : 'refused', ...summary };
+  }
 }
 
 /**

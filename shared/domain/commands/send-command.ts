@@ -8,7 +8,7 @@ import { sortableId } from '../sortable-id';
 import type { Log, UsageLedger } from '../stores';
 import { recordAudit, recordUsage } from './command-audit';
 import type { CommandAuditEntry, CommandAuditLog, IdempotencyStore } from './command-ports';
-import { ABANDONED_CLAIM_MS, executeCommand, type CommandProgress, type CommandServiceDeps } from './execute-command';
+import { ABANDONED_CLAIM_MS, executeCommand, type CommandProgress, type CommandResultSummary, type CommandServiceDeps } from './execute-command';
 
 /** A command that passed validation, from the API or an automation. */
 export interface CommandRequest {
@@ -61,32 +61,13 @@ export interface SendCommandDeps extends CommandServiceDeps {
  * An error nobody foresaw (a bug) is thrown after the key is released and the audit row written.
  */
 export async function sendCommand(deps: SendCommandDeps, request: CommandRequest): Promise<CommandAnswer> {
-  const { vin, command, body, key, caller } = request;
-  const source = request.source ?? 'api';
+  const { vin, command, body, key } = request;
   const started = deps.clock.now();
-  const auditRow = (
-    outcome: string,
-    reason: string,
-    extra: Pick<CommandAuditEntry, 'latencyMs' | 'woke' | 'transport' | 'teslaStatus'>,
-  ): CommandAuditEntry => ({ vin, id: sortableId(), at: started, command, body, outcome, reason, ...extra, caller, source, idempotencyKey: key });
+  const auditRow = auditRowOf(request, started);
   if (key !== null) {
-    const fingerprint = createHash('sha256')
-      .update(JSON.stringify([command, body]))
-      .digest('hex');
-    const claim = await deps.idempotency.claim(vin, key, fingerprint, started, ABANDONED_CLAIM_MS);
-    if (claim.kind === 'replay') return { kind: 'outcome', outcome: storedOutcome(claim.value, vin), replayed: true };
-    if (claim.kind === 'abandoned') {
-      // The first request died while it held the key (a killed process): it may have sent the command. That is
-      // the answer from now on; the command is never sent again under this key.
-      const outcome: CommandOutcome = { kind: 'failed', failure: new CommandOutcomeUnknownError(vin, command).failure() };
-      await deps.idempotency.complete(vin, key, outcome);
-      await recordAudit(deps, auditRow('error', outcome.failure.code, { latencyMs: 0, woke: false, transport: null, teslaStatus: null }));
-      return { kind: 'outcome', outcome, replayed: false };
-    }
-    if (claim.kind === 'in_progress') return { kind: 'key_in_use' };
-    if (claim.kind === 'mismatch') return { kind: 'key_reused' };
+    const early = await claimKey(deps, request, started, auditRow);
+    if (early !== null) return early;
   }
-
   const progress: CommandProgress = { woke: false, transport: null };
   const audit = (outcome: string, reason: string, teslaStatus: number | null): Promise<void> =>
     recordAudit(deps, auditRow(outcome, reason, { latencyMs: deps.clock.now() - started, woke: progress.woke, transport: progress.transport, teslaStatus }));
@@ -105,43 +86,78 @@ export async function sendCommand(deps: SendCommandDeps, request: CommandRequest
       const result = await withFleetCallContext(context, () =>
         executeCommand(commandDeps, { vin, command, body, deadline: started + deps.commandTimeoutMs }, progress),
       );
-      if (result.outcome === 'refused') {
-        await audit('failed', result.reason, 200);
-        deps.commandFailed?.('command_failed');
-        outcome = { kind: 'refused', vin, command, reason: result.reason };
-      } else {
-        await audit(result.outcome, result.reason, 200);
-        outcome = {
-          kind: 'sent',
-          vin,
-          command,
-          outcome: result.outcome,
-          reason: result.reason,
-          woke: result.woke,
-          transport: result.transport,
-          latencyMs: deps.clock.now() - started,
-          ...(result.state ? { state: result.state } : {}),
-        };
-      }
+      await audit(result.outcome === 'refused' ? 'failed' : result.outcome, result.reason, 200);
+      if (result.outcome === 'refused') deps.commandFailed?.('command_failed');
+      outcome = outcomeOf(request, result, deps.clock.now() - started);
     } catch (error) {
-      const failure = describeFailure(error, { pairingUrl: deps.pairingUrl?.() ?? GENERIC_PAIRING_URL });
-      const { code } = failure ?? INTERNAL_FAILURE;
-      await audit('error', code, teslaStatusOf(error));
-      deps.commandFailed?.(code);
-      // A failure worth retrying (asleep, rate limited, Tesla down before the command went out, or a bug) frees the
-      // key; anything else is final, including a command sent without an answer: it may have run.
-      const retryable = FAILURE_CODES[code].retryable;
-      if (key !== null && retryable) await deps.idempotency.release(vin, key);
-      if (failure === null) throw error;
-      outcome = { kind: 'failed', failure };
-      if (key !== null && !retryable) await deps.idempotency.complete(vin, key, outcome);
-      return { kind: 'outcome', outcome, replayed: false };
+      const failure = await settleFailure(deps, request, error, audit);
+      return { kind: 'outcome', outcome: { kind: 'failed', failure }, replayed: false };
     }
     if (key !== null) await deps.idempotency.complete(vin, key, outcome);
     return { kind: 'outcome', outcome, replayed: false };
   } finally {
     await recordUsage(deps, meter, started);
   }
+}
+
+type AuditRow = (outcome: string, reason: string, extra: Pick<CommandAuditEntry, 'latencyMs' | 'woke' | 'transport' | 'teslaStatus'>) => CommandAuditEntry;
+
+function auditRowOf(request: CommandRequest, started: number): AuditRow {
+  const { vin, command, body, key, caller } = request;
+  const source = request.source ?? 'api';
+  return (outcome, reason, extra) => ({ vin, id: sortableId(), at: started, command, body, outcome, reason, ...extra, caller, source, idempotencyKey: key });
+}
+
+/** Claims the request's key: null when this request may send, else the answer it gets instead. */
+async function claimKey(deps: SendCommandDeps, request: CommandRequest, started: number, auditRow: AuditRow): Promise<CommandAnswer | null> {
+  const { vin, command, body } = request;
+  const key = request.key!;
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([command, body]))
+    .digest('hex');
+  const claim = await deps.idempotency.claim(vin, key, fingerprint, started, ABANDONED_CLAIM_MS);
+  if (claim.kind === 'replay') return { kind: 'outcome', outcome: storedOutcome(claim.value, vin), replayed: true };
+  if (claim.kind === 'abandoned') {
+    // The first request died while it held the key (a killed process): it may have sent the command. That is
+    // the answer from now on; the command is never sent again under this key.
+    const outcome: CommandOutcome = { kind: 'failed', failure: new CommandOutcomeUnknownError(vin, command).failure() };
+    await deps.idempotency.complete(vin, key, outcome);
+    await recordAudit(deps, auditRow('error', outcome.failure.code, { latencyMs: 0, woke: false, transport: null, teslaStatus: null }));
+    return { kind: 'outcome', outcome, replayed: false };
+  }
+  if (claim.kind === 'in_progress') return { kind: 'key_in_use' };
+  if (claim.kind === 'mismatch') return { kind: 'key_reused' };
+  return null;
+}
+
+function outcomeOf(request: CommandRequest, result: CommandResultSummary, latencyMs: number): CommandOutcome {
+  const { vin, command } = request;
+  if (result.outcome === 'refused') return { kind: 'refused', vin, command, reason: result.reason };
+  const { outcome, reason, woke, transport } = result;
+  return { kind: 'sent', vin, command, outcome, reason, woke, transport, latencyMs, ...(result.state ? { state: result.state } : {}) };
+}
+
+/**
+ * A command that ended in an error: audited and counted. A failure worth retrying (asleep, rate limited, Tesla down
+ * before the command went out, or a bug) frees the key; anything else is final, including a command sent without an
+ * answer: it may have run. An error nobody foresaw is thrown again once the key is free.
+ */
+async function settleFailure(
+  deps: SendCommandDeps,
+  request: CommandRequest,
+  error: unknown,
+  audit: (outcome: string, reason: string, teslaStatus: number | null) => Promise<void>,
+): Promise<Failure> {
+  const { vin, key } = request;
+  const failure = describeFailure(error, { pairingUrl: deps.pairingUrl?.() ?? GENERIC_PAIRING_URL });
+  const { code } = failure ?? INTERNAL_FAILURE;
+  await audit('error', code, teslaStatusOf(error));
+  deps.commandFailed?.(code);
+  const retryable = FAILURE_CODES[code].retryable;
+  if (key !== null && retryable) await deps.idempotency.release(vin, key);
+  if (failure === null) throw error;
+  if (key !== null && !retryable) await deps.idempotency.complete(vin, key, { kind: 'failed', failure });
+  return failure;
 }
 
 /** Tesla's HTTP status behind an error, when Tesla answered (0 means it did not). */
