@@ -164,36 +164,9 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}),
   };
 
-  if (step.decision.action === 'skip') {
-    const stale = car.state === 'online' && !pace.exhausted && now - (record.lastSnapshotAt ?? now) > STALE_ONLINE_MS * pace.slowdown;
-    const flagged: VehicleRecord =
-      stale && record.problem?.code !== 'stale_data'
-        ? {
-            ...record,
-            problem: {
-              code: 'stale_data',
-              message: 'online, but no reading for over 6 hours: check GET /vehicles/{vin}/state and the collector logs',
-              since: now,
-            },
-          }
-        : record;
-    if (changed(previous, flagged)) await deps.vehicles.putVehicle(flagged);
-    return { ...base, decision: 'skip', reason: step.decision.reason, needsAttention: stale || record.polling.failureStreak >= FAILING_PASSES };
-  }
-
+  if (step.decision.action === 'skip') return skipCar(deps, { previous, record, pace, now, base }, step.decision.reason);
   try {
-    const data = await deps.fleet.getVehicleData(car.vin, { includeLocation: deps.includeLocation });
-    const snapshot = snapshotFromVehicleData(car.vin, data, deps.clock.now());
-    // An answer without an odometer is not a reading (the history is built on it): a failure, never a snapshot.
-    if (snapshot.odometerMi === null) throw new UnreadableAnswerError('vehicle_data answer without an odometer', 200);
-    if (!deps.includeLocation) snapshot.location = null;
-    await deps.snapshots.putSnapshot(snapshot, deps.includeLocation ? data : withoutLocation(data));
-    if (deps.history) await recordHistorySafely(deps, car.vin, (history) => recordHistory(history, snapshot));
-    if (deps.onReading) {
-      await deps
-        .onReading({ vin: car.vin, displayName: car.displayName }, snapshot)
-        .catch((error: unknown) => deps.log.warn('collector: notifications failed', { vin: car.vin, error: describe(error) }));
-    }
+    const snapshot = await readCar(deps, car);
     await deps.vehicles.putVehicle({
       ...record,
       problem: null,
@@ -207,14 +180,42 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
     const problem = problemOf(error, previous?.problem ?? null, now);
     await deps.vehicles.putVehicle({ ...record, state, polling: memory, ...(problem ? { problem } : {}) });
-    return {
-      ...base,
-      state,
-      decision: 'failed',
-      reason: describe(error),
-      needsAttention: memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope',
-    };
+    const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope';
+    return { ...base, state, decision: 'failed', reason: describe(error), needsAttention };
   }
+}
+
+type OutcomeBase = Omit<VehicleOutcome, 'decision' | 'reason'>;
+
+/** A car not read this pass: its record is kept, flagged when it is online yet has gone unread for too long. */
+async function skipCar(
+  deps: CollectorDeps,
+  c: { previous: VehicleRecord | null; record: VehicleRecord; pace: BudgetPace; now: number; base: OutcomeBase },
+  reason: string,
+): Promise<VehicleOutcome> {
+  const { record, pace, now } = c;
+  const stale = record.state === 'online' && !pace.exhausted && now - (record.lastSnapshotAt ?? now) > STALE_ONLINE_MS * pace.slowdown;
+  const message = 'online, but no reading for over 6 hours: check GET /vehicles/{vin}/state and the collector logs';
+  const flagged: VehicleRecord = stale && record.problem?.code !== 'stale_data' ? { ...record, problem: { code: 'stale_data', message, since: now } } : record;
+  if (changed(c.previous, flagged)) await deps.vehicles.putVehicle(flagged);
+  return { ...c.base, decision: 'skip', reason, needsAttention: stale || record.polling.failureStreak >= FAILING_PASSES };
+}
+
+/** Reads the car (billed), stores the snapshot and its history, and tells the notifications. */
+async function readCar(deps: CollectorDeps, car: VehicleSummary): Promise<Snapshot> {
+  const data = await deps.fleet.getVehicleData(car.vin, { includeLocation: deps.includeLocation });
+  const snapshot = snapshotFromVehicleData(car.vin, data, deps.clock.now());
+  // An answer without an odometer is not a reading (the history is built on it): a failure, never a snapshot.
+  if (snapshot.odometerMi === null) throw new UnreadableAnswerError('vehicle_data answer without an odometer', 200);
+  if (!deps.includeLocation) snapshot.location = null;
+  await deps.snapshots.putSnapshot(snapshot, deps.includeLocation ? data : withoutLocation(data));
+  if (deps.history) await recordHistorySafely(deps, car.vin, (history) => recordHistory(history, snapshot));
+  if (deps.onReading) {
+    await deps
+      .onReading({ vin: car.vin, displayName: car.displayName }, snapshot)
+      .catch((error: unknown) => deps.log.warn('collector: notifications failed', { vin: car.vin, error: describe(error) }));
+  }
+  return snapshot;
 }
 
 /**
