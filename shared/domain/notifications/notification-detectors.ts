@@ -34,68 +34,60 @@ export function noticesFromReading(
 ): { notices: Notification[]; watch: CarWatch } {
   const notices: Notification[] = [];
   const at = current.takenAt;
-  const notice = (kind: Notification['kind'], key: string | number, title: string, message: string, data: Notification['data'] = {}): void => {
+  const notice: Notice = (kind, key, title, message, data = {}) => {
     notices.push({ id: `${kind}:${vin}:${key}`, kind, vin, at, title: `${name}: ${title}`, message, data: { vin, ...data } });
   };
-
   // Where the drive began: the last parked reading, else the earliest reading of it there is.
   const startOdometer = watch.parkedOdometerMi ?? previous?.odometerMi ?? null;
-  if (previous !== null && previous.takenAt < current.takenAt) {
-    const moved = startOdometer !== null && current.odometerMi !== null ? current.odometerMi - startOdometer : 0;
-    if (parked(current) && moved >= 0.1) {
-      notice('drive_finished', at, `drive finished, ${mi(moved)}`, `Parked after ${mi(moved)}; battery ${current.batteryLevel ?? '?'} %.`, {
-        distanceMi: Math.round(moved * 10) / 10,
-        batteryLevel: current.batteryLevel,
-      });
-    }
-    if (isCharging(previous) && current.chargingState === 'Complete') {
-      notice('charging_complete', at, 'charging complete', `Charged to ${current.batteryLevel ?? '?'} %.`, { batteryLevel: current.batteryLevel });
-    }
-    const limit = current.detail?.chargeLimitSoc ?? null;
-    if (
-      isCharging(previous) &&
-      (current.chargingState === 'Stopped' || current.chargingState === 'Disconnected') &&
-      limit !== null &&
-      current.batteryLevel !== null &&
-      current.batteryLevel < limit - 1
-    ) {
-      notice(
-        'charging_stopped',
-        at,
-        `charging stopped at ${current.batteryLevel} %`,
-        `Charging stopped at ${current.batteryLevel} %, before the ${limit} % limit (${current.chargingState.toLowerCase()}).`,
-        { batteryLevel: current.batteryLevel, chargeLimitSoc: limit },
-      );
-    }
-    if (previous.sentryMode !== null && current.sentryMode !== null && previous.sentryMode !== current.sentryMode) {
-      notice('sentry_changed', at, `sentry ${current.sentryMode ? 'on' : 'off'}`, `Sentry mode was switched ${current.sentryMode ? 'on' : 'off'}.`, {
-        sentryMode: current.sentryMode,
-      });
-    }
-  }
+  if (previous !== null && previous.takenAt < current.takenAt) changeNotices(previous, current, startOdometer, notice);
   const update = current.detail?.softwareUpdateVersion ?? null;
   if (update && current.detail?.softwareUpdateStatus && update !== current.softwareVersion) {
-    notice('update_available', update, `software update ${update}`, `Update ${update} is ${current.detail.softwareUpdateStatus}.`, {
-      version: update,
-      status: current.detail.softwareUpdateStatus,
-    });
+    const status = current.detail.softwareUpdateStatus;
+    notice('update_available', update, `software update ${update}`, `Update ${update} is ${status}.`, { version: update, status });
   }
-
   const parkedOdometerMi = parked(current) ? current.odometerMi : (startOdometer ?? current.odometerMi);
-  let next: CarWatch = { ...watch, parkedOdometerMi };
-  if (current.locked === false && parked(current)) {
-    if (watch.unlockedSince === null) next = { ...next, unlockedSince: at, unlockedNotified: false };
-    if (!next.unlockedNotified && at - next.unlockedSince! >= unlockedMinutes * 60_000) {
-      const minutes = Math.round((at - next.unlockedSince!) / 60_000);
-      notice('left_unlocked', next.unlockedSince!, `unlocked for ${minutes} min`, `Parked and unlocked since ${new Date(next.unlockedSince!).toISOString()}.`, {
-        minutes,
-      });
-      next = { ...next, unlockedNotified: true };
-    }
-  } else if (current.locked === true || !parked(current)) {
-    next = { ...next, unlockedSince: null, unlockedNotified: false };
+  return { notices, watch: unlockedWatch({ ...watch, parkedOdometerMi }, current, unlockedMinutes, notice) };
+}
+
+type Notice = (kind: Notification['kind'], key: string | number, title: string, message: string, data?: Notification['data']) => void;
+
+/** What changed between two readings: a drive that ended, charging that completed or stopped early, sentry. */
+function changeNotices(previous: Snapshot, current: Snapshot, startOdometer: number | null, notice: Notice): void {
+  const at = current.takenAt;
+  const level = current.batteryLevel;
+  const moved = startOdometer !== null && current.odometerMi !== null ? current.odometerMi - startOdometer : 0;
+  if (parked(current) && moved >= 0.1) {
+    const data = { distanceMi: Math.round(moved * 10) / 10, batteryLevel: level };
+    notice('drive_finished', at, `drive finished, ${mi(moved)}`, `Parked after ${mi(moved)}; battery ${level ?? '?'} %.`, data);
   }
-  return { notices, watch: next };
+  if (isCharging(previous) && current.chargingState === 'Complete') {
+    notice('charging_complete', at, 'charging complete', `Charged to ${level ?? '?'} %.`, { batteryLevel: level });
+  }
+  const limit = current.detail?.chargeLimitSoc ?? null;
+  const stopped = current.chargingState === 'Stopped' || current.chargingState === 'Disconnected';
+  if (isCharging(previous) && stopped && limit !== null && level !== null && level < limit - 1) {
+    const message = `Charging stopped at ${level} %, before the ${limit} % limit (${current.chargingState!.toLowerCase()}).`;
+    notice('charging_stopped', at, `charging stopped at ${level} %`, message, { batteryLevel: level, chargeLimitSoc: limit });
+  }
+  if (previous.sentryMode !== null && current.sentryMode !== null && previous.sentryMode !== current.sentryMode) {
+    const onOff = current.sentryMode ? 'on' : 'off';
+    notice('sentry_changed', at, `sentry ${onOff}`, `Sentry mode was switched ${onOff}.`, { sentryMode: current.sentryMode });
+  }
+}
+
+/** Parked and unlocked: told once, after `unlockedMinutes`; locking or driving off starts over. */
+function unlockedWatch(watch: CarWatch, current: Snapshot, unlockedMinutes: number, notice: Notice): CarWatch {
+  const at = current.takenAt;
+  if (current.locked === true || !parked(current)) return { ...watch, unlockedSince: null, unlockedNotified: false };
+  if (current.locked !== false) return watch;
+  let next = watch.unlockedSince === null ? { ...watch, unlockedSince: at, unlockedNotified: false } : watch;
+  const since = next.unlockedSince!;
+  if (!next.unlockedNotified && at - since >= unlockedMinutes * 60_000) {
+    const minutes = Math.round((at - since) / 60_000);
+    notice('left_unlocked', since, `unlocked for ${minutes} min`, `Parked and unlocked since ${new Date(since).toISOString()}.`, { minutes });
+    next = { ...next, unlockedNotified: true };
+  }
+  return next;
 }
 
 /** From a pass's view of a car: data gone stale, and the month's budget passing 80 %. */
