@@ -113,35 +113,42 @@ export function snapshotFromVehicleData(vin: string, body: unknown, receivedAt: 
     doorsOpen: known.length === 0 ? null : known.some((d) => d !== 0),
     updateInProgress: updateStatus === null ? null : UPDATE_BUSY.has(updateStatus),
     location: latitude !== null && longitude !== null ? { latitude, longitude } : null,
-    detail: {
-      usableBatteryLevel: num(charge.usable_battery_level),
-      estRangeMi: num(charge.est_battery_range),
-      idealRangeMi: num(charge.ideal_battery_range),
-      chargeLimitSoc: num(charge.charge_limit_soc),
-      chargeEnergyAddedKwh: num(charge.charge_energy_added),
-      chargerPowerKw: num(charge.charger_power),
-      chargerActualCurrentA: num(charge.charger_actual_current),
-      chargeAmpsSetting: num(charge.charge_amps),
-      chargerVoltageV: num(charge.charger_voltage),
-      chargerPhases: num(charge.charger_phases),
-      fastChargerPresent: bool(charge.fast_charger_present),
-      fastChargerType: str(charge.fast_charger_type),
-      timeToFullChargeH: num(charge.time_to_full_charge),
-      insideTempC: num(climate.inside_temp),
-      outsideTempC: num(climate.outside_temp),
-      driverTempSettingC: num(climate.driver_temp_setting),
-      passengerTempSettingC: num(climate.passenger_temp_setting),
-      tyrePressureBar: {
-        fl: num(vehicle.tpms_pressure_fl),
-        fr: num(vehicle.tpms_pressure_fr),
-        rl: num(vehicle.tpms_pressure_rl),
-        rr: num(vehicle.tpms_pressure_rr),
-      },
-      heading: num(drive.heading),
-      powerKw: num(drive.power),
-      softwareUpdateStatus: updateStatus,
-      softwareUpdateVersion: str(update.version),
+    detail: detailOf({ charge, climate, vehicle, drive, update }),
+  };
+}
+
+type Sections = Record<'charge' | 'climate' | 'vehicle' | 'drive' | 'update', Record<string, unknown>>;
+
+/** What is kept of a reading beyond the history's fields, for insight and the API. */
+function detailOf({ charge, climate, vehicle, drive, update }: Sections): SnapshotDetail {
+  return {
+    usableBatteryLevel: num(charge.usable_battery_level),
+    estRangeMi: num(charge.est_battery_range),
+    idealRangeMi: num(charge.ideal_battery_range),
+    chargeLimitSoc: num(charge.charge_limit_soc),
+    chargeEnergyAddedKwh: num(charge.charge_energy_added),
+    chargerPowerKw: num(charge.charger_power),
+    chargerActualCurrentA: num(charge.charger_actual_current),
+    chargeAmpsSetting: num(charge.charge_amps),
+    chargerVoltageV: num(charge.charger_voltage),
+    chargerPhases: num(charge.charger_phases),
+    fastChargerPresent: bool(charge.fast_charger_present),
+    fastChargerType: str(charge.fast_charger_type),
+    timeToFullChargeH: num(charge.time_to_full_charge),
+    insideTempC: num(climate.inside_temp),
+    outsideTempC: num(climate.outside_temp),
+    driverTempSettingC: num(climate.driver_temp_setting),
+    passengerTempSettingC: num(climate.passenger_temp_setting),
+    tyrePressureBar: {
+      fl: num(vehicle.tpms_pressure_fl),
+      fr: num(vehicle.tpms_pressure_fr),
+      rl: num(vehicle.tpms_pressure_rl),
+      rr: num(vehicle.tpms_pressure_rr),
     },
+    heading: num(drive.heading),
+    powerKw: num(drive.power),
+    softwareUpdateStatus: str(update.status),
+    softwareUpdateVersion: str(update.version),
   };
 }
 
