@@ -16,41 +16,20 @@ export function foldCharge(
   reading: HistoryReading,
   drive: OpenDrive | null,
 ): { charge: OpenCharge | null; closed: ChargingSession[] } {
-  const out: { charges: ChargingSession[] } = { charges: [] };
+  const closed: ChargingSession[] = [];
   let charge = open;
-  // Charging sessions.
   if (charge !== null && reading.charging && last !== null && replugged(last, reading)) {
     // Charging at both readings, but it drove (or its counter started over) in between: two sessions, not one.
     // The first one's count is the last it showed; it ended by this reading.
-    out.charges.push(closeCharge(vin, charge, { ...reading, batteryLevel: null, energyAddedKwh: null }));
+    closed.push(closeCharge(vin, charge, { ...reading, batteryLevel: null, energyAddedKwh: null }));
     charge = null;
   }
   if (charge !== null) {
-    if (reading.charging) {
-      charge = {
-        ...charge,
-        lastChargingAt: reading.at,
-        energyAddedKwh: maxOf(charge.energyAddedKwh, reading.energyAddedKwh),
-        peakPowerKw: maxOf(charge.peakPowerKw, reading.powerKw),
-        fast: charge.fast === true || reading.fastCharger === true ? true : (reading.fastCharger ?? charge.fast),
-        readings: charge.readings + 1,
-      };
-    } else {
-      out.charges.push(closeCharge(vin, charge, reading));
-      charge = null;
-    }
-  } else if (reading.charging) {
-    charge = {
-      startedAfter: last?.at ?? reading.at,
-      start: { at: reading.at, batteryLevel: reading.batteryLevel },
-      lastChargingAt: reading.at,
-      energyAddedKwh: reading.energyAddedKwh,
-      peakPowerKw: reading.powerKw,
-      fast: reading.fastCharger,
-      location: reading.location,
-      readings: 1,
-    };
-  } else if (last !== null && !last.charging && !last.moving && drive === null && gained(last, reading) >= UNSEEN_CHARGE_POINTS) {
+    if (reading.charging) return { charge: continued(charge, reading), closed };
+    return { charge: null, closed: [...closed, closeCharge(vin, charge, reading)] };
+  }
+  if (reading.charging) return { charge: opened(last, reading), closed };
+  if (last !== null && !last.charging && !last.moving && drive === null && gained(last, reading) >= UNSEEN_CHARGE_POINTS) {
     // Charged between two readings, none of which saw it: the car's own counter still holds the session's energy.
     const unseen: OpenCharge = {
       startedAfter: last.at,
@@ -62,9 +41,35 @@ export function foldCharge(
       location: reading.location,
       readings: 0,
     };
-    out.charges.push(closeCharge(vin, unseen, reading));
+    closed.push(closeCharge(vin, unseen, reading));
   }
-  return { charge, closed: out.charges };
+  return { charge: null, closed };
+}
+
+/** Still charging: the session goes on to this reading. */
+function continued(charge: OpenCharge, reading: HistoryReading): OpenCharge {
+  return {
+    ...charge,
+    lastChargingAt: reading.at,
+    energyAddedKwh: maxOf(charge.energyAddedKwh, reading.energyAddedKwh),
+    peakPowerKw: maxOf(charge.peakPowerKw, reading.powerKw),
+    fast: charge.fast === true || reading.fastCharger === true ? true : (reading.fastCharger ?? charge.fast),
+    readings: charge.readings + 1,
+  };
+}
+
+/** Seen charging for the first time: it began after the reading before. */
+function opened(last: HistoryReading | null, reading: HistoryReading): OpenCharge {
+  return {
+    startedAfter: last?.at ?? reading.at,
+    start: { at: reading.at, batteryLevel: reading.batteryLevel },
+    lastChargingAt: reading.at,
+    energyAddedKwh: reading.energyAddedKwh,
+    peakPowerKw: reading.powerKw,
+    fast: reading.fastCharger,
+    location: reading.location,
+    readings: 1,
+  };
 }
 
 /** The car was unplugged and plugged in again between two charging readings. */

@@ -29,49 +29,12 @@ export function foldDrive(
   reading: HistoryReading,
   options: HistoryOptions,
 ): { drive: OpenDrive | null; closed: Drive[] } {
-  const out: { drives: Drive[] } = { drives: [] };
-  let drive = open;
-  // Drives.
-  if (drive !== null) {
-    const gap = reading.at - drive.lastMovingAt;
-    if (reading.moving) {
-      const slowGap = drive.slowGap === true || (drive.lastMoving !== undefined && stoodStill({ at: drive.lastMovingAt, ...drive.lastMoving }, reading));
-      drive = {
-        ...drive,
-        lastMovingAt: reading.at,
-        lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
-        slowGap,
-        maxGapMs: Math.max(drive.maxGapMs, gap),
-        maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph),
-        readings: drive.readings + 1,
-      };
-    } else {
-      out.drives.push(closeDrive(vin, drive, reading, Math.max(drive.maxGapMs, gap), options));
-      drive = null;
-    }
-  } else if (reading.moving) {
-    const start = last ?? reading;
-    // Seen moving for the first time, shortly after a reading that saw it parked (as when the collector read it on
-    // waking): if it covered much less ground since than its speed says, it stood still for part of that time too,
-    // perhaps at a stop between two errands. After a longer gap, it may simply have set off late.
-    // (After a reading that found it plugged in, it may have stayed at the charger: no such guess.)
-    const slowGap =
-      last !== null &&
-      !last.charging &&
-      last.pluggedIn !== true &&
-      reading.at - last.at <= OPENING_GAP_MS &&
-      stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
-    drive = {
-      start: anchorOf(start),
-      startedBy: reading.at,
-      lastMovingAt: reading.at,
-      lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
-      slowGap,
-      maxGapMs: 0,
-      maxSpeedMph: reading.speedMph,
-      readings: 1,
-    };
-  } else if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
+  if (open !== null) {
+    if (reading.moving) return { drive: continued(open, reading), closed: [] };
+    return { drive: null, closed: [closeDrive(vin, open, reading, Math.max(open.maxGapMs, reading.at - open.lastMovingAt), options)] };
+  }
+  if (reading.moving) return { drive: opened(last, reading), closed: [] };
+  if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.
     const unseen: OpenDrive = {
       start: anchorOf(last),
@@ -81,9 +44,47 @@ export function foldDrive(
       maxSpeedMph: null,
       readings: 0,
     };
-    out.drives.push(closeDrive(vin, unseen, reading, unseen.maxGapMs, options));
+    return { drive: null, closed: [closeDrive(vin, unseen, reading, unseen.maxGapMs, options)] };
   }
-  return { drive, closed: out.drives };
+  return { drive: null, closed: [] };
+}
+
+/** Still moving: the drive goes on to this reading. */
+function continued(drive: OpenDrive, reading: HistoryReading): OpenDrive {
+  const slowGap = drive.slowGap === true || (drive.lastMoving !== undefined && stoodStill({ at: drive.lastMovingAt, ...drive.lastMoving }, reading));
+  return {
+    ...drive,
+    lastMovingAt: reading.at,
+    lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
+    slowGap,
+    maxGapMs: Math.max(drive.maxGapMs, reading.at - drive.lastMovingAt),
+    maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph),
+    readings: drive.readings + 1,
+  };
+}
+
+/** Seen moving for the first time: a drive opens, from the reading before (where it was parked) if there is one. */
+function opened(last: HistoryReading | null, reading: HistoryReading): OpenDrive {
+  // Shortly after a reading that saw it parked (as when the collector read it on waking): if it covered much less
+  // ground since than its speed says, it stood still for part of that time too, perhaps at a stop between two
+  // errands. After a longer gap, it may simply have set off late.
+  // (After a reading that found it plugged in, it may have stayed at the charger: no such guess.)
+  const slowGap =
+    last !== null &&
+    !last.charging &&
+    last.pluggedIn !== true &&
+    reading.at - last.at <= OPENING_GAP_MS &&
+    stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
+  return {
+    start: anchorOf(last ?? reading),
+    startedBy: reading.at,
+    lastMovingAt: reading.at,
+    lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
+    slowGap,
+    maxGapMs: 0,
+    maxSpeedMph: reading.speedMph,
+    readings: 1,
+  };
 }
 
 function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions): Drive {
