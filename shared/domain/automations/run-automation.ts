@@ -2,6 +2,7 @@ import type { Automation, AutomationRun, AutomationStore } from './automation';
 import { checkConditions } from './conditions';
 import { ABANDONED_CLAIM_MS } from '../commands/execute-command';
 import { recordAudit } from '../commands/command-audit';
+import type { CommandAuditEntry } from '../commands/command-ports';
 import { sendCommand, type CommandOutcome, type SendCommandDeps } from '../commands/send-command';
 import { INTERNAL_FAILURE } from '../failure';
 import type { SnapshotStore } from '../stores';
@@ -40,40 +41,8 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
   if (claim.kind === 'in_progress') return { at: now, outcome: 'skipped', reason: 'already_running' };
   // `abandoned`: an earlier delivery died part-way. Going on is safe: the command's own key below never sends twice.
 
-  const caller = { sourceIp: 'scheduler', userAgent: 'automation', token: `automation:${automation.id}` };
   const verdict = checkConditions(automation.conditions, await deps.snapshots.latestSnapshot(automation.vin), now);
-  let run: AutomationRun;
-  if (!verdict.ok) {
-    run = { at: now, outcome: 'skipped', reason: verdict.reason };
-    await recordAudit(deps, {
-      vin: automation.vin,
-      id: sortableId(),
-      at: now,
-      command: automation.command,
-      body: automation.body,
-      outcome: 'skipped',
-      reason: verdict.reason,
-      latencyMs: 0,
-      woke: false,
-      transport: null,
-      teslaStatus: null,
-      caller,
-      source: 'automation',
-      idempotencyKey: key,
-    });
-  } else {
-    let outcome: ReturnType<typeof outcomeOf>;
-    try {
-      const answer = await sendCommand(deps, { vin: automation.vin, command: automation.command, body: automation.body, key, caller, source: 'automation' });
-      outcome =
-        answer.kind === 'outcome'
-          ? outcomeOf(answer.outcome)
-          : { outcome: 'error', reason: answer.kind === 'key_in_use' ? 'request_in_progress' : 'idempotency_key_reused' };
-    } catch {
-      outcome = { outcome: 'error', reason: INTERNAL_FAILURE.code }; // a bug; sendCommand released the key and wrote the audit row
-    }
-    run = { at: now, ...outcome };
-  }
+  const run = verdict.ok ? await sendOccurrence(deps, automation, key, now) : await skipOccurrence(deps, automation, key, now, verdict.reason);
   await deps.idempotency.complete(automation.vin, occurrenceKey, run);
   await deps.automationStore.recordAutomationRun(automation.id, run);
   if (automation.schedule.kind === 'once') {
@@ -84,6 +53,44 @@ export async function runAutomation(deps: AutomationRunnerDeps, due: AutomationO
   if (run.outcome !== 'done' && run.outcome !== 'already_done' && run.outcome !== 'skipped')
     await deps.automationFailed?.(automation, run).catch(() => undefined);
   return run;
+}
+
+const callerOf = (automation: Automation): CommandAuditEntry['caller'] => ({
+  sourceIp: 'scheduler',
+  userAgent: 'automation',
+  token: `automation:${automation.id}`,
+});
+
+/** The conditions did not hold: nothing is sent, and the audit log says why. */
+async function skipOccurrence(deps: AutomationRunnerDeps, automation: Automation, key: string, now: number, reason: string): Promise<AutomationRun> {
+  const { vin, command, body } = automation;
+  const none = { latencyMs: 0, woke: false, transport: null, teslaStatus: null };
+  await recordAudit(deps, {
+    vin,
+    id: sortableId(),
+    at: now,
+    command,
+    body,
+    outcome: 'skipped',
+    reason,
+    ...none,
+    caller: callerOf(automation),
+    source: 'automation',
+    idempotencyKey: key,
+  });
+  return { at: now, outcome: 'skipped', reason };
+}
+
+/** Sends the command under the occurrence's own key, as the API would. */
+async function sendOccurrence(deps: AutomationRunnerDeps, automation: Automation, key: string, now: number): Promise<AutomationRun> {
+  const { vin, command, body } = automation;
+  try {
+    const answer = await sendCommand(deps, { vin, command, body, key, caller: callerOf(automation), source: 'automation' });
+    if (answer.kind === 'outcome') return { at: now, ...outcomeOf(answer.outcome) };
+    return { at: now, outcome: 'error', reason: answer.kind === 'key_in_use' ? 'request_in_progress' : 'idempotency_key_reused' };
+  } catch {
+    return { at: now, outcome: 'error', reason: INTERNAL_FAILURE.code }; // a bug; sendCommand released the key and wrote the audit row
+  }
 }
 
 function outcomeOf(outcome: CommandOutcome): { outcome: string; reason: string } {
