@@ -18,6 +18,7 @@ export const handler = createCollectorHandler(
     fleet: aws.fleet,
     stores: aws.stores,
     history: aws.history,
+    billing: aws.billing,
     clock: aws.clock,
     log,
     tunables: settings,

@@ -7,6 +7,8 @@ import type { FleetSimulator } from '../simulator/fleet-simulator';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
 import { idleAccuracy, type CarTimeline } from './idle-accuracy';
+import { superchargerAccuracy } from './supercharger-accuracy';
+import type { SuperchargerBillingStore } from '../../shared/domain/supercharger/billing-store';
 
 /**
  * One car's part of `npm run bench:month`'s report: what it cost, what the collector saw of its drives and
@@ -18,6 +20,7 @@ export async function reportCar(
     sim: FleetSimulator;
     stores: DynamoDbStores;
     history: DynamoDbHistoryStore;
+    billing: SuperchargerBillingStore;
     start: number;
     end: number;
     days: number;
@@ -28,7 +31,7 @@ export async function reportCar(
 ): Promise<Snapshot[]> {
   const { sim, stores, history, start, end, days, awakeMinutes, timelines, carProfile } = ctx;
   const car = sim.car(vin);
-  const billed = sim.billing.byVehicle.get(vin) ?? { data: 0, command: 0, wake: 0, free: 0 };
+  const billed = sim.billing.byVehicle.get(vin) ?? { data: 0, command: 0, wake: 0, free: 0, history: 0 };
   const snapshots: Snapshot[] = [];
   let cursor: string | null = null;
   do {
@@ -81,6 +84,12 @@ export async function reportCar(
   const worst = idle.worstAsleepShare;
   console.log(
     `  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state${worst && idle.largestAsleepShareError >= 0.02 ? ` (${new Date(worst.startAt).toISOString().slice(0, 16)} to ${new Date(worst.endAt).toISOString().slice(11, 16)}: ${(worst.derived * 100).toFixed(1)} % derived, ${(worst.truth * 100).toFixed(1)} % true)` : ''}`,
+  );
+  const charges = (await history.listCharges(vin, range)).items;
+  const sc = superchargerAccuracy(car.truth.chargeSessions, charges, await ctx.billing.teslaChargesBetween(vin, start - 86_400_000, end), end);
+  const share = billable + billed.history > 0 ? (billed.history / (billable + billed.history)) * 100 : 0;
+  console.log(
+    `  Supercharger bills     ${sc.billed} of ${sc.dcSessions} DC sessions shown with Tesla's bill; largest cost error $${sc.largestErrorAmount.toFixed(2)} (${(sc.largestErrorShare * 100).toFixed(1)} %; target ≤ 1 % or 1 cent); charging-history reads ${billed.history} (${share.toFixed(1)} % of billable requests; target ≤ 2 %)`,
   );
   const versions = await history.listVersions(vin);
   console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);

@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MINUTE_MS } from '../../shared/domain/clock';
+import { DynamoDbBillingStore } from '../../shared/store/dynamodb-billing-store';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { UndiciFleetApi } from '../../shared/tesla/undici-fleet-api';
@@ -55,6 +56,7 @@ export async function startBenchWorld(o: BenchWorldOptions) {
   const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
   const stores = new DynamoDbStores({ client: doc, tableName: 'bench', snapshotRetentionDays: 400 });
   const history = new DynamoDbHistoryStore({ client: doc, tableName: 'bench' });
+  const billing = new DynamoDbBillingStore({ client: doc, tableName: 'bench' });
   const login = sim.login();
   const tokenStore = new MemoryTokenStore({
     clientId: SIM_CLIENT_ID,
@@ -72,7 +74,7 @@ export async function startBenchWorld(o: BenchWorldOptions) {
     await sim.stop();
     await dynamo.stop();
   };
-  return { start: o.start, end: o.end, clock, vins, sim, counts, stores, history, fleet, tokenReads: () => tokenReads, stop };
+  return { start: o.start, end: o.end, clock, vins, sim, counts, stores, history, billing, fleet, tokenReads: () => tokenReads, stop };
 }
 
 export type BenchWorld = Awaited<ReturnType<typeof startBenchWorld>>;

@@ -105,7 +105,7 @@ interface MonthRun {
 
 /** Runs the collector (or the naive poller) once a simulated minute, and follows each car and its unpolled shadow. */
 async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
-  const { sim, clock, fleet, stores, history, vins, start, end } = world;
+  const { sim, clock, fleet, stores, history, billing, vins, start, end } = world;
   // Shadow cars: the same profiles, in the same simulated time, that nobody ever asks anything. The minutes a
   // polled car is awake beyond its shadow's are the minutes polling kept it awake, even if it never slept.
   const shadows = vins.map(
@@ -120,7 +120,7 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
     if (o.policy === 'adaptive') {
-      await runCollectorPass(composeCollectorDeps({ fleet, stores, history, clock, log: quiet, tunables: o.tuned }));
+      await runCollectorPass(composeCollectorDeps({ fleet, stores, history, billing, clock, log: quiet, tunables: o.tuned }));
     } else if ((t - start) % (10 * MINUTE_MS) === 0) {
       await naivePoll(fleet, vins, stores, history, clock.now());
     }
@@ -163,9 +163,9 @@ async function main(): Promise<void> {
   const snapshotsCounted: Snapshot[][] = [];
   for (const [i, vin] of world.vins.entries()) {
     const carProfile = o.profiles?.[i] ?? o.profile;
-    const { sim, stores, history, start, end } = world;
+    const { sim, stores, history, billing, start, end } = world;
     snapshotsCounted.push(
-      await reportCar(vin, { sim, stores, history, start, end, days: o.days, awakeMinutes: run.awakeMinutes, timelines: run.timelines, carProfile }),
+      await reportCar(vin, { sim, stores, history, billing, start, end, days: o.days, awakeMinutes: run.awakeMinutes, timelines: run.timelines, carProfile }),
     );
   }
   const { sim } = world;

@@ -1,3 +1,4 @@
+import { DynamoDbBillingStore } from '../../shared/store/dynamodb-billing-store';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalSettings } from '../../shared/config/local-settings';
@@ -19,6 +20,7 @@ export interface LocalData {
   checkpoint: DataCheckpoint;
   stores: DynamoDbStores;
   history: DynamoDbHistoryStore;
+  billing: DynamoDbBillingStore;
   commands: DynamoDbCommandStores;
   /** What stops it; the host adds its own steps to it. */
   stopping: Array<() => Promise<void>>;
@@ -48,6 +50,7 @@ export async function openLocalData(settings: LocalSettings, log: Log): Promise<
       checkpoint,
       stores: new DynamoDbStores({ client: doc, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: retention }),
       history: new DynamoDbHistoryStore({ client: doc, tableName: LOCAL_TABLE_NAME, stateChangeRetentionDays: retention }),
+      billing: new DynamoDbBillingStore({ client: doc, tableName: LOCAL_TABLE_NAME }),
       commands: new DynamoDbCommandStores({ client: doc, tableName: LOCAL_TABLE_NAME, auditRetentionDays: retention }),
       stopping,
     };

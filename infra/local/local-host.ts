@@ -128,6 +128,7 @@ function localCollector(data: LocalData, car: LocalFleet, notify: LocalNotificat
     fleet,
     stores: data.stores,
     history: data.history,
+    billing: data.billing,
     clock,
     log,
     tunables: settings,

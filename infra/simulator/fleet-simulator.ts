@@ -1,3 +1,4 @@
+import { chargingHistoryReply } from './sim-supercharger';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
@@ -199,6 +200,12 @@ export class FleetSimulator {
       return { status: 200, body: { response: list, count: list.length }, category: 'free' };
     }
     if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return fleetStatusReply(this.cars, this.signed, this.appKey, raw);
+    if (path === '/api/1/dx/charging/history' && method === 'GET') {
+      const car = this.find(url.searchParams.get('vin') ?? '');
+      if (!car) return { status: 404, body: envelopeError('not_found') };
+      car.advanceTo(now);
+      return this.limited(car.vin, 'history') ?? chargingHistoryReply(car.vin, car.truth.chargeSessions, url);
+    }
     const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|signed_command|command\/([^/]+)))?$/.exec(path);
     const car = match ? this.find(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !car) return { status: 404, body: envelopeError('not_found') };

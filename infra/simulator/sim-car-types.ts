@@ -43,6 +43,8 @@ export interface ChargeSession {
   endLevel: number | null;
   /** DC fast charging. */
   dc: boolean;
+  /** When it last drew power (it may stay plugged in after, until `endAt`). */
+  chargedUntil: number;
 }
 
 /** A drive as it happened, for checking what a logger recorded. */

@@ -147,13 +147,13 @@ export class SimCar {
     }
     if (!this.pluggedIn) this.plugIn();
     if (!this.isChargingNow(activity)) return this.drain(hours);
-    this.truth.charging(from, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
+    this.truth.charging(from, from, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
     const kwAt = (level: number): number => (activity.dc ? dcChargeKw(activity.ratedKw, level) : activity.ratedKw);
     const charged = integrateCharge(this.batteryLevel, this.chargeLimit, to - from, kwAt);
     this.batteryLevel = charged.level;
     this.sessionEnergyKwh += charged.addedKwh;
     if (this.batteryLevel >= this.chargeLimit) this.fullThisPlug = true;
-    this.truth.charging(from, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
+    this.truth.charging(from, from + charged.chargedMs, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
     this.sleep.chargingUntil(from + charged.chargedMs);
   }
 

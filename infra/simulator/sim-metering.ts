@@ -3,7 +3,7 @@ import { emptyCounts, type RequestCounts } from '../../shared/domain/request-met
 import type { Clock } from '../../shared/domain/clock';
 
 /** Per vehicle per minute, shared by all apps of the account (the Fleet API's documented limits). */
-export const RATE_LIMITS: Record<Exclude<BillingCategory, 'free'>, number> = { data: 60, command: 30, wake: 3 };
+export const RATE_LIMITS: Record<Exclude<BillingCategory, 'free'>, number> = { data: 60, command: 30, wake: 3, history: 60 };
 const WINDOW_MS = 60_000;
 
 /** Sliding one-minute windows per vehicle and category. */

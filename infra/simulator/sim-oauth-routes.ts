@@ -50,6 +50,8 @@ export function missingScope(path: string, url: URL, granted: ReadonlySet<string
     if ((url.searchParams.get('endpoints') ?? '').includes('location_data') && !granted.has('vehicle_location')) return 'vehicle_location';
     return null;
   }
+  // Tesla does not publish the charging history's scope; the simulator holds it to the likely one.
+  if (path.startsWith('/api/1/dx/charging/')) return granted.has('vehicle_charging_cmds') ? null : 'vehicle_charging_cmds';
   const command = /\/command\/([^/]+)$/.exec(path)?.[1];
   if (command !== undefined && CHARGING_SCOPE_COMMANDS.has(command))
     return granted.has('vehicle_cmds') || granted.has('vehicle_charging_cmds') ? null : 'vehicle_charging_cmds';

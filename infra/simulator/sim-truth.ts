@@ -29,11 +29,14 @@ export class SimTruth {
     session.endLevel = level;
   }
 
-  /** Charging at `at`, with `energyKwh` taken since the plug-in: opens a session unless one is open. */
-  charging(at: number, level: number, dc: boolean, energyKwh: number): void {
+  /** Charging from `at` until `until`, with `energyKwh` taken since the plug-in: opens a session unless one is open. */
+  charging(at: number, until: number, level: number, dc: boolean, energyKwh: number): void {
     const session = this.chargeSessions[this.chargeSessions.length - 1];
     if (session === undefined || session.endAt !== null) {
-      this.chargeSessions.push({ startAt: at, endAt: null, energyKwh, startLevel: level, endLevel: null, dc });
-    } else session.energyKwh = energyKwh;
+      this.chargeSessions.push({ startAt: at, endAt: null, energyKwh, startLevel: level, endLevel: null, dc, chargedUntil: until });
+    } else {
+      session.energyKwh = energyKwh;
+      session.chargedUntil = Math.max(session.chargedUntil, until);
+    }
   }
 }

@@ -18,6 +18,7 @@ export function awsCommandDeps(aws: ReturnType<typeof buildAwsDeps>, settings: L
   return composeCommandDeps({
     stores: aws.stores,
     history: aws.history,
+    billing: aws.billing,
     commands: aws.commands,
     fleet: aws.fleet,
     clock: aws.clock,

@@ -1,8 +1,9 @@
-import { collectorTuning, type Tunables } from '../config/tunables';
+import { collectorTuning, type CollectorTunable, type Tunables } from '../config/tunables';
 import type { Clock } from '../domain/clock';
 import type { CollectorDeps } from '../domain/collector';
 import type { FleetApi } from '../domain/fleet-api';
 import type { HistoryStore } from '../domain/history/history-store';
+import type { SuperchargerBillingStore } from '../domain/supercharger/billing-store';
 import type { ListingMemoryStore } from '../domain/list-policy';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
 
@@ -16,11 +17,12 @@ export function composeCollectorDeps(parts: {
   history: HistoryStore;
   clock: Clock;
   log: Log;
-  tunables: Pick<Tunables, 'includeLocation' | 'monthlyBudgetUsd' | 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'>;
+  tunables: Pick<Tunables, 'includeLocation' | 'monthlyBudgetUsd' | CollectorTunable>;
   grantedScopes?: CollectorDeps['grantedScopes'];
+  billing?: SuperchargerBillingStore;
   onReading?: CollectorDeps['onReading'];
 }): CollectorDeps {
-  const { fleet, stores, history, clock, log, tunables, grantedScopes, onReading } = parts;
+  const { fleet, stores, history, clock, log, tunables, grantedScopes, onReading, billing } = parts;
   return {
     fleet,
     vehicles: stores,
@@ -35,5 +37,6 @@ export function composeCollectorDeps(parts: {
     ...collectorTuning(tunables),
     ...(grantedScopes ? { grantedScopes } : {}),
     ...(onReading ? { onReading } : {}),
+    ...(billing ? { billing } : {}),
   };
 }

@@ -1,9 +1,10 @@
-import { collectorTuning, type Tunables } from '../config/tunables';
+import { collectorTuning, type CollectorTunable, type Tunables } from '../config/tunables';
 import type { Clock } from '../domain/clock';
 import type { CommandAuditLog, IdempotencyStore } from '../domain/commands/command-ports';
 import { COMMAND_TIMEOUT_MS, type SignedSender } from '../domain/commands/execute-command';
 import type { FleetApi } from '../domain/fleet-api';
 import type { HistoryStore } from '../domain/history/history-store';
+import type { SuperchargerBillingStore } from '../domain/supercharger/billing-store';
 import type { RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatusStore } from '../domain/signing-status';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
@@ -17,14 +18,13 @@ import type { CommandKey } from '../vcp/command-key';
 export function composeCommandDeps(parts: {
   stores: VehicleStore & SnapshotStore & UsageLedger;
   history: HistoryStore;
+  /** Tesla's Supercharger records, shown with DC sessions. */
+  billing?: SuperchargerBillingStore;
   commands: CommandAuditLog & IdempotencyStore & SigningStatusStore & RateLimitMemory;
   fleet: FleetApi;
   clock: Clock;
   log: Log;
-  tunables: Pick<
-    Tunables,
-    'monthlyBudgetUsd' | 'pricePerKwh' | 'allowedCommands' | 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'
-  >;
+  tunables: Pick<Tunables, 'monthlyBudgetUsd' | 'pricePerKwh' | 'allowedCommands' | CollectorTunable>;
   /** Waits between checks of a waking car. */
   sleep: (ms: number) => Promise<void>;
   commandKey: () => Promise<CommandKey | null>;
@@ -36,11 +36,13 @@ export function composeCommandDeps(parts: {
     vehicles: stores,
     snapshots: stores,
     history,
+    ...(parts.billing ? { billing: parts.billing } : {}),
     usage: stores,
     monthlyBudgetUsd: tunables.monthlyBudgetUsd,
     pricePerKwh: tunables.pricePerKwh,
     // As the collector budgets with it: `/usage` prices list calls the same way.
     listCallPriceUsd: collectorTuning(tunables).listCallPriceUsd,
+    historyCallPriceUsd: collectorTuning(tunables).historyCallPriceUsd,
     fleet: parts.fleet,
     clock: parts.clock,
     log: parts.log,

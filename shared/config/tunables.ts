@@ -62,6 +62,20 @@ export const TUNABLES = {
     benchFlag: 'list-price',
     meaning: 'what 1,000 list or state calls cost, if you budget for them (Tesla reports them free)',
   },
+  superchargerCosts: {
+    kind: 'bool',
+    env: 'SUPERCHARGER_COSTS',
+    default: true,
+    meaning: 'read Tesla’s charging history after a DC session (at most every 6 h, only while a session awaits its bill) for Tesla’s billed cost',
+  },
+  chargingHistoryPricePer1000Usd: {
+    kind: 'number',
+    env: 'CHARGING_HISTORY_PRICE_PER_1000_USD',
+    min: 0,
+    max: 100,
+    default: 2,
+    meaning: 'what 1,000 charging-history calls cost (Tesla publishes no price: the data price unless you know better)',
+  },
   asleepListIntervalMinutes: {
     kind: 'int',
     env: 'ASLEEP_LIST_INTERVAL_MINUTES',
@@ -93,6 +107,8 @@ export interface Tunables {
   monthlyBudgetUsd: number;
   pricePerKwh: number | null;
   listCallPricePer1000Usd: number;
+  superchargerCosts: boolean;
+  chargingHistoryPricePer1000Usd: number;
   asleepListIntervalMinutes: number;
   drivingIntervalMinutes: number;
 }
@@ -168,14 +184,22 @@ export function tunablesEnvironment(values: { [K in TunableName]?: string | numb
   return env;
 }
 
+/** The tuned values the collector takes (the API prices with the same ones). */
+export type CollectorTunable =
+  'listCallPricePer1000Usd' | 'chargingHistoryPricePer1000Usd' | 'superchargerCosts' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes';
+
 /** What the collector and the API take from the tuned values, in their own units. */
-export function collectorTuning(t: Pick<Tunables, 'listCallPricePer1000Usd' | 'asleepListIntervalMinutes' | 'drivingIntervalMinutes'>): {
+export function collectorTuning(t: Pick<Tunables, CollectorTunable>): {
   listCallPriceUsd: number;
+  historyCallPriceUsd: number;
+  superchargerCosts: boolean;
   asleepListIntervalMs: number;
   polling: PollingTuning;
 } {
   return {
     listCallPriceUsd: t.listCallPricePer1000Usd / 1000,
+    historyCallPriceUsd: t.chargingHistoryPricePer1000Usd / 1000,
+    superchargerCosts: t.superchargerCosts,
     asleepListIntervalMs: t.asleepListIntervalMinutes > 1 ? t.asleepListIntervalMinutes * 60_000 : 0,
     polling: { drivingIntervalMs: t.drivingIntervalMinutes * 60_000 },
   };

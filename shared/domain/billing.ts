@@ -3,8 +3,17 @@ import type { BillingCategory } from './fleet-api';
 /** Fleet requests counted by billing category. */
 export type RequestCounts = Record<BillingCategory, number>;
 
-/** Tesla's pay-per-use prices (USD per request): data 500/$1, commands 1,000/$1, wakes 50/$1. */
-export const PRICE_USD: Record<BillingCategory, number> = { data: 1 / 500, command: 1 / 1000, wake: 1 / 50, free: 0 };
+/**
+ * Tesla's pay-per-use prices (USD per request): data 500/$1, commands 1,000/$1, wakes 50/$1. The charging history's
+ * price is not published: by default it is taken to cost what data does.
+ */
+export const PRICE_USD: Record<BillingCategory, number> = { data: 1 / 500, command: 1 / 1000, wake: 1 / 50, free: 0, history: 1 / 500 };
+
+/** The prices an owner may set: the calls Tesla reports free, and the charging history (USD per call). */
+export interface CallPrices {
+  listCallUsd?: number;
+  historyCallUsd?: number;
+}
 /** Every account gets this much usage free each month. */
 export const MONTHLY_CREDIT_USD = 10;
 
@@ -12,14 +21,17 @@ export const MONTHLY_CREDIT_USD = 10;
  * What the counted requests cost. Tesla publishes no price for the calls it reports as free (the vehicle list, one
  * car's state); `freeCallPriceUsd` prices them (per call) for an owner who wants to budget for them: 0 by default.
  */
-export function costUsd(counts: RequestCounts, freeCallPriceUsd = 0): number {
-  return (Object.keys(PRICE_USD) as BillingCategory[]).reduce((sum, c) => sum + counts[c] * (c === 'free' ? freeCallPriceUsd : PRICE_USD[c]), 0);
+export function costUsd(counts: RequestCounts, prices: CallPrices = {}): number {
+  const by = costByCategoryUsd(counts, prices);
+  return (Object.keys(by) as BillingCategory[]).reduce((sum, c) => sum + by[c], 0);
 }
 
 /** What each kind of counted request cost (USD), at the same prices as `costUsd`. */
-export function costByCategoryUsd(counts: RequestCounts, freeCallPriceUsd = 0): Record<BillingCategory, number> {
-  const of = (c: BillingCategory): number => counts[c] * (c === 'free' ? freeCallPriceUsd : PRICE_USD[c]);
-  return { data: of('data'), command: of('command'), wake: of('wake'), free: of('free') };
+export function costByCategoryUsd(counts: RequestCounts, prices: CallPrices = {}): Record<BillingCategory, number> {
+  const price: Record<BillingCategory, number> = { ...PRICE_USD, free: prices.listCallUsd ?? 0, history: prices.historyCallUsd ?? PRICE_USD.history };
+  // A ledger item written before a category existed has no count for it.
+  const of = (c: BillingCategory): number => (counts[c] ?? 0) * price[c];
+  return { data: of('data'), command: of('command'), wake: of('wake'), free: of('free'), history: of('history') };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { budgetPace, carBudgetUsd, costUsd, monthKey, type BudgetPace } from './billing';
+import { budgetPace, carBudgetUsd, costUsd, monthKey, type BudgetPace, type CallPrices } from './billing';
 import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
@@ -18,6 +18,8 @@ import { afterListing, listDue, NEW_LISTING, type ListingMemoryStore } from './l
 import { recordHistory, recordStateChange } from './history/history-recorder';
 import type { HistoryStore } from './history/history-store';
 import { snapshotFromVehicleData, type Snapshot } from './snapshot';
+import type { SuperchargerBillingStore } from './supercharger/billing-store';
+import { syncSuperchargerBilling } from './supercharger/sync-billing';
 import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
 
@@ -39,6 +41,12 @@ export interface CollectorDeps {
   meter?: RequestMeter;
   /** What a list or state call costs, if Tesla ever bills them (USD per call; default 0, as reported). */
   listCallPriceUsd?: number;
+  /** What a charging-history call costs (USD per call; default: the data price). */
+  historyCallPriceUsd?: number;
+  /** Where Tesla's Supercharger records are kept; with it (and history), each car's billing is synced once an hour. */
+  billing?: SuperchargerBillingStore;
+  /** Read Tesla's charging history for DC sessions' bills (default true when `billing` is given). */
+  superchargerCosts?: boolean;
   /** Once every car has been asleep this long, list the cars only this often (default 0: every pass). */
   asleepListIntervalMs?: number;
   /** Where that is remembered between passes (needed with asleepListIntervalMs). */
@@ -118,9 +126,10 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
     if (listing) await deps.listing!.putListingMemory(afterListing(listing, cars, startedAt));
     // The account's own calls (the list) are paid from the budget before it is shared among the cars.
     const price = deps.listCallPriceUsd ?? 0;
-    const accountSpend = price > 0 ? costUsd(await deps.usage.getUsage(ACCOUNT_SCOPE, monthKey(startedAt)), price) : 0;
+    const accountSpend = price > 0 ? costUsd(await deps.usage.getUsage(ACCOUNT_SCOPE, monthKey(startedAt)), { listCallUsd: price }) : 0;
     const budgetPerCar = carBudgetUsd(deps.monthlyBudgetUsd, accountSpend, cars.length);
     const outcomes = await mapWithConcurrency(cars, deps.concurrency ?? 4, (car) => collectOne({ ...deps, fleet }, car, budgetPerCar));
+    await syncBilling({ ...deps, fleet }, cars, startedAt);
     return {
       startedAt: new Date(startedAt).toISOString(),
       vehiclesSeen: cars.length,
@@ -137,7 +146,7 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
 async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: number): Promise<VehicleOutcome> {
   const now = deps.clock.now();
   const [previous, spent] = await Promise.all([deps.vehicles.getVehicle(car.vin), deps.usage.getUsage(car.vin, monthKey(now))]);
-  const spentUsd = costUsd(spent, deps.listCallPriceUsd ?? 0);
+  const spentUsd = costUsd(spent, callPricesOf(deps));
   const pace: BudgetPace = budgetPace(spentUsd, budgetUsd, now);
   const step = decidePoll(await afterNewLogin(deps, previous, normalizeMemory(previous?.polling)), car.state, now, pace);
   const record: VehicleRecord = {
@@ -288,4 +297,33 @@ function problemOf(error: unknown, previous: VehicleProblem | null, now: number)
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
+}
+
+function callPricesOf(deps: Pick<CollectorDeps, 'listCallPriceUsd' | 'historyCallPriceUsd'>): CallPrices {
+  return { listCallUsd: deps.listCallPriceUsd ?? 0, ...(deps.historyCallPriceUsd !== undefined ? { historyCallUsd: deps.historyCallPriceUsd } : {}) };
+}
+
+/**
+ * Each car's Supercharger bills are looked at once an hour, in a minute of the hour its VIN picks (so cars spread
+ * out): a look is one or two table reads, and Tesla is asked only when a DC session awaits its bill.
+ */
+async function syncBilling(deps: CollectorDeps, cars: readonly VehicleSummary[], now: number): Promise<void> {
+  const { billing, history } = deps;
+  if (!billing || !history || deps.superchargerCosts === false) return;
+  for (const car of cars) {
+    if (Math.floor(now / MINUTE_MS) % 60 !== billingMinute(car.vin)) continue;
+    try {
+      const outcome = await syncSuperchargerBilling({ fleet: deps.fleet, history, billing, clock: deps.clock }, car.vin);
+      if (outcome.read) deps.log.info('collector: charging history read', { vin: car.vin, ...outcome });
+    } catch (error) {
+      deps.log.warn('collector: charging history failed', { vin: car.vin, error: describe(error) });
+    }
+  }
+}
+
+/** The minute of the hour (0–59) at which a car's bills are looked at. */
+export function billingMinute(vin: string): number {
+  let h = 0;
+  for (const c of vin) h = (h * 31 + c.charCodeAt(0)) % 3600;
+  return h % 60;
 }

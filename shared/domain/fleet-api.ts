@@ -1,3 +1,4 @@
+import type { TeslaChargingRecord } from './supercharger/tesla-charging-record';
 import type { VehicleSummary } from './vehicle';
 
 /** What `fleet_status` says of one car; null where Tesla did not say. */
@@ -32,6 +33,20 @@ export interface FleetApi {
   signedCommand(vin: string, routableMessage: Buffer): Promise<Buffer>;
   /** Whether each car needs signed commands and has the app's key; counted as data (Tesla does not say). */
   fleetStatus(vins: string[]): Promise<Map<string, VehicleSigningInfo>>;
+  /** One page of the car's Supercharger sessions that started in the range (`history`); Tesla's own records. */
+  chargingHistoryPage(vin: string, range: { fromMs: number; toMs: number }, page: number): Promise<ChargingHistoryPage>;
 }
 
-export type BillingCategory = 'data' | 'command' | 'wake' | 'free';
+export interface ChargingHistoryPage {
+  records: TeslaChargingRecord[];
+  /** Rows Tesla gave that could not be read (not stored: an unreadable answer is not data). */
+  unreadable: number;
+  /** Another page may follow. */
+  more: boolean;
+}
+
+/**
+ * How Tesla bills a request. `history` is Tesla's charging history, whose price Tesla does not publish: it is priced
+ * by a setting (the data price unless the owner says otherwise), like the list calls Tesla reports free.
+ */
+export type BillingCategory = 'data' | 'command' | 'wake' | 'free' | 'history';

@@ -7,11 +7,11 @@ import type { UsageLedger } from './stores';
 export type { RequestCounts } from './billing';
 
 export function emptyCounts(): RequestCounts {
-  return { data: 0, command: 0, wake: 0, free: 0 };
+  return { data: 0, command: 0, wake: 0, free: 0, history: 0 };
 }
 
 export function addCounts(a: RequestCounts, b: RequestCounts): RequestCounts {
-  return { data: a.data + b.data, command: a.command + b.command, wake: a.wake + b.wake, free: a.free + b.free };
+  return { data: a.data + b.data, command: a.command + b.command, wake: a.wake + b.wake, free: a.free + b.free, history: (a.history ?? 0) + (b.history ?? 0) };
 }
 
 /** Account-wide calls (the vehicle list) are kept under this scope. */
@@ -61,5 +61,6 @@ export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi 
     sendCommand: (vin, command, body) => counted('command', vin, () => inner.sendCommand(vin, command, body)),
     signedCommand: (vin, message) => counted('command', vin, () => inner.signedCommand(vin, message)),
     fleetStatus: (vins) => counted('data', vins.length === 1 ? vins[0]! : ACCOUNT_SCOPE, () => inner.fleetStatus(vins)),
+    chargingHistoryPage: (vin, range, page) => counted('history', vin, () => inner.chargingHistoryPage(vin, range, page)),
   };
 }

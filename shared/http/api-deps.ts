@@ -1,3 +1,4 @@
+import type { SuperchargerBillingStore } from '../domain/supercharger/billing-store';
 import type { OutboundPolicy } from '../notify/outbound-guard';
 import type { CollectorHalt } from '../domain/collector-run';
 import type { AutomationStore, AutomationTrigger } from '../domain/automations/automation';
@@ -27,6 +28,10 @@ export interface ApiDeps {
   pricePerKwh?: number | null;
   /** What a list or state call costs, if Tesla ever bills them (USD per call; default 0). */
   listCallPriceUsd?: number;
+  /** What a charging-history call costs (USD per call; default: the data price). */
+  historyCallPriceUsd?: number;
+  /** Tesla's Supercharger records, to show a DC session's bill. */
+  billing?: SuperchargerBillingStore;
   fleet: FleetApi;
   clock: Clock;
   log: Log;

@@ -1,4 +1,6 @@
-import type { ChargingSession, Drive, IdlePeriod } from '../domain/history/history-records';
+import type { Drive, IdlePeriod } from '../domain/history/history-records';
+import { billOf, type TeslaChargingRecord } from '../domain/supercharger/tesla-charging-record';
+import type { PricedSession } from './charge-pricing';
 import type { HttpResult } from './responses';
 
 /** How history records are shown by the API: its JSON views, CSV columns, and a drive's GPX track. */
@@ -38,16 +40,6 @@ export function driveView(d: Drive) {
   };
 }
 
-/** A session's cost: the one the owner set, else its kWh at the configured price, else unknown. */
-export type PricedSession = ChargingSession & { cost: number | null; costSource: 'set' | 'price' | null };
-
-export function priced(c: ChargingSession, costs: ReadonlyMap<string, number>, pricePerKwh: number | null | undefined): PricedSession {
-  const set = costs.get(c.id);
-  if (set !== undefined) return { ...c, cost: set, costSource: 'set' };
-  if (pricePerKwh != null && c.energyAddedKwh !== null) return { ...c, cost: Math.round(c.energyAddedKwh * pricePerKwh * 100) / 100, costSource: 'price' };
-  return { ...c, cost: null, costSource: null };
-}
-
 export function chargeView(c: PricedSession) {
   return {
     id: c.id,
@@ -64,6 +56,26 @@ export function chargeView(c: PricedSession) {
     readings: c.readings,
     cost: c.cost,
     costSource: c.costSource,
+    currency: c.currency,
+    tesla: c.tesla === null ? null : teslaBillView(c.tesla),
+  };
+}
+
+/** Tesla's record of a Supercharger session as the API shows it: the site, the fees, the invoices. */
+function teslaBillView(r: TeslaChargingRecord) {
+  const bill = billOf(r);
+  return {
+    sessionId: r.sessionId,
+    site: r.site,
+    startAt: iso(r.startAt),
+    stopAt: r.stopAt === null ? null : iso(r.stopAt),
+    unlatchAt: r.unlatchAt === null ? null : iso(r.unlatchAt),
+    currency: bill.currency,
+    chargingFee: bill.charging,
+    idleFee: bill.parking,
+    total: bill.total,
+    fees: r.fees,
+    invoiceIds: r.invoiceIds,
   };
 }
 
@@ -122,4 +134,6 @@ export const CHARGE_COLUMNS = [
   'kind',
   'durationMinutes',
   'cost',
+  'costSource',
+  'currency',
 ] as const;

@@ -141,14 +141,14 @@ export class DynamoDbStores implements VehicleStore, SnapshotStore, UsageLedger,
   }
 
   async addUsage(scope: string, month: string, counts: RequestCounts): Promise<void> {
-    if (counts.data + counts.command + counts.wake + counts.free === 0) return;
+    if (counts.data + counts.command + counts.wake + counts.free + counts.history === 0) return;
     await this.options.client.send(
       new UpdateCommand({
         TableName: this.options.tableName,
         Key: { pk: usagePk(scope), sk: usageSk(month) },
-        UpdateExpression: 'ADD #data :data, #command :command, #wake :wake, #free :free',
-        ExpressionAttributeNames: { '#data': 'data', '#command': 'command', '#wake': 'wake', '#free': 'free' },
-        ExpressionAttributeValues: { ':data': counts.data, ':command': counts.command, ':wake': counts.wake, ':free': counts.free },
+        UpdateExpression: 'ADD #data :data, #command :command, #wake :wake, #free :free, #history :history',
+        ExpressionAttributeNames: { '#data': 'data', '#command': 'command', '#wake': 'wake', '#free': 'free', '#history': 'history' },
+        ExpressionAttributeValues: { ':data': counts.data, ':command': counts.command, ':wake': counts.wake, ':free': counts.free, ':history': counts.history },
       }),
     );
   }

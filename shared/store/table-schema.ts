@@ -93,5 +93,10 @@ export const idleSk = (startAt: number): string => `IDLE#${new Date(startAt).toI
 /** A charging session's cost set by the owner, apart from the derived session so that re-deriving keeps it. */
 export const chargeCostSk = (id: string): string => `CHARGECOST#${id}`;
 export const CHARGE_COST_SK_PREFIX = 'CHARGECOST#';
+/** Tesla's record of a Supercharger session (domain/supercharger), by its start and Tesla's id; kept apart from the derived sessions. */
+export const teslaChargeSk = (startAt: number, sessionId: string): string => `SCBILL#${new Date(startAt).toISOString()}#${sessionId}`;
+export const TESLA_CHARGE_SK_PREFIX = 'SCBILL#';
+/** When Tesla's charging history was last read for the car, and whether Tesla refused it. */
+export const BILLING_SYNC_SK = 'SCBILLSYNC';
 /** A change of the car's listed state (online, asleep, offline), kept for idle periods' asleep share. */
 export const stateChangeSk = (at: number): string => `STATE#${new Date(at).toISOString()}`;

@@ -1,6 +1,7 @@
+import { chargingHistoryPath, parseChargingHistory } from './charging-history';
 import { CHARGING_SCOPE_COMMANDS } from '../domain/commands/catalogue';
 import type { Dispatcher } from 'undici';
-import type { BillingCategory, CommandResult, FleetApi, VehicleSigningInfo } from '../domain/fleet-api';
+import type { BillingCategory, ChargingHistoryPage, CommandResult, FleetApi, VehicleSigningInfo } from '../domain/fleet-api';
 import {
   AccessTokenRejectedError,
   CommandSigningRequiredError,
@@ -123,6 +124,11 @@ export class UndiciFleetApi implements FleetApi {
     return parseFleetStatus(response as Record<string, unknown>, vins);
   }
 
+  /** One page of the car's Supercharger sessions (Tesla's charging history); see charging-history.ts. */
+  async chargingHistoryPage(vin: string, range: { fromMs: number; toMs: number }, page: number): Promise<ChargingHistoryPage> {
+    return parseChargingHistory(await this.call({ method: 'GET', path: chargingHistoryPath(vin, range, page), category: 'history', vin }), vin);
+  }
+
   private summaryOf(body: unknown): VehicleSummary {
     const summary = toSummary((body as { response?: unknown }).response);
     if (summary === null) throw new UnreadableAnswerError('vehicle answer without a VIN', 200);
@@ -219,6 +225,9 @@ function missingScopes(path: string, token: string): string[] {
     if (decodeURIComponent(path).includes('location_data') && !has('vehicle_location')) needed.push('vehicle_location');
   } else if (CHARGING_SCOPE_COMMANDS.has(/\/command\/([^/?]+)/.exec(path)?.[1] ?? '')) {
     if (!has('vehicle_charging_cmds') && !has('vehicle_cmds')) needed.push('vehicle_charging_cmds');
+  } else if (path.startsWith('/api/1/dx/charging/')) {
+    // Tesla does not publish which scope its charging history needs; vehicle_charging_cmds is the likely one.
+    if (!has('vehicle_charging_cmds')) needed.push('vehicle_charging_cmds');
   } else if (path.includes('/command/') || path.endsWith('/signed_command')) {
     if (!has('vehicle_cmds')) needed.push('vehicle_cmds');
   }

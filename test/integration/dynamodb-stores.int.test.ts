@@ -131,10 +131,10 @@ describe('day rollups and usage ledger on dynalite', () => {
   });
 
   it('adds usage atomically per car and month', async () => {
-    await Promise.all(Array.from({ length: 10 }, () => stores.addUsage(CAR, '2026-07', { data: 1, command: 0, wake: 0, free: 2 })));
-    await stores.addUsage(CAR, '2026-07', { data: 0, command: 3, wake: 1, free: 0 });
-    expect(await stores.getUsage(CAR, '2026-07')).toEqual({ data: 10, command: 3, wake: 1, free: 20 });
-    expect(await stores.getUsage(CAR, '2026-08')).toEqual({ data: 0, command: 0, wake: 0, free: 0 });
+    await Promise.all(Array.from({ length: 10 }, () => stores.addUsage(CAR, '2026-07', { data: 1, command: 0, wake: 0, free: 2, history: 0 })));
+    await stores.addUsage(CAR, '2026-07', { data: 0, command: 3, wake: 1, free: 0, history: 1 });
+    expect(await stores.getUsage(CAR, '2026-07')).toEqual({ data: 10, command: 3, wake: 1, free: 20, history: 1 });
+    expect(await stores.getUsage(CAR, '2026-08')).toEqual({ data: 0, command: 0, wake: 0, free: 0, history: 0 });
   });
 });
 

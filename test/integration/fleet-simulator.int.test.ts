@@ -94,7 +94,7 @@ describe('Fleet client against the simulator', () => {
     clock.advance(30 * MINUTE_MS); // parked since minute 12, asleep since 27
     await expect(metered.getVehicleData(VIN, { includeLocation: false })).rejects.toBeInstanceOf(VehicleUnavailableError); // billed all the same
     expect(meter.counts).toEqual(sim.billing.total);
-    expect(meter.counts).toEqual({ free: 1, data: 2, command: 1, wake: 0 });
+    expect(meter.counts).toEqual({ free: 1, data: 2, command: 1, wake: 0, history: 0 });
   });
 
   it('says through fleet_status which cars need signing and have the app key paired', async () => {

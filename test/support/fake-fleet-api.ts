@@ -1,4 +1,5 @@
-import type { CommandResult, FleetApi, VehicleSigningInfo } from '../../shared/domain/fleet-api';
+import type { ChargingHistoryPage, CommandResult, FleetApi, VehicleSigningInfo } from '../../shared/domain/fleet-api';
+import type { TeslaChargingRecord } from '../../shared/domain/supercharger/tesla-charging-record';
 import type { VehicleSummary } from '../../shared/domain/vehicle';
 
 export interface FleetCall {
@@ -16,6 +17,8 @@ export class FakeFleetApi implements FleetApi {
   commandResult: (vin: string, command: string) => CommandResult = () => ({ result: true, reason: '' });
   /** What `fleet_status` says of a car (throw to make the call fail). */
   signingInfo: (vin: string) => VehicleSigningInfo = () => ({ protocolRequired: null, keyPaired: null });
+  /** Tesla's Supercharger records per car (throw to make the call fail). */
+  chargingHistory: (vin: string) => TeslaChargingRecord[] = () => [];
 
   listVehicles(): Promise<VehicleSummary[]> {
     this.calls.push({ method: 'listVehicles' });
@@ -54,6 +57,16 @@ export class FakeFleetApi implements FleetApi {
     this.calls.push({ method: 'fleetStatus', vin: vins.join(',') });
     try {
       return Promise.resolve(new Map(vins.map((vin) => [vin, this.signingInfo(vin)])));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  chargingHistoryPage(vin: string, range: { fromMs: number; toMs: number }, page: number): Promise<ChargingHistoryPage> {
+    this.calls.push({ method: 'chargingHistoryPage', vin });
+    try {
+      const all = this.chargingHistory(vin).filter((r) => r.startAt >= range.fromMs && r.startAt <= range.toMs);
+      const records = all.slice((page - 1) * 50, page * 50);
+      return Promise.resolve({ records, unreadable: 0, more: all.length > page * 50 });
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

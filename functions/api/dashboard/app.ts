@@ -45,8 +45,8 @@ interface State {
   } | null;
 }
 interface Usage {
-  requests: Record<'data' | 'command' | 'wake' | 'free', number>;
-  costByCategoryUsd: Record<'data' | 'command' | 'wake' | 'free', number>;
+  requests: Record<'data' | 'command' | 'wake' | 'free' | 'history', number>;
+  costByCategoryUsd: Record<'data' | 'command' | 'wake' | 'free' | 'history', number>;
   estimatedCostUsd: number;
   budgetUsd: number;
 }
@@ -144,6 +144,7 @@ async function renderUsage(): Promise<void> {
       <tr><td>Vehicle data</td><td>${u.requests.data}</td><td>$${u.costByCategoryUsd.data.toFixed(2)}</td></tr>
       <tr><td>Commands</td><td>${u.requests.command}</td><td>$${u.costByCategoryUsd.command.toFixed(2)}</td></tr>
       <tr><td>Wakes</td><td>${u.requests.wake}</td><td>$${u.costByCategoryUsd.wake.toFixed(2)}</td></tr>
+      ${u.requests.history > 0 ? `<tr><td>Charging history</td><td>${u.requests.history}</td><td>$${u.costByCategoryUsd.history.toFixed(2)}</td></tr>` : ''}
     </tbody></table>`;
   // Set through the DOM: the page's CSP forbids inline style attributes.
   $('usage').querySelector<HTMLElement>('.meter > div')!.style.width = `${share.toFixed(0)}%`;

@@ -25,7 +25,10 @@ interface Charge {
   kind: string;
   durationMinutes: number;
   cost: number | null;
-  costSource: 'set' | 'price' | null;
+  costSource: 'set' | 'tesla' | 'price' | null;
+  /** Tesla's currency, for a cost from Tesla's bill. */
+  currency: string | null;
+  tesla: { site: string | null; idleFee: number } | null;
 }
 interface Month {
   month: string;
@@ -210,8 +213,8 @@ export async function renderCharging(vin: string): Promise<void> {
       num(c.peakPowerKw, 0, ' kW'),
       c.kind === 'unknown' ? '–' : c.kind.toUpperCase(),
       `${c.start.batteryLevel ?? '–'} → ${c.end.batteryLevel ?? '–'} %`,
-      // The owner's own figure, or the kWh at PRICE_PER_KWH ("≈"); none without either.
-      c.cost === null ? '–' : `${c.costSource === 'price' ? '≈ ' : ''}${c.cost.toFixed(2)}`,
+      // The owner's own figure, Tesla's bill (in its currency, idle fee included), or the kWh at PRICE_PER_KWH ("≈").
+      costText(c),
     ]),
   );
   fill(
@@ -248,4 +251,11 @@ function renderIdles(idles: Idle[]): void {
       i.asleepShare === null ? '–' : `${Math.round(i.asleepShare * 100)} %`,
     ]),
   );
+}
+
+function costText(c: Charge): string {
+  if (c.cost === null) return '–';
+  if (c.costSource === 'tesla')
+    return `${c.currency ?? ''} ${c.cost.toFixed(2)} (Tesla${c.tesla && c.tesla.idleFee > 0 ? `, idle fee ${c.tesla.idleFee.toFixed(2)}` : ''})`;
+  return `${c.costSource === 'price' ? '≈ ' : ''}${c.cost.toFixed(2)}`;
 }

@@ -10,8 +10,8 @@ import { json } from '../responses';
 import type { Route } from '../router';
 import { isoInstant } from '../time-range';
 import { nextPageCursor, orderParam, resolvePageQuery } from '../page-query';
-import type { PricedSession } from '../history-views';
-import { CHARGE_COLUMNS, chargeView, DRIVE_COLUMNS, driveView, gpx, IDLE_COLUMNS, idleView, iso, priced } from '../history-views';
+import { priceSessions, type PricedSession } from '../charge-pricing';
+import { CHARGE_COLUMNS, chargeView, DRIVE_COLUMNS, driveView, gpx, IDLE_COLUMNS, idleView, iso } from '../history-views';
 
 export const historyQuerySchema = lazily(() =>
   z.strictObject({
@@ -39,8 +39,8 @@ export async function requireDrive(deps: ApiDeps, vin: string, id: string): Prom
 }
 
 async function pricedCharges(deps: ApiDeps, vin: string, query: HistoryQuery): Promise<HistoryPage<PricedSession>> {
-  const [page, costs] = await Promise.all([deps.history.listCharges(vin, query), deps.history.chargeCosts(vin)]);
-  return { items: page.items.map((c) => priced(c, costs, deps.pricePerKwh)), cursor: page.cursor };
+  const page = await deps.history.listCharges(vin, query);
+  return { items: await priceSessions(deps, vin, page.items), cursor: page.cursor };
 }
 
 /**
@@ -152,7 +152,8 @@ export function historyRoutes(deps: ApiDeps): Route[] {
         const session = await deps.history.getCharge(vin, id);
         if (session === null) throw new ApiError(404, 'charge_not_found', `no charging session ${id} for ${vin}`);
         await deps.history.putChargeCost(vin, id, cost);
-        return json(200, { vin, charge: chargeView(priced(session, await deps.history.chargeCosts(vin), deps.pricePerKwh)) });
+        const [shown] = await priceSessions(deps, vin, [session]);
+        return json(200, { vin, charge: chargeView(shown!) });
       },
     },
     {

@@ -31,7 +31,10 @@ export function usageRoutes(deps: ApiDeps): Route[] {
           deps.vehicles.listVehicles(),
         ]);
         const round = (usd: number): number => Math.round(usd * 10_000) / 10_000;
-        const price = deps.listCallPriceUsd ?? 0;
+        const price = {
+          listCallUsd: deps.listCallPriceUsd ?? 0,
+          ...(deps.historyCallPriceUsd !== undefined ? { historyCallUsd: deps.historyCallPriceUsd } : {}),
+        };
         const byCategory = costByCategoryUsd(requests, price);
         return json(200, {
           vin,

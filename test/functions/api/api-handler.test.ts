@@ -149,7 +149,7 @@ describe('commands', () => {
     expect(fleet.calls.map((c) => c.method)).toEqual(['getVehicle', 'wakeUp', 'getVehicle', 'getVehicle', 'getVehicle', 'sendCommand']);
     expect(commands.entries).toEqual([expect.objectContaining({ vin: VIN, command: 'honk_horn', outcome: 'done', woke: true, transport: 'rest' })]);
     // What the command cost goes into the month's ledger, where /usage and the collector's budget see it.
-    expect(await stores.getUsage(VIN, '2026-06')).toEqual({ data: 0, command: 1, wake: 1, free: 4 });
+    expect(await stores.getUsage(VIN, '2026-06')).toEqual({ data: 0, command: 1, wake: 1, free: 4, history: 0 });
     expect((await call('GET', `/vehicles/${VIN}/usage`, { token: TOKEN })).body).toMatchObject({ requests: { command: 1, wake: 1 }, estimatedCostUsd: 0.021 });
   });
 

@@ -73,6 +73,9 @@ describe('simulated limits and billing', () => {
     billing.record('data', 408, 'V');
     billing.record('data', 503, 'V');
     billing.record('free', 200, null);
-    expect(billing.toJSON()).toEqual({ total: { data: 2, command: 0, wake: 0, free: 1 }, byVehicle: { V: { data: 2, command: 0, wake: 0, free: 0 } } });
+    expect(billing.toJSON()).toEqual({
+      total: { data: 2, command: 0, wake: 0, free: 1, history: 0 },
+      byVehicle: { V: { data: 2, command: 0, wake: 0, free: 0, history: 0 } },
+    });
   });
 });

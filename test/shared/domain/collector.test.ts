@@ -197,19 +197,19 @@ describe('collector pass', () => {
   it('adds each pass’s requests to the month’s usage ledger, per car and for the account', async () => {
     const { stores, deps } = setup();
     await runCollectorPass(deps);
-    expect(await stores.getUsage(ONLINE, '2026-05')).toEqual({ data: 1, command: 0, wake: 0, free: 0 });
-    expect(await stores.getUsage('ACCOUNT', '2026-05')).toEqual({ data: 0, command: 0, wake: 0, free: 1 });
+    expect(await stores.getUsage(ONLINE, '2026-05')).toEqual({ data: 1, command: 0, wake: 0, free: 0, history: 0 });
+    expect(await stores.getUsage('ACCOUNT', '2026-05')).toEqual({ data: 0, command: 0, wake: 0, free: 1, history: 0 });
   });
 
   it('stops billed polling of a car whose share of the budget is spent, and slows one running ahead', async () => {
     const { fleet, stores, deps } = setup();
-    await stores.addUsage(ONLINE, '2026-05', { data: 2_400, command: 0, wake: 0, free: 0 }); // $4.80 of a $5 share
+    await stores.addUsage(ONLINE, '2026-05', { data: 2_400, command: 0, wake: 0, free: 0, history: 0 }); // $4.80 of a $5 share
     const summary = await runCollectorPass(deps);
     expect(summary.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'skip', reason: 'budget_exhausted' });
     expect(fleet.calls.some((c) => c.method === 'getVehicleData')).toBe(false);
 
     const slowed = setup();
-    await slowed.stores.addUsage(ONLINE, '2026-05', { data: 600, command: 0, wake: 0, free: 0 }); // $1.20 on May 1st
+    await slowed.stores.addUsage(ONLINE, '2026-05', { data: 600, command: 0, wake: 0, free: 0, history: 0 }); // $1.20 on May 1st
     expect((await runCollectorPass(slowed.deps)).vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'fetch', slowdown: 8 });
   });
 

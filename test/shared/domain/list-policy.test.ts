@@ -64,10 +64,10 @@ describe('the collector with a list interval and a list price', () => {
   it('counts the list calls on the account and, when priced, pays them from the budget first', async () => {
     const { stores, deps } = setup('online');
     const month = '2026-05';
-    await stores.addUsage(ACCOUNT_SCOPE, month, { data: 0, command: 0, wake: 0, free: 9_000 });
+    await stores.addUsage(ACCOUNT_SCOPE, month, { data: 0, command: 0, wake: 0, free: 9_000, history: 0 });
     // At $1 per 1,000 list calls the account has spent $9 of $10: the one car's share is what is left, and its data
     // reads stop within the last 5 % of that share.
-    await stores.addUsage('5YJ3E7EA3LF760000', month, { data: 480, command: 0, wake: 0, free: 0 });
+    await stores.addUsage('5YJ3E7EA3LF760000', month, { data: 480, command: 0, wake: 0, free: 0, history: 0 });
     const priced = await runCollectorPass({ ...deps, listCallPriceUsd: 1 / 1000 });
     expect(priced.vehicles[0]).toMatchObject({ decision: 'skip', reason: 'budget_exhausted' });
     expect((await stores.getUsage(ACCOUNT_SCOPE, month)).free).toBe(9_001);

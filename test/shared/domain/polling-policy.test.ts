@@ -162,7 +162,7 @@ describe('polling policy scenarios', () => {
 
 describe('budget', () => {
   it('prices requests as Tesla does', () => {
-    expect(costUsd({ data: 500, command: 1000, wake: 50, free: 99 })).toBeCloseTo(3, 10);
+    expect(costUsd({ data: 500, command: 1000, wake: 50, free: 99, history: 0 })).toBeCloseTo(3, 10);
   });
 
   it('slows polling when spend runs ahead of a straight line through the month, and stops near the end of the budget', () => {
