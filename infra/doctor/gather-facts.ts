@@ -70,56 +70,18 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     publicKey: null,
   };
   if ('unanswered' in stack) return { now, stackName, stack, ...none };
-
-  const resources = await clients.cloudFormation.send(new DescribeStackResourcesCommand({ StackName: stackName })).then(
-    (out) => out.StackResources ?? [],
-    () => [],
-  );
-  const physical = (type: string, logicalPrefix: string): string | null =>
-    resources.find((r) => r.ResourceType === type && (r.LogicalResourceId ?? '').startsWith(logicalPrefix))?.PhysicalResourceId ?? null;
-  const tableName = physical('AWS::DynamoDB::GlobalTable', 'Table');
-  const secretArn = stack.outputs.TeslaTokenSecretArn ?? physical('AWS::SecretsManager::Secret', 'TeslaTokens');
-  const alarmTopic = stack.outputs.AlarmTopicArn ?? physical('AWS::SNS::Topic', 'AlarmsTopic');
-  const notifyTopic = physical('AWS::SNS::Topic', 'Notifications');
-  const group = physical('AWS::Scheduler::ScheduleGroup', 'AutomationsGroup');
-  const queues = resources
-    .filter((r) => r.ResourceType === 'AWS::SQS::Queue' && r.PhysicalResourceId)
-    .map((r) => ({ name: r.LogicalResourceId ?? '', url: r.PhysicalResourceId! }));
-  const apiUrl = stack.outputs.ApiUrl;
-  const publicKeyUrl = stack.outputs.PublicKeyUrl;
-
+  const where = await locate(stackName, clients, stack.outputs);
   const subscriptionsOf = (topicArn: string) =>
     ask(async (): Promise<SubscriptionFacts[]> => {
       const out = await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
       return (out.Subscriptions ?? []).map((s) => ({ protocol: s.Protocol ?? '', pendingConfirmation: s.SubscriptionArn === 'PendingConfirmation' }));
     });
-
+  const { tableName, secretArn, alarmTopic, notifyTopic, group, queues } = where;
+  const { ApiUrl: apiUrl, PublicKeyUrl: publicKeyUrl } = stack.outputs;
   const [tokenSecret, lastRun, vehicles, alarms, alarmSubscriptions, notifySubscriptions, scheduleGroup, deadLetters, health, publicKey] = await Promise.all([
-    secretArn === null
-      ? null
-      : ask(async () => {
-          const out = await clients.secrets.send(new DescribeSecretCommand({ SecretId: secretArn }));
-          return {
-            rotationEnabled: out.RotationEnabled === true,
-            lastRotatedAt: out.LastRotatedDate?.getTime() ?? null,
-            nextRotationAt: out.NextRotationDate?.getTime() ?? null,
-            stages: out.VersionIdsToStages ?? {},
-          };
-        }),
+    secretArn === null ? null : ask(() => secretFacts(clients, secretArn)),
     tableName === null ? null : ask(async () => ({ record: await new DynamoDbCollectorRuns({ client: clients.dynamo, tableName }).lastRun() })),
-    tableName === null
-      ? null
-      : ask(async () => {
-          const records: VehicleRecord[] = await new DynamoDbStores({ client: clients.dynamo, tableName, snapshotRetentionDays: 1 }).listVehicles();
-          const audit = new DynamoDbCommandStores({ client: clients.dynamo, tableName, auditRetentionDays: 1 });
-          return Promise.all(
-            records.map(async (r) => {
-              const newest = (await audit.list(r.vin, { limit: 1 })).items[0];
-              const lastCommand = newest ? { at: newest.at, command: newest.command, outcome: newest.outcome, reason: newest.reason } : null;
-              return { vin: r.vin, displayName: r.displayName, problem: r.problem ?? null, lastCommand };
-            }),
-          );
-        }),
+    tableName === null ? null : ask(() => vehicleFacts(clients, tableName)),
     ask(async () => {
       const out = await clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${stackName}-` }));
       return (out.MetricAlarms ?? []).map((a) => ({ name: a.AlarmName ?? '', state: a.StateValue ?? 'UNKNOWN', reason: a.StateReason ?? '' }));
@@ -127,14 +89,7 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     alarmTopic === null ? null : subscriptionsOf(alarmTopic),
     notifyTopic === null ? null : subscriptionsOf(notifyTopic),
     group === null ? null : ask(async () => ({ state: (await clients.scheduler.send(new GetScheduleGroupCommand({ Name: group }))).State ?? 'UNKNOWN' })),
-    ask(() =>
-      Promise.all(
-        queues.map(async (q) => {
-          const out = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
-          return { name: q.name.replace(/[A-F0-9]{8}$/, ''), messages: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) };
-        }),
-      ),
-    ),
+    ask(() => queueFacts(clients, queues)),
     apiUrl ? ask(() => get(`${apiUrl.replace(/\/+$/, '')}/health`)) : null,
     publicKeyUrl ? ask(() => get(publicKeyUrl)) : null,
   ]);
@@ -153,4 +108,57 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     health,
     publicKey,
   };
+}
+
+/** The stack's resources the doctor looks at, by type and logical id (outputs first, where the stack gives them). */
+async function locate(stackName: string, clients: DoctorClients, outputs: Record<string, string>) {
+  const resources = await clients.cloudFormation.send(new DescribeStackResourcesCommand({ StackName: stackName })).then(
+    (out) => out.StackResources ?? [],
+    () => [],
+  );
+  const physical = (type: string, logicalPrefix: string): string | null =>
+    resources.find((r) => r.ResourceType === type && (r.LogicalResourceId ?? '').startsWith(logicalPrefix))?.PhysicalResourceId ?? null;
+  return {
+    tableName: physical('AWS::DynamoDB::GlobalTable', 'Table'),
+    secretArn: outputs.TeslaTokenSecretArn ?? physical('AWS::SecretsManager::Secret', 'TeslaTokens'),
+    alarmTopic: outputs.AlarmTopicArn ?? physical('AWS::SNS::Topic', 'AlarmsTopic'),
+    notifyTopic: physical('AWS::SNS::Topic', 'Notifications'),
+    group: physical('AWS::Scheduler::ScheduleGroup', 'AutomationsGroup'),
+    queues: resources
+      .filter((r) => r.ResourceType === 'AWS::SQS::Queue' && r.PhysicalResourceId)
+      .map((r) => ({ name: r.LogicalResourceId ?? '', url: r.PhysicalResourceId! })),
+  };
+}
+
+async function secretFacts(clients: DoctorClients, secretArn: string) {
+  const out = await clients.secrets.send(new DescribeSecretCommand({ SecretId: secretArn }));
+  return {
+    rotationEnabled: out.RotationEnabled === true,
+    lastRotatedAt: out.LastRotatedDate?.getTime() ?? null,
+    nextRotationAt: out.NextRotationDate?.getTime() ?? null,
+    stages: out.VersionIdsToStages ?? {},
+  };
+}
+
+/** Each car the collector knows, its problem, and the newest command sent to it. */
+async function vehicleFacts(clients: DoctorClients, tableName: string) {
+  const records: VehicleRecord[] = await new DynamoDbStores({ client: clients.dynamo, tableName, snapshotRetentionDays: 1 }).listVehicles();
+  const audit = new DynamoDbCommandStores({ client: clients.dynamo, tableName, auditRetentionDays: 1 });
+  return Promise.all(
+    records.map(async (r) => {
+      const newest = (await audit.list(r.vin, { limit: 1 })).items[0];
+      const lastCommand = newest ? { at: newest.at, command: newest.command, outcome: newest.outcome, reason: newest.reason } : null;
+      return { vin: r.vin, displayName: r.displayName, problem: r.problem ?? null, lastCommand };
+    }),
+  );
+}
+
+/** How many messages wait in each dead-letter queue. */
+function queueFacts(clients: DoctorClients, queues: ReadonlyArray<{ name: string; url: string }>) {
+  return Promise.all(
+    queues.map(async (q) => {
+      const out = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: q.url, AttributeNames: ['ApproximateNumberOfMessages'] }));
+      return { name: q.name.replace(/[A-F0-9]{8}$/, ''), messages: Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) };
+    }),
+  );
 }

@@ -121,35 +121,14 @@ export class SimSignedEndpoint {
       return this.withSessionInfo(reply, state, clientKey, uuid, now).bytes(50, uuid).finish();
     }
 
-    const signature = f.bytes(13);
     const payload = f.bytes(10) ?? Buffer.alloc(0);
-    const sig = signature ? fieldReader(readFields(signature)) : null;
-    const signer = sig?.bytes(1) ? fieldReader(readFields(sig.bytes(1)!)).bytes(1) : undefined;
-    const hmacData = sig?.bytes(8) ? fieldReader(readFields(sig.bytes(8)!)) : null;
+    const checked = this.checkSignature(f, state, domain, payload, now);
     const fault = (n: number, attachSession: boolean): Buffer => {
       const w = reply.message(12, (s) => s.uint(1, 2).uint(2, n));
+      const signer = 'signer' in checked ? checked.signer : undefined;
       return (attachSession && signer ? this.withSessionInfo(w, state, signer, uuid, now) : w).bytes(50, uuid).finish();
     };
-    if (!signer || !hmacData) return fault(FAULT.invalidSignature, false);
-    if (!this.paired.has(signer.toString('hex'))) return fault(FAULT.unknownKey, false);
-
-    const epoch = hmacData.bytes(1) ?? Buffer.alloc(0);
-    const counter = hmacData.uint(2) ?? 0;
-    const expiresAt = hmacData.fixed32(3) ?? 0;
-    const tag = hmacData.bytes(4) ?? Buffer.alloc(0);
-    const clock = this.clock(now);
-    if (!epoch.equals(state.epoch)) return fault(FAULT.incorrectEpoch, true);
-    if (expiresAt < clock) return fault(FAULT.timeExpired, true);
-    if (expiresAt > clock + TIME_TO_LIVE_LIMIT_S) return fault(FAULT_TTL_TOO_LONG, true);
-    const flags = f.uint(52) ?? 0;
-    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain: domain as Domain, vin: this.vin, epoch, expiresAt, counter, flags });
-    const sessionKey = sharedKey(state.privateKey, signer);
-    const expected = hmacPersonalizedTag(sessionKey, meta, payload);
-    if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) return fault(FAULT.invalidSignature, true);
-    const last = state.counters.get(signer.toString('hex')) ?? 0;
-    if (counter <= last) return fault(FAULT.invalidCounter, true);
-    state.counters.set(signer.toString('hex'), counter);
-
+    if ('fault' in checked) return fault(checked.fault, checked.attachSession);
     const decoded = decodeSignedPayload(domain, payload);
     if (!decoded) return fault(FAULT.invalidSignature, false);
     const scripted = this.scripted.shift();
@@ -160,23 +139,73 @@ export class SimSignedEndpoint {
     const outcome = run(decoded.command, decoded.body);
     // VCSEC: an empty reply is success.
     const answer = domain === DOMAIN.infotainment ? encodeCarServerResponse(outcome.result, outcome.reason) : Buffer.alloc(0);
-    if ((flags & FLAG_ENCRYPT_RESPONSE) === 0) return (answer.length > 0 ? reply.bytes(10, answer) : reply).bytes(50, uuid).finish();
+    if ((checked.flags & FLAG_ENCRYPT_RESPONSE) === 0) return (answer.length > 0 ? reply.bytes(10, answer) : reply).bytes(50, uuid).finish();
+    return this.sealedReply(reply, state, domain, checked, answer, uuid);
+  }
+
+  /**
+   * Checks a command's signature as the car does: a paired key, the session's epoch, an expiry within the limit,
+   * the HMAC over the metadata and payload, and a counter above the last one seen. The fault to answer, or who
+   * signed it and with which session key.
+   */
+  private checkSignature(
+    f: ReturnType<typeof fieldReader>,
+    state: DomainState,
+    domain: number,
+    payload: Buffer,
+    now: number,
+  ): { fault: number; attachSession: boolean; signer?: Buffer } | { signer: Buffer; sessionKey: Buffer; tag: Buffer; flags: number } {
+    const signature = f.bytes(13);
+    const sig = signature ? fieldReader(readFields(signature)) : null;
+    const signer = sig?.bytes(1) ? fieldReader(readFields(sig.bytes(1)!)).bytes(1) : undefined;
+    const hmacData = sig?.bytes(8) ? fieldReader(readFields(sig.bytes(8)!)) : null;
+    if (!signer || !hmacData) return { fault: FAULT.invalidSignature, attachSession: false };
+    if (!this.paired.has(signer.toString('hex'))) return { fault: FAULT.unknownKey, attachSession: false };
+    const faulted = (fault: number) => ({ fault, attachSession: true, signer });
+    const epoch = hmacData.bytes(1) ?? Buffer.alloc(0);
+    const counter = hmacData.uint(2) ?? 0;
+    const expiresAt = hmacData.fixed32(3) ?? 0;
+    const tag = hmacData.bytes(4) ?? Buffer.alloc(0);
+    const clock = this.clock(now);
+    if (!epoch.equals(state.epoch)) return faulted(FAULT.incorrectEpoch);
+    if (expiresAt < clock) return faulted(FAULT.timeExpired);
+    if (expiresAt > clock + TIME_TO_LIVE_LIMIT_S) return faulted(FAULT_TTL_TOO_LONG);
+    const flags = f.uint(52) ?? 0;
+    const meta = commandMetadata({ signatureType: SIGNATURE_TYPE.hmacPersonalized, domain: domain as Domain, vin: this.vin, epoch, expiresAt, counter, flags });
+    const sessionKey = sharedKey(state.privateKey, signer);
+    const expected = hmacPersonalizedTag(sessionKey, meta, payload);
+    if (tag.length !== expected.length || !timingSafeEqual(tag, expected)) return faulted(FAULT.invalidSignature);
+    const last = state.counters.get(signer.toString('hex')) ?? 0;
+    if (counter <= last) return faulted(FAULT.invalidCounter);
+    state.counters.set(signer.toString('hex'), counter);
+    return { signer, sessionKey, tag, flags };
+  }
+
+  /** The car's answer, encrypted for the session as the client asked (FLAG_ENCRYPT_RESPONSE). */
+  private sealedReply(
+    reply: ProtoWriter,
+    state: DomainState,
+    domain: number,
+    checked: { sessionKey: Buffer; tag: Buffer; flags: number },
+    answer: Buffer,
+    uuid: Buffer,
+  ): Buffer {
     state.responseCounter += 1;
     const nonce = randomBytes(12);
-    const replyFlags = this.responseFlags === 'echo' ? flags : 0;
+    const replyFlags = this.responseFlags === 'echo' ? checked.flags : 0;
     const responseMeta = responseMetadata({
       domain: domain as Domain,
       vin: this.vin,
       counter: state.responseCounter,
       flags: replyFlags,
-      requestHash: requestHash(domain as Domain, tag),
+      requestHash: requestHash(domain as Domain, checked.tag),
       fault: 0,
     });
-    const sealed = sealResponse(sessionKey, responseMeta, nonce, answer);
+    const sealed = sealResponse(checked.sessionKey, responseMeta, nonce, answer);
     const sealedReply = reply
       .bytes(10, sealed.ciphertext)
-      .message(13, (sd) => sd.message(9, (r) => r.bytes(1, nonce).uint(2, state.responseCounter).bytes(3, sealed.tag)))
-      .bytes(50, uuid);
+      .message(13, (sd) => sd.message(9, (r) => r.bytes(1, nonce).uint(2, state.responseCounter).bytes(3, sealed.tag)));
+    sealedReply.bytes(50, uuid);
     return (replyFlags !== 0 ? sealedReply.uint(52, replyFlags) : sealedReply).finish();
   }
 

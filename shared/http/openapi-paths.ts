@@ -13,6 +13,11 @@ export type Paths = Record<string, Record<string, Record<string, unknown>>>;
 
 /** The paths that are not about one car: health, the document, the public key, automations, notifications. */
 export function accountPaths(): Paths {
+  return { ...systemPaths(), ...automationPaths(), ...notificationPaths() };
+}
+
+/** What needs no car: health, this document, the public key, who the token is, the cars. */
+function systemPaths(): Paths {
   return {
     '/health': { get: { operationId: 'health', security: [], responses: { '200': ok('Alive') } } },
     '/openapi.json': { get: { operationId: 'openapi', security: [], responses: { '200': ok('This document') } } },
@@ -24,6 +29,14 @@ export function accountPaths(): Paths {
         responses: { '200': { description: 'SPKI PEM', content: { 'application/x-pem-file': { schema: { type: 'string' } } } }, '404': ERROR },
       },
     },
+    '/me': { get: { operationId: 'whoAmI', responses: { '200': ok('Which token this is: role owner or read, and its name'), '401': ERROR } } },
+    '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
+  };
+}
+
+/** Scheduled commands. */
+function automationPaths(): Paths {
+  return {
     '/automations': {
       get: {
         operationId: 'listAutomations',
@@ -53,6 +66,12 @@ export function accountPaths(): Paths {
         responses: { '200': ok('Deleted'), ...editErrors },
       },
     },
+  };
+}
+
+/** Where notifications go, a test, and what was delivered. */
+function notificationPaths(): Paths {
+  return {
     '/notifications': {
       get: {
         operationId: 'notifications',
@@ -73,13 +92,16 @@ export function accountPaths(): Paths {
         responses: { '200': ok('Per-channel result'), ...editErrors },
       },
     },
-    '/me': { get: { operationId: 'whoAmI', responses: { '200': ok('Which token this is: role owner or read, and its name'), '401': ERROR } } },
-    '/vehicles': { get: { operationId: 'listVehicles', responses: { '200': ok('Cars the collector has seen'), '401': ERROR } } },
   };
 }
 
 /** One car's paths: its state, history, logbook, usage and command log. */
 export function vehiclePaths(): Paths {
+  return { ...readingPaths(), ...drivePaths(), ...chargeAndMonthPaths(), ...usageAndAuditPaths() };
+}
+
+/** A car's latest state, odometer and snapshots. */
+function readingPaths(): Paths {
   return {
     '/vehicles/{vin}/state': { get: { operationId: 'vehicleState', parameters: [VIN], responses: { '200': ok('Latest snapshot'), ...errors } } },
     '/vehicles/{vin}/odometer': {
@@ -96,6 +118,12 @@ export function vehiclePaths(): Paths {
         responses: { '200': ok('Stored snapshots', true), ...errors },
       },
     },
+  };
+}
+
+/** Drives and the trip logbook. */
+function drivePaths(): Paths {
+  return {
     '/vehicles/{vin}/drives': {
       get: {
         operationId: 'drives',
@@ -135,6 +163,12 @@ export function vehiclePaths(): Paths {
         responses: { '200': ok('Chain check'), ...errors },
       },
     },
+  };
+}
+
+/** Charging sessions, idle periods, months and software versions. */
+function chargeAndMonthPaths(): Paths {
+  return {
     '/vehicles/{vin}/charges/{id}': {
       patch: {
         operationId: 'setChargeCost',
@@ -176,6 +210,12 @@ export function vehiclePaths(): Paths {
         responses: { '200': ok('Versions'), ...errors },
       },
     },
+  };
+}
+
+/** The Fleet requests a car cost, and its command log. */
+function usageAndAuditPaths(): Paths {
+  return {
     '/vehicles/{vin}/usage': {
       get: { operationId: 'usage', parameters: [VIN, ...queryParameters(usageQuery)], responses: { '200': ok('Month of Fleet usage'), ...errors } },
     },

@@ -46,8 +46,8 @@ beforeAll(async () => {
     },
     schedule: false,
   });
-  // Four hours, a pass a minute: the bill is looked for in the car's minute of each hour, once the session settled.
-  for (let minute = 0; minute < 4 * 60; minute++) {
+  // Seven hours, a pass a minute: the bill is looked for in the car’s minute of each hour, once the fees settled (4 h).
+  for (let minute = 0; minute < 7 * 60; minute++) {
     await host.collectNow();
     clock.advance(MINUTE_MS);
   }

@@ -90,35 +90,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
         endOdometerMi: d.end.odometerMi,
       }),
     ),
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/drives/{id}',
-      handle: async ({ params, event }) => {
-        const vin = requireVin(params.vin);
-        const id = requireRecordId(params.id, 'drive');
-        const drive = await requireDrive(deps, vin, id);
-        // The readings that bound and fill the drive, as stored (at most a few dozen: a driving car is read every few minutes).
-        const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: drive.start.at, toMs: drive.end.at, limit: 1000 });
-        const readings = page.items.map((s) => ({
-          at: iso(s.takenAt),
-          odometerMi: s.odometerMi,
-          speedMph: s.speedMph,
-          batteryLevel: s.batteryLevel,
-          shiftState: s.shiftState,
-          location: s.location,
-        }));
-        if (/\bapplication\/gpx\+xml\b/i.test(event.headers.accept ?? '')) {
-          const points = readings.filter((r): r is typeof r & { location: { latitude: number; longitude: number } } => r.location !== null);
-          if (points.length === 0)
-            throw new ApiError(404, 'no_track', 'this drive has no positions: turn location on (INCLUDE_LOCATION / includeLocation) to record tracks');
-          return gpx(
-            `Drive ${drive.id}`,
-            points.map((p) => ({ at: p.at, ...p.location })),
-          );
-        }
-        return json(200, { vin, drive: driveView(drive), readings });
-      },
-    },
+    getDrivesOneRoute(deps),
     pagedRoute(
       deps,
       '/vehicles/{vin}/charges',
@@ -142,42 +114,90 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       IDLE_COLUMNS,
       (i) => i,
     ),
-    {
-      method: 'PATCH',
-      path: '/vehicles/{vin}/charges/{id}',
-      handle: async ({ params, event }) => {
-        const vin = requireVin(params.vin);
-        const id = requireRecordId(params.id, 'charge');
-        const { cost } = validate(chargeCostSchema(), jsonObjectBody(event), 'invalid_body');
-        const session = await deps.history.getCharge(vin, id);
-        if (session === null) throw new ApiError(404, 'charge_not_found', `no charging session ${id} for ${vin}`);
-        await deps.history.putChargeCost(vin, id, cost);
-        const [shown] = await priceSessions(deps, vin, [session]);
-        return json(200, { vin, charge: chargeView(shown!) });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/months',
-      handle: async ({ params, query, event }) => {
-        const vin = requireVin(params.vin);
-        const q = validate(monthsQuerySchema(), query, 'invalid_query');
-        const to = q.to ?? iso(deps.clock.now()).slice(0, 7);
-        const from = q.from ?? iso(Date.parse(`${to}-01T00:00:00Z`) - 330 * 86_400_000).slice(0, 7);
-        if (from > to) throw new ApiError(400, 'invalid_query', '`from` must not be after `to`');
-        const months = (await deps.history.listMonths(vin, from, to)).map((m) => ({ ...m, distanceKm: Math.round(m.distanceMi * 1609.344) / 1000 }));
-        if (wantsCsv(event)) return csv(MONTH_COLUMNS, months);
-        return json(200, { vin, from, to, months });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/updates',
-      handle: async ({ params }) => {
-        const vin = requireVin(params.vin);
-        const versions = await deps.history.listVersions(vin);
-        return json(200, { vin, versions: versions.map((v) => ({ version: v.version, firstSeenAt: iso(v.firstSeenAt) })) });
-      },
-    },
+    patchChargesOneRoute(deps),
+    getMonthsRoute(deps),
+    getUpdatesRoute(deps),
   ];
+}
+
+/** GET /vehicles/{vin}/drives/{id} */
+function getDrivesOneRoute(deps: ApiDeps): Route {
+  return {
+    method: 'GET',
+    path: '/vehicles/{vin}/drives/{id}',
+    handle: async ({ params, event }) => {
+      const vin = requireVin(params.vin);
+      const id = requireRecordId(params.id, 'drive');
+      const drive = await requireDrive(deps, vin, id);
+      // The readings that bound and fill the drive, as stored (at most a few dozen: a driving car is read every few minutes).
+      const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: drive.start.at, toMs: drive.end.at, limit: 1000 });
+      const readings = page.items.map((s) => ({
+        at: iso(s.takenAt),
+        odometerMi: s.odometerMi,
+        speedMph: s.speedMph,
+        batteryLevel: s.batteryLevel,
+        shiftState: s.shiftState,
+        location: s.location,
+      }));
+      if (/\bapplication\/gpx\+xml\b/i.test(event.headers.accept ?? '')) {
+        const points = readings.filter((r): r is typeof r & { location: { latitude: number; longitude: number } } => r.location !== null);
+        if (points.length === 0)
+          throw new ApiError(404, 'no_track', 'this drive has no positions: turn location on (INCLUDE_LOCATION / includeLocation) to record tracks');
+        return gpx(
+          `Drive ${drive.id}`,
+          points.map((p) => ({ at: p.at, ...p.location })),
+        );
+      }
+      return json(200, { vin, drive: driveView(drive), readings });
+    },
+  };
+}
+
+/** PATCH /vehicles/{vin}/charges/{id} */
+function patchChargesOneRoute(deps: ApiDeps): Route {
+  return {
+    method: 'PATCH',
+    path: '/vehicles/{vin}/charges/{id}',
+    handle: async ({ params, event }) => {
+      const vin = requireVin(params.vin);
+      const id = requireRecordId(params.id, 'charge');
+      const { cost } = validate(chargeCostSchema(), jsonObjectBody(event), 'invalid_body');
+      const session = await deps.history.getCharge(vin, id);
+      if (session === null) throw new ApiError(404, 'charge_not_found', `no charging session ${id} for ${vin}`);
+      await deps.history.putChargeCost(vin, id, cost);
+      const [shown] = await priceSessions(deps, vin, [session]);
+      return json(200, { vin, charge: chargeView(shown!) });
+    },
+  };
+}
+
+/** GET /vehicles/{vin}/months */
+function getMonthsRoute(deps: ApiDeps): Route {
+  return {
+    method: 'GET',
+    path: '/vehicles/{vin}/months',
+    handle: async ({ params, query, event }) => {
+      const vin = requireVin(params.vin);
+      const q = validate(monthsQuerySchema(), query, 'invalid_query');
+      const to = q.to ?? iso(deps.clock.now()).slice(0, 7);
+      const from = q.from ?? iso(Date.parse(`${to}-01T00:00:00Z`) - 330 * 86_400_000).slice(0, 7);
+      if (from > to) throw new ApiError(400, 'invalid_query', '`from` must not be after `to`');
+      const months = (await deps.history.listMonths(vin, from, to)).map((m) => ({ ...m, distanceKm: Math.round(m.distanceMi * 1609.344) / 1000 }));
+      if (wantsCsv(event)) return csv(MONTH_COLUMNS, months);
+      return json(200, { vin, from, to, months });
+    },
+  };
+}
+
+/** GET /vehicles/{vin}/updates */
+function getUpdatesRoute(deps: ApiDeps): Route {
+  return {
+    method: 'GET',
+    path: '/vehicles/{vin}/updates',
+    handle: async ({ params }) => {
+      const vin = requireVin(params.vin);
+      const versions = await deps.history.listVersions(vin);
+      return json(200, { vin, versions: versions.map((v) => ({ version: v.version, firstSeenAt: iso(v.firstSeenAt) })) });
+    },
+  };
 }

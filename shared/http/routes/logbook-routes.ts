@@ -71,69 +71,80 @@ const LOGBOOK_COLUMNS = [
  * odometer figure, and none of it calls Tesla.
  */
 export function logbookRoutes(deps: ApiDeps): Route[] {
-  return [
-    {
-      method: 'PATCH',
-      path: '/vehicles/{vin}/drives/{id}',
-      handle: async ({ params, event }) => {
-        const vin = requireVin(params.vin);
-        const id = requireRecordId(params.id, 'drive');
-        const edit = validate(driveEditSchema(), jsonObjectBody(event), 'invalid_body');
-        await requireDrive(deps, vin, id);
-        const previous = await latestAnnotation(deps.history, vin, id, budget(deps));
-        const annotation: LogAnnotation = {
-          kind: 'annotation',
-          driveId: id,
-          purpose: (edit.purpose === undefined ? (previous?.purpose ?? null) : edit.purpose) as LogAnnotation['purpose'],
-          note: edit.note === undefined ? (previous?.note ?? null) : edit.note,
-          at: deps.clock.now(),
-        };
-        const entry = await appendToLogbook(deps.history, vin, annotation);
-        return json(200, {
-          vin,
-          driveId: id,
-          purpose: annotation.purpose,
-          note: annotation.note,
-          entry: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash },
-        });
-      },
+  return [patchDrivesOneRoute(deps), getLogbookRoute(deps), getLogbookVerifyRoute(deps)];
+}
+
+/** PATCH /vehicles/{vin}/drives/{id} */
+function patchDrivesOneRoute(deps: ApiDeps): Route {
+  return {
+    method: 'PATCH',
+    path: '/vehicles/{vin}/drives/{id}',
+    handle: async ({ params, event }) => {
+      const vin = requireVin(params.vin);
+      const id = requireRecordId(params.id, 'drive');
+      const edit = validate(driveEditSchema(), jsonObjectBody(event), 'invalid_body');
+      await requireDrive(deps, vin, id);
+      const previous = await latestAnnotation(deps.history, vin, id, budget(deps));
+      const annotation: LogAnnotation = {
+        kind: 'annotation',
+        driveId: id,
+        purpose: (edit.purpose === undefined ? (previous?.purpose ?? null) : edit.purpose) as LogAnnotation['purpose'],
+        note: edit.note === undefined ? (previous?.note ?? null) : edit.note,
+        at: deps.clock.now(),
+      };
+      const entry = await appendToLogbook(deps.history, vin, annotation);
+      return json(200, {
+        vin,
+        driveId: id,
+        purpose: annotation.purpose,
+        note: annotation.note,
+        entry: { seq: entry.seq, hash: entry.hash, prevHash: entry.prevHash },
+      });
     },
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/logbook',
-      handle: async ({ params, query, event }) => {
-        const vin = requireVin(params.vin);
-        const q = validate(logbookQuerySchema(), query, 'invalid_query');
-        const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
-        const rows = logbookRows(await loggedDrivesOfYear(deps.history, vin, year, budget(deps)), year, q.tz);
-        const [newest] = await deps.history.lastLogEntries(vin, 1);
-        const head = newest ? formatHead(newest) : null;
-        if (wantsCsv(event)) {
-          // The chain head closes the file: kept with the export (or handed in with it), it proves later that nothing
-          // up to it was changed, removed or re-sealed (GET …/logbook/verify?head=…).
-          const footer = head ? [`# logbook chain head ${head} (entry number:sha256); verify later with GET /vehicles/${vin}/logbook/verify?head=${head}`] : [];
-          return csv(
-            LOGBOOK_COLUMNS,
-            rows,
-            { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"`, ...(head ? { 'x-logbook-head': head } : {}) },
-            footer,
-          );
-        }
-        const totalMi = Math.round(rows.reduce((s, r) => s + r.distanceMi, 0) * 1000) / 1000;
-        return json(200, { vin, year, timeZone: q.tz, totalDistanceMi: totalMi, chainHead: head, entries: rows });
-      },
+  };
+}
+
+/** GET /vehicles/{vin}/logbook */
+function getLogbookRoute(deps: ApiDeps): Route {
+  return {
+    method: 'GET',
+    path: '/vehicles/{vin}/logbook',
+    handle: async ({ params, query, event }) => {
+      const vin = requireVin(params.vin);
+      const q = validate(logbookQuerySchema(), query, 'invalid_query');
+      const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
+      const rows = logbookRows(await loggedDrivesOfYear(deps.history, vin, year, budget(deps)), year, q.tz);
+      const [newest] = await deps.history.lastLogEntries(vin, 1);
+      const head = newest ? formatHead(newest) : null;
+      if (wantsCsv(event)) {
+        // The chain head closes the file: kept with the export (or handed in with it), it proves later that nothing
+        // up to it was changed, removed or re-sealed (GET …/logbook/verify?head=…).
+        const footer = head ? [`# logbook chain head ${head} (entry number:sha256); verify later with GET /vehicles/${vin}/logbook/verify?head=${head}`] : [];
+        return csv(
+          LOGBOOK_COLUMNS,
+          rows,
+          { 'content-disposition': `attachment; filename="logbook-${vin}-${year}.csv"`, ...(head ? { 'x-logbook-head': head } : {}) },
+          footer,
+        );
+      }
+      const totalMi = Math.round(rows.reduce((s, r) => s + r.distanceMi, 0) * 1000) / 1000;
+      return json(200, { vin, year, timeZone: q.tz, totalDistanceMi: totalMi, chainHead: head, entries: rows });
     },
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/logbook/verify',
-      handle: async ({ params, query }) => {
-        const vin = requireVin(params.vin);
-        const q = validate(verifyQuerySchema(), query, 'invalid_query');
-        const check = await verifyLogbook(deps.history, vin, q.head ? parseHead(q.head) : null, budget(deps));
-        return json(200, { vin, ...check, head: check.head ? formatHead(check.head) : null });
-      },
+  };
+}
+
+/** GET /vehicles/{vin}/logbook/verify */
+function getLogbookVerifyRoute(deps: ApiDeps): Route {
+  return {
+    method: 'GET',
+    path: '/vehicles/{vin}/logbook/verify',
+    handle: async ({ params, query }) => {
+      const vin = requireVin(params.vin);
+      const q = validate(verifyQuerySchema(), query, 'invalid_query');
+      const check = await verifyLogbook(deps.history, vin, q.head ? parseHead(q.head) : null, budget(deps));
+      return json(200, { vin, ...check, head: check.head ? formatHead(check.head) : null });
     },
-  ];
+  };
 }
 
 const budget = (deps: ApiDeps) => until(deps.clock, deps.clock.now() + LOGBOOK_READ_BUDGET_MS);

@@ -51,73 +51,80 @@ const SNAPSHOT_COLUMNS = [
 
 /** History reads. JSON by default; `Accept: text/csv` gives the same rows as CSV (the next page's cursor in a header). */
 export function odometerRoutes(deps: ApiDeps): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/odometer',
-      handle: async ({ params, query, event }) => {
-        const vin = requireVin(params.vin);
-        const q = validate(odometerQuerySchema(), query, 'invalid_query');
-        if (q.resolution === 'raw') {
-          const pq = resolvePageQuery(q, vin, deps.clock.now());
-          const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: pq.from, toMs: pq.to, limit: q.limit, cursor: pq.storeCursor });
-          const readings = rawOdometerSeries(page.items, q.unit);
-          const next = nextPageCursor(page.cursor, vin, pq);
-          if (wantsCsv(event)) return csv(['at', 'odometer'], readings, next ? { 'x-next-cursor': next } : {});
-          return json(200, {
-            vin,
-            unit: q.unit,
-            resolution: 'raw',
-            from: new Date(pq.from).toISOString(),
-            to: new Date(pq.to).toISOString(),
-            readings,
-            nextCursor: next,
-          });
-        }
-        const { from, to } = resolveRange(q, deps.clock.now());
-        const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-        if (to - from > MAX_DAY_RANGE_DAYS * DAY_MS) {
-          throw badRequest('invalid_query', `a daily series spans at most ${MAX_DAY_RANGE_DAYS} days`);
-        }
-        if (q.cursor !== undefined) throw badRequest('invalid_query', '`cursor` applies to resolution=raw only');
-        // One item per day from the rollups: a year is ~366 small items, however often the car was polled.
-        const { days, before } = await deps.snapshots.dayRollups(vin, utcDate(from), utcDate(to));
-        const series = dailyOdometerSeries(days, before, q.unit);
-        if (wantsCsv(event)) return csv(['date', 'first', 'last', 'distance'], series);
-        return json(200, { vin, unit: q.unit, resolution: 'day', ...range, days: series });
-      },
-    },
-    {
-      method: 'GET',
-      path: '/vehicles/{vin}/snapshots',
-      handle: async ({ params, query, event }) => {
-        const vin = requireVin(params.vin);
-        const q = validate(snapshotsQuerySchema(), query, 'invalid_query');
+  return [getOdometerRoute(deps), getSnapshotsRoute(deps)];
+}
+
+/** GET /vehicles/{vin}/odometer */
+function getOdometerRoute(deps: ApiDeps): Route {
+  return {
+    method: 'GET',
+    path: '/vehicles/{vin}/odometer',
+    handle: async ({ params, query, event }) => {
+      const vin = requireVin(params.vin);
+      const q = validate(odometerQuerySchema(), query, 'invalid_query');
+      if (q.resolution === 'raw') {
         const pq = resolvePageQuery(q, vin, deps.clock.now());
-        const page = await deps.snapshots.snapshotsBetween(vin, {
-          fromMs: pq.from,
-          toMs: pq.to,
-          limit: q.limit,
-          cursor: pq.storeCursor,
-          newestFirst: pq.newestFirst,
-        });
+        const page = await deps.snapshots.snapshotsBetween(vin, { fromMs: pq.from, toMs: pq.to, limit: q.limit, cursor: pq.storeCursor });
+        const readings = rawOdometerSeries(page.items, q.unit);
         const next = nextPageCursor(page.cursor, vin, pq);
-        const rows = page.items.map(({ location, ...s }) => ({
-          ...s,
-          takenAt: new Date(s.takenAt).toISOString(),
-          latitude: location?.latitude ?? null,
-          longitude: location?.longitude ?? null,
-        }));
-        if (wantsCsv(event)) return csv(SNAPSHOT_COLUMNS, rows, next ? { 'x-next-cursor': next } : {});
+        if (wantsCsv(event)) return csv(['at', 'odometer'], readings, next ? { 'x-next-cursor': next } : {});
         return json(200, {
           vin,
+          unit: q.unit,
+          resolution: 'raw',
           from: new Date(pq.from).toISOString(),
           to: new Date(pq.to).toISOString(),
-          order: pq.newestFirst ? 'newest' : 'oldest',
-          snapshots: rows,
+          readings,
           nextCursor: next,
         });
-      },
+      }
+      const { from, to } = resolveRange(q, deps.clock.now());
+      const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+      if (to - from > MAX_DAY_RANGE_DAYS * DAY_MS) {
+        throw badRequest('invalid_query', `a daily series spans at most ${MAX_DAY_RANGE_DAYS} days`);
+      }
+      if (q.cursor !== undefined) throw badRequest('invalid_query', '`cursor` applies to resolution=raw only');
+      // One item per day from the rollups: a year is ~366 small items, however often the car was polled.
+      const { days, before } = await deps.snapshots.dayRollups(vin, utcDate(from), utcDate(to));
+      const series = dailyOdometerSeries(days, before, q.unit);
+      if (wantsCsv(event)) return csv(['date', 'first', 'last', 'distance'], series);
+      return json(200, { vin, unit: q.unit, resolution: 'day', ...range, days: series });
     },
-  ];
+  };
+}
+
+/** GET /vehicles/{vin}/snapshots */
+function getSnapshotsRoute(deps: ApiDeps): Route {
+  return {
+    method: 'GET',
+    path: '/vehicles/{vin}/snapshots',
+    handle: async ({ params, query, event }) => {
+      const vin = requireVin(params.vin);
+      const q = validate(snapshotsQuerySchema(), query, 'invalid_query');
+      const pq = resolvePageQuery(q, vin, deps.clock.now());
+      const page = await deps.snapshots.snapshotsBetween(vin, {
+        fromMs: pq.from,
+        toMs: pq.to,
+        limit: q.limit,
+        cursor: pq.storeCursor,
+        newestFirst: pq.newestFirst,
+      });
+      const next = nextPageCursor(page.cursor, vin, pq);
+      const rows = page.items.map(({ location, ...s }) => ({
+        ...s,
+        takenAt: new Date(s.takenAt).toISOString(),
+        latitude: location?.latitude ?? null,
+        longitude: location?.longitude ?? null,
+      }));
+      if (wantsCsv(event)) return csv(SNAPSHOT_COLUMNS, rows, next ? { 'x-next-cursor': next } : {});
+      return json(200, {
+        vin,
+        from: new Date(pq.from).toISOString(),
+        to: new Date(pq.to).toISOString(),
+        order: pq.newestFirst ? 'newest' : 'oldest',
+        snapshots: rows,
+        nextCursor: next,
+      });
+    },
+  };
 }

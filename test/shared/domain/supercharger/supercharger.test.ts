@@ -7,7 +7,7 @@ import {
   MIN_READ_GAP_MS,
   REFUSED_RETRY_MS,
   RETRY_MS,
-  SETTLE_MS,
+  QUIET_MS,
 } from '../../../../shared/domain/supercharger/billing-read-policy';
 import { matchSessions } from '../../../../shared/domain/supercharger/match-sessions';
 import { syncSuperchargerBilling } from '../../../../shared/domain/supercharger/sync-billing';
@@ -94,34 +94,41 @@ describe('when to read the charging history', () => {
   const ended = session('a', 0, 30); // ends by T + 35 min
   const endBy = ended.endBy;
 
-  it('waits until a DC session has settled, then reads from just before it', () => {
-    expect(decideBillingRead([ended], null, endBy + SETTLE_MS - 1).read).toBe(false);
-    expect(decideBillingRead([ended], null, endBy + SETTLE_MS)).toEqual({ read: true, fromMs: ended.startedAfter - HOUR, toMs: endBy + SETTLE_MS });
+  it('waits until no DC session has ended for a while (the fees settle), then reads from just before it', () => {
+    expect(decideBillingRead([ended], null, endBy + QUIET_MS - 1).read).toBe(false);
+    expect(decideBillingRead([ended], null, endBy + QUIET_MS)).toEqual({ read: true, fromMs: ended.startedAfter - HOUR, toMs: endBy + QUIET_MS });
+  });
+
+  it('reads a road trip’s stops together: a second stop within the quiet time postpones the read', () => {
+    const second = session('b', 150, 175);
+    expect(decideBillingRead([ended, second], null, endBy + QUIET_MS).read).toBe(false);
+    expect(decideBillingRead([ended, second], null, second.endBy + QUIET_MS).read).toBe(true);
   });
 
   it('never reads for AC sessions', () => {
-    expect(decideBillingRead([session('ac', 0, 30, 'ac')], null, endBy + 2 * HOUR).read).toBe(false);
+    expect(decideBillingRead([session('ac', 0, 30, 'ac')], null, endBy + 2 * QUIET_MS).read).toBe(false);
   });
 
   it('after a read, waits a day for a session still unbilled, and gives up after a week', () => {
-    const readAt = endBy + SETTLE_MS;
+    const readAt = endBy + QUIET_MS;
     const sync = { lastReadAt: readAt, refused: null };
     expect(decideBillingRead([ended], sync, readAt + RETRY_MS - 1).read).toBe(false);
     expect(decideBillingRead([ended], sync, readAt + RETRY_MS).read).toBe(true);
     expect(decideBillingRead([ended], { lastReadAt: endBy + GIVE_UP_MS - HOUR, refused: null }, endBy + GIVE_UP_MS + 1).read).toBe(false);
   });
 
-  it('reads for a session that ended after the last read once the reads are 6 hours apart', () => {
+  it('keeps reads 6 hours apart for a session that ended after the last read', () => {
     const later = session('b', 300, 330);
-    const sync = { lastReadAt: later.endBy - HOUR, refused: null };
-    expect(decideBillingRead([later], sync, later.endBy + SETTLE_MS).read).toBe(false);
-    expect(decideBillingRead([later], sync, later.endBy - HOUR + MIN_READ_GAP_MS).read).toBe(true);
+    const sync = { lastReadAt: later.endBy - 3 * HOUR, refused: null };
+    expect(decideBillingRead([later], sync, later.endBy + QUIET_MS - 1).read).toBe(false);
+    expect(decideBillingRead([later], sync, later.endBy - 3 * HOUR + MIN_READ_GAP_MS).read).toBe(false);
+    expect(decideBillingRead([later], sync, later.endBy + QUIET_MS).read).toBe(true);
   });
 
   it('after Tesla refused, tries again only a day later', () => {
-    const sync = { lastReadAt: endBy + SETTLE_MS, refused: { code: 'missing_scope', message: '', at: endBy + SETTLE_MS } };
-    expect(decideBillingRead([ended], sync, endBy + SETTLE_MS + REFUSED_RETRY_MS - 1)).toEqual({ read: false, reason: 'refused: missing_scope' });
-    expect(decideBillingRead([ended], sync, endBy + SETTLE_MS + REFUSED_RETRY_MS).read).toBe(true);
+    const sync = { lastReadAt: endBy + QUIET_MS, refused: { code: 'missing_scope', message: '', at: endBy + QUIET_MS } };
+    expect(decideBillingRead([ended], sync, endBy + QUIET_MS + REFUSED_RETRY_MS - 1)).toEqual({ read: false, reason: 'refused: missing_scope' });
+    expect(decideBillingRead([ended], sync, endBy + QUIET_MS + REFUSED_RETRY_MS).read).toBe(true);
   });
 });
 
@@ -136,7 +143,7 @@ describe('syncing a car’s Supercharger bills', () => {
 
   it('reads once when a DC session awaits its bill, keeps Tesla’s record, and then does not read again', async () => {
     const s = session('a', 0, 30);
-    const ctx = setup(s.endBy + 2 * HOUR);
+    const ctx = setup(s.endBy + QUIET_MS);
     ctx.history.charges.set(`${VIN}#a`, s);
     ctx.fleet.chargingHistory = () => [record('1', -2, 31)];
     expect(await syncSuperchargerBilling(ctx.deps, VIN)).toEqual({ read: true, pages: 1, records: 1, unreadable: 0 });
@@ -146,7 +153,7 @@ describe('syncing a car’s Supercharger bills', () => {
 
   it('keeps a refusal with its explanation and does not ask again within the day', async () => {
     const s = session('a', 0, 30);
-    const ctx = setup(s.endBy + 2 * HOUR);
+    const ctx = setup(s.endBy + QUIET_MS);
     ctx.history.charges.set(`${VIN}#a`, s);
     ctx.fleet.chargingHistory = () => {
       throw new MissingScopeError(['vehicle_charging_cmds']);
@@ -159,13 +166,13 @@ describe('syncing a car’s Supercharger bills', () => {
 
   it('throws an unreadable answer, having noted the read so the next pass does not retry at once', async () => {
     const s = session('a', 0, 30);
-    const ctx = setup(s.endBy + 2 * HOUR);
+    const ctx = setup(s.endBy + QUIET_MS);
     ctx.history.charges.set(`${VIN}#a`, s);
     ctx.fleet.chargingHistory = () => {
       throw new UnexpectedFleetResponseError('Fleet API answered 500', 500);
     };
     await expect(syncSuperchargerBilling(ctx.deps, VIN)).rejects.toThrow('500');
-    expect(await ctx.billing.getBillingSync(VIN)).toEqual({ lastReadAt: s.endBy + 2 * HOUR, refused: null });
+    expect(await ctx.billing.getBillingSync(VIN)).toEqual({ lastReadAt: s.endBy + QUIET_MS, refused: null });
     expect(await ctx.billing.teslaChargesBetween(VIN, 0, Infinity)).toEqual([]);
   });
 });
