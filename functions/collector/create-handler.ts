@@ -52,28 +52,8 @@ const OWNER_MUST_SIGN_IN: Record<'not_logged_in' | 'login_lost', string> = {
  * than a failing function every minute.
  */
 export function createCollectorHandler(deps: CollectorDeps, options: CollectorHandlerOptions = {}) {
-  const { signals, passBudgetMs = COLLECTOR_PASS_BUDGET_MS, notices, runs } = options;
-  const quietly = (step: () => Promise<void>): Promise<void> =>
-    step().catch((error: unknown) => deps.log.warn('notifications failed', { error: error instanceof Error ? error.name : 'unknown' }));
-
-  const pass = async (): Promise<CollectorSummary> => {
-    const meter = new RequestMeter();
-    const context = {
-      deadline: Date.now() + passBudgetMs,
-      onRetriedAnswer: (category: Parameters<RequestMeter['record']>[0], scope: string) => meter.record(category, scope),
-    };
-    const summary = await withFleetCallContext(context, () => runCollectorPass({ ...deps, meter }));
-    signals?.passCompleted(summary);
-    if (notices) await quietly(() => notices.afterPass(summary, deps.clock.now()));
-    deps.log.info('collector pass', {
-      vehiclesSeen: summary.vehiclesSeen,
-      snapshotsWritten: summary.snapshotsWritten,
-      requests: summary.requests,
-      vehicles: summary.vehicles.map(({ vin, state, decision, reason, budgetUsedPercent }) => ({ vin, state, decision, reason, budgetUsedPercent })),
-    });
-    return summary;
-  };
-
+  const { runs } = options;
+  const pass = collectorPass(deps, options);
   return middy<unknown, CollectorSummary | CollectorHalt>().handler(async () => {
     const startedAt = deps.clock.now();
     const holder = randomUUID();
@@ -101,11 +81,37 @@ export function createCollectorHandler(deps: CollectorDeps, options: CollectorHa
       // Said once, when the state begins; every later run records it quietly.
       if (outcomeChanged(lease.previous, waiting)) deps.log.warn(OWNER_MUST_SIGN_IN[waiting], { code: waiting });
       // The notice dedupes itself: one per loss.
-      if (waiting === 'login_lost' && notices) await quietly(() => notices.loginLost(deps.clock.now()));
+      if (waiting === 'login_lost' && options.notices) await quietly(deps, () => options.notices!.loginLost(deps.clock.now()));
       await finish(waiting, { detail: OWNER_MUST_SIGN_IN[waiting] });
       return { halted: waiting, message: OWNER_MUST_SIGN_IN[waiting] };
     }
     await finish('ok', { vehiclesSeen: summary.vehiclesSeen, snapshotsWritten: summary.snapshotsWritten });
     return summary;
   });
+}
+
+/** One pass inside the pass budget (every Fleet request is cut off at it), with its signals, notices and log line. */
+function collectorPass(deps: CollectorDeps, options: CollectorHandlerOptions): () => Promise<CollectorSummary> {
+  const { signals, passBudgetMs = COLLECTOR_PASS_BUDGET_MS, notices } = options;
+  return async () => {
+    const meter = new RequestMeter();
+    const context = {
+      deadline: Date.now() + passBudgetMs,
+      onRetriedAnswer: (category: Parameters<RequestMeter['record']>[0], scope: string) => meter.record(category, scope),
+    };
+    const summary = await withFleetCallContext(context, () => runCollectorPass({ ...deps, meter }));
+    signals?.passCompleted(summary);
+    if (notices) await quietly(deps, () => notices.afterPass(summary, deps.clock.now()));
+    deps.log.info('collector pass', {
+      vehiclesSeen: summary.vehiclesSeen,
+      snapshotsWritten: summary.snapshotsWritten,
+      requests: summary.requests,
+      vehicles: summary.vehicles.map(({ vin, state, decision, reason, budgetUsedPercent }) => ({ vin, state, decision, reason, budgetUsedPercent })),
+    });
+    return summary;
+  };
+}
+
+function quietly(deps: CollectorDeps, step: () => Promise<void>): Promise<void> {
+  return step().catch((error: unknown) => deps.log.warn('notifications failed', { error: error instanceof Error ? error.name : 'unknown' }));
 }

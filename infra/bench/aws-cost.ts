@@ -101,6 +101,10 @@ export function secretsManagerCalls(u: { days: number; collectorReadsPerDay: num
 }
 
 export function estimateAwsCost(u: UsageCounts): CostLine[] {
+  return [lambdaLine(u), ...dataLines(u), ...messagingLines(u)];
+}
+
+function lambdaLine(u: UsageCounts): CostLine {
   const gb = u.memoryMb / 1024;
   const invocations = u.collectorInvocations + u.apiRequests + u.rotationInvocations + u.automationRuns;
   const gbSeconds =
@@ -109,6 +113,11 @@ export function estimateAwsCost(u: UsageCounts): CostLine[] {
   const lambdaFree =
     (Math.max(0, invocations - FREE.lambdaRequests) / 1e6) * PRICES.lambdaPerMillionRequests +
     Math.max(0, gbSeconds - FREE.lambdaGbSeconds) * PRICES.lambdaPerGbSecondArm;
+  return { item: `Lambda (${invocations.toLocaleString('en-US')} invocations, ${gbSeconds.toFixed(0)} GB-s)`, usd: lambda, usdAfterFreeTier: lambdaFree };
+}
+
+/** The table, its backups and key, and the secrets. */
+function dataLines(u: UsageCounts): CostLine[] {
   const dynamo =
     (u.dynamoWrites / 1e6) * PRICES.dynamoPerMillionWrites +
     (u.dynamoReads / 1e6) * PRICES.dynamoPerMillionReads +
@@ -116,9 +125,7 @@ export function estimateAwsCost(u: UsageCounts): CostLine[] {
   const pitr = (u.storedBytes / 1e9) * PRICES.pitrPerGbMonth;
   const kms = (u.kmsRequests / 10_000) * PRICES.kmsPerTenThousandRequests;
   const secrets = u.secrets * PRICES.secretPerMonth + (u.secretsCalls / 10_000) * PRICES.secretsPerTenThousandCalls;
-  const logsGb = u.logBytes / 1e9;
   return [
-    { item: `Lambda (${invocations.toLocaleString('en-US')} invocations, ${gbSeconds.toFixed(0)} GB-s)`, usd: lambda, usdAfterFreeTier: lambdaFree },
     {
       item: `DynamoDB on-demand (${Math.round(u.dynamoWrites).toLocaleString('en-US')} writes, ${Math.round(u.dynamoReads).toLocaleString('en-US')} reads)`,
       usd: dynamo,
@@ -132,6 +139,13 @@ export function estimateAwsCost(u: UsageCounts): CostLine[] {
       usdAfterFreeTier: (u.apiRequests / 1e6) * PRICES.httpApiPerMillionRequests,
     },
     { item: `Secrets Manager (${u.secrets} secrets, ${u.secretsCalls.toLocaleString('en-US')} calls)`, usd: secrets, usdAfterFreeTier: secrets },
+  ];
+}
+
+/** Logs, schedules, e-mail, metrics and alarms. */
+function messagingLines(u: UsageCounts): CostLine[] {
+  const logsGb = u.logBytes / 1e9;
+  return [
     {
       item: `CloudWatch logs (${(logsGb * 1000).toFixed(0)} MB)`,
       usd: logsGb * PRICES.logsPerGbIngested,

@@ -40,33 +40,62 @@ export function historyAccuracy(
   end: number,
 ): HistoryAccuracy {
   const closed = trips.filter((t) => t.endAt !== null && t.endAt <= end);
+  const closedSessions = sessions.filter((s) => s.endAt !== null && s.endAt <= end && s.energyKwh > 0.1);
+  const d = driveAccuracyOf(closed, drives);
+  const c = chargeAccuracyOf(closedSessions, charges);
+  return {
+    drivesDriven: closed.length,
+    drivesDerived: drives.length,
+    drivesMatched: d.matched,
+    tripsMerged: d.merged,
+    drivesFlagged: drives.filter((x) => x.mayHideStops).length,
+    mergedDrives: d.mergedDrives,
+    mergedDrivesFlagged: d.mergedDrivesFlagged,
+    largestDistanceErrorMi: d.largestDistanceErrorMi,
+    startEarlyMinutes: spread(d.startEarly),
+    endLateMinutes: spread(d.endLate),
+    sessionsCharged: closedSessions.length,
+    sessionsDerived: charges.length,
+    sessionsMatched: c.sessionsMatched,
+    sessionsDc: closedSessions.filter((s) => s.dc).length,
+    largestKwhErrorShare: c.largestKwhErrorShare,
+  };
+}
+
+/** Each finished trip is found in the derived drive that covers it; a drive covering one trip is one to one. */
+function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
   const byDrive = new Map<Drive, Trip[]>();
-  let largestDistanceErrorMi = 0;
-  const startEarly: number[] = [];
-  const endLate: number[] = [];
   for (const trip of closed) {
     const covering = drives.find((d) => d.start.at <= trip.startAt && d.end.at >= trip.endAt!);
     if (covering) byDrive.set(covering, [...(byDrive.get(covering) ?? []), trip]);
   }
-  let matched = 0;
-  let merged = 0;
-  let mergedDrives = 0;
-  let mergedDrivesFlagged = 0;
+  const out = {
+    matched: 0,
+    merged: 0,
+    mergedDrives: 0,
+    mergedDrivesFlagged: 0,
+    largestDistanceErrorMi: 0,
+    startEarly: [] as number[],
+    endLate: [] as number[],
+  };
   for (const [drive, covered] of byDrive) {
     if (covered.length === 1) {
-      matched += 1;
-      const truth = covered[0]!.endOdometerMi! - covered[0]!.startOdometerMi;
-      largestDistanceErrorMi = Math.max(largestDistanceErrorMi, Math.abs(drive.distanceMi - truth));
-      startEarly.push((covered[0]!.startAt - drive.start.at) / 60_000);
-      endLate.push((drive.end.at - covered[0]!.endAt!) / 60_000);
+      const trip = covered[0]!;
+      out.matched += 1;
+      out.largestDistanceErrorMi = Math.max(out.largestDistanceErrorMi, Math.abs(drive.distanceMi - (trip.endOdometerMi! - trip.startOdometerMi)));
+      out.startEarly.push((trip.startAt - drive.start.at) / 60_000);
+      out.endLate.push((drive.end.at - trip.endAt!) / 60_000);
     } else {
-      merged += covered.length;
-      mergedDrives += 1;
-      if (drive.mayHideStops) mergedDrivesFlagged += 1;
+      out.merged += covered.length;
+      out.mergedDrives += 1;
+      if (drive.mayHideStops) out.mergedDrivesFlagged += 1;
     }
   }
+  return out;
+}
 
-  const closedSessions = sessions.filter((s) => s.endAt !== null && s.endAt <= end && s.energyKwh > 0.1);
+/** A charging session is matched when exactly one derived session overlaps it; its kWh are then compared. */
+function chargeAccuracyOf(closedSessions: readonly ChargeSession[], charges: readonly ChargingSession[]) {
   let sessionsMatched = 0;
   let largestKwhErrorShare = 0;
   for (const session of closedSessions) {
@@ -75,23 +104,7 @@ export function historyAccuracy(
     sessionsMatched += 1;
     largestKwhErrorShare = Math.max(largestKwhErrorShare, Math.abs(derived[0]!.energyAddedKwh - session.energyKwh) / session.energyKwh);
   }
-  return {
-    drivesDriven: closed.length,
-    drivesDerived: drives.length,
-    drivesMatched: matched,
-    tripsMerged: merged,
-    drivesFlagged: drives.filter((d) => d.mayHideStops).length,
-    mergedDrives,
-    mergedDrivesFlagged,
-    largestDistanceErrorMi,
-    startEarlyMinutes: spread(startEarly),
-    endLateMinutes: spread(endLate),
-    sessionsCharged: closedSessions.length,
-    sessionsDerived: charges.length,
-    sessionsMatched,
-    sessionsDc: closedSessions.filter((s) => s.dc).length,
-    largestKwhErrorShare,
-  };
+  return { sessionsMatched, largestKwhErrorShare };
 }
 
 function spread(minutes: number[]): { median: number; largest: number } {

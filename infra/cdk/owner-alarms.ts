@@ -25,65 +25,73 @@ export class OwnerAlarms extends Construct {
     // SNS:Publish ... because no resource-based policy allows"). Allow this account's alarms, and only them.
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-actions.html
     // https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
-    const stack = Stack.of(this);
-    topic.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'AllowThisAccountsAlarms',
-        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-          },
-        },
-      }),
-    );
-    const notify = new SnsAction(topic);
-    const atLeast = (alarmId: string, threshold: number, metric: IMetric, alarmDescription: string): void => {
-      new Alarm(scope, alarmId, {
-        alarmDescription,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }).addAlarmAction(notify);
-    };
-    const custom = (metricName: string, service: string, statistic: string) =>
-      new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic, period: Duration.hours(1) });
-
-    atLeast(
-      'TeslaLoginLostAlarm',
-      1,
-      custom(METRIC.teslaLoginRequired, ROTATION_SERVICE, 'Sum'),
-      'The Tesla login chain is lost (login_required). Sign in again: npm run login -- --secret-id <TeslaTokenSecretArn>',
-    );
-    atLeast(
-      'TokenRotationFailingAlarm',
-      1,
-      props.rotationFn.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
-      'Tesla token rotation failed; readers will soon lack a fresh token. See the TokenRotation function logs.',
-    );
-    atLeast(
-      'CollectorFailingAlarm',
-      3,
-      props.collectorFn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
-      'The collector failed in 3 or more runs within 15 minutes (Tesla unreachable, token or permissions). See its logs.',
-    );
-    atLeast(
-      'BudgetNearLimitAlarm',
-      80,
-      custom(METRIC.budgetUsedPercent, COLLECTOR_SERVICE, 'Maximum'),
-      'A car has used 80 % of its share of the monthly Tesla budget; polling is being slowed.',
-    );
-    atLeast(
-      'VehicleNeedsAttentionAlarm',
-      1,
-      custom(METRIC.vehiclesNeedingAttention, COLLECTOR_SERVICE, 'Maximum'),
-      'A car is online without a fresh reading for hours, or its reads keep failing (e.g. a missing scope). GET /vehicles shows which, and why.',
-    );
+    allowThisAccountsAlarms(topic);
+    ownerAlarms(scope, new SnsAction(topic), props);
     new CfnOutput(scope, 'AlarmTopicArn', { value: topic.topicArn });
   }
+}
+
+function allowThisAccountsAlarms(topic: Topic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowThisAccountsAlarms',
+      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        },
+      },
+    }),
+  );
+}
+
+/** The alarms an owner is told of, each with what to do. */
+function ownerAlarms(scope: Construct, notify: SnsAction, props: OwnerAlarmsProps): void {
+  const atLeast = (alarmId: string, threshold: number, metric: IMetric, alarmDescription: string): void => {
+    new Alarm(scope, alarmId, {
+      alarmDescription,
+      metric,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(notify);
+  };
+  const custom = (metricName: string, service: string, statistic: string) =>
+    new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service }, statistic, period: Duration.hours(1) });
+
+  atLeast(
+    'TeslaLoginLostAlarm',
+    1,
+    custom(METRIC.teslaLoginRequired, ROTATION_SERVICE, 'Sum'),
+    'The Tesla login chain is lost (login_required). Sign in again: npm run login -- --secret-id <TeslaTokenSecretArn>',
+  );
+  atLeast(
+    'TokenRotationFailingAlarm',
+    1,
+    props.rotationFn.metricErrors({ period: Duration.hours(1), statistic: 'Sum' }),
+    'Tesla token rotation failed; readers will soon lack a fresh token. See the TokenRotation function logs.',
+  );
+  atLeast(
+    'CollectorFailingAlarm',
+    3,
+    props.collectorFn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }),
+    'The collector failed in 3 or more runs within 15 minutes (Tesla unreachable, token or permissions). See its logs.',
+  );
+  atLeast(
+    'BudgetNearLimitAlarm',
+    80,
+    custom(METRIC.budgetUsedPercent, COLLECTOR_SERVICE, 'Maximum'),
+    'A car has used 80 % of its share of the monthly Tesla budget; polling is being slowed.',
+  );
+  atLeast(
+    'VehicleNeedsAttentionAlarm',
+    1,
+    custom(METRIC.vehiclesNeedingAttention, COLLECTOR_SERVICE, 'Maximum'),
+    'A car is online without a fresh reading for hours, or its reads keep failing (e.g. a missing scope). GET /vehicles shows which, and why.',
+  );
 }

@@ -41,8 +41,13 @@ export function acknowledgeFindings(
     'AwsSolutions::AwsSolutions-SQS3',
     'cdk-validator-cfnguard::sqs_dlq_check',
   );
+  acknowledgeAccountWide(stack, c.rotationFn, c.logGroups);
+}
+
+/** Findings about the stack as a whole: CDK's rotation role, no VPC, and the log groups. */
+function acknowledgeAccountWide(stack: Stack, rotationFn: IFunction, logGroups: ILogGroup[]): void {
   acknowledge(
-    c.rotationFn.role!,
+    rotationFn.role!,
     "Added by CDK's RotationSchedule: secretsmanager:GetRandomPassword reads no secret and has no resource to scope to.",
     'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
   );
@@ -51,7 +56,7 @@ export function acknowledgeFindings(
     'The functions call the public Tesla Fleet API; inside a VPC they would need a NAT gateway (~$32/month) for no protection gained: they hold no network-reachable resources.',
     'cdk-validator-cfnguard::lambda_inside_vpc_check',
   );
-  for (const logGroup of c.logGroups) {
+  for (const logGroup of logGroups) {
     acknowledge(
       logGroup,
       'Logs carry no secrets and are kept 30 days by default (logRetentionDays up to 365): a customer-managed KMS key ($1/month) and a year of logs would exceed the cost of the rest of the deployment.',

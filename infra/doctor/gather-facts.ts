@@ -50,6 +50,20 @@ async function ask<T>(question: () => Promise<T>): Promise<Answer<T>> {
 }
 
 /** Gathers every fact the doctor checks, with the owner's credentials, reading no secret value. */
+/** What is known of a stack that could not be described. */
+const NO_FACTS = {
+  tokenSecret: null,
+  lastRun: null,
+  vehicles: null,
+  alarms: null,
+  alarmSubscriptions: null,
+  notifySubscriptions: null,
+  scheduleGroup: null,
+  deadLetters: null,
+  health: null,
+  publicKey: null,
+} as const;
+
 export async function gatherFacts(stackName: string, clients: DoctorClients, get: HttpGet, now: number): Promise<StackFacts> {
   const stack = await ask(async () => {
     const out = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
@@ -57,19 +71,7 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     if (!found) throw new Error('no such stack');
     return { status: found.StackStatus ?? 'UNKNOWN', outputs: Object.fromEntries((found.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])) };
   });
-  const none = {
-    tokenSecret: null,
-    lastRun: null,
-    vehicles: null,
-    alarms: null,
-    alarmSubscriptions: null,
-    notifySubscriptions: null,
-    scheduleGroup: null,
-    deadLetters: null,
-    health: null,
-    publicKey: null,
-  };
-  if ('unanswered' in stack) return { now, stackName, stack, ...none };
+  if ('unanswered' in stack) return { now, stackName, stack, ...NO_FACTS };
   const where = await locate(stackName, clients, stack.outputs);
   const subscriptionsOf = (topicArn: string) =>
     ask(async (): Promise<SubscriptionFacts[]> => {

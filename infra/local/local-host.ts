@@ -1,3 +1,4 @@
+import type { ApiDeps } from '../../shared/http/api-deps';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { createApiHandler } from '../../functions/api/create-handler';
@@ -179,11 +180,7 @@ async function serveLocalApi(parts: {
     // The simulated cars are paired on the simulator's own /_ak/<domain> page, for the domain this API serves.
     pairingUrl: () => (simulator && apiUrl ? `${simulator.baseUrl}/_ak/${new URL(apiUrl).host}` : null),
   });
-  // Automations: the same runner as the Lambda, fired by the local scheduler on the host's clock.
-  const automationStore = new DynamoDbAutomationStore({ client: data.doc, tableName: LOCAL_TABLE_NAME });
-  const automationFailed = (automation: Automation, run: AutomationRun): Promise<void> => notify.notifier.sendNow([automationFailedNotice(automation, run)]);
-  const automations = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore, automationFailed }, due));
-  await automations.load(automationStore);
+  const { automationStore, automations } = await localAutomations(data, notify, clock, commandDeps);
   const readTokens = new FileReadTokenStore(dataFile(settings.dataDir, 'readTokens'));
   const api = createApiHandler(
     {
@@ -203,6 +200,15 @@ async function serveLocalApi(parts: {
       server.close(() => resolve());
     });
   return { url, automations, close };
+}
+
+/** Automations: the same runner as the Lambda, fired by the local scheduler on the host's clock. */
+async function localAutomations(data: LocalData, notify: LocalNotifications, clock: Clock, commandDeps: ApiDeps) {
+  const automationStore = new DynamoDbAutomationStore({ client: data.doc, tableName: LOCAL_TABLE_NAME });
+  const automationFailed = (automation: Automation, run: AutomationRun): Promise<void> => notify.notifier.sendNow([automationFailedNotice(automation, run)]);
+  const automations = new LocalAutomationScheduler(clock, (due) => runAutomation({ ...commandDeps, automationStore, automationFailed }, due));
+  await automations.load(automationStore);
+  return { automationStore, automations };
 }
 
 /** The collector every COLLECT_INTERVAL_SECONDS and the automations' ticks, unless the caller drives them; their stops. */

@@ -9,7 +9,7 @@ import type { TokenBundle } from '../../shared/tokens/token-bundle';
 const SCOPE_NEEDS: Record<string, string> = {
   vehicle_device_data: 'the collector cannot read the cars, so nothing is recorded',
   vehicle_cmds: 'commands cannot be sent',
-  vehicle_charging_cmds: 'charging commands cannot be sent',
+  vehicle_charging_cmds: 'charging commands cannot be sent, and Supercharger sessions likely get no bill from Tesla',
   vehicle_location: 'locations are not recorded',
   user_data: 'the account’s region cannot be read from it',
   openid: 'the login cannot be identified',
@@ -63,15 +63,7 @@ export async function runLogin(options: LoginOptions): Promise<TokenBundle> {
         : 'Then paste the URL you were redirected to (or just its code):',
     );
 
-    const sources = [fromRedirect, options.pasted].filter((p): p is Promise<string> => p !== null && p !== undefined);
-    if (sources.length === 0) throw new LoginFlowError('no way to receive the code: use a loopback redirect URI or paste the code');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LoginFlowError('no redirect arrived in time')), options.timeoutMs ?? 10 * 60_000);
-    });
-    const answer = await Promise.race([...sources, timeout]).finally(() => clearTimeout(timer));
-    const code = codeFromRedirect(answer, state);
-
+    const code = codeFromRedirect(await firstAnswer(options, fromRedirect), state);
     const grant = await options.oauth.exchangeCode({
       clientId: options.clientId,
       clientSecret: options.clientSecret,
@@ -79,30 +71,47 @@ export async function runLogin(options: LoginOptions): Promise<TokenBundle> {
       redirectUri,
       audience: options.fleetApiUrl,
     });
-    // The account's region comes from the access token's claims (ou_code), unless the owner named one.
-    const base = {
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      ...(options.regionOverride ? { fleetApiBaseUrl: options.fleetApiUrl } : {}),
-    };
-    const bundle = { ...bundleFromGrant(base, grant, options.now()) };
-    bundle.fleetApiBaseUrl ??= options.fleetApiUrl;
-    await options.store.write(bundle);
-    const scopes = bundle.scopes?.join(' ') ?? 'unknown';
-    options.say(`Signed in. Granted scopes: ${scopes}. The token is stored; it expires and rotates on its own.`);
-    if (!bundle.scopes?.includes('offline_access')) options.say('Warning: offline_access was not granted, so the login cannot be renewed.');
-    // What each missing scope costs, said now rather than found later as a car stuck in "missing scope".
-    if (bundle.scopes) {
-      const missing = options.scopes.filter((s) => s !== 'offline_access' && !bundle.scopes!.includes(s));
-      for (const scope of missing)
-        options.say(
-          `Warning: ${scope} was not granted: ${SCOPE_NEEDS[scope] ?? 'some requests will be refused'}. Sign in again and leave it ticked (add it to your app at developer.tesla.com if Tesla did not offer it).`,
-        );
-    }
+    const bundle = await storeGrant(options, grant);
     return bundle;
   } finally {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** The redirect URL (or code) from whichever comes first: the loopback redirect, or what the owner pastes. */
+async function firstAnswer(options: LoginOptions, fromRedirect: Promise<string> | null): Promise<string> {
+  const sources = [fromRedirect, options.pasted].filter((p): p is Promise<string> => p !== null && p !== undefined);
+  if (sources.length === 0) throw new LoginFlowError('no way to receive the code: use a loopback redirect URI or paste the code');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LoginFlowError('no redirect arrived in time')), options.timeoutMs ?? 10 * 60_000);
+  });
+  return Promise.race([...sources, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Stores the new login and says what it grants, and what each scope it lacks will cost. */
+async function storeGrant(options: LoginOptions, grant: Parameters<typeof bundleFromGrant>[1]): Promise<TokenBundle> {
+  // The account's region comes from the access token's claims (ou_code), unless the owner named one.
+  const base = {
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    ...(options.regionOverride ? { fleetApiBaseUrl: options.fleetApiUrl } : {}),
+  };
+  const bundle = { ...bundleFromGrant(base, grant, options.now()) };
+  bundle.fleetApiBaseUrl ??= options.fleetApiUrl;
+  await options.store.write(bundle);
+  const scopes = bundle.scopes?.join(' ') ?? 'unknown';
+  options.say(`Signed in. Granted scopes: ${scopes}. The token is stored; it expires and rotates on its own.`);
+  if (!bundle.scopes?.includes('offline_access')) options.say('Warning: offline_access was not granted, so the login cannot be renewed.');
+  // What each missing scope costs, said now rather than found later as a car stuck in "missing scope".
+  if (bundle.scopes) {
+    const missing = options.scopes.filter((s) => s !== 'offline_access' && !bundle.scopes!.includes(s));
+    for (const scope of missing)
+      options.say(
+        `Warning: ${scope} was not granted: ${SCOPE_NEEDS[scope] ?? 'some requests will be refused'}. Sign in again and leave it ticked (add it to your app at developer.tesla.com if Tesla did not offer it).`,
+      );
+  }
+  return bundle;
 }
 
 async function listenForRedirect(redirect: URL): Promise<{ server: Server; received: Promise<string> }> {

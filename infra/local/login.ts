@@ -30,8 +30,8 @@ in Secrets Manager with --secret-id, otherwise in DATA_DIR/tesla-tokens.json for
   --authorize-url URL   login page (default ${TESLA_AUTHORIZE_URL})
   --auth-url URL        token host (default ${TESLA_AUTH_URL})`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+function readArgs() {
+  return parseArgs({
     options: {
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
@@ -46,7 +46,11 @@ async function main(): Promise<void> {
       'auth-url': { type: 'string' },
       help: { type: 'boolean' },
     },
-  });
+  }).values;
+}
+
+async function main(): Promise<void> {
+  const values = readArgs();
   if (values.help) {
     console.log(USAGE);
     return;

@@ -1,10 +1,12 @@
 import { ConfigError } from '../../shared/config/config-error';
-import { parseLocalSettings } from '../../shared/config/local-settings';
+import type { CollectorSummary } from '../../shared/domain/collector';
+import type { CollectorHalt } from '../../shared/domain/collector-run';
+import { parseLocalSettings, type LocalSettings } from '../../shared/config/local-settings';
 import { DEFAULT_SIM_VIN, SIGNED_SIM_VIN } from '../simulator/fleet-simulator';
 import { DAY_MS } from '../../shared/domain/clock';
 import { SimClock } from '../simulator/sim-clock';
 import { DEMO_DATA_DIR, DEMO_DAYS, fillSimulatedHistory } from './demo';
-import { startLocalHost } from './local-host';
+import { startLocalHost, type LocalHost } from './local-host';
 
 /** `npm start`: the whole system on this machine. Settings come from the environment (see docs/settings.md). */
 async function main(): Promise<void> {
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
   const settings = parseLocalSettings(demo ? { ...process.env, DATA_DIR: process.env.DATA_DIR ?? DEMO_DATA_DIR } : process.env, process.cwd());
   if (demo && settings.fleetApiUrl !== undefined) throw new ConfigError('--demo', 'runs on the simulated cars only: unset TESLA_FLEET_API_URL');
   const demoClock = demo ? new SimClock(Date.now() - DEMO_DAYS * DAY_MS, 0) : null;
-  let filling = demoClock !== null;
+  const quiet = { filling: demoClock !== null };
   const host = await startLocalHost(settings, {
     ...(demoClock ? { simulator: { clock: demoClock } } : {}),
     log: {
@@ -28,38 +30,54 @@ async function main(): Promise<void> {
       error: (message) => console.error(`error: ${message}`),
     },
     onCollect: (summary) => {
-      if (filling) return;
-      if (summary instanceof Error) {
-        console.error(`${new Date().toISOString()} collector failed: ${summary.message}`);
-        return;
-      }
-      if ('halted' in summary) {
-        if (summary.halted !== 'another_run') console.warn(`${new Date().toISOString()} collector waiting: ${summary.message}`);
-        return;
-      }
-      const cars = summary.vehicles
-        .map((v) => `${v.vin} ${v.state} ${v.decision}(${v.reason})${v.odometerMi != null ? ` odometer ${v.odometerMi.toFixed(2)} mi` : ''}`)
-        .join('; ');
-      const r = summary.requests;
-      console.log(
-        `${summary.startedAt} collect: ${summary.listSkipped ? 'all cars asleep, not listed this time' : cars || 'no vehicles'} | requests data=${r.data} free=${r.free}`,
-      );
+      if (!quiet.filling) printPass(summary);
     },
   });
-
   if (demoClock) {
-    // A folder filled before goes on from its newest reading.
-    const newest = await host.newestReadingAt();
-    if (newest !== null && newest > demoClock.now()) demoClock.advance(newest - demoClock.now());
-    console.log(`demo: filling ${settings.dataDir} with simulated history up to now (the cars are the simulator's, not yours)…`);
-    // About 2 minutes for a month (each simulated reading is a collector pass against dynalite): the dashboard and
-    // the API answer meanwhile, the history growing day by day.
-    console.log(`demo: the dashboard is up already at ${host.url}/ (API token ${host.apiToken}); the history grows as it fills`);
-    await fillSimulatedHistory(host, demoClock, Date.now, (day, days) => {
-      if (day % 5 === 0 || day === days) console.log(`demo: ${day} of ${days} days`);
-    });
-    filling = false;
+    await fillDemo(host, demoClock, settings);
+    quiet.filling = false;
   }
+  printWelcome(host, settings);
+  const shutdown = (): void => {
+    void host.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+/** One line per collector pass: what each car did, and the requests it took. */
+function printPass(summary: CollectorSummary | CollectorHalt | Error): void {
+  if (summary instanceof Error) {
+    console.error(`${new Date().toISOString()} collector failed: ${summary.message}`);
+    return;
+  }
+  if ('halted' in summary) {
+    if (summary.halted !== 'another_run') console.warn(`${new Date().toISOString()} collector waiting: ${summary.message}`);
+    return;
+  }
+  const cars = summary.vehicles
+    .map((v) => `${v.vin} ${v.state} ${v.decision}(${v.reason})${v.odometerMi != null ? ` odometer ${v.odometerMi.toFixed(2)} mi` : ''}`)
+    .join('; ');
+  const r = summary.requests;
+  console.log(
+    `${summary.startedAt} collect: ${summary.listSkipped ? 'all cars asleep, not listed this time' : cars || 'no vehicles'} | requests data=${r.data} free=${r.free}`,
+  );
+}
+
+/** Fills the demo folder with simulated history up to now; a folder filled before goes on from its newest reading. */
+async function fillDemo(host: LocalHost, demoClock: SimClock, settings: LocalSettings): Promise<void> {
+  const newest = await host.newestReadingAt();
+  if (newest !== null && newest > demoClock.now()) demoClock.advance(newest - demoClock.now());
+  console.log(`demo: filling ${settings.dataDir} with simulated history up to now (the cars are the simulator's, not yours)…`);
+  // About 2 minutes for a month (each simulated reading is a collector pass against dynalite): the dashboard and
+  // the API answer meanwhile, the history growing day by day.
+  console.log(`demo: the dashboard is up already at ${host.url}/ (API token ${host.apiToken}); the history grows as it fills`);
+  await fillSimulatedHistory(host, demoClock, Date.now, (day, days) => {
+    if (day % 5 === 0 || day === days) console.log(`demo: ${day} of ${days} days`);
+  });
+}
+
+function printWelcome(host: LocalHost, settings: LocalSettings): void {
   const auth = `-H "Authorization: Bearer ${host.apiToken}"`;
   const domain = new URL(host.url).host;
   const cars = host.simulator
@@ -83,12 +101,6 @@ Try:
   curl ${auth} "${host.url}/vehicles/${vin}/odometer"
   curl -X POST ${auth} ${host.url}/vehicles/${vin}/commands/door_lock
 `);
-
-  const shutdown = (): void => {
-    void host.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {

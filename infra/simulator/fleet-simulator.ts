@@ -1,4 +1,5 @@
 import { chargingHistoryReply } from './sim-supercharger';
+import { readBody } from './sim-pages';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BillingCategory } from '../../shared/domain/fleet-api';
@@ -11,7 +12,7 @@ import { SimSignedEndpoint } from './sim-signed';
 import { SimBilling, SimRateLimiter } from './sim-metering';
 import { SimOAuth, type IssuedTokens } from './sim-oauth';
 import { carsReport, fleetStatusReply, pairingReply, vehicleSummary } from './sim-account-routes';
-import { authorizeReply, consentReply, envelopeError, missingScope, tokenReply, type Reply } from './sim-oauth-routes';
+import { ASLEEP_BODY, authorizeReply, consentReply, envelopeError, missingScope, SIGNING_REQUIRED_BODY, tokenReply, type Reply } from './sim-oauth-routes';
 
 export interface FleetSimulatorOptions {
   clock?: SimClock;
@@ -34,13 +35,6 @@ export const SIGNED_SIM_VIN = '7SAYGDEE5PF000002';
 
 const ALL_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'gui_settings', 'vehicle_config', 'vehicle_state'];
 const KNOWN_ENDPOINTS = new Set([...ALL_ENDPOINTS, 'closures_state', 'location_data', 'charge_schedule_data', 'preconditioning_schedule_data']);
-const ASLEEP_BODY = { response: null, error: 'vehicle unavailable: {:error=>"vehicle unavailable:"}', error_description: '' };
-const SIGNING_REQUIRED_BODY = {
-  response: null,
-  error:
-    'Tesla Vehicle Command Protocol required, please refer to the documentation here: https://developer.tesla.com/docs/fleet-api#2023-10-09-rest-api-vehicle-commands-endpoint-deprecation-warning',
-  error_description: '',
-};
 
 /**
  * A Fleet API + OAuth server in-process, faithful to the reference where it matters to this project: sleep and
@@ -200,12 +194,7 @@ export class FleetSimulator {
       return { status: 200, body: { response: list, count: list.length }, category: 'free' };
     }
     if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return fleetStatusReply(this.cars, this.signed, this.appKey, raw);
-    if (path === '/api/1/dx/charging/history' && method === 'GET') {
-      const car = this.find(url.searchParams.get('vin') ?? '');
-      if (!car) return { status: 404, body: envelopeError('not_found') };
-      car.advanceTo(now);
-      return this.limited(car.vin, 'history') ?? chargingHistoryReply(car.vin, car.truth.chargeSessions, url);
-    }
+    if (path === '/api/1/dx/charging/history' && method === 'GET') return this.chargingHistory(url, now);
     const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|signed_command|command\/([^/]+)))?$/.exec(path);
     const car = match ? this.find(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !car) return { status: 404, body: envelopeError('not_found') };
@@ -286,6 +275,14 @@ export class FleetSimulator {
     return { status: 200, body: { response: reply.toString('base64') }, category: 'command', vin };
   }
 
+  /** The car's Supercharger sessions with their fees (sim-supercharger). */
+  private chargingHistory(url: URL, now: number): Reply {
+    const car = this.find(url.searchParams.get('vin') ?? '');
+    if (!car) return { status: 404, body: envelopeError('not_found') };
+    car.advanceTo(now);
+    return this.limited(car.vin, 'history') ?? chargingHistoryReply(car.vin, car.truth.chargeSessions, url);
+  }
+
   private limited(vin: string, category: BillingCategory): Reply | null {
     const retryAfter = this.limiter.take(vin, category);
     if (retryAfter === null) return null;
@@ -295,10 +292,4 @@ export class FleetSimulator {
   private find(idOrVin: string): SimCar | undefined {
     return this.cars.get(idOrVin) ?? [...this.cars.values()].find((c) => String(c.id) === idOrVin);
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -14,6 +14,16 @@ export interface Reply {
   vin?: string | null;
 }
 
+/** Tesla's answer for a car that is asleep or offline (408). */
+export const ASLEEP_BODY = { response: null, error: 'vehicle unavailable: {:error=>"vehicle unavailable:"}', error_description: '' };
+/** Tesla's answer to a REST command for a car that takes only signed ones (403). */
+export const SIGNING_REQUIRED_BODY = {
+  response: null,
+  error:
+    'Tesla Vehicle Command Protocol required, please refer to the documentation here: https://developer.tesla.com/docs/fleet-api#2023-10-09-rest-api-vehicle-commands-endpoint-deprecation-warning',
+  error_description: '',
+};
+
 export function envelopeError(error: string): { response: null; error: string; error_description: string } {
   return { response: null, error, error_description: '' };
 }

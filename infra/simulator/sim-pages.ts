@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 
 /**
  * The two pages of Tesla's that an owner sees in a browser, as the simulator serves them: the OAuth consent page
@@ -86,4 +87,11 @@ export function publicKeyFromPem(pem: string): Buffer {
   const jwk = createPublicKey(pem).export({ format: 'jwk' });
   if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new Error('the key is not a P-256 public key');
   return Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+}
+
+/** A request's whole body, as text. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -14,12 +14,19 @@ export interface CallPrices {
   listCallUsd?: number;
   historyCallUsd?: number;
 }
+
+/** The prices the collector and the API were given (USD per call), as costUsd takes them. */
+export function callPrices(p: { listCallPriceUsd?: number; historyCallPriceUsd?: number }): CallPrices {
+  return { listCallUsd: p.listCallPriceUsd ?? 0, ...(p.historyCallPriceUsd !== undefined ? { historyCallUsd: p.historyCallPriceUsd } : {}) };
+}
+
 /** Every account gets this much usage free each month. */
 export const MONTHLY_CREDIT_USD = 10;
 
 /**
  * What the counted requests cost. Tesla publishes no price for the calls it reports as free (the vehicle list, one
- * car's state); `freeCallPriceUsd` prices them (per call) for an owner who wants to budget for them: 0 by default.
+ * car's state): `listCallUsd` prices them (per call) for an owner who wants to budget for them, 0 by default. Nor
+ * for its charging history: `historyCallUsd`, by default the data price.
  */
 export function costUsd(counts: RequestCounts, prices: CallPrices = {}): number {
   const by = costByCategoryUsd(counts, prices);

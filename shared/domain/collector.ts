@@ -1,4 +1,4 @@
-import { budgetPace, carBudgetUsd, costUsd, monthKey, type BudgetPace, type CallPrices } from './billing';
+import { budgetPace, callPrices, carBudgetUsd, costUsd, monthKey, type BudgetPace } from './billing';
 import { MINUTE_MS, type Clock } from './clock';
 import { mapWithConcurrency } from './concurrency';
 import type { FleetApi } from './fleet-api';
@@ -19,7 +19,7 @@ import { recordHistory, recordStateChange } from './history/history-recorder';
 import type { HistoryStore } from './history/history-store';
 import { snapshotFromVehicleData, type Snapshot } from './snapshot';
 import type { SuperchargerBillingStore } from './supercharger/billing-store';
-import { syncSuperchargerBilling } from './supercharger/sync-billing';
+import { syncBillingOfCars } from './supercharger/billing-pass';
 import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
 
@@ -129,7 +129,7 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
     const accountSpend = price > 0 ? costUsd(await deps.usage.getUsage(ACCOUNT_SCOPE, monthKey(startedAt)), { listCallUsd: price }) : 0;
     const budgetPerCar = carBudgetUsd(deps.monthlyBudgetUsd, accountSpend, cars.length);
     const outcomes = await mapWithConcurrency(cars, deps.concurrency ?? 4, (car) => collectOne({ ...deps, fleet }, car, budgetPerCar));
-    await syncBilling({ ...deps, fleet }, cars, startedAt);
+    await syncBillingOfCars({ ...deps, fleet }, cars, startedAt);
     return {
       startedAt: new Date(startedAt).toISOString(),
       vehiclesSeen: cars.length,
@@ -146,7 +146,7 @@ export async function runCollectorPass(deps: CollectorDeps): Promise<CollectorSu
 async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: number): Promise<VehicleOutcome> {
   const now = deps.clock.now();
   const [previous, spent] = await Promise.all([deps.vehicles.getVehicle(car.vin), deps.usage.getUsage(car.vin, monthKey(now))]);
-  const spentUsd = costUsd(spent, callPricesOf(deps));
+  const spentUsd = costUsd(spent, callPrices(deps));
   const pace: BudgetPace = budgetPace(spentUsd, budgetUsd, now);
   const step = decidePoll(await afterNewLogin(deps, previous, normalizeMemory(previous?.polling)), car.state, now, pace);
   const record: VehicleRecord = {
@@ -297,33 +297,4 @@ function problemOf(error: unknown, previous: VehicleProblem | null, now: number)
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error';
-}
-
-function callPricesOf(deps: Pick<CollectorDeps, 'listCallPriceUsd' | 'historyCallPriceUsd'>): CallPrices {
-  return { listCallUsd: deps.listCallPriceUsd ?? 0, ...(deps.historyCallPriceUsd !== undefined ? { historyCallUsd: deps.historyCallPriceUsd } : {}) };
-}
-
-/**
- * Each car's Supercharger bills are looked at once an hour, in a minute of the hour its VIN picks (so cars spread
- * out): a look is one or two table reads, and Tesla is asked only when a DC session awaits its bill.
- */
-async function syncBilling(deps: CollectorDeps, cars: readonly VehicleSummary[], now: number): Promise<void> {
-  const { billing, history } = deps;
-  if (!billing || !history || deps.superchargerCosts === false) return;
-  for (const car of cars) {
-    if (Math.floor(now / MINUTE_MS) % 60 !== billingMinute(car.vin)) continue;
-    try {
-      const outcome = await syncSuperchargerBilling({ fleet: deps.fleet, history, billing, clock: deps.clock }, car.vin);
-      if (outcome.read) deps.log.info('collector: charging history read', { vin: car.vin, ...outcome });
-    } catch (error) {
-      deps.log.warn('collector: charging history failed', { vin: car.vin, error: describe(error) });
-    }
-  }
-}
-
-/** The minute of the hour (0–59) at which a car's bills are looked at. */
-export function billingMinute(vin: string): number {
-  let h = 0;
-  for (const c of vin) h = (h * 31 + c.charCodeAt(0)) % 3600;
-  return h % 60;
 }

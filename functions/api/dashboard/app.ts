@@ -75,6 +75,22 @@ function tile(value: string, caption: string): string {
 
 const PENDING = ' (sent)';
 
+/** What the car is doing about charging: a command just sent, the power and time to full, or its state in words. */
+function chargingText(chargeSent: { value: unknown } | undefined, snap: State['snapshot']): string {
+  if (chargeSent) return `${chargeSent.value ? 'starting' : 'stopping'}${PENDING}`;
+  const d = snap?.detail;
+  if (snap?.chargingState === 'Charging' && d?.chargerPowerKw != null)
+    return `Charging ${d.chargerPowerKw} kW${d.timeToFullChargeH ? `, full in ${Math.round(d.timeToFullChargeH * 60)} min` : ''}`;
+  return chargingWords(snap?.chargingState ?? null) ?? '–';
+}
+
+/** Something that needs the owner (a missing scope, no fresh reading), said plainly above the tiles. */
+function showProblem(problem: State['problem']): void {
+  const banner = $('problem');
+  banner.hidden = problem === null;
+  banner.textContent = problem ? `Needs you: ${problem.message} (since ${new Date(problem.since).toLocaleString()})` : '';
+}
+
 async function renderState(): Promise<void> {
   const car = vin();
   const s = await api<State>(`/vehicles/${car}/state`);
@@ -91,17 +107,9 @@ async function renderState(): Promise<void> {
   };
   const lockSent = sent.get('locked');
   const doors = lockSent ? `${lockSent.value ? 'locked' : 'unlocked'}${PENDING}` : snap?.locked == null ? '–' : snap.locked ? 'locked' : 'unlocked';
-  const chargeSent = sent.get('charging');
-  const charging = chargeSent
-    ? `${chargeSent.value ? 'starting' : 'stopping'}${PENDING}`
-    : snap?.chargingState === 'Charging' && d?.chargerPowerKw != null
-      ? `Charging ${d.chargerPowerKw} kW${d.timeToFullChargeH ? `, full in ${Math.round(d.timeToFullChargeH * 60)} min` : ''}`
-      : (chargingWords(snap?.chargingState ?? null) ?? '–');
+  const charging = chargingText(sent.get('charging'), snap);
   const temp = (c: number | null | undefined): string => (c == null ? '–' : `${c.toFixed(1)} °C`);
-  // Something that needs the owner (a missing scope, no fresh reading), said plainly above the tiles.
-  const problem = $('problem');
-  problem.hidden = s.problem === null;
-  problem.textContent = s.problem ? `Needs you: ${s.problem.message} (since ${new Date(s.problem.since).toLocaleString()})` : '';
+  showProblem(s.problem);
   $('state').innerHTML = [
     `<div><b><span class="badge ${s.state}">${s.state === 'online' ? 'online' : s.state}</span></b><span>last seen ${ago(s.lastSeenAt)}</span></div>`,
     tile(snap?.batteryLevel != null ? `${snap.batteryLevel} %${limitText}` : '–', 'battery (charge limit)'),
@@ -118,14 +126,15 @@ async function renderState(): Promise<void> {
     tile(snap ? ago(snap.takenAt) : 'never', 'last reading'),
     tile(s.commandSigning === 'required' ? 'signed' : s.commandSigning === 'not_required' ? 'unsigned (REST)' : 'not known yet', 'how commands are sent'),
   ].join('');
-  await renderGlance(car, s);
-  // The inputs keep what was just sent rather than snapping back to the last reading's value.
+  // The inputs keep what was just sent rather than snapping back to the last reading's value. Set with the tiles,
+  // before anything is awaited, so a tile and its input never disagree.
   prefillCommands({
     'set_charge_limit-percent': limit,
     'set_temps-driver_temp': (sent.get('driverTempSettingC')?.value as number | undefined) ?? d?.driverTempSettingC,
     'set_temps-passenger_temp': d?.passengerTempSettingC,
     'set_charging_amps-charging_amps': (sent.get('chargeAmpsSetting')?.value as number | undefined) ?? d?.chargeAmpsSetting,
   });
+  await renderGlance(car, s);
 }
 
 async function renderUsage(): Promise<void> {

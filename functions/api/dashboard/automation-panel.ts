@@ -94,6 +94,15 @@ async function change(path: string, method: string, body: unknown, getVin: () =>
 }
 
 /** The form: a command (with its parameters), when (daily, weekdays, once, or a cron) in this browser's zone, and a condition. */
+/** The schedule the form describes: once at a date and time, daily or on weekdays at a time, or a cron expression. */
+function scheduleOf(kind: string): { at: string; timeZone: string } | { cron: string; timeZone: string } {
+  const time = $<HTMLInputElement>('automation-time').value;
+  if (kind === 'once') return { at: `${$<HTMLInputElement>('automation-date').value}T${time}`, timeZone: zone() };
+  const [hour, minute] = time.split(':').map(Number);
+  const cron = kind === 'cron' ? $<HTMLInputElement>('automation-cron').value.trim() : `${minute ?? 0} ${hour ?? 0} * * ${kind === 'weekdays' ? '1-5' : '*'}`;
+  return { cron, timeZone: zone() };
+}
+
 export async function wireAutomationForm(getVin: () => string): Promise<void> {
   const commands = await allowedCommands();
   const select = $<HTMLSelectElement>('automation-command');
@@ -119,16 +128,7 @@ export async function wireAutomationForm(getVin: () => string): Promise<void> {
 
   $('automation-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const [hour, minute] = $<HTMLInputElement>('automation-time').value.split(':').map(Number);
-    const kind = whenSelect.value;
-    const schedule =
-      kind === 'once'
-        ? { at: `${$<HTMLInputElement>('automation-date').value}T${$<HTMLInputElement>('automation-time').value}`, timeZone: zone() }
-        : {
-            cron:
-              kind === 'cron' ? $<HTMLInputElement>('automation-cron').value.trim() : `${minute ?? 0} ${hour ?? 0} * * ${kind === 'weekdays' ? '1-5' : '*'}`,
-            timeZone: zone(),
-          };
+    const schedule = scheduleOf(whenSelect.value);
     const name = $<HTMLInputElement>('automation-name').value.trim();
     const input = {
       vin: getVin(),

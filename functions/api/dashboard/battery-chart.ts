@@ -24,7 +24,8 @@ export function thin<T>(items: readonly T[], max: number): T[] {
 }
 
 /** Battery (%) and range over the period, from the stored readings; the Tesla API is not asked. */
-export async function renderBattery(vin: string, days: number, unit: Unit): Promise<number> {
+/** The readings with a battery level over the last `days`, page by page (at most MAX_PAGES). */
+async function readingsSince(vin: string, days: number): Promise<Reading[]> {
   const from = new Date(Date.now() - days * 86_400_000).toISOString();
   const readings: Reading[] = [];
   let cursor: string | null = null;
@@ -35,8 +36,11 @@ export async function renderBattery(vin: string, days: number, unit: Unit): Prom
     cursor = answer.nextCursor;
     if (cursor === null) break;
   }
-  const shown = thin(readings, MAX_POINTS);
-  const factor = unit === 'km' ? 1.609344 : 1;
+  return readings;
+}
+
+export async function renderBattery(vin: string, days: number, unit: Unit): Promise<number> {
+  const shown = thin(await readingsSince(vin, days), MAX_POINTS);
   const oneDay = days <= 1;
   // On a time axis (ms), not one point per step: readings come every few minutes while driving and hours apart
   // while the car sleeps, and evenly spaced points would bend time.
@@ -44,34 +48,13 @@ export async function renderBattery(vin: string, days: number, unit: Unit): Prom
     oneDay
       ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
       : new Date(ms).toLocaleDateString([], { month: 'short', day: 'numeric' });
-  const at = (r: Reading): number => Date.parse(r.takenAt);
   const canvas = document.getElementById('battery-chart') as HTMLCanvasElement;
   canvas.dataset.points = String(shown.length);
   document.getElementById('battery-empty')!.hidden = shown.length > 0;
   chart?.destroy();
   chart = new Chart(canvas, {
     data: {
-      datasets: [
-        {
-          type: 'line' as const,
-          label: 'Battery (%)',
-          data: shown.map((r) => ({ x: at(r), y: r.batteryLevel })),
-          yAxisID: 'battery',
-          borderColor: '#1c7c3c',
-          pointRadius: 0,
-          tension: 0.1,
-        },
-        {
-          type: 'line' as const,
-          label: `Range (${unit})`,
-          data: shown.map((r) => ({ x: at(r), y: r.rangeMi === null ? null : Math.round(r.rangeMi * factor) })),
-          yAxisID: 'range',
-          borderColor: '#5f6672',
-          borderDash: [4, 3],
-          pointRadius: 0,
-          tension: 0.1,
-        },
-      ],
+      datasets: datasetsOf(shown, unit),
     },
     options: {
       responsive: true,
@@ -85,4 +68,30 @@ export async function renderBattery(vin: string, days: number, unit: Unit): Prom
     },
   });
   return shown.length;
+}
+
+/** The battery level, and the rated range in the unit shown, on a time axis. */
+function datasetsOf(shown: readonly Reading[], unit: Unit) {
+  const factor = unit === 'km' ? 1.609344 : 1;
+  return [
+    {
+      type: 'line' as const,
+      label: 'Battery (%)',
+      data: shown.map((r) => ({ x: Date.parse(r.takenAt), y: r.batteryLevel })),
+      yAxisID: 'battery',
+      borderColor: '#1c7c3c',
+      pointRadius: 0,
+      tension: 0.1,
+    },
+    {
+      type: 'line' as const,
+      label: `Range (${unit})`,
+      data: shown.map((r) => ({ x: Date.parse(r.takenAt), y: r.rangeMi === null ? null : Math.round(r.rangeMi * factor) })),
+      yAxisID: 'range',
+      borderColor: '#5f6672',
+      borderDash: [4, 3],
+      pointRadius: 0,
+      tension: 0.1,
+    },
+  ];
 }

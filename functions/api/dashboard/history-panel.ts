@@ -102,12 +102,27 @@ export async function renderDrives(vin: string): Promise<void> {
     api<{ entries: LogRow[] }>(`/vehicles/${vin}/logbook?tz=${encodeURIComponent(timeZone())}`),
   ]);
   const purpose = new Map(book.entries.map((e) => [e.driveId, e]));
-  // Grouped by day: a heading row with the day's drives and distance, then each drive by its start time.
+  fillDrivesTable(newest.slice(0, SHOWN), purpose);
+  $('drives-empty').hidden = newest.length > 0;
+  // Efficiency of each drive that has one, oldest first: an estimate from the battery's percent, and titled so.
+  const efficient = newest
+    .filter((d) => d.whPerMi !== null)
+    .slice(0, 60)
+    .reverse();
+  drawBars(
+    'efficiency-chart',
+    efficient.map((d) => ({ label: day(d.startedBy), value: d.whPerMi! })),
+    { x: 'Drive', y: 'Wh/mi (estimated)' },
+    'rgba(29, 31, 35, 0.6)',
+  );
+  wireDrivePicker(vin, newest, purpose);
+}
+
+/** Grouped by the day the car was certainly driving (its first moving reading): a heading row, then each drive. */
+function fillDrivesTable(shown: readonly Drive[], purpose: ReadonlyMap<string, LogRow>): void {
   const body = $<HTMLTableElement>('drives-table').tBodies[0]!;
   body.replaceChildren();
-  const shown = newest.slice(0, SHOWN);
   let current = '';
-  // Grouped by the day the car was certainly driving (its first moving reading), not the last reading before it.
   for (const d of shown) {
     const date = longDay(d.startedBy);
     if (date !== current) {
@@ -134,20 +149,12 @@ export async function renderDrives(vin: string): Promise<void> {
       row.insertCell().textContent = text;
     }
   }
-  $('drives-empty').hidden = newest.length > 0;
-  // Efficiency of each drive that has one, oldest first: an estimate from the battery's percent, and titled so.
-  const efficient = newest
-    .filter((d) => d.whPerMi !== null)
-    .slice(0, 60)
-    .reverse();
-  drawBars(
-    'efficiency-chart',
-    efficient.map((d) => ({ label: day(d.startedBy), value: d.whPerMi! })),
-    { x: 'Drive', y: 'Wh/mi (estimated)' },
-    'rgba(29, 31, 35, 0.6)',
-  );
+}
+
+/** The logbook form's drive list; picking a drive shows its purpose, note and detail. */
+function wireDrivePicker(vin: string, drives: readonly Drive[], purpose: ReadonlyMap<string, LogRow>): void {
   const select = $<HTMLSelectElement>('drive-pick');
-  select.replaceChildren(...newest.map((d) => new Option(`${day(d.startedBy)} ${startText(d)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
+  select.replaceChildren(...drives.map((d) => new Option(`${day(d.startedBy)} ${startText(d)} · ${d.distanceMi.toFixed(1)} mi`, d.id)));
   // The car these drives are of: a save goes to this car, whatever the car picker says by then.
   select.dataset.vin = vin;
   const sync = (): void => {

@@ -7,6 +7,13 @@ const timeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 /** Wires the purpose form, the logbook download and the chain check; `after` refreshes what they change. */
 export function wireLogbook(vin: () => string, after: () => void): void {
   const status = $('logbook-status');
+  wireDriveForm(vin, after, status);
+  wireDownload(vin);
+  wireVerify(vin, status);
+}
+
+/** Saving a drive's purpose and note: a new logbook entry. */
+function wireDriveForm(vin: () => string, after: () => void, status: HTMLElement): void {
   $('drive-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const body = { purpose: $<HTMLSelectElement>('drive-purpose').value || null, note: $<HTMLInputElement>('drive-note').value.trim() || null };
@@ -25,6 +32,10 @@ export function wireLogbook(vin: () => string, after: () => void): void {
       })
       .catch((error: unknown) => (status.textContent = `Not saved: ${error instanceof Error ? error.message : 'error'}`));
   });
+}
+
+/** The year's logbook as a CSV download (fetched with the token, handed to the browser). */
+function wireDownload(vin: () => string): void {
   $('logbook-download').addEventListener('click', () => {
     const year = new Date().getFullYear();
     // The API needs the token, so the file is fetched and handed to the browser as a download.
@@ -40,6 +51,10 @@ export function wireLogbook(vin: () => string, after: () => void): void {
         URL.revokeObjectURL(link.href);
       });
   });
+}
+
+/** Checks the logbook's chain and says what it found, or that it claims nothing. */
+function wireVerify(vin: () => string, status: HTMLElement): void {
   $('logbook-verify').addEventListener('click', () => {
     type Check = {
       intact: boolean | null;

@@ -15,24 +15,26 @@ interface Reading {
 let chart: Chart | null = null;
 
 /** Odometer as a line and, for week/month/year, the distance driven each day as bars (from the daily rollups). */
-export async function renderOdometer(vin: string, range: Range, unit: 'mi' | 'km'): Promise<number> {
+/** A day: every reading by time; longer: a row per day, week or month with its distance. */
+async function seriesOf(
+  vin: string,
+  range: Range,
+  unit: 'mi' | 'km',
+): Promise<{ labels: string[]; odometer: number[]; distance: number[] | null; bucket: Bucket }> {
   const from = new Date(Date.now() - DAYS[range] * 86_400_000).toISOString();
-  let labels: string[];
-  let odometer: number[];
-  let distance: number[] | null = null;
-  let bucket: Bucket = 'day';
   if (range === 'day') {
     const raw = await api<{ readings: Reading[] }>(`/vehicles/${vin}/odometer?resolution=raw&unit=${unit}&limit=1000&from=${encodeURIComponent(from)}`);
-    labels = raw.readings.map((r) => new Date(r.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
-    odometer = raw.readings.map((r) => r.odometer);
-  } else {
-    const daily = await api<{ days: DayRow[] }>(`/vehicles/${vin}/odometer?resolution=day&unit=${unit}&from=${encodeURIComponent(from)}`);
-    bucket = bucketFor(daily.days);
-    const rows = aggregate(daily.days, bucket);
-    labels = rows.map((r) => r.label);
-    odometer = rows.map((r) => r.last);
-    distance = rows.map((r) => r.distance);
+    const labels = raw.readings.map((r) => new Date(r.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+    return { labels, odometer: raw.readings.map((r) => r.odometer), distance: null, bucket: 'day' };
   }
+  const daily = await api<{ days: DayRow[] }>(`/vehicles/${vin}/odometer?resolution=day&unit=${unit}&from=${encodeURIComponent(from)}`);
+  const bucket = bucketFor(daily.days);
+  const rows = aggregate(daily.days, bucket);
+  return { labels: rows.map((r) => r.label), odometer: rows.map((r) => r.last), distance: rows.map((r) => r.distance), bucket };
+}
+
+export async function renderOdometer(vin: string, range: Range, unit: 'mi' | 'km'): Promise<number> {
+  const { labels, odometer, distance, bucket } = await seriesOf(vin, range, unit);
   fillTable(labels, odometer, distance, unit);
 
   const canvas = document.getElementById('odometer-chart') as HTMLCanvasElement;

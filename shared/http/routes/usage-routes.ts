@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { lazily } from '../../domain/lazily';
-import { carBudgetUsd, costByCategoryUsd, costUsd, monthKey } from '../../domain/billing';
+import { callPrices, carBudgetUsd, costByCategoryUsd, costUsd, monthKey } from '../../domain/billing';
 import { ACCOUNT_SCOPE } from '../../domain/request-meter';
 import type { ApiDeps } from '../api-deps';
 import { requireVin, validate } from '../request-input';
@@ -31,10 +31,7 @@ export function usageRoutes(deps: ApiDeps): Route[] {
           deps.vehicles.listVehicles(),
         ]);
         const round = (usd: number): number => Math.round(usd * 10_000) / 10_000;
-        const price = {
-          listCallUsd: deps.listCallPriceUsd ?? 0,
-          ...(deps.historyCallPriceUsd !== undefined ? { historyCallUsd: deps.historyCallPriceUsd } : {}),
-        };
+        const price = callPrices(deps);
         const byCategory = costByCategoryUsd(requests, price);
         return json(200, {
           vin,
