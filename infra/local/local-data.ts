@@ -1,4 +1,5 @@
 import { DynamoDbBillingStore } from '../../shared/store/dynamodb-billing-store';
+import { DynamoDbPlaceStore } from '../../shared/store/dynamodb-place-store';
 import { join } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalSettings } from '../../shared/config/local-settings';
@@ -21,6 +22,7 @@ export interface LocalData {
   stores: DynamoDbStores;
   history: DynamoDbHistoryStore;
   billing: DynamoDbBillingStore;
+  places: DynamoDbPlaceStore;
   commands: DynamoDbCommandStores;
   /** What stops it; the host adds its own steps to it. */
   stopping: Array<() => Promise<void>>;
@@ -51,6 +53,7 @@ export async function openLocalData(settings: LocalSettings, log: Log): Promise<
       stores: new DynamoDbStores({ client: doc, tableName: LOCAL_TABLE_NAME, snapshotRetentionDays: retention }),
       history: new DynamoDbHistoryStore({ client: doc, tableName: LOCAL_TABLE_NAME, stateChangeRetentionDays: retention }),
       billing: new DynamoDbBillingStore({ client: doc, tableName: LOCAL_TABLE_NAME }),
+      places: new DynamoDbPlaceStore({ client: doc, tableName: LOCAL_TABLE_NAME }),
       commands: new DynamoDbCommandStores({ client: doc, tableName: LOCAL_TABLE_NAME, auditRetentionDays: retention }),
       stopping,
     };

@@ -19,6 +19,7 @@ export function awsCommandDeps(aws: ReturnType<typeof buildAwsDeps>, settings: L
     stores: aws.stores,
     history: aws.history,
     billing: aws.billing,
+    places: aws.places,
     commands: aws.commands,
     fleet: aws.fleet,
     clock: aws.clock,

@@ -8,6 +8,7 @@ import { ApiTokenVerifier } from '../secrets/api-token-verifier';
 import { SecretsManagerRotationRenewer, SecretsManagerTokenStore } from '../secrets/secrets-manager-token-store';
 import { DynamoDbBillingStore } from '../store/dynamodb-billing-store';
 import { DynamoDbCollectorRuns } from '../store/dynamodb-collector-runs';
+import { DynamoDbPlaceStore } from '../store/dynamodb-place-store';
 import { DynamoDbCommandStores } from '../store/dynamodb-command-stores';
 import { DynamoDbHistoryStore } from '../store/dynamodb-history-store';
 import { DynamoDbStores } from '../store/dynamodb-stores';
@@ -26,6 +27,7 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const commands = new DynamoDbCommandStores({ client: dynamo, tableName: settings.tableName, auditRetentionDays: settings.snapshotRetentionDays });
   const collectorRuns = new DynamoDbCollectorRuns({ client: dynamo, tableName: settings.tableName });
   const billing = new DynamoDbBillingStore({ client: dynamo, tableName: settings.tableName });
+  const places = new DynamoDbPlaceStore({ client: dynamo, tableName: settings.tableName });
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
   const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock, READER_TOKEN_CACHE_MS);
@@ -46,5 +48,5 @@ export function buildAwsDeps(settings: LambdaSettings) {
     if (secret.apiToken === null) throw new Error('the API secret has no apiToken');
     return { owner: secret.apiToken, readTokens: secret.readTokens };
   });
-  return { secrets, dynamo, stores, history, billing, commands, collectorRuns, tokens, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
+  return { secrets, dynamo, stores, history, billing, places, commands, collectorRuns, tokens, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
 }

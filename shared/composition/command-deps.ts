@@ -5,6 +5,7 @@ import { COMMAND_TIMEOUT_MS, type SignedSender } from '../domain/commands/execut
 import type { FleetApi } from '../domain/fleet-api';
 import type { HistoryStore } from '../domain/history/history-store';
 import type { SuperchargerBillingStore } from '../domain/supercharger/billing-store';
+import type { PlaceStore } from '../domain/places/place';
 import type { RateLimitMemory } from '../domain/rate-limit-memory';
 import type { SigningStatusStore } from '../domain/signing-status';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
@@ -20,6 +21,8 @@ export function composeCommandDeps(parts: {
   history: HistoryStore;
   /** Tesla's Supercharger records, shown with DC sessions. */
   billing?: SuperchargerBillingStore;
+  /** Named places and their tariffs. */
+  places?: PlaceStore;
   commands: CommandAuditLog & IdempotencyStore & SigningStatusStore & RateLimitMemory;
   fleet: FleetApi;
   clock: Clock;
@@ -37,6 +40,7 @@ export function composeCommandDeps(parts: {
     snapshots: stores,
     history,
     ...(parts.billing ? { billing: parts.billing } : {}),
+    ...(parts.places ? { places: parts.places } : {}),
     usage: stores,
     monthlyBudgetUsd: tunables.monthlyBudgetUsd,
     pricePerKwh: tunables.pricePerKwh,

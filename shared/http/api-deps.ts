@@ -1,3 +1,4 @@
+import type { PlaceStore } from '../domain/places/place';
 import type { SuperchargerBillingStore } from '../domain/supercharger/billing-store';
 import type { OutboundPolicy } from '../notify/outbound-guard';
 import type { CollectorHalt } from '../domain/collector-run';
@@ -32,6 +33,8 @@ export interface ApiDeps {
   historyCallPriceUsd?: number;
   /** Tesla's Supercharger records, to show a DC session's bill. */
   billing?: SuperchargerBillingStore;
+  /** Named places and their tariffs. */
+  places?: PlaceStore;
   fleet: FleetApi;
   clock: Clock;
   log: Log;

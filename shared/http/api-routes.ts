@@ -6,6 +6,7 @@ import { notificationRoutes } from './routes/notification-routes';
 import { historyRoutes } from './routes/history-routes';
 import { logbookRoutes } from './routes/logbook-routes';
 import { odometerRoutes } from './routes/odometer-routes';
+import { placeRoutes } from './routes/place-routes';
 import { systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
 import { vehicleRoutes } from './routes/vehicle-routes';
@@ -22,5 +23,6 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...commandRoutes(deps),
     ...automationRoutes(deps),
     ...notificationRoutes(deps),
+    ...placeRoutes(deps),
   ];
 }

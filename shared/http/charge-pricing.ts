@@ -1,46 +1,85 @@
 import type { ChargingSession } from '../domain/history/history-records';
 import { matchSessions } from '../domain/supercharger/match-sessions';
 import { billOf, type TeslaChargingRecord } from '../domain/supercharger/tesla-charging-record';
+import { mapWithConcurrency } from '../domain/concurrency';
+import { placeAt, type Place } from '../domain/places/place';
+import { sessionCost, type SessionCost } from '../domain/places/session-cost';
+import { energyPoints, pluggedInterval } from '../domain/places/session-energy';
+import type { Tariff } from '../domain/places/tariff';
 import type { ApiDeps } from './api-deps';
 
 /**
  * A session's cost, and where it came from: the one the owner set; else Tesla's bill (a Supercharger session
- * matched to Tesla's charging history, in Tesla's currency); else its kWh at the configured price; else unknown.
+ * matched to Tesla's charging history, in Tesla's currency); else its place's tariff (an estimate: the energy
+ * between two readings is spread over the time between them); else its kWh at the configured price; else unknown.
  */
 export type PricedSession = ChargingSession & {
   cost: number | null;
-  costSource: 'set' | 'tesla' | 'price' | null;
-  /** The currency of a cost from Tesla's bill; null for the others (the owner's own currency). */
+  costSource: 'set' | 'tesla' | 'tariff' | 'price' | null;
+  /** The currency of a cost from Tesla's bill or a place's tariff; null for the others (the owner's own currency). */
   currency: string | null;
   tesla: TeslaChargingRecord | null;
+  /** The place it was at (by its location, or chosen by hand), if any. */
+  place: { id: string; name: string; chosen: boolean } | null;
+  /** The tariff's cost by period, when the cost is the tariff's. */
+  tariffCost: SessionCost | null;
 };
+
+/** What pricing a session needs to know beyond the session: the owner's cost, Tesla's record, its place. */
+export interface PricingContext {
+  costs: ReadonlyMap<string, number>;
+  pricePerKwh: number | null | undefined;
+  tesla: TeslaChargingRecord | null;
+  place: { place: Place; chosen: boolean } | null;
+  tariffCost: SessionCost | null;
+}
 
 const DAY_MS = 86_400_000;
 
-export function priced(
-  c: ChargingSession,
-  costs: ReadonlyMap<string, number>,
-  pricePerKwh: number | null | undefined,
-  tesla: TeslaChargingRecord | null = null,
-): PricedSession {
-  const set = costs.get(c.id);
-  if (set !== undefined) return { ...c, cost: set, costSource: 'set', currency: null, tesla };
+export function priced(c: ChargingSession, ctx: PricingContext): PricedSession {
+  const { tesla, tariffCost } = ctx;
+  const place = ctx.place ? { id: ctx.place.place.id, name: ctx.place.place.name, chosen: ctx.place.chosen } : null;
+  const base = { tesla, place, tariffCost: null, currency: null };
+  const set = ctx.costs.get(c.id);
+  if (set !== undefined) return { ...c, ...base, cost: set, costSource: 'set' };
   const bill = tesla ? billOf(tesla) : null;
-  if (bill !== null && bill.total !== null) return { ...c, cost: bill.total, costSource: 'tesla', currency: bill.currency, tesla };
-  if (pricePerKwh != null && c.energyAddedKwh !== null)
-    return { ...c, cost: Math.round(c.energyAddedKwh * pricePerKwh * 100) / 100, costSource: 'price', currency: null, tesla };
-  return { ...c, cost: null, costSource: null, currency: null, tesla };
+  if (bill !== null && bill.total !== null) return { ...c, ...base, cost: bill.total, costSource: 'tesla', currency: bill.currency };
+  if (tariffCost !== null) return { ...c, ...base, cost: tariffCost.total, costSource: 'tariff', currency: tariffCost.currency, tariffCost };
+  if (ctx.pricePerKwh != null && c.energyAddedKwh !== null)
+    return { ...c, ...base, cost: Math.round(c.energyAddedKwh * ctx.pricePerKwh * 100) / 100, costSource: 'price' };
+  return { ...c, ...base, cost: null, costSource: null };
 }
 
-/** Prices sessions with the owner's costs, Tesla's records around them, and the configured price. */
+/** Prices sessions with the owner's costs, Tesla's records around them, their places' tariffs and the configured price. */
 export async function priceSessions(deps: ApiDeps, vin: string, sessions: readonly ChargingSession[]): Promise<PricedSession[]> {
   const dc = sessions.filter((s) => s.kind !== 'ac');
-  const [costs, records] = await Promise.all([
+  const [costs, records, places, chosen] = await Promise.all([
     deps.history.chargeCosts(vin),
     deps.billing && dc.length > 0
       ? deps.billing.teslaChargesBetween(vin, Math.min(...dc.map((s) => s.startedAfter)) - DAY_MS, Math.max(...dc.map((s) => s.endBy)) + DAY_MS)
       : Promise.resolve([]),
+    deps.places ? deps.places.listPlaces() : Promise.resolve([]),
+    deps.places ? deps.places.chargePlaces(vin) : Promise.resolve(new Map<string, string>()),
   ]);
   const matched = matchSessions(sessions, records);
-  return sessions.map((s) => priced(s, costs, deps.pricePerKwh, matched.get(s.id) ?? null));
+  return mapWithConcurrency(sessions, 8, async (s) => {
+    const byHand = chosen.get(s.id);
+    const handPlace = byHand === undefined ? null : (places.find((p) => p.id === byHand) ?? null);
+    const located = handPlace ? { place: handPlace, chosen: true } : placeOf(places, s);
+    const tesla = matched.get(s.id) ?? null;
+    // The tariff is worked out only where it is the cost shown: it reads the session's readings.
+    const needsTariff = located?.place.tariff && !costs.has(s.id) && (tesla === null || billOf(tesla).total === null);
+    const tariffCost = needsTariff ? await tariffCostOf(deps, vin, s, located.place.tariff!) : null;
+    return priced(s, { costs, pricePerKwh: deps.pricePerKwh, tesla, place: located, tariffCost });
+  });
+}
+
+function placeOf(places: readonly Place[], s: ChargingSession): { place: Place; chosen: boolean } | null {
+  const place = placeAt(places, s.location);
+  return place ? { place, chosen: false } : null;
+}
+
+async function tariffCostOf(deps: ApiDeps, vin: string, s: ChargingSession, tariff: Tariff): Promise<SessionCost> {
+  const readings = await deps.snapshots.snapshotsBetween(vin, { fromMs: s.startedAfter, toMs: s.endBy, limit: 1000 });
+  return sessionCost(tariff, energyPoints(s, readings.items), pluggedInterval(s));
 }

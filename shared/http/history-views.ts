@@ -1,4 +1,5 @@
 import type { Drive, IdlePeriod } from '../domain/history/history-records';
+import { placeAt, type Place } from '../domain/places/place';
 import { billOf, type TeslaChargingRecord } from '../domain/supercharger/tesla-charging-record';
 import type { PricedSession } from './charge-pricing';
 import type { HttpResult } from './responses';
@@ -18,9 +19,18 @@ export function gpx(name: string, points: Array<{ at: string; latitude: number; 
 }
 
 /** A drive as the API shows it: times as ISO strings, distance in both units. */
-export function driveView(d: Drive) {
+/** A drive with the names of the places it started and ended at, where known. */
+export type PlacedDrive = Drive & { fromPlace?: string | null; toPlace?: string | null };
+
+export function withPlaces(d: Drive, places: readonly Place[]): PlacedDrive {
+  return { ...d, fromPlace: placeAt(places, d.start.location)?.name ?? null, toPlace: placeAt(places, d.end.location)?.name ?? null };
+}
+
+export function driveView(d: PlacedDrive) {
   return {
     id: d.id,
+    fromPlace: d.fromPlace ?? null,
+    toPlace: d.toPlace ?? null,
     start: { ...d.start, at: iso(d.start.at) },
     startedBy: iso(d.startedBy),
     endedAfter: iso(d.endedAfter),
@@ -58,6 +68,8 @@ export function chargeView(c: PricedSession) {
     costSource: c.costSource,
     currency: c.currency,
     tesla: c.tesla === null ? null : teslaBillView(c.tesla),
+    place: c.place,
+    tariffCost: c.tariffCost,
   };
 }
 
@@ -122,6 +134,8 @@ export const DRIVE_COLUMNS = [
   'whPerMi',
   'maxSpeedMph',
   'mayHideStops',
+  'fromPlace',
+  'toPlace',
 ] as const;
 export const CHARGE_COLUMNS = [
   'id',

@@ -7,13 +7,14 @@ import { chargeCostSchema, historyQuerySchema, monthsQuerySchema } from './route
 import { driveEditSchema, logbookQuerySchema } from './routes/logbook-routes';
 import { odometerQuerySchema, snapshotsQuerySchema } from './routes/odometer-routes';
 import { usageQuery } from './routes/usage-routes';
+import { placeSchema } from './routes/place-schema';
 
 /** Operations by path and method. */
 export type Paths = Record<string, Record<string, Record<string, unknown>>>;
 
 /** The paths that are not about one car: health, the document, the public key, automations, notifications. */
 export function accountPaths(): Paths {
-  return { ...systemPaths(), ...automationPaths(), ...notificationPaths() };
+  return { ...systemPaths(), ...automationPaths(), ...notificationPaths(), ...placePaths() };
 }
 
 /** What needs no car: health, this document, the public key, who the token is, the cars. */
@@ -68,6 +69,26 @@ function automationPaths(): Paths {
     },
   };
 }
+
+/** Named places and their tariffs. */
+function placePaths(): Paths {
+  return {
+    '/places': { get: { operationId: 'listPlaces', summary: 'Named places, with their tariffs', responses: { '200': ok('Places'), '401': ERROR } } },
+    '/places/{id}': {
+      get: { operationId: 'place', summary: 'One place', parameters: [PLACE_ID_PARAMETER], responses: { '200': ok('The place'), ...errors } },
+      put: {
+        operationId: 'putPlace',
+        summary: 'Name a place (a centre and a radius) and, if you like, what charging there costs: per kWh, per minute, a session fee, time-of-use periods',
+        parameters: [PLACE_ID_PARAMETER],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(placeSchema) } } },
+        responses: { '200': ok('The place'), ...editErrors },
+      },
+      delete: { operationId: 'deletePlace', summary: 'Forget a place', parameters: [PLACE_ID_PARAMETER], responses: { '200': ok('Deleted'), ...editErrors } },
+    },
+  };
+}
+
+const PLACE_ID_PARAMETER = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } };
 
 /** Where notifications go, a test, and what was delivered. */
 function notificationPaths(): Paths {

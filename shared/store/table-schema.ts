@@ -98,5 +98,11 @@ export const teslaChargeSk = (startAt: number, sessionId: string): string => `SC
 export const TESLA_CHARGE_SK_PREFIX = 'SCBILL#';
 /** When Tesla's charging history was last read for the car, and whether Tesla refused it. */
 export const BILLING_SYNC_SK = 'SCBILLSYNC';
+/** A named place (domain/places), under the account: `ACCOUNT` / `PLACE#<id>`. */
+export const placeSk = (id: string): string => `PLACE#${id}`;
+export const PLACE_SK_PREFIX = 'PLACE#';
+/** The place the owner chose for a charging session by hand, apart from the derived session. */
+export const chargePlaceSk = (chargeId: string): string => `CHARGEPLACE#${chargeId}`;
+export const CHARGE_PLACE_SK_PREFIX = 'CHARGEPLACE#';
 /** A change of the car's listed state (online, asleep, offline), kept for idle periods' asleep share. */
 export const stateChangeSk = (at: number): string => `STATE#${new Date(at).toISOString()}`;

@@ -11,7 +11,9 @@ import type { Route } from '../router';
 import { isoInstant } from '../time-range';
 import { nextPageCursor, orderParam, resolvePageQuery } from '../page-query';
 import { priceSessions, type PricedSession } from '../charge-pricing';
-import { CHARGE_COLUMNS, chargeView, DRIVE_COLUMNS, driveView, gpx, IDLE_COLUMNS, idleView, iso } from '../history-views';
+import { PLACE_ID } from './place-schema';
+import { placesOf } from './place-routes';
+import { CHARGE_COLUMNS, chargeView, DRIVE_COLUMNS, driveView, gpx, IDLE_COLUMNS, idleView, iso, withPlaces, type PlacedDrive } from '../history-views';
 
 export const historyQuerySchema = lazily(() =>
   z.strictObject({
@@ -29,13 +31,29 @@ export const monthsQuerySchema = lazily(() => {
 });
 const MONTH_COLUMNS = ['month', 'distanceMi', 'distanceKm', 'drives', 'chargedKwh', 'chargingSessions', 'estimatedUsedKwh', 'whPerMi'] as const;
 
-/** A session's cost in the owner's currency; null clears it (the configured price applies again). */
-export const chargeCostSchema = lazily(() => z.strictObject({ cost: z.number().min(0).max(100_000).nullable() }));
+/**
+ * A session's cost in the owner's currency (null clears it: Tesla's bill, the place's tariff or the configured price
+ * applies again), and the place it was at, chosen by hand (null: by its location again). At least one of them.
+ */
+export const chargeCostSchema = lazily(() =>
+  z
+    .strictObject({
+      cost: z.number().min(0).max(100_000).nullable().optional(),
+      placeId: z.string().regex(PLACE_ID, 'must be a place id').nullable().optional(),
+    })
+    .refine((b) => b.cost !== undefined || b.placeId !== undefined, { message: 'give cost, placeId, or both' }),
+);
 /** The drive, or 404 drive_not_found. */
 export async function requireDrive(deps: ApiDeps, vin: string, id: string): Promise<Drive> {
   const drive = await deps.history.getDrive(vin, id);
   if (drive === null) throw new ApiError(404, 'drive_not_found', `no drive ${id} for ${vin}`);
   return drive;
+}
+
+/** Drives with the places they started and ended at (when location is recorded and the owner named places). */
+async function placedDrives(deps: ApiDeps, vin: string, query: HistoryQuery): Promise<HistoryPage<PlacedDrive>> {
+  const [page, places] = await Promise.all([deps.history.listDrives(vin, query), deps.places ? deps.places.listPlaces() : Promise.resolve([])]);
+  return { items: page.items.map((d) => withPlaces(d, places)), cursor: page.cursor };
 }
 
 async function pricedCharges(deps: ApiDeps, vin: string, query: HistoryQuery): Promise<HistoryPage<PricedSession>> {
@@ -79,7 +97,7 @@ export function historyRoutes(deps: ApiDeps): Route[] {
       deps,
       '/vehicles/{vin}/drives',
       'drives',
-      (vin, q) => deps.history.listDrives(vin, q),
+      (vin, q) => placedDrives(deps, vin, q),
       driveView,
       DRIVE_COLUMNS,
       (d) => ({
@@ -161,10 +179,13 @@ function patchChargesOneRoute(deps: ApiDeps): Route {
     handle: async ({ params, event }) => {
       const vin = requireVin(params.vin);
       const id = requireRecordId(params.id, 'charge');
-      const { cost } = validate(chargeCostSchema(), jsonObjectBody(event), 'invalid_body');
+      const { cost, placeId } = validate(chargeCostSchema(), jsonObjectBody(event), 'invalid_body');
       const session = await deps.history.getCharge(vin, id);
       if (session === null) throw new ApiError(404, 'charge_not_found', `no charging session ${id} for ${vin}`);
-      await deps.history.putChargeCost(vin, id, cost);
+      // Checked before anything is stored, so a bad place leaves the cost as it was too.
+      if (placeId != null && (await placesOf(deps).getPlace(placeId)) === null) throw new ApiError(404, 'place_not_found', `no place ${placeId}`);
+      if (placeId !== undefined) await placesOf(deps).putChargePlace(vin, id, placeId);
+      if (cost !== undefined) await deps.history.putChargeCost(vin, id, cost);
       const [shown] = await priceSessions(deps, vin, [session]);
       return json(200, { vin, charge: chargeView(shown!) });
     },
