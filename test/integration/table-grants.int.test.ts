@@ -1,3 +1,5 @@
+import { DynamoDbBillingStore } from '../../shared/store/dynamodb-billing-store';
+import { DynamoDbPlaceStore } from '../../shared/store/dynamodb-place-store';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -94,6 +96,8 @@ describe('each function’s table code needs only the actions its role is grante
         stores: new DynamoDbStores({ client: role, tableName: 'grants', snapshotRetentionDays: 30 }),
         history: new DynamoDbHistoryStore({ client: role, tableName: 'grants' }),
         commands: new DynamoDbCommandStores({ client: role, tableName: 'grants', auditRetentionDays: 30 }),
+        places: new DynamoDbPlaceStore({ client: role, tableName: 'grants' }),
+        billing: new DynamoDbBillingStore({ client: role, tableName: 'grants' }),
         fleet,
         clock: { now: () => Date.parse('2026-06-20T12:00:00Z') },
       }),
@@ -114,6 +118,10 @@ describe('each function’s table code needs only the actions its role is grante
       vehicles: await call('GET', '/vehicles'),
       state: await call('GET', `/vehicles/${VIN}/state`),
       odometer: await call('GET', `/vehicles/${VIN}/odometer`, { query: { from: '2026-06-01' } }),
+      place: await call('PUT', '/places/home', {
+        body: { name: 'Home', latitude: 52.52, longitude: 13.4, tariff: { currency: 'EUR', timeZone: 'Europe/Berlin', perKwh: 0.3 } },
+      }),
+      places: await call('GET', '/places'),
       charges: await call('GET', `/vehicles/${VIN}/charges`, { query: { from: '2026-06-01' } }),
       idles: await call('GET', `/vehicles/${VIN}/idles`, { query: { from: '2026-06-01' } }),
       months: await call('GET', `/vehicles/${VIN}/months`),
@@ -124,6 +132,7 @@ describe('each function’s table code needs only the actions its role is grante
       command: await call('POST', `/vehicles/${VIN}/commands/honk_horn`, { headers: { 'idempotency-key': 'grants-1' } }),
       replay: await call('POST', `/vehicles/${VIN}/commands/honk_horn`, { headers: { 'idempotency-key': 'grants-1' } }),
       audit: await call('GET', `/vehicles/${VIN}/commands`),
+      unplace: await call('DELETE', '/places/home'),
     };
     expect(statuses).toEqual(Object.fromEntries(Object.keys(statuses).map((k) => [k, 200])));
   });

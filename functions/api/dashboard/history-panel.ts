@@ -25,10 +25,11 @@ interface Charge {
   kind: string;
   durationMinutes: number;
   cost: number | null;
-  costSource: 'set' | 'tesla' | 'price' | null;
-  /** Tesla's currency, for a cost from Tesla's bill. */
+  costSource: 'set' | 'tesla' | 'tariff' | 'price' | null;
+  /** The currency of a cost from Tesla's bill or a place's tariff. */
   currency: string | null;
   tesla: { site: string | null; idleFee: number } | null;
+  place: { name: string } | null;
 }
 interface Month {
   month: string;
