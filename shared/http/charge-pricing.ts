@@ -20,7 +20,7 @@ export type PricedSession = ChargingSession & {
   currency: string | null;
   tesla: TeslaChargingRecord | null;
   /** The place it was at (by its location, or chosen by hand), if any. */
-  place: { id: string; name: string; chosen: boolean } | null;
+  place: { id: string; name: string; kind: Place['kind']; chosen: boolean } | null;
   /** The tariff's cost by period, when the cost is the tariff's. */
   tariffCost: SessionCost | null;
 };
@@ -38,7 +38,7 @@ const DAY_MS = 86_400_000;
 
 export function priced(c: ChargingSession, ctx: PricingContext): PricedSession {
   const { tesla, tariffCost } = ctx;
-  const place = ctx.place ? { id: ctx.place.place.id, name: ctx.place.place.name, chosen: ctx.place.chosen } : null;
+  const place = ctx.place ? { id: ctx.place.place.id, name: ctx.place.place.name, kind: ctx.place.place.kind ?? 'public', chosen: ctx.place.chosen } : null;
   const base = { tesla, place, tariffCost: null, currency: null };
   const set = ctx.costs.get(c.id);
   if (set !== undefined) return { ...c, ...base, cost: set, costSource: 'set' };

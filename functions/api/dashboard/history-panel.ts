@@ -37,6 +37,7 @@ interface Month {
   drives: number;
   chargedKwh: number;
   whPerMi: number | null;
+  costs: { costByCurrency: Record<string, number>; estimated: boolean; costPer100Mi: number | null; sessionsWithoutCost: number } | null;
 }
 interface Idle {
   startAt: string;
@@ -235,8 +236,19 @@ export async function renderCharging(vin: string): Promise<void> {
         String(m.drives),
         `${m.chargedKwh.toFixed(1)} kWh`,
         m.whPerMi === null ? '–' : `${m.whPerMi} Wh/mi`,
+        monthCostText(m),
       ]),
   );
+}
+
+/** The month's money by currency ("≈" when part of it is estimated), and per 100 mi when that can be said. */
+function monthCostText(m: Month): string {
+  const money = Object.entries(m.costs?.costByCurrency ?? {});
+  if (!m.costs || money.length === 0) return '–';
+  const amounts = money.map(([currency, amount]) => `${currency === 'owner' ? '' : `${currency} `}${amount.toFixed(2)}`).join(' + ');
+  const per100 = m.costs.costPer100Mi === null ? '' : ` · ${m.costs.costPer100Mi.toFixed(2)}/100 mi`;
+  const missing = m.costs.sessionsWithoutCost > 0 ? ` (${m.costs.sessionsWithoutCost} without a cost)` : '';
+  return `${m.costs.estimated ? '≈ ' : ''}${amounts}${per100}${missing}`;
 }
 
 /** Parked stretches of an hour or more: range lost, drain per day, and how much of it the car slept. */

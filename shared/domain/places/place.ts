@@ -7,6 +7,8 @@ export interface Place {
   latitude: number;
   longitude: number;
   radiusM: number;
+  /** Home, work or anywhere else: the month's cost of driving tells home charging from public. */
+  kind: 'home' | 'work' | 'public';
   tariff: Tariff | null;
   updatedAt: number;
 }

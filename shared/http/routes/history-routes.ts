@@ -11,6 +11,7 @@ import type { Route } from '../router';
 import { isoInstant } from '../time-range';
 import { nextPageCursor, orderParam, resolvePageQuery } from '../page-query';
 import { priceSessions, type PricedSession } from '../charge-pricing';
+import { costsOfMonths, monthCostColumns } from '../month-costs-view';
 import { PLACE_ID } from './place-schema';
 import { placesOf } from './place-routes';
 import { CHARGE_COLUMNS, chargeView, DRIVE_COLUMNS, driveView, gpx, IDLE_COLUMNS, idleView, iso, withPlaces, type PlacedDrive } from '../history-views';
@@ -29,7 +30,23 @@ export const monthsQuerySchema = lazily(() => {
   const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-03');
   return z.strictObject({ from: month.optional(), to: month.optional() });
 });
-const MONTH_COLUMNS = ['month', 'distanceMi', 'distanceKm', 'drives', 'chargedKwh', 'chargingSessions', 'estimatedUsedKwh', 'whPerMi'] as const;
+const MONTH_COLUMNS = [
+  'month',
+  'distanceMi',
+  'distanceKm',
+  'drives',
+  'chargedKwh',
+  'chargingSessions',
+  'estimatedUsedKwh',
+  'whPerMi',
+  'homeAcKwh',
+  'publicAcKwh',
+  'dcKwh',
+  'cost',
+  'costEstimated',
+  'costPer100Mi',
+  'costPer100Km',
+] as const;
 
 /**
  * A session's cost in the owner's currency (null clears it: Tesla's bill, the place's tariff or the configured price
@@ -203,9 +220,15 @@ function getMonthsRoute(deps: ApiDeps): Route {
       const to = q.to ?? iso(deps.clock.now()).slice(0, 7);
       const from = q.from ?? iso(Date.parse(`${to}-01T00:00:00Z`) - 330 * 86_400_000).slice(0, 7);
       if (from > to) throw new ApiError(400, 'invalid_query', '`from` must not be after `to`');
-      const months = (await deps.history.listMonths(vin, from, to)).map((m) => ({ ...m, distanceKm: Math.round(m.distanceMi * 1609.344) / 1000 }));
-      if (wantsCsv(event)) return csv(MONTH_COLUMNS, months);
-      return json(200, { vin, from, to, months });
+      const totals = await deps.history.listMonths(vin, from, to);
+      const costs = await costsOfMonths(deps, vin, totals, from, to);
+      const months = totals.map((m) => ({ ...m, distanceKm: Math.round(m.distanceMi * 1609.344) / 1000 }));
+      if (wantsCsv(event))
+        return csv(
+          MONTH_COLUMNS,
+          months.map((m) => ({ ...m, ...monthCostColumns(costs.get(m.month)) })),
+        );
+      return json(200, { vin, from, to, months: months.map((m) => ({ ...m, costs: costs.get(m.month) ?? null })) });
     },
   };
 }

@@ -46,6 +46,7 @@ export const placeSchema = lazily(() =>
     latitude: z.number().min(-90).max(90),
     longitude: z.number().min(-180).max(180),
     radiusM: z.number().min(10).max(50_000).default(150),
+    kind: z.enum(['home', 'work', 'public']).default('public'),
     tariff: tariffSchema().nullable().default(null),
   }),
 );

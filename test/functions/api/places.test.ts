@@ -27,6 +27,7 @@ const TOU = {
 };
 
 let places: MemoryPlaceStore;
+let handlerCsv: (path: string) => Promise<string>;
 let call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
 
 beforeEach(async () => {
@@ -43,7 +44,7 @@ beforeEach(async () => {
         vehicle_state: { odometer: 1000, timestamp: T0 + min * 60_000 },
         drive_state: { shift_state: 'P', speed: null, ...HOME },
         charge_state: {
-          battery_level: 40 + i * 5,
+          battery_level: Math.min(40 + i * 5, 70),
           charging_state: i === 0 ? 'Disconnected' : min < 110 ? 'Charging' : 'Complete',
           charge_energy_added: energy[i],
           charger_power: min < 110 && i > 0 ? 11 : 0,
@@ -54,10 +55,18 @@ beforeEach(async () => {
   );
   for (const s of snapshots) await stores.putSnapshot(s);
   await history.saveHistoryStep(VIN, deriveHistory(snapshots, { packKwh: 75 }));
+  await history.putMonth({ vin: VIN, month: '2026-06', distanceMi: 0, drives: 0, chargedKwh: 30, chargingSessions: 1, estimatedUsedKwh: 0, whPerMi: null });
   const handler = createApiHandler(
     memoryApiDeps({ stores, history, places, pricePerKwh: 0.3, clock: { now: () => T0 + 6 * 3_600_000 } }),
     new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
   );
+  handlerCsv = async (path) => {
+    const res = await handler(
+      httpEvent('GET', path, { token: TOKEN, headers: { accept: 'text/csv' }, query: { from: '2026-06', to: '2026-06' } }),
+      {} as Context,
+    );
+    return res.body!;
+  };
   call = async (method, path, body) => {
     const [bare, search] = path.split('?');
     const query = search ? Object.fromEntries(new URLSearchParams(search)) : undefined;
@@ -122,5 +131,20 @@ describe('places and their tariffs', () => {
     const set = await call('PATCH', `/vehicles/${VIN}/charges/${session!.id}`, { cost: 4.2 });
     expect(set.body.charge).toMatchObject({ costSource: 'set', cost: 4.2, place: { id: 'work' } });
     expect((await call('PATCH', `/vehicles/${VIN}/charges/${session!.id}`, {})).status).toBe(400);
+  });
+
+  it('sums the month’s cost of driving by kind and place, in JSON and CSV', async () => {
+    await call('PUT', '/places/home', { name: 'Home', kind: 'home', ...HOME, tariff: TOU });
+    const { months } = (await call('GET', `/vehicles/${VIN}/months?from=2026-06&to=2026-06`)).body as {
+      months: Array<{ costs: { energyKwhByKind: object; costByCurrency: object; estimated: boolean; costPer100Mi: number | null } }>;
+    };
+    const csvRes = await handlerCsv(`/vehicles/${VIN}/months`);
+    expect(csvRes.split('\r\n')[1]).toContain(',30,0,0,EUR 9.75,true,,');
+    expect(months[0]!.costs).toMatchObject({
+      energyKwhByKind: { homeAc: 30, publicAc: 0, dc: 0 },
+      costByCurrency: { EUR: 9.75 },
+      estimated: true,
+      costPer100Mi: null,
+    });
   });
 });

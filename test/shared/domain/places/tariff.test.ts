@@ -129,6 +129,7 @@ describe('places', () => {
     latitude,
     longitude,
     radiusM,
+    kind: 'public',
     tariff: null,
     updatedAt: 0,
   });
