@@ -8,6 +8,7 @@ import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
 import { idleAccuracy, type CarTimeline } from './idle-accuracy';
 import { superchargerAccuracy } from './supercharger-accuracy';
+import { BENCH_TARIFFS, tariffAccuracy } from './tariff-accuracy';
 import type { SuperchargerBillingStore } from '../../shared/domain/supercharger/billing-store';
 
 interface CarReportContext {
@@ -58,13 +59,13 @@ export async function reportCar(vin: string, ctx: CarReportContext): Promise<Sna
     `  kept awake by polling  ${Math.max(0, awake.polled - awake.shadow)} min over ${days} days (awake ${awake.polled} min; the same car never polled: ${awake.shadow} min)`,
   );
   console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
-  await reportHistory(vin, ctx, billable + billed.history, billed.history);
+  await reportHistory(vin, ctx, billable + billed.history, billed.history, snapshots);
   printSnapshots(snapshots);
   return snapshots;
 }
 
 /** What the derived history says against what the simulated car did: drives, charges, idles, bills, updates. */
-async function reportHistory(vin: string, ctx: CarReportContext, requests: number, historyReads: number): Promise<void> {
+async function reportHistory(vin: string, ctx: CarReportContext, requests: number, historyReads: number, snapshots: readonly Snapshot[]): Promise<void> {
   const { sim, history, start, end, timelines, carProfile } = ctx;
   const car = sim.car(vin);
   const range = { fromMs: start, toMs: end, limit: 10_000 };
@@ -99,6 +100,12 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   console.log(
     `  Supercharger bills     ${sc.billed} of ${sc.dcSessions} DC sessions shown with Tesla's bill; largest cost error $${sc.largestErrorAmount.toFixed(2)} (${(sc.largestErrorShare * 100).toFixed(1)} %; target ≤ 1 % or 1 cent); charging-history reads ${historyReads} (${share.toFixed(1)} % of billable requests; target ≤ 2 %)`,
   );
+  for (const [name, tariff] of Object.entries(BENCH_TARIFFS)) {
+    const t = tariffAccuracy(car.truth.chargeSessions, charges, snapshots, end, tariff);
+    console.log(
+      `  tariff cost (${name.padEnd(17)}) ${t.sessions} AC sessions priced from the readings; largest error $${t.largestErrorAmount.toFixed(2)} (${(t.largestErrorShare * 100).toFixed(1)} %; target ≤ 1 % or 1 cent)`,
+    );
+  }
   const versions = await history.listVersions(vin);
   console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
 }

@@ -45,6 +45,8 @@ export interface ChargeSession {
   dc: boolean;
   /** When it last drew power (it may stay plugged in after, until `endAt`). */
   chargedUntil: number;
+  /** The energy taken so far at each step of the simulation: what a tariff's true cost is worked out from. */
+  energyLog: Array<{ at: number; kwh: number }>;
 }
 
 /** A drive as it happened, for checking what a logger recorded. */

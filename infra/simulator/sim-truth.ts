@@ -33,10 +33,12 @@ export class SimTruth {
   charging(at: number, until: number, level: number, dc: boolean, energyKwh: number): void {
     const session = this.chargeSessions[this.chargeSessions.length - 1];
     if (session === undefined || session.endAt !== null) {
-      this.chargeSessions.push({ startAt: at, endAt: null, energyKwh, startLevel: level, endLevel: null, dc, chargedUntil: until });
+      const energyLog = [{ at, kwh: energyKwh }];
+      this.chargeSessions.push({ startAt: at, endAt: null, energyKwh, startLevel: level, endLevel: null, dc, chargedUntil: until, energyLog });
     } else {
       session.energyKwh = energyKwh;
       session.chargedUntil = Math.max(session.chargedUntil, until);
+      if (until > session.energyLog[session.energyLog.length - 1]!.at) session.energyLog.push({ at: until, kwh: energyKwh });
     }
   }
 }

@@ -4,7 +4,7 @@ import { billOf, type TeslaChargingRecord } from '../domain/supercharger/tesla-c
 import { mapWithConcurrency } from '../domain/concurrency';
 import { placeAt, type Place } from '../domain/places/place';
 import { sessionCost, type SessionCost } from '../domain/places/session-cost';
-import { energyPoints, pluggedInterval } from '../domain/places/session-energy';
+import { energyPoints, chargingInterval } from '../domain/places/session-energy';
 import type { Tariff } from '../domain/places/tariff';
 import type { ApiDeps } from './api-deps';
 
@@ -81,5 +81,5 @@ function placeOf(places: readonly Place[], s: ChargingSession): { place: Place; 
 
 async function tariffCostOf(deps: ApiDeps, vin: string, s: ChargingSession, tariff: Tariff): Promise<SessionCost> {
   const readings = await deps.snapshots.snapshotsBetween(vin, { fromMs: s.startedAfter, toMs: s.endBy, limit: 1000 });
-  return sessionCost(tariff, energyPoints(s, readings.items), pluggedInterval(s));
+  return sessionCost(tariff, energyPoints(s, readings.items), chargingInterval(s, readings.items));
 }

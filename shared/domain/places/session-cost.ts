@@ -10,7 +10,7 @@ export interface SessionCost {
   currency: string;
   total: number;
   energyKwh: number;
-  /** Money by period (null: the base rates), energy and plugged-in minutes included. */
+  /** Money by period (null: the base rates), energy and charging minutes included. */
   byPeriod: Array<{ period: string | null; kwh: number; minutes: number; amount: number }>;
 }
 
@@ -19,11 +19,11 @@ const cents = (n: number): number => Math.round(n * 100) / 100;
 
 /**
  * A session's cost at a place's tariff: its energy between each two readings, spread evenly over the time between
- * them (the car's count says no more), priced minute by minute at the rates then in force; the plugged-in time at
+ * them (the car's count says no more), priced minute by minute at the rates then in force; the charging time at
  * the per-minute rate then in force; and the session fee. Minutes are whole wall-clock minutes, so a period that
  * starts at 23:00 starts exactly there.
  */
-export function sessionCost(tariff: Tariff, points: readonly EnergyPoint[], plugged: { from: number; to: number }): SessionCost {
+export function sessionCost(tariff: Tariff, points: readonly EnergyPoint[], charging: { from: number; to: number }): SessionCost {
   const byPeriod = new Map<string | null, { kwh: number; minutes: number; amount: number }>();
   const add = (period: string | null, kwh: number, minutes: number, amount: number): void => {
     const row = byPeriod.get(period) ?? { kwh: 0, minutes: 0, amount: 0 };
@@ -46,7 +46,7 @@ export function sessionCost(tariff: Tariff, points: readonly EnergyPoint[], plug
       add(rates.period, share, 0, share * rates.perKwh);
     }
   }
-  for (const slice of minuteSlices(plugged.from, plugged.to)) {
+  for (const slice of minuteSlices(charging.from, charging.to)) {
     const rates = ratesAt(tariff, slice.from);
     const minutes = (slice.to - slice.from) / MINUTE_MS;
     add(rates.period, 0, minutes, minutes * rates.perMinute);

@@ -1,7 +1,7 @@
 import { wallTime } from '../wall-time';
 
 /**
- * What charging at a place costs: a rate per kWh and per minute plugged in, a fee per session, and periods by local
+ * What charging at a place costs: a rate per kWh and per minute charging, a fee per session, and periods by local
  * time, weekday and season in which other rates apply (time of use). Times are the place's own (its IANA zone),
  * amounts its currency's (ISO 4217).
  */

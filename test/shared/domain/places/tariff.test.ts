@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { ChargingSession } from '../../../../shared/domain/history/history-records';
 import { distanceM, placeAt, type Place } from '../../../../shared/domain/places/place';
 import { sessionCost } from '../../../../shared/domain/places/session-cost';
-import { energyPoints, pluggedInterval } from '../../../../shared/domain/places/session-energy';
+import { energyPoints, chargingInterval } from '../../../../shared/domain/places/session-energy';
 import { overlappingPeriods, ratesAt, type Tariff, type TouPeriod } from '../../../../shared/domain/places/tariff';
 import type { Snapshot } from '../../../../shared/domain/snapshot';
 
@@ -70,7 +70,7 @@ describe('a session’s cost at a tariff', () => {
     expect(cost.energyKwh).toBe(10);
   });
 
-  it('adds the per-minute rate for the time plugged in and the session fee', () => {
+  it('adds the per-minute rate for the time charging and the session fee', () => {
     const publicCharger: Tariff = { currency: 'EUR', timeZone: 'Europe/Berlin', perKwh: 0.5, perMinute: 0.05, sessionFee: 1, periods: [] };
     const from = Date.parse('2026-06-10T10:00:00Z');
     const cost = sessionCost(
@@ -85,7 +85,7 @@ describe('a session’s cost at a tariff', () => {
   });
 });
 
-describe('a session’s energy and plugged-in time from its readings', () => {
+describe('a session’s energy and charging time from its readings', () => {
   const session = (over: Partial<ChargingSession> = {}): ChargingSession => ({
     vin: 'V',
     id: '1',
@@ -105,20 +105,30 @@ describe('a session’s energy and plugged-in time from its readings', () => {
   const reading = (min: number, kwh: number | null) => ({ takenAt: min * 60_000, detail: { chargeEnergyAddedKwh: kwh } }) as unknown as Snapshot;
 
   it('starts at none, follows the car’s count (never falling, never above the total) and ends at the total', () => {
+    // No charger power in these readings: the start and end are taken halfway into the gaps (5 and 55 minutes).
     const points = energyPoints(session(), [reading(0, 99), reading(10, 2), reading(30, 15), reading(40, 12), reading(50, 40)]);
     expect(points).toEqual([
-      { at: 0, kwh: 0 },
+      { at: 5 * 60_000, kwh: 0 },
       { at: 10 * 60_000, kwh: 2 },
       { at: 30 * 60_000, kwh: 15 },
       { at: 40 * 60_000, kwh: 15 },
       { at: 50 * 60_000, kwh: 30 },
-      { at: 60 * 60_000, kwh: 30 },
+      { at: 55 * 60_000, kwh: 30 },
     ]);
   });
 
-  it('takes the plugged-in time halfway into the gaps the readings leave; all of it for a session no reading saw', () => {
-    expect(pluggedInterval(session())).toEqual({ from: 5 * 60_000, to: 55 * 60_000 });
-    expect(pluggedInterval(session({ readings: 0 }))).toEqual({ from: 0, to: 60 * 60_000 });
+  it('dates the start and end from the count and the charger power where the readings give both', () => {
+    // 2 kWh at 12 kW by minute 10: began 10 minutes before; 22 of 30 kWh at 12 kW by minute 50: 40 minutes to go,
+    // but it was seen done by minute 60, so it ended by then.
+    const charging = (min: number, kwh: number) =>
+      ({ takenAt: min * 60_000, chargingState: 'Charging', detail: { chargeEnergyAddedKwh: kwh, chargerPowerKw: 12 } }) as unknown as Snapshot;
+    expect(chargingInterval(session(), [charging(10, 2), charging(50, 22)])).toEqual({ from: 0, to: 60 * 60_000 });
+    expect(chargingInterval(session(), [charging(10, 1), charging(50, 29)])).toEqual({ from: 5 * 60_000, to: 55 * 60_000 });
+  });
+
+  it('takes the charging time halfway into the gaps the readings leave; all of it for a session no reading saw', () => {
+    expect(chargingInterval(session())).toEqual({ from: 5 * 60_000, to: 55 * 60_000 });
+    expect(chargingInterval(session({ readings: 0 }))).toEqual({ from: 0, to: 60 * 60_000 });
   });
 });
 
