@@ -133,7 +133,7 @@ describe('history derived as the collector reads, through the API', () => {
       2,
     );
     expect((await api(`/vehicles/${VIN}/months?from=2026-03`, 'text/csv')).text.split('\r\n')[0]).toBe(
-      'month,distanceMi,distanceKm,drives,chargedKwh,chargingSessions,estimatedUsedKwh,whPerMi',
+      'month,distanceMi,distanceKm,drives,chargedKwh,chargingSessions,estimatedUsedKwh,whPerMi,homeAcKwh,publicAcKwh,dcKwh,cost,costEstimated,costPer100Mi,costPer100Km',
     );
     expect(JSON.parse((await api(`/vehicles/${VIN}/months?from=2026-13`)).text)).toMatchObject({ error: { code: 'invalid_query' } });
   });

@@ -3,6 +3,7 @@ import { pendingFor } from './pending-values';
 import { renderBattery } from './battery-chart';
 import { chargingWords, distance, renderGlance, unitStore, type Unit } from './glance';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
+import { renderPlaces, wirePlaceForm } from './places-panel';
 import { label, prefillCommands, renderCommands } from './command-panel';
 import { forgetCar, renderCharging, renderDrives } from './history-panel';
 import { wireLogbook } from './logbook-panel';
@@ -186,7 +187,16 @@ async function renderCharts(): Promise<void> {
 }
 
 async function refresh(): Promise<void> {
-  await Promise.all([renderState(), renderCharts(), renderDrives(vin()), renderCharging(vin()), renderUsage(), renderAudit(), renderAutomations(vin)]);
+  await Promise.all([
+    renderState(),
+    renderCharts(),
+    renderDrives(vin()),
+    renderCharging(vin()),
+    renderUsage(),
+    renderAudit(),
+    renderAutomations(vin),
+    renderPlaces(),
+  ]);
 }
 
 async function start(): Promise<void> {
@@ -203,12 +213,13 @@ async function start(): Promise<void> {
   // A read-only token sees no control it may not use: commands, automations and logbook edits are the owner's.
   const me = await api<{ role: 'owner' | 'read' }>('/me').catch(() => ({ role: 'owner' as const }));
   const owner = me.role === 'owner';
-  for (const id of ['commands-card', 'automation-form', 'drive-form']) $(id).hidden = !owner;
+  for (const id of ['commands-card', 'automation-form', 'drive-form', 'place-form']) $(id).hidden = !owner;
   document.body.classList.toggle('read-only', !owner);
   if (owner) await renderCommands(vin, () => guard(async () => void (await Promise.all([renderState(), renderAudit(), renderUsage()]))));
   if (!automationFormWired) {
     automationFormWired = true;
     await wireAutomationForm(vin);
+    wirePlaceForm();
   }
   await refresh();
 }

@@ -93,7 +93,6 @@ async function change(path: string, method: string, body: unknown, getVin: () =>
   return saved;
 }
 
-/** The form: a command (with its parameters), when (daily, weekdays, once, or a cron) in this browser's zone, and a condition. */
 /** The schedule the form describes: once at a date and time, daily or on weekdays at a time, or a cron expression. */
 function scheduleOf(kind: string): { at: string; timeZone: string } | { cron: string; timeZone: string } {
   const time = $<HTMLInputElement>('automation-time').value;
@@ -103,6 +102,7 @@ function scheduleOf(kind: string): { at: string; timeZone: string } | { cron: st
   return { cron, timeZone: zone() };
 }
 
+/** The form: a command (with its parameters), when (daily, weekdays, once, or a cron) in this browser's zone, and a condition. */
 export async function wireAutomationForm(getVin: () => string): Promise<void> {
   const commands = await allowedCommands();
   const select = $<HTMLSelectElement>('automation-command');

@@ -286,6 +286,22 @@ async function seriousViolations(page: Page): Promise<string[]> {
       (n) => expect(n).toBe(0),
     );
 
+    // Places: name home with a time-of-use tariff; a period that is not one is refused in words, nothing saved.
+    await page.locator('#place-name').fill('Home');
+    await page.locator('#place-latitude').fill('37.4925');
+    await page.locator('#place-longitude').fill('-121.9447');
+    await page.locator('#place-currency').fill('usd');
+    await page.locator('#place-per-kwh').fill('0.32');
+    await page.locator('#place-periods').fill('night 00:00 07:00 0.18');
+    await page.getByRole('button', { name: 'Save place' }).click();
+    expect(await page.locator('#place-status').textContent()).toBe('Not saved: "night 00:00 07:00 0.18" is not like: night 00:00-07:00 0.18');
+    await page.locator('#place-periods').fill('night 00:00-07:00 0.18');
+    await page.getByRole('button', { name: 'Save place' }).click();
+    await eventually(
+      () => page.locator('#places-table tbody tr').first().locator('td').allTextContents(),
+      (cells) => expect(cells.slice(0, 3)).toEqual(['Home', 'home', 'USD 0.32/kWh · night 00:00–07:00 0.18']),
+    );
+
     // The other car stood still every evening until its night charge: each evening is an idle period with its drain
     // and the share of it the car slept (the screenshots below show this car).
     await page.locator('#vehicle').selectOption('5YJ3E7EB0SF000003');
@@ -460,7 +476,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
       () => page.locator('#glance-battery').textContent(),
       (v) => expect(v).toMatch(/%/),
     );
-    for (const id of ['#commands-card', '#automation-form', '#drive-form'])
+    for (const id of ['#commands-card', '#automation-form', '#drive-form', '#place-form'])
       expect({ id, visible: await page.locator(id).isVisible() }).toEqual({ id, visible: false });
     await page.close();
   });
