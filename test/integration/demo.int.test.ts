@@ -35,7 +35,11 @@ describe('npm start -- --demo', () => {
     expect(drives.length).toBeGreaterThan(20); // it drives every hour
     expect((await api(`/vehicles/${DEFAULT_SIM_VIN}/charges?limit=500`)).charges.length).toBeGreaterThan(0);
     const newest = await host!.newestReadingAt();
-    expect(Date.now() - newest!).toBeLessThan(30 * 60_000);
+    // The fill reached the present: the cars drive every hour, so the newest reading is within the hour. Not within
+    // 30 minutes: with a pass every 10 minutes, a car the policy is letting sleep is skipped for up to ~40 minutes
+    // even if it set off meanwhile, so at hh:00–05 and hh:50–55 the newest reading was 30–40 minutes old (the test
+    // failed by the minute CI ran it).
+    expect(Date.now() - newest!).toBeLessThan(60 * 60_000);
     await host!.stop();
     host = null;
 

@@ -1,3 +1,4 @@
+import { deleteButton } from './delete-button';
 import { api, ApiClientError } from './api-client';
 import { allowedCommands, label, parameterInputs, type JsonSchema } from './command-panel';
 
@@ -15,7 +16,6 @@ interface Automation {
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const zone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
-const CONFIRM_MS = 5_000;
 
 /** When it runs, in its own time zone (named when it is not this browser's). */
 function when(a: Automation): string {
@@ -61,20 +61,7 @@ export async function renderAutomations(getVin: () => string): Promise<void> {
     toggle.textContent = a.enabled ? 'Turn off' : 'Turn on';
     toggle.setAttribute('aria-label', `${a.enabled ? 'Turn off' : 'Turn on'} ${a.name}`);
     toggle.addEventListener('click', () => void change(`/automations/${a.id}`, 'PATCH', { enabled: !a.enabled }, getVin));
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.textContent = 'Delete';
-    remove.setAttribute('aria-label', `Delete ${a.name}`);
-    let confirmUntil = 0;
-    remove.addEventListener('click', () => {
-      if (Date.now() > confirmUntil) {
-        confirmUntil = Date.now() + CONFIRM_MS;
-        remove.textContent = 'Tap again to delete';
-        remove.classList.add('confirming');
-        return;
-      }
-      void change(`/automations/${a.id}`, 'DELETE', undefined, getVin);
-    });
+    const remove = deleteButton(a.name, () => void change(`/automations/${a.id}`, 'DELETE', undefined, getVin));
     actions.append(toggle, remove);
   }
 }

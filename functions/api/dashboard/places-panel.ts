@@ -1,4 +1,5 @@
 import { api, ApiClientError } from './api-client';
+import { deleteButton } from './delete-button';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -10,8 +11,6 @@ interface Place {
   tariff: { currency: string; perKwh: number; periods: Array<{ name: string; from: string; to: string; perKwh?: number }> } | null;
 }
 
-const CONFIRM_MS = 4_000;
-
 /** The owner's places, each with its tariff in short, and a delete (tap twice). */
 export async function renderPlaces(): Promise<void> {
   const { places } = await api<{ places: Place[] }>('/places').catch(() => ({ places: [] as Place[] }));
@@ -22,20 +21,7 @@ export async function renderPlaces(): Promise<void> {
   for (const p of places) {
     const row = body.insertRow();
     for (const text of [p.name, p.kind, tariffText(p)]) row.insertCell().textContent = text;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.textContent = 'Delete';
-    remove.setAttribute('aria-label', `Delete ${p.name}`);
-    let confirmUntil = 0;
-    remove.addEventListener('click', () => {
-      if (Date.now() > confirmUntil) {
-        confirmUntil = Date.now() + CONFIRM_MS;
-        remove.textContent = 'Tap again to delete';
-        return;
-      }
-      void save(`/places/${p.id}`, 'DELETE');
-    });
-    row.insertCell().append(remove);
+    row.insertCell().append(deleteButton(p.name, () => void save(`/places/${p.id}`, 'DELETE')));
   }
 }
 
