@@ -25,25 +25,29 @@ export type PricedSession = ChargingSession & {
   tariffCost: SessionCost | null;
 };
 
-/** What pricing a session needs to know beyond the session: the owner's cost, Tesla's record, its place. */
+/**
+ * What pricing a session needs to know beyond the session: the owner's cost, Tesla's record, its place, and its
+ * tariff's cost, worked out only when asked (it reads the session's readings), that is only where it is the cost shown.
+ */
 export interface PricingContext {
   costs: ReadonlyMap<string, number>;
   pricePerKwh: number | null | undefined;
   tesla: TeslaChargingRecord | null;
   place: { place: Place; chosen: boolean } | null;
-  tariffCost: SessionCost | null;
+  tariffCost: () => Promise<SessionCost | null>;
 }
 
 const DAY_MS = 86_400_000;
 
-export function priced(c: ChargingSession, ctx: PricingContext): PricedSession {
-  const { tesla, tariffCost } = ctx;
+export async function priced(c: ChargingSession, ctx: PricingContext): Promise<PricedSession> {
+  const { tesla } = ctx;
   const place = ctx.place ? { id: ctx.place.place.id, name: ctx.place.place.name, kind: ctx.place.place.kind ?? 'public', chosen: ctx.place.chosen } : null;
   const base = { tesla, place, tariffCost: null, currency: null };
   const set = ctx.costs.get(c.id);
   if (set !== undefined) return { ...c, ...base, cost: set, costSource: 'set' };
   const bill = tesla ? billOf(tesla) : null;
   if (bill !== null && bill.total !== null) return { ...c, ...base, cost: bill.total, costSource: 'tesla', currency: bill.currency };
+  const tariffCost = await ctx.tariffCost();
   if (tariffCost !== null) return { ...c, ...base, cost: tariffCost.total, costSource: 'tariff', currency: tariffCost.currency, tariffCost };
   if (ctx.pricePerKwh != null && c.energyAddedKwh !== null)
     return { ...c, ...base, cost: Math.round(c.energyAddedKwh * ctx.pricePerKwh * 100) / 100, costSource: 'price' };
@@ -66,11 +70,9 @@ export async function priceSessions(deps: ApiDeps, vin: string, sessions: readon
     const byHand = chosen.get(s.id);
     const handPlace = byHand === undefined ? null : (places.find((p) => p.id === byHand) ?? null);
     const located = handPlace ? { place: handPlace, chosen: true } : placeOf(places, s);
-    const tesla = matched.get(s.id) ?? null;
-    // The tariff is worked out only where it is the cost shown: it reads the session's readings.
-    const needsTariff = located?.place.tariff && !costs.has(s.id) && (tesla === null || billOf(tesla).total === null);
-    const tariffCost = needsTariff ? await tariffCostOf(deps, vin, s, located.place.tariff!) : null;
-    return priced(s, { costs, pricePerKwh: deps.pricePerKwh, tesla, place: located, tariffCost });
+    const tariff = located?.place.tariff ?? null;
+    const tariffCost = () => (tariff ? tariffCostOf(deps, vin, s, tariff) : Promise.resolve(null));
+    return priced(s, { costs, pricePerKwh: deps.pricePerKwh, tesla: matched.get(s.id) ?? null, place: located, tariffCost });
   });
 }
 

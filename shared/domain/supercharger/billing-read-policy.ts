@@ -33,10 +33,8 @@ export function decideBillingRead(unbilled: readonly ChargingSession[], sync: Bi
   if (waiting.length === 0) return { read: false, reason: 'nothing to look for' };
   const last = sync?.lastReadAt ?? null;
   const fresh = waiting.filter((s) => last === null || s.endBy > last);
-  const quiet = fresh.length > 0 && now - Math.max(...waiting.map((s) => s.endBy)) >= QUIET_MS;
-  const due =
-    (quiet && (last === null || now - last >= MIN_READ_GAP_MS)) ||
-    (last !== null && now - last >= RETRY_MS && now - Math.max(...waiting.map((s) => s.endBy)) >= QUIET_MS);
+  const settled = now - Math.max(...waiting.map((s) => s.endBy)) >= QUIET_MS;
+  const due = settled && ((fresh.length > 0 && (last === null || now - last >= MIN_READ_GAP_MS)) || (last !== null && now - last >= RETRY_MS));
   if (!due) return { read: false, reason: fresh.length > 0 ? 'waiting for the fees to settle' : 'read recently' };
   return { read: true, fromMs: Math.min(...waiting.map((s) => s.startedAfter)) - HOUR_MS, toMs: now };
 }
