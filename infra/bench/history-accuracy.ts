@@ -99,12 +99,18 @@ function chargeAccuracyOf(closedSessions: readonly ChargeSession[], charges: rea
   let sessionsMatched = 0;
   let largestKwhErrorShare = 0;
   for (const session of closedSessions) {
-    const derived = charges.filter((c) => overlaps({ from: c.startedAfter, to: c.endBy }, { from: session.startAt, to: session.endAt! }));
-    if (derived.length !== 1 || derived[0]!.energyAddedKwh === null) continue;
+    const derived = derivedSessionOf(session, charges);
+    if (derived === null) continue;
     sessionsMatched += 1;
-    largestKwhErrorShare = Math.max(largestKwhErrorShare, Math.abs(derived[0]!.energyAddedKwh - session.energyKwh) / session.energyKwh);
+    largestKwhErrorShare = Math.max(largestKwhErrorShare, Math.abs(derived.energyAddedKwh! - session.energyKwh) / session.energyKwh);
   }
   return { sessionsMatched, largestKwhErrorShare };
+}
+
+/** The one derived session that overlaps a finished true one and counted its energy, or null (none, or several). */
+export function derivedSessionOf(session: ChargeSession, charges: readonly ChargingSession[]): ChargingSession | null {
+  const derived = charges.filter((c) => overlaps({ from: c.startedAfter, to: c.endBy }, { from: session.startAt, to: session.endAt! }));
+  return derived.length === 1 && derived[0]!.energyAddedKwh !== null ? derived[0]! : null;
 }
 
 function spread(minutes: number[]): { median: number; largest: number } {

@@ -4,6 +4,7 @@ import { energyPoints, chargingInterval } from '../../shared/domain/places/sessi
 import type { Tariff } from '../../shared/domain/places/tariff';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import type { ChargeSession } from '../simulator/sim-car-types';
+import { derivedSessionOf } from './history-accuracy';
 
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
 const ALL_YEAR = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -49,9 +50,8 @@ export function tariffAccuracy(
   let largestErrorAmount = 0;
   let largestErrorShare = 0;
   for (const session of truth.filter((s) => !s.dc && s.endAt !== null && s.endAt <= end && s.energyKwh > 0.1)) {
-    const overlapping = derived.filter((c) => c.startedAfter < session.endAt! && c.endBy > session.startAt);
-    if (overlapping.length !== 1 || overlapping[0]!.energyAddedKwh === null) continue;
-    const d = overlapping[0]!;
+    const d = derivedSessionOf(session, derived);
+    if (d === null) continue;
     const mine = readings.filter((r) => r.takenAt > d.startedAfter && r.takenAt <= d.endBy);
     const estimate = sessionCost(tariff, energyPoints(d, mine), chargingInterval(d, mine)).total;
     const exact = sessionCost(tariff, [{ at: session.startAt, kwh: 0 }, ...session.energyLog], { from: session.startAt, to: session.chargedUntil }).total;
