@@ -1,3 +1,4 @@
+import { $ } from './dom';
 import { api, selectCar, StaleAnswerError, tokenStore, UnauthorizedError } from './api-client';
 import { pendingFor } from './pending-values';
 import { renderBattery } from './battery-chart';
@@ -55,7 +56,6 @@ interface Audit {
   commands: Array<{ at: string; command: string; outcome: string; reason: string; latencyMs: number; transport: string | null }>;
 }
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 let range: Range = 'month';
 let automationFormWired = false;
 const vin = (): string => $<HTMLSelectElement>('vehicle').value;

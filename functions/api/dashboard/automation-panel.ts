@@ -1,3 +1,4 @@
+import { $ } from './dom';
 import { deleteButton } from './delete-button';
 import { api, ApiClientError } from './api-client';
 import { allowedCommands, label, parameterInputs, type JsonSchema } from './command-panel';
@@ -14,7 +15,6 @@ interface Automation {
   lastRun: { at: string; outcome: string; reason: string } | null;
 }
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const zone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** When it runs, in its own time zone (named when it is not this browser's). */

@@ -1,3 +1,4 @@
+import { $ } from './dom';
 import { api } from './api-client';
 
 /** What the first screen says about the car: battery and range large, what it is doing and since when, the last drive and charge. */
@@ -51,7 +52,6 @@ export function chargingWords(state: string | null): string | null {
   return state === null ? null : (words[state] ?? state.toLowerCase());
 }
 
-const $ = (id: string): HTMLElement => document.getElementById(id)!;
 const when = (iso: string): string => {
   const d = new Date(iso);
   const today = new Date().toDateString() === d.toDateString();

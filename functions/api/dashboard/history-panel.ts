@@ -1,3 +1,4 @@
+import { $ } from './dom';
 import { api, StaleAnswerError } from './api-client';
 import { durationText, startText } from './drive-times';
 import { renderChargeCurve } from './charge-curve';
@@ -54,7 +55,6 @@ interface LogRow {
   note: string | null;
 }
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const day = (iso: string): string => new Date(iso).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 const longDay = (iso: string): string => new Date(iso).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
 const time = (iso: string): string => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });

@@ -1,7 +1,7 @@
+import { $ } from './dom';
 import { api, tokenStore } from './api-client';
 import { dropStale } from './history-panel';
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const timeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** Wires the purpose form, the logbook download and the chain check; `after` refreshes what they change. */

@@ -1,7 +1,6 @@
+import { $ } from './dom';
 import { api, ApiClientError } from './api-client';
 import { deleteButton } from './delete-button';
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 interface Place {
   id: string;
