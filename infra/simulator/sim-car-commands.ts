@@ -44,7 +44,7 @@ export function applyCommand(car: CommandableCar, name: string, body: Record<str
     case 'set_charge_limit':
       return refusedFor(car.setChargeLimit(Number(body.percent)) ? null : 'already_set');
     case 'charge_max_range':
-      return refusedFor(car.chargeLimit === 100 ? 'already_max_range' : (car.setChargeLimit(100), null));
+      return refusedFor(car.setChargeLimit(100) ? null : 'already_max_range');
     default:
       return chargingOrComfort(car, name, body, now);
   }
