@@ -8,25 +8,24 @@ import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { startLocalDynamo } from './dynalite-server';
 import { LOCAL_TABLE_NAME } from './local-host';
 
-const USAGE = `npm run rederive -- --vin VIN [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+const USAGE = `npm run rederive -- --vin VIN [--from YYYY-MM-DD]
 
-Derives drives, charging sessions and software versions again from the snapshots stored under DATA_DIR, from
---from on (default: all), and replaces what was derived before. Stop \`npm start\` first: it holds the data folder.`;
+Derives drives, charging sessions, idle periods and software versions again from the snapshots stored under
+DATA_DIR, from --from on (default: all) to the newest reading, and replaces what was derived before. It always runs
+to the newest reading, so the car's history state the collector goes on from is the one the derivation ends in.
+Stop \`npm start\` first: it holds the data folder.`;
 
 const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { vin: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { vin: { type: 'string' }, from: { type: 'string' }, help: { type: 'boolean' } } });
   if (values.help) return console.log(USAGE);
   if (!values.vin || !VIN.test(values.vin)) throw new Error('--vin must be a 17-character VIN (see --help)');
-  const day = (value: string | undefined, name: string, fallback: number): number => {
-    if (value === undefined) return fallback;
-    const ms = Date.parse(`${value}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(ms)) throw new Error(`--${name} must be a date like 2026-01-31`);
-    return ms;
-  };
-  const fromMs = day(values.from, 'from', 0);
-  const toMs = day(values.to, 'to', Date.now() - 86_400_000) + 86_400_000 - 1;
+  const fromMs = values.from === undefined ? 0 : Date.parse(`${values.from}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.from ?? '2000-01-01') || Number.isNaN(fromMs)) throw new Error('--from must be a date like 2026-01-31');
+  // To the present: a derivation that stopped earlier would leave the collector a state from the past and the
+  // records after it cleared (an earlier --to did both).
+  const toMs = Date.now() + 86_400_000;
   const settings = parseLocalSettings(process.env, process.cwd());
   const dynamo = await startLocalDynamo({ path: join(settings.dataDir, 'dynamodb'), tableName: LOCAL_TABLE_NAME });
   try {

@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HistoryState, HistoryStep } from '../domain/history/history-machine';
-import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen, StateChange } from '../domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod, ImportedRange, SoftwareVersionSeen, StateChange } from '../domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../domain/history/history-store';
 import { queryAll } from './query-all';
 import { queryRangePage } from './range-cursor';
@@ -13,6 +13,9 @@ import {
   driveSk,
   HISTORY_STATE_SK,
   idleSk,
+  IMPORTED_RANGE_SK_PREFIX,
+  importedRangeSk,
+  KEPT_ATTRIBUTE,
   monthSk,
   stateChangeSk,
   TTL_ATTRIBUTE,
@@ -28,7 +31,7 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
     super(options);
   }
 
-  async putStateChange(change: StateChange, state: HistoryState): Promise<void> {
+  async putStateChange(change: StateChange, state?: HistoryState): Promise<void> {
     const expiresAt = Math.floor(change.at / 1000) + (this.options.stateChangeRetentionDays ?? 400) * 86_400;
     await this.options.client.send(
       new PutCommand({
@@ -36,6 +39,7 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
         Item: { pk: vehiclePk(change.vin), sk: stateChangeSk(change.at), change, [TTL_ATTRIBUTE]: expiresAt },
       }),
     );
+    if (state === undefined) return;
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(change.vin), sk: HISTORY_STATE_SK, state } }));
   }
 
@@ -53,7 +57,7 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
     return (Item?.state as HistoryState | undefined) ?? null;
   }
 
-  async saveHistoryStep(vin: string, step: HistoryStep): Promise<void> {
+  async saveHistoryStep(vin: string, step: HistoryStep, options?: { keepState?: boolean }): Promise<void> {
     const put = (sk: string, record: unknown) =>
       this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk, record } }));
     // Records first, then the state that says they were made: a crash between the two makes them again, the same.
@@ -63,9 +67,39 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
       ...step.versions.map((v) => put(versionSk(v.firstSeenAt), v)),
       ...(step.idles ?? []).map((i) => put(idleSk(i.startAt), i)),
     ]);
+    if (options?.keepState) return;
     await this.options.client.send(
       new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk: HISTORY_STATE_SK, state: step.state } }),
     );
+  }
+
+  async keepImportedRecords(vin: string, records: { drives: readonly Drive[]; charges: readonly ChargingSession[] }): Promise<void> {
+    const put = (sk: string, record: unknown) =>
+      this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: { pk: vehiclePk(vin), sk, record, [KEPT_ATTRIBUTE]: true } }));
+    await Promise.all([...records.drives.map((d) => put(driveSk(d.start.at), d)), ...records.charges.map((c) => put(chargeSk(c.start.at), c))]);
+  }
+
+  async importedRanges(vin: string): Promise<ImportedRange[]> {
+    const items = await queryAll(this.options, 'pk = :pk AND begins_with(sk, :prefix)', { ':pk': vehiclePk(vin), ':prefix': IMPORTED_RANGE_SK_PREFIX });
+    return items.map((item) => item.range as ImportedRange).sort((a, b) => a.fromMs - b.fromMs);
+  }
+
+  async putImportedRange(range: ImportedRange): Promise<void> {
+    // The later end wins: a file imported again, or a longer import from the same first reading, never shortens it.
+    await this.options.client
+      .send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { pk: vehiclePk(range.vin), sk: importedRangeSk(range.source, range.fromMs) },
+          UpdateExpression: 'SET #range = :range',
+          ConditionExpression: 'attribute_not_exists(#range) OR #range.toMs <= :to',
+          ExpressionAttributeNames: { '#range': 'range' },
+          ExpressionAttributeValues: { ':range': range, ':to': range.toMs },
+        }),
+      )
+      .catch((error: unknown) => {
+        if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      });
   }
 
   listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
@@ -140,7 +174,7 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
     );
   }
 
-  async clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
+  async clearHistoryFrom(vin: string, fromMs: number, toMs = Number.POSITIVE_INFINITY): Promise<number> {
     let deleted = 0;
     for (const [sk, prefix] of [
       [driveSk, 'DRIVE#'],
@@ -151,10 +185,11 @@ export class DynamoDbHistoryStore extends DynamoDbLogbookStore implements Histor
       const keys = await queryAll(
         this.options,
         'pk = :pk AND sk BETWEEN :from AND :to',
-        { ':pk': vehiclePk(vin), ':from': sk(fromMs), ':to': `${prefix}~` },
-        'pk, sk',
+        { ':pk': vehiclePk(vin), ':from': sk(fromMs), ':to': Number.isFinite(toMs) ? sk(toMs) : `${prefix}~` },
+        `pk, sk, ${KEPT_ATTRIBUTE}`,
       );
       for (const item of keys) {
+        if (item[KEPT_ATTRIBUTE] === true) continue;
         await this.options.client.send(new DeleteCommand({ TableName: this.options.tableName, Key: { pk: String(item.pk), sk: String(item.sk) } }));
         deleted += 1;
       }

@@ -22,6 +22,7 @@
  * | idle period     | VEHICLE#<vin>   | IDLE#<ISO start>            |
  * | state change    | VEHICLE#<vin>   | STATE#<ISO time>            |
  * | session cost    | VEHICLE#<vin>   | CHARGECOST#<session id>     |
+ * | imported range  | VEHICLE#<vin>   | IMPORT#<source>#<ISO from>  |
  * | history state   | VEHICLE#<vin>   | HISTORY                     |
  * | month totals    | VEHICLE#<vin>   | MONTH#<YYYY-MM>             |
  * | logbook entry   | VEHICLE#<vin>   | LOG#<12-digit sequence>     |
@@ -93,6 +94,11 @@ export const idleSk = (startAt: number): string => `IDLE#${new Date(startAt).toI
 /** A charging session's cost set by the owner, apart from the derived session so that re-deriving keeps it. */
 export const chargeCostSk = (id: string): string => `CHARGECOST#${id}`;
 export const CHARGE_COST_SK_PREFIX = 'CHARGECOST#';
+/** A stretch imported from another logger's readings (see domain/history ImportedRange). */
+export const importedRangeSk = (source: string, fromMs: number): string => `IMPORT#${source}#${new Date(fromMs).toISOString()}`;
+export const IMPORTED_RANGE_SK_PREFIX = 'IMPORT#';
+/** Set on drives and sessions kept from another logger: re-deriving does not clear them. */
+export const KEPT_ATTRIBUTE = 'kept';
 /** Tesla's record of a Supercharger session (domain/supercharger), by its start and Tesla's id; kept apart from the derived sessions. */
 export const teslaChargeSk = (startAt: number, sessionId: string): string => `SCBILL#${new Date(startAt).toISOString()}#${sessionId}`;
 export const TESLA_CHARGE_SK_PREFIX = 'SCBILL#';

@@ -1,5 +1,5 @@
 import type { HistoryState, HistoryStep } from '../../shared/domain/history/history-machine';
-import type { ChargingSession, Drive, IdlePeriod, SoftwareVersionSeen, StateChange } from '../../shared/domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod, ImportedRange, SoftwareVersionSeen, StateChange } from '../../shared/domain/history/history-records';
 import type { HistoryPage, HistoryQuery, HistoryStore } from '../../shared/domain/history/history-store';
 import type { LogEntry } from '../../shared/domain/history/logbook';
 import type { LogIndexItem, LogIndexUpdate } from '../../shared/domain/history/logbook-index';
@@ -18,10 +18,13 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly idles = new Map<string, IdlePeriod>();
   readonly costs = new Map<string, number>();
   readonly stateChanges: StateChange[] = [];
+  readonly ranges = new Map<string, ImportedRange>();
+  /** Keys of drives and sessions kept from another logger: clearing leaves them. */
+  readonly kept = new Set<string>();
 
-  putStateChange(change: StateChange, state: HistoryState): Promise<void> {
+  putStateChange(change: StateChange, state?: HistoryState): Promise<void> {
     this.stateChanges.push(structuredClone(change));
-    this.states.set(change.vin, structuredClone(state));
+    if (state !== undefined) this.states.set(change.vin, structuredClone(state));
     return Promise.resolve();
   }
   stateChangesBetween(vin: string, fromMs: number, toMs: number): Promise<StateChange[]> {
@@ -31,12 +34,27 @@ export class MemoryHistoryStore implements HistoryStore {
   getHistoryState(vin: string): Promise<HistoryState | null> {
     return Promise.resolve(structuredClone(this.states.get(vin) ?? null));
   }
-  saveHistoryStep(vin: string, step: HistoryStep): Promise<void> {
+  saveHistoryStep(vin: string, step: HistoryStep, options?: { keepState?: boolean }): Promise<void> {
     for (const d of step.drives) this.drives.set(`${vin}#${d.start.at}`, structuredClone(d));
     for (const c of step.charges) this.charges.set(`${vin}#${c.start.at}`, structuredClone(c));
     for (const v of step.versions) this.versions.set(`${vin}#${v.firstSeenAt}`, structuredClone(v));
     for (const i of step.idles ?? []) this.idles.set(`${vin}#${i.startAt}`, structuredClone(i));
-    this.states.set(vin, structuredClone(step.state));
+    if (!options?.keepState) this.states.set(vin, structuredClone(step.state));
+    return Promise.resolve();
+  }
+  keepImportedRecords(vin: string, records: { drives: readonly Drive[]; charges: readonly ChargingSession[] }): Promise<void> {
+    for (const d of records.drives) this.drives.set(`${vin}#${d.start.at}`, structuredClone(d));
+    for (const c of records.charges) this.charges.set(`${vin}#${c.start.at}`, structuredClone(c));
+    for (const r of [...records.drives.map((d) => `D${vin}#${d.start.at}`), ...records.charges.map((c) => `C${vin}#${c.start.at}`)]) this.kept.add(r);
+    return Promise.resolve();
+  }
+  importedRanges(vin: string): Promise<ImportedRange[]> {
+    return Promise.resolve([...this.ranges.values()].filter((r) => r.vin === vin).sort((a, b) => a.fromMs - b.fromMs));
+  }
+  putImportedRange(range: ImportedRange): Promise<void> {
+    const key = `${range.vin}#${range.source}#${range.fromMs}`;
+    const before = this.ranges.get(key);
+    this.ranges.set(key, { ...range, toMs: Math.max(range.toMs, before?.toMs ?? 0) });
     return Promise.resolve();
   }
   listDrives(vin: string, query: HistoryQuery): Promise<HistoryPage<Drive>> {
@@ -145,17 +163,18 @@ export class MemoryHistoryStore implements HistoryStore {
     const i = this.logIndex.get(`${vin}#${driveId}`);
     return Promise.resolve(i ? { driveId: i.driveId, driveSeq: i.driveSeq, noteSeq: i.noteSeq, notes: i.noteSeqs.size } : null);
   }
-  clearHistoryFrom(vin: string, fromMs: number): Promise<number> {
-    const drop = <T extends { vin: string }>(map: Map<string, T>, at: (record: T) => number): number => {
+  clearHistoryFrom(vin: string, fromMs: number, toMs = Number.POSITIVE_INFINITY): Promise<number> {
+    const drop = <T extends { vin: string }>(map: Map<string, T>, at: (record: T) => number, kind = ''): number => {
       let deleted = 0;
       for (const [key, record] of map) {
-        if (record.vin === vin && at(record) >= fromMs && map.delete(key)) deleted += 1;
+        if (record.vin !== vin || at(record) < fromMs || at(record) > toMs || this.kept.has(`${kind}${key}`)) continue;
+        if (map.delete(key)) deleted += 1;
       }
       return deleted;
     };
     return Promise.resolve(
-      drop(this.drives, (d) => d.start.at) +
-        drop(this.charges, (c) => c.start.at) +
+      drop(this.drives, (d) => d.start.at, 'D') +
+        drop(this.charges, (c) => c.start.at, 'C') +
         drop(this.versions, (v) => v.firstSeenAt) +
         drop(this.idles, (i) => i.startAt),
     );

@@ -39,6 +39,8 @@ export interface Drive {
    * seen moving, or readings were far apart. The distance is exact either way; the number of trips is not.
    */
   mayHideStops: boolean;
+  /** Set when the drive came from another logger's history (see ImportedFrom); absent for drives collected here. */
+  imported?: ImportedFrom;
 }
 
 export interface ChargingSession {
@@ -58,6 +60,34 @@ export interface ChargingSession {
   location: { latitude: number; longitude: number } | null;
   durationMs: number;
   readings: number;
+  /** Set when the session came from another logger's history (see ImportedFrom); absent for sessions collected here. */
+  imported?: ImportedFrom;
+}
+
+/**
+ * Where a record from another logger came from. A TeslaFi import stores the readings, and the records derived from
+ * them are marked; a TeslaMate import stores TeslaMate's own drives and sessions as it derived them (TeslaMate keeps
+ * no readings to derive from), kept apart from what re-deriving replaces.
+ */
+export interface ImportedFrom {
+  source: 'teslafi' | 'teslamate';
+  /** The other logger's own id of the record (TeslaMate's row id); absent for records derived here. */
+  recordId?: string;
+  /** Names the other logger gave where a drive began and ended, or where a session was (TeslaMate's geofence or address). */
+  fromName?: string | null;
+  toName?: string | null;
+  placeName?: string | null;
+  /** A session's cost as the other logger kept it, in `currency` when the import was told it (else the owner's own). */
+  cost?: number | null;
+  currency?: string | null;
+}
+
+/** A stretch of a car's history that was imported from another logger's readings. */
+export interface ImportedRange {
+  vin: string;
+  source: ImportedFrom['source'];
+  fromMs: number;
+  toMs: number;
 }
 
 /**

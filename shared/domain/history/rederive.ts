@@ -1,6 +1,7 @@
 import type { SnapshotStore } from '../stores';
 import type { Snapshot } from '../snapshot';
-import { defaultPackKwh, deriveHistory, EMPTY_HISTORY } from './history-machine';
+import { defaultPackKwh, deriveHistory, EMPTY_HISTORY, type HistoryStep } from './history-machine';
+import type { ImportedRange } from './history-records';
 import { refreshMonthsOf } from './history-recorder';
 import { pagesOf } from './history-page';
 import type { HistoryStore } from './history-store';
@@ -17,11 +18,14 @@ import { appendToLogbook } from './logbook-append';
 export async function rederiveHistory(
   stores: { snapshots: SnapshotStore; history: HistoryStore },
   vin: string,
-  range: { fromMs: number; toMs: number },
+  range: { fromMs: number; toMs: number; keepState?: boolean },
   packKwh = defaultPackKwh(vin),
 ): Promise<{ snapshots: number; drives: number; charges: number; versions: number; deleted: number }> {
   const changes = (await stores.history.stateChangesBetween(vin, range.fromMs, range.toMs)).sort((a, b) => a.at - b.at);
-  const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs);
+  // Only what this derivation writes again is cleared: records after `toMs` stay (a past period derived while the
+  // collector goes on; `keepState` leaves its state too).
+  const deleted = await stores.history.clearHistoryFrom(vin, range.fromMs, range.toMs);
+  const imported = markImported(await stores.history.importedRanges(vin));
   await catchUpLogIndex(stores.history, vin);
   const totals = { snapshots: 0, drives: 0, charges: 0, versions: 0, deleted };
   let state = EMPTY_HISTORY;
@@ -31,14 +35,14 @@ export async function rederiveHistory(
     while (end < changes.length && changes[end]!.at <= upTo) end++;
     const due = changes.slice(applied, end);
     applied = end;
-    const step = deriveHistory(snapshots, { packKwh }, state, due);
+    const step = imported(deriveHistory(snapshots, { packKwh }, state, due));
     state = step.state;
     // Drives the logbook has not seen yet are logged, in time order; logged drives stay as logged (verify shows any
     // that changed).
     for (const drive of step.drives) {
       if ((await stores.history.logIndexItem(vin, drive.id))?.driveSeq == null) await appendToLogbook(stores.history, vin, driveFacts(drive));
     }
-    await stores.history.saveHistoryStep(vin, step);
+    await stores.history.saveHistoryStep(vin, step, { keepState: range.keepState === true });
     await refreshMonthsOf(stores.history, vin, step);
     totals.snapshots += snapshots.length;
     totals.drives += step.drives.length;
@@ -51,6 +55,23 @@ export async function rederiveHistory(
   }
   await fold([], Number.POSITIVE_INFINITY);
   return totals;
+}
+
+/** Marks the drives and sessions that lie wholly inside a stretch imported from another logger's readings. */
+function markImported(ranges: readonly ImportedRange[]): (step: HistoryStep) => HistoryStep {
+  const source = (from: number, to: number) => ranges.find((r) => from >= r.fromMs && to <= r.toMs)?.source;
+  return (step) => {
+    if (ranges.length === 0) return step;
+    const drives = step.drives.map((d) => {
+      const from = source(d.start.at, d.end.at);
+      return from ? { ...d, imported: { source: from } } : d;
+    });
+    const charges = step.charges.map((c) => {
+      const from = source(c.startedAfter, c.endBy);
+      return from ? { ...c, imported: { source: from } } : c;
+    });
+    return { ...step, drives, charges };
+  };
 }
 
 /** Snapshots folded at a time. */

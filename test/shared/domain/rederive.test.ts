@@ -61,4 +61,39 @@ describe('deriving history again', () => {
     expect(whole.drives).toHaveLength(3);
     expect(whole.idles.some((i) => i.asleepShare !== null && i.asleepShare > 0)).toBe(true);
   });
+
+  it('derives a past period without touching what came after it or the state the collector goes on from', async () => {
+    const { snapshots, changes } = threeDays();
+    const stores = new MemoryStores();
+    const history = new MemoryHistoryStore();
+    for (const s of snapshots) await stores.putSnapshot(s);
+    history.stateChanges.push(...changes);
+    await rederiveHistory({ snapshots: stores, history }, VIN, { fromMs: START, toMs: START + 4 * 86_400_000 });
+    const stateAfter = history.states.get(VIN);
+    const drivesAfter = [...history.drives.values()].length;
+    // The first day again, as an import into a live table does it: the second and third days' records stay.
+    await rederiveHistory({ snapshots: stores, history }, VIN, { fromMs: START, toMs: START + 86_400_000 - 1, keepState: true });
+    expect(history.states.get(VIN)).toEqual(stateAfter);
+    expect([...history.drives.values()]).toHaveLength(drivesAfter);
+  });
+
+  it('keeps records imported as records, and marks what lies inside an imported stretch of readings', async () => {
+    const { snapshots, changes } = threeDays();
+    const stores = new MemoryStores();
+    const history = new MemoryHistoryStore();
+    for (const s of snapshots) await stores.putSnapshot(s);
+    history.stateChanges.push(...changes);
+    const earlier = { ...deriveHistory(snapshots, { packKwh: 75 }).drives[0]!, imported: { source: 'teslamate' as const, recordId: '7' } };
+    const old = { ...earlier, id: String(START - 86_400_000), start: { ...earlier.start, at: START - 86_400_000 } };
+    await history.keepImportedRecords(VIN, { drives: [old], charges: [] });
+    await history.putImportedRange({ vin: VIN, source: 'teslafi', fromMs: START, toMs: START + 86_400_000 });
+    await rederiveHistory({ snapshots: stores, history }, VIN, { fromMs: 0, toMs: START + 4 * 86_400_000 });
+    const drives = [...history.drives.values()].sort((a, b) => a.start.at - b.start.at);
+    expect(drives.map((d) => d.imported?.source ?? null)).toEqual(['teslamate', 'teslafi', null, null]);
+    expect(history.log.filter((e) => e.kind === 'drive').map((e) => (e.kind === 'drive' ? (e.imported?.source ?? null) : null))).toEqual([
+      'teslafi',
+      null,
+      null,
+    ]);
+  });
 });
