@@ -9,14 +9,17 @@ import type { Tariff } from '../domain/places/tariff';
 import type { ApiDeps } from './api-deps';
 
 /**
- * A session's cost, and where it came from: the one the owner set; else Tesla's bill (a Supercharger session
+ * A session's cost, and where it came from: the one the owner set; else the one an imported session came with; else Tesla's bill (a Supercharger session
  * matched to Tesla's charging history, in Tesla's currency); else its place's tariff (an estimate: the energy
  * between two readings is spread over the time between them); else its kWh at the configured price; else unknown.
  */
 export type PricedSession = ChargingSession & {
   cost: number | null;
-  costSource: 'set' | 'tesla' | 'tariff' | 'price' | null;
-  /** The currency of a cost from Tesla's bill or a place's tariff; null for the others (the owner's own currency). */
+  costSource: 'set' | 'imported' | 'tesla' | 'tariff' | 'price' | null;
+  /**
+   * The currency of a cost from Tesla's bill, a place's tariff, or an import told its currency; null for the others
+   * (the owner's own currency).
+   */
   currency: string | null;
   tesla: TeslaChargingRecord | null;
   /** The place it was at (by its location, or chosen by hand), if any. */
@@ -45,6 +48,8 @@ export async function priced(c: ChargingSession, ctx: PricingContext): Promise<P
   const base = { tesla, place, tariffCost: null, currency: null };
   const set = ctx.costs.get(c.id);
   if (set !== undefined) return { ...c, ...base, cost: set, costSource: 'set' };
+  // What the owner's previous logger kept for it (typed there, or its geofence's price then): theirs, like a set cost.
+  if (c.imported?.cost != null) return { ...c, ...base, cost: c.imported.cost, costSource: 'imported', currency: c.imported.currency ?? null };
   const bill = tesla ? billOf(tesla) : null;
   if (bill !== null && bill.total !== null) return { ...c, ...base, cost: bill.total, costSource: 'tesla', currency: bill.currency };
   const tariffCost = await ctx.tariffCost();

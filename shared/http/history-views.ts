@@ -23,7 +23,12 @@ export function gpx(name: string, points: Array<{ at: string; latitude: number; 
 export type PlacedDrive = Drive & { fromPlace?: string | null; toPlace?: string | null };
 
 export function withPlaces(d: Drive, places: readonly Place[]): PlacedDrive {
-  return { ...d, fromPlace: placeAt(places, d.start.location)?.name ?? null, toPlace: placeAt(places, d.end.location)?.name ?? null };
+  // The owner's own place first; an imported drive without a position keeps the name its logger gave.
+  return {
+    ...d,
+    fromPlace: placeAt(places, d.start.location)?.name ?? d.imported?.fromName ?? null,
+    toPlace: placeAt(places, d.end.location)?.name ?? d.imported?.toName ?? null,
+  };
 }
 
 export function driveView(d: PlacedDrive) {
@@ -47,6 +52,8 @@ export function driveView(d: PlacedDrive) {
     maxSpeedMph: d.maxSpeedMph,
     readings: d.readings,
     mayHideStops: d.mayHideStops,
+    /** The logger an imported drive came from (`teslafi`: derived here from its readings; `teslamate`: its own record). */
+    imported: d.imported?.source ?? null,
   };
 }
 
@@ -70,6 +77,7 @@ export function chargeView(c: PricedSession) {
     tesla: c.tesla === null ? null : teslaBillView(c.tesla),
     place: c.place,
     tariffCost: c.tariffCost,
+    imported: c.imported ? { source: c.imported.source, placeName: c.imported.placeName ?? null } : null,
   };
 }
 
@@ -136,6 +144,7 @@ export const DRIVE_COLUMNS = [
   'mayHideStops',
   'fromPlace',
   'toPlace',
+  'imported',
 ] as const;
 export const CHARGE_COLUMNS = [
   'id',
@@ -150,4 +159,5 @@ export const CHARGE_COLUMNS = [
   'cost',
   'costSource',
   'currency',
+  'imported',
 ] as const;

@@ -26,7 +26,7 @@ interface Charge {
   kind: string;
   durationMinutes: number;
   cost: number | null;
-  costSource: 'set' | 'tesla' | 'tariff' | 'price' | null;
+  costSource: 'set' | 'imported' | 'tesla' | 'tariff' | 'price' | null;
   /** The currency of a cost from Tesla's bill or a place's tariff. */
   currency: string | null;
   tesla: { site: string | null; idleFee: number } | null;
@@ -277,5 +277,6 @@ function costText(c: Charge): string {
   if (c.cost === null) return '–';
   if (c.costSource === 'tesla')
     return `${c.currency ?? ''} ${c.cost.toFixed(2)} (Tesla${c.tesla && c.tesla.idleFee > 0 ? `, idle fee ${c.tesla.idleFee.toFixed(2)}` : ''})`;
+  if (c.costSource === 'imported') return `${c.currency ? `${c.currency} ` : ''}${c.cost.toFixed(2)} (imported)`;
   return `${c.costSource === 'price' ? '≈ ' : ''}${c.cost.toFixed(2)}`;
 }

@@ -20,6 +20,11 @@ export interface LogDriveFacts {
   distanceMi: number;
   from: { latitude: number; longitude: number } | null;
   to: { latitude: number; longitude: number } | null;
+  /**
+   * Present only on a drive imported from another logger (absent otherwise, so entries sealed before this field
+   * existed hash as they did): where it came from and the names that logger gave its ends.
+   */
+  imported?: { source: 'teslafi' | 'teslamate'; fromName: string | null; toName: string | null };
 }
 
 export interface LogAnnotation {
@@ -48,6 +53,9 @@ export function driveFacts(drive: Drive): LogDriveFacts {
     distanceMi: drive.distanceMi,
     from: drive.start.location,
     to: drive.end.location,
+    ...(drive.imported
+      ? { imported: { source: drive.imported.source, fromName: drive.imported.fromName ?? null, toName: drive.imported.toName ?? null } }
+      : {}),
   };
 }
 
@@ -105,6 +113,14 @@ export interface LogbookRow {
   note: string | null;
   from: string | null;
   to: string | null;
+  /**
+   * The names of where it began and ended: the owner's place there now (not sealed: a place can be renamed), else the
+   * name the other logger gave an imported drive's end (sealed with it).
+   */
+  fromPlace: string | null;
+  toPlace: string | null;
+  /** The logger an imported drive came from (`teslafi`, `teslamate`); null for drives collected here. */
+  imported: string | null;
   /** The drive's entry: its hash, chained to the entry before it. */
   hash: string;
   prevHash: string;
@@ -119,8 +135,18 @@ export interface LoggedDriveView {
   notes: number;
 }
 
-/** One row per logged drive that started in `year` in the owner's time zone, with its latest annotation. */
-export function logbookRows(logged: readonly LoggedDriveView[], year: number, timeZone: string): LogbookRow[] {
+type Point = LogDriveFacts['from'];
+
+/**
+ * One row per logged drive that started in `year` in the owner's time zone, with its latest annotation. `placeName`
+ * names a recorded position by the owner's places.
+ */
+export function logbookRows(
+  logged: readonly LoggedDriveView[],
+  year: number,
+  timeZone: string,
+  placeName: (point: NonNullable<Point>) => string | null = () => null,
+): LogbookRow[] {
   const format = new Intl.DateTimeFormat('sv-SE', {
     timeZone,
     year: 'numeric',
@@ -131,7 +157,8 @@ export function logbookRows(logged: readonly LoggedDriveView[], year: number, ti
     hour12: false,
   });
   const local = (ms: number): string => format.format(ms).replace(' ', 'T');
-  const place = (p: LogDriveFacts['from']): string | null => (p ? `${p.latitude.toFixed(5)},${p.longitude.toFixed(5)}` : null);
+  const place = (p: Point): string | null => (p ? `${p.latitude.toFixed(5)},${p.longitude.toFixed(5)}` : null);
+  const named = (p: Point, imported: string | null | undefined): string | null => (p ? placeName(p) : null) ?? imported ?? null;
   return logged
     .filter(({ drive }) => local(drive.startAt).startsWith(`${year}-`))
     .sort((a, b) => a.drive.startAt - b.drive.startAt)
@@ -147,6 +174,9 @@ export function logbookRows(logged: readonly LoggedDriveView[], year: number, ti
       note: latest?.note ?? null,
       from: place(e.from),
       to: place(e.to),
+      fromPlace: named(e.from, e.imported?.fromName),
+      toPlace: named(e.to, e.imported?.toName),
+      imported: e.imported?.source ?? null,
       hash: e.hash,
       prevHash: e.prevHash,
       edits: Math.max(0, notes - 1),

@@ -5,6 +5,7 @@ import { until } from '../../domain/history/logbook-index';
 import { latestAnnotation, loggedDrivesOfYear } from '../../domain/history/logbook-reads';
 import { appendToLogbook } from '../../domain/history/logbook-append';
 import { verifyLogbook } from '../../domain/history/logbook-verify';
+import { placeAt } from '../../domain/places/place';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
 import { jsonObjectBody, requireRecordId, requireVin, validate } from '../request-input';
@@ -59,6 +60,9 @@ const LOGBOOK_COLUMNS = [
   'note',
   'from',
   'to',
+  'fromPlace',
+  'toPlace',
+  'imported',
   'driveId',
   'edits',
   'prevHash',
@@ -113,7 +117,9 @@ function getLogbookRoute(deps: ApiDeps): Route {
       const vin = requireVin(params.vin);
       const q = validate(logbookQuerySchema(), query, 'invalid_query');
       const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
-      const rows = logbookRows(await loggedDrivesOfYear(deps.history, vin, year, budget(deps)), year, q.tz);
+      const places = deps.places ? await deps.places.listPlaces() : [];
+      const placeName = (p: { latitude: number; longitude: number }) => placeAt(places, p)?.name ?? null;
+      const rows = logbookRows(await loggedDrivesOfYear(deps.history, vin, year, budget(deps)), year, q.tz, placeName);
       const [newest] = await deps.history.lastLogEntries(vin, 1);
       const head = newest ? formatHead(newest) : null;
       if (wantsCsv(event)) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { importHistory } from '../../../shared/import/import-history';
+import { deriveHistory } from '../../../shared/domain/history/history-machine';
+import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
+import { importHistory, ImportOverlapError } from '../../../shared/import/import-history';
 import { parseTeslaFi, TeslaFiFileError } from '../../../shared/import/teslafi';
 import { zonedTimeToUtc } from '../../../shared/import/zoned-time';
 import { MemoryHistoryStore } from '../../support/memory-history-store';
@@ -107,4 +109,44 @@ describe('TeslaFi CSV exports', () => {
     expect(history.drives.size).toBe(1);
     expect(history.log).toHaveLength(1); // the drive is logged once
   });
+
+  it('into a live table: only files older than the collector’s first reading; its records and state stay; marked as imported', async () => {
+    const stores = new MemoryStores();
+    const history = new MemoryHistoryStore();
+    const parsed = parseTeslaFi(DAY, { vin: VIN, timeZone: 'Europe/Berlin', file: 'f.csv' });
+    const until = at('2026-06-10T08:00:05Z');
+    // The collector's first reading came the next day; its state and a drive of its own are there already.
+    const collected = snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 1100 }, drive_state: { shift_state: 'P' } }, at('2026-06-11T07:00:00Z'));
+    await stores.putSnapshot(collected);
+    const own = { ...parsedDrive(), id: String(at('2026-06-11T08:00:00Z')), start: { ...parsedDrive().start, at: at('2026-06-11T08:00:00Z') } };
+    await history.saveHistoryStep(VIN, { drives: [own], charges: [], versions: [], idles: [], state: { marker: 'collector' } as never });
+
+    const live = await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'), { until });
+    expect(live).toMatchObject({ readings: 7, drives: 1, charges: 1, carAdded: true });
+    expect(history.states.get(VIN)).toEqual({ marker: 'collector' });
+    const drives = [...history.drives.values()].sort((a, b) => a.start.at - b.start.at);
+    expect(drives.map((d) => d.imported?.source ?? null)).toEqual(['teslafi', null]);
+    expect(history.log.map((e) => (e.kind === 'drive' ? e.imported?.source : null))).toEqual(['teslafi']);
+    // Again: its own readings are no overlap.
+    await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'), { until });
+    expect(history.drives.size).toBe(2);
+
+    // A file that reaches the collector's readings is refused before anything is stored.
+    const late = snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 1200 } }, at('2026-06-12T07:00:00Z'));
+    const before = (await stores.snapshotsBetween(VIN, { fromMs: 0, toMs: Date.now(), limit: 100 })).items.length;
+    await expect(
+      importHistory(
+        { vehicles: stores, snapshots: stores, history },
+        VIN,
+        [{ snapshots: [late], changes: [], displayName: null }],
+        at('2026-07-01T00:00:00Z'),
+        { until: late.takenAt },
+      ),
+    ).rejects.toThrow(ImportOverlapError);
+    expect((await stores.snapshotsBetween(VIN, { fromMs: 0, toMs: Date.now(), limit: 100 })).items).toHaveLength(before);
+  });
 });
+
+function parsedDrive() {
+  return deriveHistory(parseTeslaFi(DAY, { vin: VIN, timeZone: 'Europe/Berlin', file: 'f.csv' }).snapshots, { packKwh: 75 }).drives[0]!;
+}
