@@ -111,4 +111,47 @@ describe('the trip logbook', () => {
     expect((await rows(2027, 'Europe/Berlin')).map((r) => r.distanceMi)).toEqual([15]);
     expect(await rows(2027, 'UTC')).toEqual([]);
   });
+
+  it('names the ends by the owner’s places, else by the name an imported drive came with, and marks imported drives', async () => {
+    const store = new MemoryHistoryStore();
+    const point = (latitude: number, longitude: number) => ({ at: 0, odometerMi: 0, batteryLevel: null, rangeMi: null, location: { latitude, longitude } });
+    const base = (startAt: number) => ({
+      vin: VIN,
+      id: String(startAt),
+      start: { ...point(52.53, 13.399), at: startAt, odometerMi: 100 },
+      startedBy: startAt,
+      endedAfter: startAt + 600_000,
+      end: { ...point(52.588, 13.286), at: startAt + 600_000, odometerMi: 110 },
+      distanceMi: 10,
+      durationMs: 600_000,
+      estimatedEnergyKwh: null,
+      whPerMi: null,
+      whPerKm: null,
+      maxSpeedMph: null,
+      readings: 2,
+      mayHideStops: false,
+    });
+    const imported = {
+      ...base(at('2026-03-01T08:00:00Z')),
+      start: { ...base(0).start, at: at('2026-03-01T08:00:00Z'), location: null },
+      end: { ...base(0).end, at: at('2026-03-01T08:10:00Z'), location: null },
+      imported: { source: 'teslamate' as const, recordId: '7', fromName: 'Home (TeslaMate)', toName: null },
+    };
+    const collected = base(at('2026-03-02T08:00:00Z'));
+    await appendToLogbook(store, VIN, driveFacts(imported));
+    await appendToLogbook(store, VIN, driveFacts(collected));
+    const home = (p: { latitude: number }) => (p.latitude === 52.53 ? 'Home' : null);
+    const rows = logbookRows(await loggedDrivesOfYear(store, VIN, 2026, () => false), 2026, 'UTC', home);
+    expect(rows.map((r) => [r.fromPlace, r.toPlace, r.imported])).toEqual([
+      ['Home (TeslaMate)', null, 'teslamate'],
+      ['Home', null, null],
+    ]);
+    // A drive collected here seals no `imported` key at all, so entries sealed before the field existed verify as before.
+    expect(Object.keys(store.log[1]!)).not.toContain('imported');
+    const recorded = new Map([imported, collected].map((d) => [d.id, d]));
+    expect(verifyChain(VIN, store.log, recorded)).toMatchObject({ intact: true });
+    // The mark is sealed: a record that lost it no longer matches its entry.
+    const unmarked = new Map(recorded).set(imported.id, { ...imported, imported: undefined });
+    expect(verifyChain(VIN, store.log, unmarked)).toMatchObject({ intact: false, changedDrives: [imported.id] });
+  });
 });
