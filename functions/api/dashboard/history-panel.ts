@@ -16,6 +16,10 @@ interface Drive {
   estimatedEnergyKwh: number | null;
   whPerMi: number | null;
   mayHideStops: boolean;
+  fromPlace: string | null;
+  toPlace: string | null;
+  /** The logger an imported drive came from. */
+  imported: 'teslafi' | 'teslamate' | null;
 }
 interface Charge {
   id: string;
@@ -192,8 +196,12 @@ async function renderDriveDetail(vin: string, id: string): Promise<void> {
     ['Battery', `${d.start.batteryLevel ?? '–'} → ${d.end.batteryLevel ?? '–'} %`],
     ['Energy (est.)', `${num(d.estimatedEnergyKwh, 1, ' kWh')}${d.whPerMi === null ? '' : ` · ${d.whPerMi} Wh/mi`}`],
     ['Top speed seen', num(d.maxSpeedMph, 0, ' mph')],
-    ['Readings', `${readings.length} (${d.readings} while moving)${d.mayHideStops ? ' · may hide a short stop' : ''}`],
+    d.imported === 'teslamate'
+      ? ['Readings', 'none: kept as TeslaMate recorded it']
+      : ['Readings', `${readings.length} (${d.readings} while moving)${d.mayHideStops ? ' · may hide a short stop' : ''}`],
   ];
+  if (d.fromPlace !== null || d.toPlace !== null) items.splice(2, 0, ['Places', `${d.fromPlace ?? '–'} → ${d.toPlace ?? '–'}`]);
+  if (d.imported !== null) items.push(['Imported from', d.imported === 'teslamate' ? 'TeslaMate' : 'TeslaFi (derived here from its readings)']);
   const list = $('drive-detail');
   list.replaceChildren();
   for (const [term, value] of items) {
