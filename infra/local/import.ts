@@ -58,19 +58,19 @@ async function importTeslaFiFiles(vin: string, timeZone: string, files: string[]
     parseTeslaFi(await readFile(file, 'utf8'), { vin, timeZone, file: basename(file), includeLocation: settings.includeLocation });
   // Every file is read and checked before anything is stored: a file of another car stops the whole import. Then
   // each is read again as it is stored, so a year of files never sits in memory at once.
-  let until = 0;
+  let [from, until] = [Number.POSITIVE_INFINITY, 0];
   for (const file of files) {
     const one = await read(file);
     const skipped = one.problems.length > 0 ? `, ${one.problems.length} rows skipped:` : '';
     console.log(`${basename(file)}: ${one.snapshots.length} readings, ${one.changes.length} state changes${skipped}`);
     for (const p of one.problems.slice(0, 20)) console.log(`  line ${p.line}: ${p.message}`);
-    for (const r of [...one.snapshots.map((s) => s.takenAt), ...one.changes.map((c) => c.at)]) until = Math.max(until, r);
+    for (const r of [...one.snapshots.map((s) => s.takenAt), ...one.changes.map((c) => c.at)]) [from, until] = [Math.min(from, r), Math.max(until, r)];
   }
   async function* batches(): AsyncGenerator<TeslaFiImport> {
     for (const file of files) yield await read(file);
   }
   await into(settings, stack, async (target) => {
-    const result = await importHistory(target, vin, batches(), Date.now(), target.live ? { until } : undefined);
+    const result = await importHistory(target, vin, batches(), Date.now(), { from, until, live: target.live });
     const added = result.carAdded ? '; the car is listed from now on' : '';
     return `${result.readings} readings and ${result.stateChanges} state changes stored; ${result.drives} drives and ${result.charges} charging sessions derived${added}`;
   });

@@ -34,9 +34,11 @@ export async function importHistory(
   vin: string,
   batches: Iterable<ImportBatch> | AsyncIterable<ImportBatch>,
   now: number,
-  live?: { until: number },
+  span?: ImportSpan,
 ): Promise<ImportResult> {
-  if (live) await refuseOverlapWithCollected(stores, vin, live.until);
+  if (span) await refuseOverlapWithKept(stores.history, vin, span);
+  const live = span?.live === true;
+  if (live) await refuseOverlapWithCollected(stores, vin, span.until);
   const totals = { readings: 0, stateChanges: 0, first: Number.POSITIVE_INFINITY, last: 0, newestReading: 0, displayName: null as string | null };
   // State changes are kept for the idle periods' asleep share; the car's current history state is left as it is.
   const state = (await stores.history.getHistoryState(vin)) ?? EMPTY_HISTORY;
@@ -70,6 +72,34 @@ export async function importHistory(
 
 /** Readings stored at a time. */
 const WRITERS = 16;
+
+/**
+ * The first and last time the files hold, read before anything is stored; `live`: into a table the collector is
+ * writing to as well.
+ */
+export interface ImportSpan {
+  from: number;
+  until: number;
+  live?: boolean;
+}
+
+/** Thrown before anything is stored, when TeslaMate's records already cover part of the period: one logger per period. */
+export class ImportCoveredError extends Error {
+  constructor(vin: string, at: number) {
+    super(
+      `drives or sessions of ${vin} imported from TeslaMate already cover ${new Date(at).toISOString()}, inside these files: a period is imported from one logger only (nothing was stored)`,
+    );
+    this.name = 'ImportCoveredError';
+  }
+}
+
+async function refuseOverlapWithKept(history: HistoryStore, vin: string, span: ImportSpan): Promise<void> {
+  const range = { fromMs: span.from, toMs: span.until, limit: 1000 };
+  for (const list of [history.listDrives(vin, range), history.listCharges(vin, range)]) {
+    const kept = (await list).items.find((r) => r.imported?.source === 'teslamate');
+    if (kept) throw new ImportCoveredError(vin, kept.start.at);
+  }
+}
 
 /** Thrown before anything is stored, when an import into a live table would reach the readings the collector took. */
 export class ImportOverlapError extends Error {

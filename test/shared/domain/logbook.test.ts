@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { deriveHistory } from '../../../shared/domain/history/history-machine';
 import { driveFacts, logbookRows, type LogEntry } from '../../../shared/domain/history/logbook';
+import type { Drive } from '../../../shared/domain/history/history-records';
 import { loggedDrivesOfYear } from '../../../shared/domain/history/logbook-reads';
 import { verifyChain } from '../../../shared/domain/history/logbook-verify';
 import { appendToLogbook } from '../../../shared/domain/history/logbook-append';
@@ -148,7 +149,7 @@ describe('the trip logbook', () => {
     ]);
     // A drive collected here seals no `imported` key at all, so entries sealed before the field existed verify as before.
     expect(Object.keys(store.log[1]!)).not.toContain('imported');
-    const recorded = new Map([imported, collected].map((d) => [d.id, d]));
+    const recorded = new Map<string, Drive>([imported, collected].map((d) => [d.id, d]));
     expect(verifyChain(VIN, store.log, recorded)).toMatchObject({ intact: true });
     // The mark is sealed: a record that lost it no longer matches its entry.
     const unmarked = new Map(recorded).set(imported.id, { ...imported, imported: undefined });

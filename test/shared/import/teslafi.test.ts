@@ -121,14 +121,18 @@ describe('TeslaFi CSV exports', () => {
     const own = { ...parsedDrive(), id: String(at('2026-06-11T08:00:00Z')), start: { ...parsedDrive().start, at: at('2026-06-11T08:00:00Z') } };
     await history.saveHistoryStep(VIN, { drives: [own], charges: [], versions: [], idles: [], state: { marker: 'collector' } as never });
 
-    const live = await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'), { until });
+    const live = await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'), {
+      from: 0,
+      until,
+      live: true,
+    });
     expect(live).toMatchObject({ readings: 7, drives: 1, charges: 1, carAdded: true });
     expect(history.states.get(VIN)).toEqual({ marker: 'collector' });
     const drives = [...history.drives.values()].sort((a, b) => a.start.at - b.start.at);
     expect(drives.map((d) => d.imported?.source ?? null)).toEqual(['teslafi', null]);
     expect(history.log.map((e) => (e.kind === 'drive' ? e.imported?.source : null))).toEqual(['teslafi']);
     // Again: its own readings are no overlap.
-    await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'), { until });
+    await importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [parsed], at('2026-07-01T00:00:00Z'), { from: 0, until, live: true });
     expect(history.drives.size).toBe(2);
 
     // A file that reaches the collector's readings is refused before anything is stored.
@@ -140,7 +144,7 @@ describe('TeslaFi CSV exports', () => {
         VIN,
         [{ snapshots: [late], changes: [], displayName: null }],
         at('2026-07-01T00:00:00Z'),
-        { until: late.takenAt },
+        { from: late.takenAt, until: late.takenAt, live: true },
       ),
     ).rejects.toThrow(ImportOverlapError);
     expect((await stores.snapshotsBetween(VIN, { fromMs: 0, toMs: Date.now(), limit: 100 })).items).toHaveLength(before);

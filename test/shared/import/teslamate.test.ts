@@ -5,6 +5,7 @@ import { deriveHistory } from '../../../shared/domain/history/history-machine';
 import { rederiveHistory } from '../../../shared/domain/history/rederive';
 import { snapshotFromVehicleData } from '../../../shared/domain/snapshot';
 import { importTeslaMate } from '../../../shared/import/import-teslamate';
+import { ImportCoveredError, importHistory } from '../../../shared/import/import-history';
 import { readTeslaMateFile, teslaMateHistory, TeslaMateFileError, utc } from '../../../shared/import/teslamate';
 import { priced } from '../../../shared/http/charge-pricing';
 import { MemoryHistoryStore } from '../../support/memory-history-store';
@@ -117,5 +118,16 @@ describe('TeslaMate history (psql \\copy of its tables)', () => {
     const ctx = { costs: new Map<string, number>(), pricePerKwh: 0.3, tesla: null, place: null, tariffCost: () => Promise.resolve(null) };
     expect(await priced(charge!, ctx)).toMatchObject({ cost: 4.55, costSource: 'imported', currency: 'EUR' });
     expect(await priced(charge!, { ...ctx, costs: new Map([[charge!.id, 5]]) })).toMatchObject({ cost: 5, costSource: 'set' });
+  });
+
+  it('a TeslaFi import into a period TeslaMate’s records cover is refused before anything is stored: one logger per period', async () => {
+    const stores = new MemoryStores();
+    const history = new MemoryHistoryStore();
+    await importTeslaMate({ vehicles: stores, history }, VIN, teslaMateHistory(files(), { vin: VIN }));
+    const reading = snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 12500 } }, at('2024-03-04T12:00:00Z'));
+    const batch = { snapshots: [reading], changes: [], displayName: null };
+    const span = { from: at('2024-03-04T00:00:00Z'), until: at('2024-03-05T00:00:00Z') };
+    await expect(importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [batch], Date.now(), span)).rejects.toThrow(ImportCoveredError);
+    expect((await stores.snapshotsBetween(VIN, { fromMs: 0, toMs: Date.now(), limit: 10 })).items).toHaveLength(0);
   });
 });
