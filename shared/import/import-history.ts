@@ -1,5 +1,6 @@
 import type { HistoryStore } from '../domain/history/history-store';
-import type { StateChange } from '../domain/history/history-records';
+import type { ChargingSession, Drive, StateChange } from '../domain/history/history-records';
+import { pagesOf, type HistoryPage } from '../domain/history/history-page';
 import { EMPTY_HISTORY } from '../domain/history/history-machine';
 import { rederiveHistory } from '../domain/history/rederive';
 import { INITIAL_MEMORY } from '../domain/polling-policy';
@@ -93,11 +94,18 @@ export class ImportCoveredError extends Error {
   }
 }
 
+/** Every page of the period's drives and sessions is looked at: a kept record can follow any number of derived ones. */
 async function refuseOverlapWithKept(history: HistoryStore, vin: string, span: ImportSpan): Promise<void> {
   const range = { fromMs: span.from, toMs: span.until, limit: 1000 };
-  for (const list of [history.listDrives(vin, range), history.listCharges(vin, range)]) {
-    const kept = (await list).items.find((r) => r.imported?.source === 'teslamate');
-    if (kept) throw new ImportCoveredError(vin, kept.start.at);
+  const lists: Array<(cursor: string | null) => Promise<HistoryPage<Drive | ChargingSession>>> = [
+    (cursor) => history.listDrives(vin, { ...range, cursor }),
+    (cursor) => history.listCharges(vin, { ...range, cursor }),
+  ];
+  for (const list of lists) {
+    for await (const items of pagesOf(list)) {
+      const kept = items.find((r) => r.imported?.source === 'teslamate');
+      if (kept) throw new ImportCoveredError(vin, kept.start.at);
+    }
   }
 }
 

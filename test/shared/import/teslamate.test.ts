@@ -130,4 +130,23 @@ describe('TeslaMate history (psql \\copy of its tables)', () => {
     await expect(importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [batch], Date.now(), span)).rejects.toThrow(ImportCoveredError);
     expect((await stores.snapshotsBetween(VIN, { fromMs: 0, toMs: Date.now(), limit: 10 })).items).toHaveLength(0);
   });
+
+  it('finds TeslaMate’s records however many derived ones come before them in the period', async () => {
+    const stores = new MemoryStores();
+    const history = new MemoryHistoryStore();
+    await importTeslaMate({ vehicles: stores, history }, VIN, teslaMateHistory(files(), { vin: VIN }));
+    // 1,200 derived drives a minute apart just before TeslaMate's first: more than one page of records.
+    const [kept] = [...history.drives.values()];
+    const derived = Array.from({ length: 1200 }, (_, i) => {
+      const startAt = kept!.start.at - (1200 - i) * 60_000;
+      return { ...kept!, id: String(startAt), start: { ...kept!.start, at: startAt }, end: { ...kept!.end, at: startAt + 30_000 }, imported: undefined };
+    });
+    await history.saveHistoryStep(VIN, { drives: derived, charges: [], versions: [], idles: [], state: history.states.get(VIN) ?? ({} as never) });
+    // The period ends before TeslaMate's first session: only its first drive is there, after the 1,200.
+    const reading = snapshotFromVehicleData(VIN, { vehicle_state: { odometer: 12500 } }, at('2024-03-04T07:50:00Z'));
+    const span = { from: derived[0]!.start.at, until: at('2024-03-04T08:00:00Z') };
+    await expect(
+      importHistory({ vehicles: stores, snapshots: stores, history }, VIN, [{ snapshots: [reading], changes: [], displayName: null }], Date.now(), span),
+    ).rejects.toThrow(ImportCoveredError);
+  });
 });
