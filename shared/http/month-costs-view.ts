@@ -1,5 +1,4 @@
-import { pagesOf } from '../domain/history/history-page';
-import type { ChargingSession } from '../domain/history/history-records';
+import { allPagesOf } from '../domain/history/history-page';
 import { monthRange, type MonthTotals } from '../domain/history/monthly-totals';
 import { monthCosts, type MonthCosts } from '../domain/places/month-costs';
 import type { ApiDeps } from './api-deps';
@@ -8,8 +7,7 @@ import { priceSessions } from './charge-pricing';
 /** The months' cost of driving: every session of the range priced as the charge list prices it, then summed. */
 export async function costsOfMonths(deps: ApiDeps, vin: string, months: readonly MonthTotals[], from: string, to: string): Promise<Map<string, MonthCosts>> {
   const range = { fromMs: monthRange(from).fromMs, toMs: monthRange(to).toMs };
-  const sessions: ChargingSession[] = [];
-  for await (const items of pagesOf((cursor) => deps.history.listCharges(vin, { ...range, limit: 500, cursor }))) sessions.push(...items);
+  const sessions = await allPagesOf((cursor) => deps.history.listCharges(vin, { ...range, limit: 500, cursor }));
   const priced = await priceSessions(deps, vin, sessions);
   const costed = priced.map((p) => ({
     session: p,

@@ -1,6 +1,6 @@
 import type { ChargingSession, Drive } from '../domain/history/history-records';
 import type { HistoryStore } from '../domain/history/history-store';
-import { pagesOf, type HistoryPage } from '../domain/history/history-page';
+import { allPagesOf } from '../domain/history/history-page';
 import { refreshMonthsOf } from '../domain/history/history-recorder';
 import { driveFacts } from '../domain/history/logbook';
 import { appendToLogbook } from '../domain/history/logbook-append';
@@ -36,8 +36,8 @@ export async function importTeslaMate(
   const to = Math.max(...records.map(([, e]) => e!));
   // A record here can begin well before the first imported one and still cover it (a drive no reading saw).
   const range = { fromMs: from - LOOK_BACK_MS, toMs: to, limit: 1000 };
-  const storedDrives = await all((cursor) => stores.history.listDrives(vin, { ...range, cursor }));
-  const storedCharges = await all((cursor) => stores.history.listCharges(vin, { ...range, cursor }));
+  const storedDrives = await allPagesOf((cursor) => stores.history.listDrives(vin, { ...range, cursor }));
+  const storedCharges = await allPagesOf((cursor) => stores.history.listCharges(vin, { ...range, cursor }));
   const overlapping: TeslaMateImportResult['overlapping'] = [];
   const drives = apart(imported.drives, storedDrives, (d) => [d.start.at, d.end.at], 'drive', overlapping);
   const charges = apart(imported.charges, storedCharges, (c) => [c.start.at, c.end.at], 'charge', overlapping);
@@ -66,16 +66,11 @@ function apart<T extends Drive | ChargingSession>(
   const others = stored.filter((s) => s.imported?.source !== 'teslamate').map(span);
   return imported.filter((r) => {
     const [start, end] = span(r);
-    const covered = others.some(([s, e]) => start < e && s < end) || others.some(([s]) => s === start);
+    // Overlapping, or at the same start (an instant record, start = end, overlaps nothing but has the same key).
+    const covered = others.some(([s, e]) => (start < e && s < end) || s === start);
     if (covered) overlapping.push({ kind, start, end });
     return !covered;
   });
-}
-
-async function all<T>(read: (cursor: string | null) => Promise<HistoryPage<T>>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pagesOf(read)) out.push(...page);
-  return out;
 }
 
 const LOOK_BACK_MS = 30 * 86_400_000;

@@ -24,3 +24,10 @@ export async function* pagesOf<T>(read: (cursor: string | null) => Promise<Histo
     cursor = page.cursor;
   } while (cursor !== null);
 }
+
+/** Every item of a paged read, in one list (for reads known to be small: a month's sessions, an import's period). */
+export async function allPagesOf<T>(read: (cursor: string | null) => Promise<HistoryPage<T>>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const page of pagesOf(read)) items.push(...page);
+  return items;
+}
