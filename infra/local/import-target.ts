@@ -2,15 +2,17 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalSettings } from '../../shared/config/local-settings';
-import type { Log } from '../../shared/domain/stores';
+import type { HistoryStore } from '../../shared/domain/history/history-store';
+import type { Log, SnapshotStore, VehicleStore } from '../../shared/domain/stores';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { openLocalData } from './local-data';
 
 /** Where an import writes: the data folder (the host stopped), or a deployed stack's table (the collector running). */
 export interface ImportTarget {
-  stores: DynamoDbStores;
-  history: DynamoDbHistoryStore;
+  vehicles: VehicleStore;
+  snapshots: SnapshotStore;
+  history: HistoryStore;
   /** A deployed table the collector is writing to as well: the import keeps to the past (see importHistory). */
   live: boolean;
   where: string;
@@ -21,7 +23,8 @@ export async function openImportTarget(settings: LocalSettings, stack: { name: s
   if (stack === null) {
     const data = await openLocalData(settings, log);
     return {
-      stores: data.stores,
+      vehicles: data.stores,
+      snapshots: data.stores,
       history: data.history,
       live: false,
       where: settings.dataDir,
@@ -38,8 +41,10 @@ export async function openImportTarget(settings: LocalSettings, stack: { name: s
   if (!tableName) throw new Error(`the stack ${stack.name} has no TableName output: deploy this version first (npm run deploy)`);
   const client = DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
   const retention = settings.snapshotRetentionDays;
+  const stores = new DynamoDbStores({ client, tableName, snapshotRetentionDays: retention });
   return {
-    stores: new DynamoDbStores({ client, tableName, snapshotRetentionDays: retention }),
+    vehicles: stores,
+    snapshots: stores,
     history: new DynamoDbHistoryStore({ client, tableName, stateChangeRetentionDays: retention }),
     live: true,
     where: `${stack.name}'s table ${tableName}`,

@@ -90,15 +90,11 @@ async function importTeslaMateFiles(vin: string, currency: string | null, files:
   });
 }
 
-async function into(
-  settings: Settings,
-  stack: { name: string } | null,
-  run: (target: ImportTarget & { vehicles: ImportTarget['stores']; snapshots: ImportTarget['stores'] }) => Promise<string>,
-) {
+async function into(settings: Settings, stack: { name: string } | null, run: (target: ImportTarget) => Promise<string>) {
   const quiet = { info: () => undefined, warn: (m: string) => console.warn(`warning: ${m}`), error: (m: string) => console.error(m) };
   const target = await openImportTarget(settings, stack, quiet);
   try {
-    console.log(`into ${target.where}: ${await run({ ...target, vehicles: target.stores, snapshots: target.stores })}`);
+    console.log(`into ${target.where}: ${await run(target)}`);
   } finally {
     await target.close();
   }

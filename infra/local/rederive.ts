@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   if (values.help) return console.log(USAGE);
   if (!values.vin || !VIN.test(values.vin)) throw new Error('--vin must be a 17-character VIN (see --help)');
   const fromMs = values.from === undefined ? 0 : Date.parse(`${values.from}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.from ?? '2000-01-01') || Number.isNaN(fromMs)) throw new Error('--from must be a date like 2026-01-31');
+  if (values.from !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(values.from) || Number.isNaN(fromMs))) throw new Error('--from must be a date like 2026-01-31');
   // To the present: a derivation that stopped earlier would leave the collector a state from the past and the
   // records after it cleared (an earlier --to did both).
   const toMs = Date.now() + 86_400_000;

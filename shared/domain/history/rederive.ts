@@ -59,9 +59,9 @@ export async function rederiveHistory(
 
 /** Marks the drives and sessions that lie wholly inside a stretch imported from another logger's readings. */
 function markImported(ranges: readonly ImportedRange[]): (step: HistoryStep) => HistoryStep {
+  if (ranges.length === 0) return (step) => step;
   const source = (from: number, to: number) => ranges.find((r) => from >= r.fromMs && to <= r.toMs)?.source;
   return (step) => {
-    if (ranges.length === 0) return step;
     const drives = step.drives.map((d) => {
       const from = source(d.start.at, d.end.at);
       return from ? { ...d, imported: { source: from } } : d;
