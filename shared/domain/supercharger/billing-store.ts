@@ -5,6 +5,8 @@ export interface BillingSync {
   lastReadAt: number | null;
   /** Tesla refused the read (a scope the login lacks, or an account without the endpoint); tried again later. */
   refused: { code: string; message: string; at: number } | null;
+  /** When the collector last looked whether a session awaits its bill (at most once an hour; see billing-pass). */
+  lookedAt?: number;
 }
 
 /** Tesla's Supercharger records per car, and the state of reading them. */

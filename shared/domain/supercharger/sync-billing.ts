@@ -44,7 +44,8 @@ export async function syncSuperchargerBilling(deps: BillingSyncDeps, vin: string
     now,
   );
   if (!decision.read) return decision;
-  await deps.billing.putBillingSync(vin, { lastReadAt: now, refused: null });
+  // The rest of the car's sync state (when the pass looked) is kept as it was.
+  await deps.billing.putBillingSync(vin, { ...sync, lastReadAt: now, refused: null });
   const records: TeslaChargingRecord[] = [];
   let unreadable = 0;
   let pages = 0;
@@ -59,7 +60,7 @@ export async function syncSuperchargerBilling(deps: BillingSyncDeps, vin: string
   } catch (error) {
     const refused = refusalOf(error);
     if (refused === null) throw error;
-    await deps.billing.putBillingSync(vin, { lastReadAt: now, refused: { ...refused, at: now } });
+    await deps.billing.putBillingSync(vin, { ...sync, lastReadAt: now, refused: { ...refused, at: now } });
     return { read: true, refused };
   } finally {
     // What was read before a failure is Tesla's all the same.

@@ -11,6 +11,7 @@ import {
 } from '../../../../shared/domain/supercharger/billing-read-policy';
 import { matchSessions } from '../../../../shared/domain/supercharger/match-sessions';
 import { syncSuperchargerBilling } from '../../../../shared/domain/supercharger/sync-billing';
+import { syncBillingOfCars } from '../../../../shared/domain/supercharger/billing-pass';
 import { billOf, type TeslaChargingRecord } from '../../../../shared/domain/supercharger/tesla-charging-record';
 import { FakeFleetApi } from '../../../support/fake-fleet-api';
 import { MemoryBillingStore } from '../../../support/memory-billing-store';
@@ -174,5 +175,25 @@ describe('syncing a car’s Supercharger bills', () => {
     await expect(syncSuperchargerBilling(ctx.deps, VIN)).rejects.toThrow('500');
     expect(await ctx.billing.getBillingSync(VIN)).toEqual({ lastReadAt: s.endBy + QUIET_MS, refused: null });
     expect(await ctx.billing.teslaChargesBetween(VIN, 0, Infinity)).toEqual([]);
+  });
+
+  it('looks at every car once an hour whatever the collector’s rate: passes every 5 minutes, or listing skipped for 40', async () => {
+    const cars = Array.from({ length: 12 }, (_, i) => ({ vin: `5YJ3E7EB0SF0000${String(10 + i)}`, displayName: null, state: 'asleep' as const }));
+    for (const gapMin of [5, 40]) {
+      const ctx = setup(T);
+      const looked: string[] = [];
+      const history = {
+        ...ctx.history,
+        listCharges: (vin: string, q: Parameters<MemoryHistoryStore['listCharges']>[1]) => (looked.push(vin), ctx.history.listCharges(vin, q)),
+      };
+      const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+      // Three hours of passes.
+      for (let at = T; at < T + 3 * HOUR; at += gapMin * MIN)
+        await syncBillingOfCars({ fleet: ctx.fleet, history: history as MemoryHistoryStore, billing: ctx.billing, clock: { now: () => at }, log }, cars, at);
+      const per = cars.map((c) => looked.filter((v) => v === c.vin).length);
+      // Every car, each hour (a look is an hour or one pass gap more after the one before), never more often.
+      expect(Math.min(...per)).toBeGreaterThanOrEqual(gapMin === 5 ? 3 : 2);
+      expect(Math.max(...per)).toBeLessThanOrEqual(3);
+    }
   });
 });
