@@ -6,6 +6,7 @@ import { latestAnnotation, loggedDrivesOfYear } from '../../domain/history/logbo
 import { appendToLogbook } from '../../domain/history/logbook-append';
 import { verifyLogbook } from '../../domain/history/logbook-verify';
 import { placeAt } from '../../domain/places/place';
+import { wallTime } from '../../domain/wall-time';
 import type { ApiDeps } from '../api-deps';
 import { csv, wantsCsv } from '../csv';
 import { jsonObjectBody, requireRecordId, requireVin, validate } from '../request-input';
@@ -116,7 +117,7 @@ function getLogbookRoute(deps: ApiDeps): Route {
     handle: async ({ params, query, event }) => {
       const vin = requireVin(params.vin);
       const q = validate(logbookQuerySchema(), query, 'invalid_query');
-      const year = q.year ?? Number(new Intl.DateTimeFormat('en', { timeZone: q.tz, year: 'numeric' }).format(deps.clock.now()));
+      const year = q.year ?? wallTime(deps.clock.now(), q.tz).year;
       const places = deps.places ? await deps.places.listPlaces() : [];
       const placeName = (p: { latitude: number; longitude: number }) => placeAt(places, p)?.name ?? null;
       const rows = logbookRows(await loggedDrivesOfYear(deps.history, vin, year, budget(deps)), year, q.tz, placeName);
