@@ -38,7 +38,8 @@ async function handle(handler: HttpLambda, req: IncomingMessage, res: ServerResp
     }
     const result = await handler(toEvent(req, body), lambdaContext());
     res.writeHead(result.statusCode ?? 200, stringHeaders(result.headers));
-    res.end(result.body ?? '');
+    // As API Gateway does: a body marked base64 is decoded to the bytes it stands for (a PDF).
+    res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
   } catch {
     send(res, 500, { error: { code: 'internal_error', message: 'internal server error' } });
   }

@@ -1,4 +1,4 @@
-import { chargingHistoryReply } from './sim-supercharger';
+import { chargingHistoryReply, invoicedSession, invoiceReply } from './sim-supercharger';
 import { readBody } from './sim-pages';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -154,7 +154,7 @@ export class FleetSimulator {
       reply = { status: 500, body: { response: null, error: 'internal error', error_description: '' } };
     }
     if (reply.category) this.billing.record(reply.category, reply.status, reply.vin ?? null);
-    const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    const text = typeof reply.body === 'string' || Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body);
     const type = reply.html ? 'text/html; charset=utf-8' : typeof reply.body === 'string' ? 'text/plain' : 'application/json';
     res.writeHead(reply.status, { 'content-type': type, ...reply.headers });
     res.end(text);
@@ -195,6 +195,8 @@ export class FleetSimulator {
     }
     if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return fleetStatusReply(this.cars, this.signed, this.appKey, raw);
     if (path === '/api/1/dx/charging/history' && method === 'GET') return this.chargingHistory(url, now);
+    if (path.startsWith('/api/1/dx/charging/invoice/') && method === 'GET')
+      return this.invoice(decodeURIComponent(path.slice('/api/1/dx/charging/invoice/'.length)), now);
     const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|signed_command|command\/([^/]+)))?$/.exec(path);
     const car = match ? this.find(decodeURIComponent(match[1]!)) : undefined;
     if (!match || !car) return { status: 404, body: envelopeError('not_found') };
@@ -281,6 +283,16 @@ export class FleetSimulator {
     if (!car) return { status: 404, body: envelopeError('not_found') };
     car.advanceTo(now);
     return this.limited(car.vin, 'history') ?? chargingHistoryReply(car.vin, car.truth.chargeSessions, url);
+  }
+
+  /** An invoice of any car in the account, by its id (as Tesla's ids are the account's). */
+  private invoice(invoiceId: string, now: number): Reply {
+    for (const car of this.cars.values()) {
+      car.advanceTo(now);
+      const found = invoicedSession(car.vin, car.truth.chargeSessions, invoiceId);
+      if (found) return this.limited(car.vin, 'history') ?? invoiceReply(car.vin, found.session, found.index);
+    }
+    return { status: 404, body: envelopeError('not_found'), category: 'history' };
   }
 
   private limited(vin: string, category: BillingCategory): Reply | null {

@@ -1,5 +1,6 @@
 import type { ChargeSession } from './sim-car-types';
 import { envelopeError, type Reply } from './sim-oauth-routes';
+import { invoicePdf } from './sim-invoice-pdf';
 
 /**
  * What the simulated Superchargers bill, in Tesla's charging-history shape (see the reference): every DC session
@@ -51,7 +52,7 @@ export function chargingHistoryRows(vin: string, sessions: readonly ChargeSessio
           fee('CHARGING', Math.round(session.energyKwh * 100) / 100, SIM_SUPERCHARGER.pricePerKwh, fees.charging, 'kwh'),
           ...(fees.idleMinutes > 0 ? [fee('PARKING', fees.idleMinutes, SIM_SUPERCHARGER.idleFeePerMinute, fees.idle, 'min')] : []),
         ],
-        invoices: [{ fileName: `invoice-${900_000 + index}.pdf`, contentId: `sim-invoice-${900_000 + index}`, invoiceType: 'IMMEDIATE' }],
+        invoices: [{ fileName: `invoice-${900_000 + index}.pdf`, contentId: invoiceIdOf(vin, index), invoiceType: 'IMMEDIATE' }],
       };
     });
 }
@@ -68,4 +69,30 @@ export function chargingHistoryReply(vin: string, sessions: readonly ChargeSessi
   }
   const rows = chargingHistoryRows(vin, sessions, from, to);
   return { status: 200, body: { response: { data: rows.slice((page - 1) * size, page * size), totalResults: rows.length } }, category: 'history', vin };
+}
+
+/** The invoice id of a car's session: the VIN is in it, as Tesla's ids are the account's, not a car's. */
+function invoiceIdOf(vin: string, index: number): string {
+  return `sim-invoice-${vin}-${900_000 + index}`;
+}
+
+/** The session an invoice id names, if one of the car's ended DC sessions. */
+export function invoicedSession(vin: string, sessions: readonly ChargeSession[], invoiceId: string): { session: ChargeSession; index: number } | null {
+  const index = sessions.findIndex((s, i) => s.dc && s.endAt !== null && invoiceIdOf(vin, i) === invoiceId);
+  return index < 0 ? null : { session: sessions[index]!, index };
+}
+
+/** The PDF of `GET /api/1/dx/charging/invoice/{id}`: the site, the times and the fees, as on the charging history. */
+export function invoiceReply(vin: string, session: ChargeSession, index: number): Reply {
+  const fees = simSuperchargerFees(session);
+  const pdf = invoicePdf([
+    'Tesla Supercharging invoice (simulated)',
+    SIM_SUPERCHARGER.site,
+    `Session ${900_000 + index}, VIN ${vin}`,
+    `${new Date(session.startAt).toISOString()} to ${new Date(session.chargedUntil).toISOString()}`,
+    `Charging: ${session.energyKwh.toFixed(2)} kWh x ${SIM_SUPERCHARGER.pricePerKwh} = ${SIM_SUPERCHARGER.currency} ${fees.charging.toFixed(2)}`,
+    `Idle fee: ${fees.idleMinutes} min = ${SIM_SUPERCHARGER.currency} ${fees.idle.toFixed(2)}`,
+    `Total: ${SIM_SUPERCHARGER.currency} ${(fees.charging + fees.idle).toFixed(2)}`,
+  ]);
+  return { status: 200, body: pdf, headers: { 'content-type': 'application/pdf' }, category: 'history', vin };
 }

@@ -35,6 +35,8 @@ export interface FleetApi {
   fleetStatus(vins: string[]): Promise<Map<string, VehicleSigningInfo>>;
   /** One page of the car's Supercharger sessions that started in the range (`history`); Tesla's own records. */
   chargingHistoryPage(vin: string, range: { fromMs: number; toMs: number }, page: number): Promise<ChargingHistoryPage>;
+  /** The PDF of one of Tesla's Supercharger invoices (`history`, like the charging history it is listed in). */
+  chargingInvoice(vin: string, invoiceId: string): Promise<Uint8Array>;
 }
 
 export interface ChargingHistoryPage {

@@ -62,5 +62,6 @@ export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi 
     signedCommand: (vin, message) => counted('command', vin, () => inner.signedCommand(vin, message)),
     fleetStatus: (vins) => counted('data', vins.length === 1 ? vins[0]! : ACCOUNT_SCOPE, () => inner.fleetStatus(vins)),
     chargingHistoryPage: (vin, range, page) => counted('history', vin, () => inner.chargingHistoryPage(vin, range, page)),
+    chargingInvoice: (vin, invoiceId) => counted('history', vin, () => inner.chargingInvoice(vin, invoiceId)),
   };
 }

@@ -4,6 +4,7 @@ import { automationRoutes } from './routes/automation-routes';
 import { commandRoutes } from './routes/command-routes';
 import { notificationRoutes } from './routes/notification-routes';
 import { historyRoutes } from './routes/history-routes';
+import { invoiceRoutes } from './routes/invoice-routes';
 import { logbookRoutes } from './routes/logbook-routes';
 import { odometerRoutes } from './routes/odometer-routes';
 import { placeRoutes } from './routes/place-routes';
@@ -18,6 +19,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...vehicleRoutes(deps),
     ...odometerRoutes(deps),
     ...historyRoutes(deps),
+    ...invoiceRoutes(deps),
     ...logbookRoutes(deps),
     ...usageRoutes(deps),
     ...commandRoutes(deps),

@@ -81,6 +81,21 @@ export async function priceSessions(deps: ApiDeps, vin: string, sessions: readon
   });
 }
 
+/**
+ * Tesla's record paired with one session, paired as its page would pair it: among the sessions around it, so a record
+ * that belongs to a neighbour is not taken for this one's.
+ */
+export async function teslaRecordOf(deps: ApiDeps, vin: string, session: ChargingSession): Promise<TeslaChargingRecord | null> {
+  if (!deps.billing || session.kind === 'ac') return null;
+  const around = { fromMs: session.startedAfter - DAY_MS, toMs: session.endBy + DAY_MS };
+  const [neighbours, records] = await Promise.all([
+    deps.history.listCharges(vin, { ...around, limit: 100 }),
+    deps.billing.teslaChargesBetween(vin, around.fromMs - DAY_MS, around.toMs + DAY_MS),
+  ]);
+  const sessions = neighbours.items.some((s) => s.id === session.id) ? neighbours.items : [...neighbours.items, session];
+  return matchSessions(sessions, records).get(session.id) ?? null;
+}
+
 function placeOf(places: readonly Place[], s: ChargingSession): { place: Place; chosen: boolean } | null {
   const place = placeAt(places, s.location);
   return place ? { place, chosen: false } : null;

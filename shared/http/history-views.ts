@@ -74,15 +74,15 @@ export function chargeView(c: PricedSession) {
     cost: c.cost,
     costSource: c.costSource,
     currency: c.currency,
-    tesla: c.tesla === null ? null : teslaBillView(c.tesla),
+    tesla: c.tesla === null ? null : teslaBillView(c.tesla, c.id),
     place: c.place,
     tariffCost: c.tariffCost,
     imported: c.imported ? { source: c.imported.source, placeName: c.imported.placeName ?? null } : null,
   };
 }
 
-/** Tesla's record of a Supercharger session as the API shows it: the site, the fees, the invoices. */
-function teslaBillView(r: TeslaChargingRecord) {
+/** Tesla's record of a Supercharger session as the API shows it: the site, the fees, the invoices (and where to get them). */
+function teslaBillView(r: TeslaChargingRecord, chargeId: string) {
   const bill = billOf(r);
   return {
     sessionId: r.sessionId,
@@ -96,6 +96,7 @@ function teslaBillView(r: TeslaChargingRecord) {
     total: bill.total,
     fees: r.fees,
     invoiceIds: r.invoiceIds,
+    invoices: r.invoiceIds.map((id) => ({ id, path: `/vehicles/${r.vin}/charges/${chargeId}/invoices/${encodeURIComponent(id)}` })),
   };
 }
 

@@ -199,6 +199,21 @@ function chargeAndMonthPaths(): Paths {
         responses: { '200': ok('The session with its cost'), ...editErrors },
       },
     },
+    '/vehicles/{vin}/charges/{id}/invoices/{invoiceId}': {
+      get: {
+        operationId: 'chargingInvoice',
+        summary: "Tesla's invoice PDF for a Supercharger session, fetched from Tesla (a counted request, priced like the charging history)",
+        parameters: [VIN, RECORD_ID, { name: 'invoiceId', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,128}$' } }],
+        responses: {
+          '200': { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+          ...errors,
+          '403': ERROR,
+          '429': ERROR,
+          '502': ERROR,
+          '504': ERROR,
+        },
+      },
+    },
     '/vehicles/{vin}/charges': {
       get: {
         operationId: 'charges',

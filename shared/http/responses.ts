@@ -18,3 +18,16 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 export function errorBody(code: string, message: string): { error: { code: string; message: string } } {
   return { error: { code, message } };
 }
+
+/**
+ * A file (an invoice PDF) as API Gateway's HTTP API returns bytes: base64 with `isBase64Encoded`, which it decodes
+ * (payload format 2.0; no binary media types to set, unlike a REST API). `fileName` must be plain: it is not quoted.
+ */
+export function document(bytes: Uint8Array, contentType: string, fileName: string): HttpResult {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': contentType, 'content-disposition': `attachment; filename="${fileName}"`, ...SECURITY_HEADERS },
+    body: Buffer.from(bytes).toString('base64'),
+    isBase64Encoded: true,
+  };
+}

@@ -10,18 +10,25 @@ export interface TeslaRequest {
   /** The whole exchange, body included, ends within this (and within the context's deadline, if sooner). */
   timeoutMs: number;
   dispatcher?: Dispatcher;
+  /** What is accepted (JSON unless said); a document (an invoice PDF) is read as bytes, up to `maxBytes`. */
+  accept?: string;
+  maxBytes?: number;
 }
 
 export interface TeslaAnswer {
   status: number;
+  /** The body as text (UTF-8). */
   raw: string;
+  /** The body as it came. */
+  bytes: Buffer;
+  contentType: string | null;
   retryAfter: string | string[] | undefined;
 }
 
 /** Below this much time left, a request is not started: it could not finish. */
 const MIN_REQUEST_MS = 250;
 /** Answers larger than this are not Tesla's (vehicle_data is a few KiB): the exchange is abandoned. */
-const MAX_ANSWER_BYTES = 1024 * 1024;
+export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * One HTTP exchange with a Tesla host over undici (JSON accepted), read to the end within a total deadline: the
@@ -38,27 +45,35 @@ export async function teslaRequest(url: string, init: TeslaRequest): Promise<Tes
   try {
     const res = await request(url, {
       method: init.method,
-      headers: { accept: 'application/json', ...init.headers },
+      headers: { accept: init.accept ?? 'application/json', ...init.headers },
       ...(init.body !== undefined ? { body: init.body } : {}),
       headersTimeout: budget,
       bodyTimeout: budget,
       signal,
       ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
     });
-    return { status: res.statusCode, raw: await readBounded(res.body), retryAfter: res.headers['retry-after'] };
+    const bytes = await readBounded(res.body, init.maxBytes ?? MAX_ANSWER_BYTES);
+    const type = res.headers['content-type'];
+    return {
+      status: res.statusCode,
+      raw: bytes.toString('utf8'),
+      bytes,
+      contentType: typeof type === 'string' ? type : null,
+      retryAfter: res.headers['retry-after'],
+    };
   } catch (error) {
     const timedOut = signal.aborted;
     throw new FleetApiUnreachableError(timedOut ? `no complete answer within ${budget} ms` : error instanceof Error ? error.message : 'request failed');
   }
 }
 
-async function readBounded(body: AsyncIterable<Buffer | Uint8Array>): Promise<string> {
+async function readBounded(body: AsyncIterable<Buffer | Uint8Array>, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
-    if (size > MAX_ANSWER_BYTES) throw new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`);
+    if (size > maxBytes) throw new Error(`answer larger than ${maxBytes} bytes`);
     chunks.push(Buffer.from(chunk));
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -44,7 +44,12 @@ interface Call {
   category: BillingCategory;
   vin?: string;
   body?: Record<string, unknown>;
+  /** A document rather than JSON (an invoice PDF): this is accepted, and the answer is read as bytes up to maxBytes. */
+  document?: { accept: string; maxBytes: number };
 }
+
+/** An invoice larger than this is not served: API Gateway's answer (base64, 4/3 larger) must stay under Lambda's 6 MB. */
+export const MAX_INVOICE_BYTES = 4 * 1024 * 1024;
 
 const DATA_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'vehicle_state'];
 
@@ -129,23 +134,39 @@ export class UndiciFleetApi implements FleetApi {
     return parseChargingHistory(await this.call({ method: 'GET', path: chargingHistoryPath(vin, range, page), category: 'history', vin }), vin);
   }
 
+  /**
+   * The invoice PDF of a Supercharger session (`/dx/charging/invoice/{id}`), counted like the charging history. An
+   * answer that is not a PDF is unreadable, never handed on as one.
+   */
+  async chargingInvoice(vin: string, invoiceId: string): Promise<Uint8Array> {
+    const path = `/api/1/dx/charging/invoice/${encodeURIComponent(invoiceId)}`;
+    const answer = await this.exchange({ method: 'GET', path, category: 'history', vin, document: { accept: 'application/pdf', maxBytes: MAX_INVOICE_BYTES } });
+    if (answer.bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new UnreadableAnswerError('invoice answer that is not a PDF', answer.status);
+    return answer.bytes;
+  }
+
   private summaryOf(body: unknown): VehicleSummary {
     const summary = toSummary((body as { response?: unknown }).response);
     if (summary === null) throw new UnreadableAnswerError('vehicle answer without a VIN', 200);
     return summary;
   }
 
-  private async call(call: Call, attempt = { token: false, region: false }): Promise<unknown> {
+  private async call(call: Call): Promise<unknown> {
+    const { status, raw } = await this.exchange(call);
+    const parsed = parseJson(raw);
+    // An unreadable 2xx is not an empty answer: it may hide a command that ran, and it is never a reading.
+    if (typeof parsed !== 'object' || parsed === null) throw new UnreadableAnswerError(`Fleet API answered ${status} with a body that is not JSON`, status);
+    return parsed;
+  }
+
+  /** One request, renewed once after a 401 and moved once after a 421; a 2xx answer, else the error it means. */
+  private async exchange(call: Call, attempt = { token: false, region: false }): Promise<TeslaAnswer> {
     this.resolved ??= this.resolveBaseUrl();
     await this.resolved;
     const token = await this.options.tokens.get();
-    const { status, raw, retryAfter } = await this.send(call, token);
-    if (status >= 200 && status < 300) {
-      const parsed = parseJson(raw);
-      // An unreadable 2xx is not an empty answer: it may hide a command that ran, and it is never a reading.
-      if (typeof parsed !== 'object' || parsed === null) throw new UnreadableAnswerError(`Fleet API answered ${status} with a body that is not JSON`, status);
-      return parsed;
-    }
+    const answer = await this.send(call, token);
+    const { status, raw, retryAfter } = answer;
+    if (status >= 200 && status < 300) return answer;
 
     const body = parseJson(raw);
     const message = errorText(body, raw);
@@ -154,7 +175,7 @@ export class UndiciFleetApi implements FleetApi {
     if (status === 401 && !attempt.token) {
       await this.options.tokens.renewAfterRejection(token);
       retried();
-      return this.call(call, { ...attempt, token: true });
+      return this.exchange(call, { ...attempt, token: true });
     }
     if (status === 421) {
       const url = baseUrlFromWrongRegion(message);
@@ -162,7 +183,7 @@ export class UndiciFleetApi implements FleetApi {
         this.baseUrl = url;
         this.options.onRegionChange?.(url);
         retried();
-        return this.call(call, { ...attempt, region: true });
+        return this.exchange(call, { ...attempt, region: true });
       }
       throw new WrongRegionError(url);
     }
@@ -207,6 +228,7 @@ export class UndiciFleetApi implements FleetApi {
       ...(call.body ? { body: JSON.stringify(call.body) } : {}),
       timeoutMs: this.options.timeoutMs ?? 20_000,
       ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
+      ...(call.document ? { accept: call.document.accept, maxBytes: call.document.maxBytes } : {}),
     });
   }
 }

@@ -77,4 +77,35 @@ describe('Supercharger costs from Tesla’s charging history (simulator, dynalit
     expect(usage.costByCategoryUsd.history).toBeCloseTo(0.002, 4);
     expect(host.simulator!.billing.byVehicle.get(VIN)?.history).toBe(1);
   });
+
+  it('serves the session’s invoice PDF from Tesla, counted; an invoice its bill does not list never reaches Tesla', async () => {
+    const { charges } = (await api(`/vehicles/${VIN}/charges?from=2026-03-01&to=2026-03-04`)) as {
+      charges: Array<{ id: string; kind: string; tesla: { invoices: Array<{ id: string; path: string }> } | null }>;
+    };
+    const dc = charges.find((c) => c.kind === 'dc')!;
+    const [invoice] = dc.tesla!.invoices;
+    expect(invoice!.path).toBe(`/vehicles/${VIN}/charges/${dc.id}/invoices/${invoice!.id}`);
+    const res = await fetch(`${host.url}${invoice!.path}`, { headers: { authorization: `Bearer ${host.apiToken}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="tesla-invoice-${invoice!.id}.pdf"`);
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const fees = simSuperchargerFees(host.simulator!.car(VIN).truth.chargeSessions.find((s) => s.dc)!);
+    expect(pdf.toString('latin1')).toContain(`Total: USD ${(fees.charging + fees.idle).toFixed(2)}`);
+    expect(host.simulator!.billing.byVehicle.get(VIN)?.history).toBe(2);
+
+    const other = await fetch(`${host.url}/vehicles/${VIN}/charges/${dc.id}/invoices/sim-invoice-someone-else`, {
+      headers: { authorization: `Bearer ${host.apiToken}` },
+    });
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe('invoice_not_found');
+    const bad = await fetch(`${host.url}/vehicles/${VIN}/charges/${dc.id}/invoices/..%2F..%2Fvehicles`, {
+      headers: { authorization: `Bearer ${host.apiToken}` },
+    });
+    expect(bad.status).toBe(400);
+    expect(host.simulator!.billing.byVehicle.get(VIN)?.history).toBe(2);
+    const usage = await api(`/vehicles/${VIN}/usage?month=2026-03`);
+    expect(usage.requests.history).toBe(2);
+  });
 });

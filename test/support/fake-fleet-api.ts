@@ -19,6 +19,8 @@ export class FakeFleetApi implements FleetApi {
   signingInfo: (vin: string) => VehicleSigningInfo = () => ({ protocolRequired: null, keyPaired: null });
   /** Tesla's Supercharger records per car (throw to make the call fail). */
   chargingHistory: (vin: string) => TeslaChargingRecord[] = () => [];
+  /** The PDF of an invoice (throw to make the call fail). */
+  invoice: (vin: string, invoiceId: string) => Uint8Array = () => Buffer.from('%PDF-1.4\n%%EOF\n');
 
   listVehicles(): Promise<VehicleSummary[]> {
     this.calls.push({ method: 'listVehicles' });
@@ -67,6 +69,14 @@ export class FakeFleetApi implements FleetApi {
       const all = this.chargingHistory(vin).filter((r) => r.startAt >= range.fromMs && r.startAt <= range.toMs);
       const records = all.slice((page - 1) * 50, page * 50);
       return Promise.resolve({ records, unreadable: 0, more: all.length > page * 50 });
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  chargingInvoice(vin: string, invoiceId: string): Promise<Uint8Array> {
+    this.calls.push({ method: 'chargingInvoice', vin });
+    try {
+      return Promise.resolve(this.invoice(vin, invoiceId));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

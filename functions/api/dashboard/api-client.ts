@@ -59,3 +59,21 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   if (!res.ok) throw new ApiClientError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${res.status}`);
   return body as T;
 }
+
+/**
+ * A file the API serves (the logbook's CSV, an invoice PDF), fetched with the token and handed to the browser as a
+ * download. An error answer is thrown with its message, never saved as the file.
+ */
+export async function download(path: string, accept: string, fileName: string): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${tokenStore.get() ?? ''}`, accept } });
+  if (res.status === 401) throw new UnauthorizedError('unauthorized');
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiClientError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${res.status}`);
+  }
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await res.blob());
+  link.download = fileName;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}

@@ -1,5 +1,5 @@
 import { $ } from './dom';
-import { api, StaleAnswerError } from './api-client';
+import { api, download, StaleAnswerError } from './api-client';
 import { durationText, startText } from './drive-times';
 import { renderChargeCurve } from './charge-curve';
 import { drawBars } from './bar-chart';
@@ -33,7 +33,7 @@ interface Charge {
   costSource: 'set' | 'imported' | 'tesla' | 'tariff' | 'price' | null;
   /** The currency of a cost from Tesla's bill or a place's tariff. */
   currency: string | null;
-  tesla: { site: string | null; idleFee: number } | null;
+  tesla: { site: string | null; idleFee: number; invoices: Array<{ id: string; path: string }> } | null;
   place: { name: string } | null;
 }
 interface Month {
@@ -234,6 +234,7 @@ export async function renderCharging(vin: string): Promise<void> {
       costText(c),
     ]),
   );
+  addInvoiceButtons($<HTMLTableElement>('charges-table').tBodies[0]!, charges);
   fill(
     $<HTMLTableElement>('months-table').tBodies[0]!,
     [...months]
@@ -279,6 +280,30 @@ function renderIdles(idles: Idle[]): void {
       i.asleepShare === null ? '–' : `${Math.round(i.asleepShare * 100)} %`,
     ]),
   );
+}
+
+/**
+ * A button by a Supercharger session's cost for each invoice Tesla lists: the PDF is fetched from Tesla when pressed
+ * (one counted request), with the token, and saved.
+ */
+function addInvoiceButtons(tbody: HTMLTableSectionElement, charges: readonly Charge[]): void {
+  charges.forEach((c, i) => {
+    const cell = tbody.rows[i]?.cells[tbody.rows[i].cells.length - 1];
+    for (const invoice of c.tesla?.invoices ?? []) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link';
+      button.textContent = 'invoice (PDF)';
+      button.title = 'Fetched from Tesla when pressed: one counted request';
+      button.addEventListener('click', () => {
+        button.disabled = true;
+        download(invoice.path, 'application/pdf', `tesla-invoice-${invoice.id}.pdf`)
+          .catch((error: unknown) => (button.textContent = `invoice: ${error instanceof Error ? error.message : 'error'}`))
+          .finally(() => (button.disabled = false));
+      });
+      cell?.append(' ', button);
+    }
+  });
 }
 
 function costText(c: Charge): string {

@@ -1,5 +1,5 @@
 import { $ } from './dom';
-import { api, tokenStore } from './api-client';
+import { api, download } from './api-client';
 import { dropStale } from './history-panel';
 
 const timeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -38,18 +38,11 @@ function wireDriveForm(vin: () => string, after: () => void, status: HTMLElement
 function wireDownload(vin: () => string): void {
   $('logbook-download').addEventListener('click', () => {
     const year = new Date().getFullYear();
+    const status = $('logbook-status');
     // The API needs the token, so the file is fetched and handed to the browser as a download.
-    void fetch(`/vehicles/${vin()}/logbook?year=${year}&tz=${encodeURIComponent(timeZone())}`, {
-      headers: { authorization: `Bearer ${tokenStore.get() ?? ''}`, accept: 'text/csv' },
-    })
-      .then((res) => res.blob())
-      .then((blob) => {
-        const link = document.createElement('a');
-        link.href = URL.createObjectURL(blob);
-        link.download = `logbook-${vin()}-${year}.csv`;
-        link.click();
-        URL.revokeObjectURL(link.href);
-      });
+    download(`/vehicles/${vin()}/logbook?year=${year}&tz=${encodeURIComponent(timeZone())}`, 'text/csv', `logbook-${vin()}-${year}.csv`).catch(
+      (error: unknown) => (status.textContent = `Not downloaded: ${error instanceof Error ? error.message : 'error'}`),
+    );
   });
 }
 

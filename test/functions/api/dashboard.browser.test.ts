@@ -53,7 +53,8 @@ beforeAll(async () => {
             ],
           },
         },
-        // Out on Saturdays, charged on Sunday nights, parked (and draining) the rest of the week.
+        // Out on Saturdays (a Supercharger stop on the way: Tesla bills it), charged on Sunday nights, parked (and
+        // draining) the rest of the week.
         {
           vin: '5YJ3E7EB0SF000004',
           id: 4,
@@ -61,7 +62,9 @@ beforeAll(async () => {
           profile: {
             periodMinutes: 7 * 1440,
             segments: [
-              { activity: 'drive', startMinute: 600, minutes: 90, speedMph: 45 },
+              { activity: 'drive', startMinute: 600, minutes: 150, speedMph: 45 },
+              { activity: 'supercharge', startMinute: 751, minutes: 50, peakKw: 50 },
+              { activity: 'drive', startMinute: 802, minutes: 60, speedMph: 45 },
               { activity: 'charge', startMinute: 1440 + 1320, minutes: 240, percentPerHour: 10 },
             ],
           },
@@ -360,6 +363,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     (await (await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as T;
   const A = '5YJ3E7EB0SF000001';
   const B = '5YJ3E7EB0SF000003';
+  const W = '5YJ3E7EB0SF000004';
 
   it('shows the newest stored drive and charge first, however many the month holds', async () => {
     const page = await signedIn();
@@ -378,6 +382,23 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(firstCharge).toContain(
       await page.evaluate(`new Date(${JSON.stringify(charges[0]!.start.at)}).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })`),
     );
+    await page.close();
+  });
+
+  it('saves a Supercharger session’s invoice, fetched from Tesla with the token, from the charges table', async () => {
+    const { charges } = await apiGet<{ charges: Array<{ kind: string; tesla: unknown }> }>(`/vehicles/${W}/charges?order=newest&limit=20`);
+    expect(charges.filter((c) => c.tesla !== null).length).toBeGreaterThan(0);
+    const page = await signedIn();
+    await page.locator('#vehicle').selectOption(W);
+    const button = page.locator('#charges-table tbody').getByRole('button', { name: 'invoice (PDF)' }).first();
+    await button.waitFor();
+    const [saved] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    expect(saved.suggestedFilename()).toMatch(/^tesla-invoice-sim-invoice-5YJ3E7EB0SF000004-\d+\.pdf$/);
+    const bytes = readFileSync(await saved.path());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.toString('latin1')).toContain('Supercharging invoice');
+    await mkdir(OUT, { recursive: true });
+    await page.locator('#charging-card').screenshot({ path: join(OUT, 'charges-invoice-phone.png') });
     await page.close();
   });
 

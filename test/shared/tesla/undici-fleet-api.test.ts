@@ -319,4 +319,48 @@ describe('UndiciFleetApi', () => {
     expect(error).toBeInstanceOf(VehicleUnavailableError);
     expect((error as VehicleUnavailableError).status).toBe(503); // Tesla does not bill a 5xx
   });
+
+  describe('invoice PDFs', () => {
+    const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3, 0x00, 0xff]), Buffer.from('\n%%EOF\n')]);
+    const path = '/api/1/dx/charging/invoice/abc-123';
+
+    it('reads the bytes as they came (not through UTF-8), asking for a PDF, after a renewal as any call', async () => {
+      const accepts: string[] = [];
+      agent
+        .get(NA)
+        .intercept({ path, method: 'GET', headers: { authorization: 'Bearer at-1' } })
+        .reply(401, '');
+      agent
+        .get(NA)
+        .intercept({ path, method: 'GET', headers: (h) => (accepts.push(String(h.accept)), true) })
+        .reply(200, PDF, { headers: { 'content-type': 'application/pdf' } });
+      const retried: string[] = [];
+      const pdf = await withFleetCallContext({ onRetriedAnswer: (c, s) => retried.push(`${c}:${s}`) }, () => client().chargingInvoice(VIN, 'abc-123'));
+      expect(Buffer.from(pdf).equals(PDF)).toBe(true);
+      expect(new Set(accepts)).toEqual(new Set(['application/pdf']));
+      expect(retried).toEqual([`history:${VIN}`]);
+    });
+
+    it.each([
+      ['JSON', '{"response":null}'],
+      ['HTML', '<html>Login</html>'],
+      ['an empty body', ''],
+    ])('takes a 200 with %s for unreadable, never for an invoice', async (_what, body) => {
+      agent.get(NA).intercept({ path, method: 'GET' }).reply(200, body);
+      await expect(client().chargingInvoice(VIN, 'abc-123')).rejects.toBeInstanceOf(UnreadableAnswerError);
+    });
+
+    it('abandons an answer larger than an API answer can carry', async () => {
+      agent
+        .get(NA)
+        .intercept({ path, method: 'GET' })
+        .reply(200, Buffer.concat([PDF, Buffer.alloc(4 * 1024 * 1024)]));
+      await expect(client().chargingInvoice(VIN, 'abc-123')).rejects.toThrow(/larger than 4194304 bytes/);
+    });
+
+    it('puts the id in the path escaped, so it cannot name another endpoint', async () => {
+      agent.get(NA).intercept({ path: '/api/1/dx/charging/invoice/..%2Fvehicles', method: 'GET' }).reply(200, PDF);
+      await expect(client().chargingInvoice(VIN, '../vehicles')).resolves.toBeDefined();
+    });
+  });
 });
