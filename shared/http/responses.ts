@@ -22,6 +22,7 @@ export function errorBody(code: string, message: string): { error: { code: strin
 /**
  * A file (an invoice PDF) as API Gateway's HTTP API returns bytes: base64 with `isBase64Encoded`, which it decodes
  * (payload format 2.0; no binary media types to set, unlike a REST API). `fileName` must be plain: it is not quoted.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html (the 2.0 response)
  */
 export function document(bytes: Uint8Array, contentType: string, fileName: string): HttpResult {
   return {

@@ -48,7 +48,10 @@ interface Call {
   document?: { accept: string; maxBytes: number };
 }
 
-/** An invoice larger than this is not served: API Gateway's answer (base64, 4/3 larger) must stay under Lambda's 6 MB. */
+/**
+ * An invoice larger than this is not served: the answer (base64, 4/3 larger) must stay under Lambda's 6 MB response
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, invocation payload).
+ */
 export const MAX_INVOICE_BYTES = 4 * 1024 * 1024;
 
 const DATA_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'vehicle_state'];
