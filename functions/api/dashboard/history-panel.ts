@@ -35,6 +35,7 @@ interface Charge {
   currency: string | null;
   tesla: { site: string | null; idleFee: number; invoices: Array<{ id: string; path: string }> } | null;
   place: { name: string } | null;
+  imported: { source: string; placeName: string | null } | null;
 }
 interface Month {
   month: string;
@@ -225,7 +226,7 @@ export async function renderCharging(vin: string): Promise<void> {
   fill(
     $<HTMLTableElement>('charges-table').tBodies[0]!,
     charges.map((c) => [
-      `${day(c.start.at)} ${time(c.start.at)}`,
+      `${day(c.start.at)} ${time(c.start.at)}${placeText(c)}`,
       num(c.energyAddedKwh, 1, ' kWh'),
       num(c.peakPowerKw, 0, ' kW'),
       c.kind === 'unknown' ? '–' : c.kind.toUpperCase(),
@@ -304,6 +305,12 @@ function addInvoiceButtons(tbody: HTMLTableSectionElement, charges: readonly Cha
       cell?.append(' ', button);
     }
   });
+}
+
+/** Where a session was: your place, else the Supercharger Tesla billed, else the name an imported session came with. */
+function placeText(c: Charge): string {
+  const name = c.place?.name ?? c.tesla?.site ?? c.imported?.placeName ?? null;
+  return name === null ? '' : ` · ${name}`;
 }
 
 function costText(c: Charge): string {

@@ -392,6 +392,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.locator('#vehicle').selectOption(W);
     const button = page.locator('#charges-table tbody').getByRole('button', { name: 'invoice (PDF)' }).first();
     await button.waitFor();
+    // The session is named by the Supercharger Tesla billed it at.
+    expect(
+      await page
+        .locator('#charges-table tbody tr')
+        .filter({ has: page.getByRole('button', { name: 'invoice (PDF)' }) })
+        .first()
+        .locator('td')
+        .first()
+        .textContent(),
+    ).toContain('· Fremont, CA - Sim Supercharger');
     const [saved] = await Promise.all([page.waitForEvent('download'), button.click()]);
     expect(saved.suggestedFilename()).toMatch(/^tesla-invoice-sim-invoice-5YJ3E7EB0SF000004-\d+\.pdf$/);
     const bytes = readFileSync(await saved.path());
