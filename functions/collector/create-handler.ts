@@ -70,8 +70,11 @@ export function createCollectorHandler(deps: CollectorDeps, options: CollectorHa
       });
     };
     let summary: CollectorSummary;
+    // The last run listed the cars if it ended well and saw any: their listed states were as recorded then.
+    const last = lease.previous;
+    const lastListedAt = last?.outcome === 'ok' && (last.vehiclesSeen ?? 0) > 0 ? last.startedAt : null;
     try {
-      summary = await pass();
+      summary = await pass(lastListedAt);
     } catch (error) {
       const waiting = error instanceof NoTokenError ? 'not_logged_in' : error instanceof LoginRequiredError ? 'login_lost' : null;
       if (waiting === null) {
@@ -91,15 +94,15 @@ export function createCollectorHandler(deps: CollectorDeps, options: CollectorHa
 }
 
 /** One pass inside the pass budget (every Fleet request is cut off at it), with its signals, notices and log line. */
-function collectorPass(deps: CollectorDeps, options: CollectorHandlerOptions): () => Promise<CollectorSummary> {
+function collectorPass(deps: CollectorDeps, options: CollectorHandlerOptions): (lastListedAt: number | null) => Promise<CollectorSummary> {
   const { signals, passBudgetMs = COLLECTOR_PASS_BUDGET_MS, notices } = options;
-  return async () => {
+  return async (lastListedAt: number | null) => {
     const meter = new RequestMeter();
     const context = {
       deadline: Date.now() + passBudgetMs,
       onRetriedAnswer: (category: Parameters<RequestMeter['record']>[0], scope: string) => meter.record(category, scope),
     };
-    const summary = await withFleetCallContext(context, () => runCollectorPass({ ...deps, meter }));
+    const summary = await withFleetCallContext(context, () => runCollectorPass({ ...deps, meter, lastListedAt }));
     signals?.passCompleted(summary);
     if (notices) await quietly(deps, () => notices.afterPass(summary, deps.clock.now()));
     deps.log.info('collector pass', {

@@ -51,6 +51,12 @@ export interface CollectorDeps {
   asleepListIntervalMs?: number;
   /** Where that is remembered between passes (needed with asleepListIntervalMs). */
   listing?: ListingMemoryStore;
+  /**
+   * When the pass before this one listed the cars (its start), if it did: a car whose listed state changed since was
+   * in its earlier state then, which bounds when it woke. The vehicle records' lastSeenAt is refreshed only every
+   * few minutes, so it alone would bound it loosely.
+   */
+  lastListedAt?: number | null;
   /** The owner's tuning of the polling policy (default: its defaults). */
   polling?: PollingTuning;
   /**
@@ -162,7 +168,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
   // A change of the listed state (free to see) goes into the history first: idle periods count the car's sleep.
   const listedBefore = previous === null ? null : (previous.listedState ?? previous.state);
   if (deps.history && listedBefore !== car.state)
-    await recordHistorySafely(deps, car.vin, (history) => recordStateChange(history, { vin: car.vin, at: now, state: car.state }));
+    await recordHistorySafely(deps, car.vin, (history) => recordStateChange(history, { vin: car.vin, at: now, state: car.state, ...sinceOf(previous, deps) }));
   const budgetUsedPercent = budgetUsd > 0 ? Math.round((spentUsd / budgetUsd) * 1000) / 10 : 100;
   const base = {
     vin: car.vin,
@@ -251,6 +257,12 @@ async function recordHistorySafely(deps: CollectorDeps, vin: string, record: (hi
 }
 
 /** True when the record says something new, or its lastSeenAt is getting stale. */
+/** The last list that saw the car in its earlier state: the pass before, or when its record was last written. */
+function sinceOf(previous: VehicleRecord | null, deps: Pick<CollectorDeps, 'lastListedAt'>): { since?: number } {
+  if (previous === null) return {};
+  return { since: Math.max(previous.lastSeenAt, deps.lastListedAt ?? -Infinity) };
+}
+
 function changed(previous: VehicleRecord | null, next: VehicleRecord): boolean {
   if (previous === null) return true;
   if (next.lastSeenAt - previous.lastSeenAt >= SEEN_REFRESH_MS) return true;

@@ -37,12 +37,16 @@ export function driveView(d: PlacedDrive) {
     fromPlace: d.fromPlace ?? null,
     toPlace: d.toPlace ?? null,
     start: { ...d.start, at: iso(d.start.at) },
+    /** It began after `startedAfter` (the last reading parked, or later: when the car woke) and by `startedBy`. */
+    startedAfter: iso(d.startedAfter ?? d.start.at),
     startedBy: iso(d.startedBy),
+    /** It ended after `endedAfter` and by `endedBy` (the first reading parked, or earlier: when the car fell asleep). */
     endedAfter: iso(d.endedAfter),
+    endedBy: iso(d.endedBy ?? d.end.at),
     end: { ...d.end, at: iso(d.end.at) },
     distanceMi: d.distanceMi,
     distanceKm: Math.round(d.distanceMi * 1.609344 * 1000) / 1000,
-    /** From the last reading parked to the first parked again: the longest the drive can have taken. */
+    /** From `startedAfter` to `endedBy`: the longest the drive can have taken. */
     durationMinutes: Math.round(d.durationMs / 60_000),
     /** What the readings bound: at least from the first moving reading to the last, at most durationMinutes. */
     durationBounds: { atLeastMinutes: Math.max(0, Math.round((d.endedAfter - d.startedBy) / 60_000)), atMostMinutes: Math.round(d.durationMs / 60_000) },
@@ -134,6 +138,10 @@ export const DRIVE_COLUMNS = [
   'id',
   'startAt',
   'endAt',
+  'startedAfter',
+  'startedBy',
+  'endedAfter',
+  'endedBy',
   'startOdometerMi',
   'endOdometerMi',
   'distanceMi',

@@ -37,6 +37,7 @@ export function parseTeslaFi(text: string, options: { vin: string; timeZone: str
   if (!columns.includes('Date')) throw new TeslaFiFileError(options.file, 'has no Date column: is it a TeslaFi export ("Download TeslaFi Data")?');
   const out: TeslaFiImport = { snapshots: [], changes: [], problems: [], displayName: null };
   let lastState: string | null = null;
+  let previousAt: number | null = null;
   for (const { line, fields } of rows) {
     const row = new Map(columns.map((c, i) => [c, valueOf(fields[i])]));
     const vin = row.get('vin');
@@ -61,9 +62,11 @@ export function parseTeslaFi(text: string, options: { vin: string; timeZone: str
     const reading = typeof odometer === 'number' && state !== 'asleep' && state !== 'offline';
     const seen = reading ? 'online' : state;
     if (seen !== null && STATES.has(seen) && seen !== lastState) {
-      out.changes.push({ vin: options.vin, at, state: seen as StateChange['state'] });
+      // `since`: the row before, the last that saw the earlier state (TeslaFi polls every minute or so).
+      out.changes.push({ vin: options.vin, at, state: seen as StateChange['state'], ...(previousAt !== null && previousAt < at ? { since: previousAt } : {}) });
       lastState = seen;
     }
+    previousAt = at;
     if (!reading) continue;
     // TeslaFi flattens vehicle_data's sections into one row; each section is given the whole row, since the reader
     // takes each field from the section the Fleet API puts it in and the names do not collide.

@@ -98,7 +98,7 @@ describe('history derived as the collector reads, through the API', () => {
     const csv = await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`, 'text/csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.text.split('\r\n')[0]).toBe(
-      'id,startAt,endAt,startOdometerMi,endOdometerMi,distanceMi,distanceKm,durationMinutes,estimatedEnergyKwh,whPerMi,maxSpeedMph,mayHideStops,fromPlace,toPlace,imported',
+      'id,startAt,endAt,startedAfter,startedBy,endedAfter,endedBy,startOdometerMi,endOdometerMi,distanceMi,distanceKm,durationMinutes,estimatedEnergyKwh,whPerMi,maxSpeedMph,mayHideStops,fromPlace,toPlace,imported',
     );
 
     const first = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1`)).text) as {
@@ -164,7 +164,7 @@ describe('history derived as the collector reads, through the API', () => {
     const csv = await api(`/vehicles/${VIN}/logbook?year=2026&tz=Europe/Berlin`, 'text/csv');
     expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="logbook-/);
     expect(csv.text.split('\r\n')[0]).toBe(
-      'start,end,startOdometerMi,endOdometerMi,distanceMi,distanceKm,purpose,note,from,to,fromPlace,toPlace,imported,driveId,edits,prevHash,hash',
+      'start,end,startEarliest,startLatest,endEarliest,endLatest,startOdometerMi,endOdometerMi,distanceMi,distanceKm,purpose,note,from,to,fromPlace,toPlace,imported,driveId,edits,prevHash,hash',
     );
     expect(JSON.parse((await api(`/vehicles/${VIN}/logbook/verify`)).text)).toMatchObject({ intact: true, brokenAtSeq: null, changedDrives: [] });
 

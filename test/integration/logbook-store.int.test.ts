@@ -29,6 +29,8 @@ const drive = (start: number, odometer: number): Drive =>
     vin: VIN,
     id: String(start),
     start: { at: start, odometerMi: odometer, location: null },
+    startedBy: start + 300_000,
+    endedAfter: start + 600_000,
     end: { at: start + 900_000, odometerMi: odometer + 7, location: null },
     distanceMi: 7,
   }) as unknown as Drive;

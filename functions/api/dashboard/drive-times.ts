@@ -2,6 +2,8 @@
 
 export interface DriveTimes {
   start: { at: string };
+  /** The start's lower bound: the last reading parked, or when the car woke if it slept since. */
+  startedAfter: string;
   startedBy: string;
   durationBounds: { atLeastMinutes: number; atMostMinutes: number };
 }
@@ -12,11 +14,14 @@ const time = (iso: string): string => new Date(iso).toLocaleTimeString(undefined
 const KNOWN_WITHIN_MS = 15 * 60_000;
 
 /**
- * When a drive started, as far as the readings tell: the last reading parked and the first moving one bound it. A car
- * that slept before the drive was last read parked hours earlier; then only "by" the first moving reading is known.
+ * When a drive started, as far as the readings tell: the last reading parked (or the car's waking, if it slept since)
+ * and the first moving reading bound it. Close bounds are shown as their middle; wide ones only as "by" the first
+ * moving reading.
  */
-export function startText(d: Pick<DriveTimes, 'start' | 'startedBy'>): string {
-  return Date.parse(d.startedBy) - Date.parse(d.start.at) <= KNOWN_WITHIN_MS ? time(d.start.at) : `by ${time(d.startedBy)}`;
+export function startText(d: Pick<DriveTimes, 'startedAfter' | 'startedBy'>): string {
+  const after = Date.parse(d.startedAfter);
+  const by = Date.parse(d.startedBy);
+  return by - after <= KNOWN_WITHIN_MS ? time(new Date(after + (by - after) / 2).toISOString()) : `by ${time(d.startedBy)}`;
 }
 
 const span = (minutes: number): string => (minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`);

@@ -18,6 +18,8 @@ export interface GlanceState {
 interface LastDrive {
   startedBy: string;
   end: { at: string };
+  /** By when it ended (end.at, or earlier when the car was seen asleep before that reading). */
+  endedBy: string;
   distanceMi: number;
 }
 interface LastCharge {
@@ -74,7 +76,7 @@ export function statusText(s: GlanceState, lastDrive: LastDrive | null, lastChar
     return `Charging${kw ? ` at ${kw} kW` : ''}${full}${lastCharge ? ` · since ${when(lastCharge.start.at)}` : ''}`;
   }
   const plug = chargingWords(snap.chargingState);
-  return `Parked${lastDrive ? ` since ${when(lastDrive.end.at)}` : ''}${plug ? ` · ${plug}` : ''}`;
+  return `Parked${lastDrive ? ` since ${when(lastDrive.endedBy)}` : ''}${plug ? ` · ${plug}` : ''}`;
 }
 
 /** Fills the first screen's summary for the car. */
@@ -92,7 +94,7 @@ export async function renderGlance(vin: string, s: GlanceState): Promise<void> {
   const place = snap?.location ? ` · at ${snap.location.latitude.toFixed(4)}, ${snap.location.longitude.toFixed(4)}` : '';
   $('glance-where').textContent = place ? `Last seen${place}` : '';
   $('glance-drive').textContent = drive
-    ? `Last drive: ${distance(drive.distanceMi, unit, 1)}, ended ${when(drive.end.at)}`
+    ? `Last drive: ${distance(drive.distanceMi, unit, 1)}, ended by ${when(drive.endedBy)}`
     : 'No drive recorded yet: drives appear once the car has driven and parked.';
   $('glance-charge').textContent = charge
     ? `Last charge: ${charge.energyAddedKwh != null ? `+${charge.energyAddedKwh.toFixed(1)} kWh` : 'energy unknown'}${charge.end.batteryLevel != null ? ` to ${charge.end.batteryLevel} %` : ''}, ${when(charge.start.at)}`

@@ -7,6 +7,7 @@ import { drawBars } from './bar-chart';
 interface Drive {
   id: string;
   start: { at: string; odometerMi: number };
+  startedAfter: string;
   startedBy: string;
   endedAfter: string;
   end: { at: string };
@@ -178,8 +179,10 @@ interface DriveDetail {
   drive: Drive & {
     start: { at: string; odometerMi: number; batteryLevel: number | null };
     end: { at: string; odometerMi: number; batteryLevel: number | null };
+    startedAfter: string;
     startedBy: string;
     endedAfter: string;
+    endedBy: string;
     maxSpeedMph: number | null;
     readings: number;
   };
@@ -190,8 +193,8 @@ interface DriveDetail {
 async function renderDriveDetail(vin: string, id: string): Promise<void> {
   const { drive: d, readings } = await api<DriveDetail>(`/vehicles/${vin}/drives/${id}`);
   const items: Array<[string, string]> = [
-    ['Started', between(d.start.at, d.startedBy)],
-    ['Ended', between(d.endedAfter, d.end.at)],
+    ['Started', between(d.startedAfter, d.startedBy)],
+    ['Ended', between(d.endedAfter, d.endedBy)],
     ['Took', durationText(d)],
     ['Odometer', `${d.start.odometerMi.toFixed(1)} → ${d.end.odometerMi.toFixed(1)} mi (${d.distanceMi.toFixed(1)} mi)`],
     ['Battery', `${d.start.batteryLevel ?? '–'} → ${d.end.batteryLevel ?? '–'} %`],

@@ -1,6 +1,6 @@
 import { MINUTE_MS } from '../clock';
 import type { Drive } from './history-records';
-import { maxOf, MIN_DRIVE_MI, pointOf, round, type HistoryOptions, type HistoryReading, type OpenDrive } from './history-state';
+import { maxOf, MIN_DRIVE_MI, pointOf, round, type HistoryOptions, type HistoryReading, type OpenDrive, type SleepBounds } from './history-state';
 
 /**
  * Readings further apart than this inside a drive may hide a stop, whatever the odometer says: the car could have
@@ -17,6 +17,13 @@ const STOPPED_SPEED_SHARE = 0.5;
 const OPENING_GAP_MS = 25 * MINUTE_MS;
 /** Speeds below this (mph) are crawling in traffic, and say nothing about stops. */
 const MOVING_MPH = 5;
+/**
+ * A reading this soon after the car left sleep was taken as it woke (the collector reads a car at once when it comes
+ * online): too soon for a drive since, so a drive left open before the sleep had ended before the car fell asleep.
+ */
+const READ_ON_WAKE_MS = 5 * MINUTE_MS;
+
+const NO_BOUNDS: SleepBounds = { wokeAfter: null, asleepAt: null };
 
 /**
  * The drive part of a reading: an open drive goes on while the car moves and closes when it is seen parked; a car
@@ -28,12 +35,15 @@ export function foldDrive(
   last: HistoryReading | null,
   reading: HistoryReading,
   options: HistoryOptions,
+  bounds: SleepBounds = NO_BOUNDS,
 ): { drive: OpenDrive | null; closed: Drive[] } {
   if (open !== null) {
     if (reading.moving) return { drive: continued(open, reading), closed: [] };
-    return { drive: null, closed: [closeDrive(vin, open, reading, Math.max(open.maxGapMs, reading.at - open.lastMovingAt), options)] };
+    const endedBy = endBoundBySleep(open, reading, bounds);
+    const closingGap = (endedBy ?? reading.at) - open.lastMovingAt;
+    return { drive: null, closed: [closeDrive(vin, open, reading, Math.max(open.maxGapMs, closingGap), options, endedBy)] };
   }
-  if (reading.moving) return { drive: opened(last, reading), closed: [] };
+  if (reading.moving) return { drive: opened(last, reading, bounds.wokeAfter), closed: [] };
   if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.
     const unseen: OpenDrive = {
@@ -63,21 +73,38 @@ function continued(drive: OpenDrive, reading: HistoryReading): OpenDrive {
   };
 }
 
-/** Seen moving for the first time: a drive opens, from the reading before (where it was parked) if there is one. */
-function opened(last: HistoryReading | null, reading: HistoryReading): OpenDrive {
+/**
+ * The first time the car was listed asleep after the drive's last moving reading bounds its end, when the reading that
+ * found it parked came as it woke; otherwise it may have driven on after waking, and only that reading bounds it.
+ */
+function endBoundBySleep(open: OpenDrive, reading: HistoryReading, bounds: SleepBounds): number | undefined {
+  const { asleepAt, wokeAfter } = bounds;
+  if (asleepAt === null || wokeAfter === null || asleepAt <= open.lastMovingAt) return undefined;
+  return reading.at - wokeAfter <= READ_ON_WAKE_MS ? asleepAt : undefined;
+}
+
+/**
+ * Seen moving for the first time: a drive opens, from the reading before (where it was parked) if there is one. When
+ * the car slept since that reading, it set off after it woke (`wokeAfter`): the drive's start is bounded by that.
+ */
+function opened(last: HistoryReading | null, reading: HistoryReading, wokeAfter: number | null = null): OpenDrive {
   // Shortly after a reading that saw it parked (as when the collector read it on waking): if it covered much less
   // ground since than its speed says, it stood still for part of that time too, perhaps at a stop between two
   // errands. After a longer gap, it may simply have set off late.
   // (After a reading that found it plugged in, it may have stayed at the charger: no such guess.)
+  // Asleep until it woke, it was parked, not stopped on the way: the time it could have been driving began then.
+  const startedAfter = last !== null && wokeAfter !== null && wokeAfter > last.at && wokeAfter < reading.at ? wokeAfter : null;
+  const couldMoveFrom = startedAfter ?? last?.at ?? reading.at;
   const slowGap =
     last !== null &&
     !last.charging &&
     last.pluggedIn !== true &&
-    reading.at - last.at <= OPENING_GAP_MS &&
-    stoodStill({ at: last.at, odometerMi: last.odometerMi, speedMph: null }, reading);
+    reading.at - couldMoveFrom <= OPENING_GAP_MS &&
+    stoodStill({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading);
   return {
     start: anchorOf(last ?? reading),
     startedBy: reading.at,
+    ...(startedAfter !== null ? { startedAfter } : {}),
     lastMovingAt: reading.at,
     lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
     slowGap,
@@ -87,7 +114,7 @@ function opened(last: HistoryReading | null, reading: HistoryReading): OpenDrive
   };
 }
 
-function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions): Drive {
+function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions, endedBy?: number): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
   const startLevel = drive.start.usableBatteryLevel ?? drive.start.batteryLevel;
   const endLevel = end.usableBatteryLevel ?? end.batteryLevel;
@@ -98,10 +125,12 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
     id: String(drive.start.at),
     start: pointOf(drive.start),
     startedBy: drive.startedBy,
+    ...(drive.startedAfter !== undefined ? { startedAfter: drive.startedAfter } : {}),
     endedAfter: drive.lastMovingAt,
+    ...(endedBy !== undefined ? { endedBy } : {}),
     end: pointOf(end),
     distanceMi,
-    durationMs: end.at - drive.start.at,
+    durationMs: (endedBy ?? end.at) - (drive.startedAfter ?? drive.start.at),
     estimatedEnergyKwh: used === null ? null : round(used, 2),
     whPerMi: efficient ? Math.round((used * 1000) / distanceMi) : null,
     whPerKm: efficient ? Math.round((used * 1000) / (distanceMi * 1.609344)) : null,

@@ -2,7 +2,7 @@ import { isCharging, isDriving, type Snapshot } from '../snapshot';
 import { foldCharge } from './charge-fold';
 import { foldDrive } from './drive-fold';
 import type { StateChange } from './history-records';
-import { EMPTY_HISTORY, type HistoryOptions, type HistoryReading, type HistoryState, type HistoryStep } from './history-state';
+import { EMPTY_HISTORY, type HistoryOptions, type HistoryReading, type HistoryState, type HistoryStep, type SleepBounds } from './history-state';
 import { foldIdle, foldStateChange } from './idle-fold';
 
 export {
@@ -38,7 +38,8 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     out.versions.push({ vin, version: snapshot.softwareVersion, firstSeenAt: reading.at });
     version = snapshot.softwareVersion;
   }
-  const { drive, closed: drives } = foldDrive(vin, state.drive, state.last, reading, options);
+  const bounds = sleepBounds(state, reading);
+  const { drive, closed: drives } = foldDrive(vin, state.drive, state.last, reading, options, bounds);
   const { charge, closed: charges } = foldCharge(vin, state.charge, state.last, reading, drive);
   const closedRecords = drives.length > 0 || charges.length > 0;
   const idle = foldIdle(vin, state, reading, { driving: drive !== null, charging: charge !== null, closedRecords }, options);
@@ -47,6 +48,14 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   out.idles.push(...idle.closed);
   out.state = { last: reading, drive, charge, version, idleSince: idle.idleSince, ...(idle.sleep !== undefined ? { sleep: idle.sleep } : {}) };
   return out;
+}
+
+/** The listed states' bounds between the last reading and this one (a wake after this reading is not this one's). */
+function sleepBounds(state: HistoryState, reading: HistoryReading): SleepBounds {
+  const after = state.wake?.after ?? null;
+  const wokeAfter = after !== null && after < reading.at && (state.last === null || after > state.last.at) ? after : null;
+  const asleepAt = state.asleepAt != null && state.asleepAt < reading.at ? state.asleepAt : null;
+  return { wokeAfter, asleepAt };
 }
 
 /**

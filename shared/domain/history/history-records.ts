@@ -22,10 +22,20 @@ export interface Drive {
    */
   start: HistoryPoint;
   startedBy: number;
+  /**
+   * A later lower bound of the start than `start.at`: the last time the car was listed asleep before it came online
+   * for this drive (a car cannot drive asleep). Absent when no sleep came between (or before this was kept).
+   */
+  startedAfter?: number;
   endedAfter: number;
+  /**
+   * An earlier upper bound of the end than `end.at`: the first time the car was listed asleep after its last moving
+   * reading, when the reading that found it parked was taken as it woke (so it had not driven since). Absent otherwise.
+   */
+  endedBy?: number;
   end: HistoryPoint;
   distanceMi: number;
-  /** end.at − start.at: the longest the drive can have taken. */
+  /** From the start's lower bound to the end's upper bound: the longest the drive can have taken. */
   durationMs: number;
   /** Usable battery % used × the pack's capacity: an estimate, as the name says. */
   estimatedEnergyKwh: number | null;
@@ -124,6 +134,8 @@ export interface StateChange {
   vin: string;
   at: number;
   state: 'online' | 'asleep' | 'offline' | 'unknown';
+  /** The last time the car was seen in its earlier state (the list before this one); absent in older changes. */
+  since?: number;
 }
 
 /** One software version and when the collector first saw it. */

@@ -16,6 +16,8 @@ export interface HistoryReading extends HistoryPoint {
 export interface OpenDrive {
   start: HistoryPoint & { usableBatteryLevel: number | null };
   startedBy: number;
+  /** The car left sleep after this (see Drive.startedAfter). */
+  startedAfter?: number;
   lastMovingAt: number;
   /** The odometer and speed the last moving reading saw (absent in states stored before they were kept). */
   lastMoving?: { odometerMi: number; speedMph: number | null };
@@ -46,6 +48,12 @@ export interface HistoryState {
   idleSince?: HistoryReading | null;
   /** Sleep seen during the current idle period; absent until the first state change is folded in. */
   sleep?: SleepSeen;
+  /**
+   * Since the last reading: the car left sleep after `after` (the last time it was listed asleep), and was first
+   * listed asleep at `asleepAt`. Bounds for the drive the next reading opens or closes; cleared at each reading.
+   */
+  wake?: { after: number } | null;
+  asleepAt?: number | null;
 }
 
 export interface SleepSeen {
@@ -61,6 +69,12 @@ export interface SleepSeen {
 }
 
 export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: null, version: null, idleSince: null };
+
+/** What the listed states tell of the time between the last reading and this one (see HistoryState.wake). */
+export interface SleepBounds {
+  wokeAfter: number | null;
+  asleepAt: number | null;
+}
 
 export interface HistoryOptions {
   /** Usable pack capacity in kWh, for the energy estimate of drives. */

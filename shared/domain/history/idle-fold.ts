@@ -42,11 +42,22 @@ export function foldIdle(
 }
 
 /** Folds in a change of the listed state: sleep within an idle period is counted towards its `asleepShare`. */
-export function foldStateChange(state: HistoryState, change: Pick<StateChange, 'at' | 'state'>): HistoryState {
+export function foldStateChange(state: HistoryState, change: Pick<StateChange, 'at' | 'state' | 'since'>): HistoryState {
   const sleep = state.sleep ?? { asleepSince: null, asleepMs: 0 };
-  if (change.state === 'asleep') return { ...state, sleep: sleep.asleepSince !== null ? sleep : { ...sleep, asleepSince: change.at } };
+  const afterLast = state.last === null || change.at > state.last.at;
+  if (change.state === 'asleep') {
+    // The first sleep seen since the last reading bounds the end of a drive that reading left open.
+    const asleepAt = state.asleepAt ?? (afterLast ? change.at : null);
+    return { ...state, asleepAt, sleep: sleep.asleepSince !== null ? sleep : { ...sleep, asleepSince: change.at } };
+  }
   const idleStart = state.idleSince?.at ?? null;
-  return { ...state, sleep: { ...sleep, asleepSince: null, asleepMs: idleStart === null ? sleep.asleepMs : asleepUntil(sleep, idleStart, change.at) } };
+  // Leaving sleep: asleep until at least the last list that said so (or, for older changes, the first).
+  const wake = sleep.asleepSince !== null && afterLast ? { after: Math.max(change.since ?? sleep.asleepSince, sleep.asleepSince) } : (state.wake ?? null);
+  return {
+    ...state,
+    wake,
+    sleep: { ...sleep, asleepSince: null, asleepMs: idleStart === null ? sleep.asleepMs : asleepUntil(sleep, idleStart, change.at) },
+  };
 }
 
 interface IdleEnd {

@@ -36,6 +36,8 @@ interface Logged {
   driveSeq: number | null;
   /** A digest of the drive entry's figures (canonical JSON): a few bytes a drive, however long the chain. */
   facts: string | null;
+  /** The entry seals the drive's time bounds (entries sealed before they were kept do not). */
+  timed: boolean;
   /** The drive has drive entries that disagree with each other. */
   conflicting: boolean;
   /** Seen among the drives recorded now. */
@@ -78,6 +80,7 @@ export class ChainWalker {
     const logged = this.drives.get(entry.driveId) ?? {
       driveSeq: null,
       facts: null,
+      timed: false,
       conflicting: false,
       recorded: false,
       noteSeq: null,
@@ -88,6 +91,7 @@ export class ChainWalker {
       const facts = digest(content);
       if (logged.facts !== null && logged.facts !== facts) logged.conflicting = true;
       logged.facts = facts;
+      logged.timed = entry.times !== undefined;
       logged.driveSeq = seq;
       this.firstStart = Math.min(this.firstStart ?? entry.startAt, entry.startAt);
     } else {
@@ -116,7 +120,9 @@ export class ChainWalker {
       if (this.missing.length < LISTED) this.missing.push(drive.id);
       return;
     }
-    logged.recorded = logged.facts === digest(driveFacts(drive));
+    // An entry sealed before time bounds were kept is compared on what it sealed.
+    const { times, ...untimed } = driveFacts(drive);
+    logged.recorded = logged.facts === digest(logged.timed ? { ...untimed, times } : untimed);
   }
 
   /**

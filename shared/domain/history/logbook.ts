@@ -25,7 +25,32 @@ export interface LogDriveFacts {
    * existed hash as they did): where it came from and the names that logger gave its ends.
    */
   imported?: { source: 'teslafi' | 'teslamate'; fromName: string | null; toName: string | null };
+  /**
+   * What bounds its times (ms): it began after `startedAfter` and by `startedBy`, ended after `endedAfter` and by
+   * `endedBy`. On entries sealed since the bounds were kept; absent on older ones, which hash as they did.
+   */
+  times?: DriveTimeBounds;
 }
+
+export interface DriveTimeBounds {
+  startedAfter: number;
+  startedBy: number;
+  endedAfter: number;
+  endedBy: number;
+}
+
+/** A drive's time bounds: the readings' and, where it tightens them, the car's sleep. */
+export function timeBounds(drive: Drive): DriveTimeBounds {
+  return {
+    startedAfter: drive.startedAfter ?? drive.start.at,
+    startedBy: drive.startedBy,
+    endedAfter: drive.endedAfter,
+    endedBy: drive.endedBy ?? drive.end.at,
+  };
+}
+
+/** The best single time within bounds: their middle, which is never further than half their width from the truth. */
+export const estimateWithin = (after: number, by: number): number => after + Math.round((by - after) / 2);
 
 export interface LogAnnotation {
   kind: 'annotation';
@@ -53,6 +78,7 @@ export function driveFacts(drive: Drive): LogDriveFacts {
     distanceMi: drive.distanceMi,
     from: drive.start.location,
     to: drive.end.location,
+    times: timeBounds(drive),
     ...(drive.imported
       ? { imported: { source: drive.imported.source, fromName: drive.imported.fromName ?? null, toName: drive.imported.toName ?? null } }
       : {}),
@@ -103,8 +129,14 @@ export function parseHead(text: string): ChainHead | null {
 
 export interface LogbookRow {
   driveId: string;
+  /** The best estimates of its start and end (the middle of their bounds), in the owner's time zone. */
   start: string;
   end: string;
+  /** The bounds of its start and end as sealed (null on entries sealed before bounds were kept). */
+  startEarliest: string | null;
+  startLatest: string | null;
+  endEarliest: string | null;
+  endLatest: string | null;
   startOdometerMi: number;
   endOdometerMi: number;
   distanceMi: number;
@@ -164,8 +196,12 @@ export function logbookRows(
     .sort((a, b) => a.drive.startAt - b.drive.startAt)
     .map(({ drive: e, latest, notes }) => ({
       driveId: e.driveId,
-      start: local(e.startAt),
-      end: local(e.endAt),
+      start: local(e.times ? estimateWithin(e.times.startedAfter, e.times.startedBy) : e.startAt),
+      end: local(e.times ? estimateWithin(e.times.endedAfter, e.times.endedBy) : e.endAt),
+      startEarliest: e.times ? local(e.times.startedAfter) : null,
+      startLatest: e.times ? local(e.times.startedBy) : null,
+      endEarliest: e.times ? local(e.times.endedAfter) : null,
+      endLatest: e.times ? local(e.times.endedBy) : null,
       startOdometerMi: e.startOdometerMi,
       endOdometerMi: e.endOdometerMi,
       distanceMi: e.distanceMi,

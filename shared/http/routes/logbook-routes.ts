@@ -53,6 +53,10 @@ export const LOGBOOK_READ_BUDGET_MS = 20_000;
 const LOGBOOK_COLUMNS = [
   'start',
   'end',
+  'startEarliest',
+  'startLatest',
+  'endEarliest',
+  'endLatest',
   'startOdometerMi',
   'endOdometerMi',
   'distanceMi',

@@ -95,7 +95,8 @@ describe('collector pass', () => {
     await runCollectorPass({ ...deps, history });
     fleet.vehicles = fleet.vehicles.map((v) => ({ ...v, state: v.vin === ONLINE ? 'asleep' : 'online' }));
     advance(60_000);
-    await runCollectorPass({ ...deps, history });
+    // As the handler says from its last run: that run listed the cars at 10:01 (the records were not rewritten then).
+    await runCollectorPass({ ...deps, history, lastListedAt: Date.parse('2026-05-01T10:01:00Z') });
     const seen = (vin: string) => history.stateChanges.filter((c) => c.vin === vin).map((c) => [c.at - Date.parse('2026-05-01T10:00:00Z'), c.state]);
     expect(seen(ONLINE)).toEqual([
       [0, 'online'],
@@ -106,6 +107,9 @@ describe('collector pass', () => {
       [120_000, 'online'],
     ]);
     expect((await history.getHistoryState(ONLINE))?.sleep).toEqual({ asleepSince: Date.parse('2026-05-01T10:02:00Z'), asleepMs: 0 });
+    // Each change says when the list last saw the earlier state: the car woke between that list and this one.
+    expect(history.stateChanges.find((c) => c.vin === ASLEEP && c.state === 'online')?.since).toBe(Date.parse('2026-05-01T10:01:00Z'));
+    expect((await history.getHistoryState(ASLEEP))?.wake).toEqual({ after: Date.parse('2026-05-01T10:01:00Z') });
   });
 
   it('does not pay every minute for a request Tesla keeps refusing (a 403 for a missing scope)', async () => {

@@ -380,6 +380,75 @@ describe('idle periods (drain)', () => {
   });
 });
 
+describe('drive times bounded by the car’s sleep (the free list’s state changes)', () => {
+  // The car parked at minute 0 and slept from 15; the list saw it asleep last at minute 519 and online at 520.
+  const night = [
+    { vin: VIN, at: T0 + 15 * MIN, state: 'asleep' as const, since: T0 + 14 * MIN },
+    { vin: VIN, at: T0 + 520 * MIN, state: 'online' as const, since: T0 + 519 * MIN },
+  ];
+
+  it('a car that drives off as soon as it wakes started after it woke, not at the last reading before the night', () => {
+    const readings = [
+      { min: 0, odo: 1000, soc: 80 },
+      { min: 521, odo: 1000.8, soc: 80, gear: 'D' as const, speed: 30 },
+      { min: 526, odo: 1003.3, soc: 79, gear: 'D' as const, speed: 30 },
+      { min: 531, odo: 1005, soc: 78 },
+    ];
+    const [drive] = deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives;
+    expect(drive).toMatchObject({ start: { at: T0, odometerMi: 1000 }, startedAfter: T0 + 519 * MIN, startedBy: T0 + 521 * MIN, mayHideStops: false });
+    expect(drive!.durationMs).toBe(12 * MIN);
+    // Without the list's word, only the reading before the night bounds it.
+    const [unbounded] = run(readings).drives;
+    expect(unbounded!.startedAfter).toBeUndefined();
+    expect(unbounded!.durationMs).toBe(531 * MIN);
+  });
+
+  it('a drive whose parking no reading saw, found parked as the car woke: it ended by the time the car fell asleep', () => {
+    const readings = [
+      { min: 0, odo: 1000, soc: 80, gear: 'D' as const, speed: 30 },
+      { min: 5, odo: 1002.5, soc: 79, gear: 'D' as const, speed: 30 },
+      { min: 521, odo: 1005, soc: 78 }, // read as it woke: it had not driven since
+    ];
+    const [drive] = deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives;
+    expect(drive).toMatchObject({ endedAfter: T0 + 5 * MIN, endedBy: T0 + 15 * MIN, end: { at: T0 + 521 * MIN, odometerMi: 1005 } });
+    expect(drive!.durationMs).toBe(15 * MIN);
+    // Read long after it woke, it may have driven again since: only that reading bounds the end.
+    const late = deriveHistory([...readings.slice(0, 2), { min: 580, odo: 1005, soc: 78 }].map(snap), OPTIONS, undefined, night).drives[0]!;
+    expect(late.endedBy).toBeUndefined();
+    expect(late.durationMs).toBe(580 * MIN);
+  });
+
+  it('a sleep before the last reading bounds nothing: the drive opens from that reading', () => {
+    const readings = [
+      { min: 0, odo: 1000, soc: 80 },
+      { min: 522, odo: 1000, soc: 80 }, // read as it woke, parked
+      { min: 540, odo: 1002, soc: 79, gear: 'D' as const, speed: 30 },
+      { min: 545, odo: 1004, soc: 78 },
+    ];
+    const [drive] = deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives;
+    expect(drive).toMatchObject({ start: { at: T0 + 522 * MIN } });
+    expect(drive!.startedAfter).toBeUndefined();
+  });
+
+  it('folded as the collector does, between readings, gives what re-deriving gives', () => {
+    const readings = [
+      { min: 0, odo: 1000, soc: 80 },
+      { min: 521, odo: 1000.8, soc: 80, gear: 'D' as const, speed: 30 },
+      { min: 531, odo: 1005, soc: 78 },
+    ];
+    let state = foldSnapshot(EMPTY_HISTORY, snap(readings[0]!), OPTIONS).state;
+    for (const change of night) state = foldStateChange(state, change);
+    const live = [];
+    for (const r of readings.slice(1)) {
+      const step = foldSnapshot(state, snap(r), OPTIONS);
+      state = step.state;
+      live.push(...step.drives);
+    }
+    expect(live).toEqual(deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives);
+    expect(live[0]!.startedAfter).toBe(T0 + 519 * MIN);
+  });
+});
+
 describe('software versions and the real captured answer', () => {
   it('records each version once, when first seen', () => {
     const { versions } = run([

@@ -20,6 +20,8 @@ function logDrives(store: MemoryHistoryStore, firstDay: string, count: number): 
       vin: VIN,
       id: String(start),
       start: { at: start, odometerMi: odometer, location: null },
+      startedBy: start + 300_000,
+      endedAfter: start + 900_000,
       end: { at: start + 1_200_000, odometerMi: odometer + 10, location: null },
       distanceMi: 10,
     } as unknown as Drive;

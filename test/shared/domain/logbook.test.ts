@@ -93,21 +93,38 @@ describe('the trip logbook', () => {
     expect(verifyChain(VIN, entries, changed)).toMatchObject({ intact: false, brokenAtSeq: null, changedDrives: [first.id] });
   });
 
+  it('seals each drive’s time bounds; entries sealed before bounds were kept still verify, and show no bounds', async () => {
+    const store = new MemoryHistoryStore();
+    const list = drives();
+    const { times: _sealedLater, ...older } = driveFacts(list[0]!);
+    await appendToLogbook(store, VIN, older); // as an entry sealed by an earlier version
+    for (const d of list.slice(1)) await appendToLogbook(store, VIN, driveFacts(d));
+    const byId = new Map(list.map((d) => [d.id, d]));
+    expect(verifyChain(VIN, store.logEntries(VIN), byId)).toMatchObject({ intact: true, changedDriveCount: 0 });
+    const rows = logbookRows(await loggedDrivesOfYear(store, VIN, 2026, () => false), 2026, 'UTC');
+    expect(rows[0]).toMatchObject({ start: '2026-06-01T07:00', startEarliest: null, startLatest: null });
+    // A bound that moved since it was sealed is a change.
+    const second = list[1]!;
+    const moved = new Map(byId).set(second.id, { ...second, startedAfter: second.start.at + 60_000 });
+    expect(verifyChain(VIN, store.logEntries(VIN), moved)).toMatchObject({ intact: false, changedDrives: [second.id] });
+  });
+
   it('lists a year’s drives in the owner’s time zone, with the latest purpose and note and how often they were edited', async () => {
     const { store } = await logged();
     const rows = async (year: number, tz: string) => logbookRows(await loggedDrivesOfYear(store, VIN, year, () => false), year, tz);
     const utc = await rows(2026, 'UTC');
-    // The third drive, seen only by its odometer, is bounded by the last reading of 2026 (UTC).
-    expect(utc.map((r) => [r.start, r.distanceMi])).toEqual([
-      ['2026-06-01T07:00', 10],
-      ['2026-12-31T22:40', 5],
-      ['2026-12-31T23:10', 15],
+    // Each start is the middle of its bounds, which are listed too. The third drive, seen only by its odometer, is
+    // listed in the year its earliest possible start falls in (the last reading of 2026, UTC).
+    expect(utc.map((r) => [r.start, r.startEarliest, r.startLatest, r.distanceMi])).toEqual([
+      ['2026-06-01T07:05', '2026-06-01T07:00', '2026-06-01T07:10', 10],
+      ['2026-12-31T22:45', '2026-12-31T22:40', '2026-12-31T22:50', 5],
+      ['2027-01-01T16:05', '2026-12-31T23:10', '2027-01-02T09:00', 15],
     ]);
     expect(utc[0]).toMatchObject({ purpose: 'business', note: 'client visit, Acme', edits: 1, startOdometerMi: 100, endOdometerMi: 110 });
-    // In Berlin the second drive starts on New Year's Eve, 23:40, and ends in 2027; the third starts in 2027.
-    expect((await rows(2026, 'Europe/Berlin')).map((r) => [r.start, r.end])).toEqual([
-      ['2026-06-01T09:00', '2026-06-01T09:20'],
-      ['2026-12-31T23:40', '2027-01-01T00:10'],
+    // In Berlin the second drive starts on New Year's Eve, 23:45, and ends in 2027; the third starts in 2027.
+    expect((await rows(2026, 'Europe/Berlin')).map((r) => [r.start, r.end, r.endEarliest, r.endLatest])).toEqual([
+      ['2026-06-01T09:05', '2026-06-01T09:15', '2026-06-01T09:10', '2026-06-01T09:20'],
+      ['2026-12-31T23:45', '2027-01-01T00:00', '2026-12-31T23:50', '2027-01-01T00:10'],
     ]);
     expect((await rows(2027, 'Europe/Berlin')).map((r) => r.distanceMi)).toEqual([15]);
     expect(await rows(2027, 'UTC')).toEqual([]);

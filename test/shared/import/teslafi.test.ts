@@ -46,8 +46,9 @@ describe('TeslaFi CSV exports', () => {
     expect(parsed.snapshots[0]).toMatchObject({ shiftState: null, speedMph: null });
     expect(parsed.changes).toEqual([
       { vin: VIN, at: at('2026-06-10T05:00:05Z'), state: 'online' },
-      { vin: VIN, at: at('2026-06-10T05:30:05Z'), state: 'asleep' },
-      { vin: VIN, at: at('2026-06-10T06:00:05Z'), state: 'online' },
+      // Each change says when the earlier state was last seen (the row before), bounding when the car woke.
+      { vin: VIN, at: at('2026-06-10T05:30:05Z'), state: 'asleep', since: at('2026-06-10T05:00:05Z') },
+      { vin: VIN, at: at('2026-06-10T06:00:05Z'), state: 'online', since: at('2026-06-10T05:31:05Z') },
     ]);
     expect(parsed.problems).toEqual([
       { line: 9, message: expect.stringContaining("Date '10/06/2026 08:12' is not a date and time") },
