@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../shared/domain/snapshot';
+import { isDriving, type Snapshot } from '../../shared/domain/snapshot';
 import type { Trip } from '../simulator/sim-car-types';
 
 export interface DriveAccuracy {
@@ -36,7 +36,8 @@ export function driveAccuracy(trips: readonly Trip[], snapshots: readonly Snapsh
   let largestMissed = 0;
   let longestMissedMs = 0;
   const observed = parkings.map((p) => {
-    const inside = readings.filter((r) => r.takenAt >= p.from && r.takenAt <= p.to);
+    // Seen only by a reading taken while parked: one taken as the next drive began says nothing of the parking.
+    const inside = readings.filter((r) => r.takenAt >= p.from && r.takenAt < p.to && !isDriving(r));
     if (inside.length > 0) {
       const error = Math.max(...inside.map((r) => Math.abs(r.odometerMi! - p.odometerMi)));
       largestObserved = Math.max(largestObserved, error);

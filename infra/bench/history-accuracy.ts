@@ -1,5 +1,6 @@
 import type { ChargingSession, Drive } from '../../shared/domain/history/history-records';
 import type { ChargeSession, Trip } from '../simulator/sim-car-types';
+import { estimateWithin, timeBounds } from '../../shared/domain/history/logbook';
 
 export interface HistoryAccuracy {
   drivesDriven: number;
@@ -15,11 +16,13 @@ export interface HistoryAccuracy {
   mergedDrivesFlagged: number;
   largestDistanceErrorMi: number;
   /**
-   * How far the times a one-to-one drive is logged with (its last reading before and first reading after, as the
-   * logbook gives them) are from when the trip really started and ended: minutes, median and largest.
+   * How far the times a one-to-one drive is logged with (the middle of its bounds, as the logbook gives them) are
+   * from when the trip really started and ended: minutes either way, median and largest.
    */
-  startEarlyMinutes: { median: number; largest: number };
-  endLateMinutes: { median: number; largest: number };
+  startErrorMinutes: { median: number; largest: number };
+  endErrorMinutes: { median: number; largest: number };
+  /** One-to-one drives whose bounds do not contain the trip's true start or end (each one a false statement). */
+  boundsMissed: number;
   sessionsCharged: number;
   sessionsDerived: number;
   sessionsMatched: number;
@@ -52,8 +55,9 @@ export function historyAccuracy(
     mergedDrives: d.mergedDrives,
     mergedDrivesFlagged: d.mergedDrivesFlagged,
     largestDistanceErrorMi: d.largestDistanceErrorMi,
-    startEarlyMinutes: spread(d.startEarly),
-    endLateMinutes: spread(d.endLate),
+    startErrorMinutes: spread(d.startError),
+    endErrorMinutes: spread(d.endError),
+    boundsMissed: d.boundsMissed,
     sessionsCharged: closedSessions.length,
     sessionsDerived: charges.length,
     sessionsMatched: c.sessionsMatched,
@@ -75,16 +79,20 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
     mergedDrives: 0,
     mergedDrivesFlagged: 0,
     largestDistanceErrorMi: 0,
-    startEarly: [] as number[],
-    endLate: [] as number[],
+    startError: [] as number[],
+    endError: [] as number[],
+    boundsMissed: 0,
   };
   for (const [drive, covered] of byDrive) {
     if (covered.length === 1) {
       const trip = covered[0]!;
       out.matched += 1;
       out.largestDistanceErrorMi = Math.max(out.largestDistanceErrorMi, Math.abs(drive.distanceMi - (trip.endOdometerMi! - trip.startOdometerMi)));
-      out.startEarly.push((trip.startAt - drive.start.at) / 60_000);
-      out.endLate.push((drive.end.at - trip.endAt!) / 60_000);
+      const t = timeBounds(drive);
+      out.startError.push(Math.abs(estimateWithin(t.startedAfter, t.startedBy) - trip.startAt) / 60_000);
+      out.endError.push(Math.abs(estimateWithin(t.endedAfter, t.endedBy) - trip.endAt!) / 60_000);
+      const within = (at: number, after: number, by: number): boolean => at >= after && at <= by;
+      if (!within(trip.startAt, t.startedAfter, t.startedBy) || !within(trip.endAt!, t.endedAfter, t.endedBy)) out.boundsMissed += 1;
     } else {
       out.merged += covered.length;
       out.mergedDrives += 1;

@@ -81,7 +81,7 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   );
   console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
   console.log(
-    `  drive times (logbook)  start ${derived.startEarlyMinutes.median.toFixed(0)} min early (median), ${derived.startEarlyMinutes.largest.toFixed(0)} at most; end ${derived.endLateMinutes.median.toFixed(0)} min late (median), ${derived.endLateMinutes.largest.toFixed(0)} at most`,
+    `  drive times (logbook)  start off by ${derived.startErrorMinutes.median.toFixed(0)} min (median), ${derived.startErrorMinutes.largest.toFixed(0)} at most; end off by ${derived.endErrorMinutes.median.toFixed(0)} min (median), ${derived.endErrorMinutes.largest.toFixed(0)} at most; bounds missed the truth for ${derived.boundsMissed} of ${derived.drivesMatched}`,
   );
   console.log(
     `  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`,

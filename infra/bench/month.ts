@@ -117,10 +117,16 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const wallStart = performance.now();
   let passes = 0;
+  // As the handler tells each pass from its run record: when the pass before listed the cars.
+  let lastListedAt: number | null = null;
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
     if (o.policy === 'adaptive') {
-      await runCollectorPass(composeCollectorDeps({ fleet, stores, history, billing, clock, log: quiet, tunables: o.tuned }));
+      const summary = await runCollectorPass({
+        ...composeCollectorDeps({ fleet, stores, history, billing, clock, log: quiet, tunables: o.tuned }),
+        lastListedAt,
+      });
+      if (summary.vehiclesSeen > 0) lastListedAt = t;
     } else if ((t - start) % (10 * MINUTE_MS) === 0) {
       await naivePoll(fleet, vins, stores, history, clock.now());
     }
