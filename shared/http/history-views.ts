@@ -118,6 +118,8 @@ export function idleView(i: IdlePeriod) {
     // Older records (derived before sleep was observed) have none: unknown, not "never asleep".
     asleepShare: i.asleepShare ?? null,
     endedByCharge: i.endedByCharge === true,
+    /** Ended as the car woke for a drive first seen under way: the end's level and range are estimated from it. */
+    endedByWake: i.endedByWake === true,
   };
 }
 
@@ -133,6 +135,7 @@ export const IDLE_COLUMNS = [
   'drainPercentPerDay',
   'asleepShare',
   'endedByCharge',
+  'endedByWake',
 ] as const;
 export const DRIVE_COLUMNS = [
   'id',

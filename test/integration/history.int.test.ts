@@ -216,7 +216,7 @@ describe('history derived as the collector reads, through the API', () => {
     expect(res.status).toBe(200);
     expect(JSON.parse(res.text)).toMatchObject({ vin: VIN, idles: [] });
     expect((await api(`/vehicles/${VIN}/idles`, 'text/csv')).text.split('\r\n')[0]).toBe(
-      'id,startAt,endAt,hours,startBatteryLevel,endBatteryLevel,batteryLost,rangeLostMi,drainPercentPerDay,asleepShare,endedByCharge',
+      'id,startAt,endAt,hours,startBatteryLevel,endBatteryLevel,batteryLost,rangeLostMi,drainPercentPerDay,asleepShare,endedByCharge,endedByWake',
     );
   });
 

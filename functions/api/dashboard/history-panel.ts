@@ -52,6 +52,8 @@ interface Idle {
   rangeLostMi: number | null;
   drainPercentPerDay: number | null;
   asleepShare: number | null;
+  /** Its end was estimated from the first reading of the drive that ended it. */
+  endedByWake: boolean;
 }
 interface LogRow {
   driveId: string;
@@ -279,8 +281,8 @@ function renderIdles(idles: Idle[]): void {
     idles.map((i) => [
       `${day(i.startAt)} ${time(i.startAt)}`,
       i.hours.toFixed(1),
-      num(i.rangeLostMi, 1, ' mi'),
-      num(i.drainPercentPerDay, 1, ' %/day'),
+      `${i.endedByWake && i.rangeLostMi !== null ? '≈ ' : ''}${num(i.rangeLostMi, 1, ' mi')}`,
+      `${i.endedByWake && i.drainPercentPerDay !== null ? '≈ ' : ''}${num(i.drainPercentPerDay, 1, ' %/day')}`,
       i.asleepShare === null ? '–' : `${Math.round(i.asleepShare * 100)} %`,
     ]),
   );

@@ -42,7 +42,7 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   const { drive, closed: drives } = foldDrive(vin, state.drive, state.last, reading, options, bounds);
   const { charge, closed: charges } = foldCharge(vin, state.charge, state.last, reading, drive);
   const closedRecords = drives.length > 0 || charges.length > 0;
-  const idle = foldIdle(vin, state, reading, { driving: drive !== null, charging: charge !== null, closedRecords }, options);
+  const idle = foldIdle(vin, state, reading, { driving: drive !== null, charging: charge !== null, closedRecords }, options, bounds);
   out.drives.push(...drives);
   out.charges.push(...charges);
   out.idles.push(...idle.closed);

@@ -127,6 +127,12 @@ export interface IdlePeriod {
    * first charging reading's, less the energy the car says that session had added by then.
    */
   endedByCharge?: boolean;
+  /**
+   * True when the period ended as the car woke for a drive the first reading already saw under way: the car was
+   * parked until it woke, so the period runs to then, and its end level and range are the first moving reading's,
+   * plus the range of the distance it had covered (an estimate, within a mile or two of driving).
+   */
+  endedByWake?: boolean;
 }
 
 /** The car's online state as the collector's free list call saw it change: the raw material of `asleepShare`. */

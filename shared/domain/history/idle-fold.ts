@@ -1,9 +1,15 @@
 import { MINUTE_MS } from '../clock';
 import type { IdlePeriod, StateChange } from './history-records';
-import { round, type HistoryOptions, type HistoryReading, type HistoryState, type SleepSeen } from './history-state';
+import { round, type HistoryOptions, type HistoryReading, type HistoryState, type SleepBounds, type SleepSeen } from './history-state';
 
 /** Idle periods shorter than this are not recorded (a stop between errands). */
 const MIN_IDLE_MS = 60 * MINUTE_MS;
+/**
+ * A moving reading this soon after the car woke, and this little further on than where it slept, stands for the end
+ * of the parking (see IdlePeriod.endedByWake): the collector reads a car at once when it comes online.
+ */
+const WAKE_READ_MS = 5 * MINUTE_MS;
+const WAKE_READ_MI = 2;
 
 /**
  * The idle part of a reading: a period runs from the end of a drive or session (or the first reading) to the last
@@ -15,6 +21,7 @@ export function foldIdle(
   reading: HistoryReading,
   now: { driving: boolean; charging: boolean; closedRecords: boolean },
   options: HistoryOptions,
+  bounds: SleepBounds = { wokeAfter: null, asleepAt: null },
 ): { idleSince: HistoryReading | null; sleep: SleepSeen | undefined; closed: IdlePeriod[] } {
   const out: { idles: IdlePeriod[] } = { idles: [] };
   const last = state.last;
@@ -23,12 +30,12 @@ export function foldIdle(
   let sleep = state.sleep;
   const busyNow = now.driving || now.charging || now.closedRecords;
   if (busyNow && idleSince !== null && last !== null) {
-    const end = idleEnd(idleSince, last, reading, state.charge === null && now.charging, options);
+    const end = wakeEnd(last, reading, bounds.wokeAfter) ?? idleEnd(idleSince, last, reading, state.charge === null && now.charging, options);
     const asleepMs =
       sleep === undefined
         ? null
-        : end.endedByCharge
-          ? asleepUntil(sleep, idleSince.at, reading.at)
+        : end.endedByCharge || end.endedByWake
+          ? asleepUntil(sleep, idleSince.at, end.point.at)
           : (sleep.asleepMsAtLast ?? asleepUntil(sleep, idleSince.at, last.at));
     if (end.point.at - idleSince.at >= MIN_IDLE_MS) out.idles.push(idlePeriod(vin, idleSince, end, asleepMs));
   }
@@ -63,6 +70,20 @@ export function foldStateChange(state: HistoryState, change: Pick<StateChange, '
 interface IdleEnd {
   point: Pick<HistoryReading, 'at' | 'batteryLevel' | 'rangeMi'>;
   endedByCharge: boolean;
+  endedByWake?: boolean;
+}
+
+/**
+ * A car that slept since its last parked reading and was first read already driving, just after it woke: it stood
+ * until it woke, an hour or more after that reading. The period ends then, with the moving reading's level and its
+ * range plus the miles covered (rated range falls by about a mile a mile; the difference is a fraction of a mile).
+ */
+function wakeEnd(last: HistoryReading, reading: HistoryReading, wokeAfter: number | null): IdleEnd | null {
+  if (wokeAfter === null || !reading.moving || wokeAfter - last.at < MIN_IDLE_MS || reading.at - wokeAfter > WAKE_READ_MS) return null;
+  const covered = reading.odometerMi - last.odometerMi;
+  if (covered < 0 || covered > WAKE_READ_MI) return null;
+  const rangeMi = reading.rangeMi === null ? null : round(reading.rangeMi + covered, 2);
+  return { point: { at: wokeAfter, batteryLevel: reading.batteryLevel, rangeMi }, endedByCharge: false, endedByWake: true };
 }
 
 /**
@@ -116,5 +137,6 @@ function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: n
     drainPercentPerDay: drainLost === null ? null : round((drainLost * 86_400_000) / durationMs, 2),
     asleepShare: asleepMs === null ? null : round(Math.min(1, asleepMs / durationMs), 3),
     ...(end.endedByCharge ? { endedByCharge: true } : {}),
+    ...(end.endedByWake ? { endedByWake: true } : {}),
   };
 }

@@ -430,6 +430,29 @@ describe('drive times bounded by the car’s sleep (the free list’s state chan
     expect(drive!.startedAfter).toBeUndefined();
   });
 
+  it('a parking whose only reading was its first, ended by a drive seen already under way: it lasted until the car woke', () => {
+    const days = [
+      { vin: VIN, at: T0 + 15 * MIN, state: 'asleep' as const, since: T0 + 14 * MIN },
+      { vin: VIN, at: T0 + 6000 * MIN, state: 'online' as const, since: T0 + 5999 * MIN },
+    ];
+    const readings = [
+      { min: 0, odo: 1000, soc: 80 }, // range 240
+      { min: 6001, odo: 1000.5, soc: 78, gear: 'D' as const, speed: 30 }, // range 234, half a mile on
+      { min: 6011, odo: 1005, soc: 77 },
+    ];
+    const { idles } = deriveHistory(readings.map(snap), OPTIONS, undefined, days);
+    expect(idles).toHaveLength(1);
+    expect(idles[0]).toMatchObject({ startAt: T0, endAt: T0 + 5999 * MIN, endedByWake: true, endBatteryLevel: 78, rangeLostMi: 5.5 });
+    // 5.5 mi of range at 3 mi a percent, over 5,999 minutes.
+    expect(idles[0]!.drainPercentPerDay).toBeCloseTo((5.5 / 3) * (1440 / 5999), 2);
+    expect(idles[0]!.asleepShare).toBeCloseTo(1, 2);
+    // Without the list's word there is nothing to end it at: no period (what the car did is unknown, not zero).
+    expect(run(readings).idles).toEqual([]);
+    // Read long after it woke, the moving reading stands for nothing: no guess.
+    const late = [readings[0]!, { ...readings[1]!, min: 6030 }, { ...readings[2]!, min: 6040 }];
+    expect(deriveHistory(late.map(snap), OPTIONS, undefined, days).idles).toEqual([]);
+  });
+
   it('folded as the collector does, between readings, gives what re-deriving gives', () => {
     const readings = [
       { min: 0, odo: 1000, soc: 80 },
