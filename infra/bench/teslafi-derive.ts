@@ -26,13 +26,13 @@ const km = (mi: number): string => (mi * 1.609344).toFixed(3);
 console.log(`\ndrives: ${step.drives.length}`);
 for (const d of step.drives) {
   console.log(
-    `  ${iso(d.start.at)} (moving by ${iso(d.startedBy)}) → ${iso(d.end.at)} (ended after ${iso(d.endedAfter)}): ${km(d.distanceMi)} km, ${d.readings} readings, max ${String(d.maxSpeedMph)} mph`,
+    `  started ${iso(d.startedAfter ?? d.start.at)}–${iso(d.startedBy)}, ended ${iso(d.endedAfter)}–${iso(d.endedBy ?? d.end.at)}: ${km(d.distanceMi)} km, ${d.readings} readings, max ${String(d.maxSpeedMph)} mph, ${String(d.estimatedEnergyKwh)} kWh (${d.energyEstimate ?? 'none'}), ${String(d.whPerMi)} Wh/mi`,
   );
 }
 console.log(`charging sessions: ${step.charges.length}`);
 for (const c of step.charges) {
   console.log(
-    `  ${iso(c.start.at)} → ${iso(c.end.at)}: ${String(c.energyAddedKwh)} kWh, ${String(c.start.batteryLevel)} → ${String(c.end.batteryLevel)} %, ${c.kind}`,
+    `  ${iso(c.start.at)} → ${iso(c.end.at)}: ${String(c.energyAddedKwh)} kWh, ${String(c.start.batteryLevel)} → ${String(c.end.batteryLevel)} %, ${c.kind}, ${c.ratedWhPerMi ?? '–'} Wh per rated mile gained`,
   );
 }
 console.log(`idle periods: ${step.idles.length}; software versions: ${step.versions.map((v) => `${v.version} from ${iso(v.firstSeenAt)}`).join(', ')}`);

@@ -134,6 +134,7 @@ function driveOf(row: Row, ctx: Context): Drive | string | null {
     distanceMi,
     durationMs: times.end - times.start,
     estimatedEnergyKwh: energy,
+    ...(energy !== null ? { energyEstimate: 'imported' as const } : {}),
     whPerMi: efficient ? Math.round((energy * 1000) / distanceMi) : null,
     whPerKm: efficient ? Math.round((energy * 1000) / (distanceMi * KM_PER_MI)) : null,
     maxSpeedMph: speed === null ? null : Math.round(speed / KM_PER_MI),

@@ -98,7 +98,7 @@ describe('history derived as the collector reads, through the API', () => {
     const csv = await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03`, 'text/csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(csv.text.split('\r\n')[0]).toBe(
-      'id,startAt,endAt,startedAfter,startedBy,endedAfter,endedBy,startOdometerMi,endOdometerMi,distanceMi,distanceKm,durationMinutes,estimatedEnergyKwh,whPerMi,maxSpeedMph,mayHideStops,fromPlace,toPlace,imported',
+      'id,startAt,endAt,startedAfter,startedBy,endedAfter,endedBy,startOdometerMi,endOdometerMi,distanceMi,distanceKm,durationMinutes,estimatedEnergyKwh,energyEstimate,whPerMi,maxSpeedMph,mayHideStops,fromPlace,toPlace,imported',
     );
 
     const first = JSON.parse((await api(`/vehicles/${VIN}/drives?from=2026-03-01&to=2026-03-03&limit=1`)).text) as {

@@ -185,11 +185,20 @@ interface DriveDetail {
     startedBy: string;
     endedAfter: string;
     endedBy: string;
+    energyEstimate: string | null;
     maxSpeedMph: number | null;
     readings: number;
   };
   readings: Array<{ at: string; odometerMi: number | null; speedMph: number | null; shiftState: string | null }>;
 }
+
+/** What a drive's energy estimate came from, in words. */
+const ENERGY_FROM: Record<string, string> = {
+  rated_range_charging: 'from the rated range used, at the Wh per rated mile the car’s charging shows',
+  rated_range_pack: 'from the rated range used, as a share of the full range × the pack',
+  battery_level: 'from whole battery percent used × the pack',
+  imported: 'as the other logger estimated it',
+};
 
 /** The picked drive in full: when it could have started and ended, odometer and battery at each end, and its readings. */
 async function renderDriveDetail(vin: string, id: string): Promise<void> {
@@ -200,7 +209,10 @@ async function renderDriveDetail(vin: string, id: string): Promise<void> {
     ['Took', durationText(d)],
     ['Odometer', `${d.start.odometerMi.toFixed(1)} → ${d.end.odometerMi.toFixed(1)} mi (${d.distanceMi.toFixed(1)} mi)`],
     ['Battery', `${d.start.batteryLevel ?? '–'} → ${d.end.batteryLevel ?? '–'} %`],
-    ['Energy (est.)', `${num(d.estimatedEnergyKwh, 1, ' kWh')}${d.whPerMi === null ? '' : ` · ${d.whPerMi} Wh/mi`}`],
+    [
+      'Energy (est.)',
+      `${num(d.estimatedEnergyKwh, 1, ' kWh')}${d.whPerMi === null ? '' : ` · ${d.whPerMi} Wh/mi`}${d.energyEstimate ? ` · ${ENERGY_FROM[d.energyEstimate]}` : ''}`,
+    ],
     ['Top speed seen', num(d.maxSpeedMph, 0, ' mph')],
     d.imported === 'teslamate'
       ? ['Readings', 'none: kept as TeslaMate recorded it']

@@ -69,6 +69,8 @@ function opened(last: HistoryReading | null, reading: HistoryReading): OpenCharg
     fast: reading.fastCharger,
     location: reading.location,
     readings: 1,
+    startRangeMi: reading.rangeMi,
+    startEnergyKwh: reading.energyAddedKwh,
   };
 }
 
@@ -95,7 +97,22 @@ function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): Char
     location: charge.location,
     durationMs: end.at - charge.start.at,
     readings: charge.readings,
+    ...ratedConsumption(charge, end, energy),
   };
+}
+
+/** Sessions adding less rated range than this say too little of the car's rated consumption (range moves in steps). */
+const MIN_RATED_GAIN_MI = 10;
+
+/** The session's Wh per rated mile gained, between its first charging reading and the reading that closed it. */
+function ratedConsumption(charge: OpenCharge, end: HistoryReading, energy: number | null): { ratedWhPerMi?: number } {
+  const { startRangeMi, startEnergyKwh } = charge;
+  if (startRangeMi == null || startEnergyKwh == null || end.rangeMi === null || energy === null) return {};
+  const gainedMi = end.rangeMi - startRangeMi;
+  if (gainedMi < MIN_RATED_GAIN_MI) return {};
+  const whPerMi = ((energy - startEnergyKwh) * 1000) / gainedMi;
+  // Outside what any Tesla's rated consumption is: a counter or a range not to be trusted.
+  return whPerMi >= 150 && whPerMi <= 600 ? { ratedWhPerMi: Math.round(whPerMi) } : {};
 }
 
 function gained(a: HistoryReading, b: HistoryReading): number {

@@ -1,6 +1,7 @@
 import { MINUTE_MS } from '../clock';
 import type { Drive } from './history-records';
 import { maxOf, MIN_DRIVE_MI, pointOf, round, type HistoryOptions, type HistoryReading, type OpenDrive, type SleepBounds } from './history-state';
+import type { EnergyEstimate } from './history-records';
 
 /**
  * Readings further apart than this inside a drive may hide a stop, whatever the odometer says: the car could have
@@ -116,9 +117,8 @@ function opened(last: HistoryReading | null, reading: HistoryReading, wokeAfter:
 
 function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions, endedBy?: number): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
-  const startLevel = drive.start.usableBatteryLevel ?? drive.start.batteryLevel;
-  const endLevel = end.usableBatteryLevel ?? end.batteryLevel;
-  const used = startLevel !== null && endLevel !== null && startLevel > endLevel ? ((startLevel - endLevel) / 100) * options.packKwh : null;
+  const energy = driveEnergy(drive.start, end, options);
+  const used = energy?.kwh ?? null;
   const efficient = used !== null && distanceMi >= 0.5;
   return {
     vin,
@@ -132,12 +132,36 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
     distanceMi,
     durationMs: (endedBy ?? end.at) - (drive.startedAfter ?? drive.start.at),
     estimatedEnergyKwh: used === null ? null : round(used, 2),
+    ...(energy !== null ? { energyEstimate: energy.from } : {}),
     whPerMi: efficient ? Math.round((used * 1000) / distanceMi) : null,
     whPerKm: efficient ? Math.round((used * 1000) / (distanceMi * 1.609344)) : null,
     maxSpeedMph: drive.maxSpeedMph,
     readings: drive.readings,
     mayHideStops: drive.readings === 0 || maxGapMs > HIDDEN_STOP_GAP_MS || drive.slowGap === true,
   };
+}
+
+/**
+ * The energy a drive used. From the rated range where both ends report it: it moves in steps of a fraction of a mile,
+ * where the battery level moves in whole percent (a 1-mile drive often reads 0 %, a 3-mile one 2 %). Rated range is
+ * energy at the car's rated consumption: as the car's own charging sessions show it, else the pack's capacity over
+ * the full rated range (read from both ends' range and level together, halving the level's rounding). Else from the
+ * usable battery percent used.
+ */
+function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: HistoryOptions): { kwh: number; from: EnergyEstimate } | null {
+  const [r0, r1, l0, l1] = [start.rangeMi, end.rangeMi, start.batteryLevel, end.batteryLevel];
+  if (r0 !== null && r1 !== null) {
+    if (r0 <= r1) return null; // no range used (it moves in steps, and lags a little), or gained: charged on the way
+    if (options.ratedWhPerMi != null) return { kwh: ((r0 - r1) * options.ratedWhPerMi) / 1000, from: 'rated_range_charging' };
+    if (l0 !== null && l1 !== null && l0 + l1 >= 10) {
+      const fullRangeMi = ((r0 + r1) / (l0 + l1)) * 100;
+      return { kwh: ((r0 - r1) / fullRangeMi) * options.packKwh, from: 'rated_range_pack' };
+    }
+  }
+  const startLevel = start.usableBatteryLevel ?? l0;
+  const endLevel = end.usableBatteryLevel ?? l1;
+  if (startLevel === null || endLevel === null || startLevel <= endLevel) return null;
+  return { kwh: ((startLevel - endLevel) / 100) * options.packKwh, from: 'battery_level' };
 }
 
 /**

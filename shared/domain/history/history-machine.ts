@@ -2,7 +2,15 @@ import { isCharging, isDriving, type Snapshot } from '../snapshot';
 import { foldCharge } from './charge-fold';
 import { foldDrive } from './drive-fold';
 import type { StateChange } from './history-records';
-import { EMPTY_HISTORY, type HistoryOptions, type HistoryReading, type HistoryState, type HistoryStep, type SleepBounds } from './history-state';
+import {
+  EMPTY_HISTORY,
+  type HistoryOptions,
+  type HistoryReading,
+  type HistoryState,
+  type HistoryStep,
+  type SleepBounds,
+  ratedWhPerMiOf,
+} from './history-state';
 import { foldIdle, foldStateChange } from './idle-fold';
 
 export {
@@ -27,6 +35,9 @@ export { foldStateChange } from './idle-fold';
  * (parked, parked, further on) is still recorded, marked as possibly hiding stops.
  */
 
+/** The car's rated consumption is the median of its last this many sessions that showed it. */
+const RATED_SAMPLES = 9;
+
 /** One reading, folded by each concern in turn: software versions, drives, charging sessions, idle periods. */
 export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: HistoryOptions): HistoryStep {
   const out: HistoryStep = { state, drives: [], charges: [], versions: [], idles: [] };
@@ -39,14 +50,23 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     version = snapshot.softwareVersion;
   }
   const bounds = sleepBounds(state, reading);
-  const { drive, closed: drives } = foldDrive(vin, state.drive, state.last, reading, options, bounds);
+  const { drive, closed: drives } = foldDrive(vin, state.drive, state.last, reading, { ...options, ratedWhPerMi: ratedWhPerMiOf(state) }, bounds);
   const { charge, closed: charges } = foldCharge(vin, state.charge, state.last, reading, drive);
   const closedRecords = drives.length > 0 || charges.length > 0;
   const idle = foldIdle(vin, state, reading, { driving: drive !== null, charging: charge !== null, closedRecords }, options, bounds);
   out.drives.push(...drives);
   out.charges.push(...charges);
   out.idles.push(...idle.closed);
-  out.state = { last: reading, drive, charge, version, idleSince: idle.idleSince, ...(idle.sleep !== undefined ? { sleep: idle.sleep } : {}) };
+  const rated = [...(state.ratedWhPerMi ?? []), ...charges.flatMap((c) => (c.ratedWhPerMi === undefined ? [] : [c.ratedWhPerMi]))].slice(-RATED_SAMPLES);
+  out.state = {
+    last: reading,
+    drive,
+    charge,
+    version,
+    idleSince: idle.idleSince,
+    ...(idle.sleep !== undefined ? { sleep: idle.sleep } : {}),
+    ...(rated.length > 0 ? { ratedWhPerMi: rated } : {}),
+  };
   return out;
 }
 

@@ -37,8 +37,12 @@ export interface Drive {
   distanceMi: number;
   /** From the start's lower bound to the end's upper bound: the longest the drive can have taken. */
   durationMs: number;
-  /** Usable battery % used × the pack's capacity: an estimate, as the name says. */
+  /** An estimate of the energy the drive used, as the name says; `energyEstimate` says from what. */
   estimatedEnergyKwh: number | null;
+  /**
+   * What the estimate is: see EnergyEstimate. Absent on drives derived before it was kept (battery percent).
+   */
+  energyEstimate?: EnergyEstimate;
   whPerMi: number | null;
   whPerKm: number | null;
   maxSpeedMph: number | null;
@@ -52,6 +56,15 @@ export interface Drive {
   /** Set when the drive came from another logger's history (see ImportedFrom); absent for drives collected here. */
   imported?: ImportedFrom;
 }
+
+/**
+ * How a drive's energy was estimated. `rated_range_charging`: the rated range used at the Wh per rated mile the car's
+ * own recent charging sessions show (as established loggers do); `rated_range_pack`: the rated range used as a share
+ * of the full rated range, × the pack's capacity (before any session has shown the car's rated consumption);
+ * `battery_level`: whole battery percent used × the pack's capacity (no range reported); `imported`: the other
+ * logger's own figure.
+ */
+export type EnergyEstimate = 'rated_range_charging' | 'rated_range_pack' | 'battery_level' | 'imported';
 
 export interface ChargingSession {
   vin: string;
@@ -70,6 +83,11 @@ export interface ChargingSession {
   location: { latitude: number; longitude: number } | null;
   durationMs: number;
   readings: number;
+  /**
+   * The kWh the car counted in per rated mile it gained, in Wh, from its first charging reading to the reading after
+   * (sessions adding 10 rated miles or more): the car's rated consumption, which turns rated range used into energy.
+   */
+  ratedWhPerMi?: number;
   /** Set when the session came from another logger's history (see ImportedFrom); absent for sessions collected here. */
   imported?: ImportedFrom;
 }

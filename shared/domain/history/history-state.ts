@@ -37,6 +37,9 @@ export interface OpenCharge {
   fast: boolean | null;
   location: HistoryPoint['location'];
   readings: number;
+  /** The rated range and the car's count at the first charging reading (absent in states stored before). */
+  startRangeMi?: number | null;
+  startEnergyKwh?: number | null;
 }
 
 export interface HistoryState {
@@ -54,6 +57,14 @@ export interface HistoryState {
    */
   wake?: { after: number } | null;
   asleepAt?: number | null;
+  /** Wh per rated mile from the car's recent charging sessions (see ChargingSession.ratedWhPerMi), newest last. */
+  ratedWhPerMi?: number[];
+}
+
+/** The car's rated consumption as its recent sessions show it: their median, or null before any. */
+export function ratedWhPerMiOf(state: Pick<HistoryState, 'ratedWhPerMi'>): number | null {
+  const samples = [...(state.ratedWhPerMi ?? [])].sort((a, b) => a - b);
+  return samples.length === 0 ? null : samples[Math.floor(samples.length / 2)]!;
 }
 
 export interface SleepSeen {
@@ -79,6 +90,8 @@ export interface SleepBounds {
 export interface HistoryOptions {
   /** Usable pack capacity in kWh, for the energy estimate of drives. */
   packKwh: number;
+  /** The car's Wh per rated mile, when its charging has shown it (set by the history machine from its state). */
+  ratedWhPerMi?: number | null;
 }
 
 export interface HistoryStep {

@@ -12,6 +12,8 @@ interface Reading {
   min: number;
   odo: number;
   soc?: number;
+  /** Rated range (mi); default 3 mi a percent. */
+  range?: number;
   gear?: 'P' | 'D' | null;
   speed?: number;
   charging?: string;
@@ -31,7 +33,7 @@ function snap(r: Reading): Snapshot {
       charge_state: {
         battery_level: r.soc ?? 80,
         usable_battery_level: r.soc ?? 80,
-        battery_range: (r.soc ?? 80) * 3,
+        battery_range: r.range ?? (r.soc ?? 80) * 3,
         charging_state: r.charging ?? 'Disconnected',
         charge_energy_added: r.added ?? 0,
         charger_power: r.power ?? 0,
@@ -44,6 +46,7 @@ function snap(r: Reading): Snapshot {
 }
 
 const run = (readings: Reading[]) => deriveHistory(readings.map(snap), OPTIONS);
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 describe('drives from sparse readings', () => {
   it('a commute read every 5 minutes: one drive, bounds as precise as the readings allow, energy and efficiency', () => {
@@ -69,6 +72,42 @@ describe('drives from sparse readings', () => {
       readings: 3,
       mayHideStops: false,
     });
+  });
+
+  it('estimates energy from the rated range, which moves in hundredths of a mile where the level moves in whole percent', () => {
+    // 1.1 miles: the level still reads 80 %, the range fell 1.32 mi (300 mi full, so 75 kWh ÷ 300 mi = 250 Wh a rated mile).
+    const [short] = run([
+      { min: 0, odo: 1000, soc: 80, range: 240 },
+      { min: 3, odo: 1000.6, soc: 80, range: 239.3, gear: 'D', speed: 25 },
+      { min: 6, odo: 1001.1, soc: 80, range: 238.68 },
+    ]).drives;
+    expect(short).toMatchObject({ estimatedEnergyKwh: 0.33, energyEstimate: 'rated_range_pack', whPerMi: 301 });
+    // Without a range, whole percent it is, and says so.
+    const noRange = deriveHistory(
+      [
+        { min: 0, odo: 1000, soc: 80 },
+        { min: 30, odo: 1004, soc: 78 },
+      ].map((r) => {
+        const s = snap(r);
+        return { ...s, rangeMi: null };
+      }),
+      OPTIONS,
+    ).drives[0]!;
+    expect(noRange).toMatchObject({ estimatedEnergyKwh: 1.5, energyEstimate: 'battery_level' });
+  });
+
+  it('once a charging session has shown the car’s rated consumption, drives use it (not an assumed pack size)', () => {
+    // 10.5 kWh counted in for 36 rated miles gained: 292 Wh a rated mile (a real car’s figure, not the 250 the pack gives).
+    const { charges, drives } = run([
+      { min: 0, odo: 1000, soc: 50, range: 150 },
+      { min: 10, odo: 1000, soc: 51, range: 153, charging: 'Charging', added: 0.9, power: 7 },
+      { min: 90, odo: 1000, soc: 62, range: 186, charging: 'Charging', added: 10.5, power: 7 },
+      { min: 100, odo: 1000, soc: 63, range: 189, charging: 'Complete', added: 11.4 },
+      { min: 200, odo: 1004, soc: 62, range: 185.4, gear: 'D', speed: 30 },
+      { min: 205, odo: 1006, soc: 61, range: 183 },
+    ]);
+    expect(charges[0]!.ratedWhPerMi).toBe(Math.round((10.5 * 1000) / 36));
+    expect(drives[0]).toMatchObject({ energyEstimate: 'rated_range_charging', estimatedEnergyKwh: round2((6 * 292) / 1000) });
   });
 
   it('parked, then parked further on, with no reading in between: the drive is recorded and marked as possibly hiding stops', () => {
