@@ -23,6 +23,9 @@ export interface HistoryAccuracy {
   endErrorMinutes: { median: number; largest: number };
   /** One-to-one drives whose bounds do not contain the trip's true start or end (each one a false statement). */
   boundsMissed: number;
+  /** |estimated − true| energy of one-to-one drives of a mile or more, as a share of the true energy; and how many had none. */
+  energyErrorShare: { median: number; largest: number };
+  drivesWithoutEnergy: number;
   sessionsCharged: number;
   sessionsDerived: number;
   sessionsMatched: number;
@@ -58,6 +61,8 @@ export function historyAccuracy(
     startErrorMinutes: spread(d.startError),
     endErrorMinutes: spread(d.endError),
     boundsMissed: d.boundsMissed,
+    energyErrorShare: spread(d.energyError),
+    drivesWithoutEnergy: d.withoutEnergy,
     sessionsCharged: closedSessions.length,
     sessionsDerived: charges.length,
     sessionsMatched: c.sessionsMatched,
@@ -82,6 +87,8 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
     startError: [] as number[],
     endError: [] as number[],
     boundsMissed: 0,
+    energyError: [] as number[],
+    withoutEnergy: 0,
   };
   for (const [drive, covered] of byDrive) {
     if (covered.length === 1) {
@@ -93,6 +100,11 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
       out.endError.push(Math.abs(estimateWithin(t.endedAfter, t.endedBy) - trip.endAt!) / 60_000);
       const within = (at: number, after: number, by: number): boolean => at >= after && at <= by;
       if (!within(trip.startAt, t.startedAfter, t.startedBy) || !within(trip.endAt!, t.endedAfter, t.endedBy)) out.boundsMissed += 1;
+      const trueKwh = trip.energyKwh ?? 0;
+      if (trip.endOdometerMi! - trip.startOdometerMi >= 1 && trueKwh > 0) {
+        if (drive.estimatedEnergyKwh === null) out.withoutEnergy += 1;
+        else out.energyError.push(Math.abs(drive.estimatedEnergyKwh - trueKwh) / trueKwh);
+      }
     } else {
       out.merged += covered.length;
       out.mergedDrives += 1;

@@ -84,6 +84,9 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
     `  drive times (logbook)  start off by ${derived.startErrorMinutes.median.toFixed(0)} min (median), ${derived.startErrorMinutes.largest.toFixed(0)} at most; end off by ${derived.endErrorMinutes.median.toFixed(0)} min (median), ${derived.endErrorMinutes.largest.toFixed(0)} at most; bounds missed the truth for ${derived.boundsMissed} of ${derived.drivesMatched}`,
   );
   console.log(
+    `  drive energy           ${(derived.energyErrorShare.median * 100).toFixed(1)} % off (median), ${(derived.energyErrorShare.largest * 100).toFixed(1)} % at most, one-to-one drives of a mile or more; ${derived.drivesWithoutEnergy} without an estimate (target ≤ 5 %)`,
+  );
+  console.log(
     `  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`,
   );
   const idle = idleAccuracy((await history.listIdles(vin, range)).items, timelines.get(vin)!);

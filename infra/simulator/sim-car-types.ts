@@ -55,6 +55,8 @@ export interface Trip {
   endAt: number | null;
   startOdometerMi: number;
   endOdometerMi: number | null;
+  /** Energy drawn from the battery while driving (kWh). */
+  energyKwh?: number;
 }
 
 export class UnknownCommandError extends Error {

@@ -1,6 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { activityAt, softwareAt, type Activity, type Hold } from './drive-profile';
-import { dcChargeKw, driveWhPerMile, integrateCharge, parkedDrawKw, percentOf } from './sim-energy';
+import { dcChargeKw, driveWhPerMile, integrateCharge, PACK_KWH, parkedDrawKw, percentOf } from './sim-energy';
 import { PoorSignal } from './sim-poor-signal';
 import { SimSleep } from './sim-sleep';
 import { SimTruth } from './sim-truth';
@@ -161,7 +161,9 @@ export class SimCar {
     this.truth.driving(from, this.odometerMi);
     const miles = speedMph * ((to - from) / HOUR_MS);
     this.odometerMi += miles;
-    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf((miles * driveWhPerMile(speedMph, this.outsideTempC)) / 1000));
+    const kwh = (miles * driveWhPerMile(speedMph, this.outsideTempC)) / 1000;
+    this.truth.drew(Math.min(kwh, (this.batteryLevel / 100) * PACK_KWH));
+    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf(kwh));
     this.sleep.activeOwnUntil(to);
   }
 

@@ -10,7 +10,14 @@ export class SimTruth {
   /** The car drives at `at`: opens a trip unless one is open. */
   driving(at: number, odometerMi: number): void {
     const open = this.trips[this.trips.length - 1];
-    if (open === undefined || open.endAt !== null) this.trips.push({ startAt: at, endAt: null, startOdometerMi: odometerMi, endOdometerMi: null });
+    if (open === undefined || open.endAt !== null)
+      this.trips.push({ startAt: at, endAt: null, startOdometerMi: odometerMi, endOdometerMi: null, energyKwh: 0 });
+  }
+
+  /** The open trip drew this much energy from the battery. */
+  drew(kwh: number): void {
+    const open = this.trips[this.trips.length - 1];
+    if (open !== undefined && open.endAt === null) open.energyKwh = (open.energyKwh ?? 0) + kwh;
   }
 
   /** The car stands still from `at`: closes the open trip. */
