@@ -118,7 +118,7 @@ function notificationPaths(): Paths {
 
 /** One car's paths: its state, history, logbook, usage and command log. */
 export function vehiclePaths(): Paths {
-  return { ...readingPaths(), ...drivePaths(), ...chargeAndMonthPaths(), ...usageAndAuditPaths() };
+  return { ...readingPaths(), ...drivePaths(), ...chargeAndMonthPaths(), ...invoicePaths(), ...usageAndAuditPaths() };
 }
 
 /** A car's latest state, odometer and snapshots. */
@@ -188,17 +188,9 @@ function drivePaths(): Paths {
 }
 
 /** Charging sessions, idle periods, months and software versions. */
-function chargeAndMonthPaths(): Paths {
+/** Tesla's invoices of Supercharger sessions, fetched when asked. */
+function invoicePaths(): Paths {
   return {
-    '/vehicles/{vin}/charges/{id}': {
-      patch: {
-        operationId: 'setChargeCost',
-        summary: 'Set what a charging session cost (null: back to the configured price per kWh)',
-        parameters: [VIN, RECORD_ID],
-        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(chargeCostSchema) } } },
-        responses: { '200': ok('The session with its cost'), ...editErrors },
-      },
-    },
     '/vehicles/{vin}/charges/{id}/invoices/{invoiceId}': {
       get: {
         operationId: 'chargingInvoice',
@@ -212,6 +204,20 @@ function chargeAndMonthPaths(): Paths {
           '502': ERROR,
           '504': ERROR,
         },
+      },
+    },
+  };
+}
+
+function chargeAndMonthPaths(): Paths {
+  return {
+    '/vehicles/{vin}/charges/{id}': {
+      patch: {
+        operationId: 'setChargeCost',
+        summary: 'Set what a charging session cost (null: back to the configured price per kWh)',
+        parameters: [VIN, RECORD_ID],
+        requestBody: { required: true, content: { 'application/json': { schema: schemaOf(chargeCostSchema) } } },
+        responses: { '200': ok('The session with its cost'), ...editErrors },
       },
     },
     '/vehicles/{vin}/charges': {
