@@ -19,6 +19,11 @@ const OPENING_GAP_MS = 25 * MINUTE_MS;
 /** Speeds below this (mph) are crawling in traffic, and say nothing about stops. */
 const MOVING_MPH = 5;
 /**
+ * Time standing still that can hide a stop between errands: less is a traffic light, or a car pulling away just
+ * after it woke (the wake bound is when it was last seen asleep, not when it set off).
+ */
+const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
+/**
  * A reading this soon after the car left sleep was taken as it woke (the collector reads a car at once when it comes
  * online): too soon for a drive since, so a drive left open before the sleep had ended before the car fell asleep.
  */
@@ -173,7 +178,10 @@ function stoodStill(before: { at: number; odometerMi: number; speedMph: number |
   if (hours <= 0 || reading.speedMph === null) return false;
   const slower = Math.min(before.speedMph ?? reading.speedMph, reading.speedMph);
   if (slower < MOVING_MPH) return false;
-  return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower;
+  const distance = reading.odometerMi - before.odometerMi;
+  // The time the odometer does not account for, even at the slower speed: a stop needs a few minutes of it.
+  const unaccountedMs = (hours - distance / slower) * 3_600_000;
+  return distance / hours < STOPPED_SPEED_SHARE * slower && unaccountedMs >= MIN_HIDDEN_STOP_MS;
 }
 
 function anchorOf(r: HistoryReading): OpenDrive['start'] {

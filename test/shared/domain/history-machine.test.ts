@@ -457,6 +457,17 @@ describe('drive times bounded by the car’s sleep (the free list’s state chan
     expect(late.durationMs).toBe(580 * MIN);
   });
 
+  it('a car read just after it pulled away on waking is not taken for one that stopped on the way', () => {
+    // Last seen asleep at 519, read at 521 a tenth of a mile on at 30 mph: it set off a few seconds before, no stop.
+    const readings = [
+      { min: 0, odo: 1000, soc: 80 },
+      { min: 521, odo: 1000.1, soc: 80, gear: 'D' as const, speed: 30 },
+      { min: 526, odo: 1002.6, soc: 79, gear: 'D' as const, speed: 30 },
+      { min: 531, odo: 1005, soc: 78 },
+    ];
+    expect(deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives[0]!.mayHideStops).toBe(false);
+  });
+
   it('a sleep before the last reading bounds nothing: the drive opens from that reading', () => {
     const readings = [
       { min: 0, odo: 1000, soc: 80 },
