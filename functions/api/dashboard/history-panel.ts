@@ -194,10 +194,10 @@ interface DriveDetail {
 
 /** What a drive's energy estimate came from, in words. */
 const ENERGY_FROM: Record<string, string> = {
-  rated_range_charging: 'from the rated range used, at the Wh per rated mile the car’s charging shows',
-  rated_range_pack: 'from the rated range used, as a share of the full range × the pack',
-  battery_level: 'from whole battery percent used × the pack',
-  imported: 'as the other logger estimated it',
+  rated_range_charging: 'from rated range, at this car’s Wh per rated mile',
+  rated_range_pack: 'from rated range × pack size',
+  battery_level: 'from battery % × pack size',
+  imported: 'as imported',
 };
 
 /** The picked drive in full: when it could have started and ended, odometer and battery at each end, and its readings. */
