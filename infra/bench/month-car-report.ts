@@ -20,6 +20,8 @@ interface CarReportContext {
   end: number;
   days: number;
   awakeMinutes: ReadonlyMap<string, { polled: number; shadow: number }>;
+  /** Passes in which the budget's pace stretched this car's reads (null: never). */
+  slowed: { passes: number; largest: number } | null;
   timelines: ReadonlyMap<string, CarTimeline>;
   carProfile: DriveProfile;
 }
@@ -47,6 +49,11 @@ export async function reportCar(vin: string, ctx: CarReportContext): Promise<Sna
   );
   console.log(`  estimated Tesla cost   $${costUsd(billed).toFixed(2)}  (target ≤ 1,000 billable, ≤ $2)`);
   console.log(`  wakes by collector     ${billed.wake}  (target 0)`);
+  console.log(
+    ctx.slowed === null
+      ? '  budget pace            never slowed: this car’s share of the budget was enough'
+      : `  budget pace            slowed in ${ctx.slowed.passes} passes (reads up to ${ctx.slowed.largest.toFixed(1)}× further apart): its share of the account's budget ran short, so readings thin out by design`,
+  );
   console.log(`  drives recorded        ${accuracy.drivesRecorded} / ${accuracy.drivesDriven} driven`);
   console.log(
     `  parkings observed      ${accuracy.parkingsObserved} / ${accuracy.parkings}${accuracy.longestMissedMinutes > 0 ? `; the longest missed lasted ${accuracy.longestMissedMinutes} min` : ''}`,

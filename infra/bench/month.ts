@@ -101,6 +101,8 @@ interface MonthRun {
   wallSeconds: number;
   awakeMinutes: Map<string, { polled: number; shadow: number }>;
   timelines: Map<string, CarTimeline>;
+  /** Per car: passes in which the budget's pace stretched its reads, and the largest stretch. */
+  slowed: Map<string, { passes: number; largest: number }>;
 }
 
 /** Runs the collector (or the naive poller) once a simulated minute, and follows each car and its unpolled shadow. */
@@ -119,6 +121,7 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
   let passes = 0;
   // As the handler tells each pass from its run record: when the pass before listed the cars.
   let lastListedAt: number | null = null;
+  const slowed = new Map<string, { passes: number; largest: number }>();
   for (let t = start; t < end; t += MINUTE_MS) {
     clock.advance(t - clock.now());
     if (o.policy === 'adaptive') {
@@ -127,6 +130,11 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
         lastListedAt,
       });
       if (summary.vehiclesSeen > 0) lastListedAt = t;
+      for (const v of summary.vehicles) {
+        if ((v.slowdown ?? 1) <= 1) continue;
+        const seen = slowed.get(v.vin) ?? { passes: 0, largest: 1 };
+        slowed.set(v.vin, { passes: seen.passes + 1, largest: Math.max(seen.largest, v.slowdown!) });
+      }
     } else if ((t - start) % (10 * MINUTE_MS) === 0) {
       await naivePoll(fleet, vins, stores, history, clock.now());
     }
@@ -142,7 +150,7 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
     passes += 1;
   }
   clock.advance(end - clock.now());
-  return { passes, wallSeconds: (performance.now() - wallStart) / 1000, awakeMinutes, timelines };
+  return { passes, wallSeconds: (performance.now() - wallStart) / 1000, awakeMinutes, timelines, slowed };
 }
 
 function runTitle(o: MonthOptions, run: MonthRun): string {
@@ -171,7 +179,19 @@ async function main(): Promise<void> {
     const carProfile = o.profiles?.[i] ?? o.profile;
     const { sim, stores, history, billing, start, end } = world;
     snapshotsCounted.push(
-      await reportCar(vin, { sim, stores, history, billing, start, end, days: o.days, awakeMinutes: run.awakeMinutes, timelines: run.timelines, carProfile }),
+      await reportCar(vin, {
+        sim,
+        stores,
+        history,
+        billing,
+        start,
+        end,
+        days: o.days,
+        awakeMinutes: run.awakeMinutes,
+        timelines: run.timelines,
+        carProfile,
+        slowed: run.slowed.get(vin) ?? null,
+      }),
     );
   }
   const { sim } = world;

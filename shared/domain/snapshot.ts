@@ -50,6 +50,10 @@ export interface SnapshotDetail {
   passengerTempSettingC: number | null;
   /** Tyre pressures in bar: front left, front right, rear left, rear right. */
   tyrePressureBar: { fl: number | null; fr: number | null; rl: number | null; rr: number | null };
+  /** The recommended cold pressures per axle the car gives (bar); absent in snapshots stored before they were kept. */
+  tyreRecommendedBar?: { front: number | null; rear: number | null };
+  /** Wheels the car's own TPMS warns about (`tpms_hard_warning_*`); absent in older snapshots. */
+  tyreWarnings?: Array<'fl' | 'fr' | 'rl' | 'rr'>;
   heading: number | null;
   /** Drive power in kW (negative while regenerating or charging). */
   powerKw: number | null;
@@ -145,6 +149,8 @@ function detailOf({ charge, climate, vehicle, drive, update }: Sections): Snapsh
       rl: num(vehicle.tpms_pressure_rl),
       rr: num(vehicle.tpms_pressure_rr),
     },
+    tyreRecommendedBar: { front: num(vehicle.tpms_rcp_front_value), rear: num(vehicle.tpms_rcp_rear_value) },
+    tyreWarnings: (['fl', 'fr', 'rl', 'rr'] as const).filter((w) => vehicle[`tpms_hard_warning_${w}`] === true),
     heading: num(drive.heading),
     powerKw: num(drive.power),
     softwareUpdateStatus: str(update.status),

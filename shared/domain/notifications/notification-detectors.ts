@@ -2,6 +2,7 @@ import { monthKey } from '../billing';
 import { isCharging, isDriving, type Snapshot } from '../snapshot';
 import type { VehicleProblem } from '../stores';
 import type { Notification } from './notification';
+import { NEW_TYRE_WATCH, watchTyres, type TyreWatch } from '../tyres/tyre-watch';
 
 /** What a car's detectors remember between readings. */
 export interface CarWatch {
@@ -11,6 +12,8 @@ export interface CarWatch {
   unlockedNotified: boolean;
   /** The odometer at the last parked reading: a drive's distance runs from there, however many readings it spans. */
   parkedOdometerMi: number | null;
+  /** The tyres' usual offsets and episodes under way (absent in watches kept before tyres were watched). */
+  tyres?: TyreWatch;
 }
 
 export const NEW_WATCH: CarWatch = { unlockedSince: null, unlockedNotified: false, parkedOdometerMi: null };
@@ -46,7 +49,27 @@ export function noticesFromReading(
     notice('update_available', update, `software update ${update}`, `Update ${update} is ${status}.`, { version: update, status });
   }
   const parkedOdometerMi = parked(current) ? current.odometerMi : (startOdometer ?? current.odometerMi);
-  return { notices, watch: unlockedWatch({ ...watch, parkedOdometerMi }, current, unlockedMinutes, notice) };
+  const tyres = tyreNotices(watch.tyres ?? NEW_TYRE_WATCH, current, notice);
+  return { notices, watch: unlockedWatch({ ...watch, parkedOdometerMi, tyres }, current, unlockedMinutes, notice) };
+}
+
+/** A tyre low, or losing air faster than the others: once per episode (its id is the wheel and when it began). */
+function tyreNotices(watch: TyreWatch, current: Snapshot, notice: Notice): TyreWatch {
+  const d = current.detail;
+  if (!d) return watch;
+  const reading = {
+    at: current.takenAt,
+    pressureBar: d.tyrePressureBar,
+    recommendedBar: d.tyreRecommendedBar ?? { front: null, rear: null },
+    carWarns: d.tyreWarnings ?? [],
+  };
+  const { alerts, watch: next } = watchTyres(watch, reading);
+  for (const a of alerts) {
+    const title = a.kind === 'tyre_low' ? `${a.wheel.toUpperCase()} tyre low, ${a.bar.toFixed(2)} bar` : `${a.wheel.toUpperCase()} tyre losing air`;
+    const extra: Notification['data'] = a.kind === 'tyre_low' ? { limitBar: a.limitBar, byCar: a.byCar } : { droppedBar: a.droppedBar };
+    notice(a.kind, `${a.wheel}:${a.since}`, title, a.message, { wheel: a.wheel, bar: a.bar, ...extra });
+  }
+  return next;
 }
 
 type Notice = (kind: Notification['kind'], key: string | number, title: string, message: string, data?: Notification['data']) => void;

@@ -6,6 +6,8 @@ export const NOTIFICATION_KINDS = [
   'left_unlocked',
   'sentry_changed',
   'update_available',
+  'tyre_low',
+  'tyre_pressure_dropping',
   'token_chain_lost',
   'data_stale',
   'budget_80',

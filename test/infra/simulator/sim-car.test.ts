@@ -153,7 +153,7 @@ describe('SimCar', () => {
   it('logs each drive with its start and end odometer', () => {
     const c = car();
     c.advanceTo(at(30));
-    expect(c.truth.trips).toEqual([{ startAt: T0, endAt: null, startOdometerMi: 1000, endOdometerMi: null }]);
+    expect(c.truth.trips).toEqual([{ startAt: T0, endAt: null, startOdometerMi: 1000, endOdometerMi: null, energyKwh: expect.any(Number) }]);
     c.advanceTo(at(400));
     expect(c.truth.trips[0]).toMatchObject({ startAt: T0, endAt: at(60), startOdometerMi: 1000 });
     expect(c.truth.trips[0]!.endOdometerMi).toBeCloseTo(1030, 6);

@@ -16,6 +16,9 @@ interface Reading {
   charging?: string;
   limit?: number;
   update?: { status: string; version: string };
+  /** Tyre pressures, bar (fl, fr, rl, rr), with the car's recommended 2.9; and the wheels it warns about. */
+  tyres?: [number, number, number, number];
+  tyreWarn?: string;
 }
 
 const snap = (r: Reading): Snapshot =>
@@ -29,6 +32,17 @@ const snap = (r: Reading): Snapshot =>
         sentry_mode: r.sentry ?? false,
         car_version: '2026.44.1',
         software_update: r.update ?? { status: '', version: '' },
+        ...(r.tyres
+          ? {
+              tpms_pressure_fl: r.tyres[0],
+              tpms_pressure_fr: r.tyres[1],
+              tpms_pressure_rl: r.tyres[2],
+              tpms_pressure_rr: r.tyres[3],
+              tpms_rcp_front_value: 2.9,
+              tpms_rcp_rear_value: 2.9,
+              ...(r.tyreWarn ? { [`tpms_hard_warning_${r.tyreWarn}`]: true } : {}),
+            }
+          : {}),
       },
       drive_state: { shift_state: r.shift ?? null, speed: r.shift === 'D' ? 30 : null },
       charge_state: { battery_level: r.battery ?? 70, charging_state: r.charging ?? 'Disconnected', charge_limit_soc: r.limit ?? 80 },
@@ -139,6 +153,35 @@ describe('notifications from readings', () => {
     ]);
     expect(notices.map((n) => n.kind)).toEqual(['sentry_changed', 'update_available', 'update_available']);
     expect(new Set(notices.filter((n) => n.kind === 'update_available').map((n) => n.id)).size).toBe(1); // the same event: delivered once
+  });
+});
+
+describe('tyre notifications', () => {
+  it('a low tyre is told once, with the wheel and the pressure, however many readings show it', () => {
+    const tyres: [number, number, number, number] = [2.9, 2.9, 2.3, 2.9];
+    const notices = feed([
+      { minute: 0, odometer: 1000, tyres: [2.9, 2.9, 2.9, 2.9] },
+      { minute: 60, odometer: 1000, tyres },
+      { minute: 120, odometer: 1000, tyres },
+    ]).filter((n) => n.kind.startsWith('tyre'));
+    expect(notices).toEqual([
+      expect.objectContaining({
+        id: `tyre_low:${VIN}:rl:${T0 + 60 * 60_000}`,
+        kind: 'tyre_low',
+        title: 'Model 3: RL tyre low, 2.30 bar',
+        data: { vin: VIN, wheel: 'rl', bar: 2.3, limitBar: 2.465, byCar: false },
+      }),
+    ]);
+  });
+
+  it('says so when the car itself warns, and says nothing of a car that reports no pressures', () => {
+    expect(feed([{ minute: 0, odometer: 1000, tyres: [2.8, 2.9, 2.9, 2.9], tyreWarn: 'fl' }]).map((n) => [n.kind, n.data.byCar])).toEqual([['tyre_low', true]]);
+    expect(
+      feed([
+        { minute: 0, odometer: 1000 },
+        { minute: 60, odometer: 1000 },
+      ]).filter((n) => n.kind.startsWith('tyre')),
+    ).toEqual([]);
   });
 });
 
