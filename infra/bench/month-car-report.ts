@@ -1,3 +1,4 @@
+import { tyreAccuracy } from './tyre-accuracy';
 import { costUsd } from '../../shared/domain/billing';
 import { activityOf, type CarActivity, type Snapshot } from '../../shared/domain/snapshot';
 import type { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
@@ -118,6 +119,8 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   }
   const versions = await history.listVersions(vin);
   console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
+  const tyres = tyreAccuracy(carProfile, snapshots, start);
+  if (tyres !== null) console.log(`  tyres                  ${tyres}`);
 }
 
 function printSnapshots(snapshots: readonly Snapshot[]): void {

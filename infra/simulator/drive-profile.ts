@@ -19,6 +19,8 @@ import { PACK_KWH } from './sim-energy';
  * - `outsideTempC` (default 12) changes what driving and climate cost;
  * - `wakeBeforeDriveMinutes` (default 0): the car wakes this long before each drive that follows a parking, as a
  *   real one does when the owner walks up with the phone key;
+ * - `slowPuncture` (`{ "wheel": "rl", "fromDay": 3, "barPerDay": 0.08 }`): from that day after the car's start, that
+ *   tyre loses air at that rate (the others stay at the recommended 2.9 bar, warmer by 0.15 bar while driving);
  * - `softwareUpdateEveryDays`: every so many days after the car's start an update becomes available; it installs at
  *   02:00 UTC the next night, holding the car awake for 30 minutes (if the car is out then, it installs without that).
  */
@@ -34,6 +36,9 @@ export const driveProfileSchema = z
     outsideTempC: z.number().min(-40).max(50).optional(),
     wakeBeforeDriveMinutes: z.int().min(0).max(10).optional(),
     softwareUpdateEveryDays: z.int().min(2).max(365).optional(),
+    slowPuncture: z
+      .strictObject({ wheel: z.enum(['fl', 'fr', 'rl', 'rr']), fromDay: z.number().min(0).max(365), barPerDay: z.number().positive().max(3) })
+      .optional(),
     segments: z.array(
       z.discriminatedUnion('activity', [
         z.strictObject({ activity: z.literal('drive'), ...timed, speedMph: z.number().positive().max(150) }),

@@ -6,7 +6,7 @@ import { SimSleep } from './sim-sleep';
 import { SimTruth } from './sim-truth';
 import { applyCommand } from './sim-car-commands';
 import type { CarState, CommandOutcome, SimCarOptions } from './sim-car-types';
-import { chargeStateOf, climateStateOf, driveStateOf, vehicleStateOf, vehicleSummaryOf } from './sim-vehicle-data';
+import { chargeStateOf, climateStateOf, driveStateOf, SIM_TYRE_BAR, vehicleStateOf, vehicleSummaryOf } from './sim-vehicle-data';
 
 const CLIMATE_AUTO_OFF_MS = 30 * MINUTE_MS;
 /** A car that has charged to its limit and stays plugged in charges again only after losing this much, as real ones do. */
@@ -248,9 +248,19 @@ export class SimCar {
     if (endpoints.has('vehicle_state')) {
       const { odometerMi, locked, sentryOn, displayName } = this;
       const software = softwareAt(this.options.profile, this.createdAt, now, this.activity);
-      body.vehicle_state = vehicleStateOf({ odometerMi, locked, sentryOn, driving, displayName, software }, now);
+      body.vehicle_state = vehicleStateOf({ odometerMi, locked, sentryOn, driving, displayName, software, tyresBar: this.tyresBar(now, driving) }, now);
     }
     return body;
+  }
+
+  /** Tyre pressures now: the recommended pressure, warmer while driving, less what a slow puncture has let out. */
+  tyresBar(now: number, driving: boolean): { fl: number; fr: number; rl: number; rr: number } {
+    const warm = driving ? 0.15 : 0;
+    const puncture = this.options.profile.slowPuncture;
+    const lost = (wheel: string): number =>
+      puncture && puncture.wheel === wheel ? Math.max(0, ((now - this.createdAt) / 86_400_000 - puncture.fromDay) * puncture.barPerDay) : 0;
+    const bar = (wheel: string): number => Math.round(Math.max(0, SIM_TYRE_BAR + warm - lost(wheel)) * 1000) / 1000;
+    return { fl: bar('fl'), fr: bar('fr'), rl: bar('rl'), rr: bar('rr') };
   }
 
   /** Applies a REST command; the car must be online (the server checks). */

@@ -71,6 +71,9 @@ export function chargeStateOf(c: ChargeView, now: number): Record<string, unknow
   };
 }
 
+/** The simulated cars' recommended (and, cold, actual) tyre pressure. */
+export const SIM_TYRE_BAR = 2.9;
+
 export interface VehicleStateView {
   odometerMi: number;
   locked: boolean;
@@ -79,6 +82,8 @@ export interface VehicleStateView {
   displayName: string;
   /** The firmware installed (a count of updates), and an update pending, if any. */
   software: { installed: number; pending: string | null };
+  /** Tyre pressures (bar). */
+  tyresBar: { fl: number; fr: number; rl: number; rr: number };
 }
 
 export function vehicleStateOf(v: VehicleStateView, now: number): Record<string, unknown> {
@@ -97,10 +102,17 @@ export function vehicleStateOf(v: VehicleStateView, now: number): Record<string,
     pr: 0,
     ft: 0,
     rt: 0,
-    tpms_pressure_fl: 2.9,
-    tpms_pressure_fr: 2.9,
-    tpms_pressure_rl: 2.9,
-    tpms_pressure_rr: 2.9,
+    tpms_pressure_fl: v.tyresBar.fl,
+    tpms_pressure_fr: v.tyresBar.fr,
+    tpms_pressure_rl: v.tyresBar.rl,
+    tpms_pressure_rr: v.tyresBar.rr,
+    tpms_rcp_front_value: SIM_TYRE_BAR,
+    tpms_rcp_rear_value: SIM_TYRE_BAR,
+    // Tesla's own warning comes at about a quarter under the recommended pressure.
+    tpms_hard_warning_fl: v.tyresBar.fl < SIM_TYRE_BAR * 0.75,
+    tpms_hard_warning_fr: v.tyresBar.fr < SIM_TYRE_BAR * 0.75,
+    tpms_hard_warning_rl: v.tyresBar.rl < SIM_TYRE_BAR * 0.75,
+    tpms_hard_warning_rr: v.tyresBar.rr < SIM_TYRE_BAR * 0.75,
     software_update:
       software.pending === null
         ? { status: '', download_perc: 0, install_perc: 1, version: ' ', expected_duration_sec: 2700 }

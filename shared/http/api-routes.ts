@@ -5,6 +5,7 @@ import { commandRoutes } from './routes/command-routes';
 import { notificationRoutes } from './routes/notification-routes';
 import { historyRoutes } from './routes/history-routes';
 import { invoiceRoutes } from './routes/invoice-routes';
+import { tyreRoutes } from './routes/tyre-routes';
 import { logbookRoutes } from './routes/logbook-routes';
 import { odometerRoutes } from './routes/odometer-routes';
 import { placeRoutes } from './routes/place-routes';
@@ -20,6 +21,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...odometerRoutes(deps),
     ...historyRoutes(deps),
     ...invoiceRoutes(deps),
+    ...tyreRoutes(deps),
     ...logbookRoutes(deps),
     ...usageRoutes(deps),
     ...commandRoutes(deps),

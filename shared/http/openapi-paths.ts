@@ -118,7 +118,7 @@ function notificationPaths(): Paths {
 
 /** One car's paths: its state, history, logbook, usage and command log. */
 export function vehiclePaths(): Paths {
-  return { ...readingPaths(), ...drivePaths(), ...chargeAndMonthPaths(), ...invoicePaths(), ...usageAndAuditPaths() };
+  return { ...readingPaths(), ...drivePaths(), ...chargeAndMonthPaths(), ...invoiceAndTyrePaths(), ...usageAndAuditPaths() };
 }
 
 /** A car's latest state, odometer and snapshots. */
@@ -188,9 +188,17 @@ function drivePaths(): Paths {
 }
 
 /** Charging sessions, idle periods, months and software versions. */
-/** Tesla's invoices of Supercharger sessions, fetched when asked. */
-function invoicePaths(): Paths {
+/** Tesla's invoices of Supercharger sessions, fetched when asked; the tyres' pressures. */
+function invoiceAndTyrePaths(): Paths {
   return {
+    '/vehicles/{vin}/tyres': {
+      get: {
+        operationId: 'tyres',
+        summary: 'Tyre pressures per wheel (bar) at each stored reading, with the recommended pressures and the car’s own warnings',
+        parameters: [VIN, ...queryParameters(snapshotsQuerySchema)],
+        responses: { '200': ok('Readings', true), ...errors },
+      },
+    },
     '/vehicles/{vin}/charges/{id}/invoices/{invoiceId}': {
       get: {
         operationId: 'chargingInvoice',

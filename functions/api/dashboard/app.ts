@@ -2,6 +2,7 @@ import { $ } from './dom';
 import { api, selectCar, StaleAnswerError, tokenStore, UnauthorizedError } from './api-client';
 import { pendingFor } from './pending-values';
 import { renderBattery } from './battery-chart';
+import { renderTyres } from './tyre-chart';
 import { chargingWords, distance, renderGlance, unitStore, type Unit } from './glance';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
 import { renderPlaces, wirePlaceForm } from './places-panel';
@@ -183,7 +184,11 @@ const RANGE_DAYS: Record<Range, number> = { day: 1, week: 7, month: 30, year: 36
 
 /** The odometer and the battery over the chosen period, in the owner's unit. */
 async function renderCharts(): Promise<void> {
-  await Promise.all([renderOdometer(vin(), range, unitStore.get()), renderBattery(vin(), RANGE_DAYS[range], unitStore.get())]);
+  await Promise.all([
+    renderOdometer(vin(), range, unitStore.get()),
+    renderBattery(vin(), RANGE_DAYS[range], unitStore.get()),
+    renderTyres(vin(), RANGE_DAYS[range]),
+  ]);
 }
 
 async function refresh(): Promise<void> {

@@ -155,6 +155,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
       (v) => expect(Number(v)).toBeGreaterThan(50),
     );
     expect((await page.locator('#battery-chart').boundingBox())!.height).toBeGreaterThan(100);
+    // Each wheel's pressure over the month, from the same readings.
+    await eventually(
+      () => page.locator('#tyre-chart').getAttribute('data-points'),
+      (v) => expect(Number(v)).toBeGreaterThan(50),
+    );
 
     // A command from the buttons built from /openapi.json; the audit log shows it.
     expect(await page.locator('form[data-command="door_unlock"]').count()).toBe(0);
