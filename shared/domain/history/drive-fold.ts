@@ -30,6 +30,8 @@ const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
 const READ_ON_WAKE_MS = 5 * MINUTE_MS;
 
 const NO_BOUNDS: SleepBounds = { wokeAfter: null, asleepAt: null };
+/** A first moving reading at most this far on from where the car slept stands for the drive's start (its range). */
+const WAKE_READ_MI = 2;
 
 /**
  * The drive part of a reading: an open drive goes on while the car moves and closes when it is seen parked; a car
@@ -107,10 +109,13 @@ function opened(last: HistoryReading | null, reading: HistoryReading, wokeAfter:
     last.pluggedIn !== true &&
     reading.at - couldMoveFrom <= OPENING_GAP_MS &&
     stoodStill({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading);
+  const covered = last === null ? 0 : reading.odometerMi - last.odometerMi;
+  const readOnWake = startedAfter !== null && reading.at - startedAfter <= READ_ON_WAKE_MS && covered >= 0 && covered <= WAKE_READ_MI;
   return {
     start: anchorOf(last ?? reading),
     startedBy: reading.at,
     ...(startedAfter !== null ? { startedAfter } : {}),
+    ...(readOnWake && reading.rangeMi !== null ? { startRangeMi: round(reading.rangeMi + covered, 2) } : {}),
     lastMovingAt: reading.at,
     lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
     slowGap,
@@ -122,7 +127,7 @@ function opened(last: HistoryReading | null, reading: HistoryReading, wokeAfter:
 
 function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions, endedBy?: number): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
-  const energy = driveEnergy(drive.start, end, options);
+  const energy = driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, end, options);
   const used = energy?.kwh ?? null;
   const efficient = used !== null && distanceMi >= 0.5;
   return {

@@ -18,6 +18,11 @@ export interface OpenDrive {
   startedBy: number;
   /** The car left sleep after this (see Drive.startedAfter). */
   startedAfter?: number;
+  /**
+   * The rated range the drive began with, when the car was first read just after it woke and set off: that reading's
+   * range plus the miles it had covered (the reading before, hours earlier, would count the night's drain as driving).
+   */
+  startRangeMi?: number;
   lastMovingAt: number;
   /** The odometer and speed the last moving reading saw (absent in states stored before they were kept). */
   lastMoving?: { odometerMi: number; speedMph: number | null };

@@ -468,6 +468,18 @@ describe('drive times bounded by the car’s sleep (the free list’s state chan
     expect(deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives[0]!.mayHideStops).toBe(false);
   });
 
+  it('a drive read just after it woke takes its energy from there: the night’s drain is not driving', () => {
+    const readings = [
+      { min: 0, odo: 1000, soc: 80, range: 240 },
+      { min: 521, odo: 1000.5, soc: 79, range: 236.5, gear: 'D' as const, speed: 30 }, // 3 mi of range lost overnight
+      { min: 531, odo: 1005, soc: 77, range: 231.5 },
+    ];
+    const [drive] = deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives;
+    // From 236.5 + the half mile covered: 5.5 rated miles, not the 8.5 since the evening's reading.
+    const fullRange = ((237 + 231.5) / (80 + 77)) * 100;
+    expect(drive!.estimatedEnergyKwh).toBeCloseTo((5.5 / fullRange) * 75, 2);
+  });
+
   it('a sleep before the last reading bounds nothing: the drive opens from that reading', () => {
     const readings = [
       { min: 0, odo: 1000, soc: 80 },
