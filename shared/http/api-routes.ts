@@ -6,6 +6,7 @@ import { notificationRoutes } from './routes/notification-routes';
 import { historyRoutes } from './routes/history-routes';
 import { invoiceRoutes } from './routes/invoice-routes';
 import { tyreRoutes } from './routes/tyre-routes';
+import { batteryRoutes } from './routes/battery-routes';
 import { logbookRoutes } from './routes/logbook-routes';
 import { odometerRoutes } from './routes/odometer-routes';
 import { placeRoutes } from './routes/place-routes';
@@ -22,6 +23,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...historyRoutes(deps),
     ...invoiceRoutes(deps),
     ...tyreRoutes(deps),
+    ...batteryRoutes(deps),
     ...logbookRoutes(deps),
     ...usageRoutes(deps),
     ...commandRoutes(deps),

@@ -191,6 +191,15 @@ function drivePaths(): Paths {
 /** Tesla's invoices of Supercharger sessions, fetched when asked; the tyres' pressures. */
 function invoiceAndTyrePaths(): Paths {
   return {
+    '/vehicles/{vin}/battery-health': {
+      get: {
+        operationId: 'batteryHealth',
+        summary:
+          'Battery health per month: the full rated range (median and middle half) from drive ends, the capacity estimate, the loss since the first month, and the method',
+        parameters: [VIN, ...queryParameters(monthsQuerySchema)],
+        responses: { '200': ok('Months'), ...errors },
+      },
+    },
     '/vehicles/{vin}/tyres': {
       get: {
         operationId: 'tyres',

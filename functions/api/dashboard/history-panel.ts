@@ -96,7 +96,8 @@ const PICKABLE = 200;
 
 /** Empties what belongs to the car left behind, so nothing of it can be seen or edited while the new car loads. */
 export function forgetCar(): void {
-  for (const id of ['drives-table', 'charges-table', 'months-table', 'idles-table']) $<HTMLTableElement>(id).tBodies[0]!.replaceChildren();
+  for (const id of ['drives-table', 'charges-table', 'months-table', 'idles-table', 'health-table']) $<HTMLTableElement>(id).tBodies[0]!.replaceChildren();
+  $('health-summary').textContent = '';
   const pick = $<HTMLSelectElement>('drive-pick');
   pick.replaceChildren();
   delete pick.dataset.vin;

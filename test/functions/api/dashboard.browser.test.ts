@@ -322,6 +322,12 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(idle[1]).toMatch(/^\d+\.\d$/); // hours
     expect(idle[3]).toMatch(/^\d+\.\d %\/day$/);
     expect(Number(idle[4]!.replace(' %', ''))).toBeGreaterThan(50); // asleep most of the evening
+    // Battery health per month, from the drives' ends, with the method said.
+    await eventually(
+      () => page.locator('#health-table tbody tr').first().locator('td').allTextContents(),
+      (cells) => expect(cells[1]).toMatch(/^\d+ mi$/),
+    );
+    expect(await page.locator('#health-summary').textContent()).toContain('Method:');
     await eventually(
       () => page.locator('#drain-chart').getAttribute('data-points'),
       (v) => expect(Number(v)).toBeGreaterThanOrEqual(2),

@@ -1,0 +1,38 @@
+import { $ } from './dom';
+import { api } from './api-client';
+
+interface HealthMonth {
+  month: string;
+  samples: number;
+  fullRangeMi: number;
+  fullRangeMiIqr: [number, number];
+  capacityKwh: number | null;
+}
+interface Health {
+  method: string;
+  months: HealthMonth[];
+  lossPercent: number | null;
+}
+
+/** The full rated range per month with its spread, the capacity estimate, and the loss since the first month. */
+export async function renderHealth(vin: string): Promise<void> {
+  const health = await api<Health>(`/vehicles/${vin}/battery-health`);
+  const summary = $('health-summary');
+  const first = health.months[0];
+  summary.textContent =
+    health.months.length === 0
+      ? 'Not enough drives yet: each month needs five that ended at 30 % or more.'
+      : `${health.lossPercent === null ? '' : `${health.lossPercent.toFixed(1)} % less range than in ${first!.month}. `}Method: ${health.method}.`;
+  const body = $<HTMLTableElement>('health-table').tBodies[0]!;
+  body.replaceChildren();
+  for (const m of [...health.months].reverse()) {
+    const row = body.insertRow();
+    for (const text of [
+      m.month,
+      `${m.fullRangeMi.toFixed(0)} mi`,
+      `${m.fullRangeMiIqr[0].toFixed(0)}–${m.fullRangeMiIqr[1].toFixed(0)} mi (${m.samples} drives)`,
+      m.capacityKwh === null ? '–' : `≈ ${m.capacityKwh.toFixed(1)} kWh`,
+    ])
+      row.insertCell().textContent = text;
+  }
+}
