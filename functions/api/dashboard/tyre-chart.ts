@@ -31,35 +31,10 @@ export async function renderTyres(vin: string, days: number): Promise<number> {
   const canvas = document.getElementById('tyre-chart') as HTMLCanvasElement;
   canvas.dataset.points = String(shown.length);
   document.getElementById('tyres-empty')!.hidden = shown.length > 0;
-  const x = (r: TyreRow): number => Date.parse(r.at);
   const recommended = shown.find((r) => r.recommendedRear !== null)?.recommendedRear ?? null;
   chart?.destroy();
   chart = new Chart(canvas, {
-    data: {
-      datasets: [
-        ...WHEELS.map(([key, label, color]) => ({
-          type: 'line' as const,
-          label,
-          data: shown.map((r) => ({ x: x(r), y: r[key] })),
-          borderColor: color,
-          borderWidth: 1.5,
-          pointRadius: 0,
-          tension: 0.1,
-        })),
-        ...(recommended === null
-          ? []
-          : [
-              {
-                type: 'line' as const,
-                label: `Recommended (${recommended} bar)`,
-                data: shown.map((r) => ({ x: x(r), y: recommended })),
-                borderColor: '#9aa0a8',
-                borderDash: [4, 3],
-                pointRadius: 0,
-              },
-            ]),
-      ],
-    },
+    data: { datasets: datasetsOf(shown, recommended) },
     options: {
       responsive: true,
       maintainAspectRatio: false,
@@ -80,4 +55,21 @@ export async function renderTyres(vin: string, days: number): Promise<number> {
     },
   });
   return shown.length;
+}
+
+/** A line per wheel, and the recommended pressure dashed. */
+function datasetsOf(shown: readonly TyreRow[], recommended: number | null) {
+  const x = (r: TyreRow): number => Date.parse(r.at);
+  const wheels = WHEELS.map(([key, label, color]) => ({
+    type: 'line' as const,
+    label,
+    data: shown.map((r) => ({ x: x(r), y: r[key] })),
+    borderColor: color,
+    borderWidth: 1.5,
+    pointRadius: 0,
+    tension: 0.1,
+  }));
+  if (recommended === null) return wheels;
+  const dashed = { type: 'line' as const, label: `Recommended (${recommended} bar)`, borderColor: '#9aa0a8', borderDash: [4, 3], pointRadius: 0 };
+  return [...wheels, { ...dashed, data: shown.map((r) => ({ x: x(r), y: recommended })) }];
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { lazily } from '../../domain/lazily';
+import type { Snapshot } from '../../domain/snapshot';
 import { DAY_MS } from '../../domain/clock';
 import { dailyOdometerSeries, rawOdometerSeries, utcDate } from '../../domain/odometer-history';
 import { badRequest } from '../api-error';
@@ -95,9 +96,28 @@ function getOdometerRoute(deps: ApiDeps): Route {
 
 /** GET /vehicles/{vin}/snapshots */
 function getSnapshotsRoute(deps: ApiDeps): Route {
+  return snapshotPageRoute(deps, '/vehicles/{vin}/snapshots', 'snapshots', SNAPSHOT_COLUMNS, ({ location, ...s }) => ({
+    ...s,
+    takenAt: new Date(s.takenAt).toISOString(),
+    latitude: location?.latitude ?? null,
+    longitude: location?.longitude ?? null,
+  }));
+}
+
+/**
+ * A page of the stored readings as rows (`row` may leave one out with null): JSON under `key`, or CSV with
+ * `Accept: text/csv` (the next page's cursor then in `X-Next-Cursor`). Costs no Tesla request.
+ */
+export function snapshotPageRoute<R extends object>(
+  deps: ApiDeps,
+  path: string,
+  key: string,
+  columns: ReadonlyArray<keyof R & string>,
+  row: (snapshot: Snapshot) => R | null,
+): Route {
   return {
     method: 'GET',
-    path: '/vehicles/{vin}/snapshots',
+    path,
     handle: async ({ params, query, event }) => {
       const vin = requireVin(params.vin);
       const q = validate(snapshotsQuerySchema(), query, 'invalid_query');
@@ -110,21 +130,10 @@ function getSnapshotsRoute(deps: ApiDeps): Route {
         newestFirst: pq.newestFirst,
       });
       const next = nextPageCursor(page.cursor, vin, pq);
-      const rows = page.items.map(({ location, ...s }) => ({
-        ...s,
-        takenAt: new Date(s.takenAt).toISOString(),
-        latitude: location?.latitude ?? null,
-        longitude: location?.longitude ?? null,
-      }));
-      if (wantsCsv(event)) return csv(SNAPSHOT_COLUMNS, rows, next ? { 'x-next-cursor': next } : {});
-      return json(200, {
-        vin,
-        from: new Date(pq.from).toISOString(),
-        to: new Date(pq.to).toISOString(),
-        order: pq.newestFirst ? 'newest' : 'oldest',
-        snapshots: rows,
-        nextCursor: next,
-      });
+      const rows = page.items.map(row).filter((r): r is R => r !== null);
+      if (wantsCsv(event)) return csv(columns, rows, next ? { 'x-next-cursor': next } : {});
+      const from = new Date(pq.from).toISOString();
+      return json(200, { vin, from, to: new Date(pq.to).toISOString(), order: pq.newestFirst ? 'newest' : 'oldest', [key]: rows, nextCursor: next });
     },
   };
 }
