@@ -11,6 +11,8 @@ export interface HistoryAccuracy {
   tripsMerged: number;
   /** Derived drives flagged as possibly hiding stops. */
   drivesFlagged: number;
+  /** One-to-one drives flagged all the same (false flags): those no moving reading saw, and the others. */
+  falseFlags: { unseen: number; seen: number };
   /** Derived drives that cover more than one trip, and how many of them are flagged (all should be). */
   mergedDrives: number;
   mergedDrivesFlagged: number;
@@ -57,6 +59,7 @@ export function historyAccuracy(
     drivesFlagged: drives.filter((x) => x.mayHideStops).length,
     mergedDrives: d.mergedDrives,
     mergedDrivesFlagged: d.mergedDrivesFlagged,
+    falseFlags: d.falseFlags,
     largestDistanceErrorMi: d.largestDistanceErrorMi,
     startErrorMinutes: spread(d.startError),
     endErrorMinutes: spread(d.endError),
@@ -83,6 +86,7 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
     merged: 0,
     mergedDrives: 0,
     mergedDrivesFlagged: 0,
+    falseFlags: { unseen: 0, seen: 0 },
     largestDistanceErrorMi: 0,
     startError: [] as number[],
     endError: [] as number[],
@@ -94,6 +98,7 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
     if (covered.length === 1) {
       const trip = covered[0]!;
       out.matched += 1;
+      if (drive.mayHideStops) out.falseFlags[drive.readings === 0 ? 'unseen' : 'seen'] += 1;
       out.largestDistanceErrorMi = Math.max(out.largestDistanceErrorMi, Math.abs(drive.distanceMi - (trip.endOdometerMi! - trip.startOdometerMi)));
       const t = timeBounds(drive);
       out.startError.push(Math.abs(estimateWithin(t.startedAfter, t.startedBy) - trip.startAt) / 60_000);

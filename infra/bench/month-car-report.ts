@@ -85,7 +85,7 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
     end,
   );
   console.log(
-    `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all`,
+    `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all (false: ${derived.falseFlags.unseen} seen moving by no reading, ${derived.falseFlags.seen} others)`,
   );
   console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
   console.log(
