@@ -200,6 +200,14 @@ function invoiceAndTyrePaths(): Paths {
         responses: { '200': ok('Months'), ...errors },
       },
     },
+    '/vehicles/{vin}/efficiency': {
+      get: {
+        operationId: 'efficiency',
+        summary: 'Efficiency (Wh/mi, energy over distance) binned by the drives’ outside temperature and average speed',
+        parameters: [VIN, ...queryParameters(monthsQuerySchema)],
+        responses: { '200': ok('Bins'), ...errors },
+      },
+    },
     '/vehicles/{vin}/tyres': {
       get: {
         operationId: 'tyres',

@@ -3,7 +3,7 @@ import { api, selectCar, StaleAnswerError, tokenStore, UnauthorizedError } from 
 import { pendingFor } from './pending-values';
 import { renderBattery } from './battery-chart';
 import { renderTyres } from './tyre-chart';
-import { renderHealth } from './health-panel';
+import { renderEfficiency, renderHealth } from './health-panel';
 import { chargingWords, distance, renderGlance, unitStore, type Unit } from './glance';
 import { renderAutomations, wireAutomationForm } from './automation-panel';
 import { renderPlaces, wirePlaceForm } from './places-panel';
@@ -199,6 +199,7 @@ async function refresh(): Promise<void> {
     renderDrives(vin()),
     renderCharging(vin()),
     renderHealth(vin()),
+    renderEfficiency(vin()),
     renderUsage(),
     renderAudit(),
     renderAutomations(vin),

@@ -1,5 +1,6 @@
 import { $ } from './dom';
 import { api } from './api-client';
+import { drawBars } from './bar-chart';
 
 interface HealthMonth {
   month: string;
@@ -35,4 +36,27 @@ export async function renderHealth(vin: string): Promise<void> {
     ])
       row.insertCell().textContent = text;
   }
+}
+
+interface Bin {
+  from: number;
+  drives: number;
+  whPerMi: number;
+}
+interface Efficiency {
+  byOutsideTempC: Bin[];
+  byAverageSpeedMph: Bin[];
+  tempWidthC: number;
+  speedWidthMph: number;
+  drives: number;
+}
+
+/** Wh per mile by the drives' outside temperature and by their average speed (energy over distance, per bin). */
+export async function renderEfficiency(vin: string): Promise<void> {
+  const e = await api<Efficiency>(`/vehicles/${vin}/efficiency`);
+  $('efficiency-empty').hidden = e.drives > 0;
+  const bars = (bins: Bin[], width: number, unit: string) =>
+    bins.map((b) => ({ label: `${b.from}–${b.from + width} ${unit} (${b.drives})`, value: b.whPerMi }));
+  drawBars('efficiency-temp-chart', bars(e.byOutsideTempC, e.tempWidthC, '°C'), { x: 'Outside (drives)', y: 'Wh/mi' }, 'rgba(29, 78, 137, 0.6)');
+  drawBars('efficiency-speed-chart', bars(e.byAverageSpeedMph, e.speedWidthMph, 'mph'), { x: 'Average speed (drives)', y: 'Wh/mi' }, 'rgba(28, 124, 60, 0.6)');
 }

@@ -78,7 +78,15 @@ function continued(drive: OpenDrive, reading: HistoryReading): OpenDrive {
     maxGapMs: Math.max(drive.maxGapMs, reading.at - drive.lastMovingAt),
     maxSpeedMph: maxOf(drive.maxSpeedMph, reading.speedMph),
     readings: drive.readings + 1,
+    ...withTemperature(drive.outsideTemp, reading),
   };
+}
+
+/** The moving readings' outside temperatures, summed, for the drive's mean. */
+function withTemperature(sofar: OpenDrive['outsideTemp'], reading: HistoryReading): Pick<OpenDrive, 'outsideTemp'> {
+  const t = reading.outsideTempC;
+  if (t == null) return sofar ? { outsideTemp: sofar } : {};
+  return { outsideTemp: { sum: (sofar?.sum ?? 0) + t, count: (sofar?.count ?? 0) + 1 } };
 }
 
 /**
@@ -122,6 +130,7 @@ function opened(last: HistoryReading | null, reading: HistoryReading, wokeAfter:
     maxGapMs: 0,
     maxSpeedMph: reading.speedMph,
     readings: 1,
+    ...withTemperature(undefined, reading),
   };
 }
 
@@ -147,6 +156,7 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
     whPerKm: efficient ? Math.round((used * 1000) / (distanceMi * 1.609344)) : null,
     maxSpeedMph: drive.maxSpeedMph,
     readings: drive.readings,
+    ...(drive.outsideTemp ? { outsideTempC: round(drive.outsideTemp.sum / drive.outsideTemp.count, 1) } : {}),
     mayHideStops: drive.readings === 0 || maxGapMs > HIDDEN_STOP_GAP_MS || drive.slowGap === true,
   };
 }

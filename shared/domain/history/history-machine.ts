@@ -126,5 +126,6 @@ function readingOf(s: Snapshot): HistoryReading {
     energyAddedKwh: s.detail?.chargeEnergyAddedKwh ?? null,
     powerKw: charging ? (s.detail?.chargerPowerKw ?? null) : null,
     fastCharger: s.detail?.fastChargerPresent ?? null,
+    outsideTempC: s.detail?.outsideTempC ?? null,
   };
 }

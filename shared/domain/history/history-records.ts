@@ -46,6 +46,8 @@ export interface Drive {
   whPerMi: number | null;
   whPerKm: number | null;
   maxSpeedMph: number | null;
+  /** The mean outside temperature (°C) the moving readings reported; absent when none did. */
+  outsideTempC?: number;
   /** Readings that saw the car moving. */
   readings: number;
   /**

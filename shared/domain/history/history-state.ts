@@ -11,6 +11,8 @@ export interface HistoryReading extends HistoryPoint {
   energyAddedKwh: number | null;
   powerKw: number | null;
   fastCharger: boolean | null;
+  /** Outside temperature (°C), when the car reports it (absent in readings stored before it was kept). */
+  outsideTempC?: number | null;
 }
 
 export interface OpenDrive {
@@ -31,6 +33,8 @@ export interface OpenDrive {
   maxGapMs: number;
   maxSpeedMph: number | null;
   readings: number;
+  /** Outside temperatures the moving readings reported: their sum and count (absent in older states). */
+  outsideTemp?: { sum: number; count: number };
 }
 
 export interface OpenCharge {

@@ -34,7 +34,8 @@ async function setup() {
     );
   await history.saveHistoryStep(VIN, deriveHistory(snapshots, { packKwh: 75 }));
   const handler = createApiHandler(memoryApiDeps({ history, clock: { now: () => T0 + 20 * 86_400_000 } }), new ApiTokenVerifier(() => Promise.resolve(TOKEN)));
-  return (query: Record<string, string> = {}) => handler(httpEvent('GET', `/vehicles/${VIN}/battery-health`, { token: TOKEN, query }), {} as Context);
+  return (query: Record<string, string> = {}, route = '/battery-health') =>
+    handler(httpEvent('GET', `/vehicles/${VIN}${route}`, { token: TOKEN, query }), {} as Context);
 }
 
 describe('GET /vehicles/{vin}/battery-health', () => {
@@ -44,6 +45,13 @@ describe('GET /vehicles/{vin}/battery-health', () => {
     const body = JSON.parse(res.body!);
     expect(body).toMatchObject({ vin: VIN, to: '2026-06', months: [{ month: '2026-06', samples: 10, fullRangeMi: 300, fullRangeMiIqr: [300, 300] }] });
     expect(body.method).toMatch(/rated range ÷ battery level/);
+  });
+
+  it('bins the same drives’ efficiency by average speed (and by temperature when the car reports it)', async () => {
+    const handler = await setup();
+    const res = await handler({}, '/efficiency');
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!)).toMatchObject({ vin: VIN, drives: 10, byOutsideTempC: [], byAverageSpeedMph: [{ drives: 10, distanceMi: 100 }] });
   });
 
   it('answers a bad month with a 400 naming it', async () => {

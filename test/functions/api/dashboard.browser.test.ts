@@ -328,6 +328,12 @@ async function seriousViolations(page: Page): Promise<string[]> {
       (cells) => expect(cells[1]).toMatch(/^\d+ mi$/),
     );
     expect(await page.locator('#health-summary').textContent()).toContain('Method:');
+    // Efficiency by outside temperature and by average speed, from the same drives.
+    await eventually(
+      () => page.locator('#efficiency-speed-chart').getAttribute('data-points'),
+      (v) => expect(Number(v)).toBeGreaterThan(0),
+    );
+    expect(Number(await page.locator('#efficiency-temp-chart').getAttribute('data-points'))).toBeGreaterThan(0);
     await eventually(
       () => page.locator('#drain-chart').getAttribute('data-points'),
       (v) => expect(Number(v)).toBeGreaterThanOrEqual(2),

@@ -14,6 +14,8 @@ interface Reading {
   soc?: number;
   /** Rated range (mi); default 3 mi a percent. */
   range?: number;
+  /** Outside temperature (°C). */
+  temp?: number;
   gear?: 'P' | 'D' | null;
   speed?: number;
   charging?: string;
@@ -40,6 +42,7 @@ function snap(r: Reading): Snapshot {
         fast_charger_present: r.fast ?? false,
       },
       drive_state: { shift_state: r.gear === undefined ? 'P' : r.gear, speed: r.speed ?? null, ...(r.at ? r.at : {}) },
+      ...(r.temp === undefined ? {} : { climate_state: { outside_temp: r.temp } }),
     },
     0,
   );
@@ -108,6 +111,23 @@ describe('drives from sparse readings', () => {
     ]);
     expect(charges[0]!.ratedWhPerMi).toBe(Math.round((10.5 * 1000) / 36));
     expect(drives[0]).toMatchObject({ energyEstimate: 'rated_range_charging', estimatedEnergyKwh: round2((6 * 292) / 1000) });
+  });
+
+  it('keeps the outside temperature the moving readings reported, as their mean (for efficiency against temperature)', () => {
+    const [drive] = run([
+      { min: 0, odo: 1000, temp: 20 },
+      { min: 5, odo: 1002, gear: 'D', speed: 30, temp: -2 },
+      { min: 10, odo: 1004, gear: 'D', speed: 30, temp: -3 },
+      { min: 15, odo: 1006, temp: 5 },
+    ]).drives;
+    expect(drive!.outsideTempC).toBe(-2.5);
+    expect(
+      run([
+        { min: 0, odo: 1000 },
+        { min: 5, odo: 1002, gear: 'D', speed: 30 },
+        { min: 10, odo: 1004 },
+      ]).drives[0]!.outsideTempC,
+    ).toBeUndefined();
   });
 
   it('parked, then parked further on, with no reading in between: the drive is recorded and marked as possibly hiding stops', () => {
