@@ -1,6 +1,16 @@
 import { MINUTE_MS } from '../clock';
 import type { Drive } from './history-records';
-import { maxOf, MIN_DRIVE_MI, pointOf, round, type HistoryOptions, type HistoryReading, type OpenDrive, type SleepBounds } from './history-state';
+import {
+  maxOf,
+  MIN_DRIVE_MI,
+  pointOf,
+  round,
+  type HistoryOptions,
+  type HistoryReading,
+  type OpenDrive,
+  type SleepBounds,
+  NO_SLEEP_BOUNDS,
+} from './history-state';
 import type { EnergyEstimate } from './history-records';
 
 /**
@@ -23,15 +33,6 @@ const MOVING_MPH = 5;
  * after it woke (the wake bound is when it was last seen asleep, not when it set off).
  */
 const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
-/**
- * A reading this soon after the car left sleep was taken as it woke (the collector reads a car at once when it comes
- * online): too soon for a drive since, so a drive left open before the sleep had ended before the car fell asleep.
- */
-const READ_ON_WAKE_MS = 5 * MINUTE_MS;
-
-const NO_BOUNDS: SleepBounds = { wokeAfter: null, asleepAt: null };
-/** A first moving reading at most this far on from where the car slept stands for the drive's start (its range). */
-const WAKE_READ_MI = 2;
 
 /**
  * The drive part of a reading: an open drive goes on while the car moves and closes when it is seen parked; a car
@@ -43,15 +44,15 @@ export function foldDrive(
   last: HistoryReading | null,
   reading: HistoryReading,
   options: HistoryOptions,
-  bounds: SleepBounds = NO_BOUNDS,
+  bounds: SleepBounds = NO_SLEEP_BOUNDS,
 ): { drive: OpenDrive | null; closed: Drive[] } {
   if (open !== null) {
     if (reading.moving) return { drive: continued(open, reading), closed: [] };
-    const endedBy = endBoundBySleep(open, reading, bounds);
+    const endedBy = endBoundBySleep(open, bounds);
     const closingGap = (endedBy ?? reading.at) - open.lastMovingAt;
     return { drive: null, closed: [closeDrive(vin, open, reading, Math.max(open.maxGapMs, closingGap), options, endedBy)] };
   }
-  if (reading.moving) return { drive: opened(last, reading, bounds.wokeAfter), closed: [] };
+  if (reading.moving) return { drive: opened(last, reading, bounds), closed: [] };
   if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
     // Parked, then parked further on: a drive (or several) between two readings.
     const unseen: OpenDrive = {
@@ -93,23 +94,22 @@ function withTemperature(sofar: OpenDrive['outsideTemp'], reading: HistoryReadin
  * The first time the car was listed asleep after the drive's last moving reading bounds its end, when the reading that
  * found it parked came as it woke; otherwise it may have driven on after waking, and only that reading bounds it.
  */
-function endBoundBySleep(open: OpenDrive, reading: HistoryReading, bounds: SleepBounds): number | undefined {
-  const { asleepAt, wokeAfter } = bounds;
-  if (asleepAt === null || wokeAfter === null || asleepAt <= open.lastMovingAt) return undefined;
-  return reading.at - wokeAfter <= READ_ON_WAKE_MS ? asleepAt : undefined;
+function endBoundBySleep(open: OpenDrive, bounds: SleepBounds): number | undefined {
+  const { asleepAt, readOnWake } = bounds;
+  return readOnWake && asleepAt !== null && asleepAt > open.lastMovingAt ? asleepAt : undefined;
 }
 
 /**
  * Seen moving for the first time: a drive opens, from the reading before (where it was parked) if there is one. When
  * the car slept since that reading, it set off after it woke (`wokeAfter`): the drive's start is bounded by that.
  */
-function opened(last: HistoryReading | null, reading: HistoryReading, wokeAfter: number | null = null): OpenDrive {
+function opened(last: HistoryReading | null, reading: HistoryReading, bounds: SleepBounds): OpenDrive {
   // Shortly after a reading that saw it parked (as when the collector read it on waking): if it covered much less
   // ground since than its speed says, it stood still for part of that time too, perhaps at a stop between two
   // errands. After a longer gap, it may simply have set off late.
   // (After a reading that found it plugged in, it may have stayed at the charger: no such guess.)
   // Asleep until it woke, it was parked, not stopped on the way: the time it could have been driving began then.
-  const startedAfter = last !== null && wokeAfter !== null && wokeAfter > last.at && wokeAfter < reading.at ? wokeAfter : null;
+  const startedAfter = last !== null ? bounds.wokeAfter : null;
   const couldMoveFrom = startedAfter ?? last?.at ?? reading.at;
   const slowGap =
     last !== null &&
@@ -117,13 +117,11 @@ function opened(last: HistoryReading | null, reading: HistoryReading, wokeAfter:
     last.pluggedIn !== true &&
     reading.at - couldMoveFrom <= OPENING_GAP_MS &&
     stoodStill({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading);
-  const covered = last === null ? 0 : reading.odometerMi - last.odometerMi;
-  const readOnWake = startedAfter !== null && reading.at - startedAfter <= READ_ON_WAKE_MS && covered >= 0 && covered <= WAKE_READ_MI;
   return {
     start: anchorOf(last ?? reading),
     startedBy: reading.at,
     ...(startedAfter !== null ? { startedAfter } : {}),
-    ...(readOnWake && reading.rangeMi !== null ? { startRangeMi: round(reading.rangeMi + covered, 2) } : {}),
+    ...(bounds.atWake?.rangeMi != null ? { startRangeMi: bounds.atWake.rangeMi } : {}),
     lastMovingAt: reading.at,
     lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
     slowGap,

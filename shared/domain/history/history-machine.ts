@@ -10,7 +10,9 @@ import {
   type HistoryStep,
   type SleepBounds,
   ratedWhPerMiOf,
+  round,
 } from './history-state';
+import { MINUTE_MS } from '../clock';
 import { foldIdle, foldStateChange } from './idle-fold';
 
 export {
@@ -70,12 +72,24 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
   return out;
 }
 
+/** A reading this soon after the car left sleep was taken as it woke. */
+const READ_ON_WAKE_MS = 5 * MINUTE_MS;
+/** A reading on waking at most this far on from where the car slept stands for where it stood as it woke. */
+const WAKE_READ_MI = 2;
+
 /** The listed states' bounds between the last reading and this one (a wake after this reading is not this one's). */
 function sleepBounds(state: HistoryState, reading: HistoryReading): SleepBounds {
+  const { last } = state;
   const after = state.wake?.after ?? null;
-  const wokeAfter = after !== null && after < reading.at && (state.last === null || after > state.last.at) ? after : null;
+  const wokeAfter = after !== null && after < reading.at && (last === null || after > last.at) ? after : null;
   const asleepAt = state.asleepAt != null && state.asleepAt < reading.at ? state.asleepAt : null;
-  return { wokeAfter, asleepAt };
+  const readOnWake = wokeAfter !== null && reading.at - wokeAfter <= READ_ON_WAKE_MS;
+  const covered = last === null ? null : reading.odometerMi - last.odometerMi;
+  const atWake =
+    readOnWake && covered !== null && covered >= 0 && covered <= WAKE_READ_MI
+      ? { batteryLevel: reading.batteryLevel, rangeMi: reading.rangeMi === null ? null : round(reading.rangeMi + covered, 2) }
+      : null;
+  return { wokeAfter, asleepAt, readOnWake, atWake };
 }
 
 /**

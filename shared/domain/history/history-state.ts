@@ -94,7 +94,16 @@ export const EMPTY_HISTORY: HistoryState = { last: null, drive: null, charge: nu
 export interface SleepBounds {
   wokeAfter: number | null;
   asleepAt: number | null;
+  /** This reading came as the car woke (the collector reads a car at once when it comes online): no drive since. */
+  readOnWake: boolean;
+  /**
+   * Where the car stood as it woke, when this reading came on waking at most WAKE_READ_MI from the last one: its
+   * level, and its range plus the miles covered (rated range falls by about a mile a mile).
+   */
+  atWake: { batteryLevel: number | null; rangeMi: number | null } | null;
 }
+
+export const NO_SLEEP_BOUNDS: SleepBounds = { wokeAfter: null, asleepAt: null, readOnWake: false, atWake: null };
 
 export interface HistoryOptions {
   /** Usable pack capacity in kWh, for the energy estimate of drives. */

@@ -1,15 +1,9 @@
 import { MINUTE_MS } from '../clock';
 import type { IdlePeriod, StateChange } from './history-records';
-import { round, type HistoryOptions, type HistoryReading, type HistoryState, type SleepBounds, type SleepSeen } from './history-state';
+import { round, type HistoryOptions, type HistoryReading, type HistoryState, type SleepBounds, type SleepSeen, NO_SLEEP_BOUNDS } from './history-state';
 
 /** Idle periods shorter than this are not recorded (a stop between errands). */
 const MIN_IDLE_MS = 60 * MINUTE_MS;
-/**
- * A moving reading this soon after the car woke, and this little further on than where it slept, stands for the end
- * of the parking (see IdlePeriod.endedByWake): the collector reads a car at once when it comes online.
- */
-const WAKE_READ_MS = 5 * MINUTE_MS;
-const WAKE_READ_MI = 2;
 
 /**
  * The idle part of a reading: a period runs from the end of a drive or session (or the first reading) to the last
@@ -21,7 +15,7 @@ export function foldIdle(
   reading: HistoryReading,
   now: { driving: boolean; charging: boolean; closedRecords: boolean },
   options: HistoryOptions,
-  bounds: SleepBounds = { wokeAfter: null, asleepAt: null },
+  bounds: SleepBounds = NO_SLEEP_BOUNDS,
 ): { idleSince: HistoryReading | null; sleep: SleepSeen | undefined; closed: IdlePeriod[] } {
   const out: { idles: IdlePeriod[] } = { idles: [] };
   const last = state.last;
@@ -30,7 +24,7 @@ export function foldIdle(
   let sleep = state.sleep;
   const busyNow = now.driving || now.charging || now.closedRecords;
   if (busyNow && idleSince !== null && last !== null) {
-    const end = wakeEnd(last, reading, bounds.wokeAfter) ?? idleEnd(idleSince, last, reading, state.charge === null && now.charging, options);
+    const end = wakeEnd(last, reading, bounds) ?? idleEnd(idleSince, last, reading, state.charge === null && now.charging, options);
     const asleepMs =
       sleep === undefined
         ? null
@@ -75,15 +69,12 @@ interface IdleEnd {
 
 /**
  * A car that slept since its last parked reading and was first read already driving, just after it woke: it stood
- * until it woke, an hour or more after that reading. The period ends then, with the moving reading's level and its
- * range plus the miles covered (rated range falls by about a mile a mile; the difference is a fraction of a mile).
+ * until it woke, an hour or more after that reading. The period ends then, where the car stood as it woke.
  */
-function wakeEnd(last: HistoryReading, reading: HistoryReading, wokeAfter: number | null): IdleEnd | null {
-  if (wokeAfter === null || !reading.moving || wokeAfter - last.at < MIN_IDLE_MS || reading.at - wokeAfter > WAKE_READ_MS) return null;
-  const covered = reading.odometerMi - last.odometerMi;
-  if (covered < 0 || covered > WAKE_READ_MI) return null;
-  const rangeMi = reading.rangeMi === null ? null : round(reading.rangeMi + covered, 2);
-  return { point: { at: wokeAfter, batteryLevel: reading.batteryLevel, rangeMi }, endedByCharge: false, endedByWake: true };
+function wakeEnd(last: HistoryReading, reading: HistoryReading, bounds: SleepBounds): IdleEnd | null {
+  const { wokeAfter, atWake } = bounds;
+  if (wokeAfter === null || atWake === null || !reading.moving || wokeAfter - last.at < MIN_IDLE_MS) return null;
+  return { point: { at: wokeAfter, ...atWake }, endedByCharge: false, endedByWake: true };
 }
 
 /**
