@@ -256,13 +256,13 @@ async function recordHistorySafely(deps: CollectorDeps, vin: string, record: (hi
   }
 }
 
-/** True when the record says something new, or its lastSeenAt is getting stale. */
 /** The last list that saw the car in its earlier state: the pass before, or when its record was last written. */
 function sinceOf(previous: VehicleRecord | null, deps: Pick<CollectorDeps, 'lastListedAt'>): { since?: number } {
   if (previous === null) return {};
   return { since: Math.max(previous.lastSeenAt, deps.lastListedAt ?? -Infinity) };
 }
 
+/** True when the record says something new, or its lastSeenAt is getting stale. */
 function changed(previous: VehicleRecord | null, next: VehicleRecord): boolean {
   if (previous === null) return true;
   if (next.lastSeenAt - previous.lastSeenAt >= SEEN_REFRESH_MS) return true;

@@ -9,9 +9,10 @@ import type { Tariff } from '../domain/places/tariff';
 import type { ApiDeps } from './api-deps';
 
 /**
- * A session's cost, and where it came from: the one the owner set; else the one an imported session came with; else Tesla's bill (a Supercharger session
- * matched to Tesla's charging history, in Tesla's currency); else its place's tariff (an estimate: the energy
- * between two readings is spread over the time between them); else its kWh at the configured price; else unknown.
+ * A session's cost, and where it came from: the one the owner set; else the one an imported session came with; else
+ * Tesla's bill (a Supercharger session matched to Tesla's charging history, in Tesla's currency); else its place's
+ * tariff (an estimate: the energy between two readings is spread over the time between them); else its kWh at the
+ * configured price; else unknown.
  */
 export type PricedSession = ChargingSession & {
   cost: number | null;

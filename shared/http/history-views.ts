@@ -51,7 +51,7 @@ export function driveView(d: PlacedDrive) {
     /** What the readings bound: at least from the first moving reading to the last, at most durationMinutes. */
     durationBounds: { atLeastMinutes: Math.max(0, Math.round((d.endedAfter - d.startedBy) / 60_000)), atMostMinutes: Math.round(d.durationMs / 60_000) },
     estimatedEnergyKwh: d.estimatedEnergyKwh,
-    /** What the estimate came from: `rated_range`, `battery_level` (whole percent), or `imported`; null when none. */
+    /** What the estimate came from (see EnergyEstimate); drives derived before it was kept: `battery_level`; null: none. */
     energyEstimate: d.estimatedEnergyKwh === null ? null : (d.energyEstimate ?? 'battery_level'),
     whPerMi: d.whPerMi,
     whPerKm: d.whPerKm,

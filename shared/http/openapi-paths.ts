@@ -118,7 +118,7 @@ function notificationPaths(): Paths {
 
 /** One car's paths: its state, history, logbook, usage and command log. */
 export function vehiclePaths(): Paths {
-  return { ...readingPaths(), ...drivePaths(), ...chargeAndMonthPaths(), ...invoiceAndTyrePaths(), ...usageAndAuditPaths() };
+  return { ...readingPaths(), ...drivePaths(), ...chargeAndMonthPaths(), ...insightAndInvoicePaths(), ...usageAndAuditPaths() };
 }
 
 /** A car's latest state, odometer and snapshots. */
@@ -187,9 +187,8 @@ function drivePaths(): Paths {
   };
 }
 
-/** Charging sessions, idle periods, months and software versions. */
-/** Tesla's invoices of Supercharger sessions, fetched when asked; the tyres' pressures. */
-function invoiceAndTyrePaths(): Paths {
+/** What the drives and readings tell of the car (battery health, efficiency, tyres), and Tesla's invoices. */
+function insightAndInvoicePaths(): Paths {
   return {
     '/vehicles/{vin}/battery-health': {
       get: {
@@ -234,6 +233,7 @@ function invoiceAndTyrePaths(): Paths {
   };
 }
 
+/** Charging sessions, idle periods, months and software versions. */
 function chargeAndMonthPaths(): Paths {
   return {
     '/vehicles/{vin}/charges/{id}': {

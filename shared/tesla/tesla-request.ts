@@ -21,14 +21,13 @@ export interface TeslaAnswer {
   raw: string;
   /** The body as it came. */
   bytes: Buffer;
-  contentType: string | null;
   retryAfter: string | string[] | undefined;
 }
 
 /** Below this much time left, a request is not started: it could not finish. */
 const MIN_REQUEST_MS = 250;
 /** Answers larger than this are not Tesla's (vehicle_data is a few KiB): the exchange is abandoned. */
-export const MAX_ANSWER_BYTES = 1024 * 1024;
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
  * One HTTP exchange with a Tesla host over undici (JSON accepted), read to the end within a total deadline: the
@@ -53,14 +52,7 @@ export async function teslaRequest(url: string, init: TeslaRequest): Promise<Tes
       ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
     });
     const bytes = await readBounded(res.body, init.maxBytes ?? MAX_ANSWER_BYTES);
-    const type = res.headers['content-type'];
-    return {
-      status: res.statusCode,
-      raw: bytes.toString('utf8'),
-      bytes,
-      contentType: typeof type === 'string' ? type : null,
-      retryAfter: res.headers['retry-after'],
-    };
+    return { status: res.statusCode, raw: bytes.toString('utf8'), bytes, retryAfter: res.headers['retry-after'] };
   } catch (error) {
     const timedOut = signal.aborted;
     throw new FleetApiUnreachableError(timedOut ? `no complete answer within ${budget} ms` : error instanceof Error ? error.message : 'request failed');
