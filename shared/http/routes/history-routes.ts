@@ -67,6 +67,15 @@ export async function requireDrive(deps: ApiDeps, vin: string, id: string): Prom
   return drive;
 }
 
+/** The months a query asks for (`from`, `to`, YYYY-MM), by default the twelve up to this one; a 400 when they are not. */
+export function monthsAsked(query: Record<string, string | undefined>, now: number): { from: string; to: string } {
+  const q = validate(monthsQuerySchema(), query, 'invalid_query');
+  const to = q.to ?? iso(now).slice(0, 7);
+  const from = q.from ?? iso(Date.parse(`${to}-01T00:00:00Z`) - 330 * 86_400_000).slice(0, 7);
+  if (from > to) throw new ApiError(400, 'invalid_query', '`from` must not be after `to`');
+  return { from, to };
+}
+
 /** Drives with the places they started and ended at (when location is recorded and the owner named places). */
 async function placedDrives(deps: ApiDeps, vin: string, query: HistoryQuery): Promise<HistoryPage<PlacedDrive>> {
   const [page, places] = await Promise.all([deps.history.listDrives(vin, query), deps.places ? deps.places.listPlaces() : Promise.resolve([])]);
@@ -216,10 +225,7 @@ function getMonthsRoute(deps: ApiDeps): Route {
     path: '/vehicles/{vin}/months',
     handle: async ({ params, query, event }) => {
       const vin = requireVin(params.vin);
-      const q = validate(monthsQuerySchema(), query, 'invalid_query');
-      const to = q.to ?? iso(deps.clock.now()).slice(0, 7);
-      const from = q.from ?? iso(Date.parse(`${to}-01T00:00:00Z`) - 330 * 86_400_000).slice(0, 7);
-      if (from > to) throw new ApiError(400, 'invalid_query', '`from` must not be after `to`');
+      const { from, to } = monthsAsked(query, deps.clock.now());
       const totals = await deps.history.listMonths(vin, from, to);
       const costs = await costsOfMonths(deps, vin, totals, from, to);
       const months = totals.map((m) => ({ ...m, distanceKm: Math.round(m.distanceMi * 1609.344) / 1000 }));
