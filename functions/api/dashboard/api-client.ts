@@ -13,6 +13,13 @@ export class ApiClientError extends Error {
   }
 }
 
+type ErrorBody = { error?: { code: string; message: string } };
+
+/** The API's error answer as an error: its code and words, or the status when it gave none. */
+function apiError(status: number, body: ErrorBody | null): ApiClientError {
+  return new ApiClientError(status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${status}`);
+}
+
 export const tokenStore = {
   get: (): string | null => localStorage.getItem(TOKEN_KEY),
   set: (token: string): void => localStorage.setItem(TOKEN_KEY, token),
@@ -54,9 +61,9 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw error;
   }
   if (res.status === 401) throw new UnauthorizedError('unauthorized');
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  const body = (await res.json().catch(() => null)) as ErrorBody | null;
   if (read && asked !== selection) throw new StaleAnswerError('the car shown changed');
-  if (!res.ok) throw new ApiClientError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${res.status}`);
+  if (!res.ok) throw apiError(res.status, body);
   return body as T;
 }
 
@@ -67,10 +74,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 export async function download(path: string, accept: string, fileName: string): Promise<void> {
   const res = await fetch(path, { headers: { authorization: `Bearer ${tokenStore.get() ?? ''}`, accept } });
   if (res.status === 401) throw new UnauthorizedError('unauthorized');
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-    throw new ApiClientError(res.status, body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${res.status}`);
-  }
+  if (!res.ok) throw apiError(res.status, (await res.json().catch(() => null)) as ErrorBody | null);
   const link = document.createElement('a');
   link.href = URL.createObjectURL(await res.blob());
   link.download = fileName;
