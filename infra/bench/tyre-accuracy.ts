@@ -1,5 +1,5 @@
 import type { Snapshot } from '../../shared/domain/snapshot';
-import { LOW_SHARE, NEW_TYRE_WATCH, watchTyres, type TyreAlert } from '../../shared/domain/tyres/tyre-watch';
+import { LOW_SHARE, NEW_TYRE_WATCH, tyreReadingOf, watchTyres, type TyreAlert } from '../../shared/domain/tyres/tyre-watch';
 import type { DriveProfile } from '../simulator/drive-profile';
 import { SIM_TYRE_BAR } from '../simulator/sim-vehicle-data';
 
@@ -17,13 +17,9 @@ export function tyreAccuracy(profile: DriveProfile, snapshots: readonly Snapshot
   let watch = NEW_TYRE_WATCH;
   const alerts: Array<TyreAlert & { at: number }> = [];
   for (const s of [...snapshots].sort((a, b) => a.takenAt - b.takenAt)) {
-    if (!s.detail) continue;
-    const step = watchTyres(watch, {
-      at: s.takenAt,
-      pressureBar: s.detail.tyrePressureBar,
-      recommendedBar: s.detail.tyreRecommendedBar ?? { front: null, rear: null },
-      carWarns: s.detail.tyreWarnings ?? [],
-    });
+    const reading = tyreReadingOf(s);
+    if (reading === null) continue;
+    const step = watchTyres(watch, reading);
     watch = step.watch;
     alerts.push(...step.alerts.map((a) => ({ ...a, at: s.takenAt })));
   }

@@ -2,7 +2,7 @@ import { monthKey } from '../billing';
 import { isCharging, isDriving, type Snapshot } from '../snapshot';
 import type { VehicleProblem } from '../stores';
 import type { Notification } from './notification';
-import { NEW_TYRE_WATCH, watchTyres, type TyreWatch } from '../tyres/tyre-watch';
+import { NEW_TYRE_WATCH, tyreReadingOf, watchTyres, type TyreWatch } from '../tyres/tyre-watch';
 
 /** What a car's detectors remember between readings. */
 export interface CarWatch {
@@ -55,14 +55,8 @@ export function noticesFromReading(
 
 /** A tyre low, or losing air faster than the others: once per episode (its id is the wheel and when it began). */
 function tyreNotices(watch: TyreWatch, current: Snapshot, notice: Notice): TyreWatch {
-  const d = current.detail;
-  if (!d) return watch;
-  const reading = {
-    at: current.takenAt,
-    pressureBar: d.tyrePressureBar,
-    recommendedBar: d.tyreRecommendedBar ?? { front: null, rear: null },
-    carWarns: d.tyreWarnings ?? [],
-  };
+  const reading = tyreReadingOf(current);
+  if (reading === null) return watch;
   const { alerts, watch: next } = watchTyres(watch, reading);
   for (const a of alerts) {
     const title = a.kind === 'tyre_low' ? `${a.wheel.toUpperCase()} tyre low, ${a.bar.toFixed(2)} bar` : `${a.wheel.toUpperCase()} tyre losing air`;

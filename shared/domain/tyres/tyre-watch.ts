@@ -6,6 +6,8 @@
  * read from each wheel's offset from the mean of the other three: that offset stays put from day to day unless the
  * wheel itself loses air. Its usual value is the median of the first offset seen on each of the last days.
  */
+import type { Snapshot } from '../snapshot';
+
 export type Wheel = 'fl' | 'fr' | 'rl' | 'rr';
 export const WHEELS: readonly Wheel[] = ['fl', 'fr', 'rl', 'rr'];
 const WHEEL_NAMES: Record<Wheel, string> = { fl: 'front left', fr: 'front right', rl: 'rear left', rr: 'rear right' };
@@ -17,6 +19,13 @@ export interface TyreReading {
   recommendedBar: { front: number | null; rear: number | null };
   /** Wheels the car itself warns about (`tpms_hard_warning_*`). */
   carWarns: readonly Wheel[];
+}
+
+/** What a stored reading says of the tyres, or null for one without the detail (stored before it was kept). */
+export function tyreReadingOf(s: Snapshot): TyreReading | null {
+  const d = s.detail;
+  if (!d) return null;
+  return { at: s.takenAt, pressureBar: d.tyrePressureBar, recommendedBar: d.tyreRecommendedBar ?? { front: null, rear: null }, carWarns: d.tyreWarnings ?? [] };
 }
 
 export interface TyreWatch {
