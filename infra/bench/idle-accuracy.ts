@@ -1,12 +1,13 @@
 import { MINUTE_MS } from '../../shared/domain/clock';
 import type { IdlePeriod } from '../../shared/domain/history/history-records';
-import { MILES_PER_PERCENT } from '../simulator/sim-energy';
 
 /** What the simulated car really did, minute by minute from `start`: its exact battery % and whether it slept. */
 export interface CarTimeline {
   start: number;
   batteryLevel: number[];
   asleep: boolean[];
+  /** The rated miles each % of the car's pack is worth (less on a worn one). */
+  milesPerPercent: number;
 }
 
 export interface IdleAccuracy {
@@ -38,8 +39,8 @@ export function idleAccuracy(idles: readonly IdlePeriod[], timeline: CarTimeline
     const lost = timeline.batteryLevel[from]! - timeline.batteryLevel[to]!;
     if (idle.batteryLost !== null) lostError = Math.max(lostError, Math.abs(idle.batteryLost - lost));
     if (idle.rangeLostMi !== null) {
-      rangeError = Math.max(rangeError, Math.abs(idle.rangeLostMi - lost * MILES_PER_PERCENT));
-      derivedLost += idle.rangeLostMi / MILES_PER_PERCENT;
+      rangeError = Math.max(rangeError, Math.abs(idle.rangeLostMi - lost * timeline.milesPerPercent));
+      derivedLost += idle.rangeLostMi / timeline.milesPerPercent;
       trueLost += lost;
       days += idle.durationMs / (24 * 60 * MINUTE_MS);
     }

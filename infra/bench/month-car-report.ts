@@ -1,4 +1,6 @@
 import { tyreAccuracy } from './tyre-accuracy';
+import { batteryAccuracy } from './battery-accuracy';
+import { ratedWhPerMiOf } from '../../shared/domain/history/history-state';
 import { costUsd } from '../../shared/domain/billing';
 import { activityOf, type CarActivity, type Snapshot } from '../../shared/domain/snapshot';
 import type { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
@@ -119,6 +121,9 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   }
   const versions = await history.listVersions(vin);
   console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
+  const state = await history.getHistoryState(vin);
+  const drives = (await history.listDrives(vin, range)).items;
+  console.log(`  battery health         ${batteryAccuracy(drives, charges, state === null ? null : ratedWhPerMiOf(state), car.pack)}`);
   const tyres = tyreAccuracy(carProfile, snapshots, start);
   if (tyres !== null) console.log(`  tyres                  ${tyres}`);
 }

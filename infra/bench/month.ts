@@ -115,7 +115,9 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
       new SimCar({ vin, id: 9000 + i, displayName: 'shadow', profile: o.profiles?.[i] ?? o.profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 }, start),
   );
   const awakeMinutes = new Map(vins.map((vin) => [vin, { polled: 0, shadow: 0 }]));
-  const timelines = new Map<string, CarTimeline>(vins.map((vin) => [vin, { start, batteryLevel: [], asleep: [] }]));
+  const timelines = new Map<string, CarTimeline>(
+    vins.map((vin) => [vin, { start, batteryLevel: [], asleep: [], milesPerPercent: sim.car(vin).pack.milesPerPercent }]),
+  );
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const wallStart = performance.now();
   let passes = 0;

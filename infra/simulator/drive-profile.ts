@@ -19,6 +19,8 @@ import { PACK_KWH } from './sim-energy';
  * - `outsideTempC` (default 12) changes what driving and climate cost;
  * - `wakeBeforeDriveMinutes` (default 0): the car wakes this long before each drive that follows a parking, as a
  *   real one does when the owner walks up with the phone key;
+ * - `batteryHealthPercent` (default 100): the pack holds this share of a new one's 75 kWh, and its rated range at
+ *   100 % shrinks with it (the rated Wh per mile is the model's), as a worn battery's does;
  * - `slowPuncture` (`{ "wheel": "rl", "fromDay": 3, "barPerDay": 0.08 }`): from that day after the car's start, that
  *   tyre loses air at that rate (the others stay at the recommended 2.9 bar, warmer by 0.15 bar while driving);
  * - `softwareUpdateEveryDays`: every so many days after the car's start an update becomes available; it installs at
@@ -35,6 +37,7 @@ export const driveProfileSchema = z
       .max(62 * 24 * 60),
     outsideTempC: z.number().min(-40).max(50).optional(),
     wakeBeforeDriveMinutes: z.int().min(0).max(10).optional(),
+    batteryHealthPercent: z.number().min(50).max(100).optional(),
     softwareUpdateEveryDays: z.int().min(2).max(365).optional(),
     slowPuncture: z
       .strictObject({ wheel: z.enum(['fl', 'fr', 'rl', 'rr']), fromDay: z.number().min(0).max(365), barPerDay: z.number().positive().max(3) })
@@ -87,12 +90,13 @@ export const DEMO_PROFILE: DriveProfile = {
 
 /**
  * A commuter's day in UTC: two commutes, an errand in the evening, charging overnight; a cool 8 °C, the phone key
- * waking the car before each drive, and a software update every two weeks.
+ * waking the car before each drive, a software update every two weeks, and a pack some years old (92 % of new).
  */
 export const COMMUTER_PROFILE: DriveProfile = {
   name: 'commuter-daily',
   periodMinutes: 1440,
   outsideTempC: 8,
+  batteryHealthPercent: 92,
   wakeBeforeDriveMinutes: 2,
   softwareUpdateEveryDays: 14,
   segments: [

@@ -1,6 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { activityAt, softwareAt, type Activity, type Hold } from './drive-profile';
-import { dcChargeKw, driveWhPerMile, integrateCharge, PACK_KWH, parkedDrawKw, percentOf } from './sim-energy';
+import { dcChargeKw, driveWhPerMile, integrateCharge, packOf, parkedDrawKw, percentOf, type SimPack } from './sim-energy';
 import { PoorSignal } from './sim-poor-signal';
 import { SimSleep } from './sim-sleep';
 import { SimTruth } from './sim-truth';
@@ -54,6 +54,8 @@ export class SimCar {
   private readonly anchor: number;
   /** When the car's simulated life began: software updates count from here. */
   private readonly createdAt: number;
+  /** Its battery, worn as the profile says: the capacity a battery-health estimate should find. */
+  readonly pack: SimPack;
 
   constructor(
     private readonly options: SimCarOptions,
@@ -65,6 +67,7 @@ export class SimCar {
     this.inFleetStatus = options.inFleetStatus ?? true;
     this.odometerMi = options.odometerMi ?? 12_000;
     this.batteryLevel = options.batteryLevel ?? 70;
+    this.pack = packOf(options.profile.batteryHealthPercent);
     this.locked = options.locked ?? true;
     this.sentryMode = options.sentryMode ?? false;
     this.anchor = options.anchor ?? 0;
@@ -149,7 +152,7 @@ export class SimCar {
     if (!this.isChargingNow(activity)) return this.drain(hours);
     this.truth.charging(from, from, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
     const kwAt = (level: number): number => (activity.dc ? dcChargeKw(activity.ratedKw, level) : activity.ratedKw);
-    const charged = integrateCharge(this.batteryLevel, this.chargeLimit, to - from, kwAt);
+    const charged = integrateCharge(this.batteryLevel, this.chargeLimit, to - from, kwAt, this.pack);
     this.batteryLevel = charged.level;
     this.sessionEnergyKwh += charged.addedKwh;
     if (this.batteryLevel >= this.chargeLimit) this.fullThisPlug = true;
@@ -162,8 +165,8 @@ export class SimCar {
     const miles = speedMph * ((to - from) / HOUR_MS);
     this.odometerMi += miles;
     const kwh = (miles * driveWhPerMile(speedMph, this.outsideTempC)) / 1000;
-    this.truth.drew(Math.min(kwh, (this.batteryLevel / 100) * PACK_KWH));
-    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf(kwh));
+    this.truth.drew(Math.min(kwh, (this.batteryLevel / 100) * this.pack.kwh));
+    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf(kwh, this.pack));
     this.sleep.activeOwnUntil(to);
   }
 
@@ -177,7 +180,7 @@ export class SimCar {
   /** What standing costs, for `hours` in the car's present state. */
   private drain(hours: number): void {
     const kw = parkedDrawKw({ asleep: this.asleep, sentry: this.sentryOn, climate: this.climateOn }, this.outsideTempC);
-    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf(kw * hours));
+    this.batteryLevel = Math.max(0, this.batteryLevel - percentOf(kw * hours, this.pack));
   }
 
   private chargePowerKw(activity: Extract<Activity, { kind: 'charge' }> | null = this.activity.kind === 'charge' ? this.activity : null): number {
@@ -232,7 +235,18 @@ export class SimCar {
       const { batteryLevel, chargeLimit, chargingAmps, chargePortOpen, sessionEnergyKwh } = this;
       const kw = charging ? this.chargePowerKw() : 0;
       body.charge_state = chargeStateOf(
-        { batteryLevel, chargeLimit, chargingAmps, chargePortOpen, plugged, charging, kw, chargingState: this.chargingState(), sessionEnergyKwh },
+        {
+          batteryLevel,
+          chargeLimit,
+          chargingAmps,
+          chargePortOpen,
+          plugged,
+          charging,
+          kw,
+          chargingState: this.chargingState(),
+          sessionEnergyKwh,
+          pack: this.pack,
+        },
         now,
       );
     }

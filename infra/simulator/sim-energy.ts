@@ -4,10 +4,26 @@
  * ones owners know, and simple enough that a benchmark can hold a logger to them.
  */
 
-/** Usable pack: 1 % is 0.75 kWh. */
+/** Usable pack of a new car: 1 % is 0.75 kWh. */
 export const PACK_KWH = 75;
-/** Rated range per battery %, as the car reports `battery_range`. */
+/** Rated range per battery % of a new car, as the car reports `battery_range`. */
 export const MILES_PER_PERCENT = 3.1;
+/** The car's rated consumption (Wh per rated mile, ~242): fixed by the model, so a worn pack shows fewer rated miles. */
+export const RATED_WH_PER_MI = (PACK_KWH * 1000) / (MILES_PER_PERCENT * 100);
+
+/** A simulated car's battery: what it holds now, and the rated miles each % of it is worth. */
+export interface SimPack {
+  kwh: number;
+  milesPerPercent: number;
+}
+
+export const NEW_PACK: SimPack = { kwh: PACK_KWH, milesPerPercent: MILES_PER_PERCENT };
+
+/** A pack worn to `healthPercent` of its new capacity (the profile's `batteryHealthPercent`; 100: new). */
+export function packOf(healthPercent = 100): SimPack {
+  const kwh = (PACK_KWH * healthPercent) / 100;
+  return { kwh, milesPerPercent: (kwh * 1000) / RATED_WH_PER_MI / 100 };
+}
 
 /**
  * Wh per mile at a steady speed: rolling resistance plus drag, which grows with the square of speed (~195 Wh/mi at
@@ -53,7 +69,7 @@ export function dcChargeKw(peakKw: number, batteryLevel: number): number {
 }
 
 /** Battery % that `kwh` makes up. */
-export const percentOf = (kwh: number): number => (kwh / PACK_KWH) * 100;
+export const percentOf = (kwh: number, pack: SimPack = NEW_PACK): number => (kwh / pack.kwh) * 100;
 
 /** DC charging power changes with the charge, so it is integrated in steps this long. */
 const CHARGE_STEP_MS = 60_000;
@@ -67,16 +83,17 @@ export function integrateCharge(
   limit: number,
   ms: number,
   kwAt: (level: number) => number,
+  pack: SimPack = NEW_PACK,
 ): { level: number; addedKwh: number; chargedMs: number } {
   let t = 0;
   let addedKwh = 0;
   while (t < ms && level < limit) {
     const step = Math.min(CHARGE_STEP_MS, ms - t);
-    const gained = percentOf((kwAt(level) * step) / 3_600_000);
+    const gained = percentOf((kwAt(level) * step) / 3_600_000, pack);
     const needed = limit - level;
     const taken = Math.min(gained, needed);
     level += taken;
-    addedKwh += (taken / 100) * PACK_KWH;
+    addedKwh += (taken / 100) * pack.kwh;
     t += gained > needed ? (needed / gained) * step : step;
   }
   return { level, addedKwh, chargedMs: t };

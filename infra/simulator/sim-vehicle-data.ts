@@ -1,4 +1,4 @@
-import { MILES_PER_PERCENT, PACK_KWH } from './sim-energy';
+import type { SimPack } from './sim-energy';
 
 /**
  * Parts of a simulated car's `vehicle_data` answer, in Tesla's field names (see the reference and the recorded
@@ -36,18 +36,20 @@ export interface ChargeView {
   kw: number;
   chargingState: string;
   sessionEnergyKwh: number;
+  pack: SimPack;
 }
 
 export function chargeStateOf(c: ChargeView, now: number): Record<string, unknown> {
   const { plugged, charging, kw } = c;
+  const { kwh: packKwh, milesPerPercent } = c.pack;
   const volts = plugged === null ? 0 : plugged.dc ? 390 : 240;
-  const toFullH = charging && kw > 0 ? (((c.chargeLimit - c.batteryLevel) / 100) * PACK_KWH) / kw : 0;
+  const toFullH = charging && kw > 0 ? (((c.chargeLimit - c.batteryLevel) / 100) * packKwh) / kw : 0;
   return {
     battery_level: Math.round(c.batteryLevel),
     usable_battery_level: Math.round(c.batteryLevel),
-    battery_range: round(c.batteryLevel * MILES_PER_PERCENT, 2),
-    est_battery_range: round(c.batteryLevel * MILES_PER_PERCENT * 0.97, 2),
-    ideal_battery_range: round(c.batteryLevel * MILES_PER_PERCENT, 2),
+    battery_range: round(c.batteryLevel * milesPerPercent, 2),
+    est_battery_range: round(c.batteryLevel * milesPerPercent * 0.97, 2),
+    ideal_battery_range: round(c.batteryLevel * milesPerPercent, 2),
     charge_limit_soc: c.chargeLimit,
     charge_limit_soc_min: 50,
     charge_limit_soc_max: 100,
@@ -64,7 +66,7 @@ export function chargeStateOf(c: ChargeView, now: number): Record<string, unknow
     charge_energy_added: round(c.sessionEnergyKwh, 2),
     fast_charger_present: charging && plugged !== null && plugged.dc,
     fast_charger_type: plugged === null ? '<invalid>' : plugged.dc ? 'Supercharger' : 'ACSingleWireCAN',
-    charge_rate: charging ? round((kw / PACK_KWH) * 100 * MILES_PER_PERCENT, 1) : 0,
+    charge_rate: charging ? round((kw / packKwh) * 100 * milesPerPercent, 1) : 0,
     time_to_full_charge: round(toFullH, 2),
     minutes_to_full_charge: Math.round(toFullH * 60),
     timestamp: now,

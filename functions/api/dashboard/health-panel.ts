@@ -13,6 +13,18 @@ interface Health {
   method: string;
   months: HealthMonth[];
   lossPercent: number | null;
+  leftOut: { imported: number; lowLevel: number; cold: number; afterCharge: number };
+}
+
+/** Why drives did not count, in words: "12 in the cold, 3 within an hour of a charge". */
+function leftOutText(left: Health['leftOut']): string {
+  const parts = [
+    left.cold > 0 ? `${left.cold} in the cold` : '',
+    left.afterCharge > 0 ? `${left.afterCharge} within an hour of a charge` : '',
+    left.lowLevel > 0 ? `${left.lowLevel} under 30 %` : '',
+    left.imported > 0 ? `${left.imported} imported` : '',
+  ].filter(Boolean);
+  return parts.length === 0 ? '' : ` Drives left out: ${parts.join(', ')}.`;
 }
 
 /** The full rated range per month with its spread, the capacity estimate, and the loss since the first month. */
@@ -22,8 +34,8 @@ export async function renderHealth(vin: string): Promise<void> {
   const first = health.months[0];
   summary.textContent =
     health.months.length === 0
-      ? 'Not enough drives yet: each month needs five that ended at 30 % or more.'
-      : `${health.lossPercent === null ? '' : `${health.lossPercent.toFixed(1)} % less range than in ${first!.month}. `}Method: ${health.method}.`;
+      ? `Not enough drives yet: each month needs five that ended at 30 % or more, not in the cold, not just after a charge.${leftOutText(health.leftOut)}`
+      : `${health.lossPercent === null ? '' : `${health.lossPercent.toFixed(1)} % less range than in ${first!.month}. `}Method: ${health.method}.${leftOutText(health.leftOut)}`;
   const body = $<HTMLTableElement>('health-table').tBodies[0]!;
   body.replaceChildren();
   for (const m of [...health.months].reverse()) {

@@ -1,11 +1,12 @@
-import type { Drive } from '../history/history-records';
+import type { ChargingSession, Drive } from '../history/history-records';
 
 /**
  * Battery health from what the car reports, as a trend the owner can weigh. Method: at the end of each drive, the
  * car's rated range over its battery level gives the range a full battery would have (`rangeMi / level × 100`). The
  * end of a drive is used, not its start: after a charge to the limit the car's estimate runs high for a while, and
- * a drive's end is never that. Levels under 30 % are left out (a whole percent is then over 3 % of the figure), as are
- * imported drives. Per month, the median and the middle half of these figures, and their count; the capacity is the
+ * a drive's end is never that, unless the drive ended within an hour of a charging session, and those are left out.
+ * Left out too: levels under 30 % (a whole percent is then over 3 % of the figure), drives in the cold (under 5 °C
+ * outside on average: a cold pack holds back energy the car then counts out of its range), and imported drives. Per month, the median and the middle half of these figures, and their count; the capacity is the
  * median full range × the car's rated consumption as its charging shows it (an estimate of an estimate, said so).
  */
 export interface BatteryHealthMonth {
@@ -25,22 +26,46 @@ export interface BatteryHealth {
   lossPercent: number | null;
   /** The Wh per rated mile used for the capacity (null before any charging session showed it). */
   ratedWhPerMi: number | null;
+  /** Drive ends that did not qualify, by reason (a drive is counted under the first that applies). */
+  leftOut: { imported: number; lowLevel: number; cold: number; afterCharge: number };
 }
 
 /** A month needs this many qualifying drives to be shown. */
 export const MIN_SAMPLES = 5;
 const MIN_LEVEL = 30;
+/** A drive whose mean outside temperature was below this is in the cold. */
+export const COLD_C = 5;
+/** A drive that ended this soon after a charging session ended is "right after a charge". */
+export const AFTER_CHARGE_MS = 60 * 60_000;
 
-export const HEALTH_METHOD =
-  'full rated range = rated range ÷ battery level × 100 at the end of each drive (levels of 30 % and more; imported drives left out); per month the median, with the 25th–75th percentile; capacity = that × the Wh per rated mile the car’s charging shows';
+export const HEALTH_METHOD = `full rated range = rated range ÷ battery level × 100 at the end of each drive (left out: levels under ${MIN_LEVEL} %, drives under ${COLD_C} °C outside, drives ending within an hour of a charge, imported drives); per month the median, with the 25th–75th percentile; capacity = that × the Wh per rated mile the car’s charging shows`;
 
-export function batteryHealth(drives: readonly Drive[], ratedWhPerMi: number | null): BatteryHealth {
+type Reason = keyof BatteryHealth['leftOut'];
+
+/** Why a drive's end does not qualify, or null when it does. */
+function leftOutBecause(d: Drive, chargeEnds: readonly number[]): Reason | null {
+  if (d.imported) return 'imported';
+  if (d.end.batteryLevel === null || d.end.batteryLevel < MIN_LEVEL) return 'lowLevel';
+  if (d.outsideTempC !== undefined && d.outsideTempC < COLD_C) return 'cold';
+  if (chargeEnds.some((at) => at <= d.end.at && d.end.at - at < AFTER_CHARGE_MS)) return 'afterCharge';
+  return null;
+}
+
+/** `charges`: the sessions around the drives, so that a drive just after one is left out. */
+export function batteryHealth(drives: readonly Drive[], charges: readonly ChargingSession[], ratedWhPerMi: number | null): BatteryHealth {
   const byMonth = new Map<string, number[]>();
+  const leftOut = { imported: 0, lowLevel: 0, cold: 0, afterCharge: 0 };
+  const chargeEnds = charges.filter((c) => !c.imported).map((c) => c.lastChargingAt);
   for (const d of drives) {
     const { rangeMi, batteryLevel } = d.end;
-    if (d.imported || rangeMi === null || batteryLevel === null || batteryLevel < MIN_LEVEL) continue;
+    if (rangeMi === null) continue;
+    const reason = leftOutBecause(d, chargeEnds);
+    if (reason !== null) {
+      leftOut[reason] += 1;
+      continue;
+    }
     const month = new Date(d.end.at).toISOString().slice(0, 7);
-    byMonth.set(month, [...(byMonth.get(month) ?? []), (rangeMi / batteryLevel) * 100]);
+    byMonth.set(month, [...(byMonth.get(month) ?? []), (rangeMi / batteryLevel!) * 100]);
   }
   const months = [...byMonth]
     .filter(([, values]) => values.length >= MIN_SAMPLES)
@@ -59,7 +84,7 @@ export function batteryHealth(drives: readonly Drive[], ratedWhPerMi: number | n
   const first = months[0];
   const last = months[months.length - 1];
   const lossPercent = months.length >= 2 ? round1(((first!.fullRangeMi - last!.fullRangeMi) / first!.fullRangeMi) * 100) : null;
-  return { method: HEALTH_METHOD, months, lossPercent, ratedWhPerMi };
+  return { method: HEALTH_METHOD, months, lossPercent, ratedWhPerMi, leftOut };
 }
 
 /** Linear interpolation between the closest ranks. */

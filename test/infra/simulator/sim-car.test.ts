@@ -36,6 +36,17 @@ describe('SimCar', () => {
     expect(c.odometerMi).toBeCloseTo(1060, 6); // the next period drove again
   });
 
+  it('a worn pack (batteryHealthPercent) holds less: fewer rated miles per percent, and the same drive takes more of it', () => {
+    const worn = car({ profile: { ...PROFILE, batteryHealthPercent: 90 } });
+    const fresh = car();
+    const range = (c: SimCar) => c.vehicleData(at(0), new Set(['charge_state'])).charge_state as Record<string, number>;
+    expect(range(worn).battery_range! / range(fresh).battery_range!).toBeCloseTo(0.9, 6); // same level, 90 % of the range
+    expect(worn.pack.kwh).toBeCloseTo(67.5, 6);
+    worn.advanceTo(at(60));
+    fresh.advanceTo(at(60));
+    expect((60 - worn.batteryLevel) / (60 - fresh.batteryLevel)).toBeCloseTo(1 / 0.9, 6);
+  });
+
   it('falls asleep 15 minutes after the drive while parked, not before', () => {
     const c = car();
     c.advanceTo(at(60 + 14));
