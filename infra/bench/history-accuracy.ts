@@ -35,6 +35,8 @@ export interface HistoryAccuracy {
   sessionsDc: number;
   /** Largest |derived − true| kWh as a share of the true kWh, among matched sessions. */
   largestKwhErrorShare: number;
+  /** Energy drawn from the charger: matched sessions that gave it, and |derived − true| as a share of the truth. */
+  drawn: { sessions: number; largestErrorShare: number; lossPercent: { derived: number; truth: number } };
 }
 
 const overlaps = (a: { from: number; to: number }, b: { from: number; to: number }): boolean => a.from <= b.to && b.from <= a.to;
@@ -71,6 +73,7 @@ export function historyAccuracy(
     sessionsMatched: c.sessionsMatched,
     sessionsDc: closedSessions.filter((s) => s.dc).length,
     largestKwhErrorShare: c.largestKwhErrorShare,
+    drawn: c.drawn,
   };
 }
 
@@ -123,13 +126,30 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
 function chargeAccuracyOf(closedSessions: readonly ChargeSession[], charges: readonly ChargingSession[]) {
   let sessionsMatched = 0;
   let largestKwhErrorShare = 0;
+  const drawn = { sessions: 0, largestErrorShare: 0, used: 0, added: 0, trueUsed: 0, trueAdded: 0 };
   for (const session of closedSessions) {
     const derived = derivedSessionOf(session, charges);
     if (derived === null) continue;
     sessionsMatched += 1;
     largestKwhErrorShare = Math.max(largestKwhErrorShare, Math.abs(derived.energyAddedKwh! - session.energyKwh) / session.energyKwh);
+    if (derived.energyUsedKwh === undefined) continue;
+    drawn.sessions += 1;
+    drawn.largestErrorShare = Math.max(drawn.largestErrorShare, Math.abs(derived.energyUsedKwh - session.drawnKwh) / session.drawnKwh);
+    drawn.used += derived.energyUsedKwh;
+    drawn.added += derived.energyAddedKwh!;
+    drawn.trueUsed += session.drawnKwh;
+    drawn.trueAdded += session.energyKwh;
   }
-  return { sessionsMatched, largestKwhErrorShare };
+  const loss = (used: number, added: number) => (used > 0 ? ((used - added) / used) * 100 : 0);
+  return {
+    sessionsMatched,
+    largestKwhErrorShare,
+    drawn: {
+      sessions: drawn.sessions,
+      largestErrorShare: drawn.largestErrorShare,
+      lossPercent: { derived: loss(drawn.used, drawn.added), truth: loss(drawn.trueUsed, drawn.trueAdded) },
+    },
+  };
 }
 
 /** The one derived session that overlaps a finished true one and counted its energy, or null (none, or several). */

@@ -99,6 +99,10 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   console.log(
     `  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`,
   );
+  const { drawn } = derived;
+  console.log(
+    `  charging losses        ${drawn.sessions} of ${derived.sessionsMatched} sessions with the energy drawn from the charger; its error ${(drawn.largestErrorShare * 100).toFixed(1)} % largest; losses ${drawn.lossPercent.derived.toFixed(1)} % derived, ${drawn.lossPercent.truth.toFixed(1)} % true`,
+  );
   const idle = idleAccuracy((await history.listIdles(vin, range)).items, timelines.get(vin)!);
   console.log(
     `  idle periods           ${idle.periods}; drain ${idle.drainPercentPerDay.derived.toFixed(2)} %/day derived, ${idle.drainPercentPerDay.truth.toFixed(2)} true; largest error ${idle.largestRangeErrorMi.toFixed(2)} mi of range (${idle.largestLostErrorPoints.toFixed(1)} points in the car's whole %)`,

@@ -36,8 +36,8 @@ export interface TariffAccuracy {
 
 /**
  * Holds a tariff's estimated cost of each derived AC session (its energy spread between readings, its charging
- * time halfway into the readings' gaps) to the true cost: the simulator's energy minute by minute, and its true
- * charging time. Only sessions matched one to one are compared.
+ * time halfway into the readings' gaps) to the true cost: the energy the simulated car drew from the charger minute
+ * by minute, and its true charging time. Only sessions matched one to one are compared.
  */
 export function tariffAccuracy(
   truth: readonly ChargeSession[],
@@ -54,7 +54,9 @@ export function tariffAccuracy(
     if (d === null) continue;
     const mine = readings.filter((r) => r.takenAt > d.startedAfter && r.takenAt <= d.endBy);
     const estimate = sessionCost(tariff, energyPoints(d, mine), chargingInterval(d, mine)).total;
-    const exact = sessionCost(tariff, [{ at: session.startAt, kwh: 0 }, ...session.energyLog], { from: session.startAt, to: session.chargedUntil }).total;
+    // A tariff bills what the meter counts: what the car drew from the charger, losses included.
+    const drawn = session.energyLog.map((e) => ({ at: e.at, kwh: e.drawnKwh }));
+    const exact = sessionCost(tariff, [{ at: session.startAt, kwh: 0 }, ...drawn], { from: session.startAt, to: session.chargedUntil }).total;
     sessions += 1;
     const error = Math.abs(estimate - exact);
     largestErrorAmount = Math.max(largestErrorAmount, error);

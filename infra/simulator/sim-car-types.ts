@@ -38,15 +38,18 @@ export interface CommandOutcome {
 export interface ChargeSession {
   startAt: number;
   endAt: number | null;
+  /** What the battery took (the car's `charge_energy_added`). */
   energyKwh: number;
+  /** What the car drew from the charger for it: what a meter at the wall counts, and a per-kWh tariff bills. */
+  drawnKwh: number;
   startLevel: number;
   endLevel: number | null;
   /** DC fast charging. */
   dc: boolean;
   /** When it last drew power (it may stay plugged in after, until `endAt`). */
   chargedUntil: number;
-  /** The energy taken so far at each step of the simulation: what a tariff's true cost is worked out from. */
-  energyLog: Array<{ at: number; kwh: number }>;
+  /** The energy taken and drawn so far at each step of the simulation: what a tariff's true cost is worked out from. */
+  energyLog: Array<{ at: number; kwh: number; drawnKwh: number }>;
 }
 
 /** A drive as it happened, for checking what a logger recorded. */

@@ -33,6 +33,8 @@ export class SimCar {
   chargeLimit = 80;
   /** kWh added in the current or last session, as the car's `charge_energy_added` counts it (reset at the next plug-in). */
   private sessionEnergyKwh = 0;
+  /** What the car drew from the charger for it (more than it added: charging loses some). */
+  private sessionDrawnKwh = 0;
   private pluggedIn = false;
   /** Reached the limit since it was plugged in: it tops up only once the level has fallen TOP_UP_POINTS below. */
   private fullThisPlug = false;
@@ -150,13 +152,14 @@ export class SimCar {
     }
     if (!this.pluggedIn) this.plugIn();
     if (!this.isChargingNow(activity)) return this.drain(hours);
-    this.truth.charging(from, from, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
+    this.truth.charging(from, from, this.batteryLevel, activity.dc, this.sessionEnergyKwh, this.sessionDrawnKwh);
     const kwAt = (level: number): number => (activity.dc ? dcChargeKw(activity.ratedKw, level) : activity.ratedKw);
-    const charged = integrateCharge(this.batteryLevel, this.chargeLimit, to - from, kwAt, this.pack);
+    const charged = integrateCharge(this.batteryLevel, this.chargeLimit, to - from, kwAt, this.pack, activity.dc);
     this.batteryLevel = charged.level;
     this.sessionEnergyKwh += charged.addedKwh;
+    this.sessionDrawnKwh += charged.drawnKwh;
     if (this.batteryLevel >= this.chargeLimit) this.fullThisPlug = true;
-    this.truth.charging(from, from + charged.chargedMs, this.batteryLevel, activity.dc, this.sessionEnergyKwh);
+    this.truth.charging(from, from + charged.chargedMs, this.batteryLevel, activity.dc, this.sessionEnergyKwh, this.sessionDrawnKwh);
     this.sleep.chargingUntil(from + charged.chargedMs);
   }
 
@@ -175,6 +178,7 @@ export class SimCar {
     this.pluggedIn = true;
     this.fullThisPlug = false;
     this.sessionEnergyKwh = 0;
+    this.sessionDrawnKwh = 0;
   }
 
   /** What standing costs, for `hours` in the car's present state. */

@@ -36,16 +36,20 @@ export class SimTruth {
     session.endLevel = level;
   }
 
-  /** Charging from `at` until `until`, with `energyKwh` taken since the plug-in: opens a session unless one is open. */
-  charging(at: number, until: number, level: number, dc: boolean, energyKwh: number): void {
+  /**
+   * Charging from `at` until `until`, with `energyKwh` taken since the plug-in and `drawnKwh` drawn from the charger
+   * for it: opens a session unless one is open.
+   */
+  charging(at: number, until: number, level: number, dc: boolean, energyKwh: number, drawnKwh: number): void {
     const session = this.chargeSessions[this.chargeSessions.length - 1];
     if (session === undefined || session.endAt !== null) {
-      const energyLog = [{ at, kwh: energyKwh }];
-      this.chargeSessions.push({ startAt: at, endAt: null, energyKwh, startLevel: level, endLevel: null, dc, chargedUntil: until, energyLog });
+      const energyLog = [{ at, kwh: energyKwh, drawnKwh }];
+      this.chargeSessions.push({ startAt: at, endAt: null, energyKwh, drawnKwh, startLevel: level, endLevel: null, dc, chargedUntil: until, energyLog });
     } else {
       session.energyKwh = energyKwh;
+      session.drawnKwh = drawnKwh;
       session.chargedUntil = Math.max(session.chargedUntil, until);
-      if (until > session.energyLog[session.energyLog.length - 1]!.at) session.energyLog.push({ at: until, kwh: energyKwh });
+      if (until > session.energyLog[session.energyLog.length - 1]!.at) session.energyLog.push({ at: until, kwh: energyKwh, drawnKwh });
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { SimPack } from './sim-energy';
+import { chargerDrawKw, type SimPack } from './sim-energy';
 
 /**
  * Parts of a simulated car's `vehicle_data` answer, in Tesla's field names (see the reference and the recorded
@@ -43,6 +43,8 @@ export function chargeStateOf(c: ChargeView, now: number): Record<string, unknow
   const { plugged, charging, kw } = c;
   const { kwh: packKwh, milesPerPercent } = c.pack;
   const volts = plugged === null ? 0 : plugged.dc ? 390 : 240;
+  // The car reports what it draws from the charger: more than goes into the battery.
+  const drawKw = chargerDrawKw(kw, plugged?.dc ?? false);
   const toFullH = charging && kw > 0 ? (((c.chargeLimit - c.batteryLevel) / 100) * packKwh) / kw : 0;
   return {
     battery_level: Math.round(c.batteryLevel),
@@ -59,9 +61,9 @@ export function chargeStateOf(c: ChargeView, now: number): Record<string, unknow
     charge_port_door_open: c.chargePortOpen || plugged !== null,
     charge_port_latch: plugged !== null ? 'Engaged' : '<invalid>',
     charging_state: c.chargingState,
-    charger_power: Math.round(kw),
+    charger_power: Math.round(drawKw),
     charger_voltage: charging ? volts : 0,
-    charger_actual_current: charging && volts > 0 ? Math.round((kw * 1000) / volts) : 0,
+    charger_actual_current: charging && volts > 0 ? Math.round((drawKw * 1000) / volts) : 0,
     charger_phases: charging && plugged !== null && !plugged.dc ? 1 : null,
     charge_energy_added: round(c.sessionEnergyKwh, 2),
     fast_charger_present: charging && plugged !== null && plugged.dc,

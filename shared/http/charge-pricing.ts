@@ -27,6 +27,12 @@ export type PricedSession = ChargingSession & {
   place: { id: string; name: string; kind: Place['kind']; chosen: boolean } | null;
   /** The tariff's cost by period, when the cost is the tariff's. */
   tariffCost: SessionCost | null;
+  /**
+   * The kWh a tariff's or the configured price applied to: `used`, what the car drew from the charger (what a meter
+   * counts), when the readings tell it; else `added`, the car's count, which leaves the charging losses out. Null
+   * for the other costs.
+   */
+  costBasis: 'used' | 'added' | null;
 };
 
 /**
@@ -46,7 +52,8 @@ const DAY_MS = 86_400_000;
 export async function priced(c: ChargingSession, ctx: PricingContext): Promise<PricedSession> {
   const { tesla } = ctx;
   const place = ctx.place ? { id: ctx.place.place.id, name: ctx.place.place.name, kind: ctx.place.place.kind ?? 'public', chosen: ctx.place.chosen } : null;
-  const base = { tesla, place, tariffCost: null, currency: null };
+  const base = { tesla, place, tariffCost: null, currency: null, costBasis: null };
+  const costBasis = c.energyUsedKwh !== undefined ? ('used' as const) : ('added' as const);
   const set = ctx.costs.get(c.id);
   if (set !== undefined) return { ...c, ...base, cost: set, costSource: 'set' };
   // What the owner's previous logger kept for it (typed there, or its geofence's price then): theirs, like a set cost.
@@ -54,9 +61,11 @@ export async function priced(c: ChargingSession, ctx: PricingContext): Promise<P
   const bill = tesla ? billOf(tesla) : null;
   if (bill !== null && bill.total !== null) return { ...c, ...base, cost: bill.total, costSource: 'tesla', currency: bill.currency };
   const tariffCost = await ctx.tariffCost();
-  if (tariffCost !== null) return { ...c, ...base, cost: tariffCost.total, costSource: 'tariff', currency: tariffCost.currency, tariffCost };
-  if (ctx.pricePerKwh != null && c.energyAddedKwh !== null)
-    return { ...c, ...base, cost: Math.round(c.energyAddedKwh * ctx.pricePerKwh * 100) / 100, costSource: 'price' };
+  if (tariffCost !== null) return { ...c, ...base, cost: tariffCost.total, costSource: 'tariff', currency: tariffCost.currency, tariffCost, costBasis };
+  if (ctx.pricePerKwh != null && c.energyAddedKwh !== null) {
+    const kwh = c.energyUsedKwh ?? c.energyAddedKwh;
+    return { ...c, ...base, cost: Math.round(kwh * ctx.pricePerKwh * 100) / 100, costSource: 'price', costBasis };
+  }
   return { ...c, ...base, cost: null, costSource: null };
 }
 

@@ -1,4 +1,4 @@
-import type { Drive, IdlePeriod } from '../domain/history/history-records';
+import type { ChargingSession, Drive, IdlePeriod } from '../domain/history/history-records';
 import { placeAt, type Place } from '../domain/places/place';
 import { billOf, type TeslaChargingRecord } from '../domain/supercharger/tesla-charging-record';
 import type { PricedSession } from './charge-pricing';
@@ -72,6 +72,9 @@ export function chargeView(c: PricedSession) {
     endBy: iso(c.endBy),
     end: { ...c.end, at: iso(c.end.at) },
     energyAddedKwh: c.energyAddedKwh,
+    /** What the car drew from the charger (estimated from its draw at the readings), and the share of it lost. */
+    energyUsedKwh: c.energyUsedKwh ?? null,
+    lossPercent: lossPercentOf(c),
     peakPowerKw: c.peakPowerKw,
     kind: c.kind,
     location: c.location,
@@ -79,12 +82,20 @@ export function chargeView(c: PricedSession) {
     readings: c.readings,
     cost: c.cost,
     costSource: c.costSource,
+    costBasis: c.costBasis,
     currency: c.currency,
     tesla: c.tesla === null ? null : teslaBillView(c.tesla, c.id),
     place: c.place,
     tariffCost: c.tariffCost,
     imported: c.imported ? { source: c.imported.source, placeName: c.imported.placeName ?? null } : null,
   };
+}
+
+/** Charging losses as a share of what was drawn, or null when the draw is not known. */
+export function lossPercentOf(c: Pick<ChargingSession, 'energyAddedKwh' | 'energyUsedKwh'>): number | null {
+  const used = c.energyUsedKwh;
+  if (used === undefined || c.energyAddedKwh === null || used <= 0) return null;
+  return Math.round(((used - c.energyAddedKwh) / used) * 1000) / 10;
 }
 
 /** Tesla's record of a Supercharger session as the API shows it: the site, the fees, the invoices (and where to get them). */
@@ -168,11 +179,14 @@ export const CHARGE_COLUMNS = [
   'startBatteryLevel',
   'endBatteryLevel',
   'energyAddedKwh',
+  'energyUsedKwh',
+  'lossPercent',
   'peakPowerKw',
   'kind',
   'durationMinutes',
   'cost',
   'costSource',
+  'costBasis',
   'currency',
   'imported',
 ] as const;

@@ -169,6 +169,7 @@ function chargeOf(row: Row, ctx: Context): ChargingSession | string | null {
     endBy: times.end,
     end: { at: times.end, batteryLevel: level('end_battery_level') },
     energyAddedKwh: energy,
+    ...energyUsedOf(row, energy),
     peakPowerKw: null,
     // TeslaMate keeps AC or DC per reading (its charges table), not per session.
     kind: 'unknown',
@@ -183,6 +184,12 @@ function chargeOf(row: Row, ctx: Context): ChargingSession | string | null {
       currency: cost === null ? null : ctx.currency,
     },
   };
+}
+
+/** TeslaMate's own `charge_energy_used` (from the charger's draw), when it kept one that is not below what was added. */
+function energyUsedOf(row: Row, added: number | null): { energyUsedKwh?: number } {
+  const used = num(row.get('charge_energy_used'));
+  return used !== null && added !== null && used >= added && used <= added * 2 ? { energyUsedKwh: used } : {};
 }
 
 /** A record's start and end; one TeslaMate never finished (no end_date) is not a record yet. */

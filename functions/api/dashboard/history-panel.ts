@@ -27,6 +27,9 @@ interface Charge {
   start: { at: string; batteryLevel: number | null };
   end: { batteryLevel: number | null };
   energyAddedKwh: number | null;
+  /** What the car drew from the charger (estimated), and the share lost. */
+  energyUsedKwh: number | null;
+  lossPercent: number | null;
   peakPowerKw: number | null;
   kind: string;
   durationMinutes: number;
@@ -245,7 +248,7 @@ export async function renderCharging(vin: string): Promise<void> {
     $<HTMLTableElement>('charges-table').tBodies[0]!,
     charges.map((c) => [
       `${day(c.start.at)} ${time(c.start.at)}${placeText(c)}`,
-      num(c.energyAddedKwh, 1, ' kWh'),
+      addedText(c),
       num(c.peakPowerKw, 0, ' kW'),
       c.kind === 'unknown' ? '–' : c.kind.toUpperCase(),
       `${c.start.batteryLevel ?? '–'} → ${c.end.batteryLevel ?? '–'} %`,
@@ -267,6 +270,12 @@ export async function renderCharging(vin: string): Promise<void> {
         monthCostText(m),
       ]),
   );
+}
+
+/** The kWh the battery took, and what the car drew from the charger for it ("≈": estimated from its readings). */
+function addedText(c: Charge): string {
+  const added = num(c.energyAddedKwh, 1, ' kWh');
+  return c.energyUsedKwh === null ? added : `${added} (≈ ${c.energyUsedKwh.toFixed(1)} drawn, ${c.lossPercent ?? '–'} % lost)`;
 }
 
 /** The month's money by currency ("≈" when part of it is estimated), and per 100 mi when that can be said. */

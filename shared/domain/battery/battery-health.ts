@@ -43,11 +43,12 @@ export const HEALTH_METHOD = `full rated range = rated range ÷ battery level ×
 type Reason = keyof BatteryHealth['leftOut'];
 
 /** Why a drive's end does not qualify, or null when it does. */
-function leftOutBecause(d: Drive, chargeEnds: readonly number[]): Reason | null {
+function leftOutBecause(d: Drive, charges: readonly ChargingSession[]): Reason | null {
   if (d.imported) return 'imported';
   if (d.end.batteryLevel === null || d.end.batteryLevel < MIN_LEVEL) return 'lowLevel';
   if (d.outsideTempC !== undefined && d.outsideTempC < COLD_C) return 'cold';
-  if (chargeEnds.some((at) => at <= d.end.at && d.end.at - at < AFTER_CHARGE_MS)) return 'afterCharge';
+  // A session ended after its last charging reading and by `endBy`: left out if that could be within the hour before.
+  if (charges.some((c) => c.lastChargingAt < d.end.at && c.endBy > d.end.at - AFTER_CHARGE_MS)) return 'afterCharge';
   return null;
 }
 
@@ -55,11 +56,11 @@ function leftOutBecause(d: Drive, chargeEnds: readonly number[]): Reason | null 
 export function batteryHealth(drives: readonly Drive[], charges: readonly ChargingSession[], ratedWhPerMi: number | null): BatteryHealth {
   const byMonth = new Map<string, number[]>();
   const leftOut = { imported: 0, lowLevel: 0, cold: 0, afterCharge: 0 };
-  const chargeEnds = charges.filter((c) => !c.imported).map((c) => c.lastChargingAt);
+  const collected = charges.filter((c) => !c.imported);
   for (const d of drives) {
     const { rangeMi, batteryLevel } = d.end;
     if (rangeMi === null) continue;
-    const reason = leftOutBecause(d, chargeEnds);
+    const reason = leftOutBecause(d, collected);
     if (reason !== null) {
       leftOut[reason] += 1;
       continue;

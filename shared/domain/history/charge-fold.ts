@@ -25,7 +25,7 @@ export function foldCharge(
     charge = null;
   }
   if (charge !== null) {
-    if (reading.charging) return { charge: continued(charge, reading), closed };
+    if (reading.charging) return { charge: continued(charge, last, reading), closed };
     return { charge: null, closed: [...closed, closeCharge(vin, charge, reading)] };
   }
   if (reading.charging) return { charge: opened(last, reading), closed };
@@ -47,15 +47,26 @@ export function foldCharge(
 }
 
 /** Still charging: the session goes on to this reading. */
-function continued(charge: OpenCharge, reading: HistoryReading): OpenCharge {
+function continued(charge: OpenCharge, last: HistoryReading | null, reading: HistoryReading): OpenCharge {
   return {
     ...charge,
+    ...metered(charge, last, reading),
     lastChargingAt: reading.at,
     energyAddedKwh: maxOf(charge.energyAddedKwh, reading.energyAddedKwh),
     peakPowerKw: maxOf(charge.peakPowerKw, reading.powerKw),
     fast: charge.fast === true || reading.fastCharger === true ? true : (reading.fastCharger ?? charge.fast),
     readings: charge.readings + 1,
   };
+}
+
+/** Two charging readings in a row that give the charger's draw and the car's count add to what the session metered. */
+function metered(charge: OpenCharge, last: HistoryReading | null, reading: HistoryReading): Pick<OpenCharge, 'metered'> {
+  const before = charge.metered ?? { drawnKwh: 0, addedKwh: 0 };
+  if (last === null || !last.charging || last.at !== charge.lastChargingAt) return charge.metered ? { metered: before } : {};
+  const [kwA, kwB, kwhA, kwhB] = [last.drawKw, reading.drawKw, last.energyAddedKwh, reading.energyAddedKwh];
+  if (kwA == null || kwB == null || kwhA === null || kwhB === null || kwhB < kwhA) return charge.metered ? { metered: before } : {};
+  const hours = (reading.at - last.at) / 3_600_000;
+  return { metered: { drawnKwh: before.drawnKwh + ((kwA + kwB) / 2) * hours, addedKwh: before.addedKwh + (kwhB - kwhA) } };
 }
 
 /** Seen charging for the first time: it began after the reading before. */
@@ -98,7 +109,25 @@ function closeCharge(vin: string, charge: OpenCharge, end: HistoryReading): Char
     durationMs: end.at - charge.start.at,
     readings: charge.readings,
     ...ratedConsumption(charge, end, energy),
+    ...energyUsed(charge, energy),
   };
+}
+
+/** The metered stretch must cover this much of the count for its losses to be told. */
+const MIN_METERED_KWH = 0.5;
+
+/**
+ * What the car drew from the charger for the whole session: its count × what it drew over what it added where two
+ * readings in a row metered both. The losses between readings stand for the whole session's (an estimate: a session
+ * whose power changed where no reading saw it is off by that much).
+ */
+function energyUsed(charge: OpenCharge, energy: number | null): { energyUsedKwh?: number } {
+  const m = charge.metered;
+  if (m === undefined || energy === null || m.addedKwh < MIN_METERED_KWH || m.drawnKwh <= 0) return {};
+  const efficiency = m.addedKwh / m.drawnKwh;
+  // A battery cannot take more than was drawn, and no charging loses half: readings not to be trusted.
+  if (efficiency > 1.02 || efficiency < 0.5) return {};
+  return { energyUsedKwh: round(energy / Math.min(1, efficiency), 2) };
 }
 
 /** Sessions adding less rated range than this say too little of the car's rated consumption (range moves in steps). */

@@ -1,3 +1,4 @@
+import { chargerDrawKw } from './charger-draw';
 import { isCharging, isDriving, type Snapshot } from '../snapshot';
 import { foldCharge } from './charge-fold';
 import { foldDrive } from './drive-fold';
@@ -139,6 +140,7 @@ function readingOf(s: Snapshot): HistoryReading {
     speedMph: s.speedMph,
     energyAddedKwh: s.detail?.chargeEnergyAddedKwh ?? null,
     powerKw: charging ? (s.detail?.chargerPowerKw ?? null) : null,
+    drawKw: charging ? chargerDrawKw(s.detail) : null,
     fastCharger: s.detail?.fastChargerPresent ?? null,
     outsideTempC: s.detail?.outsideTempC ?? null,
   };

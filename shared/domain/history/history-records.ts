@@ -90,6 +90,12 @@ export interface ChargingSession {
    * (sessions adding 10 rated miles or more): the car's rated consumption, which turns rated range used into energy.
    */
   ratedWhPerMi?: number;
+  /**
+   * What the car drew from the charger (kWh): more than it added, by the charging losses. Estimated from the charger's
+   * draw (volts × amps on AC) and the car's count at consecutive charging readings; absent when no two readings in a
+   * row gave both, or for an imported session that did not record it.
+   */
+  energyUsedKwh?: number;
   /** Set when the session came from another logger's history (see ImportedFrom); absent for sessions collected here. */
   imported?: ImportedFrom;
 }

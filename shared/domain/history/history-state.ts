@@ -10,6 +10,8 @@ export interface HistoryReading extends HistoryPoint {
   speedMph: number | null;
   energyAddedKwh: number | null;
   powerKw: number | null;
+  /** What the car drew from the charger while charging (kW; see chargerDrawKw); absent in older readings. */
+  drawKw?: number | null;
   fastCharger: boolean | null;
   /** Outside temperature (°C), when the car reports it (absent in readings stored before it was kept). */
   outsideTempC?: number | null;
@@ -49,6 +51,11 @@ export interface OpenCharge {
   /** The rated range and the car's count at the first charging reading (absent in states stored before). */
   startRangeMi?: number | null;
   startEnergyKwh?: number | null;
+  /**
+   * Between consecutive charging readings that both gave the charger's draw and the car's count: the kWh drawn (the
+   * mean of the two draws × the time between) and the kWh the count rose. Absent until a pair gave both.
+   */
+  metered?: { drawnKwh: number; addedKwh: number };
 }
 
 export interface HistoryState {

@@ -31,10 +31,11 @@ export interface MonthCosts {
   costPer100Mi: number | null;
   costPer100Km: number | null;
   /**
-   * What the charger delivered against what the battery took. vehicle_data reports only the second (the car's
-   * `charge_energy_added`); Fleet Telemetry's AC/DCChargingEnergyIn would give the first. Null until it is known.
+   * What the car drew from chargers beyond what its battery took, over the month's sessions whose draw the readings
+   * told (`sessionsWithLoss` of them; an estimate, see ChargingSession.energyUsedKwh). Null when none did.
    */
-  chargingLossKwh: null;
+  chargingLossKwh: number | null;
+  sessionsWithLoss: number;
 }
 
 const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -63,8 +64,14 @@ export function monthCosts(month: string, costed: readonly CostedSession[], dist
     estimated: inMonth.some((c) => c.cost !== null && c.estimated),
     costPer100Mi: single === null ? null : round((single / distanceMi) * 100),
     costPer100Km: single === null ? null : round((single / (distanceMi * 1.609344)) * 100),
-    chargingLossKwh: null,
+    ...chargingLoss(inMonth),
   };
+}
+
+function chargingLoss(inMonth: readonly CostedSession[]): Pick<MonthCosts, 'chargingLossKwh' | 'sessionsWithLoss'> {
+  const metered = inMonth.filter((c) => c.session.energyUsedKwh !== undefined && c.session.energyAddedKwh !== null);
+  const loss = metered.reduce((sum, c) => sum + c.session.energyUsedKwh! - c.session.energyAddedKwh!, 0);
+  return { chargingLossKwh: metered.length === 0 ? null : round(loss), sessionsWithLoss: metered.length };
 }
 
 function kindOf(c: CostedSession): ChargeKind {

@@ -18,19 +18,31 @@ export function chargingInterval(session: ChargingSession, readings: readonly Sn
   const first = charging[0];
   const last = charging[charging.length - 1];
   const total = session.energyAddedKwh;
-  const from = estimate(first, (kwh, kw) => first!.takenAt - (kwh / kw) * HOUR_MS) ?? (session.startedAfter + session.start.at) / 2;
+  // The charger power is what the car draws, more than its count of what it added: time is drawn kWh over drawn kW.
+  const scale = drawnPerAdded(session);
+  const from = estimate(first, (kwh, kw) => first!.takenAt - ((kwh * scale) / kw) * HOUR_MS) ?? (session.startedAfter + session.start.at) / 2;
   const to =
-    estimate(last, (kwh, kw) => (total === null ? Number.NaN : last!.takenAt + ((total - kwh) / kw) * HOUR_MS)) ?? (session.lastChargingAt + session.endBy) / 2;
+    estimate(last, (kwh, kw) => (total === null ? Number.NaN : last!.takenAt + (((total - kwh) * scale) / kw) * HOUR_MS)) ??
+    (session.lastChargingAt + session.endBy) / 2;
   return { from: clamp(from, session.startedAfter, session.start.at), to: clamp(to, session.lastChargingAt, session.endBy) };
 }
 
+/** kWh drawn from the charger per kWh the car counted in: 1 when the session's draw is not known. */
+export function drawnPerAdded(session: Pick<ChargingSession, 'energyAddedKwh' | 'energyUsedKwh'>): number {
+  const added = session.energyAddedKwh;
+  return session.energyUsedKwh !== undefined && added !== null && added > 0 ? session.energyUsedKwh / added : 1;
+}
+
 /**
- * A session's energy over time, from the car's own count at each reading: none when it began, the count at each
- * reading inside it (never falling, never above the session's total), and the total when it ended (as
- * chargingInterval estimates both). Between two readings the count says only how much, not when: see sessionCost.
+ * A session's energy over time, as a meter at the charger would count it (what a per-kWh price bills): from the
+ * car's own count at each reading, × what it drew per kWh it added when that is known (drawnPerAdded). None when it
+ * began, the count at each reading inside it (never falling, never above the session's total), and the total when
+ * it ended (as chargingInterval estimates both). Between two readings the count says only how much, not when: see
+ * sessionCost.
  */
 export function energyPoints(session: ChargingSession, readings: readonly Snapshot[]): EnergyPoint[] {
   const total = session.energyAddedKwh ?? 0;
+  const scale = drawnPerAdded(session);
   const { from, to } = chargingInterval(session, readings);
   const points: EnergyPoint[] = [{ at: from, kwh: 0 }];
   let last = 0;
@@ -38,9 +50,9 @@ export function energyPoints(session: ChargingSession, readings: readonly Snapsh
     const kwh = r.detail?.chargeEnergyAddedKwh;
     if (kwh == null || r.takenAt <= from) continue;
     last = Math.min(total, Math.max(last, kwh));
-    points.push({ at: r.takenAt, kwh: last });
+    points.push({ at: r.takenAt, kwh: last * scale });
   }
-  points.push({ at: Math.max(to, points[points.length - 1]!.at), kwh: total });
+  points.push({ at: Math.max(to, points[points.length - 1]!.at), kwh: total * scale });
   return points;
 }
 

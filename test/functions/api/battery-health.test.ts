@@ -12,12 +12,12 @@ const TOKEN = 'battery-api-token-0123456789';
 const VIN = '5YJ3E7EB0SF000001';
 const T0 = Date.parse('2026-06-01T07:00:00Z');
 
-/** Ten days of a drive each, ending at 60 % with 180 mi of range (300 mi full). */
+/** Ten days of a drive each, ending at 60 % with 180 mi of range (300 mi full); no charge between them. */
 async function setup() {
   const history = new MemoryHistoryStore();
   const snapshots = Array.from({ length: 10 }, (_, day) => [
-    [day * 1440, 1000 + day * 10, 'P', 62, 186],
-    [day * 1440 + 5, 1005 + day * 10, 'D', 61, 183],
+    [day * 1440, 1000 + day * 10, 'P', 61, 183],
+    [day * 1440 + 5, 1005 + day * 10, 'D', 61, 182],
     [day * 1440 + 10, 1010 + day * 10, 'P', 60, 180],
   ])
     .flat()

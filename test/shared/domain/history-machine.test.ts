@@ -21,6 +21,10 @@ interface Reading {
   charging?: string;
   added?: number;
   power?: number;
+  /** The charger's voltage, current and phases, as the car reports them. */
+  volts?: number;
+  amps?: number;
+  phases?: number;
   fast?: boolean;
   version?: string;
   at?: { latitude: number; longitude: number };
@@ -40,6 +44,7 @@ function snap(r: Reading): Snapshot {
         charge_energy_added: r.added ?? 0,
         charger_power: r.power ?? 0,
         fast_charger_present: r.fast ?? false,
+        ...(r.volts === undefined ? {} : { charger_voltage: r.volts, charger_actual_current: r.amps, charger_phases: r.phases ?? 1 }),
       },
       drive_state: { shift_state: r.gear === undefined ? 'P' : r.gear, speed: r.speed ?? null, ...(r.at ? r.at : {}) },
       ...(r.temp === undefined ? {} : { climate_state: { outside_temp: r.temp } }),
@@ -97,6 +102,20 @@ describe('drives from sparse readings', () => {
       OPTIONS,
     ).drives[0]!;
     expect(noRange).toMatchObject({ estimatedEnergyKwh: 1.5, energyEstimate: 'battery_level' });
+  });
+
+  it('a session’s energy drawn from the charger: its count × what it drew over what it added between charging readings', () => {
+    // 240 V × 16 A = 3.84 kW drawn; the count rises 3.4 kWh an hour: 88.5 % reached the battery.
+    const ac = (min: number, added: number, charging = 'Charging') => ({ min, odo: 1000, soc: 50, charging, added, power: 4, volts: 240, amps: 16 });
+    const [session] = run([{ min: 0, odo: 1000, soc: 50 }, ac(10, 0.3), ac(40, 2.0), ac(100, 5.4), ac(130, 6.2, 'Complete')]).charges;
+    expect(session!.energyAddedKwh).toBe(6.2);
+    expect(session!.energyUsedKwh).toBeCloseTo(round2(6.2 / (5.1 / (3.84 * 1.5))), 1);
+    // Read charging only once, nothing says what it drew: no figure rather than a guess.
+    const [once] = run([{ min: 0, odo: 1000, soc: 50 }, ac(10, 0.3), ac(130, 6.2, 'Complete')]).charges;
+    expect(once!.energyUsedKwh).toBeUndefined();
+    // A count that rose more than the charger gave: readings not to be trusted, no figure.
+    const [odd] = run([{ min: 0, odo: 1000, soc: 50 }, ac(10, 0.3), ac(40, 4.0), ac(130, 6.2, 'Complete')]).charges;
+    expect(odd!.energyUsedKwh).toBeUndefined();
   });
 
   it('once a charging session has shown the car’s rated consumption, drives use it (not an assumed pack size)', () => {

@@ -50,9 +50,12 @@ describe('battery health from drive ends', () => {
     // A cold pack holds energy back: the car shows less range per percent. Right after a charge to the limit it shows more.
     const cold = Array.from({ length: 8 }, (_, i) => drive(`2026-07-${10 + i}`, 60, 280, { outsideTempC: -3 }));
     const afterCharge = Array.from({ length: 8 }, (_, i) => drive(`2026-07-${21 + i}`, 78, 320));
-    const charges = afterCharge.map((d) => ({ lastChargingAt: d.end.at - 40 * 60_000 }) as ChargingSession);
-    const earlier = { lastChargingAt: fair[0]!.end.at - 3 * 3_600_000 } as ChargingSession; // hours before: no matter
-    const health = batteryHealth([...fair, ...cold, ...afterCharge], [...charges, earlier], null);
+    const session = (lastChargingAt: number, endBy = lastChargingAt + 10 * 60_000) => ({ lastChargingAt, endBy }) as ChargingSession;
+    const charges = afterCharge.map((d) => session(d.end.at - 40 * 60_000));
+    const earlier = session(fair[0]!.end.at - 3 * 3_600_000); // hours before: no matter
+    // A charge seen only by the level it added after this drive's end: its end reading, not a charge before it.
+    const seenAfter = session(fair[1]!.end.at, fair[1]!.end.at + 12 * 3_600_000);
+    const health = batteryHealth([...fair, ...cold, ...afterCharge], [...charges, earlier, seenAfter], null);
     expect(health.leftOut).toEqual({ imported: 0, lowLevel: 0, cold: 8, afterCharge: 8 });
     expect(health.months[0]!.samples).toBe(20);
     expect(Math.abs(health.months[0]!.fullRangeMi - 300) / 300).toBeLessThan(0.005);

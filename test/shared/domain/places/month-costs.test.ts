@@ -56,7 +56,22 @@ describe('the month’s cost of driving', () => {
     expect(c.estimated).toBe(true);
     expect(c.costPer100Mi).toBeCloseTo((33.95 / 400) * 100, 2);
     expect(c.costPer100Km).toBeCloseTo((33.95 / (400 * 1.609344)) * 100, 2);
-    expect(c.chargingLossKwh).toBeNull();
+    expect(c.chargingLossKwh).toBeNull(); // no session's draw is known: no figure, rather than a 0 that looks measured
+    expect(c.sessionsWithLoss).toBe(0);
+  });
+
+  it('adds up the losses of the sessions whose draw the readings told, and says how many those were', () => {
+    const metered = (start: string, added: number, used: number) => {
+      const c = costed(start, added, 'ac', null, null, HOME);
+      return { ...c, session: { ...c.session, energyUsedKwh: used } };
+    };
+    const c = monthCosts(
+      '2026-06',
+      [metered('2026-06-01T20:00:00Z', 30, 33.5), metered('2026-06-02T20:00:00Z', 10, 11.2), costed('2026-06-03T20:00:00Z', 20, 'ac', null, null, HOME)],
+      100,
+    );
+    expect(c.chargingLossKwh).toBeCloseTo(4.7, 6);
+    expect(c.sessionsWithLoss).toBe(2);
   });
 
   it('gives no cost per distance when the money is in two currencies or a session has no cost: a wrong number is worse than none', () => {
