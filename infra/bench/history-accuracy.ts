@@ -111,7 +111,14 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
       const trueKwh = trip.energyKwh ?? 0;
       if (trip.endOdometerMi! - trip.startOdometerMi >= 1 && trueKwh > 0) {
         if (drive.estimatedEnergyKwh === null) out.withoutEnergy += 1;
-        else out.energyError.push(Math.abs(drive.estimatedEnergyKwh - trueKwh) / trueKwh);
+        else {
+          const error = Math.abs(drive.estimatedEnergyKwh - trueKwh) / trueKwh;
+          out.energyError.push(error);
+          if (process.env.BENCH_DEBUG && error > 0.05)
+            console.log(
+              `    energy off ${(error * 100).toFixed(0)} %: ${new Date(trip.startAt).toISOString()} ${drive.distanceMi.toFixed(1)} mi, ${drive.estimatedEnergyKwh} kWh (${drive.energyEstimate}) vs ${trueKwh.toFixed(2)}; start ${JSON.stringify(drive.start)} end ${JSON.stringify(drive.end)} startedAfter ${drive.startedAfter ? new Date(drive.startedAfter).toISOString() : '-'}`,
+            );
+        }
       }
     } else {
       out.merged += covered.length;

@@ -134,7 +134,7 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
 
 function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions, endedBy?: number): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
-  const energy = driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, end, options);
+  const energy = driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, onArrival(end, options), options);
   const used = energy?.kwh ?? null;
   const efficient = used !== null && distanceMi >= 0.5;
   return {
@@ -180,6 +180,27 @@ function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: Hi
   const endLevel = end.usableBatteryLevel ?? l1;
   if (startLevel === null || endLevel === null || startLevel <= endLevel) return null;
   return { kwh: ((startLevel - endLevel) / 100) * options.packKwh, from: 'battery_level' };
+}
+
+/**
+ * The battery as the car arrived, for the drive's energy. A first parked reading that finds it already charging (at
+ * a Supercharger on a road trip, say) shows what the charger has added since: the car's count of this session, taken
+ * back out at the car's rated consumption (else the pack's size). Only while charging is the count this session's:
+ * plugged in and waiting, it may still hold the last one's.
+ */
+function onArrival(end: HistoryReading, options: HistoryOptions): HistoryReading {
+  const added = end.energyAddedKwh;
+  if (!end.charging || added === null || added <= 0) return end;
+  const points = (added / options.packKwh) * 100;
+  const fullRangeMi = end.rangeMi !== null && end.batteryLevel ? (end.rangeMi / end.batteryLevel) * 100 : null;
+  const miles = options.ratedWhPerMi != null ? (added * 1000) / options.ratedWhPerMi : fullRangeMi !== null ? (points / 100) * fullRangeMi : null;
+  const less = (v: number | null, by: number | null): number | null => (v === null || by === null ? null : v - by);
+  return {
+    ...end,
+    rangeMi: less(end.rangeMi, miles),
+    batteryLevel: less(end.batteryLevel, points),
+    usableBatteryLevel: less(end.usableBatteryLevel, points),
+  };
 }
 
 /**

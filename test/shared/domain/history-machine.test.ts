@@ -104,6 +104,19 @@ describe('drives from sparse readings', () => {
     expect(noRange).toMatchObject({ estimatedEnergyKwh: 1.5, energyEstimate: 'battery_level' });
   });
 
+  it('a drive first seen parked at a Supercharger, already charging: its energy leaves out what the charger added since', () => {
+    // 3 rated miles a percent at 250 Wh/mi (75 kWh). It drove 60 rated miles (15 kWh) down to 40 %; by the first parked
+    // reading the charger had added 9 kWh (12 points, 36 rated miles).
+    const { drives } = run([
+      { min: 0, odo: 1000, soc: 60, range: 180 },
+      { min: 30, odo: 1030, soc: 50, range: 150, gear: 'D', speed: 65 },
+      { min: 70, odo: 1060, soc: 52, range: 156, charging: 'Charging', added: 9, power: 150, fast: true },
+    ]);
+    expect(drives[0]).toMatchObject({ distanceMi: 60, energyEstimate: 'rated_range_pack' });
+    expect(drives[0]!.estimatedEnergyKwh).toBeCloseTo(15, 1); // not 6 kWh, as the charged reading alone would say
+    expect(drives[0]!.end.batteryLevel).toBe(52); // the reading itself is kept as it was
+  });
+
   it('a session’s energy drawn from the charger: its count × what it drew over what it added between charging readings', () => {
     // 240 V × 16 A = 3.84 kW drawn; the count rises 3.4 kWh an hour: 88.5 % reached the battery.
     const ac = (min: number, added: number, charging = 'Charging') => ({ min, odo: 1000, soc: 50, charging, added, power: 4, volts: 240, amps: 16 });
