@@ -33,6 +33,8 @@ const MOVING_MPH = 5;
  * after it woke (the wake bound is when it was last seen asleep, not when it set off).
  */
 const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
+/** Standing awake this long before a drive draws enough (0.2–3 kW) to be kept out of the drive's energy. */
+const STOOD_BEFORE_MS = 5 * MINUTE_MS;
 
 /**
  * The drive part of a reading: an open drive goes on while the car moves and closes when it is seen parked; a car
@@ -117,9 +119,12 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
     last.pluggedIn !== true &&
     reading.at - couldMoveFrom <= OPENING_GAP_MS &&
     stoodStill({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading);
+  const stood =
+    last !== null && bounds.atWake === null && unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading) >= STOOD_BEFORE_MS;
   return {
     start: anchorOf(last ?? reading),
     startedBy: reading.at,
+    ...(stood ? { stoodBeforeMoving: reading } : {}),
     ...(startedAfter !== null ? { startedAfter } : {}),
     ...(bounds.atWake?.rangeMi != null ? { startRangeMi: bounds.atWake.rangeMi } : {}),
     lastMovingAt: reading.at,
@@ -134,7 +139,9 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
 
 function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions, endedBy?: number): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
-  const energy = driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, onArrival(end, options), options);
+  const arrival = onArrival(end, options);
+  const energy =
+    movingEnergy(drive, arrival, distanceMi, options) ?? driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options);
   const used = energy?.kwh ?? null;
   const efficient = used !== null && distanceMi >= 0.5;
   return {
@@ -183,6 +190,26 @@ function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: Hi
 }
 
 /**
+ * A drive that began after the car stood awake for a while (preconditioning at 2 °C draws 3 kW): when the range lost
+ * before the first moving reading is well beyond what its miles took at the rate of the rest of the drive (by a rated
+ * mile and a tenth of the drive's loss), the standing drew it, not the driving. The energy is then that of the first
+ * moving reading to the end, over the miles between them, for all the drive's miles. Only when that stretch is 2 miles
+ * or more and a quarter of the drive or more; else null, and the whole span is counted.
+ */
+function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: number, options: HistoryOptions): { kwh: number; from: EnergyEstimate } | null {
+  const first = drive.stoodBeforeMoving;
+  const startRange = drive.startRangeMi ?? drive.start.rangeMi;
+  if (first === undefined || startRange === null || first.rangeMi === null || arrival.rangeMi === null) return null;
+  const movingMi = arrival.odometerMi - first.odometerMi;
+  if (movingMi < 2 || movingMi < distanceMi / 4) return null;
+  const perMile = (first.rangeMi - arrival.rangeMi) / movingMi;
+  const excess = startRange - first.rangeMi - perMile * (first.odometerMi - drive.start.odometerMi);
+  if (excess < Math.max(1, (startRange - arrival.rangeMi) / 10)) return null;
+  const part = driveEnergy(first, arrival, options);
+  return part === null ? null : { kwh: (part.kwh * distanceMi) / movingMi, from: part.from };
+}
+
+/**
  * The battery as the car arrived, for the drive's energy. A first parked reading that finds it already charging (at
  * a Supercharger on a road trip, say) shows what the charger has added since: the car's count of this session, taken
  * back out at the car's rated consumption (else the pack's size). Only while charging is the count this session's:
@@ -214,8 +241,15 @@ function stoodStill(before: { at: number; odometerMi: number; speedMph: number |
   if (slower < MOVING_MPH) return false;
   const distance = reading.odometerMi - before.odometerMi;
   // The time the odometer does not account for, even at the slower speed: a stop needs a few minutes of it.
-  const unaccountedMs = (hours - distance / slower) * 3_600_000;
-  return distance / hours < STOPPED_SPEED_SHARE * slower && unaccountedMs >= MIN_HIDDEN_STOP_MS;
+  return distance / hours < STOPPED_SPEED_SHARE * slower && unaccountedMs(before, reading) >= MIN_HIDDEN_STOP_MS;
+}
+
+/** The time between two readings that the miles covered do not account for, at the slower of their speeds (0 when unknown). */
+function unaccountedMs(before: { at: number; odometerMi: number; speedMph: number | null }, reading: HistoryReading): number {
+  if (reading.speedMph === null) return 0;
+  const slower = Math.min(before.speedMph ?? reading.speedMph, reading.speedMph);
+  if (slower < MOVING_MPH) return 0;
+  return reading.at - before.at - ((reading.odometerMi - before.odometerMi) / slower) * 3_600_000;
 }
 
 function anchorOf(r: HistoryReading): OpenDrive['start'] {

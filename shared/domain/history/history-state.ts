@@ -37,6 +37,11 @@ export interface OpenDrive {
   readings: number;
   /** Outside temperatures the moving readings reported: their sum and count (absent in older states). */
   outsideTemp?: { sum: number; count: number };
+  /**
+   * The first moving reading, when the odometer says the car stood (awake: preconditioning, loading up) for minutes
+   * after the reading the drive starts from: that standing is not the drive's energy (see drive-fold's driveEnergy).
+   */
+  stoodBeforeMoving?: HistoryReading;
 }
 
 export interface OpenCharge {

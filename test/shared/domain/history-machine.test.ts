@@ -104,6 +104,19 @@ describe('drives from sparse readings', () => {
     expect(noRange).toMatchObject({ estimatedEnergyKwh: 1.5, energyEstimate: 'battery_level' });
   });
 
+  it('a drive after minutes of preconditioning: the standing’s draw is not the drive’s energy', () => {
+    // At 3 rated miles a percent (250 Wh a rated mile). Parked at 07:00; the cabin heated from 07:00 to 07:15 (0.8 kWh,
+    // 3.2 rated miles); it drove from 07:15 at 30 mph, a rated mile a mile: 12.5 mi, 3.125 kWh.
+    const { drives } = run([
+      { min: 0, odo: 1000, soc: 80, range: 240 },
+      { min: 25, odo: 1005, soc: 77, range: 231.8, gear: 'D', speed: 30 },
+      { min: 35, odo: 1010, soc: 76, range: 226.8, gear: 'D', speed: 30 },
+      { min: 40, odo: 1012.5, soc: 75, range: 224.3 },
+    ]);
+    expect(drives[0]!.distanceMi).toBe(12.5);
+    expect(Math.abs(drives[0]!.estimatedEnergyKwh! - 3.125) / 3.125).toBeLessThan(0.03); // not 3.9, the heating included
+  });
+
   it('a drive first seen parked at a Supercharger, already charging: its energy leaves out what the charger added since', () => {
     // 3 rated miles a percent at 250 Wh/mi (75 kWh). It drove 60 rated miles (15 kWh) down to 40 %; by the first parked
     // reading the charger had added 9 kWh (12 points, 36 rated miles).
