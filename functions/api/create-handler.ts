@@ -14,7 +14,7 @@ export function createApiHandler(deps: ApiDeps, verifier: ApiTokenVerifier) {
   return middy<APIGatewayProxyEventV2, HttpResult>()
     .use(jsonErrors(deps.log, deps.pairingUrl))
     .use(requireApiToken(verifier, new Set([...PUBLIC_ROUTES, ...DASHBOARD_PUBLIC_ROUTES])))
-    .handler(createRouter([...apiRoutes(deps), ...dashboardRoutes()]));
+    .handler(createRouter([...apiRoutes(deps), ...dashboardRoutes(deps.mapTileUrl ?? null)]));
 }
 
 export type ApiHandler = ReturnType<typeof createApiHandler>;

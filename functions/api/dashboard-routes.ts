@@ -1,10 +1,14 @@
 import { lazily } from '../../shared/domain/lazily';
+import { tileOrigin } from '../../shared/config/tile-url';
 import type { Route } from '../../shared/http/router';
 import type * as DashboardAssets from './dashboard/generated/assets';
 
-/** The page may load only its own script, style and data: no inline code, no third parties, no framing. */
-const CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/**
+ * The page may load only its own script, style and data: no inline code, no third parties, no framing. The one
+ * exception is the map tiles' host, when the owner sets MAP_TILE_URL: images from it, nothing else.
+ */
+export const contentSecurityPolicy = (tileUrl: string | null): string =>
+  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:${tileUrl ? ` ${tileOrigin(tileUrl)}` : ''}; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 /** The page's icon (a browser asks for /favicon.ico on every load; unanswered, that was a 401 in the console). */
 const ICON_SVG =
@@ -29,11 +33,11 @@ type Assets = typeof DashboardAssets;
 /** The page's files (about 200 KiB) load on its first request: a cold start for an API call need not parse them. */
 const assets: () => Promise<Assets> = lazily(() => import('./dashboard/generated/assets'));
 
-const asset = (pick: (a: Assets) => string, type: string) => async () => ({
+const asset = (pick: (a: Assets) => string, type: string, csp: string) => async () => ({
   statusCode: 200,
   headers: {
     'content-type': `${type}; charset=utf-8`,
-    'content-security-policy': CSP,
+    'content-security-policy': csp,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-cache',
@@ -42,11 +46,12 @@ const asset = (pick: (a: Assets) => string, type: string) => async () => ({
 });
 
 /** The static dashboard. Public like /health: it holds no data; everything it shows needs the API token. */
-export function dashboardRoutes(): Route[] {
+export function dashboardRoutes(tileUrl: string | null = null): Route[] {
+  const csp = contentSecurityPolicy(tileUrl);
   return [
-    { method: 'GET', path: '/', handle: asset((a) => a.DASHBOARD_HTML, 'text/html') },
-    { method: 'GET', path: '/dashboard.js', handle: asset((a) => a.DASHBOARD_JS, 'text/javascript') },
-    { method: 'GET', path: '/dashboard.css', handle: asset((a) => a.DASHBOARD_CSS, 'text/css') },
+    { method: 'GET', path: '/', handle: asset((a) => a.DASHBOARD_HTML, 'text/html', csp) },
+    { method: 'GET', path: '/dashboard.js', handle: asset((a) => a.DASHBOARD_JS, 'text/javascript', csp) },
+    { method: 'GET', path: '/dashboard.css', handle: asset((a) => a.DASHBOARD_CSS, 'text/css', csp) },
     { method: 'GET', path: '/icon.svg', handle: fixed(ICON_SVG, 'image/svg+xml') },
     { method: 'GET', path: '/favicon.ico', handle: fixed(ICON_SVG, 'image/svg+xml') },
     { method: 'GET', path: '/manifest.webmanifest', handle: fixed(MANIFEST, 'application/manifest+json') },

@@ -115,6 +115,7 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
           const error = Math.abs(drive.estimatedEnergyKwh - trueKwh) / trueKwh;
           out.energyError.push(error);
           if (process.env.BENCH_DEBUG && error > 0.05)
+            // eslint-disable-next-line no-console -- the bench's own report, asked for with BENCH_DEBUG
             console.log(
               `    energy off ${(error * 100).toFixed(0)} %: ${new Date(trip.startAt).toISOString()} ${drive.distanceMi.toFixed(1)} mi, ${drive.estimatedEnergyKwh} kWh (${drive.energyEstimate}) vs ${trueKwh.toFixed(2)}; start ${JSON.stringify(drive.start)} end ${JSON.stringify(drive.end)} startedAfter ${drive.startedAfter ? new Date(drive.startedAfter).toISOString() : '-'}`,
             );

@@ -6,7 +6,7 @@ import { SimSleep } from './sim-sleep';
 import { SimTruth } from './sim-truth';
 import { applyCommand } from './sim-car-commands';
 import type { CarState, CommandOutcome, SimCarOptions } from './sim-car-types';
-import { chargeStateOf, climateStateOf, driveStateOf, SIM_TYRE_BAR, vehicleStateOf, vehicleSummaryOf } from './sim-vehicle-data';
+import { chargeStateOf, climateStateOf, driveStateOf, SIM_TYRE_BAR, simPosition, vehicleStateOf, vehicleSummaryOf } from './sim-vehicle-data';
 
 const CLIMATE_AUTO_OFF_MS = 30 * MINUTE_MS;
 /** A car that has charged to its limit and stays plugged in charges again only after losing this much, as real ones do. */
@@ -56,6 +56,8 @@ export class SimCar {
   private readonly anchor: number;
   /** When the car's simulated life began: software updates count from here. */
   private readonly createdAt: number;
+  /** The round trip the car is on, or was last on (it is home at its end). */
+  private loop = { startOdo: 0, lengthMi: 1 };
   /** Its battery, worn as the profile says: the capacity a battery-health estimate should find. */
   readonly pack: SimPack;
 
@@ -164,6 +166,8 @@ export class SimCar {
   }
 
   private drive(speedMph: number, from: number, to: number): void {
+    const trip = this.truth.trips[this.truth.trips.length - 1];
+    if (trip === undefined || trip.endAt !== null) this.startLoop(speedMph, from);
     this.truth.driving(from, this.odometerMi);
     const miles = speedMph * ((to - from) / HOUR_MS);
     this.odometerMi += miles;
@@ -171,6 +175,20 @@ export class SimCar {
     this.truth.drew(Math.min(kwh, (this.batteryLevel / 100) * this.pack.kwh));
     this.batteryLevel = Math.max(0, this.batteryLevel - percentOf(kwh, this.pack));
     this.sleep.activeOwnUntil(to);
+  }
+
+  /**
+   * A new drive from home is a round trip as long as the profile's segment (see simPosition). One that ends at a
+   * fast charger goes out only halfway round, so the charger is away from home; the drive after it comes back.
+   */
+  private startLoop(speedMph: number, from: number): void {
+    if (this.odometerMi - this.loop.startOdo < this.loop.lengthMi - 0.01) return; // out on a trip: the next leg goes on round
+    const miles = Math.max(0.5, (speedMph * (this.activityUntil - from)) / HOUR_MS);
+    // What the drive ends at (a parking of a few minutes, pulling up to the charger, does not count).
+    let next = activityAt(this.options.profile, this.anchor, this.activityUntil, this.createdAt);
+    if (next.activity.kind === 'park' && next.until - this.activityUntil <= 10 * MINUTE_MS)
+      next = activityAt(this.options.profile, this.anchor, next.until, this.createdAt);
+    this.loop = { startOdo: this.odometerMi, lengthMi: next.activity.kind === 'charge' && next.activity.dc ? 2 * miles : miles };
   }
 
   /** Plugged in: the car's session counter starts over, as Tesla's does. */
@@ -261,7 +279,15 @@ export class SimCar {
     }
     if (endpoints.has('drive_state')) {
       const powerKw = speed !== null ? Math.round((speed * driveWhPerMile(speed, this.outsideTempC)) / 1000) : charging ? -Math.round(this.chargePowerKw()) : 0;
-      body.drive_state = driveStateOf({ speedMph: speed, powerKw, withLocation: endpoints.has('location_data') }, now);
+      body.drive_state = driveStateOf(
+        {
+          speedMph: speed,
+          powerKw,
+          withLocation: endpoints.has('location_data'),
+          position: simPosition(this.odometerMi - this.loop.startOdo, this.loop.lengthMi),
+        },
+        now,
+      );
     }
     if (endpoints.has('vehicle_state')) {
       const { odometerMi, locked, sentryOn, displayName } = this;

@@ -182,10 +182,28 @@ export interface DriveView {
   powerKw: number;
   /** Whether the location scope was granted and asked for (`location_data`). */
   withLocation: boolean;
+  /** Where it is (see simPosition). */
+  position: { latitude: number; longitude: number; heading: number };
+}
+
+/** Where the simulated cars live (Tesla's Fremont factory). */
+export const SIM_HOME = { latitude: 37.4925, longitude: -121.9447 };
+
+/**
+ * Where a car is, `miles` into a round trip of `loopMi`: each drive goes round a circle that starts and ends at home,
+ * so a parked car is at home (where its owner's place is) and a drive draws a route.
+ */
+export function simPosition(miles: number, loopMi: number): { latitude: number; longitude: number; heading: number } {
+  const r = loopMi / (2 * Math.PI);
+  const theta = 2 * Math.PI * Math.min(1, Math.max(0, miles / loopMi));
+  const latitude = SIM_HOME.latitude + (r * (1 - Math.cos(theta))) / 69.0;
+  const longitude = SIM_HOME.longitude + (r * Math.sin(theta)) / (69.17 * Math.cos((SIM_HOME.latitude * Math.PI) / 180));
+  const heading = Math.round(((90 - (theta * 180) / Math.PI + 360) % 360) * 10) / 10;
+  return { latitude: Math.round(latitude * 1e6) / 1e6, longitude: Math.round(longitude * 1e6) / 1e6, heading };
 }
 
 export function driveStateOf(d: DriveView, now: number): Record<string, unknown> {
   const drive: Record<string, unknown> = { shift_state: d.speedMph !== null ? 'D' : null, speed: d.speedMph, power: d.powerKw, heading: 185, timestamp: now };
-  if (d.withLocation) Object.assign(drive, { latitude: 37.4925, longitude: -121.9447, gps_as_of: Math.floor(now / 1000) });
+  if (d.withLocation) Object.assign(drive, { ...d.position, gps_as_of: Math.floor(now / 1000) });
   return drive;
 }

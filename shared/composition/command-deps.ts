@@ -27,7 +27,7 @@ export function composeCommandDeps(parts: {
   fleet: FleetApi;
   clock: Clock;
   log: Log;
-  tunables: Pick<Tunables, 'monthlyBudgetUsd' | 'pricePerKwh' | 'allowedCommands' | CollectorTunable>;
+  tunables: Pick<Tunables, 'monthlyBudgetUsd' | 'pricePerKwh' | 'allowedCommands' | 'mapTileUrl' | CollectorTunable>;
   /** Waits between checks of a waking car. */
   sleep: (ms: number) => Promise<void>;
   commandKey: () => Promise<CommandKey | null>;
@@ -44,6 +44,7 @@ export function composeCommandDeps(parts: {
     usage: stores,
     monthlyBudgetUsd: tunables.monthlyBudgetUsd,
     pricePerKwh: tunables.pricePerKwh,
+    mapTileUrl: tunables.mapTileUrl,
     // As the collector budgets with it: `/usage` prices list calls the same way.
     listCallPriceUsd: collectorTuning(tunables).listCallPriceUsd,
     historyCallPriceUsd: collectorTuning(tunables).historyCallPriceUsd,

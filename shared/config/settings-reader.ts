@@ -65,6 +65,15 @@ export class SettingsReader {
     return raw.replace(/\/+$/, '');
   }
 
+  /** A string when set, refused with what `problem` finds wrong with it (the value shown only in part). */
+  checked(name: string, problem: (raw: string) => string | null): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    const wrong = problem(raw);
+    if (wrong !== null) throw new ConfigError(name, `${wrong} (got '${raw.replace(/\?.*$/, '?…').slice(0, 80)}')`);
+    return raw;
+  }
+
   /** A secret: checked for presence and shape, never echoed in the error. */
   secret(name: string, pattern: RegExp, description: string): string | undefined {
     const raw = this.optional(name);

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { COMMAND_NAMES, DEFAULT_ALLOWED_COMMANDS, type CommandName } from '../domain/commands/catalogue';
 import { MAX_DRIVING_INTERVAL_MS, type PollingTuning } from '../domain/polling-policy';
 import type { SettingsReader } from './settings-reader';
+import { tileUrlProblem } from './tile-url';
 
 /**
  * The settings an owner tunes, defined once: each one's name (the deploy config's key and the settings' field),
@@ -21,7 +22,8 @@ export type Tunable =
   | (Common & { kind: 'int' | 'number'; min: number; max: number; default: number })
   | (Common & { kind: 'optional-number'; min: number; max: number })
   | (Common & { kind: 'bool'; default: boolean })
-  | (Common & { kind: 'commands' });
+  | (Common & { kind: 'commands' })
+  | (Common & { kind: 'tile-url' });
 
 export const TUNABLES = {
   snapshotRetentionDays: {
@@ -33,6 +35,12 @@ export const TUNABLES = {
     meaning: 'raw snapshots expire after this many days (DynamoDB TTL in AWS, not locally); daily rollups, drives and the logbook are kept',
   },
   includeLocation: { kind: 'bool', env: 'INCLUDE_LOCATION', default: false, meaning: 'also request and store the car’s location' },
+  mapTileUrl: {
+    kind: 'tile-url',
+    env: 'MAP_TILE_URL',
+    meaning:
+      'map tiles behind the dashboard’s drive map (`https://host/{z}/{x}/{y}.png`; https, a public host); unset: the route on a plain grid, and no third-party host',
+  },
   allowedCommands: {
     kind: 'commands',
     env: 'ALLOWED_COMMANDS',
@@ -103,6 +111,7 @@ export type TunableName = keyof typeof TUNABLES;
 export interface Tunables {
   snapshotRetentionDays: number;
   includeLocation: boolean;
+  mapTileUrl: string | null;
   allowedCommands: ReadonlySet<string>;
   monthlyBudgetUsd: number;
   pricePerKwh: number | null;
@@ -127,6 +136,8 @@ export function readTunables(read: SettingsReader): Tunables {
         return read.bool(t.env, t.default);
       case 'commands':
         return read.list(t.env, new Set(COMMAND_NAMES), DEFAULT_ALLOWED_COMMANDS);
+      case 'tile-url':
+        return read.checked(t.env, tileUrlProblem) ?? null;
     }
   };
   return Object.fromEntries(Object.keys(TUNABLES).map((name) => [name, value(name as TunableName)])) as unknown as Tunables;
@@ -138,7 +149,9 @@ type SchemaFor<T> = T extends { kind: 'int' | 'number' }
     ? z.ZodType<number | undefined>
     : T extends { kind: 'bool' }
       ? z.ZodType<boolean>
-      : z.ZodType<CommandName[]>;
+      : T extends { kind: 'tile-url' }
+        ? z.ZodType<string | undefined>
+        : z.ZodType<CommandName[]>;
 
 function schemaFor(t: Tunable): z.ZodType {
   switch (t.kind) {
@@ -150,6 +163,14 @@ function schemaFor(t: Tunable): z.ZodType {
       return z.coerce.number().min(t.min).max(t.max).optional();
     case 'bool':
       return z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean()).default(t.default);
+    case 'tile-url':
+      return z
+        .string()
+        .superRefine((v, ctx) => {
+          const problem = tileUrlProblem(v);
+          if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional();
     case 'commands':
       return z
         .preprocess(

@@ -35,6 +35,8 @@ export interface ApiDeps {
   billing?: SuperchargerBillingStore;
   /** Named places and their tariffs. */
   places?: PlaceStore;
+  /** The owner's map tile URL template (MAP_TILE_URL), or null: the dashboard's map draws no tiles. */
+  mapTileUrl?: string | null;
   fleet: FleetApi;
   clock: Clock;
   log: Log;

@@ -74,6 +74,13 @@ function automationPaths(): Paths {
 function placePaths(): Paths {
   return {
     '/places': { get: { operationId: 'listPlaces', summary: 'Named places, with their tariffs', responses: { '200': ok('Places'), '401': ERROR } } },
+    '/map-settings': {
+      get: {
+        operationId: 'mapSettings',
+        summary: 'The map tile URL template the dashboard draws drives over (MAP_TILE_URL; null: no tiles, no third-party host)',
+        responses: { '200': ok('Map settings'), '401': ERROR },
+      },
+    },
     '/places/{id}': {
       get: { operationId: 'place', summary: 'One place', parameters: [PLACE_ID_PARAMETER], responses: { '200': ok('The place'), ...errors } },
       put: {

@@ -1,4 +1,6 @@
 import { $ } from './dom';
+import { renderDriveMap } from './drive-map';
+import type { LatLon } from './map-view';
 import { api, download, StaleAnswerError } from './api-client';
 import { durationText, startText } from './drive-times';
 import { renderChargeCurve } from './charge-curve';
@@ -193,7 +195,7 @@ interface DriveDetail {
     maxSpeedMph: number | null;
     readings: number;
   };
-  readings: Array<{ at: string; odometerMi: number | null; speedMph: number | null; shiftState: string | null }>;
+  readings: Array<{ at: string; odometerMi: number | null; speedMph: number | null; shiftState: string | null; location: LatLon | null }>;
 }
 
 /** What a drive's energy estimate came from, in words. */
@@ -233,6 +235,7 @@ async function renderDriveDetail(vin: string, id: string): Promise<void> {
     dd.textContent = value;
     list.append(dt, dd);
   }
+  await renderDriveMap(readings);
 }
 
 /** Charging sessions of the last 30 days, the monthly totals, and what the car lost standing still. */
@@ -275,7 +278,8 @@ export async function renderCharging(vin: string): Promise<void> {
 /** The kWh the battery took, and what the car drew from the charger for it ("≈": estimated from its readings). */
 function addedText(c: Charge): string {
   const added = num(c.energyAddedKwh, 1, ' kWh');
-  return c.energyUsedKwh === null ? added : `${added} (≈ ${c.energyUsedKwh.toFixed(1)} drawn, ${c.lossPercent ?? '–'} % lost)`;
+  // On a second line (the cell keeps line breaks): a phone's table has no room beside it.
+  return c.energyUsedKwh === null ? added : `${added}\n≈ ${c.energyUsedKwh.toFixed(1)} drawn`;
 }
 
 /** The month's money by currency ("≈" when part of it is estimated), and per 100 mi when that can be said. */
@@ -283,8 +287,8 @@ function monthCostText(m: Month): string {
   const money = Object.entries(m.costs?.costByCurrency ?? {});
   if (!m.costs || money.length === 0) return '–';
   const amounts = money.map(([currency, amount]) => `${currency === 'owner' ? '' : `${currency} `}${amount.toFixed(2)}`).join(' + ');
-  const per100 = m.costs.costPer100Mi === null ? '' : ` · ${m.costs.costPer100Mi.toFixed(2)}/100 mi`;
-  const missing = m.costs.sessionsWithoutCost > 0 ? ` (${m.costs.sessionsWithoutCost} without a cost)` : '';
+  const per100 = m.costs.costPer100Mi === null ? '' : `\n${m.costs.costPer100Mi.toFixed(2)}/100 mi`;
+  const missing = m.costs.sessionsWithoutCost > 0 ? `\n${m.costs.sessionsWithoutCost} without a cost` : '';
   return `${m.costs.estimated ? '≈ ' : ''}${amounts}${per100}${missing}`;
 }
 
@@ -337,7 +341,7 @@ function addInvoiceButtons(tbody: HTMLTableSectionElement, charges: readonly Cha
 /** Where a session was: your place, else the Supercharger Tesla billed, else the name an imported session came with. */
 function placeText(c: Charge): string {
   const name = c.place?.name ?? c.tesla?.site ?? c.imported?.placeName ?? null;
-  return name === null ? '' : ` · ${name}`;
+  return name === null ? '' : `\n${name}`;
 }
 
 function costText(c: Charge): string {

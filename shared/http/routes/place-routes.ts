@@ -13,6 +13,8 @@ import { PLACE_ID, placeSchema } from './place-schema';
 export function placeRoutes(deps: ApiDeps): Route[] {
   return [
     { method: 'GET', path: '/places', handle: async () => json(200, { places: (await placesOf(deps).listPlaces()).map(placeView) }) },
+    // The dashboard's map: the owner's tile template (MAP_TILE_URL), behind the token as it may hold a provider's key.
+    { method: 'GET', path: '/map-settings', handle: () => Promise.resolve(json(200, { tileUrl: deps.mapTileUrl ?? null })) },
     { method: 'GET', path: '/places/{id}', handle: async ({ params }) => json(200, { place: placeView(await requirePlace(deps, params.id)) }) },
     {
       method: 'PUT',

@@ -140,3 +140,28 @@ describe('the page’s icon and home-screen manifest', () => {
     expect(String(page.headers['content-security-policy'])).toContain("manifest-src 'self'");
   });
 });
+
+describe('the drive map’s tiles', () => {
+  it('are off by default: the page may load images from itself alone, and /map-settings says null', async () => {
+    const { call } = await setup();
+    const page = await call('/', { token: null });
+    expect(String(page.headers['content-security-policy'])).toContain("img-src 'self' data:;");
+    expect(JSON.parse((await call('/map-settings')).body)).toEqual({ tileUrl: null });
+    expect((await call('/map-settings', { token: null })).status).toBe(401); // a provider's key may be in it
+  });
+
+  it('with MAP_TILE_URL, the page may load images from that host, and nothing else from it', async () => {
+    const tileUrl = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+    const handler = createApiHandler(
+      { ...memoryApiDeps({ clock: { now: () => NOW } }), mapTileUrl: tileUrl },
+      new ApiTokenVerifier(() => Promise.resolve(TOKEN)),
+    );
+    const page = await handler(httpEvent('GET', '/', {}), {} as Context);
+    const csp = String(page.headers?.['content-security-policy']);
+    expect(csp).toContain("img-src 'self' data: https://tile.openstreetmap.org;");
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).toContain("script-src 'self';");
+    const settings = await handler(httpEvent('GET', '/map-settings', { token: TOKEN }), {} as Context);
+    expect(JSON.parse(settings.body!)).toEqual({ tileUrl });
+  });
+});

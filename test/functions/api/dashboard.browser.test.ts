@@ -34,7 +34,8 @@ beforeAll(async () => {
   // holds far more drives (over 700) than one page of the API, and the page must ask for the newest, not the oldest.
   const clock = new SimClock(Date.now() - DAYS * 24 * HOUR_MS, 0);
   dataDir = await mkdtemp(join(tmpdir(), 'dash-'));
-  host = await startLocalHost(parseLocalSettings({ DATA_DIR: dataDir, PORT: '0' }, process.cwd()), {
+  // Positions on: the drive map draws routes (over no tiles: MAP_TILE_URL is unset, so no third-party host).
+  host = await startLocalHost(parseLocalSettings({ DATA_DIR: dataDir, PORT: '0', INCLUDE_LOCATION: 'true' }, process.cwd()), {
     schedule: false,
     simulator: {
       clock,
@@ -106,6 +107,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
+    // Nothing is asked of any host but this one: no tiles, fonts or scripts from a third party.
+    page.on('request', (r) => !r.url().startsWith(host.url) && !r.url().startsWith('data:') && problems.push(`asked ${r.url()}`));
     // Chromium reports every non-2xx fetch as a console error; this test provokes a 401 and a 400 on purpose.
     page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(m.text()));
 
@@ -185,6 +188,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
       (v) => expect(v).toMatch(/Odometer[\d.]+ → [\d.]+ mi \([\d.]+ mi\)/),
     );
     expect(await page.locator('#drive-detail').textContent()).toMatch(/Readings\d+ \(\d+ while moving\)/);
+    // Its route on the map: a line through its positions from start to end, on a plain grid without MAP_TILE_URL.
+    await page.locator('#drive-map svg polyline').waitFor();
+    const routePoints = (await page.locator('#drive-map polyline').getAttribute('points'))!.split(' ');
+    expect(routePoints.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(routePoints).size).toBeGreaterThan(1); // the car moved: not every position the same
+    expect(await page.locator('#drive-map image').count()).toBe(0);
+    expect(await page.locator('#drive-map figcaption').textContent()).toContain('No map tiles: set MAP_TILE_URL');
     await page.locator('#drive-purpose').selectOption('business');
     await page.locator('#drive-note').fill('client visit');
     await page.getByRole('button', { name: 'Save to the logbook' }).click();
@@ -418,7 +428,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
         .locator('td')
         .first()
         .textContent(),
-    ).toContain('· Fremont, CA - Sim Supercharger');
+    ).toContain('\nFremont, CA - Sim Supercharger');
     const [saved] = await Promise.all([page.waitForEvent('download'), button.click()]);
     expect(saved.suggestedFilename()).toMatch(/^tesla-invoice-sim-invoice-5YJ3E7EB0SF000004-\d+\.pdf$/);
     const bytes = readFileSync(await saved.path());

@@ -24,6 +24,7 @@ describe('the tuned settings, defined once', () => {
       listCallPricePer1000Usd: 2,
       asleepListIntervalMinutes: 15,
       snapshotRetentionDays: 90,
+      mapTileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
     });
     const env = tunablesEnvironment(config);
     const lambda = parseLambdaSettings({ ...LAMBDA_ENV, ...env });
