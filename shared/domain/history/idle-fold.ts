@@ -61,6 +61,9 @@ export function foldStateChange(state: HistoryState, change: Pick<StateChange, '
   };
 }
 
+/** Range moves in steps and lags: a gain this small (in points) is noise, not a charge. */
+const GAIN_TOLERANCE_POINTS = 0.5;
+
 interface IdleEnd {
   point: Pick<HistoryReading, 'at' | 'batteryLevel' | 'rangeMi'>;
   endedByCharge: boolean;
@@ -88,11 +91,14 @@ function idleEnd(since: HistoryReading, last: HistoryReading, reading: HistoryRe
     return { point: last, endedByCharge: false };
   const addedPercent = (reading.energyAddedKwh / options.packKwh) * 100;
   const perPercent = milesPerPercent(reading);
+  // The car's rated consumption, once its charging showed it, turns the kWh into rated miles; else the pack's size.
+  const addedMi =
+    options.ratedWhPerMi != null ? (reading.energyAddedKwh * 1000) / options.ratedWhPerMi : perPercent === null ? null : addedPercent * perPercent;
   return {
     point: {
       at: reading.at,
       batteryLevel: round(reading.batteryLevel - addedPercent, 1),
-      rangeMi: perPercent === null ? null : round(reading.rangeMi! - addedPercent * perPercent, 2),
+      rangeMi: addedMi === null ? null : round(reading.rangeMi! - addedMi, 2),
     },
     endedByCharge: true,
   };
@@ -114,7 +120,11 @@ function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: n
   const lost = from.batteryLevel !== null && to.batteryLevel !== null ? round(from.batteryLevel - to.batteryLevel, 1) : null;
   // The car reports whole percent but range to 0.01 mi: the drain per day is read from the range where it can be.
   const perPercent = milesPerPercent(from);
-  const drainLost = perPercent !== null && to.rangeMi !== null ? (from.rangeMi! - to.rangeMi) / perPercent : lost;
+  const measured = perPercent !== null && to.rangeMi !== null ? (from.rangeMi! - to.rangeMi) / perPercent : lost;
+  // A parked car does not gain charge: a period that shows a gain took in a charge no reading saw, or its end was
+  // worked out from a pack size that is not this car's. No drain, rather than a negative one.
+  const gained = measured !== null && measured < -GAIN_TOLERANCE_POINTS;
+  const drainLost = gained ? null : measured;
   return {
     vin,
     id: String(from.at),
@@ -124,7 +134,7 @@ function idlePeriod(vin: string, from: HistoryReading, end: IdleEnd, asleepMs: n
     startBatteryLevel: from.batteryLevel,
     endBatteryLevel: to.batteryLevel,
     batteryLost: lost,
-    rangeLostMi: from.rangeMi !== null && to.rangeMi !== null ? round(from.rangeMi - to.rangeMi, 1) : null,
+    rangeLostMi: from.rangeMi !== null && to.rangeMi !== null && !gained ? round(from.rangeMi - to.rangeMi, 1) : null,
     drainPercentPerDay: drainLost === null ? null : round((drainLost * 86_400_000) / durationMs, 2),
     asleepShare: asleepMs === null ? null : round(Math.min(1, asleepMs / durationMs), 3),
     ...(end.endedByCharge ? { endedByCharge: true } : {}),

@@ -415,6 +415,17 @@ describe('idle periods (drain)', () => {
     ]);
   });
 
+  it('a period whose end, less what the charge had added, still shows a gain gives no drain, not a negative one', () => {
+    // The assumed 75 kWh pack is larger than this car's: 10 kWh "is" 13 points, but it took 17. A parked car does not
+    // gain: the estimate is off, so the period has no drain rather than a wrong one.
+    const { idles } = run([
+      { min: 0, odo: 10, soc: 57, gear: 'D', speed: 30 },
+      { min: 5, odo: 12, soc: 57 }, // parked
+      { min: 240, odo: 12, soc: 74, charging: 'Charging', added: 10, power: 7 },
+    ]);
+    expect(idles).toEqual([expect.objectContaining({ startAt: T0 + 5 * MIN, endedByCharge: true, drainPercentPerDay: null, rangeLostMi: null })]);
+  });
+
   it('says how much of the period the collector saw the car asleep, from the list’s state changes', () => {
     const readings = [
       { min: 0, odo: 1000, soc: 80, gear: 'D' as const, speed: 30 },
