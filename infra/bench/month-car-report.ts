@@ -89,6 +89,10 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   console.log(
     `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all (false: ${derived.falseFlags.unseen} seen moving by no reading, ${derived.falseFlags.seen} others)`,
   );
+  const percentOf = (n: number, of: number): string => (of === 0 ? '—' : `${Math.round((n / of) * 100)} %`);
+  console.log(
+    `  "may hide stops"       precision ${percentOf(derived.mergedDrivesFlagged, derived.drivesFlagged)} (flags on drives that merged trips), recall ${percentOf(derived.mergedDrivesFlagged, derived.mergedDrives)} (merged drives flagged); target ≥ 90 % each`,
+  );
   console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
   console.log(
     `  drive times (logbook)  start off by ${derived.startErrorMinutes.median.toFixed(0)} min (median), ${derived.startErrorMinutes.largest.toFixed(0)} at most; end off by ${derived.endErrorMinutes.median.toFixed(0)} min (median), ${derived.endErrorMinutes.largest.toFixed(0)} at most; bounds missed the truth for ${derived.boundsMissed} of ${derived.drivesMatched}`,
