@@ -111,15 +111,7 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
       const trueKwh = trip.energyKwh ?? 0;
       if (trip.endOdometerMi! - trip.startOdometerMi >= 1 && trueKwh > 0) {
         if (drive.estimatedEnergyKwh === null) out.withoutEnergy += 1;
-        else {
-          const error = Math.abs(drive.estimatedEnergyKwh - trueKwh) / trueKwh;
-          out.energyError.push(error);
-          if (process.env.BENCH_DEBUG && error > 0.05)
-            // eslint-disable-next-line no-console -- the bench's own report, asked for with BENCH_DEBUG
-            console.log(
-              `    energy off ${(error * 100).toFixed(0)} %: ${new Date(trip.startAt).toISOString()} ${drive.distanceMi.toFixed(1)} mi, ${drive.estimatedEnergyKwh} kWh (${drive.energyEstimate}) vs ${trueKwh.toFixed(2)}; start ${JSON.stringify(drive.start)} end ${JSON.stringify(drive.end)} startedAfter ${drive.startedAfter ? new Date(drive.startedAfter).toISOString() : '-'}`,
-            );
-        }
+        else out.energyError.push(energyError(drive, trip, trueKwh));
       }
     } else {
       out.merged += covered.length;
@@ -128,6 +120,17 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
     }
   }
   return out;
+}
+
+/** A drive's energy error against its trip's, as a share; with BENCH_DEBUG, a drive more than 5 % off is printed. */
+function energyError(drive: Drive, trip: Trip, trueKwh: number): number {
+  const error = Math.abs(drive.estimatedEnergyKwh! - trueKwh) / trueKwh;
+  if (process.env.BENCH_DEBUG && error > 0.05)
+    // eslint-disable-next-line no-console -- the bench's own report, asked for with BENCH_DEBUG
+    console.log(
+      `    energy off ${(error * 100).toFixed(0)} %: ${new Date(trip.startAt).toISOString()} ${drive.distanceMi.toFixed(1)} mi, ${drive.estimatedEnergyKwh} kWh (${drive.energyEstimate}) vs ${trueKwh.toFixed(2)}; start ${JSON.stringify(drive.start)} end ${JSON.stringify(drive.end)}`,
+    );
+  return error;
 }
 
 /** A charging session is matched when exactly one derived session overlaps it; its kWh are then compared. */

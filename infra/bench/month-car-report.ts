@@ -13,6 +13,7 @@ import { idleAccuracy, type CarTimeline } from './idle-accuracy';
 import { superchargerAccuracy } from './supercharger-accuracy';
 import { BENCH_TARIFFS, tariffAccuracy } from './tariff-accuracy';
 import type { SuperchargerBillingStore } from '../../shared/domain/supercharger/billing-store';
+import type { ChargingSession } from '../../shared/domain/history/history-records';
 
 interface CarReportContext {
   sim: FleetSimulator;
@@ -86,20 +87,7 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
     (await history.listCharges(vin, range)).items,
     end,
   );
-  console.log(
-    `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all (false: ${derived.falseFlags.unseen} seen moving by no reading, ${derived.falseFlags.seen} others)`,
-  );
-  const percentOf = (n: number, of: number): string => (of === 0 ? '—' : `${Math.round((n / of) * 100)} %`);
-  console.log(
-    `  "may hide stops"       precision ${percentOf(derived.mergedDrivesFlagged, derived.drivesFlagged)} (flags on drives that merged trips), recall ${percentOf(derived.mergedDrivesFlagged, derived.mergedDrives)} (merged drives flagged); target ≥ 90 % each`,
-  );
-  console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
-  console.log(
-    `  drive times (logbook)  start off by ${derived.startErrorMinutes.median.toFixed(0)} min (median), ${derived.startErrorMinutes.largest.toFixed(0)} at most; end off by ${derived.endErrorMinutes.median.toFixed(0)} min (median), ${derived.endErrorMinutes.largest.toFixed(0)} at most; bounds missed the truth for ${derived.boundsMissed} of ${derived.drivesMatched}`,
-  );
-  console.log(
-    `  drive energy           ${(derived.energyErrorShare.median * 100).toFixed(1)} % off (median), ${(derived.energyErrorShare.largest * 100).toFixed(1)} % at most, one-to-one drives of a mile or more; ${derived.drivesWithoutEnergy} without an estimate (target ≤ 5 %)`,
-  );
+  printDrives(derived);
   console.log(
     `  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`,
   );
@@ -127,11 +115,35 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
       `  tariff cost (${name.padEnd(17)}) ${t.sessions} AC sessions priced from the readings; largest error $${t.largestErrorAmount.toFixed(2)} (${(t.largestErrorShare * 100).toFixed(1)} %; target ≤ 1 % or 1 cent)`,
     );
   }
+  await reportCarHealth(vin, ctx, charges, snapshots);
+}
+
+/** The derived drives against the trips: counts, the flag's precision and recall, distance, times and energy. */
+function printDrives(derived: ReturnType<typeof historyAccuracy>): void {
+  console.log(
+    `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all (false: ${derived.falseFlags.unseen} seen moving by no reading, ${derived.falseFlags.seen} others)`,
+  );
+  const percentOf = (n: number, of: number): string => (of === 0 ? '—' : `${Math.round((n / of) * 100)} %`);
+  console.log(
+    `  "may hide stops"       precision ${percentOf(derived.mergedDrivesFlagged, derived.drivesFlagged)} (flags on drives that merged trips), recall ${percentOf(derived.mergedDrivesFlagged, derived.mergedDrives)} (merged drives flagged); target ≥ 90 % each`,
+  );
+  console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
+  console.log(
+    `  drive times (logbook)  start off by ${derived.startErrorMinutes.median.toFixed(0)} min (median), ${derived.startErrorMinutes.largest.toFixed(0)} at most; end off by ${derived.endErrorMinutes.median.toFixed(0)} min (median), ${derived.endErrorMinutes.largest.toFixed(0)} at most; bounds missed the truth for ${derived.boundsMissed} of ${derived.drivesMatched}`,
+  );
+  console.log(
+    `  drive energy           ${(derived.energyErrorShare.median * 100).toFixed(1)} % off (median), ${(derived.energyErrorShare.largest * 100).toFixed(1)} % at most, one-to-one drives of a mile or more; ${derived.drivesWithoutEnergy} without an estimate (target ≤ 5 %)`,
+  );
+}
+
+/** What the history says of the car itself against the simulated one: updates, battery health, tyres. */
+async function reportCarHealth(vin: string, ctx: CarReportContext, charges: readonly ChargingSession[], snapshots: readonly Snapshot[]): Promise<void> {
+  const { sim, history, start, end, carProfile } = ctx;
   const versions = await history.listVersions(vin);
   console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
   const state = await history.getHistoryState(vin);
-  const drives = (await history.listDrives(vin, range)).items;
-  console.log(`  battery health         ${batteryAccuracy(drives, charges, state === null ? null : ratedWhPerMiOf(state), car.pack)}`);
+  const drives = (await history.listDrives(vin, { fromMs: start, toMs: end, limit: 10_000 })).items;
+  console.log(`  battery health         ${batteryAccuracy(drives, charges, state === null ? null : ratedWhPerMiOf(state), sim.car(vin).pack)}`);
   const tyres = tyreAccuracy(carProfile, snapshots, start);
   if (tyres !== null) console.log(`  tyres                  ${tyres}`);
 }
