@@ -77,7 +77,7 @@ export async function reportCar(vin: string, ctx: CarReportContext): Promise<Sna
 
 /** What the derived history says against what the simulated car did: drives, charges, idles, bills, updates. */
 async function reportHistory(vin: string, ctx: CarReportContext, requests: number, historyReads: number, snapshots: readonly Snapshot[]): Promise<void> {
-  const { sim, history, start, end, timelines, carProfile } = ctx;
+  const { sim, history, start, end, timelines } = ctx;
   const car = sim.car(vin);
   const range = { fromMs: start, toMs: end, limit: 10_000 };
   const derived = historyAccuracy(
