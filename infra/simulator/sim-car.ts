@@ -1,6 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { activityAt, softwareAt, type Activity, type Hold } from './drive-profile';
-import { dcChargeKw, driveWhPerMile, integrateCharge, packOf, parkedDrawKw, percentOf, type SimPack } from './sim-energy';
+import { dcChargeKw, driveWhPerMile, integrateCharge, packOf, parkedDrawKw, percentOf, wholeAmpsKw, type SimPack } from './sim-energy';
 import { PoorSignal } from './sim-poor-signal';
 import { SimSleep } from './sim-sleep';
 import { SimTruth } from './sim-truth';
@@ -155,7 +155,7 @@ export class SimCar {
     if (!this.pluggedIn) this.plugIn();
     if (!this.isChargingNow(activity)) return this.drain(hours);
     this.truth.charging(from, from, this.batteryLevel, activity.dc, this.sessionEnergyKwh, this.sessionDrawnKwh);
-    const kwAt = (level: number): number => (activity.dc ? dcChargeKw(activity.ratedKw, level) : activity.ratedKw);
+    const kwAt = (level: number): number => (activity.dc ? dcChargeKw(activity.ratedKw, level) : wholeAmpsKw(activity.ratedKw));
     const charged = integrateCharge(this.batteryLevel, this.chargeLimit, to - from, kwAt, this.pack, activity.dc);
     this.batteryLevel = charged.level;
     this.sessionEnergyKwh += charged.addedKwh;
@@ -207,7 +207,7 @@ export class SimCar {
 
   private chargePowerKw(activity: Extract<Activity, { kind: 'charge' }> | null = this.activity.kind === 'charge' ? this.activity : null): number {
     if (activity === null) return 0;
-    return activity.dc ? dcChargeKw(activity.ratedKw, this.batteryLevel) : activity.ratedKw;
+    return activity.dc ? dcChargeKw(activity.ratedKw, this.batteryLevel) : wholeAmpsKw(activity.ratedKw);
   }
 
   private isChargingNow(activity: Activity = this.activity): boolean {

@@ -85,6 +85,19 @@ export function chargerDrawKw(batteryKw: number, dc: boolean): number {
   return dc ? batteryKw / DC_CONVERSION : batteryKw / AC_CONVERSION + AC_OVERHEAD_KW;
 }
 
+/** The simulated cars' AC supply (V), single phase. */
+export const AC_VOLTS = 240;
+
+/**
+ * AC charging at a battery rate of about `batteryKw`, as a real charger delivers it: the car draws whole amps (the
+ * charger's pilot signal sets them, and the car reports `charger_actual_current` in whole amps), so the battery
+ * takes what those amps give after the losses (see chargerDrawKw).
+ */
+export function wholeAmpsKw(batteryKw: number): number {
+  const amps = Math.max(1, Math.round((chargerDrawKw(batteryKw, false) * 1000) / AC_VOLTS));
+  return ((amps * AC_VOLTS) / 1000 - AC_OVERHEAD_KW) * AC_CONVERSION;
+}
+
 /** Battery % that `kwh` makes up. */
 export const percentOf = (kwh: number, pack: SimPack = NEW_PACK): number => (kwh / pack.kwh) * 100;
 
