@@ -13,7 +13,7 @@ import { idleAccuracy, type CarTimeline } from './idle-accuracy';
 import { superchargerAccuracy } from './supercharger-accuracy';
 import { BENCH_TARIFFS, tariffAccuracy } from './tariff-accuracy';
 import type { SuperchargerBillingStore } from '../../shared/domain/supercharger/billing-store';
-import type { ChargingSession } from '../../shared/domain/history/history-records';
+import type { ChargingSession, Drive } from '../../shared/domain/history/history-records';
 
 interface CarReportContext {
   sim: FleetSimulator;
@@ -80,13 +80,9 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   const { sim, history, start, end, timelines } = ctx;
   const car = sim.car(vin);
   const range = { fromMs: start, toMs: end, limit: 10_000 };
-  const derived = historyAccuracy(
-    car.truth.trips,
-    car.truth.chargeSessions,
-    (await history.listDrives(vin, range)).items,
-    (await history.listCharges(vin, range)).items,
-    end,
-  );
+  const drives = (await history.listDrives(vin, range)).items;
+  const charges = (await history.listCharges(vin, range)).items;
+  const derived = historyAccuracy(car.truth.trips, car.truth.chargeSessions, drives, charges, end);
   printDrives(derived);
   console.log(
     `  charging sessions      ${derived.sessionsDerived} derived, ${derived.sessionsMatched} matched of ${derived.sessionsCharged} charged (${derived.sessionsDc} DC); kWh error ${(derived.largestKwhErrorShare * 100).toFixed(1)} % largest (target ≤ 2 %)`,
@@ -103,7 +99,6 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
   console.log(
     `  asleep share           largest error ${(idle.largestAsleepShareError * 100).toFixed(1)} points, from the listed state${worst && idle.largestAsleepShareError >= 0.02 ? ` (${new Date(worst.startAt).toISOString().slice(0, 16)} to ${new Date(worst.endAt).toISOString().slice(11, 16)}: ${(worst.derived * 100).toFixed(1)} % derived, ${(worst.truth * 100).toFixed(1)} % true)` : ''}`,
   );
-  const charges = (await history.listCharges(vin, range)).items;
   const sc = superchargerAccuracy(car.truth.chargeSessions, charges, await ctx.billing.teslaChargesBetween(vin, start - 86_400_000, end), end);
   const share = requests > 0 ? (historyReads / requests) * 100 : 0;
   console.log(
@@ -115,7 +110,7 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
       `  tariff cost (${name.padEnd(17)}) ${t.sessions} AC sessions priced from the readings; largest error $${t.largestErrorAmount.toFixed(2)} (${(t.largestErrorShare * 100).toFixed(1)} %; target ≤ 1 % or 1 cent)`,
     );
   }
-  await reportCarHealth(vin, ctx, charges, snapshots);
+  await reportCarHealth(vin, ctx, { drives, charges }, snapshots);
 }
 
 /** The derived drives against the trips: counts, the flag's precision and recall, distance, times and energy. */
@@ -137,12 +132,16 @@ function printDrives(derived: ReturnType<typeof historyAccuracy>): void {
 }
 
 /** What the history says of the car itself against the simulated one: updates, battery health, tyres. */
-async function reportCarHealth(vin: string, ctx: CarReportContext, charges: readonly ChargingSession[], snapshots: readonly Snapshot[]): Promise<void> {
+async function reportCarHealth(
+  vin: string,
+  ctx: CarReportContext,
+  { drives, charges }: { drives: readonly Drive[]; charges: readonly ChargingSession[] },
+  snapshots: readonly Snapshot[],
+): Promise<void> {
   const { sim, history, start, end, carProfile } = ctx;
   const versions = await history.listVersions(vin);
   console.log(`  software updates       ${versions.length - 1} new versions seen of ${updatesInstalled(carProfile, start, end)} installed`);
   const state = await history.getHistoryState(vin);
-  const drives = (await history.listDrives(vin, { fromMs: start, toMs: end, limit: 10_000 })).items;
   console.log(`  battery health         ${batteryAccuracy(drives, charges, state === null ? null : ratedWhPerMiOf(state), sim.car(vin).pack)}`);
   const tyres = tyreAccuracy(carProfile, snapshots, start);
   if (tyres !== null) console.log(`  tyres                  ${tyres}`);
