@@ -1,6 +1,7 @@
 import { MINUTE_MS } from '../clock';
 import type { Drive } from './history-records';
 import {
+  beforeCharged,
   maxOf,
   MIN_DRIVE_MI,
   pointOf,
@@ -218,16 +219,7 @@ function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: num
 function onArrival(end: HistoryReading, options: HistoryOptions): HistoryReading {
   const added = end.energyAddedKwh;
   if (!end.charging || added === null || added <= 0) return end;
-  const points = (added / options.packKwh) * 100;
-  const fullRangeMi = end.rangeMi !== null && end.batteryLevel ? (end.rangeMi / end.batteryLevel) * 100 : null;
-  const miles = options.ratedWhPerMi != null ? (added * 1000) / options.ratedWhPerMi : fullRangeMi !== null ? (points / 100) * fullRangeMi : null;
-  const less = (v: number | null, by: number | null): number | null => (v === null || by === null ? null : v - by);
-  return {
-    ...end,
-    rangeMi: less(end.rangeMi, miles),
-    batteryLevel: less(end.batteryLevel, points),
-    usableBatteryLevel: less(end.usableBatteryLevel, points),
-  };
+  return { ...end, ...beforeCharged(end, added, options) };
 }
 
 /**

@@ -124,6 +124,28 @@ export interface HistoryOptions {
   ratedWhPerMi?: number | null;
 }
 
+/** Rated miles per battery %, from the reading's own range and level; null when it lacks either. */
+export function milesPerPercent(r: Pick<HistoryReading, 'rangeMi' | 'batteryLevel'>): number | null {
+  return r.rangeMi !== null && r.batteryLevel !== null && r.batteryLevel > 0 ? r.rangeMi / r.batteryLevel : null;
+}
+
+/**
+ * A charging reading as it stood before the session's count so far (`added` kWh, its `charge_energy_added`) went
+ * in: the levels less that count at the pack's size, the range less it at the car's rated consumption once its
+ * charging showed it (else at the reading's own miles per percent). Null where the reading lacks a figure.
+ */
+export function beforeCharged(
+  r: HistoryReading,
+  added: number,
+  options: HistoryOptions,
+): Pick<HistoryReading, 'batteryLevel' | 'usableBatteryLevel' | 'rangeMi'> {
+  const points = (added / options.packKwh) * 100;
+  const perPercent = milesPerPercent(r);
+  const miles = options.ratedWhPerMi != null ? (added * 1000) / options.ratedWhPerMi : perPercent === null ? null : points * perPercent;
+  const less = (v: number | null, by: number | null): number | null => (v === null || by === null ? null : v - by);
+  return { batteryLevel: less(r.batteryLevel, points), usableBatteryLevel: less(r.usableBatteryLevel, points), rangeMi: less(r.rangeMi, miles) };
+}
+
 export interface HistoryStep {
   state: HistoryState;
   drives: Drive[];

@@ -1,6 +1,16 @@
 import { MINUTE_MS } from '../clock';
 import type { IdlePeriod, StateChange } from './history-records';
-import { round, type HistoryOptions, type HistoryReading, type HistoryState, type SleepBounds, type SleepSeen, NO_SLEEP_BOUNDS } from './history-state';
+import {
+  beforeCharged,
+  milesPerPercent,
+  round,
+  type HistoryOptions,
+  type HistoryReading,
+  type HistoryState,
+  type SleepBounds,
+  type SleepSeen,
+  NO_SLEEP_BOUNDS,
+} from './history-state';
 
 /** Idle periods shorter than this are not recorded (a stop between errands). */
 const MIN_IDLE_MS = 60 * MINUTE_MS;
@@ -89,24 +99,15 @@ function wakeEnd(last: HistoryReading, reading: HistoryReading, bounds: SleepBou
 function idleEnd(since: HistoryReading, last: HistoryReading, reading: HistoryReading, chargeBegan: boolean, options: HistoryOptions): IdleEnd {
   if (last.at > since.at || !chargeBegan || !reading.charging || reading.energyAddedKwh === null || reading.batteryLevel === null)
     return { point: last, endedByCharge: false };
-  const addedPercent = (reading.energyAddedKwh / options.packKwh) * 100;
-  const perPercent = milesPerPercent(reading);
-  // The car's rated consumption, once its charging showed it, turns the kWh into rated miles; else the pack's size.
-  const addedMi =
-    options.ratedWhPerMi != null ? (reading.energyAddedKwh * 1000) / options.ratedWhPerMi : perPercent === null ? null : addedPercent * perPercent;
+  const before = beforeCharged(reading, reading.energyAddedKwh, options);
   return {
     point: {
       at: reading.at,
-      batteryLevel: round(reading.batteryLevel - addedPercent, 1),
-      rangeMi: addedMi === null ? null : round(reading.rangeMi! - addedMi, 2),
+      batteryLevel: round(before.batteryLevel!, 1),
+      rangeMi: before.rangeMi === null ? null : round(before.rangeMi, 2),
     },
     endedByCharge: true,
   };
-}
-
-/** Rated miles per battery %, from the reading's own range and level; null when it lacks either. */
-function milesPerPercent(r: Pick<HistoryReading, 'rangeMi' | 'batteryLevel'>): number | null {
-  return r.rangeMi !== null && r.batteryLevel !== null && r.batteryLevel > 0 ? r.rangeMi / r.batteryLevel : null;
 }
 
 /** Sleep within an idle period that began at `from`, counted up to `to`. */
