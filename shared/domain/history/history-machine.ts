@@ -53,10 +53,12 @@ export function foldSnapshot(state: HistoryState, snapshot: Snapshot, options: H
     version = snapshot.softwareVersion;
   }
   const bounds = sleepBounds(state, reading);
-  const { drive, closed: drives } = foldDrive(vin, state.drive, state.last, reading, { ...options, ratedWhPerMi: ratedWhPerMiOf(state) }, bounds);
+  // The car's rated consumption as its charging has shown it so far, for the drive's energy and an idle period's end.
+  const withRated = { ...options, ratedWhPerMi: ratedWhPerMiOf(state) };
+  const { drive, closed: drives } = foldDrive(vin, state.drive, state.last, reading, withRated, bounds);
   const { charge, closed: charges } = foldCharge(vin, state.charge, state.last, reading, drive);
   const closedRecords = drives.length > 0 || charges.length > 0;
-  const idle = foldIdle(vin, state, reading, { driving: drive !== null, charging: charge !== null, closedRecords }, options, bounds);
+  const idle = foldIdle(vin, state, reading, { driving: drive !== null, charging: charge !== null, closedRecords }, withRated, bounds);
   out.drives.push(...drives);
   out.charges.push(...charges);
   out.idles.push(...idle.closed);

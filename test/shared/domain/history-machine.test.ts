@@ -415,6 +415,21 @@ describe('idle periods (drain)', () => {
     ]);
   });
 
+  it('a period ended by a charge takes the charge out at the car’s own rated consumption once its charging showed it', () => {
+    // The first session shows 300 Wh a rated mile (12 kWh for 40 rated miles); the pack's 75 kWh would say 250.
+    const { idles } = run([
+      { min: 0, odo: 1000, soc: 50, range: 150 },
+      { min: 10, odo: 1000, soc: 51, range: 153, charging: 'Charging', added: 0.9, power: 7 },
+      { min: 90, odo: 1000, soc: 64, range: 193, charging: 'Charging', added: 12.9, power: 7 },
+      { min: 100, odo: 1000, soc: 64, range: 193, charging: 'Complete', added: 12.9 },
+      { min: 200, odo: 1004, soc: 63, range: 189, gear: 'D', speed: 30 },
+      { min: 205, odo: 1006, soc: 62, range: 185 }, // parked
+      // Evening drain 2 rated miles, then 3 kWh in by the first charging reading: 10 rated miles at 300 Wh.
+      { min: 400, odo: 1006, soc: 66, range: 193, charging: 'Charging', added: 3, power: 7 },
+    ]);
+    expect(idles).toEqual([expect.objectContaining({ startAt: T0 + 205 * MIN, endedByCharge: true, rangeLostMi: 2 })]);
+  });
+
   it('a period whose end, less what the charge had added, still shows a gain gives no drain, not a negative one', () => {
     // The assumed 75 kWh pack is larger than this car's: 10 kWh "is" 13 points, but it took 17. A parked car does not
     // gain: the estimate is off, so the period has no drain rather than a wrong one.
