@@ -92,7 +92,7 @@ export function chargeView(c: PricedSession) {
 }
 
 /** Charging losses as a share of what was drawn, or null when the draw is not known. */
-export function lossPercentOf(c: Pick<ChargingSession, 'energyAddedKwh' | 'energyUsedKwh'>): number | null {
+function lossPercentOf(c: Pick<ChargingSession, 'energyAddedKwh' | 'energyUsedKwh'>): number | null {
   const used = c.energyUsedKwh;
   if (used === undefined || c.energyAddedKwh === null || used <= 0) return null;
   return Math.round(((used - c.energyAddedKwh) / used) * 1000) / 10;

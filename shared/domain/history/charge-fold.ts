@@ -59,12 +59,15 @@ function continued(charge: OpenCharge, last: HistoryReading | null, reading: His
   };
 }
 
-/** Two charging readings in a row that give the charger's draw and the car's count add to what the session metered. */
+/**
+ * Two charging readings in a row that give the charger's draw and the car's count add to what the session metered
+ * (nothing to add: the session keeps what it had).
+ */
 function metered(charge: OpenCharge, last: HistoryReading | null, reading: HistoryReading): Pick<OpenCharge, 'metered'> {
-  const before = charge.metered ?? { drawnKwh: 0, addedKwh: 0 };
-  if (last === null || !last.charging || last.at !== charge.lastChargingAt) return charge.metered ? { metered: before } : {};
+  if (last === null || !last.charging || last.at !== charge.lastChargingAt) return {};
   const [kwA, kwB, kwhA, kwhB] = [last.drawKw, reading.drawKw, last.energyAddedKwh, reading.energyAddedKwh];
-  if (kwA == null || kwB == null || kwhA === null || kwhB === null || kwhB < kwhA) return charge.metered ? { metered: before } : {};
+  if (kwA == null || kwB == null || kwhA === null || kwhB === null || kwhB < kwhA) return {};
+  const before = charge.metered ?? { drawnKwh: 0, addedKwh: 0 };
   const hours = (reading.at - last.at) / 3_600_000;
   return { metered: { drawnKwh: before.drawnKwh + ((kwA + kwB) / 2) * hours, addedKwh: before.addedKwh + (kwhB - kwhA) } };
 }

@@ -228,19 +228,23 @@ function onArrival(end: HistoryReading, options: HistoryOptions): HistoryReading
  */
 function stoodStill(before: { at: number; odometerMi: number; speedMph: number | null }, reading: HistoryReading): boolean {
   const hours = (reading.at - before.at) / 3_600_000;
-  if (hours <= 0 || reading.speedMph === null) return false;
-  const slower = Math.min(before.speedMph ?? reading.speedMph, reading.speedMph);
-  if (slower < MOVING_MPH) return false;
-  const distance = reading.odometerMi - before.odometerMi;
+  const slower = slowerMph(before, reading);
+  if (hours <= 0 || slower === null) return false;
   // The time the odometer does not account for, even at the slower speed: a stop needs a few minutes of it.
-  return distance / hours < STOPPED_SPEED_SHARE * slower && unaccountedMs(before, reading) >= MIN_HIDDEN_STOP_MS;
+  return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower && unaccountedMs(before, reading) >= MIN_HIDDEN_STOP_MS;
+}
+
+/** The slower of two readings' speeds (the earlier one's null when it saw the car parked), or null below MOVING_MPH. */
+function slowerMph(before: { speedMph: number | null }, reading: HistoryReading): number | null {
+  if (reading.speedMph === null) return null;
+  const slower = Math.min(before.speedMph ?? reading.speedMph, reading.speedMph);
+  return slower < MOVING_MPH ? null : slower;
 }
 
 /** The time between two readings that the miles covered do not account for, at the slower of their speeds (0 when unknown). */
 function unaccountedMs(before: { at: number; odometerMi: number; speedMph: number | null }, reading: HistoryReading): number {
-  if (reading.speedMph === null) return 0;
-  const slower = Math.min(before.speedMph ?? reading.speedMph, reading.speedMph);
-  if (slower < MOVING_MPH) return 0;
+  const slower = slowerMph(before, reading);
+  if (slower === null) return 0;
   return reading.at - before.at - ((reading.odometerMi - before.odometerMi) / slower) * 3_600_000;
 }
 
