@@ -80,7 +80,7 @@ const DC_CONVERSION = 0.97;
  * AC loses ~5 % converting, plus a fixed draw while it charges: ~11 % at 16 A on 240 V, ~19 % at 12 A on 120 V, as
  * owners measure.
  */
-export function chargerDrawKw(batteryKw: number, dc: boolean): number {
+export function drawForBatteryKw(batteryKw: number, dc: boolean): number {
   if (batteryKw <= 0) return 0;
   return dc ? batteryKw / DC_CONVERSION : batteryKw / AC_CONVERSION + AC_OVERHEAD_KW;
 }
@@ -91,10 +91,10 @@ export const AC_VOLTS = 240;
 /**
  * AC charging at a battery rate of about `batteryKw`, as a real charger delivers it: the car draws whole amps (the
  * charger's pilot signal sets them, and the car reports `charger_actual_current` in whole amps), so the battery
- * takes what those amps give after the losses (see chargerDrawKw).
+ * takes what those amps give after the losses (see drawForBatteryKw).
  */
 export function wholeAmpsKw(batteryKw: number): number {
-  const amps = Math.max(1, Math.round((chargerDrawKw(batteryKw, false) * 1000) / AC_VOLTS));
+  const amps = Math.max(1, Math.round((drawForBatteryKw(batteryKw, false) * 1000) / AC_VOLTS));
   return ((amps * AC_VOLTS) / 1000 - AC_OVERHEAD_KW) * AC_CONVERSION;
 }
 
@@ -129,7 +129,7 @@ export function integrateCharge(
     const charged = gained > needed ? (needed / gained) * step : step;
     level += taken;
     addedKwh += (taken / 100) * pack.kwh;
-    drawnKwh += (chargerDrawKw(kw, dc) * charged) / 3_600_000;
+    drawnKwh += (drawForBatteryKw(kw, dc) * charged) / 3_600_000;
     t += charged;
   }
   return { level, addedKwh, drawnKwh, chargedMs: t };

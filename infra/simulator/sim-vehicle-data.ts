@@ -1,4 +1,4 @@
-import { AC_VOLTS, chargerDrawKw, type SimPack } from './sim-energy';
+import { AC_VOLTS, drawForBatteryKw, type SimPack } from './sim-energy';
 
 /**
  * Parts of a simulated car's `vehicle_data` answer, in Tesla's field names (see the reference and the recorded
@@ -44,7 +44,7 @@ export function chargeStateOf(c: ChargeView, now: number): Record<string, unknow
   const { kwh: packKwh, milesPerPercent } = c.pack;
   const volts = plugged === null ? 0 : plugged.dc ? 390 : AC_VOLTS;
   // The car reports what it draws from the charger: more than goes into the battery.
-  const drawKw = chargerDrawKw(kw, plugged?.dc ?? false);
+  const drawKw = drawForBatteryKw(kw, plugged?.dc ?? false);
   const toFullH = charging && kw > 0 ? (((c.chargeLimit - c.batteryLevel) / 100) * packKwh) / kw : 0;
   return {
     battery_level: Math.round(c.batteryLevel),
