@@ -2,6 +2,7 @@ import { MINUTE_MS } from '../clock';
 import type { Drive } from './history-records';
 import {
   beforeCharged,
+  consumptionOf,
   maxOf,
   MIN_DRIVE_MI,
   pointOf,
@@ -144,7 +145,6 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
   const energy =
     movingEnergy(drive, arrival, distanceMi, options) ?? driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options);
   const used = energy?.kwh ?? null;
-  const efficient = used !== null && distanceMi >= 0.5;
   return {
     vin,
     id: String(drive.start.at),
@@ -158,13 +158,20 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
     durationMs: (endedBy ?? end.at) - (drive.startedAfter ?? drive.start.at),
     estimatedEnergyKwh: used === null ? null : round(used, 2),
     ...(energy !== null ? { energyEstimate: energy.from } : {}),
-    whPerMi: efficient ? Math.round((used * 1000) / distanceMi) : null,
-    whPerKm: efficient ? Math.round((used * 1000) / (distanceMi * 1.609344)) : null,
+    ...(energy?.ratedMi !== undefined ? { ratedRangeUsedMi: round(energy.ratedMi, 2) } : {}),
+    ...consumptionOf(used, distanceMi),
     maxSpeedMph: drive.maxSpeedMph,
     readings: drive.readings,
     ...(drive.outsideTemp ? { outsideTempC: round(drive.outsideTemp.sum / drive.outsideTemp.count, 1) } : {}),
     mayHideStops: drive.readings === 0 || maxGapMs > HIDDEN_STOP_GAP_MS || drive.slowGap === true,
   };
+}
+
+/** A drive's energy estimate, and the rated miles it counted when it came from the rated range. */
+interface DriveEnergy {
+  kwh: number;
+  from: EnergyEstimate;
+  ratedMi?: number;
 }
 
 /**
@@ -174,14 +181,14 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
  * the full rated range (read from both ends' range and level together, halving the level's rounding). Else from the
  * usable battery percent used.
  */
-function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: HistoryOptions): { kwh: number; from: EnergyEstimate } | null {
+function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: HistoryOptions): DriveEnergy | null {
   const [r0, r1, l0, l1] = [start.rangeMi, end.rangeMi, start.batteryLevel, end.batteryLevel];
   if (r0 !== null && r1 !== null) {
     if (r0 <= r1) return null; // no range used (it moves in steps, and lags a little), or gained: charged on the way
-    if (options.ratedWhPerMi != null) return { kwh: ((r0 - r1) * options.ratedWhPerMi) / 1000, from: 'rated_range_charging' };
+    if (options.ratedWhPerMi != null) return { kwh: ((r0 - r1) * options.ratedWhPerMi) / 1000, from: 'rated_range_charging', ratedMi: r0 - r1 };
     if (l0 !== null && l1 !== null && l0 + l1 >= 10) {
       const fullRangeMi = ((r0 + r1) / (l0 + l1)) * 100;
-      return { kwh: ((r0 - r1) / fullRangeMi) * options.packKwh, from: 'rated_range_pack' };
+      return { kwh: ((r0 - r1) / fullRangeMi) * options.packKwh, from: 'rated_range_pack', ratedMi: r0 - r1 };
     }
   }
   const startLevel = start.usableBatteryLevel ?? l0;
@@ -197,7 +204,7 @@ function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: Hi
  * moving reading to the end, over the miles between them, for all the drive's miles. Only when that stretch is 2 miles
  * or more and a quarter of the drive or more; else null, and the whole span is counted.
  */
-function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: number, options: HistoryOptions): { kwh: number; from: EnergyEstimate } | null {
+function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: number, options: HistoryOptions): DriveEnergy | null {
   const first = drive.stoodBeforeMoving;
   const startRange = drive.startRangeMi ?? drive.start.rangeMi;
   if (first === undefined || startRange === null || first.rangeMi === null || arrival.rangeMi === null) return null;
@@ -207,7 +214,9 @@ function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: num
   const excess = startRange - first.rangeMi - perMile * (first.odometerMi - drive.start.odometerMi);
   if (excess < Math.max(1, (startRange - arrival.rangeMi) / 10)) return null;
   const part = driveEnergy(first, arrival, options);
-  return part === null ? null : { kwh: (part.kwh * distanceMi) / movingMi, from: part.from };
+  if (part === null) return null;
+  const share = distanceMi / movingMi;
+  return { kwh: part.kwh * share, from: part.from, ...(part.ratedMi !== undefined ? { ratedMi: part.ratedMi * share } : {}) };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   round,
 } from './history-state';
 import { MINUTE_MS } from '../clock';
+import { atRatedConsumption } from './rated-reestimate';
 import { foldIdle, foldStateChange } from './idle-fold';
 
 export {
@@ -97,7 +98,8 @@ function sleepBounds(state: HistoryState, reading: HistoryReading): SleepBounds 
 
 /**
  * Replays snapshots and state changes (any order; merged by time here, a change before a reading taken at the same
- * moment) from an empty state: what `rederive` does.
+ * moment) from an empty state: what `rederive` does. Its drives are as stored once the recorder has estimated again
+ * those from before the car's consumption was known (see atRatedConsumption).
  */
 export function deriveHistory(
   snapshots: readonly Snapshot[],
@@ -118,7 +120,9 @@ export function deriveHistory(
     all.idles.push(...step.idles);
   }
   while (next < pending.length) all.state = foldStateChange(all.state, pending[next++]!);
-  return all;
+  // Drives from before the car's charging showed its rated consumption, at that consumption now that it has.
+  const rated = ratedWhPerMiOf(all.state);
+  return { ...all, drives: all.drives.map((d) => atRatedConsumption(d, rated)) };
 }
 
 /** Usable pack capacity by model (VIN position 4), when the owner has not set one: a round figure, for estimates. */

@@ -1,5 +1,8 @@
 import type { Snapshot } from '../snapshot';
-import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot, foldStateChange, type HistoryStep } from './history-machine';
+import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot, foldStateChange, type HistoryState, type HistoryStep } from './history-machine';
+import { pagesOf } from './history-page';
+import { ratedWhPerMiOf } from './history-state';
+import { reestimated } from './rated-reestimate';
 import type { StateChange } from './history-records';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
@@ -21,6 +24,7 @@ export async function recordHistory(
   for (const drive of step.drives) await appendToLogbook(store, snapshot.vin, driveFacts(drive));
   if (step.state !== state) await store.saveHistoryStep(snapshot.vin, step);
   await refreshMonthsOf(store, snapshot.vin, step);
+  await reestimateStoredDrives(store, snapshot.vin, state, step.state);
   return { drives: step.drives.length, charges: step.charges.length };
 }
 
@@ -49,3 +53,24 @@ async function refreshMonth(store: HistoryStore, vin: string, month: string): Pr
   ]);
   await store.putMonth(monthTotals(vin, month, [...before.items, ...drives.items], charges.items));
 }
+
+/**
+ * When a step gave the car's first rated consumption (`before` had none, `after` has one), the stored drives
+ * estimated at the assumed pack's size are estimated again at it, written back, and their months' totals refreshed:
+ * once per car, over the drives from before its first charging session that showed it.
+ */
+export async function reestimateStoredDrives(store: HistoryStore, vin: string, before: HistoryState, after: HistoryState): Promise<number> {
+  const rated = ratedWhPerMiOf(after);
+  if (rated === null || ratedWhPerMiOf(before) !== null) return 0;
+  let count = 0;
+  for await (const drives of pagesOf((cursor) => store.listDrives(vin, { fromMs: 0, toMs: after.last?.at ?? 0, limit: PAGE, cursor }))) {
+    const changed = reestimated(drives, rated);
+    if (changed.length === 0) continue;
+    await store.saveHistoryStep(vin, { state: after, drives: changed, charges: [], versions: [], idles: [] }, { keepState: true });
+    await refreshMonthsOf(store, vin, { drives: changed, charges: [] });
+    count += changed.length;
+  }
+  return count;
+}
+
+const PAGE = 500;

@@ -43,6 +43,11 @@ export interface Drive {
    * What the estimate is: see EnergyEstimate. Absent on drives derived before it was kept (battery percent).
    */
   energyEstimate?: EnergyEstimate;
+  /**
+   * The rated miles the estimate counted, when it came from the rated range: what lets a drive estimated at the
+   * assumed pack's size be estimated again at the car's rated consumption once its charging shows it.
+   */
+  ratedRangeUsedMi?: number;
   whPerMi: number | null;
   whPerKm: number | null;
   maxSpeedMph: number | null;

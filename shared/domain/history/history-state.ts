@@ -170,5 +170,11 @@ export function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
+/** Wh per mile and per km of a drive that used `kwh` over `distanceMi`; null for none, or under half a mile (too short to say). */
+export function consumptionOf(kwh: number | null, distanceMi: number): { whPerMi: number | null; whPerKm: number | null } {
+  if (kwh === null || distanceMi < 0.5) return { whPerMi: null, whPerKm: null };
+  return { whPerMi: Math.round((kwh * 1000) / distanceMi), whPerKm: Math.round((kwh * 1000) / (distanceMi * 1.609344)) };
+}
+
 /** Below this odometer change between two parked readings, the car did not drive (GPS-free rounding noise). */
 export const MIN_DRIVE_MI = 0.1;

@@ -10,7 +10,7 @@ export interface MonthTotals {
   /** Energy the car counted into the battery, from its charging sessions. */
   chargedKwh: number;
   chargingSessions: number;
-  /** Estimated from the battery % the drives used. */
+  /** The drives' estimated energy (see Drive.energyEstimate). */
   estimatedUsedKwh: number;
   /** Over the drives whose energy could be estimated. */
   whPerMi: number | null;

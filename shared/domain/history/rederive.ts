@@ -2,7 +2,7 @@ import type { SnapshotStore } from '../stores';
 import type { Snapshot } from '../snapshot';
 import { defaultPackKwh, deriveHistory, EMPTY_HISTORY, type HistoryStep } from './history-machine';
 import type { ImportedRange } from './history-records';
-import { refreshMonthsOf } from './history-recorder';
+import { reestimateStoredDrives, refreshMonthsOf } from './history-recorder';
 import { pagesOf } from './history-page';
 import type { HistoryStore } from './history-store';
 import { driveFacts } from './logbook';
@@ -36,6 +36,7 @@ export async function rederiveHistory(
     const due = changes.slice(applied, end);
     applied = end;
     const step = imported(deriveHistory(snapshots, { packKwh }, state, due));
+    const before = state;
     state = step.state;
     // Drives the logbook has not seen yet are logged, in time order; logged drives stay as logged (verify shows any
     // that changed).
@@ -44,6 +45,7 @@ export async function rederiveHistory(
     }
     await stores.history.saveHistoryStep(vin, step, { keepState: range.keepState === true });
     await refreshMonthsOf(stores.history, vin, step);
+    await reestimateStoredDrives(stores.history, vin, before, state);
     totals.snapshots += snapshots.length;
     totals.drives += step.drives.length;
     totals.charges += step.charges.length;
