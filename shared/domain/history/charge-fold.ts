@@ -76,7 +76,7 @@ function metered(charge: OpenCharge, last: HistoryReading | null, reading: Histo
 function opened(last: HistoryReading | null, reading: HistoryReading): OpenCharge {
   return {
     startedAfter: last?.at ?? reading.at,
-    start: { at: reading.at, batteryLevel: reading.batteryLevel },
+    start: { at: reading.at, batteryLevel: levelBefore(last, reading) },
     lastChargingAt: reading.at,
     energyAddedKwh: reading.energyAddedKwh,
     peakPowerKw: reading.powerKw,
@@ -86,6 +86,19 @@ function opened(last: HistoryReading | null, reading: HistoryReading): OpenCharg
     startRangeMi: reading.rangeMi,
     startEnergyKwh: reading.energyAddedKwh,
   };
+}
+
+/** A first charging reading whose count holds this much already was taken well into the session. */
+const UNDER_WAY_KWH = 0.5;
+
+/**
+ * The level the session began at: the first charging reading's, unless its count says the session was well under way
+ * by then (10 kWh in, its level says little of where it began). Then the level of the reading before, when the car
+ * stood there since: a parked car only loses, so that is where it began, less a little drain.
+ */
+function levelBefore(last: HistoryReading | null, reading: HistoryReading): number | null {
+  if ((reading.energyAddedKwh ?? 0) < UNDER_WAY_KWH || last === null || last.charging || last.moving) return reading.batteryLevel;
+  return reading.odometerMi - last.odometerMi < MIN_DRIVE_MI ? (last.batteryLevel ?? reading.batteryLevel) : reading.batteryLevel;
 }
 
 /** The car was unplugged and plugged in again between two charging readings. */

@@ -76,7 +76,11 @@ export type EnergyEstimate = 'rated_range_charging' | 'rated_range_pack' | 'batt
 export interface ChargingSession {
   vin: string;
   id: string;
-  /** Began after `startedAfter` (the last reading before) and by `start.at`; ended after the last charging reading and by `endBy`. */
+  /**
+   * Began after `startedAfter` (the last reading before) and by `start.at`; ended after the last charging reading and
+   * by `endBy`. `start.batteryLevel` is where it began: the first charging reading's level, or, when that reading's
+   * count shows the session well under way and the car stood since the reading before, that reading's level.
+   */
   startedAfter: number;
   start: { at: number; batteryLevel: number | null };
   lastChargingAt: number;

@@ -316,7 +316,8 @@ describe('charging sessions', () => {
     expect(charges).toEqual([
       expect.objectContaining({
         startedAfter: T0,
-        start: { at: T0 + 20 * MIN, batteryLevel: 45 },
+        // First seen 3.5 kWh in: it began at the level of the reading before (parked there since), not at 45 %.
+        start: { at: T0 + 20 * MIN, batteryLevel: 40 },
         lastChargingAt: T0 + 60 * MIN,
         endBy: T0 + 80 * MIN,
         end: { at: T0 + 80 * MIN, batteryLevel: 64 },
@@ -354,6 +355,20 @@ describe('charging sessions', () => {
     expect(charges).toEqual([
       expect.objectContaining({ start: { at: T0, batteryLevel: 58 }, lastChargingAt: T0 + 15 * MIN, endBy: T0 + 60 * MIN, energyAddedKwh: 5.1 }),
       expect.objectContaining({ start: { at: T0 + 60 * MIN, batteryLevel: 70 }, endBy: T0 + 75 * MIN, energyAddedKwh: 8.9 }),
+    ]);
+  });
+
+  it('a session first seen under way begins at the level of the reading before, only if the car stood there since', () => {
+    const { charges } = run([
+      { min: 0, odo: 10, soc: 57 },
+      { min: 240, odo: 10, soc: 70, charging: 'Charging', added: 10, power: 9 },
+      { min: 250, odo: 10, soc: 70, charging: 'Complete', added: 10.2 },
+      { min: 300, odo: 25, soc: 64, charging: 'Charging', added: 2, power: 9 }, // drove 15 miles since: not where it began
+      { min: 320, odo: 25, soc: 68, charging: 'Complete', added: 3.4 },
+    ]);
+    expect(charges.map((c) => [c.start.batteryLevel, c.end.batteryLevel])).toEqual([
+      [57, 70],
+      [64, 68],
     ]);
   });
 

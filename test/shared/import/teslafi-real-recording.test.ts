@@ -118,6 +118,8 @@ describe('the same day as this system’s collector would have read it', () => {
     expect(charge.energyAddedKwh).toBe(10.21);
     expect(charge.startedAfter).toBeLessThan(TESLAMATE.charge.start);
     expect(charge.start.at).toBeGreaterThan(TESLAMATE.charge.start);
+    // First read 10 kWh in at 70 %: it began at the 57 % of the read before, where the car stood since (as TeslaMate).
+    expect([charge.start.batteryLevel, charge.end.batteryLevel]).toEqual(TESLAMATE.charge.levels);
     // The idle period before it ends at a reading already 10 kWh into the session: what it lost is unknown, not a gain.
     const before = step.idles.find((i) => i.endAt === charge.start.at);
     expect(before?.drainPercentPerDay).toBeNull();
