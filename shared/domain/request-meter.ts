@@ -2,6 +2,7 @@ import { monthKey, type RequestCounts } from './billing';
 import type { BillingCategory, FleetApi } from './fleet-api';
 import { FleetApiError } from './fleet-errors';
 import type { UsageLedger } from './stores';
+import type { TelemetryConfigApi } from './telemetry/telemetry-config';
 
 /** Requests by billing category (defined with the prices, in billing). */
 export type { RequestCounts } from './billing';
@@ -41,9 +42,9 @@ export class RequestMeter {
   }
 }
 
-/** Wraps a FleetApi so that every call is recorded on `meter` under its billing category and vehicle. */
-export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi {
-  const counted = async <T>(category: BillingCategory, scope: string, call: () => Promise<T>): Promise<T> => {
+/** Runs a call and records it on `meter` under its billing category and scope, answered or failed. */
+function countedOn(meter: RequestMeter) {
+  return async <T>(category: BillingCategory, scope: string, call: () => Promise<T>): Promise<T> => {
     try {
       const value = await call();
       meter.record(category, scope);
@@ -53,6 +54,11 @@ export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi 
       throw error;
     }
   };
+}
+
+/** Wraps a FleetApi so that every call is recorded on `meter` under its billing category and vehicle. */
+export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi {
+  const counted = countedOn(meter);
   return {
     listVehicles: () => counted('free', ACCOUNT_SCOPE, () => inner.listVehicles()),
     getVehicle: (vin) => counted('free', vin, () => inner.getVehicle(vin)),
@@ -63,5 +69,17 @@ export function meteredFleetApi(inner: FleetApi, meter: RequestMeter): FleetApi 
     fleetStatus: (vins) => counted('data', vins.length === 1 ? vins[0]! : ACCOUNT_SCOPE, () => inner.fleetStatus(vins)),
     chargingHistoryPage: (vin, range, page) => counted('history', vin, () => inner.chargingHistoryPage(vin, range, page)),
     chargingInvoice: (vin, invoiceId) => counted('history', vin, () => inner.chargingInvoice(vin, invoiceId)),
+  };
+}
+
+/** The telemetry configuration endpoints, each counted as data (Tesla lists no price of their own). */
+export function meteredTelemetryConfigApi(inner: TelemetryConfigApi, meter: RequestMeter): TelemetryConfigApi {
+  const counted = countedOn(meter);
+  const scope = (vins: string[]): string => (vins.length === 1 ? vins[0]! : ACCOUNT_SCOPE);
+  return {
+    createTelemetryConfig: (vins, token) => counted('data', scope(vins), () => inner.createTelemetryConfig(vins, token)),
+    telemetryConfig: (vin) => counted('data', vin, () => inner.telemetryConfig(vin)),
+    deleteTelemetryConfig: (vin) => counted('data', vin, () => inner.deleteTelemetryConfig(vin)),
+    telemetryErrors: (vin) => counted('data', vin, () => inner.telemetryErrors(vin)),
   };
 }

@@ -4,7 +4,7 @@ import { FleetApiUnreachableError, RequestNotSentError } from '../domain/fleet-e
 import { currentFleetCallContext } from '../domain/fleet-call-context';
 
 export interface TeslaRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
   /** The whole exchange, body included, ends within this (and within the context's deadline, if sooner). */

@@ -21,6 +21,8 @@ import { errorText, parseJson, retryAfterSeconds } from './fleet-response';
 import { currentFleetCallContext } from '../domain/fleet-call-context';
 import { readAccessTokenClaims } from '../tokens/token-claims';
 import { teslaRequest, type TeslaAnswer } from './tesla-request';
+import type { TelemetryConfigApi, TelemetryConfigResult, TelemetryConfigStatus, TelemetryError } from '../domain/telemetry/telemetry-config';
+import { parseTelemetryConfigResult, parseTelemetryConfigStatus, parseTelemetryDelete, parseTelemetryErrors } from './telemetry-config-answers';
 import { baseUrlFromWrongRegion, FLEET_API_HOSTS, isTrustedRegionMove } from '../domain/fleet-regions';
 
 export interface FleetApiOptions {
@@ -38,7 +40,7 @@ export interface FleetApiOptions {
 }
 
 interface Call {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   /** How Tesla bills the request (for counting the answers this client retried itself). */
   category: BillingCategory;
@@ -54,6 +56,8 @@ interface Call {
  */
 export const MAX_INVOICE_BYTES = 4 * 1024 * 1024;
 
+const telemetryPath = (vin: string, endpoint: string): string => `/api/1/vehicles/${encodeURIComponent(vin)}/${endpoint}`;
+
 const DATA_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'vehicle_state'];
 
 /**
@@ -61,7 +65,7 @@ const DATA_ENDPOINTS = ['charge_state', 'climate_state', 'drive_state', 'vehicle
  * retries once. Everything else becomes a FleetApiError for the caller to decide on — nothing here retries a
  * command, because a retried command can happen twice.
  */
-export class UndiciFleetApi implements FleetApi {
+export class UndiciFleetApi implements FleetApi, TelemetryConfigApi {
   private baseUrl: string;
   private resolved: Promise<void> | null = null;
 
@@ -146,6 +150,25 @@ export class UndiciFleetApi implements FleetApi {
     const answer = await this.exchange({ method: 'GET', path, category: 'history', vin, document: { accept: 'application/pdf', maxBytes: MAX_INVOICE_BYTES } });
     if (answer.bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new UnreadableAnswerError('invoice answer that is not a PDF', answer.status);
     return answer.bytes;
+  }
+
+  /** POST fleet_telemetry_config_jws: sends a signed streaming configuration (see tesla-jws) to the cars. */
+  async createTelemetryConfig(vins: string[], token: string): Promise<TelemetryConfigResult> {
+    return parseTelemetryConfigResult(
+      await this.call({ method: 'POST', path: '/api/1/vehicles/fleet_telemetry_config_jws', category: 'data', body: { vins, token } }),
+    );
+  }
+
+  async telemetryConfig(vin: string): Promise<TelemetryConfigStatus> {
+    return parseTelemetryConfigStatus(await this.call({ method: 'GET', path: telemetryPath(vin, 'fleet_telemetry_config'), category: 'data', vin }));
+  }
+
+  async deleteTelemetryConfig(vin: string): Promise<{ updatedVehicles: number }> {
+    return parseTelemetryDelete(await this.call({ method: 'DELETE', path: telemetryPath(vin, 'fleet_telemetry_config'), category: 'data', vin }));
+  }
+
+  async telemetryErrors(vin: string): Promise<TelemetryError[]> {
+    return parseTelemetryErrors(await this.call({ method: 'GET', path: telemetryPath(vin, 'fleet_telemetry_errors'), category: 'data', vin }), vin);
   }
 
   private summaryOf(body: unknown): VehicleSummary {

@@ -59,8 +59,8 @@ export function schnorrVerify(publicKey: Buffer, message: Buffer, signature: Buf
 export function deterministicNonce(scalar: Buffer, digest: Buffer): Buffer {
   const h1 = toBytes(mod(toBigInt(digest), N));
   const hmac = (key: Buffer, ...parts: Buffer[]): Buffer => parts.reduce((h, part) => h.update(part), createHmac('sha256', key)).digest();
-  let v = Buffer.alloc(32, 1);
-  let k = Buffer.alloc(32, 0);
+  let v: Buffer = Buffer.alloc(32, 1);
+  let k: Buffer = Buffer.alloc(32, 0);
   k = hmac(k, v, Buffer.from([0]), scalar, h1);
   v = hmac(k, v);
   k = hmac(k, v, Buffer.from([1]), scalar, h1);
