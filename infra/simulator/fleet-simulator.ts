@@ -8,6 +8,7 @@ import { DEMO_PROFILE } from './drive-profile';
 import { SimCar } from './sim-car';
 import { UnknownCommandError, type SimCarOptions } from './sim-car-types';
 import { SimClock } from './sim-clock';
+import { SimTelemetryConfigs } from './sim-telemetry-config';
 import { SimSignedEndpoint } from './sim-signed';
 import { SimBilling, SimRateLimiter } from './sim-metering';
 import { SimOAuth, type IssuedTokens } from './sim-oauth';
@@ -55,6 +56,8 @@ export class FleetSimulator {
   private readonly servers = new Map<FleetRegion, { server: Server; url: string }>();
   private readonly faults: Array<{ path: RegExp; status: number; times: number }> = [];
   private readonly onPair: FleetSimulatorOptions['onPair'];
+  /** Each car's Fleet Telemetry configuration for the app. */
+  readonly telemetry: SimTelemetryConfigs;
 
   private constructor(options: FleetSimulatorOptions) {
     this.clock = options.clock ?? new SimClock();
@@ -68,6 +71,8 @@ export class FleetSimulator {
       this.cars.set(car.vin, new SimCar({ ...car, profile: car.profile ?? DEMO_PROFILE, anchor: car.anchor ?? now }, now));
       this.signed.set(car.vin, new SimSignedEndpoint(car.vin, now));
     }
+    const paired = (vin: string): boolean => this.appKey !== null && this.signed.get(vin)?.isPaired(this.appKey) === true;
+    this.telemetry = new SimTelemetryConfigs(this.cars, paired, () => this.appKey);
   }
 
   static async start(options: FleetSimulatorOptions = {}): Promise<FleetSimulator> {
@@ -195,6 +200,11 @@ export class FleetSimulator {
     }
     if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return fleetStatusReply(this.cars, this.signed, this.appKey, raw);
     if (path === '/api/1/dx/charging/history' && method === 'GET') return this.chargingHistory(url, now);
+    if (path.includes('/fleet_telemetry_')) {
+      for (const car of this.cars.values()) car.advanceTo(now);
+      const telemetry = this.telemetry.reply(method, path, raw);
+      if (telemetry) return telemetry;
+    }
     if (path.startsWith('/api/1/dx/charging/invoice/') && method === 'GET')
       return this.invoice(decodeURIComponent(path.slice('/api/1/dx/charging/invoice/'.length)), now);
     const match = /^\/api\/1\/vehicles\/([^/]+)(?:\/(vehicle_data|wake_up|signed_command|command\/([^/]+)))?$/.exec(path);
