@@ -1,3 +1,4 @@
+import { streamingEstimate } from './streaming-estimate';
 import { tyreAccuracy } from './tyre-accuracy';
 import { batteryAccuracy } from './battery-accuracy';
 import { ratedWhPerMiOf } from '../../shared/domain/history/history-state';
@@ -70,6 +71,10 @@ export async function reportCar(vin: string, ctx: CarReportContext): Promise<Sna
     `  kept awake by polling  ${Math.max(0, awake.polled - awake.shadow)} min over ${days} days (awake ${awake.polled} min; the same car never polled: ${awake.shadow} min)`,
   );
   console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
+  const streamed = streamingEstimate(car.truth.trips, car.truth.chargeSessions, awake.shadow, end);
+  console.log(
+    `  streaming (estimate)   ${streamed.signals.toLocaleString('en-US')} signals, $${streamed.costUsd.toFixed(2)}, for the default signal set over the car's true driving, charging and unpolled awake time (docs/streaming.md; estimated change rates, no receiver cost)`,
+  );
   await reportHistory(vin, ctx, billable + billed.history, billed.history, snapshots);
   printSnapshots(snapshots);
   return snapshots;
