@@ -57,7 +57,8 @@ async function refreshMonth(store: HistoryStore, vin: string, month: string): Pr
 /**
  * When a step gave the car's first rated consumption (`before` had none, `after` has one), the stored drives
  * estimated at the assumed pack's size are estimated again at it, written back, and their months' totals refreshed:
- * once per car, over the drives from before its first charging session that showed it.
+ * once per car, over the drives from before its first charging session that showed it. Should the process die
+ * part way, the drives not yet written keep their pack estimate (labelled as such) until the history is derived again.
  */
 export async function reestimateStoredDrives(store: HistoryStore, vin: string, before: HistoryState, after: HistoryState): Promise<number> {
   const rated = ratedWhPerMiOf(after);
