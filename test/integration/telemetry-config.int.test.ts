@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { FleetApiError } from '../../shared/domain/fleet-errors';
+import { configureStreaming } from '../../shared/domain/telemetry/configure-streaming';
+import { DEFAULT_SIGNALS } from '../../shared/domain/telemetry/signal-set';
 import { telemetryHealth } from '../../shared/domain/telemetry/telemetry-health';
 import type { FleetSimulator } from '../../infra/simulator/fleet-simulator';
 import { commandKeyFromPem, generateCommandKeyPem } from '../../shared/vcp/command-key';
@@ -63,5 +65,50 @@ describe('a car’s streaming configuration, against the simulator', () => {
     expect(error).toBeInstanceOf(FleetApiError);
     expect((error as FleetApiError).status).toBe(400);
     expect(sim.telemetry.configOf(CAR)).toBeNull();
+  });
+});
+
+describe('configuring streaming from this system', () => {
+  it('signs and sends the signal set, then tells each car’s state from what it reads back', async () => {
+    const { fleet, key, clock } = await setup();
+    const outcome = await configureStreaming(
+      { telemetry: fleet, sign: (claims) => signTeslaJws(key, claims), now: () => clock.now() },
+      [CAR, UNPAIRED, FULL],
+      RECEIVER,
+      DEFAULT_SIGNALS,
+    );
+    if (outcome.kind !== 'sent') throw new Error(outcome.kind);
+    const byVin = new Map(outcome.cars.map((c) => [c.vin, c]));
+    expect(
+      byVin
+        .get(CAR)!
+        .problems.map((p) => p.code)
+        .filter((c) => c !== 'not_synced'),
+    ).toEqual([]);
+    expect(byVin.get(UNPAIRED)).toMatchObject({ skipped: 'missing_key', ok: false });
+    expect(byVin.get(UNPAIRED)!.problems.map((p) => p.code)).toEqual(['key_not_paired', 'not_configured']);
+    expect(byVin.get(FULL)!.problems.map((p) => p.code)).toEqual(['limit_reached']);
+    const held = (await fleet.telemetryConfig(CAR)).config!;
+    expect(Object.keys(held.fields)).toEqual(DEFAULT_SIGNALS.map((s) => s.name));
+    expect(held.exp * 1000 - clock.now()).toBeGreaterThan(360 * 86_400_000);
+  });
+
+  it('refuses a receiver the car cannot reach by name, before any request', async () => {
+    const { sim, key, fleet, clock } = await setup();
+    const before = sim.billing.total.data;
+    for (const receiver of [
+      { hostname: '10.0.0.5', port: 443 },
+      { hostname: 'receiver', port: 443 },
+      { hostname: 'telemetry.example.com', port: 70_000 },
+    ]) {
+      const outcome = await configureStreaming(
+        { telemetry: fleet, sign: (c) => signTeslaJws(key, c), now: () => clock.now() },
+        [CAR],
+        receiver,
+        DEFAULT_SIGNALS,
+      );
+      expect(outcome.kind).toBe('invalid_receiver');
+    }
+    expect(sim.billing.total.data).toBe(before);
   });
 });
