@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { tunablesDeploySchema } from '../../shared/config/tunables';
-import { HOST_NAME } from '../../shared/tesla/app-domain';
+import { HOST_NAME } from '../../shared/domain/host-name';
 import { FLEET_API_HOSTS } from '../../shared/domain/fleet-regions';
 
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;

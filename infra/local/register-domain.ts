@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../shared/config/config-error';
 import { SettingsReader } from '../../shared/config/settings-reader';
-import { HOST_NAME } from '../../shared/tesla/app-domain';
+import { HOST_NAME } from '../../shared/domain/host-name';
 import { registerPartnerDomain } from '../../shared/tesla/partner-registration';
 import { FLEET_API_HOSTS, TESLA_AUTH_URL, type FleetRegion } from '../../shared/domain/fleet-regions';
 

@@ -1,4 +1,5 @@
 import { DAY_MS } from '../clock';
+import { HOST_NAME } from '../host-name';
 import { telemetryFields, type StreamedSignal } from './signal-set';
 import type { TelemetryConfig, TelemetryConfigApi } from './telemetry-config';
 import { telemetryHealth, type TelemetryHealth } from './telemetry-health';
@@ -55,7 +56,7 @@ export async function configureStreaming(
 /** A receiver the car can reach: a public DNS name (not an address or a single label) and a TCP port. */
 export function receiverProblem(receiver: TelemetryReceiver): string | null {
   const name = receiver.hostname;
-  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(name))
+  if (!HOST_NAME.test(name.toLowerCase()))
     return `the receiver's hostname '${name.slice(0, 80)}' is not a public DNS name (the car connects to it by name, under the app's registered domain)`;
   if (!Number.isInteger(receiver.port) || receiver.port < 1 || receiver.port > 65_535) return `the receiver's port ${String(receiver.port)} is not a TCP port`;
   if (receiver.ca !== undefined && !receiver.ca.includes('-----BEGIN CERTIFICATE-----')) return "the receiver's CA is not a PEM certificate";
