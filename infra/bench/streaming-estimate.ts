@@ -1,7 +1,6 @@
+import { HOUR_MS } from '../../shared/domain/clock';
 import { DEFAULT_SIGNALS, monthlySignals, type CarMonth, type SignalEstimate } from '../../shared/domain/telemetry/signal-set';
 import type { ChargeSession, Trip } from '../simulator/sim-car-types';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * What streaming the default signal set would have cost for a simulated car's period, from its true driving and

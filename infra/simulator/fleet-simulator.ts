@@ -201,8 +201,7 @@ export class FleetSimulator {
     if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return fleetStatusReply(this.cars, this.signed, this.appKey, raw);
     if (path === '/api/1/dx/charging/history' && method === 'GET') return this.chargingHistory(url, now);
     if (path.includes('/fleet_telemetry_')) {
-      for (const car of this.cars.values()) car.advanceTo(now);
-      const telemetry = this.telemetry.reply(method, path, raw);
+      const telemetry = this.telemetry.reply(method, path, raw, now);
       if (telemetry) return telemetry;
     }
     if (path.startsWith('/api/1/dx/charging/invoice/') && method === 'GET')

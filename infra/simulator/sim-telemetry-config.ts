@@ -24,7 +24,7 @@ export class SimTelemetryConfigs {
     return this.configs.get(vin)?.config ?? null;
   }
 
-  reply(method: string, path: string, raw: string): Reply | null {
+  reply(method: string, path: string, raw: string, now: number): Reply | null {
     if (path === '/api/1/vehicles/fleet_telemetry_config_jws' && method === 'POST') return this.create(raw);
     const match = /^\/api\/1\/vehicles\/([^/]+)\/(fleet_telemetry_config|fleet_telemetry_errors)$/.exec(path);
     if (!match) return null;
@@ -39,6 +39,7 @@ export class SimTelemetryConfigs {
     }
     if (method !== 'GET') return { status: 405, body: envelopeError('method not allowed') };
     const held = this.configs.get(vin);
+    car.advanceTo(now);
     if (held && !held.synced && car.state() === 'online') held.synced = true;
     const body = { synced: held?.synced ?? false, config: held?.config ?? null, limit_reached: this.atLimit.has(vin), key_paired: this.paired(vin) };
     return { status: 200, body: { response: body }, category: 'data', vin };

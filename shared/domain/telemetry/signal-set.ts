@@ -53,7 +53,7 @@ export const DEFAULT_SIGNALS: readonly StreamedSignal[] = [
   { name: 'TpmsPressureFr', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
   { name: 'TpmsPressureRl', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
   { name: 'TpmsPressureRr', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
-  { name: 'Version', intervalSeconds: 3600, why: 'software updates', changesPerHour: driving(0), perDrive: 0 },
+  { name: 'Version', intervalSeconds: 3600, why: 'software updates', changesPerHour: driving(0) },
 ];
 
 /** A month of a car's use, as streaming sees it. */
