@@ -97,8 +97,9 @@ const UNDER_WAY_KWH = 0.5;
  * stood there since: a parked car only loses, so that is where it began, less a little drain.
  */
 function levelBefore(last: HistoryReading | null, reading: HistoryReading): number | null {
-  if ((reading.energyAddedKwh ?? 0) < UNDER_WAY_KWH || last === null || last.charging || last.moving) return reading.batteryLevel;
-  return reading.odometerMi - last.odometerMi < MIN_DRIVE_MI ? (last.batteryLevel ?? reading.batteryLevel) : reading.batteryLevel;
+  const underWay = (reading.energyAddedKwh ?? 0) >= UNDER_WAY_KWH;
+  const stoodSince = last !== null && !last.charging && !last.moving && reading.odometerMi - last.odometerMi < MIN_DRIVE_MI;
+  return (underWay && stoodSince ? last.batteryLevel : null) ?? reading.batteryLevel;
 }
 
 /** The car was unplugged and plugged in again between two charging readings. */
