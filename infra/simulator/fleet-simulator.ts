@@ -71,8 +71,11 @@ export class FleetSimulator {
       this.cars.set(car.vin, new SimCar({ ...car, profile: car.profile ?? DEMO_PROFILE, anchor: car.anchor ?? now }, now));
       this.signed.set(car.vin, new SimSignedEndpoint(car.vin, now));
     }
-    const paired = (vin: string): boolean => this.appKey !== null && this.signed.get(vin)?.isPaired(this.appKey) === true;
-    this.telemetry = new SimTelemetryConfigs(this.cars, paired, () => this.appKey);
+    this.telemetry = new SimTelemetryConfigs(
+      this.cars,
+      (vin) => this.appKeyPaired(vin),
+      () => this.appKey,
+    );
   }
 
   static async start(options: FleetSimulatorOptions = {}): Promise<FleetSimulator> {
@@ -119,6 +122,11 @@ export class FleetSimulator {
    */
   failNext(path: RegExp, status: number, times = 1): void {
     this.faults.push({ path, status, times });
+  }
+
+  /** Whether the owner paired the app's registered key with the car (what fleet_status and telemetry configs check). */
+  private appKeyPaired(vin: string): boolean {
+    return this.appKey !== null && this.signed.get(vin)?.isPaired(this.appKey) === true;
   }
 
   car(vin: string): SimCar {
@@ -198,7 +206,7 @@ export class FleetSimulator {
       });
       return { status: 200, body: { response: list, count: list.length }, category: 'free' };
     }
-    if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return fleetStatusReply(this.cars, this.signed, this.appKey, raw);
+    if (path === '/api/1/vehicles/fleet_status' && method === 'POST') return fleetStatusReply(this.cars, this.signed, (vin) => this.appKeyPaired(vin), raw);
     if (path === '/api/1/dx/charging/history' && method === 'GET') return this.chargingHistory(url, now);
     if (path.includes('/fleet_telemetry_')) {
       const telemetry = this.telemetry.reply(method, path, raw, now);

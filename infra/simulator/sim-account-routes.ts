@@ -7,11 +7,11 @@ const KEY_FETCH_TIMEOUT_MS = 5_000;
 import { envelopeError, type Reply } from './sim-oauth-routes';
 import type { SimSignedEndpoint } from './sim-signed';
 
-/** Tesla's shape: paired and unpaired VINs (for the app's key), and per car whether it needs signed commands. */
+/** Tesla's shape: paired and unpaired VINs (`paired`: the app's key is), and per car whether it needs signed commands. */
 export function fleetStatusReply(
   fleet: ReadonlyMap<string, SimCar>,
   signed: ReadonlyMap<string, SimSignedEndpoint>,
-  appKey: Buffer | null,
+  paired: (vin: string) => boolean,
   raw: string,
 ): Reply {
   let vins: unknown;
@@ -24,10 +24,9 @@ export function fleetStatusReply(
     return { status: 400, body: envelopeError('vins must be a non-empty list of VINs'), category: 'data' };
   }
   const cars = vins.map((vin) => fleet.get(vin)).filter((car): car is SimCar => car !== undefined && car.inFleetStatus);
-  const paired = (car: SimCar): boolean => appKey !== null && signed.get(car.vin)!.isPaired(appKey);
   const response = {
-    key_paired_vins: cars.filter(paired).map((car) => car.vin),
-    unpaired_vins: cars.filter((car) => !paired(car)).map((car) => car.vin),
+    key_paired_vins: cars.filter((car) => paired(car.vin)).map((car) => car.vin),
+    unpaired_vins: cars.filter((car) => !paired(car.vin)).map((car) => car.vin),
     vehicle_info: Object.fromEntries(
       cars.map((car) => [
         car.vin,
