@@ -24,6 +24,8 @@ export interface Snapshot {
   location: { latitude: number; longitude: number } | null;
   /** What derived history (drives, charging sessions, drain, updates) needs; absent in snapshots stored before. */
   detail?: SnapshotDetail;
+  /** Streamed by the car (Fleet Telemetry) rather than read from `vehicle_data` or imported; absent for those. */
+  source?: 'stream';
 }
 
 /** The rest of a `vehicle_data` answer worth keeping: energy, charging, climate, tyres, software. Null when unknown. */

@@ -2,6 +2,8 @@ import { InvalidCursorError } from '../../shared/domain/invalid-cursor-error';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { rollupsFromSnapshots, type DayRollup } from '../../shared/domain/odometer-history';
 import { addCounts, emptyCounts, type RequestCounts } from '../../shared/domain/request-meter';
+import type { StreamStateStore } from '../../shared/domain/telemetry/record-stream';
+import type { StreamCarState } from '../../shared/domain/telemetry/stream-fold';
 import type { SnapshotPage, SnapshotQuery, SnapshotStore, UsageLedger, VehicleRecord, VehicleStore } from '../../shared/domain/stores';
 
 /** In-memory stores for unit tests of code above the storage port. */
@@ -53,5 +55,18 @@ export class MemoryStores implements VehicleStore, SnapshotStore, UsageLedger {
   }
   private of(vin: string): Snapshot[] {
     return [...this.snapshots.values()].filter((s) => s.vin === vin).sort((a, b) => a.takenAt - b.takenAt);
+  }
+}
+
+/** Each car's streamed state, as the table keeps it: never moved back. */
+export class MemoryStreamStates implements StreamStateStore {
+  readonly states = new Map<string, StreamCarState>();
+  getStreamState(vin: string): Promise<StreamCarState | null> {
+    return Promise.resolve(structuredClone(this.states.get(vin) ?? null));
+  }
+  putStreamState(state: StreamCarState): Promise<void> {
+    const stored = this.states.get(state.vin);
+    if (stored === undefined || stored.at <= state.at) this.states.set(state.vin, structuredClone(state));
+    return Promise.resolve();
   }
 }

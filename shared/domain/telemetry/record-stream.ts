@@ -1,0 +1,86 @@
+import { recordHistory } from '../history/history-recorder';
+import type { HistoryStore } from '../history/history-store';
+import type { Snapshot } from '../snapshot';
+import type { Log, SnapshotStore, VehicleStore } from '../stores';
+import { foldStreamRecord, type StreamCarState, type StreamFoldOptions } from './stream-fold';
+import { parseStreamRecord } from './stream-record';
+
+/** Each car's streamed fields so far, kept between records. */
+export interface StreamStateStore {
+  getStreamState(vin: string): Promise<StreamCarState | null>;
+  /** Never moves a car's state back: a state older than the stored one is not written. */
+  putStreamState(state: StreamCarState): Promise<void>;
+}
+
+export interface StreamRecorderDeps {
+  snapshots: SnapshotStore;
+  streamStates: StreamStateStore;
+  /** The owner's cars: a record for any other VIN is refused. */
+  vehicles: Pick<VehicleStore, 'getVehicle'>;
+  history?: HistoryStore;
+  includeLocation: boolean;
+  /** The configured intervals of the edge fields (from the signal set the cars were configured with). */
+  fold: StreamFoldOptions;
+  log: Log;
+}
+
+/**
+ * - `recorded`: stored as a snapshot (with the record itself) and folded into the history;
+ * - `late`: older than a record already folded, left out (see StreamFold);
+ * - `unreadable`: not a record this system can read — it is not data, and sending it again will not change that;
+ * - `unknown_vin`: not one of the owner's cars.
+ */
+export type StreamRecordOutcome = 'recorded' | 'late' | 'unreadable' | 'unknown_vin';
+
+/**
+ * Records one vehicle-data record from the stream, in the order the car sent it. Safe to repeat for one record
+ * (a redelivery, or a process that died part way): the snapshot is keyed by the car's time, history records by their
+ * start, and the car's streamed state is written last, so a repeat folds the same record onto the same state.
+ */
+export async function recordStreamRecord(deps: StreamRecorderDeps, body: unknown): Promise<StreamRecordOutcome> {
+  const parsed = parseStreamRecord(body);
+  if (!parsed.ok) {
+    deps.log.warn('stream: unreadable record left out', { problem: parsed.problem });
+    return 'unreadable';
+  }
+  const { record } = parsed;
+  if ((await deps.vehicles.getVehicle(record.vin)) === null) {
+    deps.log.warn('stream: record for a car that is not the owner’s left out', { vin: record.vin });
+    return 'unknown_vin';
+  }
+  const fold = foldStreamRecord(await deps.streamStates.getStreamState(record.vin), record, deps.fold);
+  if (fold.kind === 'late') {
+    deps.log.warn('stream: record older than one already recorded left out', { vin: record.vin, createdAt: new Date(record.createdAt).toISOString() });
+    return 'late';
+  }
+  const { snapshots, state } = fold;
+  if (!deps.includeLocation) {
+    for (const snapshot of snapshots) snapshot.location = null;
+    for (const name of Object.keys(state.fields)) if (POSITION_FIELD.test(name)) delete state.fields[name];
+  }
+  for (const [i, snapshot] of snapshots.entries()) {
+    const own = i === snapshots.length - 1;
+    // The record is kept with its own snapshot; an edge snapshot (the state before, see EDGE_FIELDS) has none.
+    await deps.snapshots.putSnapshot(snapshot, own ? (deps.includeLocation ? body : withoutLocation(body)) : undefined);
+    if (deps.history) await recordHistorySafely(deps, snapshot);
+  }
+  await deps.streamStates.putStreamState(state);
+  return 'recorded';
+}
+
+/** Fields that place the car (Location, GpsHeading, the route's destination): kept only with location on. */
+const POSITION_FIELD = /Location|Gps|Heading|Destination|Route/;
+
+async function recordHistorySafely(deps: StreamRecorderDeps, snapshot: Snapshot): Promise<void> {
+  try {
+    await recordHistory(deps.history!, snapshot);
+  } catch (error) {
+    // As the collector does: the reading is kept, and `npm run rederive` derives the history again from readings.
+    deps.log.error('stream: history not updated', { vin: snapshot.vin, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function withoutLocation(body: unknown): unknown {
+  const record = body as { data: Array<{ key: string }> };
+  return { ...record, data: record.data.filter((d) => !POSITION_FIELD.test(d.key)) };
+}
