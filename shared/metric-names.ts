@@ -4,6 +4,7 @@ export const ROTATION_SERVICE = 'token-rotation';
 export const COLLECTOR_SERVICE = 'collector';
 export const API_SERVICE = 'api';
 export const AUTOMATION_SERVICE = 'automation-runner';
+export const STREAM_SERVICE = 'stream-recorder';
 export const METRIC = {
   tokenRotationFailures: 'TokenRotationFailures',
   teslaLoginRequired: 'TeslaLoginRequired',
@@ -16,4 +17,6 @@ export const METRIC = {
   vehiclesNeedingAttention: 'VehiclesNeedingAttention',
   /** Automation occurrences that ended in an error or a refusal (not skips). */
   automationFailures: 'AutomationFailures',
+  /** Streamed records left out: unreadable, for a car not the owner's, or older than one recorded. */
+  streamRecordsLeftOut: 'StreamRecordsLeftOut',
 } as const;

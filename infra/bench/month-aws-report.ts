@@ -1,5 +1,6 @@
 import { COLLECTOR_RUN_WRITES } from '../../shared/store/dynamodb-collector-runs';
 import { ROTATION_INTERVAL_HOURS } from '../../shared/tokens/token-bundle';
+import { receiverMonthlyCost, totalUsd } from './receiver-cost';
 import { ASSUMED_COLD_STARTS_PER_DAY, DEFAULT_STACK_ITEMS, estimateAwsCost, KMS_REQUESTS_PER_DAY, secretsManagerCalls } from './aws-cost';
 
 export interface MonthCounts {
@@ -59,5 +60,25 @@ export function printAwsCost(c: MonthCounts): void {
   for (const line of cost) console.log(`  ${line.item.padEnd(64)} $${line.usd.toFixed(3)}   after always-free tier $${line.usdAfterFreeTier.toFixed(3)}`);
   console.log(
     `  ${'total'.padEnd(64)} $${total((l) => l.usd).toFixed(2)}   after always-free tier $${total((l) => l.usdAfterFreeTier).toFixed(2)}  (target < $1)`,
+  );
+}
+
+/**
+ * A streamed record carries the signals that changed in one tick of the car: assumed 2 signals a record on average (a
+ * moving car sends speed, odometer and position together; a parked one a single change).
+ */
+const SIGNALS_PER_RECORD = 2;
+
+/** What the optional streaming receiver would add per month, for the cars' estimated streamed signals. */
+export function printReceiverCost(monthlySignals: number): void {
+  const records = Math.round(monthlySignals / SIGNALS_PER_RECORD);
+  const lines = receiverMonthlyCost(records);
+  console.log(
+    `\nstreaming receiver, if switched on (us-east-1 list prices; ~${records.toLocaleString('en-US')} records a month, ${SIGNALS_PER_RECORD} signals each assumed):`,
+  );
+  for (const line of lines) console.log(`  ${line.item.padEnd(64)} $${line.usd.toFixed(3)}`);
+  const fixed = lines.slice(0, 3).reduce((sum, l) => sum + l.usd, 0);
+  console.log(
+    `  ${'total'.padEnd(64)} $${totalUsd(lines).toFixed(2)}   (the always-on part, $${fixed.toFixed(2)}, is the ~$7.50 t4g.nano with an Elastic IP: nothing cheaper holds a mutual-TLS socket open; docs/streaming.md)`,
   );
 }

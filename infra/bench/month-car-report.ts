@@ -35,7 +35,7 @@ interface CarReportContext {
  * One car's part of `npm run bench:month`'s report: what it cost, what the collector saw of its drives and
  * parkings, and how the derived history compares with what the simulated car really did.
  */
-export async function reportCar(vin: string, ctx: CarReportContext): Promise<Snapshot[]> {
+export async function reportCar(vin: string, ctx: CarReportContext): Promise<{ snapshots: Snapshot[]; streamedSignals: number }> {
   const { sim, stores, start, end, days, awakeMinutes } = ctx;
   const car = sim.car(vin);
   const billed = sim.billing.byVehicle.get(vin) ?? { data: 0, command: 0, wake: 0, free: 0, history: 0 };
@@ -73,11 +73,11 @@ export async function reportCar(vin: string, ctx: CarReportContext): Promise<Sna
   console.log(`  lower bound            ${accuracy.parkings} data reads (one per parking); ${(billable / Math.max(1, accuracy.parkings)).toFixed(1)}× that`);
   const streamed = streamingEstimate(car.truth.trips, car.truth.chargeSessions, awake.shadow, end);
   console.log(
-    `  streaming (estimate)   ${streamed.signals.toLocaleString('en-US')} signals, $${streamed.costUsd.toFixed(2)}, for the default signal set over the car's true driving, charging and unpolled awake time (docs/streaming.md; estimated change rates, no receiver cost)`,
+    `  streaming (estimate)   ${streamed.signals.toLocaleString('en-US')} signals, $${streamed.costUsd.toFixed(2)} (Tesla), for the default signal set over the car's true driving, charging and unpolled awake time (docs/streaming.md; estimated change rates; the receiver's AWS cost is below)`,
   );
   await reportHistory(vin, ctx, billable + billed.history, billed.history, snapshots);
   printSnapshots(snapshots);
-  return snapshots;
+  return { snapshots, streamedSignals: streamed.signals };
 }
 
 /** What the derived history says against what the simulated car did: drives, charges, idles, bills, updates. */

@@ -16,7 +16,7 @@ import type { FleetApi } from '../../shared/domain/fleet-api';
 import { SimCar } from '../simulator/sim-car';
 import { reportCar } from './month-car-report';
 import { type CarTimeline } from './idle-accuracy';
-import { printAwsCost } from './month-aws-report';
+import { printAwsCost, printReceiverCost } from './month-aws-report';
 import { startBenchWorld, type BenchWorld } from './month-world';
 
 /** The settings the bench tries, read from its flags exactly as the functions read them (same limits, same defaults). */
@@ -177,24 +177,25 @@ async function main(): Promise<void> {
   const written = { ...world.counts };
   console.log(`\n${runTitle(o, run)}\n`);
   const snapshotsCounted: Snapshot[][] = [];
+  let streamedSignals = 0;
   for (const [i, vin] of world.vins.entries()) {
     const carProfile = o.profiles?.[i] ?? o.profile;
     const { sim, stores, history, billing, start, end } = world;
-    snapshotsCounted.push(
-      await reportCar(vin, {
-        sim,
-        stores,
-        history,
-        billing,
-        start,
-        end,
-        days: o.days,
-        awakeMinutes: run.awakeMinutes,
-        timelines: run.timelines,
-        carProfile,
-        slowed: run.slowed.get(vin) ?? null,
-      }),
-    );
+    const report = await reportCar(vin, {
+      sim,
+      stores,
+      history,
+      billing,
+      start,
+      end,
+      days: o.days,
+      awakeMinutes: run.awakeMinutes,
+      timelines: run.timelines,
+      carProfile,
+      slowed: run.slowed.get(vin) ?? null,
+    });
+    snapshotsCounted.push(report.snapshots);
+    streamedSignals += report.streamedSignals;
   }
   const { sim } = world;
   const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);
@@ -207,6 +208,7 @@ async function main(): Promise<void> {
   );
   const fleetCalls = sim.billing.total.data + sim.billing.total.command + sim.billing.total.wake + sim.billing.total.free;
   printAwsCost({ days: o.days, passes: run.passes, fleetCalls, written, snapshots: snapshotsCounted.flat().length, tokenReads: world.tokenReads() });
+  printReceiverCost((streamedSignals * 30) / o.days);
   await printYearQuery(world);
   await world.stop();
 }

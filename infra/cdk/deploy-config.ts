@@ -2,6 +2,10 @@ import * as z from 'zod';
 import { tunablesDeploySchema } from '../../shared/config/tunables';
 import { HOST_NAME } from '../../shared/domain/host-name';
 import { FLEET_API_HOSTS } from '../../shared/domain/fleet-regions';
+import { RECEIVER_IMAGE } from './receiver-host';
+
+/** An image by repository and a version tag or digest: `latest` (or no tag) would change underneath the cars. */
+const PINNED_IMAGE = /^[a-z0-9][a-z0-9./_-]*(:(?!latest$)[A-Za-z0-9][A-Za-z0-9._-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
 
 const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
@@ -30,6 +34,17 @@ export const deployConfigSchema = z
       .regex(/^Z[A-Z0-9]{1,32}$/, 'must be a Route 53 hosted zone ID')
       .optional(),
     hostedZoneName: z.string().toLowerCase().regex(HOST_NAME, 'must be the hosted zone’s domain name').optional(),
+    /**
+     * Streaming (Fleet Telemetry): the host name cars stream to, under the app's registered domain. Set, the stack adds
+     * the receiver (a t4g.nano, about $7.4 a month; docs/streaming.md); unset (the default), nothing of it exists.
+     */
+    telemetryHostName: z.string().toLowerCase().regex(HOST_NAME, 'must be a host name such as telemetry.example.com').optional(),
+    /** Tesla's receiver image, pinned by version tag or digest. */
+    receiverImage: z
+      .string()
+      .regex(PINNED_IMAGE, 'must name a version tag or digest (not latest), such as tesla/fleet-telemetry:v0.9.4')
+      .refine((image) => /:[^/]+$|@sha256:/.test(image), 'must name a version tag or digest (not latest), such as tesla/fleet-telemetry:v0.9.4')
+      .default(RECEIVER_IMAGE),
   })
   .superRefine((c, ctx) => {
     const problem = (path: string, message: string): void => void ctx.addIssue({ code: 'custom', path: [path], message });
@@ -37,10 +52,15 @@ export const deployConfigSchema = z
     if (c.certificateArn && !c.customDomainName) problem('customDomainName', 'is required with certificateArn');
     if (Boolean(c.hostedZoneId) !== Boolean(c.hostedZoneName))
       problem(c.hostedZoneId ? 'hostedZoneName' : 'hostedZoneId', 'hostedZoneId and hostedZoneName go together');
-    if (c.hostedZoneName && !c.customDomainName) problem('customDomainName', 'is required with a hosted zone');
+    if (c.hostedZoneName && !c.customDomainName && !c.telemetryHostName) problem('customDomainName', 'is required with a hosted zone');
     if (c.hostedZoneName && c.customDomainName && c.customDomainName !== c.hostedZoneName && !c.customDomainName.endsWith(`.${c.hostedZoneName}`)) {
       problem('customDomainName', `must be inside the hosted zone ${c.hostedZoneName}`);
     }
+    if (c.telemetryHostName && c.telemetryHostName === c.customDomainName)
+      problem(
+        'telemetryHostName',
+        'must differ from customDomainName: the API and the receiver are different hosts (e.g. api.example.com and telemetry.example.com)',
+      );
   });
 
 /** The region named in an ACM certificate ARN. */

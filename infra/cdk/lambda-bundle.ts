@@ -2,6 +2,8 @@ import { buildSync, type BuildOptions, type OutputFile } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { AssetHashType } from 'aws-cdk-lib';
 import { Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, relative } from 'node:path';
 
@@ -70,7 +72,16 @@ export function bundleLambda(entry: string, outdir: string): void {
 
 /** The function's code asset, bundled locally at synth (no Docker), hashed on what it produced. */
 export function bundledCode(entry: string): Code {
-  return Code.fromAsset(PROJECT_ROOT, {
+  return Code.fromAsset(PROJECT_ROOT, bundledAssetOptions(entry));
+}
+
+/** A program bundled the same way for somewhere else than Lambda (the streaming receiver's bridge): a zip in S3. */
+export function bundledAsset(scope: Construct, id: string, entry: string): Asset {
+  return new Asset(scope, id, { path: PROJECT_ROOT, ...bundledAssetOptions(entry) });
+}
+
+function bundledAssetOptions(entry: string) {
+  return {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
       // Never used: local bundling always succeeds or throws. The type asks for an image: the runtime's own.
@@ -85,5 +96,5 @@ export function bundledCode(entry: string): Code {
         },
       },
     },
-  });
+  };
 }

@@ -3,15 +3,18 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { COLLECTOR_SERVICE, METRIC, METRICS_NAMESPACE, ROTATION_SERVICE } from '../../shared/metric-names';
+import { COLLECTOR_SERVICE, METRIC, METRICS_NAMESPACE, ROTATION_SERVICE, STREAM_SERVICE } from '../../shared/metric-names';
 
 export interface OwnerAlarmsProps {
   alarmEmail: string | undefined;
   rotationFn: IFunction;
   collectorFn: IFunction;
+  /** With streaming: the records' dead-letter queue and the receiver's instance. */
+  streaming?: { deadLetters: IQueue; instanceId: string };
 }
 
 /** Alarms that tell the owner something needs them, to an SNS topic (e-mailed when `alarmEmail` is set). */
@@ -93,5 +96,42 @@ function ownerAlarms(scope: Construct, notify: SnsAction, props: OwnerAlarmsProp
     1,
     custom(METRIC.vehiclesNeedingAttention, COLLECTOR_SERVICE, 'Maximum'),
     'A car is online without a fresh reading for hours, or its reads keep failing (e.g. a missing scope). GET /vehicles shows which, and why.',
+  );
+  if (props.streaming) streamingAlarms(atLeast, custom, props.streaming);
+}
+
+type AtLeast = (alarmId: string, threshold: number, metric: IMetric, alarmDescription: string) => void;
+
+/** What needs the owner when streaming: records that could not be stored, records left out, a receiver down. */
+function streamingAlarms(
+  atLeast: AtLeast,
+  custom: (metric: string, service: string, statistic: string) => Metric,
+  s: NonNullable<OwnerAlarmsProps['streaming']>,
+): void {
+  atLeast(
+    'StreamRecordsNotStoredAlarm',
+    1,
+    s.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(15), statistic: 'Maximum' }),
+    'Streamed records could not be stored after 5 tries and wait in the dead-letter queue (14 days). See the StreamRecorder function logs; once mended, move them back with a DLQ redrive.',
+  );
+  atLeast(
+    'StreamRecordsLeftOutAlarm',
+    1,
+    custom(METRIC.streamRecordsLeftOut, STREAM_SERVICE, 'Sum'),
+    'Streamed records were left out: unreadable, for a car that is not yours, or older than one recorded. The StreamRecorder logs say which.',
+  );
+  // EC2 recovers an instance whose host fails by itself (simplified automatic recovery); this is for the rest.
+  // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-recover.html
+  atLeast(
+    'ReceiverDownAlarm',
+    1,
+    new Metric({
+      namespace: 'AWS/EC2',
+      metricName: 'StatusCheckFailed',
+      dimensionsMap: { InstanceId: s.instanceId },
+      statistic: 'Maximum',
+      period: Duration.minutes(15),
+    }),
+    'The streaming receiver fails its status checks. A car keeps unacked records only briefly, so what it streams meanwhile may be lost (polling goes on). Reboot it in the EC2 console; npm run doctor checks it.',
   );
 }

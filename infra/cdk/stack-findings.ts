@@ -5,6 +5,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { acknowledge } from './compliance-checks';
+import type { StreamingReceiver } from './streaming-receiver';
 
 /** Each deliberate departure from the rule packs, with the reason it is right for a personal deployment. */
 export function acknowledgeFindings(
@@ -16,6 +17,7 @@ export function acknowledgeFindings(
     automationDlq: Queue;
     rotationFn: IFunction;
     logGroups: ILogGroup[];
+    streaming: StreamingReceiver | null;
   },
 ): void {
   acknowledge(
@@ -42,6 +44,46 @@ export function acknowledgeFindings(
     'cdk-validator-cfnguard::sqs_dlq_check',
   );
   acknowledgeAccountWide(stack, c.rotationFn, c.logGroups);
+  if (c.streaming) acknowledgeReceiver(c.streaming);
+}
+
+/** The streaming receiver: one small instance that must be reachable by cars, and nothing else. */
+function acknowledgeReceiver(r: StreamingReceiver): void {
+  acknowledge(
+    r.deadLetters,
+    'This queue is the dead-letter queue of the streamed records (alarmed).',
+    'AwsSolutions::AwsSolutions-SQS3',
+    'cdk-validator-cfnguard::sqs_dlq_check',
+  );
+  acknowledge(
+    r.securityGroup,
+    'Cars connect from anywhere on the mobile network: port 443 must be open to all. The server accepts only client certificates issued by Tesla (mutual TLS), and the recorder only the owner’s VINs.',
+    'AwsSolutions::AwsSolutions-EC23',
+  );
+  acknowledge(
+    r.vpc,
+    'A VPC of one public subnet for one instance: flow logs would cost more than the instance and show only cars connecting to 443.',
+    'AwsSolutions::AwsSolutions-VPC7',
+    'cdk-validator-cfnguard::subnet_auto_assign_public_ip_disabled_check',
+  );
+  acknowledge(
+    r.instance,
+    'One instance, replaced (not repaired) on change: its state is in SSM and SQS. Termination protection would block stack updates that replace it; basic monitoring (5-minute status checks, free) feeds the alarm; a public address is what cars connect to.',
+    'AwsSolutions::AwsSolutions-EC28',
+    'AwsSolutions::AwsSolutions-EC29',
+    'cdk-validator-cfnguard::ec2_instance_detailed_monitoring_enabled_check',
+    'cdk-validator-cfnguard::ec2_instance_no_public_ip_check',
+  );
+  acknowledge(
+    r.instance,
+    'The smallest Graviton instance is not among the types that encrypt traffic between instances; it talks to no other instance, and cars reach it over mutual TLS.',
+    'cdk-validator-cfnguard::ec2_instance_nitro_encryption_in_transit_check',
+  );
+  acknowledge(
+    r,
+    'The instance role uses AmazonSSMManagedInstanceCore: Session Manager (instead of SSH) and Patch Manager need it, and AWS maintains it.',
+    'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+  );
 }
 
 /** Findings about the stack as a whole: CDK's rotation role, no VPC, and the log groups. */

@@ -9,4 +9,6 @@ export const TABLE_ACTIONS = {
   // DeleteItem: the collector settles delivered notifications by deleting their queue entries.
   collector: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
   runner: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+  // Snapshots, the streamed state and the history, as the collector writes them (without its notifications).
+  streamRecorder: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
 } as const satisfies Record<string, readonly string[]>;

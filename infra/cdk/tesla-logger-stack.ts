@@ -26,6 +26,7 @@ import { TABLE_ACTIONS } from './table-grants';
 import { nodeLambda } from './node-lambda';
 import { Automations } from './automations';
 import { OwnerAlarms } from './owner-alarms';
+import { StreamingReceiver } from './streaming-receiver';
 
 export interface TeslaLoggerStackProps extends StackProps {
   config: DeployConfig;
@@ -49,6 +50,8 @@ interface StatefulResources {
 }
 
 interface StackFunctions {
+  /** What every reader function is given: the table, the secrets, the settings. */
+  readerEnv: Record<string, string>;
   apiFn: LambdaFn;
   collectorFn: LambdaFn;
   rotationFn: LambdaFn;
@@ -83,7 +86,24 @@ export class TeslaLoggerStack extends Stack {
       });
     }
 
-    new OwnerAlarms(this, 'Alarms', { alarmEmail: config.alarmEmail, rotationFn, collectorFn });
+    // Streaming only when the owner names the receiver's host: otherwise none of it exists, and nothing of it is billed.
+    const streaming = config.telemetryHostName
+      ? new StreamingReceiver(this, 'Streaming', {
+          hostName: config.telemetryHostName,
+          image: config.receiverImage,
+          table: state.table,
+          environment: fns.readerEnv,
+          logRetention: fns.logRetention,
+          ...(config.hostedZoneId && config.hostedZoneName ? { hostedZone: { id: config.hostedZoneId, name: config.hostedZoneName } } : {}),
+        })
+      : null;
+
+    new OwnerAlarms(this, 'Alarms', {
+      alarmEmail: config.alarmEmail,
+      rotationFn,
+      collectorFn,
+      ...(streaming ? { streaming: { deadLetters: streaming.deadLetters, instanceId: streaming.instance.instanceId } } : {}),
+    });
 
     pinServiceInvokesToAccount(this);
     acknowledgeFindings(this, {
@@ -92,7 +112,8 @@ export class TeslaLoggerStack extends Stack {
       collectorDlq,
       automationDlq: automations.deadLetters,
       rotationFn,
-      logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn, runnerFn].map((f) => f.logGroup)],
+      logGroups: [accessLogs, ...[apiFn, collectorFn, rotationFn, runnerFn, ...(streaming ? [streaming.recorderFn] : [])].map((f) => f.logGroup)],
+      streaming,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: httpApi.apiEndpoint });
@@ -178,7 +199,7 @@ export class TeslaLoggerStack extends Stack {
       logRetention,
     });
 
-    return { apiFn, collectorFn, rotationFn, runnerFn, automations, logRetention };
+    return { readerEnv, apiFn, collectorFn, rotationFn, runnerFn, automations, logRetention };
   }
 
   /** Each function's access: exactly the table actions it uses, the secrets it reads, the topic it publishes to. */

@@ -12,6 +12,7 @@ import { DynamoDbPlaceStore } from '../store/dynamodb-place-store';
 import { DynamoDbCommandStores } from '../store/dynamodb-command-stores';
 import { DynamoDbHistoryStore } from '../store/dynamodb-history-store';
 import { DynamoDbStores } from '../store/dynamodb-stores';
+import { DynamoDbStreamStates } from '../store/dynamodb-stream-states';
 import { UndiciFleetApi } from '../tesla/undici-fleet-api';
 import { StoredAccessTokens } from '../tokens/stored-access-tokens';
 import { READER_TOKEN_CACHE_MS } from '../tokens/token-bundle';
@@ -28,6 +29,7 @@ export function buildAwsDeps(settings: LambdaSettings) {
   const collectorRuns = new DynamoDbCollectorRuns({ client: dynamo, tableName: settings.tableName });
   const billing = new DynamoDbBillingStore({ client: dynamo, tableName: settings.tableName });
   const places = new DynamoDbPlaceStore({ client: dynamo, tableName: settings.tableName });
+  const streamStates = new DynamoDbStreamStates({ client: dynamo, tableName: settings.tableName });
   const tokenStore = new SecretsManagerTokenStore(secrets, settings.teslaSecretId);
   const renewer = new SecretsManagerRotationRenewer(secrets, tokenStore, settings.teslaSecretId, systemClock);
   const tokens = new StoredAccessTokens(tokenStore, renewer, systemClock, READER_TOKEN_CACHE_MS);
@@ -48,5 +50,21 @@ export function buildAwsDeps(settings: LambdaSettings) {
     if (secret.apiToken === null) throw new Error('the API secret has no apiToken');
     return { owner: secret.apiToken, readTokens: secret.readTokens };
   });
-  return { secrets, dynamo, stores, history, billing, places, commands, collectorRuns, tokens, tokenStore, fleet, apiSecret, apiTokens, clock: systemClock };
+  return {
+    secrets,
+    dynamo,
+    stores,
+    history,
+    billing,
+    places,
+    streamStates,
+    commands,
+    collectorRuns,
+    tokens,
+    tokenStore,
+    fleet,
+    apiSecret,
+    apiTokens,
+    clock: systemClock,
+  };
 }

@@ -34,6 +34,7 @@
  * | notification    | ACCOUNT         | NOTIFY#OUT#<event>#<channel>|
  * | pending delivery| ACCOUNT         | NOTIFY#DUE#<event>#<channel>|
  * | detector memory | ACCOUNT         | NOTIFY#WATCH#<vin>          |
+ * | streamed state  | VEHICLE#<vin>   | STREAM                      |
  *
  * Snapshots, state changes and audit entries expire with the retention (TTL), idempotency keys after a day, rate limits an hour
  * after they end; rollups and the
@@ -67,6 +68,8 @@ export const chargeSk = (startAt: number): string => `CHARGE#${new Date(startAt)
 export const versionSk = (firstSeenAt: number): string => `SWVER#${new Date(firstSeenAt).toISOString()}`;
 export const VERSION_SK_PREFIX = 'SWVER#';
 export const HISTORY_STATE_SK = 'HISTORY';
+/** Each car's streamed fields so far (see domain/telemetry/stream-fold). */
+export const STREAM_STATE_SK = 'STREAM';
 export const monthSk = (month: string): string => `MONTH#${month}`;
 /** A scheduled command (see domain/automations). */
 export const automationSk = (id: string): string => `AUTOMATION#${id}`;

@@ -1,10 +1,9 @@
 import { DynamoDbBillingStore } from '../../shared/store/dynamodb-billing-store';
 import { DynamoDbPlaceStore } from '../../shared/store/dynamodb-place-store';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TABLE_ACTIONS } from '../../infra/cdk/table-grants';
-import { LOCAL_AWS, startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
+import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
+import { asRole } from '../support/fake-iam';
 import { recordHistory } from '../../shared/domain/history/history-recorder';
 import { latestAnnotation, loggedDrivesOfYear } from '../../shared/domain/history/logbook-reads';
 import { appendToLogbook } from '../../shared/domain/history/logbook-append';
@@ -19,26 +18,6 @@ import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-store
 import { httpEvent } from '../support/api-events';
 import { FakeFleetApi } from '../support/fake-fleet-api';
 import { memoryApiDeps } from '../support/memory-api-deps';
-
-/**
- * IAM as AWS applies it to each function's role: a table action the role was not granted is AccessDeniedException.
- * dynalite checks no permission, so this middleware does what the role would, with the grants the stack gives
- * (infra/cdk/table-grants.ts). https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html
- */
-function asRole(endpoint: string, granted: readonly string[]): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ endpoint, ...LOCAL_AWS });
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const action = (context.commandName ?? '').replace(/Command$/, '');
-      if (!granted.includes(action)) {
-        throw Object.assign(new Error(`not authorized to perform: dynamodb:${action}`), { name: 'AccessDeniedException' });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: 'fakeIam' },
-  );
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
 
 const VIN = '5YJ3E7EB0SF000011';
 const TOKEN = 'test-api-token-0123456789';

@@ -1,3 +1,4 @@
+import { EDGE_FIELDS, type StreamFoldOptions } from './stream-fold';
 import type { TelemetryConfig } from './telemetry-config';
 
 /**
@@ -11,6 +12,8 @@ export interface StreamedSignal {
   /** Tesla's field name (protos/vehicle_data.proto). */
   name: string;
   intervalSeconds: number;
+  /** Sent only once it changed by at least this much (`minimum_delta`, firmware 2024.44.32 and later; earlier ones send on the interval). */
+  minimumDelta?: number;
   /** What the history takes from it. */
   why: string;
   /** How many times an hour its value changes in each state (an estimate; capped by the interval). */
@@ -25,6 +28,8 @@ export interface StreamedSignal {
 export const SIGNAL_PRICE_USD = 1 / 150_000;
 
 const CONTINUOUS = 3600; // changes every second or so: only the interval bounds it
+/** Tenths of a mile an hour at a mixed average of 30 mph. */
+const ODOMETER_TENTHS_PER_HOUR = 300;
 const driving = (perHour: number, parkedOnline = 0) => ({ driving: perHour, charging: 0, parkedOnline });
 const charging = (perHour: number) => ({ driving: 0, charging: perHour, parkedOnline: 0 });
 
@@ -34,7 +39,9 @@ const charging = (perHour: number) => ({ driving: 0, charging: perHour, parkedOn
  */
 export const DEFAULT_SIGNALS: readonly StreamedSignal[] = [
   { name: 'Gear', intervalSeconds: 1, why: 'drive starts and ends to the second', changesPerHour: driving(0), perDrive: 3 },
-  { name: 'Odometer', intervalSeconds: 60, why: 'distances', changesPerHour: driving(CONTINUOUS) },
+  // Each tenth of a mile: a drive's end is then at most 0.1 mi short (the rest comes with the next drive), where a
+  // minute's interval would move up to a mile from one drive to the next. About 10 signals a mile.
+  { name: 'Odometer', intervalSeconds: 5, minimumDelta: 0.1, why: 'distances', changesPerHour: driving(ODOMETER_TENTHS_PER_HOUR) },
   { name: 'VehicleSpeed', intervalSeconds: 10, why: 'top speeds, stops in traffic', changesPerHour: driving(CONTINUOUS) },
   { name: 'Location', intervalSeconds: 30, why: 'the route (GPX, the map)', changesPerHour: driving(CONTINUOUS) },
   { name: 'RatedRange', intervalSeconds: 60, why: 'drive energy, drain, battery health', changesPerHour: { driving: 120, charging: 120, parkedOnline: 2 } },
@@ -48,7 +55,8 @@ export const DEFAULT_SIGNALS: readonly StreamedSignal[] = [
   { name: 'ChargeAmps', intervalSeconds: 60, why: 'energy drawn (losses)', changesPerHour: charging(2), charger: 'ac' },
   { name: 'FastChargerPresent', intervalSeconds: 60, why: 'AC or DC', changesPerHour: charging(0), perSession: 2 },
   { name: 'OutsideTemp', intervalSeconds: 300, why: 'efficiency by temperature, cold readings left out of health', changesPerHour: driving(6, 2) },
-  { name: 'HvacPower', intervalSeconds: 60, why: 'the cabin climate’s share of energy', changesPerHour: driving(30, 4) },
+  // An on/off state (HvacPowerState), not a power: it tells when the cabin climate ran, not what it drew.
+  { name: 'HvacPower', intervalSeconds: 60, why: 'when the cabin climate runs', changesPerHour: driving(2, 1) },
   { name: 'TpmsPressureFl', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
   { name: 'TpmsPressureFr', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
   { name: 'TpmsPressureRl', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
@@ -93,5 +101,17 @@ export function monthlySignals(signals: readonly StreamedSignal[], month: CarMon
 
 /** The configuration's `fields` for a signal set. */
 export function telemetryFields(signals: readonly StreamedSignal[]): TelemetryConfig['fields'] {
-  return Object.fromEntries(signals.map((s) => [s.name, { interval_seconds: s.intervalSeconds }]));
+  return Object.fromEntries(
+    signals.map((s) => [s.name, { interval_seconds: s.intervalSeconds, ...(s.minimumDelta !== undefined ? { minimum_delta: s.minimumDelta } : {}) }]),
+  );
+}
+
+/** How the stream is folded for a signal set: each edge field's interval bounds when its change happened. */
+export function streamFoldOptions(signals: readonly StreamedSignal[]): StreamFoldOptions {
+  const intervalOf = (name: string): number => {
+    const signal = signals.find((s) => s.name === name);
+    if (signal === undefined) throw new Error(`the signal set has no ${name}: drives and sessions cannot be split without it`);
+    return signal.intervalSeconds * 1000;
+  };
+  return { edgeIntervalMs: Object.fromEntries(EDGE_FIELDS.map((name) => [name, intervalOf(name)])) as StreamFoldOptions['edgeIntervalMs'] };
 }

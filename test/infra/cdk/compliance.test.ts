@@ -28,6 +28,18 @@ describe('compliance checks (cdk-nag AwsSolutions + CloudFormation Guard)', () =
     expect(() => buildApp({ outdir: outdir(), context: { config } }, { account: '111122223333', region: 'eu-west-1' }, noSettings).app.synth()).not.toThrow();
   });
 
+  it('pass with streaming on (the receiver, its queue and recorder), each departure acknowledged with its reason', () => {
+    const config = {
+      telemetryHostName: 'telemetry.example.com',
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      hostedZoneName: 'example.com',
+      customDomainName: 'tesla.example.com',
+      certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/0b6f4b5e-1c2d-4e3f-9a8b-7c6d5e4f3a2b',
+    };
+    expect(() => buildApp({ outdir: outdir(), context: { config } }, { account: '111122223333', region: 'eu-west-1' }, noSettings).app.synth()).not.toThrow();
+    expect(() => buildApp({ outdir: outdir(), context: { config: { telemetryHostName: 'telemetry.example.com' } } }, {}, noSettings).app.synth()).not.toThrow();
+  });
+
   it('fail a synth that carries an unacknowledged finding', () => {
     const app = new App({ outdir: outdir() });
     new Queue(new Stack(app, 'Careless'), 'Plain'); // no SSL enforcement, no dead-letter queue

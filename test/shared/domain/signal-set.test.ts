@@ -28,10 +28,12 @@ describe('the streamed signal set', () => {
     expect(trip?.signals).toBe(300);
   });
 
-  it('gives the configuration’s fields, one per signal, with its interval', () => {
+  it('gives the configuration’s fields, one per signal, with its interval and any minimum change', () => {
     const fields = telemetryFields(DEFAULT_SIGNALS);
     expect(Object.keys(fields)).toHaveLength(DEFAULT_SIGNALS.length);
     expect(fields.Gear).toEqual({ interval_seconds: 1 });
     expect(fields.Location).toEqual({ interval_seconds: 30 });
+    // Each tenth of a mile, so a drive's end odometer is at most that short.
+    expect(fields.Odometer).toEqual({ interval_seconds: 5, minimum_delta: 0.1 });
   });
 });

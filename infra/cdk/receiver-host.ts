@@ -1,0 +1,102 @@
+/**
+ * What runs on the streaming receiver's instance, and how it starts: Tesla's fleet-telemetry server (pinned image)
+ * and the bridge that stores its records in the stack's queue before the car is acked. Kept apart from the construct
+ * so the configuration can be checked against fleet-telemetry's own schema in tests.
+ */
+
+/** Tesla's receiver, pinned: a new release is taken by changing this (or the `receiverImage` setting), never silently. */
+export const RECEIVER_IMAGE = 'tesla/fleet-telemetry:v0.9.4';
+/**
+ * The bridge's runtime: Node from the Docker official images on ECR Public (no Docker Hub pull limit), the functions'
+ * major version (the bundle targets it). Pinned to the major only: a tag that no longer exists would break a deploy.
+ */
+export const BRIDGE_IMAGE = 'public.ecr.aws/docker/library/node:24-alpine';
+/** The loopback port fleet-telemetry's Kinesis dispatcher is pointed at (the bridge; see kinesis-bridge.ts). */
+export const BRIDGE_PORT = 4567;
+/** The one Kinesis "stream" the dispatcher writes vehicle data to. */
+export const RECORD_STREAM = 'tesla-V';
+/** The smallest Graviton instance: fleet-telemetry and the bridge use well under its 0.5 GiB. */
+export const RECEIVER_INSTANCE_TYPE = 't4g.nano';
+/** Amazon Linux 2023's image needs 8 GB. */
+export const RECEIVER_VOLUME_GB = 8;
+/** The port cars connect to. */
+export const RECEIVER_PORT = 443;
+
+const TLS_DIR = '/etc/fleet-telemetry/tls';
+
+/**
+ * fleet-telemetry's configuration (config/config.go): cars' vehicle data goes to the Kinesis dispatcher (the bridge)
+ * decoded as JSON, and is acked to the car only once the bridge confirmed it (`reliable_ack_sources`); alerts, errors
+ * and connectivity events go to the log. Client certificates are checked against Tesla's CAs only (no `ca_file`).
+ * Each connection may send at most 1,000 messages in 30 s; a car sends a few a second at most.
+ */
+export function fleetTelemetryConfig(): Record<string, unknown> {
+  return {
+    host: '0.0.0.0',
+    port: RECEIVER_PORT,
+    log_level: 'info',
+    json_log_enable: true,
+    namespace: 'tesla_telemetry',
+    reliable_ack_sources: { V: 'kinesis' },
+    transmit_decoded_records: true,
+    rate_limit: { enabled: true, message_interval_time: 30, message_limit: 1000 },
+    records: { V: ['kinesis'], alerts: ['logger'], errors: ['logger'], connectivity: ['logger'] },
+    kinesis: { max_retries: 1, override_host: `http://127.0.0.1:${BRIDGE_PORT}`, streams: { V: RECORD_STREAM } },
+    tls: { server_cert: `${TLS_DIR}/server.crt`, server_key: `${TLS_DIR}/server.key` },
+  };
+}
+
+export interface ReceiverHostSettings {
+  region: string;
+  hostName: string;
+  image: string;
+  queueUrl: string;
+  /** `s3://bucket/key` of the bridge's bundle (a zip of index.mjs and its chunks). */
+  bridgeBundle: string;
+  /** SSM parameters: the TLS material (SecureString, JSON {caPem, certPem, keyPem}) and the CA alone (String). */
+  tlsParameter: string;
+  caParameter: string;
+}
+
+/**
+ * The instance's first-boot script. The server certificate comes from a CA made here once, for this host name only:
+ * the CA's key is used for that one certificate and deleted, so no one can issue another. The key pair and the CA are
+ * kept in SSM (SecureString; standard parameters are free), so a replaced instance serves the same certificate and the
+ * cars' configuration (which names the CA) stays valid. The server and the bridge share one network namespace, owned by
+ * a container that only sleeps (so a restart of either keeps it), with only the cars' port published: the dispatcher
+ * reaches the bridge on the loopback, and nothing else can. Docker restarts all three, after a reboot too.
+ */
+export function receiverUserData(s: ReceiverHostSettings): string[] {
+  return [
+    'set -euo pipefail',
+    'dnf install -y docker openssl unzip',
+    'systemctl enable --now docker',
+    `export AWS_REGION=${s.region}`,
+    `mkdir -p ${TLS_DIR} /opt/bridge`,
+    // The TLS material: read it back, or make it once.
+    `if aws ssm get-parameter --name '${s.tlsParameter}' --with-decryption --query Parameter.Value --output text > /root/tls.json 2>/dev/null; then :; else`,
+    '  cd /root',
+    '  openssl ecparam -name prime256v1 -genkey -noout -out ca.key',
+    `  openssl req -x509 -new -key ca.key -sha256 -days 7300 -subj '/CN=Tesla Fleet logger receiver CA' -addext 'basicConstraints=critical,CA:TRUE,pathlen:0' -addext 'keyUsage=critical,keyCertSign' -out ca.crt`,
+    '  openssl ecparam -name prime256v1 -genkey -noout -out server.key',
+    `  openssl req -new -key server.key -subj '/CN=${s.hostName}' -out server.csr`,
+    `  printf 'subjectAltName=DNS:${s.hostName}\\nextendedKeyUsage=serverAuth\\nkeyUsage=critical,digitalSignature\\n' > server.ext`,
+    '  openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days 3650 -extfile server.ext -out server.crt',
+    '  shred -u ca.key',
+    `  python3 -c 'import json;print(json.dumps({"caPem":open("ca.crt").read(),"certPem":open("server.crt").read(),"keyPem":open("server.key").read()}))' > /root/tls.json`,
+    `  aws ssm put-parameter --name '${s.tlsParameter}' --type SecureString --value file:///root/tls.json --no-overwrite`,
+    `  aws ssm put-parameter --name '${s.caParameter}' --type String --value file:///root/ca.crt --overwrite`,
+    '  rm -f server.csr server.ext ca.srl',
+    'fi',
+    `python3 -c 'import json;t=json.load(open("/root/tls.json"));open("${TLS_DIR}/server.crt","w").write(t["certPem"]);open("${TLS_DIR}/server.key","w").write(t["keyPem"])'`,
+    'shred -u /root/tls.json',
+    // The server's image runs as distroless "nonroot" (65532): it must read the key, no one else.
+    `chown 65532 ${TLS_DIR}/server.key && chmod 400 ${TLS_DIR}/server.key`,
+    `cat > /etc/fleet-telemetry/config.json <<'CONFIG'\n${JSON.stringify(fleetTelemetryConfig(), null, 2)}\nCONFIG`,
+    `aws s3 cp '${s.bridgeBundle}' /opt/bridge/bundle.zip && unzip -o /opt/bridge/bundle.zip -d /opt/bridge`,
+    `docker run -d --name receiver-net --restart always -p ${RECEIVER_PORT}:${RECEIVER_PORT} ${BRIDGE_IMAGE} sleep infinity`,
+    `docker run -d --name bridge --restart always --network container:receiver-net -e AWS_REGION=${s.region} -e RECORD_QUEUE_URL='${s.queueUrl}' -e RECORD_STREAM=${RECORD_STREAM} -e BRIDGE_PORT=${BRIDGE_PORT} -v /opt/bridge:/opt/bridge:ro --user node ${BRIDGE_IMAGE} node /opt/bridge/index.mjs`,
+    // It checks the bridge when it starts (ListStreams), and Docker starts it again until the bridge answers.
+    `docker run -d --name fleet-telemetry --restart always --network container:receiver-net -e AWS_REGION=${s.region} -v /etc/fleet-telemetry:/etc/fleet-telemetry:ro ${s.image} /fleet-telemetry -config=/etc/fleet-telemetry/config.json`,
+  ];
+}
