@@ -46,6 +46,16 @@ export function fleetTelemetryConfig(): Record<string, unknown> {
   };
 }
 
+/** Where the receiver keeps its TLS material, so a replaced instance serves the same certificate (SSM parameters). */
+export interface ReceiverTlsParameters {
+  /** The server's private key (SecureString); written last, so its presence says the other two are there. */
+  key: string;
+  /** The server's certificate (String). */
+  cert: string;
+  /** The CA that signed it (String): what the cars' configuration names. */
+  ca: string;
+}
+
 export interface ReceiverHostSettings {
   region: string;
   hostName: string;
@@ -53,18 +63,44 @@ export interface ReceiverHostSettings {
   queueUrl: string;
   /** `s3://bucket/key` of the bridge's bundle (a zip of index.mjs and its chunks). */
   bridgeBundle: string;
-  /** SSM parameters: the TLS material (SecureString, JSON {caPem, certPem, keyPem}) and the CA alone (String). */
-  tlsParameter: string;
-  caParameter: string;
+  tls: ReceiverTlsParameters;
 }
 
 /**
- * The instance's first-boot script. The server certificate comes from a CA made here once, for this host name only:
- * the CA's key is used for that one certificate and deleted, so no one can issue another. The key pair and the CA are
- * kept in SSM (SecureString; standard parameters are free), so a replaced instance serves the same certificate and the
- * cars' configuration (which names the CA) stays valid. The server and the bridge share one network namespace, owned by
- * a container that only sleeps (so a restart of either keeps it), with only the cars' port published: the dispatcher
- * reaches the bridge on the loopback, and nothing else can. Docker restarts all three, after a reboot too.
+ * The server's certificate in `dir`: read back from SSM, or made once. It comes from a CA made for this host name
+ * only: the CA's key signs that one certificate and is deleted, so no one can issue another. Both are EC P-256; the
+ * CA is valid 20 years and the certificate 10 (the cars trust the CA their configuration names, not a public one).
+ * Standard parameters are free; a SecureString uses the account's aws/ssm key.
+ */
+export function receiverTlsCommands(hostName: string, p: ReceiverTlsParameters, dir: string): string[] {
+  return [
+    `if aws ssm get-parameter --name '${p.key}' --with-decryption --query Parameter.Value --output text > ${dir}/server.key.new 2>/dev/null; then`,
+    `  aws ssm get-parameter --name '${p.cert}' --query Parameter.Value --output text > ${dir}/server.crt`,
+    `  mv ${dir}/server.key.new ${dir}/server.key`,
+    'else',
+    `  rm -f ${dir}/server.key.new`,
+    '  work=$(mktemp -d) && cd "$work"',
+    '  openssl ecparam -name prime256v1 -genkey -noout -out ca.key',
+    `  openssl req -x509 -new -key ca.key -sha256 -days 7300 -subj '/CN=Tesla Fleet logger receiver CA' -addext 'basicConstraints=critical,CA:TRUE,pathlen:0' -addext 'keyUsage=critical,keyCertSign' -out ca.crt`,
+    '  openssl ecparam -name prime256v1 -genkey -noout -out server.key',
+    `  openssl req -new -key server.key -subj '/CN=${hostName}' -out server.csr`,
+    `  printf 'subjectAltName=DNS:${hostName}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n' > server.ext`,
+    '  openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days 3650 -extfile server.ext -out server.crt 2>/dev/null',
+    '  shred -u ca.key',
+    `  aws ssm put-parameter --name '${p.ca}' --type String --value file://ca.crt --overwrite > /dev/null`,
+    `  aws ssm put-parameter --name '${p.cert}' --type String --value file://server.crt --overwrite > /dev/null`,
+    `  aws ssm put-parameter --name '${p.key}' --type SecureString --value file://server.key --overwrite > /dev/null`,
+    `  cp server.crt server.key ${dir}/`,
+    '  shred -u server.key && cd / && rm -rf "$work"',
+    'fi',
+  ];
+}
+
+/**
+ * The instance's first-boot script: the TLS material (receiverTlsCommands), the server's configuration, the bridge's
+ * bundle, and three containers. The server and the bridge share one network namespace, owned by a container that only
+ * sleeps (so a restart of either keeps it), with only the cars' port published: the dispatcher reaches the bridge on
+ * the loopback, and nothing else can. Docker restarts all three, after a reboot too.
  */
 export function receiverUserData(s: ReceiverHostSettings): string[] {
   return [
@@ -73,23 +109,7 @@ export function receiverUserData(s: ReceiverHostSettings): string[] {
     'systemctl enable --now docker',
     `export AWS_REGION=${s.region}`,
     `mkdir -p ${TLS_DIR} /opt/bridge`,
-    // The TLS material: read it back, or make it once.
-    `if aws ssm get-parameter --name '${s.tlsParameter}' --with-decryption --query Parameter.Value --output text > /root/tls.json 2>/dev/null; then :; else`,
-    '  cd /root',
-    '  openssl ecparam -name prime256v1 -genkey -noout -out ca.key',
-    `  openssl req -x509 -new -key ca.key -sha256 -days 7300 -subj '/CN=Tesla Fleet logger receiver CA' -addext 'basicConstraints=critical,CA:TRUE,pathlen:0' -addext 'keyUsage=critical,keyCertSign' -out ca.crt`,
-    '  openssl ecparam -name prime256v1 -genkey -noout -out server.key',
-    `  openssl req -new -key server.key -subj '/CN=${s.hostName}' -out server.csr`,
-    `  printf 'subjectAltName=DNS:${s.hostName}\\nextendedKeyUsage=serverAuth\\nkeyUsage=critical,digitalSignature\\n' > server.ext`,
-    '  openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days 3650 -extfile server.ext -out server.crt',
-    '  shred -u ca.key',
-    `  python3 -c 'import json;print(json.dumps({"caPem":open("ca.crt").read(),"certPem":open("server.crt").read(),"keyPem":open("server.key").read()}))' > /root/tls.json`,
-    `  aws ssm put-parameter --name '${s.tlsParameter}' --type SecureString --value file:///root/tls.json --no-overwrite`,
-    `  aws ssm put-parameter --name '${s.caParameter}' --type String --value file:///root/ca.crt --overwrite`,
-    '  rm -f server.csr server.ext ca.srl',
-    'fi',
-    `python3 -c 'import json;t=json.load(open("/root/tls.json"));open("${TLS_DIR}/server.crt","w").write(t["certPem"]);open("${TLS_DIR}/server.key","w").write(t["keyPem"])'`,
-    'shred -u /root/tls.json',
+    ...receiverTlsCommands(s.hostName, s.tls, TLS_DIR),
     // The server's image runs as distroless "nonroot" (65532): it must read the key, no one else.
     `chown 65532 ${TLS_DIR}/server.key && chmod 400 ${TLS_DIR}/server.key`,
     `cat > /etc/fleet-telemetry/config.json <<'CONFIG'\n${JSON.stringify(fleetTelemetryConfig(), null, 2)}\nCONFIG`,

@@ -116,8 +116,7 @@ export class StreamingReceiver extends Construct {
     this.securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcp(RECEIVER_PORT), 'Tesla cars (mutual TLS, Tesla-issued client certificates only)');
 
     const parameterPath = `/${stack.stackName}/receiver`;
-    const tlsParameter = `${parameterPath}/tls`;
-    const caParameter = `${parameterPath}/ca`;
+    const tls = { key: `${parameterPath}/tls-key`, cert: `${parameterPath}/tls-cert`, ca: `${parameterPath}/ca` };
     const role = new Role(this, 'ReceiverRole', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       // Session Manager instead of SSH, and the patch baseline below.
@@ -127,7 +126,7 @@ export class StreamingReceiver extends Construct {
     role.addToPolicy(
       new PolicyStatement({
         actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-        resources: [tlsParameter, caParameter].map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
+        resources: [tls.key, tls.cert, tls.ca].map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
       }),
     );
     const bridge = bundledAsset(this, 'BridgeBundle', 'infra/receiver/bridge-main.ts');
@@ -141,8 +140,7 @@ export class StreamingReceiver extends Construct {
         image: props.image,
         queueUrl: this.queue.queueUrl,
         bridgeBundle: bridge.s3ObjectUrl,
-        tlsParameter,
-        caParameter,
+        tls,
       }),
     );
     this.instance = new Instance(this, 'Receiver', {
@@ -189,6 +187,6 @@ export class StreamingReceiver extends Construct {
       value: address.attrPublicIp,
       description: `Point an A record for ${props.hostName} at this address (made for you when the host name is in hostedZoneName)`,
     });
-    new CfnOutput(stack, 'ReceiverCaParameter', { value: caParameter, description: 'The receiver’s CA (PEM), which the cars’ configuration names' });
+    new CfnOutput(stack, 'ReceiverCaParameter', { value: tls.ca, description: 'The receiver’s CA (PEM), which the cars’ configuration names' });
   }
 }

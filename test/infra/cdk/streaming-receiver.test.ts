@@ -80,13 +80,13 @@ describe('the receiver, as a new account gets it', () => {
     });
   });
 
-  it('may only send to the record queue, keep its TLS material in its two parameters and read the bridge’s bundle', () => {
+  it('may only send to the record queue, keep its TLS material in its three parameters and read the bridge’s bundle', () => {
     const statements = statementsOf('StreamingReceiverRole');
     const actions = statements.flatMap((s) => [s.Action].flat()).sort();
     expect(actions).toEqual(['s3:GetObject', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:PutParameter']);
     expect(JSON.stringify(statements)).not.toMatch(/kinesis|"\*"/);
     const ssm = statements.find((s) => [s.Action].flat().includes('ssm:PutParameter'));
-    expect(JSON.stringify(ssm?.Resource)).toMatch(/parameter\/On\/receiver\/tls/);
+    expect(JSON.stringify(ssm?.Resource)).toMatch(/parameter\/On\/receiver\/tls-key.*parameter\/On\/receiver\/tls-cert.*parameter\/On\/receiver\/ca/);
   });
 
   it('runs Tesla’s receiver pinned, acking the car only once the bridge has stored its record in the queue', () => {
