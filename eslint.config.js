@@ -37,6 +37,7 @@ export default tseslint.config(
       'infra/bench/logbook.ts',
       'infra/bench/month-car-report.ts',
       'infra/bench/month-aws-report.ts',
+      'infra/bench/month-telemetry.ts',
       'infra/bench/teslafi-derive.ts',
       'infra/local/import.ts',
       'infra/app.ts',

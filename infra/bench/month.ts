@@ -18,11 +18,12 @@ import { reportCar } from './month-car-report';
 import { type CarTimeline } from './idle-accuracy';
 import { printAwsCost, printReceiverCost } from './month-aws-report';
 import { startBenchWorld, type BenchWorld } from './month-world';
+import { startTelemetry, type Telemetry } from './month-telemetry';
 
 /** The settings the bench tries, read from its flags exactly as the functions read them (same limits, same defaults). */
 const BENCH_TUNABLES = Object.values(TUNABLES as Record<string, Tunable>).filter((t): t is Tunable & { benchFlag: string } => t.benchFlag !== undefined);
 
-const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min] ${BENCH_TUNABLES.map((t) => `[--${t.benchFlag} N]`).join(' ')}
+const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min] [--telemetry] ${BENCH_TUNABLES.map((t) => `[--${t.benchFlag} N]`).join(' ')}
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
@@ -32,6 +33,8 @@ $10, many cars each get little of it, and the bench's parkings observed then fal
 --profiles gives each car its own profile (one car per file, up to 10).
 --policy fixed-10min replaces the collector by a naive poller (vehicle_data every 10 minutes, whatever the car does),
 for comparison.
+--telemetry also streams each car (Fleet Telemetry, the default signal set) from its unpolled twin into the
+stream recorder, and prints what the history derived from the stream gets right, beside polling's.
 --poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
 ${BENCH_TUNABLES.map((t) => `--${t.benchFlag} N, as ${t.env}: ${t.meaning} (${'min' in t ? `${t.min}–${t.max}, ` : ''}default ${'default' in t ? String(t.default) : 'unset'}).`).join('\n')}`;
 
@@ -60,6 +63,8 @@ interface MonthOptions {
   carCount: number;
   poorConnectivity: number;
   policy: 'adaptive' | 'fixed-10min';
+  /** Also stream each car's unpolled shadow and derive its history from the stream (`--telemetry`). */
+  telemetry: boolean;
   profile: DriveProfile;
   /** One per car, when each car has its own. */
   profiles: DriveProfile[] | null;
@@ -76,6 +81,7 @@ async function readOptions(): Promise<MonthOptions | null> {
       profiles: { type: 'string' },
       'poor-connectivity': { type: 'string' },
       policy: { type: 'string' },
+      telemetry: { type: 'boolean' },
       help: { type: 'boolean' },
       ...Object.fromEntries(BENCH_TUNABLES.map((t) => [t.benchFlag, { type: 'string' as const }])),
     },
@@ -93,7 +99,7 @@ async function readOptions(): Promise<MonthOptions | null> {
   const profile = await loadProfile(values.profile);
   const profiles = profileFiles ? await Promise.all(profileFiles.map((file) => loadProfile(file))) : null;
   const label = profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`;
-  return { days, carCount, poorConnectivity, policy, profile, profiles, label, tuned: benchTunables(values) };
+  return { days, carCount, poorConnectivity, policy, telemetry: values.telemetry === true, profile, profiles, label, tuned: benchTunables(values) };
 }
 
 interface MonthRun {
@@ -103,6 +109,8 @@ interface MonthRun {
   timelines: Map<string, CarTimeline>;
   /** Per car: passes in which the budget's pace stretched its reads, and the largest stretch. */
   slowed: Map<string, { passes: number; largest: number }>;
+  /** With --telemetry: the streamed side. */
+  telemetry: Telemetry | null;
 }
 
 /** Runs the collector (or the naive poller) once a simulated minute, and follows each car and its unpolled shadow. */
@@ -114,6 +122,13 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
     (vin, i) =>
       new SimCar({ vin, id: 9000 + i, displayName: 'shadow', profile: o.profiles?.[i] ?? o.profile, anchor: i * 7 * MINUTE_MS, odometerMi: 20_000 }, start),
   );
+  // With --telemetry the shadows stream too: streaming does not keep a car awake, so the unpolled car is the streaming one.
+  const telemetry = o.telemetry
+    ? await startTelemetry(
+        shadows.map((shadow, i) => ({ shadow, profile: o.profiles?.[i] ?? o.profile, anchor: i * 7 * MINUTE_MS })),
+        start,
+      )
+    : null;
   const awakeMinutes = new Map(vins.map((vin) => [vin, { polled: 0, shadow: 0 }]));
   const timelines = new Map<string, CarTimeline>(
     vins.map((vin) => [vin, { start, batteryLevel: [], asleep: [], milesPerPercent: sim.car(vin).pack.milesPerPercent }]),
@@ -140,19 +155,20 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
     } else if ((t - start) % (10 * MINUTE_MS) === 0) {
       await naivePoll(fleet, vins, stores, history, clock.now());
     }
-    vins.forEach((vin, i) => {
+    for (const [i, vin] of vins.entries()) {
       const minutes = awakeMinutes.get(vin)!;
       const car = sim.car(vin); // advanced to now, as any request would
       if (car.state() === 'online') minutes.polled += 1;
       timelines.get(vin)!.batteryLevel.push(car.batteryLevel);
       timelines.get(vin)!.asleep.push(car.state() === 'asleep');
-      shadows[i]!.advanceTo(t);
+      if (telemetry !== null && t > start) await telemetry.advance(i, t - MINUTE_MS, t);
+      else shadows[i]!.advanceTo(t);
       if (shadows[i]!.state() === 'online') minutes.shadow += 1;
-    });
+    }
     passes += 1;
   }
   clock.advance(end - clock.now());
-  return { passes, wallSeconds: (performance.now() - wallStart) / 1000, awakeMinutes, timelines, slowed };
+  return { passes, wallSeconds: (performance.now() - wallStart) / 1000, awakeMinutes, timelines, slowed, telemetry };
 }
 
 function runTitle(o: MonthOptions, run: MonthRun): string {
@@ -196,6 +212,7 @@ async function main(): Promise<void> {
     });
     snapshotsCounted.push(report.snapshots);
     streamedSignals += report.streamedSignals;
+    await run.telemetry?.report(i, world.end);
   }
   const { sim } = world;
   const listCalls = sim.billing.total.free - [...sim.billing.byVehicle.values()].reduce((n, v) => n + v.free, 0);
@@ -208,7 +225,15 @@ async function main(): Promise<void> {
   );
   const fleetCalls = sim.billing.total.data + sim.billing.total.command + sim.billing.total.wake + sim.billing.total.free;
   printAwsCost({ days: o.days, passes: run.passes, fleetCalls, written, snapshots: snapshotsCounted.flat().length, tokenReads: world.tokenReads() });
-  printReceiverCost((streamedSignals * 30) / o.days);
+  if (run.telemetry) {
+    const { outcomes } = run.telemetry;
+    console.log(
+      `\nstreamed (all cars): ${run.telemetry.records().toLocaleString('en-US')} records (${outcomes.recorded} recorded, ${outcomes.late} late, ${outcomes.unreadable} unreadable), recorder and simulation ${run.telemetry.wallSeconds().toFixed(0)} s of the run`,
+    );
+  }
+  // Measured on the simulated stream with --telemetry; else the signal set's estimate.
+  printReceiverCost(((run.telemetry?.signals() ?? streamedSignals) * 30) / o.days);
+  await run.telemetry?.stop();
   await printYearQuery(world);
   await world.stop();
 }

@@ -30,6 +30,8 @@ export const SIGNAL_PRICE_USD = 1 / 150_000;
 const CONTINUOUS = 3600; // changes every second or so: only the interval bounds it
 /** Tenths of a mile an hour at a mixed average of 30 mph. */
 const ODOMETER_TENTHS_PER_HOUR = 300;
+/** Tenths of a kWh an hour charging, at home (7–11 kW) and now and then at a fast charger. */
+const ENERGY_TENTHS_PER_HOUR = 150;
 const driving = (perHour: number, parkedOnline = 0) => ({ driving: perHour, charging: 0, parkedOnline });
 const charging = (perHour: number) => ({ driving: 0, charging: perHour, parkedOnline: 0 });
 
@@ -39,16 +41,24 @@ const charging = (perHour: number) => ({ driving: 0, charging: perHour, parkedOn
  */
 export const DEFAULT_SIGNALS: readonly StreamedSignal[] = [
   { name: 'Gear', intervalSeconds: 1, why: 'drive starts and ends to the second', changesPerHour: driving(0), perDrive: 3 },
-  // Each tenth of a mile: a drive's end is then at most 0.1 mi short (the rest comes with the next drive), where a
-  // minute's interval would move up to a mile from one drive to the next. About 10 signals a mile.
-  { name: 'Odometer', intervalSeconds: 5, minimumDelta: 0.1, why: 'distances', changesPerHour: driving(ODOMETER_TENTHS_PER_HOUR) },
+  // Each tenth of a mile, as soon as it is reached: a drive's end is then less than 0.1 mi short (the rest comes with
+  // the next drive), where a minute's interval would move up to a mile from one drive to the next. About 10 signals a
+  // mile. (Firmware before 2024.44.32 ignores minimum_delta and would send it every second while driving.)
+  { name: 'Odometer', intervalSeconds: 1, minimumDelta: 0.1, why: 'distances', changesPerHour: driving(ODOMETER_TENTHS_PER_HOUR) },
   { name: 'VehicleSpeed', intervalSeconds: 10, why: 'top speeds, stops in traffic', changesPerHour: driving(CONTINUOUS) },
   { name: 'Location', intervalSeconds: 30, why: 'the route (GPX, the map)', changesPerHour: driving(CONTINUOUS) },
-  { name: 'RatedRange', intervalSeconds: 60, why: 'drive energy, drain, battery health', changesPerHour: { driving: 120, charging: 120, parkedOnline: 2 } },
+  // Every 10 s: a drive's energy is the range it used, and a minute's interval left it up to 6 % short at the end.
+  {
+    name: 'RatedRange',
+    intervalSeconds: 10,
+    why: 'drive energy, drain, battery health',
+    changesPerHour: { driving: CONTINUOUS, charging: CONTINUOUS, parkedOnline: 2 },
+  },
   { name: 'BatteryLevel', intervalSeconds: 60, why: 'levels', changesPerHour: { driving: 120, charging: 120, parkedOnline: 2 } },
   { name: 'DetailedChargeState', intervalSeconds: 1, why: 'sessions start and end to the second', changesPerHour: charging(0), perSession: 3 },
-  { name: 'ACChargingEnergyIn', intervalSeconds: 60, why: 'energy added (AC)', changesPerHour: charging(CONTINUOUS), charger: 'ac' },
-  { name: 'DCChargingEnergyIn', intervalSeconds: 60, why: 'energy added (DC)', changesPerHour: charging(CONTINUOUS), charger: 'dc' },
+  // The battery side of every session, AC or DC (see stream-fold), each tenth of a kWh: a minute at a Supercharger
+  // is 2 kWh, so an interval would leave a session's end that far short.
+  { name: 'DCChargingEnergyIn', intervalSeconds: 1, minimumDelta: 0.1, why: 'energy added', changesPerHour: charging(ENERGY_TENTHS_PER_HOUR) },
   { name: 'ACChargingPower', intervalSeconds: 60, why: 'peak power, losses', changesPerHour: charging(30), charger: 'ac' },
   { name: 'DCChargingPower', intervalSeconds: 60, why: 'peak power (DC)', changesPerHour: charging(CONTINUOUS), charger: 'dc' },
   { name: 'ChargerVoltage', intervalSeconds: 60, why: 'energy drawn (losses)', changesPerHour: charging(30), charger: 'ac' },

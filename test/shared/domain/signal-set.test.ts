@@ -15,7 +15,9 @@ describe('the streamed signal set', () => {
   it('costs the commuter well under polling’s $1.15 a month, and nothing for a month asleep', () => {
     const month = monthlySignals(DEFAULT_SIGNALS, COMMUTER);
     expect(month.signals).toBeGreaterThan(30_000);
-    expect(month.signals).toBeLessThan(60_000);
+    // Under 150,000 signals: under $1. (The simulated stream of bench:month --telemetry counts fewer than this estimate.)
+    expect(month.signals).toBeLessThan(150_000);
+    expect(month.costUsd).toBeLessThan(1.15 / 2);
     expect(month.costUsd).toBeCloseTo(month.signals * SIGNAL_PRICE_USD, 2);
     const asleep = monthlySignals(DEFAULT_SIGNALS, { drivingHours: 0, chargingHours: 0, dcChargingHours: 0, parkedOnlineHours: 0, drives: 0, sessions: 0 });
     expect(asleep.signals).toBe(0);
@@ -34,6 +36,6 @@ describe('the streamed signal set', () => {
     expect(fields.Gear).toEqual({ interval_seconds: 1 });
     expect(fields.Location).toEqual({ interval_seconds: 30 });
     // Each tenth of a mile, so a drive's end odometer is at most that short.
-    expect(fields.Odometer).toEqual({ interval_seconds: 5, minimum_delta: 0.1 });
+    expect(fields.Odometer).toEqual({ interval_seconds: 1, minimum_delta: 0.1 });
   });
 });
