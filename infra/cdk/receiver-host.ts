@@ -97,26 +97,59 @@ export function receiverTlsCommands(hostName: string, p: ReceiverTlsParameters, 
 }
 
 /**
- * The instance's first-boot script: the TLS material (receiverTlsCommands), the server's configuration, the bridge's
- * bundle, and three containers. The server and the bridge share one network namespace, owned by a container that only
- * sleeps (so a restart of either keeps it), with only the cars' port published: the dispatcher reaches the bridge on
- * the loopback, and nothing else can. Docker restarts all three, after a reboot too.
+ * The receiver's start script, run by systemd at every boot: the TLS material (receiverTlsCommands: read back, or made
+ * if its key is not in SSM), the server's configuration, and three containers made afresh. The server and the bridge
+ * share one network namespace, owned by a container that only sleeps (so a restart of either keeps it), with only the
+ * cars' port published: the dispatcher reaches the bridge on the loopback, and nothing else can. Docker restarts a
+ * container that stops.
  */
-export function receiverUserData(s: ReceiverHostSettings): string[] {
+export function receiverStartScript(s: ReceiverHostSettings): string[] {
   return [
+    '#!/usr/bin/env bash',
     'set -euo pipefail',
-    'dnf install -y docker openssl unzip',
-    'systemctl enable --now docker',
     `export AWS_REGION=${s.region}`,
-    `mkdir -p ${TLS_DIR} /opt/bridge`,
+    `mkdir -p ${TLS_DIR}`,
     ...receiverTlsCommands(s.hostName, s.tls, TLS_DIR),
     // The server's image runs as distroless "nonroot" (65532): it must read the key, no one else.
     `chown 65532 ${TLS_DIR}/server.key && chmod 400 ${TLS_DIR}/server.key`,
     `cat > /etc/fleet-telemetry/config.json <<'CONFIG'\n${JSON.stringify(fleetTelemetryConfig(), null, 2)}\nCONFIG`,
-    `aws s3 cp '${s.bridgeBundle}' /opt/bridge/bundle.zip && unzip -o /opt/bridge/bundle.zip -d /opt/bridge`,
+    'docker rm -f fleet-telemetry bridge receiver-net > /dev/null 2>&1 || true',
     `docker run -d --name receiver-net --restart always -p ${RECEIVER_PORT}:${RECEIVER_PORT} ${BRIDGE_IMAGE} sleep infinity`,
     `docker run -d --name bridge --restart always --network container:receiver-net -e AWS_REGION=${s.region} -e RECORD_QUEUE_URL='${s.queueUrl}' -e RECORD_STREAM=${RECORD_STREAM} -e BRIDGE_PORT=${BRIDGE_PORT} -v /opt/bridge:/opt/bridge:ro --user node ${BRIDGE_IMAGE} node /opt/bridge/index.mjs`,
     // It checks the bridge when it starts (ListStreams), and Docker starts it again until the bridge answers.
     `docker run -d --name fleet-telemetry --restart always --network container:receiver-net -e AWS_REGION=${s.region} -v /etc/fleet-telemetry:/etc/fleet-telemetry:ro ${s.image} /fleet-telemetry -config=/etc/fleet-telemetry/config.json`,
   ];
 }
+
+/**
+ * The instance's first-boot script: the packages and the bridge's bundle, then the start script as a systemd unit that
+ * runs at every boot. So a reboot takes new TLS material when its key was deleted from SSM (see docs/streaming.md).
+ */
+export function receiverUserData(s: ReceiverHostSettings): string[] {
+  return [
+    'set -euo pipefail',
+    'dnf install -y docker openssl unzip',
+    'systemctl enable --now docker',
+    'mkdir -p /opt/receiver /opt/bridge /etc/fleet-telemetry',
+    `AWS_REGION=${s.region} aws s3 cp '${s.bridgeBundle}' /opt/bridge/bundle.zip && unzip -o /opt/bridge/bundle.zip -d /opt/bridge`,
+    `cat > /opt/receiver/start.sh <<'START'\n${receiverStartScript(s).join('\n')}\nSTART`,
+    'chmod 700 /opt/receiver/start.sh',
+    `cat > /etc/systemd/system/tesla-receiver.service <<'UNIT'\n${RECEIVER_UNIT}\nUNIT`,
+    'systemctl daemon-reload',
+    'systemctl enable --now tesla-receiver.service',
+  ];
+}
+
+const RECEIVER_UNIT = `[Unit]
+Description=Tesla Fleet Telemetry receiver (fleet-telemetry and its bridge to the record queue)
+Requires=docker.service
+After=docker.service network-online.target
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/opt/receiver/start.sh
+
+[Install]
+WantedBy=multi-user.target`;

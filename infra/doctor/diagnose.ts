@@ -1,5 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { ROTATION_INTERVAL_HOURS } from '../../shared/tokens/token-bundle';
+import { diagnoseReceiver } from './receiver-check';
 import { isUnanswered, type Answer, type StackFacts, type SubscriptionFacts } from './stack-facts';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
@@ -55,6 +56,7 @@ export function diagnose(facts: StackFacts): Finding[] {
   );
   if (facts.notifySubscriptions !== null)
     findings.push(subscriptions('notification e-mails', facts.notifySubscriptions, 'set notifyEmail in deploy.config.json and deploy again'));
+  if (facts.receiver !== null) findings.push(diagnoseReceiver(facts.receiver, facts.now));
   findings.push(alarms(facts), scheduleGroup(facts), deadLetters(facts));
   return findings;
 }

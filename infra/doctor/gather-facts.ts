@@ -5,11 +5,13 @@ import { GetScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-schedu
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { VehicleRecord } from '../../shared/domain/stores';
 import { DynamoDbCollectorRuns } from '../../shared/store/dynamodb-collector-runs';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
+import { receiverFacts, tlsProbe, type TlsProbe } from './receiver-check';
 import type { Answer, HttpFacts, StackFacts, SubscriptionFacts } from './stack-facts';
 
 /** A GET with a total deadline; the doctor never follows a redirect or sends a credential. */
@@ -33,6 +35,7 @@ export function doctorClients(region: string | undefined) {
     sns: new SNSClient(config),
     scheduler: new SchedulerClient(config),
     sqs: new SQSClient(config),
+    ssm: new SSMClient(config),
   };
 }
 
@@ -62,9 +65,10 @@ const NO_FACTS = {
   deadLetters: null,
   health: null,
   publicKey: null,
+  receiver: null,
 } as const;
 
-export async function gatherFacts(stackName: string, clients: DoctorClients, get: HttpGet, now: number): Promise<StackFacts> {
+export async function gatherFacts(stackName: string, clients: DoctorClients, get: HttpGet, now: number, probe: TlsProbe = tlsProbe): Promise<StackFacts> {
   const stack = await ask(async () => {
     const out = await clients.cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
     const found = out.Stacks?.[0];
@@ -80,21 +84,23 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     });
   const { tableName, secretArn, alarmTopic, notifyTopic, group, queues } = where;
   const { ApiUrl: apiUrl, PublicKeyUrl: publicKeyUrl } = stack.outputs;
-  const [tokenSecret, lastRun, vehicles, alarms, alarmSubscriptions, notifySubscriptions, scheduleGroup, deadLetters, health, publicKey] = await Promise.all([
-    secretArn === null ? null : ask(() => secretFacts(clients, secretArn)),
-    tableName === null ? null : ask(async () => ({ record: await new DynamoDbCollectorRuns({ client: clients.dynamo, tableName }).lastRun() })),
-    tableName === null ? null : ask(() => vehicleFacts(clients, tableName)),
-    ask(async () => {
-      const out = await clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${stackName}-` }));
-      return (out.MetricAlarms ?? []).map((a) => ({ name: a.AlarmName ?? '', state: a.StateValue ?? 'UNKNOWN', reason: a.StateReason ?? '' }));
-    }),
-    alarmTopic === null ? null : subscriptionsOf(alarmTopic),
-    notifyTopic === null ? null : subscriptionsOf(notifyTopic),
-    group === null ? null : ask(async () => ({ state: (await clients.scheduler.send(new GetScheduleGroupCommand({ Name: group }))).State ?? 'UNKNOWN' })),
-    ask(() => queueFacts(clients, queues)),
-    apiUrl ? ask(() => get(`${apiUrl.replace(/\/+$/, '')}/health`)) : null,
-    publicKeyUrl ? ask(() => get(publicKeyUrl)) : null,
-  ]);
+  const [tokenSecret, lastRun, vehicles, alarms, alarmSubscriptions, notifySubscriptions, scheduleGroup, deadLetters, health, publicKey, receiver] =
+    await Promise.all([
+      secretArn === null ? null : ask(() => secretFacts(clients, secretArn)),
+      tableName === null ? null : ask(async () => ({ record: await new DynamoDbCollectorRuns({ client: clients.dynamo, tableName }).lastRun() })),
+      tableName === null ? null : ask(() => vehicleFacts(clients, tableName)),
+      ask(async () => {
+        const out = await clients.cloudWatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${stackName}-` }));
+        return (out.MetricAlarms ?? []).map((a) => ({ name: a.AlarmName ?? '', state: a.StateValue ?? 'UNKNOWN', reason: a.StateReason ?? '' }));
+      }),
+      alarmTopic === null ? null : subscriptionsOf(alarmTopic),
+      notifyTopic === null ? null : subscriptionsOf(notifyTopic),
+      group === null ? null : ask(async () => ({ state: (await clients.scheduler.send(new GetScheduleGroupCommand({ Name: group }))).State ?? 'UNKNOWN' })),
+      ask(() => queueFacts(clients, queues)),
+      apiUrl ? ask(() => get(`${apiUrl.replace(/\/+$/, '')}/health`)) : null,
+      publicKeyUrl ? ask(() => get(publicKeyUrl)) : null,
+      receiverFacts(stack.outputs, clients.ssm, probe, ask),
+    ]);
   return {
     now,
     stackName,
@@ -109,6 +115,7 @@ export async function gatherFacts(stackName: string, clients: DoctorClients, get
     deadLetters,
     health,
     publicKey,
+    receiver,
   };
 }
 
@@ -126,8 +133,9 @@ async function locate(stackName: string, clients: DoctorClients, outputs: Record
     alarmTopic: outputs.AlarmTopicArn ?? physical('AWS::SNS::Topic', 'AlarmsTopic'),
     notifyTopic: physical('AWS::SNS::Topic', 'Notifications'),
     group: physical('AWS::Scheduler::ScheduleGroup', 'AutomationsGroup'),
+    // The dead-letter queues only: the streamed records' own queue holds records on their way, not failures.
     queues: resources
-      .filter((r) => r.ResourceType === 'AWS::SQS::Queue' && r.PhysicalResourceId)
+      .filter((r) => r.ResourceType === 'AWS::SQS::Queue' && r.PhysicalResourceId && (r.LogicalResourceId ?? '').includes('DeadLetters'))
       .map((r) => ({ name: r.LogicalResourceId ?? '', url: r.PhysicalResourceId! })),
   };
 }

@@ -1,5 +1,6 @@
 import type { CollectorRunRecord } from '../../shared/domain/collector-run';
 import type { VehicleProblem } from '../../shared/domain/stores';
+import type { ReceiverFacts } from './receiver-check';
 
 /** A question the doctor could not get answered: the AWS error's name and message (AWS messages hold no secret). */
 export interface Unanswered {
@@ -56,4 +57,6 @@ export interface StackFacts {
   health: Answer<HttpFacts> | null;
   /** Only with a custom domain (the PublicKeyUrl output). */
   publicKey: Answer<HttpFacts> | null;
+  /** Only when the stack streams (the ReceiverHostName output). */
+  receiver: Answer<ReceiverFacts> | null;
 }

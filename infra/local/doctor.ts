@@ -7,7 +7,8 @@ const USAGE = `npm run doctor -- [--stack-name NAME] [--region REGION] [--json]
 
 Checks the deployed stack with your AWS credentials, read-only, and says what works and what to do: the API answers,
 the public key is served, the Tesla token secret's rotation is sane, the collector's last run (or why it could not
-run: not logged in, login lost, a car's problem), alarm e-mail confirmed, the schedule group, failed runs parked.
+run: not logged in, login lost, a car's problem), alarm e-mail confirmed, the schedule group, failed runs parked,
+and with streaming on, that the receiver's host name leads to it and its certificate verifies against its CA.
 It reads no secret's value and prints none. Exit status 1 when a check fails.
 --stack-name  default TeslaFleetLogger
 --region      default AWS_REGION or your profile's region`;

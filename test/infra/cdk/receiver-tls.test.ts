@@ -1,54 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { receiverTlsCommands } from '../../../infra/cdk/receiver-host';
+import { runTlsCommands } from '../../support/fake-aws-cli';
 
 const HOST = 'telemetry.example.com';
 const PARAMETERS = { key: '/Stack/receiver/tls-key', cert: '/Stack/receiver/tls-cert', ca: '/Stack/receiver/ca' };
-
-/**
- * The AWS CLI's `ssm get-parameter` and `put-parameter` as the script uses them, over a folder: get fails for a name
- * never put (ParameterNotFound), put honours --value file://.
- */
-function fakeAws(store: string): string {
-  const bin = mkdtempSync(join(tmpdir(), 'fake-aws-'));
-  const script = `#!/usr/bin/env bash
-set -e
-op="$2"; shift 2
-name=""; value=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --name) name="$2"; shift 2;;
-    --value) value="$2"; shift 2;;
-    *) shift;;
-  esac
-done
-file="${store}/$(echo "$name" | tr / _)"
-if [ "$op" = get-parameter ]; then
-  [ -f "$file" ] || { echo "An error occurred (ParameterNotFound)" >&2; exit 254; }
-  cat "$file"
-else
-  cp "\${value#file://}" "$file"
-  echo '{"Version": 1}'
-fi
-`;
-  writeFileSync(join(bin, 'aws'), script);
-  chmodSync(join(bin, 'aws'), 0o755);
-  return bin;
-}
-
-/** Runs the commands with their own TMPDIR (where they work), which is returned. */
-function runOnce(store: string, dir: string): string {
-  const bin = fakeAws(store);
-  const scratch = mkdtempSync(join(tmpdir(), 'scratch-'));
-  execFileSync('bash', ['-c', ['set -euo pipefail', ...receiverTlsCommands(HOST, PARAMETERS, dir)].join('\n')], {
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, TMPDIR: scratch },
-    stdio: 'pipe',
-  });
-  return scratch;
-}
 
 /** Every file under a folder holding a private key. */
 function privateKeysUnder(root: string): string[] {
@@ -63,7 +22,7 @@ describe('the receiver’s TLS material, made on its first boot (real openssl, a
   it('is a certificate for the host name only, signed by a CA whose key no longer exists', () => {
     const store = mkdtempSync(join(tmpdir(), 'ssm-'));
     const dir = mkdtempSync(join(tmpdir(), 'tls-'));
-    const scratch = runOnce(store, dir);
+    const scratch = runTlsCommands(receiverTlsCommands(HOST, PARAMETERS, dir), store);
     const ca = join(store, PARAMETERS.ca.replaceAll('/', '_'));
     expect(openssl('verify', '-CAfile', ca, join(dir, 'server.crt')).trim()).toMatch(/: OK$/);
     const text = openssl('x509', '-in', join(dir, 'server.crt'), '-noout', '-text');
@@ -81,8 +40,8 @@ describe('the receiver’s TLS material, made on its first boot (real openssl, a
     const store = mkdtempSync(join(tmpdir(), 'ssm-'));
     const first = mkdtempSync(join(tmpdir(), 'tls-'));
     const second = mkdtempSync(join(tmpdir(), 'tls-'));
-    runOnce(store, first);
-    runOnce(store, second);
+    runTlsCommands(receiverTlsCommands(HOST, PARAMETERS, first), store);
+    runTlsCommands(receiverTlsCommands(HOST, PARAMETERS, second), store);
     expect(readFileSync(join(second, 'server.crt'), 'utf8').trim()).toBe(readFileSync(join(first, 'server.crt'), 'utf8').trim());
     expect(readFileSync(join(second, 'server.key'), 'utf8').trim()).toBe(readFileSync(join(first, 'server.key'), 'utf8').trim());
   });

@@ -4,7 +4,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
-import { BRIDGE_PORT, fleetTelemetryConfig, RECEIVER_IMAGE, RECORD_STREAM } from '../../../infra/cdk/receiver-host';
+import { BRIDGE_PORT, fleetTelemetryConfig, RECEIVER_IMAGE, RECORD_STREAM, receiverStartScript, receiverUserData } from '../../../infra/cdk/receiver-host';
+import { execFileSync } from 'node:child_process';
 import { RECORD_MAX_RECEIVES, RECORDER_MAX_CONCURRENCY } from '../../../infra/cdk/streaming-receiver';
 import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
 
@@ -95,6 +96,21 @@ describe('the receiver, as a new account gets it', () => {
     expect(script).toContain(JSON.stringify(fleetTelemetryConfig(), null, 2));
     expect(script).toMatch(/shred -u ca\.key/);
     expect(script).not.toMatch(/:latest\b/);
+  });
+
+  it('is a script bash can parse, whose start script runs at every boot (so a reboot can take new TLS material)', () => {
+    const settings = {
+      region: 'eu-west-1',
+      hostName: 'telemetry.example.com',
+      image: RECEIVER_IMAGE,
+      queueUrl: 'https://sqs/q.fifo',
+      bridgeBundle: 's3://b/k.zip',
+      tls: { key: '/k', cert: '/c', ca: '/a' },
+    };
+    expect(() => execFileSync('bash', ['-n'], { input: receiverUserData(settings).join('\n') })).not.toThrow();
+    expect(() => execFileSync('bash', ['-n'], { input: receiverStartScript(settings).join('\n') })).not.toThrow();
+    expect(userData()).toContain('systemctl enable --now tesla-receiver.service');
+    expect(userData()).toMatch(/ExecStart=\/opt\/receiver\/start\.sh/);
   });
 });
 

@@ -4,12 +4,14 @@ import { GetScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-schedu
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { diagnose, type Finding } from '../../../infra/doctor/diagnose';
 import { doctorClients, gatherFacts, type HttpGet } from '../../../infra/doctor/gather-facts';
 import { exitCodeOf, formatReport } from '../../../infra/doctor/report';
+import type { TlsProbe } from '../../../infra/doctor/receiver-check';
 import type { CollectorRunRecord } from '../../../shared/domain/collector-run';
 
 /**
@@ -29,6 +31,7 @@ const cw = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 const scheduler = mockClient(SchedulerClient);
 const sqs = mockClient(SQSClient);
+const ssm = mockClient(SSMClient);
 
 const awsError = (name: string, message: string): Error => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
 const run = (over: Partial<CollectorRunRecord> = {}): CollectorRunRecord => ({
@@ -149,11 +152,11 @@ async function doctor(): Promise<{ findings: Finding[]; report: string; byCheck:
 }
 
 beforeEach(() => {
-  for (const mock of [cfn, sm, ddb, cw, sns, scheduler, sqs]) mock.reset();
+  for (const mock of [cfn, sm, ddb, cw, sns, scheduler, sqs, ssm]) mock.reset();
   healthyStack();
 });
 afterAll(() => {
-  for (const mock of [cfn, sm, ddb, cw, sns, scheduler, sqs]) mock.restore();
+  for (const mock of [cfn, sm, ddb, cw, sns, scheduler, sqs, ssm]) mock.restore();
 });
 
 describe('npm run doctor', () => {
@@ -317,5 +320,41 @@ describe('npm run doctor', () => {
   it('an API that does not answer is a failure', async () => {
     http['https://abc123.execute-api.eu-west-1.amazonaws.com/health'] = { status: 500, body: '{"message":"Internal Server Error"}' };
     expect((await doctor()).byCheck('API')).toMatchObject({ verdict: 'fail', message: 'GET /health answered 500' });
+  });
+
+  it('with streaming, checks that the receiver’s host name leads to it and its certificate verifies, reading only the public CA', async () => {
+    healthyStack({ ReceiverHostName: 'telemetry.example.com', ReceiverAddress: '203.0.113.7', ReceiverCaParameter: '/TeslaFleetLogger/receiver/ca' });
+    ssm
+      .on(GetParameterCommand, { Name: '/TeslaFleetLogger/receiver/ca' })
+      .resolves({ Parameter: { Value: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n' } });
+    const probed: string[] = [];
+    const probe: TlsProbe = (host, port, ca) => {
+      probed.push(`${host}:${port} ${ca.split('\n')[0]!}`);
+      return Promise.resolve({ address: '203.0.113.7', authorized: true, error: null, validTo: NOW + 3000 * 86_400_000 });
+    };
+    // The records' own queue has records on their way: not failures.
+    cfn.on(DescribeStackResourcesCommand).resolves({
+      StackResources: [
+        {
+          LogicalResourceId: 'StreamingRecords1A2B3C4D',
+          PhysicalResourceId: `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/TeslaFleetLogger-StreamingRecords1A2B3C4D-AbC.fifo`,
+          ResourceType: 'AWS::SQS::Queue',
+          ResourceStatus: 'CREATE_COMPLETE',
+          Timestamp: new Date(NOW),
+        },
+      ],
+    });
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '7' } });
+    const findings = diagnose(await gatherFacts('TeslaFleetLogger', doctorClients('eu-west-1'), get, NOW, probe));
+    expect(probed).toEqual(['telemetry.example.com:443 -----BEGIN CERTIFICATE-----']);
+    expect(findings.find((f) => f.check === 'streaming receiver')).toMatchObject({ verdict: 'ok' });
+    expect(findings.find((f) => f.check === 'failed runs')).toMatchObject({ verdict: 'ok' });
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('without streaming, says nothing of a receiver', async () => {
+    const { findings } = await doctor();
+    expect(findings.map((f) => f.check)).not.toContain('streaming receiver');
+    expect(ssm.calls()).toHaveLength(0);
   });
 });
