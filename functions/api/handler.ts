@@ -6,6 +6,7 @@ import { awsAutomationStore, awsCommandDeps } from '../../shared/composition/aws
 import { log } from '../../shared/logger';
 import { API_SERVICE, METRIC, METRICS_NAMESPACE } from '../../shared/metric-names';
 import { EventBridgeAutomationTrigger } from '../../shared/scheduler/eventbridge-automation-trigger';
+import { awsStreaming } from '../../shared/composition/aws-streaming';
 import { createApiHandler } from './create-handler';
 
 // Cold start: settings are checked and adapters built once; a bad setting fails the init, loudly.
@@ -14,12 +15,15 @@ const aws = buildAwsDeps(settings);
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: API_SERVICE });
 const { outbox, notifier, emailAvailable, policy } = awsNotifications(aws, settings, log);
 
+const commandDeps = awsCommandDeps(aws, settings, log);
+
 export const handler = createApiHandler(
   {
-    ...awsCommandDeps(aws, settings, log),
+    ...commandDeps,
     // Published at once, only on failure: a middleware flush would log "no metrics" on every other request.
     commandFailed: () => metrics.singleMetric().addMetric(METRIC.commandFailures, MetricUnit.Count, 1),
     notifications: { outbox, notifier, emailAvailable, policy },
+    ...(settings.receiver ? { streaming: awsStreaming(aws, settings.receiver, commandDeps.commandKey!) } : {}),
     ...(settings.automations
       ? {
           automations: {

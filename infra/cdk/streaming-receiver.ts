@@ -68,6 +68,9 @@ export class StreamingReceiver extends Construct {
   readonly instance: Instance;
   readonly securityGroup: SecurityGroup;
   readonly vpc: Vpc;
+  /** The SSM parameter with the receiver's CA (a public certificate), which the cars' configuration names. */
+  readonly caParameter: string;
+  readonly caParameterArn: string;
 
   constructor(scope: Construct, id: string, props: StreamingReceiverProps) {
     super(scope, id);
@@ -117,6 +120,9 @@ export class StreamingReceiver extends Construct {
 
     const parameterPath = `/${stack.stackName}/receiver`;
     const tls = { key: `${parameterPath}/tls-key`, cert: `${parameterPath}/tls-cert`, ca: `${parameterPath}/ca` };
+    const parameterArn = (name: string): string => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
+    this.caParameter = tls.ca;
+    this.caParameterArn = parameterArn(tls.ca);
     const role = new Role(this, 'ReceiverRole', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       // Session Manager instead of SSH, and the patch baseline below.
@@ -126,7 +132,7 @@ export class StreamingReceiver extends Construct {
     role.addToPolicy(
       new PolicyStatement({
         actions: ['ssm:GetParameter', 'ssm:PutParameter'],
-        resources: [tls.key, tls.cert, tls.ca].map((name) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) })),
+        resources: [tls.key, tls.cert, tls.ca].map(parameterArn),
       }),
     );
     const bridge = bundledAsset(this, 'BridgeBundle', 'infra/receiver/bridge-main.ts');

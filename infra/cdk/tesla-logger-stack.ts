@@ -97,6 +97,12 @@ export class TeslaLoggerStack extends Stack {
           ...(config.hostedZoneId && config.hostedZoneName ? { hostedZone: { id: config.hostedZoneId, name: config.hostedZoneName } } : {}),
         })
       : null;
+    // The API configures the cars for it (PUT /streaming): it reads the receiver's CA, and only that parameter.
+    if (streaming) {
+      apiFn.addEnvironment('RECEIVER_HOST', config.telemetryHostName!);
+      apiFn.addEnvironment('RECEIVER_CA_PARAMETER', streaming.caParameter);
+      apiFn.addToRolePolicy(new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [streaming.caParameterArn] }));
+    }
 
     new OwnerAlarms(this, 'Alarms', {
       alarmEmail: config.alarmEmail,

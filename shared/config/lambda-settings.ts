@@ -16,6 +16,8 @@ export interface LambdaSettings extends Tunables {
   automations: { groupName: string; runnerArn: string; roleArn: string; deadLetterArn: string } | null;
   /** The SNS topic that e-mails notifications (the stack's notifyEmail); null: no e-mail channel. */
   notifyTopicArn: string | null;
+  /** The streaming receiver (telemetryHostName) and the SSM parameter its CA is in; null: streaming is off. */
+  receiver: { hostname: string; caParameter: string } | null;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -38,6 +40,8 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
             deadLetterArn: read.required('AUTOMATION_DLQ_ARN'),
           },
     notifyTopicArn: read.optional('NOTIFY_TOPIC_ARN') ?? null,
+    receiver:
+      read.optional('RECEIVER_HOST') === undefined ? null : { hostname: read.required('RECEIVER_HOST'), caParameter: read.required('RECEIVER_CA_PARAMETER') },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { StreamingDeps } from '../domain/telemetry/streaming-commands';
 import type { PlaceStore } from '../domain/places/place';
 import type { SuperchargerBillingStore } from '../domain/supercharger/billing-store';
 import type { OutboundPolicy } from '../notify/outbound-guard';
@@ -64,6 +65,8 @@ export interface ApiDeps {
   pairingUrl?: () => string | null;
   /** `policy`: where notifications may be sent (checked when a channel is set, and again when sending). */
   notifications?: { outbox: NotificationOutbox; notifier: Notifier; emailAvailable: boolean; policy: OutboundPolicy };
+  /** Streaming with Fleet Telemetry, when the stack has a receiver (`telemetryHostName`). */
+  streaming?: Pick<StreamingDeps, 'telemetry' | 'receiver' | 'signer'>;
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary | CollectorHalt>;
 }

@@ -12,6 +12,7 @@ import { odometerRoutes } from './routes/odometer-routes';
 import { placeRoutes } from './routes/place-routes';
 import { systemRoutes } from './routes/system-routes';
 import { usageRoutes } from './routes/usage-routes';
+import { streamingRoutes } from './routes/streaming-routes';
 import { vehicleRoutes } from './routes/vehicle-routes';
 
 /** Every route of the HTTP API. */
@@ -26,6 +27,7 @@ export function apiRoutes(deps: ApiDeps): Route[] {
     ...batteryRoutes(deps),
     ...logbookRoutes(deps),
     ...usageRoutes(deps),
+    ...streamingRoutes(deps),
     ...commandRoutes(deps),
     ...automationRoutes(deps),
     ...notificationRoutes(deps),

@@ -14,7 +14,38 @@ export type Paths = Record<string, Record<string, Record<string, unknown>>>;
 
 /** The paths that are not about one car: health, the document, the public key, automations, notifications. */
 export function accountPaths(): Paths {
-  return { ...systemPaths(), ...automationPaths(), ...notificationPaths(), ...placePaths() };
+  return { ...systemPaths(), ...automationPaths(), ...notificationPaths(), ...placePaths(), ...streamingPaths() };
+}
+
+/** Streaming with Fleet Telemetry (owner token only; each call makes billed Tesla requests, two per car). */
+function streamingPaths(): Paths {
+  const failures = {
+    '401': ERROR,
+    '403': ERROR,
+    '404': { ...ERROR, description: 'streaming_off: the stack has no receiver' },
+    '409': ERROR,
+    '502': ERROR,
+    '504': ERROR,
+  };
+  return {
+    '/streaming': {
+      get: {
+        operationId: 'streamingStatus',
+        summary: 'How each car streams to the receiver, and what to do about each problem',
+        responses: { '200': ok('Per-car streaming health'), ...failures },
+      },
+      put: {
+        operationId: 'configureStreaming',
+        summary: 'Configure every car to stream the default signal set to the deployed receiver (signed with the app’s key), and read each back',
+        responses: { '200': ok('Per-car streaming health after configuring'), ...failures },
+      },
+      delete: {
+        operationId: 'stopStreaming',
+        summary: 'Stop every car streaming to this app',
+        responses: { '200': ok('Per car, whether a configuration was removed'), ...failures },
+      },
+    },
+  };
 }
 
 /** What needs no car: health, this document, the public key, who the token is, the cars. */

@@ -153,6 +153,20 @@ describe('the records’ path into the history', () => {
   });
 });
 
+describe('the API, which configures the cars (PUT /streaming)', () => {
+  const api = (t: Template) =>
+    Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>).find(([id]) => id.startsWith('ApiFunction'))!;
+  it('knows the receiver’s host and its CA parameter, and may read that parameter and no other', () => {
+    const [, fn] = api(on);
+    expect(fn.Properties.Environment.Variables).toMatchObject({ RECEIVER_HOST: 'telemetry.example.com', RECEIVER_CA_PARAMETER: '/On/receiver/ca' });
+    const ssm = statementsOf('ApiFunctionRole').filter((s) => [s.Action].flat().some((a) => a.startsWith('ssm:')));
+    expect(ssm).toHaveLength(1);
+    expect([ssm[0]!.Action].flat()).toEqual(['ssm:GetParameter']);
+    expect(JSON.stringify(ssm[0]!.Resource)).toMatch(/parameter\/On\/receiver\/ca"/);
+    expect(api(off)[1].Properties.Environment.Variables.RECEIVER_HOST).toBeUndefined();
+  });
+});
+
 describe('the streaming settings', () => {
   it('refuse an image that is not pinned, and a receiver on the API’s own host', () => {
     expect(() => parseDeployConfig({ ...STREAMING, receiverImage: 'tesla/fleet-telemetry:latest' })).toThrow(

@@ -1,0 +1,25 @@
+import type { ApiDeps } from '../http/api-deps';
+import { ssmReceiver } from '../receiver/ssm-receiver';
+import type { CommandKey } from '../vcp/command-key';
+import { signTeslaJws } from '../vcp/tesla-jws';
+import type { buildAwsDeps } from './aws';
+
+/** The streaming routes' adapters in AWS: Tesla's telemetry endpoints, the receiver from SSM, the app's key. */
+export function awsStreaming(
+  aws: ReturnType<typeof buildAwsDeps>,
+  receiver: { hostname: string; caParameter: string },
+  commandKey: () => Promise<CommandKey | null>,
+): NonNullable<ApiDeps['streaming']> {
+  return {
+    telemetry: aws.fleet,
+    receiver: ssmReceiver(
+      (ssm) => new ssm.SSMClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 }),
+      receiver.hostname,
+      receiver.caParameter,
+    ),
+    signer: async () => {
+      const key = await commandKey();
+      return key === null ? null : (claims) => signTeslaJws(key, claims);
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { recordUsage } from '../commands/command-audit';
+import { withFleetCallContext } from '../fleet-call-context';
+import { meteredTelemetryConfigApi, RequestMeter } from '../request-meter';
+import type { Log, UsageLedger, VehicleStore } from '../stores';
+import { configureStreaming, type TelemetryReceiver } from './configure-streaming';
+import { DEFAULT_SIGNALS } from './signal-set';
+import { stopStreaming, streamingStatus } from './streaming-status';
+import type { TelemetryConfigApi } from './telemetry-config';
+import type { TelemetryHealth } from './telemetry-health';
+
+export interface StreamingDeps {
+  telemetry: TelemetryConfigApi;
+  /** The deployed receiver: its host name and the CA it made on its first boot; null until that CA exists. */
+  receiver(): Promise<TelemetryReceiver | null>;
+  /** Signs a configuration with the app's key (`Tesla.SS256`); null when no key was created yet. */
+  signer(): Promise<((claims: Record<string, unknown>) => string) | null>;
+  vehicles: Pick<VehicleStore, 'listVehicles'>;
+  usage: UsageLedger;
+  log: Log;
+  now(): number;
+}
+
+export type StreamingAction = 'status' | 'configure' | 'remove';
+
+export type StreamingOutcome =
+  | { kind: 'receiver_not_ready' }
+  | { kind: 'no_command_key' }
+  | { kind: 'no_cars' }
+  | { kind: 'invalid_receiver'; message: string }
+  | { kind: 'cars'; action: 'status' | 'configure'; receiver: TelemetryReceiver; cars: Array<TelemetryHealth & { skipped?: string }> }
+  | { kind: 'removed'; cars: Array<{ vin: string; removed: boolean }> };
+
+/** Every Tesla request of one action ends within this (an API request must answer within API Gateway's 30 s). */
+export const STREAMING_BUDGET_MS = 25_000;
+
+/**
+ * The owner's streaming actions for all their cars: read how each streams, configure them all for the deployed
+ * receiver, or stop them. Each Tesla request is billed as a data request and counted in the usage ledger.
+ */
+export async function runStreaming(deps: StreamingDeps, action: StreamingAction): Promise<StreamingOutcome> {
+  const vins = (await deps.vehicles.listVehicles()).map((v) => v.vin);
+  if (vins.length === 0) return { kind: 'no_cars' };
+  const meter = new RequestMeter();
+  const telemetry = meteredTelemetryConfigApi(deps.telemetry, meter);
+  const context = { deadline: Date.now() + STREAMING_BUDGET_MS, onRetriedAnswer: meter.record.bind(meter) };
+  try {
+    return await withFleetCallContext(context, async (): Promise<StreamingOutcome> => {
+      if (action === 'remove') return { kind: 'removed', cars: await stopStreaming(telemetry, vins) };
+      const receiver = await deps.receiver();
+      if (receiver === null) return { kind: 'receiver_not_ready' };
+      if (action === 'status') return { kind: 'cars', action, receiver, cars: await streamingStatus(telemetry, vins, receiver, deps.now()) };
+      const sign = await deps.signer();
+      if (sign === null) return { kind: 'no_command_key' };
+      const outcome = await configureStreaming({ telemetry, sign, now: () => deps.now() }, vins, receiver, DEFAULT_SIGNALS);
+      return outcome.kind === 'invalid_receiver' ? outcome : { kind: 'cars', action, receiver, cars: outcome.cars };
+    });
+  } finally {
+    await recordUsage(deps, meter, deps.now());
+  }
+}
