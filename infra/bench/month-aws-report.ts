@@ -64,18 +64,21 @@ export function printAwsCost(c: MonthCounts): void {
 }
 
 /**
- * A streamed record carries the signals that changed in one tick of the car: assumed 2 signals a record on average (a
- * moving car sends speed, odometer and position together; a parked one a single change).
+ * Signals a streamed record carries on average: what the simulated stream of `bench:month --telemetry` sent (a field
+ * changes on its own far more often than together with others; 1.13 on the commuter's month).
  */
-const SIGNALS_PER_RECORD = 2;
+const SIGNALS_PER_RECORD = 1.1;
 
-/** What the optional streaming receiver would add per month, for the cars' estimated streamed signals. */
-export function printReceiverCost(monthlySignals: number): void {
-  const records = Math.round(monthlySignals / SIGNALS_PER_RECORD);
+/**
+ * What the optional streaming receiver would add per month: for the records the simulated stream sent (--telemetry),
+ * else for the cars' estimated signals.
+ */
+export function printReceiverCost(month: { records: number } | { signals: number }): void {
+  const measured = 'records' in month;
+  const records = Math.round(measured ? month.records : month.signals / SIGNALS_PER_RECORD);
   const lines = receiverMonthlyCost(records);
-  console.log(
-    `\nstreaming receiver, if switched on (us-east-1 list prices; ~${records.toLocaleString('en-US')} records a month, ${SIGNALS_PER_RECORD} signals each assumed):`,
-  );
+  const basis = measured ? 'as the simulated stream sent them' : `estimated at ${SIGNALS_PER_RECORD} signals each`;
+  console.log(`\nstreaming receiver, if switched on (us-east-1 list prices; ~${records.toLocaleString('en-US')} records a month, ${basis}):`);
   for (const line of lines) console.log(`  ${line.item.padEnd(64)} $${line.usd.toFixed(3)}`);
   const fixed = lines.slice(0, 3).reduce((sum, l) => sum + l.usd, 0);
   console.log(

@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     );
   }
   // Measured on the simulated stream with --telemetry; else the signal set's estimate.
-  printReceiverCost(((run.telemetry?.signals() ?? streamedSignals) * 30) / o.days);
+  printReceiverCost(run.telemetry ? { records: (run.telemetry.records() * 30) / o.days } : { signals: (streamedSignals * 30) / o.days });
   await run.telemetry?.stop();
   await printYearQuery(world);
   await world.stop();
