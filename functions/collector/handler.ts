@@ -25,6 +25,8 @@ export const handler = createCollectorHandler(
     onReading: (car, reading) => collectorNotices.onReading(car, reading),
     // Read afresh (one GetSecretValue a pass) only while a car waits for a scope: the new login's token is then used.
     grantedScopes: async () => (await aws.tokens.bundle(true)).scopes ?? null,
+    // With streaming on, a car that streams is left to the stream (one small read per car and pass).
+    ...(settings.receiver ? { streamStates: aws.streamStates } : {}),
   }),
   {
     signals: {

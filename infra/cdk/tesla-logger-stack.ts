@@ -98,9 +98,12 @@ export class TeslaLoggerStack extends Stack {
         })
       : null;
     // The API configures the cars for it (PUT /streaming): it reads the receiver's CA, and only that parameter.
+    // The collector leaves a car that streams to the stream: it only needs to know streaming is on.
     if (streaming) {
-      apiFn.addEnvironment('RECEIVER_HOST', config.telemetryHostName!);
-      apiFn.addEnvironment('RECEIVER_CA_PARAMETER', streaming.caParameter);
+      for (const fn of [apiFn, collectorFn]) {
+        fn.addEnvironment('RECEIVER_HOST', config.telemetryHostName!);
+        fn.addEnvironment('RECEIVER_CA_PARAMETER', streaming.caParameter);
+      }
       apiFn.addToRolePolicy(new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [streaming.caParameterArn] }));
     }
 

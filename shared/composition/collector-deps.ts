@@ -6,6 +6,7 @@ import type { HistoryStore } from '../domain/history/history-store';
 import type { SuperchargerBillingStore } from '../domain/supercharger/billing-store';
 import type { ListingMemoryStore } from '../domain/list-policy';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
+import type { StreamStateStore } from '../domain/telemetry/record-stream';
 
 /**
  * What a collector pass needs, built the same way by the Lambda, the local host and the benchmark, so that what the
@@ -21,8 +22,10 @@ export function composeCollectorDeps(parts: {
   grantedScopes?: CollectorDeps['grantedScopes'];
   billing?: SuperchargerBillingStore;
   onReading?: CollectorDeps['onReading'];
+  /** With streaming on: each car's streamed state (the collector leaves a streaming car to the stream). */
+  streamStates?: Pick<StreamStateStore, 'getStreamState'>;
 }): CollectorDeps {
-  const { fleet, stores, history, clock, log, tunables, grantedScopes, onReading, billing } = parts;
+  const { fleet, stores, history, clock, log, tunables, grantedScopes, onReading, billing, streamStates } = parts;
   return {
     fleet,
     vehicles: stores,
@@ -38,5 +41,6 @@ export function composeCollectorDeps(parts: {
     ...(grantedScopes ? { grantedScopes } : {}),
     ...(onReading ? { onReading } : {}),
     ...(billing ? { billing } : {}),
+    ...(streamStates ? { streamedAt: async (vin: string) => (await streamStates.getStreamState(vin))?.at ?? null } : {}),
   };
 }

@@ -66,6 +66,11 @@ export interface CollectorDeps {
   grantedScopes?: () => Promise<readonly string[] | null>;
   /** Told of each new reading (notifications); its failure never fails the reading. */
   onReading?: (car: { vin: string; displayName: string | null }, reading: Snapshot) => Promise<void>;
+  /**
+   * With streaming on: when the car last streamed a record (its time), or null. A car that streamed within
+   * STREAMING_FRESH_MS is not read: the stream records it, and a billed read would only cost money and keep it awake.
+   */
+  streamedAt?: (vin: string) => Promise<number | null>;
 }
 
 export interface VehicleOutcome {
@@ -98,6 +103,12 @@ export interface CollectorSummary {
 
 /** An online car the policy would have read within this (its longest quiet window is 4 h), times the budget's slowdown. */
 const STALE_ONLINE_MS = 6 * 60 * MINUTE_MS;
+/**
+ * A car that streamed a record this recently is streaming: the collector leaves it to the stream. Longer silence
+ * (a receiver down, a configuration lost or expired) and the car is polled again, as without streaming. A car parked
+ * online sends its range or temperature as they change, so a quarter of an hour without any record is unusual.
+ */
+export const STREAMING_FRESH_MS = 15 * MINUTE_MS;
 /** Failed reads in a row after which a car needs the owner. */
 const FAILING_PASSES = 5;
 
@@ -180,6 +191,11 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
   };
 
   if (step.decision.action === 'skip') return skipCar(deps, { previous, record, pace, now, base }, step.decision.reason);
+  const streamed = deps.streamedAt ? await deps.streamedAt(car.vin) : null;
+  if (streamed !== null && now - streamed <= STREAMING_FRESH_MS) {
+    const streaming = { ...record, lastSnapshotAt: Math.max(streamed, record.lastSnapshotAt ?? 0) };
+    return skipCar(deps, { previous, record: streaming, pace, now, base }, `streaming: a record ${Math.round((now - streamed) / MINUTE_MS)} min ago`);
+  }
   try {
     const snapshot = await readCar(deps, car);
     await deps.vehicles.putVehicle({

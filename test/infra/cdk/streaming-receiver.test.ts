@@ -165,6 +165,18 @@ describe('the API, which configures the cars (PUT /streaming)', () => {
     expect(JSON.stringify(ssm[0]!.Resource)).toMatch(/parameter\/On\/receiver\/ca"/);
     expect(api(off)[1].Properties.Environment.Variables.RECEIVER_HOST).toBeUndefined();
   });
+
+  it('tells the collector streaming is on (it leaves a streaming car to the stream), without any SSM access', () => {
+    const collector = Object.entries(on.findResources('AWS::Lambda::Function') as Record<string, Resource>).find(([id]) =>
+      id.startsWith('CollectorFunction'),
+    )![1];
+    expect(collector.Properties.Environment.Variables).toMatchObject({ RECEIVER_HOST: 'telemetry.example.com' });
+    expect(
+      statementsOf('CollectorFunctionRole')
+        .flatMap((s) => [s.Action].flat())
+        .filter((a) => a.startsWith('ssm:')),
+    ).toEqual([]);
+  });
 });
 
 describe('the streaming settings', () => {

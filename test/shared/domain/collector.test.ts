@@ -40,6 +40,29 @@ describe('collector pass', () => {
     expect(await stores.latestSnapshot(ASLEEP)).toBeNull();
   });
 
+  it('leaves a car that streamed in the last quarter hour to the stream, and polls it again once the stream falls silent', async () => {
+    const { fleet, stores, deps, advance } = setup();
+    let streamedAt: number | null = deps.clock.now() - 2 * 60_000;
+    const streaming = { ...deps, streamedAt: () => Promise.resolve(streamedAt) };
+    const first = await runCollectorPass(streaming);
+    expect(fleet.calls.filter((c) => c.method === 'getVehicleData')).toEqual([]);
+    expect(first.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'skip', reason: 'streaming: a record 2 min ago', needsAttention: false });
+    // GET /vehicles shows the streamed record as the car's newest.
+    expect((await stores.getVehicle(ONLINE))?.lastSnapshotAt).toBe(streamedAt);
+    // Seven hours of streaming: the car is not taken for an online car nobody reads.
+    for (let hour = 0; hour < 7; hour++) {
+      advance(3_600_000);
+      streamedAt = deps.clock.now() - 60_000;
+      await runCollectorPass(streaming);
+    }
+    expect((await stores.getVehicle(ONLINE))?.problem ?? null).toBeNull();
+    expect(fleet.calls.filter((c) => c.method === 'getVehicleData')).toEqual([]);
+    // Silent for 20 minutes (a receiver down): polled as without streaming.
+    advance(20 * 60_000);
+    const silentPass = await runCollectorPass(streaming);
+    expect(silentPass.vehicles.find((v) => v.vin === ONLINE)?.decision).toBe('fetch');
+  });
+
   it('keeps location when the owner enabled it', async () => {
     const { stores, deps } = setup();
     await runCollectorPass({ ...deps, includeLocation: true });
