@@ -50,6 +50,8 @@ export function streamedValues(car: SimCar, now: number): Map<string, FieldValue
     TpmsPressureFr: text(vehicle.tpms_pressure_fr),
     TpmsPressureRl: text(vehicle.tpms_pressure_rl),
     TpmsPressureRr: text(vehicle.tpms_pressure_rr),
+    Locked: { json: { booleanValue: vehicle.locked === true }, key: String(vehicle.locked) },
+    SentryMode: named('sentryModeStateValue', vehicle.sentry_mode === true ? 'SentryModeStateArmed' : 'SentryModeStateOff'),
     Version: { json: { stringValue: vehicle.car_version }, key: String(vehicle.car_version) },
   };
   return new Map(Object.entries(values).filter((e): e is [string, FieldValue] => e[1] !== null));

@@ -71,6 +71,8 @@ export const DEFAULT_SIGNALS: readonly StreamedSignal[] = [
   { name: 'TpmsPressureFr', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
   { name: 'TpmsPressureRl', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
   { name: 'TpmsPressureRr', intervalSeconds: 300, why: 'tyres', changesPerHour: driving(4, 0.5) },
+  { name: 'Locked', intervalSeconds: 1, why: 'the car’s state as the dashboard shows it', changesPerHour: driving(0), perDrive: 2 },
+  { name: 'SentryMode', intervalSeconds: 1, why: 'the car’s state; what keeps it awake', changesPerHour: driving(0), perDrive: 2 },
   { name: 'Version', intervalSeconds: 3600, why: 'software updates', changesPerHour: driving(0) },
 ];
 

@@ -13,7 +13,8 @@ export interface StreamCarState {
   fields: Record<string, StreamValue>;
   /**
    * The odometer when the car was last seen to shift into P, while it stays there: a car in P does not move, so a
-   * later, higher odometer in P is the late report of the drive before (sent after its interval or delta), not a drive.
+   * later, higher odometer in P is the late report of the drive before (sent after its interval or delta), not a drive
+   * (see LATE_REPORT_MAX_MI).
    */
   parkedOdometerMi?: number;
 }
@@ -62,10 +63,18 @@ function edgeTime(state: StreamCarState, record: StreamRecord, options: StreamFo
   return at > state.at ? at : null;
 }
 
+/**
+ * The most a late report can add: the odometer's interval (at most a minute) of driving at speed. More, and the car
+ * drove while its gear changes did not reach us (a receiver down): the odometer is taken as it is, and the history
+ * sees a drive between two parked readings, as it would from polling.
+ */
+export const LATE_REPORT_MAX_MI = 2;
+
 function parkedOdometer(state: StreamCarState | null, fields: Record<string, StreamValue>): Pick<StreamCarState, 'parkedOdometerMi'> {
   if (enumOf(fields.Gear, 'ShiftState') !== 'P') return {};
-  if (state?.parkedOdometerMi !== undefined) return { parkedOdometerMi: state.parkedOdometerMi };
   const odometer = numberOf(fields.Odometer);
+  const parked = state?.parkedOdometerMi;
+  if (parked !== undefined && (odometer === null || odometer - parked <= LATE_REPORT_MAX_MI)) return { parkedOdometerMi: parked };
   return odometer === null ? {} : { parkedOdometerMi: odometer };
 }
 
@@ -99,7 +108,7 @@ export function snapshotOf(state: StreamCarState): Snapshot {
     speedMph: n('VehicleSpeed'),
     softwareVersion: version,
     userPresent: null,
-    sentryMode: null,
+    sentryMode: sentryOf(f.SentryMode),
     climateOn: null,
     preconditioning: null,
     doorsOpen: null,
@@ -108,6 +117,13 @@ export function snapshotOf(state: StreamCarState): Snapshot {
     detail: detailOf(f),
     source: 'stream',
   };
+}
+
+/** `SentryModeState`: off, or on in any of its states (idle, armed, aware, panic, quiet). */
+function sentryOf(value: StreamValue | undefined): boolean | null {
+  const state = enumOf(value, 'SentryModeState');
+  if (state === null || state === 'Unknown') return booleanOf(value);
+  return state !== 'Off';
 }
 
 function detailOf(f: Record<string, StreamValue>): SnapshotDetail {

@@ -106,6 +106,15 @@ describe('history from the stream', () => {
     expect((await stores.latestSnapshot(VIN))?.odometerMi).toBe(1001.6);
   });
 
+  it('takes an odometer far beyond a late report, in P, for a drive the stream missed (a receiver down), not for a late report', async () => {
+    const { history, send } = world();
+    await send(record(s(0), { Gear: 'P', Odometer: 1000, VehicleSpeed: 0 }));
+    // The receiver was down while the car drove 12 miles and parked again: its gear changes never arrived.
+    await send(record(s(7200), { Odometer: 1012, RatedRange: 190 }));
+    const drives = [...history.drives.values()];
+    expect(drives.map((d) => [d.distanceMi, d.mayHideStops])).toEqual([[12, true]]);
+  });
+
   it('a charging session starts and ends within a second of the car’s charge state, with the energy it counted', async () => {
     const { history, send } = world();
     await send(record(s(0), { Gear: 'P', Odometer: 1000, RatedRange: 100, BatteryLevel: 40, DetailedChargeState: 'Disconnected' }));

@@ -10,6 +10,7 @@ const PROTO = JSON.parse(readFileSync(join('test', 'fixtures', 'fleet-telemetry'
   field: Record<string, number>;
   shiftState: Record<string, number>;
   detailedChargeState: Record<string, number>;
+  sentryModeState: Record<string, number>;
   fastCharger: Record<string, number>;
   valueOneof: Array<{ type: string; name: string; number: number }>;
 };
@@ -58,12 +59,14 @@ describe('the stream’s wire format (contract with fleet-telemetry’s protos)'
     expect(valueOf({ doorValue: { DriverFront: true } })).toEqual({ kind: 'invalid' });
   });
 
-  it('maps the gears and charge states the proto names, and no other', () => {
+  it('maps the gears, charge states and sentry states the proto names, and no other', () => {
     const gearOf = (name: string) =>
       snapshotOf({ vin: VIN, at: 0, fields: { Gear: { kind: 'enum', value: name }, Odometer: { kind: 'number', value: 1 } } }).shiftState;
     expect(Object.keys(PROTO.shiftState).map(gearOf)).toEqual([null, null, 'P', 'R', 'N', 'D', null]);
     const chargeOf = (name: string) => snapshotOf({ vin: VIN, at: 0, fields: { DetailedChargeState: { kind: 'enum', value: name } } }).chargingState;
     expect(Object.keys(PROTO.detailedChargeState).map(chargeOf)).toEqual([null, 'Disconnected', 'NoPower', 'Starting', 'Charging', 'Complete', 'Stopped']);
+    const sentryOf = (name: string) => snapshotOf({ vin: VIN, at: 0, fields: { SentryMode: { kind: 'enum', value: name } } }).sentryMode;
+    expect(Object.keys(PROTO.sentryModeState).map(sentryOf)).toEqual([null, false, true, true, true, true, true]);
   });
 });
 
