@@ -96,6 +96,8 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
   return {
     advance,
     report,
+    /** Each car's streamed state, for a collector that leaves a streaming car to the stream (--stand-down). */
+    streamStates: deps.streamStates,
     outcomes,
     wallSeconds: () => wallMs / 1000,
     records: () => streamers.reduce((n, s) => n + s.records, 0),

@@ -23,7 +23,7 @@ import { startTelemetry, type Telemetry } from './month-telemetry';
 /** The settings the bench tries, read from its flags exactly as the functions read them (same limits, same defaults). */
 const BENCH_TUNABLES = Object.values(TUNABLES as Record<string, Tunable>).filter((t): t is Tunable & { benchFlag: string } => t.benchFlag !== undefined);
 
-const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min] [--telemetry] ${BENCH_TUNABLES.map((t) => `[--${t.benchFlag} N]`).join(' ')}
+const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min] [--telemetry [--stand-down]] ${BENCH_TUNABLES.map((t) => `[--${t.benchFlag} N]`).join(' ')}
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
@@ -35,6 +35,8 @@ $10, many cars each get little of it, and the bench's parkings observed then fal
 for comparison.
 --telemetry also streams each car (Fleet Telemetry, the default signal set) from its unpolled twin into the
 stream recorder, and prints what the history derived from the stream gets right, beside polling's.
+--stand-down (with --telemetry) runs the collector as it runs with streaming on: a car whose twin streamed in the
+last 15 minutes is not read. The billable requests and minutes kept awake printed are then what is left of polling.
 --poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
 ${BENCH_TUNABLES.map((t) => `--${t.benchFlag} N, as ${t.env}: ${t.meaning} (${'min' in t ? `${t.min}–${t.max}, ` : ''}default ${'default' in t ? String(t.default) : 'unset'}).`).join('\n')}`;
 
@@ -65,6 +67,8 @@ interface MonthOptions {
   policy: 'adaptive' | 'fixed-10min';
   /** Also stream each car's unpolled shadow and derive its history from the stream (`--telemetry`). */
   telemetry: boolean;
+  /** With --telemetry: the collector leaves a car whose twin streamed lately to the stream, as it does with streaming on. */
+  standDown: boolean;
   profile: DriveProfile;
   /** One per car, when each car has its own. */
   profiles: DriveProfile[] | null;
@@ -82,6 +86,7 @@ async function readOptions(): Promise<MonthOptions | null> {
       'poor-connectivity': { type: 'string' },
       policy: { type: 'string' },
       telemetry: { type: 'boolean' },
+      'stand-down': { type: 'boolean' },
       help: { type: 'boolean' },
       ...Object.fromEntries(BENCH_TUNABLES.map((t) => [t.benchFlag, { type: 'string' as const }])),
     },
@@ -99,7 +104,9 @@ async function readOptions(): Promise<MonthOptions | null> {
   const profile = await loadProfile(values.profile);
   const profiles = profileFiles ? await Promise.all(profileFiles.map((file) => loadProfile(file))) : null;
   const label = profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`;
-  return { days, carCount, poorConnectivity, policy, telemetry: values.telemetry === true, profile, profiles, label, tuned: benchTunables(values) };
+  const standDown = values['stand-down'] === true;
+  if (standDown && values.telemetry !== true) throw new Error('--stand-down needs --telemetry (the stream it stands down for)');
+  return { days, carCount, poorConnectivity, policy, telemetry: values.telemetry === true, standDown, profile, profiles, label, tuned: benchTunables(values) };
 }
 
 interface MonthRun {
@@ -143,7 +150,17 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
     clock.advance(t - clock.now());
     if (o.policy === 'adaptive') {
       const summary = await runCollectorPass({
-        ...composeCollectorDeps({ fleet, stores, history, billing, clock, log: quiet, tunables: o.tuned }),
+        ...composeCollectorDeps({
+          fleet,
+          stores,
+          history,
+          billing,
+          clock,
+          log: quiet,
+          tunables: o.tuned,
+          // The polled car and its streaming twin drive the same profile: the twin's stream stands in for the car's.
+          ...(o.standDown && telemetry !== null ? { streamStates: telemetry.streamStates } : {}),
+        }),
         lastListedAt,
       });
       if (summary.vehiclesSeen > 0) lastListedAt = t;
@@ -175,7 +192,8 @@ function runTitle(o: MonthOptions, run: MonthRun): string {
   const naive = o.policy === 'fixed-10min' ? ', naive poller every 10 minutes' : '';
   const poor = o.poorConnectivity > 0 ? `, ${Math.round(o.poorConnectivity * 100)} % of data requests lost to poor connectivity` : '';
   const driving = o.tuned.drivingIntervalMinutes !== 5 ? `, driving cars read every ${o.tuned.drivingIntervalMinutes} min` : '';
-  return `bench:month — ${o.days} simulated days, ${o.carCount} car(s), ${o.label}${naive}${poor}${driving}, ${run.passes} collector passes in ${run.wallSeconds.toFixed(1)} s`;
+  const streaming = o.standDown ? ', streaming on (the collector stands down for a car that streams)' : o.telemetry ? ', streamed beside' : '';
+  return `bench:month — ${o.days} simulated days, ${o.carCount} car(s), ${o.label}${naive}${poor}${driving}${streaming}, ${run.passes} collector passes in ${run.wallSeconds.toFixed(1)} s`;
 }
 
 async function main(): Promise<void> {
