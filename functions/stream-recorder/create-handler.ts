@@ -19,7 +19,7 @@ export interface StreamRecorderSignals {
  */
 export function createStreamRecorderHandler(deps: StreamRecorderDeps, signals?: StreamRecorderSignals) {
   return middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
-    const counts: StreamBatchCounts = { recorded: 0, late: 0, unreadable: 0, unknown_vin: 0, retried: 0 };
+    const counts: StreamBatchCounts = { recorded: 0, duplicate: 0, late: 0, unreadable: 0, unknown_vin: 0, retried: 0 };
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const message of event.Records) {
       if (batchItemFailures.length > 0) {

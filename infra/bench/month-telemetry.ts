@@ -38,7 +38,7 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
   for (const { shadow } of cars)
     await stores.putVehicle({ vin: shadow.vin, displayName: null, state: 'online', lastSeenAt: start, lastSnapshotAt: null, polling: {} as never });
   const streamers = cars.map(({ shadow }) => new CarStreamer(shadow, DEFAULT_SIGNALS));
-  const outcomes: Record<StreamRecordOutcome, number> = { recorded: 0, late: 0, unreadable: 0, unknown_vin: 0 };
+  const outcomes: Record<StreamRecordOutcome, number> = { recorded: 0, duplicate: 0, late: 0, unreadable: 0, unknown_vin: 0 };
   let wallMs = 0;
 
   /**

@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   if (run.telemetry) {
     const { outcomes } = run.telemetry;
     console.log(
-      `\nstreamed (all cars): ${run.telemetry.records().toLocaleString('en-US')} records (${outcomes.recorded} recorded, ${outcomes.late} late, ${outcomes.unreadable} unreadable), recorder and simulation ${run.telemetry.wallSeconds().toFixed(0)} s of the run`,
+      `\nstreamed (all cars): ${run.telemetry.records().toLocaleString('en-US')} records (${outcomes.recorded} recorded, ${outcomes.duplicate} copies, ${outcomes.late} late, ${outcomes.unreadable} unreadable), recorder and simulation ${run.telemetry.wallSeconds().toFixed(0)} s of the run`,
     );
   }
   // Measured on the simulated stream with --telemetry; else the signal set's estimate.

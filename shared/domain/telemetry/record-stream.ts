@@ -26,11 +26,12 @@ export interface StreamRecorderDeps {
 
 /**
  * - `recorded`: stored as a snapshot (with the record itself) and folded into the history;
- * - `late`: older than a record already folded, left out (see StreamFold);
+ * - `duplicate`: a copy of a record already stored (the car sent it again), nothing to do;
+ * - `late`: older than a record already folded and not stored, left out (see StreamFold);
  * - `unreadable`: not a record this system can read — it is not data, and sending it again will not change that;
  * - `unknown_vin`: not one of the owner's cars.
  */
-export type StreamRecordOutcome = 'recorded' | 'late' | 'unreadable' | 'unknown_vin';
+export type StreamRecordOutcome = 'recorded' | 'duplicate' | 'late' | 'unreadable' | 'unknown_vin';
 
 /**
  * Records one vehicle-data record from the stream, in the order the car sent it. Safe to repeat for one record
@@ -50,6 +51,9 @@ export async function recordStreamRecord(deps: StreamRecorderDeps, body: unknown
   }
   const fold = foldStreamRecord(await deps.streamStates.getStreamState(record.vin), record, deps.fold);
   if (fold.kind === 'late') {
+    // A car sends a record again when its ack was lost: past the queue's five-minute deduplication it comes in late,
+    // and is only a copy of what is stored.
+    if (await stored(deps.snapshots, record.vin, record.createdAt)) return 'duplicate';
     deps.log.warn('stream: record older than one already recorded left out', { vin: record.vin, createdAt: new Date(record.createdAt).toISOString() });
     return 'late';
   }
@@ -66,6 +70,10 @@ export async function recordStreamRecord(deps: StreamRecorderDeps, body: unknown
   }
   await deps.streamStates.putStreamState(state);
   return 'recorded';
+}
+
+async function stored(snapshots: SnapshotStore, vin: string, at: number): Promise<boolean> {
+  return (await snapshots.snapshotsBetween(vin, { fromMs: at, toMs: at, limit: 1 })).items.length > 0;
 }
 
 /** Fields that place the car (Location, GpsHeading, the route's destination): kept only with location on. */

@@ -43,7 +43,7 @@ describe('the stream recorder (SQS FIFO batches)', () => {
     const out = await run([message('a', body(0, { Gear: 'P', Odometer: 10 })), message('b', 'not json'), message('c', body(5, { Odometer: 10 }))]);
     expect(out).toEqual({ batchItemFailures: [] });
     expect(stores.snapshots.size).toBe(2);
-    expect(batches).toEqual([{ recorded: 2, late: 0, unreadable: 1, unknown_vin: 0, retried: 0 }]);
+    expect(batches).toEqual([{ recorded: 2, duplicate: 0, late: 0, unreadable: 1, unknown_vin: 0, retried: 0 }]);
   });
 
   it('stops at the first record it cannot store and hands that one and every later one back, so none is recorded out of order', async () => {

@@ -143,6 +143,15 @@ describe('history from the stream', () => {
     expect([...twice.history.drives.values()]).toEqual([...once.history.drives.values()]);
   });
 
+  it('takes a record the car sent again after newer ones (its ack lost, past the queue’s deduplication) for the copy it is', async () => {
+    const { stores, send } = world();
+    const first = record(s(100), { Gear: 'P', Odometer: 1000 });
+    await send(first);
+    await send(record(s(200), { Odometer: 1000 }));
+    expect(await send({ ...first, isResend: true })).toBe('duplicate');
+    expect(stores.snapshots.size).toBe(2);
+  });
+
   it('leaves out a record older than one recorded, and records of another car or unreadable ones, storing nothing', async () => {
     const { stores, send } = world();
     await send(record(s(100), { Gear: 'P', Odometer: 1000 }));
