@@ -16,6 +16,7 @@ const FUNCTIONS: Array<{ name: string; stackMapping: StackMapping }> = [
   { name: 'collector', stackMapping: 'node' },
   { name: 'token-rotation', stackMapping: 'node' },
   { name: 'automation-runner', stackMapping: 'node' },
+  { name: 'stream-recorder', stackMapping: 'node' },
 ];
 const RUNS = 11;
 const ENV = {
