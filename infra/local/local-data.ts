@@ -8,6 +8,7 @@ import { FileTokenStore } from '../../shared/secrets/file-token-store';
 import { tightenOwnerOnly } from '../../shared/secrets/owner-only-file';
 import { DynamoDbCommandStores } from '../../shared/store/dynamodb-command-stores';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
+import { DynamoDbStreamStates } from '../../shared/store/dynamodb-stream-states';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { DataCheckpoint } from './data-checkpoint';
 import { dataFile } from './data-files';
@@ -24,6 +25,8 @@ export interface LocalData {
   billing: DynamoDbBillingStore;
   places: DynamoDbPlaceStore;
   commands: DynamoDbCommandStores;
+  /** Each car's streamed state (with `--stream`). */
+  streamStates: DynamoDbStreamStates;
   /** What stops it; the host adds its own steps to it. */
   stopping: Array<() => Promise<void>>;
 }
@@ -55,6 +58,7 @@ export async function openLocalData(settings: LocalSettings, log: Log): Promise<
       billing: new DynamoDbBillingStore({ client: doc, tableName: LOCAL_TABLE_NAME }),
       places: new DynamoDbPlaceStore({ client: doc, tableName: LOCAL_TABLE_NAME }),
       commands: new DynamoDbCommandStores({ client: doc, tableName: LOCAL_TABLE_NAME, auditRetentionDays: retention }),
+      streamStates: new DynamoDbStreamStates({ client: doc, tableName: LOCAL_TABLE_NAME }),
       stopping,
     };
   } catch (error) {

@@ -40,6 +40,7 @@ const AUTOMATION_TICK_MS = 20_000;
 
 import { LOCAL_TABLE_NAME, openLocalData, type LocalData } from './local-data';
 import { connectLocalFleet, type LocalFleet } from './local-fleet';
+import { LOCAL_STREAM_TICK_MS, localStream } from './local-stream';
 
 export { LOCAL_TABLE_NAME } from './local-data';
 export { localSimCars } from './local-sim-cars';
@@ -54,6 +55,8 @@ export interface LocalHostOptions {
   onCollect?: (summary: CollectorSummary | CollectorHalt | Error) => void;
   /** Run the scheduler (default true). */
   schedule?: boolean;
+  /** The simulated cars stream (`npm start -- --stream`); the collector then leaves a streaming car to the stream. */
+  stream?: boolean;
 }
 
 export interface LocalHost {
@@ -66,6 +69,8 @@ export interface LocalHost {
   newestReadingAt(): Promise<number | null>;
   /** Fires automations; `tick()` runs what is due now (tests drive it on a simulated clock). */
   automations: LocalAutomationScheduler;
+  /** With `stream`: records what each simulated car streams now (the scheduler does it every second). */
+  streamTick: (() => Promise<void>) | null;
   stop(): Promise<void>;
 }
 
@@ -82,11 +87,13 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
   try {
     const car = await connectLocalFleet(settings, options, stores, log, stopping);
     const notify = localNotifications(data, settings, car.clock, log);
-    const collectNow = localCollector(data, car, notify, settings, log);
+    const stream = options.stream && car.simulator ? localStream(data, car.simulator, settings.includeLocation, log) : null;
+    const collectNow = localCollector(data, car, notify, settings, log, stream !== null);
     const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
     const served = await serveLocalApi({ data, car, notify, settings, log, collectNow, apiToken });
     stopping.unshift(served.close);
     stopping.unshift(...startSchedules(settings, options, collectNow, served.automations));
+    if (stream) stopping.unshift(startStreaming(options, stream.tick, log));
     if (car.simulator) {
       // For `npm run login -- --simulator` and `npm run keys`, which run beside the host.
       const file = dataFile(settings.dataDir, 'simulator');
@@ -100,7 +107,16 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
       return times.length > 0 ? Math.max(...times) : null;
     };
     const { url } = served;
-    return { url, apiToken, simulator: car.simulator, collectNow, newestReadingAt, automations: served.automations, stop: () => stopAll(stopping) };
+    return {
+      url,
+      apiToken,
+      simulator: car.simulator,
+      collectNow,
+      newestReadingAt,
+      automations: served.automations,
+      streamTick: stream?.tick ?? null,
+      stop: () => stopAll(stopping),
+    };
   } catch (error) {
     await stopAll(stopping);
     throw error;
@@ -123,7 +139,14 @@ function localNotifications(data: LocalData, settings: LocalSettings, clock: Clo
 }
 
 /** The collector handler the Lambda runs; one pass at a time, each advancing the data checkpoint. */
-function localCollector(data: LocalData, car: LocalFleet, notify: LocalNotifications, settings: LocalSettings, log: Log): LocalHost['collectNow'] {
+function localCollector(
+  data: LocalData,
+  car: LocalFleet,
+  notify: LocalNotifications,
+  settings: LocalSettings,
+  log: Log,
+  streaming: boolean,
+): LocalHost['collectNow'] {
   const { fleet, tokens, clock } = car;
   const deps = composeCollectorDeps({
     fleet,
@@ -135,6 +158,7 @@ function localCollector(data: LocalData, car: LocalFleet, notify: LocalNotificat
     tunables: settings,
     onReading: (vehicle, reading) => notify.notices.onReading(vehicle, reading),
     grantedScopes: async () => (await tokens.bundle(true)).scopes ?? null,
+    ...(streaming ? { streamStates: data.streamStates } : {}),
   });
   const collector = createCollectorHandler(deps, {
     notices: notify.notices,
@@ -212,6 +236,13 @@ async function localAutomations(data: LocalData, notify: LocalNotifications, clo
 }
 
 /** The collector every COLLECT_INTERVAL_SECONDS and the automations' ticks, unless the caller drives them; their stops. */
+/** Asks the simulated cars what they stream every second; a failure is logged and the next second tries again. */
+function startStreaming(options: LocalHostOptions, tick: () => Promise<void>, log: Log): () => Promise<void> {
+  const scheduler = new IntervalScheduler(LOCAL_STREAM_TICK_MS, () => tick().catch((error: unknown) => log.error(`streaming: ${String(error)}`)));
+  if (options.schedule !== false) scheduler.start();
+  return () => scheduler.stop();
+}
+
 function startSchedules(
   settings: LocalSettings,
   options: LocalHostOptions,
