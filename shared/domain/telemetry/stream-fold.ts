@@ -52,8 +52,16 @@ export function foldStreamRecord(state: StreamCarState | null, record: StreamRec
   return { kind: 'snapshots', state: next, snapshots };
 }
 
+/**
+ * The edge rule holds only while the car was connected: a car that slept, or lost its connection, sends on its return
+ * what changed meanwhile, and its gear may have changed long before that record. After a silence this long the record
+ * proves nothing of the seconds before it, and the start or end keeps the bounds the readings give (a wake among them).
+ */
+export const EDGE_CONTINUITY_MS = 5 * 60_000;
+
 /** When the state before last held, if this record changes an edge field: one interval (the shortest) before it. */
 function edgeTime(state: StreamCarState, record: StreamRecord, options: StreamFoldOptions): number | null {
+  if (record.createdAt - state.at > EDGE_CONTINUITY_MS) return null;
   const changed = EDGE_FIELDS.filter((name) => {
     const value = record.data.get(name);
     return value !== undefined && state.fields[name] !== undefined && JSON.stringify(value) !== JSON.stringify(state.fields[name]);

@@ -88,6 +88,19 @@ describe('history from the stream', () => {
     expect(second!.mayHideStops).toBe(false);
   });
 
+  it('claims no second-sharp start for the first record after a silence: the car may have set off before it reconnected', async () => {
+    const { history, send } = world();
+    await send(record(s(0), { Gear: 'P', Odometer: 1000, VehicleSpeed: 0 }));
+    // Asleep for two hours; the first record after is already in D.
+    await send(record(s(7200), { Gear: 'D', VehicleSpeed: 30, Odometer: 1000.3 }));
+    await send(record(s(7400), { Gear: 'P', VehicleSpeed: 0, Odometer: 1002.5 }));
+    const [drive] = [...history.drives.values()];
+    expect(drive!.start.at).toBe(s(0));
+    expect(drive!.startedBy).toBe(s(7200));
+    // The end, after records all along the drive, is still known to the second.
+    expect(drive!.endedAfter).toBe(s(7399));
+  });
+
   it('does not take the odometer sent late in P for a drive: a car in P does not move', async () => {
     // Firmware without minimum_delta sends the odometer on its interval (a minute): the last 0.3 mi come after P.
     const { history, stores, send } = world();
