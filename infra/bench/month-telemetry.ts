@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 const SECOND_MS = 1000;
 import { pagesOf } from '../../shared/domain/history/history-page';
+import { recordStateChange } from '../../shared/domain/history/history-recorder';
 import type { Snapshot } from '../../shared/domain/snapshot';
 import { recordStreamRecord, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
 import { DEFAULT_SIGNALS, SIGNAL_PRICE_USD, streamFoldOptions } from '../../shared/domain/telemetry/signal-set';
@@ -48,6 +49,7 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
   async function advance(i: number, from: number, to: number): Promise<void> {
     const began = performance.now();
     const { shadow, profile, anchor } = cars[i]!;
+    await listedState(i, from);
     const planned = activityAt(profile, anchor, from, start);
     if (shadow.state() !== 'online' && planned.until >= to && planned.activity.kind === 'park' && planned.activity.hold === null) {
       shadow.advanceTo(to);
@@ -59,6 +61,20 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
       }
     }
     wallMs += performance.now() - began;
+  }
+
+  /**
+   * With streaming on the collector still lists the cars every minute (free) and keeps each change of a car's listed
+   * state in the history, on the same table as the stream: it is what bounds a drive that began before its car's
+   * first record (a car that set off as it woke).
+   */
+  const listed = new Map<number, string>();
+  async function listedState(i: number, at: number): Promise<void> {
+    const state = cars[i]!.shadow.state();
+    const before = listed.get(i);
+    listed.set(i, state);
+    if (before === undefined || before === state) return;
+    await recordStateChange(history, { vin: cars[i]!.shadow.vin, at, state, since: at - 60_000 });
   }
 
   /** What the stream gave for car `i`, against the truth. */
