@@ -2,7 +2,8 @@ import { DAY_MS } from '../clock';
 import { HOST_NAME } from '../host-name';
 import { telemetryFields, type StreamedSignal } from './signal-set';
 import type { TelemetryConfig, TelemetryConfigApi } from './telemetry-config';
-import { telemetryHealth, type TelemetryHealth } from './telemetry-health';
+import { streamingStatus } from './streaming-status';
+import type { TelemetryHealth } from './telemetry-health';
 
 /** Where the cars stream to: the receiver's public name and port, and the CA that signed its certificate if private. */
 export interface TelemetryReceiver {
@@ -44,12 +45,11 @@ export async function configureStreaming(
     fields: telemetryFields(signals),
   };
   const result = await deps.telemetry.createTelemetryConfig([...vins], deps.sign({ ...config }));
-  const cars = [];
-  for (const vin of vins) {
-    const skipped = result.skipped.find((s) => s.vin === vin)?.reason;
-    const [status, errors] = await Promise.all([deps.telemetry.telemetryConfig(vin), deps.telemetry.telemetryErrors(vin)]);
-    cars.push({ ...telemetryHealth(vin, status, errors, receiver, deps.now()), ...(skipped !== undefined ? { skipped } : {}) });
-  }
+  const health = await streamingStatus(deps.telemetry, vins, receiver, deps.now());
+  const cars = health.map((car) => {
+    const skipped = result.skipped.find((s) => s.vin === car.vin)?.reason;
+    return { ...car, ...(skipped !== undefined ? { skipped } : {}) };
+  });
   return { kind: 'sent', cars };
 }
 
