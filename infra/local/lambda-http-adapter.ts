@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { HttpResult } from '../../shared/http/responses';
+import { readBounded } from '../../shared/http/read-bounded';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResult>;
 
@@ -99,14 +100,7 @@ function lambdaContext(): Context {
 
 async function readLimited(req: IncomingMessage): Promise<string | null> {
   if (Number(req.headers['content-length'] ?? 0) > MAX_LOCAL_BODY_BYTES) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_LOCAL_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readBounded(req, MAX_LOCAL_BODY_BYTES))?.toString('utf8') ?? null;
 }
 
 function stringHeaders(headers: HttpResult['headers']): Record<string, string> {

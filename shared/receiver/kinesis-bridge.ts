@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Log } from '../domain/stores';
+import { readBounded } from '../http/read-bounded';
 
 /**
  * Where the receiver's records go, confirmed: `put` resolves only once the record is stored durably (an SQS queue in
@@ -32,9 +33,9 @@ export function kinesisBridge(options: KinesisBridgeOptions): (request: Incoming
       const target = request.headers['x-amz-target'];
       if (request.method !== 'POST' || typeof target !== 'string')
         return answer(response, 400, error('SerializationException', 'expected an AWS JSON request'));
-      const body = await readBody(request, MAX_BODY_BYTES);
+      const body = await readBounded(request, MAX_BODY_BYTES);
       if (body === null) return answer(response, 413, error('ValidationException', `request over ${MAX_BODY_BYTES} bytes`));
-      const input = parseJson(body);
+      const input = parseJson(body.toString('utf8'));
       switch (target) {
         case `${PREFIX}.ListStreams`:
           return answer(response, 200, { StreamNames: [...options.streams], HasMoreStreams: false });
@@ -88,17 +89,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-async function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const error = (type: string, message: string) => ({ __type: type, message });

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { request } from '../outbound/lazy-undici';
 import { FleetApiUnreachableError, RequestNotSentError } from '../domain/fleet-errors';
 import { currentFleetCallContext } from '../domain/fleet-call-context';
+import { readBounded } from '../http/read-bounded';
 
 export interface TeslaRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -51,21 +52,12 @@ export async function teslaRequest(url: string, init: TeslaRequest): Promise<Tes
       signal,
       ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
     });
-    const bytes = await readBounded(res.body, init.maxBytes ?? MAX_ANSWER_BYTES);
+    const maxBytes = init.maxBytes ?? MAX_ANSWER_BYTES;
+    const bytes = await readBounded(res.body, maxBytes);
+    if (bytes === null) throw new Error(`answer larger than ${maxBytes} bytes`);
     return { status: res.statusCode, raw: bytes.toString('utf8'), bytes, retryAfter: res.headers['retry-after'] };
   } catch (error) {
     const timedOut = signal.aborted;
     throw new FleetApiUnreachableError(timedOut ? `no complete answer within ${budget} ms` : error instanceof Error ? error.message : 'request failed');
   }
-}
-
-async function readBounded(body: AsyncIterable<Buffer | Uint8Array>, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) throw new Error(`answer larger than ${maxBytes} bytes`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
 }
