@@ -1,10 +1,11 @@
+import { keptQueue } from './kept-queue';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import { acknowledge } from './compliance-checks';
@@ -39,7 +40,7 @@ export class Automations extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     this.group = new ScheduleGroup(this, 'Group', { removalPolicy: RemovalPolicy.DESTROY });
-    this.deadLetters = new Queue(this, 'DeadLetters', { retentionPeriod: Duration.days(14), enforceSSL: true, encryption: QueueEncryption.SQS_MANAGED });
+    this.deadLetters = keptQueue(this, 'DeadLetters');
     this.runnerFn = nodeLambda(stack, 'AutomationRunnerFunction', {
       entry: 'functions/automation-runner/handler.ts',
       timeout: AUTOMATION_RUNNER_TIMEOUT,

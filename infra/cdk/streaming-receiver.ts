@@ -1,3 +1,4 @@
+import { keptQueue } from './kept-queue';
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import {
   AmazonLinuxCpuType,
@@ -23,7 +24,7 @@ import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { bundledAsset } from './lambda-bundle';
 import { nodeLambda } from './node-lambda';
@@ -75,18 +76,10 @@ export class StreamingReceiver extends Construct {
   constructor(scope: Construct, id: string, props: StreamingReceiverProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    this.deadLetters = new Queue(this, 'RecordDeadLetters', {
+    this.deadLetters = keptQueue(this, 'RecordDeadLetters', { fifo: true });
+    this.queue = keptQueue(this, 'Records', {
       fifo: true,
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-    });
-    this.queue = new Queue(this, 'Records', {
-      fifo: true,
-      retentionPeriod: Duration.days(14),
       visibilityTimeout: Duration.seconds(RECORDER_TIMEOUT.toSeconds() * 6),
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: RECORD_MAX_RECEIVES },
     });
 

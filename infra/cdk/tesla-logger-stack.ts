@@ -1,3 +1,4 @@
+import { keptQueue } from './kept-queue';
 import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps } from 'aws-cdk-lib';
 import { tunablesEnvironment } from '../../shared/config/tunables';
 import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -9,7 +10,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFn, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -270,11 +271,7 @@ export class TeslaLoggerStack extends Stack {
 
   /** The collector's schedule, and where a failed run is parked. */
   private collectorSchedule(config: DeployConfig, collectorFn: LambdaFn): Queue {
-    const collectorDlq = new Queue(this, 'CollectorDeadLetters', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: QueueEncryption.SQS_MANAGED,
-    });
+    const collectorDlq = keptQueue(this, 'CollectorDeadLetters');
     // EventBridge hands the event to Lambda asynchronously: its retry policy and dead-letter queue see only events
     // Lambda would not accept. A run that fails is Lambda's to retry, so the function's own asynchronous settings
     // decide what happens to it: not retried (the next scheduled run is a minute away, and a retry would repeat its
