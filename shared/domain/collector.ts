@@ -15,7 +15,7 @@ import {
 } from './polling-policy';
 import { ACCOUNT_SCOPE, meteredFleetApi, RequestMeter, type RequestCounts } from './request-meter';
 import { afterListing, listDue, NEW_LISTING, type ListingMemoryStore } from './list-policy';
-import { recordHistory, recordStateChange } from './history/history-recorder';
+import { deriveKeepingReadings, recordHistory, recordStateChange } from './history/history-recorder';
 import type { HistoryStore } from './history/history-store';
 import { snapshotFromVehicleData, type Snapshot } from './snapshot';
 import type { SuperchargerBillingStore } from './supercharger/billing-store';
@@ -260,16 +260,9 @@ async function afterNewLogin(deps: CollectorDeps, previous: VehicleRecord | null
   return granted && needed.every((scope) => granted.includes(scope)) ? { ...memory, backoffUntil: null } : memory;
 }
 
-/**
- * History is derived from the stored snapshot (and state changes); if deriving fails, the reading is kept all the same
- * (nothing is lost: `npm run rederive` rebuilds history from snapshots).
- */
-async function recordHistorySafely(deps: CollectorDeps, vin: string, record: (history: HistoryStore) => Promise<unknown>): Promise<void> {
-  try {
-    await record(deps.history!);
-  } catch (error) {
-    deps.log.error('collector: history not updated', { vin, error: describe(error) });
-  }
+/** History from the stored snapshot (and state changes), never failing the reading (see deriveKeepingReadings). */
+function recordHistorySafely(deps: CollectorDeps, vin: string, record: (history: HistoryStore) => Promise<unknown>): Promise<void> {
+  return deriveKeepingReadings(deps.log, 'collector', vin, () => record(deps.history!));
 }
 
 /** The last list that saw the car in its earlier state: the pass before, or when its record was last written. */

@@ -1,4 +1,5 @@
 import type { Snapshot } from '../snapshot';
+import type { Log } from '../stores';
 import { defaultPackKwh, EMPTY_HISTORY, foldSnapshot, foldStateChange, type HistoryState, type HistoryStep } from './history-machine';
 import { pagesOf } from './history-page';
 import { ratedWhPerMiOf } from './history-state';
@@ -26,6 +27,18 @@ export async function recordHistory(
   await refreshMonthsOf(store, snapshot.vin, step);
   await reestimateStoredDrives(store, snapshot.vin, state, step.state);
   return { drives: step.drives.length, charges: step.charges.length };
+}
+
+/**
+ * History is derived from readings already stored: if deriving fails, the reading is kept all the same and the failure
+ * logged (nothing is lost: `npm run rederive` derives the history again from readings). Never throws.
+ */
+export async function deriveKeepingReadings(log: Log, source: string, vin: string, derive: () => Promise<unknown>): Promise<void> {
+  try {
+    await derive();
+  } catch (error) {
+    log.error(`${source}: history not updated`, { vin, error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' });
+  }
 }
 
 /** Keeps a change of the car's listed state and folds it into its history (idle periods' asleep share). */

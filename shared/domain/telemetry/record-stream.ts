@@ -1,6 +1,5 @@
-import { recordHistory } from '../history/history-recorder';
+import { deriveKeepingReadings, recordHistory } from '../history/history-recorder';
 import type { HistoryStore } from '../history/history-store';
-import type { Snapshot } from '../snapshot';
 import type { Log, SnapshotStore, VehicleStore } from '../stores';
 import { foldStreamRecord, type StreamCarState, type StreamFoldOptions } from './stream-fold';
 import { parseStreamRecord } from './stream-record';
@@ -66,7 +65,8 @@ export async function recordStreamRecord(deps: StreamRecorderDeps, body: unknown
     const own = i === snapshots.length - 1;
     // The record is kept with its own snapshot; an edge snapshot (the state before, see EDGE_FIELDS) has none.
     await deps.snapshots.putSnapshot(snapshot, own ? (deps.includeLocation ? body : withoutLocation(body)) : undefined);
-    if (deps.history) await recordHistorySafely(deps, snapshot);
+    const { history } = deps;
+    if (history) await deriveKeepingReadings(deps.log, 'stream', snapshot.vin, () => recordHistory(history, snapshot));
   }
   await deps.streamStates.putStreamState(state);
   return 'recorded';
@@ -78,15 +78,6 @@ async function stored(snapshots: SnapshotStore, vin: string, at: number): Promis
 
 /** Fields that place the car (Location, GpsHeading, the route's destination): kept only with location on. */
 const POSITION_FIELD = /Location|Gps|Heading|Destination|Route/;
-
-async function recordHistorySafely(deps: StreamRecorderDeps, snapshot: Snapshot): Promise<void> {
-  try {
-    await recordHistory(deps.history!, snapshot);
-  } catch (error) {
-    // As the collector does: the reading is kept, and `npm run rederive` derives the history again from readings.
-    deps.log.error('stream: history not updated', { vin: snapshot.vin, error: error instanceof Error ? error.message : String(error) });
-  }
-}
 
 function withoutLocation(body: unknown): unknown {
   const record = body as { data: Array<{ key: string }> };
