@@ -1,6 +1,7 @@
 import { connect } from 'node:tls';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DAY_MS } from '../../shared/domain/clock';
+import type { Finding } from './diagnose';
 import { isUnanswered, type Answer } from './stack-facts';
 
 /** What a TLS handshake with the receiver showed, without a client certificate (the receiver then refuses the rest). */
@@ -67,15 +68,8 @@ export async function receiverFacts(
   return { host, expectedAddress, tls: await ask(() => probe(host, 443, ca)) };
 }
 
-export interface ReceiverFinding {
-  check: string;
-  verdict: 'ok' | 'warn' | 'fail';
-  message: string;
-  fix?: string;
-}
-
 /** Whether cars can reach the receiver and would trust it. */
-export function diagnoseReceiver(answer: Answer<ReceiverFacts>, now: number): ReceiverFinding {
+export function diagnoseReceiver(answer: Answer<ReceiverFacts>, now: number): Finding {
   const check = 'streaming receiver';
   if (isUnanswered(answer))
     return { check, verdict: 'warn', message: `could not read its CA: ${answer.unanswered}`, fix: 'the doctor needs ssm:GetParameter (read-only)' };
