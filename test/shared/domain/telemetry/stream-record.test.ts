@@ -6,7 +6,7 @@ import { EDGE_FIELDS, snapshotOf } from '../../../../shared/domain/telemetry/str
 import { numberOf, parseStreamRecord, valueOf } from '../../../../shared/domain/telemetry/stream-record';
 
 /** Facts of the wire format: fleet-telemetry v0.9.4's vehicle_data.proto (enum names and numbers, the Value oneof). */
-const PROTO = JSON.parse(readFileSync(join('test', 'fixtures', 'fleet-telemetry', 'vehicle-data-proto.json'), 'utf8')) as {
+const PROTO = JSON.parse(readFileSync(join('infra', 'simulator', 'wire', 'vehicle-data-proto.json'), 'utf8')) as {
   field: Record<string, number>;
   shiftState: Record<string, number>;
   detailedChargeState: Record<string, number>;
