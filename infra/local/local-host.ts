@@ -87,7 +87,8 @@ export async function startLocalHost(settings: LocalSettings, options: LocalHost
   try {
     const car = await connectLocalFleet(settings, options, stores, log, stopping);
     const notify = localNotifications(data, settings, car.clock, log);
-    const stream = options.stream && car.simulator ? localStream(data, car.simulator, settings.includeLocation, log) : null;
+    const stream = options.stream && car.simulator ? await localStream(data, car.simulator, settings.includeLocation, log) : null;
+    if (stream) stopping.unshift(stream.stop);
     const collectNow = localCollector(data, car, notify, settings, log, stream !== null);
     const apiToken = settings.apiToken ?? (await loadOrCreateApiToken(settings.dataDir));
     const served = await serveLocalApi({ data, car, notify, settings, log, collectNow, apiToken });

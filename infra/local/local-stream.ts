@@ -3,17 +3,19 @@ import { DEFAULT_SIGNALS, streamFoldOptions } from '../../shared/domain/telemetr
 import type { Log } from '../../shared/domain/stores';
 import type { FleetSimulator } from '../simulator/fleet-simulator';
 import { CarStreamer } from '../simulator/sim-stream';
+import { startSimWire } from '../simulator/sim-wire';
 import type { LocalData } from './local-data';
 
 /** How often the simulated cars are asked what they stream (the signal set's shortest interval). */
 export const LOCAL_STREAM_TICK_MS = 1_000;
 
 /**
- * `npm start -- --stream`: the simulated cars stream the default signal set, every change as a car sends it, into the
- * same recorder the stream's Lambda runs, on the local table. There is no receiver here: the records go straight to
- * the recorder, in the decoded form fleet-telemetry hands its dispatchers (no mutual TLS, no FlatBuffers envelope).
+ * `npm start -- --stream`: the simulated cars stream the default signal set, every change as a car sends it, on the
+ * wire as in AWS: each car over mutual TLS to a stand-in for Tesla's receiver running the deployed configuration,
+ * FlatBuffers around protobuf, through the production bridge into the same recorder the stream's Lambda runs, on the
+ * local table (the queue between them is left out). A car waits for each record's ack before it sends the next.
  */
-export function localStream(data: LocalData, simulator: FleetSimulator, includeLocation: boolean, log: Log) {
+export async function localStream(data: LocalData, simulator: FleetSimulator, includeLocation: boolean, log: Log) {
   const deps: StreamRecorderDeps = {
     snapshots: data.stores,
     streamStates: data.streamStates,
@@ -23,8 +25,13 @@ export function localStream(data: LocalData, simulator: FleetSimulator, includeL
     fold: streamFoldOptions(DEFAULT_SIGNALS),
     log,
   };
+  const wire = await startSimWire({
+    // What the stream recorder's Lambda does with a queued record; a failure leaves the car unacked.
+    sink: { put: async ({ data: body }) => void (await recordStreamRecord(deps, JSON.parse(body.toString('utf8')) as unknown)) },
+    log,
+  });
   const streamers = new Map<string, CarStreamer>();
-  /** Each car's record for now, if it has one, recorded in order. */
+  /** Each car's record for now, if it has one, delivered in order. */
   const tick = async (): Promise<void> => {
     for (const vin of simulator.cars.keys()) {
       // Advanced to now, touching nothing: streaming does not keep a car awake.
@@ -32,8 +39,10 @@ export function localStream(data: LocalData, simulator: FleetSimulator, includeL
       let streamer = streamers.get(vin);
       if (streamer === undefined) streamers.set(vin, (streamer = new CarStreamer(car, DEFAULT_SIGNALS)));
       const record = streamer.tick(simulator.clock.now());
-      if (record !== null) await recordStreamRecord(deps, record);
+      if (record === null) continue;
+      const answer = await wire.deliver(vin, record);
+      if (answer !== 'acked') log.warn(`streaming: ${vin}'s record was ${answer}`);
     }
   };
-  return { tick };
+  return { tick, stop: () => wire.close() };
 }

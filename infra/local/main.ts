@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   // --demo: a month of simulated history at once, in a folder of its own, so the dashboard, the API and the logbook
   // can be explored in the first minute. Everything in it comes from the simulated cars.
   const demo = process.argv.slice(2).includes('--demo');
-  // --stream: the simulated cars stream (Fleet Telemetry's records, straight to the recorder; docs/streaming.md).
+  // --stream: the simulated cars stream over Fleet Telemetry's wire to a stand-in receiver (docs/streaming.md).
   const stream = process.argv.slice(2).includes('--stream');
   const settings = parseLocalSettings(demo ? { ...process.env, DATA_DIR: process.env.DATA_DIR ?? DEMO_DATA_DIR } : process.env, process.cwd());
   if (demo && settings.fleetApiUrl !== undefined) throw new ConfigError('--demo', 'runs on the simulated cars only: unset TESLA_FLEET_API_URL');
@@ -99,7 +99,7 @@ Tesla Fleet logger running at ${host.url}
   dashboard:  ${host.url}/  (sign in with the API token)
   cars:       ${cars}
   data:       ${settings.dataDir}
-  collector:  a pass every ${settings.collectIntervalSeconds} s; each pass reads only the cars whose next reading is due${host.streamTick ? '\n  streaming:  the simulated cars stream every change; the collector leaves a car that streams to the stream' : ''}
+  collector:  a pass every ${settings.collectIntervalSeconds} s; each pass reads only the cars whose next reading is due${host.streamTick ? '\n  streaming:  the simulated cars stream every change over mutual TLS to a stand-in receiver; the collector leaves a car that streams to the stream' : ''}
   API token:  ${host.apiToken}
 
 Try:

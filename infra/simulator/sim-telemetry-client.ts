@@ -24,9 +24,12 @@ export interface TelemetryClientOptions {
   serverName: string;
 }
 
+export type Answer = 'acked' | 'refused' | 'unanswered';
+
 export class TelemetryCarClient {
   private socket: WebSocket | null = null;
   private readonly held = new Map<string, SimStreamRecord>();
+  private readonly waiting = new Map<string, (answer: Answer) => void>();
   acks = 0;
   errors = 0;
   sent = 0;
@@ -58,6 +61,19 @@ export class TelemetryCarClient {
     this.held.set(txid, record);
     this.transmit(txid, record, topic);
     return txid;
+  }
+
+  /**
+   * Sends a record and waits for the server's answer: `acked`, `refused` (an error answer), or `unanswered` after `ms`
+   * (the record is then still held, and sent again on the next connection).
+   */
+  deliver(record: SimStreamRecord, ms: number): Promise<Answer> {
+    const txid = this.send(record);
+    if (!this.held.has(txid)) return Promise.resolve('acked');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => (this.waiting.delete(txid), resolve('unanswered')), ms);
+      this.waiting.set(txid, (answer) => (clearTimeout(timer), resolve(answer)));
+    });
   }
 
   /** Sends bytes as they are (a malformed envelope, a text frame): for testing the server's refusals. */
@@ -113,8 +129,11 @@ export class TelemetryCarClient {
       return;
     }
     this.answers.push({ type: envelope.type, txid: envelope.txid });
-    if (envelope.type === MESSAGE_TYPE.ack) {
-      if (this.held.delete(envelope.txid)) this.acks += 1;
-    } else if (envelope.type === MESSAGE_TYPE.stream && this.held.delete(envelope.txid)) this.errors += 1;
+    const answer: Answer | null = envelope.type === MESSAGE_TYPE.ack ? 'acked' : envelope.type === MESSAGE_TYPE.stream ? 'refused' : null;
+    if (answer === null || !this.held.delete(envelope.txid)) return;
+    if (answer === 'acked') this.acks += 1;
+    else this.errors += 1;
+    this.waiting.get(envelope.txid)?.(answer);
+    this.waiting.delete(envelope.txid);
   }
 }

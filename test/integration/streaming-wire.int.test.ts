@@ -11,13 +11,14 @@ import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-s
 import type { SimStreamRecord } from '../../infra/simulator/sim-stream';
 import { startSimReceiver, type SimReceiver } from '../../infra/simulator/sim-receiver';
 import { TelemetryCarClient } from '../../infra/simulator/sim-telemetry-client';
+import { receiverConfigFor } from '../../infra/simulator/sim-wire';
 import { encodeStreamMessage, MESSAGE_TYPE } from '../../infra/simulator/wire/envelope';
 import { kinesisBridge, type RecordSink } from '../../shared/receiver/kinesis-bridge';
 import { DEFAULT_SIGNALS, streamFoldOptions } from '../../shared/domain/telemetry/signal-set';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { DynamoDbStreamStates } from '../../shared/store/dynamodb-stream-states';
-import { makeCa, makeCarCert, type Pem } from '../support/car-certs';
+import { makeCa, makeCarCert, type Ca, type Pem } from '../../infra/simulator/sim-certs';
 import { runTlsCommands } from '../support/fake-aws-cli';
 
 /**
@@ -45,7 +46,7 @@ let bridgeUrl: string;
 let receiver: SimReceiver;
 let serverTls: Pem;
 let serverCa: string;
-let teslaCa: Pem & { dir: string };
+let teslaCa: Ca;
 let stores: DynamoDbStores;
 let history: DynamoDbHistoryStore;
 /** What the bridge's sink does with a record: stores it through the recorder unless a test says otherwise. */
@@ -86,7 +87,7 @@ beforeAll(async () => {
   runTlsCommands(receiverTlsCommands(HOST, { key: '/r/key', cert: '/r/cert', ca: '/r/ca' }, dir), store);
   serverTls = { key: readFileSync(join(dir, 'server.key'), 'utf8'), cert: readFileSync(join(dir, 'server.crt'), 'utf8') };
   serverCa = readFileSync(join(store, '_r_ca'), 'utf8');
-  teslaCa = makeCa('Tesla Issuing CA');
+  teslaCa = makeCa(tmpdir(), 'Tesla Issuing CA');
   receiver = await startReceiver();
 }, 60_000);
 
@@ -97,12 +98,7 @@ afterAll(async () => {
 });
 
 /** The deployed configuration, its dispatcher pointed at this test's bridge instead of the instance's loopback. */
-function deployedConfig(): Record<string, unknown> {
-  const config = fleetTelemetryConfig();
-  return { ...config, kinesis: { ...(config.kinesis as object), override_host: bridgeUrl } };
-}
-
-const startReceiver = (port = 0) => startSimReceiver({ config: deployedConfig(), tls: serverTls, clientCa: teslaCa.cert, log: silentLog, port });
+const startReceiver = (port = 0) => startSimReceiver({ config: receiverConfigFor(bridgeUrl), tls: serverTls, clientCa: teslaCa.cert, log: silentLog, port });
 
 const carCerts = new Map<string, Pem>();
 function car(vin: string, certs?: Pem): TelemetryCarClient {
@@ -171,7 +167,7 @@ describe('the receiver’s refusals: each refused, nothing stored, the receiver 
   }
 
   it('a certificate from another CA (even one named as Tesla’s) is refused in the TLS handshake', async () => {
-    const rogue = makeCa('Tesla Issuing CA');
+    const rogue = makeCa(tmpdir(), 'Tesla Issuing CA');
     const before = { sunk: sunk.length, refused: receiver.stats.refusedHandshakes };
     const c = car(OWNER_VIN, makeCarCert(rogue, OWNER_VIN));
     await expect(c.connect()).rejects.toThrow();
