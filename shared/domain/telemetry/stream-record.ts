@@ -43,6 +43,8 @@ export function parseStreamRecord(body: unknown): ParsedStreamRecord {
   if (!Array.isArray(data)) return { ok: false, problem: 'the record has no data list' };
   const fields = new Map<string, StreamValue>();
   for (const datum of data) {
+    // A field the receiver's protos do not name comes as its number (a car newer than the receiver): not one we read.
+    if (isObject(datum) && typeof datum.key === 'number') continue;
     if (!isObject(datum) || typeof datum.key !== 'string' || datum.key === '') return { ok: false, problem: 'a datum has no key' };
     fields.set(datum.key, valueOf(datum.value));
   }

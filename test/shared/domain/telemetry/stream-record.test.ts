@@ -19,7 +19,7 @@ const jsonName = (protoName: string) => protoName.replace(/_([a-z])/g, (_, c: st
 
 const VIN = '5YJ3E7EA3LF760000';
 /** A record as the server dispatches it with transmit_decoded_records (protojson, unpopulated fields emitted). */
-const record = (data: Array<{ key: string; value: unknown }>, over: Record<string, unknown> = {}) => ({
+const record = (data: Array<{ key: string | number; value: unknown }>, over: Record<string, unknown> = {}) => ({
   data,
   createdAt: '2026-11-03T07:41:12.500Z',
   vin: VIN,
@@ -106,6 +106,16 @@ describe('reading a decoded record', () => {
     expect(parseStreamRecord(record([], { data: 'Odometer' }))).toMatchObject({ ok: false });
     expect(parseStreamRecord(record([{ key: '', value: {} }]))).toMatchObject({ ok: false, problem: 'a datum has no key' });
     expect(parseStreamRecord('{"vin":1}')).toMatchObject({ ok: false });
+  });
+
+  it('leaves out a datum whose field the receiver has no name for (protojson gives its number) and keeps the rest', () => {
+    const parsed = parseStreamRecord(
+      record([
+        { key: 250, value: { stringValue: '1' } },
+        { key: 'Odometer', value: { stringValue: '10.5' } },
+      ]),
+    );
+    expect(parsed.ok && [...parsed.record.data.keys()]).toEqual(['Odometer']);
   });
 
   it('takes NaN, infinities, empty text and out-of-range positions as unknown, not as numbers', () => {
