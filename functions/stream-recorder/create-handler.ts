@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { recordStreamRecord, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
+import { recordReceived, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
 
 export type StreamBatchCounts = Record<StreamRecordOutcome, number> & { retried: number };
 
@@ -10,7 +10,8 @@ export interface StreamRecorderSignals {
 }
 
 /**
- * Records a batch of streamed records from the receiver's FIFO queue, each car's in the order the car sent them. A
+ * Records a batch of streamed records from the receiver's FIFO queue, each car's in the order the car sent them:
+ * vehicle data, or the receiver's connectivity events, as the message's `stream` attribute says (see recordReceived). A
  * record that cannot be read, or is for a car not the owner's, is logged and left out (sending it again cannot mend
  * it). A failure to store is reported back for that message and every one after it in the batch: on a FIFO queue the
  * function must stop at the first failure so that the rest are not recorded out of order
@@ -27,7 +28,7 @@ export function createStreamRecorderHandler(deps: StreamRecorderDeps, signals?: 
         continue;
       }
       try {
-        counts[await recordStreamRecord(deps, parseBody(message.body))] += 1;
+        counts[await recordReceived(deps, message.messageAttributes?.stream?.stringValue, parseBody(message.body))] += 1;
       } catch (error) {
         deps.log.error('stream: record not stored, to be delivered again', {
           messageId: message.messageId,

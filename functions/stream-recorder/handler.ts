@@ -19,6 +19,7 @@ export const handler = createStreamRecorderHandler(
     includeLocation: settings.includeLocation,
     fold: streamFoldOptions(DEFAULT_SIGNALS),
     log,
+    watch: aws.streamStates,
   },
   {
     batchDone: (counts) => {

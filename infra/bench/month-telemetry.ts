@@ -27,9 +27,10 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
   const stores = new DynamoDbStores({ client: doc, tableName: 'stream', snapshotRetentionDays: 400 });
   const history = new DynamoDbHistoryStore({ client: doc, tableName: 'stream' });
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const streamStates = new DynamoDbStreamStates({ client: doc, tableName: 'stream' });
   const deps: StreamRecorderDeps = {
     snapshots: stores,
-    streamStates: new DynamoDbStreamStates({ client: doc, tableName: 'stream' }),
+    streamStates,
     vehicles: stores,
     history,
     includeLocation: true,
@@ -113,7 +114,7 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
     advance,
     report,
     /** Each car's streamed state, for a collector that leaves a streaming car to the stream (--stand-down). */
-    streamStates: deps.streamStates,
+    streamStates,
     outcomes,
     wallSeconds: () => wallMs / 1000,
     records: () => streamers.reduce((n, s) => n + s.records, 0),

@@ -4,6 +4,8 @@
  * so the configuration can be checked against fleet-telemetry's own schema in tests.
  */
 
+import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
+
 /** Tesla's receiver, pinned: a new release is taken by changing this (or the `receiverImage` setting), never silently. */
 export const RECEIVER_IMAGE = 'tesla/fleet-telemetry:v0.9.4';
 /**
@@ -13,8 +15,6 @@ export const RECEIVER_IMAGE = 'tesla/fleet-telemetry:v0.9.4';
 export const BRIDGE_IMAGE = 'public.ecr.aws/docker/library/node:24-alpine';
 /** The loopback port fleet-telemetry's Kinesis dispatcher is pointed at (the bridge; see kinesis-bridge.ts). */
 export const BRIDGE_PORT = 4567;
-/** The one Kinesis "stream" the dispatcher writes vehicle data to. */
-export const RECORD_STREAM = 'tesla-V';
 /** The smallest Graviton instance: fleet-telemetry and the bridge use well under its 0.5 GiB. */
 export const RECEIVER_INSTANCE_TYPE = 't4g.nano';
 /** Amazon Linux 2023's image needs 8 GB. */
@@ -26,8 +26,9 @@ const TLS_DIR = '/etc/fleet-telemetry/tls';
 
 /**
  * fleet-telemetry's configuration (config/config.go): cars' vehicle data goes to the Kinesis dispatcher (the bridge)
- * decoded as JSON, and is acked to the car only once the bridge confirmed it (`reliable_ack_sources`); alerts, errors
- * and connectivity events go to the log. Client certificates are checked against Tesla's CAs only (no `ca_file`).
+ * decoded as JSON, and is acked to the car only once the bridge confirmed it (`reliable_ack_sources`); the server's
+ * connectivity events (a car connected or disconnected) go there too, so a car that should stream and does not is
+ * told (see telemetry/stream-watch.ts); alerts and errors go to the log. Client certificates are checked against Tesla's CAs only (no `ca_file`).
  * Each connection may send at most 1,000 messages in 30 s; a car sends a few a second at most.
  */
 export function fleetTelemetryConfig(): Record<string, unknown> {
@@ -40,8 +41,8 @@ export function fleetTelemetryConfig(): Record<string, unknown> {
     reliable_ack_sources: { V: 'kinesis' },
     transmit_decoded_records: true,
     rate_limit: { enabled: true, message_interval_time: 30, message_limit: 1000 },
-    records: { V: ['kinesis'], alerts: ['logger'], errors: ['logger'], connectivity: ['logger'] },
-    kinesis: { max_retries: 1, override_host: `http://127.0.0.1:${BRIDGE_PORT}`, streams: { V: RECORD_STREAM } },
+    records: { V: ['kinesis'], alerts: ['logger'], errors: ['logger'], connectivity: ['kinesis'] },
+    kinesis: { max_retries: 1, override_host: `http://127.0.0.1:${BRIDGE_PORT}`, streams: { ...RECORD_STREAMS } },
     tls: { server_cert: `${TLS_DIR}/server.crt`, server_key: `${TLS_DIR}/server.key` },
   };
 }
@@ -115,7 +116,7 @@ export function receiverStartScript(s: ReceiverHostSettings): string[] {
     `cat > /etc/fleet-telemetry/config.json <<'CONFIG'\n${JSON.stringify(fleetTelemetryConfig(), null, 2)}\nCONFIG`,
     'docker rm -f fleet-telemetry bridge receiver-net > /dev/null 2>&1 || true',
     `docker run -d --name receiver-net --restart always -p ${RECEIVER_PORT}:${RECEIVER_PORT} ${BRIDGE_IMAGE} sleep infinity`,
-    `docker run -d --name bridge --restart always --network container:receiver-net -e AWS_REGION=${s.region} -e RECORD_QUEUE_URL='${s.queueUrl}' -e RECORD_STREAM=${RECORD_STREAM} -e BRIDGE_PORT=${BRIDGE_PORT} -v /opt/bridge:/opt/bridge:ro --user node ${BRIDGE_IMAGE} node /opt/bridge/index.mjs`,
+    `docker run -d --name bridge --restart always --network container:receiver-net -e AWS_REGION=${s.region} -e RECORD_QUEUE_URL='${s.queueUrl}' -e BRIDGE_PORT=${BRIDGE_PORT} -v /opt/bridge:/opt/bridge:ro --user node ${BRIDGE_IMAGE} node /opt/bridge/index.mjs`,
     // It checks the bridge when it starts (ListStreams), and Docker starts it again until the bridge answers.
     `docker run -d --name fleet-telemetry --restart always --network container:receiver-net -e AWS_REGION=${s.region} -v /etc/fleet-telemetry:/etc/fleet-telemetry:ro ${s.image} /fleet-telemetry -config=/etc/fleet-telemetry/config.json`,
   ];

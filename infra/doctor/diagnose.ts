@@ -1,5 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { ROTATION_INTERVAL_HOURS } from '../../shared/tokens/token-bundle';
+import type { VehicleProblem } from '../../shared/domain/stores';
 import { diagnoseReceiver } from './receiver-check';
 import { isUnanswered, type Answer, type StackFacts, type SubscriptionFacts } from './stack-facts';
 
@@ -175,7 +176,9 @@ function vehicles(facts: StackFacts): Finding[] {
   const cars = facts.vehicles;
   if (cars === null) return [];
   if (isUnanswered(cars)) return [unanswered('cars', cars, 'dynamodb:Query on the table')];
-  const fixes: Record<string, string> = {
+  const fixes: Record<VehicleProblem['code'], string> = {
+    streaming_silent:
+      'GET /streaming shows what the car reports (PUT /streaming configures it again); the receiver check above tells whether the receiver answers',
     missing_scope: 'sign in again granting the scope it names (npm run login)',
     refused: 'see the message; GET /vehicles shows it too',
     unreadable_answer: 'Tesla’s answers cannot be read; see the CollectorFunction logs',
@@ -185,7 +188,12 @@ function vehicles(facts: StackFacts): Finding[] {
   for (const car of cars) {
     const check = `car ${car.displayName ?? car.vin}`;
     if (car.problem)
-      findings.push({ check, verdict: 'fail', message: `${car.problem.code}: ${car.problem.message}`, fix: fixes[car.problem.code] ?? 'see GET /vehicles' });
+      findings.push({
+        check,
+        verdict: 'fail',
+        message: `${car.problem.code}: ${car.problem.message}`,
+        fix: fixes[car.problem.code] ?? 'see GET /vehicles',
+      });
     if (car.lastCommand?.reason === 'command_key_not_paired') {
       findings.push({
         check,

@@ -1,4 +1,4 @@
-import { recordStreamRecord, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
+import { recordReceived, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
 import { DEFAULT_SIGNALS, streamFoldOptions } from '../../shared/domain/telemetry/signal-set';
 import type { Log } from '../../shared/domain/stores';
 import type { FleetSimulator } from '../simulator/fleet-simulator';
@@ -24,10 +24,11 @@ export async function localStream(data: LocalData, simulator: FleetSimulator, in
     includeLocation,
     fold: streamFoldOptions(DEFAULT_SIGNALS),
     log,
+    watch: data.streamStates,
   };
   const wire = await startSimWire({
     // What the stream recorder's Lambda does with a queued record; a failure leaves the car unacked.
-    sink: { put: async ({ data: body }) => void (await recordStreamRecord(deps, JSON.parse(body.toString('utf8')) as unknown)) },
+    sink: { put: async ({ stream, data: body }) => void (await recordReceived(deps, stream, JSON.parse(body.toString('utf8')) as unknown)) },
     log,
   });
   const streamers = new Map<string, CarStreamer>();

@@ -9,12 +9,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SettingsReader } from '../../shared/config/settings-reader';
 import { log } from '../../shared/logger';
 import { kinesisBridge } from '../../shared/receiver/kinesis-bridge';
+import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
 import { SqsRecordSink } from '../../shared/receiver/sqs-record-sink';
 
 const env = new SettingsReader(process.env);
 const port = env.int('BRIDGE_PORT', { min: 1, max: 65_535, default: BRIDGE_PORT });
 const client = new SQSClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 4_000 }, maxAttempts: 2 });
-const server = createServer(
-  kinesisBridge({ sink: new SqsRecordSink(client, env.required('RECORD_QUEUE_URL')), streams: [env.required('RECORD_STREAM')], log }),
-);
+const server = createServer(kinesisBridge({ sink: new SqsRecordSink(client, env.required('RECORD_QUEUE_URL')), streams: Object.values(RECORD_STREAMS), log }));
 server.listen(port, '127.0.0.1', () => log.info('receiver bridge listening', { port }));

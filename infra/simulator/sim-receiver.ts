@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -20,7 +21,8 @@ import { WireError } from './wire/protobuf-wire';
  *   car stops sending it) and dispatched nowhere;
  * - a record's VIN is the certificate's, whatever the record says;
  * - `V` records go decoded (protojson) to the Kinesis dispatcher (`PutRecord` at `kinesis.override_host`, one retry)
- *   and, with `reliable_ack_sources`, are acked only once it succeeded; otherwise at once.
+ *   and, with `reliable_ack_sources`, are acked only once it succeeded; otherwise at once;
+ * - a connection opening and closing each makes a `connectivity` event, dispatched as the configuration says.
  * Messages on one connection are handled one after another, as the server's read loop does.
  */
 export interface SimReceiverOptions {
@@ -106,8 +108,20 @@ function vinOf(cert: { issuer?: { CN?: string | string[] }; subject?: { CN?: str
 
 function serve(ws: WebSocket, vin: string, config: ReceiverConfig, stats: SimReceiverStats, log: Log): void {
   const senderId = `vehicle_device.${vin}`;
+  // The server's connectivity events, decoded as it dispatches them (protos/vehicle_connectivity.proto).
+  const connectionId = randomUUID();
+  const connectivity = (status: 'CONNECTED' | 'DISCONNECTED') =>
+    produce(
+      config,
+      'connectivity',
+      vin,
+      Buffer.from(JSON.stringify({ vin, connectionId, status, createdAt: new Date().toISOString(), networkInterface: '' })),
+      stats,
+      log,
+    );
   const recent: number[] = [];
-  let queue = Promise.resolve();
+  let queue: Promise<unknown> = connectivity('CONNECTED');
+  ws.on('close', () => void queue.then(() => connectivity('DISCONNECTED')));
   const send = (bytes: Uint8Array, kind: 'acks' | 'errors') => {
     stats[kind] += 1;
     if (ws.readyState === ws.OPEN) ws.send(bytes);
@@ -154,13 +168,19 @@ function serve(ws: WebSocket, vin: string, config: ReceiverConfig, stats: SimRec
         return refuse();
       }
     }
-    let stored = false;
-    for (const producer of producers) {
-      if (producer === 'kinesis') stored = (await dispatch(config, topic, vin, payload, stats, log)) || stored;
-      else log.info('sim receiver: record', { topic, vin });
-    }
+    const stored = await produce(config, topic, vin, payload, stats, log);
     if (!config.reliableAck.has(topic) || stored) ack();
   }
+}
+
+/** Hands a record to each producer its topic is configured with; true when the Kinesis dispatcher confirmed it. */
+async function produce(config: ReceiverConfig, topic: string, vin: string, payload: Uint8Array, stats: SimReceiverStats, log: Log): Promise<boolean> {
+  let stored = false;
+  for (const producer of config.records[topic] ?? []) {
+    if (producer === 'kinesis') stored = (await dispatch(config, topic, vin, payload, stats, log)) || stored;
+    else log.info('sim receiver: record', { topic, vin });
+  }
+  return stored;
 }
 
 async function dispatch(config: ReceiverConfig, topic: string, vin: string, data: Uint8Array, stats: SimReceiverStats, log: Log): Promise<boolean> {

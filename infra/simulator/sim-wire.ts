@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from '../../shared/domain/stores';
 import { kinesisBridge, type RecordSink } from '../../shared/receiver/kinesis-bridge';
-import { fleetTelemetryConfig, RECORD_STREAM } from '../cdk/receiver-host';
+import { fleetTelemetryConfig } from '../cdk/receiver-host';
+import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
 import { makeCa, makeCarCert, makeServerCert, type Ca, type Pem } from './sim-certs';
 import { startSimReceiver, type SimReceiver } from './sim-receiver';
 import type { SimStreamRecord } from './sim-stream';
@@ -37,7 +38,7 @@ export interface SimWire {
 
 export async function startSimWire(options: { sink: RecordSink; log: Log }): Promise<SimWire> {
   const root = mkdtempSync(join(tmpdir(), 'sim-wire-'));
-  const bridge = createServer(kinesisBridge({ sink: options.sink, streams: [RECORD_STREAM], log: options.log }));
+  const bridge = createServer(kinesisBridge({ sink: options.sink, streams: Object.values(RECORD_STREAMS), log: options.log }));
   try {
     await new Promise<void>((resolve) => bridge.listen(0, '127.0.0.1', resolve));
     const teslaCa: Ca = makeCa(root, 'Tesla Issuing CA');

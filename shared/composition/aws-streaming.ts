@@ -17,6 +17,7 @@ export function awsStreaming(
       receiver.hostname,
       receiver.caParameter,
     ),
+    watch: aws.streamStates,
     signer: async () => {
       const key = await commandKey();
       return key === null ? null : (claims) => signTeslaJws(key, claims);

@@ -7,6 +7,7 @@ import type { SuperchargerBillingStore } from '../domain/supercharger/billing-st
 import type { ListingMemoryStore } from '../domain/list-policy';
 import type { Log, SnapshotStore, UsageLedger, VehicleStore } from '../domain/stores';
 import type { StreamStateStore } from '../domain/telemetry/record-stream';
+import type { StreamWatchStore } from '../domain/telemetry/stream-watch';
 
 /**
  * What a collector pass needs, built the same way by the Lambda, the local host and the benchmark, so that what the
@@ -22,8 +23,11 @@ export function composeCollectorDeps(parts: {
   grantedScopes?: CollectorDeps['grantedScopes'];
   billing?: SuperchargerBillingStore;
   onReading?: CollectorDeps['onReading'];
-  /** With streaming on: each car's streamed state (the collector leaves a streaming car to the stream). */
-  streamStates?: Pick<StreamStateStore, 'getStreamState'>;
+  /**
+   * With streaming on: each car's streamed state (the collector leaves a streaming car to the stream) and its watch
+   * (a car that should stream and does not is flagged).
+   */
+  streamStates?: Pick<StreamStateStore, 'getStreamState'> & Pick<StreamWatchStore, 'getStreamWatch'>;
 }): CollectorDeps {
   const { fleet, stores, history, clock, log, tunables, grantedScopes, onReading, billing, streamStates } = parts;
   return {
@@ -41,6 +45,11 @@ export function composeCollectorDeps(parts: {
     ...(grantedScopes ? { grantedScopes } : {}),
     ...(onReading ? { onReading } : {}),
     ...(billing ? { billing } : {}),
-    ...(streamStates ? { streamedAt: async (vin: string) => (await streamStates.getStreamState(vin))?.at ?? null } : {}),
+    ...(streamStates
+      ? {
+          streamedAt: async (vin: string) => (await streamStates.getStreamState(vin))?.at ?? null,
+          streamWatch: (vin: string) => streamStates.getStreamWatch(vin),
+        }
+      : {}),
   };
 }

@@ -22,6 +22,8 @@ import type { SuperchargerBillingStore } from './supercharger/billing-store';
 import { syncBillingOfCars } from './supercharger/billing-pass';
 import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
+import { streamSilence, type StreamWatch } from './telemetry/stream-watch';
+import { RENEW_BEFORE_MS } from './telemetry/telemetry-health';
 
 export interface CollectorDeps {
   fleet: FleetApi;
@@ -71,6 +73,8 @@ export interface CollectorDeps {
    * STREAMING_FRESH_MS is not read: the stream records it, and a billed read would only cost money and keep it awake.
    */
   streamedAt?: (vin: string) => Promise<number | null>;
+  /** With streaming on: whether the car should stream and its connection, to tell a car gone silent. */
+  streamWatch?: (vin: string) => Promise<StreamWatch | null>;
 }
 
 export interface VehicleOutcome {
@@ -86,6 +90,8 @@ export interface VehicleOutcome {
   budgetUsedPercent: number;
   /** Online but without a fresh reading for longer than the policy ever waits, or failing pass after pass. */
   needsAttention: boolean;
+  /** The car's streaming configuration ends then (ms), within RENEW_BEFORE_MS: the owner is told to renew it. */
+  streamingExpiresAt?: number;
 }
 
 export interface CollectorSummary {
@@ -175,6 +181,8 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     lastSnapshotAt: previous?.lastSnapshotAt ?? null,
     polling: step.memory,
     ...(previous?.problem ? { problem: previous.problem } : {}),
+    // Silence is counted while the car stays online; asleep, it streams nothing by design.
+    ...(car.state === 'online' && previous?.streamSilentSince != null ? { streamSilentSince: previous.streamSilentSince } : {}),
   };
   // A change of the listed state (free to see) goes into the history first: idle periods count the car's sleep.
   const listedBefore = previous === null ? null : (previous.listedState ?? previous.state);
@@ -192,27 +200,38 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
 
   if (step.decision.action === 'skip') return skipCar(deps, { previous, record, pace, now, base }, step.decision.reason);
   const streamed = deps.streamedAt ? await deps.streamedAt(car.vin) : null;
+  const watch = deps.streamWatch ? await deps.streamWatch(car.vin) : null;
+  const until = watch?.configuredUntil ?? null;
+  const due = until !== null && until - now <= RENEW_BEFORE_MS ? { ...base, streamingExpiresAt: until } : base;
   if (streamed !== null && now - streamed <= STREAMING_FRESH_MS) {
-    const streaming = { ...record, lastSnapshotAt: Math.max(streamed, record.lastSnapshotAt ?? 0) };
-    return skipCar(deps, { previous, record: streaming, pace, now, base }, `streaming: a record ${Math.round((now - streamed) / MINUTE_MS)} min ago`);
+    // It streams: whatever silence was seen before is over.
+    const { streamSilentSince: _over, ...streamingRecord } = record;
+    const problem = record.problem?.code === 'streaming_silent' ? null : record.problem;
+    const streaming = { ...streamingRecord, problem, lastSnapshotAt: Math.max(streamed, record.lastSnapshotAt ?? 0) };
+    return skipCar(deps, { previous, record: streaming, pace, now, base: due }, `streaming: a record ${Math.round((now - streamed) / MINUTE_MS)} min ago`);
   }
+  const silence = streamSilence(watch, { listedOnline: car.state === 'online', lastRecordAt: streamed, silentSince: record.streamSilentSince ?? null }, now);
+  const silent = silence.silentSince !== null ? { streamSilentSince: silence.silentSince } : {};
   try {
     const snapshot = await readCar(deps, car);
+    const { streamSilentSince: _carried, ...read } = record;
     await deps.vehicles.putVehicle({
-      ...record,
-      problem: null,
+      ...read,
+      ...silent,
+      problem: silence.problem,
       lastSnapshotAt: Math.max(snapshot.takenAt, record.lastSnapshotAt ?? 0),
       polling: afterSnapshot(record.polling, snapshot, now, pace, deps.polling),
     });
-    return { ...base, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi };
+    return { ...due, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi };
   } catch (error) {
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
     const memory = afterFailure(record.polling, classifyFailure(error), now, deps.polling);
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
-    const problem = problemOf(error, previous?.problem ?? null, now);
-    await deps.vehicles.putVehicle({ ...record, state, polling: memory, ...(problem ? { problem } : {}) });
+    const problem = problemOf(error, previous?.problem ?? null, now) ?? silence.problem;
+    const { streamSilentSince: _carried, ...failed } = record;
+    await deps.vehicles.putVehicle({ ...failed, ...silent, state, polling: memory, ...(problem ? { problem } : {}) });
     const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope';
-    return { ...base, state, decision: 'failed', reason: describe(error), needsAttention };
+    return { ...due, state, decision: 'failed', reason: describe(error), needsAttention };
   }
 }
 

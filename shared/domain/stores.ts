@@ -21,10 +21,12 @@ export interface VehicleRecord {
   polling: PollingMemory;
   /** What needs the owner, from the last failed read (cleared by the next snapshot): e.g. a missing scope. */
   problem?: VehicleProblem | null;
+  /** A car that should stream has been online and silent since then (see telemetry/stream-watch.ts). */
+  streamSilentSince?: number | null;
 }
 
 export interface VehicleProblem {
-  code: 'missing_scope' | 'refused' | 'unreadable_answer' | 'stale_data';
+  code: 'missing_scope' | 'refused' | 'unreadable_answer' | 'stale_data' | 'streaming_silent';
   message: string;
   since: number;
   /** With missing_scope: the scopes the request needed. */

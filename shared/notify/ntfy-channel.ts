@@ -11,6 +11,8 @@ const TAGS: Partial<Record<Notification['kind'], string>> = {
   update_available: 'arrow_down',
   token_chain_lost: 'rotating_light',
   data_stale: 'hourglass',
+  streaming_silent: 'satellite',
+  streaming_expiring: 'calendar',
   budget_80: 'money_with_wings',
   automation_failed: 'x',
 };

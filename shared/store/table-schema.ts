@@ -70,6 +70,8 @@ export const VERSION_SK_PREFIX = 'SWVER#';
 export const HISTORY_STATE_SK = 'HISTORY';
 /** Each car's streamed fields so far (see domain/telemetry/stream-fold). */
 export const STREAM_STATE_SK = 'STREAM';
+/** Whether the car should stream and its connection to the receiver (see domain/telemetry/stream-watch). */
+export const STREAM_WATCH_SK = 'STREAM#WATCH';
 export const monthSk = (month: string): string => `MONTH#${month}`;
 /** A scheduled command (see domain/automations). */
 export const automationSk = (id: string): string => `AUTOMATION#${id}`;

@@ -73,7 +73,6 @@ async function startBridge(): Promise<number> {
       AWS_ENDPOINT_URL_SQS: sqsUrl,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       RECORD_QUEUE_URL: `${sqsUrl}/111122223333/records.fifo`,
-      RECORD_STREAM: 'tesla-V',
       BRIDGE_PORT: String(port),
     },
     stdio: ['ignore', 'pipe', 'pipe'],

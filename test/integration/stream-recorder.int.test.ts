@@ -8,6 +8,7 @@ import { DEFAULT_SIGNALS, streamFoldOptions } from '../../shared/domain/telemetr
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { DynamoDbStreamStates } from '../../shared/store/dynamodb-stream-states';
+import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
 
 const VIN = '5YJ3E7EB0SF000012';
 const T0 = Date.parse('2026-06-10T08:00:00Z');
@@ -60,5 +61,33 @@ describe('the stream recorder on the table, with the grants its role has', () =>
     // The state is never moved back: an older one is not written.
     await streamStates.putStreamState({ vin: VIN, at: T0, fields: {} });
     expect((await streamStates.getStreamState(VIN))?.at).toBe(T0 + 300_000);
+  });
+
+  it('keeps each car’s watch: the API’s half and the recorder’s connectivity half never overwrite each other, nor an older event a newer', async () => {
+    const recorderRole = new DynamoDbStreamStates({ client: asRole(dynamo.endpoint, TABLE_ACTIONS.streamRecorder), tableName: 'stream' });
+    const apiRole = new DynamoDbStreamStates({ client: asRole(dynamo.endpoint, TABLE_ACTIONS.api), tableName: 'stream' });
+    const stores = new DynamoDbStores({ client: asRole(dynamo.endpoint, TABLE_ACTIONS.streamRecorder), tableName: 'stream', snapshotRetentionDays: 30 });
+    const handler = createStreamRecorderHandler({
+      snapshots: stores,
+      streamStates: recorderRole,
+      vehicles: stores,
+      includeLocation: false,
+      fold: streamFoldOptions(DEFAULT_SIGNALS),
+      log: silentLog,
+      watch: recorderRole,
+    });
+    const connectivity = (id: number, status: string, second: number) => ({
+      messageId: `c${id}`,
+      body: JSON.stringify({ vin: VIN, connectionId: 'c', status, createdAt: new Date(T0 + second * 1000).toISOString(), networkInterface: 'wifi' }),
+      messageAttributes: { stream: { stringValue: RECORD_STREAMS.connectivity, dataType: 'String' } },
+    });
+    await apiRole.setConfiguredUntil(VIN, T0 + 86_400_000);
+    const out = await handler({ Records: [connectivity(1, 'CONNECTED', 10), connectivity(2, 'DISCONNECTED', 20)] } as unknown as SQSEvent, {} as Context);
+    expect(out).toEqual({ batchItemFailures: [] });
+    // Delivered again late, the older event changes nothing.
+    await handler({ Records: [connectivity(3, 'CONNECTED', 10)] } as unknown as SQSEvent, {} as Context);
+    expect(await apiRole.getStreamWatch(VIN)).toEqual({ vin: VIN, configuredUntil: T0 + 86_400_000, connection: { connected: false, at: T0 + 20_000 } });
+    await apiRole.setConfiguredUntil(VIN, null);
+    expect(await recorderRole.getStreamWatch(VIN)).toEqual({ vin: VIN, configuredUntil: null, connection: { connected: false, at: T0 + 20_000 } });
   });
 });

@@ -32,6 +32,8 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
   const key: CommandKey = commandKeyFromPem(generateCommandKeyPem());
   ctx.sim.pairKey(key.publicKey, CARS);
   const stores = new MemoryStores();
+  const watched = new Map<string, number | null>();
+  const watch = { setConfiguredUntil: (vin: string, until: number | null) => Promise.resolve(void watched.set(vin, until)) };
   for (const vin of CARS) await stores.putVehicle({ vin, displayName: null, state: 'online', lastSeenAt: 0, lastSnapshotAt: null, polling: {} as never });
   const handler = createApiHandler(
     memoryApiDeps({
@@ -44,6 +46,7 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
               telemetry: ctx.fleet,
               receiver: () => Promise.resolve(options.receiverReady === false ? null : { hostname: 'telemetry.example.com', port: 443, ca: CA }),
               signer: () => Promise.resolve(options.key === false ? null : (claims: Record<string, unknown>) => signTeslaJws(key, claims)),
+              watch,
             },
           }),
     }),
@@ -53,14 +56,18 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
     const res = await handler(httpEvent(method, '/streaming', { token }), {} as Context);
     return { status: res.statusCode!, body: JSON.parse(res.body ?? 'null') as Record<string, any> };
   };
-  return { ...ctx, stores, call };
+  return { ...ctx, stores, call, watched };
 }
 
 describe('PUT, GET and DELETE /streaming', () => {
   it('configures every car for the receiver, reads each back, and counts each billed request', async () => {
-    const { call, sim, stores, clock } = await setup();
+    const { call, sim, stores, clock, watched } = await setup();
     const put = await call('PUT');
     expect(put.status).toBe(200);
+    // Each car shows when its configuration ends, and is kept as one that should stream until then.
+    const expiresAt = (put.body.cars as Array<{ expiresAt: string }>).map((c) => c.expiresAt);
+    expect(expiresAt.map((at) => Math.round((Date.parse(at) - clock.now()) / 86_400_000))).toEqual([365, 365]);
+    expect(CARS.map((vin) => watched.get(vin))).toEqual(expiresAt.map((at) => Date.parse(at)));
     expect(put.body.receiver).toEqual({ hostname: 'telemetry.example.com', port: 443 });
     expect((put.body.cars as Array<{ vin: string }>).map((c) => c.vin)).toEqual(CARS);
     for (const vin of CARS)
@@ -82,6 +89,7 @@ describe('PUT, GET and DELETE /streaming', () => {
 
     const removed = await call('DELETE');
     expect(removed.body.cars).toEqual(CARS.map((vin) => ({ vin, removed: true })));
+    expect(CARS.map((vin) => watched.get(vin))).toEqual([null, null]);
     for (const vin of CARS) expect(sim.telemetry.configOf(vin)).toBeNull();
   });
 

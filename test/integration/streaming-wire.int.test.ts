@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { createStreamRecorderHandler } from '../../functions/stream-recorder/create-handler';
-import { fleetTelemetryConfig, RECORD_STREAM, receiverTlsCommands } from '../../infra/cdk/receiver-host';
+import { fleetTelemetryConfig, receiverTlsCommands } from '../../infra/cdk/receiver-host';
+import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
 import { startLocalDynamo, type LocalDynamo } from '../../infra/local/dynalite-server';
 import type { SimStreamRecord } from '../../infra/simulator/sim-stream';
 import { startSimReceiver, type SimReceiver } from '../../infra/simulator/sim-receiver';
@@ -51,16 +52,21 @@ let stores: DynamoDbStores;
 let history: DynamoDbHistoryStore;
 /** What the bridge's sink does with a record: stores it through the recorder unless a test says otherwise. */
 let sinkFault: (() => Error | null) | null = null;
+/** Vehicle-data records and connectivity events the sink was given. */
 const sunk: string[] = [];
+const events: string[] = [];
+let streamStates: DynamoDbStreamStates;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo({ tableName: 'wire' });
   stores = new DynamoDbStores({ client: dynamo.client, tableName: 'wire', snapshotRetentionDays: 30 });
   history = new DynamoDbHistoryStore({ client: dynamo.client, tableName: 'wire' });
   await stores.putVehicle({ vin: OWNER_VIN, displayName: 'Car', state: 'online', lastSeenAt: T0, lastSnapshotAt: null, polling: {} as never });
+  streamStates = new DynamoDbStreamStates({ client: dynamo.client, tableName: 'wire' });
   const recorder = createStreamRecorderHandler({
     snapshots: stores,
-    streamStates: new DynamoDbStreamStates({ client: dynamo.client, tableName: 'wire' }),
+    streamStates,
+    watch: streamStates,
     vehicles: stores,
     history,
     includeLocation: true,
@@ -70,15 +76,16 @@ beforeAll(async () => {
   let id = 0;
   // As SQS would hand the record to the recorder (one message, its body the record).
   const sink: RecordSink = {
-    put: async ({ data }) => {
+    put: async ({ stream, data }) => {
       const fault = sinkFault?.() ?? null;
       if (fault !== null) throw fault;
-      sunk.push(data.toString('utf8'));
-      const out = await recorder({ Records: [{ messageId: `m${(id += 1)}`, body: data.toString('utf8') }] } as SQSEvent, {} as Context);
+      (stream === RECORD_STREAMS.V ? sunk : events).push(data.toString('utf8'));
+      const message = { messageId: `m${(id += 1)}`, body: data.toString('utf8'), messageAttributes: { stream: { stringValue: stream, dataType: 'String' } } };
+      const out = await recorder({ Records: [message] } as unknown as SQSEvent, {} as Context);
       if (out.batchItemFailures.length > 0) throw new Error('not recorded');
     },
   };
-  bridge = createServer(kinesisBridge({ sink, streams: [RECORD_STREAM], log: silentLog }));
+  bridge = createServer(kinesisBridge({ sink, streams: Object.values(RECORD_STREAMS), log: silentLog }));
   await new Promise<void>((r) => bridge.listen(0, '127.0.0.1', r));
   bridgeUrl = `http://127.0.0.1:${(bridge.address() as AddressInfo).port}`;
   // The server's key and certificate, made by the receiver's own first-boot commands (real openssl, a fake AWS CLI).
@@ -125,7 +132,12 @@ describe('a simulated car on the wire (mutual TLS, FlatBuffers around protobuf) 
     const drives = await history.listDrives(OWNER_VIN, { fromMs: 0, toMs: T0 + 86_400_000, limit: 10 });
     expect(drives.items.map((d) => [d.distanceMi, d.start.at, d.end.at])).toEqual([[2, T0 + 59_000, T0 + 300_000]]);
     expect((await stores.latestSnapshot(OWNER_VIN))?.takenAt).toBe(T0 + 300_000);
+    // The receiver told the recorder the car connected, then that it disconnected.
+    expect((await streamStates.getStreamWatch(OWNER_VIN))?.connection?.connected).toBe(true);
     c.close();
+    expect(await until(() => events.some((e) => e.includes('DISCONNECTED')))).toBe(true);
+    await settle();
+    expect((await streamStates.getStreamWatch(OWNER_VIN))?.connection?.connected).toBe(false);
   });
 
   it('loses nothing when the store fails or the receiver restarts: the car keeps the record and sends it again, stored once', async () => {

@@ -46,7 +46,8 @@ export class CollectorNotices {
     if ((await this.outbox.getWatch(ACCOUNT_WATCH))?.tokenLostSince != null) await this.outbox.putWatch(ACCOUNT_WATCH, { tokenLostSince: null });
     for (const outcome of summary.vehicles) {
       const record = await this.vehicles.getVehicle(outcome.vin);
-      await this.notifier.notify(noticesFromPass(outcome.vin, record?.displayName ?? outcome.vin, record?.problem, outcome.budgetUsedPercent, now), config);
+      const name = record?.displayName ?? outcome.vin;
+      await this.notifier.notify(noticesFromPass(outcome.vin, name, record?.problem, outcome.budgetUsedPercent, now, outcome.streamingExpiresAt), config);
     }
     await this.notifier.deliverDue(DELIVERY_BUDGET_MS, config);
   }

@@ -108,8 +108,38 @@ function unlockedWatch(watch: CarWatch, current: Snapshot, unlockedMinutes: numb
 }
 
 /** From a pass's view of a car: data gone stale, and the month's budget passing 80 %. */
-export function noticesFromPass(vin: string, name: string, problem: VehicleProblem | null | undefined, budgetUsedPercent: number, now: number): Notification[] {
+export function noticesFromPass(
+  vin: string,
+  name: string,
+  problem: VehicleProblem | null | undefined,
+  budgetUsedPercent: number,
+  now: number,
+  streamingExpiresAt?: number,
+): Notification[] {
   const notices: Notification[] = [];
+  if (problem?.code === 'streaming_silent') {
+    notices.push({
+      id: `streaming_silent:${vin}:${problem.since}`,
+      kind: 'streaming_silent',
+      vin,
+      at: now,
+      title: `${name}: not streaming`,
+      message: problem.message,
+      data: { vin, since: new Date(problem.since).toISOString() },
+    });
+  }
+  if (streamingExpiresAt !== undefined && streamingExpiresAt > now) {
+    const day = new Date(streamingExpiresAt).toISOString().slice(0, 10);
+    notices.push({
+      id: `streaming_expiring:${vin}:${streamingExpiresAt}`,
+      kind: 'streaming_expiring',
+      vin,
+      at: now,
+      title: `${name}: streaming ends on ${day}`,
+      message: `The car's streaming configuration expires on ${day}; PUT /streaming renews it for a year.`,
+      data: { vin, expiresAt: new Date(streamingExpiresAt).toISOString() },
+    });
+  }
   if (problem?.code === 'stale_data') {
     notices.push({
       id: `data_stale:${vin}:${problem.since}`,

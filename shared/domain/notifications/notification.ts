@@ -10,6 +10,8 @@ export const NOTIFICATION_KINDS = [
   'tyre_pressure_dropping',
   'token_chain_lost',
   'data_stale',
+  'streaming_silent',
+  'streaming_expiring',
   'budget_80',
   'automation_failed',
   'test',

@@ -2,7 +2,10 @@ import { deriveKeepingReadings, recordHistory } from '../history/history-recorde
 import type { HistoryStore } from '../history/history-store';
 import type { Log, SnapshotStore, VehicleStore } from '../stores';
 import { foldStreamRecord, type StreamCarState, type StreamFoldOptions } from './stream-fold';
+import { recordConnectivity } from './record-connectivity';
+import { RECORD_STREAMS } from './record-streams';
 import { parseStreamRecord } from './stream-record';
+import type { StreamWatchStore } from './stream-watch';
 
 /** Each car's streamed fields so far, kept between records. */
 export interface StreamStateStore {
@@ -21,6 +24,15 @@ export interface StreamRecorderDeps {
   /** The configured intervals of the edge fields (from the signal set the cars were configured with). */
   fold: StreamFoldOptions;
   log: Log;
+  /** Where the receiver's connectivity events go (see stream-watch.ts). */
+  watch?: Pick<StreamWatchStore, 'recordConnection'>;
+}
+
+/** Records what the receiver passed on, by the stream it names: vehicle data, or a connectivity event. */
+export async function recordReceived(deps: StreamRecorderDeps, stream: string | undefined, body: unknown): Promise<StreamRecordOutcome> {
+  if (stream !== RECORD_STREAMS.connectivity) return recordStreamRecord(deps, body);
+  if (deps.watch === undefined) return 'unreadable';
+  return recordConnectivity({ watch: deps.watch, vehicles: deps.vehicles, log: deps.log }, body);
 }
 
 /**

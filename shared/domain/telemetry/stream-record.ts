@@ -29,7 +29,7 @@ export interface StreamRecord {
 export type ParsedStreamRecord = { ok: true; record: StreamRecord } | { ok: false; problem: string };
 
 /** protojson writes a Timestamp as RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits. */
-const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);

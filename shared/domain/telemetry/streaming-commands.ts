@@ -7,6 +7,7 @@ import { DEFAULT_SIGNALS } from './signal-set';
 import { stopStreaming, streamingStatus } from './streaming-status';
 import type { TelemetryConfigApi } from './telemetry-config';
 import type { TelemetryHealth } from './telemetry-health';
+import type { StreamWatchStore } from './stream-watch';
 
 export interface StreamingDeps {
   telemetry: TelemetryConfigApi;
@@ -18,6 +19,8 @@ export interface StreamingDeps {
   usage: UsageLedger;
   log: Log;
   now(): number;
+  /** Whether each car should stream, for the collector to tell one gone silent (see stream-watch.ts). */
+  watch?: Pick<StreamWatchStore, 'setConfiguredUntil'>;
 }
 
 export type StreamingAction = 'status' | 'configure' | 'remove';
@@ -45,16 +48,31 @@ export async function runStreaming(deps: StreamingDeps, action: StreamingAction)
   const context = { deadline: Date.now() + STREAMING_BUDGET_MS, onRetriedAnswer: meter.record.bind(meter) };
   try {
     return await withFleetCallContext(context, async (): Promise<StreamingOutcome> => {
-      if (action === 'remove') return { kind: 'removed', cars: await stopStreaming(telemetry, vins) };
+      if (action === 'remove') {
+        const cars = await stopStreaming(telemetry, vins);
+        for (const vin of vins) await deps.watch?.setConfiguredUntil(vin, null);
+        return { kind: 'removed', cars };
+      }
       const receiver = await deps.receiver();
       if (receiver === null) return { kind: 'receiver_not_ready' };
-      if (action === 'status') return { kind: 'cars', action, receiver, cars: await streamingStatus(telemetry, vins, receiver, deps.now()) };
+      if (action === 'status')
+        return { kind: 'cars', action, receiver, cars: await expecting(deps, await streamingStatus(telemetry, vins, receiver, deps.now())) };
       const sign = await deps.signer();
       if (sign === null) return { kind: 'no_command_key' };
       const outcome = await configureStreaming({ telemetry, sign, now: () => deps.now() }, vins, receiver, DEFAULT_SIGNALS);
-      return outcome.kind === 'invalid_receiver' ? outcome : { kind: 'cars', action, receiver, cars: outcome.cars };
+      return outcome.kind === 'invalid_receiver' ? outcome : { kind: 'cars', action, receiver, cars: await expecting(deps, outcome.cars) };
     });
   } finally {
     await recordUsage(deps, meter, deps.now());
   }
+}
+
+/**
+ * A car whose configuration names this deployment's receiver should stream until it expires: kept for the collector.
+ * A car without one is left as it was (only DELETE /streaming says a car should not stream): a car that lost its
+ * configuration to another app is exactly one to be told about.
+ */
+async function expecting<T extends TelemetryHealth>(deps: StreamingDeps, cars: T[]): Promise<T[]> {
+  for (const car of cars) if (car.expiresAt !== null) await deps.watch?.setConfiguredUntil(car.vin, Date.parse(car.expiresAt));
+  return cars;
 }

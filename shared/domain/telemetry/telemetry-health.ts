@@ -9,6 +9,8 @@ export interface TelemetryHealth {
   vin: string;
   ok: boolean;
   problems: TelemetryProblem[];
+  /** When the car's configuration for this deployment's receiver ends (ISO 8601); null when it has none. */
+  expiresAt: string | null;
 }
 
 export interface TelemetryProblem {
@@ -71,5 +73,6 @@ export function telemetryHealth(
         ? 'the car refused the receiver’s certificate: check that the configuration’s CA signed it and that the name matches the hostname'
         : 'see the receiver’s logs at that time',
     });
-  return { vin, ok: problems.length === 0, problems };
+  const ours = config !== null && config.hostname === receiver.hostname && config.port === receiver.port;
+  return { vin, ok: problems.length === 0, problems, expiresAt: ours ? new Date(config.exp * 1000).toISOString() : null };
 }

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DeployConfigError, parseDeployConfig } from '../../../infra/cdk/deploy-config';
-import { BRIDGE_PORT, fleetTelemetryConfig, RECEIVER_IMAGE, RECORD_STREAM, receiverStartScript, receiverUserData } from '../../../infra/cdk/receiver-host';
+import { BRIDGE_PORT, fleetTelemetryConfig, RECEIVER_IMAGE, receiverStartScript, receiverUserData } from '../../../infra/cdk/receiver-host';
 import { execFileSync } from 'node:child_process';
 import { RECORD_MAX_RECEIVES, RECORDER_MAX_CONCURRENCY } from '../../../infra/cdk/streaming-receiver';
 import { TeslaLoggerStack } from '../../../infra/cdk/tesla-logger-stack';
@@ -215,7 +215,11 @@ describe('fleet-telemetry’s configuration (contract with its config/config.go)
       for (const d of dispatchers) expect(schema.dispatchers).toContain(d);
     }
     expect(config.transmit_decoded_records).toBe(true);
-    expect(config.kinesis).toEqual({ max_retries: 1, override_host: `http://127.0.0.1:${BRIDGE_PORT}`, streams: { V: RECORD_STREAM } });
+    expect(config.kinesis).toEqual({
+      max_retries: 1,
+      override_host: `http://127.0.0.1:${BRIDGE_PORT}`,
+      streams: { V: 'tesla-V', connectivity: 'tesla-connectivity' },
+    });
     // Client certificates checked against Tesla's CAs only: no CA of ours may admit other clients.
     expect(config.tls.ca_file).toBeUndefined();
     expect(config.rate_limit).toEqual(expect.objectContaining({ enabled: true }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runCollectorPass } from '../../../shared/domain/collector';
+import type { StreamWatch } from '../../../shared/domain/telemetry/stream-watch';
 import { MissingScopeError, RateLimitedError, UnexpectedFleetResponseError, VehicleUnavailableError } from '../../../shared/domain/fleet-errors';
 import { teslaFixtureJson } from '../../support/fixtures';
 import { FakeFleetApi } from '../../support/fake-fleet-api';
@@ -61,6 +62,38 @@ describe('collector pass', () => {
     advance(20 * 60_000);
     const silentPass = await runCollectorPass(streaming);
     expect(silentPass.vehicles.find((v) => v.vin === ONLINE)?.decision).toBe('fetch');
+  });
+
+  it('flags a car that should stream but stays online without connecting, tells when its configuration ends soon, and clears once it streams', async () => {
+    const { fleet, stores, deps, advance } = setup();
+    const start = deps.clock.now();
+    // Readings taken now (the fixture's are years old, which would flag the car stale instead).
+    const read = fleet.vehicleData;
+    fleet.vehicleData = (...args) => {
+      const data = read(...args) as Record<string, unknown>;
+      const now = deps.clock.now();
+      return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, k.endsWith('_state') && typeof v === 'object' ? { ...v, timestamp: now } : v]));
+    };
+    let streamedAt: number | null = null;
+    const watch: StreamWatch = { vin: ONLINE, configuredUntil: start + 20 * 86_400_000, connection: { connected: false, at: start - 3_600_000 } };
+    const streaming = { ...deps, streamedAt: () => Promise.resolve(streamedAt), streamWatch: (vin: string) => Promise.resolve(vin === ONLINE ? watch : null) };
+    const first = await runCollectorPass(streaming);
+    expect(first.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'fetch', streamingExpiresAt: watch.configuredUntil });
+    expect((await stores.getVehicle(ONLINE))?.problem ?? null).toBeNull();
+    for (let pass = 0; pass < 8; pass++) {
+      advance(5 * 60_000);
+      await runCollectorPass(streaming);
+    }
+    // Online for 40 minutes and never connected: told, dated from the first pass that saw it.
+    expect((await stores.getVehicle(ONLINE))?.problem).toMatchObject({ code: 'streaming_silent', since: start });
+    // It streams again: the flag goes at the next pass the car is due.
+    for (let pass = 0; pass < 4; pass++) {
+      advance(5 * 60_000);
+      streamedAt = deps.clock.now() - 60_000;
+      await runCollectorPass(streaming);
+    }
+    const after = await stores.getVehicle(ONLINE);
+    expect([after?.problem ?? null, after?.streamSilentSince]).toEqual([null, undefined]);
   });
 
   it('keeps location when the owner enabled it', async () => {

@@ -24,7 +24,12 @@ const codes = (h: ReturnType<typeof health>) => h.problems.map((p) => p.code);
 
 describe('whether a car streams to this deployment', () => {
   it('is fine when configured for this receiver, in line, not near expiry, and the car reported nothing', () => {
-    expect(health({})).toEqual({ vin: VIN, ok: true, problems: [] });
+    expect(health({})).toEqual({ vin: VIN, ok: true, problems: [], expiresAt: new Date(NOW + 200 * 86_400_000).toISOString() });
+  });
+
+  it('gives the end of a configuration for this receiver only', () => {
+    expect(health({ config: null }).expiresAt).toBeNull();
+    expect(health({ config: config({ hostname: 'other.example.com' }) }).expiresAt).toBeNull();
   });
 
   it('tells "config null" at the car’s third-party limit apart from no configuration', () => {

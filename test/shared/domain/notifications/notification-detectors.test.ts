@@ -194,4 +194,19 @@ describe('notifications from a pass', () => {
     expect(later.map((n) => n.id)).toEqual(first.map((n) => n.id));
     expect(noticesFromPass(VIN, 'Model 3', null, 79.9, T0)).toEqual([]);
   });
+
+  it('tells of a car not streaming once per episode, and of a streaming configuration ending soon once per expiry', () => {
+    const since = T0 - 20 * 60_000;
+    const problem = { code: 'streaming_silent' as const, message: 'online for 20 min without connecting to the receiver', since };
+    const expires = T0 + 10 * 86_400_000;
+    const first = noticesFromPass(VIN, 'Model 3', problem, 10, T0, expires);
+    expect(first.map((n) => [n.kind, n.title])).toEqual([
+      ['streaming_silent', 'Model 3: not streaming'],
+      ['streaming_expiring', 'Model 3: streaming ends on 2026-12-08'],
+    ]);
+    // The next pass sees the same episode and the same expiry: the same ids, so nothing is sent twice.
+    expect(noticesFromPass(VIN, 'Model 3', problem, 10, T0 + 300_000, expires).map((n) => n.id)).toEqual(first.map((n) => n.id));
+    // Renewed: a new expiry is a new notice when its time comes; one already past is the silence's to tell.
+    expect(noticesFromPass(VIN, 'Model 3', null, 10, T0, T0 - 1)).toEqual([]);
+  });
 });
