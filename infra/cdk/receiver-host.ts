@@ -65,6 +65,8 @@ export interface ReceiverHostSettings {
   /** `s3://bucket/key` of the bridge's bundle (a zip of index.mjs and its chunks). */
   bridgeBundle: string;
   tls: ReceiverTlsParameters;
+  /** The SSM parameter with the owner's VINs, which the bridge takes records for (written by PUT /streaming). */
+  vinsParameter: string;
 }
 
 /**
@@ -116,7 +118,7 @@ export function receiverStartScript(s: ReceiverHostSettings): string[] {
     `cat > /etc/fleet-telemetry/config.json <<'CONFIG'\n${JSON.stringify(fleetTelemetryConfig(), null, 2)}\nCONFIG`,
     'docker rm -f fleet-telemetry bridge receiver-net > /dev/null 2>&1 || true',
     `docker run -d --name receiver-net --restart always -p ${RECEIVER_PORT}:${RECEIVER_PORT} ${BRIDGE_IMAGE} sleep infinity`,
-    `docker run -d --name bridge --restart always --network container:receiver-net -e AWS_REGION=${s.region} -e RECORD_QUEUE_URL='${s.queueUrl}' -e BRIDGE_PORT=${BRIDGE_PORT} -v /opt/bridge:/opt/bridge:ro --user node ${BRIDGE_IMAGE} node /opt/bridge/index.mjs`,
+    `docker run -d --name bridge --restart always --network container:receiver-net -e AWS_REGION=${s.region} -e RECORD_QUEUE_URL='${s.queueUrl}' -e VINS_PARAMETER='${s.vinsParameter}' -e BRIDGE_PORT=${BRIDGE_PORT} -v /opt/bridge:/opt/bridge:ro --user node ${BRIDGE_IMAGE} node /opt/bridge/index.mjs`,
     // It checks the bridge when it starts (ListStreams), and Docker starts it again until the bridge answers.
     `docker run -d --name fleet-telemetry --restart always --network container:receiver-net -e AWS_REGION=${s.region} -v /etc/fleet-telemetry:/etc/fleet-telemetry:ro ${s.image} /fleet-telemetry -config=/etc/fleet-telemetry/config.json`,
   ];

@@ -72,6 +72,9 @@ export class StreamingReceiver extends Construct {
   /** The SSM parameter with the receiver's CA (a public certificate), which the cars' configuration names. */
   readonly caParameter: string;
   readonly caParameterArn: string;
+  /** The SSM parameter with the owner's VINs, which the receiver's bridge takes records for. */
+  readonly vinsParameter: string;
+  readonly vinsParameterArn: string;
 
   constructor(scope: Construct, id: string, props: StreamingReceiverProps) {
     super(scope, id);
@@ -116,6 +119,9 @@ export class StreamingReceiver extends Construct {
     const parameterArn = (name: string): string => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
     this.caParameter = tls.ca;
     this.caParameterArn = parameterArn(tls.ca);
+    // The owner's VINs (see shared/receiver/vin-allowlist.ts): the API writes it, the bridge reads it.
+    this.vinsParameter = `${parameterPath}/vins`;
+    this.vinsParameterArn = parameterArn(this.vinsParameter);
     const role = new Role(this, 'ReceiverRole', {
       assumedBy: new ServicePrincipal('ec2.amazonaws.com'),
       // Session Manager instead of SSH, and the patch baseline below.
@@ -128,6 +134,7 @@ export class StreamingReceiver extends Construct {
         resources: [tls.key, tls.cert, tls.ca].map(parameterArn),
       }),
     );
+    role.addToPolicy(new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [this.vinsParameterArn] }));
     const bridge = bundledAsset(this, 'BridgeBundle', 'infra/receiver/bridge-main.ts');
     role.addToPolicy(new PolicyStatement({ actions: ['s3:GetObject'], resources: [bridge.bucket.arnForObjects(bridge.s3ObjectKey)] }));
 
@@ -140,6 +147,7 @@ export class StreamingReceiver extends Construct {
         queueUrl: this.queue.queueUrl,
         bridgeBundle: bridge.s3ObjectUrl,
         tls,
+        vinsParameter: this.vinsParameter,
       }),
     );
     this.instance = new Instance(this, 'Receiver', {

@@ -98,14 +98,17 @@ export class TeslaLoggerStack extends Stack {
           ...(config.hostedZoneId && config.hostedZoneName ? { hostedZone: { id: config.hostedZoneId, name: config.hostedZoneName } } : {}),
         })
       : null;
-    // The API configures the cars for it (PUT /streaming): it reads the receiver's CA, and only that parameter.
+    // The API configures the cars for it (PUT /streaming): it reads the receiver's CA, and writes the VINs the
+    // receiver's bridge takes records for; no other parameter.
     // The collector leaves a car that streams to the stream: it only needs to know streaming is on.
     if (streaming) {
       for (const fn of [apiFn, collectorFn]) {
         fn.addEnvironment('RECEIVER_HOST', config.telemetryHostName!);
         fn.addEnvironment('RECEIVER_CA_PARAMETER', streaming.caParameter);
       }
+      apiFn.addEnvironment('RECEIVER_VINS_PARAMETER', streaming.vinsParameter);
       apiFn.addToRolePolicy(new PolicyStatement({ actions: ['ssm:GetParameter'], resources: [streaming.caParameterArn] }));
+      apiFn.addToRolePolicy(new PolicyStatement({ actions: ['ssm:PutParameter'], resources: [streaming.vinsParameterArn] }));
     }
 
     new OwnerAlarms(this, 'Alarms', {

@@ -1,5 +1,7 @@
+import type * as SsmModule from '@aws-sdk/client-ssm';
 import type { ApiDeps } from '../http/api-deps';
 import { ssmReceiver } from '../receiver/ssm-receiver';
+import { ssmVinList } from '../receiver/ssm-vin-list';
 import type { CommandKey } from '../vcp/command-key';
 import { signTeslaJws } from '../vcp/tesla-jws';
 import type { buildAwsDeps } from './aws';
@@ -7,16 +9,14 @@ import type { buildAwsDeps } from './aws';
 /** The streaming routes' adapters in AWS: Tesla's telemetry endpoints, the receiver from SSM, the app's key. */
 export function awsStreaming(
   aws: ReturnType<typeof buildAwsDeps>,
-  receiver: { hostname: string; caParameter: string },
+  receiver: { hostname: string; caParameter: string; vinsParameter?: string },
   commandKey: () => Promise<CommandKey | null>,
 ): NonNullable<ApiDeps['streaming']> {
+  const client = (ssm: typeof SsmModule) => new ssm.SSMClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 });
   return {
     telemetry: aws.fleet,
-    receiver: ssmReceiver(
-      (ssm) => new ssm.SSMClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 }),
-      receiver.hostname,
-      receiver.caParameter,
-    ),
+    receiver: ssmReceiver(client, receiver.hostname, receiver.caParameter),
+    ...(receiver.vinsParameter !== undefined ? { allowlist: ssmVinList(client, receiver.vinsParameter).write } : {}),
     watch: aws.streamStates,
     signer: async () => {
       const key = await commandKey();

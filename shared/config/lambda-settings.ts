@@ -17,7 +17,7 @@ export interface LambdaSettings extends Tunables {
   /** The SNS topic that e-mails notifications (the stack's notifyEmail); null: no e-mail channel. */
   notifyTopicArn: string | null;
   /** The streaming receiver (telemetryHostName) and the SSM parameter its CA is in; null: streaming is off. */
-  receiver: { hostname: string; caParameter: string } | null;
+  receiver: { hostname: string; caParameter: string; vinsParameter?: string } | null;
 }
 
 export function parseLambdaSettings(env: Env): LambdaSettings {
@@ -41,7 +41,14 @@ export function parseLambdaSettings(env: Env): LambdaSettings {
           },
     notifyTopicArn: read.optional('NOTIFY_TOPIC_ARN') ?? null,
     receiver:
-      read.optional('RECEIVER_HOST') === undefined ? null : { hostname: read.required('RECEIVER_HOST'), caParameter: read.required('RECEIVER_CA_PARAMETER') },
+      read.optional('RECEIVER_HOST') === undefined
+        ? null
+        : {
+            hostname: read.required('RECEIVER_HOST'),
+            caParameter: read.required('RECEIVER_CA_PARAMETER'),
+            // The API's only: the collector just needs to know streaming is on.
+            ...(read.optional('RECEIVER_VINS_PARAMETER') !== undefined ? { vinsParameter: read.required('RECEIVER_VINS_PARAMETER') } : {}),
+          },
   };
 }
 

@@ -15,6 +15,8 @@ export interface KinesisBridgeOptions {
   /** The stream names fleet-telemetry is configured with (`kinesis.streams`); a record for any other is refused. */
   streams: readonly string[];
   log: Log;
+  /** The owner's cars (see vin-allowlist.ts): another car's record is refused, unacked, before it reaches the sink. */
+  allows?: (vin: string) => Promise<boolean>;
 }
 
 /**
@@ -44,6 +46,10 @@ export function kinesisBridge(options: KinesisBridgeOptions): (request: Incoming
           if (typeof record === 'string') {
             options.log.warn('receiver bridge: record refused', { problem: record });
             return answer(response, 400, error('ValidationException', record));
+          }
+          if (options.allows && !(await options.allows(record.partitionKey))) {
+            options.log.warn('receiver bridge: record for a car not on the allowlist refused', { vin: record.partitionKey });
+            return answer(response, 400, error('AccessDeniedException', 'not one of the owner’s cars'));
           }
           try {
             await options.sink.put(record);

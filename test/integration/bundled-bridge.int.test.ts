@@ -34,10 +34,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bridge-bundle-'));
   bundleLambda('infra/receiver/bridge-main.ts', dir);
   // SQS's JSON protocol, as the SDK speaks it: SendMessage answers its message id and the body's MD5, which the SDK checks.
+  // SSM's GetParameter (the VIN allowlist) is answered too, with the owner's one car.
   sqs = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (String(req.headers['x-amz-target']).startsWith('AmazonSSM.')) {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        return void res.end(JSON.stringify({ Parameter: { Name: '/Stack/receiver/vins', Type: 'String', Value: VIN, Version: 1 } }));
+      }
       const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { MessageBody: string; MessageGroupId: string };
       if (sqsMode === 'hold') return void held.push(res);
       sent.push({ body: input.MessageBody, group: input.MessageGroupId });
@@ -62,7 +67,7 @@ afterAll(async () => {
 });
 
 /** Starts the bundled bridge on a free port; resolves once it listens. */
-async function startBridge(): Promise<number> {
+async function startBridge(extra: Record<string, string> = {}): Promise<number> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   bridge = spawn(process.execPath, [join(dir, 'index.mjs')], {
     env: {
@@ -71,9 +76,11 @@ async function startBridge(): Promise<number> {
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'secret',
       AWS_ENDPOINT_URL_SQS: sqsUrl,
+      AWS_ENDPOINT_URL_SSM: sqsUrl,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       RECORD_QUEUE_URL: `${sqsUrl}/111122223333/records.fifo`,
       BRIDGE_PORT: String(port),
+      ...extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -84,8 +91,8 @@ async function startBridge(): Promise<number> {
   return port;
 }
 
-function putRecord(port: number): Promise<{ status: number; body: string }> {
-  const payload = JSON.stringify({ StreamName: 'tesla-V', PartitionKey: VIN, Data: Buffer.from(RECORD).toString('base64') });
+function putRecord(port: number, vin = VIN): Promise<{ status: number; body: string }> {
+  const payload = JSON.stringify({ StreamName: 'tesla-V', PartitionKey: vin, Data: Buffer.from(RECORD).toString('base64') });
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
@@ -124,5 +131,15 @@ describe('the bundled bridge, in a process of its own', () => {
     while (held.length === before) await new Promise((resolve) => setTimeout(resolve, 20));
     bridge!.kill('SIGKILL');
     await expect(answer).rejects.toThrow(/socket hang up|ECONNRESET/);
+  });
+
+  it('with the VIN allowlist it is given, refuses another car’s record before SQS and stores the owner’s', async () => {
+    sqsMode = 'answer';
+    const port = await startBridge({ VINS_PARAMETER: '/Stack/receiver/vins' });
+    const before = sent.length;
+    expect((await putRecord(port, '5YJ3E7EB0SF000082')).status).toBe(400);
+    expect(sent.length).toBe(before);
+    expect((await putRecord(port)).status).toBe(200);
+    expect(sent.length).toBe(before + 1);
   });
 });

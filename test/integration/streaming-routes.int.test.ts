@@ -34,6 +34,8 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
   const stores = new MemoryStores();
   const watched = new Map<string, number | null>();
   const watch = { setConfiguredUntil: (vin: string, until: number | null) => Promise.resolve(void watched.set(vin, until)) };
+  const allowlists: string[][] = [];
+  const allowlist = (vins: readonly string[]) => Promise.resolve(void allowlists.push([...vins]));
   for (const vin of CARS) await stores.putVehicle({ vin, displayName: null, state: 'online', lastSeenAt: 0, lastSnapshotAt: null, polling: {} as never });
   const handler = createApiHandler(
     memoryApiDeps({
@@ -47,6 +49,7 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
               receiver: () => Promise.resolve(options.receiverReady === false ? null : { hostname: 'telemetry.example.com', port: 443, ca: CA }),
               signer: () => Promise.resolve(options.key === false ? null : (claims: Record<string, unknown>) => signTeslaJws(key, claims)),
               watch,
+              allowlist,
             },
           }),
     }),
@@ -56,12 +59,12 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
     const res = await handler(httpEvent(method, '/streaming', { token }), {} as Context);
     return { status: res.statusCode!, body: JSON.parse(res.body ?? 'null') as Record<string, any> };
   };
-  return { ...ctx, stores, call, watched };
+  return { ...ctx, stores, call, watched, allowlists };
 }
 
 describe('PUT, GET and DELETE /streaming', () => {
   it('configures every car for the receiver, reads each back, and counts each billed request', async () => {
-    const { call, sim, stores, clock, watched } = await setup();
+    const { call, sim, stores, clock, watched, allowlists } = await setup();
     const put = await call('PUT');
     expect(put.status).toBe(200);
     // Each car shows when its configuration ends, and is kept as one that should stream until then.
@@ -90,6 +93,8 @@ describe('PUT, GET and DELETE /streaming', () => {
     const removed = await call('DELETE');
     expect(removed.body.cars).toEqual(CARS.map((vin) => ({ vin, removed: true })));
     expect(CARS.map((vin) => watched.get(vin))).toEqual([null, null]);
+    // The receiver's allowlist: every car before configuring, none after stopping.
+    expect(allowlists).toEqual([CARS, []]);
     for (const vin of CARS) expect(sim.telemetry.configOf(vin)).toBeNull();
   });
 

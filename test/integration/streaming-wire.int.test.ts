@@ -15,6 +15,7 @@ import { TelemetryCarClient } from '../../infra/simulator/sim-telemetry-client';
 import { receiverConfigFor } from '../../infra/simulator/sim-wire';
 import { encodeStreamMessage, MESSAGE_TYPE } from '../../infra/simulator/wire/envelope';
 import { kinesisBridge, type RecordSink } from '../../shared/receiver/kinesis-bridge';
+import { VinAllowlist } from '../../shared/receiver/vin-allowlist';
 import { DEFAULT_SIGNALS, streamFoldOptions } from '../../shared/domain/telemetry/signal-set';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
@@ -85,7 +86,9 @@ beforeAll(async () => {
       if (out.batchItemFailures.length > 0) throw new Error('not recorded');
     },
   };
-  bridge = createServer(kinesisBridge({ sink, streams: Object.values(RECORD_STREAMS), log: silentLog }));
+  // The bridge as deployed, with the owner's VINs as PUT /streaming writes them.
+  const allowlist = new VinAllowlist(() => Promise.resolve([OWNER_VIN]), silentLog);
+  bridge = createServer(kinesisBridge({ sink, streams: Object.values(RECORD_STREAMS), log: silentLog, allows: (vin) => allowlist.allows(vin) }));
   await new Promise<void>((r) => bridge.listen(0, '127.0.0.1', r));
   bridgeUrl = `http://127.0.0.1:${(bridge.address() as AddressInfo).port}`;
   // The server's key and certificate, made by the receiver's own first-boot commands (real openssl, a fake AWS CLI).
@@ -191,16 +194,21 @@ describe('the receiver’s refusals: each refused, nothing stored, the receiver 
     await receiverStillServes(500);
   });
 
-  it('a car not the owner’s is stored nowhere, even when its record names the owner’s VIN', async () => {
+  it('a car not the owner’s is refused at the receiver’s bridge (unacked) and stored nowhere, even when its record names the owner’s VIN', async () => {
+    const before = { sunk: sunk.length };
     const c = car(STRANGER_VIN);
     await c.connect();
     c.send(rec(STRANGER_VIN, 600, [text('BatteryLevel', 10)]));
     // The certificate's VIN replaces the one in the record: a stranger cannot write into the owner's history.
     c.send(rec(OWNER_VIN, 601, [text('BatteryLevel', 11)]));
-    expect(await until(() => c.pending === 0)).toBe(true);
+    expect(await until(() => receiver.stats.dispatchFailures >= 2)).toBe(true);
+    await settle();
+    expect([c.acks, c.pending]).toEqual([0, 2]);
+    // Neither its records nor its connection events got past the bridge.
+    expect(sunk.length).toBe(before.sunk);
+    expect(events.filter((e) => e.includes(STRANGER_VIN))).toEqual([]);
     expect(await stores.latestSnapshot(STRANGER_VIN)).toBeNull();
     expect((await stores.latestSnapshot(OWNER_VIN))?.takenAt).toBe(T0 + 500_000);
-    expect(sunk.slice(-2).map((s) => (JSON.parse(s) as { vin: string }).vin)).toEqual([STRANGER_VIN, STRANGER_VIN]);
     c.close();
     await receiverStillServes(602);
   });

@@ -21,6 +21,8 @@ export interface StreamingDeps {
   now(): number;
   /** Whether each car should stream, for the collector to tell one gone silent (see stream-watch.ts). */
   watch?: Pick<StreamWatchStore, 'setConfiguredUntil'>;
+  /** The VINs the receiver takes records for (its own check; the recorder checks again). */
+  allowlist?: (vins: readonly string[]) => Promise<void>;
 }
 
 export type StreamingAction = 'status' | 'configure' | 'remove';
@@ -49,6 +51,7 @@ export async function runStreaming(deps: StreamingDeps, action: StreamingAction)
   try {
     return await withFleetCallContext(context, async (): Promise<StreamingOutcome> => {
       if (action === 'remove') {
+        await deps.allowlist?.([]);
         const cars = await stopStreaming(telemetry, vins);
         for (const vin of vins) await deps.watch?.setConfiguredUntil(vin, null);
         return { kind: 'removed', cars };
@@ -59,6 +62,8 @@ export async function runStreaming(deps: StreamingDeps, action: StreamingAction)
         return { kind: 'cars', action, receiver, cars: await expecting(deps, await streamingStatus(telemetry, vins, receiver, deps.now())) };
       const sign = await deps.signer();
       if (sign === null) return { kind: 'no_command_key' };
+      // Before any car is configured: a car's first records must not be refused by the receiver.
+      await deps.allowlist?.(vins);
       const outcome = await configureStreaming({ telemetry, sign, now: () => deps.now() }, vins, receiver, DEFAULT_SIGNALS);
       return outcome.kind === 'invalid_receiver' ? outcome : { kind: 'cars', action, receiver, cars: await expecting(deps, outcome.cars) };
     });

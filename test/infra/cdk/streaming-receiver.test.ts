@@ -81,13 +81,26 @@ describe('the receiver, as a new account gets it', () => {
     });
   });
 
-  it('may only send to the record queue, keep its TLS material in its three parameters and read the bridge’s bundle', () => {
+  it('may only send to the record queue, keep its TLS material in its three parameters, read the VIN allowlist and the bridge’s bundle', () => {
     const statements = statementsOf('StreamingReceiverRole');
     const actions = statements.flatMap((s) => [s.Action].flat()).sort();
-    expect(actions).toEqual(['s3:GetObject', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage', 'ssm:GetParameter', 'ssm:PutParameter']);
+    expect(actions).toEqual([
+      's3:GetObject',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+      'ssm:GetParameter',
+      'ssm:GetParameter',
+      'ssm:PutParameter',
+    ]);
     expect(JSON.stringify(statements)).not.toMatch(/kinesis|"\*"/);
     const ssm = statements.find((s) => [s.Action].flat().includes('ssm:PutParameter'));
     expect(JSON.stringify(ssm?.Resource)).toMatch(/parameter\/On\/receiver\/tls-key.*parameter\/On\/receiver\/tls-cert.*parameter\/On\/receiver\/ca/);
+    expect(JSON.stringify(ssm?.Resource)).not.toMatch(/vins/);
+    const vins = statements.filter((s) => JSON.stringify(s.Resource).includes('receiver/vins'));
+    expect(vins.map((s) => s.Action)).toEqual(['ssm:GetParameter']);
+    // The bridge is told where the list is.
+    expect(userData()).toContain("-e VINS_PARAMETER='/On/receiver/vins'");
   });
 
   it('runs Tesla’s receiver pinned, acking the car only once the bridge has stored its record in the queue', () => {
@@ -106,6 +119,7 @@ describe('the receiver, as a new account gets it', () => {
       queueUrl: 'https://sqs/q.fifo',
       bridgeBundle: 's3://b/k.zip',
       tls: { key: '/k', cert: '/c', ca: '/a' },
+      vinsParameter: '/v',
     };
     expect(() => execFileSync('bash', ['-n'], { input: receiverUserData(settings).join('\n') })).not.toThrow();
     expect(() => execFileSync('bash', ['-n'], { input: receiverStartScript(settings).join('\n') })).not.toThrow();
@@ -156,13 +170,18 @@ describe('the records’ path into the history', () => {
 describe('the API, which configures the cars (PUT /streaming)', () => {
   const api = (t: Template) =>
     Object.entries(t.findResources('AWS::Lambda::Function') as Record<string, Resource>).find(([id]) => id.startsWith('ApiFunction'))!;
-  it('knows the receiver’s host and its CA parameter, and may read that parameter and no other', () => {
+  it('knows the receiver’s host and its parameters, and may read its CA and write its VIN allowlist, no other parameter', () => {
     const [, fn] = api(on);
-    expect(fn.Properties.Environment.Variables).toMatchObject({ RECEIVER_HOST: 'telemetry.example.com', RECEIVER_CA_PARAMETER: '/On/receiver/ca' });
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      RECEIVER_HOST: 'telemetry.example.com',
+      RECEIVER_CA_PARAMETER: '/On/receiver/ca',
+      RECEIVER_VINS_PARAMETER: '/On/receiver/vins',
+    });
     const ssm = statementsOf('ApiFunctionRole').filter((s) => [s.Action].flat().some((a) => a.startsWith('ssm:')));
-    expect(ssm).toHaveLength(1);
-    expect([ssm[0]!.Action].flat()).toEqual(['ssm:GetParameter']);
-    expect(JSON.stringify(ssm[0]!.Resource)).toMatch(/parameter\/On\/receiver\/ca"/);
+    expect(ssm.map((s) => [[s.Action].flat(), JSON.stringify(s.Resource).match(/parameter\/On\/receiver\/[a-z-]+/g)])).toEqual([
+      [['ssm:GetParameter'], ['parameter/On/receiver/ca']],
+      [['ssm:PutParameter'], ['parameter/On/receiver/vins']],
+    ]);
     expect(api(off)[1].Properties.Environment.Variables.RECEIVER_HOST).toBeUndefined();
   });
 

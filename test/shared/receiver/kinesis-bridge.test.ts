@@ -17,8 +17,11 @@ afterEach(async () => {
   server = null;
 });
 
-async function bridge(sink: RecordSink): Promise<(target: string, body: unknown) => Promise<{ status: number; body: Record<string, unknown> }>> {
-  server = createServer(kinesisBridge({ sink, streams: ['tesla-V'], log: silentLog }));
+async function bridge(
+  sink: RecordSink,
+  allows?: (vin: string) => Promise<boolean>,
+): Promise<(target: string, body: unknown) => Promise<{ status: number; body: Record<string, unknown> }>> {
+  server = createServer(kinesisBridge({ sink, streams: ['tesla-V'], log: silentLog, ...(allows ? { allows } : {}) }));
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // As the dispatcher's Go SDK (v1, AWS JSON 1.1) sends it; the signature is not checked on the loopback.
@@ -127,5 +130,14 @@ describe('the SQS sink', () => {
     const sink = new SqsRecordSink(new SQSClient({ region: 'eu-west-1' }), 'https://sqs.eu-west-1.amazonaws.com/123456789012/records.fifo');
     await expect(sink.put({ stream: 'tesla-V', partitionKey: VIN, data: Buffer.from('{}') })).rejects.toThrow('NonExistentQueue');
     sqs.restore();
+  });
+
+  it('refuses, unacked and unstored, a record for a car not on the owner’s allowlist', async () => {
+    const stored: string[] = [];
+    const send = await bridge({ put: (r) => Promise.resolve(void stored.push(r.partitionKey)) }, (vin) => Promise.resolve(vin === VIN));
+    expect((await send('PutRecord', putRecord())).status).toBe(200);
+    const stranger = await send('PutRecord', { ...putRecord(), PartitionKey: '5YJ3E7EA3LF760001' });
+    expect([stranger.status, stranger.body.__type]).toEqual([400, 'AccessDeniedException']);
+    expect(stored).toEqual([VIN]);
   });
 });
