@@ -3,9 +3,8 @@ import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Log } from '../../shared/domain/stores';
-import { decodeEnvelope, encodeAck, encodeError, MESSAGE_TYPE } from './wire/envelope';
+import { decodeEnvelope, encodeAck, encodeError, MESSAGE_TYPE, WireError } from './wire/envelope';
 import { decodePayload } from './wire/payload-codec';
-import { WireError } from './wire/protobuf-wire';
 
 /**
  * A stand-in for Tesla's fleet-telemetry server (its Go source, v0.9.4), for tests and the local host: Tesla's own

@@ -1,15 +1,18 @@
 /**
- * Just enough protobuf (proto3 wire format) for the Vehicle Command Protocol, written from the documented field
- * numbers: varints, fixed32 and length-delimited fields. Fields are emitted in the order they are written.
+ * Just enough protobuf (proto3 wire format) for the Vehicle Command Protocol and Fleet Telemetry's records, written
+ * from the documented field numbers: varints, fixed 32/64-bit and length-delimited fields. Fields are emitted in the
+ * order they are written.
  */
 const VARINT = 0;
 const FIXED64 = 1;
 const BYTES = 2;
 const FIXED32 = 5;
 
-function varint(value: number | bigint): Buffer {
+function varint(value: number | bigint, signed = false): Buffer {
   let v = BigInt(value);
-  if (v < 0n) throw new RangeError('negative varints are not used by this protocol');
+  if (v < 0n && !signed) throw new RangeError('negative varints are not used by this protocol');
+  // int32 and int64 write a negative number as its 64-bit two's complement (ten bytes).
+  v = BigInt.asUintN(64, v);
   const out: number[] = [];
   do {
     const byte = Number(v & 0x7fn);
@@ -33,6 +36,13 @@ export class ProtoWriter {
     return this;
   }
 
+  /** int32/int64, negative numbers included. */
+  int(field: number, value: number | bigint): this {
+    this.tag(field, VARINT);
+    this.parts.push(varint(value, true));
+    return this;
+  }
+
   fixed32(field: number, value: number): this {
     this.tag(field, FIXED32);
     const b = Buffer.alloc(4);
@@ -46,6 +56,15 @@ export class ProtoWriter {
     this.tag(field, FIXED32);
     const b = Buffer.alloc(4);
     b.writeFloatLE(value);
+    this.parts.push(b);
+    return this;
+  }
+
+  /** double (64-bit, little-endian). */
+  double(field: number, value: number): this {
+    this.tag(field, FIXED64);
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(value);
     this.parts.push(b);
     return this;
   }

@@ -1,5 +1,7 @@
 import { Builder } from 'flatbuffers';
-import { WireError } from './protobuf-wire';
+
+/** Bytes that are not the message they should be: the server answers with an error (or an ack), never data. */
+export class WireError extends Error {}
 
 /**
  * The FlatBuffers envelope a car and Tesla's fleet-telemetry server exchange over the WebSocket (facts from the

@@ -1,5 +1,6 @@
+import { ProtoDecodeError, ProtoWriter, readFields, type ProtoValue } from '../../../shared/vcp/protobuf';
 import PROTO from './vehicle-data-proto.json';
-import { asDouble, asFloat, asInt32, asInt64, asText, expectWire, ProtoWriter, readFields, WIRE, WireError, type ProtoField } from './protobuf-wire';
+import { WireError } from './envelope';
 
 /**
  * fleet-telemetry's `Payload` message (protos/vehicle_data.proto, facts in `vehicle-data-proto.json`) both ways: the
@@ -36,15 +37,16 @@ export function encodePayload(record: { data: Array<{ key: string; value: unknow
   for (const datum of record.data) {
     const key = (PROTO.field as Record<string, number>)[datum.key];
     if (key === undefined) throw new WireError(`no field named ${datum.key}`);
-    writer.bytesField(F.data, new ProtoWriter().varintField(1, key).bytesField(2, encodeValue(datum.value)).finish());
+    writer.message(F.data, (d) => d.uint(1, key).bytes(2, encodeValue(datum.value)));
   }
   const ms = Date.parse(record.createdAt);
   if (!Number.isFinite(ms)) throw new WireError('createdAt is not a time');
-  const timestamp = new ProtoWriter().varintField(1, Math.floor(ms / 1000));
-  if (ms % 1000 !== 0) timestamp.varintField(2, (ms % 1000) * 1_000_000);
-  writer.bytesField(F.created_at, timestamp.finish());
-  if (record.vin !== '') writer.bytesField(F.vin, record.vin);
-  if (record.isResend) writer.varintField(F.is_resend, true);
+  writer.message(F.created_at, (t) => {
+    t.int(1, Math.floor(ms / 1000));
+    if (ms % 1000 !== 0) t.int(2, (ms % 1000) * 1_000_000);
+  });
+  if (record.vin !== '') writer.bytes(F.vin, Buffer.from(record.vin));
+  if (record.isResend) writer.uint(F.is_resend, true);
   return writer.finish();
 }
 
@@ -58,87 +60,103 @@ function encodeValue(json: unknown): Uint8Array {
   const w = new ProtoWriter();
   switch (kind.type) {
     case 'string':
-      return w.bytesField(kind.number, String(v)).finish();
+      return w.bytes(kind.number, Buffer.from(String(v))).finish();
     case 'int32':
     case 'int64':
-      return w.varintField(kind.number, BigInt(v as number | string)).finish();
+      return w.int(kind.number, BigInt(v as number | string)).finish();
     case 'float':
-      return w.floatField(kind.number, Number(v)).finish();
+      return w.float(kind.number, Number(v)).finish();
     case 'double':
-      return w.doubleField(kind.number, Number(v)).finish();
+      return w.double(kind.number, Number(v)).finish();
     case 'bool':
-      return w.varintField(kind.number, v === true).finish();
+      return w.uint(kind.number, v === true).finish();
     case 'LocationValue': {
       const { latitude, longitude } = v as { latitude: number; longitude: number };
-      return w.bytesField(kind.number, new ProtoWriter().doubleField(1, latitude).doubleField(2, longitude).finish()).finish();
+      return w.message(kind.number, (l) => l.double(1, latitude).double(2, longitude)).finish();
     }
     default: {
       const number = ENUMS[kind.type]?.[String(v)];
       if (number === undefined) throw new WireError(`no fact for ${kind.type} ${String(v)}`);
-      return w.varintField(kind.number, number).finish();
+      return w.uint(kind.number, number).finish();
     }
   }
 }
 
 /** Decodes a `Payload`; a malformed message throws WireError (the server answers it with an error, not an ack). */
 export function decodePayload(bytes: Uint8Array): DecodedPayload {
-  const out: DecodedPayload = { data: [], createdAt: null, vin: '', isResend: false };
-  for (const f of readFields(bytes)) {
-    if (f.field === F.data) out.data.push(decodeDatum(expectWire(f, WIRE.bytes).bytes!));
-    else if (f.field === F.created_at) out.createdAt = decodeTimestamp(expectWire(f, WIRE.bytes).bytes!);
-    else if (f.field === F.vin) out.vin = asText(expectWire(f, WIRE.bytes));
-    else if (f.field === F.is_resend) out.isResend = expectWire(f, WIRE.varint).varint !== 0n;
+  try {
+    const fields = readFields(bytes);
+    const timestamp = last(fields, F.created_at);
+    const vin = last(fields, F.vin);
+    const resend = last(fields, F.is_resend);
+    return {
+      data: (fields.get(F.data) ?? []).map((d) => decodeDatum(wire(d, 2))),
+      createdAt: timestamp === undefined ? null : decodeTimestamp(wire(timestamp, 2)),
+      vin: vin === undefined ? '' : text(wire(vin, 2)),
+      isResend: resend !== undefined && wire(resend, 0) !== 0n,
+    };
+  } catch (e) {
+    throw e instanceof ProtoDecodeError ? new WireError(e.message) : e;
   }
-  return out;
 }
 
-function decodeDatum(bytes: Uint8Array): DecodedPayload['data'][number] {
-  let key: string | number = 'Unknown';
-  let value: Record<string, unknown> | null = null;
-  for (const f of readFields(bytes)) {
-    if (f.field === 1) {
-      const n = asInt32(expectWire(f, WIRE.varint));
-      key = FIELD_NAMES.get(n) ?? n;
-    } else if (f.field === 2) value = decodeValue(expectWire(f, WIRE.bytes).bytes!);
-  }
-  return { key, value };
+type Fields = Map<number, ProtoValue[]>;
+
+/** A field's value of the wire type its kind has, or a WireError for another. */
+function wire(v: ProtoValue, wireType: 0): bigint;
+function wire(v: ProtoValue, wireType: 1 | 2 | 5): Buffer;
+function wire(v: ProtoValue, wireType: ProtoValue['wireType']): bigint | Buffer {
+  if (v.wireType !== wireType) throw new WireError(`a field has wire type ${v.wireType}, expected ${wireType}`);
+  return v.value;
+}
+/** The last occurrence of a field, as protobuf's parsers take it. */
+const last = (fields: Fields, n: number): ProtoValue | undefined => fields.get(n)?.at(-1);
+const text = (b: Buffer): string => new TextDecoder('utf-8', { fatal: true }).decode(b);
+const int32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+
+function decodeDatum(bytes: Buffer): DecodedPayload['data'][number] {
+  const fields = readFields(bytes);
+  const key = last(fields, 1);
+  const value = last(fields, 2);
+  const n = key === undefined ? 0 : int32(wire(key, 0));
+  return { key: FIELD_NAMES.get(n) ?? n, value: value === undefined ? null : decodeValue(wire(value, 2)) };
 }
 
-function decodeValue(bytes: Uint8Array): Record<string, unknown> {
+function decodeValue(bytes: Buffer): Record<string, unknown> {
   let value: Record<string, unknown> = {};
-  // A oneof sent twice keeps its last member, as protobuf's parsers do.
-  for (const f of readFields(bytes)) {
-    const kind = KIND_BY_NUMBER.get(f.field);
-    if (kind !== undefined) value = { [jsonName(kind.name)]: decodeMember(kind, f) };
+  for (const [number, values] of readFields(bytes)) {
+    const kind = KIND_BY_NUMBER.get(number);
+    const v = values.at(-1);
+    if (kind !== undefined && v !== undefined) value = { [jsonName(kind.name)]: decodeMember(kind, v) };
   }
   return value;
 }
 
-function decodeMember(kind: ValueKind, f: ProtoField): unknown {
+function decodeMember(kind: ValueKind, v: ProtoValue): unknown {
   switch (kind.type) {
     case 'string':
-      return asText(expectWire(f, WIRE.bytes));
+      return text(wire(v, 2));
     case 'int32':
-      return asInt32(expectWire(f, WIRE.varint));
+      return int32(wire(v, 0));
     case 'int64':
-      return String(asInt64(expectWire(f, WIRE.varint)));
+      return String(BigInt.asIntN(64, wire(v, 0)));
     case 'float':
-      return jsonNumber(shortestFloat32(asFloat(expectWire(f, WIRE.fixed32))));
+      return jsonNumber(shortestFloat32(wire(v, 5).readFloatLE(0)));
     case 'double':
-      return jsonNumber(asDouble(expectWire(f, WIRE.fixed64)));
+      return jsonNumber(wire(v, 1).readDoubleLE(0));
     case 'bool':
-      return expectWire(f, WIRE.varint).varint !== 0n;
+      return wire(v, 0) !== 0n;
     case 'LocationValue': {
-      const location = { latitude: 0, longitude: 0 };
-      for (const g of readFields(expectWire(f, WIRE.bytes).bytes!)) {
-        if (g.field === 1) location.latitude = asDouble(expectWire(g, WIRE.fixed64));
-        if (g.field === 2) location.longitude = asDouble(expectWire(g, WIRE.fixed64));
-      }
-      return location;
+      const location = readFields(wire(v, 2));
+      const degrees = (n: number) => {
+        const f = last(location, n);
+        return f === undefined ? 0 : wire(f, 1).readDoubleLE(0);
+      };
+      return { latitude: degrees(1), longitude: degrees(2) };
     }
     default: {
-      if (f.wireType === WIRE.bytes) return {}; // a message kind without facts here
-      const n = asInt32(expectWire(f, WIRE.varint));
+      if (v.wireType === 2) return {}; // a message kind without facts here
+      const n = int32(wire(v, 0));
       const names = ENUMS[kind.type];
       return (names && Object.keys(names).find((name) => names[name] === n)) ?? n;
     }
@@ -159,13 +177,11 @@ function shortestFloat32(n: number): number {
 }
 
 /** RFC 3339 in UTC with 0, 3, 6 or 9 fractional digits, as protojson writes a Timestamp. */
-function decodeTimestamp(bytes: Uint8Array): string {
-  let seconds = 0n;
-  let nanos = 0;
-  for (const f of readFields(bytes)) {
-    if (f.field === 1) seconds = asInt64(expectWire(f, WIRE.varint));
-    if (f.field === 2) nanos = asInt32(expectWire(f, WIRE.varint));
-  }
+function decodeTimestamp(bytes: Buffer): string {
+  const fields = readFields(bytes);
+  const [s, n] = [last(fields, 1), last(fields, 2)];
+  const seconds = s === undefined ? 0n : BigInt.asIntN(64, wire(s, 0));
+  const nanos = n === undefined ? 0 : int32(wire(n, 0));
   if (nanos < 0 || nanos > 999_999_999) throw new WireError('a Timestamp with nanos out of range');
   const whole = new Date(Number(seconds) * 1000);
   if (!Number.isFinite(whole.getTime())) throw new WireError('a Timestamp out of range');

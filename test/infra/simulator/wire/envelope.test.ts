@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Builder } from 'flatbuffers';
-import { decodeEnvelope, encodeAck, encodeError, encodeStreamMessage, MESSAGE_TYPE } from '../../../../infra/simulator/wire/envelope';
-import { WireError } from '../../../../infra/simulator/wire/protobuf-wire';
+import { decodeEnvelope, encodeAck, encodeError, encodeStreamMessage, MESSAGE_TYPE, WireError } from '../../../../infra/simulator/wire/envelope';
 
 const message = {
   txid: 'tx-1',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodePayload, encodePayload } from '../../../../infra/simulator/wire/payload-codec';
-import { ProtoWriter, WireError } from '../../../../infra/simulator/wire/protobuf-wire';
+import { WireError } from '../../../../infra/simulator/wire/envelope';
+import { ProtoWriter } from '../../../../shared/vcp/protobuf';
 import { parseStreamRecord } from '../../../../shared/domain/telemetry/stream-record';
 
 const VIN = '5YJ3E7EA3LF760000';
@@ -46,9 +47,7 @@ describe('the Payload codec (vehicle_data.proto, facts in vehicle-data-proto.jso
   });
 
   it('emits unpopulated fields and gives a Field or enum it has no name for by number, as protojson does', () => {
-    const unknownKey = new ProtoWriter()
-      .bytesField(1, new ProtoWriter().varintField(1, 9999).bytesField(2, new ProtoWriter().varintField(9, 77).finish()).finish())
-      .finish();
+    const unknownKey = new ProtoWriter().message(1, (d) => d.uint(1, 9999).message(2, (v) => v.uint(9, 77))).finish();
     expect(decodePayload(unknownKey)).toEqual({ data: [{ key: 9999, value: { shiftStateValue: 77 } }], createdAt: null, vin: '', isResend: false });
   });
 
@@ -56,7 +55,7 @@ describe('the Payload codec (vehicle_data.proto, facts in vehicle-data-proto.jso
     const bytes = encodePayload(record);
     expect(() => decodePayload(bytes.subarray(0, bytes.length - 3))).toThrow(WireError);
     expect(() => decodePayload(Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]))).toThrow(WireError);
-    expect(() => decodePayload(new ProtoWriter().varintField(3, 1).finish())).toThrow(WireError);
+    expect(() => decodePayload(new ProtoWriter().uint(3, 1).finish())).toThrow(WireError);
     expect(() => decodePayload(Uint8Array.from([0x00]))).toThrow(WireError);
   });
 
