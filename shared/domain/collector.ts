@@ -22,7 +22,7 @@ import type { SuperchargerBillingStore } from './supercharger/billing-store';
 import { syncBillingOfCars } from './supercharger/billing-pass';
 import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
-import { streamSilence, type StreamWatch } from './telemetry/stream-watch';
+import { STREAMING_FRESH_MS, streamSilence, type StreamWatch } from './telemetry/stream-watch';
 import { RENEW_BEFORE_MS } from './telemetry/telemetry-health';
 
 export interface CollectorDeps {
@@ -109,12 +109,6 @@ export interface CollectorSummary {
 
 /** An online car the policy would have read within this (its longest quiet window is 4 h), times the budget's slowdown. */
 const STALE_ONLINE_MS = 6 * 60 * MINUTE_MS;
-/**
- * A car that streamed a record this recently is streaming: the collector leaves it to the stream. Longer silence
- * (a receiver down, a configuration lost or expired) and the car is polled again, as without streaming. A car parked
- * online sends its range or temperature as they change, so a quarter of an hour without any record is unusual.
- */
-export const STREAMING_FRESH_MS = 15 * MINUTE_MS;
 /** Failed reads in a row after which a car needs the owner. */
 const FAILING_PASSES = 5;
 

@@ -1,11 +1,11 @@
 import { deriveKeepingReadings, recordHistory } from '../history/history-recorder';
 import type { HistoryStore } from '../history/history-store';
 import type { Log, SnapshotStore, VehicleStore } from '../stores';
-import { foldStreamRecord, type StreamCarState, type StreamFoldOptions } from './stream-fold';
+import { afterPolledReading, foldStreamRecord, type StreamCarState, type StreamFoldOptions } from './stream-fold';
 import { recordConnectivity } from './record-connectivity';
 import { RECORD_STREAMS } from './record-streams';
 import { parseStreamRecord } from './stream-record';
-import type { StreamWatchStore } from './stream-watch';
+import { STREAMING_FRESH_MS, type StreamWatchStore } from './stream-watch';
 
 /** Each car's streamed fields so far, kept between records. */
 export interface StreamStateStore {
@@ -60,7 +60,7 @@ export async function recordStreamRecord(deps: StreamRecorderDeps, body: unknown
     deps.log.warn('stream: record for a car that is not the owner’s left out', { vin: record.vin });
     return 'unknown_vin';
   }
-  const fold = foldStreamRecord(await deps.streamStates.getStreamState(record.vin), record, deps.fold);
+  const fold = foldStreamRecord(await carriedState(deps, record.vin, record.createdAt), record, deps.fold);
   if (fold.kind === 'late') {
     // A car sends a record again when its ack was lost: past the queue's five-minute deduplication it comes in late,
     // and is only a copy of what is stored.
@@ -82,6 +82,18 @@ export async function recordStreamRecord(deps: StreamRecorderDeps, body: unknown
   }
   await deps.streamStates.putStreamState(state);
   return 'recorded';
+}
+
+/**
+ * The car's streamed state, brought up to a reading the collector polled since (see afterPolledReading). The collector
+ * reads a car only after STREAMING_FRESH_MS without a record, so only a record after such a silence looks for one.
+ */
+async function carriedState(deps: StreamRecorderDeps, vin: string, at: number): Promise<StreamCarState | null> {
+  const state = await deps.streamStates.getStreamState(vin);
+  if (state === null || at - state.at <= STREAMING_FRESH_MS) return state;
+  const latest = await deps.snapshots.latestSnapshot(vin);
+  const polled = latest !== null && latest.source !== 'stream' && latest.takenAt > state.at && latest.takenAt <= at;
+  return polled ? afterPolledReading(state, latest) : state;
 }
 
 async function stored(snapshots: SnapshotStore, vin: string, at: number): Promise<boolean> {

@@ -72,6 +72,24 @@ function edgeTime(state: StreamCarState, record: StreamRecord, options: StreamFo
 }
 
 /**
+ * A reading polled after the stream's last record is newer than what the stream carries: the collector reads a car
+ * only once its stream has been silent (a receiver down), and a car sends a field only when it changes, so a change
+ * made meanwhile may never come (fleet-telemetry #246). The fields that say whether the car drives or charges, and the
+ * odometer, are taken from that reading instead of being carried over the silence; a value the reading lacks is
+ * unknown until the car sends it again. The state's time stays the stream's.
+ */
+export function afterPolledReading(state: StreamCarState, reading: Snapshot): StreamCarState {
+  const fields = { ...state.fields };
+  const set = (name: string, value: StreamValue | null) => (value === null ? delete fields[name] : (fields[name] = value));
+  set('Gear', reading.shiftState === null ? null : { kind: 'enum', value: `ShiftState${reading.shiftState}` });
+  set('VehicleSpeed', reading.speedMph === null ? null : { kind: 'number', value: reading.speedMph });
+  set('DetailedChargeState', reading.chargingState === null ? null : { kind: 'enum', value: `DetailedChargeState${reading.chargingState}` });
+  if (reading.odometerMi !== null) fields.Odometer = { kind: 'number', value: reading.odometerMi };
+  const { parkedOdometerMi: _before, ...rest } = state;
+  return { ...rest, fields };
+}
+
+/**
  * The most a late report can add: the odometer's interval (at most a minute) of driving at speed. More, and the car
  * drove while its gear changes did not reach us (a receiver down): the odometer is taken as it is, and the history
  * sees a drive between two parked readings, as it would from polling.

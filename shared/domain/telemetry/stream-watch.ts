@@ -20,6 +20,13 @@ export interface StreamWatchStore {
   recordConnection(vin: string, connection: { connected: boolean; at: number }): Promise<void>;
 }
 
+/**
+ * A car that streamed a record this recently is streaming: the collector leaves it to the stream. Longer silence
+ * (a receiver down, a configuration lost or expired) and the car is polled again, as without streaming. A car parked
+ * online sends its range or temperature as they change, so a quarter of an hour without any record is unusual.
+ */
+export const STREAMING_FRESH_MS = 15 * MINUTE_MS;
+
 /** A car online this long without connecting to the receiver is silent: it connects within seconds of waking. */
 export const SILENT_AFTER_MS = 15 * MINUTE_MS;
 /**

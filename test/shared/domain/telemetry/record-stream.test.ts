@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { recordHistory } from '../../../../shared/domain/history/history-recorder';
 import { recordStreamRecord, type StreamRecorderDeps } from '../../../../shared/domain/telemetry/record-stream';
 import { MemoryHistoryStore } from '../../../support/memory-history-store';
 import { MemoryStores, MemoryStreamStates } from '../../../support/memory-stores';
@@ -126,6 +127,26 @@ describe('history from the stream', () => {
     await send(record(s(7200), { Odometer: 1012, RatedRange: 190 }));
     const drives = [...history.drives.values()];
     expect(drives.map((d) => [d.distanceMi, d.mayHideStops])).toEqual([[12, true]]);
+  });
+
+  it('takes a reading polled during a receiver outage over the stale gear and speed the stream carried (fleet-telemetry #246)', async () => {
+    const { history, stores, send } = world();
+    await send(record(s(0), { Gear: 'P', Odometer: 1000, VehicleSpeed: 0, BatteryLevel: 80 }));
+    await send(record(s(60), { Gear: 'D' }));
+    await send(record(s(120), { VehicleSpeed: 30, Odometer: 1000.5 }));
+    // The receiver goes down mid-drive: the car parks, and its change to P never arrives. The stream falls silent, so
+    // the collector reads the car: parked, 10 miles on.
+    const polled = { ...(await stores.latestSnapshot(VIN))!, takenAt: s(3600), shiftState: null, speedMph: null, odometerMi: 1010, source: undefined };
+    delete polled.source;
+    await stores.putSnapshot(polled);
+    await recordHistory(history, polled);
+    // Back up; the car, still parked, sends only what changed: its battery level, hours later.
+    await send(record(s(36_000), { BatteryLevel: 78 }));
+    const latest = await stores.latestSnapshot(VIN);
+    expect([latest?.takenAt, latest?.shiftState ?? null, latest?.speedMph ?? null]).toEqual([s(36_000), null, null]);
+    // One drive, ended by the polled reading; nothing begins at the battery's report.
+    expect([...history.drives.values()].map((d) => [d.distanceMi, d.end.at])).toEqual([[10, s(3600)]]);
+    expect(history.states.get(VIN)?.drive ?? null).toBeNull();
   });
 
   it('a charging session starts and ends within a second of the car’s charge state, with the energy it counted', async () => {
