@@ -195,5 +195,9 @@ export class StreamingReceiver extends Construct {
       description: `Point an A record for ${props.hostName} at this address (made for you when the host name is in hostedZoneName)`,
     });
     new CfnOutput(stack, 'ReceiverCaParameter', { value: tls.ca, description: 'The receiver’s CA (PEM), which the cars’ configuration names' });
+    new CfnOutput(stack, 'ReceiverVinsParameter', {
+      value: this.vinsParameter,
+      description: 'The VINs the receiver takes records for (PUT /streaming writes them)',
+    });
   }
 }

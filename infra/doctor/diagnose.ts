@@ -1,7 +1,7 @@
 import { HOUR_MS, MINUTE_MS } from '../../shared/domain/clock';
 import { ROTATION_INTERVAL_HOURS } from '../../shared/tokens/token-bundle';
 import type { VehicleProblem } from '../../shared/domain/stores';
-import { diagnoseReceiver } from './receiver-check';
+import { diagnoseReceiver, diagnoseStreamingCars } from './receiver-check';
 import { isUnanswered, type Answer, type StackFacts, type SubscriptionFacts } from './stack-facts';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
@@ -57,7 +57,11 @@ export function diagnose(facts: StackFacts): Finding[] {
   );
   if (facts.notifySubscriptions !== null)
     findings.push(subscriptions('notification e-mails', facts.notifySubscriptions, 'set notifyEmail in deploy.config.json and deploy again'));
-  if (facts.receiver !== null) findings.push(diagnoseReceiver(facts.receiver, facts.now));
+  if (facts.receiver !== null) {
+    findings.push(diagnoseReceiver(facts.receiver, facts.now));
+    const cars = diagnoseStreamingCars(facts.receiver);
+    if (cars !== null) findings.push(cars);
+  }
   findings.push(alarms(facts), scheduleGroup(facts), deadLetters(facts));
   return findings;
 }

@@ -1,6 +1,7 @@
 import { connect } from 'node:tls';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DAY_MS } from '../../shared/domain/clock';
+import { ssmVinList } from '../../shared/receiver/ssm-vin-list';
 import type { Finding } from './diagnose';
 import { isUnanswered, type Answer } from './stack-facts';
 
@@ -51,6 +52,8 @@ export interface ReceiverFacts {
   /** The stack's Elastic IP (the ReceiverAddress output). */
   expectedAddress: string;
   tls: Answer<TlsFacts>;
+  /** The VINs the receiver's bridge takes records for (PUT /streaming writes them); null before any were written. */
+  vins?: Answer<string[] | null>;
 }
 
 /** The receiver's facts when the stack streams (it has a ReceiverHostName output); null when it does not. */
@@ -65,7 +68,35 @@ export async function receiverFacts(
   // The CA is public (every car's configuration carries it); reading it reads no secret.
   const ca = await ask(async () => (await ssm.send(new GetParameterCommand({ Name: caParameter }))).Parameter?.Value ?? '');
   if (isUnanswered(ca)) return ca;
-  return { host, expectedAddress, tls: await ask(() => probe(host, 443, ca)) };
+  const vinsParameter = outputs.ReceiverVinsParameter;
+  return {
+    host,
+    expectedAddress,
+    tls: await ask(() => probe(host, 443, ca)),
+    ...(vinsParameter ? { vins: await ask(() => ssmVinList(() => ssm, vinsParameter).read()) } : {}),
+  };
+}
+
+/** Whether PUT /streaming has told the receiver which cars are the owner's. */
+export function diagnoseStreamingCars(answer: Answer<ReceiverFacts>): Finding | null {
+  if (isUnanswered(answer) || answer.vins === undefined) return null;
+  const check = 'streaming cars';
+  const { vins } = answer;
+  if (isUnanswered(vins))
+    return { check, verdict: 'warn', message: `could not read the VIN allowlist: ${vins.unanswered}`, fix: 'the doctor needs ssm:GetParameter' };
+  if (vins === null)
+    return {
+      check,
+      verdict: 'warn',
+      message: 'no car is configured to stream yet',
+      fix: 'once the receiver check passes, run PUT /streaming (docs/streaming.md); polling covers the cars meanwhile',
+    };
+  if (vins.length === 0) return { check, verdict: 'ok', message: 'streaming is stopped for every car (DELETE /streaming); polling covers them' };
+  return {
+    check,
+    verdict: 'ok',
+    message: `the receiver takes records for ${vins.length} car${vins.length === 1 ? '' : 's'}; GET /streaming says how each streams`,
+  };
 }
 
 /** Whether cars can reach the receiver and would trust it. */

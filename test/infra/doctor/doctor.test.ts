@@ -4,7 +4,7 @@ import { GetScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-schedu
 import { DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -323,10 +323,17 @@ describe('npm run doctor', () => {
   });
 
   it('with streaming, checks that the receiver’s host name leads to it and its certificate verifies, reading only the public CA', async () => {
-    healthyStack({ ReceiverHostName: 'telemetry.example.com', ReceiverAddress: '203.0.113.7', ReceiverCaParameter: '/TeslaFleetLogger/receiver/ca' });
+    healthyStack({
+      ReceiverHostName: 'telemetry.example.com',
+      ReceiverAddress: '203.0.113.7',
+      ReceiverCaParameter: '/TeslaFleetLogger/receiver/ca',
+      ReceiverVinsParameter: '/TeslaFleetLogger/receiver/vins',
+    });
     ssm
       .on(GetParameterCommand, { Name: '/TeslaFleetLogger/receiver/ca' })
       .resolves({ Parameter: { Value: '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n' } });
+    // PUT /streaming has not run yet: no list.
+    ssm.on(GetParameterCommand, { Name: '/TeslaFleetLogger/receiver/vins' }).rejects(new ParameterNotFound({ message: 'not found', $metadata: {} }));
     const probed: string[] = [];
     const probe: TlsProbe = (host, port, ca) => {
       probed.push(`${host}:${port} ${ca.split('\n')[0]!}`);
@@ -348,6 +355,7 @@ describe('npm run doctor', () => {
     const findings = diagnose(await gatherFacts('TeslaFleetLogger', doctorClients('eu-west-1'), get, NOW, probe));
     expect(probed).toEqual(['telemetry.example.com:443 -----BEGIN CERTIFICATE-----']);
     expect(findings.find((f) => f.check === 'streaming receiver')).toMatchObject({ verdict: 'ok' });
+    expect(findings.find((f) => f.check === 'streaming cars')).toMatchObject({ verdict: 'warn', message: 'no car is configured to stream yet' });
     expect(findings.find((f) => f.check === 'failed runs')).toMatchObject({ verdict: 'ok' });
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:tls';
 import { receiverTlsCommands } from '../../../infra/cdk/receiver-host';
-import { diagnoseReceiver, tlsProbe } from '../../../infra/doctor/receiver-check';
+import { diagnoseReceiver, diagnoseStreamingCars, tlsProbe } from '../../../infra/doctor/receiver-check';
 import { runTlsCommands } from '../../support/fake-aws-cli';
 
 const NOW = Date.parse('2026-12-04T00:00:00Z');
@@ -84,5 +84,18 @@ describe('the doctor’s look at the streaming receiver (a real TLS server that 
   it('warns a month before the certificate ends', () => {
     const tls = { address: '203.0.113.7', authorized: true, error: null, validTo: NOW + 10 * 86_400_000 };
     expect(diagnoseReceiver({ host: 'telemetry.example.com', expectedAddress: '203.0.113.7', tls }, NOW)).toMatchObject({ verdict: 'warn' });
+  });
+});
+
+describe('the streaming cars check', () => {
+  const facts = (vins: string[] | null) => ({ host: 'telemetry.example.com', expectedAddress: '203.0.113.7', tls: { unanswered: 'x' }, vins });
+  it('tells the owner to configure the cars until PUT /streaming has written the allowlist, and counts them after', () => {
+    expect(diagnoseStreamingCars(facts(null))).toMatchObject({ verdict: 'warn', fix: expect.stringContaining('PUT /streaming') });
+    expect(diagnoseStreamingCars(facts(['5YJ3E7EA3LF760000', '5YJ3E7EA3LF760001']))).toMatchObject({
+      verdict: 'ok',
+      message: expect.stringContaining('2 cars'),
+    });
+    expect(diagnoseStreamingCars(facts([]))).toMatchObject({ verdict: 'ok', message: expect.stringContaining('stopped') });
+    expect(diagnoseStreamingCars({ ...facts(null), vins: undefined })).toBeNull();
   });
 });
