@@ -175,9 +175,9 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     lastSnapshotAt: previous?.lastSnapshotAt ?? null,
     polling: step.memory,
     ...(previous?.problem ? { problem: previous.problem } : {}),
-    // Silence is counted while the car stays online; asleep, it streams nothing by design.
-    ...(car.state === 'online' && previous?.streamSilentSince != null ? { streamSilentSince: previous.streamSilentSince } : {}),
   };
+  // A streaming car's silence is counted while it stays online; asleep, it streams nothing by design.
+  const silentSince = car.state === 'online' ? (previous?.streamSilentSince ?? null) : null;
   // A change of the listed state (free to see) goes into the history first: idle periods count the car's sleep.
   const listedBefore = previous === null ? null : (previous.listedState ?? previous.state);
   if (deps.history && listedBefore !== car.state)
@@ -192,25 +192,26 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     ...(pace.slowdown > 1 ? { slowdown: pace.slowdown } : {}),
   };
 
-  if (step.decision.action === 'skip') return skipCar(deps, { previous, record, pace, now, base }, step.decision.reason);
+  if (step.decision.action === 'skip') {
+    const kept = silentSince === null ? record : { ...record, streamSilentSince: silentSince };
+    return skipCar(deps, { previous, record: kept, pace, now, base }, step.decision.reason);
+  }
   const streamed = deps.streamedAt ? await deps.streamedAt(car.vin) : null;
   const watch = deps.streamWatch ? await deps.streamWatch(car.vin) : null;
   const until = watch?.configuredUntil ?? null;
   const due = until !== null && until - now <= RENEW_BEFORE_MS ? { ...base, streamingExpiresAt: until } : base;
   if (streamed !== null && now - streamed <= STREAMING_FRESH_MS) {
     // It streams: whatever silence was seen before is over.
-    const { streamSilentSince: _over, ...streamingRecord } = record;
     const problem = record.problem?.code === 'streaming_silent' ? null : record.problem;
-    const streaming = { ...streamingRecord, problem, lastSnapshotAt: Math.max(streamed, record.lastSnapshotAt ?? 0) };
+    const streaming = { ...record, problem, lastSnapshotAt: Math.max(streamed, record.lastSnapshotAt ?? 0) };
     return skipCar(deps, { previous, record: streaming, pace, now, base: due }, `streaming: a record ${Math.round((now - streamed) / MINUTE_MS)} min ago`);
   }
-  const silence = streamSilence(watch, { listedOnline: car.state === 'online', lastRecordAt: streamed, silentSince: record.streamSilentSince ?? null }, now);
+  const silence = streamSilence(watch, { listedOnline: car.state === 'online', lastRecordAt: streamed, silentSince }, now);
   const silent = silence.silentSince !== null ? { streamSilentSince: silence.silentSince } : {};
   try {
     const snapshot = await readCar(deps, car);
-    const { streamSilentSince: _carried, ...read } = record;
     await deps.vehicles.putVehicle({
-      ...read,
+      ...record,
       ...silent,
       problem: silence.problem,
       lastSnapshotAt: Math.max(snapshot.takenAt, record.lastSnapshotAt ?? 0),
@@ -222,8 +223,7 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     const memory = afterFailure(record.polling, classifyFailure(error), now, deps.polling);
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
     const problem = problemOf(error, previous?.problem ?? null, now) ?? silence.problem;
-    const { streamSilentSince: _carried, ...failed } = record;
-    await deps.vehicles.putVehicle({ ...failed, ...silent, state, polling: memory, ...(problem ? { problem } : {}) });
+    await deps.vehicles.putVehicle({ ...record, ...silent, state, polling: memory, ...(problem ? { problem } : {}) });
     const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope';
     return { ...due, state, decision: 'failed', reason: describe(error), needsAttention };
   }
