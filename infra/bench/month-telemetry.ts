@@ -3,7 +3,8 @@ const SECOND_MS = 1000;
 import { pagesOf } from '../../shared/domain/history/history-page';
 import { recordStateChange } from '../../shared/domain/history/history-recorder';
 import type { Snapshot } from '../../shared/domain/snapshot';
-import { recordStreamRecord, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
+import { recordReceived, recordStreamRecord, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
+import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
 import { DEFAULT_SIGNALS, SIGNAL_PRICE_USD, streamFoldOptions } from '../../shared/domain/telemetry/signal-set';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
 import { DynamoDbStores } from '../../shared/store/dynamodb-stores';
@@ -12,7 +13,8 @@ import { startLocalDynamo } from '../local/dynalite-server';
 import type { DriveProfile } from '../simulator/drive-profile';
 import { activityAt } from '../simulator/drive-profile';
 import type { SimCar } from '../simulator/sim-car';
-import { CarStreamer } from '../simulator/sim-stream';
+import { CarStreamer, type SimStreamRecord } from '../simulator/sim-stream';
+import { startSimWire } from '../simulator/sim-wire';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
 
@@ -21,7 +23,7 @@ import { historyAccuracy } from './history-accuracy';
  * awake, into the production recorder on a table of its own; the history derived from the stream is then measured
  * against the car's truth, beside polling's.
  */
-export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: DriveProfile; anchor: number }>, start: number) {
+export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: DriveProfile; anchor: number }>, start: number, options: { wire?: boolean } = {}) {
   const dynamo = await startLocalDynamo({ tableName: 'stream' });
   const doc = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
   const stores = new DynamoDbStores({ client: doc, tableName: 'stream', snapshotRetentionDays: 400 });
@@ -36,11 +38,35 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
     includeLocation: true,
     fold: streamFoldOptions(DEFAULT_SIGNALS),
     log: quiet,
+    watch: streamStates,
   };
   for (const { shadow } of cars)
     await stores.putVehicle({ vin: shadow.vin, displayName: null, state: 'online', lastSeenAt: start, lastSnapshotAt: null, polling: {} as never });
   const streamers = cars.map(({ shadow }) => new CarStreamer(shadow, DEFAULT_SIGNALS));
   const outcomes: Record<StreamRecordOutcome, number> = { recorded: 0, duplicate: 0, late: 0, unreadable: 0, unknown_vin: 0 };
+  /**
+   * With --wire each record goes the way it goes in AWS, over mutual TLS to the stand-in receiver and through the
+   * bridge, and the car waits for its ack; otherwise straight to the recorder.
+   */
+  // The bench runs simulated time far faster than real time: the receiver's rate limit counts the cars' time.
+  let simulatedNow = start;
+  const wire = options.wire
+    ? await startSimWire({
+        now: () => simulatedNow,
+        sink: {
+          put: async ({ stream, data }) => {
+            const outcome = await recordReceived(deps, stream, JSON.parse(data.toString('utf8')) as unknown);
+            if (stream === RECORD_STREAMS.V) outcomes[outcome] += 1;
+          },
+        },
+        log: quiet,
+      })
+    : null;
+  const unanswered = { count: 0 };
+  const deliver = async (vin: string, record: SimStreamRecord): Promise<void> => {
+    if (wire === null) outcomes[await recordStreamRecord(deps, record)] += 1;
+    else if ((await wire.deliver(vin, record)) !== 'acked') unanswered.count += 1;
+  };
   let wallMs = 0;
 
   /**
@@ -57,8 +83,9 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
     } else {
       for (let t = from + SECOND_MS; t <= to; t += SECOND_MS) {
         shadow.advanceTo(t);
+        simulatedNow = t;
         const record = streamers[i]!.tick(t);
-        if (record !== null) outcomes[await recordStreamRecord(deps, record)] += 1;
+        if (record !== null) await deliver(shadow.vin, record);
       }
     }
     wallMs += performance.now() - began;
@@ -119,7 +146,12 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
     wallSeconds: () => wallMs / 1000,
     records: () => streamers.reduce((n, s) => n + s.records, 0),
     signals: () => streamers.reduce((n, s) => n + s.signals, 0),
-    stop: () => dynamo.stop(),
+    /** With --wire: the records sent over the wire and not acked, and the receiver's own counts. */
+    wire: wire === null ? null : { unanswered: () => unanswered.count, stats: wire.receiver.stats },
+    stop: async () => {
+      await wire?.close();
+      await dynamo.stop();
+    },
   };
 }
 

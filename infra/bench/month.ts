@@ -23,7 +23,7 @@ import { startTelemetry, type Telemetry } from './month-telemetry';
 /** The settings the bench tries, read from its flags exactly as the functions read them (same limits, same defaults). */
 const BENCH_TUNABLES = Object.values(TUNABLES as Record<string, Tunable>).filter((t): t is Tunable & { benchFlag: string } => t.benchFlag !== undefined);
 
-const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min] [--telemetry [--stand-down]] ${BENCH_TUNABLES.map((t) => `[--${t.benchFlag} N]`).join(' ')}
+const USAGE = `npm run bench:month -- [--profile FILE | --profiles A.json,B.json] [--days N] [--cars N] [--poor-connectivity SHARE] [--policy adaptive|fixed-10min] [--telemetry [--stand-down] [--wire]] ${BENCH_TUNABLES.map((t) => `[--${t.benchFlag} N]`).join(' ')}
 
 Runs the collector once a simulated minute against the Fleet API simulator for a month, on a hand-moved clock,
 with DynamoDB on dynalite, then prints what it cost and how well it recorded the drives.
@@ -37,6 +37,8 @@ for comparison.
 stream recorder, and prints what the history derived from the stream gets right, beside polling's.
 --stand-down (with --telemetry) runs the collector as it runs with streaming on: a car whose twin streamed in the
 last 15 minutes is not read. The billable requests and minutes kept awake printed are then what is left of polling.
+--wire (with --telemetry) sends each record as in AWS: over mutual TLS, in Tesla's envelope, to the stand-in for
+Tesla's receiver and through the bridge, the car waiting for each ack (needs the openssl command).
 --poor-connectivity SHARE makes every car answer that share (0–0.5) of its data requests 408 while online.
 ${BENCH_TUNABLES.map((t) => `--${t.benchFlag} N, as ${t.env}: ${t.meaning} (${'min' in t ? `${t.min}–${t.max}, ` : ''}default ${'default' in t ? String(t.default) : 'unset'}).`).join('\n')}`;
 
@@ -69,6 +71,8 @@ interface MonthOptions {
   telemetry: boolean;
   /** With --telemetry: the collector leaves a car whose twin streamed lately to the stream, as it does with streaming on. */
   standDown: boolean;
+  /** With --telemetry: each record goes over mutual TLS to the stand-in receiver and the bridge, as in AWS. */
+  wire: boolean;
   profile: DriveProfile;
   /** One per car, when each car has its own. */
   profiles: DriveProfile[] | null;
@@ -87,6 +91,7 @@ async function readOptions(): Promise<MonthOptions | null> {
       policy: { type: 'string' },
       telemetry: { type: 'boolean' },
       'stand-down': { type: 'boolean' },
+      wire: { type: 'boolean' },
       help: { type: 'boolean' },
       ...Object.fromEntries(BENCH_TUNABLES.map((t) => [t.benchFlag, { type: 'string' as const }])),
     },
@@ -106,7 +111,21 @@ async function readOptions(): Promise<MonthOptions | null> {
   const label = profiles ? `profiles ${profiles.map((p, i) => p.name ?? profileFiles![i]).join(', ')}` : `profile "${profile.name ?? values.profile}"`;
   const standDown = values['stand-down'] === true;
   if (standDown && values.telemetry !== true) throw new Error('--stand-down needs --telemetry (the stream it stands down for)');
-  return { days, carCount, poorConnectivity, policy, telemetry: values.telemetry === true, standDown, profile, profiles, label, tuned: benchTunables(values) };
+  const wire = values.wire === true;
+  if (wire && values.telemetry !== true) throw new Error('--wire needs --telemetry (the stream it carries)');
+  return {
+    days,
+    carCount,
+    poorConnectivity,
+    policy,
+    telemetry: values.telemetry === true,
+    standDown,
+    wire,
+    profile,
+    profiles,
+    label,
+    tuned: benchTunables(values),
+  };
 }
 
 interface MonthRun {
@@ -134,6 +153,7 @@ async function simulate(world: BenchWorld, o: MonthOptions): Promise<MonthRun> {
     ? await startTelemetry(
         shadows.map((shadow, i) => ({ shadow, profile: o.profiles?.[i] ?? o.profile, anchor: i * 7 * MINUTE_MS })),
         start,
+        { wire: o.wire },
       )
     : null;
   const awakeMinutes = new Map(vins.map((vin) => [vin, { polled: 0, shadow: 0 }]));
@@ -248,6 +268,11 @@ async function main(): Promise<void> {
     console.log(
       `\nstreamed (all cars): ${run.telemetry.records().toLocaleString('en-US')} records (${outcomes.recorded} recorded, ${outcomes.duplicate} copies, ${outcomes.late} late, ${outcomes.unreadable} unreadable), recorder and simulation ${run.telemetry.wallSeconds().toFixed(0)} s of the run`,
     );
+    const { wire } = run.telemetry;
+    if (wire !== null)
+      console.log(
+        `on the wire: ${wire.stats.connections} connections, ${wire.stats.acks} acks, ${wire.stats.errors} error answers, ${wire.stats.rateLimited} over the rate limit, ${wire.stats.dispatched} dispatched (connectivity events included), ${wire.unanswered()} records left unacked`,
+      );
   }
   // Measured on the simulated stream with --telemetry; else the signal set's estimate.
   printReceiverCost(run.telemetry ? { records: (run.telemetry.records() * 30) / o.days } : { signals: (streamedSignals * 30) / o.days });

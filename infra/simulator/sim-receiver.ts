@@ -32,6 +32,8 @@ export interface SimReceiverOptions {
   clientCa: string;
   log: Log;
   port?: number;
+  /** The clock the rate limit counts by (wall time, as the server's; the bench gives its simulated time). */
+  now?: () => number;
 }
 
 /** The issuer names fleet-telemetry takes a vehicle's certificate from (messages/identity.go). */
@@ -82,7 +84,7 @@ export async function startSimReceiver(options: SimReceiverOptions): Promise<Sim
       return;
     }
     stats.connections += 1;
-    serve(ws, vin, config, stats, options.log);
+    serve(ws, vin, config, stats, options.log, options.now ?? Date.now);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
@@ -105,7 +107,7 @@ function vinOf(cert: { issuer?: { CN?: string | string[] }; subject?: { CN?: str
   return subject.replaceAll('.', '-');
 }
 
-function serve(ws: WebSocket, vin: string, config: ReceiverConfig, stats: SimReceiverStats, log: Log): void {
+function serve(ws: WebSocket, vin: string, config: ReceiverConfig, stats: SimReceiverStats, log: Log, clock: () => number): void {
   const senderId = `vehicle_device.${vin}`;
   // The server's connectivity events, decoded as it dispatches them (protos/vehicle_connectivity.proto).
   const connectionId = randomUUID();
@@ -127,7 +129,7 @@ function serve(ws: WebSocket, vin: string, config: ReceiverConfig, stats: SimRec
   };
   ws.on('message', (data, isBinary) => {
     if (!isBinary) return ws.close();
-    const now = Date.now();
+    const now = clock();
     while (recent.length > 0 && now - recent[0]! >= config.rateLimit.intervalMs) recent.shift();
     if (recent.length >= config.rateLimit.limit && config.rateLimit.enabled) {
       stats.rateLimited += 1;

@@ -36,7 +36,7 @@ export interface SimWire {
   close(): Promise<void>;
 }
 
-export async function startSimWire(options: { sink: RecordSink; log: Log }): Promise<SimWire> {
+export async function startSimWire(options: { sink: RecordSink; log: Log; now?: () => number }): Promise<SimWire> {
   const root = mkdtempSync(join(tmpdir(), 'sim-wire-'));
   const bridge = createServer(kinesisBridge({ sink: options.sink, streams: Object.values(RECORD_STREAMS), log: options.log }));
   try {
@@ -45,7 +45,13 @@ export async function startSimWire(options: { sink: RecordSink; log: Log }): Pro
     const serverCa = makeCa(root, 'Simulated receiver CA');
     const serverTls: Pem = makeServerCert(serverCa, SIM_RECEIVER_HOST);
     const bridgeUrl = `http://127.0.0.1:${(bridge.address() as AddressInfo).port}`;
-    const started = await startSimReceiver({ config: receiverConfigFor(bridgeUrl), tls: serverTls, clientCa: teslaCa.cert, log: options.log });
+    const started = await startSimReceiver({
+      config: receiverConfigFor(bridgeUrl),
+      tls: serverTls,
+      clientCa: teslaCa.cert,
+      log: options.log,
+      ...(options.now ? { now: options.now } : {}),
+    });
     const cars = new Map<string, TelemetryCarClient>();
     return {
       receiver: started,
