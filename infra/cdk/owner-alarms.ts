@@ -95,7 +95,7 @@ function ownerAlarms(scope: Construct, notify: SnsAction, props: OwnerAlarmsProp
     'VehicleNeedsAttentionAlarm',
     1,
     custom(METRIC.vehiclesNeedingAttention, COLLECTOR_SERVICE, 'Maximum'),
-    'A car is online without a fresh reading for hours, or its reads keep failing (e.g. a missing scope). GET /vehicles shows which, and why.',
+    'A car is online without a fresh reading for hours, its reads keep failing (e.g. a missing scope), or it should stream and does not. GET /vehicles shows which, and why.',
   );
   if (props.streaming) streamingAlarms(atLeast, custom, props.streaming);
 }

@@ -88,7 +88,10 @@ export interface VehicleOutcome {
   slowdown?: number;
   /** The month's spend on this car as a share of its budget. */
   budgetUsedPercent: number;
-  /** Online but without a fresh reading for longer than the policy ever waits, or failing pass after pass. */
+  /**
+   * Online but without a fresh reading for longer than the policy ever waits, failing pass after pass, or a car that
+   * should stream and does not (streaming_silent).
+   */
   needsAttention: boolean;
   /** The car's streaming configuration ends then (ms), within RENEW_BEFORE_MS: the owner is told to renew it. */
   streamingExpiresAt?: number;
@@ -217,14 +220,16 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
       lastSnapshotAt: Math.max(snapshot.takenAt, record.lastSnapshotAt ?? 0),
       polling: afterSnapshot(record.polling, snapshot, now, pace, deps.polling),
     });
-    return { ...due, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi };
+    // A car that should stream and does not needs the owner as much as one that cannot be read.
+    const needsAttention = silence.problem !== null;
+    return { ...due, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi, needsAttention };
   } catch (error) {
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
     const memory = afterFailure(record.polling, classifyFailure(error), now, deps.polling);
     const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
     const problem = problemOf(error, previous?.problem ?? null, now) ?? silence.problem;
     await deps.vehicles.putVehicle({ ...record, ...silent, state, polling: memory, ...(problem ? { problem } : {}) });
-    const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope';
+    const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope' || silence.problem !== null;
     return { ...due, state, decision: 'failed', reason: describe(error), needsAttention };
   }
 }

@@ -80,12 +80,15 @@ describe('collector pass', () => {
     const first = await runCollectorPass(streaming);
     expect(first.vehicles.find((v) => v.vin === ONLINE)).toMatchObject({ decision: 'fetch', streamingExpiresAt: watch.configuredUntil });
     expect((await stores.getVehicle(ONLINE))?.problem ?? null).toBeNull();
+    let flagged = 0;
     for (let pass = 0; pass < 8; pass++) {
       advance(5 * 60_000);
-      await runCollectorPass(streaming);
+      flagged += (await runCollectorPass(streaming)).vehiclesNeedingAttention;
     }
-    // Online for 40 minutes and never connected: told, dated from the first pass that saw it.
+    // Online for 40 minutes and never connected: told, dated from the first pass that saw it, and counted for the
+    // owner's alarm.
     expect((await stores.getVehicle(ONLINE))?.problem).toMatchObject({ code: 'streaming_silent', since: start });
+    expect(flagged).toBeGreaterThan(0);
     // It streams again: the flag goes at the next pass the car is due.
     for (let pass = 0; pass < 4; pass++) {
       advance(5 * 60_000);
