@@ -116,7 +116,7 @@ function serve(ws: WebSocket, vin: string, config: ReceiverConfig, stats: SimRec
       config,
       'connectivity',
       vin,
-      Buffer.from(JSON.stringify({ vin, connectionId, status, createdAt: new Date().toISOString(), networkInterface: '' })),
+      Buffer.from(JSON.stringify({ vin, connectionId, status, createdAt: new Date(clock()).toISOString(), networkInterface: '' })),
       stats,
       log,
     );

@@ -28,7 +28,7 @@ export type Answer = 'acked' | 'refused' | 'unanswered';
 
 export class TelemetryCarClient {
   private socket: WebSocket | null = null;
-  private readonly held = new Map<string, SimStreamRecord>();
+  private readonly held = new Map<string, { record: SimStreamRecord; topic: string }>();
   private readonly waiting = new Map<string, (answer: Answer) => void>();
   acks = 0;
   errors = 0;
@@ -52,13 +52,13 @@ export class TelemetryCarClient {
     });
     socket.on('error', () => undefined);
     this.socket = socket;
-    for (const [txid, record] of this.held) this.transmit(txid, { ...record, isResend: true });
+    for (const [txid, { record, topic }] of this.held) this.transmit(txid, { ...record, isResend: true }, topic);
   }
 
   /** Sends a record and holds it until the server acks it; returns its txid. */
   send(record: SimStreamRecord, topic = 'V'): string {
     const txid = randomUUID();
-    this.held.set(txid, record);
+    this.held.set(txid, { record, topic });
     this.transmit(txid, record, topic);
     return txid;
   }
