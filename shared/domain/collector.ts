@@ -226,10 +226,14 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
   } catch (error) {
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
     const memory = afterFailure(record.polling, classifyFailure(error), now, deps.polling);
-    const state = error instanceof VehicleUnavailableError ? 'asleep' : record.state;
-    const problem = problemOf(error, previous?.problem ?? null, now) ?? silence.problem;
-    await deps.vehicles.putVehicle({ ...record, ...silent, state, polling: memory, ...(problem ? { problem } : {}) });
-    const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope' || silence.problem !== null;
+    const asleep = error instanceof VehicleUnavailableError;
+    const state = asleep ? 'asleep' : record.state;
+    // Found asleep, the car was not silent: it streams nothing asleep, by design.
+    const streamProblem = asleep ? null : silence.problem;
+    const problem = problemOf(error, previous?.problem ?? null, now) ?? streamProblem;
+    const before = asleep && record.problem?.code === 'streaming_silent' ? { ...record, problem: null } : record;
+    await deps.vehicles.putVehicle({ ...before, ...(asleep ? {} : silent), state, polling: memory, ...(problem ? { problem } : {}) });
+    const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope' || streamProblem !== null;
     return { ...due, state, decision: 'failed', reason: describe(error), needsAttention };
   }
 }

@@ -89,6 +89,20 @@ describe('collector pass', () => {
     // owner's alarm.
     expect((await stores.getVehicle(ONLINE))?.problem).toMatchObject({ code: 'streaming_silent', since: start });
     expect(flagged).toBeGreaterThan(0);
+    // Found asleep by a read (the list was late to say so): not silent, and not counted.
+    const awake = fleet.vehicleData;
+    fleet.vehicleData = () => {
+      throw new VehicleUnavailableError('vehicle unavailable', 408);
+    };
+    let asleepPass = null;
+    for (let pass = 0; pass < 4 && asleepPass === null; pass++) {
+      advance(5 * 60_000);
+      const out = (await runCollectorPass(streaming)).vehicles.find((v) => v.vin === ONLINE);
+      if (out?.decision === 'failed') asleepPass = out;
+    }
+    expect(asleepPass).toMatchObject({ state: 'asleep', needsAttention: false });
+    expect([(await stores.getVehicle(ONLINE))?.problem ?? null, (await stores.getVehicle(ONLINE))?.streamSilentSince]).toEqual([null, undefined]);
+    fleet.vehicleData = awake;
     // It streams again: the flag goes at the next pass the car is due.
     for (let pass = 0; pass < 4; pass++) {
       advance(5 * 60_000);
