@@ -25,6 +25,7 @@ function streamingPaths(): Paths {
     '404': { ...ERROR, description: 'streaming_off: the stack has no receiver' },
     '409': ERROR,
     '502': ERROR,
+    '503': { ...ERROR, description: 'receiver_settings_unavailable: the receiver’s settings in SSM could not be reached; no car was changed' },
     '504': ERROR,
   };
   return {

@@ -24,7 +24,7 @@ afterEach(async () => {
   running = null;
 });
 
-async function setup(options: { key?: boolean; streaming?: boolean; receiverReady?: boolean } = {}) {
+async function setup(options: { key?: boolean; streaming?: boolean; receiverReady?: boolean; ssmDown?: boolean } = {}) {
   const ctx = await simulatorWithClient({
     cars: CARS.map((vin, i) => ({ vin, id: 61 + i, displayName: `T${i}`, profile: { periodMinutes: 60, segments: [] } })),
   });
@@ -35,7 +35,8 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
   const watched = new Map<string, number | null>();
   const watch = { setConfiguredUntil: (vin: string, until: number | null) => Promise.resolve(void watched.set(vin, until)) };
   const allowlists: string[][] = [];
-  const allowlist = (vins: readonly string[]) => Promise.resolve(void allowlists.push([...vins]));
+  const allowlist = (vins: readonly string[]) =>
+    options.ssmDown ? Promise.reject(new Error('SSM: ThrottlingException')) : Promise.resolve(void allowlists.push([...vins]));
   for (const vin of CARS) await stores.putVehicle({ vin, displayName: null, state: 'online', lastSeenAt: 0, lastSnapshotAt: null, polling: {} as never });
   const handler = createApiHandler(
     memoryApiDeps({
@@ -114,5 +115,14 @@ describe('PUT, GET and DELETE /streaming', () => {
     const noKey = await setup({ key: false });
     expect(await noKey.call('PUT')).toMatchObject({ status: 409, body: { error: { code: 'no_command_key' } } });
     expect(noKey.sim.billing.total.data).toBe(0);
+  });
+
+  it('configures no car when the receiver’s VIN allowlist cannot be written (its records would be refused), and still stops them', async () => {
+    const { call, sim } = await setup({ ssmDown: true });
+    const put = await call('PUT');
+    expect(put).toMatchObject({ status: 503, body: { error: { code: 'receiver_settings_unavailable' } } });
+    expect(sim.billing.total.data).toBe(0);
+    for (const vin of CARS) expect(sim.telemetry.configOf(vin)).toBeNull();
+    expect((await call('DELETE')).status).toBe(200);
   });
 });

@@ -32,6 +32,8 @@ export type StreamingOutcome =
   | { kind: 'no_command_key' }
   | { kind: 'no_cars' }
   | { kind: 'invalid_receiver'; message: string }
+  /** The receiver's settings (its CA, its VIN allowlist in SSM) could not be read or written: nothing was changed. */
+  | { kind: 'receiver_settings_unavailable' }
   | { kind: 'cars'; action: 'status' | 'configure'; receiver: TelemetryReceiver; cars: Array<TelemetryHealth & { skipped?: string }> }
   | { kind: 'removed'; cars: Array<{ vin: string; removed: boolean }> };
 
@@ -51,19 +53,23 @@ export async function runStreaming(deps: StreamingDeps, action: StreamingAction)
   try {
     return await withFleetCallContext(context, async (): Promise<StreamingOutcome> => {
       if (action === 'remove') {
-        await deps.allowlist?.([]);
+        // Stopping goes ahead without it: the cars stop streaming within minutes whatever the receiver takes.
+        await deps
+          .allowlist?.([])
+          .catch((error: unknown) => deps.log.warn('streaming: the receiver’s VIN allowlist was not emptied', { error: String(error) }));
         const cars = await stopStreaming(telemetry, vins);
         for (const vin of vins) await deps.watch?.setConfiguredUntil(vin, null);
         return { kind: 'removed', cars };
       }
-      const receiver = await deps.receiver();
+      const receiver = await settings(deps, () => deps.receiver());
+      if (receiver === UNAVAILABLE) return { kind: 'receiver_settings_unavailable' };
       if (receiver === null) return { kind: 'receiver_not_ready' };
       if (action === 'status')
         return { kind: 'cars', action, receiver, cars: await expecting(deps, await streamingStatus(telemetry, vins, receiver, deps.now())) };
       const sign = await deps.signer();
       if (sign === null) return { kind: 'no_command_key' };
       // Before any car is configured: a car's first records must not be refused by the receiver.
-      await deps.allowlist?.(vins);
+      if (deps.allowlist && (await settings(deps, () => deps.allowlist!(vins))) === UNAVAILABLE) return { kind: 'receiver_settings_unavailable' };
       const outcome = await configureStreaming({ telemetry, sign, now: () => deps.now() }, vins, receiver, DEFAULT_SIGNALS);
       return outcome.kind === 'invalid_receiver' ? outcome : { kind: 'cars', action, receiver, cars: await expecting(deps, outcome.cars) };
     });
@@ -80,4 +86,16 @@ export async function runStreaming(deps: StreamingDeps, action: StreamingAction)
 async function expecting<T extends TelemetryHealth>(deps: StreamingDeps, cars: T[]): Promise<T[]> {
   for (const car of cars) if (car.expiresAt !== null) await deps.watch?.setConfiguredUntil(car.vin, Date.parse(car.expiresAt));
   return cars;
+}
+
+const UNAVAILABLE = Symbol('unavailable');
+
+/** Reads or writes the receiver's settings (SSM); a failure is logged and answered as such, not thrown. */
+async function settings<T>(deps: Pick<StreamingDeps, 'log'>, call: () => Promise<T>): Promise<T | typeof UNAVAILABLE> {
+  try {
+    return await call();
+  } catch (error) {
+    deps.log.error('streaming: the receiver’s settings could not be reached', { error: error instanceof Error ? error.message : String(error) });
+    return UNAVAILABLE;
+  }
 }

@@ -42,6 +42,12 @@ function answer(outcome: StreamingOutcome): HttpResult {
       throw new ApiError(409, 'no_cars', 'no car is known yet: the collector lists them once you are logged in');
     case 'invalid_receiver':
       throw new ApiError(409, 'invalid_receiver', outcome.message);
+    case 'receiver_settings_unavailable':
+      throw new ApiError(
+        503,
+        'receiver_settings_unavailable',
+        'the receiver’s settings in SSM could not be reached, so no car was changed: try again in a minute',
+      );
     case 'removed':
       return json(200, { cars: outcome.cars, note: 'Each car stops streaming to this app within about 25 minutes.' });
     case 'cars':
