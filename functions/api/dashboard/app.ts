@@ -46,6 +46,8 @@ interface State {
     climateOn: boolean | null;
     softwareVersion: string | null;
     detail?: Detail;
+    /** 'stream' when the car streamed it (Fleet Telemetry); absent when it was read. */
+    source?: 'stream';
   } | null;
 }
 interface Usage {
@@ -126,7 +128,7 @@ async function renderState(): Promise<void> {
     tile(onOff('sentryMode', snap?.sentryMode), 'sentry'),
     tile(snap?.odometerMi != null ? distance(snap.odometerMi, unitStore.get(), 1) : '–', 'odometer'),
     tile(snap?.softwareVersion ?? '–', d?.softwareUpdateStatus ? `software · update ${d.softwareUpdateVersion ?? ''} ${d.softwareUpdateStatus}` : 'software'),
-    tile(snap ? ago(snap.takenAt) : 'never', 'last reading'),
+    tile(snap ? ago(snap.takenAt) : 'never', snap?.source === 'stream' ? 'last reading · streamed' : 'last reading'),
     tile(s.commandSigning === 'required' ? 'signed' : s.commandSigning === 'not_required' ? 'unsigned (REST)' : 'not known yet', 'how commands are sent'),
   ].join('');
   // The inputs keep what was just sent rather than snapping back to the last reading's value. Set with the tiles,
