@@ -22,7 +22,7 @@ import type { SuperchargerBillingStore } from './supercharger/billing-store';
 import { syncBillingOfCars } from './supercharger/billing-pass';
 import type { Log, SnapshotStore, UsageLedger, VehicleProblem, VehicleRecord, VehicleStore } from './stores';
 import type { VehicleSummary } from './vehicle';
-import { STREAMING_FRESH_MS, streamSilence, type StreamWatch } from './telemetry/stream-watch';
+import { STREAMING_FRESH_MS, streamSilence, type StreamSilence, type StreamWatch } from './telemetry/stream-watch';
 import { RENEW_BEFORE_MS } from './telemetry/telemetry-health';
 
 export interface CollectorDeps {
@@ -210,6 +210,20 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
     return skipCar(deps, { previous, record: streaming, pace, now, base: due }, `streaming: a record ${Math.round((now - streamed) / MINUTE_MS)} min ago`);
   }
   const silence = streamSilence(watch, { listedOnline: car.state === 'online', lastRecordAt: streamed, silentSince }, now);
+  return pollCar(deps, { car, previous, record, pace, now, base: due }, step.decision.reason, silence);
+}
+
+/**
+ * Reads the car (billed) and keeps what the read says: its snapshot, or the failure and what the owner must do. A car
+ * that should stream and does not (`silence`) is flagged, unless the read finds it asleep (it streams nothing then).
+ */
+async function pollCar(
+  deps: CollectorDeps,
+  c: { car: VehicleSummary; previous: VehicleRecord | null; record: VehicleRecord; pace: BudgetPace; now: number; base: OutcomeBase },
+  reason: string,
+  silence: StreamSilence,
+): Promise<VehicleOutcome> {
+  const { car, previous, record, pace, now, base } = c;
   const silent = silence.silentSince !== null ? { streamSilentSince: silence.silentSince } : {};
   try {
     const snapshot = await readCar(deps, car);
@@ -221,20 +235,18 @@ async function collectOne(deps: CollectorDeps, car: VehicleSummary, budgetUsd: n
       polling: afterSnapshot(record.polling, snapshot, now, pace, deps.polling),
     });
     // A car that should stream and does not needs the owner as much as one that cannot be read.
-    const needsAttention = silence.problem !== null;
-    return { ...due, decision: 'fetch', reason: step.decision.reason, snapshotWritten: true, odometerMi: snapshot.odometerMi, needsAttention };
+    return { ...base, decision: 'fetch', reason, snapshotWritten: true, odometerMi: snapshot.odometerMi, needsAttention: silence.problem !== null };
   } catch (error) {
     deps.log.warn('collector: vehicle failed', { vin: car.vin, error: describe(error) });
     const memory = afterFailure(record.polling, classifyFailure(error), now, deps.polling);
     const asleep = error instanceof VehicleUnavailableError;
     const state = asleep ? 'asleep' : record.state;
-    // Found asleep, the car was not silent: it streams nothing asleep, by design.
     const streamProblem = asleep ? null : silence.problem;
     const problem = problemOf(error, previous?.problem ?? null, now) ?? streamProblem;
     const before = asleep && record.problem?.code === 'streaming_silent' ? { ...record, problem: null } : record;
     await deps.vehicles.putVehicle({ ...before, ...(asleep ? {} : silent), state, polling: memory, ...(problem ? { problem } : {}) });
     const needsAttention = memory.failureStreak >= FAILING_PASSES || problem?.code === 'missing_scope' || streamProblem !== null;
-    return { ...due, state, decision: 'failed', reason: describe(error), needsAttention };
+    return { ...base, state, decision: 'failed', reason: describe(error), needsAttention };
   }
 }
 
