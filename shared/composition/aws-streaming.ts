@@ -18,6 +18,10 @@ export function awsStreaming(
     receiver: ssmReceiver(client, receiver.hostname, receiver.caParameter),
     ...(receiver.vinsParameter !== undefined ? { allowlist: ssmVinList(client, receiver.vinsParameter).write } : {}),
     watch: aws.streamStates,
+    activity: async (vin) => {
+      const [state, watch] = await Promise.all([aws.streamStates.getStreamState(vin), aws.streamStates.getStreamWatch(vin)]);
+      return { lastRecordAt: state?.at ?? null, connection: watch?.connection ?? null };
+    },
     signer: async () => {
       const key = await commandKey();
       return key === null ? null : (claims) => signTeslaJws(key, claims);

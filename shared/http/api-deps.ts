@@ -66,7 +66,7 @@ export interface ApiDeps {
   /** `policy`: where notifications may be sent (checked when a channel is set, and again when sending). */
   notifications?: { outbox: NotificationOutbox; notifier: Notifier; emailAvailable: boolean; policy: OutboundPolicy };
   /** Streaming with Fleet Telemetry, when the stack has a receiver (`telemetryHostName`). */
-  streaming?: Pick<StreamingDeps, 'telemetry' | 'receiver' | 'signer' | 'watch' | 'allowlist'>;
+  streaming?: Pick<StreamingDeps, 'telemetry' | 'receiver' | 'signer' | 'watch' | 'allowlist' | 'activity'>;
   /** Local host only: runs one collector pass now (`POST /local/collect`). */
   collectNow?: () => Promise<CollectorSummary | CollectorHalt>;
 }

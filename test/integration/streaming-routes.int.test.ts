@@ -51,6 +51,13 @@ async function setup(options: { key?: boolean; streaming?: boolean; receiverRead
               signer: () => Promise.resolve(options.key === false ? null : (claims: Record<string, unknown>) => signTeslaJws(key, claims)),
               watch,
               allowlist,
+              // The first car streamed a minute ago and is connected; the second was never heard from.
+              activity: (vin: string) =>
+                Promise.resolve(
+                  vin === CARS[0]
+                    ? { lastRecordAt: ctx.clock.now() - 60_000, connection: { connected: true, at: ctx.clock.now() - 3_600_000 } }
+                    : { lastRecordAt: null, connection: null },
+                ),
             },
           }),
     }),
@@ -90,6 +97,12 @@ describe('PUT, GET and DELETE /streaming', () => {
     const get = await call('GET');
     expect(get.status).toBe(200);
     expect(get.body.cars).toHaveLength(2);
+    // Beside what Tesla says, what the receiver saw of each car.
+    const iso = (ms: number) => new Date(ms).toISOString();
+    expect((get.body.cars as Array<{ receiver: unknown }>).map((c) => c.receiver)).toEqual([
+      { lastRecordAt: iso(clock.now() - 60_000), connected: true, connectionChangedAt: iso(clock.now() - 3_600_000) },
+      { lastRecordAt: null, connected: null, connectionChangedAt: null },
+    ]);
 
     const removed = await call('DELETE');
     expect(removed.body.cars).toEqual(CARS.map((vin) => ({ vin, removed: true })));

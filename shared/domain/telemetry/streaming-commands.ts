@@ -23,7 +23,20 @@ export interface StreamingDeps {
   watch?: Pick<StreamWatchStore, 'setConfiguredUntil'>;
   /** The VINs the receiver takes records for (its own check; the recorder checks again). */
   allowlist?: (vins: readonly string[]) => Promise<void>;
+  /** What the receiver saw of a car: its newest record and its connection (see stream-watch.ts). */
+  activity?: (vin: string) => Promise<StreamActivity>;
 }
+
+export interface StreamActivity {
+  lastRecordAt: number | null;
+  connection: { connected: boolean; at: number } | null;
+}
+
+/** A car as GET and PUT /streaming give it: what Tesla says of its configuration, and what the receiver saw of it. */
+export type StreamingCar = TelemetryHealth & {
+  skipped?: string;
+  receiver?: { lastRecordAt: string | null; connected: boolean | null; connectionChangedAt: string | null };
+};
 
 export type StreamingAction = 'status' | 'configure' | 'remove';
 
@@ -34,7 +47,7 @@ export type StreamingOutcome =
   | { kind: 'invalid_receiver'; message: string }
   /** The receiver's settings (its CA, its VIN allowlist in SSM) could not be read or written: nothing was changed. */
   | { kind: 'receiver_settings_unavailable' }
-  | { kind: 'cars'; action: 'status' | 'configure'; receiver: TelemetryReceiver; cars: Array<TelemetryHealth & { skipped?: string }> }
+  | { kind: 'cars'; action: 'status' | 'configure'; receiver: TelemetryReceiver; cars: StreamingCar[] }
   | { kind: 'removed'; cars: Array<{ vin: string; removed: boolean }> };
 
 /** Every Tesla request of one action ends within this (an API request must answer within API Gateway's 30 s). */
@@ -83,9 +96,20 @@ export async function runStreaming(deps: StreamingDeps, action: StreamingAction)
  * A car without one is left as it was (only DELETE /streaming says a car should not stream): a car that lost its
  * configuration to another app is exactly one to be told about.
  */
-async function expecting<T extends TelemetryHealth>(deps: StreamingDeps, cars: T[]): Promise<T[]> {
+async function expecting(deps: StreamingDeps, cars: Array<TelemetryHealth & { skipped?: string }>): Promise<StreamingCar[]> {
   for (const car of cars) if (car.expiresAt !== null) await deps.watch?.setConfiguredUntil(car.vin, Date.parse(car.expiresAt));
-  return cars;
+  return Promise.all(cars.map((car) => withActivity(deps, car)));
+}
+
+/** What the receiver saw of the car, beside what Tesla says: a car configured fine may still never have connected. */
+async function withActivity(deps: StreamingDeps, car: TelemetryHealth & { skipped?: string }): Promise<StreamingCar> {
+  if (!deps.activity) return car;
+  const seen = await deps.activity(car.vin);
+  const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+  return {
+    ...car,
+    receiver: { lastRecordAt: iso(seen.lastRecordAt), connected: seen.connection?.connected ?? null, connectionChangedAt: iso(seen.connection?.at) },
+  };
 }
 
 const UNAVAILABLE = Symbol('unavailable');
