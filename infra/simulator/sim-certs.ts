@@ -4,10 +4,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Certificates for the simulated streaming path, made with the `openssl` command (P-256, valid two days): a CA named
+ * Certificates for the simulated streaming path, made with the `openssl` command (P-256, valid 30 days): a CA named
  * as one of Tesla's vehicle issuers and a client certificate per car whose common name is its VIN, as Tesla's cars
  * present; and a server certificate for the receiver's host name. Each lives in its own new folder under `root`.
  */
+/** Long enough for a local host left running for weeks: the certificates are made anew at each start. */
+const VALID_DAYS = 30;
+
 export interface Pem {
   key: string;
   cert: string;
@@ -41,7 +44,7 @@ export function makeCa(root: string, commonName: string): Ca {
     'ca.key',
     '-sha256',
     '-days',
-    '2',
+    String(VALID_DAYS),
     '-subj',
     `/CN=${commonName}`,
     '-extensions',
@@ -82,7 +85,7 @@ function issue(ca: Ca, commonName: string, extensions: string): Pem {
     '-set_serial',
     `0x${randomBytes(8).toString('hex')}`,
     '-days',
-    '2',
+    String(VALID_DAYS),
     '-sha256',
     '-extfile',
     'ext.cnf',
