@@ -1,6 +1,7 @@
 import { connect } from 'node:tls';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { DAY_MS } from '../../shared/domain/clock';
+import { ssmParameters } from '../../shared/receiver/ssm-parameters';
 import { ssmVinList } from '../../shared/receiver/ssm-vin-list';
 import type { Finding } from './diagnose';
 import { isUnanswered, type Answer } from './stack-facts';
@@ -73,7 +74,16 @@ export async function receiverFacts(
     host,
     expectedAddress,
     tls: await ask(() => probe(host, 443, ca)),
-    ...(vinsParameter ? { vins: await ask(() => ssmVinList(() => ssm, vinsParameter).read()) } : {}),
+    ...(vinsParameter
+      ? {
+          vins: await ask(() =>
+            ssmVinList(
+              ssmParameters(() => ssm),
+              vinsParameter,
+            ).read(),
+          ),
+        }
+      : {}),
   };
 }
 

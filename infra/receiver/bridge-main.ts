@@ -11,6 +11,7 @@ import { log } from '../../shared/logger';
 import { kinesisBridge } from '../../shared/receiver/kinesis-bridge';
 import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
 import { SqsRecordSink } from '../../shared/receiver/sqs-record-sink';
+import { ssmParameters } from '../../shared/receiver/ssm-parameters';
 import { ssmVinList } from '../../shared/receiver/ssm-vin-list';
 import { VinAllowlist } from '../../shared/receiver/vin-allowlist';
 
@@ -23,7 +24,10 @@ const allowlist =
   vinsParameter === undefined
     ? null
     : new VinAllowlist(
-        ssmVinList((ssm) => new ssm.SSMClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 4_000 }, maxAttempts: 2 }), vinsParameter).read,
+        ssmVinList(
+          ssmParameters((ssm) => new ssm.SSMClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 4_000 }, maxAttempts: 2 })),
+          vinsParameter,
+        ).read,
         log,
       );
 const server = createServer(

@@ -1,5 +1,5 @@
-import type * as SsmModule from '@aws-sdk/client-ssm';
 import type { ApiDeps } from '../http/api-deps';
+import { ssmParameters } from '../receiver/ssm-parameters';
 import { ssmReceiver } from '../receiver/ssm-receiver';
 import { ssmVinList } from '../receiver/ssm-vin-list';
 import type { CommandKey } from '../vcp/command-key';
@@ -12,11 +12,11 @@ export function awsStreaming(
   receiver: { hostname: string; caParameter: string; vinsParameter?: string },
   commandKey: () => Promise<CommandKey | null>,
 ): NonNullable<ApiDeps['streaming']> {
-  const client = (ssm: typeof SsmModule) => new ssm.SSMClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 });
+  const parameters = ssmParameters((ssm) => new ssm.SSMClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 }, maxAttempts: 2 }));
   return {
     telemetry: aws.fleet,
-    receiver: ssmReceiver(client, receiver.hostname, receiver.caParameter),
-    ...(receiver.vinsParameter !== undefined ? { allowlist: ssmVinList(client, receiver.vinsParameter).write } : {}),
+    receiver: ssmReceiver(parameters, receiver.hostname, receiver.caParameter),
+    ...(receiver.vinsParameter !== undefined ? { allowlist: ssmVinList(parameters, receiver.vinsParameter).write } : {}),
     watch: aws.streamStates,
     activity: async (vin) => {
       const [state, watch] = await Promise.all([aws.streamStates.getStreamState(vin), aws.streamStates.getStreamWatch(vin)]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ssmParameters } from '../../../shared/receiver/ssm-parameters';
 import { ssmVinList } from '../../../shared/receiver/ssm-vin-list';
 import { ALLOWLIST_RECHECK_MS, ALLOWLIST_REFRESH_MS, VinAllowlist } from '../../../shared/receiver/vin-allowlist';
 
@@ -59,7 +60,10 @@ describe('the receiver’s VIN allowlist', () => {
 describe('the allowlist in its SSM parameter', () => {
   it('is written sorted, `-` for none, and read back; a missing parameter reads as no list', async () => {
     const ssm = mockClient(SSMClient);
-    const list = ssmVinList((m) => new m.SSMClient({}), '/Stack/receiver/vins');
+    const list = ssmVinList(
+      ssmParameters((m) => new m.SSMClient({})),
+      '/Stack/receiver/vins',
+    );
     ssm.on(PutParameterCommand).resolves({});
     await list.write([STRANGER, OWNER]);
     await list.write([]);
