@@ -236,7 +236,6 @@ async function localAutomations(data: LocalData, notify: LocalNotifications, clo
   return { automationStore, automations };
 }
 
-/** The collector every COLLECT_INTERVAL_SECONDS and the automations' ticks, unless the caller drives them; their stops. */
 /** Asks the simulated cars what they stream every second; a failure is logged and the next second tries again. */
 function startStreaming(options: LocalHostOptions, tick: () => Promise<void>, log: Log): () => Promise<void> {
   const scheduler = new IntervalScheduler(LOCAL_STREAM_TICK_MS, () => tick().catch((error: unknown) => log.error(`streaming: ${String(error)}`)));
@@ -244,6 +243,7 @@ function startStreaming(options: LocalHostOptions, tick: () => Promise<void>, lo
   return () => scheduler.stop();
 }
 
+/** The collector every COLLECT_INTERVAL_SECONDS and the automations' ticks, unless the caller drives them; their stops. */
 function startSchedules(
   settings: LocalSettings,
   options: LocalHostOptions,
