@@ -3,7 +3,7 @@ const SECOND_MS = 1000;
 import { pagesOf } from '../../shared/domain/history/history-page';
 import { recordStateChange } from '../../shared/domain/history/history-recorder';
 import type { Snapshot } from '../../shared/domain/snapshot';
-import { recordReceived, recordStreamRecord, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
+import { recordStreamRecord, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
 import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
 import { DEFAULT_SIGNALS, SIGNAL_PRICE_USD, streamFoldOptions } from '../../shared/domain/telemetry/signal-set';
 import { DynamoDbHistoryStore } from '../../shared/store/dynamodb-history-store';
@@ -14,7 +14,7 @@ import type { DriveProfile } from '../simulator/drive-profile';
 import { activityAt } from '../simulator/drive-profile';
 import type { SimCar } from '../simulator/sim-car';
 import { CarStreamer, type SimStreamRecord } from '../simulator/sim-stream';
-import { startSimWire } from '../simulator/sim-wire';
+import { recorderSink, startSimWire } from '../simulator/sim-wire';
 import { driveAccuracy } from './drive-accuracy';
 import { historyAccuracy } from './history-accuracy';
 
@@ -53,12 +53,9 @@ export async function startTelemetry(cars: Array<{ shadow: SimCar; profile: Driv
   const wire = options.wire
     ? await startSimWire({
         now: () => simulatedNow,
-        sink: {
-          put: async ({ stream, data }) => {
-            const outcome = await recordReceived(deps, stream, JSON.parse(data.toString('utf8')) as unknown);
-            if (stream === RECORD_STREAMS.V) outcomes[outcome] += 1;
-          },
-        },
+        sink: recorderSink(deps, (stream, outcome) => {
+          if (stream === RECORD_STREAMS.V) outcomes[outcome] += 1;
+        }),
         log: quiet,
       })
     : null;

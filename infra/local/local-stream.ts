@@ -1,9 +1,9 @@
-import { recordReceived, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
+import type { StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
 import { DEFAULT_SIGNALS, streamFoldOptions } from '../../shared/domain/telemetry/signal-set';
 import type { Log } from '../../shared/domain/stores';
 import type { FleetSimulator } from '../simulator/fleet-simulator';
 import { CarStreamer } from '../simulator/sim-stream';
-import { startSimWire } from '../simulator/sim-wire';
+import { recorderSink, startSimWire } from '../simulator/sim-wire';
 import type { LocalData } from './local-data';
 
 /** How often the simulated cars are asked what they stream (the signal set's shortest interval). */
@@ -26,11 +26,7 @@ export async function localStream(data: LocalData, simulator: FleetSimulator, in
     log,
     watch: data.streamStates,
   };
-  const wire = await startSimWire({
-    // What the stream recorder's Lambda does with a queued record; a failure leaves the car unacked.
-    sink: { put: async ({ stream, data: body }) => void (await recordReceived(deps, stream, JSON.parse(body.toString('utf8')) as unknown)) },
-    log,
-  });
+  const wire = await startSimWire({ sink: recorderSink(deps), log });
   const streamers = new Map<string, CarStreamer>();
   /** Each car's record for now, if it has one, delivered in order. */
   const tick = async (): Promise<void> => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Log } from '../../shared/domain/stores';
+import { recordReceived, type StreamRecordOutcome, type StreamRecorderDeps } from '../../shared/domain/telemetry/record-stream';
 import { kinesisBridge, type RecordSink } from '../../shared/receiver/kinesis-bridge';
 import { fleetTelemetryConfig } from '../cdk/receiver-host';
 import { RECORD_STREAMS } from '../../shared/domain/telemetry/record-streams';
@@ -16,6 +17,19 @@ import { TelemetryCarClient, type Answer } from './sim-telemetry-client';
 export const SIM_RECEIVER_HOST = 'telemetry.sim.invalid';
 /** How long a car waits for its record's ack before it holds the record for its next connection. */
 export const DELIVER_DEADLINE_MS = 10_000;
+
+/**
+ * The stream recorder as the bridge's sink: what its Lambda does with a queued record (the queue between them left
+ * out). A failure to store rejects, so the car is not acked. `recorded` hears each outcome, by the stream it came on.
+ */
+export function recorderSink(deps: StreamRecorderDeps, recorded?: (stream: string, outcome: StreamRecordOutcome) => void): RecordSink {
+  return {
+    put: async ({ stream, data }) => {
+      const outcome = await recordReceived(deps, stream, JSON.parse(data.toString('utf8')) as unknown);
+      recorded?.(stream, outcome);
+    },
+  };
+}
 
 /** The deployed fleet-telemetry configuration, its Kinesis dispatcher pointed at a bridge elsewhere than the instance's loopback. */
 export function receiverConfigFor(bridgeUrl: string): Record<string, unknown> {
