@@ -28,8 +28,9 @@ const TLS_DIR = '/etc/fleet-telemetry/tls';
  * fleet-telemetry's configuration (config/config.go): cars' vehicle data goes to the Kinesis dispatcher (the bridge)
  * decoded as JSON, and is acked to the car only once the bridge confirmed it (`reliable_ack_sources`); the server's
  * connectivity events (a car connected or disconnected) go there too, so a car that should stream and does not is
- * told (see telemetry/stream-watch.ts); alerts and errors go to the log. Client certificates are checked against Tesla's CAs only (no `ca_file`).
- * Each connection may send at most 1,000 messages in 30 s; a car sends a few a second at most.
+ * told (see telemetry/stream-watch.ts); alerts and errors go to the log. Client certificates are checked against
+ * Tesla's CAs only (no `ca_file`). Each connection may send at most 1,000 messages in 30 s; a car sends a few a second
+ * at most.
  */
 export function fleetTelemetryConfig(): Record<string, unknown> {
   return {
