@@ -14,8 +14,11 @@ import type { VehicleOnlineState } from './vehicle';
  *   wholly within a quiet window (below), where nothing free tells a parked car from a driving one. At highway
  *   speed (50 mph and more) ask only every 12 minutes: errands with short stops are driven in town, and a long
  *   drive would otherwise cost a read every few minutes for hours;
- * - once parked and idle, go quiet so that its ~15-minute sleep timer can run out (a data request resets it); a
- *   car still online after the quiet window is asked once more, and left alone for twice as long each time;
+ * - once parked and idle, ask once more a driving interval later when it has just parked (or just woke): an errand's
+ *   stop is often that short, and the drive on from it would otherwise go unseen in the quiet window. Then go quiet
+ *   so that its ~15-minute sleep timer can run out (a data request resets it); a car still online after the quiet
+ *   window is asked once more, and left alone for twice as long each time (a car found parked further on than it was
+ *   has driven meanwhile: it is read again a driving interval later, as one just parked);
  * - while it charges, ask again when the car expects to be full (its own `time_to_full_charge`, plus a margin,
  *   within 10 to 30 minutes, as it may be unplugged and driven off first): the session's start and end readings
  *   carry its kWh; when something else holds it awake (sentry, climate, someone inside, doors open, an update),
@@ -43,6 +46,8 @@ export const FULL_MARGIN_MS = 5 * MINUTE_MS;
 export const HELD_AWAKE_INTERVAL_MS = 30 * MINUTE_MS;
 export const SLEEP_WINDOW_MS = 21 * MINUTE_MS;
 export const MAX_SLEEP_WINDOW_MS = 4 * HOUR_MS;
+/** A parked car whose odometer is this much further on than at the last reading has driven since. */
+const MOVED_MI = 0.1;
 export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5 * MINUTE_MS;
 export const UNAVAILABLE_BACKOFF_MS = 1 * MINUTE_MS;
 export const MAX_UNAVAILABLE_BACKOFF_MS = 30 * MINUTE_MS;
@@ -52,7 +57,7 @@ export const MAX_REFUSED_BACKOFF_MS = 24 * HOUR_MS;
 export const MAX_UNEXPECTED_BACKOFF_MS = 1 * HOUR_MS;
 
 /** What the policy last learned of the car. `offline`/`asleep` come from the free state call, the rest from data. */
-export type Phase = 'unknown' | 'asleep' | 'driving' | 'charging' | 'held_awake' | 'letting_sleep';
+export type Phase = 'unknown' | 'asleep' | 'driving' | 'charging' | 'held_awake' | 'settling' | 'letting_sleep';
 
 export interface PollingMemory {
   phase: Phase;
@@ -64,6 +69,8 @@ export interface PollingMemory {
   backoffUntil: number | null;
   /** Failures in a row since the last snapshot (or the car's last sleep); each doubles the wait. */
   failureStreak: number;
+  /** The odometer at the last reading: a car found parked further on has driven since. */
+  odometerMi?: number;
 }
 
 export const INITIAL_MEMORY: PollingMemory = { phase: 'unknown', nextDataAt: null, quietStreak: 0, backoffUntil: null, failureStreak: 0 };
@@ -79,13 +86,14 @@ export interface PollStep {
 /** Accepts memory written by older versions (or nothing) and returns a well-formed one. */
 export function normalizeMemory(raw: unknown): PollingMemory {
   const m = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<PollingMemory>;
-  const phases: Phase[] = ['unknown', 'asleep', 'driving', 'charging', 'held_awake', 'letting_sleep'];
+  const phases: Phase[] = ['unknown', 'asleep', 'driving', 'charging', 'held_awake', 'settling', 'letting_sleep'];
   return {
     phase: m.phase !== undefined && phases.includes(m.phase) ? m.phase : 'unknown',
     nextDataAt: typeof m.nextDataAt === 'number' ? m.nextDataAt : null,
     quietStreak: typeof m.quietStreak === 'number' ? m.quietStreak : 0,
     backoffUntil: typeof m.backoffUntil === 'number' ? m.backoffUntil : null,
     failureStreak: typeof m.failureStreak === 'number' ? m.failureStreak : 0,
+    ...(typeof m.odometerMi === 'number' ? { odometerMi: m.odometerMi } : {}),
   };
 }
 
@@ -120,7 +128,7 @@ export function afterSnapshot(
   pace: BudgetPace = NORMAL_PACE,
   tuning: PollingTuning = DEFAULT_TUNING,
 ): PollingMemory {
-  const memory = { ...previous, failureStreak: 0 };
+  const memory = { ...previous, failureStreak: 0, ...(snapshot.odometerMi !== null ? { odometerMi: snapshot.odometerMi } : {}) };
   const later = (ms: number): number => now + ms * pace.slowdown;
   switch (activityOf(snapshot)) {
     case 'driving':
@@ -132,10 +140,22 @@ export function afterSnapshot(
     case 'idle':
       break;
   }
-  // Parked and idle. If we were already letting it sleep, it did not: give it a longer window each time.
+  // Parked and idle, just after a drive (seen, or found parked further on) or as it woke: an errand's stop is often
+  // short, and the owner who woke it is about to set off. One more read a driving interval later sees the drive on
+  // from it, which the quiet window would hide; the car sleeps that much later.
+  if (justParked(previous, snapshot)) {
+    return { ...memory, phase: 'settling', nextDataAt: later(Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS)), quietStreak: 0 };
+  }
+  // If we were already letting it sleep, it did not: give it a longer window each time.
   const streak = memory.phase === 'letting_sleep' ? memory.quietStreak + 1 : 0;
   const window = Math.min(SLEEP_WINDOW_MS * 2 ** streak, MAX_SLEEP_WINDOW_MS);
   return { ...memory, phase: 'letting_sleep', nextDataAt: later(window), quietStreak: streak };
+}
+
+/** Seen parked for the first time since a drive, or since it woke. */
+function justParked(previous: PollingMemory, snapshot: Snapshot): boolean {
+  if (previous.phase === 'driving' || previous.phase === 'asleep' || previous.phase === 'unknown') return true;
+  return previous.odometerMi !== undefined && snapshot.odometerMi !== null && snapshot.odometerMi - previous.odometerMi >= MOVED_MI;
 }
 
 /** The owner's interval in town; on a highway at least HIGHWAY_INTERVAL_MS; never past MAX_DRIVING_INTERVAL_MS. */
@@ -193,6 +213,8 @@ function retryAfterLostRead(memory: PollingMemory, tuning: PollingTuning): { ms:
     }
     case 'charging':
       return { ms: CHARGING_INTERVAL_MS, quietStreak: 0 };
+    case 'settling':
+      return { ms: SLEEP_WINDOW_MS, quietStreak: 0 };
     case 'letting_sleep':
       return { ms: Math.min(SLEEP_WINDOW_MS * 2 ** (memory.quietStreak + 1), MAX_SLEEP_WINDOW_MS), quietStreak: memory.quietStreak + 1 };
     default:

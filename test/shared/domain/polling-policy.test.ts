@@ -47,18 +47,39 @@ describe('polling policy scenarios', () => {
   it('asks as soon as a car comes online, every 5 minutes while it drives, and once it has parked', () => {
     // asleep 10 min, wakes and drives 30 min, parks.
     const day = [...span(10, 'asleep'), ...span(30, 'online', driving), ...span(20, 'online', parked)];
-    expect(run(day)).toEqual([10, 15, 20, 25, 30, 35, 40]);
+    expect(run(day)).toEqual([10, 15, 20, 25, 30, 35, 40, 45]);
   });
 
-  it('leaves a parked, idle car alone so it can fall asleep', () => {
-    // Parked from minute 0; the car would sleep at minute 15 unless asked.
-    const fetched = run([...span(15, 'online', parked), ...span(45, 'asleep')]);
-    expect(fetched).toEqual([0]);
+  it('leaves a parked, idle car alone so it can fall asleep, after one more read a driving interval later', () => {
+    // Parked from minute 0; the car would sleep 15 minutes after the last read.
+    const fetched = run([...span(20, 'online', parked), ...span(40, 'asleep')]);
+    expect(fetched).toEqual([0, 5]);
   });
 
   it('gives a car that will not sleep ever longer quiet windows', () => {
-    const fetched = run(span(320, 'online', parked));
-    expect(fetched).toEqual([0, 21, 21 + 42, 21 + 42 + 84, 21 + 42 + 84 + 168]);
+    const fetched = run(span(330, 'online', parked));
+    expect(fetched).toEqual([0, 5, 5 + 21, 5 + 21 + 42, 5 + 21 + 42 + 84, 5 + 21 + 42 + 84 + 168]);
+  });
+
+  it('reads a car just parked once more, which sees it set off again after a short stop', () => {
+    // An errand: 12 minutes' drive, a 4-minute stop, then on for 10 minutes.
+    const errand = [...span(12, 'online', driving), ...span(4, 'online', parked), ...span(10, 'online', driving), ...span(30, 'online', parked)];
+    const fetched = run(errand);
+    // Read parked at 15, once more at 20 (driving again, where the quiet window would have waited until 36), parked at 30.
+    expect(fetched.slice(0, 7)).toEqual([0, 5, 10, 15, 20, 25, 30]);
+    expect(fetched).toContain(35); // the settling read after the second parking
+    // A car that woke and is about to be driven (the owner walked up with the phone key) is seen driving off as well.
+    expect(run([...span(5, 'asleep'), ...span(2, 'online', parked), ...span(20, 'online', driving)]).slice(0, 3)).toEqual([5, 10, 15]);
+  });
+
+  it('reads a car found parked further on than it was (it drove in the quiet window) as one just parked', () => {
+    const at = (odometer: number) => snapshotFromVehicleData('V', { vehicle_state: { odometer }, drive_state: { shift_state: null } }, 0);
+    // Parked at 100 mi and left to sleep; it drove 3 miles unseen and is parked again when the quiet window ends.
+    const minutes = [...span(6, 'online', at(100)), ...span(20, 'online', at(100)), ...span(30, 'online', at(103))];
+    const fetched = run(minutes);
+    expect(fetched).toEqual([0, 5, 26, 31, 52]);
+    // Not moved: the next window is twice as long.
+    expect(run(span(60, 'online', at(100)))).toEqual([0, 5, 26]);
   });
 
   it('reads a charging car again when it expects to be full (its own estimate, plus 5 minutes, within 10–30 min)', () => {
@@ -89,9 +110,12 @@ describe('polling policy scenarios', () => {
     const lostSlow = afterFailure(afterSnapshot(INITIAL_MEMORY, driving, 0, undefined, slow), { kind: 'unavailable' }, 14 * MINUTE_MS, slow);
     expect(decidePoll(lostSlow, 'online', 15 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
     // A car being left to sleep gets the next, longer quiet window; a car just come online is taken as asleep.
-    const resting = afterSnapshot(INITIAL_MEMORY, parked, 0);
+    const resting = afterSnapshot(afterSnapshot(INITIAL_MEMORY, parked, 0), parked, 0);
     const lostResting = afterFailure(resting, { kind: 'unavailable' }, 21 * MINUTE_MS);
     expect(lostResting).toMatchObject({ phase: 'letting_sleep', nextDataAt: (21 + 42) * MINUTE_MS, quietStreak: 1 });
+    // Its settling read lost: it is left to sleep.
+    const lostSettling = afterFailure(afterSnapshot(INITIAL_MEMORY, parked, 0), { kind: 'unavailable' }, 5 * MINUTE_MS);
+    expect(lostSettling).toMatchObject({ nextDataAt: (5 + 21) * MINUTE_MS, quietStreak: 0 });
     expect(afterFailure(INITIAL_MEMORY, { kind: 'unavailable' }, 0).phase).toBe('asleep');
   });
 
@@ -100,10 +124,10 @@ describe('polling policy scenarios', () => {
     expect(run(span(61, 'online', sentry))).toEqual([0, 30, 60]);
   });
 
-  it('catches a second drive after a short stop, once the quiet window ends', () => {
+  it('catches a second drive after a stop longer than the settling read, once the quiet window ends', () => {
     const errand = [...span(10, 'online', driving), ...span(8, 'online', parked), ...span(30, 'online', driving), ...span(10, 'online', parked)];
     const fetched = run(errand);
-    expect(fetched.slice(0, 4)).toEqual([0, 5, 10, 31]); // parked at 10 (asked), window ends at 31: driving again
+    expect(fetched.slice(0, 5)).toEqual([0, 5, 10, 15, 36]); // parked at 10 and 15, window ends at 36: driving again
     expect(fetched).toContain(51); // and its end is seen
   });
 
