@@ -1,4 +1,4 @@
-import { MINUTE_MS } from '../clock';
+import { HOUR_MS, MINUTE_MS } from '../clock';
 import type { Drive } from './history-records';
 import {
   beforeCharged,
@@ -26,15 +26,21 @@ const HIDDEN_STOP_GAP_MS = 15 * MINUTE_MS;
  * share of the slower of the two says it stood still for part of the gap: a stop no reading saw.
  */
 const STOPPED_SPEED_SHARE = 0.5;
-/** A first moving reading at most this long after a parked one is judged by the odometer against its speed. */
-const OPENING_GAP_MS = 25 * MINUTE_MS;
+/**
+ * The stretch no reading saw at a drive's edges (from the last reading that saw the car parked to the first that saw
+ * it moving, from the last moving one to the first parked one, or between the two parked readings around a drive no
+ * reading saw moving) is most likely the car standing before it set off, or after it arrived: the collector reads a
+ * car just parked every few minutes for its first 10 minutes, then leaves it 21 minutes to fall asleep. Time the
+ * odometer does not account for there says nothing of a stop. Only a stretch longer than this may hide one.
+ */
+const UNSEEN_EDGE_MS = 30 * MINUTE_MS;
 /** Speeds below this (mph) are crawling in traffic, and say nothing about stops. */
 const MOVING_MPH = 5;
 /**
  * Time standing still that can hide a stop between errands: less is a traffic light, or a car pulling away just
  * after it woke (the wake bound is when it was last seen asleep, not when it set off).
  */
-const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
+export const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
 /** Standing awake this long before a drive draws enough (0.2–3 kW) to be kept out of the drive's energy. */
 const STOOD_BEFORE_MS = 5 * MINUTE_MS;
 
@@ -54,7 +60,9 @@ export function foldDrive(
     if (reading.moving) return { drive: continued(open, reading), closed: [] };
     const endedBy = endBoundBySleep(open, bounds);
     const closingGap = (endedBy ?? reading.at) - open.lastMovingAt;
-    return { drive: null, closed: [closeDrive(vin, open, reading, Math.max(open.maxGapMs, closingGap), options, endedBy)] };
+    const speed = open.lastMoving?.speedMph ?? null;
+    const covered = speed !== null && speed >= MOVING_MPH ? ((reading.odometerMi - open.lastMoving!.odometerMi) / speed) * HOUR_MS : 0;
+    return { drive: null, closed: [closeDrive(vin, open, reading, unseenEdgeMayHideStop(closingGap, closingGap - covered), options, endedBy)] };
   }
   if (reading.moving) return { drive: opened(last, reading, bounds), closed: [] };
   if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
@@ -63,13 +71,23 @@ export function foldDrive(
       start: anchorOf(last),
       startedBy: reading.at,
       lastMovingAt: last.at,
-      maxGapMs: reading.at - last.at,
+      maxGapMs: 0,
       maxSpeedMph: null,
       readings: 0,
     };
-    return { drive: null, closed: [closeDrive(vin, unseen, reading, unseen.maxGapMs, options)] };
+    const from = Math.max(last.at, bounds.wokeAfter ?? last.at);
+    return { drive: null, closed: [closeDrive(vin, unseen, reading, unseenEdgeMayHideStop(reading.at - from, reading.at - from), options)] };
   }
   return { drive: null, closed: [] };
+}
+
+/**
+ * Whether a stretch no reading saw at a drive's edge may hide a stop: it must be longer than UNSEEN_EDGE_MS, and the
+ * time the miles covered in it do not account for (at the speed a moving reading saw; all of it when none did) must
+ * leave room for one.
+ */
+function unseenEdgeMayHideStop(stretchMs: number, unaccountedMs: number): boolean {
+  return stretchMs > UNSEEN_EDGE_MS && unaccountedMs >= MIN_HIDDEN_STOP_MS;
 }
 
 /** Still moving: the drive goes on to this reading. */
@@ -108,25 +126,25 @@ function endBoundBySleep(open: OpenDrive, bounds: SleepBounds): number | undefin
  * the car slept since that reading, it set off after it woke (`wokeAfter`): the drive's start is bounded by that.
  */
 function opened(last: HistoryReading | null, reading: HistoryReading, bounds: SleepBounds): OpenDrive {
-  // Shortly after a reading that saw it parked (as when the collector read it on waking): if it covered much less
-  // ground since than its speed says, it stood still for part of that time too, perhaps at a stop between two
-  // errands. After a longer gap, it may simply have set off late.
-  // (After a reading that found it plugged in, it may have stayed at the charger: no such guess.)
-  // Asleep until it woke, it was parked, not stopped on the way: the time it could have been driving began then.
+  // Asleep until it woke, it was parked, not stopped on the way: the time it could have been driving began then. A
+  // long stretch since may hide an errand and its stop; a shorter one is most likely the car setting off late. (After
+  // a reading that found it plugged in, it may have stayed at the charger: no such guess.)
   const startedAfter = last !== null ? bounds.wokeAfter : null;
   const couldMoveFrom = startedAfter ?? last?.at ?? reading.at;
   const slowGap =
     last !== null &&
     !last.charging &&
     last.pluggedIn !== true &&
-    reading.at - couldMoveFrom <= OPENING_GAP_MS &&
-    stoodStill({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading);
+    unseenEdgeMayHideStop(reading.at - couldMoveFrom, unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading));
+  const leftCharging = last?.charging === true;
   const stood =
-    last !== null && bounds.atWake === null && unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading) >= STOOD_BEFORE_MS;
+    leftCharging ||
+    (last !== null && bounds.atWake === null && unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading) >= STOOD_BEFORE_MS);
   return {
     start: anchorOf(last ?? reading),
     startedBy: reading.at,
     ...(stood ? { stoodBeforeMoving: reading } : {}),
+    ...(leftCharging ? { leftCharging } : {}),
     ...(startedAfter !== null ? { startedAfter } : {}),
     ...(bounds.atWake?.rangeMi != null ? { startRangeMi: bounds.atWake.rangeMi } : {}),
     lastMovingAt: reading.at,
@@ -139,11 +157,13 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
   };
 }
 
-function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs: number, options: HistoryOptions, endedBy?: number): Drive {
+/** `unseenEdge`: the stretch before the first parked reading (or, for a drive no reading saw moving, the whole of it) may hide a stop. */
+function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, unseenEdge: boolean, options: HistoryOptions, endedBy?: number): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
   const arrival = onArrival(end, options);
+  const moving = movingEnergy(drive, arrival, distanceMi, options);
   const energy =
-    movingEnergy(drive, arrival, distanceMi, options) ?? driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options);
+    moving ?? (drive.leftCharging === true ? null : driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options));
   const used = energy?.kwh ?? null;
   return {
     vin,
@@ -163,7 +183,7 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, maxGapMs
     maxSpeedMph: drive.maxSpeedMph,
     readings: drive.readings,
     ...(drive.outsideTemp ? { outsideTempC: round(drive.outsideTemp.sum / drive.outsideTemp.count, 1) } : {}),
-    mayHideStops: drive.readings === 0 || maxGapMs > HIDDEN_STOP_GAP_MS || drive.slowGap === true,
+    mayHideStops: unseenEdge || drive.maxGapMs > HIDDEN_STOP_GAP_MS || drive.slowGap === true,
   };
 }
 
@@ -202,7 +222,9 @@ function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: Hi
  * before the first moving reading is well beyond what its miles took at the rate of the rest of the drive (by a rated
  * mile and a tenth of the drive's loss), the standing drew it, not the driving. The energy is then that of the first
  * moving reading to the end, over the miles between them, for all the drive's miles. Only when that stretch is 2 miles
- * or more and a quarter of the drive or more; else null, and the whole span is counted.
+ * or more and a quarter of the drive or more; else null, and the whole span is counted. A drive that left a charger
+ * read mid-session always counts from its first moving reading (the range it left with is unknown), and has no
+ * figure when that stretch is too short.
  */
 function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: number, options: HistoryOptions): DriveEnergy | null {
   const first = drive.stoodBeforeMoving;
@@ -212,7 +234,7 @@ function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: num
   if (movingMi < 2 || movingMi < distanceMi / 4) return null;
   const perMile = (first.rangeMi - arrival.rangeMi) / movingMi;
   const excess = startRange - first.rangeMi - perMile * (first.odometerMi - drive.start.odometerMi);
-  if (excess < Math.max(1, (startRange - arrival.rangeMi) / 10)) return null;
+  if (drive.leftCharging !== true && excess < Math.max(1, (startRange - arrival.rangeMi) / 10)) return null;
   const part = driveEnergy(first, arrival, options);
   if (part === null) return null;
   const share = distanceMi / movingMi;

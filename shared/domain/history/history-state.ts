@@ -42,6 +42,12 @@ export interface OpenDrive {
    * after the reading the drive starts from: that standing is not the drive's energy (see drive-fold's driveEnergy).
    */
   stoodBeforeMoving?: HistoryReading;
+  /**
+   * The reading the drive starts from found the car charging: it went on charging for an unknown while before it set
+   * off, so the range it left with is unknown. Its energy comes from the first moving reading on (`stoodBeforeMoving`),
+   * or is not given.
+   */
+  leftCharging?: boolean;
 }
 
 export interface OpenCharge {

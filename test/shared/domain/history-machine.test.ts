@@ -117,6 +117,26 @@ describe('drives from sparse readings', () => {
     expect(Math.abs(drives[0]!.estimatedEnergyKwh! - 3.125) / 3.125).toBeLessThan(0.03); // not 3.9, the heating included
   });
 
+  it('a drive from a charger last read mid-session: its energy comes from the first moving reading on, or is not given', () => {
+    // Read charging at 40 % (120 rated mi); it charged on to 60 % before it set off, unseen. At 3 rated miles a
+    // percent (250 Wh a rated mile) and a rated mile a mile, 48 mi took 12 kWh.
+    const { drives } = run([
+      { min: 0, odo: 1000, soc: 40, range: 120, charging: 'Charging', added: 10, power: 150, fast: true },
+      { min: 25, odo: 1003, soc: 59, range: 177, gear: 'D', speed: 60 },
+      { min: 37, odo: 1015, soc: 55, range: 165, gear: 'D', speed: 60 },
+      { min: 73, odo: 1048, soc: 44, range: 132 },
+    ]);
+    expect(drives[0]!.distanceMi).toBe(48);
+    expect(drives[0]!.estimatedEnergyKwh).toBeCloseTo(12, 1); // not 0 (120 → 132 rated mi, a gain), nor the charge counted
+    // Seen moving only at its end: no stretch to measure from, so no figure rather than a wrong one.
+    const short = run([
+      { min: 0, odo: 1000, soc: 40, range: 120, charging: 'Charging', added: 10, power: 150, fast: true },
+      { min: 25, odo: 1010, soc: 56, range: 168, gear: 'D', speed: 60 },
+      { min: 30, odo: 1011, soc: 56, range: 167 },
+    ]).drives[0]!;
+    expect(short.estimatedEnergyKwh).toBeNull();
+  });
+
   it('a drive first seen parked at a Supercharger, already charging: its energy leaves out what the charger added since', () => {
     // 3 rated miles a percent at 250 Wh/mi (75 kWh). It drove 60 rated miles (15 kWh) down to 40 %; by the first parked
     // reading the charger had added 9 kWh (12 points, 36 rated miles).
@@ -183,6 +203,15 @@ describe('drives from sparse readings', () => {
     expect(drives).toEqual([expect.objectContaining({ distanceMi: 12.25, readings: 0, mayHideStops: true, startedBy: T0 + 90 * MIN, endedAfter: T0 })]);
   });
 
+  it('a drive no reading saw moving, within a quiet window of 21 minutes, is taken as one drive', () => {
+    // The car stood, set off, and parked again between two reads: most likely a single hop. Its bounds say when.
+    const { drives } = run([
+      { min: 0, odo: 500, soc: 70 },
+      { min: 21, odo: 503.5, soc: 69 },
+    ]);
+    expect(drives).toEqual([expect.objectContaining({ distanceMi: 3.5, readings: 0, mayHideStops: false, startedBy: T0 + 21 * MIN, endedAfter: T0 })]);
+  });
+
   it('two readings apart in one drive may hide a stop; a parked car that did not move makes no drive', () => {
     const { drives } = run([
       { min: 0, odo: 100 },
@@ -233,13 +262,26 @@ describe('drives from sparse readings', () => {
       ],
       false,
     ],
-    // Read parked on waking, then moving 21 minutes later having covered a third of what its speed says.
+    // Read parked, then moving 5 minutes later having covered a third of what its speed says: it set off late. The
+    // collector reads a car just parked again a driving interval later, so this is how most drives begin.
     [
-      'an errand and a stop right after the car woke',
+      'a late start after a reading that saw it parked',
       [
         { min: 0, odo: 1000 },
-        { min: 21, odo: 1003.75, gear: D, speed: 25 },
-        { min: 26, odo: 1005.8 },
+        { min: 5, odo: 1000.7, gear: D, speed: 25 },
+        { min: 10, odo: 1002.8, gear: D, speed: 25 },
+        { min: 15, odo: 1003.5 },
+      ],
+      false,
+    ],
+    // Left to sleep for 21 minutes and more, it set off and is moving when read 40 minutes on, having covered a
+    // third of what 40 minutes at its speed would: time for an errand and its stop.
+    [
+      'an errand and a stop in a long stretch no reading saw',
+      [
+        { min: 0, odo: 1000 },
+        { min: 40, odo: 1005.5, gear: D, speed: 25 },
+        { min: 45, odo: 1007.6 },
       ],
       true,
     ],
@@ -247,9 +289,27 @@ describe('drives from sparse readings', () => {
       'a commute read the same way covered nearly all of it',
       [
         { min: 0, odo: 1000 },
-        { min: 21, odo: 1010.1, gear: D, speed: 32 },
-        { min: 26, odo: 1012.8, gear: D, speed: 32 },
-        { min: 31, odo: 1014 },
+        { min: 40, odo: 1020.1, gear: D, speed: 32 },
+        { min: 45, odo: 1022.8, gear: D, speed: 32 },
+        { min: 50, odo: 1024 },
+      ],
+      false,
+    ],
+    [
+      'a drive read moving, then found parked 40 minutes later, may have stopped on the way',
+      [
+        { min: 0, odo: 1000 },
+        { min: 5, odo: 1001.5, gear: D, speed: 25 },
+        { min: 45, odo: 1006 },
+      ],
+      true,
+    ],
+    [
+      'parked again 20 minutes after the last moving reading: it parked early',
+      [
+        { min: 0, odo: 1000 },
+        { min: 5, odo: 1001.5, gear: D, speed: 25 },
+        { min: 25, odo: 1003 },
       ],
       false,
     ],
