@@ -1,6 +1,7 @@
 import type { ChargingSession, Drive } from '../../shared/domain/history/history-records';
 import type { ChargeSession, Trip } from '../simulator/sim-car-types';
 import { estimateWithin, timeBounds } from '../../shared/domain/history/logbook';
+import { MIN_HIDDEN_STOP_MS } from '../../shared/domain/history/drive-fold';
 
 export interface HistoryAccuracy {
   drivesDriven: number;
@@ -13,9 +14,14 @@ export interface HistoryAccuracy {
   drivesFlagged: number;
   /** One-to-one drives flagged all the same (false flags): those no moving reading saw, and the others. */
   falseFlags: { unseen: number; seen: number };
-  /** Derived drives that cover more than one trip, and how many of them are flagged (all should be). */
+  /**
+   * Derived drives that cover more than one trip with a stop between them of MIN_HIDDEN_STOP_MS or more, and how many
+   * of them are flagged (all should be); and those whose stops were all shorter (a traffic light's length: the flag
+   * does not claim them).
+   */
   mergedDrives: number;
   mergedDrivesFlagged: number;
+  mergedByShortStops: number;
   largestDistanceErrorMi: number;
   /**
    * How far the times a one-to-one drive is logged with (the middle of its bounds, as the logbook gives them) are
@@ -61,6 +67,7 @@ export function historyAccuracy(
     drivesFlagged: drives.filter((x) => x.mayHideStops).length,
     mergedDrives: d.mergedDrives,
     mergedDrivesFlagged: d.mergedDrivesFlagged,
+    mergedByShortStops: d.mergedByShortStops,
     falseFlags: d.falseFlags,
     largestDistanceErrorMi: d.largestDistanceErrorMi,
     startErrorMinutes: spread(d.startError),
@@ -89,6 +96,7 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
     merged: 0,
     mergedDrives: 0,
     mergedDrivesFlagged: 0,
+    mergedByShortStops: 0,
     falseFlags: { unseen: 0, seen: 0 },
     largestDistanceErrorMi: 0,
     startError: [] as number[],
@@ -101,7 +109,10 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
     if (covered.length === 1) {
       const trip = covered[0]!;
       out.matched += 1;
-      if (drive.mayHideStops) out.falseFlags[drive.readings === 0 ? 'unseen' : 'seen'] += 1;
+      if (drive.mayHideStops) {
+        out.falseFlags[drive.readings === 0 ? 'unseen' : 'seen'] += 1;
+        debugDrive('false flag', drive, [trip]);
+      }
       out.largestDistanceErrorMi = Math.max(out.largestDistanceErrorMi, Math.abs(drive.distanceMi - (trip.endOdometerMi! - trip.startOdometerMi)));
       const t = timeBounds(drive);
       out.startError.push(Math.abs(estimateWithin(t.startedAfter, t.startedBy) - trip.startAt) / 60_000);
@@ -115,11 +126,32 @@ function driveAccuracyOf(closed: readonly Trip[], drives: readonly Drive[]) {
       }
     } else {
       out.merged += covered.length;
-      out.mergedDrives += 1;
-      if (drive.mayHideStops) out.mergedDrivesFlagged += 1;
+      if (longestStopMs(covered) < MIN_HIDDEN_STOP_MS) out.mergedByShortStops += 1;
+      else {
+        out.mergedDrives += 1;
+        if (drive.mayHideStops) out.mergedDrivesFlagged += 1;
+      }
+      debugDrive(drive.mayHideStops ? 'merged, flagged' : 'merged, not flagged', drive, covered);
     }
   }
   return out;
+}
+
+/** The longest stop between trips one derived drive covers. */
+function longestStopMs(trips: readonly Trip[]): number {
+  const sorted = [...trips].sort((a, b) => a.startAt - b.startAt);
+  return Math.max(...sorted.slice(1).map((t, i) => t.startAt - sorted[i]!.endAt!));
+}
+
+/** With BENCH_DEBUG, a drive whose flag is wrong, or that merged trips, is printed beside the trips it covers. */
+function debugDrive(what: string, drive: Drive, trips: readonly Trip[]): void {
+  if (!process.env.BENCH_DEBUG) return;
+  const t = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString().slice(5, 16));
+  const b = timeBounds(drive);
+  // eslint-disable-next-line no-console -- the bench's own report, asked for with BENCH_DEBUG
+  console.log(
+    `    ${what}: ${drive.distanceMi.toFixed(1)} mi, ${drive.readings} moving readings, start ${t(b.startedAfter)}..${t(b.startedBy)} end ${t(b.endedAfter)}..${t(b.endedBy)}; trips ${trips.map((x) => `${t(x.startAt)}-${t(x.endAt ?? undefined)} ${(x.endOdometerMi! - x.startOdometerMi).toFixed(1)} mi`).join(', ')}`,
+  );
 }
 
 /** A drive's energy error against its trip's, as a share; with BENCH_DEBUG, a drive more than 5 % off is printed. */

@@ -77,6 +77,12 @@ export async function reportCar(vin: string, ctx: CarReportContext): Promise<{ s
   );
   await reportHistory(vin, ctx, billable + billed.history, billed.history, snapshots);
   printSnapshots(snapshots);
+  // With BENCH_DEBUG, the car's first readings (BENCH_DEBUG_READS of them, default 60): when the collector read it.
+  if (process.env.BENCH_DEBUG)
+    for (const s of snapshots.slice(0, Number(process.env.BENCH_DEBUG_READS ?? 60)))
+      console.log(
+        `    read ${new Date(s.takenAt).toISOString().slice(5, 16)} ${s.shiftState ?? '-'} ${s.speedMph ?? '-'} mph odo ${s.odometerMi} ${s.chargingState ?? ''}`,
+      );
   return { snapshots, streamedSignals: streamed.signals };
 }
 
@@ -121,11 +127,11 @@ async function reportHistory(vin: string, ctx: CarReportContext, requests: numbe
 /** The derived drives against the trips: counts, the flag's precision and recall, distance, times and energy. */
 function printDrives(derived: ReturnType<typeof historyAccuracy>): void {
   console.log(
-    `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged into ${derived.mergedDrives} drives by stops no reading saw (${derived.mergedDrivesFlagged} of them flagged "may hide stops"); ${derived.drivesFlagged} flagged in all (false: ${derived.falseFlags.unseen} seen moving by no reading, ${derived.falseFlags.seen} others)`,
+    `  drives derived         ${derived.drivesDerived} for ${derived.drivesDriven} driven: ${derived.drivesMatched} one to one, ${derived.tripsMerged} trips merged by stops no reading saw, into ${derived.mergedDrives} drives by stops of 3 min or more (${derived.mergedDrivesFlagged} of them flagged "may hide stops") and ${derived.mergedByShortStops} by shorter ones; ${derived.drivesFlagged} flagged in all (false: ${derived.falseFlags.unseen} seen moving by no reading, ${derived.falseFlags.seen} others)`,
   );
   const percentOf = (n: number, of: number): string => (of === 0 ? '—' : `${Math.round((n / of) * 100)} %`);
   console.log(
-    `  "may hide stops"       precision ${percentOf(derived.mergedDrivesFlagged, derived.drivesFlagged)} (flags on drives that merged trips), recall ${percentOf(derived.mergedDrivesFlagged, derived.mergedDrives)} (merged drives flagged); target ≥ 90 % each`,
+    `  "may hide stops"       precision ${percentOf(derived.drivesFlagged - derived.falseFlags.unseen - derived.falseFlags.seen, derived.drivesFlagged)} (flags on drives that merged trips), recall ${percentOf(derived.mergedDrivesFlagged, derived.mergedDrives)} (drives merged by stops of 3 min or more, flagged); target ≥ 90 % each`,
   );
   console.log(`  drive distance error   ${derived.largestDistanceErrorMi.toFixed(3)} mi largest, one-to-one drives (target ≤ 0.1)`);
   console.log(
