@@ -41,6 +41,24 @@ const MOVING_MPH = 5;
  * after it woke (the wake bound is when it was last seen asleep, not when it set off).
  */
 export const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
+/**
+ * What an awake, parked car draws (kW) with nothing else on: its computers. Minutes it stood at a drive's edges
+ * (before its first moving reading, after its last) are taken out of the drive's energy at this rate. Cars differ
+ * (about 0.15 to 0.4 kW); any of them is nearer than counting that standing as driving, which on a 3-mile errand
+ * read 5 minutes either side is some 6 % of its energy.
+ */
+const AWAKE_PARKED_KW = 0.2;
+/**
+ * At most this much standing is taken out at each edge: a car left alone falls asleep about 15 minutes after its last
+ * data request (and a reading after it woke starts the drive instead). Plugged in, it draws from the charger.
+ */
+const MAX_STANDING_MS = 15 * MINUTE_MS;
+/**
+ * A drive no reading saw moving is taken to have gone at this town pace: what is left of the time between the readings
+ * around it is taken as standing. An estimate: slower, it stood less; on a highway, the miles fill the time and
+ * nothing is taken out.
+ */
+const TOWN_MPH = 30;
 /** Standing awake this long before a drive draws enough (0.2–3 kW) to be kept out of the drive's energy. */
 const STOOD_BEFORE_MS = 5 * MINUTE_MS;
 
@@ -62,7 +80,10 @@ export function foldDrive(
     const closingGap = (endedBy ?? reading.at) - open.lastMovingAt;
     const speed = open.lastMoving?.speedMph ?? null;
     const covered = speed !== null && speed >= MOVING_MPH ? ((reading.odometerMi - open.lastMoving!.odometerMi) / speed) * HOUR_MS : 0;
-    return { drive: null, closed: [closeDrive(vin, open, reading, unseenEdgeMayHideStop(closingGap, closingGap - covered), options, endedBy)] };
+    const standing = {
+      closingMs: speed !== null && speed >= MOVING_MPH && !reading.charging && reading.pluggedIn !== true ? Math.max(0, closingGap - covered) : 0,
+    };
+    return { drive: null, closed: [closeDrive(vin, open, reading, unseenEdgeMayHideStop(closingGap, closingGap - covered), options, endedBy, standing)] };
   }
   if (reading.moving) return { drive: opened(last, reading, bounds), closed: [] };
   if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
@@ -76,7 +97,11 @@ export function foldDrive(
       readings: 0,
     };
     const from = Math.max(last.at, bounds.wokeAfter ?? last.at);
-    return { drive: null, closed: [closeDrive(vin, unseen, reading, unseenEdgeMayHideStop(reading.at - from, reading.at - from), options)] };
+    // It stood about as long as the miles leave at a town pace; split between its two edges.
+    const plugged = last.pluggedIn === true || reading.pluggedIn === true;
+    const stoodMs = plugged ? 0 : Math.max(0, reading.at - from - ((reading.odometerMi - last.odometerMi) / TOWN_MPH) * HOUR_MS) / 2;
+    const hides = unseenEdgeMayHideStop(reading.at - from, reading.at - from);
+    return { drive: null, closed: [closeDrive(vin, { ...unseen, stoodMs }, reading, hides, options, undefined, { closingMs: stoodMs })] };
   }
   return { drive: null, closed: [] };
 }
@@ -137,14 +162,17 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
     last.pluggedIn !== true &&
     unseenEdgeMayHideStop(reading.at - couldMoveFrom, unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading));
   const leftCharging = last?.charging === true;
-  const stood =
-    leftCharging ||
-    (last !== null && bounds.atWake === null && unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading) >= STOOD_BEFORE_MS);
+  const stoodMs =
+    last !== null && !leftCharging && last.pluggedIn !== true
+      ? Math.max(0, unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading))
+      : 0;
+  const stood = leftCharging || (bounds.atWake === null && stoodMs >= STOOD_BEFORE_MS);
   return {
     start: anchorOf(last ?? reading),
     startedBy: reading.at,
     ...(stood ? { stoodBeforeMoving: reading } : {}),
     ...(leftCharging ? { leftCharging } : {}),
+    ...(stoodMs > 0 ? { stoodMs } : {}),
     ...(startedAfter !== null ? { startedAfter } : {}),
     ...(bounds.atWake?.rangeMi != null ? { startRangeMi: bounds.atWake.rangeMi } : {}),
     lastMovingAt: reading.at,
@@ -158,12 +186,23 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
 }
 
 /** `unseenEdge`: the stretch before the first parked reading (or, for a drive no reading saw moving, the whole of it) may hide a stop. */
-function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, unseenEdge: boolean, options: HistoryOptions, endedBy?: number): Drive {
+function closeDrive(
+  vin: string,
+  drive: OpenDrive,
+  end: HistoryReading,
+  unseenEdge: boolean,
+  options: HistoryOptions,
+  endedBy?: number,
+  standing: { closingMs: number } = { closingMs: 0 },
+): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
   const arrival = onArrival(end, options);
   const moving = movingEnergy(drive, arrival, distanceMi, options);
-  const energy =
+  const whole =
     moving ?? (drive.leftCharging === true ? null : driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options));
+  // Standing counted in the range lost: after the last moving reading, and before the first unless counted from it.
+  const stood = (ms: number): number => Math.min(ms, MAX_STANDING_MS);
+  const energy = withoutStanding(whole, stood(standing.closingMs) + (moving === null ? stood(drive.stoodMs ?? 0) : 0));
   const used = energy?.kwh ?? null;
   return {
     vin,
@@ -185,6 +224,16 @@ function closeDrive(vin: string, drive: OpenDrive, end: HistoryReading, unseenEd
     ...(drive.outsideTemp ? { outsideTempC: round(drive.outsideTemp.sum / drive.outsideTemp.count, 1) } : {}),
     mayHideStops: unseenEdge || drive.maxGapMs > HIDDEN_STOP_GAP_MS || drive.slowGap === true,
   };
+}
+
+/**
+ * The energy less what the car drew standing awake for `standingMs` (AWAKE_PARKED_KW), when it came from the rated
+ * range (whole percent moves in steps of far more); never below half of it.
+ */
+function withoutStanding(energy: DriveEnergy | null, standingMs: number): DriveEnergy | null {
+  if (energy === null || energy.from === 'battery_level' || standingMs <= 0) return energy;
+  const kwh = Math.max(energy.kwh / 2, energy.kwh - (AWAKE_PARKED_KW * standingMs) / HOUR_MS);
+  return { ...energy, kwh, ...(energy.ratedMi !== undefined ? { ratedMi: (energy.ratedMi * kwh) / energy.kwh } : {}) };
 }
 
 /** A drive's energy estimate, and the rated miles it counted when it came from the rated range. */

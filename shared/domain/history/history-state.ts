@@ -48,6 +48,8 @@ export interface OpenDrive {
    * or is not given.
    */
   leftCharging?: boolean;
+  /** Minutes (ms) the car stood, awake, between the reading the drive starts from and its first moving reading. */
+  stoodMs?: number;
 }
 
 export interface OpenCharge {

@@ -73,9 +73,11 @@ describe('drives from sparse readings', () => {
       endedAfter: T0 + 40 * MIN,
       end: { at: T0 + 45 * MIN, odometerMi: 1007.5, batteryLevel: 76 },
       distanceMi: 7.5,
-      estimatedEnergyKwh: 3, // 4 % of 75 kWh
-      whPerMi: 400,
-      whPerKm: 249,
+      // 4 % of 75 kWh, less what the car drew standing awake before it set off (15 minutes at most) and after it
+      // parked: 0.2 kW for 17.75 minutes
+      estimatedEnergyKwh: 2.94,
+      whPerMi: 392,
+      whPerKm: 244,
       maxSpeedMph: 60,
       readings: 3,
       mayHideStops: false,
@@ -83,13 +85,14 @@ describe('drives from sparse readings', () => {
   });
 
   it('estimates energy from the rated range, which moves in hundredths of a mile where the level moves in whole percent', () => {
-    // 1.1 miles: the level still reads 80 %, the range fell 1.32 mi (300 mi full, so 75 kWh ÷ 300 mi = 250 Wh a rated mile).
+    // 1.1 miles: the level still reads 80 %, the range fell 1.32 mi (300 mi full, so 75 kWh ÷ 300 mi = 250 Wh a rated
+    // mile), 0.33 kWh, of which 0.01 kWh the car drew standing awake (3.4 minutes the odometer does not account for).
     const [short] = run([
       { min: 0, odo: 1000, soc: 80, range: 240 },
       { min: 3, odo: 1000.6, soc: 80, range: 239.3, gear: 'D', speed: 25 },
       { min: 6, odo: 1001.1, soc: 80, range: 238.68 },
     ]).drives;
-    expect(short).toMatchObject({ estimatedEnergyKwh: 0.33, energyEstimate: 'rated_range_pack', whPerMi: 301 });
+    expect(short).toMatchObject({ estimatedEnergyKwh: 0.32, energyEstimate: 'rated_range_pack', whPerMi: 291 });
     // Without a range, whole percent it is, and says so.
     const noRange = deriveHistory(
       [
@@ -102,6 +105,27 @@ describe('drives from sparse readings', () => {
       OPTIONS,
     ).drives[0]!;
     expect(noRange).toMatchObject({ estimatedEnergyKwh: 1.5, energyEstimate: 'battery_level' });
+  });
+
+  it('minutes standing awake at a drive’s edges are not its energy: a short errand read 5 minutes either side', () => {
+    // 250 Wh a rated mile. Read parked at 0; it set off at 4 and drove 3 miles at 30 mph (a rated mile a mile: 0.75
+    // kWh), parked at 10, read at 15. The car drew 0.2 kW the 9 minutes it stood: 0.03 kWh, 0.12 rated miles.
+    const { drives } = run([
+      { min: 0, odo: 1000, soc: 80, range: 240 },
+      { min: 5, odo: 1000.5, soc: 80, range: 239.47, gear: 'D', speed: 30 },
+      { min: 15, odo: 1003, soc: 79, range: 236.88 },
+    ]);
+    expect(drives[0]!.estimatedEnergyKwh).toBeCloseTo(0.75, 2); // not 0.78, the standing counted as driving
+  });
+
+  it('a drive no reading saw moving: the time its miles leave at a town pace is taken as standing', () => {
+    // Read parked at 0 and 21; between them it drove 3.3 miles at 22 mph (9 minutes, 0.825 kWh at 250 Wh a mile) and
+    // stood 12 minutes awake (0.04 kWh): 3.46 rated miles lost in all.
+    const { drives } = run([
+      { min: 0, odo: 1000, soc: 80, range: 240 },
+      { min: 21, odo: 1003.3, soc: 79, range: 236.54 },
+    ]);
+    expect(Math.abs(drives[0]!.estimatedEnergyKwh! - 0.825) / 0.825).toBeLessThan(0.02); // not 0.865
   });
 
   it('a drive after minutes of preconditioning: the standing’s draw is not the drive’s energy', () => {

@@ -82,7 +82,7 @@ describe('a real Model S day from a TeslaFi export, every row as stored', () => 
     // 153.26 → 148.54 rated miles at 290 Wh each. At the assumed 95 kWh pack it read 1.72 kWh (553 Wh/mi).
     expect(longer!.energyEstimate).toBe('rated_range_charging');
     expect(longer!.estimatedEnergyKwh).toBe(1.37);
-    expect(longer!.whPerMi).toBe(440);
+    expect(longer!.whPerMi).toBe(439); // 1.37 less the seconds it stood awake between readings
   });
 
   it('gives the drain of each idle period from the range it lost', () => {
