@@ -48,6 +48,8 @@ export const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
  * read 5 minutes either side is some 6 % of its energy.
  */
 const AWAKE_PARKED_KW = 0.2;
+/** A first moving reading with this much more rated range than the reading before it charged in between (unseen). */
+const CHARGED_SINCE_MI = 1;
 /**
  * At most this much standing is taken out at each edge: a car left alone falls asleep about 15 minutes after its last
  * data request (and a reading after it woke starts the drive instead). Plugged in, it draws from the charger.
@@ -161,7 +163,10 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
     !last.charging &&
     last.pluggedIn !== true &&
     unseenEdgeMayHideStop(reading.at - couldMoveFrom, unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading));
-  const leftCharging = last?.charging === true;
+  // Charging at the reading it starts from, or charged since (its range rose, as it cannot parked or driving): the
+  // range it set off with is unknown.
+  const leftCharging =
+    last !== null && (last.charging || (last.rangeMi !== null && reading.rangeMi !== null && reading.rangeMi > last.rangeMi + CHARGED_SINCE_MI));
   const stoodMs =
     last !== null && !leftCharging && last.pluggedIn !== true
       ? Math.max(0, unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading))

@@ -43,8 +43,8 @@ export interface OpenDrive {
    */
   stoodBeforeMoving?: HistoryReading;
   /**
-   * The reading the drive starts from found the car charging: it went on charging for an unknown while before it set
-   * off, so the range it left with is unknown. Its energy comes from the first moving reading on (`stoodBeforeMoving`),
+   * The reading the drive starts from found the car charging, or its first moving reading shows more range than that
+   * reading (a charge no reading saw): the range it left with is unknown. Its energy comes from the first moving reading on (`stoodBeforeMoving`),
    * or is not given.
    */
   leftCharging?: boolean;

@@ -159,6 +159,15 @@ describe('drives from sparse readings', () => {
       { min: 30, odo: 1011, soc: 56, range: 167 },
     ]).drives[0]!;
     expect(short.estimatedEnergyKwh).toBeNull();
+    // Read parked, then charged unseen (a quarter-hour top-up between two reads) and read moving as it set off: its
+    // range rose, so the drive counts from the first moving reading. 6 miles took 6 rated miles, 1.5 kWh.
+    const topped = run([
+      { min: 0, odo: 1000, soc: 75, range: 225 },
+      { min: 30, odo: 1000.2, soc: 80, range: 239.8, gear: 'D', speed: 30 },
+      { min: 40, odo: 1005.2, soc: 78, range: 234.8, gear: 'D', speed: 30 },
+      { min: 50, odo: 1006.2, soc: 78, range: 233.8 },
+    ]).drives[0]!;
+    expect(topped.estimatedEnergyKwh).toBeCloseTo(1.5, 1); // not null (225 → 233.8 is a gain)
   });
 
   it('a drive first seen parked at a Supercharger, already charging: its energy leaves out what the charger added since', () => {
