@@ -35,7 +35,10 @@ beforeAll(async () => {
   const clock = new SimClock(Date.now() - DAYS * 24 * HOUR_MS, 0);
   dataDir = await mkdtemp(join(tmpdir(), 'dash-'));
   // Positions on: the drive map draws routes (over no tiles: MAP_TILE_URL is unset, so no third-party host).
-  host = await startLocalHost(parseLocalSettings({ DATA_DIR: dataDir, PORT: '0', INCLUDE_LOCATION: 'true' }, process.cwd()), {
+  // Three cars, each with the $10 a one-car account has. The demo car drives and charges every hour; on a third of $10
+  // the budget stretches its reads so far that no reading sees it moving.
+  const settings = { DATA_DIR: dataDir, PORT: '0', INCLUDE_LOCATION: 'true', MONTHLY_BUDGET_USD: '30' };
+  host = await startLocalHost(parseLocalSettings(settings, process.cwd()), {
     schedule: false,
     simulator: {
       clock,
@@ -191,6 +194,17 @@ async function seriousViolations(page: Page): Promise<string[]> {
       (v) => expect(v).toMatch(/Odometer[\d.]+ → [\d.]+ mi \([\d.]+ mi\)/),
     );
     expect(await page.locator('#drive-detail').textContent()).toMatch(/Readings\d+ \(\d+ while moving\)/);
+    // A drive a moving reading saw: the newest may have been seen parked at both ends only, and the demo car's loop
+    // ends where it began (a route of one position twice).
+    const listed = (await (
+      await fetch(`${host.url}/vehicles/5YJ3E7EB0SF000001/drives?order=newest&limit=20`, { headers: { authorization: `Bearer ${host.apiToken}` } })
+    ).json()) as { drives: Array<{ id: string; readings: number }> };
+    const seen = listed.drives.find((d) => d.readings > 0)!;
+    await page.selectOption('#drive-pick', seen.id);
+    await eventually(
+      () => page.locator('#drive-detail').textContent(),
+      (v) => expect(v).toContain(`(${seen.readings} while moving)`),
+    );
     // Its route on the map: a line through its positions from start to end, on a plain grid without MAP_TILE_URL.
     await page.locator('#drive-map svg polyline').waitFor();
     const routePoints = (await page.locator('#drive-map polyline').getAttribute('points'))!.split(' ');
