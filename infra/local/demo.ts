@@ -5,6 +5,12 @@ import type { LocalHost } from './local-host';
 /** `npm start -- --demo`: this many days of simulated history, in a data folder of its own. */
 export const DEMO_DAYS = 30;
 export const DEMO_DATA_DIR = '.data-demo';
+/**
+ * The demo's Tesla budget unless MONTHLY_BUDGET_USD says otherwise: its cars drive and charge every hour (nothing is
+ * billed: they are simulated), and on the default $10 shared between them the budget would stretch their reads until
+ * no reading sees them moving.
+ */
+export const DEMO_BUDGET_USD = '50';
 /** How often the fill reads the simulated cars: often enough for every drive and charge, quick to run. */
 const FILL_STEP_MS = 10 * MINUTE_MS;
 

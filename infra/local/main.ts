@@ -5,7 +5,7 @@ import { parseLocalSettings, type LocalSettings } from '../../shared/config/loca
 import { DEFAULT_SIM_VIN, SIGNED_SIM_VIN } from '../simulator/fleet-simulator';
 import { DAY_MS } from '../../shared/domain/clock';
 import { SimClock } from '../simulator/sim-clock';
-import { DEMO_DATA_DIR, DEMO_DAYS, fillSimulatedHistory } from './demo';
+import { DEMO_BUDGET_USD, DEMO_DATA_DIR, DEMO_DAYS, fillSimulatedHistory } from './demo';
 import { startLocalHost, type LocalHost } from './local-host';
 
 /** `npm start`: the whole system on this machine. Settings come from the environment (see docs/settings.md). */
@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const demo = process.argv.slice(2).includes('--demo');
   // --stream: the simulated cars stream over Fleet Telemetry's wire to a stand-in receiver (docs/streaming.md).
   const stream = process.argv.slice(2).includes('--stream');
-  const settings = parseLocalSettings(demo ? { ...process.env, DATA_DIR: process.env.DATA_DIR ?? DEMO_DATA_DIR } : process.env, process.cwd());
+  const demoEnv = { ...process.env, DATA_DIR: process.env.DATA_DIR ?? DEMO_DATA_DIR, MONTHLY_BUDGET_USD: process.env.MONTHLY_BUDGET_USD ?? DEMO_BUDGET_USD };
+  const settings = parseLocalSettings(demo ? demoEnv : process.env, process.cwd());
   if (demo && settings.fleetApiUrl !== undefined) throw new ConfigError('--demo', 'runs on the simulated cars only: unset TESLA_FLEET_API_URL');
   if (stream && demo) throw new ConfigError('--stream', 'does not fill --demo history yet: run one or the other');
   if (stream && settings.fleetApiUrl !== undefined)
