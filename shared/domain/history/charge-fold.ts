@@ -1,7 +1,10 @@
 import type { ChargingSession } from './history-records';
 import { maxOf, MIN_DRIVE_MI, round, type HistoryReading, type OpenCharge, type OpenDrive } from './history-state';
 
-/** A rise of the battery level this large between two readings, with no drive and no charging reading, was a charge. */
+/**
+ * A rise of the battery level this large between two readings with no charging reading, the first parked, was a
+ * charge.
+ */
 const UNSEEN_CHARGE_POINTS = 2;
 
 /**
@@ -29,8 +32,11 @@ export function foldCharge(
     return { charge: null, closed: [...closed, closeCharge(vin, charge, reading)] };
   }
   if (reading.charging) return { charge: opened(last, reading), closed };
-  if (last !== null && !last.charging && !last.moving && drive === null && gained(last, reading) >= UNSEEN_CHARGE_POINTS) {
-    // Charged between two readings, none of which saw it: the car's own counter still holds the session's energy.
+  // Parked at the last reading, and parked again or setting off from there at this one (the drive opened here).
+  const fromParked = last !== null && !last.charging && !last.moving && (drive === null || drive.start.at === last.at);
+  if (last !== null && fromParked && gained(last, reading) >= UNSEEN_CHARGE_POINTS) {
+    // Charged between two readings, none of which saw it (before it set off, when this one sees it moving: the level
+    // does not rise 2 points driving): the car's own counter still holds the session's energy.
     const unseen: OpenCharge = {
       startedAfter: last.at,
       start: { at: last.at, batteryLevel: last.batteryLevel },

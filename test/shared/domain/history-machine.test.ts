@@ -161,13 +161,18 @@ describe('drives from sparse readings', () => {
     expect(short.estimatedEnergyKwh).toBeNull();
     // Read parked, then charged unseen (a quarter-hour top-up between two reads) and read moving as it set off: its
     // range rose, so the drive counts from the first moving reading. 6 miles took 6 rated miles, 1.5 kWh.
-    const topped = run([
+    const toppedUp = run([
       { min: 0, odo: 1000, soc: 75, range: 225 },
-      { min: 30, odo: 1000.2, soc: 80, range: 239.8, gear: 'D', speed: 30 },
-      { min: 40, odo: 1005.2, soc: 78, range: 234.8, gear: 'D', speed: 30 },
-      { min: 50, odo: 1006.2, soc: 78, range: 233.8 },
-    ]).drives[0]!;
+      { min: 30, odo: 1000.2, soc: 80, range: 239.8, gear: 'D', speed: 30, added: 3.8 },
+      { min: 40, odo: 1005.2, soc: 78, range: 234.8, gear: 'D', speed: 30, added: 3.8 },
+      { min: 50, odo: 1006.2, soc: 78, range: 233.8, added: 3.8 },
+    ]);
+    const topped = toppedUp.drives[0]!;
     expect(topped.estimatedEnergyKwh).toBeCloseTo(1.5, 1); // not null (225 → 233.8 is a gain)
+    // And the top-up itself is a session, between the parked reading and the first moving one, with the car's count.
+    expect(toppedUp.charges).toEqual([
+      expect.objectContaining({ startedAfter: T0, endBy: T0 + 30 * MIN, energyAddedKwh: 3.8, start: expect.objectContaining({ batteryLevel: 75 }) }),
+    ]);
   });
 
   it('a drive first seen parked at a Supercharger, already charging: its energy leaves out what the charger added since', () => {
