@@ -80,12 +80,11 @@ export function foldDrive(
     if (reading.moving) return { drive: continued(open, reading), closed: [] };
     const endedBy = endBoundBySleep(open, bounds);
     const closingGap = (endedBy ?? reading.at) - open.lastMovingAt;
+    // At the last moving reading's speed, the time its miles to the parked reading leave (all of it at no known speed).
     const speed = open.lastMoving?.speedMph ?? null;
-    const covered = speed !== null && speed >= MOVING_MPH ? ((reading.odometerMi - open.lastMoving!.odometerMi) / speed) * HOUR_MS : 0;
-    const standing = {
-      closingMs: speed !== null && speed >= MOVING_MPH && !reading.charging && reading.pluggedIn !== true ? Math.max(0, closingGap - covered) : 0,
-    };
-    return { drive: null, closed: [closeDrive(vin, open, reading, unseenEdgeMayHideStop(closingGap, closingGap - covered), options, endedBy, standing)] };
+    const left = speed !== null && speed >= MOVING_MPH ? closingGap - drivingMs(reading.odometerMi - open.lastMoving!.odometerMi, speed) : null;
+    const standing = { closingMs: left !== null && !reading.charging && reading.pluggedIn !== true ? Math.max(0, left) : 0 };
+    return { drive: null, closed: [closeDrive(vin, open, reading, unseenEdgeMayHideStop(closingGap, left ?? closingGap), options, endedBy, standing)] };
   }
   if (reading.moving) return { drive: opened(last, reading, bounds), closed: [] };
   if (last !== null && reading.odometerMi - last.odometerMi >= MIN_DRIVE_MI) {
@@ -101,7 +100,7 @@ export function foldDrive(
     const from = Math.max(last.at, bounds.wokeAfter ?? last.at);
     // It stood about as long as the miles leave at a town pace; split between its two edges.
     const plugged = last.pluggedIn === true || reading.pluggedIn === true;
-    const stoodMs = plugged ? 0 : Math.max(0, reading.at - from - ((reading.odometerMi - last.odometerMi) / TOWN_MPH) * HOUR_MS) / 2;
+    const stoodMs = plugged ? 0 : Math.max(0, reading.at - from - drivingMs(reading.odometerMi - last.odometerMi, TOWN_MPH)) / 2;
     const hides = unseenEdgeMayHideStop(reading.at - from, reading.at - from);
     return { drive: null, closed: [closeDrive(vin, { ...unseen, stoodMs }, reading, hides, options, undefined, { closingMs: stoodMs })] };
   }
@@ -158,19 +157,13 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
   // a reading that found it plugged in, it may have stayed at the charger: no such guess.)
   const startedAfter = last !== null ? bounds.wokeAfter : null;
   const couldMoveFrom = startedAfter ?? last?.at ?? reading.at;
-  const slowGap =
-    last !== null &&
-    !last.charging &&
-    last.pluggedIn !== true &&
-    unseenEdgeMayHideStop(reading.at - couldMoveFrom, unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading));
+  const sinceParkedMs = last !== null ? unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading) : 0;
+  const slowGap = last !== null && !last.charging && last.pluggedIn !== true && unseenEdgeMayHideStop(reading.at - couldMoveFrom, sinceParkedMs);
   // Charging at the reading it starts from, or charged since (its range rose, as it cannot parked or driving): the
   // range it set off with is unknown.
   const leftCharging =
     last !== null && (last.charging || (last.rangeMi !== null && reading.rangeMi !== null && reading.rangeMi > last.rangeMi + CHARGED_SINCE_MI));
-  const stoodMs =
-    last !== null && !leftCharging && last.pluggedIn !== true
-      ? Math.max(0, unaccountedMs({ at: couldMoveFrom, odometerMi: last.odometerMi, speedMph: null }, reading))
-      : 0;
+  const stoodMs = last !== null && !leftCharging && last.pluggedIn !== true ? Math.max(0, sinceParkedMs) : 0;
   const stood = leftCharging || (bounds.atWake === null && stoodMs >= STOOD_BEFORE_MS);
   return {
     start: anchorOf(last ?? reading),
@@ -330,7 +323,12 @@ function slowerMph(before: { speedMph: number | null }, reading: HistoryReading)
 function unaccountedMs(before: { at: number; odometerMi: number; speedMph: number | null }, reading: HistoryReading): number {
   const slower = slowerMph(before, reading);
   if (slower === null) return 0;
-  return reading.at - before.at - ((reading.odometerMi - before.odometerMi) / slower) * 3_600_000;
+  return reading.at - before.at - drivingMs(reading.odometerMi - before.odometerMi, slower);
+}
+
+/** How long `miles` take at `mph`. */
+function drivingMs(miles: number, mph: number): number {
+  return (miles / mph) * HOUR_MS;
 }
 
 function anchorOf(r: HistoryReading): OpenDrive['start'] {

@@ -44,8 +44,8 @@ export interface OpenDrive {
   stoodBeforeMoving?: HistoryReading;
   /**
    * The reading the drive starts from found the car charging, or its first moving reading shows more range than that
-   * reading (a charge no reading saw): the range it left with is unknown. Its energy comes from the first moving reading on (`stoodBeforeMoving`),
-   * or is not given.
+   * reading (a charge no reading saw): the range it left with is unknown. Its energy comes from the first moving
+   * reading on (`stoodBeforeMoving`), or is not given.
    */
   leftCharging?: boolean;
   /** Minutes (ms) the car stood, awake, between the reading the drive starts from and its first moving reading. */
