@@ -1,5 +1,6 @@
 import { HOUR_MS, MINUTE_MS } from './clock';
 import { NORMAL_PACE, type BudgetPace } from './billing';
+import { MIN_DRIVE_MI } from './history/history-state';
 import { activityOf, type Snapshot } from './snapshot';
 import type { VehicleOnlineState } from './vehicle';
 
@@ -46,8 +47,6 @@ export const FULL_MARGIN_MS = 5 * MINUTE_MS;
 export const HELD_AWAKE_INTERVAL_MS = 30 * MINUTE_MS;
 export const SLEEP_WINDOW_MS = 21 * MINUTE_MS;
 export const MAX_SLEEP_WINDOW_MS = 4 * HOUR_MS;
-/** A parked car whose odometer is this much further on than at the last reading has driven since. */
-const MOVED_MI = 0.1;
 export const DEFAULT_RATE_LIMIT_BACKOFF_MS = 5 * MINUTE_MS;
 export const UNAVAILABLE_BACKOFF_MS = 1 * MINUTE_MS;
 export const MAX_UNAVAILABLE_BACKOFF_MS = 30 * MINUTE_MS;
@@ -152,10 +151,10 @@ export function afterSnapshot(
   return { ...memory, phase: 'letting_sleep', nextDataAt: later(window), quietStreak: streak };
 }
 
-/** Seen parked for the first time since a drive, or since it woke. */
+/** Seen parked for the first time since a drive (seen, or found parked further on: a drive, as history counts one), or since it woke. */
 function justParked(previous: PollingMemory, snapshot: Snapshot): boolean {
   if (previous.phase === 'driving' || previous.phase === 'asleep' || previous.phase === 'unknown') return true;
-  return previous.odometerMi !== undefined && snapshot.odometerMi !== null && snapshot.odometerMi - previous.odometerMi >= MOVED_MI;
+  return previous.odometerMi !== undefined && snapshot.odometerMi !== null && snapshot.odometerMi - previous.odometerMi >= MIN_DRIVE_MI;
 }
 
 /** The owner's interval in town; on a highway at least HIGHWAY_INTERVAL_MS; never past MAX_DRIVING_INTERVAL_MS. */
