@@ -93,6 +93,10 @@ afterAll(async () => {
   await host?.stop();
 });
 
+/** A GET of the local API with the owner's token, as JSON. */
+const apiGet = async <T>(path: string): Promise<T> =>
+  (await (await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as T;
+
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core's serious and critical findings on the page as it is now (WCAG 2.0/2.1 A and AA rules). */
@@ -196,9 +200,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     expect(await page.locator('#drive-detail').textContent()).toMatch(/Readings\d+ \(\d+ while moving\)/);
     // A drive a moving reading saw: the newest may have been seen parked at both ends only, and the demo car's loop
     // ends where it began (a route of one position twice).
-    const listed = (await (
-      await fetch(`${host.url}/vehicles/5YJ3E7EB0SF000001/drives?order=newest&limit=20`, { headers: { authorization: `Bearer ${host.apiToken}` } })
-    ).json()) as { drives: Array<{ id: string; readings: number }> };
+    const listed = await apiGet<{ drives: Array<{ id: string; readings: number }> }>('/vehicles/5YJ3E7EB0SF000001/drives?order=newest&limit=20');
     const seen = listed.drives.find((d) => d.readings > 0)!;
     await page.selectOption('#drive-pick', seen.id);
     await eventually(
@@ -298,9 +300,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
     const row = page.locator('#automations-table tbody tr').first();
     expect(await row.locator('td').nth(2).textContent()).toBe('weekdays 07:30');
     expect(await row.locator('td').nth(3).textContent()).not.toBe('–'); // its next run
-    const stored = (await (await fetch(`${host.url}/automations`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as {
-      automations: Array<{ body: unknown; conditions: unknown; schedule: { cron: string } }>;
-    };
+    const stored = await apiGet<{ automations: Array<{ body: unknown; conditions: unknown; schedule: { cron: string } }> }>('/automations');
     expect(stored.automations[0]).toMatchObject({ body: { percent: 85 }, conditions: [{ kind: 'plugged_in' }], schedule: { cron: '30 7 * * 1-5' } });
     await page.getByRole('button', { name: 'Turn off Morning limit' }).click();
     await eventually(
@@ -403,8 +403,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
     await page.locator('#state b').first().waitFor();
     return page;
   }
-  const apiGet = async <T>(path: string): Promise<T> =>
-    (await (await fetch(`${host.url}${path}`, { headers: { authorization: `Bearer ${host.apiToken}` } })).json()) as T;
   const A = '5YJ3E7EB0SF000001';
   const B = '5YJ3E7EB0SF000003';
   const W = '5YJ3E7EB0SF000004';
