@@ -42,6 +42,12 @@ const MOVING_MPH = 5;
  */
 export const MIN_HIDDEN_STOP_MS = 3 * MINUTE_MS;
 /**
+ * How well the time the odometer does not account for is known: a reading's data is a few seconds older than the
+ * answer that carried it, and the odometer's sixth decimal is a tenth of a second at town speeds. A stop of exactly
+ * MIN_HIDDEN_STOP_MS between readings must not depend on which way that rounds.
+ */
+const UNACCOUNTED_TOLERANCE_MS = 10_000;
+/**
  * What an awake, parked car draws (kW) with nothing else on: its computers. Minutes it stood at a drive's edges
  * (before its first moving reading, after its last) are taken out of the drive's energy at this rate. Cars differ
  * (about 0.15 to 0.4 kW); any of them is nearer than counting that standing as driving, which on a 3-mile errand
@@ -113,7 +119,7 @@ export function foldDrive(
  * leave room for one.
  */
 function unseenEdgeMayHideStop(stretchMs: number, unaccountedMs: number): boolean {
-  return stretchMs > UNSEEN_EDGE_MS && unaccountedMs >= MIN_HIDDEN_STOP_MS;
+  return stretchMs > UNSEEN_EDGE_MS && longEnoughForStop(unaccountedMs);
 }
 
 /** Still moving: the drive goes on to this reading. */
@@ -309,7 +315,12 @@ function stoodStill(before: { at: number; odometerMi: number; speedMph: number |
   const slower = slowerMph(before, reading);
   if (hours <= 0 || slower === null) return false;
   // The time the odometer does not account for, even at the slower speed: a stop needs a few minutes of it.
-  return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower && unaccountedMs(before, reading) >= MIN_HIDDEN_STOP_MS;
+  return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower && longEnoughForStop(unaccountedMs(before, reading));
+}
+
+/** Whether time the odometer does not account for is long enough to hide a stop, to within what the readings tell. */
+function longEnoughForStop(unaccountedMs: number): boolean {
+  return unaccountedMs >= MIN_HIDDEN_STOP_MS - UNACCOUNTED_TOLERANCE_MS;
 }
 
 /** The slower of two readings' speeds (the earlier one's null when it saw the car parked), or null below MOVING_MPH. */

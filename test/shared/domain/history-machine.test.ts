@@ -278,6 +278,20 @@ describe('drives from sparse readings', () => {
       ],
       true,
     ],
+    // The bench's errand: 2 minutes of driving at 22 mph, then a 3-minute stop. The odometer's sixth decimal puts the
+    // unaccounted time a hair under 3 minutes; a reading's time is known only to a few seconds, so that is 3.
+    [
+      'a 3-minute stop whose odometer rounds a hair short',
+      [
+        { min: 0, odo: 20060.75 },
+        { min: 5, odo: 20060.75, gear: D, speed: 22 },
+        { min: 10, odo: 20062.583333, gear: D, speed: 22 },
+        { min: 15, odo: 20063.316667, gear: D, speed: 22 },
+        { min: 20, odo: 20065.15, gear: D, speed: 22 },
+        { min: 25, odo: 20065.516667 },
+      ],
+      true,
+    ],
     [
       'a steady pace, then crawling in traffic, hides nothing',
       [
