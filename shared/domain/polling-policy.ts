@@ -26,7 +26,8 @@ import type { VehicleOnlineState } from './vehicle';
  *   ask rarely: it will not sleep anyway;
  * - after a 429 (Retry-After) or 5xx, wait; after a 408 from a car the list calls online (a weak signal: nothing
  *   reached the car), keep to the schedule of what it was doing rather than asking again at once, so a badly
- *   connected car costs no more than a well connected one; when the month's budget runs ahead, stretch every
+ *   connected car costs no more than a well connected one (but the read that ends a quiet window, which alone tells a
+ *   car that drove in it, is asked again a driving interval later); when the month's budget runs ahead, stretch every
  *   interval;
  * - after any other refusal (a 403 for a missing scope, say) wait an hour, doubling up to a day: Tesla bills each
  *   answer below 500, so asking every minute for something refused would cost ~$86 a month.
@@ -215,6 +216,10 @@ function retryAfterLostRead(memory: PollingMemory, tuning: PollingTuning): { ms:
     case 'settling':
       return { ms: SLEEP_WINDOW_MS, quietStreak: 0 };
     case 'letting_sleep':
+      // The read after a quiet window tells a car that drove in it (found further on) from one held awake; lost, that
+      // drive would go unseen and, once the car sleeps, run into the next. The first loss is asked again a driving
+      // interval later (a 408 reached nothing, so the car's sleep timer runs on); more losses wait a longer window.
+      if (memory.failureStreak === 0) return { ms: Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS), quietStreak: memory.quietStreak };
       return { ms: Math.min(SLEEP_WINDOW_MS * 2 ** (memory.quietStreak + 1), MAX_SLEEP_WINDOW_MS), quietStreak: memory.quietStreak + 1 };
     default:
       return { ms: HELD_AWAKE_INTERVAL_MS, quietStreak: 0 };

@@ -13,7 +13,7 @@ import {
   ratedWhPerMiOf,
   round,
 } from './history-state';
-import { MINUTE_MS } from '../clock';
+import { HOUR_MS, MINUTE_MS } from '../clock';
 import { atRatedConsumption } from './rated-reestimate';
 import { foldIdle, foldStateChange } from './idle-fold';
 
@@ -81,11 +81,23 @@ const READ_ON_WAKE_MS = 5 * MINUTE_MS;
 /** A reading on waking at most this far on from where the car slept stands for where it stood as it woke. */
 const WAKE_READ_MI = 2;
 
-/** The listed states' bounds between the last reading and this one (a wake after this reading is not this one's). */
+/**
+ * The most a car is taken to average between waking and its first moving reading (twice that reading's speed if that
+ * is more: it may have been read at a light). Past it, the miles since the reading before the sleep were not all
+ * driven after the wake.
+ */
+const WAKE_DRIVE_MPH = 60;
+
+/**
+ * The listed states' bounds between the last reading and this one (a wake after this reading is not this one's). A
+ * moving reading further on from the last than it could have driven since the wake drove before it slept too (a read
+ * lost to a weak signal can hide that drive): the wake bounds nothing, and the sleep is a stop no reading saw.
+ */
 function sleepBounds(state: HistoryState, reading: HistoryReading): SleepBounds {
   const { last } = state;
   const after = state.wake?.after ?? null;
-  const wokeAfter = after !== null && after < reading.at && (last === null || after > last.at) ? after : null;
+  const woke = after !== null && after < reading.at && (last === null || after > last.at) ? after : null;
+  const wokeAfter = woke !== null && last !== null && reading.moving && !drivableSince(woke, last, reading) ? null : woke;
   const asleepAt = state.asleepAt != null && state.asleepAt < reading.at ? state.asleepAt : null;
   const readOnWake = wokeAfter !== null && reading.at - wokeAfter <= READ_ON_WAKE_MS;
   const covered = last === null ? null : reading.odometerMi - last.odometerMi;
@@ -94,6 +106,12 @@ function sleepBounds(state: HistoryState, reading: HistoryReading): SleepBounds 
       ? { batteryLevel: reading.batteryLevel, rangeMi: reading.rangeMi === null ? null : round(reading.rangeMi + covered, 2) }
       : null;
   return { wokeAfter, asleepAt, readOnWake, atWake };
+}
+
+/** Whether the miles from `last` to a moving reading could have been driven since `from`. */
+function drivableSince(from: number, last: HistoryReading, reading: HistoryReading): boolean {
+  const mph = Math.max(2 * (reading.speedMph ?? 0), WAKE_DRIVE_MPH);
+  return reading.odometerMi - last.odometerMi <= (mph * (reading.at - from)) / HOUR_MS;
 }
 
 /**

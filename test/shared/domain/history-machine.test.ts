@@ -675,6 +675,20 @@ describe('drive times bounded by the car’s sleep (the free list’s state chan
     expect(late.durationMs).toBe(580 * MIN);
   });
 
+  it('a car first read moving further on than it could have driven since it woke drove before it slept too', () => {
+    // The read that would have found it parked after its first errand (minutes 3–13) was lost to a weak signal; it
+    // slept from 15 and drove off again as it woke. 7.5 miles in the 2 minutes since the wake: not at 30 mph.
+    const readings = [
+      { min: 0, odo: 1000, soc: 80 },
+      { min: 521, odo: 1007.5, soc: 77, gear: 'D' as const, speed: 30 },
+      { min: 531, odo: 1010, soc: 76 },
+    ];
+    const [drive] = deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives;
+    expect(drive).toMatchObject({ start: { at: T0, odometerMi: 1000 }, startedBy: T0 + 521 * MIN, mayHideStops: true });
+    expect(drive!.startedAfter).toBeUndefined();
+    expect(drive!.durationMs).toBe(531 * MIN);
+  });
+
   it('a car read just after it pulled away on waking is not taken for one that stopped on the way', () => {
     // Last seen asleep at 519, read at 521 a tenth of a mile on at 30 mph: it set off a few seconds before, no stop.
     const readings = [

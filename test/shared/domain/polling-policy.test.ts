@@ -109,10 +109,14 @@ describe('polling policy scenarios', () => {
     const slow = { drivingIntervalMs: 14 * MINUTE_MS };
     const lostSlow = afterFailure(afterSnapshot(INITIAL_MEMORY, driving, 0, undefined, slow), { kind: 'unavailable' }, 14 * MINUTE_MS, slow);
     expect(decidePoll(lostSlow, 'online', 15 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
-    // A car being left to sleep gets the next, longer quiet window; a car just come online is taken as asleep.
+    // The read after a quiet window, lost: it may have driven in the window, and would sleep before the next window
+    // ends, so it is asked again a driving interval later; lost again, it gets the next, longer quiet window.
     const resting = afterSnapshot(afterSnapshot(INITIAL_MEMORY, parked, 0), parked, 0);
     const lostResting = afterFailure(resting, { kind: 'unavailable' }, 21 * MINUTE_MS);
-    expect(lostResting).toMatchObject({ phase: 'letting_sleep', nextDataAt: (21 + 42) * MINUTE_MS, quietStreak: 1 });
+    expect(lostResting).toMatchObject({ phase: 'letting_sleep', nextDataAt: (21 + 5) * MINUTE_MS, quietStreak: 0 });
+    const lostTwice = afterFailure(lostResting, { kind: 'unavailable' }, 26 * MINUTE_MS);
+    expect(lostTwice).toMatchObject({ phase: 'letting_sleep', nextDataAt: (26 + 42) * MINUTE_MS, quietStreak: 1 });
+    // A car just come online is taken as asleep.
     // Its settling read lost: it is left to sleep.
     const lostSettling = afterFailure(afterSnapshot(INITIAL_MEMORY, parked, 0), { kind: 'unavailable' }, 5 * MINUTE_MS);
     expect(lostSettling).toMatchObject({ nextDataAt: (5 + 21) * MINUTE_MS, quietStreak: 0 });
