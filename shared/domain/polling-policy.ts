@@ -25,9 +25,8 @@ import type { VehicleOnlineState } from './vehicle';
  *   carry its kWh; when something else holds it awake (sentry, climate, someone inside, doors open, an update),
  *   ask rarely: it will not sleep anyway;
  * - after a 429 (Retry-After) or 5xx, wait; after a 408 from a car the list calls online (a weak signal: nothing
- *   reached the car), keep to the schedule of what it was doing rather than asking again at once, so a badly
- *   connected car costs no more than a well connected one (but the read that ends a quiet window, which alone tells a
- *   car that drove in it, is asked again a driving interval later); when the month's budget runs ahead, stretch every
+ *   reached the car), ask again a minute later if the read could not wait (driving, just parked, the end of a quiet
+ *   window), else keep to the schedule of what it was doing; 408s in a row wait longer each time; when the month's budget runs ahead, stretch every
  *   interval;
  * - after any other refusal (a 403 for a missing scope, say) wait an hour, doubling up to a day: Tesla bills each
  *   answer below 500, so asking every minute for something refused would cost ~$86 a month.
@@ -182,8 +181,7 @@ export function afterFailure(memory: PollingMemory, failure: PollFailure, now: n
   switch (failure.kind) {
     case 'unavailable': {
       // 408 from a car the list called online: it is badly connected (or fell asleep this very moment; the next
-      // list says so). Nothing reached the car, so keep to its schedule rather than asking again at once: each 408
-      // is billed. 408s in a row also wait twice as long each time.
+      // list says so). Nothing reached the car; each 408 is billed. 408s in a row wait twice as long each time.
       const waited = doubled(memory, now, UNAVAILABLE_BACKOFF_MS, MAX_UNAVAILABLE_BACKOFF_MS);
       if (memory.phase === 'unknown' || memory.phase === 'asleep') return { ...waited, phase: 'asleep', nextDataAt: null };
       const retry = retryAfterLostRead(memory, tuning);
@@ -202,12 +200,17 @@ export function afterFailure(memory: PollingMemory, failure: PollFailure, now: n
 }
 
 /**
- * When to ask again after a read lost to a weak signal. A driving car is asked again soon enough that a parking it
- * may have begun is still read before the car sleeps (15 minutes after it parked); the others at their usual pace.
+ * When to ask again after a read lost to a weak signal. A read that must come soon (while the car drives, as it has
+ * just parked, at the end of a quiet window) is asked again a minute later the first time: what it would have seen
+ * (a parking, the drive on from a short stop, a drive in the window) is gone once the car moves on or sleeps, and a
+ * 408 reached nothing, so the car's sleep timer runs on. Lost again, each waits its usual pace, doubling as below.
  */
 function retryAfterLostRead(memory: PollingMemory, tuning: PollingTuning): { ms: number; quietStreak: number } {
+  const urgent = memory.phase === 'driving' || memory.phase === 'settling' || memory.phase === 'letting_sleep';
+  if (urgent && memory.failureStreak === 0) return { ms: UNAVAILABLE_BACKOFF_MS, quietStreak: memory.quietStreak };
   switch (memory.phase) {
     case 'driving': {
+      // Soon enough that a parking it may have begun is still read before the car sleeps (15 minutes after it parked).
       const interval = Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS);
       return { ms: Math.min(interval, Math.max(UNAVAILABLE_BACKOFF_MS, MAX_DRIVING_INTERVAL_MS + MINUTE_MS - interval)), quietStreak: 0 };
     }
@@ -216,10 +219,6 @@ function retryAfterLostRead(memory: PollingMemory, tuning: PollingTuning): { ms:
     case 'settling':
       return { ms: SLEEP_WINDOW_MS, quietStreak: 0 };
     case 'letting_sleep':
-      // The read after a quiet window tells a car that drove in it (found further on) from one held awake; lost, that
-      // drive would go unseen and, once the car sleeps, run into the next. The first loss is asked again a driving
-      // interval later (a 408 reached nothing, so the car's sleep timer runs on); more losses wait a longer window.
-      if (memory.failureStreak === 0) return { ms: Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS), quietStreak: memory.quietStreak };
       return { ms: Math.min(SLEEP_WINDOW_MS * 2 ** (memory.quietStreak + 1), MAX_SLEEP_WINDOW_MS), quietStreak: memory.quietStreak + 1 };
     default:
       return { ms: HELD_AWAKE_INTERVAL_MS, quietStreak: 0 };

@@ -100,26 +100,35 @@ describe('polling policy scenarios', () => {
     expect(run(span(31, 'online', driving), undefined, { drivingIntervalMs: 60 * MINUTE_MS })).toEqual([0, 14, 28]);
   });
 
-  it('after a 408 from a car the list calls online, keeps to its schedule instead of asking again at once', () => {
+  it('after a 408 from a car the list calls online, asks again a minute later only a read that cannot wait', () => {
+    // Driving: what the lost read would have seen (a parking) is gone once the car drives on or sleeps.
     const drivingNow = afterSnapshot(INITIAL_MEMORY, driving, 0);
     const lost = afterFailure(drivingNow, { kind: 'unavailable' }, 5 * MINUTE_MS);
-    expect(decidePoll(lost, 'online', 6 * MINUTE_MS).decision).toEqual({ action: 'skip', reason: 'waiting' });
-    expect(decidePoll(lost, 'online', 10 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
-    // At a 14-minute driving interval it asks again a minute later: a parking is still read before the car sleeps.
+    expect(decidePoll(lost, 'online', 5.5 * MINUTE_MS).decision).toEqual({ action: 'skip', reason: 'backing_off' });
+    expect(decidePoll(lost, 'online', 6 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
+    // Lost again: its schedule, 5 minutes on.
+    const lostAgain = afterFailure(lost, { kind: 'unavailable' }, 6 * MINUTE_MS);
+    expect(decidePoll(lostAgain, 'online', 10 * MINUTE_MS).decision).toEqual({ action: 'skip', reason: 'waiting' });
+    expect(decidePoll(lostAgain, 'online', 11 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
+    // At a 14-minute driving interval, lost twice, it asks again a minute later: a parking is still read before the car sleeps.
     const slow = { drivingIntervalMs: 14 * MINUTE_MS };
     const lostSlow = afterFailure(afterSnapshot(INITIAL_MEMORY, driving, 0, undefined, slow), { kind: 'unavailable' }, 14 * MINUTE_MS, slow);
-    expect(decidePoll(lostSlow, 'online', 15 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
-    // The read after a quiet window, lost: it may have driven in the window, and would sleep before the next window
-    // ends, so it is asked again a driving interval later; lost again, it gets the next, longer quiet window.
+    const lostSlowAgain = afterFailure(lostSlow, { kind: 'unavailable' }, 15 * MINUTE_MS, slow);
+    expect(decidePoll(lostSlowAgain, 'online', 17 * MINUTE_MS).decision).toEqual({ action: 'fetch', reason: 'due' });
+    // The settling read, and the read after a quiet window: it may have driven on, and would sleep before the next
+    // window ends. Lost again, it gets the next, longer quiet window.
+    const lostSettling = afterFailure(afterSnapshot(INITIAL_MEMORY, parked, 0), { kind: 'unavailable' }, 5 * MINUTE_MS);
+    expect(lostSettling).toMatchObject({ phase: 'settling', nextDataAt: 6 * MINUTE_MS });
+    expect(afterFailure(lostSettling, { kind: 'unavailable' }, 6 * MINUTE_MS)).toMatchObject({ nextDataAt: (6 + 21) * MINUTE_MS, quietStreak: 0 });
     const resting = afterSnapshot(afterSnapshot(INITIAL_MEMORY, parked, 0), parked, 0);
     const lostResting = afterFailure(resting, { kind: 'unavailable' }, 21 * MINUTE_MS);
-    expect(lostResting).toMatchObject({ phase: 'letting_sleep', nextDataAt: (21 + 5) * MINUTE_MS, quietStreak: 0 });
-    const lostTwice = afterFailure(lostResting, { kind: 'unavailable' }, 26 * MINUTE_MS);
-    expect(lostTwice).toMatchObject({ phase: 'letting_sleep', nextDataAt: (26 + 42) * MINUTE_MS, quietStreak: 1 });
+    expect(lostResting).toMatchObject({ phase: 'letting_sleep', nextDataAt: 22 * MINUTE_MS, quietStreak: 0 });
+    const lostTwice = afterFailure(lostResting, { kind: 'unavailable' }, 22 * MINUTE_MS);
+    expect(lostTwice).toMatchObject({ phase: 'letting_sleep', nextDataAt: (22 + 42) * MINUTE_MS, quietStreak: 1 });
+    // Charging, or held awake: its usual pace.
+    const lostCharging = afterFailure(afterSnapshot(INITIAL_MEMORY, charging, 0), { kind: 'unavailable' }, 20 * MINUTE_MS);
+    expect(lostCharging.nextDataAt).toBe(40 * MINUTE_MS);
     // A car just come online is taken as asleep.
-    // Its settling read lost: it is left to sleep.
-    const lostSettling = afterFailure(afterSnapshot(INITIAL_MEMORY, parked, 0), { kind: 'unavailable' }, 5 * MINUTE_MS);
-    expect(lostSettling).toMatchObject({ nextDataAt: (5 + 21) * MINUTE_MS, quietStreak: 0 });
     expect(afterFailure(INITIAL_MEMORY, { kind: 'unavailable' }, 0).phase).toBe('asleep');
   });
 
