@@ -311,16 +311,19 @@ function onArrival(end: HistoryReading, options: HistoryOptions): HistoryReading
  * would have (the earlier reading's speed is null when it saw the car parked: the later one's alone counts).
  */
 function stoodStill(before: { at: number; odometerMi: number; speedMph: number | null }, reading: HistoryReading): boolean {
-  const hours = (reading.at - before.at) / 3_600_000;
-  const slower = slowerMph(before, reading);
-  if (hours <= 0 || slower === null) return false;
-  // The time the odometer does not account for, even at the slower speed: a stop needs a few minutes of it.
-  return (reading.odometerMi - before.odometerMi) / hours < STOPPED_SPEED_SHARE * slower && longEnoughForStop(unaccountedMs(before, reading));
+  const gapMs = reading.at - before.at;
+  if (gapMs <= 0 || slowerMph(before, reading) === null) return false;
+  // The time the odometer does not account for, even at the slower speed: a stop needs a few minutes of it, and
+  // (an average below STOPPED_SPEED_SHARE of that speed) more than traffic takes of the gap.
+  return longEnoughForStop(unaccountedMs(before, reading), (1 - STOPPED_SPEED_SHARE) * gapMs);
 }
 
-/** Whether time the odometer does not account for is long enough to hide a stop, to within what the readings tell. */
-function longEnoughForStop(unaccountedMs: number): boolean {
-  return unaccountedMs >= MIN_HIDDEN_STOP_MS - UNACCOUNTED_TOLERANCE_MS;
+/**
+ * Whether time the odometer does not account for is long enough to hide a stop (MIN_HIDDEN_STOP_MS, or `atLeastMs`
+ * if more), to within what the readings tell.
+ */
+function longEnoughForStop(unaccountedMs: number, atLeastMs = 0): boolean {
+  return unaccountedMs >= Math.max(MIN_HIDDEN_STOP_MS, atLeastMs) - UNACCOUNTED_TOLERANCE_MS;
 }
 
 /** The slower of two readings' speeds (the earlier one's null when it saw the car parked), or null below MOVING_MPH. */

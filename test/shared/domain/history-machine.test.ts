@@ -292,6 +292,18 @@ describe('drives from sparse readings', () => {
       ],
       true,
     ],
+    // A read lost to a weak signal was asked again a minute later: 6 minutes, 3 of them stopped, half the ground.
+    [
+      'a 3-minute stop in the 6 minutes around a lost read',
+      [
+        { min: 0, odo: 20193.4 },
+        { min: 5, odo: 20193.766667, gear: D, speed: 22 },
+        { min: 10, odo: 20195.6, gear: D, speed: 22 },
+        { min: 16, odo: 20196.7, gear: D, speed: 22 },
+        { min: 21, odo: 20198.166667 },
+      ],
+      true,
+    ],
     [
       'a steady pace, then crawling in traffic, hides nothing',
       [

@@ -95,8 +95,9 @@ describe('the same day as this system’s collector would have read it', () => {
   const polled = replayAsPolled(parsed.snapshots, parsed.changes);
   const step = deriveHistory(polled.readings, options, undefined, parsed.changes);
 
-  it('reads it 12 times, not 806', () => {
-    expect(polled.reads).toBe(12);
+  it('reads it 13 times, not 806', () => {
+    // One read found no row in the recording (a 408, as a weak signal gives) and was asked again a minute later.
+    expect(polled.reads).toBe(13);
     expect(polled.readings).toHaveLength(9);
   });
 
