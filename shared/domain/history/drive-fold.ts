@@ -178,7 +178,9 @@ function opened(last: HistoryReading | null, reading: HistoryReading, bounds: Sl
     ...(leftCharging ? { leftCharging } : {}),
     ...(stoodMs > 0 ? { stoodMs } : {}),
     ...(startedAfter !== null ? { startedAfter } : {}),
-    ...(bounds.atWake?.rangeMi != null ? { startRangeMi: bounds.atWake.rangeMi } : {}),
+    ...(bounds.atWake?.rangeMi != null
+      ? { startRangeMi: bounds.atWake.rangeMi, ...(bounds.atWake.coveredMi > 0 ? { wakeCoveredMi: bounds.atWake.coveredMi } : {}) }
+      : {}),
     lastMovingAt: reading.at,
     lastMoving: { odometerMi: reading.odometerMi, speedMph: reading.speedMph },
     slowGap,
@@ -201,12 +203,14 @@ function closeDrive(
 ): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
   const arrival = onArrival(end, options);
-  const moving = movingEnergy(drive, arrival, distanceMi, options);
+  // From the first moving reading on when the car stood before it, or from a reading on waking; else the whole span.
+  const fromReading =
+    movingEnergy(drive, arrival, distanceMi, options) ?? (drive.leftCharging === true ? null : fromWakeReading(drive, arrival, distanceMi, options));
   const whole =
-    moving ?? (drive.leftCharging === true ? null : driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options));
+    fromReading ?? (drive.leftCharging === true ? null : driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options));
   // Standing counted in the range lost: after the last moving reading, and before the first unless counted from it.
   const stood = (ms: number): number => Math.min(ms, MAX_STANDING_MS);
-  const energy = withoutStanding(whole, stood(standing.closingMs) + (moving === null ? stood(drive.stoodMs ?? 0) : 0));
+  const energy = withoutStanding(whole, stood(standing.closingMs) + (fromReading === null ? stood(drive.stoodMs ?? 0) : 0));
   const used = energy?.kwh ?? null;
   return {
     vin,
@@ -271,6 +275,23 @@ function driveEnergy(start: OpenDrive['start'], end: HistoryReading, options: Hi
 }
 
 /**
+ * A drive first read just after the car woke, some way on already: the energy from that reading to the end, for all
+ * the drive's miles (the miles before it at the rate of the rest, not at a rated mile each: a car in town uses less).
+ * Only when that reading had covered at most half the drive; else null, and the rated-mile guess stands.
+ */
+function fromWakeReading(drive: OpenDrive, arrival: HistoryReading, distanceMi: number, options: HistoryOptions): DriveEnergy | null {
+  const covered = drive.wakeCoveredMi;
+  if (covered === undefined || drive.startRangeMi === undefined || distanceMi - covered < distanceMi / 2) return null;
+  return scaled(driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi - covered }, arrival, options), distanceMi / (distanceMi - covered));
+}
+
+/** An energy for part of a drive's miles, taken for all of them (`factor`: all over part). */
+function scaled(part: DriveEnergy | null, factor: number): DriveEnergy | null {
+  if (part === null) return null;
+  return { kwh: part.kwh * factor, from: part.from, ...(part.ratedMi !== undefined ? { ratedMi: part.ratedMi * factor } : {}) };
+}
+
+/**
  * A drive that began after the car stood awake for a while (preconditioning at 2 °C draws 3 kW): when the range lost
  * before the first moving reading is well beyond what its miles took at the rate of the rest of the drive (by a rated
  * mile and a tenth of the drive's loss), the standing drew it, not the driving. The energy is then that of the first
@@ -288,10 +309,7 @@ function movingEnergy(drive: OpenDrive, arrival: HistoryReading, distanceMi: num
   const perMile = (first.rangeMi - arrival.rangeMi) / movingMi;
   const excess = startRange - first.rangeMi - perMile * (first.odometerMi - drive.start.odometerMi);
   if (drive.leftCharging !== true && excess < Math.max(1, (startRange - arrival.rangeMi) / 10)) return null;
-  const part = driveEnergy(first, arrival, options);
-  if (part === null) return null;
-  const share = distanceMi / movingMi;
-  return { kwh: part.kwh * share, from: part.from, ...(part.ratedMi !== undefined ? { ratedMi: part.ratedMi * share } : {}) };
+  return scaled(driveEnergy(first, arrival, options), distanceMi / movingMi);
 }
 
 /**

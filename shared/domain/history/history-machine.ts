@@ -103,7 +103,7 @@ function sleepBounds(state: HistoryState, reading: HistoryReading): SleepBounds 
   const covered = last === null ? null : reading.odometerMi - last.odometerMi;
   const atWake =
     readOnWake && covered !== null && covered >= 0 && covered <= WAKE_READ_MI
-      ? { batteryLevel: reading.batteryLevel, rangeMi: reading.rangeMi === null ? null : round(reading.rangeMi + covered, 2) }
+      ? { batteryLevel: reading.batteryLevel, rangeMi: reading.rangeMi === null ? null : round(reading.rangeMi + covered, 2), coveredMi: covered }
       : null;
   return { wokeAfter, asleepAt, readOnWake, atWake };
 }

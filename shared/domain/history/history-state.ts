@@ -27,6 +27,8 @@ export interface OpenDrive {
    * range plus the miles it had covered (the reading before, hours earlier, would count the night's drain as driving).
    */
   startRangeMi?: number;
+  /** The miles that reading had covered since the wake (startRangeMi counts them at a rated mile each). */
+  wakeCoveredMi?: number;
   lastMovingAt: number;
   /** The odometer and speed the last moving reading saw (absent in states stored before they were kept). */
   lastMoving?: { odometerMi: number; speedMph: number | null };
@@ -120,7 +122,7 @@ export interface SleepBounds {
    * Where the car stood as it woke, when this reading came on waking at most WAKE_READ_MI from the last one: its
    * level, and its range plus the miles covered (rated range falls by about a mile a mile).
    */
-  atWake: { batteryLevel: number | null; rangeMi: number | null } | null;
+  atWake: { batteryLevel: number | null; rangeMi: number | null; coveredMi: number } | null;
 }
 
 export const NO_SLEEP_BOUNDS: SleepBounds = { wokeAfter: null, asleepAt: null, readOnWake: false, atWake: null };

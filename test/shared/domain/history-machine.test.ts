@@ -719,9 +719,22 @@ describe('drive times bounded by the car’s sleep (the free list’s state chan
       { min: 531, odo: 1005, soc: 77, range: 231.5 },
     ];
     const [drive] = deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives;
-    // From 236.5 + the half mile covered: 5.5 rated miles, not the 8.5 since the evening's reading.
+    // From 236.5: 5 rated miles for the 4.5 miles on, and the half mile before at that rate; not the 8.5 since the
+    // evening's reading, nor a rated mile for each mile before the reading (5.5).
     const fullRange = ((237 + 231.5) / (80 + 77)) * 100;
-    expect(drive!.estimatedEnergyKwh).toBeCloseTo((5.5 / fullRange) * 75, 2);
+    // Less the minute it stood after its last moving reading (4.5 miles at 30 mph take 9 of the 10), at 0.2 kW.
+    expect(drive!.estimatedEnergyKwh).toBeCloseTo(((5 * 5) / 4.5 / fullRange) * 75 - 0.2 / 60, 2);
+  });
+
+  it('a drive read on waking some way on counts the miles before at its own rate, not a rated mile each', () => {
+    // Read a minute after it woke, 0.5 mi on; it then used 0.8 rated miles a mile (slow, in town), 4 miles in all.
+    const readings = [
+      { min: 0, odo: 1000, soc: 80, range: 240 },
+      { min: 521, odo: 1000.5, soc: 80, range: 239.6, gear: 'D' as const, speed: 20 },
+      { min: 531.5, odo: 1004, soc: 79, range: 236.8 }, // parked as it arrived: 3.5 miles at 20 mph
+    ];
+    const [drive] = deriveHistory(readings.map(snap), OPTIONS, undefined, night).drives;
+    expect(drive!.ratedRangeUsedMi).toBeCloseTo(3.2, 2); // 2.8 for the 3.5 miles read, 0.4 for the half mile before
   });
 
   it('a sleep before the last reading bounds nothing: the drive opens from that reading', () => {
