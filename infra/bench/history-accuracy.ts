@@ -2,6 +2,7 @@ import type { ChargingSession, Drive } from '../../shared/domain/history/history
 import type { ChargeSession, Trip } from '../simulator/sim-car-types';
 import { estimateWithin, timeBounds } from '../../shared/domain/history/logbook';
 import { MIN_HIDDEN_STOP_MS } from '../../shared/domain/history/drive-fold';
+import { HOUR_MS } from '../../shared/domain/clock';
 
 export interface HistoryAccuracy {
   drivesDriven: number;
@@ -172,7 +173,10 @@ function chargeAccuracyOf(closedSessions: readonly ChargeSession[], charges: rea
   const drawn = { sessions: 0, largestErrorShare: 0, used: 0, added: 0, trueUsed: 0, trueAdded: 0 };
   for (const session of closedSessions) {
     const derived = derivedSessionOf(session, charges);
-    if (derived === null) continue;
+    if (derived === null) {
+      debugUnmatchedSession(session, charges);
+      continue;
+    }
     sessionsMatched += 1;
     largestKwhErrorShare = Math.max(largestKwhErrorShare, Math.abs(derived.energyAddedKwh! - session.energyKwh) / session.energyKwh);
     if (derived.energyUsedKwh === undefined) continue;
@@ -193,6 +197,17 @@ function chargeAccuracyOf(closedSessions: readonly ChargeSession[], charges: rea
       lossPercent: { derived: loss(drawn.used, drawn.added), truth: loss(drawn.trueUsed, drawn.trueAdded) },
     },
   };
+}
+
+/** With BENCH_DEBUG, a true session no single derived one matched, beside the derived sessions around it. */
+function debugUnmatchedSession(session: ChargeSession, charges: readonly ChargingSession[]): void {
+  if (!process.env.BENCH_DEBUG) return;
+  const near = charges.filter((c) => overlaps({ from: c.startedAfter - HOUR_MS, to: c.endBy + HOUR_MS }, { from: session.startAt, to: session.endAt! }));
+  const at = (ms: number) => new Date(ms).toISOString().slice(5, 16);
+  // eslint-disable-next-line no-console -- the bench's own report, asked for with BENCH_DEBUG
+  console.log(
+    `    session not matched: ${at(session.startAt)}-${at(session.endAt!)} ${session.energyKwh.toFixed(2)} kWh; derived near it: ${near.map((c) => `${at(c.startedAfter)}..${at(c.endBy)} ${c.energyAddedKwh ?? '?'} kWh`).join(', ') || 'none'}`,
+  );
 }
 
 /** The one derived session that overlaps a finished true one and counted its energy, or null (none, or several). */
