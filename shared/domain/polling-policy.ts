@@ -26,8 +26,8 @@ import type { VehicleOnlineState } from './vehicle';
  *   ask rarely: it will not sleep anyway;
  * - after a 429 (Retry-After) or 5xx, wait; after a 408 from a car the list calls online (a weak signal: nothing
  *   reached the car), ask again a minute later if the read could not wait (driving, just parked, the end of a quiet
- *   window), else keep to the schedule of what it was doing; 408s in a row wait longer each time; when the month's budget runs ahead, stretch every
- *   interval;
+ *   window), else keep to the schedule of what it was doing; 408s in a row wait longer each time; when the month's
+ *   budget runs ahead, stretch every interval;
  * - after any other refusal (a 403 for a missing scope, say) wait an hour, doubling up to a day: Tesla bills each
  *   answer below 500, so asking every minute for something refused would cost ~$86 a month.
  */
