@@ -3,6 +3,7 @@ import type { Drive } from './history-records';
 import {
   beforeCharged,
   consumptionOf,
+  drivingMs,
   maxOf,
   MIN_DRIVE_MI,
   pointOf,
@@ -356,11 +357,6 @@ function unaccountedMs(before: { at: number; odometerMi: number; speedMph: numbe
   const slower = slowerMph(before, reading);
   if (slower === null) return 0;
   return reading.at - before.at - drivingMs(reading.odometerMi - before.odometerMi, slower);
-}
-
-/** How long `miles` take at `mph`. */
-function drivingMs(miles: number, mph: number): number {
-  return (miles / mph) * HOUR_MS;
 }
 
 function anchorOf(r: HistoryReading): OpenDrive['start'] {

@@ -5,6 +5,7 @@ import { foldDrive } from './drive-fold';
 import type { StateChange } from './history-records';
 import {
   EMPTY_HISTORY,
+  drivingMs,
   type HistoryOptions,
   type HistoryReading,
   type HistoryState,
@@ -13,7 +14,7 @@ import {
   ratedWhPerMiOf,
   round,
 } from './history-state';
-import { HOUR_MS, MINUTE_MS } from '../clock';
+import { MINUTE_MS } from '../clock';
 import { atRatedConsumption } from './rated-reestimate';
 import { foldIdle, foldStateChange } from './idle-fold';
 
@@ -111,7 +112,7 @@ function sleepBounds(state: HistoryState, reading: HistoryReading): SleepBounds 
 /** Whether the miles from `last` to a moving reading could have been driven since `from`. */
 function drivableSince(from: number, last: HistoryReading, reading: HistoryReading): boolean {
   const mph = Math.max(2 * (reading.speedMph ?? 0), WAKE_DRIVE_MPH);
-  return reading.odometerMi - last.odometerMi <= (mph * (reading.at - from)) / HOUR_MS;
+  return drivingMs(reading.odometerMi - last.odometerMi, mph) <= reading.at - from;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { HOUR_MS } from '../clock';
 import type { ChargingSession, Drive, HistoryPoint, IdlePeriod, SoftwareVersionSeen } from './history-records';
 
 /** What the history machine keeps between readings, per car (see history-machine). */
@@ -173,6 +174,11 @@ export function maxOf(a: number | null, b: number | null): number | null {
   if (a === null) return b;
   if (b === null) return a;
   return Math.max(a, b);
+}
+
+/** How long `miles` take at `mph` (ms). */
+export function drivingMs(miles: number, mph: number): number {
+  return (miles / mph) * HOUR_MS;
 }
 
 export function round(value: number, digits: number): number {
