@@ -31,7 +31,7 @@ const STOPPED_SPEED_SHARE = 0.5;
  * The stretch no reading saw at a drive's edges (from the last reading that saw the car parked to the first that saw
  * it moving, from the last moving one to the first parked one, or between the two parked readings around a drive no
  * reading saw moving) is most likely the car standing before it set off, or after it arrived: the collector reads a
- * car just parked every few minutes for its first 10 minutes, then leaves it 21 minutes to fall asleep. Time the
+ * car just parked once more a driving interval later, then leaves it 21 minutes to fall asleep. Time the
  * odometer does not account for there says nothing of a stop. Only a stretch longer than this may hide one.
  */
 const UNSEEN_EDGE_MS = 30 * MINUTE_MS;
@@ -204,11 +204,11 @@ function closeDrive(
 ): Drive {
   const distanceMi = round(end.odometerMi - drive.start.odometerMi, 3);
   const arrival = onArrival(end, options);
-  // From the first moving reading on when the car stood before it, or from a reading on waking; else the whole span.
-  const fromReading =
-    movingEnergy(drive, arrival, distanceMi, options) ?? (drive.leftCharging === true ? null : fromWakeReading(drive, arrival, distanceMi, options));
-  const whole =
-    fromReading ?? (drive.leftCharging === true ? null : driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options));
+  // From the first moving reading on when the car stood before it, or from a reading on waking; else the whole span,
+  // unless the range it set off with is unknown (it left a charger).
+  const startKnown = drive.leftCharging !== true;
+  const fromReading = movingEnergy(drive, arrival, distanceMi, options) ?? (startKnown ? fromWakeReading(drive, arrival, distanceMi, options) : null);
+  const whole = fromReading ?? (startKnown ? driveEnergy({ ...drive.start, rangeMi: drive.startRangeMi ?? drive.start.rangeMi }, arrival, options) : null);
   // Standing counted in the range lost: after the last moving reading, and before the first unless counted from it.
   const stood = (ms: number): number => Math.min(ms, MAX_STANDING_MS);
   const energy = withoutStanding(whole, stood(standing.closingMs) + (fromReading === null ? stood(drive.stoodMs ?? 0) : 0));
