@@ -144,14 +144,18 @@ function longestStopMs(trips: readonly Trip[]): number {
   return Math.max(...sorted.slice(1).map((t, i) => t.startAt - sorted[i]!.endAt!));
 }
 
+/** A time as the bench's debug lines print it: month, day, hours and minutes (UTC); '-' when unknown. */
+export function benchMinute(ms: number | null | undefined): string {
+  return ms == null ? '-' : new Date(ms).toISOString().slice(5, 16);
+}
+
 /** With BENCH_DEBUG, a drive whose flag is wrong, or that merged trips, is printed beside the trips it covers. */
 function debugDrive(what: string, drive: Drive, trips: readonly Trip[]): void {
   if (!process.env.BENCH_DEBUG) return;
-  const t = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString().slice(5, 16));
   const b = timeBounds(drive);
   // eslint-disable-next-line no-console -- the bench's own report, asked for with BENCH_DEBUG
   console.log(
-    `    ${what}: ${drive.distanceMi.toFixed(1)} mi, ${drive.readings} moving readings, start ${t(b.startedAfter)}..${t(b.startedBy)} end ${t(b.endedAfter)}..${t(b.endedBy)}; trips ${trips.map((x) => `${t(x.startAt)}-${t(x.endAt ?? undefined)} ${(x.endOdometerMi! - x.startOdometerMi).toFixed(1)} mi`).join(', ')}`,
+    `    ${what}: ${drive.distanceMi.toFixed(1)} mi, ${drive.readings} moving readings, start ${benchMinute(b.startedAfter)}..${benchMinute(b.startedBy)} end ${benchMinute(b.endedAfter)}..${benchMinute(b.endedBy)}; trips ${trips.map((x) => `${benchMinute(x.startAt)}-${benchMinute(x.endAt)} ${(x.endOdometerMi! - x.startOdometerMi).toFixed(1)} mi`).join(', ')}`,
   );
 }
 
@@ -203,10 +207,9 @@ function chargeAccuracyOf(closedSessions: readonly ChargeSession[], charges: rea
 function debugUnmatchedSession(session: ChargeSession, charges: readonly ChargingSession[]): void {
   if (!process.env.BENCH_DEBUG) return;
   const near = charges.filter((c) => overlaps({ from: c.startedAfter - HOUR_MS, to: c.endBy + HOUR_MS }, { from: session.startAt, to: session.endAt! }));
-  const at = (ms: number) => new Date(ms).toISOString().slice(5, 16);
   // eslint-disable-next-line no-console -- the bench's own report, asked for with BENCH_DEBUG
   console.log(
-    `    session not matched: ${at(session.startAt)}-${at(session.endAt!)} ${session.energyKwh.toFixed(2)} kWh; derived near it: ${near.map((c) => `${at(c.startedAfter)}..${at(c.endBy)} ${c.energyAddedKwh ?? '?'} kWh`).join(', ') || 'none'}`,
+    `    session not matched: ${benchMinute(session.startAt)}-${benchMinute(session.endAt)} ${session.energyKwh.toFixed(2)} kWh; derived near it: ${near.map((c) => `${benchMinute(c.startedAfter)}..${benchMinute(c.endBy)} ${c.energyAddedKwh ?? '?'} kWh`).join(', ') || 'none'}`,
   );
 }
 

@@ -9,7 +9,7 @@ import type { DynamoDbStores } from '../../shared/store/dynamodb-stores';
 import { updatesInstalled, type DriveProfile } from '../simulator/drive-profile';
 import type { FleetSimulator } from '../simulator/fleet-simulator';
 import { driveAccuracy } from './drive-accuracy';
-import { historyAccuracy } from './history-accuracy';
+import { benchMinute, historyAccuracy } from './history-accuracy';
 import { idleAccuracy, type CarTimeline } from './idle-accuracy';
 import { superchargerAccuracy } from './supercharger-accuracy';
 import { BENCH_TARIFFS, tariffAccuracy } from './tariff-accuracy';
@@ -80,9 +80,7 @@ export async function reportCar(vin: string, ctx: CarReportContext): Promise<{ s
   // With BENCH_DEBUG, the car's first readings (BENCH_DEBUG_READS of them, default 60): when the collector read it.
   if (process.env.BENCH_DEBUG)
     for (const s of snapshots.slice(0, Number(process.env.BENCH_DEBUG_READS ?? 60)))
-      console.log(
-        `    read ${new Date(s.takenAt).toISOString().slice(5, 16)} ${s.shiftState ?? '-'} ${s.speedMph ?? '-'} mph odo ${s.odometerMi} ${s.chargingState ?? ''}`,
-      );
+      console.log(`    read ${benchMinute(s.takenAt)} ${s.shiftState ?? '-'} ${s.speedMph ?? '-'} mph odo ${s.odometerMi} ${s.chargingState ?? ''}`);
   return { snapshots, streamedSignals: streamed.signals };
 }
 
