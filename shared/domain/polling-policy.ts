@@ -143,7 +143,7 @@ export function afterSnapshot(
   // short, and the owner who woke it is about to set off. One more read a driving interval later sees the drive on
   // from it, which the quiet window would hide; the car sleeps that much later.
   if (justParked(previous, snapshot)) {
-    return { ...memory, phase: 'settling', nextDataAt: later(Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS)), quietStreak: 0 };
+    return { ...memory, phase: 'settling', nextDataAt: later(townIntervalMs(tuning)), quietStreak: 0 };
   }
   // If we were already letting it sleep, it did not: give it a longer window each time.
   const streak = memory.phase === 'letting_sleep' ? memory.quietStreak + 1 : 0;
@@ -157,10 +157,15 @@ function justParked(previous: PollingMemory, snapshot: Snapshot): boolean {
   return previous.odometerMi !== undefined && snapshot.odometerMi !== null && snapshot.odometerMi - previous.odometerMi >= MIN_DRIVE_MI;
 }
 
+/** The owner's interval in town, never past MAX_DRIVING_INTERVAL_MS. */
+function townIntervalMs(tuning: PollingTuning): number {
+  return Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS);
+}
+
 /** The owner's interval in town; on a highway at least HIGHWAY_INTERVAL_MS; never past MAX_DRIVING_INTERVAL_MS. */
 function drivingInterval(snapshot: Snapshot, tuning: PollingTuning): number {
   const highway = (snapshot.speedMph ?? 0) >= HIGHWAY_MPH;
-  return Math.min(MAX_DRIVING_INTERVAL_MS, highway ? Math.max(tuning.drivingIntervalMs, HIGHWAY_INTERVAL_MS) : tuning.drivingIntervalMs);
+  return highway ? Math.min(MAX_DRIVING_INTERVAL_MS, Math.max(tuning.drivingIntervalMs, HIGHWAY_INTERVAL_MS)) : townIntervalMs(tuning);
 }
 
 /** Until the car expects to be full, plus a margin; the plain interval when it does not say. */
@@ -211,7 +216,7 @@ function retryAfterLostRead(memory: PollingMemory, tuning: PollingTuning): { ms:
   switch (memory.phase) {
     case 'driving': {
       // Soon enough that a parking it may have begun is still read before the car sleeps (15 minutes after it parked).
-      const interval = Math.min(tuning.drivingIntervalMs, MAX_DRIVING_INTERVAL_MS);
+      const interval = townIntervalMs(tuning);
       return { ms: Math.min(interval, Math.max(UNAVAILABLE_BACKOFF_MS, MAX_DRIVING_INTERVAL_MS + MINUTE_MS - interval)), quietStreak: 0 };
     }
     case 'charging':
